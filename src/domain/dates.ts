@@ -1,0 +1,26 @@
+/**
+ * Calendar dates as ISO strings `YYYY-MM-DD`. Lexical order is calendar order,
+ * so comparisons need no Date objects (and no clock, no time zone).
+ */
+export type IsoDate = string;
+
+export const ISO_DATE_PATTERN = /^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/;
+
+/** A real calendar date (rejects 2019-02-30). */
+export function isIsoDate(value: string): boolean {
+  if (!ISO_DATE_PATTERN.test(value)) return false;
+  const year = Number(value.slice(0, 4));
+  const month = Number(value.slice(5, 7));
+  const day = Number(value.slice(8, 10));
+  const daysInMonth = new Date(Date.UTC(year, month, 0)).getUTCDate();
+  return day <= daysInMonth;
+}
+
+export function yearOf(date: IsoDate): number {
+  return Number(date.slice(0, 4));
+}
+
+/** Inclusive on both ends. */
+export function withinPeriod(date: IsoDate, from: IsoDate, to: IsoDate): boolean {
+  return from <= date && date <= to;
+}

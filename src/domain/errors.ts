@@ -1,0 +1,84 @@
+/**
+ * One error hierarchy for the whole service. Each error has a contract code
+ * (api.md "Errors"); the HTTP layer maps codes to statuses in one place.
+ */
+export const REFUSAL_CODES = [
+  'NO_POLICY',
+  'NOT_COVERED',
+  'VISIT_TYPE_NOT_COVERED',
+  'SPECIAL_DISEASE_NOT_APPROVED',
+  'REFERRAL_REQUIRED',
+  'CROSS_YEAR_SPLIT_REQUIRED',
+  'HOSPITAL_NOT_FOUND',
+] as const;
+/** Why the rules refuse to settle a request (HTTP 422). */
+export type RefusalCode = (typeof REFUSAL_CODES)[number];
+
+export type ErrorCode =
+  | RefusalCode
+  | 'VALIDATION_FAILED'
+  | 'UNAUTHENTICATED'
+  | 'FORBIDDEN'
+  | 'NOT_FOUND'
+  | 'ENROLLEE_NOT_FOUND'
+  | 'IDEMPOTENCY_CONFLICT'
+  | 'ALREADY_REVERSED'
+  | 'PAYLOAD_TOO_LARGE'
+  | 'UNAVAILABLE'
+  | 'INTERNAL';
+
+export interface ErrorDetail {
+  path: string;
+  message: string;
+}
+
+export class AppError extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    readonly details: ErrorDetail[] = [],
+  ) {
+    super(message);
+    this.name = new.target.name;
+  }
+}
+
+export class ValidationError extends AppError {
+  constructor(message: string, details: ErrorDetail[] = []) {
+    super('VALIDATION_FAILED', message, details);
+  }
+}
+
+/** A refusal by the rules: nothing is recorded. */
+export class RefusalError extends AppError {
+  constructor(code: RefusalCode, message: string, details: ErrorDetail[] = []) {
+    super(code, message, details);
+  }
+}
+
+export class NotFoundError extends AppError {
+  constructor(message: string, code: 'NOT_FOUND' | 'ENROLLEE_NOT_FOUND' = 'NOT_FOUND') {
+    super(code, message);
+  }
+}
+
+export class ConflictError extends AppError {
+  constructor(code: 'IDEMPOTENCY_CONFLICT' | 'ALREADY_REVERSED', message: string) {
+    super(code, message);
+  }
+}
+
+export class UnavailableError extends AppError {
+  constructor(
+    message: string,
+    readonly retryAfterSeconds = 1,
+  ) {
+    super('UNAVAILABLE', message);
+  }
+}
+
+export class AuthError extends AppError {
+  constructor(code: 'UNAUTHENTICATED' | 'FORBIDDEN', message: string) {
+    super(code, message);
+  }
+}

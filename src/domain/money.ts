@@ -1,0 +1,54 @@
+/**
+ * Money is exact: yuan as decimal.js values, never JavaScript floats.
+ * policies.md "Common ground — Money": each payment line is rounded to 0.01
+ * half up when produced; amounts lie in [0, 999 999 999.99] with ≤ 2 decimals.
+ */
+import { Decimal as DecimalJs } from 'decimal.js';
+
+/** An isolated Decimal constructor so no other library can change our rounding. */
+export const Decimal = DecimalJs.clone({ precision: 40, rounding: DecimalJs.ROUND_HALF_UP });
+export type Money = InstanceType<typeof Decimal>;
+
+export const ZERO: Money = new Decimal(0);
+export const MAX_AMOUNT: Money = new Decimal('999999999.99');
+
+/** Decimal string with at most two decimals, no sign, no exponent, no leading zeros. */
+export const MONEY_PATTERN = /^(0|[1-9]\d{0,8})(\.\d{1,2})?$/;
+/** Rates and factors in policy files: e.g. "0.80", "1", "0.5". */
+export const RATE_PATTERN = /^(0|[1-9]\d*)(\.\d+)?$/;
+
+export function money(value: string | number | Money): Money {
+  return new Decimal(value);
+}
+
+/** Round to the fen, half up (policies.md "Money"). */
+export function round2(value: Money): Money {
+  return value.toDecimalPlaces(2, Decimal.ROUND_HALF_UP);
+}
+
+/** "1234.50" — the wire form of every amount. */
+export function formatMoney(value: Money): string {
+  return value.toFixed(2);
+}
+
+export function minMoney(a: Money, b: Money): Money {
+  return a.lte(b) ? a : b;
+}
+
+export function maxMoney(a: Money, b: Money): Money {
+  return a.gte(b) ? a : b;
+}
+
+/** What is left under a ceiling, never negative. */
+export function headroom(ceiling: Money, used: Money): Money {
+  return maxMoney(ZERO, ceiling.minus(used));
+}
+
+/** Integer fen as a decimal string, for exact integer arithmetic in storage. */
+export function toFen(value: Money): string {
+  return value.times(100).toFixed(0);
+}
+
+export function fromFen(fen: string | number): Money {
+  return new Decimal(fen).dividedBy(100);
+}

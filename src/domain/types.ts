@@ -1,0 +1,154 @@
+/** The insurance domain's records, as the engine and the store see them. */
+import type { IsoDate } from './dates.js';
+import type { Money } from './money.js';
+
+export const VISIT_TYPES = ['inpatient', 'special-outpatient', 'outpatient', 'childbirth', 'emergency-death'] as const;
+export type VisitType = (typeof VISIT_TYPES)[number];
+
+export const LIABILITIES = ['none', 'work-injury', 'third-party', 'public-health'] as const;
+export type Liability = (typeof LIABILITIES)[number];
+
+export const DELIVERIES = ['vaginal', 'cesarean'] as const;
+export type Delivery = (typeof DELIVERIES)[number];
+
+export const HOSPITAL_KINDS = ['general', 'tcm', 'township-health-center', 'community-health-center'] as const;
+export type HospitalKind = (typeof HOSPITAL_KINDS)[number];
+
+export const PERSON_CATEGORIES = [
+  'medical-aid',
+  'low-income-assistance',
+  'destitute',
+  'rural-destitute',
+  'registered-poor',
+  'severely-disabled',
+  'rural-only-daughter',
+  'rural-two-daughters',
+  'poor-party-member',
+  'disability-card',
+  'retired-cadre-surviving-spouse',
+] as const;
+export type PersonCategory = (typeof PERSON_CATEGORIES)[number];
+
+export const FILING_KINDS = ['referral', 'relocation', 'out-of-area'] as const;
+export type FilingKind = (typeof FILING_KINDS)[number];
+
+/** Fund lines, in the order they are paid and reported. */
+export const FUNDS = ['basic', 'criticalIllness', 'majorDiseaseReferral', 'specialGroup', 'retiredCadreSpouse'] as const;
+export type Fund = (typeof FUNDS)[number];
+
+/** National fund_pay_type codes; Jinjiang's local programmes have none. */
+export const FUND_PAY_TYPE: Record<Fund, string | null> = {
+  basic: '390100',
+  criticalIllness: '390200',
+  majorDiseaseReferral: null,
+  specialGroup: null,
+  retiredCadreSpouse: null,
+};
+
+export interface Hospital {
+  hospitalId: string;
+  name: string;
+  /** 6-digit administrative division code of the hospital's location. */
+  admdvs: string;
+  level: 1 | 2 | 3;
+  kind: HospitalKind;
+  /** 县属 */
+  countyRun: boolean;
+  /** 医联体 id */
+  consortium?: string | null | undefined;
+}
+
+export interface CoveragePeriod {
+  from: IsoDate;
+  to: IsoDate;
+}
+
+export interface Enrollee {
+  card: string;
+  region: string;
+  sex: 'F' | 'M';
+  birthDate: IsoDate;
+  coverage: CoveragePeriod[];
+  categories: PersonCategory[];
+  specialDiseases: string[];
+  maternityInsured: boolean;
+}
+
+export interface Filing {
+  referralId: string;
+  card: string;
+  kind: FilingKind;
+  validFrom: IsoDate;
+  validTo: IsoDate;
+  toHospitalId?: string | null | undefined;
+  diagnosis?: string | null | undefined;
+  status: 'active' | 'revoked';
+  createdAt?: string | undefined;
+  revokedAt?: string | null | undefined;
+}
+
+export interface Charges {
+  total: Money;
+  /** 全自费: outside the catalogue */
+  fullSelfPay: Money;
+  /** 超限价自费 */
+  overLimitSelfPay: Money;
+  /** 先行自付: the patient's first share of class-B items */
+  preSelfPay: Money;
+}
+
+export interface SettlementRequest {
+  requestId: string;
+  card: string;
+  hospitalId: string;
+  visitType: VisitType;
+  admissionDate: IsoDate;
+  dischargeDate: IsoDate;
+  charges: Charges;
+  specialDisease?: string | null | undefined;
+  majorDisease?: string | null | undefined;
+  delivery?: Delivery | null | undefined;
+  referralId?: string | null | undefined;
+  referredFromPrimary?: boolean | undefined;
+  emergency?: boolean | undefined;
+  consortiumTransfer?: boolean | undefined;
+  liability?: Liability | undefined;
+}
+
+/** The year's running totals of one person (policies.md "Accumulators"). */
+export interface Accumulators {
+  admissions: number;
+  specialOutpatientCounted: boolean;
+  /** policy-scope expense counted toward an expense cap */
+  basicEligible: Money;
+  basicPaid: Money;
+  compliantSelfBurden: Money;
+  criticalIllnessPaid: Money;
+  outpatientPaid: Money;
+  retiredCadreSpousePaid: Money;
+}
+
+export const MONEY_ACCUMULATORS = [
+  'basicEligible',
+  'basicPaid',
+  'compliantSelfBurden',
+  'criticalIllnessPaid',
+  'outpatientPaid',
+  'retiredCadreSpousePaid',
+] as const;
+export type MoneyAccumulator = (typeof MONEY_ACCUMULATORS)[number];
+
+/**
+ * What one settlement adds to the accumulators. Counts are integers; the flag
+ * is carried as a 0/1 count so that a reversal subtracts it like any other delta.
+ */
+export interface AccumulatorDeltas {
+  admissions: number;
+  specialOutpatientCounted: number;
+  basicEligible: Money;
+  basicPaid: Money;
+  compliantSelfBurden: Money;
+  criticalIllnessPaid: Money;
+  outpatientPaid: Money;
+  retiredCadreSpousePaid: Money;
+}

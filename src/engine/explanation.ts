@@ -1,0 +1,36 @@
+/** Collects the steps, payment lines and notes that explain one settlement. */
+import type { ErrorDetail, RefusalCode } from '../domain/errors.js';
+import type { Money } from '../domain/money.js';
+import { FUND_PAY_TYPE, type Fund } from '../domain/types.js';
+import type { PaymentLine, Step } from './types.js';
+
+export class Explanation {
+  readonly steps: Step[] = [];
+  readonly lines: PaymentLine[] = [];
+  readonly notes: string[] = [];
+
+  constructor(private readonly rulePrefix: string) {}
+
+  step(rule: string, text: string, amount: Money | null, cite: string): void {
+    this.steps.push({ rule: `${this.rulePrefix}/${rule}`, text, amount, cite });
+  }
+
+  line(fund: Fund, amount: Money, cite: string): void {
+    this.lines.push({ fund, fundPayType: FUND_PAY_TYPE[fund], amount, cite });
+  }
+
+  note(text: string): void {
+    if (!this.notes.includes(text)) this.notes.push(text);
+  }
+}
+
+/** Thrown inside the engine, turned into a typed refusal at its boundary. */
+export class Refused extends Error {
+  constructor(
+    readonly code: RefusalCode | 'VALIDATION_FAILED',
+    message: string,
+    readonly details: ErrorDetail[] = [],
+  ) {
+    super(message);
+  }
+}

@@ -1,0 +1,71 @@
+/** What the engine takes and gives. The engine is pure: no I/O, no clock, no randomness. */
+import type { ErrorDetail, RefusalCode } from '../domain/errors.js';
+import type { Money } from '../domain/money.js';
+import type {
+  AccumulatorDeltas,
+  Accumulators,
+  Enrollee,
+  Filing,
+  Fund,
+  Hospital,
+  SettlementRequest,
+  VisitType,
+} from '../domain/types.js';
+import type { PolicyCatalog } from '../policy/catalog.js';
+
+export interface EngineInput {
+  catalog: PolicyCatalog;
+  request: SettlementRequest;
+  hospital: Hospital;
+  enrollee: Enrollee;
+  /** All filings of the person; the engine decides which one covers the stay. */
+  filings: readonly Filing[];
+  /**
+   * The person's accumulators of the benefit year the stay belongs to. Under
+   * every attribution rule that is the year of the discharge date (a Jinjiang
+   * stay across the year boundary is refused before accumulators matter).
+   */
+  accumulators: Accumulators;
+  accumulatorsYear: number;
+}
+
+export interface Step {
+  rule: string;
+  text: string;
+  amount: Money | null;
+  cite: string;
+}
+
+export interface PaymentLine {
+  fund: Fund;
+  fundPayType: string | null;
+  amount: Money;
+  cite: string;
+}
+
+export interface SettlementComputation {
+  policyId: string;
+  benefitYear: number;
+  visitType: VisitType;
+  total: Money;
+  policyScope: Money;
+  /** Every fund line the policy has for this visit, zero lines included, in FUNDS order. */
+  payments: Partial<Record<Fund, Money>>;
+  lines: PaymentLine[];
+  fundTotal: Money;
+  patientTotal: Money;
+  admissionOrdinal: number | null;
+  /** The filing that covered the stay, if one was needed and found. */
+  referralId: string | null;
+  steps: Step[];
+  deltas: AccumulatorDeltas;
+  notes: string[];
+}
+
+export interface Refusal {
+  code: RefusalCode | 'VALIDATION_FAILED';
+  message: string;
+  details: ErrorDetail[];
+}
+
+export type EngineOutcome = { ok: true; settlement: SettlementComputation } | { ok: false; refusal: Refusal };

@@ -1,0 +1,80 @@
+/**
+ * The loaded policies, indexed by id and by region, and selection of the
+ * policy that governs a request (policies.md: region of the enrollee, benefit
+ * year by the region's attribution rule). Pure: no I/O.
+ */
+import { yearOf } from '../domain/dates.js';
+import type { RefusalCode } from '../domain/errors.js';
+import type { Policy } from './schema.js';
+
+export interface LoadedPolicy {
+  policy: Policy;
+  /** The file as written (citations qualified), for GET /v1/policies/{id}. */
+  source: Record<string, unknown>;
+  file: string;
+}
+
+export interface StayDates {
+  admissionDate: string;
+  dischargeDate: string;
+}
+
+export type PolicySelection =
+  | { ok: true; policy: Policy; benefitYear: number }
+  | { ok: false; code: RefusalCode; message: string };
+
+/** The benefit year a stay belongs to under an attribution rule, or a refusal. */
+export function benefitYearOf(rule: Policy['attribution']['rule'], stay: StayDates): PolicySelection | number {
+  if (rule === 'discharge-date') return yearOf(stay.dischargeDate);
+  const year = yearOf(stay.admissionDate);
+  if (year !== yearOf(stay.dischargeDate)) {
+    return {
+      ok: false,
+      code: 'CROSS_YEAR_SPLIT_REQUIRED',
+      message: `a stay from ${stay.admissionDate} to ${stay.dischargeDate} crosses the benefit year: settle it as two stays, the first ending ${year}-12-31`,
+    };
+  }
+  return year;
+}
+
+export class PolicyCatalog {
+  readonly byId = new Map<string, LoadedPolicy>();
+  private readonly byRegion = new Map<string, Policy[]>();
+
+  constructor(loaded: readonly LoadedPolicy[]) {
+    for (const entry of loaded) {
+      const { policy } = entry;
+      if (this.byId.has(policy.id)) throw new Error(`policy ${policy.id} is defined twice (${entry.file})`);
+      const sameYear = this.byRegion.get(policy.region)?.find((p) => p.benefitYear === policy.benefitYear);
+      if (sameYear) throw new Error(`policies ${sameYear.id} and ${policy.id} both cover ${policy.region} ${policy.benefitYear}`);
+      this.byId.set(policy.id, entry);
+      const list = this.byRegion.get(policy.region) ?? [];
+      list.push(policy);
+      this.byRegion.set(policy.region, list);
+    }
+  }
+
+  get policies(): Policy[] {
+    return [...this.byId.values()].map((entry) => entry.policy);
+  }
+
+  get(policyId: string): LoadedPolicy | undefined {
+    return this.byId.get(policyId);
+  }
+
+  /** The policy of the person's region whose benefit year the stay belongs to. */
+  select(region: string, stay: StayDates): PolicySelection {
+    const candidates = this.byRegion.get(region);
+    if (!candidates) return { ok: false, code: 'NO_POLICY', message: `no policy is loaded for region "${region}"` };
+    for (const policy of candidates) {
+      const year = benefitYearOf(policy.attribution.rule, stay);
+      if (typeof year !== 'number') return year;
+      if (year === policy.benefitYear) return { ok: true, policy, benefitYear: year };
+    }
+    return {
+      ok: false,
+      code: 'NO_POLICY',
+      message: `no ${region} policy covers a stay discharged ${stay.dischargeDate} (loaded: ${candidates.map((p) => p.id).join(', ')})`,
+    };
+  }
+}

@@ -1,0 +1,73 @@
+/**
+ * Reads every policy file of a directory, validates it against the schema and
+ * fails with one line naming the file and the field. Each policy is one file;
+ * a new benefit year is a new file.
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { parse as parseYaml } from 'yaml';
+import { policyFileSchema, type Policy } from './schema.js';
+import { PolicyCatalog, type LoadedPolicy } from './catalog.js';
+
+export class PolicyFileError extends Error {
+  override name = 'PolicyFileError';
+}
+
+/** A cite that names its own source file ("002_….txt 六(一)8", "policies.md …") is kept as is. */
+const NAMES_ITS_SOURCE = /^[\w.-]+\.(txt|md)\b/;
+
+/** "三(一)1" → "000_b298e4d9608db673.txt 三(一)1", throughout the tree. */
+function qualifyCitations(node: unknown, document: string): unknown {
+  if (Array.isArray(node)) return node.map((item) => qualifyCitations(item, document));
+  if (node === null || typeof node !== 'object') return node;
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(node)) {
+    out[key] =
+      key === 'cite' && typeof value === 'string' && !NAMES_ITS_SOURCE.test(value)
+        ? `${document} ${value}`
+        : qualifyCitations(value, document);
+  }
+  return out;
+}
+
+function formatPath(segments: readonly PropertyKey[]): string {
+  return segments.map(String).join('.') || '(root)';
+}
+
+export function parsePolicyFile(fileName: string, text: string): LoadedPolicy {
+  let raw: unknown;
+  try {
+    raw = parseYaml(text, { prettyErrors: false });
+  } catch (error) {
+    throw new PolicyFileError(`policy file ${fileName}: not valid YAML: ${(error as Error).message.split('\n')[0]}`);
+  }
+  const document = (raw as { document?: unknown } | null)?.document;
+  const qualified = typeof document === 'string' ? qualifyCitations(raw, document) : raw;
+  const result = policyFileSchema.safeParse(qualified);
+  if (!result.success) {
+    const first = result.error.issues[0]!;
+    throw new PolicyFileError(`policy file ${fileName}: ${formatPath(first.path)}: ${first.message}`);
+  }
+  const policy: Policy = result.data;
+  const expectedName = `${policy.id}`;
+  const baseName = path.basename(fileName).replace(/\.(ya?ml|json)$/, '');
+  if (baseName !== expectedName) {
+    throw new PolicyFileError(`policy file ${fileName}: id: "${policy.id}" does not match the file name`);
+  }
+  return { policy, source: qualified as Record<string, unknown>, file: fileName };
+}
+
+export function loadPolicyDirectory(directory: string): PolicyCatalog {
+  let names: string[];
+  try {
+    names = readdirSync(directory).filter((name) => /\.(ya?ml|json)$/.test(name)).sort();
+  } catch (error) {
+    throw new PolicyFileError(`policy directory ${directory}: ${(error as Error).message}`);
+  }
+  if (names.length === 0) throw new PolicyFileError(`policy directory ${directory}: no policy files`);
+  const loaded = names.map((name) => {
+    const file = path.join(directory, name);
+    return parsePolicyFile(file, readFileSync(file, 'utf8'));
+  });
+  return new PolicyCatalog(loaded);
+}
