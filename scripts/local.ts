@@ -1,0 +1,157 @@
+/**
+ * npm run local — the service on this machine with its own Redis and demo data.
+ *
+ * Without REDIS_URL it starts a private redis-server (installing Debian's
+ * package when it is missing and we are root; otherwise it prints the command
+ * to run), writes a demo key file, starts the built server, loads
+ * config/demo/ through the API and prints a demo key and a curl to paste.
+ * Ctrl-C stops both.
+ */
+import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import net from 'node:net';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { generateKey, sha256Hex } from '../src/ops/api-keys.js';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const localDir = path.join(root, '.local');
+const children: ChildProcess[] = [];
+
+function say(message: string): void {
+  process.stdout.write(`${message}\n`);
+}
+
+function hasCommand(command: string): boolean {
+  return spawnSync('sh', ['-c', `command -v ${command}`], { stdio: 'ignore' }).status === 0;
+}
+
+function ensureRedisServer(): void {
+  if (hasCommand('redis-server')) return;
+  if (process.getuid?.() === 0 && hasCommand('apt-get')) {
+    say('redis-server is missing: installing the Debian package (apt-get install -y redis-server)…');
+    const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+    const install = () => spawnSync('apt-get', ['install', '-y', '--no-install-recommends', 'redis-server'], { stdio: 'inherit', env }).status === 0;
+    if (!install()) {
+      spawnSync('apt-get', ['update'], { stdio: 'inherit', env });
+      if (!install()) throw new Error('apt-get could not install redis-server');
+    }
+    return;
+  }
+  say('redis-server is not installed. Install it, then run npm run local again:');
+  say('  sudo apt-get update && sudo apt-get install -y redis-server');
+  say('or point the service at a running Redis: REDIS_URL=redis://host:6379 npm run local');
+  process.exit(1);
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.on('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+async function waitFor(check: () => Promise<boolean>, what: string, timeoutMs = 20_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check().catch(() => false))) {
+    if (Date.now() > deadline) throw new Error(`${what} did not come up within ${timeoutMs / 1000} s`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+function stopAll(code: number): never {
+  for (const child of children.reverse()) if (child.exitCode === null) child.kill('SIGTERM');
+  process.exit(code);
+}
+
+async function main(): Promise<void> {
+  mkdirSync(localDir, { recursive: true });
+  const port = Number(process.env.PORT ?? 8080);
+
+  let redisUrl = process.env.REDIS_URL;
+  if (!redisUrl) {
+    ensureRedisServer();
+    const redisPort = await freePort();
+    const dir = path.join(localDir, 'redis');
+    mkdirSync(dir, { recursive: true });
+    const redis = spawn('redis-server', ['--port', String(redisPort), '--bind', '127.0.0.1', '--dir', dir, '--appendonly', 'yes', '--appendfsync', 'everysec', '--save', ''], {
+      stdio: 'ignore',
+    });
+    children.push(redis);
+    redisUrl = `redis://127.0.0.1:${redisPort}`;
+    await waitFor(
+      async () => execFileSync('redis-cli', ['-p', String(redisPort), 'ping']).toString().trim() === 'PONG',
+      'redis-server',
+    );
+    say(`private redis-server on ${redisUrl} (data in .local/redis)`);
+  }
+
+  const adminKey = generateKey();
+  const billingKeys: Record<string, string> = {};
+  const hospitals = JSON.parse(readFileSync(path.join(root, 'config/demo/hospitals.json'), 'utf8')) as Record<string, unknown>;
+  const enrollees = JSON.parse(readFileSync(path.join(root, 'config/demo/enrollees.json'), 'utf8')) as Record<string, unknown>;
+  const referrals = JSON.parse(readFileSync(path.join(root, 'config/demo/referrals.json'), 'utf8')) as unknown[];
+  const entries: unknown[] = [{ id: 'demo-admin', role: 'admin', sha256: sha256Hex(adminKey) }];
+  for (const hospitalId of Object.keys(hospitals)) {
+    billingKeys[hospitalId] = generateKey();
+    entries.push({ id: `demo-billing-${hospitalId}`, role: 'billing', hospitalId, sha256: sha256Hex(billingKeys[hospitalId]!) });
+  }
+  const referralKey = generateKey();
+  entries.push({ id: 'demo-referral-pingyang', role: 'referral', region: 'pingyang', sha256: sha256Hex(referralKey) });
+  const keysFile = path.join(localDir, 'api-keys.json');
+  writeFileSync(keysFile, `${JSON.stringify(entries, null, 2)}\n`);
+
+  const server = spawn(process.execPath, [path.join(root, 'dist/server.js')], {
+    stdio: ['ignore', 'inherit', 'inherit'],
+    env: { ...process.env, PORT: String(port), REDIS_URL: redisUrl, API_KEYS_FILE: keysFile, LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn' },
+  });
+  children.push(server);
+  server.on('exit', (code) => {
+    say(`server exited (${code ?? 'signal'})`);
+    stopAll(code ?? 0);
+  });
+  const base = `http://127.0.0.1:${port}`;
+  await waitFor(async () => (await fetch(`${base}/readyz`)).ok, 'the settlement service');
+
+  const admin = { Authorization: `Bearer ${adminKey}`, 'Content-Type': 'application/json' };
+  const put = async (url: string, body: unknown, method = 'PUT') => {
+    const res = await fetch(`${base}${url}`, { method, headers: admin, body: JSON.stringify(body) });
+    if (!res.ok) throw new Error(`${method} ${url}: ${res.status} ${await res.text()}`);
+  };
+  for (const [id, hospital] of Object.entries(hospitals)) await put(`/v1/hospitals/${id}`, hospital);
+  for (const [card, enrollee] of Object.entries(enrollees)) await put(`/v1/enrollees/${card}`, enrollee);
+  for (const referral of referrals) await put('/v1/referrals', referral, 'POST');
+
+  const example = {
+    requestId: 'DEMO-1',
+    card: '330326198001010001',
+    hospitalId: 'PY-COUNTY',
+    visitType: 'inpatient',
+    admissionDate: '2019-03-01',
+    dischargeDate: '2019-03-10',
+    charges: { total: '12345.67', fullSelfPay: '300.00', overLimitSelfPay: '0.00', preSelfPay: '120.00' },
+  };
+  say('');
+  say(`Settlement service ready on ${base} (policies: pingyang-2019, taiyuan-2019, jinjiang-2018)`);
+  say(`Demo data: ${Object.keys(hospitals).length} hospitals, ${Object.keys(enrollees).length} enrollees, ${referrals.length} referral filing(s).`);
+  say(`Keys file: ${path.relative(root, keysFile)}`);
+  say(`  admin key:              ${adminKey}`);
+  say(`  billing key PY-COUNTY:  ${billingKeys['PY-COUNTY']}`);
+  say(`  referral key pingyang:  ${referralKey}`);
+  say('');
+  say('Preview a Pingyang stay (nothing is recorded):');
+  say(`curl -s -X POST ${base}/v1/settlements/preview -H 'Authorization: Bearer ${billingKeys['PY-COUNTY']}' -H 'Content-Type: application/json' -d '${JSON.stringify(example)}'`);
+  say('');
+  say('Ctrl-C stops the service and its Redis.');
+}
+
+process.on('SIGINT', () => stopAll(0));
+process.on('SIGTERM', () => stopAll(0));
+main().catch((error: Error) => {
+  process.stderr.write(`npm run local failed: ${error.message}\n`);
+  stopAll(1);
+});

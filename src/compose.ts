@@ -1,0 +1,97 @@
+/**
+ * The composition root: wires policies, keys, Redis (behind the breaker),
+ * use-cases and the HTTP app. Used by the server and by the tests, so tests
+ * exercise the real wiring.
+ */
+import type { Logger } from 'pino';
+import type CircuitBreaker from 'opossum';
+import { createApp, type Readiness } from './http/app.js';
+import { KeyRingHolder } from './http/auth.js';
+import type { KeyRing } from './ops/api-keys.js';
+import { breakerState, createBreaker, guarded } from './ops/breaker.js';
+import { Metrics } from './ops/metrics.js';
+import type { PolicyCatalog } from './policy/catalog.js';
+import { ReferralService } from './service/referrals.js';
+import { RegistryService } from './service/registry.js';
+import { SettlementService } from './service/settlements.js';
+import type { ScriptedClient } from './store/redis.js';
+import { Store } from './store/store.js';
+
+export interface ComposeOptions {
+  redis: ScriptedClient;
+  catalog: PolicyCatalog;
+  keys: KeyRing;
+  logger?: Logger;
+  metrics?: Metrics;
+  redisTimeoutMs?: number;
+  breakerResetMs?: number;
+  now?: () => Date;
+}
+
+export interface Service {
+  app: ReturnType<typeof createApp>;
+  keys: KeyRingHolder;
+  metrics: Metrics;
+  breaker: CircuitBreaker<[() => Promise<unknown>], unknown>;
+  store: Store;
+  /** Readiness turns false for good once shutdown begins. */
+  beginShutdown(): void;
+}
+
+export function composeService(options: ComposeOptions): Service {
+  const metrics = options.metrics ?? new Metrics({ defaultMetrics: false });
+  const breaker = createBreaker(
+    { name: 'redis', timeoutMs: options.redisTimeoutMs ?? 500, resetTimeoutMs: options.breakerResetMs ?? 2000 },
+    metrics,
+  );
+  const rawStore = new Store(options.redis);
+  const store = guarded(rawStore, breaker, 'storage', metrics);
+  const now = options.now ?? (() => new Date());
+  const settlements = new SettlementService(store, options.catalog, { now, onOutcome: (event) => metrics.recordSettlement(event) });
+  const registry = new RegistryService(store);
+  const referrals = new ReferralService(store, now);
+  const keys = new KeyRingHolder(options.keys);
+  let shuttingDown = false;
+
+  const readiness = async (): Promise<Readiness> => {
+    const checks: Record<string, string> = {
+      policies: `${options.catalog.policies.length} loaded`,
+      breaker: breakerState(breaker),
+    };
+    let redisOk = false;
+    if (!breaker.opened) {
+      try {
+        const ping = options.redis.ping();
+        const timeout = new Promise<never>((_, reject) => setTimeout(() => reject(new Error('timeout')), options.redisTimeoutMs ?? 500).unref());
+        redisOk = (await Promise.race([ping, timeout])) === 'PONG';
+      } catch {
+        redisOk = false;
+      }
+    }
+    checks.redis = redisOk ? 'ok' : 'unreachable';
+    if (shuttingDown) checks.shutdown = 'in progress';
+    const ready = !shuttingDown && redisOk && breaker.closed && options.catalog.policies.length > 0;
+    return { ready, checks };
+  };
+
+  const app = createApp({
+    catalog: options.catalog,
+    settlements,
+    registry,
+    referrals,
+    keys,
+    readiness,
+    metrics,
+    ...(options.logger ? { logger: options.logger } : {}),
+  });
+  return {
+    app,
+    keys,
+    metrics,
+    breaker,
+    store: rawStore,
+    beginShutdown: () => {
+      shuttingDown = true;
+    },
+  };
+}

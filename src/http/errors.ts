@@ -1,0 +1,56 @@
+/** The one place where errors become HTTP: contract codes → statuses, one body shape, no stack traces. */
+import type { NextFunction, Request, Response } from 'express';
+import { AppError, UnavailableError, type ErrorCode, type ErrorDetail } from '../domain/errors.js';
+
+export const STATUS_OF: Record<ErrorCode, number> = {
+  VALIDATION_FAILED: 400,
+  UNAUTHENTICATED: 401,
+  FORBIDDEN: 403,
+  NOT_FOUND: 404,
+  ENROLLEE_NOT_FOUND: 404,
+  IDEMPOTENCY_CONFLICT: 409,
+  ALREADY_REVERSED: 409,
+  PAYLOAD_TOO_LARGE: 413,
+  HOSPITAL_NOT_FOUND: 422,
+  NO_POLICY: 422,
+  NOT_COVERED: 422,
+  VISIT_TYPE_NOT_COVERED: 422,
+  SPECIAL_DISEASE_NOT_APPROVED: 422,
+  REFERRAL_REQUIRED: 422,
+  CROSS_YEAR_SPLIT_REQUIRED: 422,
+  INTERNAL: 500,
+  UNAVAILABLE: 503,
+};
+
+export function sendError(res: Response, code: ErrorCode, message: string, details: ErrorDetail[] = [], retryAfterSeconds?: number): void {
+  if (retryAfterSeconds !== undefined) res.set('Retry-After', String(retryAfterSeconds));
+  res.status(STATUS_OF[code]).json({ error: { code, message, details } });
+}
+
+interface BodyParserError {
+  type?: string;
+  status?: number;
+}
+
+/** Express error middleware (4 arguments). Unknown errors are logged by the caller-supplied hook and answered 500 without details. */
+export function errorHandler(onUnexpected: (error: unknown, req: Request) => void) {
+  return (error: unknown, req: Request, res: Response, _next: NextFunction): void => {
+    if (res.headersSent) return;
+    if (error instanceof UnavailableError) return sendError(res, 'UNAVAILABLE', error.message, [], error.retryAfterSeconds);
+    if (error instanceof AppError) return sendError(res, error.code, error.message, error.details);
+    const parserError = error as BodyParserError;
+    switch (parserError.type) {
+      case 'entity.parse.failed':
+        return sendError(res, 'VALIDATION_FAILED', 'the body is not valid JSON', [{ path: '(body)', message: 'malformed JSON' }]);
+      case 'entity.too.large':
+        return sendError(res, 'PAYLOAD_TOO_LARGE', 'the body is larger than the limit', [{ path: '(body)', message: 'too large' }]);
+      case 'encoding.unsupported':
+      case 'charset.unsupported':
+      case 'request.size.invalid':
+      case 'request.aborted':
+        return sendError(res, 'VALIDATION_FAILED', 'the body cannot be read', [{ path: '(body)', message: String(parserError.type) }]);
+    }
+    onUnexpected(error, req);
+    sendError(res, 'INTERNAL', 'internal error');
+  };
+}

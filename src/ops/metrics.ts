@@ -1,0 +1,76 @@
+/**
+ * Prometheus metrics (prom-client). Labels never carry a card number or a
+ * person: only policy, visit type, outcome, fund, route and status.
+ */
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import type { SettlementEvent } from '../service/settlements.js';
+
+export class Metrics {
+  readonly registry = new Registry();
+
+  readonly httpDuration = new Histogram({
+    name: 'http_request_duration_seconds',
+    help: 'HTTP request duration by method, route and status',
+    labelNames: ['method', 'route', 'status_code'] as const,
+    // sub-millisecond to one second
+    buckets: [0.0005, 0.001, 0.002, 0.003, 0.005, 0.0075, 0.01, 0.02, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+    registers: [this.registry],
+  });
+
+  readonly settlements = new Counter({
+    name: 'settlements_total',
+    help: 'Settlement requests by policy, visit type and outcome (settled, replay, refused, preview, reversed)',
+    labelNames: ['policy', 'visit_type', 'outcome'] as const,
+    registers: [this.registry],
+  });
+
+  readonly settlementAmount = new Counter({
+    name: 'settlement_amount_yuan_total',
+    help: 'Yuan paid by each fund in committed settlements (reversals not subtracted)',
+    labelNames: ['policy', 'fund'] as const,
+    registers: [this.registry],
+  });
+
+  readonly breakerState = new Gauge({
+    name: 'circuit_breaker_state',
+    help: 'Circuit breaker state: 0 closed, 1 half-open, 2 open',
+    labelNames: ['breaker'] as const,
+    registers: [this.registry],
+  });
+
+  readonly redisDuration = new Histogram({
+    name: 'redis_call_duration_seconds',
+    help: 'Duration of data-access calls to Redis (one call may be a pipeline or a script)',
+    labelNames: ['operation', 'outcome'] as const,
+    buckets: [0.0002, 0.0005, 0.001, 0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1],
+    registers: [this.registry],
+  });
+
+  readonly coverageCache = new Counter({
+    name: 'coverage_cache_total',
+    help: 'Coverage cache lookups by result (hit, miss, stale, negative)',
+    labelNames: ['result'] as const,
+    registers: [this.registry],
+  });
+
+  readonly coverageUpstreamDuration = new Histogram({
+    name: 'coverage_upstream_duration_seconds',
+    help: 'Calls to the enrollment system of record by outcome',
+    labelNames: ['outcome'] as const,
+    buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+    registers: [this.registry],
+  });
+
+  constructor(options: { defaultMetrics?: boolean } = {}) {
+    if (options.defaultMetrics !== false) collectDefaultMetrics({ register: this.registry });
+  }
+
+  recordSettlement(event: SettlementEvent): void {
+    this.settlements.inc({ policy: event.policyId, visit_type: event.visitType, outcome: event.outcome });
+    if (event.outcome === 'settled' && event.computation) {
+      for (const [fund, amount] of Object.entries(event.computation.payments)) {
+        if (amount && !amount.isZero()) this.settlementAmount.inc({ policy: event.policyId, fund }, amount.toNumber());
+      }
+    }
+  }
+}

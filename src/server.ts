@@ -1,0 +1,123 @@
+/**
+ * Entry point: validates configuration and refuses to start with a one-line
+ * reason; serves HTTP; reloads caller keys on SIGHUP; on SIGTERM turns
+ * readiness off, stops accepting, lets in-flight requests finish, quits Redis
+ * and exits 0. With WORKERS=N it runs N such processes behind one port.
+ */
+import cluster from 'node:cluster';
+import http from 'node:http';
+import { composeService } from './compose.js';
+import { KeyRing } from './ops/api-keys.js';
+import { loadConfig, type AppConfig } from './ops/config.js';
+import { createLogger } from './ops/logger.js';
+import { Metrics } from './ops/metrics.js';
+import { loadPolicyDirectory } from './policy/loader.js';
+import { createRedis, whenReady } from './store/redis.js';
+
+function fail(message: string): never {
+  process.stderr.write(`settlement service not started: ${message}\n`);
+  process.exit(1);
+}
+
+function startPrimary(config: AppConfig): void {
+  const logger = createLogger(config.logLevel);
+  let stopping = false;
+  logger.info({ workers: config.workers, port: config.port }, 'starting workers');
+  for (let i = 0; i < config.workers; i++) cluster.fork();
+  cluster.on('exit', (worker, code, signal) => {
+    if (stopping) {
+      if (Object.keys(cluster.workers ?? {}).length === 0) process.exit(0);
+      return;
+    }
+    logger.error({ worker: worker.process.pid, code, signal }, 'worker died; starting another');
+    cluster.fork();
+  });
+  const forward = (signal: NodeJS.Signals) => () => {
+    if (signal !== 'SIGHUP') stopping = true;
+    for (const worker of Object.values(cluster.workers ?? {})) worker?.process.kill(signal);
+  };
+  process.on('SIGTERM', forward('SIGTERM'));
+  process.on('SIGINT', forward('SIGTERM'));
+  process.on('SIGHUP', forward('SIGHUP'));
+}
+
+async function startWorker(config: AppConfig): Promise<void> {
+  const logger = createLogger(config.logLevel);
+  let catalog;
+  let keys;
+  try {
+    catalog = loadPolicyDirectory(config.policyDir);
+    keys = KeyRing.fromFile(config.apiKeysFile);
+  } catch (error) {
+    fail((error as Error).message);
+  }
+  const redis = createRedis({
+    url: config.redis.url,
+    clusterNodes: config.redis.clusterNodes,
+    offlineQueue: false,
+    commandTimeoutMs: config.redisTimeoutMs,
+    connectionName: `settlement-${process.pid}`,
+  });
+  redis.on('error', (error: Error) => logger.warn({ err: { message: error.message } }, 'redis connection error'));
+  const service = composeService({
+    redis,
+    catalog,
+    keys,
+    logger,
+    metrics: new Metrics(),
+    redisTimeoutMs: config.redisTimeoutMs,
+    breakerResetMs: config.breakerResetMs,
+  });
+  await whenReady(redis, 30_000).catch((error: Error) => logger.warn({ err: { message: error.message } }, 'redis not ready yet; serving 503 until it is'));
+
+  const server = http.createServer(service.app);
+  server.keepAliveTimeout = 65_000;
+  server.listen(config.port, config.host, () => {
+    logger.info({ port: config.port, policies: catalog.policies.map((p) => p.id), keys: keys.size }, 'settlement service listening');
+  });
+  server.on('error', (error) => fail(`cannot listen on ${config.host}:${config.port}: ${error.message}`));
+
+  process.on('SIGHUP', () => {
+    try {
+      service.keys.current = KeyRing.fromFile(config.apiKeysFile);
+      logger.info({ keys: service.keys.current.size }, 'caller keys reloaded');
+    } catch (error) {
+      logger.error({ err: { message: (error as Error).message } }, 'caller keys not reloaded; keeping the previous ones');
+    }
+  });
+
+  let stopping = false;
+  const shutdown = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'shutting down: readiness off, finishing in-flight requests');
+    service.beginShutdown();
+    const force = setTimeout(() => {
+      logger.error('in-flight requests did not finish in time; exiting');
+      process.exit(1);
+    }, config.shutdownGraceMs);
+    force.unref();
+    server.close(async () => {
+      try {
+        await redis.quit();
+      } catch {
+        redis.disconnect();
+      }
+      service.breaker.shutdown();
+      logger.info('stopped');
+      process.exit(0);
+    });
+    server.closeIdleConnections();
+  };
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
+  process.on('SIGINT', () => shutdown('SIGINT'));
+}
+
+let config: AppConfig;
+try {
+  config = loadConfig();
+} catch (error) {
+  fail((error as Error).message);
+}
+if (config.workers > 1 && cluster.isPrimary) startPrimary(config);
+else void startWorker(config);

@@ -1,0 +1,227 @@
+/**
+ * Settlement use-cases: preview, settle, read, reverse, list. Reads the
+ * person's records, lets the pure engine compute, and commits the deltas in
+ * one script; when the accumulators moved meanwhile, recomputes (bounded).
+ */
+import { createHash } from 'node:crypto';
+import { yearOf } from '../domain/dates.js';
+import { ConflictError, NotFoundError, RefusalError, UnavailableError, ValidationError } from '../domain/errors.js';
+import type { Accumulators, Enrollee, Filing, Hospital, SettlementRequest } from '../domain/types.js';
+import { settle } from '../engine/settle.js';
+import type { EngineOutcome, SettlementComputation } from '../engine/types.js';
+import type { PolicyCatalog } from '../policy/catalog.js';
+import { newId } from '../store/keys.js';
+import type { Store, StoredSettlement } from '../store/store.js';
+import { KeyedMutex } from './keyed-mutex.js';
+import { settlementView, type SettlementView } from './settlement-view.js';
+
+/** How often a settlement recomputes when other writers keep moving the accumulators. */
+const MAX_COMMIT_ATTEMPTS = 25;
+
+export interface SettleResult {
+  /** 201 created, 200 replay of an earlier identical request. */
+  replay: boolean;
+  /** The response JSON exactly as stored (a replay answers the identical body). */
+  body: string;
+}
+
+export interface SettlementServiceOptions {
+  now?: () => Date;
+  /** Observes each outcome (metrics); never throws. */
+  onOutcome?: (event: SettlementEvent) => void;
+  /** Coverage source: the enrollee record to settle on (defaults to the one in the snapshot). */
+  resolveEnrollee?: (card: string, cached: Enrollee | null) => Promise<{ enrollee: Enrollee | null; notes: string[] }>;
+}
+
+export interface SettlementEvent {
+  policyId: string;
+  visitType: string;
+  outcome: 'settled' | 'replay' | 'refused' | 'preview' | 'reversed';
+  computation?: SettlementComputation;
+  code?: string;
+}
+
+/** Canonical JSON: keys sorted, so equal bodies hash equally whatever their key order. */
+function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  if (value !== null && typeof value === 'object' && !('toFixed' in value)) {
+    const entries = Object.entries(value as Record<string, unknown>)
+      .filter(([, v]) => v !== undefined)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
+  }
+  return JSON.stringify(value);
+}
+
+export function requestHash(request: SettlementRequest): string {
+  return createHash('sha256').update(canonicalJson(request)).digest('hex');
+}
+
+export class SettlementService {
+  private readonly mutex = new KeyedMutex();
+  private readonly now: () => Date;
+
+  constructor(
+    private readonly store: Store,
+    private readonly catalog: PolicyCatalog,
+    private readonly options: SettlementServiceOptions = {},
+  ) {
+    this.now = options.now ?? (() => new Date());
+  }
+
+  /** 预结算: the same computation, nothing recorded. */
+  async preview(request: SettlementRequest): Promise<SettlementView> {
+    const year = yearOf(request.dischargeDate);
+    const [snapshot, hospital] = await Promise.all([
+      this.store.readPerson(request.card, year, request.hospitalId, request.requestId),
+      this.store.getHospital(request.hospitalId),
+    ]);
+    const { enrollee, notes } = await this.enrolleeFor(request.card, snapshot.enrollee);
+    const computation = this.compute(request, hospital, enrollee, snapshot.filings, snapshot.accumulators, year, notes, 'preview');
+    return settlementView(computation, request, snapshot.accumulators, { settlementId: null, status: 'preview' });
+  }
+
+  /** 结算: computes and commits atomically; idempotent per hospital and requestId. */
+  settle(request: SettlementRequest): Promise<SettleResult> {
+    return this.mutex.run(request.card, () => this.settleSerially(request));
+  }
+
+  private async settleSerially(request: SettlementRequest): Promise<SettleResult> {
+    const year = yearOf(request.dischargeDate);
+    const bodyHash = requestHash(request);
+    const hospitalPromise = this.store.getHospital(request.hospitalId);
+    for (let attempt = 1; attempt <= MAX_COMMIT_ATTEMPTS; attempt++) {
+      const snapshot = await this.store.readPerson(request.card, year, request.hospitalId, request.requestId);
+      if (snapshot.idempotency) return this.replay(request, bodyHash, snapshot.idempotency);
+
+      const { enrollee, notes } = await this.enrolleeFor(request.card, snapshot.enrollee);
+      const computation = this.compute(request, await hospitalPromise, enrollee, snapshot.filings, snapshot.accumulators, year, notes, 'settle');
+      const settlementId = newId('S', request.card);
+      const view = settlementView(computation, request, snapshot.accumulators, {
+        settlementId,
+        status: 'settled',
+        settledAt: this.now().toISOString(),
+      });
+      const body = JSON.stringify(view);
+      const outcome = await this.store.commitSettlement({
+        card: request.card,
+        hospitalId: request.hospitalId,
+        requestId: request.requestId,
+        benefitYear: computation.benefitYear,
+        bodyHash,
+        expectedVersion: snapshot.version,
+        settlementId,
+        deltas: computation.deltas,
+        response: body,
+      });
+      switch (outcome.kind) {
+        case 'committed':
+          this.emit({ policyId: computation.policyId, visitType: request.visitType, outcome: 'settled', computation });
+          return { replay: false, body };
+        case 'replay':
+          this.emit({ policyId: computation.policyId, visitType: request.visitType, outcome: 'replay' });
+          return { replay: true, body: outcome.response };
+        case 'conflict':
+          throw this.conflict(request);
+        case 'stale':
+          // Another writer (another process) moved the accumulators: recompute from fresh records.
+          await new Promise((resolve) => setTimeout(resolve, Math.min(attempt * 2, 20) * Math.random()));
+          continue;
+      }
+    }
+    throw new UnavailableError('the accumulators of this person kept changing; nothing was recorded, retry with the same requestId', 1);
+  }
+
+  private async replay(request: SettlementRequest, bodyHash: string, record: { bodyHash: string; settlementKey: string }): Promise<SettleResult> {
+    if (record.bodyHash !== bodyHash) throw this.conflict(request);
+    const body = await this.store.getResponseByKey(record.settlementKey);
+    if (body === null) throw new Error(`idempotency record points to a missing settlement ${record.settlementKey}`);
+    this.emit({ policyId: 'unknown', visitType: request.visitType, outcome: 'replay' });
+    return { replay: true, body };
+  }
+
+  private conflict(request: SettlementRequest): ConflictError {
+    return new ConflictError(
+      'IDEMPOTENCY_CONFLICT',
+      `requestId ${request.requestId} was already used by hospital ${request.hospitalId} with a different body`,
+    );
+  }
+
+  private async enrolleeFor(card: string, cached: Enrollee | null): Promise<{ enrollee: Enrollee; notes: string[] }> {
+    const resolved = this.options.resolveEnrollee ? await this.options.resolveEnrollee(card, cached) : { enrollee: cached, notes: [] };
+    if (resolved.enrollee === null) throw new NotFoundError(`no enrollee with card ${card}`, 'ENROLLEE_NOT_FOUND');
+    return { enrollee: resolved.enrollee, notes: resolved.notes };
+  }
+
+  private compute(
+    request: SettlementRequest,
+    hospital: Hospital | null,
+    enrollee: Enrollee,
+    filings: Filing[],
+    accumulators: Accumulators,
+    year: number,
+    extraNotes: string[],
+    mode: 'preview' | 'settle',
+  ): SettlementComputation {
+    if (hospital === null) throw new RefusalError('HOSPITAL_NOT_FOUND', `hospital ${request.hospitalId} is not in the registry`);
+    const outcome: EngineOutcome = settle({
+      catalog: this.catalog,
+      request,
+      hospital,
+      enrollee,
+      filings,
+      accumulators,
+      accumulatorsYear: year,
+    });
+    if (!outcome.ok) {
+      const { code, message, details } = outcome.refusal;
+      this.emit({ policyId: 'none', visitType: request.visitType, outcome: 'refused', code });
+      if (code === 'VALIDATION_FAILED') throw new ValidationError(message, details);
+      throw new RefusalError(code, message, details);
+    }
+    const computation = outcome.settlement;
+    if (extraNotes.length) computation.notes.push(...extraNotes);
+    if (mode === 'preview') this.emit({ policyId: computation.policyId, visitType: request.visitType, outcome: 'preview', computation });
+    return computation;
+  }
+
+  async get(settlementId: string): Promise<StoredSettlement> {
+    const stored = await this.store.getSettlement(settlementId);
+    if (!stored) throw new NotFoundError(`no settlement ${settlementId}`);
+    return stored;
+  }
+
+  /** 撤销: takes the settlement's own deltas off the accumulators, exactly once. */
+  async reverse(stored: StoredSettlement): Promise<string> {
+    if (stored.status === 'settled') {
+      const outcome = await this.store.reverseSettlement(stored, this.now().toISOString());
+      if (outcome === 'not-found') throw new NotFoundError(`no settlement ${stored.settlementId}`);
+      if (outcome === 'reversed') {
+        const view = JSON.parse(stored.response) as SettlementView;
+        this.emit({ policyId: view.policyId, visitType: view.visitType, outcome: 'reversed' });
+      }
+    }
+    return SettlementService.currentBody((await this.store.getSettlement(stored.settlementId)) ?? stored);
+  }
+
+  async list(card: string, year: number): Promise<string[]> {
+    return (await this.store.listSettlements(card, year)).map(SettlementService.currentBody);
+  }
+
+  /** The stored response with the settlement's current status. */
+  static currentBody(stored: StoredSettlement): string {
+    if (stored.status === 'settled') return stored.response;
+    const view = JSON.parse(stored.response) as SettlementView;
+    view.status = stored.status;
+    view.reversedAt = stored.reversedAt;
+    return JSON.stringify(view);
+  }
+
+  private emit(event: SettlementEvent): void {
+    try {
+      this.options.onOutcome?.(event);
+    } catch {
+      // metrics must never break a settlement
+    }
+  }
+}

@@ -1,0 +1,108 @@
+/**
+ * The Redis connection (one server or a Redis Cluster) and the Lua scripts,
+ * loaded from ./scripts/<name>-<numKeys>.lua and defined as ioredis commands
+ * (EVALSHA with automatic fallback to EVAL).
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Cluster, Redis, type ClusterNode, type RedisOptions } from 'ioredis';
+
+export type RedisClient = Redis | Cluster;
+
+export interface RedisConnectionOptions {
+  /** redis://host:port[/db] for one server. */
+  url?: string | undefined;
+  /** host:port seed nodes of a Redis Cluster; when set, url is ignored. */
+  clusterNodes?: string[] | undefined;
+  /** ms before an unanswered command fails (ioredis commandTimeout). */
+  commandTimeoutMs?: number | undefined;
+  /** Queue commands while disconnected (false: fail fast). */
+  offlineQueue?: boolean | undefined;
+  connectionName?: string | undefined;
+}
+
+const SCRIPT_DIR = path.join(path.dirname(fileURLToPath(import.meta.url)), 'scripts');
+
+interface ScriptCommands {
+  commitSettlement(...keysAndArgs: string[]): Promise<[number, string?]>;
+  reverseSettlement(...keysAndArgs: string[]): Promise<[number]>;
+  putFiling(...keysAndArgs: string[]): Promise<number>;
+  revokeFiling(...keysAndArgs: string[]): Promise<number>;
+}
+
+export type ScriptedClient = RedisClient & ScriptCommands;
+
+function camelCase(name: string): string {
+  return name.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
+}
+
+/** Defines every script of the directory on the client: `commit-settlement-5.lua` → client.commitSettlement(5 keys, args…). */
+export function defineScripts(client: RedisClient): ScriptedClient {
+  for (const file of readdirSync(SCRIPT_DIR)) {
+    const match = /^([a-z-]+)-(\d+)\.lua$/.exec(file);
+    if (!match) continue;
+    client.defineCommand(camelCase(match[1]!), {
+      numberOfKeys: Number(match[2]),
+      lua: readFileSync(path.join(SCRIPT_DIR, file), 'utf8'),
+    });
+  }
+  return client as ScriptedClient;
+}
+
+export function parseClusterNodes(spec: string): ClusterNode[] {
+  return spec
+    .split(',')
+    .map((node) => node.trim().replace(/^redis(-cluster)?:\/\//, ''))
+    .filter(Boolean)
+    .map((node) => {
+      const [host, port] = node.split(':');
+      return { host: host || '127.0.0.1', port: Number(port || 6379) };
+    });
+}
+
+export function createRedis(options: RedisConnectionOptions): ScriptedClient {
+  const common: RedisOptions = {
+    enableOfflineQueue: options.offlineQueue ?? true,
+    commandTimeout: options.commandTimeoutMs,
+    enableAutoPipelining: true,
+    maxRetriesPerRequest: options.offlineQueue === false ? 0 : 20,
+    connectionName: options.connectionName,
+    // Reconnect quickly and keep trying: the breaker, not the client, decides when to fail requests.
+    retryStrategy: (times) => Math.min(50 * times, 1000),
+    lazyConnect: false,
+  };
+  let client: RedisClient;
+  if (options.clusterNodes && options.clusterNodes.length > 0) {
+    client = new Cluster(parseClusterNodes(options.clusterNodes.join(',')), {
+      redisOptions: common,
+      enableOfflineQueue: common.enableOfflineQueue,
+      enableAutoPipelining: true,
+      clusterRetryStrategy: (times) => Math.min(100 * times, 2000),
+      slotsRefreshTimeout: 2000,
+    });
+  } else {
+    client = new Redis(options.url ?? 'redis://127.0.0.1:6379', common);
+  }
+  return defineScripts(client);
+}
+
+/** Resolves once the client is connected (with the offline queue off, commands before that fail). */
+export function whenReady(client: RedisClient, timeoutMs = 10_000): Promise<void> {
+  if (client.status === 'ready') return Promise.resolve();
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      cleanup();
+      reject(new Error(`Redis not ready after ${timeoutMs} ms`));
+    }, timeoutMs);
+    const onReady = () => {
+      cleanup();
+      resolve();
+    };
+    const cleanup = () => {
+      clearTimeout(timer);
+      client.off('ready', onReady);
+    };
+    client.on('ready', onReady);
+  });
+}

@@ -1,0 +1,85 @@
+/** The real app over a real throw-away redis-server, with keys for every role. */
+import supertest from 'supertest';
+import { composeService, type Service } from '../../src/compose.js';
+import { KeyRing, generateKey, sha256Hex } from '../../src/ops/api-keys.js';
+import { loadPolicyDirectory } from '../../src/policy/loader.js';
+import { createRedis, whenReady, type ScriptedClient } from '../../src/store/redis.js';
+import { startRedis, type RedisServer } from './redis-server.js';
+import { POLICY_DIR, workedExamples } from './worked-examples.js';
+
+export interface TestKeys {
+  admin: string;
+  billing: Record<string, string>;
+  referral: Record<string, string>;
+}
+
+export function makeKeys(hospitalIds: string[], regions: string[]): { ring: KeyRing; keys: TestKeys; entries: unknown[] } {
+  const keys: TestKeys = { admin: generateKey(), billing: {}, referral: {} };
+  const entries: unknown[] = [{ id: 'ops', role: 'admin', sha256: sha256Hex(keys.admin) }];
+  for (const hospitalId of hospitalIds) {
+    keys.billing[hospitalId] = generateKey();
+    entries.push({ id: `billing-${hospitalId}`, role: 'billing', hospitalId, sha256: sha256Hex(keys.billing[hospitalId]) });
+  }
+  for (const region of regions) {
+    keys.referral[region] = generateKey();
+    entries.push({ id: `referral-${region}`, role: 'referral', region, sha256: sha256Hex(keys.referral[region]) });
+  }
+  return { ring: KeyRing.fromEntries(entries), keys, entries };
+}
+
+export interface TestService {
+  server: RedisServer;
+  redis: ScriptedClient;
+  service: Service;
+  http: ReturnType<typeof supertest>;
+  keys: TestKeys;
+  auth(key: string): { Authorization: string };
+  /** Loads the worked-example hospitals, enrollees and referral filings through the API. */
+  loadWorkedRegistry(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export async function startTestService(options: { redisServer?: RedisServer; redisTimeoutMs?: number; breakerResetMs?: number } = {}): Promise<TestService> {
+  const server = options.redisServer ?? (await startRedis());
+  const redis = createRedis({ url: server.url, offlineQueue: false, commandTimeoutMs: options.redisTimeoutMs ?? 1000 });
+  await whenReady(redis);
+  const catalog = loadPolicyDirectory(POLICY_DIR);
+  const { ring, keys } = makeKeys([...Object.keys(workedExamples.hospitals), 'OTHER'], ['pingyang', 'jinjiang', 'taiyuan']);
+  const service = composeService({
+    redis,
+    catalog,
+    keys: ring,
+    redisTimeoutMs: options.redisTimeoutMs ?? 1000,
+    breakerResetMs: options.breakerResetMs ?? 500,
+  });
+  const http = supertest(service.app);
+  const auth = (key: string) => ({ Authorization: `Bearer ${key}` });
+  return {
+    server,
+    redis,
+    service,
+    http,
+    keys,
+    auth,
+    async loadWorkedRegistry() {
+      for (const [id, hospital] of Object.entries(workedExamples.hospitals)) {
+        await http.put(`/v1/hospitals/${id}`).set(auth(keys.admin)).send(hospital).expect((r) => {
+          if (r.status !== 201 && r.status !== 200) throw new Error(`hospital ${id}: ${r.status} ${r.text}`);
+        });
+      }
+      for (const [card, enrollee] of Object.entries(workedExamples.enrollees)) {
+        await http.put(`/v1/enrollees/${card}`).set(auth(keys.admin)).send(enrollee).expect((r) => {
+          if (r.status !== 201 && r.status !== 200) throw new Error(`enrollee ${card}: ${r.status} ${r.text}`);
+        });
+      }
+      for (const referral of workedExamples.referrals) {
+        await http.post('/v1/referrals').set(auth(keys.admin)).send(referral).expect(201);
+      }
+    },
+    async close() {
+      redis.disconnect();
+      service.breaker.shutdown();
+      if (!options.redisServer) await server.stop();
+    },
+  };
+}

@@ -1,0 +1,38 @@
+/** Every worked example through HTTP, in order, against a fresh real Redis. */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestService, type TestService } from '../helpers/service.js';
+import { workedExamples } from '../helpers/worked-examples.js';
+
+let t: TestService;
+beforeAll(async () => {
+  t = await startTestService();
+  await t.loadWorkedRegistry();
+});
+afterAll(async () => t?.close());
+
+describe('worked examples over HTTP', () => {
+  for (const { request, expect: expected } of workedExamples.cases) {
+    it(`${request.requestId}`, async () => {
+      const res = await t.http.post('/v1/settlements').set(t.auth(t.keys.billing[request.hospitalId]!)).send(request);
+      if (expected.status === 'refused') {
+        expect(res.status).toBe(422);
+        expect(res.body.error.code).toBe(expected.error);
+        return;
+      }
+      expect(res.status, res.text).toBe(201);
+      expect(res.body.status).toBe('settled');
+      expect(res.body.payments).toEqual(expected.payments);
+      expect(res.body.fundTotal).toBe(expected.fundTotal);
+      expect(res.body.patientTotal).toBe(expected.patientTotal);
+      for (const line of res.body.lines) expect(line.cite).toMatch(/\.txt /);
+    });
+  }
+
+  it('accumulators reflect the settled examples', async () => {
+    const res = await t.http.get('/v1/enrollees/330326198001010001/accumulators/2019').set(t.auth(t.keys.admin)).expect(200);
+    expect(res.body.admissions).toBe(3);
+    // 11925.67 + 55000 + 83074.33 = 150000 (the expense cap)
+    expect(res.body.basicEligible).toBe('150000.00');
+    expect(res.body.basicPaid).toBe('63188.99');
+  });
+});
