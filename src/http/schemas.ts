@@ -43,7 +43,10 @@ export const chargesSchema = z
     preSelfPay: moneySchema.default(ZERO),
   })
   .refine(
-    (c) => c.total.minus(c.fullSelfPay).minus(c.overLimitSelfPay).minus(c.preSelfPay).gte(0),
+    // zod runs object refinements even when a field failed; judge only parsed amounts.
+    (c) =>
+      ![c.total, c.fullSelfPay, c.overLimitSelfPay, c.preSelfPay].every((amount) => amount instanceof Decimal) ||
+      c.total.minus(c.fullSelfPay).minus(c.overLimitSelfPay).minus(c.preSelfPay).gte(0),
     'fullSelfPay + overLimitSelfPay + preSelfPay must not exceed total (the policy-scope amount would be negative)',
   );
 
