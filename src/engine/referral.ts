@@ -53,7 +53,7 @@ export function outOfAreaTerms(
   if (rule.unfiled.action === 'refuse') {
     throw new Refused('REFERRAL_REQUIRED', `an out-of-area stay needs an active referral filing${rule.emergencyCountsAsFiled ? ' or an emergency' : ''} (${rule.cite})`);
   }
-  const penalised = maxMoney(ZERO, rate);
+  const penalised = maxMoney(ZERO, rate.minus(rule.unfiled.ratePenalty));
   explanation.step(
     'referral-penalty',
     `out of area without a referral filing: rate ${rate.toString()} − ${rule.unfiled.ratePenalty.toString()} = ${penalised.toString()}`,
