@@ -58,17 +58,15 @@ export function composeService(options: ComposeOptions): Service {
       policies: `${options.catalog.policies.length} loaded`,
       breaker: breakerState(breaker),
     };
+    // The ping goes through the breaker: while half-open it is the probe that closes it again.
     let redisOk = false;
-    if (!breaker.opened) {
-      try {
-        const ping = options.redis.ping();
-        const timeout = new Promise<never>((_, reject) => setTimeout(() => reject(new Error('timeout')), options.redisTimeoutMs ?? 500).unref());
-        redisOk = (await Promise.race([ping, timeout])) === 'PONG';
-      } catch {
-        redisOk = false;
-      }
+    try {
+      redisOk = (await breaker.fire(() => options.redis.ping())) === 'PONG';
+    } catch {
+      redisOk = false;
     }
-    checks.redis = redisOk ? 'ok' : 'unreachable';
+    checks.redis = redisOk ? 'ok' : breaker.opened ? 'not tried (breaker open)' : 'unreachable';
+    checks.breaker = breakerState(breaker);
     if (shuttingDown) checks.shutdown = 'in progress';
     const ready = !shuttingDown && redisOk && breaker.closed && options.catalog.policies.length > 0;
     return { ready, checks };
@@ -82,6 +80,7 @@ export function composeService(options: ComposeOptions): Service {
     keys,
     readiness,
     metrics,
+    isShuttingDown: () => shuttingDown,
     ...(options.logger ? { logger: options.logger } : {}),
   });
   return {

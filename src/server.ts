@@ -58,7 +58,20 @@ async function startWorker(config: AppConfig): Promise<void> {
     commandTimeoutMs: config.redisTimeoutMs,
     connectionName: `settlement-${process.pid}`,
   });
-  redis.on('error', (error: Error) => logger.warn({ err: { message: error.message } }, 'redis connection error'));
+  // Log connection changes, not every reconnect attempt.
+  let redisHealthy = true;
+  redis.on('ready', () => {
+    if (!redisHealthy) logger.info('redis connection restored');
+    redisHealthy = true;
+  });
+  redis.on('error', (error: Error) => {
+    if (redisHealthy) logger.warn({ err: { message: error.message } }, 'redis connection lost; answering 503 until it returns');
+    redisHealthy = false;
+  });
+  process.on('unhandledRejection', (reason) => {
+    logger.fatal({ err: reason }, 'unhandled rejection; exiting');
+    process.exit(1);
+  });
   const service = composeService({
     redis,
     catalog,
@@ -97,6 +110,11 @@ async function startWorker(config: AppConfig): Promise<void> {
       process.exit(1);
     }, config.shutdownGraceMs);
     force.unref();
+    setTimeout(() => closeServer(), config.shutdownDrainMs);
+  };
+  const closeServer = () => {
+    // Keep-alive connections close as soon as their request is answered.
+    setInterval(() => server.closeIdleConnections(), 50).unref();
     server.close(async () => {
       try {
         await redis.quit();

@@ -47,6 +47,8 @@ export interface AppDependencies {
   metrics?: Metrics;
   logger?: Logger;
   bodyLimit?: string;
+  /** While shutting down, answers ask clients to close their connection. */
+  isShuttingDown?: () => boolean;
 }
 
 const yearSchema = z.coerce.number().int().min(1990).max(2100);
@@ -70,6 +72,13 @@ export function createApp(deps: AppDependencies): express.Express {
         const route = req.route ? `${req.baseUrl}${String(req.route.path)}` : 'unmatched';
         end({ method: req.method, route, status_code: String(res.statusCode) });
       });
+      next();
+    });
+  }
+  if (deps.isShuttingDown) {
+    const shuttingDown = deps.isShuttingDown;
+    app.use((_req: Request, res: Response, next: NextFunction) => {
+      if (shuttingDown()) res.set('Connection', 'close');
       next();
     });
   }

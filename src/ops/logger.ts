@@ -15,7 +15,7 @@ export function maskCard(card: string): string {
 /** Masks the card segment of person URLs and the card query parameter. */
 export function maskUrl(url: string): string {
   return url
-    .replace(/(\/v1\/enrollees\/)([^/?#]+)/, (_, prefix: string, card: string) => `${prefix}${maskCard(decodeURIComponent(card))}`)
+    .replace(/(\/enrollees\/)([^/?#]+)/, (_, prefix: string, card: string) => `${prefix}${maskCard(decodeURIComponent(card))}`)
     .replace(/([?&]card=)([^&#]+)/, (_, prefix: string, card: string) => `${prefix}${maskCard(decodeURIComponent(card))}`);
 }
 
@@ -33,6 +33,11 @@ export function createLogger(level: string, destination?: DestinationStream): Lo
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
+/** Express rewrites req.url inside routers; originalUrl is what the caller sent. */
+function urlOf(req: IncomingMessage): string {
+  return (req as IncomingMessage & { originalUrl?: string }).originalUrl ?? req.url ?? '';
+}
+
 export function requestLogger(logger: Logger) {
   return pinoHttp({
     logger,
@@ -44,10 +49,17 @@ export function requestLogger(logger: Logger) {
     },
     quietReqLogger: true,
     customLogLevel: (_req, res, error) => (error || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info'),
-    customSuccessMessage: (req, res) => `${req.method} ${maskUrl(req.url ?? '')} ${res.statusCode}`,
-    customErrorMessage: (req, res) => `${req.method} ${maskUrl(req.url ?? '')} ${res.statusCode}`,
+    customSuccessMessage: (req, res) => `${req.method} ${maskUrl(urlOf(req))} ${res.statusCode}`,
+    customErrorMessage: (req, res) => `${req.method} ${maskUrl(urlOf(req))} ${res.statusCode}`,
+    // A 5xx answer is logged with its status; pino-http's synthetic "failed with status code" error adds only a stack.
+    customErrorObject: (_req, _res, error, value: Record<string, unknown>) =>
+      /^failed with status code/.test(error.message) ? { ...value, err: undefined } : value,
     serializers: {
-      req: (req: { id: unknown; method: string; url: string }) => ({ id: req.id, method: req.method, url: maskUrl(req.url) }),
+      req: (req: { id: unknown; method: string; url: string; raw?: { originalUrl?: string } }) => ({
+        id: req.id,
+        method: req.method,
+        url: maskUrl(req.raw?.originalUrl ?? req.url),
+      }),
       res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
       err: pino.stdSerializers.err,
     },

@@ -89,13 +89,15 @@ export class SettlementService {
   private async settleSerially(request: SettlementRequest): Promise<SettleResult> {
     const year = yearOf(request.dischargeDate);
     const bodyHash = requestHash(request);
-    const hospitalPromise = this.store.getHospital(request.hospitalId);
     for (let attempt = 1; attempt <= MAX_COMMIT_ATTEMPTS; attempt++) {
-      const snapshot = await this.store.readPerson(request.card, year, request.hospitalId, request.requestId);
+      const [snapshot, hospital] = await Promise.all([
+        this.store.readPerson(request.card, year, request.hospitalId, request.requestId),
+        this.store.getHospital(request.hospitalId),
+      ]);
       if (snapshot.idempotency) return this.replay(request, bodyHash, snapshot.idempotency);
 
       const { enrollee, notes } = await this.enrolleeFor(request.card, snapshot.enrollee);
-      const computation = this.compute(request, await hospitalPromise, enrollee, snapshot.filings, snapshot.accumulators, year, notes, 'settle');
+      const computation = this.compute(request, hospital, enrollee, snapshot.filings, snapshot.accumulators, year, notes, 'settle');
       const settlementId = newId('S', request.card);
       const view = settlementView(computation, request, snapshot.accumulators, {
         settlementId,
@@ -118,9 +120,12 @@ export class SettlementService {
         case 'committed':
           this.emit({ policyId: computation.policyId, visitType: request.visitType, outcome: 'settled', computation });
           return { replay: false, body };
-        case 'replay':
-          this.emit({ policyId: computation.policyId, visitType: request.visitType, outcome: 'replay' });
-          return { replay: true, body: outcome.response };
+        case 'replay': {
+          // A resent commit (ioredis re-sends unanswered commands after a reconnect) finds its own record.
+          const ours = (JSON.parse(outcome.response) as SettlementView).settlementId === settlementId;
+          this.emit({ policyId: computation.policyId, visitType: request.visitType, outcome: ours ? 'settled' : 'replay', computation });
+          return { replay: !ours, body: outcome.response };
+        }
         case 'conflict':
           throw this.conflict(request);
         case 'stale':
