@@ -30,6 +30,7 @@ export function sendError(res: Response, code: ErrorCode, message: string, detai
 interface BodyParserError {
   type?: string;
   status?: number;
+  statusCode?: number;
 }
 
 /** Express error middleware (4 arguments). Unknown errors are logged by the caller-supplied hook and answered 500 without details. */
@@ -49,6 +50,16 @@ export function errorHandler(onUnexpected: (error: unknown, req: Request) => voi
       case 'request.size.invalid':
       case 'request.aborted':
         return sendError(res, 'VALIDATION_FAILED', 'the body cannot be read', [{ path: '(body)', message: String(parserError.type) }]);
+    }
+    // Other client faults the framework itself marks with a 4xx status (http-errors convention):
+    // a path parameter with malformed percent-encoding (the router's URIError, e.g. /v1/hospitals/%),
+    // a body whose Content-Encoding (gzip, deflate, br) does not match its bytes (zlib error).
+    const status = parserError.status ?? parserError.statusCode;
+    if (typeof status === 'number' && status >= 400 && status < 500) {
+      if (error instanceof URIError) {
+        return sendError(res, 'VALIDATION_FAILED', 'the path cannot be decoded', [{ path: '(path)', message: 'malformed percent-encoding' }]);
+      }
+      return sendError(res, 'VALIDATION_FAILED', 'the body cannot be decoded', [{ path: '(body)', message: 'undecodable body (does it match its Content-Encoding?)' }]);
     }
     onUnexpected(error, req);
     sendError(res, 'INTERNAL', 'internal error');
