@@ -7,12 +7,12 @@
  * config/demo/ through the API and prints a demo key and a curl to paste.
  * Ctrl-C stops both.
  */
-import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import net from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { generateKey, sha256Hex } from '../src/ops/api-keys.js';
+import { startRedis } from './lib/redis-server.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const localDir = path.join(root, '.local');
@@ -44,17 +44,6 @@ function ensureRedisServer(): void {
   process.exit(1);
 }
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
-
 async function waitFor(check: () => Promise<boolean>, what: string, timeoutMs = 20_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!(await check().catch(() => false))) {
@@ -75,18 +64,11 @@ async function main(): Promise<void> {
   let redisUrl = process.env.REDIS_URL;
   if (!redisUrl) {
     ensureRedisServer();
-    const redisPort = await freePort();
     const dir = path.join(localDir, 'redis');
     mkdirSync(dir, { recursive: true });
-    const redis = spawn('redis-server', ['--port', String(redisPort), '--bind', '127.0.0.1', '--dir', dir, '--appendonly', 'yes', '--appendfsync', 'everysec', '--save', ''], {
-      stdio: 'ignore',
-    });
-    children.push(redis);
-    redisUrl = `redis://127.0.0.1:${redisPort}`;
-    await waitFor(
-      async () => execFileSync('redis-cli', ['-p', String(redisPort), 'ping']).toString().trim() === 'PONG',
-      'redis-server',
-    );
+    const redis = await startRedis(['--appendonly', 'yes', '--appendfsync', 'everysec'], { dir });
+    children.push(redis.process);
+    redisUrl = redis.url;
     say(`private redis-server on ${redisUrl} (data in .local/redis)`);
   }
 

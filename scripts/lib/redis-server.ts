@@ -1,6 +1,6 @@
 /**
- * Starts a real, throw-away redis-server on a free port (no mocks). The
- * process and its directory are removed by stop().
+ * Starts a real redis-server on a free port, for tests, benchmarks and
+ * npm run local. By default it is throw-away: stop() removes its directory.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -52,9 +52,14 @@ async function waitForPort(port: number, timeoutMs = 10_000): Promise<void> {
   }
 }
 
-export async function startRedis(extraArgs: string[] = []): Promise<RedisServer> {
+export interface StartRedisOptions {
+  /** Keep data here (and keep it on stop()) instead of a temporary directory. */
+  dir?: string;
+}
+
+export async function startRedis(extraArgs: string[] = [], options: StartRedisOptions = {}): Promise<RedisServer> {
   const port = await freePort();
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'settle-redis-'));
+  const dir = options.dir ?? mkdtempSync(path.join(os.tmpdir(), 'settle-redis-'));
   const args = ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--save', '', '--appendonly', 'no', '--protected-mode', 'no', ...extraArgs];
   let child: ChildProcess;
   const launch = async () => {
@@ -88,7 +93,7 @@ export async function startRedis(extraArgs: string[] = []): Promise<RedisServer>
         proc.kill('SIGKILL');
         await exited(proc);
       }
-      rmSync(dir, { recursive: true, force: true });
+      if (!options.dir) rmSync(dir, { recursive: true, force: true });
     },
   };
   return server;
