@@ -9,7 +9,6 @@ import type { Logger } from 'pino';
 import { z } from 'zod';
 import { AuthError, NotFoundError } from '../domain/errors.js';
 import type { Metrics } from '../ops/metrics.js';
-import { requestLogger } from '../ops/logger.js';
 import type { PolicyCatalog } from '../policy/catalog.js';
 import { flattenParameters } from '../policy/parameters.js';
 import type { ReferralService } from '../service/referrals.js';
@@ -18,6 +17,7 @@ import { SettlementService } from '../service/settlements.js';
 import type { SettlementView } from '../service/settlement-view.js';
 import { authenticate, requireHospital, requireRegion, requireRole, type KeyRingHolder } from './auth.js';
 import { errorHandler, sendError } from './errors.js';
+import { observeRequests } from './observe.js';
 import {
   cardSchema,
   enrolleeSchema,
@@ -53,7 +53,7 @@ export interface AppDependencies {
 
 const yearSchema = z.coerce.number().int().min(1990).max(2100);
 
-function sendJsonText(res: Response, status: number, body: string): void {
+function sendJsonText(res: Response, status: number, body: string | Buffer): void {
   res.status(status).type('application/json').send(body);
 }
 
@@ -63,25 +63,7 @@ export function createApp(deps: AppDependencies): express.Express {
   app.set('etag', false);
   app.set('query parser', 'simple');
 
-  if (deps.logger) app.use(requestLogger(deps.logger));
-  if (deps.metrics) {
-    const histogram = deps.metrics.httpDuration;
-    app.use((req: Request, res: Response, next: NextFunction) => {
-      const end = histogram.startTimer();
-      res.on('finish', () => {
-        const route = req.route ? `${req.baseUrl}${String(req.route.path)}` : 'unmatched';
-        end({ method: req.method, route, status_code: String(res.statusCode) });
-      });
-      next();
-    });
-  }
-  if (deps.isShuttingDown) {
-    const shuttingDown = deps.isShuttingDown;
-    app.use((_req: Request, res: Response, next: NextFunction) => {
-      if (shuttingDown()) res.set('Connection', 'close');
-      next();
-    });
-  }
+  app.use(observeRequests({ logger: deps.logger, metrics: deps.metrics, isShuttingDown: deps.isShuttingDown }));
   app.use(helmet());
   app.use(express.json({ limit: deps.bodyLimit ?? '64kb', strict: false }));
 
@@ -249,7 +231,7 @@ export function createApp(deps: AppDependencies): express.Express {
   app.use((_req: Request, res: Response) => sendError(res, 'NOT_FOUND', 'no such endpoint'));
   app.use(
     errorHandler((error, req) => {
-      (req.log ?? deps.logger)?.error({ err: error }, 'unexpected error');
+      deps.logger?.error({ req: { id: req.id }, err: error }, 'unexpected error');
     }),
   );
   return app;

@@ -21,8 +21,8 @@ const MAX_COMMIT_ATTEMPTS = 25;
 export interface SettleResult {
   /** 201 created, 200 replay of an earlier identical request. */
   replay: boolean;
-  /** The response JSON exactly as stored (a replay answers the identical body). */
-  body: string;
+  /** The response JSON (UTF-8) exactly as stored (a replay answers the identical body). */
+  body: Buffer | string;
 }
 
 export interface SettlementServiceOptions {
@@ -41,20 +41,13 @@ export interface SettlementEvent {
   code?: string;
 }
 
-/** Canonical JSON: keys sorted, so equal bodies hash equally whatever their key order. */
-function canonicalJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
-  if (value !== null && typeof value === 'object' && !('toFixed' in value)) {
-    const entries = Object.entries(value as Record<string, unknown>)
-      .filter(([, v]) => v !== undefined)
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
-  }
-  return JSON.stringify(value);
-}
-
+/**
+ * The parsed request's hash: the schema fixes key order and money prints
+ * canonically ("300.00" and "300" are one amount), so equal requests hash
+ * equally whatever the caller's key order or formatting.
+ */
 export function requestHash(request: SettlementRequest): string {
-  return createHash('sha256').update(canonicalJson(request)).digest('hex');
+  return createHash('sha256').update(JSON.stringify(request)).digest('hex');
 }
 
 export class SettlementService {
@@ -72,12 +65,9 @@ export class SettlementService {
   /** 预结算: the same computation, nothing recorded. */
   async preview(request: SettlementRequest): Promise<SettlementView> {
     const year = yearOf(request.dischargeDate);
-    const [snapshot, hospital] = await Promise.all([
-      this.store.readPerson(request.card, year, request.hospitalId, request.requestId),
-      this.store.getHospital(request.hospitalId),
-    ]);
+    const snapshot = await this.store.readForSettlement(request.card, year, request.hospitalId, request.requestId);
     const { enrollee, notes } = await this.enrolleeFor(request.card, snapshot.enrollee);
-    const computation = this.compute(request, hospital, enrollee, snapshot.filings, snapshot.accumulators, year, notes, 'preview');
+    const computation = this.compute(request, snapshot.hospital, enrollee, snapshot.filings, snapshot.accumulators, year, notes, 'preview');
     return settlementView(computation, request, snapshot.accumulators, { settlementId: null, status: 'preview' });
   }
 
@@ -90,21 +80,18 @@ export class SettlementService {
     const year = yearOf(request.dischargeDate);
     const bodyHash = requestHash(request);
     for (let attempt = 1; attempt <= MAX_COMMIT_ATTEMPTS; attempt++) {
-      const [snapshot, hospital] = await Promise.all([
-        this.store.readPerson(request.card, year, request.hospitalId, request.requestId),
-        this.store.getHospital(request.hospitalId),
-      ]);
+      const snapshot = await this.store.readForSettlement(request.card, year, request.hospitalId, request.requestId);
       if (snapshot.idempotency) return this.replay(request, bodyHash, snapshot.idempotency);
 
       const { enrollee, notes } = await this.enrolleeFor(request.card, snapshot.enrollee);
-      const computation = this.compute(request, hospital, enrollee, snapshot.filings, snapshot.accumulators, year, notes, 'settle');
+      const computation = this.compute(request, snapshot.hospital, enrollee, snapshot.filings, snapshot.accumulators, year, notes, 'settle');
       const settlementId = newId('S', request.card);
       const view = settlementView(computation, request, snapshot.accumulators, {
         settlementId,
         status: 'settled',
         settledAt: this.now().toISOString(),
       });
-      const body = JSON.stringify(view);
+      const body = Buffer.from(JSON.stringify(view));
       const outcome = await this.store.commitSettlement({
         card: request.card,
         hospitalId: request.hospitalId,

@@ -25,7 +25,7 @@ export interface RedisConnectionOptions {
 const SCRIPT_DIR = path.join(path.dirname(fileURLToPath(import.meta.url)), 'scripts');
 
 interface ScriptCommands {
-  commitSettlement(...keysAndArgs: string[]): Promise<[number, string?]>;
+  commitSettlement(...keysAndArgs: (string | Buffer)[]): Promise<[number, string?]>;
   reverseSettlement(...keysAndArgs: string[]): Promise<[number]>;
   putFiling(...keysAndArgs: string[]): Promise<number>;
   revokeFiling(...keysAndArgs: string[]): Promise<number>;

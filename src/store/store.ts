@@ -55,7 +55,8 @@ export interface CommitRequest {
   expectedVersion: string;
   settlementId: string;
   deltas: AccumulatorDeltas;
-  response: string;
+  /** UTF-8 bytes of the response JSON: encoded once, sent to Redis and to the caller as is. */
+  response: Buffer | string;
 }
 
 function decodeAccumulators(hash: Record<string, string>): VersionedAccumulators {
@@ -177,8 +178,14 @@ export class Store {
     };
   }
 
-  async getResponseByKey(settlementKey: string): Promise<string | null> {
-    return this.redis.hget(settlementKey, 'response');
+  /** The person's records and the hospital, in one call (two commands to two slots, pipelined by the client). */
+  async readForSettlement(card: string, year: number, hospitalId: string, requestId: string): Promise<PersonSnapshot & { hospital: Hospital | null }> {
+    const [snapshot, hospital] = await Promise.all([this.readPerson(card, year, hospitalId, requestId), this.getHospital(hospitalId)]);
+    return { ...snapshot, hospital };
+  }
+
+  async getResponseByKey(settlementKey: string): Promise<Buffer | null> {
+    return this.redis.hgetBuffer(settlementKey, 'response');
   }
 
   async commitSettlement(commit: CommitRequest): Promise<CommitOutcome> {
@@ -186,7 +193,7 @@ export class Store {
     const indexKey = keys.idIndex(settlementId);
     if (indexKey === null) throw new Error(`malformed settlement id ${settlementId}`);
     const deltas = encodeDeltas(commit.deltas);
-    const record: string[] = [
+    const record: (string | Buffer)[] = [
       'settlementId', settlementId,
       'card', card,
       'hospitalId', commit.hospitalId,

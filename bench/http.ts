@@ -1,0 +1,242 @@
+/**
+ * HTTP benchmark of settlements (POST /v1/settlements, every request a new
+ * settlement), driven by autocannon against the built service on a private
+ * Redis.
+ *
+ *   npm run bench:http                 the service alone
+ *   npm run bench                      the service against the floor (Express +
+ *                                      ioredis, same round trips, no rules),
+ *                                      alternating, plus a fixed 1,000 req/s run
+ *   npm run bench -- --workers 2       both with WORKERS=2
+ *   options: --duration <s> (default 5) --rounds <n> (default 2)
+ *            --connections <n> (default 32) --no-floor
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import autocannon from 'autocannon';
+import { generateKey, sha256Hex } from '../src/ops/api-keys.js';
+import { freePort, startRedis } from '../scripts/lib/redis-server.js';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const { values } = parseArgs({
+  options: {
+    floor: { type: 'boolean', default: false },
+    'no-floor': { type: 'boolean', default: false },
+    workers: { type: 'string', default: '1' },
+    duration: { type: 'string', default: '5' },
+    rounds: { type: 'string', default: '2' },
+    connections: { type: 'string', default: '32' },
+    rate: { type: 'string', default: '1000' },
+  },
+});
+const withFloor = values.floor && !values['no-floor'];
+const workers = values.workers;
+const duration = Number(values.duration);
+const rounds = Number(values.rounds);
+const connections = Number(values.connections);
+const fixedRate = Number(values.rate);
+
+const PERSONS = 3000;
+const HOSPITALS: Record<string, { region: string; hospitalId: string; body: unknown; year: number }> = {
+  pingyang: { region: 'pingyang', hospitalId: 'PY-COUNTY', year: 2019, body: { name: '平阳县人民医院', admdvs: '330326', level: 2, kind: 'general', countyRun: true } },
+  jinjiang: { region: 'jinjiang', hospitalId: 'JJ-CITY', year: 2018, body: { name: '晋江市医院', admdvs: '350582', level: 3, kind: 'general', countyRun: true } },
+  taiyuan: { region: 'taiyuan', hospitalId: 'TY-L3', year: 2019, body: { name: '山西医科大学第一医院', admdvs: '140106', level: 3, kind: 'general', countyRun: false } },
+};
+const regions = Object.keys(HOSPITALS);
+
+function say(line: string): void {
+  process.stdout.write(`${line}\n`);
+}
+
+async function waitReady(url: string): Promise<void> {
+  const deadline = Date.now() + 20_000;
+  while (!(await fetch(url).then((r) => r.ok, () => false))) {
+    if (Date.now() > deadline) throw new Error(`${url} not ready`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+function spawnProcess(args: string[], env: Record<string, string>): ChildProcess {
+  return spawn(process.execPath, args, { cwd: root, env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'inherit'] });
+}
+
+/** One settlement body per call: persons in rotation, a new requestId every time. */
+function requestFactory(prefix: string) {
+  let n = 0;
+  return () => {
+    n++;
+    const person = n % PERSONS;
+    const region = regions[person % regions.length]!;
+    const { hospitalId, year } = HOSPITALS[region]!;
+    return JSON.stringify({
+      requestId: `${prefix}-${n}`,
+      card: `BENCH${person}`,
+      hospitalId,
+      visitType: 'inpatient',
+      admissionDate: `${year}-03-01`,
+      dischargeDate: `${year}-03-10`,
+      charges: { total: `${1000 + (n % 50000)}.${String(n % 100).padStart(2, '0')}`, fullSelfPay: '100.00', overLimitSelfPay: '0.00', preSelfPay: '0.00' },
+    });
+  };
+}
+
+interface Run {
+  target: string;
+  rps: number;
+  p50: number;
+  p90: number;
+  p99: number;
+  non2xx: number;
+  errors: number;
+}
+
+async function drive(target: string, base: string, key: string, options: { seconds: number; rate?: number; connections: number }): Promise<Run> {
+  const next = requestFactory(`${target.replace(/[^A-Za-z0-9]+/g, "-")}-${Date.now()}`);
+  const result = await autocannon({
+    url: base,
+    connections: options.connections,
+    duration: options.seconds,
+    ...(options.rate ? { overallRate: options.rate } : {}),
+    requests: [
+      {
+        method: 'POST',
+        path: '/v1/settlements',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` },
+        setupRequest: (request) => ({ ...request, body: next() }),
+      },
+    ],
+  });
+  if (result.non2xx > 0) {
+    const codes = Object.entries((result as unknown as { statusCodeStats: Record<string, { count: number }> }).statusCodeStats ?? {})
+      .map(([code, stat]) => `${code}×${stat.count}`)
+      .join(' ');
+    say(`  ${target}: status codes ${codes}`);
+  }
+  return {
+    target,
+    rps: result.requests.average,
+    p50: result.latency.p50,
+    p90: result.latency.p90,
+    p99: result.latency.p99,
+    non2xx: result.non2xx,
+    errors: result.errors + result.timeouts,
+  };
+}
+
+function row(run: Run): string {
+  return `${run.target.padEnd(16)} ${run.rps.toFixed(0).padStart(7)} req/s   p50 ${String(run.p50).padStart(4)} ms   p90 ${String(run.p90).padStart(4)} ms   p99 ${String(run.p99).padStart(4)} ms   non-2xx ${run.non2xx}   errors ${run.errors}`;
+}
+
+async function main(): Promise<void> {
+  const redis = await startRedis();
+  const children: ChildProcess[] = [];
+  const cleanup = async () => {
+    for (const child of children) child.kill('SIGTERM');
+    await redis.stop();
+  };
+  process.on('SIGINT', () => void cleanup().then(() => process.exit(130)));
+  try {
+    const adminKey = generateKey();
+    const billingKey = generateKey();
+    const keysFile = path.join(os.tmpdir(), `bench-keys-${process.pid}.json`);
+    writeFileSync(
+      keysFile,
+      JSON.stringify([
+        { id: 'bench-admin', role: 'admin', sha256: sha256Hex(adminKey) },
+        { id: 'bench-billing', role: 'billing', hospitalId: 'PY-COUNTY', sha256: sha256Hex(billingKey) },
+      ]),
+    );
+    const servicePort = await freePort();
+    const service = spawnProcess([path.join(root, 'dist/server.js')], {
+      PORT: String(servicePort),
+      HOST: '127.0.0.1',
+      REDIS_URL: redis.url,
+      API_KEYS_FILE: keysFile,
+      LOG_LEVEL: 'info',
+      WORKERS: workers,
+    });
+    children.push(service);
+    const serviceBase = `http://127.0.0.1:${servicePort}`;
+    await waitReady(`${serviceBase}/readyz`);
+
+    let floorBase: string | null = null;
+    if (withFloor) {
+      const floorPort = await freePort();
+      const floor = spawnProcess(['--import', 'tsx', path.join(root, 'bench/floor-server.ts')], { PORT: String(floorPort), REDIS_URL: redis.url, WORKERS: workers });
+      children.push(floor);
+      floorBase = `http://127.0.0.1:${floorPort}`;
+      const deadline = Date.now() + 20_000;
+      while (!(await fetch(`${floorBase}/`).then(() => true, () => false))) {
+        if (Date.now() > deadline) throw new Error('floor server not up');
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    }
+
+    // Registry: three in-area hospitals, PERSONS enrollees across the three regions.
+    const admin = { authorization: `Bearer ${adminKey}`, 'content-type': 'application/json' };
+    for (const { hospitalId, body } of Object.values(HOSPITALS)) {
+      await fetch(`${serviceBase}/v1/hospitals/${hospitalId}`, { method: 'PUT', headers: admin, body: JSON.stringify(body) });
+    }
+    for (let person = 0; person < PERSONS; person += 100) {
+      await Promise.all(
+        Array.from({ length: 100 }, (_, i) => {
+          const region = regions[(person + i) % regions.length]!;
+          const year = HOSPITALS[region]!.year;
+          return fetch(`${serviceBase}/v1/enrollees/BENCH${person + i}`, {
+            method: 'PUT',
+            headers: admin,
+            body: JSON.stringify({ region, sex: 'F', birthDate: '1970-01-01', coverage: [{ from: `${year}-01-01`, to: `${year}-12-31` }] }),
+          });
+        }),
+      );
+    }
+    // Billing keys are scoped to one hospital; the bench settles at three, so it uses the admin key (same auth cost).
+    const key = adminKey;
+
+    say(`settlement HTTP benchmark — node ${process.version}, ${os.cpus().length} cores, WORKERS=${workers}, ${connections} connections, ${duration} s per run, ${PERSONS} persons`);
+    say(`redis-server ${redis.url} (no persistence), service ${serviceBase}${floorBase ? `, floor ${floorBase}` : ''}; every request is a new settlement`);
+    await drive('warm-up service', serviceBase, key, { seconds: 2, connections });
+    if (floorBase) await drive('warm-up floor', floorBase, key, { seconds: 2, connections });
+
+    const runs: Run[] = [];
+    for (let round = 1; round <= rounds; round++) {
+      const s = await drive(`service #${round}`, serviceBase, key, { seconds: duration, connections });
+      say(row(s));
+      runs.push(s);
+      if (floorBase) {
+        const f = await drive(`floor #${round}`, floorBase, key, { seconds: duration, connections });
+        say(row(f));
+        runs.push(f);
+      }
+    }
+    const mean = (prefix: string, pick: (r: Run) => number) => {
+      const selected = runs.filter((r) => r.target.startsWith(prefix));
+      return selected.reduce((sum, r) => sum + pick(r), 0) / selected.length;
+    };
+    const serviceRps = mean('service', (r) => r.rps);
+    say('');
+    say(`service: ${serviceRps.toFixed(0)} req/s, p50 ${mean('service', (r) => r.p50).toFixed(1)} ms, p99 ${mean('service', (r) => r.p99).toFixed(1)} ms (mean of ${rounds} runs)`);
+    if (floorBase) {
+      const floorRps = mean('floor', (r) => r.rps);
+      say(`floor:   ${floorRps.toFixed(0)} req/s, p50 ${mean('floor', (r) => r.p50).toFixed(1)} ms, p99 ${mean('floor', (r) => r.p99).toFixed(1)} ms`);
+      say(`ratio service/floor: ${(serviceRps / floorRps).toFixed(2)} (target ≥ 0.80)`);
+      say('');
+      const fixed = await drive(`service @${fixedRate}/s`, serviceBase, key, { seconds: duration, rate: fixedRate, connections: 16 });
+      say(row(fixed));
+      const fixedFloor = await drive(`floor @${fixedRate}/s`, floorBase, key, { seconds: duration, rate: fixedRate, connections: 16 });
+      say(row(fixedFloor));
+      say(`fixed rate ${fixedRate} req/s: service p99 ${fixed.p99} ms (target ≤ 10 ms), floor p99 ${fixedFloor.p99} ms`);
+    }
+  } finally {
+    await cleanup();
+  }
+}
+
+main().catch((error: Error) => {
+  process.stderr.write(`bench failed: ${error.message}\n`);
+  process.exit(1);
+});
