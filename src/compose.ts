@@ -9,7 +9,9 @@ import { createApp, type Readiness } from './http/app.js';
 import { KeyRingHolder } from './http/auth.js';
 import type { KeyRing } from './ops/api-keys.js';
 import { breakerState, createBreaker, guarded } from './ops/breaker.js';
+import { createEnrollmentClient } from './ops/enrollment-client.js';
 import { Metrics } from './ops/metrics.js';
+import { CachedUpstreamCoverage, LocalCoverage, type CoverageSource } from './service/coverage.js';
 import type { PolicyCatalog } from './policy/catalog.js';
 import { ReferralService } from './service/referrals.js';
 import { RegistryService } from './service/registry.js';
@@ -26,6 +28,15 @@ export interface ComposeOptions {
   redisTimeoutMs?: number;
   breakerResetMs?: number;
   now?: () => Date;
+  /** The enrollment system of record (COVERAGE_URL); absent: the registry is the source. */
+  coverage?: {
+    url: string;
+    ttlSeconds: number;
+    maxStaleSeconds: number;
+    timeoutMs: number;
+    negativeTtlSeconds: number;
+    breakerResetMs?: number;
+  } | null;
 }
 
 export interface Service {
@@ -33,6 +44,8 @@ export interface Service {
   keys: KeyRingHolder;
   metrics: Metrics;
   breaker: CircuitBreaker<[() => Promise<unknown>], unknown>;
+  /** The enrollment system's breaker, when COVERAGE_URL is set. */
+  coverageBreaker: CircuitBreaker<[() => Promise<unknown>], unknown> | null;
   store: Store;
   /** Readiness turns false for good once shutdown begins. */
   beginShutdown(): void;
@@ -47,8 +60,20 @@ export function composeService(options: ComposeOptions): Service {
   const rawStore = new Store(options.redis);
   const store = guarded(rawStore, breaker, 'storage', metrics);
   const now = options.now ?? (() => new Date());
-  const settlements = new SettlementService(store, options.catalog, { now, onOutcome: (event) => metrics.recordSettlement(event) });
-  const registry = new RegistryService(store);
+  let coverageBreaker: Service['coverageBreaker'] = null;
+  let coverage: CoverageSource = new LocalCoverage(store);
+  if (options.coverage) {
+    const client = createEnrollmentClient({
+      baseUrl: options.coverage.url,
+      timeoutMs: options.coverage.timeoutMs,
+      resetTimeoutMs: options.coverage.breakerResetMs,
+      metrics,
+    });
+    coverageBreaker = client.breaker;
+    coverage = new CachedUpstreamCoverage(store, client.fetch, { ...options.coverage, now: () => now().getTime(), metrics });
+  }
+  const settlements = new SettlementService(store, options.catalog, coverage, { now, onOutcome: (event) => metrics.recordSettlement(event) });
+  const registry = new RegistryService(store, coverage);
   const referrals = new ReferralService(store, now);
   const keys = new KeyRingHolder(options.keys);
   let shuttingDown = false;
@@ -67,6 +92,8 @@ export function composeService(options: ComposeOptions): Service {
     }
     checks.redis = redisOk ? 'ok' : breaker.opened ? 'not tried (breaker open)' : 'unreachable';
     checks.breaker = breakerState(breaker);
+    // Informational: with the enrollment system down, cached coverage still settles (or answers 503).
+    if (coverageBreaker) checks.coverageUpstream = breakerState(coverageBreaker);
     if (shuttingDown) checks.shutdown = 'in progress';
     const ready = !shuttingDown && redisOk && breaker.closed && options.catalog.policies.length > 0;
     return { ready, checks };
@@ -88,6 +115,7 @@ export function composeService(options: ComposeOptions): Service {
     keys,
     metrics,
     breaker,
+    coverageBreaker,
     store: rawStore,
     beginShutdown: () => {
       shuttingDown = true;

@@ -80,6 +80,7 @@ async function startWorker(config: AppConfig): Promise<void> {
     metrics: new Metrics(),
     redisTimeoutMs: config.redisTimeoutMs,
     breakerResetMs: config.breakerResetMs,
+    coverage: config.coverage,
   });
   await whenReady(redis, 30_000).catch((error: Error) => logger.warn({ err: { message: error.message } }, 'redis not ready yet; serving 503 until it is'));
 
@@ -122,6 +123,7 @@ async function startWorker(config: AppConfig): Promise<void> {
         redis.disconnect();
       }
       service.breaker.shutdown();
+      service.coverageBreaker?.shutdown();
       logger.info('stopped');
       process.exit(0);
     });

@@ -42,8 +42,6 @@ export interface AppDependencies {
   referrals: ReferralService;
   keys: KeyRingHolder;
   readiness: () => Promise<Readiness>;
-  /** Drops the cached coverage of a card (issue: coverage cache); absent without an upstream. */
-  refreshCoverage?: (card: string) => Promise<void>;
   metrics?: Metrics;
   logger?: Logger;
   bodyLimit?: string;
@@ -105,7 +103,6 @@ export function createApp(deps: AppDependencies): express.Express {
     const card = parseOrThrow(cardSchema, req.params.card, 'card', 'card');
     const enrollee = toEnrollee(card, parseOrThrow(enrolleeSchema, req.body));
     const outcome = await deps.registry.putEnrollee(enrollee);
-    if (deps.refreshCoverage) await deps.refreshCoverage(card);
     res.status(outcome === 'created' ? 201 : 200).json(enrollee);
   });
   v1.get('/enrollees/:card', async (req, res) => {
@@ -116,8 +113,8 @@ export function createApp(deps: AppDependencies): express.Express {
   v1.post('/enrollees/:card/refresh', async (req, res) => {
     requireRole(req, 'admin');
     const card = parseOrThrow(cardSchema, req.params.card, 'card', 'card');
-    if (deps.refreshCoverage) await deps.refreshCoverage(card);
-    res.json({ card, refreshed: Boolean(deps.refreshCoverage) });
+    await deps.registry.refreshCoverage(card);
+    res.json({ card, refreshed: true, source: deps.registry.coverageUpstream ? 'enrollment system (next request fetches again)' : 'registry' });
   });
   v1.get('/enrollees/:card/accumulators/:year', async (req, res) => {
     requireRole(req, 'admin', 'billing', 'referral');

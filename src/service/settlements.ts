@@ -13,6 +13,7 @@ import type { PolicyCatalog } from '../policy/catalog.js';
 import { newId } from '../store/keys.js';
 import type { Store, StoredSettlement } from '../store/store.js';
 import { KeyedMutex } from './keyed-mutex.js';
+import type { CoverageSource } from './coverage.js';
 import { settlementView, type SettlementView } from './settlement-view.js';
 
 /** How often a settlement recomputes when other writers keep moving the accumulators. */
@@ -29,8 +30,6 @@ export interface SettlementServiceOptions {
   now?: () => Date;
   /** Observes each outcome (metrics); never throws. */
   onOutcome?: (event: SettlementEvent) => void;
-  /** Coverage source: the enrollee record to settle on (defaults to the one in the snapshot). */
-  resolveEnrollee?: (card: string, cached: Enrollee | null) => Promise<{ enrollee: Enrollee | null; notes: string[] }>;
 }
 
 export interface SettlementEvent {
@@ -57,6 +56,8 @@ export class SettlementService {
   constructor(
     private readonly store: Store,
     private readonly catalog: PolicyCatalog,
+    /** Who is covered: the registry, or the cached copy of the enrollment system. */
+    private readonly coverage: CoverageSource,
     private readonly options: SettlementServiceOptions = {},
   ) {
     this.now = options.now ?? (() => new Date());
@@ -66,7 +67,7 @@ export class SettlementService {
   async preview(request: SettlementRequest): Promise<SettlementView> {
     const year = yearOf(request.dischargeDate);
     const snapshot = await this.store.readForSettlement(request.card, year, request.hospitalId, request.requestId);
-    const { enrollee, notes } = await this.enrolleeFor(request.card, snapshot.enrollee);
+    const { enrollee, notes } = await this.coverage.resolve(request.card, snapshot);
     const computation = this.compute(request, snapshot.hospital, enrollee, snapshot.filings, snapshot.accumulators, year, notes, 'preview');
     return settlementView(computation, request, snapshot.accumulators, { settlementId: null, status: 'preview' });
   }
@@ -83,7 +84,7 @@ export class SettlementService {
       const snapshot = await this.store.readForSettlement(request.card, year, request.hospitalId, request.requestId);
       if (snapshot.idempotency) return this.replay(request, bodyHash, snapshot.idempotency);
 
-      const { enrollee, notes } = await this.enrolleeFor(request.card, snapshot.enrollee);
+      const { enrollee, notes } = await this.coverage.resolve(request.card, snapshot);
       const computation = this.compute(request, snapshot.hospital, enrollee, snapshot.filings, snapshot.accumulators, year, notes, 'settle');
       const settlementId = newId('S', request.card);
       const view = settlementView(computation, request, snapshot.accumulators, {
@@ -137,12 +138,6 @@ export class SettlementService {
       'IDEMPOTENCY_CONFLICT',
       `requestId ${request.requestId} was already used by hospital ${request.hospitalId} with a different body`,
     );
-  }
-
-  private async enrolleeFor(card: string, cached: Enrollee | null): Promise<{ enrollee: Enrollee; notes: string[] }> {
-    const resolved = this.options.resolveEnrollee ? await this.options.resolveEnrollee(card, cached) : { enrollee: cached, notes: [] };
-    if (resolved.enrollee === null) throw new NotFoundError(`no enrollee with card ${card}`, 'ENROLLEE_NOT_FOUND');
-    return { enrollee: resolved.enrollee, notes: resolved.notes };
   }
 
   private compute(

@@ -12,6 +12,8 @@ import calculateSlot from 'cluster-key-slot';
 
 export const keys = {
   enrollee: (card: string) => `enrollee:{${card}}`,
+  /** Cached copy of the enrollment system's record (with COVERAGE_URL). */
+  coverage: (card: string) => `coverage:{${card}}`,
   accumulators: (card: string, year: number) => `acc:{${card}}:${year}`,
   settlement: (card: string, settlementId: string) => `stl:{${card}}:${settlementId}`,
   settlementsOfYear: (card: string, year: number) => `stls:{${card}}:${year}`,

@@ -30,6 +30,8 @@ export interface IdempotencyRecord {
 /** Everything a settlement of one person reads, in one round trip to the person's slot. */
 export interface PersonSnapshot extends VersionedAccumulators {
   enrollee: Enrollee | null;
+  /** The cached copy of the enrollment system's record (opaque here), when an upstream is configured. */
+  coverageEntry: string | null;
   filings: Filing[];
   idempotency: IdempotencyRecord | null;
 }
@@ -111,6 +113,20 @@ export class Store {
     return json === null ? null : (JSON.parse(json) as Enrollee);
   }
 
+  // ── Coverage cache (copy of the enrollment system's record) ─────────────
+
+  getCoverageEntry(card: string): Promise<string | null> {
+    return this.redis.get(keys.coverage(card));
+  }
+
+  async putCoverageEntry(card: string, entry: string, ttlSeconds: number): Promise<void> {
+    await this.redis.set(keys.coverage(card), entry, 'EX', ttlSeconds);
+  }
+
+  async dropCoverageEntry(card: string): Promise<void> {
+    await this.redis.del(keys.coverage(card));
+  }
+
   async getAccumulators(card: string, year: number): Promise<VersionedAccumulators> {
     return decodeAccumulators(await this.redis.hgetall(keys.accumulators(card, year)));
   }
@@ -161,17 +177,20 @@ export class Store {
       .hgetall(keys.filings(card))
       .hgetall(keys.accumulators(card, year))
       .hmget(keys.idempotency(card, hospitalId, requestId), 'bodyHash', 'settlementKey')
+      .get(keys.coverage(card))
       .exec();
     if (!results) throw new Error('pipeline returned nothing');
     for (const [error] of results) if (error) throw error;
-    const [enrolleeJson, filings, acc, idem] = results.map(([, value]) => value) as [
+    const [enrolleeJson, filings, acc, idem, coverageEntry] = results.map(([, value]) => value) as [
       string | null,
       Record<string, string>,
       Record<string, string>,
       [string | null, string | null],
+      string | null,
     ];
     return {
       enrollee: enrolleeJson === null ? null : (JSON.parse(enrolleeJson) as Enrollee),
+      coverageEntry,
       filings: Object.values(filings).map((json) => JSON.parse(json) as Filing),
       ...decodeAccumulators(acc),
       idempotency: idem[0] !== null && idem[1] !== null ? { bodyHash: idem[0], settlementKey: idem[1] } : null,

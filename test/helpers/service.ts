@@ -1,6 +1,6 @@
 /** The real app over a real throw-away redis-server, with keys for every role. */
 import supertest from 'supertest';
-import { composeService, type Service } from '../../src/compose.js';
+import { composeService, type ComposeOptions, type Service } from '../../src/compose.js';
 import { KeyRing, generateKey, sha256Hex } from '../../src/ops/api-keys.js';
 import { loadPolicyDirectory } from '../../src/policy/loader.js';
 import { createRedis, whenReady, type ScriptedClient } from '../../src/store/redis.js';
@@ -39,7 +39,15 @@ export interface TestService {
   close(): Promise<void>;
 }
 
-export async function startTestService(options: { redisServer?: RedisServer; redisTimeoutMs?: number; breakerResetMs?: number } = {}): Promise<TestService> {
+export interface TestServiceOptions {
+  redisServer?: RedisServer;
+  redisTimeoutMs?: number;
+  breakerResetMs?: number;
+  coverage?: ComposeOptions['coverage'];
+  now?: () => Date;
+}
+
+export async function startTestService(options: TestServiceOptions = {}): Promise<TestService> {
   const server = options.redisServer ?? (await startRedis());
   const redis = createRedis({ url: server.url, offlineQueue: false, commandTimeoutMs: options.redisTimeoutMs ?? 1000 });
   await whenReady(redis);
@@ -51,6 +59,8 @@ export async function startTestService(options: { redisServer?: RedisServer; red
     keys: ring,
     redisTimeoutMs: options.redisTimeoutMs ?? 1000,
     breakerResetMs: options.breakerResetMs ?? 500,
+    coverage: options.coverage ?? null,
+    ...(options.now ? { now: options.now } : {}),
   });
   const http = supertest(service.app);
   const auth = (key: string) => ({ Authorization: `Bearer ${key}` });
@@ -79,6 +89,7 @@ export async function startTestService(options: { redisServer?: RedisServer; red
     async close() {
       redis.disconnect();
       service.breaker.shutdown();
+      service.coverageBreaker?.shutdown();
       if (!options.redisServer) await server.stop();
     },
   };
