@@ -8,20 +8,14 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import supertest from 'supertest';
 import { Decimal } from '../../src/domain/money.js';
+import { MONEY_ACCUMULATORS } from '../../src/domain/types.js';
 import { STATUS_OF } from '../../src/http/errors.js';
 
 /** Wire accumulators (GET …/accumulators/{year}, accumulatorsBefore/After): money as strings, counts as numbers. */
 export type WireAccumulators = Record<string, string | number | boolean>;
 
 /** The money accumulators of policies.md, as on the wire. */
-export const MONEY_FIELDS = [
-  'basicEligible',
-  'basicPaid',
-  'compliantSelfBurden',
-  'criticalIllnessPaid',
-  'outpatientPaid',
-  'retiredCadreSpousePaid',
-] as const;
+export const MONEY_FIELDS = MONEY_ACCUMULATORS;
 
 export interface ListeningApp {
   http: ReturnType<typeof supertest>;
