@@ -25,7 +25,12 @@ if (workers > 1 && cluster.isPrimary) {
     process.exit(0);
   });
 } else {
-  const redis = createRedis({ url: process.env.REDIS_URL, offlineQueue: false, commandTimeoutMs: 500 });
+  const redis = createRedis({
+    url: process.env.REDIS_URL,
+    clusterNodes: process.env.REDIS_CLUSTER_NODES?.split(','),
+    offlineQueue: false,
+    commandTimeoutMs: 500,
+  });
   const store = new Store(redis);
   const padding = 'x'.repeat(Math.max(0, responseBytes - 200));
   const app = express();

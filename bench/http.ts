@@ -8,6 +8,7 @@
  *                                      ioredis, same round trips, no rules),
  *                                      alternating, plus a fixed 1,000 req/s run
  *   npm run bench -- --workers 2       both with WORKERS=2
+ *   npm run bench -- --cluster         both over a 3-master Redis Cluster
  *   options: --duration <s> (default 5) --rounds <n> (default 2)
  *            --connections <n> (default 32) --no-floor
  */
@@ -19,6 +20,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
 import { generateKey, sha256Hex } from '../src/ops/api-keys.js';
+import { startRedisCluster } from '../scripts/lib/redis-cluster.js';
 import { freePort, startRedis } from '../scripts/lib/redis-server.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -27,6 +29,7 @@ const { values } = parseArgs({
     floor: { type: 'boolean', default: false },
     'no-floor': { type: 'boolean', default: false },
     workers: { type: 'string', default: '1' },
+    cluster: { type: 'boolean', default: false },
     duration: { type: 'string', default: '5' },
     rounds: { type: 'string', default: '2' },
     connections: { type: 'string', default: '32' },
@@ -132,7 +135,9 @@ function row(run: Run): string {
 }
 
 async function main(): Promise<void> {
-  const redis = await startRedis();
+  const redis = values.cluster ? await startRedisCluster() : await startRedis();
+  const redisEnv: Record<string, string> = 'nodes' in redis ? { REDIS_CLUSTER_NODES: redis.nodes } : { REDIS_URL: redis.url };
+  const redisLabel = 'nodes' in redis ? `redis cluster ${redis.nodes} (3 masters, ` : `redis-server ${redis.url} (`;
   const children: ChildProcess[] = [];
   const cleanup = async () => {
     for (const child of children) child.kill('SIGTERM');
@@ -154,7 +159,7 @@ async function main(): Promise<void> {
     const service = spawnProcess([path.join(root, 'dist/server.js')], {
       PORT: String(servicePort),
       HOST: '127.0.0.1',
-      REDIS_URL: redis.url,
+      ...redisEnv,
       API_KEYS_FILE: keysFile,
       LOG_LEVEL: 'info',
       WORKERS: workers,
@@ -166,7 +171,7 @@ async function main(): Promise<void> {
     let floorBase: string | null = null;
     if (withFloor) {
       const floorPort = await freePort();
-      const floor = spawnProcess(['--import', 'tsx', path.join(root, 'bench/floor-server.ts')], { PORT: String(floorPort), REDIS_URL: redis.url, WORKERS: workers });
+      const floor = spawnProcess(['--import', 'tsx', path.join(root, 'bench/floor-server.ts')], { PORT: String(floorPort), ...redisEnv, WORKERS: workers });
       children.push(floor);
       floorBase = `http://127.0.0.1:${floorPort}`;
       const deadline = Date.now() + 20_000;
@@ -198,7 +203,7 @@ async function main(): Promise<void> {
     const key = adminKey;
 
     say(`settlement HTTP benchmark — node ${process.version}, ${os.cpus().length} cores, WORKERS=${workers}, ${connections} connections, ${duration} s per run, ${PERSONS} persons`);
-    say(`redis-server ${redis.url} (no persistence), service ${serviceBase}${floorBase ? `, floor ${floorBase}` : ''}; every request is a new settlement`);
+    say(`${redisLabel}no persistence), service ${serviceBase}${floorBase ? `, floor ${floorBase}` : ''}; every request is a new settlement`);
     await drive('warm-up service', serviceBase, key, { seconds: 2, connections });
     if (floorBase) await drive('warm-up floor', floorBase, key, { seconds: 2, connections });
 

@@ -26,7 +26,9 @@ function startPrimary(config: AppConfig): void {
   for (let i = 0; i < config.workers; i++) cluster.fork();
   cluster.on('exit', (worker, code, signal) => {
     if (stopping) {
-      if (Object.keys(cluster.workers ?? {}).length === 0) process.exit(0);
+      // A worker leaves cluster.workers only once both its process has exited and its IPC channel
+      // has closed, in either order: at the last 'exit' others may still be listed, dead.
+      if (Object.values(cluster.workers ?? {}).every((w) => !w || w.isDead())) process.exit(0);
       return;
     }
     logger.error({ worker: worker.process.pid, code, signal }, 'worker died; starting another');
