@@ -1,5 +1,6 @@
 /** The worked examples of ../shared/cases (copied to test/fixtures), as domain records. */
 import { readFileSync } from 'node:fs';
+import { expect } from 'vitest';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Enrollee, Filing, Hospital } from '../../src/domain/types.js';
@@ -32,4 +33,22 @@ export function registry(): { hospitals: Map<string, Hospital>; enrollees: Map<s
   const enrollees = new Map(Object.entries(workedExamples.enrollees).map(([card, e]) => [card, toEnrollee(card, enrolleeSchema.parse(e))]));
   const filings = workedExamples.referrals.map((r, i) => ({ ...(r as Omit<Filing, 'referralId' | 'status'>), referralId: `R-${i + 1}`, status: 'active' as const }));
   return { hospitals, enrollees, filings };
+}
+
+/** Asserts an HTTP answer matches a worked example's expectation exactly (status, payments, totals, cited lines). */
+export function expectWorkedOutcome(
+  res: { status: number; text: string; body: { status?: string; payments?: unknown; fundTotal?: string; patientTotal?: string; lines?: { cite: string }[]; error?: { code: string } } },
+  expected: WorkedCase['expect'],
+): void {
+  if (expected.status === 'refused') {
+    expect(res.status, res.text).toBe(422);
+    expect(res.body.error?.code).toBe(expected.error);
+    return;
+  }
+  expect(res.status, res.text).toBe(201);
+  expect(res.body.status).toBe('settled');
+  expect(res.body.payments).toEqual(expected.payments);
+  expect(res.body.fundTotal).toBe(expected.fundTotal);
+  expect(res.body.patientTotal).toBe(expected.patientTotal);
+  for (const line of res.body.lines ?? []) expect(line.cite).toMatch(/\.txt /);
 }
