@@ -17,6 +17,7 @@ import { ReferralService } from './service/referrals.js';
 import { RegistryService } from './service/registry.js';
 import { SettlementService } from './service/settlements.js';
 import type { ScriptedClient } from './store/redis.js';
+import { slotTag } from './store/keys.js';
 import { Store } from './store/store.js';
 
 export interface ComposeOptions {
@@ -52,6 +53,8 @@ export interface Service {
 }
 
 export function composeService(options: ComposeOptions): Service {
+  // Build the slot-tag table now rather than inside the first settlement.
+  slotTag(0);
   const metrics = options.metrics ?? new Metrics({ defaultMetrics: false });
   const breaker = createBreaker(
     { name: 'redis', timeoutMs: options.redisTimeoutMs ?? 500, resetTimeoutMs: options.breakerResetMs ?? 2000 },

@@ -129,7 +129,8 @@ export class SettlementService {
     if (record.bodyHash !== bodyHash) throw this.conflict(request);
     const body = await this.store.getResponseByKey(record.settlementKey);
     if (body === null) throw new Error(`idempotency record points to a missing settlement ${record.settlementKey}`);
-    this.emit({ policyId: 'unknown', visitType: request.visitType, outcome: 'replay' });
+    const { policyId } = JSON.parse(body.toString()) as SettlementView;
+    this.emit({ policyId, visitType: request.visitType, outcome: 'replay' });
     return { replay: true, body };
   }
 
