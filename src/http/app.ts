@@ -3,7 +3,7 @@
  * use-case and translate its answer. Errors are mapped to HTTP in one place
  * (errors.ts).
  */
-import express, { type NextFunction, type Request, type Response } from 'express';
+import express, { type Request, type Response } from 'express';
 import helmet from 'helmet';
 import type { Logger } from 'pino';
 import { z } from 'zod';
