@@ -84,6 +84,40 @@ export function createApp(deps: AppDependencies): express.Express {
   const v1 = express.Router();
   v1.use(authenticate(deps.keys));
 
+  // ── Settlement (billing desk) ──────────────────────────────────────────
+  // First: Express tries routes in order, and these carry nearly all the traffic.
+  v1.post('/settlements/preview', async (req, res) => {
+    const caller = requireRole(req, 'admin', 'billing');
+    const request = parseOrThrow(settlementRequestSchema, req.body);
+    requireHospital(caller, request.hospitalId);
+    res.status(200).json(await deps.settlements.preview(request));
+  });
+  v1.post('/settlements', async (req, res) => {
+    const caller = requireRole(req, 'admin', 'billing');
+    const request = parseOrThrow(settlementRequestSchema, req.body);
+    requireHospital(caller, request.hospitalId);
+    const result = await deps.settlements.settle(request);
+    if (result.replay) res.set('Idempotent-Replay', 'true');
+    sendJsonText(res, result.replay ? 200 : 201, result.body);
+  });
+  const settlementInScope = async (req: Request) => {
+    const caller = requireRole(req, 'admin', 'billing');
+    const settlementId = parseOrThrow(idSchema, req.params.settlementId, 'settlementId', 'settlement id');
+    const stored = await deps.settlements.get(settlementId);
+    // A billing key reads and reverses its own hospital's settlements only.
+    if (caller.role === 'billing' && caller.hospitalId !== stored.hospitalId) {
+      throw new AuthError('FORBIDDEN', `this key acts for hospital ${caller.hospitalId}, not for the hospital of this settlement`);
+    }
+    return stored;
+  };
+  v1.get('/settlements/:settlementId', async (req, res) => {
+    sendJsonText(res, 200, SettlementService.currentBody(await settlementInScope(req)));
+  });
+  v1.post('/settlements/:settlementId/reversal', async (req, res) => {
+    const stored = await settlementInScope(req);
+    sendJsonText(res, 200, await deps.settlements.reverse(stored));
+  });
+
   // ── Registry ───────────────────────────────────────────────────────────
   v1.put('/hospitals/:hospitalId', async (req, res) => {
     requireRole(req, 'admin');
@@ -157,39 +191,6 @@ export function createApp(deps: AppDependencies): express.Express {
   v1.delete('/referrals/:referralId', async (req, res) => {
     const filing = await filingInScope(req);
     res.json(await deps.referrals.revoke(filing.referralId));
-  });
-
-  // ── Settlement (billing desk) ──────────────────────────────────────────
-  v1.post('/settlements/preview', async (req, res) => {
-    const caller = requireRole(req, 'admin', 'billing');
-    const request = parseOrThrow(settlementRequestSchema, req.body);
-    requireHospital(caller, request.hospitalId);
-    res.status(200).json(await deps.settlements.preview(request));
-  });
-  v1.post('/settlements', async (req, res) => {
-    const caller = requireRole(req, 'admin', 'billing');
-    const request = parseOrThrow(settlementRequestSchema, req.body);
-    requireHospital(caller, request.hospitalId);
-    const result = await deps.settlements.settle(request);
-    if (result.replay) res.set('Idempotent-Replay', 'true');
-    sendJsonText(res, result.replay ? 200 : 201, result.body);
-  });
-  const settlementInScope = async (req: Request) => {
-    const caller = requireRole(req, 'admin', 'billing');
-    const settlementId = parseOrThrow(idSchema, req.params.settlementId, 'settlementId', 'settlement id');
-    const stored = await deps.settlements.get(settlementId);
-    // A billing key reads and reverses its own hospital's settlements only.
-    if (caller.role === 'billing' && caller.hospitalId !== stored.hospitalId) {
-      throw new AuthError('FORBIDDEN', `this key acts for hospital ${caller.hospitalId}, not for the hospital of this settlement`);
-    }
-    return stored;
-  };
-  v1.get('/settlements/:settlementId', async (req, res) => {
-    sendJsonText(res, 200, SettlementService.currentBody(await settlementInScope(req)));
-  });
-  v1.post('/settlements/:settlementId/reversal', async (req, res) => {
-    const stored = await settlementInScope(req);
-    sendJsonText(res, 200, await deps.settlements.reverse(stored));
   });
 
   // ── Policies ───────────────────────────────────────────────────────────

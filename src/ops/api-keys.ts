@@ -3,7 +3,7 @@
  * roles. Keys are compared in constant time; the ring can be swapped on SIGHUP
  * without dropping requests.
  */
-import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { hash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 
@@ -29,7 +29,7 @@ export class KeyFileError extends Error {
 }
 
 export function sha256Hex(key: string): string {
-  return createHash('sha256').update(key, 'utf8').digest('hex');
+  return hash('sha256', key);
 }
 
 export function generateKey(): string {
@@ -71,7 +71,7 @@ export class KeyRing {
 
   /** The caller holding this key, or null. Every entry is compared, in constant time. */
   verify(key: string): Caller | null {
-    const digest = createHash('sha256').update(key, 'utf8').digest();
+    const digest = hash('sha256', key, 'buffer');
     let found: Caller | null = null;
     for (const entry of this.entries) {
       if (timingSafeEqual(entry.digest, digest) && found === null) found = entry.caller;

@@ -49,22 +49,27 @@ export function breakerState(breaker: CircuitBreaker<never[], unknown> | Circuit
  * breaker, is timed, and any failure becomes UnavailableError.
  */
 export function guarded<T extends object>(target: T, breaker: CircuitBreaker<[Operation], unknown>, what: string, metrics?: Metrics, retryAfterSeconds = 1): T {
+  // One wrapper per method, made on first use (not on every call).
+  const wrappers = new Map<string, (...args: unknown[]) => Promise<unknown>>();
+  const wrap = (method: (...a: unknown[]) => Promise<unknown>, name: string) => async (...args: unknown[]) => {
+    const started = process.hrtime.bigint();
+    let outcome = 'ok';
+    try {
+      return await breaker.fire(() => method.apply(target, args));
+    } catch (error) {
+      outcome = breaker.opened ? 'rejected' : 'error';
+      throw new UnavailableError(`${what} is unavailable (${(error as Error).message}); nothing was recorded unless a retry with the same requestId says so`, retryAfterSeconds);
+    } finally {
+      metrics?.redisDuration.observe({ operation: name, outcome }, Number(process.hrtime.bigint() - started) / 1e9);
+    }
+  };
   return new Proxy(target, {
     get(object, property, receiver) {
       const value = Reflect.get(object, property, receiver);
       if (typeof value !== 'function' || typeof property !== 'string') return value;
-      return async (...args: unknown[]) => {
-        const started = process.hrtime.bigint();
-        let outcome = 'ok';
-        try {
-          return await breaker.fire(() => (value as (...a: unknown[]) => Promise<unknown>).apply(object, args));
-        } catch (error) {
-          outcome = breaker.opened ? 'rejected' : 'error';
-          throw new UnavailableError(`${what} is unavailable (${(error as Error).message}); nothing was recorded unless a retry with the same requestId says so`, retryAfterSeconds);
-        } finally {
-          metrics?.redisDuration.observe({ operation: property, outcome }, Number(process.hrtime.bigint() - started) / 1e9);
-        }
-      };
+      let wrapper = wrappers.get(property);
+      if (!wrapper) wrappers.set(property, (wrapper = wrap(value as (...a: unknown[]) => Promise<unknown>, property)));
+      return wrapper;
     },
   });
 }

@@ -3,7 +3,7 @@
  * person's records, lets the pure engine compute, and commits the deltas in
  * one script; when the accumulators moved meanwhile, recomputes (bounded).
  */
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { yearOf } from '../domain/dates.js';
 import { ConflictError, NotFoundError, RefusalError, UnavailableError, ValidationError } from '../domain/errors.js';
 import type { Accumulators, Enrollee, Filing, Hospital, SettlementRequest } from '../domain/types.js';
@@ -46,7 +46,7 @@ export interface SettlementEvent {
  * equally whatever the caller's key order or formatting.
  */
 export function requestHash(request: SettlementRequest): string {
-  return createHash('sha256').update(JSON.stringify(request)).digest('hex');
+  return hash('sha256', JSON.stringify(request));
 }
 
 export class SettlementService {
