@@ -6,11 +6,12 @@
  *   npm run bench:http                 the service alone
  *   npm run bench                      the service against the floor (Express +
  *                                      ioredis, same round trips, no rules),
- *                                      alternating, plus a fixed 1,000 req/s run
+ *                                      alternating, plus fixed-rate runs at
+ *                                      1,000 req/s evenly spaced (open loop)
  *   npm run bench -- --workers 2       both with WORKERS=2
  *   npm run bench -- --cluster         both over a 3-master Redis Cluster
  *   options: --duration <s> (default 5) --rounds <n> (default 2)
- *            --connections <n> (default 32) --no-floor
+ *            --connections <n> (default 32) --rate <req/s> (default 1000) --no-floor
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
@@ -22,6 +23,8 @@ import autocannon from 'autocannon';
 import { generateKey, sha256Hex } from '../src/ops/api-keys.js';
 import { startRedisCluster } from '../scripts/lib/redis-cluster.js';
 import { freePort, startRedis } from '../scripts/lib/redis-server.js';
+import { pacedLoad, type PacedLoadResult } from './lib/paced-load.js';
+import { processTreeCpuMs } from './lib/process-cpu.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const { values } = parseArgs({
@@ -95,15 +98,17 @@ interface Run {
   p99: number;
   non2xx: number;
   errors: number;
+  /** CPU of the server's processes per answered request, µs (null without /proc) */
+  cpuPerRequest: number | null;
 }
 
-async function drive(target: string, base: string, key: string, options: { seconds: number; rate?: number; connections: number }): Promise<Run> {
+async function drive(target: string, base: string, key: string, options: { seconds: number; connections: number; pid?: number | undefined }): Promise<Run> {
+  const cpuBefore = options.pid ? processTreeCpuMs(options.pid) : null;
   const next = requestFactory(`${target.replace(/[^A-Za-z0-9]+/g, "-")}-${Date.now()}`);
   const result = await autocannon({
     url: base,
     connections: options.connections,
     duration: options.seconds,
-    ...(options.rate ? { overallRate: options.rate } : {}),
     requests: [
       {
         method: 'POST',
@@ -127,11 +132,12 @@ async function drive(target: string, base: string, key: string, options: { secon
     p99: result.latency.p99,
     non2xx: result.non2xx,
     errors: result.errors + result.timeouts,
+    cpuPerRequest: cpuBefore === null ? null : ((processTreeCpuMs(options.pid!)! - cpuBefore) * 1000) / Math.max(1, result.requests.total),
   };
 }
 
 function row(run: Run): string {
-  return `${run.target.padEnd(16)} ${run.rps.toFixed(0).padStart(7)} req/s   p50 ${String(run.p50).padStart(4)} ms   p90 ${String(run.p90).padStart(4)} ms   p99 ${String(run.p99).padStart(4)} ms   non-2xx ${run.non2xx}   errors ${run.errors}`;
+  return `${run.target.padEnd(16)} ${run.rps.toFixed(0).padStart(7)} req/s   p50 ${String(run.p50).padStart(4)} ms   p90 ${String(run.p90).padStart(4)} ms   p99 ${String(run.p99).padStart(4)} ms   non-2xx ${run.non2xx}   errors ${run.errors}${run.cpuPerRequest === null ? '' : `   server CPU ${run.cpuPerRequest.toFixed(0)} µs/req`}`;
 }
 
 async function main(): Promise<void> {
@@ -169,10 +175,12 @@ async function main(): Promise<void> {
     await waitReady(`${serviceBase}/readyz`);
 
     let floorBase: string | null = null;
+    let floorPid: number | undefined;
     if (withFloor) {
       const floorPort = await freePort();
       const floor = spawnProcess(['--import', 'tsx', path.join(root, 'bench/floor-server.ts')], { PORT: String(floorPort), ...redisEnv, WORKERS: workers });
       children.push(floor);
+      floorPid = floor.pid;
       floorBase = `http://127.0.0.1:${floorPort}`;
       const deadline = Date.now() + 20_000;
       while (!(await fetch(`${floorBase}/`).then(() => true, () => false))) {
@@ -209,11 +217,11 @@ async function main(): Promise<void> {
 
     const runs: Run[] = [];
     for (let round = 1; round <= rounds; round++) {
-      const s = await drive(`service #${round}`, serviceBase, key, { seconds: duration, connections });
+      const s = await drive(`service #${round}`, serviceBase, key, { seconds: duration, connections, pid: service.pid });
       say(row(s));
       runs.push(s);
       if (floorBase) {
-        const f = await drive(`floor #${round}`, floorBase, key, { seconds: duration, connections });
+        const f = await drive(`floor #${round}`, floorBase, key, { seconds: duration, connections, pid: floorPid });
         say(row(f));
         runs.push(f);
       }
@@ -229,12 +237,26 @@ async function main(): Promise<void> {
       const floorRps = mean('floor', (r) => r.rps);
       say(`floor:   ${floorRps.toFixed(0)} req/s, p50 ${mean('floor', (r) => r.p50).toFixed(1)} ms, p99 ${mean('floor', (r) => r.p99).toFixed(1)} ms`);
       say(`ratio service/floor: ${(serviceRps / floorRps).toFixed(2)} (target ≥ 0.80)`);
+      if (runs.every((r) => r.cpuPerRequest !== null)) {
+        const serviceCpu = mean('service', (r) => r.cpuPerRequest!);
+        const floorCpu = mean('floor', (r) => r.cpuPerRequest!);
+        say(`server CPU per request: service ${serviceCpu.toFixed(0)} µs, floor ${floorCpu.toFixed(0)} µs; floor/service ${(floorCpu / serviceCpu).toFixed(2)} (the steadier form of the same ratio)`);
+      }
       say('');
-      const fixed = await drive(`service @${fixedRate}/s`, serviceBase, key, { seconds: duration, rate: fixedRate, connections: 16 });
-      say(row(fixed));
-      const fixedFloor = await drive(`floor @${fixedRate}/s`, floorBase, key, { seconds: duration, rate: fixedRate, connections: 16 });
-      say(row(fixedFloor));
-      say(`fixed rate ${fixedRate} req/s: service p99 ${fixed.p99} ms (target ≤ 10 ms), floor p99 ${fixedFloor.p99} ms`);
+      // Fixed rate: evenly spaced arrivals, latency from when each request was due (bench/lib/paced-load.ts).
+      say(`fixed rate ${fixedRate} req/s, evenly spaced, open loop; latency from when each request was due`);
+      const paced: Record<string, PacedLoadResult[]> = { service: [], floor: [] };
+      for (let round = 1; round <= rounds; round++) {
+        for (const [target, base, pid] of [['service', serviceBase, service.pid], ['floor', floorBase, floorPid]] as const) {
+          const cpuBefore = pid ? processTreeCpuMs(pid) : null;
+          const result = await pacedLoad({ base, path: '/v1/settlements', headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` }, body: requestFactory(`${target}-paced-${round}-${Date.now()}`), rate: fixedRate, seconds: duration });
+          const cpuMs = cpuBefore === null ? null : processTreeCpuMs(pid!)! - cpuBefore;
+          paced[target]!.push(result);
+          say(`${`${target} @${fixedRate}/s #${round}`.padEnd(22)} p50 ${String(result.p50).padStart(5)} ms   p90 ${String(result.p90).padStart(5)} ms   p99 ${String(result.p99).padStart(5)} ms   max ${String(result.max).padStart(6)} ms   non-2xx ${result.non2xx}   errors ${result.errors}${cpuMs === null ? '' : `   server CPU ${((cpuMs * 1000) / result.sent).toFixed(0)} µs/req = ${(cpuMs / 10 / duration).toFixed(0)}% of a core`}`);
+        }
+      }
+      const meanP99 = (target: string) => paced[target]!.reduce((sum, r) => sum + r.p99, 0) / rounds;
+      say(`fixed rate ${fixedRate} req/s: service p99 ${meanP99('service').toFixed(1)} ms (target ≤ 10 ms), floor p99 ${meanP99('floor').toFixed(1)} ms (mean of ${rounds} runs)`);
     }
   } finally {
     await cleanup();
