@@ -5,8 +5,8 @@
  *
  * pino-http was measured first: its per-request child logger and serializer
  * wrapping cost about 8% of the service's CPU under load, so the line is
- * written here with the same pino logger and no per-request allocation
- * beyond the line itself.
+ * written here by one child of the shared logger (same destination), made
+ * once, with no per-request allocation beyond the line itself.
  */
 import type { NextFunction, Request, Response } from 'express';
 import type { Logger } from 'pino';
