@@ -80,6 +80,20 @@ function settledCounter(minShare: number) {
 
 const catalogBefore = snapshot(catalog.policies);
 
+/** Runs `check` on every scenario the engine settles (refusals are skipped), and requires that enough settled. */
+function forEverySettlement(numRuns: number, check: (s: SettlementComputation, sc: Scenario) => void): void {
+  const counter = settledCounter(0.4);
+  fc.assert(
+    fc.property(scenarioArb, (sc) => {
+      const outcome = run(sc);
+      counter.see(outcome);
+      if (outcome.ok) check(outcome.settlement, sc);
+    }),
+    runs(numRuns),
+  );
+  counter.check();
+}
+
 describe('engine properties', () => {
   afterAll(() => {
     // Purity: nothing the suite did changed the loaded policies.
@@ -87,67 +101,40 @@ describe('engine properties', () => {
   });
 
   it('1. the split adds up to the fen and every amount has at most two decimals', () => {
-    const counter = settledCounter(0.4);
-    fc.assert(
-      fc.property(scenarioArb, (sc) => {
-        const outcome = run(sc);
-        counter.see(outcome);
-        if (!outcome.ok) return;
-        const s = outcome.settlement;
-        const { total, fullSelfPay, overLimitSelfPay, preSelfPay } = sc.request.charges;
-        expect(fmt(s.total)).toBe(fmt(total));
-        expect(fmt(s.policyScope)).toBe(fmt(total.minus(fullSelfPay).minus(overLimitSelfPay).minus(preSelfPay)));
-        const sum = Object.values(s.payments).reduce<Money>((acc, m) => acc.plus(m!), ZERO);
-        expect(sum.eq(s.fundTotal), `Σ payments ${fmt(sum)} ≠ fundTotal ${fmt(s.fundTotal)}`).toBe(true);
-        expect(s.fundTotal.plus(s.patientTotal).eq(s.total), 'fundTotal + patientTotal ≠ total').toBe(true);
-        // The reported lines are the payments, one line per fund.
-        expect(s.lines.map((l) => l.fund)).toEqual(Object.keys(s.payments));
-        for (const line of s.lines) expect(line.amount.eq(s.payments[line.fund]!)).toBe(true);
-        for (const [where, amount] of amountsOf(s)) {
-          expect(amount.decimalPlaces(), `${where} = ${amount.toString()}`).toBeLessThanOrEqual(2);
-        }
-      }),
-      runs(1000),
-    );
-    counter.check();
+    forEverySettlement(1000, (s, sc) => {
+      const { total, fullSelfPay, overLimitSelfPay, preSelfPay } = sc.request.charges;
+      expect(fmt(s.total)).toBe(fmt(total));
+      expect(fmt(s.policyScope)).toBe(fmt(total.minus(fullSelfPay).minus(overLimitSelfPay).minus(preSelfPay)));
+      const sum = Object.values(s.payments).reduce<Money>((acc, m) => acc.plus(m!), ZERO);
+      expect(sum.eq(s.fundTotal), `Σ payments ${fmt(sum)} ≠ fundTotal ${fmt(s.fundTotal)}`).toBe(true);
+      expect(s.fundTotal.plus(s.patientTotal).eq(s.total), 'fundTotal + patientTotal ≠ total').toBe(true);
+      // The reported lines are the payments, one line per fund.
+      expect(s.lines.map((l) => l.fund)).toEqual(Object.keys(s.payments));
+      for (const line of s.lines) expect(line.amount.eq(s.payments[line.fund]!)).toBe(true);
+      for (const [where, amount] of amountsOf(s)) {
+        expect(amount.decimalPlaces(), `${where} = ${amount.toString()}`).toBeLessThanOrEqual(2);
+      }
+    });
   });
 
   it('2. no payment line, delta or patient share is negative', () => {
-    const counter = settledCounter(0.4);
-    fc.assert(
-      fc.property(scenarioArb, (sc) => {
-        const outcome = run(sc);
-        counter.see(outcome);
-        if (!outcome.ok) return;
-        const s = outcome.settlement;
-        for (const [fund, amount] of Object.entries(s.payments)) expect(amount!.isNegative(), `${fund} = ${amount!.toString()}`).toBe(false);
-        for (const line of s.lines) expect(line.amount.isNegative(), `line ${line.fund}`).toBe(false);
-        expect(s.patientTotal.isNegative(), `patientTotal = ${s.patientTotal.toString()}`).toBe(false);
-        expect(s.fundTotal.isNegative()).toBe(false);
-        for (const field of MONEY_ACCUMULATORS) expect(s.deltas[field].isNegative(), `deltas.${field}`).toBe(false);
-        expect(s.deltas.admissions).toBeGreaterThanOrEqual(0);
-        expect(s.deltas.specialOutpatientCounted).toBeGreaterThanOrEqual(0);
-      }),
-      runs(1000),
-    );
-    counter.check();
+    forEverySettlement(1000, (s) => {
+      for (const [fund, amount] of Object.entries(s.payments)) expect(amount!.isNegative(), `${fund} = ${amount!.toString()}`).toBe(false);
+      for (const line of s.lines) expect(line.amount.isNegative(), `line ${line.fund}`).toBe(false);
+      expect(s.patientTotal.isNegative(), `patientTotal = ${s.patientTotal.toString()}`).toBe(false);
+      expect(s.fundTotal.isNegative()).toBe(false);
+      for (const field of MONEY_ACCUMULATORS) expect(s.deltas[field].isNegative(), `deltas.${field}`).toBe(false);
+      expect(s.deltas.admissions).toBeGreaterThanOrEqual(0);
+      expect(s.deltas.specialOutpatientCounted).toBeGreaterThanOrEqual(0);
+    });
   });
 
   it('3. basic and the fund total never exceed the policy-scope amount', () => {
-    const counter = settledCounter(0.4);
-    fc.assert(
-      fc.property(scenarioArb, (sc) => {
-        const outcome = run(sc);
-        counter.see(outcome);
-        if (!outcome.ok) return;
-        const s = outcome.settlement;
-        const basic = s.payments.basic ?? ZERO;
-        expect(basic.lte(s.policyScope), `basic ${fmt(basic)} > S ${fmt(s.policyScope)}`).toBe(true);
-        expect(s.fundTotal.lte(s.policyScope), `fundTotal ${fmt(s.fundTotal)} > S ${fmt(s.policyScope)}`).toBe(true);
-      }),
-      runs(1000),
-    );
-    counter.check();
+    forEverySettlement(1000, (s) => {
+      const basic = s.payments.basic ?? ZERO;
+      expect(basic.lte(s.policyScope), `basic ${fmt(basic)} > S ${fmt(s.policyScope)}`).toBe(true);
+      expect(s.fundTotal.lte(s.policyScope), `fundTotal ${fmt(s.fundTotal)} > S ${fmt(s.policyScope)}`).toBe(true);
+    });
   });
 
   it('4. annual caps hold over any sequence of settlements of one person', () => {
@@ -239,28 +226,20 @@ describe('engine properties', () => {
   });
 
   it('6. applying a settlement’s deltas and then their negation restores the accumulators exactly', () => {
-    const counter = settledCounter(0.4);
-    fc.assert(
-      fc.property(scenarioArb, (sc) => {
-        const outcome = run(sc);
-        counter.see(outcome);
-        if (!outcome.ok) return;
-        const a = sc.accumulators;
-        const d = outcome.settlement.deltas;
-        const after = applyDeltas(a, d);
-        const restored = applyDeltas(after, negateDeltas(d));
-        expect(restored.admissions).toBe(a.admissions);
-        expect(restored.specialOutpatientCounted).toBe(a.specialOutpatientCounted);
-        for (const field of MONEY_ACCUMULATORS) {
-          expect(restored[field].eq(a[field]), `${field}: ${a[field].toString()} → ${after[field].toString()} → ${restored[field].toString()}`).toBe(true);
-        }
-        expect(Object.keys(restored).sort()).toEqual(Object.keys(a).sort());
-        // Negating twice is the identity.
-        expect(snapshot(negateDeltas(negateDeltas(d)))).toEqual(snapshot(d));
-      }),
-      runs(1000),
-    );
-    counter.check();
+    forEverySettlement(1000, (s, sc) => {
+      const a = sc.accumulators;
+      const d = s.deltas;
+      const after = applyDeltas(a, d);
+      const restored = applyDeltas(after, negateDeltas(d));
+      expect(restored.admissions).toBe(a.admissions);
+      expect(restored.specialOutpatientCounted).toBe(a.specialOutpatientCounted);
+      for (const field of MONEY_ACCUMULATORS) {
+        expect(restored[field].eq(a[field]), `${field}: ${a[field].toString()} → ${after[field].toString()} → ${restored[field].toString()}`).toBe(true);
+      }
+      expect(Object.keys(restored).sort()).toEqual(Object.keys(a).sort());
+      // Negating twice is the identity.
+      expect(snapshot(negateDeltas(negateDeltas(d)))).toEqual(snapshot(d));
+    });
   });
 
   it('7. settling is deterministic and does not mutate its input', () => {
