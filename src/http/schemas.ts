@@ -24,6 +24,9 @@ const ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,63}$/;
 export const cardSchema = z.string().regex(CARD_PATTERN, 'a card number is 1–32 letters and digits');
 export const idSchema = z.string().regex(ID_PATTERN, 'expected 1–64 letters, digits, ".", "_", ":" or "-"');
 
+/** A benefit year in a path or query. */
+export const yearSchema = z.coerce.number().int().min(1990).max(2100);
+
 export const moneySchema = z
   .string({ error: (issue) => (issue.input === undefined ? 'required' : 'money must be a string such as "1234.50", not a number') })
   .regex(MONEY_PATTERN, 'money is a decimal string between "0" and "999999999.99" with at most two decimals')

@@ -3,7 +3,7 @@
  * person: only policy, visit type, outcome, fund, route and status.
  */
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
-import type { SettlementEvent } from '../service/settlements.js';
+import type { SettlementEvent } from '../service/settlement-events.js';
 
 export class Metrics {
   readonly registry = new Registry();

@@ -14,7 +14,10 @@ import { newId } from '../store/keys.js';
 import type { Store, StoredSettlement } from '../store/store.js';
 import { KeyedMutex } from './keyed-mutex.js';
 import type { CoverageSource } from './coverage.js';
+import type { SettlementEvent } from './settlement-events.js';
 import { settlementView, type SettlementView } from './settlement-view.js';
+
+export type { SettlementEvent } from './settlement-events.js';
 
 /** How often a settlement recomputes when other writers keep moving the accumulators. */
 const MAX_COMMIT_ATTEMPTS = 25;
@@ -30,14 +33,6 @@ export interface SettlementServiceOptions {
   now?: () => Date;
   /** Observes each outcome (metrics); never throws. */
   onOutcome?: (event: SettlementEvent) => void;
-}
-
-export interface SettlementEvent {
-  policyId: string;
-  visitType: string;
-  outcome: 'settled' | 'replay' | 'refused' | 'preview' | 'reversed';
-  computation?: SettlementComputation;
-  code?: string;
 }
 
 /**

@@ -1,0 +1,18 @@
+/** What every route module receives, and small helpers they share. */
+import type { Response } from 'express';
+import type { PolicyCatalog } from '../../policy/catalog.js';
+import type { ReferralService } from '../../service/referrals.js';
+import type { RegistryService } from '../../service/registry.js';
+import type { SettlementService } from '../../service/settlements.js';
+
+export interface RouteDependencies {
+  catalog: PolicyCatalog;
+  settlements: SettlementService;
+  registry: RegistryService;
+  referrals: ReferralService;
+}
+
+/** Sends JSON text that is already serialised (stored responses are answered byte for byte). */
+export function sendJsonText(res: Response, status: number, body: string | Buffer): void {
+  res.status(status).type('application/json').send(body);
+}

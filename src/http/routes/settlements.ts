@@ -1,0 +1,53 @@
+/** Billing desk routes: preview, settle, read, reverse, a person's settlements. */
+import type { Request, Router } from 'express';
+import { AuthError } from '../../domain/errors.js';
+import { SettlementService } from '../../service/settlements.js';
+import type { SettlementView } from '../../service/settlement-view.js';
+import { requireHospital, requireRole } from '../auth.js';
+import { cardSchema, idSchema, settlementRequestSchema, yearSchema } from '../schemas.js';
+import { parseOrThrow } from '../validate.js';
+import { sendJsonText, type RouteDependencies } from './common.js';
+
+export function settlementRoutes(v1: Router, deps: RouteDependencies): void {
+  v1.post('/settlements/preview', async (req, res) => {
+    const caller = requireRole(req, 'admin', 'billing');
+    const request = parseOrThrow(settlementRequestSchema, req.body);
+    requireHospital(caller, request.hospitalId);
+    res.status(200).json(await deps.settlements.preview(request));
+  });
+  v1.post('/settlements', async (req, res) => {
+    const caller = requireRole(req, 'admin', 'billing');
+    const request = parseOrThrow(settlementRequestSchema, req.body);
+    requireHospital(caller, request.hospitalId);
+    const result = await deps.settlements.settle(request);
+    if (result.replay) res.set('Idempotent-Replay', 'true');
+    sendJsonText(res, result.replay ? 200 : 201, result.body);
+  });
+  const settlementInScope = async (req: Request) => {
+    const caller = requireRole(req, 'admin', 'billing');
+    const settlementId = parseOrThrow(idSchema, req.params.settlementId, 'settlementId', 'settlement id');
+    const stored = await deps.settlements.get(settlementId);
+    // A billing key reads and reverses its own hospital's settlements only.
+    if (caller.role === 'billing' && caller.hospitalId !== stored.hospitalId) {
+      throw new AuthError('FORBIDDEN', `this key acts for hospital ${caller.hospitalId}, not for the hospital of this settlement`);
+    }
+    return stored;
+  };
+  v1.get('/settlements/:settlementId', async (req, res) => {
+    sendJsonText(res, 200, SettlementService.currentBody(await settlementInScope(req)));
+  });
+  v1.post('/settlements/:settlementId/reversal', async (req, res) => {
+    const stored = await settlementInScope(req);
+    sendJsonText(res, 200, await deps.settlements.reverse(stored));
+  });
+
+  v1.get('/enrollees/:card/settlements', async (req, res) => {
+    const caller = requireRole(req, 'admin', 'billing');
+    const card = parseOrThrow(cardSchema, req.params.card, 'card', 'card');
+    const year = parseOrThrow(yearSchema, req.query.year, 'year', 'query');
+    const bodies = await deps.settlements.list(card, year);
+    // A billing key sees its own hospital's settlements only.
+    const visible = bodies.filter((body) => caller.role !== 'billing' || (JSON.parse(body) as SettlementView).hospitalId === caller.hospitalId);
+    sendJsonText(res, 200, `{"card":${JSON.stringify(card)},"year":${year},"settlements":[${visible.join(',')}]}`);
+  });
+}
