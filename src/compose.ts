@@ -29,6 +29,8 @@ export interface ComposeOptions {
   redisTimeoutMs?: number;
   breakerResetMs?: number;
   now?: () => Date;
+  /** Active referral filings one person may hold. */
+  maxActiveFilings?: number;
   /** The enrollment system of record (COVERAGE_URL); absent: the registry is the source. */
   coverage?: {
     url: string;
@@ -77,7 +79,7 @@ export function composeService(options: ComposeOptions): Service {
   }
   const settlements = new SettlementService(store, options.catalog, coverage, { now, onOutcome: (event) => metrics.recordSettlement(event) });
   const registry = new RegistryService(store, coverage);
-  const referrals = new ReferralService(store, now);
+  const referrals = new ReferralService(store, now, options.maxActiveFilings);
   const keys = new KeyRingHolder(options.keys);
   let shuttingDown = false;
 

@@ -85,6 +85,8 @@ export interface Filing {
   status: 'active' | 'revoked';
   createdAt?: string | undefined;
   revokedAt?: string | null | undefined;
+  /** Who revoked it and why. */
+  revocation?: { reason: string | null; operator: { id: string | null; name: string | null; keyId: string | null } } | undefined;
 }
 
 export interface Charges {
@@ -151,4 +153,28 @@ export interface AccumulatorDeltas {
   criticalIllnessPaid: Money;
   outpatientPaid: Money;
   retiredCadreSpousePaid: Money;
+}
+
+/** The clerk at the window (api.md "Operator and reason"), as the desk or HIS names them. */
+export interface Operator {
+  id: string | null;
+  name: string | null;
+}
+
+/** Who did something: the clerk named in the body, and the caller's key. */
+export interface Actor {
+  operator: Operator;
+  keyId: string | null;
+}
+
+/**
+ * A settled, unreversed inpatient stay of the person, as listed for a later
+ * consortium transfer (policies.md jinjiang-2018 "Admissions").
+ */
+export interface PreviousStay {
+  settlementId: string;
+  hospitalId: string;
+  consortium: string | null;
+  dischargeDate: IsoDate;
+  admissionOrdinal: number | null;
 }

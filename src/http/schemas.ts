@@ -19,10 +19,14 @@ import {
 } from '../domain/types.js';
 
 export const CARD_PATTERN = /^[A-Za-z0-9]{1,32}$/;
-const ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,63}$/;
+/** Hospital, request, settlement and filing ids: no ':' or '|', which separate them inside storage keys. */
+const ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 
 export const cardSchema = z.string().regex(CARD_PATTERN, 'a card number is 1–32 letters and digits');
-export const idSchema = z.string().regex(ID_PATTERN, 'expected 1–64 letters, digits, ".", "_", ":" or "-"');
+export const idSchema = z.string().regex(ID_PATTERN, 'expected 1–64 letters, digits, ".", "_" or "-", starting with a letter or digit');
+
+/** An optional field sent as null or left out is the same request (and the same request hash). */
+const absent = <T extends z.ZodType>(schema: T) => schema.nullish().transform((value) => value ?? undefined);
 
 /** A benefit year in a path or query. */
 export const yearSchema = z.coerce.number().int().min(1990).max(2100);
@@ -62,10 +66,10 @@ export const settlementRequestSchema = z
     admissionDate: dateSchema,
     dischargeDate: dateSchema,
     charges: chargesSchema,
-    specialDisease: code.nullish(),
-    majorDisease: code.nullish(),
-    delivery: z.enum(DELIVERIES).nullish(),
-    referralId: idSchema.nullish(),
+    specialDisease: absent(code),
+    majorDisease: absent(code),
+    delivery: absent(z.enum(DELIVERIES)),
+    referralId: absent(idSchema),
     referredFromPrimary: z.boolean().default(false),
     emergency: z.boolean().default(false),
     consortiumTransfer: z.boolean().default(false),
@@ -118,3 +122,39 @@ export const filingCreateSchema = z
     diagnosis: z.string().min(1).max(200).nullish(),
   })
   .refine((f) => f.validFrom <= f.validTo, { path: ['validTo'], message: 'validTo must not be before validFrom' });
+
+/** api.md "Operator and reason": the clerk as the desk or HIS names them. */
+export const operatorSchema = z
+  .strictObject({
+    id: z.string().regex(/^[A-Za-z0-9._-]{1,32}$/, 'an operator id is 1–32 letters, digits, ".", "_" or "-"').nullish(),
+    name: z
+      .string()
+      .min(1)
+      .max(64)
+      .regex(/^[^\p{C}]+$/u, 'an operator name has no control characters')
+      .nullish(),
+  })
+  .nullish()
+  .transform((operator) => ({ id: operator?.id ?? null, name: operator?.name ?? null }));
+
+export const reversalBodySchema = z
+  .object({
+    operator: operatorSchema,
+    reason: z.string().min(1).max(200).regex(/^[^\p{C}]+$/u, 'a reason has no control characters').nullish(),
+  })
+  .nullish()
+  .transform((body) => ({ operator: body?.operator ?? { id: null, name: null }, reason: body?.reason ?? null }));
+
+/** Settlement lists: ?limit= (1–200, default 50) and the opaque ?cursor= of the previous page. */
+export const pageSchema = z.object({
+  limit: z
+    .string()
+    .regex(/^\d{1,3}$/, 'limit is a whole number from 1 to 200')
+    .transform(Number)
+    .refine((n) => n >= 1 && n <= 200, 'limit is a whole number from 1 to 200')
+    .default(50),
+  cursor: z
+    .string()
+    .regex(/^\d{1,10}$/, 'cursor is the `next` of the previous page')
+    .optional(),
+});

@@ -29,6 +29,8 @@ interface ScriptCommands {
   reverseSettlement(...keysAndArgs: string[]): Promise<[number]>;
   putFiling(...keysAndArgs: string[]): Promise<number>;
   revokeFiling(...keysAndArgs: string[]): Promise<number>;
+  fenceClaim(...keysAndArgs: string[]): Promise<[number, string?]>;
+  replaceClaim(...keysAndArgs: string[]): Promise<[number, (string | null)?]>;
 }
 
 export type ScriptedClient = RedisClient & ScriptCommands;
