@@ -158,3 +158,41 @@ export const pageSchema = z.object({
     .regex(/^\d{1,10}$/, 'cursor is the `next` of the previous page')
     .optional(),
 });
+
+/** A signed amount (a day's sums go negative when reversals outweigh settlements). */
+export const signedMoneySchema = z
+  .string({ error: (issue) => (issue.input === undefined ? 'required' : 'money must be a string such as "-1234.50", not a number') })
+  .regex(/^-?(0|[1-9]\d{0,9})(\.\d{1,2})?$/, 'money is a decimal string with at most two decimals, e.g. "1234.50" or "-12.00"')
+  .transform((value): Money => new Decimal(value));
+
+const reconciliationRow = z
+  .strictObject({
+    settlementId: idSchema.optional(),
+    requestId: idSchema.optional(),
+    kind: z.enum(['settlement', 'reversal']).default('settlement'),
+    total: signedMoneySchema,
+    fundTotal: signedMoneySchema,
+  })
+  .refine((row) => row.settlementId !== undefined || row.requestId !== undefined, { message: 'a row names its settlementId or its requestId' });
+
+/** api.md "Day statements and reconciliation": the hospital's side of a day. */
+export const reconciliationSchema = z
+  .object({
+    date: dateSchema,
+    totals: z
+      .strictObject({ count: z.number().int().min(0).max(10_000_000), total: signedMoneySchema, fundTotal: signedMoneySchema })
+      .optional(),
+    entries: z.array(reconciliationRow).max(50_000).optional(),
+    operator: operatorSchema,
+  })
+  .refine((body) => body.totals !== undefined || body.entries !== undefined, { path: ['totals'], message: 'send the day\'s totals, its entries, or both' });
+
+export const statementPageSchema = z.object({
+  limit: z
+    .string()
+    .regex(/^\d{1,4}$/, 'limit is a whole number from 1 to 1000')
+    .transform(Number)
+    .refine((n) => n >= 1 && n <= 1000, 'limit is a whole number from 1 to 1000')
+    .default(100),
+  cursor: z.string().regex(/^\d{1,10}$/, 'cursor is the `next` of the previous page').optional(),
+});
