@@ -36,14 +36,6 @@ export type FilingKind = (typeof FILING_KINDS)[number];
 export const FUNDS = ['basic', 'criticalIllness', 'majorDiseaseReferral', 'specialGroup', 'retiredCadreSpouse'] as const;
 export type Fund = (typeof FUNDS)[number];
 
-/** National fund_pay_type codes; Jinjiang's local programmes have none. */
-export const FUND_PAY_TYPE: Record<Fund, string | null> = {
-  basic: '390100',
-  criticalIllness: '390200',
-  majorDiseaseReferral: null,
-  specialGroup: null,
-  retiredCadreSpouse: null,
-};
 
 export interface Hospital {
   hospitalId: string;
@@ -56,6 +48,8 @@ export interface Hospital {
   countyRun: boolean;
   /** 医联体 id */
   consortium?: string | null | undefined;
+  /** The national facility code (定点医药机构编号, e.g. H35058200011) the platform's envelope names it by. */
+  fixmedinsCode?: string | null | undefined;
 }
 
 export interface CoveragePeriod {

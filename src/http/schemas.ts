@@ -88,10 +88,12 @@ export const hospitalSchema = z.object({
   kind: z.enum(HOSPITAL_KINDS),
   countyRun: z.boolean(),
   consortium: idSchema.nullish(),
+  /** 定点医药机构编号: one letter and 11 digits or capitals (H35058200011). */
+  fixmedinsCode: z.string().regex(/^[A-Z][A-Z0-9]{11}$/, 'a national facility code such as H35058200011').nullish(),
 });
 
 export function toHospital(hospitalId: string, body: z.infer<typeof hospitalSchema>): Hospital {
-  return { hospitalId, ...body, consortium: body.consortium ?? null };
+  return { hospitalId, ...body, consortium: body.consortium ?? null, fixmedinsCode: body.fixmedinsCode ?? null };
 }
 
 export const enrolleeSchema = z.object({

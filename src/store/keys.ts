@@ -44,6 +44,8 @@ export const keys = {
   /** Reconciliations run for one hospital-day. */
   reconciliations: (hospitalId: string, date: string) => `recon:{${hospitalId}:${date}}`,
   hospital: (hospitalId: string) => `hospital:${hospitalId}`,
+  /** National facility code (fixmedins_code) → hospitalId. */
+  hospitalByCode: (fixmedinsCode: string) => `hospital-code:${fixmedinsCode}`,
   hospitals: () => 'hospitals',
   /** id → card of every settlement and filing whose card hashes to `slot`. */
   idIndex: (slot: number) => `idx:{${slotTag(slot)}}`,

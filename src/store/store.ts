@@ -170,10 +170,27 @@ export class Store {
 
   // ── Registry ────────────────────────────────────────────────────────────
 
-  async putHospital(hospital: Hospital): Promise<'created' | 'updated'> {
-    const previous = await this.redis.set(keys.hospital(hospital.hospitalId), JSON.stringify(hospital), 'GET');
+  /** Stores the hospital; 'code-taken' (nothing written) when its fixmedinsCode names another hospital. */
+  async putHospital(hospital: Hospital): Promise<'created' | 'updated' | 'code-taken'> {
+    const code = hospital.fixmedinsCode ?? null;
+    if (code !== null) {
+      const holder = await this.redis.set(keys.hospitalByCode(code), hospital.hospitalId, 'NX', 'GET');
+      if (holder !== null && holder !== hospital.hospitalId) return 'code-taken';
+    }
+    const previousJson = await this.redis.set(keys.hospital(hospital.hospitalId), JSON.stringify(hospital), 'GET');
     await this.redis.sadd(keys.hospitals(), hospital.hospitalId);
-    return previous === null ? 'created' : 'updated';
+    const previousCode = previousJson === null ? null : ((JSON.parse(previousJson) as Hospital).fixmedinsCode ?? null);
+    // A code the hospital gave up no longer names it (unless another hospital took it meanwhile).
+    if (previousCode !== null && previousCode !== code && (await this.redis.get(keys.hospitalByCode(previousCode))) === hospital.hospitalId) {
+      await this.redis.del(keys.hospitalByCode(previousCode));
+    }
+    return previousJson === null ? 'created' : 'updated';
+  }
+
+  /** The hospital whose national facility code this is. */
+  async getHospitalByCode(fixmedinsCode: string): Promise<Hospital | null> {
+    const hospitalId = await this.redis.get(keys.hospitalByCode(fixmedinsCode));
+    return hospitalId === null ? null : this.getHospital(hospitalId);
   }
 
   async getHospital(hospitalId: string): Promise<Hospital | null> {
