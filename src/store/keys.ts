@@ -35,6 +35,12 @@ export const keys = {
   activeFilings: (card: string) => `filings-active:{${card}}`,
   /** Moved by every filing and revocation, checked by the commit. */
   filingsVersion: (card: string) => `filings-version:{${card}}`,
+  /** An encounter registered through the national platform's face (2401). */
+  encounter: (card: string, mdtrtId: string) => `enc:{${card}}:${mdtrtId}`,
+  /** Its fee lines (2301) and refunds. */
+  encounterLines: (card: string, mdtrtId: string) => `enc-lines:{${card}}:${mdtrtId}`,
+  /** A national-platform message (msgid) of one hospital: input hash, state and output. */
+  nationalMessage: (hospitalId: string, msgid: string) => `hsa-msg:{${hospitalId}:${msgid}}`,
   /** The hospital-wide claim on a requestId, across persons (in the slot of hospital + requestId). */
   requestClaim: (hospitalId: string, requestId: string) => `req:{${hospitalId}:${requestId}}`,
   /** Ledger entries of one hospital-day that live in one slot. */
@@ -76,13 +82,13 @@ export function slotOfCard(card: string): number {
   return calculateSlot(card);
 }
 
-/** e.g. "S-1a2b-3f1c…": prefix, slot in hex, random part. */
-export function newId(prefix: 'S' | 'R', card: string): string {
+/** e.g. "S-1a2b-3f1c…": prefix, slot in hex, random part (or a 32-hex digest, for ids derived from a message). */
+export function newId(prefix: 'S' | 'R' | 'M', card: string, digest?: string): string {
   const slot = slotOfCard(card).toString(16).padStart(4, '0');
-  return `${prefix}-${slot}-${randomUUID().replaceAll('-', '')}`;
+  return `${prefix}-${slot}-${digest ?? randomUUID().replaceAll('-', '')}`;
 }
 
-const ID_PATTERN = /^[SR]-([0-9a-f]{4})-[0-9a-f]{32}$/;
+const ID_PATTERN = /^[SRM]-([0-9a-f]{4})-[0-9a-f]{32}$/;
 
 export function slotOfId(id: string): number | null {
   const match = ID_PATTERN.exec(id);

@@ -30,7 +30,9 @@ interface ScriptCommands {
   putFiling(...keysAndArgs: string[]): Promise<number>;
   revokeFiling(...keysAndArgs: string[]): Promise<number>;
   fenceClaim(...keysAndArgs: string[]): Promise<[number, string?]>;
-  replaceClaim(...keysAndArgs: string[]): Promise<[number, (string | null)?]>;
+  putFeeLines(...keysAndArgs: string[]): Promise<[number, string?]>;
+  withdrawFeeLines(...keysAndArgs: string[]): Promise<[number]>;
+  compareAndSet(...keysAndArgs: string[]): Promise<[number, (string | null)?]>;
 }
 
 export type ScriptedClient = RedisClient & ScriptCommands;

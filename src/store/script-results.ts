@@ -85,7 +85,7 @@ export function fenceOutcome(reply: [number, string?]): FenceOutcome {
   }
 }
 
-/** replace-claim: replaced, or the claim as it is now (null: gone). */
+/** compare-and-set: replaced, or the value as it is now (null: gone). */
 export type ReplaceOutcome = { kind: 'replaced' } | { kind: 'changed'; current: string | null };
 
 export function replaceOutcome(reply: [number, (string | null)?]): ReplaceOutcome {
@@ -95,6 +95,39 @@ export function replaceOutcome(reply: [number, (string | null)?]): ReplaceOutcom
     case 0:
       return { kind: 'changed', current: typeof reply[1] === 'string' ? reply[1] : null };
     default:
-      throw new Error(`replace-claim returned ${JSON.stringify(reply)}`);
+      throw new Error(`compare-and-set returned ${JSON.stringify(reply)}`);
+  }
+}
+
+export type FeeLinesOutcome =
+  | { kind: 'stored' }
+  | { kind: 'no-encounter' }
+  | { kind: 'cancelled' }
+  | { kind: 'too-many' }
+  | { kind: 'line-conflict' | 'refund-of-nothing' | 'refund-of-refund' | 'refunded-already' | 'refund-partial'; lineId: string };
+
+export function feeLinesOutcome(reply: [number, string?]): FeeLinesOutcome {
+  const lineId = reply[1]!;
+  switch (reply[0]) {
+    case 1:
+      return { kind: 'stored' };
+    case 0:
+      return { kind: 'no-encounter' };
+    case 2:
+      return { kind: 'line-conflict', lineId };
+    case 3:
+      return { kind: 'refund-of-nothing', lineId };
+    case 4:
+      return { kind: 'refund-of-refund', lineId };
+    case 5:
+      return { kind: 'refunded-already', lineId };
+    case 6:
+      return { kind: 'cancelled' };
+    case 7:
+      return { kind: 'too-many' };
+    case 8:
+      return { kind: 'refund-partial', lineId };
+    default:
+      throw new Error(`put-fee-lines returned ${JSON.stringify(reply)}`);
   }
 }

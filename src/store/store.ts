@@ -16,17 +16,20 @@ import {
   type PreviousStay,
 } from '../domain/types.js';
 import { decodeSettlementRecord, encodeSettlementRecord, type ReversalMeta, type SettlementRecordMeta } from './codec/settlement-record.js';
+import type { Encounter, EncounterFeeLine } from '../domain/encounter.js';
 import { decodeStay, encodeStay } from './codec/stay.js';
 import { keys, slotOfCard, slotOfId } from './keys.js';
 import type { ScriptedClient } from './redis.js';
 import {
   commitOutcome,
+  feeLinesOutcome,
   fenceOutcome,
   filingOutcome,
   replaceOutcome,
   reversalOutcome,
   revokeOutcome,
   type CommitOutcome,
+  type FeeLinesOutcome,
   type FenceOutcome,
   type FilingOutcome,
   type ReplaceOutcome,
@@ -342,7 +345,7 @@ export class Store {
   }
 
   async replaceClaim(hospitalId: string, requestId: string, expected: string, claim: string): Promise<ReplaceOutcome> {
-    return replaceOutcome(await this.redis.replaceClaim(keys.requestClaim(hospitalId, requestId), expected, claim));
+    return replaceOutcome(await this.redis.compareAndSet(keys.requestClaim(hospitalId, requestId), expected, claim));
   }
 
   /** Voids a stale claim in its person's slot unless it committed there. */
@@ -423,6 +426,60 @@ export class Store {
       if (record !== null) items.push(toStored(page[i]!, card, record));
     });
     return { items, next: ids.length > limit ? String(start + limit) : null };
+  }
+
+  // ── Encounters of the national platform's face (2401, 2301, 2402) ──────
+
+  /** Registers the encounter unless it exists; answers the stored one when it does. */
+  async createEncounter(encounter: Encounter): Promise<Encounter | null> {
+    const previous = await this.redis.set(keys.encounter(encounter.card, encounter.mdtrtId), JSON.stringify(encounter), 'NX', 'GET');
+    return previous === null ? null : (JSON.parse(previous) as Encounter);
+  }
+
+  /** The encounter and its stored JSON (for a compare-and-set update). */
+  async getEncounter(card: string, mdtrtId: string): Promise<{ encounter: Encounter; raw: string } | null> {
+    const raw = await this.redis.get(keys.encounter(card, mdtrtId));
+    return raw === null ? null : { encounter: JSON.parse(raw) as Encounter, raw };
+  }
+
+  /** Replaces the encounter if it is still as read. */
+  async updateEncounter(raw: string, next: Encounter): Promise<ReplaceOutcome> {
+    return replaceOutcome(await this.redis.compareAndSet(keys.encounter(next.card, next.mdtrtId), raw, JSON.stringify(next)));
+  }
+
+  async putFeeLines(card: string, mdtrtId: string, lines: EncounterFeeLine[], maxLines: number): Promise<FeeLinesOutcome> {
+    const args: string[] = [String(maxLines)];
+    for (const line of lines) args.push(line.lineId, JSON.stringify(line), line.refundOf ?? '');
+    return feeLinesOutcome(await this.redis.putFeeLines(keys.encounterLines(card, mdtrtId), keys.encounter(card, mdtrtId), ...args));
+  }
+
+  /** Withdraws one line (and its refund), or every line ('0000'); answers how many went. */
+  async withdrawFeeLines(card: string, mdtrtId: string, lineId: string): Promise<number> {
+    const [removed] = await this.redis.withdrawFeeLines(keys.encounterLines(card, mdtrtId), lineId);
+    return removed;
+  }
+
+  /** Every uploaded line of the encounter, refunds included. */
+  async getFeeLines(card: string, mdtrtId: string): Promise<EncounterFeeLine[]> {
+    const all = await this.redis.hgetall(keys.encounterLines(card, mdtrtId));
+    return Object.entries(all)
+      .filter(([field]) => field.startsWith('l:'))
+      .map(([, json]) => JSON.parse(json) as EncounterFeeLine);
+  }
+
+  // ── National-platform messages (msgid) ──────────────────────────────────
+
+  /** Records a message unless its msgid is known; answers the known record. */
+  async claimMessage(hospitalId: string, msgid: string, record: string, ttlSeconds: number): Promise<string | null> {
+    return this.redis.set(keys.nationalMessage(hospitalId, msgid), record, 'EX', ttlSeconds, 'NX', 'GET');
+  }
+
+  async getMessage(hospitalId: string, msgid: string): Promise<string | null> {
+    return this.redis.get(keys.nationalMessage(hospitalId, msgid));
+  }
+
+  async updateMessage(hospitalId: string, msgid: string, expected: string, record: string, ttlSeconds: number): Promise<ReplaceOutcome> {
+    return replaceOutcome(await this.redis.compareAndSet(keys.nationalMessage(hospitalId, msgid), expected, record, String(ttlSeconds)));
   }
 
   // ── Day ledgers ─────────────────────────────────────────────────────────
