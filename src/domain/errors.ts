@@ -10,6 +10,7 @@ export const REFUSAL_CODES = [
   'REFERRAL_REQUIRED',
   'CROSS_YEAR_SPLIT_REQUIRED',
   'HOSPITAL_NOT_FOUND',
+  'CATALOGUE_CODE_UNKNOWN',
 ] as const;
 /** Why the rules refuse to settle a request (HTTP 422). */
 export type RefusalCode = (typeof REFUSAL_CODES)[number];

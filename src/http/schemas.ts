@@ -5,7 +5,8 @@
  */
 import { z } from 'zod';
 import { isIsoDate } from '../domain/dates.js';
-import { Decimal, MONEY_PATTERN, ZERO, type Money } from '../domain/money.js';
+import { CATALOGUE_CODE_PATTERN, UNIT_PRICE_PATTERN } from '../catalogue/row.js';
+import { Decimal, MAX_AMOUNT, MONEY_PATTERN, ZERO, formatMoney, round2, type Money } from '../domain/money.js';
 import {
   DELIVERIES,
   FILING_KINDS,
@@ -15,6 +16,7 @@ import {
   VISIT_TYPES,
   type Enrollee,
   type Hospital,
+  type RequestCharges,
   type SettlementRequest,
 } from '../domain/types.js';
 
@@ -38,20 +40,118 @@ export const dateSchema = z
 
 const code = z.string().regex(/^[a-z0-9][a-z0-9.-]{0,63}$/i, 'expected a code of 1–64 letters, digits, "." or "-"');
 
+/** At most this many lines in one itemised bill (api.md "Fee lines"). */
+export const MAX_FEE_LINES = 5000;
+/** Quantities: > 0, at most 8 integer digits and 4 decimals (cnt is 16,4 on the national platform). */
+const QUANTITY_PATTERN = /^(0|[1-9]\d{0,7})(\.\d{1,4})?$/;
+const FEE_TIME_PATTERN = /^(\d{4}-\d{2}-\d{2})T([01]\d|2[0-3]):[0-5]\d:[0-5]\d$/;
+const FREE_TEXT_PATTERN = /^[^\u0000-\u001f\u007f]+$/;
+
+const notANumber = (what: string, example: string) => (issue: { input: unknown }) =>
+  issue.input === undefined ? 'required' : `${what} must be a string such as "${example}", not a number`;
+
+const quantitySchema = z
+  .string({ error: notANumber('quantity', '2') })
+  .regex(QUANTITY_PATTERN, 'quantity is a decimal string with at most 8 integer digits and 4 decimals')
+  .transform((value): Money => new Decimal(value))
+  .refine((value) => value.gt(0), 'quantity must be greater than 0');
+
+const unitPriceSchema = z
+  .string({ error: notANumber('unitPrice', '12.50') })
+  .regex(UNIT_PRICE_PATTERN, 'unitPrice is yuan per unit as a decimal string with at most 6 decimals')
+  .transform((value): Money => new Decimal(value));
+
+const freeText = (max: number) => z.string().min(1).max(max).regex(FREE_TEXT_PATTERN, 'no control characters');
+
+export const feeLineSchema = z
+  .strictObject({
+    lineId: idSchema,
+    code: z.string().regex(CATALOGUE_CODE_PATTERN, 'expected a catalogue code of 1–50 letters, digits, ".", "_" or "-"'),
+    hospitalCode: freeText(64).nullish().transform((value) => value ?? null),
+    name: freeText(200).nullish().transform((value) => value ?? null),
+    quantity: quantitySchema,
+    unitPrice: unitPriceSchema,
+    amount: moneySchema,
+    time: z
+      .string()
+      .refine((value) => {
+        const match = FEE_TIME_PATTERN.exec(value);
+        return match !== null && isIsoDate(match[1]!);
+      }, 'expected a time YYYY-MM-DDTHH:mm:ss')
+      .nullish()
+      .transform((value) => value ?? null),
+  })
+  .superRefine((line, ctx) => {
+    // zod runs object refinements even when a field failed; judge only parsed amounts.
+    if (!(line.quantity instanceof Decimal && line.unitPrice instanceof Decimal && line.amount instanceof Decimal)) return;
+    const expected = round2(line.quantity.times(line.unitPrice));
+    if (!expected.eq(line.amount)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['amount'],
+        message: `amount must be quantity × unitPrice rounded half up to the fen: ${formatMoney(expected)}`,
+      });
+    }
+  });
+
+const feeLinesSchema = z
+  .array(feeLineSchema)
+  .min(1, 'at least one line')
+  .max(MAX_FEE_LINES, `at most ${MAX_FEE_LINES} lines`)
+  .superRefine((lines, ctx) => {
+    const seen = new Set<string>();
+    lines.forEach((line, index) => {
+      if (seen.has(line.lineId)) ctx.addIssue({ code: 'custom', path: [index, 'lineId'], message: `lineId ${line.lineId} occurs twice` });
+      seen.add(line.lineId);
+    });
+    let total = ZERO;
+    for (const line of lines) if (line.amount instanceof Decimal) total = total.plus(line.amount);
+    if (total.gt(MAX_AMOUNT)) ctx.addIssue({ code: 'custom', path: [], message: `the lines add up to more than ${formatMoney(MAX_AMOUNT)}` });
+  });
+
+const AMOUNT_FIELDS = ['total', 'fullSelfPay', 'overLimitSelfPay', 'preSelfPay'] as const;
+
+/** Four amounts or lines, never both (api.md "Fee lines and the catalogue"). */
 export const chargesSchema = z
   .strictObject({
-    total: moneySchema,
-    fullSelfPay: moneySchema.default(ZERO),
-    overLimitSelfPay: moneySchema.default(ZERO),
-    preSelfPay: moneySchema.default(ZERO),
+    total: moneySchema.optional(),
+    fullSelfPay: moneySchema.optional(),
+    overLimitSelfPay: moneySchema.optional(),
+    preSelfPay: moneySchema.optional(),
+    lines: feeLinesSchema.optional(),
   })
-  .refine(
+  .superRefine((c, ctx) => {
+    if (c.lines !== undefined) {
+      for (const field of AMOUNT_FIELDS) {
+        if (c[field] !== undefined) ctx.addIssue({ code: 'custom', path: [field], message: 'send the four amounts or the lines, never both' });
+      }
+      return;
+    }
+    if (c.total === undefined) {
+      ctx.addIssue({ code: 'custom', path: ['total'], message: 'required (or send the bill as lines)' });
+      return;
+    }
     // zod runs object refinements even when a field failed; judge only parsed amounts.
-    (c) =>
-      ![c.total, c.fullSelfPay, c.overLimitSelfPay, c.preSelfPay].every((amount) => amount instanceof Decimal) ||
-      c.total.minus(c.fullSelfPay).minus(c.overLimitSelfPay).minus(c.preSelfPay).gte(0),
-    'fullSelfPay + overLimitSelfPay + preSelfPay must not exceed total (the policy-scope amount would be negative)',
-  );
+    const [total, full, over, pre] = AMOUNT_FIELDS.map((field) => c[field] ?? ZERO);
+    if (![total, full, over, pre].every((amount) => amount instanceof Decimal)) return;
+    if (total!.minus(full!).minus(over!).minus(pre!).lt(0)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: [],
+        message: 'fullSelfPay + overLimitSelfPay + preSelfPay must not exceed total (the policy-scope amount would be negative)',
+      });
+    }
+  })
+  .transform((c): RequestCharges => {
+    if (c.lines !== undefined) return { lines: c.lines };
+    // Key order fixed: the request hash of a four-amount request is what it always was.
+    return {
+      total: c.total!,
+      fullSelfPay: c.fullSelfPay ?? ZERO,
+      overLimitSelfPay: c.overLimitSelfPay ?? ZERO,
+      preSelfPay: c.preSelfPay ?? ZERO,
+    };
+  });
 
 export const settlementRequestSchema = z
   .object({

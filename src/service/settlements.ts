@@ -4,6 +4,7 @@
  * one script; when the accumulators moved meanwhile, recomputes (bounded).
  */
 import { hash } from 'node:crypto';
+import type { CatalogueHolder } from '../catalogue/catalogue.js';
 import { yearOf } from '../domain/dates.js';
 import { ConflictError, NotFoundError, RefusalError, UnavailableError, ValidationError } from '../domain/errors.js';
 import type { Accumulators, Enrollee, Filing, Hospital, SettlementRequest } from '../domain/types.js';
@@ -33,12 +34,16 @@ export interface SettlementServiceOptions {
   now?: () => Date;
   /** Observes each outcome (metrics); never throws. */
   onOutcome?: (event: SettlementEvent) => void;
+  /** The loaded catalogues (swapped on SIGHUP), for bills sent as lines. */
+  catalogues?: CatalogueHolder;
 }
 
 /**
  * The parsed request's hash: the schema fixes key order and money prints
  * canonically ("300.00" and "300" are one amount), so equal requests hash
- * equally whatever the caller's key order or formatting.
+ * equally whatever the caller's key order or formatting. Fee lines are in it
+ * in the order sent, each with every field (absent optional ones as null) and
+ * quantities and prices as parsed decimals ("2.0" and "2" are one quantity).
  */
 export function requestHash(request: SettlementRequest): string {
   return hash('sha256', JSON.stringify(request));
@@ -155,6 +160,7 @@ export class SettlementService {
       filings,
       accumulators,
       accumulatorsYear: year,
+      catalogues: this.options.catalogues?.current,
     });
     if (!outcome.ok) {
       const { code, message, details } = outcome.refusal;
