@@ -7,11 +7,11 @@
 import { createReadStream } from 'node:fs';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
-import { CsvError, parse, type Options } from 'csv-parse';
+import { parse, type Options } from 'csv-parse';
 import { parse as parseSync } from 'csv-parse/sync';
 import type { PolicyCatalog } from '../policy/catalog.js';
 import { Catalogue, type CatalogueSet } from './catalogue.js';
-import { CATALOGUE_HEADER, parseCatalogueRow } from './row.js';
+import { CATALOGUE_COLUMNS, CATALOGUE_HEADER, parseCatalogueRow } from './row.js';
 
 export class CatalogueFileError extends Error {
   override name = 'CatalogueFileError';
@@ -56,9 +56,11 @@ class CatalogueBuilder {
 
   csvError(error: unknown): never {
     if (error instanceof CatalogueFileError) throw error;
-    if (error instanceof CsvError) {
-      const lines = typeof error.lines === 'number' ? error.lines : '?';
-      this.fail(Number(lines) || 0, null, error.message.replace(/\s*at line \d+\.?$/, ''));
+    // csv-parse's CsvError, by shape: its ESM and CommonJS builds are different classes.
+    const csv = error as { code?: unknown; lines?: unknown; column?: unknown; message: string };
+    if (typeof csv.code === 'string' && typeof csv.lines === 'number') {
+      const column = typeof csv.column === 'number' ? (CATALOGUE_COLUMNS[csv.column] ?? String(csv.column + 1)) : null;
+      this.fail(csv.lines, column, csv.message);
     }
     throw new CatalogueFileError(`catalogue file ${this.file}: ${(error as Error).message.split('\n')[0]}`);
   }

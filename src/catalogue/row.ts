@@ -53,10 +53,10 @@ export const catalogueRowSchema = z
       .min(1, 'required')
       .max(200, 'at most 200 characters')
       .regex(/^[^\u0000-\u001f\u007f]*$/, 'no control characters'),
-    level: z.enum(CHARGE_LEVEL_CODES, 'expected 01 (甲), 02 (乙) or 03 (丙)'),
+    level: z.enum(CHARGE_LEVEL_CODES as [ChargeLevel, ...ChargeLevel[]], 'expected 01 (甲), 02 (乙) or 03 (丙)'),
     selfPayRatio: z.union([z.literal(''), z.string().regex(RATIO_PATTERN, 'expected a ratio between 0 and 1, e.g. 0.1')]),
     priceCeiling: z.union([z.literal(''), z.string().regex(UNIT_PRICE_PATTERN, 'expected yuan per unit with at most 6 decimals, or nothing')]),
-    category: z.enum(FEE_CATEGORY_CODES, 'expected a national fee category 01–14'),
+    category: z.enum(FEE_CATEGORY_CODES as [FeeCategory, ...FeeCategory[]], 'expected a national fee category 01–14'),
     validFrom: optionalDate,
     validTo: optionalDate,
   })

@@ -12,7 +12,7 @@ export const CHARGE_LEVELS = {
   '03': '丙类',
 } as const;
 export type ChargeLevel = keyof typeof CHARGE_LEVELS;
-export const CHARGE_LEVEL_CODES = Object.keys(CHARGE_LEVELS) as ChargeLevel[];
+export const CHARGE_LEVEL_CODES: readonly ChargeLevel[] = ['01', '02', '03'];
 
 /** med_chrgitm_type: the fee category of an item, as the discharge slip groups them. */
 export const FEE_CATEGORIES = {
@@ -32,7 +32,8 @@ export const FEE_CATEGORIES = {
   '14': '其他费',
 } as const;
 export type FeeCategory = keyof typeof FEE_CATEGORIES;
-export const FEE_CATEGORY_CODES = Object.keys(FEE_CATEGORIES) as FeeCategory[];
+/** In code order (an object's keys "10"–"14" would enumerate before "01"). */
+export const FEE_CATEGORY_CODES: readonly FeeCategory[] = ['01', '02', '03', '04', '05', '06', '07', '08', '09', '10', '11', '12', '13', '14'];
 
 export function isChargeLevel(value: string): value is ChargeLevel {
   return Object.hasOwn(CHARGE_LEVELS, value);

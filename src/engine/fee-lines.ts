@@ -46,7 +46,7 @@ export interface FeeLineClassification {
   catalogueId: string;
   charges: Charges;
   lines: ClassifiedFeeLine[];
-  /** Every national category 01–14, zero ones included, in code order. */
+  /** Every national category 01–14, zero ones included (iterate FEE_CATEGORY_CODES for code order). */
   feeCategories: Record<FeeCategory, FeeCategoryTotals>;
   /** Whether any 乙 line took a self-pay share (a note names assumed ratios). */
   levelBUsed: boolean;

@@ -22,8 +22,8 @@ export interface SettlementView {
   policyScope: string;
   /** The four amounts the rules started from, and each line's classification when sent as lines. */
   charges: ChargesView;
-  /** Per national fee category (01–14) of an itemised bill, for the slip. */
-  feeCategories?: Record<string, FeeCategoryView>;
+  /** Per national fee category 01–14 of an itemised bill, in code order, for the slip. */
+  feeCategories?: FeeCategoryView[];
   payments: Record<string, string>;
   fundTotal: string;
   patientTotal: string;
@@ -61,6 +61,7 @@ export interface ChargesView {
 }
 
 export interface FeeCategoryView {
+  category: string;
   name: string;
   total: string;
   levelA: string;
@@ -95,11 +96,11 @@ function chargesView(computation: SettlementComputation): ChargesView {
   return view;
 }
 
-function feeCategoriesView(classification: FeeLineClassification): Record<string, FeeCategoryView> {
-  const out: Record<string, FeeCategoryView> = {};
-  for (const code of FEE_CATEGORY_CODES) {
+function feeCategoriesView(classification: FeeLineClassification): FeeCategoryView[] {
+  return FEE_CATEGORY_CODES.map((code) => {
     const slip = classification.feeCategories[code];
-    out[code] = {
+    return {
+      category: code,
       name: FEE_CATEGORIES[code],
       total: formatMoney(slip.total),
       levelA: formatMoney(slip.levelA),
@@ -107,8 +108,7 @@ function feeCategoriesView(classification: FeeLineClassification): Record<string
       levelC: formatMoney(slip.levelC),
       policyScope: formatMoney(slip.policyScope),
     };
-  }
-  return out;
+  });
 }
 
 export function settlementView(
