@@ -82,12 +82,19 @@ export function parseCatalogueText(id: string, file: string, text: string): Cata
 /** Streams one catalogue file into memory. */
 export async function loadCatalogueFile(id: string, file: string): Promise<Catalogue> {
   const builder: CatalogueBuilder = new CatalogueBuilder(id, file);
+  // A fault found while the file is still being read aborts the pipeline: report the fault, not the abort.
+  let fault: unknown;
   try {
     await pipeline(createReadStream(file), parse(CSV_OPTIONS), async (records: AsyncIterable<ParsedRecord>) => {
-      for await (const record of records) builder.add(record);
+      try {
+        for await (const record of records) builder.add(record);
+      } catch (error) {
+        fault = error;
+        throw error;
+      }
     });
   } catch (error) {
-    builder.csvError(error);
+    builder.csvError(fault ?? error);
   }
   return builder.finish();
 }

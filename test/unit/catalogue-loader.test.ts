@@ -111,6 +111,16 @@ describe('a bad file is refused with file, row and column', () => {
   });
 });
 
+describe('a fault early in a large file', () => {
+  it('is reported as itself, not as the aborted read', async () => {
+    const file = path.join(scratch, 'large-bad.csv');
+    const rows = Array.from({ length: 40_000 }, (_, i) => `A${i},item,01,,,09,,`);
+    rows[1] = 'A1,item,01,,,99,,';
+    writeFileSync(file, `${HEADER}\n${rows.join('\n')}\n`);
+    await expect(loadCatalogueFile('large', file)).rejects.toThrow(`catalogue file ${file}: row 3, column category: expected a national fee category 01–14`);
+  });
+});
+
 describe('what a good file may look like', () => {
   it('a BOM, CRLF line ends, quoted names with commas, blank lines', () => {
     const text = `\uFEFF${HEADER}\r\nA1,"阿莫西林胶囊, 0.25g",01,,,09,,\r\n\r\nB1,x,02,0.15,12.345678,08,2019-01-01,2019-12-31\r\n`;
