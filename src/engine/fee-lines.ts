@@ -98,11 +98,12 @@ export function classifyFeeLines(lines: readonly FeeLine[], catalogue: Catalogue
       if (entry.priceCeiling !== null && line.unitPrice.gt(entry.priceCeiling)) {
         over = round2(line.unitPrice.minus(entry.priceCeiling).times(line.quantity));
       }
+      const afterOver = over.isZero() ? amount : amount.minus(over);
       if (entry.level === '02') {
-        pre = round2(amount.minus(over).times(entry.selfPayRatio!));
+        pre = round2(afterOver.times(entry.selfPayRatio!));
         levelBUsed = true;
       }
-      scope = amount.minus(over).minus(pre);
+      scope = pre.isZero() ? afterOver : afterOver.minus(pre);
     }
 
     classified.push({
@@ -118,16 +119,17 @@ export function classifyFeeLines(lines: readonly FeeLine[], catalogue: Catalogue
       preSelfPay: pre,
       policyScope: scope,
     });
+    // Sums skip zero parts: a 5,000-line bill is mostly 甲 lines with nothing self-paid.
     total = total.plus(amount);
-    fullSelfPay = fullSelfPay.plus(full);
-    overLimitSelfPay = overLimitSelfPay.plus(over);
-    preSelfPay = preSelfPay.plus(pre);
+    if (!full.isZero()) fullSelfPay = fullSelfPay.plus(full);
+    if (!over.isZero()) overLimitSelfPay = overLimitSelfPay.plus(over);
+    if (!pre.isZero()) preSelfPay = preSelfPay.plus(pre);
     const slip = categories[entry.category];
     slip.total = slip.total.plus(amount);
     if (entry.level === '01') slip.levelA = slip.levelA.plus(amount);
     else if (entry.level === '02') slip.levelB = slip.levelB.plus(amount);
     else slip.levelC = slip.levelC.plus(amount);
-    slip.policyScope = slip.policyScope.plus(scope);
+    if (!scope.isZero()) slip.policyScope = slip.policyScope.plus(scope);
   }
 
   if (details.length > 0) return { ok: false, details };
