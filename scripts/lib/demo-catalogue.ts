@@ -43,6 +43,20 @@ export const ANCHOR = {
   appendectomy: '003310000080000-331003008', // 甲 手术费
 } as const;
 
+/**
+ * Worked example P-PY-1 (Pingyang county hospital, discharged 2019-03-10) as a
+ * bill against any demo catalogue: 丙 300.00 → fullSelfPay, 乙 1200.00 at 0.1 →
+ * preSelfPay 120.00, every 甲 line under its ceiling; total 12345.67.
+ */
+export const DEMO_BILL = [
+  { lineId: 'F0001', code: ANCHOR.specialWard, hospitalCode: 'CW-0009', name: '特需病房床位费', quantity: '3', unitPrice: '100.00', amount: '300.00', time: '2019-03-01T12:00:00' },
+  { lineId: 'F0002', code: ANCHOR.cefuroxime, hospitalCode: 'YP-0102', name: '头孢呋辛酯片', quantity: '40', unitPrice: '30.00', amount: '1200.00', time: '2019-03-02T09:00:00' },
+  { lineId: 'F0003', code: ANCHOR.wardBed, hospitalCode: 'CW-0001', name: '普通病房床位费', quantity: '9', unitPrice: '45.00', amount: '405.00', time: '2019-03-10T08:00:00' },
+  { lineId: 'F0004', code: ANCHOR.inpatientVisit, hospitalCode: 'ZC-0001', name: '住院诊查费', quantity: '9', unitPrice: '20.00', amount: '180.00', time: '2019-03-10T08:00:00' },
+  { lineId: 'F0005', code: ANCHOR.appendectomy, hospitalCode: 'SS-0311', name: '阑尾切除术', quantity: '1', unitPrice: '10000.00', amount: '10000.00', time: '2019-03-03T14:30:00' },
+  { lineId: 'F0006', code: ANCHOR.amoxicillin, hospitalCode: 'YP-0001', name: '阿莫西林胶囊', quantity: '24', unitPrice: '10.86125', amount: '260.67', time: '2019-03-02T10:00:00' },
+] as const;
+
 function anchors(spec: DemoCatalogueSpec): CatalogueEntry[] {
   const y = spec.year;
   const entry = (

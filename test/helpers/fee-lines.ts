@@ -8,7 +8,7 @@ import path from 'node:path';
 import type { Catalogue, CatalogueSet } from '../../src/catalogue/catalogue.js';
 import { parseCatalogueText } from '../../src/catalogue/loader.js';
 import { Decimal, formatMoney, type Money } from '../../src/domain/money.js';
-import { ANCHOR, DEMO_CATALOGUES } from '../../scripts/lib/demo-catalogue.js';
+import { ANCHOR, DEMO_BILL, DEMO_CATALOGUES } from '../../scripts/lib/demo-catalogue.js';
 import type { SettlementRequest } from '../../src/domain/types.js';
 import { settle } from '../../src/engine/settle.js';
 import type { EngineOutcome } from '../../src/engine/types.js';
@@ -43,15 +43,8 @@ export interface WireLine {
   time?: string | null;
 }
 
-/** P-PY-1 (total 12345.67, fullSelfPay 300.00, overLimitSelfPay 0.00, preSelfPay 120.00) as a bill. */
-export const PY1_LINES: WireLine[] = [
-  { lineId: 'F0001', code: ANCHOR.specialWard, hospitalCode: 'CW-0009', name: '特需病房床位费', quantity: '3', unitPrice: '100.00', amount: '300.00', time: '2019-03-01T12:00:00' },
-  { lineId: 'F0002', code: ANCHOR.cefuroxime, hospitalCode: 'YP-0102', name: '头孢呋辛酯片', quantity: '40', unitPrice: '30.00', amount: '1200.00', time: '2019-03-02T09:00:00' },
-  { lineId: 'F0003', code: ANCHOR.wardBed, hospitalCode: 'CW-0001', name: '普通病房床位费', quantity: '9', unitPrice: '45.00', amount: '405.00', time: '2019-03-10T08:00:00' },
-  { lineId: 'F0004', code: ANCHOR.inpatientVisit, hospitalCode: 'ZC-0001', name: '住院诊查费', quantity: '9', unitPrice: '20.00', amount: '180.00', time: '2019-03-10T08:00:00' },
-  { lineId: 'F0005', code: ANCHOR.appendectomy, hospitalCode: 'SS-0311', name: '阑尾切除术', quantity: '1', unitPrice: '10000.00', amount: '10000.00', time: '2019-03-03T14:30:00' },
-  { lineId: 'F0006', code: ANCHOR.amoxicillin, hospitalCode: 'YP-0001', name: '阿莫西林胶囊', quantity: '24', unitPrice: '10.86125', amount: '260.67', time: '2019-03-02T10:00:00' },
-];
+/** P-PY-1 (total 12345.67, fullSelfPay 300.00, overLimitSelfPay 0.00, preSelfPay 120.00) as a bill (the README's and npm run local's). */
+export const PY1_LINES: WireLine[] = DEMO_BILL.map((line) => ({ ...line }));
 
 export interface FourAmounts {
   total: string;
