@@ -25,3 +25,16 @@ export function yearOf(date: IsoDate): number {
 export function withinPeriod(date: IsoDate, from: IsoDate, to: IsoDate): boolean {
   return from <= date && date <= to;
 }
+
+/** The dates the service accepts anywhere (api.md: a date outside is a 400). */
+export const EARLIEST_DATE: IsoDate = '1900-01-01';
+export const LATEST_DATE: IsoDate = '2100-12-31';
+
+export function withinSupportedDates(date: IsoDate): boolean {
+  return withinPeriod(date, EARLIEST_DATE, LATEST_DATE);
+}
+
+/** The calendar date of an instant in Asia/Shanghai (UTC+8 all year, no daylight saving). */
+export function dateInShanghai(instant: Date): IsoDate {
+  return new Date(instant.getTime() + 8 * 3600_000).toISOString().slice(0, 10);
+}

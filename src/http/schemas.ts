@@ -4,7 +4,7 @@
  * JSON number where money is expected is rejected.
  */
 import { z } from 'zod';
-import { isIsoDate } from '../domain/dates.js';
+import { EARLIEST_DATE, LATEST_DATE, isIsoDate, withinSupportedDates } from '../domain/dates.js';
 import { Decimal, MONEY_PATTERN, ZERO, type Money } from '../domain/money.js';
 import {
   DELIVERIES,
@@ -24,8 +24,12 @@ const ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,63}$/;
 export const cardSchema = z.string().regex(CARD_PATTERN, 'a card number is 1–32 letters and digits');
 export const idSchema = z.string().regex(ID_PATTERN, 'expected 1–64 letters, digits, ".", "_", ":" or "-"');
 
-/** A benefit year in a path or query. */
-export const yearSchema = z.coerce.number().int().min(1990).max(2100);
+/** A benefit year in a path or query: four digits, nothing else (no "0x7e3", " 2019" or "2e3"). */
+export const yearSchema = z
+  .string({ error: (issue) => (issue.input === undefined ? 'required' : 'expected one year such as 2019') })
+  .regex(/^\d{4}$/, 'a year is four digits such as 2019')
+  .transform(Number)
+  .pipe(z.number().min(1990, 'years from 1990').max(2100, 'years up to 2100'));
 
 export const moneySchema = z
   .string({ error: (issue) => (issue.input === undefined ? 'required' : 'money must be a string such as "1234.50", not a number') })
@@ -34,7 +38,8 @@ export const moneySchema = z
 
 export const dateSchema = z
   .string({ error: (issue) => (issue.input === undefined ? 'required' : 'expected a date string YYYY-MM-DD') })
-  .refine(isIsoDate, 'expected a calendar date YYYY-MM-DD');
+  .refine(isIsoDate, 'expected a calendar date YYYY-MM-DD')
+  .refine(withinSupportedDates, `dates run from ${EARLIEST_DATE} to ${LATEST_DATE}`);
 
 const code = z.string().regex(/^[a-z0-9][a-z0-9.-]{0,63}$/i, 'expected a code of 1–64 letters, digits, "." or "-"');
 

@@ -4,6 +4,8 @@ import { z } from 'zod';
 
 const port = z.coerce.number().int().min(0).max(65535);
 const positiveInt = z.coerce.number().int().positive();
+/** 0 switches the guard off. */
+const limit = z.coerce.number().int().min(0);
 
 const envSchema = z.object({
   PORT: port.default(8080),
@@ -26,6 +28,17 @@ const envSchema = z.object({
   SHUTDOWN_GRACE_MS: positiveInt.default(10000),
   /** ms between readiness turning 503 and the listener closing, for load balancers to notice */
   SHUTDOWN_DRAIN_MS: z.coerce.number().int().min(0).default(0),
+  /** requests a second per caller key, per process (0 = no limit) */
+  RATE_LIMIT_RPS: limit.default(100),
+  /** requests a key may send beyond RATE_LIMIT_RPS within any 10 s window */
+  RATE_LIMIT_BURST: limit.default(200),
+  /** requests being served at once by a process; more are answered 503 OVERLOADED at once (0 = no bound) */
+  MAX_IN_FLIGHT: limit.default(1024),
+  /** event-loop delay (ms, worst in the last half second) above which new requests are answered 503 OVERLOADED (0 = off) */
+  MAX_EVENT_LOOP_DELAY_MS: limit.default(200),
+  /** the listener of /metrics and the detailed /readyz (0 = none) */
+  METRICS_PORT: port.default(9464),
+  METRICS_HOST: z.string().min(1).default('127.0.0.1'),
 });
 
 export interface AppConfig {
@@ -41,6 +54,25 @@ export interface AppConfig {
   coverage: { url: string; ttlSeconds: number; maxStaleSeconds: number; timeoutMs: number; negativeTtlSeconds: number } | null;
   shutdownGraceMs: number;
   shutdownDrainMs: number;
+  /** Per caller key and process; null: off. */
+  rateLimit: RateLimitSettings | null;
+  load: LoadSettings;
+  /** The operations listener (/metrics, detailed /readyz); null: off. */
+  metricsListener: { port: number; host: string } | null;
+}
+
+export interface RateLimitSettings {
+  /** Requests a second, sustained. */
+  perSecond: number;
+  /** Requests beyond perSecond allowed within any 10-second window. */
+  burst: number;
+}
+
+export interface LoadSettings {
+  /** 0: no bound. */
+  maxInFlight: number;
+  /** 0: not judged. */
+  maxEventLoopDelayMs: number;
 }
 
 export class ConfigError extends Error {
@@ -81,5 +113,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       : null,
     shutdownGraceMs: e.SHUTDOWN_GRACE_MS,
     shutdownDrainMs: e.SHUTDOWN_DRAIN_MS,
+    rateLimit: e.RATE_LIMIT_RPS > 0 ? { perSecond: e.RATE_LIMIT_RPS, burst: e.RATE_LIMIT_BURST } : null,
+    load: { maxInFlight: e.MAX_IN_FLIGHT, maxEventLoopDelayMs: e.MAX_EVENT_LOOP_DELAY_MS },
+    metricsListener: e.METRICS_PORT > 0 ? { port: e.METRICS_PORT, host: e.METRICS_HOST } : null,
   };
 }

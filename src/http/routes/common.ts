@@ -10,6 +10,8 @@ export interface RouteDependencies {
   settlements: SettlementService;
   registry: RegistryService;
   referrals: ReferralService;
+  /** The clock, for checks against today (a birth date in the future). */
+  now: () => Date;
 }
 
 /** Sends JSON text that is already serialised (stored responses are answered byte for byte). */
