@@ -45,6 +45,9 @@ export interface TestServiceOptions {
   breakerResetMs?: number;
   coverage?: ComposeOptions['coverage'];
   now?: () => Date;
+  rateLimit?: ComposeOptions['rateLimit'];
+  load?: ComposeOptions['load'];
+  logger?: ComposeOptions['logger'];
 }
 
 export async function startTestService(options: TestServiceOptions = {}): Promise<TestService> {
@@ -61,6 +64,9 @@ export async function startTestService(options: TestServiceOptions = {}): Promis
     breakerResetMs: options.breakerResetMs ?? 500,
     coverage: options.coverage ?? null,
     ...(options.now ? { now: options.now } : {}),
+    ...(options.rateLimit ? { rateLimit: options.rateLimit } : {}),
+    ...(options.load ? { load: options.load } : {}),
+    ...(options.logger ? { logger: options.logger } : {}),
   });
   const http = supertest(service.app);
   const auth = (key: string) => ({ Authorization: `Bearer ${key}` });
@@ -90,6 +96,7 @@ export async function startTestService(options: TestServiceOptions = {}): Promis
       redis.disconnect();
       service.breaker.shutdown();
       service.coverageBreaker?.shutdown();
+      service.load?.stop();
       if (!options.redisServer) await server.stop();
     },
   };
