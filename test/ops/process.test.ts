@@ -3,12 +3,13 @@
  * reload, Redis outage and recovery, graceful shutdown, masked logs, metrics.
  */
 import { execFileSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { generateKey, sha256Hex } from '../../src/ops/api-keys.js';
 import { freePort, startRedis, type RedisServer } from '../helpers/redis-server.js';
 import { spawnServer, writeKeysFile, type ServerProcess } from '../helpers/server-process.js';
-import { workedExamples } from '../helpers/worked-examples.js';
+import { ROOT, workedExamples } from '../helpers/worked-examples.js';
 
 const CARD = '330326198001010001';
 const adminKey = generateKey();
@@ -218,15 +219,19 @@ describe('logs and metrics', () => {
 });
 
 describe('Redis with credentials', () => {
-  it('connects as an ACL user named in REDIS_URL (redis://user:password@host:port), as compose.yaml runs it', async () => {
+  it('connects as the ACL user named in REDIS_URL (redis://user:password@host:port), with the ACL file of docs/deploy.md', async () => {
     const password = generateKey();
     const aclFile = writeKeysFile([]).replace(/\.json$/, '.acl');
-    // The ACL of docs/deploy.md: the default user may only PING (health checks); the service's user may not run dangerous commands.
-    writeFileSync(aclFile, `user default on nopass resetchannels -@all +ping\nuser settlement on #${sha256Hex(password)} resetchannels ~* +@all -@dangerous +info\n`);
+    const template = readFileSync(path.join(ROOT, 'config/redis-users.acl.example'), 'utf8');
+    writeFileSync(aclFile, template.replace('SHA256-OF-THE-SERVICE-PASSWORD', sha256Hex(password)));
     const own = await startRedis(['--aclfile', aclFile]);
     try {
-      // Without credentials a client may PING and nothing else.
-      expect(execFileSync('redis-cli', ['-p', String(own.port), 'GET', 'enrollee:{x}']).toString()).toMatch(/NOPERM/);
+      const cli = (...args: string[]) => execFileSync('redis-cli', ['-p', String(own.port), '--no-auth-warning', ...args]).toString();
+      // Without credentials nothing; the health check's user may PING and nothing else.
+      expect(cli('GET', 'enrollee:{x}')).toMatch(/NOAUTH/);
+      expect(cli('--user', 'healthcheck', '--pass', 'any', 'PING')).toMatch(/PONG/);
+      expect(cli('--user', 'healthcheck', '--pass', 'any', 'GET', 'enrollee:{x}')).toMatch(/NOPERM/);
+      expect(cli('--user', 'settlement', '--pass', password, 'FLUSHALL')).toMatch(/NOPERM/);
       const server = await start({ REDIS_URL: own.url.replace('redis://', `redis://settlement:${encodeURIComponent(password)}@`) });
       await loadRegistry(server);
       expect((await call(server, 'POST', '/v1/settlements', billingKey, settlement('ACL-1'))).status).toBe(201);
