@@ -71,6 +71,8 @@ async function startWorker(config: AppConfig): Promise<void> {
   const redis = createRedis({
     url: config.redis.url,
     clusterNodes: config.redis.clusterNodes,
+    username: config.redis.credentials?.username,
+    password: config.redis.credentials?.password,
     offlineQueue: false,
     // A backstop that frees commands Redis never answers; the breaker's deadline (REDIS_TIMEOUT_MS) decides first,
     // after letting an answer already received be read (a busy process is not a slow Redis).

@@ -44,7 +44,8 @@ const envSchema = z.object({
 export interface AppConfig {
   port: number;
   host: string;
-  redis: { url: string | undefined; clusterNodes: string[] | undefined };
+  /** credentials: of a Redis Cluster (redis-cluster://user:password@h1:p1,…); a single server's are in its url. */
+  redis: { url: string | undefined; clusterNodes: string[] | undefined; credentials: { username: string | undefined; password: string } | undefined };
   apiKeysFile: string;
   policyDir: string;
   logLevel: string;
@@ -88,14 +89,22 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   const e = result.data;
   let clusterNodes = e.REDIS_CLUSTER_NODES?.split(',');
   let url = e.REDIS_URL;
+  let credentials: AppConfig['redis']['credentials'];
   if (url?.startsWith('redis-cluster://')) {
-    clusterNodes = url.slice('redis-cluster://'.length).split(',');
+    let nodes = url.slice('redis-cluster://'.length);
+    const at = nodes.lastIndexOf('@');
+    if (at >= 0) {
+      const [user = '', ...password] = nodes.slice(0, at).split(':');
+      credentials = { username: user ? decodeURIComponent(user) : undefined, password: decodeURIComponent(password.join(':')) };
+      nodes = nodes.slice(at + 1);
+    }
+    clusterNodes = nodes.split(',');
     url = undefined;
   }
   return {
     port: e.PORT,
     host: e.HOST,
-    redis: { url: url ?? (clusterNodes ? undefined : 'redis://127.0.0.1:6379'), clusterNodes },
+    redis: { url: url ?? (clusterNodes ? undefined : 'redis://127.0.0.1:6379'), clusterNodes, credentials },
     apiKeysFile: e.API_KEYS_FILE,
     policyDir: e.POLICY_DIR,
     logLevel: e.LOG_LEVEL,

@@ -85,12 +85,16 @@ describe('the Redis breaker', () => {
 
   it('an answer that arrived while the process was busy past the deadline is still read', async () => {
     const { breaker, store } = storage();
-    // More calls than the breaker's volume threshold (5): each would have counted as a timeout before.
+    const outcomes: string[] = [];
+    // More calls than the breaker's volume threshold (5): before, each was a timeout and the breaker opened.
     for (let i = 0; i < 6; i++) {
-      const answer = store.ping();
-      busyFor(TIMEOUT_MS * 3); // the reply lands in the socket meanwhile, unread
-      expect(await answer).toBe('PONG');
+      const answer = store.ping().then(String, (error: Error) => error.constructor.name);
+      busyFor(TIMEOUT_MS * 4); // the reply lands in the socket meanwhile, unread
+      outcomes.push(await answer);
     }
+    // On a crowded machine Redis itself may not have answered yet: then the busy process says OVERLOADED, never UNAVAILABLE.
+    expect(outcomes.every((o) => o === 'PONG' || o === 'OverloadedError'), outcomes.join()).toBe(true);
+    expect(outcomes).toContain('PONG');
     expect(breaker.closed).toBe(true);
     expect(breaker.stats.failures).toBe(0);
     breaker.shutdown();
