@@ -239,8 +239,15 @@ describe('logs: no card in any line', () => {
       [`/${CARD_A}`, 404],
       [`/v1/enrollees/${LETTERS}`, 200],
       [`/v1/Enrollees/${LETTERS}?card=${LETTERS}`, 404],
+      // A card inside a longer segment, id or value.
+      [`/v1/x-${CARD_A}/y?note=ref-${CARD_B}`, 404],
+      [`/v1/settlements/S-${CARD_A}`, 404],
+      [`/v1/enrollees/${CARD_A}/accumulators/2019?note=ref-${CARD_B}`, 200],
     ];
     for (const [path, status] of calls) expect((await t.http.get(path).set(admin)).status, path).toBe(status);
+    // A desk that uses the card in its request id: masked where it is logged and echoed.
+    const echoed = await t.http.get('/healthz').set('X-Request-Id', `HIS-${CARD_A}`).expect(200);
+    expect(echoed.headers['x-request-id']).toBe('HIS-**************0001');
     await new Promise((resolve) => setImmediate(resolve));
 
     const access = lines.map((line) => JSON.parse(line) as { msg: string; req?: { url?: string } }).filter((l) => l.req?.url);
@@ -257,5 +264,8 @@ describe('logs: no card in any line', () => {
     expect(urls).toContain('/v1/***here/**************0001/**************0042?card=**************0001&q=**************0042');
     expect(urls).toContain('/v1/ENROLLEES/**************0001/accumulators/2019');
     expect(urls).toContain('/v1/enrollees/******GHJK');
+    expect(urls).toContain('/v1/x-**************0001/y?note=ref-**************0042');
+    expect(urls).toContain('/v1/settlements/S-**************0001');
+    expect(urls).toContain('/v1/enrollees/**************0001/accumulators/2019?note=ref-**************0042');
   });
 });
