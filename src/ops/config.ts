@@ -34,7 +34,7 @@ const envSchema = z.object({
   RATE_LIMIT_BURST: limit.default(200),
   /** requests being served at once by a process; more are answered 503 OVERLOADED at once (0 = no bound) */
   MAX_IN_FLIGHT: limit.default(1024),
-  /** event-loop delay (ms, worst in the last half second) above which new requests are answered 503 OVERLOADED (0 = off) */
+  /** event-loop delay (ms, worst in the last 100 ms) above which new requests are answered 503 OVERLOADED (0 = off) */
   MAX_EVENT_LOOP_DELAY_MS: limit.default(200),
   /** the listener of /metrics and the detailed /readyz (0 = none) */
   METRICS_PORT: port.default(9464),
