@@ -49,7 +49,9 @@ export class DeadlineError extends Error {
  * Runs the operation with a deadline. When the deadline passes, pending I/O
  * gets one turn of the event loop first (timers run before the poll phase, so
  * an answer already in the socket would otherwise lose to the timer): a busy
- * event loop must not pass for a slow dependency.
+ * event loop must not pass for a slow dependency. An answer that is still not
+ * there (under load ioredis may not even have sent an auto-pipelined command,
+ * which it does from a setImmediate) is judged by how busy the process was.
  */
 export function withDeadline<T>(operation: () => Promise<T>, timeoutMs: number): Promise<T> {
   const mark = utilisationMark();

@@ -41,6 +41,8 @@ function storage() {
     },
     loading: () => redis.eval("return redis.error_reply('LOADING Redis is loading the dataset in memory')", 0),
     ping: () => redis.ping(),
+    // Not auto-pipelined: written to the socket at once (ioredis sends auto-pipelined commands from a setImmediate).
+    clientId: () => redis.client('ID'),
   };
   return { breaker, store: guarded(target, breaker, 'storage') };
 }
@@ -88,13 +90,13 @@ describe('the Redis breaker', () => {
     const outcomes: string[] = [];
     // More calls than the breaker's volume threshold (5): before, each was a timeout and the breaker opened.
     for (let i = 0; i < 6; i++) {
-      const answer = store.ping().then(String, (error: Error) => error.constructor.name);
+      const answer = store.clientId().then(() => 'answered', (error: Error) => error.constructor.name);
       busyFor(TIMEOUT_MS * 4); // the reply lands in the socket meanwhile, unread
       outcomes.push(await answer);
     }
     // On a crowded machine Redis itself may not have answered yet: then the busy process says OVERLOADED, never UNAVAILABLE.
-    expect(outcomes.every((o) => o === 'PONG' || o === 'OverloadedError'), outcomes.join()).toBe(true);
-    expect(outcomes).toContain('PONG');
+    expect(outcomes.every((o) => o === 'answered' || o === 'OverloadedError'), outcomes.join()).toBe(true);
+    expect(outcomes).toContain('answered');
     expect(breaker.closed).toBe(true);
     expect(breaker.stats.failures).toBe(0);
     breaker.shutdown();
