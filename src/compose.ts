@@ -20,6 +20,9 @@ import { ReferralService } from './service/referrals.js';
 import { RegistryService } from './service/registry.js';
 import { SettlementService } from './service/settlements.js';
 import { StatementService } from './service/statements.js';
+import { EncounterService } from './service/encounters.js';
+import { NationalMessages } from './service/national-messages.js';
+import type { NationalDependencies } from './national/transactions.js';
 import type { ScriptedClient } from './store/redis.js';
 import { slotTag } from './store/keys.js';
 import { Store } from './store/store.js';
@@ -37,6 +40,8 @@ export interface ComposeOptions {
   now?: () => Date;
   /** Active referral filings one person may hold. */
   maxActiveFilings?: number;
+  /** Days a national-platform message (msgid) is remembered (replays, 2601). */
+  nationalMessageTtlDays?: number;
   /** Load shedding (MAX_IN_FLIGHT, MAX_EVENT_LOOP_DELAY_MS); absent: never shed. */
   load?: LoadSettings;
   /** Per-key rate limit (RATE_LIMIT_RPS, RATE_LIMIT_BURST); absent or null: none. */
@@ -102,6 +107,18 @@ export function composeService(options: ComposeOptions): Service {
   const registry = new RegistryService(store, coverage);
   const referrals = new ReferralService(store, now, options.maxActiveFilings);
   const statements = new StatementService(store, now);
+  const encounters = new EncounterService(store, coverage, settlements, options.catalog, catalogues);
+  const national: NationalDependencies = {
+    catalog: options.catalog,
+    registry,
+    settlements,
+    encounters,
+    referrals,
+    statements,
+    messages: new NationalMessages(store, now, options.nationalMessageTtlDays),
+    store,
+    now,
+  };
   const keys = new KeyRingHolder(options.keys);
   let shuttingDown = false;
 
@@ -136,6 +153,7 @@ export function composeService(options: ComposeOptions): Service {
     registry,
     referrals,
     statements,
+    national,
     keys,
     readiness,
     metrics,

@@ -109,6 +109,7 @@ async function startWorker(config: AppConfig): Promise<void> {
     breakerResetMs: config.breakerResetMs,
     coverage: config.coverage,
     maxActiveFilings: config.maxActiveFilings,
+    nationalMessageTtlDays: config.nationalMessageTtlDays,
     load: config.load,
     rateLimit: config.rateLimit,
   });

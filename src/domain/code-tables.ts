@@ -5,7 +5,7 @@
  * model reports fund_pay_type, clr_type and insutype, and the platform's face
  * (src/national/) maps the rest. A province with other codes changes a table here.
  */
-import type { Fund, VisitType } from './types.js';
+import type { Fund, PersonCategory, VisitType } from './types.js';
 
 // ── The medical insurance catalogue (医保目录): engine, catalogue importer, platform face ──
 
@@ -160,3 +160,18 @@ export const STMT_RSLT = { balanced: '0', unbalanced: '1' } as const;
 
 /** refd_setl_flag: 0 a settlement, 1 a refund (reversal). */
 export const REFD_SETL_FLAG = { settlement: '0', reversal: '1' } as const;
+
+/** Person categories (policies.md "Person categories") by their Chinese names, for the platform's idetinfo memo. */
+export const PERSON_CATEGORY_NAMES: Record<PersonCategory, string> = {
+  'medical-aid': '医疗救助对象',
+  'low-income-assistance': '低保',
+  destitute: '城市"三无"/特困供养',
+  'rural-destitute': '农村特困供养/五保',
+  'registered-poor': '建档立卡贫困人口',
+  'severely-disabled': '重度残疾',
+  'rural-only-daughter': '农村计生独女户',
+  'rural-two-daughters': '农村计生二女户',
+  'poor-party-member': '困难党员',
+  'disability-card': '第二代残疾人证持有人',
+  'retired-cadre-surviving-spouse': '离休干部无工作遗偶',
+};

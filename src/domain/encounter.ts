@@ -37,6 +37,10 @@ export interface Encounter {
   round: number;
   /** The message that admitted it (its mdtrt_id is derived from it). */
   msgid: string;
+  /** 病种编码: a special-outpatient encounter's disease, as the person's approval names it. */
+  diseaseCode: string | null;
+  /** 生育类别 as sent (childbirth: the delivery mode). */
+  maternityType: string | null;
 }
 
 export function admissionDateOf(encounter: Encounter): IsoDate {

@@ -79,6 +79,8 @@ export interface Filing {
   status: 'active' | 'revoked';
   createdAt?: string | undefined;
   revokedAt?: string | null | undefined;
+  /** The hospital (and key) that filed it through the national platform (2501). */
+  filedBy?: { hospitalId: string; keyId: string } | undefined;
   /** Who revoked it and why. */
   revocation?: { reason: string | null; operator: { id: string | null; name: string | null; keyId: string | null } } | undefined;
 }

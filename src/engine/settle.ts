@@ -4,7 +4,9 @@
  * randomness; refusals come back as typed values, never as exceptions.
  */
 import { ZERO, formatMoney } from '../domain/money.js';
-import { FUNDS, isItemised, type Charges, type Fund } from '../domain/types.js';
+import type { IsoDate } from '../domain/dates.js';
+import { FUNDS, isItemised, type Charges, type FeeLine, type Fund } from '../domain/types.js';
+import type { StayDates } from '../policy/catalog.js';
 import type { Policy } from '../policy/schema.js';
 import type { Money } from '../domain/money.js';
 import { checkEligibility, visitTypeRuleOf } from './eligibility.js';
@@ -15,7 +17,7 @@ import { settleOutpatient } from './outpatient.js';
 import { classifyFeeLines, type FeeLineClassification } from './fee-lines.js';
 import { coveringFiling } from './referral.js';
 import { settleStay, type StayResult } from './stay.js';
-import type { EngineInput, EngineOutcome, SettlementComputation } from './types.js';
+import type { EngineInput, EngineOutcome, Refusal, SettlementComputation } from './types.js';
 
 export function settle(input: EngineInput): EngineOutcome {
   try {
@@ -104,10 +106,30 @@ function compute(input: EngineInput): SettlementComputation {
 function chargesOf(input: EngineInput, policy: Policy, explanation: Explanation): { charges: Charges; itemised: FeeLineClassification | null } {
   const { request } = input;
   if (!isItemised(request.charges)) return { charges: request.charges, itemised: null };
-  const catalogue = input.catalogues?.get(policy.catalogue.id);
+  const classification = classifyAgainstPolicy(input.catalogues, policy, request.charges.lines, request.dischargeDate);
+  const c = classification.charges;
+  const lineCount = classification.lines.length;
+  explanation.step(
+    'fee-lines',
+    `${lineCount} fee line${lineCount === 1 ? '' : 's'} classified against catalogue ${classification.catalogueId}: 丙 items → fullSelfPay ${formatMoney(c.fullSelfPay)}, ` +
+      `above price ceilings → overLimitSelfPay ${formatMoney(c.overLimitSelfPay)}, 乙 self-pay shares → preSelfPay ${formatMoney(c.preSelfPay)}`,
+    c.total,
+    policy.catalogue.cite,
+  );
+  if (policy.catalogue.assumed && classification.levelBUsed) {
+    explanation.note(
+      `the 乙 self-pay ratios of catalogue ${classification.catalogueId} are assumed (an illustrative catalogue, not the province's): preSelfPay ${formatMoney(c.preSelfPay)} rests on them`,
+    );
+  }
+  return { charges: c, itemised: classification };
+}
+
+/** The lines classified against the catalogue the policy names, or CATALOGUE_CODE_UNKNOWN. */
+function classifyAgainstPolicy(catalogues: EngineInput['catalogues'], policy: Policy, lines: readonly FeeLine[], dischargeDate: IsoDate): FeeLineClassification {
+  const catalogue = catalogues?.get(policy.catalogue.id);
   // The server does not start without every catalogue a policy names.
   if (!catalogue) throw new Error(`catalogue ${policy.catalogue.id} named by ${policy.id} is not loaded`);
-  const outcome = classifyFeeLines(request.charges.lines, catalogue, request.dischargeDate);
+  const outcome = classifyFeeLines(lines, catalogue, dischargeDate);
   if (!outcome.ok) {
     const count = outcome.details.length;
     throw new Refused(
@@ -116,20 +138,29 @@ function chargesOf(input: EngineInput, policy: Policy, explanation: Explanation)
       outcome.details,
     );
   }
-  const { classification } = outcome;
-  const c = classification.charges;
-  const lineCount = classification.lines.length;
-  explanation.step(
-    'fee-lines',
-    `${lineCount} fee line${lineCount === 1 ? '' : 's'} classified against catalogue ${catalogue.id}: 丙 items → fullSelfPay ${formatMoney(c.fullSelfPay)}, ` +
-      `above price ceilings → overLimitSelfPay ${formatMoney(c.overLimitSelfPay)}, 乙 self-pay shares → preSelfPay ${formatMoney(c.preSelfPay)}`,
-    c.total,
-    policy.catalogue.cite,
-  );
-  if (policy.catalogue.assumed && classification.levelBUsed) {
-    explanation.note(
-      `the 乙 self-pay ratios of catalogue ${catalogue.id} are assumed (an illustrative catalogue, not the province's): preSelfPay ${formatMoney(c.preSelfPay)} rests on them`,
-    );
+  return outcome.classification;
+}
+
+export type StayLinesOutcome = { ok: true; policyId: string; classification: FeeLineClassification } | { ok: false; refusal: Refusal };
+
+/**
+ * Fee lines of a stay not settled yet (the national platform's 2301 answers
+ * each line at upload): classified against the catalogue of the policy that
+ * governs the stay, chosen as a settlement would choose it.
+ */
+export function classifyStayLines(input: {
+  catalog: EngineInput['catalog'];
+  catalogues: EngineInput['catalogues'];
+  region: string;
+  stay: StayDates;
+  lines: readonly FeeLine[];
+}): StayLinesOutcome {
+  try {
+    const selection = input.catalog.select(input.region, input.stay);
+    if (!selection.ok) throw new Refused(selection.code, selection.message);
+    return { ok: true, policyId: selection.policy.id, classification: classifyAgainstPolicy(input.catalogues, selection.policy, input.lines, input.stay.dischargeDate) };
+  } catch (error) {
+    if (error instanceof Refused) return { ok: false, refusal: { code: error.code, message: error.message, details: error.details } };
+    throw error;
   }
-  return { charges: c, itemised: classification };
 }

@@ -23,6 +23,8 @@ import { policyRoutes } from './routes/policies.js';
 import { referralRoutes } from './routes/referrals.js';
 import { registryRoutes } from './routes/registry.js';
 import { statementRoutes } from './routes/statements.js';
+import { nationalRoutes } from './routes/national.js';
+import type { NationalDependencies } from '../national/transactions.js';
 import { SETTLEMENT_BODY_LIMIT, isSettlementPost, settlementRoutes } from './routes/settlements.js';
 
 export interface Readiness {
@@ -32,6 +34,8 @@ export interface Readiness {
 
 export interface AppDependencies extends RouteDependencies {
   keys: KeyRingHolder;
+  /** The national platform's face (/hsa/v1); absent: not served. */
+  national?: NationalDependencies;
   readiness: () => Promise<Readiness>;
   metrics?: Metrics;
   logger?: Logger;
@@ -81,6 +85,8 @@ export function createApp(deps: AppDependencies): express.Express {
   if (deps.load) app.use(shedLoad(deps.load, deps.metrics));
   app.use(observeRequests({ logger: deps.logger, metrics: deps.metrics, isShuttingDown: deps.isShuttingDown }));
   app.use(helmet());
+  // The platform's envelope is read losslessly (amounts as their own text), never by the JSON parser below.
+  if (deps.national) app.use(nationalRoutes({ national: deps.national, keys: deps.keys, rateLimit: deps.rateLimit, metrics: deps.metrics, logger: deps.logger }));
   // Settlement bodies are parsed after authentication, with their own larger limit (routes/settlements.ts).
   app.use(express.json({ limit: deps.bodyLimit ?? '64kb', strict: false, type: (req) => !isSettlementPost(req as Request) && isJson(req as Request) }));
 

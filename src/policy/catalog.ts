@@ -58,6 +58,13 @@ export class PolicyCatalog {
     return [...this.byId.values()].map((entry) => entry.policy);
   }
 
+  /** The insurance division (参保地医保区划) of a region: that of its latest policy. */
+  divisionOf(region: string): string | null {
+    const policies = this.byRegion.get(region);
+    if (!policies) return null;
+    return [...policies].sort((a, b) => b.benefitYear - a.benefitYear)[0]!.insuranceDivision.admdvs;
+  }
+
   get(policyId: string): LoadedPolicy | undefined {
     return this.byId.get(policyId);
   }

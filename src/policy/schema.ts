@@ -124,6 +124,8 @@ export const policyFileSchema = z
     exclusions: z.strictObject({ liabilities: z.array(z.enum(LIABILITIES)), ...citation }),
     visitTypes: z.partialRecord(z.enum(VISIT_TYPES), visitTypeRule),
     area: z.strictObject({ admdvsPrefixes: z.array(admdvsPrefix).min(1), ...citation }),
+    /** The region's insurance division (参保地医保区划; the platform's insuplc_admdvs and clr_optins). */
+    insuranceDivision: z.strictObject({ admdvs: z.string().regex(/^\d{6}$/, 'a 6-digit division code'), ...citation }),
     hospitalTier,
     tiers: z.record(z.string(), tier),
     outOfArea: z.strictObject({

@@ -27,8 +27,8 @@ export interface MessageRecord {
   s: MessageState;
   /** what an undo needs (ids of the effect), known before the work starts */
   u: Record<string, string | string[]>;
-  /** output, once done */
-  o?: unknown;
+  /** output as the face serialised it, once done */
+  o?: string;
   at: string;
 }
 
@@ -55,25 +55,26 @@ export class NationalMessages {
   }
 
   /**
-   * Runs a write once per msgid. `undo` is what 2601 needs to take its effect
-   * back; `compensate` is run when a 2601 overtook the work.
+   * Runs a write once per msgid and answers its output (text, serialised by
+   * the face). `undo` is what 2601 needs to take its effect back;
+   * `compensate` is run when a 2601 overtook the work.
    */
-  async once<T>(
+  async once(
     hospitalId: string,
     msgid: string,
     infno: string,
     input: unknown,
     undo: Record<string, string | string[]>,
-    work: () => Promise<T>,
+    work: () => Promise<string>,
     compensate: (undo: Record<string, string | string[]>) => Promise<void>,
-  ): Promise<T> {
+  ): Promise<string> {
     const pending: MessageRecord = { i: inputHash(infno, input), n: infno, s: 'pending', u: undo, at: this.now().toISOString() };
     const pendingRaw = JSON.stringify(pending);
     let raw = await this.store.claimMessage(hospitalId, msgid, pendingRaw, this.ttlSeconds);
     if (raw !== null) {
       const known = JSON.parse(raw) as MessageRecord;
       if (known.i !== pending.i || known.n !== infno) throw new MessageError(`msgid ${msgid} was used for another input (${known.n})`);
-      if (known.s === 'done') return known.o as T;
+      if (known.s === 'done') return known.o!;
       if (known.s === 'reversed') throw new MessageError(`msgid ${msgid} was reversed (2601)`);
       // pending: an earlier try died or is still working; the work is idempotent, so do it (again).
     } else {
@@ -84,7 +85,7 @@ export class NationalMessages {
     const outcome = await this.store.updateMessage(hospitalId, msgid, raw, JSON.stringify(done), this.ttlSeconds);
     if (outcome.kind === 'changed') {
       const now = outcome.current === null ? null : (JSON.parse(outcome.current) as MessageRecord);
-      if (now?.s === 'done') return now.o as T; // a concurrent retry finished first, with the same work
+      if (now?.s === 'done') return now.o!; // a concurrent retry finished first, with the same work
       if (now?.s === 'reversed') {
         await compensate(undo);
         throw new MessageError(`msgid ${msgid} was reversed (2601) while it was being processed; its effect was undone`);

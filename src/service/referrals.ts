@@ -14,6 +14,10 @@ export interface FilingDraft {
   validTo: string;
   toHospitalId?: string | null | undefined;
   diagnosis?: string | null | undefined;
+  /** A filing id derived from the message that files it (the platform's 2501): filing it again is the same filing. */
+  referralId?: string | undefined;
+  /** Who filed it, when a hospital files through the platform. */
+  filedBy?: Filing['filedBy'];
 }
 
 export class ReferralService {
@@ -25,7 +29,7 @@ export class ReferralService {
 
   async create(draft: FilingDraft): Promise<Filing> {
     const filing: Filing = {
-      referralId: newId('R', draft.card),
+      referralId: draft.referralId ?? newId('R', draft.card),
       card: draft.card,
       kind: draft.kind,
       validFrom: draft.validFrom,
@@ -35,12 +39,16 @@ export class ReferralService {
       status: 'active',
       createdAt: this.now().toISOString(),
       revokedAt: null,
+      ...(draft.filedBy ? { filedBy: draft.filedBy } : {}),
     };
     const outcome = await this.store.createFiling(filing, this.maxActive);
     if (outcome === 'limit-reached') {
       throw new LimitError(`the person already holds ${this.maxActive} active filings: revoke those no longer needed before filing another`);
     }
-    if (outcome === 'exists') throw new Error(`filing id ${filing.referralId} collided`);
+    if (outcome === 'exists') {
+      if (draft.referralId === undefined) throw new Error(`filing id ${filing.referralId} collided`);
+      return this.get(filing.referralId); // filed before by the same message
+    }
     return filing;
   }
 

@@ -7,6 +7,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { CLR_TYPE, INSUTYPE_RESIDENT } from '../domain/code-tables.js';
+import { dateOfDayNumber, dayNumber } from '../domain/dates.js';
 import { NotFoundError } from '../domain/errors.js';
 import { fromStoredLedgerEntry, type LedgerEntry, type LedgerEntryKind } from '../domain/ledger.js';
 import { ZERO, formatMoney, money, type Money } from '../domain/money.js';
@@ -51,9 +52,17 @@ export interface Statement {
   next: string | null;
 }
 
+/** Which entries a reconciliation compares: a day (or, for the platform's 3201/3202, a period), all or one clearing type. */
+export interface ReconciliationScope {
+  from: string;
+  to: string;
+  clrType?: string | undefined;
+  /** Reversal entries count (the platform's refd_setl_flag 1); the native API always counts them. */
+  includeReversals: boolean;
+}
+
 /** The hospital's side of a reconciliation (api.md). */
 export interface HospitalSide {
-  date: string;
   totals?: { count: number; total: Money; fundTotal: Money } | undefined;
   entries?: { settlementId?: string | undefined; requestId?: string | undefined; kind: LedgerEntryKind; total: Money; fundTotal: Money }[] | undefined;
 }
@@ -78,6 +87,9 @@ export interface Reconciliation {
   reconciliationId: string;
   hospitalId: string;
   date: string;
+  /** The last day of the period (the same as date for a day). */
+  to: string;
+  clrType: string | null;
   balanced: boolean;
   ours: Figures;
   theirs: Figures;
@@ -147,10 +159,13 @@ export class StatementService {
     private readonly now: () => Date = () => new Date(),
   ) {}
 
-  /** Every entry of the hospital-day, in time order. */
-  async entriesOf(hospitalId: string, date: string): Promise<LedgerEntry[]> {
+  /** Every entry of the hospital's days from..to (inclusive), in time order. */
+  async entriesOf(hospitalId: string, from: string, to = from): Promise<LedgerEntry[]> {
     if ((await this.store.getHospital(hospitalId)) === null) throw new NotFoundError(`no hospital ${hospitalId}`);
-    return (await this.store.readLedger(hospitalId, date)).map(fromStoredLedgerEntry).sort(byTime);
+    const days: string[] = [];
+    for (let day = dayNumber(from); day <= dayNumber(to); day++) days.push(dateOfDayNumber(day));
+    const stored = await Promise.all(days.map((date) => this.store.readLedger(hospitalId, date)));
+    return stored.flat().map(fromStoredLedgerEntry).sort(byTime);
   }
 
   async statement(hospitalId: string, date: string, page: { cursor: string | null; limit: number }): Promise<Statement> {
@@ -181,8 +196,12 @@ export class StatementService {
   }
 
   /** 对账: the hospital's totals (and detail rows, when given) beside the day's ledger; stored with who ran it. */
-  async reconcile(hospitalId: string, theirs: HospitalSide, actor: Actor): Promise<Reconciliation> {
-    const entries = await this.entriesOf(hospitalId, theirs.date);
+  async reconcile(hospitalId: string, scope: ReconciliationScope, theirs: HospitalSide, actor: Actor): Promise<Reconciliation> {
+    const entries = (await this.entriesOf(hospitalId, scope.from, scope.to)).filter(
+      (entry) =>
+        (scope.includeReversals || entry.kind === 'settlement') &&
+        (scope.clrType === undefined || (CLR_TYPE[entry.visitType as VisitType] ?? '21') === scope.clrType),
+    );
     let ourTotal = ZERO;
     let ourFund = ZERO;
     for (const entry of entries) {
@@ -212,7 +231,9 @@ export class StatementService {
     const reconciliation: Reconciliation = {
       reconciliationId: `C-${randomUUID().replaceAll('-', '')}`,
       hospitalId,
-      date: theirs.date,
+      date: scope.from,
+      to: scope.to,
+      clrType: scope.clrType ?? null,
       balanced,
       ours,
       theirs: theirFigures,
@@ -222,7 +243,7 @@ export class StatementService {
       at: this.now().toISOString(),
       by: { keyId: actor.keyId, operator: actor.operator },
     };
-    await this.store.putReconciliation(hospitalId, theirs.date, reconciliation.reconciliationId, JSON.stringify(reconciliation));
+    await this.store.putReconciliation(hospitalId, scope.from, reconciliation.reconciliationId, JSON.stringify(reconciliation));
     return reconciliation;
   }
 

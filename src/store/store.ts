@@ -348,6 +348,11 @@ export class Store {
     return replaceOutcome(await this.redis.compareAndSet(keys.requestClaim(hospitalId, requestId), expected, claim));
   }
 
+  /** The person's idempotency record of one hospital + requestId. */
+  async getIdempotency(card: string, idempotencyField: string): Promise<IdempotencyRecord | null> {
+    return decodeIdempotency(await this.redis.hget(keys.idempotency(card), idempotencyField));
+  }
+
   /** Deletes the claim if it is still the one given (a refused request lets its requestId go). */
   async dropClaim(hospitalId: string, requestId: string, expected: string): Promise<void> {
     await this.redis.compareAndSet(keys.requestClaim(hospitalId, requestId), expected, '');

@@ -27,7 +27,8 @@ export function statementRoutes(v1: Router, deps: RouteDependencies): void {
   v1.post('/hospitals/:hospitalId/reconciliations', async (req, res) => {
     const { caller, hospitalId } = hospitalInScope(req);
     const body = parseOrThrow(reconciliationSchema, req.body);
-    res.json(await deps.statements.reconcile(hospitalId, body, { operator: body.operator, keyId: caller.id }));
+    const scope = { from: body.date, to: body.date, includeReversals: true };
+    res.json(await deps.statements.reconcile(hospitalId, scope, body, { operator: body.operator, keyId: caller.id }));
   });
 
   v1.get('/hospitals/:hospitalId/reconciliations', async (req, res) => {

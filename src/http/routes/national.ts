@@ -1,0 +1,126 @@
+/**
+ * The national platform's face: `POST /hsa/v1` takes the platform's envelope,
+ * `infno` selects the transaction (src/national/transactions.ts), and the
+ * answer is the platform's envelope. A Bearer key as on the native API; the
+ * envelope's fixmedins_code must be the key's hospital's (admin keys may act
+ * for any). Business failures are HTTP 200 with infcode -1 and err_msg
+ * starting with the native code; keys answer 401/403, limits 429 and storage
+ * or overload 503, all still with the envelope; bad input is never a 5xx.
+ */
+import express, { type NextFunction, type Request, type Response, type Router } from 'express';
+import { stringify } from 'lossless-json';
+import type { Logger } from 'pino';
+import { AppError, AuthError, ValidationError, retryAfterOf } from '../../domain/errors.js';
+import type { Hospital } from '../../domain/types.js';
+import { envelopeSchema, failureAnswer, parseBody, successAnswer, type AnswerContext } from '../../national/envelope.js';
+import { TRANSACTIONS, undoMessage, type NationalDependencies, type TransactionContext } from '../../national/transactions.js';
+import type { RateLimitSettings } from '../../ops/config.js';
+import type { Metrics } from '../../ops/metrics.js';
+import { authenticate, callerOf, type KeyRingHolder } from '../auth.js';
+import { STATUS_OF } from '../errors.js';
+import { rememberMatch } from '../observe.js';
+import { limitPerKey } from '../rate-limit.js';
+import { parseOrThrow } from '../validate.js';
+
+/** A 5,000-line 2301 upload is about 2 MB of JSON. */
+const BODY_LIMIT = '4mb';
+
+export interface NationalRouteDependencies {
+  national: NationalDependencies;
+  keys: KeyRingHolder;
+  rateLimit?: RateLimitSettings | null | undefined;
+  metrics?: Metrics | undefined;
+  logger?: Logger | undefined;
+}
+
+declare module 'express-serve-static-core' {
+  interface Request {
+    /** The hospital the envelope names, once known (its division heads inf_refmsgid). */
+    envelopeHospital?: Hospital;
+    receivedAt?: Date;
+  }
+}
+
+/** Only these statuses leave the envelope's HTTP 200: keys, limits, and a service that cannot serve now. */
+const TRANSPORT_CODES = new Set(['UNAUTHENTICATED', 'FORBIDDEN', 'RATE_LIMITED', 'OVERLOADED', 'UNAVAILABLE']);
+
+function answerContext(req: Request, now: () => Date): AnswerContext {
+  return { admdvs: req.envelopeHospital?.admdvs ?? '000000', received: req.receivedAt ?? now(), answered: now() };
+}
+
+export function nationalRoutes(deps: NationalRouteDependencies): Router {
+  const { national } = deps;
+  const router = express.Router({ caseSensitive: true });
+  const stamp = (req: Request, _res: Response, next: NextFunction) => {
+    req.receivedAt = national.now();
+    next();
+  };
+  const handlers = [rememberMatch, stamp, authenticate(deps.keys)];
+  if (deps.rateLimit) handlers.push(limitPerKey(deps.rateLimit, deps.metrics));
+  handlers.push(express.text({ type: () => true, limit: BODY_LIMIT }));
+
+  router.post('/hsa/v1', ...handlers, async (req: Request, res: Response) => {
+    const caller = callerOf(req);
+    const envelope = parseOrThrow(envelopeSchema, parseBody(typeof req.body === 'string' ? req.body : ''), '', 'envelope');
+    const hospital = await national.registry.getHospitalByCode(envelope.fixmedins_code).catch(() => null);
+    if (hospital === null) throw new AuthError('FORBIDDEN', `no hospital of the registry has the national code ${envelope.fixmedins_code}`);
+    req.envelopeHospital = hospital;
+    if (caller.role === 'billing' && caller.hospitalId !== hospital.hospitalId) {
+      throw new AuthError('FORBIDDEN', `this key acts for hospital ${caller.hospitalId}, not for ${envelope.fixmedins_code}`);
+    }
+    const transaction = TRANSACTIONS[envelope.infno];
+    if (!transaction) throw new ValidationError(`infno ${envelope.infno} is not a transaction this service speaks`, [{ path: 'infno', message: `one of ${Object.keys(TRANSACTIONS).join(', ')}` }]);
+    if (caller.role !== 'admin' && !transaction.roles.includes(caller.role)) throw new AuthError('FORBIDDEN', `role ${caller.role} may not send ${envelope.infno}`);
+    const input = parseOrThrow(transaction.input, envelope.input, 'input', 'input');
+
+    const ctx: TransactionContext = {
+      hospital,
+      caller,
+      actor: { operator: { id: envelope.opter ?? null, name: envelope.opter_name ?? null }, keyId: caller.id },
+      msgid: envelope.msgid ?? null,
+      deps: national,
+    };
+    let output: string;
+    if (transaction.write) {
+      if (!envelope.msgid) throw new ValidationError(`msgid is required: it is the idempotency key of a ${envelope.infno}`, [{ path: 'msgid', message: 'required' }]);
+      const undo = transaction.undo ? await transaction.undo(ctx, input) : {};
+      output = await national.messages.once(
+        hospital.hospitalId,
+        envelope.msgid,
+        envelope.infno,
+        input,
+        undo,
+        async () => stringify(await transaction.run(ctx, input)) ?? 'null',
+        (u) => undoMessage(national, hospital.hospitalId, ctx.actor, { i: '', n: envelope.infno, s: 'reversed', u, at: '' }),
+      );
+    } else {
+      output = stringify(await transaction.run(ctx, input)) ?? 'null';
+    }
+    res.status(200).type('application/json').send(successAnswer(answerContext(req, national.now), output));
+  });
+
+  // Errors the platform's way: the envelope always, the status only for keys, limits and outages.
+  router.use((error: unknown, req: Request, res: Response, next: NextFunction) => {
+    if (res.headersSent) return next(error);
+    let appError: AppError;
+    let status = 200;
+    if (error instanceof AppError) {
+      appError = error;
+      if (TRANSPORT_CODES.has(error.code)) status = STATUS_OF[error.code];
+    } else {
+      const parserError = error as { type?: string; status?: number };
+      if (parserError.type === 'entity.too.large') appError = new AppError('PAYLOAD_TOO_LARGE', `the body is larger than ${BODY_LIMIT}`);
+      else if (typeof parserError.status === 'number' && parserError.status < 500) appError = new ValidationError('the body cannot be read', [{ path: '(body)', message: String(parserError.type ?? 'unreadable') }]);
+      else {
+        const { name, message, stack } = error instanceof Error ? error : new Error(String(error));
+        deps.logger?.error({ req: { id: req.id }, err: { type: name, message, stack } }, 'unexpected error');
+        appError = new AppError('INTERNAL', 'internal error');
+        status = 500;
+      }
+    }
+    const retryAfter = retryAfterOf(appError);
+    if (retryAfter !== undefined) res.set('Retry-After', String(retryAfter));
+    res.status(status).type('application/json').send(failureAnswer(answerContext(req, national.now), appError));
+  });
+  return router;
+}

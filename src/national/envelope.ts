@@ -1,0 +1,91 @@
+/**
+ * The national platform's envelope (docs/spec/national-platform.md §1): the
+ * request's common fields around `input`, and the answer's `infcode`,
+ * message ids, times, `err_msg` and `output`. Business failures are HTTP 200
+ * with infcode -1 and err_msg starting with the native error code; vendors
+ * read infcode, not the status.
+ */
+import { randomInt } from 'node:crypto';
+import { parse, stringify } from 'lossless-json';
+import { z } from 'zod';
+import { ValidationError, type AppError } from '../domain/errors.js';
+import { code, compactTime, text } from './values.js';
+
+const MSGID = /^[A-Za-z0-9._-]{1,64}$/;
+
+/** The envelope as vendors send it; unknown fields are ignored, the ones this service uses are checked. */
+export const envelopeSchema = z.object({
+  infno: code(/^\d{4}$/, 'a four-digit transaction number such as "2304"'),
+  msgid: code(MSGID, 'a message id: up to 64 letters and digits (facility code + yyyyMMddHHmmss + sequence)').optional(),
+  fixmedins_code: z.string().regex(/^[A-Z][A-Z0-9]{11}$/, 'a national facility code such as H35058200011'),
+  fixmedins_name: text(200).nullish(),
+  mdtrtarea_admvs: z.string().nullish(),
+  insuplc_admdvs: z.string().nullish(),
+  opter_type: code(/^\d{1,2}$/, 'an operator type (1 clerk, 2 kiosk, 3 mobile)').nullish(),
+  opter: z.string().regex(/^[A-Za-z0-9._-]{1,32}$/, 'an operator id of up to 32 letters and digits').nullish(),
+  opter_name: text(64).nullish(),
+  inf_time: z.string().nullish(),
+  sign_no: z.string().nullish(),
+  input: z.unknown(),
+});
+
+export type Envelope = z.infer<typeof envelopeSchema>;
+
+/** Parses the body text losslessly (numbers keep their text); `input` sent as a JSON string is parsed too. */
+export function parseBody(body: string): unknown {
+  let value: unknown;
+  try {
+    value = parse(body);
+  } catch (error) {
+    throw new ValidationError('the body is not valid JSON', [{ path: '(body)', message: (error as Error).message.slice(0, 200) }]);
+  }
+  const envelope = value as { input?: unknown } | null;
+  if (envelope && typeof envelope === 'object' && typeof envelope.input === 'string') {
+    try {
+      envelope.input = parse(envelope.input);
+    } catch (error) {
+      throw new ValidationError('input is not valid JSON', [{ path: 'input', message: (error as Error).message.slice(0, 200) }]);
+    }
+  }
+  return value;
+}
+
+/** What a successful or failed answer carries besides output or err_msg. */
+export interface AnswerContext {
+  /** Division of the receiving side (6 digits): the hospital's, else zeros. */
+  admdvs: string;
+  received: Date;
+  answered: Date;
+}
+
+function refMessageId(ctx: AnswerContext): string {
+  // division (6) + yyyyMMddHHmmss (14) + sequence (10)
+  const sequence = String(randomInt(0, 1e10)).padStart(10, '0');
+  return `${ctx.admdvs.padEnd(6, '0').slice(0, 6)}${compactTime(ctx.received, false)}${sequence}`;
+}
+
+/** The envelope around an output already serialised (a stored output is answered as it was). */
+function answer(ctx: AnswerContext, fields: { infcode: number; err_msg: string | null; outputJson: string }): string {
+  const head = stringify({
+    infcode: fields.infcode,
+    inf_refmsgid: refMessageId(ctx),
+    refmsg_time: compactTime(ctx.received),
+    respond_time: compactTime(ctx.answered),
+    err_msg: fields.err_msg,
+    warn_msg: null,
+    cainfo: null,
+    signtype: null,
+  })!;
+  return `${head.slice(0, -1)},"output":${fields.outputJson}}`;
+}
+
+export function successAnswer(ctx: AnswerContext, outputJson: string): string {
+  return answer(ctx, { infcode: 0, err_msg: null, outputJson });
+}
+
+/** err_msg starts with the native error code, then the message, then each field path. */
+export function failureAnswer(ctx: AnswerContext, error: AppError): string {
+  const details = error.details.slice(0, 10).map((d) => `${d.path}: ${d.message}`);
+  const err_msg = `${error.code}: ${error.message}${details.length && !error.message.includes(details[0]!) ? ` (${details.join('; ')})` : ''}`;
+  return answer(ctx, { infcode: -1, err_msg, outputJson: 'null' });
+}

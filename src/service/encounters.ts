@@ -1,0 +1,362 @@
+/**
+ * Encounters: a stay registered at admission, its fee lines uploaded as it
+ * goes on, closed at discharge, and settled from its lines through the same
+ * settlement use-case as the native API (domain/encounter.ts). The national
+ * platform's face (2401, 2301, 2302, 2402, 2303, 2304, 2305, 5203, 5204) is a
+ * thin translation onto these use-cases.
+ */
+import { hash } from 'node:crypto';
+import type { CatalogueHolder } from '../catalogue/catalogue.js';
+import { DSCG_WAY_DEATH, MED_TYPE_EMERGENCY, MED_TYPE_VISIT, medTypeFamily } from '../domain/code-tables.js';
+import { admissionDateOf, effectiveLines, stayRequestId, type Diagnosis, type Encounter, type EncounterFeeLine } from '../domain/encounter.js';
+import { AppError, ConflictError, NotFoundError, RefusalError, ValidationError, type ErrorDetail } from '../domain/errors.js';
+import { Decimal } from '../domain/money.js';
+import type { Actor, Charges, Delivery, FeeLine, Hospital, ItemisedCharges, SettlementRequest, VisitType } from '../domain/types.js';
+import type { ClassifiedFeeLine, FeeLineClassification } from '../engine/fee-lines.js';
+import { classifyStayLines } from '../engine/settle.js';
+import type { PolicyCatalog } from '../policy/catalog.js';
+import { newId } from '../store/keys.js';
+import type { StoredSettlement, Store } from '../store/store.js';
+import type { CoverageSource } from './coverage.js';
+import { idempotencyField } from './request-claims.js';
+import type { SettlementView } from './settlement-view.js';
+import type { SettlementService } from './settlements.js';
+
+/** An encounter holds at most this many fee lines (a settlement takes at most 5,000). */
+export const MAX_ENCOUNTER_LINES = 5_000;
+
+export interface AdmissionDraft {
+  hospital: Hospital;
+  card: string;
+  medType: string;
+  admittedAt: string;
+  diagnoses: Diagnosis[];
+  msgid: string;
+  /** 病种编码: the special disease of a special-outpatient encounter. */
+  diseaseCode: string | null;
+  /** 生育类别 as sent; see DELIVERY_OF_MATN_TYPE. */
+  maternityType: string | null;
+}
+
+/** A stored line with what the catalogue says of it (refund lines: their original's figures, negated). */
+export interface LineResult {
+  line: EncounterFeeLine;
+  classified: ClassifiedFeeLine;
+}
+
+/**
+ * 生育类别 → delivery mode. Regional code tables differ; these are the codes
+ * the demo HIS sends (decision: 1 顺产, 2 剖宫产).
+ */
+const DELIVERY_OF_MATN_TYPE: Record<string, Delivery> = { '1': 'vaginal', '2': 'cesarean' };
+
+/** The encounter id a 2401 message gets: derived from hospital and msgid, so the same message is the same encounter. */
+export function mdtrtIdOf(card: string, hospitalId: string, msgid: string): string {
+  return newId('M', card, hash('sha256', `${hospitalId}\n${msgid}`, 'hex').slice(0, 32));
+}
+
+function notFound(mdtrtId: string): NotFoundError {
+  return new NotFoundError(`no encounter ${mdtrtId} of this person at this hospital`);
+}
+
+function negatedLine(classified: ClassifiedFeeLine, lineId: string): ClassifiedFeeLine {
+  return {
+    ...classified,
+    lineId,
+    amount: classified.amount.negated(),
+    fullSelfPay: classified.fullSelfPay.negated(),
+    overLimitSelfPay: classified.overLimitSelfPay.negated(),
+    preSelfPay: classified.preSelfPay.negated(),
+    policyScope: classified.policyScope.negated(),
+  };
+}
+
+/** A stored line as the engine's FeeLine (amounts as decimals, refunds as the charge they undo). */
+function feeLineOf(line: EncounterFeeLine): FeeLine {
+  const abs = (text: string) => new Decimal(text).abs();
+  return {
+    lineId: line.lineId,
+    code: line.code,
+    hospitalCode: line.hospitalCode,
+    name: line.name,
+    quantity: abs(line.quantity),
+    unitPrice: new Decimal(line.unitPrice),
+    amount: abs(line.amount),
+    time: line.time,
+  };
+}
+
+export class EncounterService {
+  constructor(
+    private readonly store: Store,
+    private readonly coverage: CoverageSource,
+    private readonly settlements: SettlementService,
+    private readonly catalog: PolicyCatalog,
+    private readonly catalogues: CatalogueHolder | undefined,
+  ) {}
+
+  /** 2401: registers the stay; the same message again answers the same encounter. */
+  async admit(draft: AdmissionDraft): Promise<Encounter> {
+    await this.coverage.lookup(draft.card); // ENROLLEE_NOT_FOUND before anything is stored
+    const family = medTypeFamily(draft.medType);
+    const visitType = family === MED_TYPE_EMERGENCY ? null : MED_TYPE_VISIT[family];
+    if (visitType === undefined) {
+      throw new RefusalError('VISIT_TYPE_NOT_COVERED', `med_type ${draft.medType} is not a visit type this service settles (11, 13, 14, 21, 24, 25, 52)`);
+    }
+    const encounter: Encounter = {
+      mdtrtId: mdtrtIdOf(draft.card, draft.hospital.hospitalId, draft.msgid),
+      card: draft.card,
+      hospitalId: draft.hospital.hospitalId,
+      medType: draft.medType,
+      visitType,
+      admittedAt: draft.admittedAt,
+      dischargedAt: null,
+      dischargeWay: null,
+      diagnoses: draft.diagnoses,
+      status: 'admitted',
+      round: 0,
+      msgid: draft.msgid,
+      diseaseCode: draft.diseaseCode,
+      maternityType: draft.maternityType,
+    };
+    return (await this.store.createEncounter(encounter)) ?? encounter;
+  }
+
+  async get(card: string, mdtrtId: string, hospitalId: string): Promise<{ encounter: Encounter; raw: string }> {
+    const found = await this.store.getEncounter(card, mdtrtId);
+    if (!found || found.encounter.hospitalId !== hospitalId) throw notFound(mdtrtId);
+    return found;
+  }
+
+  /** The stay's settlement of its current round, if it is settled and not reversed. */
+  async activeSettlement(encounter: Encounter): Promise<StoredSettlement | null> {
+    const record = await this.store.getIdempotency(encounter.card, idempotencyField({ hospitalId: encounter.hospitalId, requestId: stayRequestId(encounter) }));
+    if (record?.kind !== 'committed') return null;
+    const stored = await this.store.getSettlementOf(encounter.card, record.settlementId);
+    return stored?.status === 'settled' ? stored : null;
+  }
+
+  private async requireUnsettled(encounter: Encounter): Promise<void> {
+    const active = await this.activeSettlement(encounter);
+    if (active) {
+      throw new ConflictError('IDEMPOTENCY_CONFLICT', `encounter ${encounter.mdtrtId} is settled (${active.settlementId}): reverse the settlement (2305) first`);
+    }
+  }
+
+  private async update(card: string, mdtrtId: string, hospitalId: string, change: (encounter: Encounter) => Encounter | null): Promise<Encounter> {
+    for (let round = 0; round < 5; round++) {
+      const { encounter, raw } = await this.get(card, mdtrtId, hospitalId);
+      const next = change(encounter);
+      if (next === null) return encounter; // already so
+      if ((await this.store.updateEncounter(raw, next)).kind === 'replaced') return next;
+    }
+    throw new ConflictError('IDEMPOTENCY_CONFLICT', `encounter ${mdtrtId} kept changing; retry`);
+  }
+
+  /** 2404: cancels an admission that is not settled. */
+  async cancelAdmission(card: string, mdtrtId: string, hospitalId: string): Promise<Encounter> {
+    const { encounter } = await this.get(card, mdtrtId, hospitalId);
+    await this.requireUnsettled(encounter);
+    return this.update(card, mdtrtId, hospitalId, (e) => (e.status === 'cancelled' ? null : { ...e, status: 'cancelled' }));
+  }
+
+  /** 2402: closes the stay; the same discharge again changes nothing. */
+  async discharge(card: string, mdtrtId: string, hospitalId: string, at: string, way: string | null, diagnoses: Diagnosis[]): Promise<Encounter> {
+    return this.update(card, mdtrtId, hospitalId, (e) => {
+      if (e.status === 'cancelled') throw new ValidationError(`encounter ${mdtrtId} was cancelled (2404)`, [{ path: 'input.dscginfo.mdtrt_id', message: 'cancelled' }]);
+      if (e.status === 'discharged' && e.dischargedAt === at && e.dischargeWay === way) return null;
+      if (e.status === 'discharged') throw new ValidationError(`encounter ${mdtrtId} is discharged already (${e.dischargedAt}); cancel the discharge (2405) first`, [{ path: 'input.dscginfo.endtime', message: 'discharged already' }]);
+      if (at < e.admittedAt) throw new ValidationError('the discharge is before the admission', [{ path: 'input.dscginfo.endtime', message: `before begntime ${e.admittedAt}` }]);
+      const visitType: VisitType | null = medTypeFamily(e.medType) === MED_TYPE_EMERGENCY ? (way === DSCG_WAY_DEATH ? 'emergency-death' : null) : e.visitType;
+      return { ...e, status: 'discharged', dischargedAt: at, dischargeWay: way, visitType, diagnoses: diagnoses.length ? diagnoses : e.diagnoses };
+    });
+  }
+
+  /** 2405: reopens a discharged stay that is not settled. */
+  async cancelDischarge(card: string, mdtrtId: string, hospitalId: string): Promise<Encounter> {
+    const { encounter } = await this.get(card, mdtrtId, hospitalId);
+    await this.requireUnsettled(encounter);
+    return this.update(card, mdtrtId, hospitalId, (e) => {
+      if (e.status !== 'discharged') return null;
+      const visitType = medTypeFamily(e.medType) === MED_TYPE_EMERGENCY ? null : e.visitType;
+      return { ...e, status: 'admitted', dischargedAt: null, dischargeWay: null, visitType };
+    });
+  }
+
+  /**
+   * 2301: stores a batch of lines (all or nothing) and answers each with what
+   * the catalogue makes of it. Unknown codes refuse the whole batch.
+   */
+  async uploadLines(card: string, mdtrtId: string, hospitalId: string, batch: EncounterFeeLine[]): Promise<LineResult[]> {
+    const { encounter } = await this.get(card, mdtrtId, hospitalId);
+    if (encounter.status === 'cancelled') throw new ValidationError(`encounter ${mdtrtId} was cancelled (2404)`, [{ path: 'input.feedetail', message: 'cancelled' }]);
+    await this.requireUnsettled(encounter);
+    const stored = await this.store.getFeeLines(card, mdtrtId);
+    const byId = new Map(stored.map((line) => [line.lineId, line]));
+    for (const line of batch) if (!byId.has(line.lineId)) byId.set(line.lineId, line);
+    // A refund line is answered with its original's figures, negated: classify the originals.
+    const originals = batch.map((line) => (line.refundOf === null ? line : (byId.get(line.refundOf) ?? line)));
+    const classification = await this.classify(encounter, originals);
+
+    const outcome = await this.store.putFeeLines(card, mdtrtId, batch, MAX_ENCOUNTER_LINES);
+    const at = (lineId: string) => `input.feedetail.${batch.findIndex((line) => line.lineId === lineId)}`;
+    switch (outcome.kind) {
+      case 'stored':
+        break;
+      case 'no-encounter':
+        throw notFound(mdtrtId);
+      case 'cancelled':
+        throw new ValidationError(`encounter ${mdtrtId} was cancelled (2404)`, [{ path: 'input.feedetail', message: 'cancelled' }]);
+      case 'too-many':
+        throw new ValidationError(`an encounter holds at most ${MAX_ENCOUNTER_LINES} fee lines`, [{ path: 'input.feedetail', message: 'too many lines' }]);
+      case 'line-conflict':
+        throw new ValidationError(`feedetl_sn ${outcome.lineId} was uploaded before with other content`, [{ path: `${at(outcome.lineId)}.feedetl_sn`, message: 'used before for another line' }]);
+      case 'refund-of-nothing':
+        throw new ValidationError(`refund line ${outcome.lineId} names a line that was never uploaded`, [{ path: `${at(outcome.lineId)}.init_feedetl_sn`, message: 'no such line' }]);
+      case 'refund-of-refund':
+        throw new ValidationError(`refund line ${outcome.lineId} names a refund line`, [{ path: `${at(outcome.lineId)}.init_feedetl_sn`, message: 'a refund line' }]);
+      case 'refunded-already':
+        throw new ValidationError(`the line refund ${outcome.lineId} names is refunded already`, [{ path: `${at(outcome.lineId)}.init_feedetl_sn`, message: 'refunded already' }]);
+      case 'refund-partial':
+        throw new ValidationError(`refund line ${outcome.lineId} must undo its line in full (cnt and det_item_fee_sumamt negated)`, [
+          { path: `${at(outcome.lineId)}.cnt`, message: 'not the original quantity, negated' },
+        ]);
+    }
+    return batch.map((line, index) => {
+      const classified = classification.lines[index]!;
+      return { line, classified: line.refundOf === null ? classified : negatedLine(classified, line.lineId) };
+    });
+  }
+
+  /** 2302: withdraws one line (with its refund) or every line ('0000') of a stay not settled. */
+  async withdrawLines(card: string, mdtrtId: string, hospitalId: string, lineId: string): Promise<number> {
+    const { encounter } = await this.get(card, mdtrtId, hospitalId);
+    await this.requireUnsettled(encounter);
+    return this.store.withdrawFeeLines(card, mdtrtId, lineId);
+  }
+
+  /** 5204: every uploaded line with what the catalogue makes of it now. */
+  async lineResults(card: string, mdtrtId: string, hospitalId: string): Promise<LineResult[]> {
+    const { encounter } = await this.get(card, mdtrtId, hospitalId);
+    const lines = (await this.store.getFeeLines(card, mdtrtId)).sort((a, b) => (a.lineId < b.lineId ? -1 : 1));
+    if (lines.length === 0) return [];
+    const byId = new Map(lines.map((line) => [line.lineId, line]));
+    const classification = await this.classify(encounter, lines.map((line) => (line.refundOf === null ? line : (byId.get(line.refundOf) ?? line))));
+    return lines.map((line, index) => ({
+      line,
+      classified: line.refundOf === null ? classification.lines[index]! : negatedLine(classification.lines[index]!, line.lineId),
+    }));
+  }
+
+  /** Lines of a stay classified as its policy's catalogue says; before discharge the latest line's day stands for it. */
+  private async classify(encounter: Encounter, lines: EncounterFeeLine[] | FeeLine[], dischargeDate?: string): Promise<FeeLineClassification> {
+    const { enrollee } = await this.coverage.lookup(encounter.card);
+    const feeLines = lines.map((line) => ('msgid' in line ? feeLineOf(line) : line));
+    const latest = feeLines.reduce((max, line) => (line.time && line.time.slice(0, 10) > max ? line.time.slice(0, 10) : max), admissionDateOf(encounter));
+    const outcome = classifyStayLines({
+      catalog: this.catalog,
+      catalogues: this.catalogues?.current,
+      region: enrollee.region,
+      stay: { admissionDate: admissionDateOf(encounter), dischargeDate: dischargeDate ?? encounter.dischargedAt?.slice(0, 10) ?? latest },
+      lines: feeLines,
+    });
+    if (!outcome.ok) throw this.refusal(outcome.refusal.code, outcome.refusal.message, outcome.refusal.details);
+    return outcome.classification;
+  }
+
+  /** Engine paths (charges.lines.N.code) become the platform's (input.feedetail.N.med_list_codg). */
+  private refusal(code: string, message: string, details: ErrorDetail[]): AppError {
+    const mapped = details.map((d) => ({ ...d, path: d.path.replace(/^charges\.lines\.(\d+)\.code$/, 'input.feedetail.$1.med_list_codg') }));
+    if (code === 'VALIDATION_FAILED') return new ValidationError(message, mapped);
+    return new RefusalError(code as ConstructorParameters<typeof RefusalError>[0], message, mapped);
+  }
+
+  /** The native settlement request of a stay: its effective lines as an itemised bill. */
+  async settlementRequest(encounter: Encounter, dischargeDate: string | null): Promise<SettlementRequest> {
+    if (encounter.status === 'cancelled') throw new ValidationError(`encounter ${encounter.mdtrtId} was cancelled (2404)`, [{ path: 'input.data.mdtrt_id', message: 'cancelled' }]);
+    const lines = effectiveLines(await this.store.getFeeLines(encounter.card, encounter.mdtrtId));
+    if (lines.length === 0) throw new ValidationError(`encounter ${encounter.mdtrtId} has no fee lines: upload them (2301) first`, [{ path: 'input.data.mdtrt_id', message: 'no fee lines' }]);
+    const visitType = encounter.visitType;
+    if (visitType === null) {
+      throw new RefusalError('VISIT_TYPE_NOT_COVERED', `an emergency (med_type ${encounter.medType}) is settled here only as an emergency death (2402 dscg_way ${DSCG_WAY_DEATH})`);
+    }
+    const discharge = encounter.dischargedAt?.slice(0, 10) ?? dischargeDate;
+    if (discharge === null) throw new ValidationError(`encounter ${encounter.mdtrtId} is not discharged: discharge it (2402) first`, [{ path: 'input.data.mdtrt_id', message: 'not discharged' }]);
+    const main = encounter.diagnoses.find((d) => d.main) ?? encounter.diagnoses[0];
+    return {
+      requestId: stayRequestId(encounter),
+      card: encounter.card,
+      hospitalId: encounter.hospitalId,
+      visitType,
+      admissionDate: admissionDateOf(encounter),
+      dischargeDate: discharge,
+      charges: { lines: lines.map(feeLineOf) },
+      specialDisease: visitType === 'special-outpatient' ? (encounter.diseaseCode ?? main?.code ?? undefined) : undefined,
+      delivery: encounter.maternityType ? DELIVERY_OF_MATN_TYPE[encounter.maternityType] : undefined,
+      // 24 急诊转住院: an emergency admission (Jinjiang 七(三): out of area, an emergency counts as filed).
+      emergency: medTypeFamily(encounter.medType) === '24',
+      referredFromPrimary: false,
+      consortiumTransfer: false,
+      liability: 'none',
+    };
+  }
+
+  /** The four amounts the stay's effective lines classify into (what a settlement of it starts from). */
+  async billCharges(card: string, mdtrtId: string, hospitalId: string): Promise<Charges> {
+    const { encounter } = await this.get(card, mdtrtId, hospitalId);
+    const request = await this.settlementRequest(encounter, null);
+    return (await this.classify(encounter, (request.charges as ItemisedCharges).lines, request.dischargeDate)).charges;
+  }
+
+  /** 2303: the stay's settlement as it would be, nothing recorded. */
+  async preview(card: string, mdtrtId: string, hospitalId: string, actor: Actor, dischargeDate: string): Promise<{ encounter: Encounter; view: SettlementView }> {
+    const { encounter } = await this.get(card, mdtrtId, hospitalId);
+    const request = await this.settlementRequest(encounter, dischargeDate);
+    return { encounter, view: await this.settlements.preview(request, actor) };
+  }
+
+  /**
+   * 2304: settles the stay through the settlement use-case under the stay's
+   * requestId, so that it and a native settlement of the same stay are one
+   * settlement. After a reversal the stay's next settlement is a new round.
+   */
+  async settle(card: string, mdtrtId: string, hospitalId: string, actor: Actor): Promise<{ encounter: Encounter; view: SettlementView; replay: boolean }> {
+    for (let attempt = 0; attempt < 3; attempt++) {
+      const { encounter } = await this.get(card, mdtrtId, hospitalId);
+      const request = await this.settlementRequest(encounter, null);
+      const result = await this.settlements.settle(request, actor);
+      const view = JSON.parse(result.body.toString()) as SettlementView;
+      if (!result.replay) return { encounter, view, replay: false };
+      const current = await this.settlements.get(view.settlementId!);
+      if (current.status === 'settled') return { encounter, view, replay: true };
+      // That round's settlement was reversed (and the round not yet moved on): settle anew.
+      await this.nextRound(encounter);
+    }
+    throw new ConflictError('IDEMPOTENCY_CONFLICT', `encounter ${mdtrtId} kept changing; retry`);
+  }
+
+  /** 2305: reverses the stay's settlement; the stay may then be settled again (next round). */
+  async reverse(card: string, mdtrtId: string, hospitalId: string, settlementId: string, actor: Actor, reason: string | null): Promise<{ encounter: Encounter; body: string | Buffer }> {
+    const { encounter } = await this.get(card, mdtrtId, hospitalId);
+    const stored = await this.settlements.get(settlementId);
+    const view = JSON.parse(stored.response.toString()) as SettlementView;
+    if (stored.card !== card || stored.hospitalId !== hospitalId || !view.requestId.startsWith(encounter.mdtrtId)) {
+      throw new NotFoundError(`settlement ${settlementId} is no settlement of encounter ${mdtrtId}`);
+    }
+    const body = await this.settlements.reverse(stored, actor, reason);
+    if (view.requestId === stayRequestId(encounter)) await this.nextRound(encounter);
+    return { encounter, body };
+  }
+
+  private async nextRound(encounter: Encounter): Promise<void> {
+    await this.update(encounter.card, encounter.mdtrtId, encounter.hospitalId, (e) => (e.round === encounter.round ? { ...e, round: e.round + 1 } : null));
+  }
+
+  /** 5203: a settlement of the stay as stored (current status). */
+  async settlementOf(card: string, mdtrtId: string, hospitalId: string, settlementId: string): Promise<{ encounter: Encounter; stored: StoredSettlement }> {
+    const { encounter } = await this.get(card, mdtrtId, hospitalId);
+    const stored = await this.settlements.get(settlementId);
+    if (stored.card !== card || stored.hospitalId !== hospitalId) throw new NotFoundError(`settlement ${settlementId} is no settlement of encounter ${mdtrtId}`);
+    return { encounter, stored };
+  }
+}
