@@ -121,6 +121,8 @@ const feeLine = z
     memo: optionalText(200),
   })
   .superRefine((line, ctx) => {
+    // zod runs an object's refinements even when one of its fields failed: judge only parsed amounts.
+    if (![line.cnt, line.pric, line.det_item_fee_sumamt].every((value) => value instanceof Decimal)) return;
     const refund = line.cnt.isNegative();
     if (line.cnt.isZero()) ctx.addIssue({ code: 'custom', path: ['cnt'], message: 'cnt must not be 0' });
     if (refund && !line.init_feedetl_sn) ctx.addIssue({ code: 'custom', path: ['init_feedetl_sn'], message: 'a refund line (negative cnt) names the line it refunds' });
@@ -364,6 +366,7 @@ const feeInput = z.object({ feedetail: z.array(feeLine).min(1).max(5000) }).supe
   const first = input.feedetail[0];
   const seen = new Set<string>();
   input.feedetail.forEach((line, i) => {
+    if (!line || typeof line !== 'object') return;
     if (first && (line.mdtrt_id !== first.mdtrt_id || line.psn_no !== first.psn_no)) {
       ctx.addIssue({ code: 'custom', path: ['feedetail', i, 'mdtrt_id'], message: 'every line of one upload belongs to the same encounter and person' });
     }

@@ -8,7 +8,7 @@
  */
 import { LosslessNumber } from 'lossless-json';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Decimal } from '../../src/domain/money.js';
+import { Decimal, type Money } from '../../src/domain/money.js';
 import { PY1_LINES, demoCatalogues, linesFor, type WireLine } from '../helpers/fee-lines.js';
 import { hsa, n, text, type Hsa } from '../helpers/hsa.js';
 import { jinjiangEnrollee, pingyangEnrollee } from '../helpers/load-support.js';
@@ -167,7 +167,7 @@ describe('an inpatient stay through the platform\'s transactions, in each region
         expect(d(row.fulamt_ownpay_amt).plus(d(row.overlmt_amt)).plus(d(row.preselfpay_amt)).plus(d(row.inscp_scp_amt)).eq(d(row.det_item_fee_sumamt))).toBe(true);
       }
       // The vendor sums the 2301 answers into the 2303/2304 input.
-      const sum = (field: string) => results.reduce((acc: Decimal, row: Record<string, unknown>) => acc.plus(d(row[field])), new Decimal(0));
+      const sum = (field: string) => results.reduce((acc: Money, row: Record<string, unknown>) => acc.plus(d(row[field])), new Decimal(0));
       const settleData = {
         psn_no: card,
         mdtrt_cert_type: '03',
@@ -217,7 +217,7 @@ describe('an inpatient stay through the platform\'s transactions, in each region
       // The platform's identities.
       const medfee = d(setlinfo.medfee_sumamt);
       expect(d(setlinfo.inscp_scp_amt).eq(medfee.minus(d(setlinfo.fulamt_ownpay_amt)).minus(d(setlinfo.overlmt_selfpay)).minus(d(setlinfo.preselfpay_amt)))).toBe(true);
-      expect(d(setlinfo.fund_pay_sumamt).eq(setldetail.reduce((acc: Decimal, row: { fund_payamt: unknown }) => acc.plus(d(row.fund_payamt)), new Decimal(0)))).toBe(true);
+      expect(d(setlinfo.fund_pay_sumamt).eq(setldetail.reduce((acc: Money, row: { fund_payamt: unknown }) => acc.plus(d(row.fund_payamt)), new Decimal(0)))).toBe(true);
       expect(d(setlinfo.psn_part_amt).eq(medfee.minus(d(setlinfo.fund_pay_sumamt)))).toBe(true);
       expect(setlinfo.clr_type).toBe('21');
       expect(setldetail[0].fund_pay_type).toBe('390100');
@@ -260,7 +260,7 @@ describe('msgid, 2601, keys and codes', () => {
     await t.http.put(`/v1/enrollees/${card}`).set(t.auth(t.keys.admin)).send(pingyangEnrollee()).expect(201);
     p = platform('PY-COUNTY');
     mdtrtId = await admit(p, card, '2019-05-01 08:00:00');
-    const up = await p.send('2301', { feedetail: PY1_LINES.map((line) => feedetail({ ...line, time: line.time.replace('2019-03', '2019-05') }, mdtrtId, card)) });
+    const up = await p.send('2301', { feedetail: PY1_LINES.map((line) => feedetail({ ...line, time: line.time!.replace('2019-03', '2019-05') }, mdtrtId, card)) });
     expect(up.ok, up.text).toBe(true);
     const out = await p.send('2402', { dscginfo: { mdtrt_id: mdtrtId, psn_no: card, endtime: '2019-05-10 10:00:00', dscg_way: '1' }, diseinfo: [] });
     expect(out.ok, out.text).toBe(true);
@@ -345,8 +345,8 @@ describe('msgid, 2601, keys and codes', () => {
     const statement = (await t.http.get(`/v1/hospitals/PY-COUNTY/statements/${today}`).set(t.auth(t.keys.admin)).expect(200)).body;
     const stays = statement.groups.filter((g: { clrType: string }) => g.clrType === '21');
     const count = stays.reduce((a: number, g: { count: number }) => a + g.count, 0);
-    const total = stays.reduce((a: Decimal, g: { total: string }) => a.plus(g.total), new Decimal(0)).toFixed(2);
-    const fund = stays.reduce((a: Decimal, g: { fundTotal: string }) => a.plus(g.fundTotal), new Decimal(0)).toFixed(2);
+    const total = stays.reduce((a: Money, g: { total: string }) => a.plus(g.total), new Decimal(0)).toFixed(2);
+    const fund = stays.reduce((a: Money, g: { fundTotal: string }) => a.plus(g.fundTotal), new Decimal(0)).toFixed(2);
     const data = { insutype: '390', clr_type: '21', setl_optins: '330326', stmt_begndate: today, stmt_enddate: today, medfee_sumamt: n(total), fund_pay_sumamt: n(fund), acct_pay: n('0'), fixmedins_setl_cnt: n(String(count)), refd_setl_flag: '1' };
     const balanced = await p.send('3201', { data });
     expect(balanced.ok, balanced.text).toBe(true);
