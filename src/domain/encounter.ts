@@ -41,6 +41,8 @@ export interface Encounter {
   diseaseCode: string | null;
   /** 生育类别 as sent (childbirth: the delivery mode). */
   maternityType: string | null;
+  /** The person as enrolled at admission (the platform's answers name sex and birth date). */
+  person: { sex: 'F' | 'M'; birthDate: IsoDate };
 }
 
 export function admissionDateOf(encounter: Encounter): IsoDate {

@@ -58,9 +58,13 @@ export interface AnswerContext {
   answered: Date;
 }
 
+/** This process's answers, numbered from a random start (crypto.randomInt per answer costs more than the rest of the envelope). */
+let answerSequence = randomInt(0, 1e9);
+
 function refMessageId(ctx: AnswerContext): string {
   // division (6) + yyyyMMddHHmmss (14) + sequence (10)
-  const sequence = String(randomInt(0, 1e10)).padStart(10, '0');
+  answerSequence = (answerSequence + 1) % 1e10;
+  const sequence = String(answerSequence).padStart(10, '0');
   return `${ctx.admdvs.padEnd(6, '0').slice(0, 6)}${compactTime(ctx.received, false)}${sequence}`;
 }
 

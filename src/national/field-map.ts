@@ -110,7 +110,6 @@ function fundCode(fund: Fund): string {
 
 export interface SetlinfoContext {
   encounter: Encounter;
-  enrollee: Enrollee;
   /** The region's division code (clr_optins). */
   admdvs: string;
   /** The message that settled it (medins_setl_id). */
@@ -137,10 +136,10 @@ export function settlementInfo(view: SettlementView, ctx: SetlinfoContext) {
     psn_name: null,
     psn_cert_type: null,
     certno: view.card,
-    gend: GEND[ctx.enrollee.sex],
+    gend: GEND[ctx.encounter.person.sex],
     naty: null,
-    brdy: ctx.enrollee.birthDate,
-    age: num(String(ageOn(ctx.enrollee.birthDate, view.admissionDate))),
+    brdy: ctx.encounter.person.birthDate,
+    age: num(String(ageOn(ctx.encounter.person.birthDate, view.admissionDate))),
     insutype: INSUTYPE_RESIDENT,
     psn_type: null,
     cvlserv_flag: '0',

@@ -16,7 +16,7 @@ import {
   STMT_RSLT,
 } from '../domain/code-tables.js';
 import { businessDayOf, dayNumber } from '../domain/dates.js';
-import { stayRequestId, type Diagnosis, type EncounterFeeLine } from '../domain/encounter.js';
+import type { Diagnosis, EncounterFeeLine } from '../domain/encounter.js';
 import { AuthError, RefusalError, ValidationError } from '../domain/errors.js';
 import { Decimal, formatMoney, round2, type Money } from '../domain/money.js';
 import type { Actor, Charges, Hospital } from '../domain/types.js';
@@ -54,15 +54,17 @@ export interface TransactionContext {
   deps: NationalDependencies;
 }
 
-interface Transaction<I> {
+interface Transaction<I, P = undefined> {
   /** Who may call it (besides admin). */
   roles: readonly ('billing' | 'referral')[];
   /** A write needs a msgid and is done once per msgid. */
   write: boolean;
   input: z.ZodType<I>;
-  /** What a 2601 of this message needs to undo it (read before the work). */
-  undo?: (ctx: TransactionContext, input: I) => Promise<Record<string, string | string[]>>;
-  run(ctx: TransactionContext, input: I): Promise<unknown>;
+  /** What a 2601 of this message needs to undo it: ids known from the input, recorded before the work. */
+  undo?: (ctx: TransactionContext, input: I) => Record<string, string | string[]>;
+  /** Reads what the work needs, once (in parallel with recording the message); the work gets it. */
+  prepare?: (ctx: TransactionContext, input: I) => Promise<P>;
+  run(ctx: TransactionContext, input: I, state: P): Promise<unknown>;
 }
 
 // ── Input pieces ─────────────────────────────────────────────────────────
@@ -194,11 +196,9 @@ function divisionOf(ctx: TransactionContext, policyId: string): string {
   return ctx.deps.catalog.get(policyId)?.policy.insuranceDivision.admdvs ?? ctx.hospital.admdvs;
 }
 
-async function settlementOutput(ctx: TransactionContext, view: SettlementView, encounter: Parameters<typeof settlementInfo>[1]['encounter'], extra: { negated?: boolean; at?: string | null; certType?: string | null } = {}) {
-  const enrollee = await ctx.deps.registry.getEnrollee(view.card);
+function settlementOutput(ctx: TransactionContext, view: SettlementView, encounter: Parameters<typeof settlementInfo>[1]['encounter'], extra: { negated?: boolean; at?: string | null; certType?: string | null } = {}) {
   return settlementInfo(view, {
     encounter,
-    enrollee,
     admdvs: divisionOf(ctx, view.policyId),
     msgid: ctx.msgid,
     mdtrtCertType: extra.certType ?? null,
@@ -281,7 +281,7 @@ const T2401 = {
   roles: ['billing'],
   write: true,
   input: admissionInput,
-  async undo(ctx, input) {
+  undo(ctx, input) {
     return { card: input.mdtrtinfo.psn_no, mdtrtId: mdtrtIdOf(input.mdtrtinfo.psn_no, ctx.hospital.hospitalId, ctx.msgid!) };
   },
   async run(ctx, input) {
@@ -341,7 +341,7 @@ const T2402 = {
   roles: ['billing'],
   write: true,
   input: dischargeInput,
-  async undo(_ctx, input) {
+  undo(_ctx, input) {
     return { card: input.dscginfo.psn_no, mdtrtId: input.dscginfo.mdtrt_id };
   },
   async run(ctx, input) {
@@ -394,7 +394,7 @@ const T2301 = {
   roles: ['billing'],
   write: true,
   input: feeInput,
-  async undo(_ctx, input) {
+  undo(_ctx, input) {
     const first = input.feedetail[0]!;
     return { card: first.psn_no, mdtrtId: first.mdtrt_id, lines: input.feedetail.map((line) => line.feedetl_sn) };
   },
@@ -428,7 +428,7 @@ const T2303 = {
     const dischargeDate = data.dscgTime?.slice(0, 10) ?? businessDayOf(ctx.deps.now());
     const { encounter, view } = await ctx.deps.encounters.preview(data.psn_no, data.mdtrt_id, ctx.hospital.hospitalId, ctx.actor, dischargeDate);
     checkSums(data, chargesOfView(view));
-    const { setlinfo, setldetail } = await settlementOutput(ctx, view, encounter, { certType: data.mdtrt_cert_type ?? null });
+    const { setlinfo, setldetail } = settlementOutput(ctx, view, encounter, { certType: data.mdtrt_cert_type ?? null });
     const { setl_id: _none, ...preview } = setlinfo;
     return { setlinfo: preview, setldetail };
   },
@@ -438,18 +438,19 @@ const T2304 = {
   roles: ['billing'],
   write: true,
   input: settleInput,
-  async undo(ctx, { data }) {
-    const { encounter } = await ctx.deps.encounters.get(data.psn_no, data.mdtrt_id, ctx.hospital.hospitalId);
-    return { card: data.psn_no, mdtrtId: data.mdtrt_id, requestId: stayRequestId(encounter) };
+  undo(_ctx, { data }) {
+    return { card: data.psn_no, mdtrtId: data.mdtrt_id };
   },
-  async run(ctx, { data }) {
+  prepare(ctx, { data }) {
+    return ctx.deps.encounters.prepare(data.psn_no, data.mdtrt_id, ctx.hospital.hospitalId);
+  },
+  async run(ctx, { data }, prepared) {
     checkSettleData(data);
-    // The amounts the HIS summed must be the stay's: checked before anything is recorded.
-    checkSums(data, await ctx.deps.encounters.billCharges(data.psn_no, data.mdtrt_id, ctx.hospital.hospitalId));
-    const settled = await ctx.deps.encounters.settle(data.psn_no, data.mdtrt_id, ctx.hospital.hospitalId, ctx.actor);
+    // The amounts the HIS summed must be the stay's: checked on the computation, before anything is recorded.
+    const settled = await ctx.deps.encounters.settle(prepared, ctx.actor, (computation) => checkSums(data, computation.charges));
     return settlementOutput(ctx, settled.view, settled.encounter, { certType: data.mdtrt_cert_type ?? null });
   },
-} satisfies Transaction<z.infer<typeof settleInput>>;
+} satisfies Transaction<z.infer<typeof settleInput>, Awaited<ReturnType<EncounterService['prepare']>>>;
 
 const reversalInput = z.object({ data: encounterRef.extend({ setl_id: setlId }).passthrough() });
 
@@ -518,7 +519,7 @@ const T2501 = {
   roles: ['billing', 'referral'],
   write: true,
   input: referralInput,
-  async undo(ctx, input) {
+  undo(ctx, input) {
     return { referralId: referralIdOf(input.refmedin.psn_no, ctx.hospital.hospitalId, ctx.msgid!) };
   },
   async run(ctx, input) {
@@ -713,9 +714,11 @@ export async function undoMessage(deps: NationalDependencies, hospitalId: string
       for (const lineId of u.lines ?? []) await deps.encounters.withdrawLines(u.card!, u.mdtrtId!, hospitalId, lineId);
       return;
     case '2304': {
-      const found = await deps.store.getIdempotency(u.card!, `${hospitalId}:${u.requestId}`);
-      if (found?.kind !== 'committed') return; // it never settled
-      await deps.encounters.reverse(u.card!, u.mdtrtId!, hospitalId, found.settlementId, actor, '2601 冲正');
+      // The settlement it answered (when it finished), else the stay's settlement if it did commit.
+      const answered = record.o ? (JSON.parse(record.o) as { setlinfo?: { setl_id?: string } }).setlinfo?.setl_id : undefined;
+      const settlementId = answered ?? (await deps.encounters.activeSettlementOf(u.card!, u.mdtrtId!, hospitalId))?.settlementId;
+      if (!settlementId) return; // it never settled
+      await deps.encounters.reverse(u.card!, u.mdtrtId!, hospitalId, settlementId, actor, '2601 冲正');
       return;
     }
     case '2501':
@@ -745,7 +748,7 @@ const T2601 = {
 } satisfies Transaction<z.infer<typeof reverseMessageInput>>;
 
 /** infno → transaction. */
-export const TRANSACTIONS: Record<string, Transaction<any>> = {
+export const TRANSACTIONS: Record<string, Transaction<any, any>> = {
   '9001': T9001,
   '1101': T1101,
   '2401': T2401,

@@ -11,8 +11,9 @@ import { DSCG_WAY_DEATH, MED_TYPE_EMERGENCY, MED_TYPE_VISIT, medTypeFamily } fro
 import { admissionDateOf, effectiveLines, stayRequestId, type Diagnosis, type Encounter, type EncounterFeeLine } from '../domain/encounter.js';
 import { AppError, ConflictError, NotFoundError, RefusalError, ValidationError, type ErrorDetail } from '../domain/errors.js';
 import { Decimal } from '../domain/money.js';
-import type { Actor, Charges, Delivery, FeeLine, Hospital, ItemisedCharges, SettlementRequest, VisitType } from '../domain/types.js';
+import type { Actor, Delivery, FeeLine, Hospital, SettlementRequest, VisitType } from '../domain/types.js';
 import type { ClassifiedFeeLine, FeeLineClassification } from '../engine/fee-lines.js';
+import type { SettlementComputation } from '../engine/types.js';
 import { classifyStayLines } from '../engine/settle.js';
 import type { PolicyCatalog } from '../policy/catalog.js';
 import { newId } from '../store/keys.js';
@@ -97,7 +98,7 @@ export class EncounterService {
 
   /** 2401: registers the stay; the same message again answers the same encounter. */
   async admit(draft: AdmissionDraft): Promise<Encounter> {
-    await this.coverage.lookup(draft.card); // ENROLLEE_NOT_FOUND before anything is stored
+    const { enrollee } = await this.coverage.lookup(draft.card); // ENROLLEE_NOT_FOUND before anything is stored
     const family = medTypeFamily(draft.medType);
     const visitType = family === MED_TYPE_EMERGENCY ? null : MED_TYPE_VISIT[family];
     if (visitType === undefined) {
@@ -118,6 +119,7 @@ export class EncounterService {
       msgid: draft.msgid,
       diseaseCode: draft.diseaseCode,
       maternityType: draft.maternityType,
+      person: { sex: enrollee.sex, birthDate: enrollee.birthDate },
     };
     return (await this.store.createEncounter(encounter)) ?? encounter;
   }
@@ -134,6 +136,11 @@ export class EncounterService {
     if (record?.kind !== 'committed') return null;
     const stored = await this.store.getSettlementOf(encounter.card, record.settlementId);
     return stored?.status === 'settled' ? stored : null;
+  }
+
+  /** The stay's active settlement, by ids. */
+  async activeSettlementOf(card: string, mdtrtId: string, hospitalId: string): Promise<StoredSettlement | null> {
+    return this.activeSettlement((await this.get(card, mdtrtId, hospitalId)).encounter);
   }
 
   private async requireUnsettled(encounter: Encounter): Promise<void> {
@@ -273,8 +280,12 @@ export class EncounterService {
 
   /** The native settlement request of a stay: its effective lines as an itemised bill. */
   async settlementRequest(encounter: Encounter, dischargeDate: string | null): Promise<SettlementRequest> {
+    return this.requestOf(encounter, await this.store.getFeeLines(encounter.card, encounter.mdtrtId), dischargeDate);
+  }
+
+  private requestOf(encounter: Encounter, uploaded: EncounterFeeLine[], dischargeDate: string | null): SettlementRequest {
     if (encounter.status === 'cancelled') throw new ValidationError(`encounter ${encounter.mdtrtId} was cancelled (2404)`, [{ path: 'input.data.mdtrt_id', message: 'cancelled' }]);
-    const lines = effectiveLines(await this.store.getFeeLines(encounter.card, encounter.mdtrtId));
+    const lines = effectiveLines(uploaded);
     if (lines.length === 0) throw new ValidationError(`encounter ${encounter.mdtrtId} has no fee lines: upload them (2301) first`, [{ path: 'input.data.mdtrt_id', message: 'no fee lines' }]);
     const visitType = encounter.visitType;
     if (visitType === null) {
@@ -301,13 +312,6 @@ export class EncounterService {
     };
   }
 
-  /** The four amounts the stay's effective lines classify into (what a settlement of it starts from). */
-  async billCharges(card: string, mdtrtId: string, hospitalId: string): Promise<Charges> {
-    const { encounter } = await this.get(card, mdtrtId, hospitalId);
-    const request = await this.settlementRequest(encounter, null);
-    return (await this.classify(encounter, (request.charges as ItemisedCharges).lines, request.dischargeDate)).charges;
-  }
-
   /** 2303: the stay's settlement as it would be, nothing recorded. */
   async preview(card: string, mdtrtId: string, hospitalId: string, actor: Actor, dischargeDate: string): Promise<{ encounter: Encounter; view: SettlementView }> {
     const { encounter } = await this.get(card, mdtrtId, hospitalId);
@@ -315,24 +319,35 @@ export class EncounterService {
     return { encounter, view: await this.settlements.preview(request, actor) };
   }
 
+  /** What a settlement of the stay reads once: the encounter and the native request built from its lines. */
+  async prepare(card: string, mdtrtId: string, hospitalId: string): Promise<{ encounter: Encounter; request: SettlementRequest }> {
+    const found = await this.store.getEncounterWithLines(card, mdtrtId);
+    if (!found || found.encounter.hospitalId !== hospitalId) throw notFound(mdtrtId);
+    return { encounter: found.encounter, request: this.requestOf(found.encounter, found.lines, null) };
+  }
+
   /**
    * 2304: settles the stay through the settlement use-case under the stay's
    * requestId, so that it and a native settlement of the same stay are one
    * settlement. After a reversal the stay's next settlement is a new round.
    */
-  async settle(card: string, mdtrtId: string, hospitalId: string, actor: Actor): Promise<{ encounter: Encounter; view: SettlementView; replay: boolean }> {
+  async settle(
+    prepared: { encounter: Encounter; request: SettlementRequest },
+    actor: Actor,
+    verify?: (computation: SettlementComputation) => void,
+  ): Promise<{ encounter: Encounter; view: SettlementView; replay: boolean }> {
+    let { encounter, request } = prepared;
     for (let attempt = 0; attempt < 3; attempt++) {
-      const { encounter } = await this.get(card, mdtrtId, hospitalId);
-      const request = await this.settlementRequest(encounter, null);
-      const result = await this.settlements.settle(request, actor);
-      const view = JSON.parse(result.body.toString()) as SettlementView;
+      const result = await this.settlements.settle(request, actor, verify);
+      const view = result.view ?? (JSON.parse(result.body.toString()) as SettlementView);
       if (!result.replay) return { encounter, view, replay: false };
       const current = await this.settlements.get(view.settlementId!);
       if (current.status === 'settled') return { encounter, view, replay: true };
       // That round's settlement was reversed (and the round not yet moved on): settle anew.
       await this.nextRound(encounter);
+      ({ encounter, request } = await this.prepare(encounter.card, encounter.mdtrtId, encounter.hospitalId));
     }
-    throw new ConflictError('IDEMPOTENCY_CONFLICT', `encounter ${mdtrtId} kept changing; retry`);
+    throw new ConflictError('IDEMPOTENCY_CONFLICT', `encounter ${encounter.mdtrtId} kept changing; retry`);
   }
 
   /** 2305: reverses the stay's settlement; the stay may then be settled again (next round). */

@@ -56,21 +56,25 @@ export class NationalMessages {
 
   /**
    * Runs a write once per msgid and answers its output (text, serialised by
-   * the face). `undo` is what 2601 needs to take its effect back;
+   * the face). `undo` is what 2601 needs to take its effect back; `prepare`
+   * reads what the work needs, in parallel with recording the message;
    * `compensate` is run when a 2601 overtook the work.
    */
-  async once(
+  async once<S>(
     hospitalId: string,
     msgid: string,
     infno: string,
     input: unknown,
     undo: Record<string, string | string[]>,
-    work: () => Promise<string>,
+    prepare: () => Promise<S>,
+    work: (state: S) => Promise<string>,
     compensate: (undo: Record<string, string | string[]>) => Promise<void>,
   ): Promise<string> {
     const pending: MessageRecord = { i: inputHash(infno, input), n: infno, s: 'pending', u: undo, at: this.now().toISOString() };
     const pendingRaw = JSON.stringify(pending);
-    let raw = await this.store.claimMessage(hospitalId, msgid, pendingRaw, this.ttlSeconds);
+    const [claimed, prepared] = await Promise.allSettled([this.store.claimMessage(hospitalId, msgid, pendingRaw, this.ttlSeconds), prepare()]);
+    if (claimed.status === 'rejected') throw claimed.reason;
+    let raw = claimed.value;
     if (raw !== null) {
       const known = JSON.parse(raw) as MessageRecord;
       if (known.i !== pending.i || known.n !== infno) throw new MessageError(`msgid ${msgid} was used for another input (${known.n})`);
@@ -80,7 +84,8 @@ export class NationalMessages {
     } else {
       raw = pendingRaw;
     }
-    const output = await work();
+    if (prepared.status === 'rejected') throw prepared.reason;
+    const output = await work(prepared.value);
     const done: MessageRecord = { ...(JSON.parse(raw) as MessageRecord), s: 'done', o: output };
     const outcome = await this.store.updateMessage(hospitalId, msgid, raw, JSON.stringify(done), this.ttlSeconds);
     if (outcome.kind === 'changed') {

@@ -35,6 +35,8 @@ export interface SettleResult {
   replay: boolean;
   /** The response JSON (UTF-8) exactly as stored (a replay answers the identical body). */
   body: Buffer | string;
+  /** The response as an object, when this call computed it (a replay has only the stored body). */
+  view?: SettlementView;
 }
 
 export interface SettlementServiceOptions {
@@ -111,11 +113,16 @@ export class SettlementService {
   }
 
   /** 结算: computes and commits atomically; idempotent per hospital and requestId, across persons. */
-  settle(request: SettlementRequest, actor: Actor = NO_ACTOR): Promise<SettleResult> {
-    return this.mutex.run(request.card, () => this.settleSerially(request, actor));
+  settle(request: SettlementRequest, actor: Actor = NO_ACTOR, verify?: (computation: SettlementComputation) => void): Promise<SettleResult> {
+    return this.mutex.run(request.card, () => this.settleSerially(request, actor, verify));
   }
 
-  private async settleSerially(request: SettlementRequest, actor: Actor): Promise<SettleResult> {
+  /**
+   * `verify` sees the computation before anything is committed and may refuse
+   * it (e.g. the platform's 2304 checks the amounts the HIS summed); its
+   * refusal is the request's, and records nothing.
+   */
+  private async settleSerially(request: SettlementRequest, actor: Actor, verify?: (computation: SettlementComputation) => void): Promise<SettleResult> {
     const year = yearOf(request.dischargeDate);
     const bodyHash = requestHash(request);
     const scope = this.readScope(request, year);
@@ -139,6 +146,7 @@ export class SettlementService {
       try {
         const { enrollee, notes } = await this.coverage.resolve(request.card, snapshot);
         computation = this.compute(request, snapshot, enrollee, year, notes, 'settle');
+        verify?.(computation);
       } catch (error) {
         // Refused or invalid: nothing is recorded, and the requestId is free for the corrected bill.
         if (error instanceof AppError && !(error instanceof UnavailableError)) await this.claims.release(request, held);
@@ -174,12 +182,12 @@ export class SettlementService {
       switch (outcome.kind) {
         case 'committed':
           this.emit({ policyId: computation.policyId, visitType: request.visitType, outcome: 'settled', computation });
-          return { replay: false, body };
+          return { replay: false, body, view };
         case 'replay': {
           // A resent commit (ioredis re-sends unanswered commands after a reconnect) finds its own record.
           if (outcome.settlementId === settlementId) {
             this.emit({ policyId: computation.policyId, visitType: request.visitType, outcome: 'settled', computation });
-            return { replay: false, body };
+            return { replay: false, body, view };
           }
           return this.replay(request, bodyHash, { bodyHash, settlementId: outcome.settlementId });
         }

@@ -162,6 +162,13 @@ function toStored(settlementId: string, card: string, record: Buffer): StoredSet
   };
 }
 
+/** The uploaded lines of an encounter's line hash (fields 'l:<sn>'; 'r:<sn>' and 'count' are bookkeeping). */
+function linesOf(hash: Record<string, string>): EncounterFeeLine[] {
+  return Object.entries(hash)
+    .filter(([field]) => field.startsWith('l:'))
+    .map(([, json]) => JSON.parse(json) as EncounterFeeLine);
+}
+
 function results<T extends unknown[]>(replies: [Error | null, unknown][] | null): T {
   if (!replies) throw new Error('pipeline returned nothing');
   for (const [error] of replies) if (error) throw error;
@@ -452,6 +459,14 @@ export class Store {
     return raw === null ? null : { encounter: JSON.parse(raw) as Encounter, raw };
   }
 
+  /** The encounter and its uploaded lines, in one round trip to the person's slot. */
+  async getEncounterWithLines(card: string, mdtrtId: string): Promise<{ encounter: Encounter; raw: string; lines: EncounterFeeLine[] } | null> {
+    const [raw, all] = results<[string | null, Record<string, string>]>(
+      await this.redis.pipeline().get(keys.encounter(card, mdtrtId)).hgetall(keys.encounterLines(card, mdtrtId)).exec(),
+    );
+    return raw === null ? null : { encounter: JSON.parse(raw) as Encounter, raw, lines: linesOf(all) };
+  }
+
   /** Replaces the encounter if it is still as read. */
   async updateEncounter(raw: string, next: Encounter): Promise<ReplaceOutcome> {
     return replaceOutcome(await this.redis.compareAndSet(keys.encounter(next.card, next.mdtrtId), raw, JSON.stringify(next)));
@@ -471,10 +486,7 @@ export class Store {
 
   /** Every uploaded line of the encounter, refunds included. */
   async getFeeLines(card: string, mdtrtId: string): Promise<EncounterFeeLine[]> {
-    const all = await this.redis.hgetall(keys.encounterLines(card, mdtrtId));
-    return Object.entries(all)
-      .filter(([field]) => field.startsWith('l:'))
-      .map(([, json]) => JSON.parse(json) as EncounterFeeLine);
+    return linesOf(await this.redis.hgetall(keys.encounterLines(card, mdtrtId)));
   }
 
   // ── National-platform messages (msgid) ──────────────────────────────────

@@ -48,8 +48,24 @@ function answerContext(req: Request, now: () => Date): AnswerContext {
   return { admdvs: req.envelopeHospital?.admdvs ?? '000000', received: req.receivedAt ?? now(), answered: now() };
 }
 
+/** How long this face trusts a fixmedins_code → hospital lookup (registry changes reach it within this). */
+const HOSPITAL_CACHE_MS = 5_000;
+
 export function nationalRoutes(deps: NationalRouteDependencies): Router {
   const { national } = deps;
+  // Every message names its facility: a short cache saves two reads a message (bounded by the registry's size).
+  const hospitals = new Map<string, { hospital: Hospital | null; at: number }>();
+  const hospitalOf = async (code: string): Promise<Hospital | null> => {
+    const now = Date.now();
+    const cached = hospitals.get(code);
+    if (cached && now - cached.at < HOSPITAL_CACHE_MS) return cached.hospital;
+    const hospital = await national.registry.getHospitalByCode(code).catch((error: unknown) => {
+      if (error instanceof AppError && error.code === 'NOT_FOUND') return null;
+      throw error;
+    });
+    if (hospital !== null) hospitals.set(code, { hospital, at: now });
+    return hospital;
+  };
   const router = express.Router({ caseSensitive: true });
   const stamp = (req: Request, _res: Response, next: NextFunction) => {
     req.receivedAt = national.now();
@@ -62,7 +78,7 @@ export function nationalRoutes(deps: NationalRouteDependencies): Router {
   router.post('/hsa/v1', ...handlers, async (req: Request, res: Response) => {
     const caller = callerOf(req);
     const envelope = parseOrThrow(envelopeSchema, parseBody(typeof req.body === 'string' ? req.body : ''), '', 'envelope');
-    const hospital = await national.registry.getHospitalByCode(envelope.fixmedins_code).catch(() => null);
+    const hospital = await hospitalOf(envelope.fixmedins_code);
     if (hospital === null) throw new AuthError('FORBIDDEN', `no hospital of the registry has the national code ${envelope.fixmedins_code}`);
     req.envelopeHospital = hospital;
     if (caller.role === 'billing' && caller.hospitalId !== hospital.hospitalId) {
@@ -83,18 +99,18 @@ export function nationalRoutes(deps: NationalRouteDependencies): Router {
     let output: string;
     if (transaction.write) {
       if (!envelope.msgid) throw new ValidationError(`msgid is required: it is the idempotency key of a ${envelope.infno}`, [{ path: 'msgid', message: 'required' }]);
-      const undo = transaction.undo ? await transaction.undo(ctx, input) : {};
       output = await national.messages.once(
         hospital.hospitalId,
         envelope.msgid,
         envelope.infno,
         input,
-        undo,
-        async () => stringify(await transaction.run(ctx, input)) ?? 'null',
+        transaction.undo?.(ctx, input) ?? {},
+        async () => (transaction.prepare ? transaction.prepare(ctx, input) : undefined),
+        async (state) => stringify(await transaction.run(ctx, input, state)) ?? 'null',
         (u) => undoMessage(national, hospital.hospitalId, ctx.actor, { i: '', n: envelope.infno, s: 'reversed', u, at: '' }),
       );
     } else {
-      output = stringify(await transaction.run(ctx, input)) ?? 'null';
+      output = stringify(await transaction.run(ctx, input, undefined)) ?? 'null';
     }
     res.status(200).type('application/json').send(successAnswer(answerContext(req, national.now), output));
   });
