@@ -23,7 +23,8 @@ import type { Actor, Charges, Hospital } from '../domain/types.js';
 import type { Caller } from '../ops/api-keys.js';
 import type { PolicyCatalog } from '../policy/catalog.js';
 import { mdtrtIdOf, type EncounterService } from '../service/encounters.js';
-import type { NationalMessages, MessageRecord } from '../service/national-messages.js';
+import { knownMessage, settledMessageRecord, type NationalMessages, type MessageRecord } from '../service/national-messages.js';
+import { MessageRecordedError } from '../service/settlements.js';
 import type { ReferralService } from '../service/referrals.js';
 import type { RegistryService } from '../service/registry.js';
 import type { SettlementService } from '../service/settlements.js';
@@ -54,17 +55,19 @@ export interface TransactionContext {
   deps: NationalDependencies;
 }
 
-interface Transaction<I, P = undefined> {
+interface Transaction<I> {
   /** Who may call it (besides admin). */
   roles: readonly ('billing' | 'referral')[];
   /** A write needs a msgid and is done once per msgid. */
   write: boolean;
+  /** The person a write is about: its message is recorded in that person's slot (else the hospital's). */
+  person?: (input: I) => string;
+  /** The write records its own message, atomically with its effect (2304: with the settlement's commit). */
+  recordsOwnMessage?: true;
   input: z.ZodType<I>;
   /** What a 2601 of this message needs to undo it: ids known from the input, recorded before the work. */
   undo?: (ctx: TransactionContext, input: I) => Record<string, string | string[]>;
-  /** Reads what the work needs, once (in parallel with recording the message); the work gets it. */
-  prepare?: (ctx: TransactionContext, input: I) => Promise<P>;
-  run(ctx: TransactionContext, input: I, state: P): Promise<unknown>;
+  run(ctx: TransactionContext, input: I): Promise<unknown>;
 }
 
 // ── Input pieces ─────────────────────────────────────────────────────────
@@ -280,6 +283,7 @@ const admissionInput = z.object({
 const T2401 = {
   roles: ['billing'],
   write: true,
+  person: (input) => input.mdtrtinfo.psn_no,
   input: admissionInput,
   undo(ctx, input) {
     return { card: input.mdtrtinfo.psn_no, mdtrtId: mdtrtIdOf(input.mdtrtinfo.psn_no, ctx.hospital.hospitalId, ctx.msgid!) };
@@ -314,6 +318,7 @@ const encounterData = z.object({ data: encounterRef.passthrough() });
 const T2404 = {
   roles: ['billing'],
   write: true,
+  person: ({ data }) => data.psn_no,
   input: encounterData,
   async run(ctx, { data }) {
     await ctx.deps.encounters.cancelAdmission(data.psn_no, data.mdtrt_id, ctx.hospital.hospitalId);
@@ -340,6 +345,7 @@ const dischargeInput = z.object({
 const T2402 = {
   roles: ['billing'],
   write: true,
+  person: (input) => input.dscginfo.psn_no,
   input: dischargeInput,
   undo(_ctx, input) {
     return { card: input.dscginfo.psn_no, mdtrtId: input.dscginfo.mdtrt_id };
@@ -355,6 +361,7 @@ const T2402 = {
 const T2405 = {
   roles: ['billing'],
   write: true,
+  person: ({ data }) => data.psn_no,
   input: encounterData,
   async run(ctx, { data }) {
     await ctx.deps.encounters.cancelDischarge(data.psn_no, data.mdtrt_id, ctx.hospital.hospitalId);
@@ -393,6 +400,7 @@ function uploadedLines(ctx: TransactionContext, input: z.infer<typeof feeInput>)
 const T2301 = {
   roles: ['billing'],
   write: true,
+  person: (input) => input.feedetail[0]!.psn_no,
   input: feeInput,
   undo(_ctx, input) {
     const first = input.feedetail[0]!;
@@ -410,6 +418,7 @@ const withdrawInput = z.object({ data: encounterRef.extend({ feedetl_sn: code(/^
 const T2302 = {
   roles: ['billing'],
   write: true,
+  person: ({ data }) => data.psn_no,
   input: withdrawInput,
   async run(ctx, { data }) {
     const withdrawn = await ctx.deps.encounters.withdrawLines(data.psn_no, data.mdtrt_id, ctx.hospital.hospitalId, data.feedetl_sn);
@@ -437,26 +446,49 @@ const T2303 = {
 const T2304 = {
   roles: ['billing'],
   write: true,
+  person: ({ data }) => data.psn_no,
+  recordsOwnMessage: true,
   input: settleInput,
-  undo(_ctx, { data }) {
-    return { card: data.psn_no, mdtrtId: data.mdtrt_id };
-  },
-  prepare(ctx, { data }) {
-    return ctx.deps.encounters.prepare(data.psn_no, data.mdtrt_id, ctx.hospital.hospitalId);
-  },
-  async run(ctx, { data }, prepared) {
+  async run(ctx, input) {
+    const { data } = input;
     checkSettleData(data);
-    // The amounts the HIS summed must be the stay's: checked on the computation, before anything is recorded.
-    const settled = await ctx.deps.encounters.settle(prepared, ctx.actor, (computation) => checkSums(data, computation.charges));
+    const msgid = ctx.msgid!;
+    const hospitalId = ctx.hospital.hospitalId;
+    const prepared = await ctx.deps.encounters.prepare(data.psn_no, data.mdtrt_id, hospitalId, msgid);
+    const answerOf = async (record: string) => {
+      // Done before: the same answer, rebuilt from the settlement it recorded.
+      const known = knownMessage(record, msgid, '2304', input);
+      const { encounter, stored } = await ctx.deps.encounters.settlementOf(data.psn_no, data.mdtrt_id, hospitalId, known.u.settlementId as string);
+      return settlementOutput(ctx, viewOf(stored.response), encounter, { certType: data.mdtrt_cert_type ?? null });
+    };
+    if (prepared.request === null) return answerOf(prepared.message);
+    const at = ctx.deps.now().toISOString();
+    const settled = await ctx.deps.encounters
+      .settle(prepared, ctx.actor, {
+        // The amounts the HIS summed must be the stay's: checked on the computation, before anything is recorded.
+        verify: (computation) => checkSums(data, computation.charges),
+        message: {
+          hospitalId,
+          msgid,
+          ttlSeconds: ctx.deps.messages.recordSeconds,
+          record: (settlementId) => JSON.stringify(settledMessageRecord('2304', input, { card: data.psn_no, mdtrtId: data.mdtrt_id, settlementId }, at)),
+        },
+      })
+      .catch((error: unknown) => {
+        if (error instanceof MessageRecordedError) return error.record;
+        throw error;
+      });
+    if (typeof settled === 'string') return answerOf(settled);
     return settlementOutput(ctx, settled.view, settled.encounter, { certType: data.mdtrt_cert_type ?? null });
   },
-} satisfies Transaction<z.infer<typeof settleInput>, Awaited<ReturnType<EncounterService['prepare']>>>;
+} satisfies Transaction<z.infer<typeof settleInput>>;
 
 const reversalInput = z.object({ data: encounterRef.extend({ setl_id: setlId }).passthrough() });
 
 const T2305 = {
   roles: ['billing'],
   write: true,
+  person: ({ data }) => data.psn_no,
   input: reversalInput,
   async run(ctx, { data }) {
     const { encounter, body } = await ctx.deps.encounters.reverse(data.psn_no, data.mdtrt_id, ctx.hospital.hospitalId, data.setl_id, ctx.actor, '2305 住院结算撤销');
@@ -518,6 +550,7 @@ function referralIdOf(cardNo: string, hospitalId: string, msgid: string): string
 const T2501 = {
   roles: ['billing', 'referral'],
   write: true,
+  person: (input) => input.refmedin.psn_no,
   input: referralInput,
   undo(ctx, input) {
     return { referralId: referralIdOf(input.refmedin.psn_no, ctx.hospital.hospitalId, ctx.msgid!) };
@@ -563,6 +596,7 @@ const revokeInput = z.object({
 const T2502 = {
   roles: ['billing', 'referral'],
   write: true,
+  person: ({ data }) => data.psn_no,
   input: revokeInput,
   async run(ctx, { data }) {
     const filing = await ctx.deps.referrals.get(data.trt_dcla_detl_sn);
@@ -697,7 +731,7 @@ const T3202 = {
 } satisfies Transaction<z.infer<typeof detailInput>>;
 
 const reverseMessageInput = z.object({
-  data: z.object({ psn_no: card.nullish(), omsgid: code(/^[A-Za-z0-9._-]{1,64}$/, 'the msgid of the call to undo'), oinfno: code(/^\d{4}$/, 'its transaction number') }),
+  data: z.object({ psn_no: card, omsgid: code(/^[A-Za-z0-9._-]{1,64}$/, 'the msgid of the call to undo'), oinfno: code(/^\d{4}$/, 'its transaction number') }),
 });
 
 /** What 2601 does to undo each kind of message (the ids come from the message's record). */
@@ -713,14 +747,10 @@ export async function undoMessage(deps: NationalDependencies, hospitalId: string
     case '2301':
       for (const lineId of u.lines ?? []) await deps.encounters.withdrawLines(u.card!, u.mdtrtId!, hospitalId, lineId);
       return;
-    case '2304': {
-      // The settlement it answered (when it finished), else the stay's settlement if it did commit.
-      const answered = record.o ? (JSON.parse(record.o) as { setlinfo?: { setl_id?: string } }).setlinfo?.setl_id : undefined;
-      const settlementId = answered ?? (await deps.encounters.activeSettlementOf(u.card!, u.mdtrtId!, hospitalId))?.settlementId;
-      if (!settlementId) return; // it never settled
-      await deps.encounters.reverse(u.card!, u.mdtrtId!, hospitalId, settlementId, actor, '2601 冲正');
+    case '2304':
+      // Its record was written with the settlement's commit: it names the settlement.
+      await deps.encounters.reverse(u.card!, u.mdtrtId!, hospitalId, u.settlementId!, actor, '2601 冲正');
       return;
-    }
     case '2501':
       await deps.referrals.revoke(u.referralId!, actor, '2601 冲正').catch(ignoreMissing);
       return;
@@ -740,15 +770,17 @@ function ignoreMissing(error: unknown): void {
 const T2601 = {
   roles: ['billing'],
   write: true,
+  person: ({ data }) => data.psn_no,
   input: reverseMessageInput,
   async run(ctx, { data }) {
-    await ctx.deps.messages.reverse(ctx.hospital.hospitalId, data.omsgid, data.oinfno, (record) => undoMessage(ctx.deps, ctx.hospital.hospitalId, ctx.actor, record));
+    const scope = data.oinfno === '3201' || data.oinfno === '3202' ? { hospital: true as const } : { card: data.psn_no };
+    await ctx.deps.messages.reverse(scope, ctx.hospital.hospitalId, data.omsgid, data.oinfno, (record) => undoMessage(ctx.deps, ctx.hospital.hospitalId, ctx.actor, record));
     return null;
   },
 } satisfies Transaction<z.infer<typeof reverseMessageInput>>;
 
 /** infno → transaction. */
-export const TRANSACTIONS: Record<string, Transaction<any, any>> = {
+export const TRANSACTIONS: Record<string, Transaction<any>> = {
   '9001': T9001,
   '1101': T1101,
   '2401': T2401,

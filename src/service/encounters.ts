@@ -13,7 +13,6 @@ import { AppError, ConflictError, NotFoundError, RefusalError, ValidationError, 
 import { Decimal } from '../domain/money.js';
 import type { Actor, Delivery, FeeLine, Hospital, SettlementRequest, VisitType } from '../domain/types.js';
 import type { ClassifiedFeeLine, FeeLineClassification } from '../engine/fee-lines.js';
-import type { SettlementComputation } from '../engine/types.js';
 import { classifyStayLines } from '../engine/settle.js';
 import type { PolicyCatalog } from '../policy/catalog.js';
 import { newId } from '../store/keys.js';
@@ -21,7 +20,7 @@ import type { StoredSettlement, Store } from '../store/store.js';
 import type { CoverageSource } from './coverage.js';
 import { idempotencyField } from './request-claims.js';
 import type { SettlementView } from './settlement-view.js';
-import type { SettlementService } from './settlements.js';
+import type { SettleOptions, SettlementService } from './settlements.js';
 
 /** An encounter holds at most this many fee lines (a settlement takes at most 5,000). */
 export const MAX_ENCOUNTER_LINES = 5_000;
@@ -320,10 +319,18 @@ export class EncounterService {
   }
 
   /** What a settlement of the stay reads once: the encounter and the native request built from its lines. */
-  async prepare(card: string, mdtrtId: string, hospitalId: string): Promise<{ encounter: Encounter; request: SettlementRequest }> {
-    const found = await this.store.getEncounterWithLines(card, mdtrtId);
+  /** …and the record of the platform's message asking for it, when a msgid is given (all in one read). */
+  async prepare(
+    card: string,
+    mdtrtId: string,
+    hospitalId: string,
+    msgid?: string,
+  ): Promise<{ encounter: Encounter; request: SettlementRequest; message: null } | { encounter: Encounter; request: null; message: string }> {
+    const found = await this.store.getEncounterWithLines(card, mdtrtId, msgid ? { hospitalId, msgid } : undefined);
     if (!found || found.encounter.hospitalId !== hospitalId) throw notFound(mdtrtId);
-    return { encounter: found.encounter, request: this.requestOf(found.encounter, found.lines, null) };
+    // A message done before is answered from its record, even if the stay changed since.
+    if (found.message !== null) return { encounter: found.encounter, request: null, message: found.message };
+    return { encounter: found.encounter, request: this.requestOf(found.encounter, found.lines, null), message: null };
   }
 
   /**
@@ -334,18 +341,20 @@ export class EncounterService {
   async settle(
     prepared: { encounter: Encounter; request: SettlementRequest },
     actor: Actor,
-    verify?: (computation: SettlementComputation) => void,
+    options: SettleOptions = {},
   ): Promise<{ encounter: Encounter; view: SettlementView; replay: boolean }> {
     let { encounter, request } = prepared;
     for (let attempt = 0; attempt < 3; attempt++) {
-      const result = await this.settlements.settle(request, actor, verify);
+      const result = await this.settlements.settle(request, actor, options);
       const view = result.view ?? (JSON.parse(result.body.toString()) as SettlementView);
       if (!result.replay) return { encounter, view, replay: false };
       const current = await this.settlements.get(view.settlementId!);
       if (current.status === 'settled') return { encounter, view, replay: true };
       // That round's settlement was reversed (and the round not yet moved on): settle anew.
       await this.nextRound(encounter);
-      ({ encounter, request } = await this.prepare(encounter.card, encounter.mdtrtId, encounter.hospitalId));
+      const next = await this.prepare(encounter.card, encounter.mdtrtId, encounter.hospitalId);
+      encounter = next.encounter;
+      request = next.request!;
     }
     throw new ConflictError('IDEMPOTENCY_CONFLICT', `encounter ${encounter.mdtrtId} kept changing; retry`);
   }

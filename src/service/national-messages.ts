@@ -13,6 +13,7 @@
  */
 import { hash } from 'node:crypto';
 import { AppError } from '../domain/errors.js';
+import type { MessageScope } from '../store/keys.js';
 import type { Store } from '../store/store.js';
 
 export const DEFAULT_MESSAGE_TTL_DAYS = 30;
@@ -39,6 +40,22 @@ export class MessageError extends AppError {
   }
 }
 
+/**
+ * What a settlement's own message record says, written by the commit itself
+ * (the platform's 2304: no window between the settlement and its record).
+ */
+export function settledMessageRecord(infno: string, input: unknown, undo: Record<string, string>, at: string): MessageRecord {
+  return { i: inputHash(infno, input), n: infno, s: 'done', u: undo, at };
+}
+
+/** A known message: the stored record if it is this input's, else why it cannot be taken. */
+export function knownMessage(raw: string, msgid: string, infno: string, input: unknown): MessageRecord {
+  const known = JSON.parse(raw) as MessageRecord;
+  if (known.s === 'reversed') throw new MessageError(`msgid ${msgid} was reversed (2601)`);
+  if (known.i !== inputHash(infno, input) || known.n !== infno) throw new MessageError(`msgid ${msgid} was used for another input (${known.n})`);
+  return known;
+}
+
 export function inputHash(infno: string, input: unknown): string {
   return hash('sha256', `${infno}\n${JSON.stringify(input)}`, 'base64url');
 }
@@ -54,40 +71,39 @@ export class NationalMessages {
     this.ttlSeconds = ttlDays * 86_400;
   }
 
+  /** Seconds a message record lives. */
+  get recordSeconds(): number {
+    return this.ttlSeconds;
+  }
+
   /**
    * Runs a write once per msgid and answers its output (text, serialised by
-   * the face). `undo` is what 2601 needs to take its effect back; `prepare`
-   * reads what the work needs, in parallel with recording the message;
+   * the face). `undo` is what 2601 needs to take its effect back;
    * `compensate` is run when a 2601 overtook the work.
    */
-  async once<S>(
+  async once(
+    scope: MessageScope,
     hospitalId: string,
     msgid: string,
     infno: string,
     input: unknown,
     undo: Record<string, string | string[]>,
-    prepare: () => Promise<S>,
-    work: (state: S) => Promise<string>,
+    work: () => Promise<string>,
     compensate: (undo: Record<string, string | string[]>) => Promise<void>,
   ): Promise<string> {
     const pending: MessageRecord = { i: inputHash(infno, input), n: infno, s: 'pending', u: undo, at: this.now().toISOString() };
     const pendingRaw = JSON.stringify(pending);
-    const [claimed, prepared] = await Promise.allSettled([this.store.claimMessage(hospitalId, msgid, pendingRaw, this.ttlSeconds), prepare()]);
-    if (claimed.status === 'rejected') throw claimed.reason;
-    let raw = claimed.value;
+    let raw = await this.store.claimMessage(scope, hospitalId, msgid, pendingRaw, this.ttlSeconds);
     if (raw !== null) {
-      const known = JSON.parse(raw) as MessageRecord;
-      if (known.i !== pending.i || known.n !== infno) throw new MessageError(`msgid ${msgid} was used for another input (${known.n})`);
+      const known = knownMessage(raw, msgid, infno, input);
       if (known.s === 'done') return known.o!;
-      if (known.s === 'reversed') throw new MessageError(`msgid ${msgid} was reversed (2601)`);
       // pending: an earlier try died or is still working; the work is idempotent, so do it (again).
     } else {
       raw = pendingRaw;
     }
-    if (prepared.status === 'rejected') throw prepared.reason;
-    const output = await work(prepared.value);
+    const output = await work();
     const done: MessageRecord = { ...(JSON.parse(raw) as MessageRecord), s: 'done', o: output };
-    const outcome = await this.store.updateMessage(hospitalId, msgid, raw, JSON.stringify(done), this.ttlSeconds);
+    const outcome = await this.store.updateMessage(scope, hospitalId, msgid, raw, JSON.stringify(done), this.ttlSeconds);
     if (outcome.kind === 'changed') {
       const now = outcome.current === null ? null : (JSON.parse(outcome.current) as MessageRecord);
       if (now?.s === 'done') return now.o!; // a concurrent retry finished first, with the same work
@@ -103,12 +119,18 @@ export class NationalMessages {
    * 2601: undoes the message `omsgid` if it took effect; a message never seen
    * is marked reversed so that it can never take effect later.
    */
-  async reverse(hospitalId: string, omsgid: string, oinfno: string, undo: (record: MessageRecord) => Promise<void>): Promise<'reversed' | 'never-took-effect' | 'already-reversed'> {
+  async reverse(
+    scope: MessageScope,
+    hospitalId: string,
+    omsgid: string,
+    oinfno: string,
+    undo: (record: MessageRecord) => Promise<void>,
+  ): Promise<'reversed' | 'never-took-effect' | 'already-reversed'> {
     for (let round = 0; round < 5; round++) {
-      const raw = await this.store.getMessage(hospitalId, omsgid);
+      const raw = await this.store.getMessage(scope, hospitalId, omsgid);
       if (raw === null) {
         const tombstone: MessageRecord = { i: '-', n: oinfno, s: 'reversed', u: {}, at: this.now().toISOString() };
-        if ((await this.store.claimMessage(hospitalId, omsgid, JSON.stringify(tombstone), this.ttlSeconds)) === null) return 'never-took-effect';
+        if ((await this.store.claimMessage(scope, hospitalId, omsgid, JSON.stringify(tombstone), this.ttlSeconds)) === null) return 'never-took-effect';
         continue;
       }
       const record = JSON.parse(raw) as MessageRecord;
@@ -116,13 +138,13 @@ export class NationalMessages {
       if (record.s === 'reversed') return 'already-reversed';
       // Mark first: a still-running original then compensates itself; then undo what is done.
       const reversed: MessageRecord = { ...record, s: 'reversed' };
-      const outcome = await this.store.updateMessage(hospitalId, omsgid, raw, JSON.stringify(reversed), this.ttlSeconds);
+      const outcome = await this.store.updateMessage(scope, hospitalId, omsgid, raw, JSON.stringify(reversed), this.ttlSeconds);
       if (outcome.kind === 'changed') continue;
       try {
         await undo(record);
       } catch (error) {
         // Not undoable now (e.g. a settled stay's admission): the message stands as it was.
-        await this.store.updateMessage(hospitalId, omsgid, JSON.stringify(reversed), raw, this.ttlSeconds);
+        await this.store.updateMessage(scope, hospitalId, omsgid, JSON.stringify(reversed), raw, this.ttlSeconds);
         throw error;
       }
       return 'reversed';

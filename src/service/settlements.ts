@@ -8,7 +8,7 @@
 import { hash } from 'node:crypto';
 import type { CatalogueHolder } from '../catalogue/catalogue.js';
 import { businessDayOf, dateOfDayNumber, dayNumber, yearOf } from '../domain/dates.js';
-import { AppError, NotFoundError, RefusalError, UnavailableError, ValidationError } from '../domain/errors.js';
+import { AppError, ConflictError, NotFoundError, RefusalError, UnavailableError, ValidationError } from '../domain/errors.js';
 import { ledgerField, toStoredLedgerEntry, type LedgerEntry } from '../domain/ledger.js';
 import type { Actor, Enrollee, Hospital, SettlementRequest } from '../domain/types.js';
 import { settle } from '../engine/settle.js';
@@ -45,6 +45,23 @@ export interface SettlementServiceOptions {
   onOutcome?: (event: SettlementEvent) => void;
   /** The loaded catalogues (swapped on SIGHUP), for bills sent as lines. */
   catalogues?: CatalogueHolder;
+}
+
+export interface SettleOptions {
+  /**
+   * Sees the computation before anything is committed and may refuse it (the
+   * platform's 2304 checks the amounts the HIS summed); a refusal records nothing.
+   */
+  verify?: (computation: SettlementComputation) => void;
+  /** The national platform's message that asks for this settlement: its record is written by the commit itself. */
+  message?: { hospitalId: string; msgid: string; ttlSeconds: number; record: (settlementId: string) => string };
+}
+
+/** The message that asked for a settlement had a record already (a 2601 got there first, or it was done): nothing was committed. */
+export class MessageRecordedError extends ConflictError {
+  constructor(readonly record: string) {
+    super('IDEMPOTENCY_CONFLICT', 'the message has a record already');
+  }
 }
 
 export const NO_ACTOR: Actor = { operator: { id: null, name: null }, keyId: null };
@@ -113,16 +130,11 @@ export class SettlementService {
   }
 
   /** 结算: computes and commits atomically; idempotent per hospital and requestId, across persons. */
-  settle(request: SettlementRequest, actor: Actor = NO_ACTOR, verify?: (computation: SettlementComputation) => void): Promise<SettleResult> {
-    return this.mutex.run(request.card, () => this.settleSerially(request, actor, verify));
+  settle(request: SettlementRequest, actor: Actor = NO_ACTOR, options: SettleOptions = {}): Promise<SettleResult> {
+    return this.mutex.run(request.card, () => this.settleSerially(request, actor, options));
   }
 
-  /**
-   * `verify` sees the computation before anything is committed and may refuse
-   * it (e.g. the platform's 2304 checks the amounts the HIS summed); its
-   * refusal is the request's, and records nothing.
-   */
-  private async settleSerially(request: SettlementRequest, actor: Actor, verify?: (computation: SettlementComputation) => void): Promise<SettleResult> {
+  private async settleSerially(request: SettlementRequest, actor: Actor, { verify, message }: SettleOptions): Promise<SettleResult> {
     const year = yearOf(request.dischargeDate);
     const bodyHash = requestHash(request);
     const scope = this.readScope(request, year);
@@ -168,6 +180,7 @@ export class SettlementService {
         deltas: computation.deltas,
         response: body,
         ledger: { date, entry: toStoredLedgerEntry(ledgerEntryOf(view, 'settlement', settledAt, actor, null)) },
+        message: message ? { hospitalId: message.hospitalId, msgid: message.msgid, record: message.record(settlementId), ttlSeconds: message.ttlSeconds } : undefined,
         stay:
           request.visitType === 'inpatient'
             ? {
@@ -196,6 +209,8 @@ export class SettlementService {
         case 'fenced':
           claim = this.claims.reclaim(request, bodyHash, held);
           continue;
+        case 'message-recorded':
+          throw new MessageRecordedError(outcome.record);
         case 'stale':
           // Another writer (another process) moved the accumulators or the filings: recompute from fresh records.
           await new Promise((resolve) => setTimeout(resolve, Math.min(attempt * 2, 20) * Math.random()));

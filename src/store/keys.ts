@@ -39,8 +39,13 @@ export const keys = {
   encounter: (card: string, mdtrtId: string) => `enc:{${card}}:${mdtrtId}`,
   /** Its fee lines (2301) and refunds. */
   encounterLines: (card: string, mdtrtId: string) => `enc-lines:{${card}}:${mdtrtId}`,
-  /** A national-platform message (msgid) of one hospital: input hash, state and output. */
-  nationalMessage: (hospitalId: string, msgid: string) => `hsa-msg:{${hospitalId}:${msgid}}`,
+  /**
+   * A national-platform message (msgid) of one hospital: input hash, state and
+   * what its undo needs. In the slot of the person it is about (so that a
+   * settlement writes it with its commit), or of the hospital (3201, 3202).
+   */
+  nationalMessage: (scope: MessageScope, hospitalId: string, msgid: string) =>
+    'card' in scope ? `hsa-msg:{${scope.card}}:${hospitalId}:${msgid}` : `hsa-msg:{@${hospitalId}}:${msgid}`,
   /** The hospital-wide claim on a requestId, across persons (in the slot of hospital + requestId). */
   requestClaim: (hospitalId: string, requestId: string) => `req:{${hospitalId}:${requestId}}`,
   /** Ledger entries of one hospital-day that live in one slot. */
@@ -56,6 +61,9 @@ export const keys = {
   /** id → card of every settlement and filing whose card hashes to `slot`. */
   idIndex: (slot: number) => `idx:{${slotTag(slot)}}`,
 };
+
+/** Whose slot a platform message lives in: the person's, or the hospital's (cards never hold '@'). */
+export type MessageScope = { card: string } | { hospital: true };
 
 const SLOTS = 16384;
 let tagsBySlot: string[] | null = null;

@@ -7,7 +7,9 @@ export type CommitOutcome =
   | { kind: 'conflict' }
   | { kind: 'stale'; version: string }
   /** The claim this commit held was voided by a takeover: claim the requestId again. */
-  | { kind: 'fenced' };
+  | { kind: 'fenced' }
+  /** The message that asked for this settlement has a record already: nothing was written. */
+  | { kind: 'message-recorded'; record: string };
 
 export function commitOutcome(reply: [number, string?]): CommitOutcome {
   switch (reply[0]) {
@@ -21,6 +23,8 @@ export function commitOutcome(reply: [number, string?]): CommitOutcome {
       return { kind: 'stale', version: reply[1]! };
     case 5:
       return { kind: 'fenced' };
+    case 6:
+      return { kind: 'message-recorded', record: reply[1]! };
     default:
       throw new Error(`commit-settlement returned ${JSON.stringify(reply)}`);
   }

@@ -18,7 +18,7 @@ import {
 import { decodeSettlementRecord, encodeSettlementRecord, type ReversalMeta, type SettlementRecordMeta } from './codec/settlement-record.js';
 import type { Encounter, EncounterFeeLine } from '../domain/encounter.js';
 import { decodeStay, encodeStay } from './codec/stay.js';
-import { keys, slotOfCard, slotOfId } from './keys.js';
+import { keys, slotOfCard, slotOfId, type MessageScope } from './keys.js';
 import type { ScriptedClient } from './redis.js';
 import {
   commitOutcome,
@@ -104,6 +104,8 @@ export interface CommitRequest {
   ledger: { date: string; entry: string };
   /** An inpatient stay later settlements may continue (consortium transfer). */
   stay: PreviousStay | null;
+  /** The national platform's message that asked for this settlement, recorded with it. */
+  message?: { hospitalId: string; msgid: string; record: string; ttlSeconds: number } | undefined;
 }
 
 export interface ReversalRequest {
@@ -391,6 +393,7 @@ export class Store {
       keys.filingsVersion(card),
       keys.ledger(slot, commit.hospitalId, commit.ledger.date),
       keys.staysOfYear(card, commit.benefitYear),
+      commit.message ? keys.nationalMessage({ card }, commit.message.hospitalId, commit.message.msgid) : keys.nationalMessage({ card }, '-', '-'),
       `${commit.hospitalId}:${commit.requestId}`,
       commit.bodyHash,
       commit.claimToken,
@@ -402,6 +405,8 @@ export class Store {
       commit.ledger.entry,
       commit.stay ? String(dayNumber(commit.stay.dischargeDate)) : '',
       stayMember,
+      commit.message?.record ?? '',
+      String(commit.message?.ttlSeconds ?? 0),
       String(Object.keys(deltas).length),
       ...Object.entries(deltas).flat(),
     );
@@ -459,12 +464,16 @@ export class Store {
     return raw === null ? null : { encounter: JSON.parse(raw) as Encounter, raw };
   }
 
-  /** The encounter and its uploaded lines, in one round trip to the person's slot. */
-  async getEncounterWithLines(card: string, mdtrtId: string): Promise<{ encounter: Encounter; raw: string; lines: EncounterFeeLine[] } | null> {
-    const [raw, all] = results<[string | null, Record<string, string>]>(
-      await this.redis.pipeline().get(keys.encounter(card, mdtrtId)).hgetall(keys.encounterLines(card, mdtrtId)).exec(),
-    );
-    return raw === null ? null : { encounter: JSON.parse(raw) as Encounter, raw, lines: linesOf(all) };
+  /** The encounter, its uploaded lines and (when asked) a message's record, in one round trip to the person's slot. */
+  async getEncounterWithLines(
+    card: string,
+    mdtrtId: string,
+    message?: { hospitalId: string; msgid: string },
+  ): Promise<{ encounter: Encounter; raw: string; lines: EncounterFeeLine[]; message: string | null } | null> {
+    const pipeline = this.redis.pipeline().get(keys.encounter(card, mdtrtId)).hgetall(keys.encounterLines(card, mdtrtId));
+    if (message) pipeline.get(keys.nationalMessage({ card }, message.hospitalId, message.msgid));
+    const [raw, all, record] = results<[string | null, Record<string, string>, (string | null)?]>(await pipeline.exec());
+    return raw === null ? null : { encounter: JSON.parse(raw) as Encounter, raw, lines: linesOf(all), message: record ?? null };
   }
 
   /** Replaces the encounter if it is still as read. */
@@ -492,16 +501,16 @@ export class Store {
   // ── National-platform messages (msgid) ──────────────────────────────────
 
   /** Records a message unless its msgid is known; answers the known record. */
-  async claimMessage(hospitalId: string, msgid: string, record: string, ttlSeconds: number): Promise<string | null> {
-    return this.redis.set(keys.nationalMessage(hospitalId, msgid), record, 'EX', ttlSeconds, 'NX', 'GET');
+  async claimMessage(scope: MessageScope, hospitalId: string, msgid: string, record: string, ttlSeconds: number): Promise<string | null> {
+    return this.redis.set(keys.nationalMessage(scope, hospitalId, msgid), record, 'EX', ttlSeconds, 'NX', 'GET');
   }
 
-  async getMessage(hospitalId: string, msgid: string): Promise<string | null> {
-    return this.redis.get(keys.nationalMessage(hospitalId, msgid));
+  async getMessage(scope: MessageScope, hospitalId: string, msgid: string): Promise<string | null> {
+    return this.redis.get(keys.nationalMessage(scope, hospitalId, msgid));
   }
 
-  async updateMessage(hospitalId: string, msgid: string, expected: string, record: string, ttlSeconds: number): Promise<ReplaceOutcome> {
-    return replaceOutcome(await this.redis.compareAndSet(keys.nationalMessage(hospitalId, msgid), expected, record, String(ttlSeconds)));
+  async updateMessage(scope: MessageScope, hospitalId: string, msgid: string, expected: string, record: string, ttlSeconds: number): Promise<ReplaceOutcome> {
+    return replaceOutcome(await this.redis.compareAndSet(keys.nationalMessage(scope, hospitalId, msgid), expected, record, String(ttlSeconds)));
   }
 
   // ── Day ledgers ─────────────────────────────────────────────────────────

@@ -97,20 +97,21 @@ export function nationalRoutes(deps: NationalRouteDependencies): Router {
       deps: national,
     };
     let output: string;
-    if (transaction.write) {
-      if (!envelope.msgid) throw new ValidationError(`msgid is required: it is the idempotency key of a ${envelope.infno}`, [{ path: 'msgid', message: 'required' }]);
+    if (transaction.write && !envelope.msgid) throw new ValidationError(`msgid is required: it is the idempotency key of a ${envelope.infno}`, [{ path: 'msgid', message: 'required' }]);
+    if (transaction.write && !transaction.recordsOwnMessage) {
+      const scope = transaction.person ? { card: transaction.person(input) } : { hospital: true as const };
       output = await national.messages.once(
+        scope,
         hospital.hospitalId,
-        envelope.msgid,
+        envelope.msgid!,
         envelope.infno,
         input,
         transaction.undo?.(ctx, input) ?? {},
-        async () => (transaction.prepare ? transaction.prepare(ctx, input) : undefined),
-        async (state) => stringify(await transaction.run(ctx, input, state)) ?? 'null',
+        async () => stringify(await transaction.run(ctx, input)) ?? 'null',
         (u) => undoMessage(national, hospital.hospitalId, ctx.actor, { i: '', n: envelope.infno, s: 'reversed', u, at: '' }),
       );
     } else {
-      output = stringify(await transaction.run(ctx, input, undefined)) ?? 'null';
+      output = stringify(await transaction.run(ctx, input)) ?? 'null';
     }
     res.status(200).type('application/json').send(successAnswer(answerContext(req, national.now), output));
   });

@@ -19,6 +19,7 @@
     KEYS[6] filings-version:{card}                   filings version counter
     KEYS[7] ledger:{<slot tag>}:<hospitalId>:<date>  the hospital-day's ledger entries in this slot
     KEYS[8] stays:{card}:<year>                      inpatient stays by discharge day
+    KEYS[9] hsa-msg:{card}:<hospitalId>:<msgid>      the platform message's record (a placeholder key when none)
 
     ARGV[1] idempotency field "<hospitalId>:<requestId>"
     ARGV[2] body hash of the request
@@ -31,8 +32,10 @@
     ARGV[9] ledger entry JSON
     ARGV[10] stay's discharge day number ('' when the settlement lists no stay)
     ARGV[11] stay member
-    ARGV[12] n = number of accumulator deltas
-    ARGV[13 .. 12+2n] field, integer delta (fen or count) pairs
+    ARGV[12] the message's record ('' when no message asked for this settlement)
+    ARGV[13] seconds the message's record lives
+    ARGV[14] n = number of accumulator deltas
+    ARGV[15 .. 14+2n] field, integer delta (fen or count) pairs
 
   Output:
     {1}                  committed
@@ -40,9 +43,10 @@
     {3}                  idempotency conflict: same requestId, another body
     {4, version}         accumulators or filings moved on: recompute
     {5}                  fenced: the claim with this token was voided; claim the requestId again
+    {6, record}          the message has a record already (nothing written)
 ]]
-local accKey, idemKey, stlKey, listKey, indexKey, filingsVersionKey, ledgerKey, staysKey =
-  KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5], KEYS[6], KEYS[7], KEYS[8]
+local accKey, idemKey, stlKey, listKey, indexKey, filingsVersionKey, ledgerKey, staysKey, messageKey =
+  KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5], KEYS[6], KEYS[7], KEYS[8], KEYS[9]
 local field, bodyHash, token = ARGV[1], ARGV[2], ARGV[3]
 
 local previous = redis.call('HGET', idemKey, field)
@@ -56,13 +60,18 @@ if previous then
   -- voided for an earlier claim of this requestId: this claim may commit
 end
 
+if ARGV[12] ~= '' then
+  local known = redis.call('GET', messageKey)
+  if known then return {6, known} end
+end
+
 local version = redis.call('HGET', accKey, 'version') or '0'
 if version ~= ARGV[4] then return {4, version} end
 local filingsVersion = redis.call('GET', filingsVersionKey) or '0'
 if filingsVersion ~= ARGV[5] then return {4, 'filings:' .. filingsVersion} end
 
-local n = tonumber(ARGV[12])
-for i = 13, 12 + 2 * n, 2 do
+local n = tonumber(ARGV[14])
+for i = 15, 14 + 2 * n, 2 do
   redis.call('HINCRBY', accKey, ARGV[i], ARGV[i + 1])
 end
 redis.call('HINCRBY', accKey, 'version', 1)
@@ -74,4 +83,5 @@ redis.call('HSET', indexKey, settlementId, ARGV[7])
 redis.call('HSET', ledgerKey, settlementId, ARGV[9])
 if ARGV[10] ~= '' then redis.call('ZADD', staysKey, ARGV[10], ARGV[11]) end
 redis.call('HSET', idemKey, field, bodyHash .. ' ' .. settlementId)
+if ARGV[12] ~= '' then redis.call('SET', messageKey, ARGV[12], 'EX', ARGV[13]) end
 return {1}
