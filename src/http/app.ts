@@ -8,9 +8,11 @@ import helmet from 'helmet';
 import type { Logger } from 'pino';
 import type { Metrics } from '../ops/metrics.js';
 import { authenticate, type KeyRingHolder } from './auth.js';
+import { deskPages } from './desk.js';
 import { errorHandler, sendError } from './errors.js';
 import { observeRequests } from './observe.js';
 import type { RouteDependencies } from './routes/common.js';
+import { meRoutes } from './routes/me.js';
 import { policyRoutes } from './routes/policies.js';
 import { referralRoutes } from './routes/referrals.js';
 import { registryRoutes } from './routes/registry.js';
@@ -64,8 +66,11 @@ export function createApp(deps: AppDependencies): express.Express {
   registryRoutes(v1, deps);
   referralRoutes(v1, deps);
   policyRoutes(v1, deps);
+  meRoutes(v1);
 
   app.use('/v1', v1);
+  // The desk pages (desk.md): static, no key; they call /v1 with the clerk's key.
+  app.use('/desk', deskPages());
   app.use((_req: Request, res: Response) => sendError(res, 'NOT_FOUND', 'no such endpoint'));
   app.use(
     errorHandler((error, req) => {
