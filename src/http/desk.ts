@@ -8,7 +8,7 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import express, { type Request, type Response } from 'express';
+import express, { type NextFunction, type Request, type Response } from 'express';
 import helmet from 'helmet';
 import { sendError } from './errors.js';
 
@@ -76,5 +76,7 @@ export function deskPages(deskDir: string | null = defaultDeskDir()): express.Ro
     res.sendFile(index);
   });
   desk.use((_req: Request, res: Response) => sendError(res, 'NOT_FOUND', 'no such page'));
+  // Whatever the static files refuse (a missing asset, "..", a malformed path) is simply not there.
+  desk.use((_error: unknown, _req: Request, res: Response, _next: NextFunction) => sendError(res, 'NOT_FOUND', 'no such file'));
   return desk;
 }

@@ -133,6 +133,20 @@ export function Billing({ me }: { me: Me }) {
   const confirmButton = useRef<HTMLButtonElement>(null);
   const printButton = useRef<HTMLButtonElement>(null);
   const firstBillField = useRef<HTMLInputElement>(null);
+  const cardField = useRef<HTMLInputElement>(null);
+  // autofocus acts once per document (the sign-in form took it): focus the card field on arrival.
+  useEffect(() => cardField.current?.focus(), []);
+
+  // A person found: the cursor goes to the bill's first field (after the form has rendered).
+  const phaseRef = useRef(phase);
+  phaseRef.current = phase;
+  const focusAfterRender = useRef(false);
+  useEffect(() => {
+    if (focusAfterRender.current && firstBillField.current) {
+      focusAfterRender.current = false;
+      firstBillField.current.focus();
+    }
+  }, [person]);
 
   const currentKey = billKey(bill);
   const previewMatches = preview !== null && preview.key === currentKey;
@@ -142,6 +156,7 @@ export function Billing({ me }: { me: Me }) {
   const refreshPerson = async (card: string, year: number | null) => {
     const data = await loadPerson(card, year, bill);
     setPerson(data);
+    if (phaseRef.current === 'editing') focusAfterRender.current = true;
     setList(await settlementsOf(card, data.year).catch(() => null));
     return data;
   };
@@ -158,7 +173,6 @@ export function Billing({ me }: { me: Me }) {
         setPreview(null);
         setRequestId(newRequestId());
       }
-      setTimeout(() => firstBillField.current?.focus(), 0);
     } catch (failure) {
       setPerson(null);
       setPersonError(failure);
@@ -322,7 +336,7 @@ export function Billing({ me }: { me: Me }) {
 
       <form class="card lookup" onSubmit={lookup} aria-label="查询参保人">
         <Field label="社会保障卡号">
-          <input name="card" value={cardInput} onInput={(e) => setCardInput(e.currentTarget.value)} autofocus autocomplete="off" required maxLength={32} />
+          <input ref={cardField} name="card" value={cardInput} onInput={(e) => setCardInput(e.currentTarget.value)} autocomplete="off" required maxLength={32} />
         </Field>
         <button type="submit">查询</button>
       </form>

@@ -91,6 +91,8 @@ export function Referral({ me }: { me: Me }) {
   const [hospital, setHospital] = useState<Hospital | null>(null);
   const [lookupId, setLookupId] = useState('');
   const kindField = useRef<HTMLSelectElement>(null);
+  const cardField = useRef<HTMLInputElement>(null);
+  useEffect(() => cardField.current?.focus(), []);
 
   const load = async (event?: Event) => {
     event?.preventDefault();
@@ -170,7 +172,7 @@ export function Referral({ me }: { me: Me }) {
       <form class="card lookup" onSubmit={load} aria-label="查询参保人">
         <label class="field">
           <span>社会保障卡号</span>
-          <input name="card" value={card} onInput={(e) => setCard(e.currentTarget.value)} required autofocus autocomplete="off" maxLength={32} />
+          <input ref={cardField} name="card" value={card} onInput={(e) => setCard(e.currentTarget.value)} required autocomplete="off" maxLength={32} />
         </label>
         <button type="submit">查询</button>
       </form>

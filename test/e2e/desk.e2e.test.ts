@@ -1,0 +1,368 @@
+/**
+ * The desk end to end, in Debian's chromium against the built server and a
+ * real Redis: the flows that today's backend supports (four-total bills,
+ * preview, settle, print, reprint, reversal, referral filing, clause viewer,
+ * keyboard-only discharge, double click, dropped answer). Each check that
+ * matters is made against the API, not only against the page.
+ */
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { expectAccessible, fillFourTotalBill, OUTPUT, PINGYANG_STAY, screenshot, startDesk, type Desk } from './harness.js';
+
+let desk: Desk;
+
+beforeAll(async () => {
+  desk = await startDesk();
+});
+
+afterAll(async () => {
+  await desk?.close();
+});
+
+/** A fresh Pingyang enrollee, so each flow counts its own settlements. */
+async function newPingyangPerson(card: string): Promise<string> {
+  const answer = await desk.api(desk.keys.admin, 'PUT', `/v1/enrollees/${card}`, {
+    region: 'pingyang',
+    sex: 'F',
+    birthDate: '1975-05-05',
+    coverage: [{ from: '2019-01-01', to: '2019-12-31' }],
+    categories: [],
+  });
+  expect(answer.status).toBeLessThan(300);
+  return card;
+}
+
+async function settlementsOf(card: string, year: number, key = desk.keys.admin) {
+  const answer = await desk.api(key, 'GET', `/v1/enrollees/${card}/settlements?year=${year}`);
+  expect(answer.status).toBe(200);
+  return answer.body.settlements as { settlementId: string; status: string; requestId: string }[];
+}
+
+/** The slip as printed: PDF of the print rendering, page 1 as PNG, and its text. */
+async function printSlip(page: Page, name: string): Promise<string> {
+  const pdf = path.join(OUTPUT, `${name}.pdf`);
+  await page.emulateMedia({ media: 'print' });
+  await page.pdf({ path: pdf, format: 'A4', printBackground: true, preferCSSPageSize: true });
+  await page.emulateMedia({ media: 'screen' });
+  execFileSync('pdftoppm', ['-png', '-r', '70', '-f', '1', '-l', '1', '-singlefile', pdf, path.join(OUTPUT, name)]);
+  return execFileSync('pdftotext', ['-layout', pdf, '-']).toString();
+}
+
+async function slipField(page: Page, field: string): Promise<string> {
+  return (await page.getByTestId('slip').locator(`[data-field="${field}"]`).first().innerText()).trim();
+}
+
+describe('billing desk (四项金额)', () => {
+  let settlementId = '';
+
+  it('signs in, previews, settles once and prints a slip whose numbers are the API answer', async () => {
+    const signIn = await desk.context.newPage();
+    await signIn.goto(`${desk.base}/desk/`);
+    await screenshot(signIn, 'desk-sign-in');
+    await expectAccessible(signIn, 'sign-in');
+    await signIn.close();
+
+    const page = await desk.signedIn(desk.keys.billing['PY-COUNTY']!);
+    // A billing key sees 住院结算 and 对账, not 转诊备案.
+    await expect(page.getByRole('link', { name: '住院结算' }).count()).resolves.toBe(1);
+    await expect(page.getByRole('link', { name: '对账' }).count()).resolves.toBe(1);
+    await expect(page.getByRole('link', { name: '转诊备案' }).count()).resolves.toBe(0);
+
+    await fillFourTotalBill(page, PINGYANG_STAY);
+    await expect(page.getByTestId('confirm').isDisabled()).resolves.toBe(true);
+    await page.getByRole('button', { name: '预结算 (F8)' }).click();
+    await expect(page.getByTestId('preview-patient').innerText()).resolves.toBe('4,627.70');
+    await screenshot(page, 'desk-billing-preview');
+    await expectAccessible(page, 'billing preview');
+
+    // Any change discards the preview; 确认结算 waits for a new one.
+    await page.getByLabel('全自费').fill('301.00');
+    await expect(page.getByTestId('confirm').isDisabled()).resolves.toBe(true);
+    await page.getByLabel('全自费').fill('300.00');
+    await expect(page.getByTestId('confirm').isDisabled()).resolves.toBe(true);
+    await page.getByRole('button', { name: '预结算 (F8)' }).click();
+    await page.getByTestId('preview-patient').waitFor();
+
+    await page.getByTestId('confirm').click();
+    await expect(page.getByTestId('confirm-patient').innerText()).resolves.toBe('4,627.70');
+    await page.getByTestId('confirm-settle').click();
+    await page.getByRole('heading', { name: '结算完成' }).waitFor();
+    await screenshot(page, 'desk-billing-settled');
+    await expectAccessible(page, 'billing settled');
+
+    const list = await settlementsOf(PINGYANG_STAY.card, 2019);
+    expect(list).toHaveLength(1);
+    settlementId = list[0]!.settlementId;
+    const api = (await desk.api(desk.keys.admin, 'GET', `/v1/settlements/${settlementId}`)).body;
+    expect(api.requestId).toBe(await page.getByTestId('request-id').innerText());
+
+    // Every number on the slip is the API's.
+    expect(await slipField(page, 'settlementId')).toBe(settlementId);
+    expect(await slipField(page, 'total')).toBe('12,345.67');
+    expect(await slipField(page, 'policyScope')).toBe('11,925.67');
+    expect(await slipField(page, 'fund:basic')).toBe('7,717.97');
+    expect(await slipField(page, 'fund:criticalIllness')).toBe('0.00');
+    expect(await slipField(page, 'fundTotal')).toBe('7,717.97');
+    expect(await slipField(page, 'patientTotal')).toBe('4,627.70');
+    expect([api.total, api.payments.basic, api.fundTotal, api.patientTotal]).toEqual(['12345.67', '7717.97', '7717.97', '4627.70']);
+    // 7717.97 ÷ 12345.67 = 62.5152…%; 4627.70 in capitals.
+    expect(await slipField(page, 'ratio')).toBe('62.52%');
+    expect(await slipField(page, 'capitals')).toBe('肆仟陆佰贰拾柒元柒角整');
+    await expect(page.getByTestId('reprint').count()).resolves.toBe(0);
+
+    const text = await printSlip(page, 'desk-slip-print');
+    expect(text).toContain('城乡居民基本医疗保险住院结算单');
+    expect(text).toContain(settlementId);
+    expect(text).toContain('医保支付以医保经办机构结算为准');
+    expect(text).toContain('4,627.70');
+    expect(text).not.toContain('快捷键'); // the page around the slip does not print
+    expect(text).not.toContain('重打');
+    await page.close();
+  });
+
+  it('reprints from the year list (重打) and reverses with a typed confirmation and a reason', async () => {
+    const page = await desk.signedIn(desk.keys.billing['PY-COUNTY']!);
+    await page.getByLabel('社会保障卡号').fill(PINGYANG_STAY.card);
+    await page.getByLabel('社会保障卡号').press('Enter');
+    await page.getByTestId('settlement-list').waitFor();
+    await page.getByRole('link', { name: `重打结算单 ${settlementId}` }).click();
+    await page.getByTestId('reprint').waitFor();
+    await expectAccessible(page, 'slip page');
+    const reprinted = await printSlip(page, 'desk-slip-reprint');
+    expect(reprinted).toContain('重打');
+    expect(await slipField(page, 'patientTotal')).toBe('4,627.70');
+
+    await page.getByRole('button', { name: '撤销' }).click();
+    const confirm = page.getByRole('button', { name: '确认撤销' });
+    await page.getByLabel('撤销原因').fill('患者要求重新结算');
+    await page.getByLabel('请输入结算单号最后 4 位确认').fill('0000');
+    await expect(confirm.isDisabled()).resolves.toBe(true);
+    await page.getByLabel('请输入结算单号最后 4 位确认').fill(settlementId.slice(-4));
+    await expectAccessible(page, 'reversal dialog');
+    await confirm.click();
+    await page.locator('.watermark').waitFor();
+    await screenshot(page, 'desk-slip-reversed');
+    const api = (await desk.api(desk.keys.admin, 'GET', `/v1/settlements/${settlementId}`)).body;
+    expect(api.status).toBe('reversed');
+    const text = await printSlip(page, 'desk-slip-reversed-print');
+    expect(text).toContain('已撤销');
+    // The accumulators are back to zero.
+    const acc = (await desk.api(desk.keys.admin, 'GET', `/v1/enrollees/${PINGYANG_STAY.card}/accumulators/2019`)).body;
+    expect(acc.basicEligible).toBe('0.00');
+    await page.close();
+  });
+
+  it('opens a cited clause: the paragraph of the policy document', async () => {
+    const page = await desk.signedIn(desk.keys.billing['PY-COUNTY']!);
+    await fillFourTotalBill(page, { ...PINGYANG_STAY, card: await newPingyangPerson('330326197505050101') });
+    await page.getByRole('button', { name: '预结算 (F8)' }).click();
+    await page.getByTestId('preview-patient').waitFor();
+    await page.getByTestId('waterfall').locator('[data-row="fund:basic"] .cite').click();
+    const clause = page.getByTestId('clause-text');
+    await clause.waitFor();
+    expect(await clause.innerText()).toMatch(/^1\.住院待遇。乡镇卫生院起付线为600元/);
+    await screenshot(page, 'desk-clause');
+    await expectAccessible(page, 'clause dialog');
+    await page.keyboard.press('Escape');
+    await expect(clause.count()).resolves.toBe(0);
+
+    const whole = await desk.context.newPage();
+    await whole.goto(`${desk.base}/desk/document/${encodeURIComponent('002_dda74ca139f336db.txt')}?clause=${encodeURIComponent('六(二)2')}`);
+    // The document page needs no key (public documents); it lives inside the signed-in tab in practice.
+    await whole.close();
+    await page.close();
+  });
+
+  it('makes one settlement from a double click on 确认结算', async () => {
+    const card = await newPingyangPerson('330326197505050102');
+    const page = await desk.signedIn(desk.keys.billing['PY-COUNTY']!);
+    await fillFourTotalBill(page, { ...PINGYANG_STAY, card });
+    await page.getByRole('button', { name: '预结算 (F8)' }).click();
+    await page.getByTestId('preview-patient').waitFor();
+    await page.getByTestId('confirm').dblclick();
+    await page.getByTestId('confirm-settle').dblclick();
+    await page.getByRole('heading', { name: '结算完成' }).waitFor();
+    await expect(page.locator('[role="alert"]').count()).resolves.toBe(0);
+    expect(await settlementsOf(card, 2019)).toHaveLength(1);
+    await page.close();
+  });
+
+  it('a dropped answer shows 结果未知, and replaying the same requestId ends in the one settlement, shown', async () => {
+    const card = await newPingyangPerson('330326197505050103');
+    const page = await desk.signedIn(desk.keys.billing['PY-COUNTY']!);
+    let settleCalls = 0;
+    let releaseReplay!: () => void;
+    const replayMayGo = new Promise<void>((resolve) => (releaseReplay = resolve));
+    const bodies: string[] = [];
+    await page.route('**/v1/settlements', async (route) => {
+      settleCalls += 1;
+      bodies.push(route.request().postData() ?? '');
+      if (settleCalls === 1) {
+        await route.fetch(); // the service settles …
+        await route.abort('connectionreset'); // … and the answer never reaches the window
+        return;
+      }
+      await replayMayGo;
+      await route.continue();
+    });
+    await fillFourTotalBill(page, { ...PINGYANG_STAY, card });
+    await page.getByRole('button', { name: '预结算 (F8)' }).click();
+    await page.getByTestId('preview-patient').waitFor();
+    await page.getByTestId('confirm').click();
+    await page.getByTestId('confirm-settle').click();
+    await page.getByTestId('unknown').waitFor();
+    expect(await page.getByTestId('unknown').innerText()).toContain('结果未知');
+    await screenshot(page, 'desk-result-unknown');
+    // The bill is frozen meanwhile: no new bill, no second settle.
+    await expect(page.getByTestId('confirm').isDisabled()).resolves.toBe(true);
+    expect(await settlementsOf(card, 2019)).toHaveLength(1);
+    releaseReplay();
+    await page.getByRole('heading', { name: /结算完成/ }).waitFor();
+    const list = await settlementsOf(card, 2019);
+    expect(list).toHaveLength(1);
+    expect(bodies.length).toBeGreaterThanOrEqual(2);
+    expect(new Set(bodies).size).toBe(1); // every retry is the identical request
+    expect(await slipField(page, 'settlementId')).toBe(list[0]!.settlementId);
+    await page.close();
+  });
+
+  it('does a whole discharge with the keyboard only', async () => {
+    const card = await newPingyangPerson('330326197505050104');
+    const page = await desk.context.newPage();
+    await page.goto(`${desk.base}/desk/`);
+    await page.keyboard.type(desk.keys.billing['PY-COUNTY']!);
+    await page.keyboard.press('Tab');
+    await page.keyboard.type('0456');
+    await page.keyboard.press('Tab');
+    await page.keyboard.type('李四');
+    await page.keyboard.press('Enter');
+    await page.getByTestId('who').waitFor();
+    await page.getByRole('heading', { name: '住院结算' }).waitFor();
+    await expect.poll(() => page.evaluate(() => (document.activeElement as HTMLInputElement | null)?.name)).toBe('card');
+    await page.keyboard.type(card);
+    await page.keyboard.press('Enter');
+    await page.getByRole('heading', { name: `参保人 ${card}` }).waitFor();
+    // The cursor is in 入院日期 once the person is shown (the clerk sees it there).
+    await expect.poll(() => page.evaluate(() => (document.activeElement as HTMLInputElement | null)?.name)).toBe('admissionDate');
+    await page.keyboard.type('20190301');
+    await page.keyboard.press('Tab');
+    await page.keyboard.type('20190310');
+    await page.keyboard.press('Tab'); // 四项金额 (the checked radio)
+    await page.keyboard.press('Tab');
+    await page.keyboard.type('12345.67');
+    await page.keyboard.press('Tab');
+    await page.keyboard.type('300');
+    await page.keyboard.press('Tab');
+    await page.keyboard.press('Tab');
+    await page.keyboard.type('120');
+    await page.keyboard.press('Enter'); // 预结算
+    await page.getByTestId('preview-patient').waitFor();
+    await page.keyboard.press('Enter'); // focus is on 确认结算
+    await page.getByTestId('confirm-patient').waitFor();
+    await page.keyboard.press('Enter'); // the dialog's 确认结算
+    await page.getByRole('heading', { name: '结算完成' }).waitFor();
+    const list = await settlementsOf(card, 2019);
+    expect(list).toHaveLength(1);
+    const api = (await desk.api(desk.keys.admin, 'GET', `/v1/settlements/${list[0]!.settlementId}`)).body;
+    expect(api.patientTotal).toBe('4627.70');
+    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('打印结算单');
+    await page.close();
+  });
+});
+
+describe('referral desk and an out-of-area stay (Jinjiang)', () => {
+  it('is refused 异地未备案 without a filing, and settles after the referral desk files one', async () => {
+    const card = '350582198001010001';
+    const stay = { card, hospitalId: 'FZ-XIEHE', admissionDate: '2018-08-01', dischargeDate: '2018-08-10', total: '30000.00', fullSelfPay: '0', overLimitSelfPay: '0', preSelfPay: '0' };
+    const billing = await desk.signedIn(desk.keys.billing['FZ-XIEHE']!);
+    await fillFourTotalBill(billing, stay);
+    await billing.getByRole('button', { name: '预结算 (F8)' }).click();
+    const refusal = billing.locator('[data-code="REFERRAL_REQUIRED"]');
+    await refusal.waitFor();
+    expect(await refusal.innerText()).toContain('异地未备案');
+    await screenshot(billing, 'desk-billing-refused');
+    await expect(billing.getByTestId('confirm').isDisabled()).resolves.toBe(true);
+    expect(await settlementsOf(card, 2018)).toHaveLength(0);
+
+    // The referral desk (another page, a referral key of the person's region) files one.
+    const referral = await desk.signedIn(desk.keys.referral.jinjiang!);
+    await expect(referral.getByRole('link', { name: '住院结算' }).count()).resolves.toBe(0);
+    await referral.getByRole('heading', { name: '转诊备案' }).waitFor();
+    await referral.getByLabel('社会保障卡号').fill(card);
+    await referral.getByLabel('社会保障卡号').press('Enter');
+    await referral.getByLabel('备案类型').selectOption('out-of-area');
+    await referral.getByLabel('有效期起').fill('2018-01-01');
+    await referral.getByLabel('有效期止').fill('2018-12-31');
+    await referral.getByLabel('转入医院编号（空：不限医院）').fill('FZ-XIEHE');
+    await referral.getByLabel('诊断').fill('I63.9 脑梗死');
+    await referral.getByRole('button', { name: '办理备案' }).click();
+    await referral.getByTestId('filed').waitFor();
+    const referralId = (await referral.getByTestId('filed').locator('code').innerText()).trim();
+    await referral.locator(`[data-filing="${referralId}"]`).waitFor();
+    await screenshot(referral, 'desk-referral');
+    await expectAccessible(referral, 'referral page');
+    expect((await desk.api(desk.keys.admin, 'GET', `/v1/referrals/${referralId}`)).body.status).toBe('active');
+
+    await billing.getByRole('button', { name: '预结算 (F8)' }).click();
+    await billing.getByTestId('preview-patient').waitFor();
+    await billing.getByTestId('confirm').click();
+    await billing.getByTestId('confirm-settle').click();
+    await billing.getByRole('heading', { name: '结算完成' }).waitFor();
+    const list = await settlementsOf(card, 2018);
+    expect(list).toHaveLength(1);
+    const api = (await desk.api(desk.keys.admin, 'GET', `/v1/settlements/${list[0]!.settlementId}`)).body;
+    expect(api.referralId).toBe(referralId);
+    expect(await billing.getByTestId('slip').innerText()).toContain(referralId);
+    expect(await slipField(billing, 'patientTotal')).toBe(api.patientTotal.replace(/\B(?=(\d{3})+(?!\d))/g, ','));
+    await screenshot(billing, 'desk-billing-out-of-area');
+
+    // Revoking with a reason: the filing is kept, status revoked.
+    await referral.getByRole('button', { name: `撤销备案 ${referralId}` }).click();
+    await referral.getByLabel('撤销原因').fill('患者已转回');
+    await referral.getByRole('button', { name: '确认撤销备案' }).click();
+    await referral.locator(`[data-filing="${referralId}"] [data-status="revoked"]`).waitFor();
+    expect((await desk.api(desk.keys.admin, 'GET', `/v1/referrals/${referralId}`)).body.status).toBe('revoked');
+    await billing.close();
+    await referral.close();
+  });
+
+  it('shows the finance page to billing keys, and every page passes axe', async () => {
+    const page = await desk.signedIn(desk.keys.billing['PY-COUNTY']!);
+    await page.getByRole('link', { name: '对账' }).click();
+    await page.getByRole('heading', { name: '对账', exact: true }).waitFor();
+    await screenshot(page, 'desk-finance');
+    await expectAccessible(page, 'finance page');
+    await page.goto(`${desk.base}/desk/document/${encodeURIComponent('000_b298e4d9608db673.txt')}?clause=${encodeURIComponent('三(一)1')}`);
+    await page.getByTestId('cited').waitFor();
+    expect(await page.getByTestId('cited').innerText()).toMatch(/^1\.住院待遇/);
+    await screenshot(page, 'desk-document');
+    await expectAccessible(page, 'document page');
+    // A referral key has no billing page even by URL.
+    const referral = await desk.signedIn(desk.keys.referral.pingyang!);
+    await referral.goto(`${desk.base}/desk/billing`);
+    await referral.getByRole('heading', { name: '无权访问' }).waitFor();
+    await page.close();
+    await referral.close();
+  });
+
+  it('serves the desk from the same process, with the documents read-only', async () => {
+    const index = await fetch(`${desk.base}/desk/`);
+    expect(index.status).toBe(200);
+    expect(index.headers.get('content-security-policy')).not.toContain('upgrade-insecure-requests');
+    const html = await index.text();
+    const script = /src="(\/desk\/assets\/[^"]+\.js)"/.exec(html)?.[1];
+    expect(script).toBeDefined();
+    const asset = await fetch(`${desk.base}${script}`);
+    expect(asset.status).toBe(200);
+    expect(asset.headers.get('cache-control')).toContain('immutable');
+    const doc = await fetch(`${desk.base}/desk/documents/000_b298e4d9608db673.txt`);
+    expect(doc.headers.get('content-type')).toBe('text/plain; charset=utf-8');
+    expect(await doc.text()).toBe(readFileSync(path.join(process.cwd(), 'docs/seeds/000_b298e4d9608db673.txt'), 'utf8'));
+    expect((await fetch(`${desk.base}/desk/documents/..%2f..%2fpackage.json`)).status).toBe(404);
+    expect((await fetch(`${desk.base}/desk/documents/../../package.json`)).status).toBe(404);
+    expect((await fetch(`${desk.base}/desk/documents/nope.txt`, { method: 'PUT' })).status).toBe(405);
+  });
+});
