@@ -10,7 +10,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { expectAccessible, fillFourTotalBill, OUTPUT, PINGYANG_STAY, screenshot, startDesk, type Desk } from './harness.js';
+import { expectAccessible, fillFourTotalBill, focusedName, focusedText, OUTPUT, PINGYANG_STAY, screenshot, startDesk, type Desk } from './harness.js';
 
 let desk: Desk;
 
@@ -241,12 +241,12 @@ describe('billing desk (四项金额)', () => {
     await page.keyboard.press('Enter');
     await page.getByTestId('who').waitFor();
     await page.getByRole('heading', { name: '住院结算' }).waitFor();
-    await expect.poll(() => page.evaluate(() => (document.activeElement as HTMLInputElement | null)?.name)).toBe('card');
+    await expect.poll(() => focusedName(page)).toBe('card');
     await page.keyboard.type(card);
     await page.keyboard.press('Enter');
     await page.getByRole('heading', { name: `参保人 ${card}` }).waitFor();
     // The cursor is in 入院日期 once the person is shown (the clerk sees it there).
-    await expect.poll(() => page.evaluate(() => (document.activeElement as HTMLInputElement | null)?.name)).toBe('admissionDate');
+    await expect.poll(() => focusedName(page)).toBe('admissionDate');
     await page.keyboard.type('20190301');
     await page.keyboard.press('Tab');
     await page.keyboard.type('20190310');
@@ -268,7 +268,7 @@ describe('billing desk (四项金额)', () => {
     expect(list).toHaveLength(1);
     const api = (await desk.api(desk.keys.admin, 'GET', `/v1/settlements/${list[0]!.settlementId}`)).body;
     expect(api.patientTotal).toBe('4627.70');
-    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('打印结算单');
+    expect(await focusedText(page)).toBe('打印结算单');
     await page.close();
   });
 });

@@ -7,7 +7,7 @@
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import AxeBuilder from '@axe-core/playwright';
+import { AxeBuilder } from '@axe-core/playwright';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { expect } from 'vitest';
 import { startRedis, type RedisServer } from '../helpers/redis-server.js';
@@ -105,6 +105,16 @@ export async function startDesk(): Promise<Desk> {
       rmSync(keysFile, { force: true });
     },
   };
+}
+
+/** The name attribute of the focused element (where the clerk's cursor is). */
+export function focusedName(page: Page): Promise<string | null> {
+  return page.evaluate('document.activeElement ? document.activeElement.getAttribute("name") : null');
+}
+
+/** The text of the focused element. */
+export function focusedText(page: Page): Promise<string | null> {
+  return page.evaluate('document.activeElement ? document.activeElement.textContent : null');
 }
 
 /** A PNG of the page under test-output/ (look at them: the file tool shows PNGs). */
