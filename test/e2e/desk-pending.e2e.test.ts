@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { amount, yuan } from '../../desk/src/amounts.js';
 import { shanghaiToday } from '../../desk/src/format.js';
 import { ROOT } from '../helpers/worked-examples.js';
-import { expectAccessible, screenshot, startDesk, type Desk } from './harness.js';
+import { E2E_TIMEOUT, expectAccessible, screenshot, startDesk, type Desk } from './harness.js';
 
 interface CatalogueRow {
   code: string;
@@ -27,7 +27,7 @@ function catalogue(file: string): CatalogueRow[] {
   return rows.map((row) => Object.fromEntries(row.split(',').map((cell, i) => [names[i], cell])) as unknown as CatalogueRow);
 }
 
-describe.runIf(process.env.DESK_E2E_PENDING === '1')('desk flows on the features being merged', () => {
+describe.runIf(process.env.DESK_E2E_PENDING === '1')('desk flows on the features being merged', E2E_TIMEOUT, () => {
   let desk: Desk;
   beforeAll(async () => {
     desk = await startDesk();

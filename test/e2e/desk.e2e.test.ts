@@ -10,7 +10,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { expectAccessible, fillFourTotalBill, focusedName, focusedText, OUTPUT, PINGYANG_STAY, screenshot, startDesk, type Desk } from './harness.js';
+import { E2E_TIMEOUT, expectAccessible, fillFourTotalBill, focusedName, focusedText, OUTPUT, PINGYANG_STAY, screenshot, startDesk, type Desk } from './harness.js';
 
 let desk: Desk;
 
@@ -55,7 +55,7 @@ async function slipField(page: Page, field: string): Promise<string> {
   return (await page.getByTestId('slip').locator(`[data-field="${field}"]`).first().innerText()).trim();
 }
 
-describe('billing desk (四项金额)', () => {
+describe('billing desk (四项金额)', E2E_TIMEOUT, () => {
   let settlementId = '';
 
   it('signs in, previews, settles once and prints a slip whose numbers are the API answer', async () => {
@@ -233,6 +233,7 @@ describe('billing desk (四项金额)', () => {
     const card = await newPingyangPerson('330326197505050104');
     const page = await desk.context.newPage();
     await page.goto(`${desk.base}/desk/`);
+    await expect.poll(() => focusedName(page)).toBe('key');
     await page.keyboard.type(desk.keys.billing['PY-COUNTY']!);
     await page.keyboard.press('Tab');
     await page.keyboard.type('0456');
@@ -273,7 +274,7 @@ describe('billing desk (四项金额)', () => {
   });
 });
 
-describe('referral desk and an out-of-area stay (Jinjiang)', () => {
+describe('referral desk and an out-of-area stay (Jinjiang)', E2E_TIMEOUT, () => {
   it('is refused 异地未备案 without a filing, and settles after the referral desk files one', async () => {
     const card = '350582198001010001';
     const stay = { card, hospitalId: 'FZ-XIEHE', admissionDate: '2018-08-01', dischargeDate: '2018-08-10', total: '30000.00', fullSelfPay: '0', overLimitSelfPay: '0', preSelfPay: '0' };

@@ -17,6 +17,8 @@ import { ROOT, workedExamples } from '../helpers/worked-examples.js';
 
 export const CHROMIUM = '/usr/bin/chromium';
 export const OUTPUT = path.join(ROOT, 'test-output');
+/** Per-test limit for browser flows (vitest's default is 30 s). */
+export const E2E_TIMEOUT = { timeout: 120_000 };
 
 export interface ApiAnswer {
   status: number;
@@ -77,7 +79,8 @@ export async function startDesk(): Promise<Desk> {
     locale: 'zh-CN',
     timezoneId: 'Asia/Shanghai',
   });
-  context.setDefaultTimeout(15_000);
+  // Generous: the machine's two cores are shared with the rest of the suite.
+  context.setDefaultTimeout(30_000);
   mkdirSync(OUTPUT, { recursive: true });
 
   return {
@@ -149,6 +152,7 @@ export const PINGYANG_STAY = {
 export async function fillFourTotalBill(page: Page, stay: typeof PINGYANG_STAY): Promise<void> {
   await page.getByLabel('社会保障卡号').fill(stay.card);
   await page.getByRole('button', { name: '查询', exact: true }).click();
+  await page.getByRole('heading', { name: `参保人 ${stay.card}` }).waitFor();
   await page.getByLabel('入院日期').fill(stay.admissionDate);
   await page.getByLabel('出院日期').fill(stay.dischargeDate);
   await page.getByLabel('医疗费总额').fill(stay.total);

@@ -153,8 +153,10 @@ export function Billing({ me }: { me: Me }) {
   const canConfirm = previewMatches && phase === 'editing';
   const locked = phase === 'submitting' || phase === 'unknown' || phase === 'settled' || phase === 'confirming';
 
-  const refreshPerson = async (card: string, year: number | null) => {
+  /** Loads the person (and then the year's list); `onFound` runs in the same update as the panel appearing. */
+  const refreshPerson = async (card: string, year: number | null, onFound?: () => void) => {
     const data = await loadPerson(card, year, bill);
+    onFound?.();
     setPerson(data);
     if (phaseRef.current === 'editing') focusAfterRender.current = true;
     setList(await settlementsOf(card, data.year).catch(() => null));
@@ -167,12 +169,14 @@ export function Billing({ me }: { me: Me }) {
     if (!card) return;
     setPersonError(null);
     try {
-      await refreshPerson(card, null);
-      if (phase === 'editing' && bill.card !== card) {
-        setBill({ ...emptyBill(card, bill.hospitalId || fixedHospital) });
-        setPreview(null);
-        setRequestId(newRequestId());
-      }
+      // Another person: a new bill (and requestId) before the form shows, so nothing typed into it is lost.
+      await refreshPerson(card, null, () => {
+        if (phaseRef.current === 'editing' && bill.card !== card) {
+          setBill({ ...emptyBill(card, bill.hospitalId || fixedHospital) });
+          setPreview(null);
+          setRequestId(newRequestId());
+        }
+      });
     } catch (failure) {
       setPerson(null);
       setPersonError(failure);

@@ -1,4 +1,4 @@
-import { useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { get } from '../api.js';
 import { ErrorBox } from '../components/ErrorBox.js';
 import { session } from '../session.js';
@@ -11,6 +11,8 @@ export function SignIn({ onSignedIn }: { onSignedIn: (me: Me) => void }) {
   const [operatorName, setOperatorName] = useState('');
   const [error, setError] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
+  const keyField = useRef<HTMLInputElement>(null);
+  useEffect(() => keyField.current?.focus(), []);
 
   const submit = async (event: Event) => {
     event.preventDefault();
@@ -34,7 +36,7 @@ export function SignIn({ onSignedIn }: { onSignedIn: (me: Me) => void }) {
       <form onSubmit={submit} class="card" aria-label="登录">
         <label>
           接口密钥
-          <input type="password" name="key" autocomplete="off" required autofocus value={key} onInput={(e) => setKey(e.currentTarget.value)} />
+          <input ref={keyField} type="password" name="key" autocomplete="off" required value={key} onInput={(e) => setKey(e.currentTarget.value)} />
         </label>
         <label>
           操作员工号
