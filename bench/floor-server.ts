@@ -38,21 +38,31 @@ if (workers > 1 && cluster.isPrimary) {
   app.post('/v1/settlements', async (req, res) => {
     const body = req.body as { requestId: string; card: string; hospitalId: string; dischargeDate: string };
     const year = Number(body.dischargeDate.slice(0, 4));
-    const snapshot = await store.readForSettlement(body.card, year, body.hospitalId, body.requestId);
+    const settledAt = new Date().toISOString();
+    const date = settledAt.slice(0, 10);
+    const [snapshot] = await Promise.all([
+      store.readForSettlement(body.card, body.hospitalId, { year, idempotencyField: `${body.hospitalId}:${body.requestId}`, dischargeDate: body.dischargeDate }),
+      store.claimRequest(body.hospitalId, body.requestId, `${body.card} ${body.requestId} t ${Date.now()}`),
+      store.noteLedgerSlot(body.hospitalId, date, body.card),
+    ]);
     const deltas = zeroDeltas();
     deltas.admissions = 1;
     const settlementId = newId('S', body.card);
-    const response = JSON.stringify({ settlementId, requestId: body.requestId, status: 'settled', padding });
+    const response = Buffer.from(JSON.stringify({ settlementId, requestId: body.requestId, status: 'settled', padding }));
     const outcome = await store.commitSettlement({
       card: body.card,
       hospitalId: body.hospitalId,
       requestId: body.requestId,
       benefitYear: year,
       bodyHash: body.requestId,
+      claimToken: 't',
       expectedVersion: snapshot.version,
+      expectedFilingsVersion: snapshot.filingsVersion,
       settlementId,
       deltas,
       response,
+      ledger: { date, entry: JSON.stringify({ id: settlementId, padding: padding.slice(0, 150) }) },
+      stay: null,
     });
     res.status(outcome.kind === 'committed' ? 201 : 409).type('application/json').send(response);
   });

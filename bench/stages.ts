@@ -65,7 +65,12 @@ const settleOne = (request: SettlementRequest): SettlementComputation => {
   return outcome.settlement;
 };
 const computations = requests.map(settleOne);
-const identity = () => ({ settlementId: 'S-0000-00000000000000000000000000000000', status: 'settled' as const, settledAt: new Date().toISOString() });
+const identity = () => ({
+  settlementId: 'S-0000-00000000000000000000000000000000',
+  status: 'settled' as const,
+  settledAt: new Date().toISOString(),
+  actor: { operator: { id: '0123', name: '收费员' }, keyId: 'bench' },
+});
 const views = requests.map((request, i) => settlementView(computations[i]!, request, accumulators, identity()));
 const responses = views.map((view) => JSON.stringify(view));
 

@@ -16,6 +16,7 @@ import type { PolicyCatalog } from './policy/catalog.js';
 import { ReferralService } from './service/referrals.js';
 import { RegistryService } from './service/registry.js';
 import { SettlementService } from './service/settlements.js';
+import { StatementService } from './service/statements.js';
 import type { ScriptedClient } from './store/redis.js';
 import { slotTag } from './store/keys.js';
 import { Store } from './store/store.js';
@@ -29,6 +30,8 @@ export interface ComposeOptions {
   redisTimeoutMs?: number;
   breakerResetMs?: number;
   now?: () => Date;
+  /** Active referral filings one person may hold. */
+  maxActiveFilings?: number;
   /** The enrollment system of record (COVERAGE_URL); absent: the registry is the source. */
   coverage?: {
     url: string;
@@ -77,7 +80,8 @@ export function composeService(options: ComposeOptions): Service {
   }
   const settlements = new SettlementService(store, options.catalog, coverage, { now, onOutcome: (event) => metrics.recordSettlement(event) });
   const registry = new RegistryService(store, coverage);
-  const referrals = new ReferralService(store, now);
+  const referrals = new ReferralService(store, now, options.maxActiveFilings);
+  const statements = new StatementService(store, now);
   const keys = new KeyRingHolder(options.keys);
   let shuttingDown = false;
 
@@ -107,6 +111,7 @@ export function composeService(options: ComposeOptions): Service {
     settlements,
     registry,
     referrals,
+    statements,
     keys,
     readiness,
     metrics,

@@ -83,6 +83,7 @@ async function startWorker(config: AppConfig): Promise<void> {
     redisTimeoutMs: config.redisTimeoutMs,
     breakerResetMs: config.breakerResetMs,
     coverage: config.coverage,
+    maxActiveFilings: config.maxActiveFilings,
   });
   await whenReady(redis, 30_000).catch((error: Error) => logger.warn({ err: { message: error.message } }, 'redis not ready yet; serving 503 until it is'));
 

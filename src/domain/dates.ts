@@ -25,3 +25,22 @@ export function yearOf(date: IsoDate): number {
 export function withinPeriod(date: IsoDate, from: IsoDate, to: IsoDate): boolean {
   return from <= date && date <= to;
 }
+
+const DAY_MS = 86_400_000;
+/** Asia/Shanghai is UTC+8 all year (no daylight saving since 1991). */
+const SHANGHAI_OFFSET_MS = 8 * 3_600_000;
+
+/** Days since 1970-01-01 (a sortable number for a date, e.g. a sorted-set score). */
+export function dayNumber(date: IsoDate): number {
+  return Date.UTC(Number(date.slice(0, 4)), Number(date.slice(5, 7)) - 1, Number(date.slice(8, 10))) / DAY_MS;
+}
+
+export function dateOfDayNumber(day: number): IsoDate {
+  return new Date(day * DAY_MS).toISOString().slice(0, 10);
+}
+
+/** api.md "Day statements": a hospital's business day is the Asia/Shanghai date of the instant. */
+export function businessDayOf(instant: string | Date): IsoDate {
+  const ms = typeof instant === 'string' ? Date.parse(instant) : instant.getTime();
+  return new Date(ms + SHANGHAI_OFFSET_MS).toISOString().slice(0, 10);
+}

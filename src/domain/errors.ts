@@ -10,6 +10,7 @@ export const REFUSAL_CODES = [
   'REFERRAL_REQUIRED',
   'CROSS_YEAR_SPLIT_REQUIRED',
   'HOSPITAL_NOT_FOUND',
+  'CONSORTIUM_TRANSFER_UNMATCHED',
 ] as const;
 /** Why the rules refuse to settle a request (HTTP 422). */
 export type RefusalCode = (typeof REFUSAL_CODES)[number];
@@ -23,6 +24,7 @@ export type ErrorCode =
   | 'ENROLLEE_NOT_FOUND'
   | 'IDEMPOTENCY_CONFLICT'
   | 'ALREADY_REVERSED'
+  | 'LIMIT_REACHED'
   | 'PAYLOAD_TOO_LARGE'
   | 'UNAVAILABLE'
   | 'INTERNAL';
@@ -80,5 +82,12 @@ export class UnavailableError extends AppError {
 export class AuthError extends AppError {
   constructor(code: 'UNAUTHENTICATED' | 'FORBIDDEN', message: string) {
     super(code, message);
+  }
+}
+
+/** A per-person bound (e.g. active filings) would be exceeded: nothing is recorded (422). */
+export class LimitError extends AppError {
+  constructor(message: string) {
+    super('LIMIT_REACHED', message);
   }
 }

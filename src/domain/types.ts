@@ -36,14 +36,6 @@ export type FilingKind = (typeof FILING_KINDS)[number];
 export const FUNDS = ['basic', 'criticalIllness', 'majorDiseaseReferral', 'specialGroup', 'retiredCadreSpouse'] as const;
 export type Fund = (typeof FUNDS)[number];
 
-/** National fund_pay_type codes; Jinjiang's local programmes have none. */
-export const FUND_PAY_TYPE: Record<Fund, string | null> = {
-  basic: '390100',
-  criticalIllness: '390200',
-  majorDiseaseReferral: null,
-  specialGroup: null,
-  retiredCadreSpouse: null,
-};
 
 export interface Hospital {
   hospitalId: string;
@@ -56,6 +48,8 @@ export interface Hospital {
   countyRun: boolean;
   /** 医联体 id */
   consortium?: string | null | undefined;
+  /** The national facility code (定点医药机构编号, e.g. H35058200011) the platform's envelope names it by. */
+  fixmedinsCode?: string | null | undefined;
 }
 
 export interface CoveragePeriod {
@@ -85,6 +79,8 @@ export interface Filing {
   status: 'active' | 'revoked';
   createdAt?: string | undefined;
   revokedAt?: string | null | undefined;
+  /** Who revoked it and why. */
+  revocation?: { reason: string | null; operator: { id: string | null; name: string | null; keyId: string | null } } | undefined;
 }
 
 export interface Charges {
@@ -151,4 +147,28 @@ export interface AccumulatorDeltas {
   criticalIllnessPaid: Money;
   outpatientPaid: Money;
   retiredCadreSpousePaid: Money;
+}
+
+/** The clerk at the window (api.md "Operator and reason"), as the desk or HIS names them. */
+export interface Operator {
+  id: string | null;
+  name: string | null;
+}
+
+/** Who did something: the clerk named in the body, and the caller's key. */
+export interface Actor {
+  operator: Operator;
+  keyId: string | null;
+}
+
+/**
+ * A settled, unreversed inpatient stay of the person, as listed for a later
+ * consortium transfer (policies.md jinjiang-2018 "Admissions").
+ */
+export interface PreviousStay {
+  settlementId: string;
+  hospitalId: string;
+  consortium: string | null;
+  dischargeDate: IsoDate;
+  admissionOrdinal: number | null;
 }

@@ -6,9 +6,10 @@
  */
 import type { Money } from '../domain/money.js';
 import { Decimal } from '../domain/money.js';
-import type { Accumulators, Hospital, SettlementRequest } from '../domain/types.js';
+import { dateOfDayNumber, dayNumber } from '../domain/dates.js';
+import type { Accumulators, Hospital, PreviousStay, SettlementRequest } from '../domain/types.js';
 import type { Policy, VisitTypeRule } from '../policy/schema.js';
-import type { Explanation } from './explanation.js';
+import { Refused, type Explanation } from './explanation.js';
 
 const ONE = new Decimal(1);
 const NONE = new Decimal(0);
@@ -36,6 +37,7 @@ export function admissionTerms(
   hospital: Hospital,
   inArea: boolean,
   acc: Accumulators,
+  previousStays: readonly PreviousStay[],
   explanation: Explanation,
 ): AdmissionTerms {
   if (request.visitType === 'special-outpatient') {
@@ -51,17 +53,42 @@ export function admissionTerms(
 
   if (request.consortiumTransfer) {
     const transfer = policy.admissions.consortiumTransfer;
-    if (transfer && inArea && hospital.consortium) {
-      return { ordinal: acc.admissions > 0 ? acc.admissions : null, deductibleFactor: NONE, admissionsDelta: 0, specialOutpatientDelta: 0, reason: `consortium transfer within ${hospital.consortium} continues the previous stay` };
+    if (!transfer) {
+      explanation.note(`${policy.id} has no consortium-transfer rule; settled as a new admission`);
+    } else {
+      const continued = continuedStay(request, hospital, inArea, previousStays);
+      if (!continued) {
+        throw new Refused(
+          'CONSORTIUM_TRANSFER_UNMATCHED',
+          `a consortium transfer must continue a settled inpatient stay of the same year at another hospital of the same consortium, discharged on ${request.admissionDate} or the day before, and take place in area at a consortium hospital (${transfer.cite})`,
+          [{ path: 'consortiumTransfer', message: 'no stay to continue' }],
+        );
+      }
+      return {
+        ordinal: continued.admissionOrdinal,
+        deductibleFactor: NONE,
+        admissionsDelta: 0,
+        specialOutpatientDelta: 0,
+        reason: `consortium transfer within ${hospital.consortium} continues stay ${continued.settlementId} at ${continued.hospitalId}`,
+      };
     }
-    explanation.note(
-      transfer
-        ? `consortiumTransfer applies only in area at a hospital of a consortium; settled as a new admission (${transfer.cite})`
-        : `${policy.id} has no consortium-transfer rule; settled as a new admission`,
-    );
   }
 
   if (!rule.countsAsAdmission) return { ordinal: null, deductibleFactor: ONE, admissionsDelta: 0, specialOutpatientDelta: 0, reason: 'no admission' };
   const ordinal = acc.admissions + 1;
   return { ordinal, deductibleFactor: factorOf(policy, ordinal), admissionsDelta: 1, specialOutpatientDelta: 0, reason: `admission ${ordinal} of the year` };
+}
+
+/** policies.md jinjiang-2018 "Admissions" (decision): the stay a consortium transfer continues, if any. */
+function continuedStay(request: SettlementRequest, hospital: Hospital, inArea: boolean, stays: readonly PreviousStay[]): PreviousStay | null {
+  if (!inArea || !hospital.consortium) return null;
+  const dayBefore = dateOfDayNumber(dayNumber(request.admissionDate) - 1);
+  return (
+    stays.find(
+      (stay) =>
+        stay.hospitalId !== hospital.hospitalId &&
+        stay.consortium === hospital.consortium &&
+        (stay.dischargeDate === request.admissionDate || stay.dischargeDate === dayBefore),
+    ) ?? null
+  );
 }

@@ -1,7 +1,8 @@
 /** Collects the steps, payment lines and notes that explain one settlement. */
 import type { ErrorDetail, RefusalCode } from '../domain/errors.js';
 import type { Money } from '../domain/money.js';
-import { FUND_PAY_TYPE, type Fund } from '../domain/types.js';
+import { FUND_PAY_TYPE } from '../domain/code-tables.js';
+import type { Fund } from '../domain/types.js';
 import type { PaymentLine, Step } from './types.js';
 
 export class Explanation {

@@ -52,7 +52,7 @@ function compute(input: EngineInput): SettlementComputation {
   switch (rule.benefit) {
     case 'stay': {
       const filing = standing.inArea ? null : coveringFiling(input.filings, request, explanation);
-      result = settleStay({ policy, rule, request, enrollee, hospital, standing, filing, acc, policyScope }, explanation);
+      result = settleStay({ policy, rule, request, enrollee, hospital, standing, filing, acc, previousStays: input.previousStays ?? [], policyScope }, explanation);
       break;
     }
     case 'outpatient':

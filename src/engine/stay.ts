@@ -8,7 +8,7 @@
 import type { Money } from '../domain/money.js';
 import { formatMoney, headroom, minMoney, round2 } from '../domain/money.js';
 import { zeroDeltas } from '../domain/accumulators.js';
-import type { AccumulatorDeltas, Accumulators, Enrollee, Filing, Fund, Hospital, SettlementRequest } from '../domain/types.js';
+import type { AccumulatorDeltas, Accumulators, Enrollee, Filing, Fund, Hospital, PreviousStay, SettlementRequest } from '../domain/types.js';
 import type { Policy, VisitTypeRule } from '../policy/schema.js';
 import { admissionTerms } from './admission.js';
 import { criticalIllnessPayment } from './critical-illness.js';
@@ -26,6 +26,7 @@ export interface StayInput {
   standing: HospitalStanding;
   filing: Filing | null;
   acc: Accumulators;
+  previousStays: readonly PreviousStay[];
   policyScope: Money;
 }
 
@@ -50,7 +51,7 @@ export function settleStay(input: StayInput, explanation: Explanation): StayResu
   if (tier.assumed) explanation.note(`assumed parameters used: ${policy.id} tier "${standing.tierKey}" (deductible ${formatMoney(tier.deductible)}, rate ${tier.rate.toString()}) is not fixed by the notice (${tier.cite})`);
 
   const { rate, paymentFactor } = outOfAreaTerms(policy, standing.inArea, tier.rate, filing, request.emergency === true, explanation);
-  const admission = admissionTerms(policy, rule, request, hospital, standing.inArea, acc, explanation);
+  const admission = admissionTerms(policy, rule, request, hospital, standing.inArea, acc, input.previousStays, explanation);
   deltas.admissions = admission.admissionsDelta;
   deltas.specialOutpatientCounted = admission.specialOutpatientDelta;
 

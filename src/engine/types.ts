@@ -8,6 +8,7 @@ import type {
   Filing,
   Fund,
   Hospital,
+  PreviousStay,
   SettlementRequest,
   VisitType,
 } from '../domain/types.js';
@@ -20,6 +21,11 @@ export interface EngineInput {
   enrollee: Enrollee;
   /** All filings of the person; the engine decides which one covers the stay. */
   filings: readonly Filing[];
+  /**
+   * Settled, unreversed inpatient stays of the benefit year that a consortium
+   * transfer could continue (read only when the request is one).
+   */
+  previousStays?: readonly PreviousStay[];
   /**
    * The person's accumulators of the benefit year the stay belongs to. Under
    * every attribution rule that is the year of the discharge date (a Jinjiang

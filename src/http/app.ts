@@ -17,6 +17,7 @@ import { policyRoutes } from './routes/policies.js';
 import { referralRoutes } from './routes/referrals.js';
 import { registryRoutes } from './routes/registry.js';
 import { settlementRoutes } from './routes/settlements.js';
+import { statementRoutes } from './routes/statements.js';
 
 export interface Readiness {
   ready: boolean;
@@ -66,6 +67,7 @@ export function createApp(deps: AppDependencies): express.Express {
   registryRoutes(v1, deps);
   referralRoutes(v1, deps);
   policyRoutes(v1, deps);
+  statementRoutes(v1, deps);
   meRoutes(v1);
 
   app.use('/v1', v1);

@@ -19,10 +19,14 @@ import {
 } from '../domain/types.js';
 
 export const CARD_PATTERN = /^[A-Za-z0-9]{1,32}$/;
-const ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,63}$/;
+/** Hospital, request, settlement and filing ids: no ':' or '|', which separate them inside storage keys. */
+const ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 
 export const cardSchema = z.string().regex(CARD_PATTERN, 'a card number is 1–32 letters and digits');
-export const idSchema = z.string().regex(ID_PATTERN, 'expected 1–64 letters, digits, ".", "_", ":" or "-"');
+export const idSchema = z.string().regex(ID_PATTERN, 'expected 1–64 letters, digits, ".", "_" or "-", starting with a letter or digit');
+
+/** An optional field sent as null or left out is the same request (and the same request hash). */
+const absent = <T extends z.ZodType>(schema: T) => schema.nullish().transform((value) => value ?? undefined);
 
 /** A benefit year in a path or query. */
 export const yearSchema = z.coerce.number().int().min(1990).max(2100);
@@ -62,10 +66,10 @@ export const settlementRequestSchema = z
     admissionDate: dateSchema,
     dischargeDate: dateSchema,
     charges: chargesSchema,
-    specialDisease: code.nullish(),
-    majorDisease: code.nullish(),
-    delivery: z.enum(DELIVERIES).nullish(),
-    referralId: idSchema.nullish(),
+    specialDisease: absent(code),
+    majorDisease: absent(code),
+    delivery: absent(z.enum(DELIVERIES)),
+    referralId: absent(idSchema),
     referredFromPrimary: z.boolean().default(false),
     emergency: z.boolean().default(false),
     consortiumTransfer: z.boolean().default(false),
@@ -84,10 +88,12 @@ export const hospitalSchema = z.object({
   kind: z.enum(HOSPITAL_KINDS),
   countyRun: z.boolean(),
   consortium: idSchema.nullish(),
+  /** 定点医药机构编号: one letter and 11 digits or capitals (H35058200011). */
+  fixmedinsCode: z.string().regex(/^[A-Z][A-Z0-9]{11}$/, 'a national facility code such as H35058200011').nullish(),
 });
 
 export function toHospital(hospitalId: string, body: z.infer<typeof hospitalSchema>): Hospital {
-  return { hospitalId, ...body, consortium: body.consortium ?? null };
+  return { hospitalId, ...body, consortium: body.consortium ?? null, fixmedinsCode: body.fixmedinsCode ?? null };
 }
 
 export const enrolleeSchema = z.object({
@@ -118,3 +124,77 @@ export const filingCreateSchema = z
     diagnosis: z.string().min(1).max(200).nullish(),
   })
   .refine((f) => f.validFrom <= f.validTo, { path: ['validTo'], message: 'validTo must not be before validFrom' });
+
+/** api.md "Operator and reason": the clerk as the desk or HIS names them. */
+export const operatorSchema = z
+  .strictObject({
+    id: z.string().regex(/^[A-Za-z0-9._-]{1,32}$/, 'an operator id is 1–32 letters, digits, ".", "_" or "-"').nullish(),
+    name: z
+      .string()
+      .min(1)
+      .max(64)
+      .regex(/^[^\p{C}]+$/u, 'an operator name has no control characters')
+      .nullish(),
+  })
+  .nullish()
+  .transform((operator) => ({ id: operator?.id ?? null, name: operator?.name ?? null }));
+
+export const reversalBodySchema = z
+  .object({
+    operator: operatorSchema,
+    reason: z.string().min(1).max(200).regex(/^[^\p{C}]+$/u, 'a reason has no control characters').nullish(),
+  })
+  .nullish()
+  .transform((body) => ({ operator: body?.operator ?? { id: null, name: null }, reason: body?.reason ?? null }));
+
+/** Settlement lists: ?limit= (1–200, default 50) and the opaque ?cursor= of the previous page. */
+export const pageSchema = z.object({
+  limit: z
+    .string()
+    .regex(/^\d{1,3}$/, 'limit is a whole number from 1 to 200')
+    .transform(Number)
+    .refine((n) => n >= 1 && n <= 200, 'limit is a whole number from 1 to 200')
+    .default(50),
+  cursor: z
+    .string()
+    .regex(/^\d{1,10}$/, 'cursor is the `next` of the previous page')
+    .optional(),
+});
+
+/** A signed amount (a day's sums go negative when reversals outweigh settlements). */
+export const signedMoneySchema = z
+  .string({ error: (issue) => (issue.input === undefined ? 'required' : 'money must be a string such as "-1234.50", not a number') })
+  .regex(/^-?(0|[1-9]\d{0,9})(\.\d{1,2})?$/, 'money is a decimal string with at most two decimals, e.g. "1234.50" or "-12.00"')
+  .transform((value): Money => new Decimal(value));
+
+const reconciliationRow = z
+  .strictObject({
+    settlementId: idSchema.optional(),
+    requestId: idSchema.optional(),
+    kind: z.enum(['settlement', 'reversal']).default('settlement'),
+    total: signedMoneySchema,
+    fundTotal: signedMoneySchema,
+  })
+  .refine((row) => row.settlementId !== undefined || row.requestId !== undefined, { message: 'a row names its settlementId or its requestId' });
+
+/** api.md "Day statements and reconciliation": the hospital's side of a day. */
+export const reconciliationSchema = z
+  .object({
+    date: dateSchema,
+    totals: z
+      .strictObject({ count: z.number().int().min(0).max(10_000_000), total: signedMoneySchema, fundTotal: signedMoneySchema })
+      .optional(),
+    entries: z.array(reconciliationRow).max(50_000).optional(),
+    operator: operatorSchema,
+  })
+  .refine((body) => body.totals !== undefined || body.entries !== undefined, { path: ['totals'], message: 'send the day\'s totals, its entries, or both' });
+
+export const statementPageSchema = z.object({
+  limit: z
+    .string()
+    .regex(/^\d{1,4}$/, 'limit is a whole number from 1 to 1000')
+    .transform(Number)
+    .refine((n) => n >= 1 && n <= 1000, 'limit is a whole number from 1 to 1000')
+    .default(100),
+  cursor: z.string().regex(/^\d{1,10}$/, 'cursor is the `next` of the previous page').optional(),
+});

@@ -24,6 +24,8 @@ const envSchema = z.object({
   COVERAGE_TIMEOUT_MS: positiveInt.default(300),
   COVERAGE_NEGATIVE_TTL_S: positiveInt.default(60),
   SHUTDOWN_GRACE_MS: positiveInt.default(10000),
+  /** Active referral filings one person may hold (past it: 422 LIMIT_REACHED). */
+  MAX_ACTIVE_FILINGS: positiveInt.max(1000).default(20),
   /** ms between readiness turning 503 and the listener closing, for load balancers to notice */
   SHUTDOWN_DRAIN_MS: z.coerce.number().int().min(0).default(0),
 });
@@ -41,6 +43,7 @@ export interface AppConfig {
   coverage: { url: string; ttlSeconds: number; maxStaleSeconds: number; timeoutMs: number; negativeTtlSeconds: number } | null;
   shutdownGraceMs: number;
   shutdownDrainMs: number;
+  maxActiveFilings: number;
 }
 
 export class ConfigError extends Error {
@@ -81,5 +84,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       : null,
     shutdownGraceMs: e.SHUTDOWN_GRACE_MS,
     shutdownDrainMs: e.SHUTDOWN_DRAIN_MS,
+    maxActiveFilings: e.MAX_ACTIVE_FILINGS,
   };
 }

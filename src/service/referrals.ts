@@ -1,8 +1,11 @@
 /** The referral desk: file, read and revoke out-of-area approvals (kept, never erased). */
-import { NotFoundError } from '../domain/errors.js';
-import type { Filing, FilingKind } from '../domain/types.js';
+import { LimitError, NotFoundError } from '../domain/errors.js';
+import type { Actor, Filing, FilingKind } from '../domain/types.js';
 import { newId } from '../store/keys.js';
-import type { Store } from '../store/store.js';
+import type { Page, Store } from '../store/store.js';
+
+/** A person holds at most this many active filings unless configured otherwise (MAX_ACTIVE_FILINGS). */
+export const DEFAULT_MAX_ACTIVE_FILINGS = 20;
 
 export interface FilingDraft {
   card: string;
@@ -17,6 +20,7 @@ export class ReferralService {
   constructor(
     private readonly store: Store,
     private readonly now: () => Date = () => new Date(),
+    private readonly maxActive = DEFAULT_MAX_ACTIVE_FILINGS,
   ) {}
 
   async create(draft: FilingDraft): Promise<Filing> {
@@ -32,7 +36,11 @@ export class ReferralService {
       createdAt: this.now().toISOString(),
       revokedAt: null,
     };
-    await this.store.createFiling(filing);
+    const outcome = await this.store.createFiling(filing, this.maxActive);
+    if (outcome === 'limit-reached') {
+      throw new LimitError(`the person already holds ${this.maxActive} active filings: revoke those no longer needed before filing another`);
+    }
+    if (outcome === 'exists') throw new Error(`filing id ${filing.referralId} collided`);
     return filing;
   }
 
@@ -42,9 +50,17 @@ export class ReferralService {
     return filing;
   }
 
-  async revoke(referralId: string): Promise<Filing> {
-    const filing = await this.store.revokeFiling(referralId, this.now().toISOString());
+  /** The person's active filings (bounded by the cap), or every filing a page at a time. */
+  async ofPerson(card: string, status: 'active' | 'all', cursor: string | null, limit: number): Promise<Page<Filing>> {
+    if (status === 'active') return { items: await this.store.getActiveFilings(card), next: null };
+    return this.store.scanFilings(card, cursor ?? '0', limit);
+  }
+
+  async revoke(referralId: string, actor: Actor, reason: string | null): Promise<Filing> {
+    const revocation = { reason, operator: { ...actor.operator, keyId: actor.keyId } };
+    const filing = await this.store.revokeFiling(referralId, this.now().toISOString(), revocation);
     if (!filing) throw new NotFoundError(`no referral filing ${referralId}`);
     return filing;
   }
 }
+

@@ -1,6 +1,6 @@
 /** The insurer's registry: hospitals, enrollees and their accumulators. */
 import { accumulatorsView, type AccumulatorsView } from '../domain/accumulators.js';
-import { NotFoundError } from '../domain/errors.js';
+import { NotFoundError, ValidationError } from '../domain/errors.js';
 import type { CoverageSource } from './coverage.js';
 import type { Enrollee, Hospital } from '../domain/types.js';
 import type { Store } from '../store/store.js';
@@ -11,8 +11,21 @@ export class RegistryService {
     private readonly coverage: CoverageSource,
   ) {}
 
-  putHospital(hospital: Hospital): Promise<'created' | 'updated'> {
-    return this.store.putHospital(hospital);
+  async putHospital(hospital: Hospital): Promise<'created' | 'updated'> {
+    const outcome = await this.store.putHospital(hospital);
+    if (outcome === 'code-taken') {
+      throw new ValidationError(`fixmedinsCode ${hospital.fixmedinsCode} already names another hospital`, [
+        { path: 'fixmedinsCode', message: 'already the national code of another hospital' },
+      ]);
+    }
+    return outcome;
+  }
+
+  /** The hospital the national platform names by its facility code (fixmedins_code). */
+  async getHospitalByCode(fixmedinsCode: string): Promise<Hospital> {
+    const hospital = await this.store.getHospitalByCode(fixmedinsCode);
+    if (!hospital) throw new NotFoundError(`no hospital with the national code ${fixmedinsCode}`);
+    return hospital;
   }
 
   async getHospital(hospitalId: string): Promise<Hospital> {

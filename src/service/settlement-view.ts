@@ -1,7 +1,7 @@
 /** A settlement as answered on the wire (api.md "Response"): money as strings with two decimals. */
 import { accumulatorsView, applyDeltas, type AccumulatorsView } from '../domain/accumulators.js';
 import { formatMoney } from '../domain/money.js';
-import type { Accumulators, SettlementRequest } from '../domain/types.js';
+import type { Accumulators, Actor, SettlementRequest } from '../domain/types.js';
 import type { SettlementComputation } from '../engine/types.js';
 
 export interface SettlementView {
@@ -27,15 +27,18 @@ export interface SettlementView {
   accumulatorsBefore: AccumulatorsView;
   accumulatorsAfter: AccumulatorsView;
   notes: string[];
+  /** The clerk named in the body and the caller's key (api.md "Operator and reason"). */
+  operator: { id: string | null; name: string | null; keyId: string | null };
   settledAt?: string;
   reversedAt?: string | null;
+  reversal?: { at: string; reason: string | null; operator: { id: string | null; name: string | null; keyId: string | null } };
 }
 
 export function settlementView(
   computation: SettlementComputation,
   request: SettlementRequest,
   before: Accumulators,
-  identity: { settlementId: string | null; status: 'preview' | 'settled'; settledAt?: string },
+  identity: { settlementId: string | null; status: 'preview' | 'settled'; settledAt?: string; actor: Actor },
 ): SettlementView {
   const payments: Record<string, string> = {};
   for (const [fund, amount] of Object.entries(computation.payments)) payments[fund] = formatMoney(amount!);
@@ -62,6 +65,7 @@ export function settlementView(
     accumulatorsBefore: accumulatorsView(before),
     accumulatorsAfter: accumulatorsView(applyDeltas(before, computation.deltas)),
     notes: computation.notes,
+    operator: { ...identity.actor.operator, keyId: identity.actor.keyId },
   };
   if (identity.settledAt) view.settledAt = identity.settledAt;
   return view;

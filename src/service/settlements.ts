@@ -1,19 +1,23 @@
 /**
  * Settlement use-cases: preview, settle, read, reverse, list. Reads the
- * person's records, lets the pure engine compute, and commits the deltas in
- * one script; when the accumulators moved meanwhile, recomputes (bounded).
+ * person's records, lets the pure engine compute, and commits the deltas, the
+ * settlement and its day-ledger entry in one script, under the hospital-wide
+ * claim on the requestId (request-claims.ts); when the accumulators or the
+ * filings moved meanwhile, recomputes (bounded).
  */
 import { hash } from 'node:crypto';
-import { yearOf } from '../domain/dates.js';
-import { ConflictError, NotFoundError, RefusalError, UnavailableError, ValidationError } from '../domain/errors.js';
-import type { Accumulators, Enrollee, Filing, Hospital, SettlementRequest } from '../domain/types.js';
+import { businessDayOf, dateOfDayNumber, dayNumber, yearOf } from '../domain/dates.js';
+import { NotFoundError, RefusalError, UnavailableError, ValidationError } from '../domain/errors.js';
+import { ledgerField, toStoredLedgerEntry, type LedgerEntry } from '../domain/ledger.js';
+import type { Actor, Enrollee, SettlementRequest } from '../domain/types.js';
 import { settle } from '../engine/settle.js';
 import type { EngineOutcome, SettlementComputation } from '../engine/types.js';
 import type { PolicyCatalog } from '../policy/catalog.js';
 import { newId } from '../store/keys.js';
-import type { Store, StoredSettlement } from '../store/store.js';
-import { KeyedMutex } from './keyed-mutex.js';
+import type { PersonReadScope, PersonSnapshot, StoredSettlement, Store } from '../store/store.js';
 import type { CoverageSource } from './coverage.js';
+import { KeyedMutex } from './keyed-mutex.js';
+import { RequestClaims, conflictError, idempotencyField, type Claim } from './request-claims.js';
 import type { SettlementEvent } from './settlement-events.js';
 import { settlementView, type SettlementView } from './settlement-view.js';
 
@@ -21,6 +25,9 @@ export type { SettlementEvent } from './settlement-events.js';
 
 /** How often a settlement recomputes when other writers keep moving the accumulators. */
 const MAX_COMMIT_ATTEMPTS = 25;
+
+/** A settlement list page: at most this many, 50 unless asked. */
+export const MAX_PAGE = 200;
 
 export interface SettleResult {
   /** 201 created, 200 replay of an earlier identical request. */
@@ -35,18 +42,48 @@ export interface SettlementServiceOptions {
   onOutcome?: (event: SettlementEvent) => void;
 }
 
+export const NO_ACTOR: Actor = { operator: { id: null, name: null }, keyId: null };
+
 /**
- * The parsed request's hash: the schema fixes key order and money prints
- * canonically ("300.00" and "300" are one amount), so equal requests hash
- * equally whatever the caller's key order or formatting.
+ * The parsed request's hash: the schema fixes key order, drops absent and null
+ * optional fields alike, and money prints canonically ("300.00" and "300" are
+ * one amount), so equal requests hash equally whatever the caller's key order
+ * or formatting. The operator is not part of the request (a retry by the next
+ * clerk is the same bill).
  */
 export function requestHash(request: SettlementRequest): string {
-  return hash('sha256', JSON.stringify(request));
+  return hash('sha256', JSON.stringify(request), 'base64url');
+}
+
+/** The day-ledger entry of a settlement, or of its reversal (amounts negated). */
+function ledgerEntryOf(view: SettlementView, kind: LedgerEntry['kind'], at: string, actor: Actor, reason: string | null): LedgerEntry {
+  const sign = (amount: string) => (kind === 'settlement' || amount === '0.00' ? amount : amount.startsWith('-') ? amount.slice(1) : `-${amount}`);
+  const funds: Record<string, string> = {};
+  for (const [fund, amount] of Object.entries(view.payments)) funds[fund] = sign(amount);
+  return {
+    kind,
+    settlementId: view.settlementId!,
+    requestId: view.requestId,
+    hospitalId: view.hospitalId,
+    card: view.card,
+    at,
+    date: businessDayOf(at),
+    policyId: view.policyId,
+    benefitYear: view.benefitYear,
+    visitType: view.visitType,
+    total: sign(view.total),
+    fundTotal: sign(view.fundTotal),
+    patientTotal: sign(view.patientTotal),
+    funds,
+    operator: { ...actor.operator, keyId: actor.keyId },
+    reason,
+  };
 }
 
 export class SettlementService {
   private readonly mutex = new KeyedMutex();
   private readonly now: () => Date;
+  private readonly claims: RequestClaims;
 
   constructor(
     private readonly store: Store,
@@ -56,37 +93,47 @@ export class SettlementService {
     private readonly options: SettlementServiceOptions = {},
   ) {
     this.now = options.now ?? (() => new Date());
+    this.claims = new RequestClaims(store, () => this.now().getTime());
   }
 
   /** 预结算: the same computation, nothing recorded. */
-  async preview(request: SettlementRequest): Promise<SettlementView> {
+  async preview(request: SettlementRequest, actor: Actor = NO_ACTOR): Promise<SettlementView> {
     const year = yearOf(request.dischargeDate);
-    const snapshot = await this.store.readForSettlement(request.card, year, request.hospitalId, request.requestId);
+    const snapshot = await this.store.readForSettlement(request.card, request.hospitalId, this.readScope(request, year));
     const { enrollee, notes } = await this.coverage.resolve(request.card, snapshot);
-    const computation = this.compute(request, snapshot.hospital, enrollee, snapshot.filings, snapshot.accumulators, year, notes, 'preview');
-    return settlementView(computation, request, snapshot.accumulators, { settlementId: null, status: 'preview' });
+    const computation = this.compute(request, snapshot, enrollee, year, notes, 'preview');
+    return settlementView(computation, request, snapshot.accumulators, { settlementId: null, status: 'preview', actor });
   }
 
-  /** 结算: computes and commits atomically; idempotent per hospital and requestId. */
-  settle(request: SettlementRequest): Promise<SettleResult> {
-    return this.mutex.run(request.card, () => this.settleSerially(request));
+  /** 结算: computes and commits atomically; idempotent per hospital and requestId, across persons. */
+  settle(request: SettlementRequest, actor: Actor = NO_ACTOR): Promise<SettleResult> {
+    return this.mutex.run(request.card, () => this.settleSerially(request, actor));
   }
 
-  private async settleSerially(request: SettlementRequest): Promise<SettleResult> {
+  private async settleSerially(request: SettlementRequest, actor: Actor): Promise<SettleResult> {
     const year = yearOf(request.dischargeDate);
     const bodyHash = requestHash(request);
+    const scope = this.readScope(request, year);
+    let claim: Promise<Claim> = this.claims.claim(request, bodyHash);
     for (let attempt = 1; attempt <= MAX_COMMIT_ATTEMPTS; attempt++) {
-      const snapshot = await this.store.readForSettlement(request.card, year, request.hospitalId, request.requestId);
-      if (snapshot.idempotency) return this.replay(request, bodyHash, snapshot.idempotency);
+      const settledAt = this.now().toISOString();
+      const date = businessDayOf(settledAt);
+      // The claim and the ledger's slot list are written before the commit, in parallel with the read.
+      const [snapshot, held] = await Promise.all([
+        this.store.readForSettlement(request.card, request.hospitalId, scope),
+        claim,
+        this.store.noteLedgerSlot(request.hospitalId, date, request.card),
+      ]);
+      if (snapshot.idempotency?.kind === 'committed') return this.replay(request, bodyHash, snapshot.idempotency);
+      if (snapshot.idempotency?.kind === 'void' && snapshot.idempotency.token === held.token) {
+        claim = this.claims.reclaim(request, bodyHash, held);
+        continue;
+      }
 
       const { enrollee, notes } = await this.coverage.resolve(request.card, snapshot);
-      const computation = this.compute(request, snapshot.hospital, enrollee, snapshot.filings, snapshot.accumulators, year, notes, 'settle');
+      const computation = this.compute(request, snapshot, enrollee, year, notes, 'settle');
       const settlementId = newId('S', request.card);
-      const view = settlementView(computation, request, snapshot.accumulators, {
-        settlementId,
-        status: 'settled',
-        settledAt: this.now().toISOString(),
-      });
+      const view = settlementView(computation, request, snapshot.accumulators, { settlementId, status: 'settled', settledAt, actor });
       const body = Buffer.from(JSON.stringify(view));
       const outcome = await this.store.commitSettlement({
         card: request.card,
@@ -94,10 +141,23 @@ export class SettlementService {
         requestId: request.requestId,
         benefitYear: computation.benefitYear,
         bodyHash,
+        claimToken: held.token,
         expectedVersion: snapshot.version,
+        expectedFilingsVersion: snapshot.filingsVersion,
         settlementId,
         deltas: computation.deltas,
         response: body,
+        ledger: { date, entry: toStoredLedgerEntry(ledgerEntryOf(view, 'settlement', settledAt, actor, null)) },
+        stay:
+          request.visitType === 'inpatient'
+            ? {
+                settlementId,
+                hospitalId: request.hospitalId,
+                consortium: snapshot.hospital?.consortium ?? null,
+                dischargeDate: request.dischargeDate,
+                admissionOrdinal: computation.admissionOrdinal,
+              }
+            : null,
       });
       switch (outcome.kind) {
         case 'committed':
@@ -105,55 +165,69 @@ export class SettlementService {
           return { replay: false, body };
         case 'replay': {
           // A resent commit (ioredis re-sends unanswered commands after a reconnect) finds its own record.
-          const ours = (JSON.parse(outcome.response) as SettlementView).settlementId === settlementId;
-          this.emit({ policyId: computation.policyId, visitType: request.visitType, outcome: ours ? 'settled' : 'replay', computation });
-          return { replay: !ours, body: outcome.response };
+          if (outcome.settlementId === settlementId) {
+            this.emit({ policyId: computation.policyId, visitType: request.visitType, outcome: 'settled', computation });
+            return { replay: false, body };
+          }
+          return this.replay(request, bodyHash, { bodyHash, settlementId: outcome.settlementId });
         }
         case 'conflict':
-          throw this.conflict(request);
+          throw conflictError(request);
+        case 'fenced':
+          claim = this.claims.reclaim(request, bodyHash, held);
+          continue;
         case 'stale':
-          // Another writer (another process) moved the accumulators: recompute from fresh records.
+          // Another writer (another process) moved the accumulators or the filings: recompute from fresh records.
           await new Promise((resolve) => setTimeout(resolve, Math.min(attempt * 2, 20) * Math.random()));
           continue;
       }
     }
-    throw new UnavailableError('the accumulators of this person kept changing; nothing was recorded, retry with the same requestId', 1);
+    throw new UnavailableError('the records of this person kept changing; nothing was recorded, retry with the same requestId', 1);
   }
 
-  private async replay(request: SettlementRequest, bodyHash: string, record: { bodyHash: string; settlementKey: string }): Promise<SettleResult> {
-    if (record.bodyHash !== bodyHash) throw this.conflict(request);
-    const body = await this.store.getResponseByKey(record.settlementKey);
-    if (body === null) throw new Error(`idempotency record points to a missing settlement ${record.settlementKey}`);
-    const { policyId } = JSON.parse(body.toString()) as SettlementView;
+  /** What one settlement reads of the person: bounded by the stay, never by the person's history. */
+  private readScope(request: SettlementRequest, year: number): PersonReadScope {
+    const scope: PersonReadScope = {
+      year,
+      idempotencyField: idempotencyField(request),
+      dischargeDate: request.dischargeDate,
+      referralId: request.referralId,
+    };
+    if (request.consortiumTransfer) {
+      // policies.md jinjiang-2018: the previous stay ended on the transfer's admission date or the day before.
+      scope.staysFrom = dateOfDayNumber(dayNumber(request.admissionDate) - 1);
+      scope.staysTo = request.admissionDate;
+    }
+    return scope;
+  }
+
+  private async replay(request: SettlementRequest, bodyHash: string, record: { bodyHash: string; settlementId: string }): Promise<SettleResult> {
+    if (record.bodyHash !== bodyHash) throw conflictError(request);
+    const stored = await this.store.getSettlementOf(request.card, record.settlementId);
+    if (stored === null) throw new Error(`idempotency record points to a missing settlement ${record.settlementId}`);
+    const { policyId } = JSON.parse(stored.response.toString()) as SettlementView;
     this.emit({ policyId, visitType: request.visitType, outcome: 'replay' });
-    return { replay: true, body };
-  }
-
-  private conflict(request: SettlementRequest): ConflictError {
-    return new ConflictError(
-      'IDEMPOTENCY_CONFLICT',
-      `requestId ${request.requestId} was already used by hospital ${request.hospitalId} with a different body`,
-    );
+    return { replay: true, body: stored.response };
   }
 
   private compute(
     request: SettlementRequest,
-    hospital: Hospital | null,
+    snapshot: PersonSnapshot & { hospital: import('../domain/types.js').Hospital | null },
     enrollee: Enrollee,
-    filings: Filing[],
-    accumulators: Accumulators,
     year: number,
     extraNotes: string[],
     mode: 'preview' | 'settle',
   ): SettlementComputation {
+    const { hospital } = snapshot;
     if (hospital === null) throw new RefusalError('HOSPITAL_NOT_FOUND', `hospital ${request.hospitalId} is not in the registry`);
     const outcome: EngineOutcome = settle({
       catalog: this.catalog,
       request,
       hospital,
       enrollee,
-      filings,
-      accumulators,
+      filings: snapshot.filings,
+      previousStays: snapshot.stays,
+      accumulators: snapshot.accumulators,
       accumulatorsYear: year,
     });
     if (!outcome.ok) {
@@ -174,29 +248,43 @@ export class SettlementService {
     return stored;
   }
 
-  /** 撤销: takes the settlement's own deltas off the accumulators, exactly once. */
-  async reverse(stored: StoredSettlement): Promise<string> {
+  /**
+   * 撤销: takes the settlement's own deltas off the accumulators, exactly once,
+   * and writes the reversal's own entry into the ledger of the day it happens.
+   * Repeating it answers the same reversed settlement (the first reason and operator stay).
+   */
+  async reverse(stored: StoredSettlement, actor: Actor = NO_ACTOR, reason: string | null = null): Promise<string | Buffer> {
     if (stored.status === 'settled') {
-      const outcome = await this.store.reverseSettlement(stored, this.now().toISOString());
+      const at = this.now().toISOString();
+      const date = businessDayOf(at);
+      await this.store.noteLedgerSlot(stored.hospitalId, date, stored.card);
+      const view = JSON.parse(stored.response.toString()) as SettlementView;
+      const entry = ledgerEntryOf(view, 'reversal', at, actor, reason);
+      const outcome = await this.store.reverseSettlement({
+        stored,
+        reversal: { at, reason, operator: { ...actor.operator, keyId: actor.keyId } },
+        ledger: { date, field: ledgerField('reversal', stored.settlementId), entry: toStoredLedgerEntry(entry) },
+      });
       if (outcome === 'not-found') throw new NotFoundError(`no settlement ${stored.settlementId}`);
-      if (outcome === 'reversed') {
-        const view = JSON.parse(stored.response) as SettlementView;
-        this.emit({ policyId: view.policyId, visitType: view.visitType, outcome: 'reversed' });
-      }
+      if (outcome === 'reversed') this.emit({ policyId: view.policyId, visitType: view.visitType, outcome: 'reversed' });
     }
-    return SettlementService.currentBody((await this.store.getSettlement(stored.settlementId)) ?? stored);
+    return SettlementService.currentBody((await this.store.getSettlementOf(stored.card, stored.settlementId)) ?? stored);
   }
 
-  async list(card: string, year: number): Promise<string[]> {
-    return (await this.store.listSettlements(card, year)).map(SettlementService.currentBody);
+  /** A page of the person's settlements of a year, each with its current status. */
+  async list(card: string, year: number, cursor: string | null, limit: number): Promise<{ bodies: (string | Buffer)[]; next: string | null }> {
+    const start = cursor === null ? 0 : Number(cursor);
+    const page = await this.store.listSettlements(card, year, start, limit);
+    return { bodies: page.items.map(SettlementService.currentBody), next: page.next };
   }
 
-  /** The stored response with the settlement's current status. */
-  static currentBody(stored: StoredSettlement): string {
+  /** The stored response with the settlement's current status (a settled one is answered byte for byte). */
+  static currentBody(stored: StoredSettlement): string | Buffer {
     if (stored.status === 'settled') return stored.response;
-    const view = JSON.parse(stored.response) as SettlementView;
+    const view = JSON.parse(stored.response.toString()) as SettlementView;
     view.status = stored.status;
-    view.reversedAt = stored.reversedAt;
+    view.reversedAt = stored.reversal?.at ?? null;
+    if (stored.reversal) view.reversal = stored.reversal;
     return JSON.stringify(view);
   }
 

@@ -3,9 +3,15 @@
  * multi-key script only ever touches one cluster slot. Hospitals are global.
  *
  * Settlement and filing ids carry the cluster slot of their person's card, and
- * their id→card index lives under a tag that hashes to that same slot; so the
- * commit script writes the index atomically with the record, and a lookup by
- * id needs no card — yet the id does not reveal the card.
+ * their id→card index lives in a hash under a tag that hashes to that same
+ * slot; so the commit script writes the index atomically with the record, and
+ * a lookup by id needs no card — yet the id does not reveal the card. Day
+ * ledgers use the same trick: the entries of one hospital-day live in one hash
+ * per slot (written by the commit itself), and a per-hospital-day set names
+ * the slots a statement must gather.
+ *
+ * Hospital ids and request ids never contain ':' (schemas.ts), so ':' is a
+ * safe separator inside keys and tags.
  */
 import { randomUUID } from 'node:crypto';
 import calculateSlot from 'cluster-key-slot';
@@ -15,17 +21,40 @@ export const keys = {
   /** Cached copy of the enrollment system's record (with COVERAGE_URL). */
   coverage: (card: string) => `coverage:{${card}}`,
   accumulators: (card: string, year: number) => `acc:{${card}}:${year}`,
+  /** One settlement: its compact record (settlement-record.ts). */
   settlement: (card: string, settlementId: string) => `stl:{${card}}:${settlementId}`,
+  /** The person's settlement ids of a benefit year, in commit order. */
   settlementsOfYear: (card: string, year: number) => `stls:{${card}}:${year}`,
-  idempotency: (card: string, hospitalId: string, requestId: string) => `idem:{${card}}:${hospitalId}:${requestId}`,
+  /** Inpatient stays of a benefit year by discharge day, for consortium transfers. */
+  staysOfYear: (card: string, year: number) => `stays:{${card}}:${year}`,
+  /** The person's idempotency records: field `<hospitalId>:<requestId>`. */
+  idempotency: (card: string) => `idem:{${card}}`,
+  /** Every filing of the person by id, active and revoked (the cold read). */
   filings: (card: string) => `filings:{${card}}`,
+  /** Active filings as JSON members scored by their validTo day (the hot read). */
+  activeFilings: (card: string) => `filings-active:{${card}}`,
+  /** Moved by every filing and revocation, checked by the commit. */
+  filingsVersion: (card: string) => `filings-version:{${card}}`,
+  /** An encounter registered through the national platform's face (2401). */
+  encounter: (card: string, mdtrtId: string) => `enc:{${card}}:${mdtrtId}`,
+  /** Its fee lines (2301) and refunds. */
+  encounterLines: (card: string, mdtrtId: string) => `enc-lines:{${card}}:${mdtrtId}`,
+  /** A national-platform message (msgid) of one hospital: input hash, state and output. */
+  nationalMessage: (hospitalId: string, msgid: string) => `hsa-msg:{${hospitalId}:${msgid}}`,
+  /** The hospital-wide claim on a requestId, across persons (in the slot of hospital + requestId). */
+  requestClaim: (hospitalId: string, requestId: string) => `req:{${hospitalId}:${requestId}}`,
+  /** Ledger entries of one hospital-day that live in one slot. */
+  ledger: (slot: number, hospitalId: string, date: string) => `ledger:{${slotTag(slot)}}:${hospitalId}:${date}`,
+  /** The slots holding ledger entries of one hospital-day. */
+  ledgerSlots: (hospitalId: string, date: string) => `ledger-slots:{${hospitalId}:${date}}`,
+  /** Reconciliations run for one hospital-day. */
+  reconciliations: (hospitalId: string, date: string) => `recon:{${hospitalId}:${date}}`,
   hospital: (hospitalId: string) => `hospital:${hospitalId}`,
+  /** National facility code (fixmedins_code) → hospitalId. */
+  hospitalByCode: (fixmedinsCode: string) => `hospital-code:${fixmedinsCode}`,
   hospitals: () => 'hospitals',
-  /** id → card, in the slot of the card (see slotTag). */
-  idIndex: (id: string) => {
-    const slot = slotOfId(id);
-    return slot === null ? null : `idx:{${slotTag(slot)}}:${id}`;
-  },
+  /** id → card of every settlement and filing whose card hashes to `slot`. */
+  idIndex: (slot: number) => `idx:{${slotTag(slot)}}`,
 };
 
 const SLOTS = 16384;
@@ -53,13 +82,13 @@ export function slotOfCard(card: string): number {
   return calculateSlot(card);
 }
 
-/** e.g. "S-1a2b-3f1c…": prefix, slot in hex, random part. */
-export function newId(prefix: 'S' | 'R', card: string): string {
+/** e.g. "S-1a2b-3f1c…": prefix, slot in hex, random part (or a 32-hex digest, for ids derived from a message). */
+export function newId(prefix: 'S' | 'R' | 'M', card: string, digest?: string): string {
   const slot = slotOfCard(card).toString(16).padStart(4, '0');
-  return `${prefix}-${slot}-${randomUUID().replaceAll('-', '')}`;
+  return `${prefix}-${slot}-${digest ?? randomUUID().replaceAll('-', '')}`;
 }
 
-const ID_PATTERN = /^[SR]-([0-9a-f]{4})-[0-9a-f]{32}$/;
+const ID_PATTERN = /^[SRM]-([0-9a-f]{4})-[0-9a-f]{32}$/;
 
 export function slotOfId(id: string): number | null {
   const match = ID_PATTERN.exec(id);

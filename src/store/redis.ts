@@ -29,6 +29,10 @@ interface ScriptCommands {
   reverseSettlement(...keysAndArgs: string[]): Promise<[number]>;
   putFiling(...keysAndArgs: string[]): Promise<number>;
   revokeFiling(...keysAndArgs: string[]): Promise<number>;
+  fenceClaim(...keysAndArgs: string[]): Promise<[number, string?]>;
+  putFeeLines(...keysAndArgs: string[]): Promise<[number, string?]>;
+  withdrawFeeLines(...keysAndArgs: string[]): Promise<[number]>;
+  compareAndSet(...keysAndArgs: string[]): Promise<[number, (string | null)?]>;
 }
 
 export type ScriptedClient = RedisClient & ScriptCommands;

@@ -2,20 +2,25 @@
 
 export type CommitOutcome =
   | { kind: 'committed' }
-  | { kind: 'replay'; response: string }
+  /** This requestId and body were committed before, as settlementId. */
+  | { kind: 'replay'; settlementId: string }
   | { kind: 'conflict' }
-  | { kind: 'stale'; version: string };
+  | { kind: 'stale'; version: string }
+  /** The claim this commit held was voided by a takeover: claim the requestId again. */
+  | { kind: 'fenced' };
 
 export function commitOutcome(reply: [number, string?]): CommitOutcome {
   switch (reply[0]) {
     case 1:
       return { kind: 'committed' };
     case 2:
-      return { kind: 'replay', response: reply[1]! };
+      return { kind: 'replay', settlementId: reply[1]! };
     case 3:
       return { kind: 'conflict' };
     case 4:
       return { kind: 'stale', version: reply[1]! };
+    case 5:
+      return { kind: 'fenced' };
     default:
       throw new Error(`commit-settlement returned ${JSON.stringify(reply)}`);
   }
@@ -33,5 +38,96 @@ export function reversalOutcome(reply: [number]): ReversalOutcome {
       return 'already-reversed';
     default:
       throw new Error(`reverse-settlement returned ${JSON.stringify(reply)}`);
+  }
+}
+
+export type FilingOutcome = 'stored' | 'exists' | 'limit-reached';
+
+export function filingOutcome(reply: number): FilingOutcome {
+  switch (reply) {
+    case 1:
+      return 'stored';
+    case 0:
+      return 'exists';
+    case -1:
+      return 'limit-reached';
+    default:
+      throw new Error(`put-filing returned ${JSON.stringify(reply)}`);
+  }
+}
+
+export type RevokeOutcome = 'not-found' | 'revoked' | 'changed';
+
+export function revokeOutcome(reply: number): RevokeOutcome {
+  switch (reply) {
+    case 0:
+      return 'not-found';
+    case 1:
+      return 'revoked';
+    case 2:
+      return 'changed';
+    default:
+      throw new Error(`revoke-filing returned ${JSON.stringify(reply)}`);
+  }
+}
+
+/** fence-claim: the stale claim can never commit now, or it had committed (its idempotency record). */
+export type FenceOutcome = { kind: 'fenced' } | { kind: 'committed'; record: string };
+
+export function fenceOutcome(reply: [number, string?]): FenceOutcome {
+  switch (reply[0]) {
+    case 1:
+      return { kind: 'fenced' };
+    case 0:
+      return { kind: 'committed', record: reply[1]! };
+    default:
+      throw new Error(`fence-claim returned ${JSON.stringify(reply)}`);
+  }
+}
+
+/** compare-and-set: replaced, or the value as it is now (null: gone). */
+export type ReplaceOutcome = { kind: 'replaced' } | { kind: 'changed'; current: string | null };
+
+export function replaceOutcome(reply: [number, (string | null)?]): ReplaceOutcome {
+  switch (reply[0]) {
+    case 1:
+      return { kind: 'replaced' };
+    case 0:
+      return { kind: 'changed', current: typeof reply[1] === 'string' ? reply[1] : null };
+    default:
+      throw new Error(`compare-and-set returned ${JSON.stringify(reply)}`);
+  }
+}
+
+export type FeeLinesOutcome =
+  | { kind: 'stored' }
+  | { kind: 'no-encounter' }
+  | { kind: 'cancelled' }
+  | { kind: 'too-many' }
+  | { kind: 'line-conflict' | 'refund-of-nothing' | 'refund-of-refund' | 'refunded-already' | 'refund-partial'; lineId: string };
+
+export function feeLinesOutcome(reply: [number, string?]): FeeLinesOutcome {
+  const lineId = reply[1]!;
+  switch (reply[0]) {
+    case 1:
+      return { kind: 'stored' };
+    case 0:
+      return { kind: 'no-encounter' };
+    case 2:
+      return { kind: 'line-conflict', lineId };
+    case 3:
+      return { kind: 'refund-of-nothing', lineId };
+    case 4:
+      return { kind: 'refund-of-refund', lineId };
+    case 5:
+      return { kind: 'refunded-already', lineId };
+    case 6:
+      return { kind: 'cancelled' };
+    case 7:
+      return { kind: 'too-many' };
+    case 8:
+      return { kind: 'refund-partial', lineId };
+    default:
+      throw new Error(`put-fee-lines returned ${JSON.stringify(reply)}`);
   }
 }

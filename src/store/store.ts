@@ -1,8 +1,10 @@
 /**
  * Data access over Redis. Knows the key layout and the encoding (money as
- * integer fen, records as JSON), nothing of policy rules.
+ * integer fen, records as JSON, settlements as compact records), nothing of
+ * policy rules.
  */
 import { emptyAccumulators } from '../domain/accumulators.js';
+import { dayNumber } from '../domain/dates.js';
 import { fromFen, toFen } from '../domain/money.js';
 import {
   MONEY_ACCUMULATORS,
@@ -11,10 +13,28 @@ import {
   type Enrollee,
   type Filing,
   type Hospital,
+  type PreviousStay,
 } from '../domain/types.js';
-import { keys } from './keys.js';
+import { decodeSettlementRecord, encodeSettlementRecord, type ReversalMeta, type SettlementRecordMeta } from './codec/settlement-record.js';
+import type { Encounter, EncounterFeeLine } from '../domain/encounter.js';
+import { decodeStay, encodeStay } from './codec/stay.js';
+import { keys, slotOfCard, slotOfId } from './keys.js';
 import type { ScriptedClient } from './redis.js';
-import { commitOutcome, reversalOutcome, type CommitOutcome, type ReversalOutcome } from './script-results.js';
+import {
+  commitOutcome,
+  feeLinesOutcome,
+  fenceOutcome,
+  filingOutcome,
+  replaceOutcome,
+  reversalOutcome,
+  revokeOutcome,
+  type CommitOutcome,
+  type FeeLinesOutcome,
+  type FenceOutcome,
+  type FilingOutcome,
+  type ReplaceOutcome,
+  type ReversalOutcome,
+} from './script-results.js';
 
 export interface VersionedAccumulators {
   accumulators: Accumulators;
@@ -22,9 +42,24 @@ export interface VersionedAccumulators {
   version: string;
 }
 
-export interface IdempotencyRecord {
-  bodyHash: string;
-  settlementKey: string;
+/** The person's idempotency record for one hospital + requestId. */
+export type IdempotencyRecord =
+  | { kind: 'committed'; bodyHash: string; settlementId: string }
+  /** A takeover of the requestId's claim voided the claim with this token. */
+  | { kind: 'void'; token: string };
+
+/** What a settlement needs to read beyond the year's accumulators. */
+export interface PersonReadScope {
+  year: number;
+  /** "<hospitalId>:<requestId>" */
+  idempotencyField: string;
+  /** Active filings are read from this discharge date on (those that could still cover the stay). */
+  dischargeDate: string;
+  /** The filing the request names, read whatever its status. */
+  referralId?: string | null | undefined;
+  /** Stays discharged on these days are read (a consortium transfer continues one of them). */
+  staysFrom?: string | undefined;
+  staysTo?: string | undefined;
 }
 
 /** Everything a settlement of one person reads, in one round trip to the person's slot. */
@@ -32,8 +67,12 @@ export interface PersonSnapshot extends VersionedAccumulators {
   enrollee: Enrollee | null;
   /** The cached copy of the enrollment system's record (opaque here), when an upstream is configured. */
   coverageEntry: string | null;
+  /** Active filings whose validTo is on or after the discharge date, plus the named one. */
   filings: Filing[];
+  filingsVersion: string;
   idempotency: IdempotencyRecord | null;
+  /** Listed inpatient stays discharged in the requested range. */
+  stays: PreviousStay[];
 }
 
 /** A settlement as stored: the response as answered, plus what a reversal needs. */
@@ -41,11 +80,12 @@ export interface StoredSettlement {
   settlementId: string;
   card: string;
   hospitalId: string;
+  requestId: string;
   benefitYear: number;
   status: 'settled' | 'reversed';
-  reversedAt: string | null;
-  /** The response JSON as first answered. */
-  response: string;
+  reversal: ReversalMeta | null;
+  /** The response JSON as first answered (UTF-8). */
+  response: Buffer;
 }
 
 export interface CommitRequest {
@@ -54,11 +94,28 @@ export interface CommitRequest {
   requestId: string;
   benefitYear: number;
   bodyHash: string;
+  claimToken: string;
   expectedVersion: string;
+  expectedFilingsVersion: string;
   settlementId: string;
   deltas: AccumulatorDeltas;
-  /** UTF-8 bytes of the response JSON: encoded once, sent to Redis and to the caller as is. */
-  response: Buffer | string;
+  /** UTF-8 bytes of the response JSON: encoded once, sent to the caller as is, stored compressed. */
+  response: Buffer;
+  ledger: { date: string; entry: string };
+  /** An inpatient stay later settlements may continue (consortium transfer). */
+  stay: PreviousStay | null;
+}
+
+export interface ReversalRequest {
+  stored: StoredSettlement;
+  reversal: ReversalMeta;
+  ledger: { date: string; field: string; entry: string };
+}
+
+export interface Page<T> {
+  items: T[];
+  /** Where the next page starts, or null on the last page. */
+  next: string | null;
 }
 
 function decodeAccumulators(hash: Record<string, string>): VersionedAccumulators {
@@ -72,19 +129,43 @@ function decodeAccumulators(hash: Record<string, string>): VersionedAccumulators
   return { accumulators, version: hash.version ?? '0' };
 }
 
-/** Non-zero deltas as [field, integer string] pairs (fen for money, counts as is). */
-function encodeDeltas(deltas: AccumulatorDeltas): [string, string][] {
-  const pairs: [string, string][] = [];
-  if (deltas.admissions !== 0) pairs.push(['admissions', String(deltas.admissions)]);
-  if (deltas.specialOutpatientCounted !== 0) pairs.push(['specialOutpatientCounted', String(deltas.specialOutpatientCounted)]);
+/** Non-zero deltas as field → integer string (fen for money, counts as is). */
+function encodeDeltas(deltas: AccumulatorDeltas): Record<string, string> {
+  const encoded: Record<string, string> = {};
+  if (deltas.admissions !== 0) encoded.admissions = String(deltas.admissions);
+  if (deltas.specialOutpatientCounted !== 0) encoded.specialOutpatientCounted = String(deltas.specialOutpatientCounted);
   for (const field of MONEY_ACCUMULATORS) {
-    if (!deltas[field].isZero()) pairs.push([field, toFen(deltas[field])]);
+    if (!deltas[field].isZero()) encoded[field] = toFen(deltas[field]);
   }
-  return pairs;
+  return encoded;
 }
 
-function negate(integer: string): string {
-  return integer.startsWith('-') ? integer.slice(1) : `-${integer}`;
+function decodeIdempotency(value: string | null): IdempotencyRecord | null {
+  if (value === null) return null;
+  const space = value.indexOf(' ');
+  const head = value.slice(0, space);
+  const tail = value.slice(space + 1);
+  return head === 'void' ? { kind: 'void', token: tail } : { kind: 'committed', bodyHash: head, settlementId: tail };
+}
+
+function toStored(settlementId: string, card: string, record: Buffer): StoredSettlement {
+  const { meta, response } = decodeSettlementRecord(record);
+  return {
+    settlementId,
+    card,
+    hospitalId: meta.h,
+    requestId: meta.rq,
+    benefitYear: meta.y,
+    status: meta.s,
+    reversal: meta.x ?? null,
+    response,
+  };
+}
+
+function results<T extends unknown[]>(replies: [Error | null, unknown][] | null): T {
+  if (!replies) throw new Error('pipeline returned nothing');
+  for (const [error] of replies) if (error) throw error;
+  return replies.map(([, value]) => value) as T;
 }
 
 export class Store {
@@ -92,10 +173,27 @@ export class Store {
 
   // ── Registry ────────────────────────────────────────────────────────────
 
-  async putHospital(hospital: Hospital): Promise<'created' | 'updated'> {
-    const previous = await this.redis.set(keys.hospital(hospital.hospitalId), JSON.stringify(hospital), 'GET');
+  /** Stores the hospital; 'code-taken' (nothing written) when its fixmedinsCode names another hospital. */
+  async putHospital(hospital: Hospital): Promise<'created' | 'updated' | 'code-taken'> {
+    const code = hospital.fixmedinsCode ?? null;
+    if (code !== null) {
+      const holder = await this.redis.set(keys.hospitalByCode(code), hospital.hospitalId, 'NX', 'GET');
+      if (holder !== null && holder !== hospital.hospitalId) return 'code-taken';
+    }
+    const previousJson = await this.redis.set(keys.hospital(hospital.hospitalId), JSON.stringify(hospital), 'GET');
     await this.redis.sadd(keys.hospitals(), hospital.hospitalId);
-    return previous === null ? 'created' : 'updated';
+    const previousCode = previousJson === null ? null : ((JSON.parse(previousJson) as Hospital).fixmedinsCode ?? null);
+    // A code the hospital gave up no longer names it (unless another hospital took it meanwhile).
+    if (previousCode !== null && previousCode !== code && (await this.redis.get(keys.hospitalByCode(previousCode))) === hospital.hospitalId) {
+      await this.redis.del(keys.hospitalByCode(previousCode));
+    }
+    return previousJson === null ? 'created' : 'updated';
+  }
+
+  /** The hospital whose national facility code this is. */
+  async getHospitalByCode(fixmedinsCode: string): Promise<Hospital | null> {
+    const hospitalId = await this.redis.get(keys.hospitalByCode(fixmedinsCode));
+    return hospitalId === null ? null : this.getHospital(hospitalId);
   }
 
   async getHospital(hospitalId: string): Promise<Hospital | null> {
@@ -133,11 +231,19 @@ export class Store {
 
   // ── Referral filings ────────────────────────────────────────────────────
 
-  async createFiling(filing: Filing): Promise<boolean> {
-    const indexKey = keys.idIndex(filing.referralId);
-    if (indexKey === null) throw new Error(`malformed filing id ${filing.referralId}`);
-    const stored = await this.redis.putFiling(keys.filings(filing.card), indexKey, filing.referralId, JSON.stringify(filing), filing.card);
-    return stored === 1;
+  async createFiling(filing: Filing, maxActive: number): Promise<FilingOutcome> {
+    const reply = await this.redis.putFiling(
+      keys.filings(filing.card),
+      keys.activeFilings(filing.card),
+      keys.filingsVersion(filing.card),
+      keys.idIndex(slotOfCard(filing.card)),
+      filing.referralId,
+      JSON.stringify(filing),
+      filing.card,
+      String(dayNumber(filing.validTo)),
+      String(maxActive),
+    );
+    return filingOutcome(reply);
   }
 
   async getFiling(referralId: string): Promise<Filing | null> {
@@ -147,12 +253,21 @@ export class Store {
     return json === null ? null : (JSON.parse(json) as Filing);
   }
 
-  async getFilings(card: string): Promise<Filing[]> {
-    return Object.values(await this.redis.hgetall(keys.filings(card))).map((json) => JSON.parse(json) as Filing);
+  /** The person's active filings (at most the cap), soonest validTo first. */
+  async getActiveFilings(card: string): Promise<Filing[]> {
+    return (await this.redis.zrange(keys.activeFilings(card), 0, -1)).map((json) => JSON.parse(json) as Filing);
+  }
+
+  /** Every filing of the person, active and revoked, a page at a time (HSCAN order). */
+  async scanFilings(card: string, cursor: string, count: number): Promise<Page<Filing>> {
+    const [next, flat] = await this.redis.hscan(keys.filings(card), cursor, 'COUNT', count);
+    const items: Filing[] = [];
+    for (let i = 1; i < flat.length; i += 2) items.push(JSON.parse(flat[i]!) as Filing);
+    return { items, next: next === '0' ? null : next };
   }
 
   /** Sets the filing's status to revoked (kept, never erased); returns the filing as stored afterwards. */
-  async revokeFiling(referralId: string, revokedAt: string): Promise<Filing | null> {
+  async revokeFiling(referralId: string, revokedAt: string, revocation: Filing['revocation']): Promise<Filing | null> {
     const card = await this.cardOfId(referralId);
     if (card === null) return null;
     for (;;) {
@@ -160,80 +275,118 @@ export class Store {
       if (json === null) return null;
       const filing = JSON.parse(json) as Filing;
       if (filing.status === 'revoked') return filing;
-      const revoked: Filing = { ...filing, status: 'revoked', revokedAt };
-      const result = await this.redis.revokeFiling(keys.filings(card), referralId, JSON.stringify(revoked), json);
-      if (result === 1) return revoked;
-      if (result === 0) return null;
+      const revoked: Filing = { ...filing, status: 'revoked', revokedAt, revocation };
+      const outcome = revokeOutcome(
+        await this.redis.revokeFiling(keys.filings(card), keys.activeFilings(card), keys.filingsVersion(card), referralId, JSON.stringify(revoked), json),
+      );
+      if (outcome === 'revoked') return revoked;
+      if (outcome === 'not-found') return null;
     }
   }
 
   // ── Settlements ─────────────────────────────────────────────────────────
 
-  /** The person's records for one settlement: enrollee, filings, the year's accumulators, the idempotency record. */
-  async readPerson(card: string, year: number, hospitalId: string, requestId: string): Promise<PersonSnapshot> {
-    const results = await this.redis
+  /**
+   * The person's records for one settlement, bounded whatever the person's
+   * history: the enrollee, the active filings that could still cover the stay
+   * (and the one it names), the year's accumulators and the filings version,
+   * the idempotency record of this hospital + requestId, and the stays a
+   * consortium transfer could continue.
+   */
+  async readPerson(card: string, scope: PersonReadScope): Promise<PersonSnapshot> {
+    const pipeline = this.redis
       .pipeline()
       .get(keys.enrollee(card))
-      .hgetall(keys.filings(card))
-      .hgetall(keys.accumulators(card, year))
-      .hmget(keys.idempotency(card, hospitalId, requestId), 'bodyHash', 'settlementKey')
-      .get(keys.coverage(card))
-      .exec();
-    if (!results) throw new Error('pipeline returned nothing');
-    for (const [error] of results) if (error) throw error;
-    const [enrolleeJson, filings, acc, idem, coverageEntry] = results.map(([, value]) => value) as [
+      .zrangebyscore(keys.activeFilings(card), dayNumber(scope.dischargeDate), '+inf')
+      .hgetall(keys.accumulators(card, scope.year))
+      .get(keys.filingsVersion(card))
+      .hget(keys.idempotency(card), scope.idempotencyField)
+      .get(keys.coverage(card));
+    if (scope.referralId) pipeline.hget(keys.filings(card), scope.referralId);
+    if (scope.staysFrom && scope.staysTo) pipeline.zrangebyscore(keys.staysOfYear(card, scope.year), dayNumber(scope.staysFrom), dayNumber(scope.staysTo));
+    const replies = results<unknown[]>(await pipeline.exec());
+    const [enrolleeJson, active, acc, filingsVersion, idempotency, coverageEntry] = replies as [
       string | null,
+      string[],
       Record<string, string>,
-      Record<string, string>,
-      [string | null, string | null],
+      string | null,
+      string | null,
       string | null,
     ];
+    let index = 6;
+    const filings = active.map((json) => JSON.parse(json) as Filing);
+    if (scope.referralId) {
+      const named = replies[index++] as string | null;
+      if (named !== null && !filings.some((f) => f.referralId === scope.referralId)) filings.push(JSON.parse(named) as Filing);
+    }
+    const stays = scope.staysFrom && scope.staysTo ? (replies[index++] as string[]).map(decodeStay) : [];
     return {
       enrollee: enrolleeJson === null ? null : (JSON.parse(enrolleeJson) as Enrollee),
       coverageEntry,
-      filings: Object.values(filings).map((json) => JSON.parse(json) as Filing),
+      filings,
+      filingsVersion: filingsVersion ?? '0',
       ...decodeAccumulators(acc),
-      idempotency: idem[0] !== null && idem[1] !== null ? { bodyHash: idem[0], settlementKey: idem[1] } : null,
+      idempotency: decodeIdempotency(idempotency),
+      stays,
     };
   }
 
   /** The person's records and the hospital, in one call (two commands to two slots, pipelined by the client). */
-  async readForSettlement(card: string, year: number, hospitalId: string, requestId: string): Promise<PersonSnapshot & { hospital: Hospital | null }> {
-    const [snapshot, hospital] = await Promise.all([this.readPerson(card, year, hospitalId, requestId), this.getHospital(hospitalId)]);
+  async readForSettlement(card: string, hospitalId: string, scope: PersonReadScope): Promise<PersonSnapshot & { hospital: Hospital | null }> {
+    const [snapshot, hospital] = await Promise.all([this.readPerson(card, scope), this.getHospital(hospitalId)]);
     return { ...snapshot, hospital };
   }
 
-  async getResponseByKey(settlementKey: string): Promise<Buffer | null> {
-    return this.redis.hgetBuffer(settlementKey, 'response');
+  // ── The hospital-wide claim on a requestId (service/request-claims.ts) ──
+
+  /** Sets the claim unless one exists; answers the existing claim, or null when this one was set. */
+  async claimRequest(hospitalId: string, requestId: string, claim: string): Promise<string | null> {
+    return this.redis.set(keys.requestClaim(hospitalId, requestId), claim, 'NX', 'GET');
+  }
+
+  async replaceClaim(hospitalId: string, requestId: string, expected: string, claim: string): Promise<ReplaceOutcome> {
+    return replaceOutcome(await this.redis.compareAndSet(keys.requestClaim(hospitalId, requestId), expected, claim));
+  }
+
+  /** Voids a stale claim in its person's slot unless it committed there. */
+  async fenceClaim(card: string, idempotencyField: string, token: string): Promise<FenceOutcome> {
+    return fenceOutcome(await this.redis.fenceClaim(keys.idempotency(card), idempotencyField, token));
+  }
+
+  /** Names the slot of `card` among those holding the hospital-day's ledger entries (before the entry is written). */
+  async noteLedgerSlot(hospitalId: string, date: string, card: string): Promise<void> {
+    await this.redis.sadd(keys.ledgerSlots(hospitalId, date), slotOfCard(card));
   }
 
   async commitSettlement(commit: CommitRequest): Promise<CommitOutcome> {
     const { card, settlementId } = commit;
-    const indexKey = keys.idIndex(settlementId);
-    if (indexKey === null) throw new Error(`malformed settlement id ${settlementId}`);
+    const slot = slotOfCard(card);
     const deltas = encodeDeltas(commit.deltas);
-    const record: (string | Buffer)[] = [
-      'settlementId', settlementId,
-      'card', card,
-      'hospitalId', commit.hospitalId,
-      'benefitYear', String(commit.benefitYear),
-      'status', 'settled',
-      'response', commit.response,
-    ];
-    for (const [field, delta] of deltas) record.push(`d:${field}`, delta, `r:${field}`, negate(delta));
+    const meta: Omit<SettlementRecordMeta, 'v'> = { s: 'settled', h: commit.hospitalId, y: commit.benefitYear, rq: commit.requestId, d: deltas };
+    const stayMember = commit.stay ? encodeStay(commit.stay) : '';
+    if (commit.stay) meta.st = stayMember;
     const reply = await this.redis.commitSettlement(
       keys.accumulators(card, commit.benefitYear),
-      keys.idempotency(card, commit.hospitalId, commit.requestId),
+      keys.idempotency(card),
       keys.settlement(card, settlementId),
       keys.settlementsOfYear(card, commit.benefitYear),
-      indexKey,
+      keys.idIndex(slot),
+      keys.filingsVersion(card),
+      keys.ledger(slot, commit.hospitalId, commit.ledger.date),
+      keys.staysOfYear(card, commit.benefitYear),
+      `${commit.hospitalId}:${commit.requestId}`,
       commit.bodyHash,
+      commit.claimToken,
       commit.expectedVersion,
+      commit.expectedFilingsVersion,
       settlementId,
       card,
-      String(deltas.length),
-      ...deltas.flat(),
-      ...record,
+      encodeSettlementRecord(meta, commit.response),
+      commit.ledger.entry,
+      commit.stay ? String(dayNumber(commit.stay.dischargeDate)) : '',
+      stayMember,
+      String(Object.keys(deltas).length),
+      ...Object.entries(deltas).flat(),
     );
     return commitOutcome(reply);
   }
@@ -244,44 +397,113 @@ export class Store {
     return this.getSettlementOf(card, settlementId);
   }
 
-  private async getSettlementOf(card: string, settlementId: string): Promise<StoredSettlement | null> {
-    const [status, hospitalId, benefitYear, reversedAt, response] = await this.redis.hmget(
-      keys.settlement(card, settlementId),
-      'status',
-      'hospitalId',
-      'benefitYear',
-      'reversedAt',
-      'response',
-    );
-    if (status == null || response == null) return null;
-    return {
-      settlementId,
-      card,
-      hospitalId: hospitalId!,
-      benefitYear: Number(benefitYear),
-      status: status as StoredSettlement['status'],
-      reversedAt: reversedAt ?? null,
-      response,
-    };
+  async getSettlementOf(card: string, settlementId: string): Promise<StoredSettlement | null> {
+    const record = await this.redis.getBuffer(keys.settlement(card, settlementId));
+    return record === null ? null : toStored(settlementId, card, record);
   }
 
-  async reverseSettlement(stored: StoredSettlement, reversedAt: string): Promise<ReversalOutcome> {
+  async reverseSettlement({ stored, reversal, ledger }: ReversalRequest): Promise<ReversalOutcome> {
+    const { card, settlementId, hospitalId, benefitYear } = stored;
     const reply = await this.redis.reverseSettlement(
-      keys.settlement(stored.card, stored.settlementId),
-      keys.accumulators(stored.card, stored.benefitYear),
-      reversedAt,
+      keys.settlement(card, settlementId),
+      keys.accumulators(card, benefitYear),
+      keys.ledger(slotOfCard(card), hospitalId, ledger.date),
+      keys.staysOfYear(card, benefitYear),
+      JSON.stringify(reversal),
+      ledger.field,
+      ledger.entry,
     );
     return reversalOutcome(reply);
   }
 
-  async listSettlements(card: string, year: number): Promise<StoredSettlement[]> {
-    const ids = await this.redis.lrange(keys.settlementsOfYear(card, year), 0, -1);
-    const found = await Promise.all(ids.map((id) => this.getSettlementOf(card, id)));
-    return found.filter((s): s is StoredSettlement => s !== null);
+  /** A page of the person's settlements of a year, in commit order, from list position `start`. */
+  async listSettlements(card: string, year: number, start: number, limit: number): Promise<Page<StoredSettlement>> {
+    const ids = await this.redis.lrange(keys.settlementsOfYear(card, year), start, start + limit);
+    const page = ids.slice(0, limit);
+    const records = page.length === 0 ? [] : await this.redis.mgetBuffer(...page.map((id) => keys.settlement(card, id)));
+    const items: StoredSettlement[] = [];
+    records.forEach((record, i) => {
+      if (record !== null) items.push(toStored(page[i]!, card, record));
+    });
+    return { items, next: ids.length > limit ? String(start + limit) : null };
+  }
+
+  // ── Encounters of the national platform's face (2401, 2301, 2402) ──────
+
+  /** Registers the encounter unless it exists; answers the stored one when it does. */
+  async createEncounter(encounter: Encounter): Promise<Encounter | null> {
+    const previous = await this.redis.set(keys.encounter(encounter.card, encounter.mdtrtId), JSON.stringify(encounter), 'NX', 'GET');
+    return previous === null ? null : (JSON.parse(previous) as Encounter);
+  }
+
+  /** The encounter and its stored JSON (for a compare-and-set update). */
+  async getEncounter(card: string, mdtrtId: string): Promise<{ encounter: Encounter; raw: string } | null> {
+    const raw = await this.redis.get(keys.encounter(card, mdtrtId));
+    return raw === null ? null : { encounter: JSON.parse(raw) as Encounter, raw };
+  }
+
+  /** Replaces the encounter if it is still as read. */
+  async updateEncounter(raw: string, next: Encounter): Promise<ReplaceOutcome> {
+    return replaceOutcome(await this.redis.compareAndSet(keys.encounter(next.card, next.mdtrtId), raw, JSON.stringify(next)));
+  }
+
+  async putFeeLines(card: string, mdtrtId: string, lines: EncounterFeeLine[], maxLines: number): Promise<FeeLinesOutcome> {
+    const args: string[] = [String(maxLines)];
+    for (const line of lines) args.push(line.lineId, JSON.stringify(line), line.refundOf ?? '');
+    return feeLinesOutcome(await this.redis.putFeeLines(keys.encounterLines(card, mdtrtId), keys.encounter(card, mdtrtId), ...args));
+  }
+
+  /** Withdraws one line (and its refund), or every line ('0000'); answers how many went. */
+  async withdrawFeeLines(card: string, mdtrtId: string, lineId: string): Promise<number> {
+    const [removed] = await this.redis.withdrawFeeLines(keys.encounterLines(card, mdtrtId), lineId);
+    return removed;
+  }
+
+  /** Every uploaded line of the encounter, refunds included. */
+  async getFeeLines(card: string, mdtrtId: string): Promise<EncounterFeeLine[]> {
+    const all = await this.redis.hgetall(keys.encounterLines(card, mdtrtId));
+    return Object.entries(all)
+      .filter(([field]) => field.startsWith('l:'))
+      .map(([, json]) => JSON.parse(json) as EncounterFeeLine);
+  }
+
+  // ── National-platform messages (msgid) ──────────────────────────────────
+
+  /** Records a message unless its msgid is known; answers the known record. */
+  async claimMessage(hospitalId: string, msgid: string, record: string, ttlSeconds: number): Promise<string | null> {
+    return this.redis.set(keys.nationalMessage(hospitalId, msgid), record, 'EX', ttlSeconds, 'NX', 'GET');
+  }
+
+  async getMessage(hospitalId: string, msgid: string): Promise<string | null> {
+    return this.redis.get(keys.nationalMessage(hospitalId, msgid));
+  }
+
+  async updateMessage(hospitalId: string, msgid: string, expected: string, record: string, ttlSeconds: number): Promise<ReplaceOutcome> {
+    return replaceOutcome(await this.redis.compareAndSet(keys.nationalMessage(hospitalId, msgid), expected, record, String(ttlSeconds)));
+  }
+
+  // ── Day ledgers ─────────────────────────────────────────────────────────
+
+  /** Every stored entry of one hospital-day: gathered from each slot that holds some. */
+  async readLedger(hospitalId: string, date: string): Promise<string[]> {
+    const slots = await this.redis.smembers(keys.ledgerSlots(hospitalId, date));
+    // One command per slot (a cluster pipeline must stay on one node); auto-pipelining batches them per node.
+    const perSlot = await Promise.all(slots.map((slot) => this.redis.hvals(keys.ledger(Number(slot), hospitalId, date))));
+    return perSlot.flat();
+  }
+
+  // ── Reconciliations ─────────────────────────────────────────────────────
+
+  async putReconciliation(hospitalId: string, date: string, reconciliationId: string, json: string): Promise<void> {
+    await this.redis.hset(keys.reconciliations(hospitalId, date), reconciliationId, json);
+  }
+
+  async getReconciliations(hospitalId: string, date: string): Promise<string[]> {
+    return this.redis.hvals(keys.reconciliations(hospitalId, date));
   }
 
   private async cardOfId(id: string): Promise<string | null> {
-    const indexKey = keys.idIndex(id);
-    return indexKey === null ? null : this.redis.get(indexKey);
+    const slot = slotOfId(id);
+    return slot === null ? null : this.redis.hget(keys.idIndex(slot), id);
   }
 }

@@ -10,6 +10,8 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { amount } from '../../desk/src/amounts.js';
+import { shanghaiToday } from '../../desk/src/format.js';
 import { E2E_TIMEOUT, expectAccessible, fillFourTotalBill, focusedName, focusedText, OUTPUT, PINGYANG_STAY, screenshot, startDesk, type Desk } from './harness.js';
 
 let desk: Desk;
@@ -365,5 +367,96 @@ describe('referral desk and an out-of-area stay (Jinjiang)', E2E_TIMEOUT, () => 
     expect((await fetch(`${desk.base}/desk/documents/..%2f..%2fpackage.json`)).status).toBe(404);
     expect((await fetch(`${desk.base}/desk/documents/../../package.json`)).status).toBe(404);
     expect((await fetch(`${desk.base}/desk/documents/nope.txt`, { method: 'PUT' })).status).toBe(405);
+  });
+});
+
+describe('operator and reason, a person\'s filings, the day statement and reconciliation', E2E_TIMEOUT, () => {
+  it('shows the operator on the slip, and reverses with a reason and an operator that the settlement then carries', async () => {
+    const card = await newPingyangPerson('330326197505050105');
+    const settled = await desk.api(desk.keys.billing['PY-COUNTY']!, 'POST', '/v1/settlements', {
+      requestId: 'OPERATOR-1',
+      card,
+      hospitalId: 'PY-COUNTY',
+      visitType: 'inpatient',
+      admissionDate: '2019-03-01',
+      dischargeDate: '2019-03-10',
+      charges: { total: '12345.67', fullSelfPay: '300.00', preSelfPay: '120.00' },
+      operator: { id: '0123', name: '张三' },
+    });
+    expect(settled.status).toBe(201);
+    const settlementId: string = settled.body.settlementId;
+    const page = await desk.signedIn(desk.keys.billing['PY-COUNTY']!, { id: '0456', name: '李四' });
+    await page.goto(`${desk.base}/desk/slip/${settlementId}`);
+    await page.getByRole('button', { name: '撤销' }).click();
+    await page.getByLabel('请输入结算单号最后 4 位确认').fill(settlementId.slice(-4));
+    await page.getByLabel('撤销原因').fill('费用录入错误');
+    await page.getByRole('button', { name: '确认撤销' }).click();
+    await page.locator('.watermark').waitFor();
+    expect(await page.getByTestId('slip').innerText()).toContain('张三（0123）');
+    const api = (await desk.api(desk.keys.admin, 'GET', `/v1/settlements/${settlementId}`)).body;
+    expect(api.reversal).toMatchObject({ reason: '费用录入错误', operator: { id: '0456', name: '李四' } });
+    expect(await page.getByTestId('slip').innerText()).toContain('费用录入错误');
+    await page.close();
+  });
+
+  it('lists a person’s filings on the referral and billing pages', async () => {
+    const jj = '350582198202020002';
+    const filed = await desk.api(desk.keys.referral.jinjiang!, 'POST', '/v1/referrals', { card: jj, kind: 'out-of-area', validFrom: '2018-01-01', validTo: '2018-12-31', toHospitalId: 'FZ-XIEHE' });
+    expect(filed.status).toBe(201);
+    const referral = await desk.signedIn(desk.keys.referral.jinjiang!);
+    await referral.getByLabel('社会保障卡号').fill(jj);
+    await referral.getByLabel('社会保障卡号').press('Enter');
+    await referral.locator(`[data-filing="${filed.body.referralId}"]`).waitFor();
+    const billing = await desk.signedIn(desk.keys.billing['FZ-XIEHE']!);
+    await billing.getByLabel('社会保障卡号').fill(jj);
+    await billing.getByLabel('社会保障卡号').press('Enter');
+    await billing.getByText(filed.body.referralId).waitFor();
+    await referral.close();
+    await billing.close();
+  });
+
+  it('reconciles the day against HIS rows with one difference, listed with the settlement to open', async () => {
+    // Two settlements of today (Asia/Shanghai) at PY-COUNTY.
+    const ids: string[] = [];
+    for (const [i, total] of ['5000.00', '8000.00'].entries()) {
+      const person = `33032619750505030${i}`;
+      await desk.api(desk.keys.admin, 'PUT', `/v1/enrollees/${person}`, { region: 'pingyang', sex: 'F', birthDate: '1975-05-05', coverage: [{ from: '2019-01-01', to: '2019-12-31' }] });
+      const settled = await desk.api(desk.keys.billing['PY-COUNTY']!, 'POST', '/v1/settlements', {
+        requestId: `RECON-${i}`,
+        card: person,
+        hospitalId: 'PY-COUNTY',
+        visitType: 'inpatient',
+        admissionDate: '2019-03-01',
+        dischargeDate: '2019-03-10',
+        charges: { total },
+      });
+      expect(settled.status).toBe(201);
+      ids.push(settled.body.settlementId);
+    }
+    const date = shanghaiToday();
+    const statement = (await desk.api(desk.keys.billing['PY-COUNTY']!, 'GET', `/v1/hospitals/PY-COUNTY/statements/${date}`)).body;
+    const page = await desk.signedIn(desk.keys.billing['PY-COUNTY']!);
+    await page.getByRole('link', { name: '对账' }).click();
+    await page.getByRole('button', { name: '查询日结单' }).click();
+    await page.getByTestId('statement-entries').waitFor();
+    // The HIS has the first settlement with another amount.
+    const entries = statement.entries as { settlementId: string; requestId: string; kind: string; total: string; fundTotal: string }[];
+    const rows = entries.map((e) => `${e.settlementId},${e.requestId},${e.kind === 'reversal' ? '撤销' : '结算'},${e.settlementId === ids[0] ? amount(e.total).plus(1).toFixed(2) : e.total},${e.fundTotal}`);
+    await page.getByLabel('HIS 笔数').fill(String(statement.totals.count));
+    await page.getByLabel('HIS 医疗费总额').fill(amount(statement.totals.total).plus(1).toFixed(2));
+    await page.getByLabel('HIS 基金支付').fill(statement.totals.fundTotal);
+    await page.locator('textarea[name="hisDetail"]').fill(['结算单号,结算流水号,类型,医疗费总额,基金支付', ...rows].join('\n'));
+    await page.getByRole('button', { name: '对账', exact: true }).click();
+    await page.getByTestId('differences').waitFor();
+    expect(await page.locator('[data-balanced]').getAttribute('data-balanced')).toBe('false');
+    const differences = page.getByTestId('differences').locator('tbody tr');
+    await expect(differences.count()).resolves.toBe(1);
+    expect(await differences.first().getAttribute('data-kind')).toBe('amount-mismatch');
+    await screenshot(page, 'desk-finance-reconciliation');
+    await expectAccessible(page, 'finance reconciliation');
+    await differences.first().getByRole('link').click();
+    await page.getByTestId('slip').waitFor();
+    expect(await page.getByTestId('slip').getAttribute('data-settlement')).toBe(ids[0]);
+    await page.close();
   });
 });

@@ -6,7 +6,7 @@
  */
 import { emptyAccumulators } from '../../src/domain/accumulators.js';
 import { formatMoney, money, type Money } from '../../src/domain/money.js';
-import type { Accumulators, Enrollee, Filing, Hospital, SettlementRequest } from '../../src/domain/types.js';
+import type { Accumulators, Enrollee, Filing, Hospital, PreviousStay, SettlementRequest } from '../../src/domain/types.js';
 import { settle } from '../../src/engine/settle.js';
 import type { EngineOutcome, Refusal, SettlementComputation } from '../../src/engine/types.js';
 import { parseSettlementRequest } from '../../src/http/schemas.js';
@@ -151,6 +151,8 @@ export interface Case {
   acc?: AccOverrides;
   /** Default: the year of the discharge date. */
   accumulatorsYear?: number;
+  /** Settled inpatient stays a consortium transfer could continue. */
+  previousStays?: PreviousStay[];
 }
 
 export function run(region: Region, c: Case = {}, policies: PolicyCatalog = catalog): EngineOutcome {
@@ -161,6 +163,7 @@ export function run(region: Region, c: Case = {}, policies: PolicyCatalog = cata
     hospital: buildHospital(request.hospitalId, c.hospital),
     enrollee: buildEnrollee(region, c.enrollee),
     filings: (c.filings ?? []).map((f) => buildFiling(f)),
+    previousStays: c.previousStays ?? [],
     accumulators: buildAccumulators(c.acc),
     accumulatorsYear: c.accumulatorsYear ?? Number(request.dischargeDate.slice(0, 4)),
   });

@@ -14,6 +14,7 @@ import { createRedis, whenReady } from '../../src/store/redis.js';
 import { Store } from '../../src/store/store.js';
 import supertest from 'supertest';
 import { startRedis, type RedisServer } from '../helpers/redis-server.js';
+import { rawCommit } from '../helpers/raw-commit.js';
 import { makeKeys } from '../helpers/service.js';
 import { TcpProxy } from '../helpers/tcp-proxy.js';
 import { POLICY_DIR, workedExamples } from '../helpers/worked-examples.js';
@@ -34,18 +35,7 @@ function commitOf(card: string, requestId: string, basicPaidFen: string) {
   const deltas = zeroDeltas();
   deltas.admissions = 1;
   deltas.basicPaid = money(basicPaidFen).dividedBy(100);
-  const settlementId = newId('S', card);
-  return {
-    card,
-    hospitalId: 'H1',
-    requestId,
-    benefitYear: 2019,
-    bodyHash: `hash-of-${requestId}`,
-    expectedVersion: '0',
-    settlementId,
-    deltas,
-    response: JSON.stringify({ settlementId, requestId }),
-  };
+  return rawCommit({ card, requestId, settlementId: newId('S', card), deltas });
 }
 
 describe('a lost reply to the commit script', () => {
@@ -62,13 +52,13 @@ describe('a lost reply to the commit script', () => {
     const outcome = await store.commitSettlement(commit);
     expect(proxy.fired).toBe(1);
     // The re-sent script found the record its first execution wrote.
-    expect(outcome).toEqual({ kind: 'replay', response: commit.response });
+    expect(outcome).toEqual({ kind: 'replay', settlementId: commit.settlementId });
 
     const { accumulators, version } = await store.getAccumulators(card, 2019);
     expect(accumulators.admissions).toBe(2);
     expect(accumulators.basicPaid.toFixed(2)).toBe('124.45'); // 1.00 + 123.45, once
     expect(version).toBe('2');
-    expect(await store.listSettlements(card, 2019)).toHaveLength(2);
+    expect((await store.listSettlements(card, 2019, 0, 10)).items).toHaveLength(2);
     client.disconnect();
   });
 

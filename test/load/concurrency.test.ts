@@ -6,6 +6,7 @@
  * so a lost update would show up as money paid past the cap or as a sum of
  * answers that differs from the accumulator.
  */
+import { allSettlements } from '../helpers/pages.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestService, type TestService } from '../helpers/service.js';
 import {
@@ -81,8 +82,7 @@ async function accumulators(card: string): Promise<WireAccumulators> {
 }
 
 async function listed(card: string): Promise<Settled[]> {
-  const res = await one.api.http.get(`/v1/enrollees/${card}/settlements?year=${YEAR}`).set(one.admin).expect(200);
-  return res.body.settlements as Settled[];
+  return allSettlements<Settled>(one.api.http, one.admin, card, YEAR);
 }
 
 async function commitCalls(instance: Instance): Promise<number> {

@@ -12,9 +12,12 @@
  * it got a 201 for.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Redis } from 'ioredis';
 import { composeService } from '../../src/compose.js';
 import { loadPolicyDirectory } from '../../src/policy/loader.js';
 import { createRedis, whenReady } from '../../src/store/redis.js';
+import { allSettlements } from '../helpers/pages.js';
+import { checkStorageIntegrity } from '../helpers/storage-integrity.js';
 import { startRedis, type RedisServer } from '../helpers/redis-server.js';
 import { makeKeys, startTestService, type TestService } from '../helpers/service.js';
 import { TcpProxy } from '../helpers/tcp-proxy.js';
@@ -202,8 +205,12 @@ describe('kill -9 of Redis under load (AOF, appendfsync always)', { timeout: 90_
 
     // 3. Per person: listed = everything acknowledged, once; accumulators = Σ deltas of the listed.
     for (const person of PERSONS) {
-      const list = (await api.http.get(`/v1/enrollees/${person.card}/settlements?year=${person.year}`).set(admin).expect(200)).body
-        .settlements as { settlementId: string; requestId: string; accumulatorsBefore: WireAccumulators; accumulatorsAfter: WireAccumulators; admissionOrdinal: number | null; payments: Record<string, string> }[];
+      const list = await allSettlements<{ settlementId: string; requestId: string; accumulatorsBefore: WireAccumulators; accumulatorsAfter: WireAccumulators; admissionOrdinal: number | null; payments: Record<string, string> }>(
+        api.http,
+        admin,
+        person.card,
+        person.year,
+      );
       const ours = [...eventually.entries()].filter(([requestId]) => requestId.startsWith(`CR-${person.card}-`));
       expect(list.map((s) => s.settlementId).sort()).toEqual(ours.map(([, id]) => id).sort());
       for (const s of list) expect(eventually.get(s.requestId)).toBe(s.settlementId);
@@ -219,30 +226,16 @@ describe('kill -9 of Redis under load (AOF, appendfsync always)', { timeout: 90_
     }
 
     // 4. Nothing half-written: every idempotency record has its settlement, listed under its year;
-    //    every settlement has its id index and its idempotency record.
-    const idemKeys = await t.redis.keys('idem:*');
-    const settlementKeys = await t.redis.keys('stl:*');
-    expect(idemKeys.length).toBe(settlementKeys.length);
-    for (const key of idemKeys) {
-      const [bodyHash, settlementKey] = await t.redis.hmget(key, 'bodyHash', 'settlementKey');
-      expect(bodyHash, key).toBeTruthy();
-      expect(await t.redis.exists(settlementKey!), key).toBe(1);
-      const [settlementId, card, year, response] = await t.redis.hmget(settlementKey!, 'settlementId', 'card', 'benefitYear', 'response');
-      expect(response, settlementKey!).toBeTruthy();
-      expect(await t.redis.lpos(`stls:{${card}}:${year}`, settlementId!)).not.toBeNull();
-      expect(await t.redis.exists(`${settlementKey}`)).toBe(1);
-    }
-    for (const key of settlementKeys) {
-      const [settlementId, card] = await t.redis.hmget(key, 'settlementId', 'card');
-      const index = await t.redis.keys(`idx:*:${settlementId}`);
-      expect(index, key).toHaveLength(1);
-      expect(await t.redis.get(index[0]!)).toBe(card);
-    }
+    //    every settlement has its id index, its idempotency record and its day-ledger entry.
+    const integrity = await checkStorageIntegrity(t.redis as Redis);
+    expect(integrity.problems).toEqual([]);
+    expect(integrity.settlements).toBe(integrity.idempotencyRecords);
+    expect(integrity.ledgerEntries).toBe(integrity.settlements);
 
     console.info(
       `[crash] ${sent.length} requests: ${JSON.stringify(statuses)}; ${ackedBeforeCrash} acknowledged before the kill, ` +
         `${inFlightAtCrash} in flight at the kill, ${failedDuringCrash.length} failed; retried: ${replays} replays (committed before the crash), ` +
-        `${fresh} settled anew; ${settlementKeys.length} settlements stored`,
+        `${fresh} settled anew; ${integrity.settlements} settlements stored`,
     );
   });
 });
@@ -282,7 +275,7 @@ describe('a commit fsynced whose reply died with Redis', { timeout: 60_000 }, ()
       );
       // Executed: another connection sees its idempotency record, so the AOF holds it (fsync before any reply).
       const deadline = Date.now() + 10_000;
-      while ((await t.redis.exists(`idem:{${card}}:JJ-CITY:LOST-1`)) !== 1) {
+      while ((await t.redis.hexists(`idem:{${card}}`, 'JJ-CITY:LOST-1')) !== 1) {
         if (Date.now() > deadline) throw new Error('the commit never executed');
         await sleep(5);
       }

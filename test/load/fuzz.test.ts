@@ -28,6 +28,7 @@ import {
   type ListeningApp,
   type WireAccumulators,
 } from '../helpers/load-support.js';
+import { allSettlements } from '../helpers/pages.js';
 import { startTestService, type TestService } from '../helpers/service.js';
 import { workedExamples } from '../helpers/worked-examples.js';
 
@@ -100,7 +101,7 @@ async function accumulators(card: string, year: number): Promise<WireAccumulator
   return (await api.http.get(`/v1/enrollees/${card}/accumulators/${year}`).set(admin).expect(200)).body as WireAccumulators;
 }
 async function listed(card: string, year: number): Promise<{ settlementId: string }[]> {
-  return (await api.http.get(`/v1/enrollees/${card}/settlements?year=${year}`).set(admin).expect(200)).body.settlements;
+  return allSettlements(api.http, admin, card, year);
 }
 
 // ------------------------------------------------------------ valid bodies ---
@@ -263,7 +264,9 @@ describe('fuzzing the write endpoints (never a 5xx, contract error bodies, nothi
     await fc.assert(
       fc.asyncProperty(fuzzBody(referralValid), async (body) => {
         const res = await send('post', '/v1/referrals', body);
-        checkAnswer('referral', [201, 400, 404, 413], 'post', '/v1/referrals', body, res);
+        checkAnswer('referral', [201, 400, 404, 413, 422], 'post', '/v1/referrals', body, res);
+        // 422 only for the bound on active filings of one person (issue 11): the fuzzer files far more.
+        if (res.status === 422) expect(res.body.error.code).toBe('LIMIT_REACHED');
         if (res.status === 201) {
           expect(res.body.card).toBe(REFERRAL_CARD);
           expect(res.body.status).toBe('active');
@@ -355,7 +358,9 @@ describe('fuzzing the write endpoints (never a 5xx, contract error bodies, nothi
       }
     }
     // Every settlement has its idempotency record and vice versa (no half-written commit, no stray record).
-    expect((await t.redis.keys('idem:*')).length).toBe((await t.redis.keys('stl:*')).length);
+    let idempotencyRecords = 0;
+    for (const key of await t.redis.keys('idem:*')) idempotencyRecords += (await t.redis.hvals(key)).filter((v) => !v.startsWith('void ')).length;
+    expect(idempotencyRecords).toBe((await t.redis.keys('stl:*')).length);
 
     // Registry: a record exists exactly when a 2xx wrote it, and holds what the last 2xx answered.
     for (const id of new Set([...HOSPITAL_PATHS, ...seen.hospitals.keys()])) {
@@ -381,11 +386,12 @@ describe('fuzzing the write endpoints (never a 5xx, contract error bodies, nothi
       expect(res.body.status).toBe(seen.reversed.has(id) ? 'reversed' : 'settled');
     }
     const victim = await accumulators(VICTIM, 2019);
-    const victimList = (await api.http.get(`/v1/enrollees/${VICTIM}/settlements?year=2019`).set(admin).expect(200)).body.settlements as {
-      status: string;
-      accumulatorsBefore: WireAccumulators;
-      accumulatorsAfter: WireAccumulators;
-    }[];
+    const victimList = await allSettlements<{ status: string; accumulatorsBefore: WireAccumulators; accumulatorsAfter: WireAccumulators }>(
+      api.http,
+      admin,
+      VICTIM,
+      2019,
+    );
     const zero = await accumulators('NOBODY', 2019);
     expect(countedPart(victim)).toEqual(plusDeltas(zero, deltasOf(victimList.filter((s) => s.status === 'settled'))));
   });

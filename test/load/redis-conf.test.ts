@@ -12,6 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { zeroDeltas } from '../../src/domain/accumulators.js';
 import { money } from '../../src/domain/money.js';
 import { newId } from '../../src/store/keys.js';
+import { rawCommit } from '../helpers/raw-commit.js';
 import { createRedis, whenReady, type ScriptedClient } from '../../src/store/redis.js';
 import { Store } from '../../src/store/store.js';
 import { freePort } from '../helpers/redis-server.js';
@@ -84,17 +85,7 @@ describe('config/redis.conf', () => {
     deltas.admissions = 1;
     deltas.basicPaid = money('1234.56');
     const settlementId = newId('S', card);
-    const outcome = await store.commitSettlement({
-      card,
-      hospitalId: 'H1',
-      requestId: 'CONF-1',
-      benefitYear: 2019,
-      bodyHash: 'hash',
-      expectedVersion: '0',
-      settlementId,
-      deltas,
-      response: JSON.stringify({ settlementId }),
-    });
+    const outcome = await store.commitSettlement(rawCommit({ card, requestId: 'CONF-1', settlementId, deltas }));
     expect(outcome.kind).toBe('committed');
 
     child.kill('SIGKILL');

@@ -53,8 +53,11 @@ const SCENARIOS: [string, Region, Case, string[]][] = [
     acc: { admissions: 1, basicPaid: '100000', retiredCadreSpousePaid: '45000' },
   }, ['basic', 'criticalIllness', 'majorDiseaseReferral', 'specialGroup', 'retiredCadreSpouse']],
   ['jinjiang emergency out of area', 'jinjiang', { request: { hospitalId: 'XM-L2', emergency: true } }, ['basic', 'criticalIllness', 'majorDiseaseReferral', 'specialGroup', 'retiredCadreSpouse']],
-  ['jinjiang consortium transfer', 'jinjiang', { request: { hospitalId: 'JJ-CONS', consortiumTransfer: true }, acc: { admissions: 1 } }, ['basic', 'criticalIllness', 'majorDiseaseReferral', 'specialGroup', 'retiredCadreSpouse']],
-  ['jinjiang consortium flag ignored (note)', 'jinjiang', { request: { hospitalId: 'JJ-TCM-L3', consortiumTransfer: true } }, ['basic', 'criticalIllness', 'majorDiseaseReferral', 'specialGroup', 'retiredCadreSpouse']],
+  ['jinjiang consortium transfer', 'jinjiang', {
+    request: { hospitalId: 'JJ-CONS', consortiumTransfer: true },
+    previousStays: [{ settlementId: 'S-PREV', hospitalId: 'JJ-CITY', consortium: 'JJ-YLT-1', dischargeDate: '2018-03-01', admissionOrdinal: 1 }],
+    acc: { admissions: 1 },
+  }, ['basic', 'criticalIllness', 'majorDiseaseReferral', 'specialGroup', 'retiredCadreSpouse']],
   ['jinjiang special outpatient', 'jinjiang', { request: { visitType: 'special-outpatient', specialDisease: 'x1' }, enrollee: { specialDiseases: ['x1'] } }, ['basic', 'criticalIllness', 'majorDiseaseReferral', 'specialGroup', 'retiredCadreSpouse']],
   ['jinjiang childbirth', 'jinjiang', { request: { visitType: 'childbirth', delivery: 'cesarean' } }, ['basic']],
   ['taiyuan inpatient', 'taiyuan', { request: { hospitalId: 'TY-L2', charges: { total: '45678.91' } }, enrollee: { categories: ['medical-aid'] } }, ['basic', 'criticalIllness']],

@@ -103,9 +103,27 @@ describe('jinjiang-2018 admissions (六(一)3)', () => {
     expect(fmt(s.patientTotal)).toBe('300.00');
   });
 
-  it('consortium transfer in area at a consortium hospital: no new admission, factor 0', () => {
-    const s = jj({ request: { hospitalId: 'JJ-CONS', consortiumTransfer: true, charges: { total: '10000' } }, acc: { admissions: 1 } });
+  // policies.md jinjiang-2018 "Admissions" (decision): a transfer continues a settled stay at another
+  // hospital of the same consortium, discharged on the transfer's admission date or the day before.
+  const PREVIOUS = { settlementId: 'S-PREV', hospitalId: 'JJ-CITY', consortium: 'JJ-YLT-1', dischargeDate: '2018-03-01', admissionOrdinal: 1 };
+  const transfer = (extra: Case = {}) => ({
+    request: { hospitalId: 'JJ-CONS', consortiumTransfer: true, charges: { total: '10000' } },
+    previousStays: [PREVIOUS],
+    acc: { admissions: 1 },
+    ...extra,
+  });
+
+  it('consortium transfer continuing a stay discharged the same day: no new admission, factor 0, its ordinal', () => {
+    const s = jj(transfer());
     // level 2, D × 0 = 0: 10000 × 0.75 = 7500.00
+    expect(paid(s).basic).toBe('7500.00');
+    expect(deltas(s).admissions).toBe(0);
+    expect(s.admissionOrdinal).toBe(1);
+    expect(s.steps.find((step) => step.rule.endsWith('/deductible'))!.text).toMatch(/S-PREV/);
+  });
+
+  it('consortium transfer continuing a stay discharged the day before', () => {
+    const s = jj(transfer({ previousStays: [{ ...PREVIOUS, dischargeDate: '2018-02-28' }] }));
     expect(paid(s).basic).toBe('7500.00');
     expect(deltas(s).admissions).toBe(0);
   });
@@ -117,27 +135,25 @@ describe('jinjiang-2018 admissions (六(一)3)', () => {
     expect(deltas(s).admissions).toBe(1);
   });
 
-  it('consortium flag at a hospital without consortium: normal admission and a note', () => {
-    const s = jj({ request: { hospitalId: 'QZ-FIRST', consortiumTransfer: true, charges: { total: '10000' } }, acc: { admissions: 1 } });
-    // admission 2: D = 400; 9600 × 0.55 = 5280.00
-    expect(paid(s).basic).toBe('5280.00');
-    expect(s.admissionOrdinal).toBe(2);
-    expect(deltas(s).admissions).toBe(1);
-    expect(s.notes.some((n) => /consortium/i.test(n))).toBe(true);
-  });
-
-  it('consortium flag out of area (even at a consortium hospital): normal admission and a note', () => {
-    const s = jj({
-      request: { hospitalId: 'FZ-XIEHE', consortiumTransfer: true, charges: { total: '10000' } },
-      hospital: { consortium: 'FZ-YLT' },
-      filings: [FILED],
-      acc: { admissions: 1 },
+  const UNMATCHED: [string, Case][] = [
+    ['no earlier stay at all (a client\'s word only)', transfer({ previousStays: [] })],
+    ['the earlier stay ended two days before', transfer({ previousStays: [{ ...PREVIOUS, dischargeDate: '2018-02-27' }] })],
+    ['the earlier stay was at the same hospital', transfer({ previousStays: [{ ...PREVIOUS, hospitalId: 'JJ-CONS' }] })],
+    ['the earlier stay was in another consortium', transfer({ previousStays: [{ ...PREVIOUS, consortium: 'JJ-YLT-2' }] })],
+    ['the earlier stay\'s hospital had no consortium', transfer({ previousStays: [{ ...PREVIOUS, consortium: null }] })],
+    ['the hospital belongs to no consortium', transfer({ request: { hospitalId: 'QZ-FIRST', consortiumTransfer: true, charges: { total: '10000' } } })],
+    [
+      'the hospital is out of area (even in a consortium)',
+      transfer({ request: { hospitalId: 'FZ-XIEHE', consortiumTransfer: true, charges: { total: '10000' } }, hospital: { consortium: 'JJ-YLT-1' }, filings: [FILED] }),
+    ],
+  ];
+  for (const [name, c] of UNMATCHED) {
+    it(`consortium transfer refused CONSORTIUM_TRANSFER_UNMATCHED: ${name}`, () => {
+      const r = refuse('jinjiang', c);
+      expect(r.code).toBe('CONSORTIUM_TRANSFER_UNMATCHED');
+      expect(r.message).toMatch(/六\(一\)3/);
     });
-    // D = 400; 9600 × 0.55 × 0.8 = 4224.00
-    expect(paid(s).basic).toBe('4224.00');
-    expect(deltas(s).admissions).toBe(1);
-    expect(s.notes.some((n) => /consortium/i.test(n))).toBe(true);
-  });
+  }
 });
 
 describe('jinjiang-2018 special outpatient (六(一)3, 七(二))', () => {

@@ -4,12 +4,14 @@ import type { PolicyCatalog } from '../../policy/catalog.js';
 import type { ReferralService } from '../../service/referrals.js';
 import type { RegistryService } from '../../service/registry.js';
 import type { SettlementService } from '../../service/settlements.js';
+import type { StatementService } from '../../service/statements.js';
 
 export interface RouteDependencies {
   catalog: PolicyCatalog;
   settlements: SettlementService;
   registry: RegistryService;
   referrals: ReferralService;
+  statements: StatementService;
 }
 
 /** Sends JSON text that is already serialised (stored responses are answered byte for byte). */

@@ -1,0 +1,68 @@
+/**
+ * Values as the national platform's vendors send them. The body is parsed with
+ * lossless-json, so a JSON number arrives as its own text (a LosslessNumber),
+ * never through a binary float; some vendors send the same fields as strings.
+ * Amounts have the platform's scales: money 16,2, unit price 16,6, quantity
+ * 16,4 — more decimals than a field allows is an error, never a rounding.
+ */
+import { isLosslessNumber, type LosslessNumber } from 'lossless-json';
+import { z } from 'zod';
+import { isIsoDate } from '../domain/dates.js';
+import { Decimal, type Money } from '../domain/money.js';
+
+/** The text of a number or string field. */
+function textOf(value: string | LosslessNumber): string {
+  return typeof value === 'string' ? value.trim() : value.value;
+}
+
+const numberOrString = z.union([z.string(), z.custom<LosslessNumber>((value) => isLosslessNumber(value), 'expected a number or a string')]);
+
+/** A decimal with at most `scale` decimals and 16 digits in all (the platform's `16,scale`). */
+function decimal(scale: number, signed: boolean) {
+  const pattern = new RegExp(`^${signed ? '-?' : ''}\\d{1,${16 - scale}}(\\.\\d{1,${scale}})?$`);
+  return numberOrString
+    .transform(textOf)
+    .refine((text) => pattern.test(text), `expected a ${signed ? '' : 'non-negative '}decimal with at most ${scale} decimals (16,${scale})`)
+    .transform((text): Money => new Decimal(text));
+}
+
+/** Money, 16,2, non-negative. */
+export const amount = decimal(2, false);
+/** Money, 16,2, negative on a refund line. */
+export const signedAmount = decimal(2, true);
+/** Unit price, 16,6. */
+export const price = decimal(6, false);
+/** Quantity, 16,4; negative on a refund line. */
+export const quantity = decimal(4, true);
+
+/** A code or identifier vendors send as a string or as a number (med_type 21, infno 2304). */
+export const code = (pattern: RegExp, what: string) =>
+  numberOrString.transform(textOf).refine((text) => pattern.test(text), `expected ${what}`);
+
+/** Free text (names, descriptions) of bounded length, no control characters. */
+export const text = (max: number) =>
+  z
+    .string()
+    .max(max)
+    .regex(/^[^\p{Cc}]*$/u, 'no control characters');
+
+/** `yyyy-MM-dd HH:mm:ss` (time may be left out: `yyyy-MM-dd`) → its calendar date, checked. */
+export const dateTime = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}( \d{2}:\d{2}(:\d{2})?)?$/, 'expected yyyy-MM-dd HH:mm:ss')
+  .refine((value) => isIsoDate(value.slice(0, 10)) && value.slice(0, 4) >= '1900' && value.slice(0, 4) <= '2100', 'not a calendar date between 1900 and 2100');
+
+export const date = z.string().refine((value) => isIsoDate(value) && value >= '1900-01-01' && value <= '2100-12-31', 'expected a date yyyy-MM-dd');
+
+/** The platform's `yyyyMMddHHmmssSSS` (respond_time) of an instant, in Asia/Shanghai. */
+export function compactTime(instant: Date, withMillis = true): string {
+  const shanghai = new Date(instant.getTime() + 8 * 3_600_000).toISOString();
+  const digits = shanghai.replace(/[-:TZ.]/g, '');
+  return withMillis ? digits.slice(0, 17) : digits.slice(0, 14);
+}
+
+/** `yyyy-MM-dd HH:mm:ss` of an instant, in Asia/Shanghai (setl_time, sign_time). */
+export function platformTime(instant: Date | string): string {
+  const ms = typeof instant === 'string' ? Date.parse(instant) : instant.getTime();
+  return new Date(ms + 8 * 3_600_000).toISOString().slice(0, 19).replace('T', ' ');
+}

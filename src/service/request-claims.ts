@@ -1,0 +1,106 @@
+/**
+ * A requestId is unique per hospital across all persons (api.md "Errors"),
+ * but a settlement commits in its person's slot, and on Redis Cluster one
+ * script cannot also touch a hospital-wide key. So a settlement first claims
+ * `req:{hospitalId:requestId}` for its card and body (SET NX), and commits
+ * only under that claim:
+ *
+ * - no claim yet → this request's claim is set; it goes on to commit;
+ * - the same card and body hold it → a retry: it commits (or replays) under
+ *   the existing claim's token;
+ * - another card or body holds it → 409 IDEMPOTENCY_CONFLICT, unless that
+ *   claim is older than the lease and never committed (a crash between claim
+ *   and commit): then the old claim is fenced in its person's slot (its
+ *   idempotency record becomes `void <token>`, so a late commit of it fails)
+ *   and replaced by this one (compare-and-set). No requestId stays stuck, and
+ *   no two settlements slip through: a commit checks that its claim was not
+ *   voided in the same script that writes the settlement.
+ */
+import { randomBytes } from 'node:crypto';
+import { ConflictError, UnavailableError } from '../domain/errors.js';
+import type { Store } from '../store/store.js';
+
+/** How long a claim that has not committed protects its requestId from another body. */
+export const CLAIM_LEASE_MS = 15_000;
+const MAX_ROUNDS = 5;
+
+export interface Claim {
+  token: string;
+  /** The claim as stored (for compare-and-set). */
+  raw: string;
+}
+
+interface ClaimHolder {
+  card: string;
+  bodyHash: string;
+  token: string;
+  atMs: number;
+}
+
+export interface ClaimSubject {
+  hospitalId: string;
+  requestId: string;
+  card: string;
+}
+
+function encode(holder: ClaimHolder): string {
+  return `${holder.card} ${holder.bodyHash} ${holder.token} ${holder.atMs}`;
+}
+
+function decode(raw: string): ClaimHolder {
+  const [card, bodyHash, token, atMs] = raw.split(' ');
+  return { card: card!, bodyHash: bodyHash!, token: token!, atMs: Number(atMs) };
+}
+
+export function idempotencyField(subject: { hospitalId: string; requestId: string }): string {
+  return `${subject.hospitalId}:${subject.requestId}`;
+}
+
+export function conflictError(subject: { hospitalId: string; requestId: string }): ConflictError {
+  return new ConflictError(
+    'IDEMPOTENCY_CONFLICT',
+    `requestId ${subject.requestId} was already used by hospital ${subject.hospitalId} with a different body`,
+  );
+}
+
+export class RequestClaims {
+  constructor(
+    private readonly store: Store,
+    private readonly nowMs: () => number,
+    private readonly leaseMs = CLAIM_LEASE_MS,
+  ) {}
+
+  /** Claims the subject's requestId for its card and body, or throws IDEMPOTENCY_CONFLICT. */
+  async claim(subject: ClaimSubject, bodyHash: string): Promise<Claim> {
+    for (let round = 0; round < MAX_ROUNDS; round++) {
+      const mine = this.fresh(subject, bodyHash);
+      const held = await this.store.claimRequest(subject.hospitalId, subject.requestId, mine.raw);
+      if (held === null) return mine;
+      const holder = decode(held);
+      if (holder.card === subject.card && holder.bodyHash === bodyHash) return { token: holder.token, raw: held };
+      if (this.nowMs() - holder.atMs < this.leaseMs) throw conflictError(subject);
+      // A stale claim of another body: if it never committed, void it and take its place.
+      const fence = await this.store.fenceClaim(holder.card, idempotencyField(subject), holder.token);
+      if (fence.kind === 'committed') throw conflictError(subject);
+      const replaced = await this.store.replaceClaim(subject.hospitalId, subject.requestId, held, mine.raw);
+      if (replaced.kind === 'replaced') return mine;
+      // Someone else replaced it meanwhile: look again.
+    }
+    throw new UnavailableError(`requestId ${subject.requestId} is contended; nothing was recorded, retry with the same requestId`, 1);
+  }
+
+  /**
+   * This request's claim was voided (a takeover fenced it, and may or may not
+   * have replaced it yet). Replace it if it is still current, else claim anew.
+   */
+  async reclaim(subject: ClaimSubject, bodyHash: string, voided: Claim): Promise<Claim> {
+    const mine = this.fresh(subject, bodyHash);
+    const replaced = await this.store.replaceClaim(subject.hospitalId, subject.requestId, voided.raw, mine.raw);
+    return replaced.kind === 'replaced' ? mine : this.claim(subject, bodyHash);
+  }
+
+  private fresh(subject: ClaimSubject, bodyHash: string): Claim {
+    const token = randomBytes(6).toString('base64url');
+    return { token, raw: encode({ card: subject.card, bodyHash, token, atMs: this.nowMs() }) };
+  }
+}

@@ -1,0 +1,21 @@
+/**
+ * A listed inpatient stay (stays:{card}:<year>) as one sorted-set member,
+ * scored by its discharge day: "<settlementId>|<hospitalId>|<consortium>|<dischargeDate>|<ordinal>".
+ * Ids never contain '|' (schemas.ts).
+ */
+import type { PreviousStay } from '../../domain/types.js';
+
+export function encodeStay(stay: PreviousStay): string {
+  return [stay.settlementId, stay.hospitalId, stay.consortium ?? '', stay.dischargeDate, stay.admissionOrdinal ?? ''].join('|');
+}
+
+export function decodeStay(member: string): PreviousStay {
+  const [settlementId, hospitalId, consortium, dischargeDate, ordinal] = member.split('|');
+  return {
+    settlementId: settlementId!,
+    hospitalId: hospitalId!,
+    consortium: consortium || null,
+    dischargeDate: dischargeDate!,
+    admissionOrdinal: ordinal ? Number(ordinal) : null,
+  };
+}

@@ -1,0 +1,18 @@
+--[[
+  Fence a stale claim on a requestId in the person's slot it names: unless
+  that claim already committed there, mark it void so that its commit (if it
+  is still on its way) fails instead of settling twice.
+
+  Input:
+    KEYS[1] idem:{card}   idempotency records of the claim's person
+    ARGV[1] idempotency field "<hospitalId>:<requestId>"
+    ARGV[2] token of the claim being fenced
+
+  Output:
+    {1}          fenced (or already fenced): that claim can never commit
+    {0, record}  the claim committed: "<bodyHash> <settlementId>"
+]]
+local current = redis.call('HGET', KEYS[1], ARGV[1])
+if current and string.sub(current, 1, 5) ~= 'void ' then return {0, current} end
+redis.call('HSET', KEYS[1], ARGV[1], 'void ' .. ARGV[2])
+return {1}

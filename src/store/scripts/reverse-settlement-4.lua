@@ -1,0 +1,43 @@
+--[[
+  Reverse one settlement: subtract exactly its own deltas, once, and write the
+  reversal's own (negated) entry into the hospital's ledger of the day it
+  happened. Repeating the call changes nothing.
+
+  The record is `<meta JSON>\n<deflated response>` (codec/settlement-record.ts);
+  only the meta line is read and rewritten, the response bytes are kept as is.
+
+  Input:
+    KEYS[1] stl:{card}:<settlementId>                the settlement record
+    KEYS[2] acc:{card}:<year>                        accumulators of its benefit year
+    KEYS[3] ledger:{<slot tag>}:<hospitalId>:<date>  the ledger of the reversal's day, this slot
+    KEYS[4] stays:{card}:<year>                      inpatient stays of its benefit year
+    ARGV[1] reversal meta JSON {at, reason, operator}
+    ARGV[2] ledger field ("<settlementId>:r")
+    ARGV[3] ledger entry JSON (amounts negated)
+
+  Output:
+    {0}   no such settlement
+    {1}   reversed now
+    {2}   already reversed (nothing changed)
+]]
+local record = redis.call('GET', KEYS[1])
+if not record then return {0} end
+local split = string.find(record, '\n', 1, true)
+local meta = cjson.decode(string.sub(record, 1, split - 1))
+if meta.s == 'reversed' then return {2} end
+
+for name, delta in pairs(meta.d) do
+  if string.sub(delta, 1, 1) == '-' then
+    redis.call('HINCRBY', KEYS[2], name, string.sub(delta, 2))
+  else
+    redis.call('HINCRBY', KEYS[2], name, '-' .. delta)
+  end
+end
+redis.call('HINCRBY', KEYS[2], 'version', 1)
+if meta.st then redis.call('ZREM', KEYS[4], meta.st) end
+
+meta.s = 'reversed'
+meta.x = cjson.decode(ARGV[1])
+redis.call('SET', KEYS[1], cjson.encode(meta) .. string.sub(record, split))
+redis.call('HSET', KEYS[3], ARGV[2], ARGV[3])
+return {1}

@@ -1,0 +1,85 @@
+/**
+ * Nothing half-written: walks the whole keyspace of one Redis (or one cluster
+ * node) and checks that every committed idempotency record names a stored
+ * settlement of that person, listed under its year and indexed by id; that
+ * every stored settlement has its idempotency record, its index entry and its
+ * entry in a day ledger (and a reversed one its reversal entry); and that
+ * every ledger's slot is named in its hospital-day's slot list.
+ */
+import type { Redis } from 'ioredis';
+import { ledgerField } from '../../src/domain/ledger.js';
+import { decodeSettlementRecord } from '../../src/store/codec/settlement-record.js';
+import { slotOfCard } from '../../src/store/keys.js';
+
+export interface IntegrityReport {
+  settlements: number;
+  idempotencyRecords: number;
+  ledgerEntries: number;
+  problems: string[];
+}
+
+async function scanAll(redis: Redis, pattern: string): Promise<string[]> {
+  const found: string[] = [];
+  let cursor = '0';
+  do {
+    const [next, batch] = await redis.scan(cursor, 'MATCH', pattern, 'COUNT', 1000);
+    found.push(...batch);
+    cursor = next;
+  } while (cursor !== '0');
+  return found;
+}
+
+const cardOfKey = (key: string) => /\{([^}]+)\}/.exec(key)![1]!;
+
+export async function checkStorageIntegrity(redis: Redis): Promise<IntegrityReport> {
+  const problems: string[] = [];
+  const report: IntegrityReport = { settlements: 0, idempotencyRecords: 0, ledgerEntries: 0, problems };
+
+  // Every ledger entry, by field, wherever it lives (and the slot lists name its slot).
+  const ledger = new Map<string, string>();
+  for (const key of await scanAll(redis, 'ledger:*')) {
+    const [, , hospitalId, date] = key.split(':') as [string, string, string, string];
+    for (const [field, entry] of Object.entries(await redis.hgetall(key))) {
+      ledger.set(field, entry);
+      report.ledgerEntries++;
+      const card = (JSON.parse(entry) as { c: string }).c;
+      if ((await redis.sismember(`ledger-slots:{${hospitalId}:${date}}`, String(slotOfCard(card)))) !== 1) {
+        problems.push(`${key}: slot not listed for ${hospitalId} ${date}`);
+      }
+    }
+  }
+
+  for (const key of await scanAll(redis, 'idem:*')) {
+    const card = cardOfKey(key);
+    for (const [field, value] of Object.entries(await redis.hgetall(key))) {
+      if (value.startsWith('void ')) continue;
+      report.idempotencyRecords++;
+      const settlementId = value.slice(value.indexOf(' ') + 1);
+      if ((await redis.exists(`stl:{${card}}:${settlementId}`)) !== 1) problems.push(`${key} ${field}: settlement ${settlementId} missing`);
+    }
+  }
+
+  for (const key of await scanAll(redis, 'stl:*')) {
+    report.settlements++;
+    const card = cardOfKey(key);
+    const settlementId = key.slice(key.lastIndexOf(':') + 1);
+    const { meta, response } = decodeSettlementRecord((await redis.getBuffer(key))!);
+    const view = JSON.parse(response.toString()) as { settlementId: string; requestId: string };
+    if (view.settlementId !== settlementId) problems.push(`${key}: response names ${view.settlementId}`);
+    if ((await redis.hget(`idem:{${card}}`, `${meta.h}:${meta.rq}`))?.endsWith(` ${settlementId}`) !== true) problems.push(`${key}: no idempotency record`);
+    if ((await redis.lpos(`stls:{${card}}:${meta.y}`, settlementId)) === null) problems.push(`${key}: not listed under ${meta.y}`);
+    if (!ledger.has(ledgerField('settlement', settlementId))) problems.push(`${key}: no ledger entry`);
+    if (meta.s === 'reversed' && !ledger.has(ledgerField('reversal', settlementId))) problems.push(`${key}: reversed without a reversal entry`);
+    if (meta.s === 'settled' && ledger.has(ledgerField('reversal', settlementId))) problems.push(`${key}: settled with a reversal entry`);
+  }
+  for (const key of await scanAll(redis, 'idx:*')) {
+    for (const [id, card] of Object.entries(await redis.hgetall(key))) {
+      if (id.startsWith('S-') && (await redis.exists(`stl:{${card}}:${id}`)) !== 1) problems.push(`${key}: ${id} indexed but not stored`);
+    }
+  }
+  for (const field of ledger.keys()) {
+    const entry = JSON.parse(ledger.get(field)!) as { id: string; c: string };
+    if ((await redis.exists(`stl:{${entry.c}}:${entry.id}`)) !== 1) problems.push(`ledger ${field}: settlement missing`);
+  }
+  return report;
+}
