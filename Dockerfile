@@ -21,12 +21,14 @@ RUN apt-get update \
 ENV NODE_ENV=production \
     PORT=8080 \
     POLICY_DIR=/app/config/policies \
+    CATALOGUE_DIR=/app/config/catalogues \
     API_KEYS_FILE=/run/secrets/api-keys.json
 WORKDIR /app
 COPY --from=build --chown=node:node /app/node_modules ./node_modules
 COPY --from=build --chown=node:node /app/dist ./dist
 COPY --chown=node:node package.json ./
 COPY --chown=node:node config/policies ./config/policies
+COPY --chown=node:node config/catalogues ./config/catalogues
 USER node
 EXPOSE 8080
 HEALTHCHECK --interval=10s --timeout=2s --start-period=15s --retries=3 \

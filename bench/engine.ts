@@ -16,7 +16,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { emptyAccumulators } from '../src/domain/accumulators.js';
 import { Decimal, fromFen, round2 } from '../src/domain/money.js';
-import type { Accumulators, Enrollee, Filing, Hospital, PersonCategory } from '../src/domain/types.js';
+import type { Accumulators, Charges, Enrollee, Filing, Hospital, PersonCategory } from '../src/domain/types.js';
 import { settle } from '../src/engine/settle.js';
 import type { EngineInput } from '../src/engine/types.js';
 import { enrolleeSchema, hospitalSchema, parseSettlementRequest, toEnrollee, toHospital } from '../src/http/schemas.js';
@@ -232,7 +232,7 @@ const settleOnce = (i: number) => {
   if (outcome.ok) sink += outcome.settlement.lines.length;
 };
 const parseOnce = (i: number) => {
-  sink += parseSettlementRequest(wires[i]!).charges.total.e;
+  sink += (parseSettlementRequest(wires[i]!).charges as Charges).total.e;
 };
 const a = new Decimal('12345.67');
 const b = new Decimal('900');

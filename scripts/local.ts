@@ -12,6 +12,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { generateKey, sha256Hex } from '../src/ops/api-keys.js';
+import { DEMO_BILL } from './lib/demo-catalogue.js';
 import { startRedis } from './lib/redis-server.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -141,6 +142,12 @@ async function main(): Promise<void> {
   say('');
   say('Preview a Pingyang stay (nothing is recorded):');
   say(`curl -s -X POST ${base}/v1/settlements/preview -H 'Authorization: Bearer ${billingKeys['PY-COUNTY']}' -H 'Content-Type: application/json' -d '${JSON.stringify(example)}'`);
+  // The same stay as a bill of lines, classified against config/catalogues/zhejiang-2019-demo.csv.
+  const billFile = path.join(localDir, 'bill-example.json');
+  writeFileSync(billFile, `${JSON.stringify({ ...example, requestId: 'DEMO-BILL-1', charges: { lines: DEMO_BILL } }, null, 2)}\n`);
+  say('');
+  say(`The same stay sent as its bill (fee lines, ${path.relative(root, billFile)}), classified against the demo catalogue:`);
+  say(`curl -s -X POST ${base}/v1/settlements/preview -H 'Authorization: Bearer ${billingKeys['PY-COUNTY']}' -H 'Content-Type: application/json' -d @${path.relative(process.cwd(), billFile) || billFile}`);
   say('');
   say('Ctrl-C stops the service and its Redis.');
 }

@@ -5,6 +5,7 @@
  */
 import type { Logger } from 'pino';
 import type CircuitBreaker from 'opossum';
+import { CatalogueHolder } from './catalogue/catalogue.js';
 import { createApp, type Readiness } from './http/app.js';
 import { KeyRingHolder } from './http/auth.js';
 import type { KeyRing } from './ops/api-keys.js';
@@ -24,6 +25,8 @@ import { Store } from './store/store.js';
 export interface ComposeOptions {
   redis: ScriptedClient;
   catalog: PolicyCatalog;
+  /** The catalogues the policies name (the server swaps them on SIGHUP); absent: none, and bills sent as lines cannot settle. */
+  catalogues?: CatalogueHolder;
   keys: KeyRing;
   logger?: Logger;
   metrics?: Metrics;
@@ -46,6 +49,7 @@ export interface ComposeOptions {
 export interface Service {
   app: ReturnType<typeof createApp>;
   keys: KeyRingHolder;
+  catalogues: CatalogueHolder;
   metrics: Metrics;
   breaker: CircuitBreaker<[() => Promise<unknown>], unknown>;
   /** The enrollment system's breaker, when COVERAGE_URL is set. */
@@ -78,7 +82,12 @@ export function composeService(options: ComposeOptions): Service {
     coverageBreaker = client.breaker;
     coverage = new CachedUpstreamCoverage(store, client.fetch, { ...options.coverage, now: () => now().getTime(), metrics });
   }
-  const settlements = new SettlementService(store, options.catalog, coverage, { now, onOutcome: (event) => metrics.recordSettlement(event) });
+  const catalogues = options.catalogues ?? new CatalogueHolder();
+  const settlements = new SettlementService(store, options.catalog, coverage, {
+    now,
+    onOutcome: (event) => metrics.recordSettlement(event),
+    catalogues,
+  });
   const registry = new RegistryService(store, coverage);
   const referrals = new ReferralService(store, now, options.maxActiveFilings);
   const statements = new StatementService(store, now);
@@ -88,6 +97,7 @@ export function composeService(options: ComposeOptions): Service {
   const readiness = async (): Promise<Readiness> => {
     const checks: Record<string, string> = {
       policies: `${options.catalog.policies.length} loaded`,
+      catalogues: [...catalogues.current.values()].map((c) => `${c.id} (${c.size} rows)`).join(', ') || 'none',
       breaker: breakerState(breaker),
     };
     // The ping goes through the breaker: while half-open it is the probe that closes it again.
@@ -121,6 +131,7 @@ export function composeService(options: ComposeOptions): Service {
   return {
     app,
     keys,
+    catalogues,
     metrics,
     breaker,
     coverageBreaker,

@@ -6,6 +6,8 @@
  */
 import cluster from 'node:cluster';
 import http from 'node:http';
+import { CatalogueHolder } from './catalogue/catalogue.js';
+import { loadCatalogues, reloadCatalogues } from './catalogue/loader.js';
 import { composeService } from './compose.js';
 import { KeyRing } from './ops/api-keys.js';
 import { loadConfig, type AppConfig } from './ops/config.js';
@@ -47,9 +49,11 @@ async function startWorker(config: AppConfig): Promise<void> {
   const logger = createLogger(config.logLevel);
   let catalog;
   let keys;
+  let catalogues;
   try {
     catalog = loadPolicyDirectory(config.policyDir);
     keys = KeyRing.fromFile(config.apiKeysFile);
+    catalogues = new CatalogueHolder(await loadCatalogues(config.catalogueDir, catalog));
   } catch (error) {
     fail((error as Error).message);
   }
@@ -77,6 +81,7 @@ async function startWorker(config: AppConfig): Promise<void> {
   const service = composeService({
     redis,
     catalog,
+    catalogues,
     keys,
     logger,
     metrics: new Metrics(),
@@ -94,6 +99,7 @@ async function startWorker(config: AppConfig): Promise<void> {
   });
   server.on('error', (error) => fail(`cannot listen on ${config.host}:${config.port}: ${error.message}`));
 
+  let catalogueReload: Promise<void> = Promise.resolve();
   process.on('SIGHUP', () => {
     try {
       service.keys.current = KeyRing.fromFile(config.apiKeysFile);
@@ -101,6 +107,15 @@ async function startWorker(config: AppConfig): Promise<void> {
     } catch (error) {
       logger.error({ err: { message: (error as Error).message } }, 'caller keys not reloaded; keeping the previous ones');
     }
+    // One reload at a time: a second SIGHUP reads the files again after the first.
+    catalogueReload = catalogueReload.then(() => reloadCatalogues(config.catalogueDir, catalog, service.catalogues.current)).then(
+      ({ catalogues: next, errors }) => {
+        service.catalogues.current = next;
+        for (const message of errors) logger.error({ err: { message } }, 'catalogue not reloaded; keeping the previous one');
+        logger.info({ catalogues: [...next.values()].map((c) => ({ id: c.id, rows: c.size })) }, 'catalogues reloaded');
+      },
+      (error: Error) => logger.error({ err: { message: error.message } }, 'catalogues not reloaded; keeping the previous ones'),
+    );
   });
 
   let stopping = false;

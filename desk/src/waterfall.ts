@@ -6,7 +6,7 @@
  */
 import { amount, Decimal, percent, type Amount } from './amounts.js';
 import { FUND } from './labels.js';
-import type { PolicyDetail, Settlement } from './wire.js';
+import type { FeeCategoryView, PolicyDetail, RecordedOperator, Settlement } from './wire.js';
 
 export type RowKind = 'total' | 'out-of-scope' | 'scope' | 'deductible' | 'cap' | 'fund' | 'patient';
 
@@ -130,4 +130,21 @@ export function patientSplit(s: Settlement): { selfPay: string; coPay: string } 
   if (!s.charges) return null;
   const selfPay = amount(s.charges.fullSelfPay).plus(amount(s.charges.overLimitSelfPay));
   return { selfPay: selfPay.toFixed(2), coPay: amount(s.patientTotal).minus(selfPay).toFixed(2) };
+}
+
+/** The fee categories with an amount, in code order, whichever form the service answered. */
+export function feeCategoryRows(s: Settlement): [string, FeeCategoryView][] {
+  const categories = s.feeCategories;
+  if (!categories) return [];
+  const rows: [string, FeeCategoryView][] = Array.isArray(categories)
+    ? categories.map((category, index) => [category.category ?? String(index + 1).padStart(2, '0'), category])
+    : Object.entries(categories);
+  return rows.filter(([, category]) => !amount(category.total).isZero()).sort(([a], [b]) => a.localeCompare(b));
+}
+
+/** "张三（0123）", or what is known of the clerk; empty when nobody was named. */
+export function operatorLabel(operator: RecordedOperator | null | undefined): string {
+  if (!operator) return '';
+  if (operator.name && operator.id) return `${operator.name}（${operator.id}）`;
+  return operator.name ?? operator.id ?? '';
 }

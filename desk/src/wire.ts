@@ -14,6 +14,13 @@ export interface Operator {
   name: string;
 }
 
+/** An operator as the service records it: the clerk named in the body (either part may be missing) and the key. */
+export interface RecordedOperator {
+  id?: string | null;
+  name?: string | null;
+  keyId?: string | null;
+}
+
 export interface FeeLineView {
   lineId: string;
   code: string;
@@ -36,6 +43,8 @@ export interface ChargesEcho {
 }
 
 export interface FeeCategoryView {
+  /** National fee category 01–14 (present when the service answers a list). */
+  category?: string;
   name?: string;
   total: string;
   levelA: string;
@@ -70,7 +79,8 @@ export interface Settlement {
   total: string;
   policyScope: string;
   charges?: ChargesEcho;
-  feeCategories?: Record<string, FeeCategoryView>;
+  /** Per fee category: a list in code order (or, from older builds, a map by code). */
+  feeCategories?: FeeCategoryView[] | Record<string, FeeCategoryView>;
   payments: Record<string, string>;
   fundTotal: string;
   patientTotal: string;
@@ -83,8 +93,8 @@ export interface Settlement {
   notes: string[];
   settledAt?: string;
   reversedAt?: string | null;
-  operator?: Operator | null;
-  reversal?: { at: string; reason?: string | null; operator?: Operator | null } | null;
+  operator?: RecordedOperator | null;
+  reversal?: { at: string; reason?: string | null; operator?: RecordedOperator | null } | null;
 }
 
 export interface Enrollee {
@@ -143,7 +153,7 @@ export interface StatementEntry {
   fundTotal: string;
   patientTotal: string;
   funds: Record<string, string>;
-  operator?: Operator | null;
+  operator?: RecordedOperator | null;
   reason?: string | null;
 }
 

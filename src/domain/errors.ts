@@ -11,6 +11,7 @@ export const REFUSAL_CODES = [
   'CROSS_YEAR_SPLIT_REQUIRED',
   'HOSPITAL_NOT_FOUND',
   'CONSORTIUM_TRANSFER_UNMATCHED',
+  'CATALOGUE_CODE_UNKNOWN',
 ] as const;
 /** Why the rules refuse to settle a request (HTTP 422). */
 export type RefusalCode = (typeof REFUSAL_CODES)[number];

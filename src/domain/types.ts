@@ -93,6 +93,39 @@ export interface Charges {
   preSelfPay: Money;
 }
 
+/**
+ * One line of an itemised bill (api.md "Fee lines"; the national 2301 feedetail):
+ * classified against the policy's catalogue by the engine.
+ */
+export interface FeeLine {
+  /** Unique within the request (feedetl_sn). */
+  lineId: string;
+  /** National catalogue code (med_list_codg). */
+  code: string;
+  /** The hospital's own code (medins_list_codg). */
+  hospitalCode: string | null;
+  name: string | null;
+  quantity: Money;
+  /** Yuan per unit, up to 6 decimals. */
+  unitPrice: Money;
+  /** quantity × unitPrice rounded half up to the fen. */
+  amount: Money;
+  /** When the fee arose, YYYY-MM-DDTHH:mm:ss; its date picks the catalogue's validity period. */
+  time: string | null;
+}
+
+/** A bill sent as lines: the service derives the four amounts. */
+export interface ItemisedCharges {
+  lines: FeeLine[];
+}
+
+/** What a request's `charges` holds: the four amounts, or the bill's lines (never both). */
+export type RequestCharges = Charges | ItemisedCharges;
+
+export function isItemised(charges: RequestCharges): charges is ItemisedCharges {
+  return 'lines' in charges;
+}
+
 export interface SettlementRequest {
   requestId: string;
   card: string;
@@ -100,7 +133,7 @@ export interface SettlementRequest {
   visitType: VisitType;
   admissionDate: IsoDate;
   dischargeDate: IsoDate;
-  charges: Charges;
+  charges: RequestCharges;
   specialDisease?: string | null | undefined;
   majorDisease?: string | null | undefined;
   delivery?: Delivery | null | undefined;

@@ -3,14 +3,16 @@
  * computes every fund line with its explanation. Pure: no I/O, no clock, no
  * randomness; refusals come back as typed values, never as exceptions.
  */
-import { ZERO } from '../domain/money.js';
-import { FUNDS, type Fund } from '../domain/types.js';
+import { ZERO, formatMoney } from '../domain/money.js';
+import { FUNDS, isItemised, type Charges, type Fund } from '../domain/types.js';
+import type { Policy } from '../policy/schema.js';
 import type { Money } from '../domain/money.js';
 import { checkEligibility, visitTypeRuleOf } from './eligibility.js';
 import { Explanation, Refused } from './explanation.js';
 import { standingOf } from './hospital.js';
 import { settleLumpSum } from './lump-sum.js';
 import { settleOutpatient } from './outpatient.js';
+import { classifyFeeLines, type FeeLineClassification } from './fee-lines.js';
 import { coveringFiling } from './referral.js';
 import { settleStay, type StayResult } from './stay.js';
 import type { EngineInput, EngineOutcome, SettlementComputation } from './types.js';
@@ -36,7 +38,9 @@ function compute(input: EngineInput): SettlementComputation {
   const rule = visitTypeRuleOf(policy, request);
   checkEligibility(policy, rule, request, enrollee);
 
-  const { total, fullSelfPay, overLimitSelfPay, preSelfPay } = request.charges;
+  const explanation = new Explanation(`${policy.id}/${request.visitType}`);
+  const { charges, itemised } = chargesOf(input, policy, explanation);
+  const { total, fullSelfPay, overLimitSelfPay, preSelfPay } = charges;
   const policyScope = total.minus(fullSelfPay).minus(overLimitSelfPay).minus(preSelfPay);
   if (policyScope.isNegative()) {
     throw new Refused('VALIDATION_FAILED', 'fullSelfPay + overLimitSelfPay + preSelfPay exceed the total', [
@@ -44,7 +48,6 @@ function compute(input: EngineInput): SettlementComputation {
     ]);
   }
 
-  const explanation = new Explanation(`${policy.id}/${request.visitType}`);
   explanation.step('policy-scope', 'policy-scope amount = total − fullSelfPay − overLimitSelfPay − preSelfPay', policyScope, rule.cite);
   const standing = standingOf(policy, hospital);
 
@@ -80,6 +83,8 @@ function compute(input: EngineInput): SettlementComputation {
     visitType: request.visitType,
     total,
     policyScope,
+    charges,
+    itemised,
     payments,
     lines: explanation.lines,
     fundTotal,
@@ -90,4 +95,41 @@ function compute(input: EngineInput): SettlementComputation {
     deltas: result.deltas,
     notes: explanation.notes,
   };
+}
+
+/**
+ * The four amounts the rules start from: as sent, or derived by classifying
+ * the bill's lines against the policy's catalogue (a step cites it).
+ */
+function chargesOf(input: EngineInput, policy: Policy, explanation: Explanation): { charges: Charges; itemised: FeeLineClassification | null } {
+  const { request } = input;
+  if (!isItemised(request.charges)) return { charges: request.charges, itemised: null };
+  const catalogue = input.catalogues?.get(policy.catalogue.id);
+  // The server does not start without every catalogue a policy names.
+  if (!catalogue) throw new Error(`catalogue ${policy.catalogue.id} named by ${policy.id} is not loaded`);
+  const outcome = classifyFeeLines(request.charges.lines, catalogue, request.dischargeDate);
+  if (!outcome.ok) {
+    const count = outcome.details.length;
+    throw new Refused(
+      'CATALOGUE_CODE_UNKNOWN',
+      `${count} fee line${count === 1 ? '' : 's'} name${count === 1 ? 's' : ''} a code that catalogue ${catalogue.id} does not hold on that date; nothing was recorded`,
+      outcome.details,
+    );
+  }
+  const { classification } = outcome;
+  const c = classification.charges;
+  const lineCount = classification.lines.length;
+  explanation.step(
+    'fee-lines',
+    `${lineCount} fee line${lineCount === 1 ? '' : 's'} classified against catalogue ${catalogue.id}: 丙 items → fullSelfPay ${formatMoney(c.fullSelfPay)}, ` +
+      `above price ceilings → overLimitSelfPay ${formatMoney(c.overLimitSelfPay)}, 乙 self-pay shares → preSelfPay ${formatMoney(c.preSelfPay)}`,
+    c.total,
+    policy.catalogue.cite,
+  );
+  if (policy.catalogue.assumed && classification.levelBUsed) {
+    explanation.note(
+      `the 乙 self-pay ratios of catalogue ${catalogue.id} are assumed (an illustrative catalogue, not the province's): preSelfPay ${formatMoney(c.preSelfPay)} rests on them`,
+    );
+  }
+  return { charges: c, itemised: classification };
 }

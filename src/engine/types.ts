@@ -4,6 +4,7 @@ import type { Money } from '../domain/money.js';
 import type {
   AccumulatorDeltas,
   Accumulators,
+  Charges,
   Enrollee,
   Filing,
   Fund,
@@ -12,7 +13,9 @@ import type {
   SettlementRequest,
   VisitType,
 } from '../domain/types.js';
+import type { CatalogueSet } from '../catalogue/catalogue.js';
 import type { PolicyCatalog } from '../policy/catalog.js';
+import type { FeeLineClassification } from './fee-lines.js';
 
 export interface EngineInput {
   catalog: PolicyCatalog;
@@ -33,6 +36,8 @@ export interface EngineInput {
    */
   accumulators: Accumulators;
   accumulatorsYear: number;
+  /** The loaded catalogues by id; needed only for a bill sent as lines. */
+  catalogues?: CatalogueSet;
 }
 
 export interface Step {
@@ -55,6 +60,10 @@ export interface SettlementComputation {
   visitType: VisitType;
   total: Money;
   policyScope: Money;
+  /** The four amounts the rules started from (as sent, or derived from the lines). */
+  charges: Charges;
+  /** The lines' classification, when the bill came as lines. */
+  itemised: FeeLineClassification | null;
   /** Every fund line the policy has for this visit, zero lines included, in FUNDS order. */
   payments: Partial<Record<Fund, Money>>;
   lines: PaymentLine[];

@@ -16,8 +16,8 @@ import { meRoutes } from './routes/me.js';
 import { policyRoutes } from './routes/policies.js';
 import { referralRoutes } from './routes/referrals.js';
 import { registryRoutes } from './routes/registry.js';
-import { settlementRoutes } from './routes/settlements.js';
 import { statementRoutes } from './routes/statements.js';
+import { SETTLEMENT_BODY_LIMIT, isSettlementPost, settlementRoutes } from './routes/settlements.js';
 
 export interface Readiness {
   ready: boolean;
@@ -30,8 +30,14 @@ export interface AppDependencies extends RouteDependencies {
   metrics?: Metrics;
   logger?: Logger;
   bodyLimit?: string;
+  /** Preview and settle take itemised bills of up to 5,000 lines; parsed only for an authenticated caller. */
+  settlementBodyLimit?: string;
   /** While shutting down, answers ask clients to close their connection. */
   isShuttingDown?: () => boolean;
+}
+
+function isJson(req: Request): boolean {
+  return Boolean(req.is('application/json'));
 }
 
 export function createApp(deps: AppDependencies): express.Express {
@@ -42,7 +48,8 @@ export function createApp(deps: AppDependencies): express.Express {
 
   app.use(observeRequests({ logger: deps.logger, metrics: deps.metrics, isShuttingDown: deps.isShuttingDown }));
   app.use(helmet());
-  app.use(express.json({ limit: deps.bodyLimit ?? '64kb', strict: false }));
+  // Settlement bodies are parsed after authentication, with their own larger limit (routes/settlements.ts).
+  app.use(express.json({ limit: deps.bodyLimit ?? '64kb', strict: false, type: (req) => !isSettlementPost(req as Request) && isJson(req as Request) }));
 
   // ── Operations (no key) ────────────────────────────────────────────────
   app.get('/healthz', (_req, res) => {
@@ -63,7 +70,7 @@ export function createApp(deps: AppDependencies): express.Express {
   const v1 = express.Router();
   v1.use(authenticate(deps.keys));
   // Settlement routes first: Express tries routes in order, and they carry nearly all the traffic.
-  settlementRoutes(v1, deps);
+  settlementRoutes(v1, deps, express.json({ limit: deps.settlementBodyLimit ?? SETTLEMENT_BODY_LIMIT, strict: false }));
   registryRoutes(v1, deps);
   referralRoutes(v1, deps);
   policyRoutes(v1, deps);

@@ -5,7 +5,8 @@
  */
 import { z } from 'zod';
 import { isIsoDate } from '../domain/dates.js';
-import { Decimal, MONEY_PATTERN, ZERO, type Money } from '../domain/money.js';
+import { CATALOGUE_CODE_PATTERN, UNIT_PRICE_PATTERN } from '../catalogue/row.js';
+import { Decimal, MAX_AMOUNT, MONEY_PATTERN, ZERO, formatMoney, round2, type Money } from '../domain/money.js';
 import {
   DELIVERIES,
   FILING_KINDS,
@@ -14,7 +15,9 @@ import {
   PERSON_CATEGORIES,
   VISIT_TYPES,
   type Enrollee,
+  type FeeLine,
   type Hospital,
+  type RequestCharges,
   type SettlementRequest,
 } from '../domain/types.js';
 
@@ -42,20 +45,122 @@ export const dateSchema = z
 
 const code = z.string().regex(/^[a-z0-9][a-z0-9.-]{0,63}$/i, 'expected a code of 1–64 letters, digits, "." or "-"');
 
+/** At most this many lines in one itemised bill (api.md "Fee lines"). */
+export const MAX_FEE_LINES = 5000;
+/** Quantities: > 0, at most 8 integer digits and 4 decimals (cnt is 16,4 on the national platform). */
+const QUANTITY_PATTERN = /^(0|[1-9]\d{0,7})(\.\d{1,4})?$/;
+const FEE_TIME_PATTERN = /^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])T([01]\d|2[0-3]):[0-5]\d:[0-5]\d$/;
+const FREE_TEXT_PATTERN = /^[^\u0000-\u001f\u007f]+$/;
+
+const notANumber = (what: string, example: string) => (issue: { input: unknown }) =>
+  issue.input === undefined ? 'required' : `${what} must be a string such as "${example}", not a number`;
+
+const freeText = (max: number) => z.string().min(1).max(max).regex(FREE_TEXT_PATTERN, 'no control characters');
+
+/**
+ * One line's shape: strings checked by pattern only. The arithmetic (amount =
+ * quantity × unitPrice), unique lineIds and the bill's bound are checked once
+ * over the whole list below, where each line's decimals are made once — a
+ * transform or refinement per line costs about ten times as much on a
+ * 5,000-line bill.
+ */
+export const feeLineSchema = z.strictObject({
+  lineId: idSchema,
+  code: z.string().regex(CATALOGUE_CODE_PATTERN, 'expected a catalogue code of 1–50 letters, digits, ".", "_" or "-"'),
+  hospitalCode: freeText(64).nullish(),
+  name: freeText(200).nullish(),
+  quantity: z
+    .string({ error: notANumber('quantity', '2') })
+    .regex(QUANTITY_PATTERN, 'quantity is a decimal string greater than 0 with at most 8 integer digits and 4 decimals'),
+  unitPrice: z
+    .string({ error: notANumber('unitPrice', '12.50') })
+    .regex(UNIT_PRICE_PATTERN, 'unitPrice is yuan per unit as a decimal string with at most 6 decimals'),
+  amount: z
+    .string({ error: notANumber('amount', '25.00') })
+    .regex(MONEY_PATTERN, 'money is a decimal string between "0" and "999999999.99" with at most two decimals'),
+  time: z.string().regex(FEE_TIME_PATTERN, 'expected a time YYYY-MM-DDTHH:mm:ss').nullish(),
+});
+
+const feeLinesSchema = z
+  .array(feeLineSchema)
+  .min(1, 'at least one line')
+  .max(MAX_FEE_LINES, `at most ${MAX_FEE_LINES} lines`)
+  .transform((lines, ctx): FeeLine[] => {
+    const issue = (path: (string | number)[], message: string) => ctx.addIssue({ code: 'custom', path, message, input: lines });
+    const parsed: FeeLine[] = new Array<FeeLine>(lines.length);
+    const seen = new Set<string>();
+    let total = ZERO;
+    for (let index = 0; index < lines.length; index++) {
+      const line = lines[index]!;
+      if (seen.has(line.lineId)) issue([index, 'lineId'], `lineId ${line.lineId} occurs twice`);
+      seen.add(line.lineId);
+      if (line.time != null && !isIsoDate(line.time.slice(0, 10))) issue([index, 'time'], 'expected a time YYYY-MM-DDTHH:mm:ss on a calendar date');
+      const quantity = new Decimal(line.quantity);
+      if (quantity.isZero()) issue([index, 'quantity'], 'quantity must be greater than 0');
+      const unitPrice = new Decimal(line.unitPrice);
+      const amount = new Decimal(line.amount);
+      const expected = round2(quantity.times(unitPrice));
+      if (!expected.eq(amount)) issue([index, 'amount'], `amount must be quantity × unitPrice rounded half up to the fen: ${formatMoney(expected)}`);
+      total = total.plus(amount);
+      // Every field, in one order, absent ones as null: the request hash sees equal lines as equal.
+      parsed[index] = {
+        lineId: line.lineId,
+        code: line.code,
+        hospitalCode: line.hospitalCode ?? null,
+        name: line.name ?? null,
+        quantity,
+        unitPrice,
+        amount,
+        time: line.time ?? null,
+      };
+    }
+    if (total.gt(MAX_AMOUNT)) issue([], `the lines add up to more than ${formatMoney(MAX_AMOUNT)}`);
+    return parsed;
+  });
+
+const AMOUNT_FIELDS = ['total', 'fullSelfPay', 'overLimitSelfPay', 'preSelfPay'] as const;
+
+/** Four amounts or lines, never both (api.md "Fee lines and the catalogue"). */
 export const chargesSchema = z
   .strictObject({
-    total: moneySchema,
-    fullSelfPay: moneySchema.default(ZERO),
-    overLimitSelfPay: moneySchema.default(ZERO),
-    preSelfPay: moneySchema.default(ZERO),
+    total: moneySchema.optional(),
+    fullSelfPay: moneySchema.optional(),
+    overLimitSelfPay: moneySchema.optional(),
+    preSelfPay: moneySchema.optional(),
+    lines: feeLinesSchema.optional(),
   })
-  .refine(
+  .superRefine((c, ctx) => {
+    if (c.lines !== undefined) {
+      for (const field of AMOUNT_FIELDS) {
+        if (c[field] !== undefined) ctx.addIssue({ code: 'custom', path: [field], message: 'send the four amounts or the lines, never both' });
+      }
+      return;
+    }
+    if (c.total === undefined) {
+      ctx.addIssue({ code: 'custom', path: ['total'], message: 'required (or send the bill as lines)' });
+      return;
+    }
     // zod runs object refinements even when a field failed; judge only parsed amounts.
-    (c) =>
-      ![c.total, c.fullSelfPay, c.overLimitSelfPay, c.preSelfPay].every((amount) => amount instanceof Decimal) ||
-      c.total.minus(c.fullSelfPay).minus(c.overLimitSelfPay).minus(c.preSelfPay).gte(0),
-    'fullSelfPay + overLimitSelfPay + preSelfPay must not exceed total (the policy-scope amount would be negative)',
-  );
+    const [total, full, over, pre] = AMOUNT_FIELDS.map((field) => c[field] ?? ZERO);
+    if (![total, full, over, pre].every((amount) => amount instanceof Decimal)) return;
+    if (total!.minus(full!).minus(over!).minus(pre!).lt(0)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: [],
+        message: 'fullSelfPay + overLimitSelfPay + preSelfPay must not exceed total (the policy-scope amount would be negative)',
+      });
+    }
+  })
+  .transform((c): RequestCharges => {
+    if (c.lines !== undefined) return { lines: c.lines };
+    // Key order fixed: the request hash of a four-amount request is what it always was.
+    return {
+      total: c.total!,
+      fullSelfPay: c.fullSelfPay ?? ZERO,
+      overLimitSelfPay: c.overLimitSelfPay ?? ZERO,
+      preSelfPay: c.preSelfPay ?? ZERO,
+    };
+  });
 
 export const settlementRequestSchema = z
   .object({

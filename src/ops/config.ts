@@ -12,6 +12,7 @@ const envSchema = z.object({
   REDIS_CLUSTER_NODES: z.string().regex(/^[^,\s]+:\d+(,[^,\s]+:\d+)*$/, 'expected host:port[,host:port…]').optional(),
   API_KEYS_FILE: z.string().min(1, 'API_KEYS_FILE is required: the JSON file of caller key hashes (api.md)'),
   POLICY_DIR: z.string().default('config/policies'),
+  CATALOGUE_DIR: z.string().min(1).default('config/catalogues'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** ms a Redis command may take before it counts as failed */
   REDIS_TIMEOUT_MS: positiveInt.default(500),
@@ -36,6 +37,7 @@ export interface AppConfig {
   redis: { url: string | undefined; clusterNodes: string[] | undefined };
   apiKeysFile: string;
   policyDir: string;
+  catalogueDir: string;
   logLevel: string;
   redisTimeoutMs: number;
   breakerResetMs: number;
@@ -69,6 +71,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     redis: { url: url ?? (clusterNodes ? undefined : 'redis://127.0.0.1:6379'), clusterNodes },
     apiKeysFile: e.API_KEYS_FILE,
     policyDir: e.POLICY_DIR,
+    catalogueDir: e.CATALOGUE_DIR,
     logLevel: e.LOG_LEVEL,
     redisTimeoutMs: e.REDIS_TIMEOUT_MS,
     breakerResetMs: e.BREAKER_RESET_MS,

@@ -116,6 +116,11 @@ export const policyFileSchema = z
     document: z.string().min(1),
     benefitYear: z.number().int().min(1990).max(2100),
     attribution: z.strictObject({ rule: z.enum(['discharge-date', 'calendar-year-of-stay']), ...citation }),
+    /** The medical insurance catalogue (医保目录) fee lines are classified against: config/catalogues/<id>.csv. */
+    catalogue: z.strictObject({
+      id: z.string().regex(/^[a-z0-9][a-z0-9-]{0,63}$/, 'expected a catalogue id such as "zhejiang-2019-demo" (the file <id>.csv)'),
+      ...citation,
+    }),
     exclusions: z.strictObject({ liabilities: z.array(z.enum(LIABILITIES)), ...citation }),
     visitTypes: z.partialRecord(z.enum(VISIT_TYPES), visitTypeRule),
     area: z.strictObject({ admdvsPrefixes: z.array(admdvsPrefix).min(1), ...citation }),

@@ -15,6 +15,9 @@
  *   and replaced by this one (compare-and-set). No requestId stays stuck, and
  *   no two settlements slip through: a commit checks that its claim was not
  *   voided in the same script that writes the settlement.
+ * - a request refused by the rules (422) or found invalid records nothing: it
+ *   releases its claim at once (release()), so the corrected bill may reuse
+ *   the requestId.
  */
 import { randomBytes } from 'node:crypto';
 import { ConflictError, UnavailableError } from '../domain/errors.js';
@@ -97,6 +100,19 @@ export class RequestClaims {
     const mine = this.fresh(subject, bodyHash);
     const replaced = await this.store.replaceClaim(subject.hospitalId, subject.requestId, voided.raw, mine.raw);
     return replaced.kind === 'replaced' ? mine : this.claim(subject, bodyHash);
+  }
+
+  /**
+   * A request that will not commit (refused by the rules, invalid) lets its
+   * requestId go, so that the corrected bill may use it at once: its token is
+   * voided first (a concurrent retry of the same body holding that claim then
+   * claims afresh instead of committing under a claim that is gone), then the
+   * claim is deleted if it is still this one.
+   */
+  async release(subject: ClaimSubject, claim: Claim): Promise<void> {
+    const fence = await this.store.fenceClaim(subject.card, idempotencyField(subject), claim.token);
+    if (fence.kind === 'committed') return; // a retry of the same body settled meanwhile: the claim stays
+    await this.store.dropClaim(subject.hospitalId, subject.requestId, claim.raw);
   }
 
   private fresh(subject: ClaimSubject, bodyHash: string): Claim {

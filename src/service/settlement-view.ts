@@ -1,7 +1,10 @@
 /** A settlement as answered on the wire (api.md "Response"): money as strings with two decimals. */
 import { accumulatorsView, applyDeltas, type AccumulatorsView } from '../domain/accumulators.js';
+import { formatPrice } from '../catalogue/row.js';
+import { FEE_CATEGORIES, FEE_CATEGORY_CODES } from '../domain/code-tables.js';
 import { formatMoney } from '../domain/money.js';
 import type { Accumulators, Actor, SettlementRequest } from '../domain/types.js';
+import type { FeeLineClassification } from '../engine/fee-lines.js';
 import type { SettlementComputation } from '../engine/types.js';
 
 export interface SettlementView {
@@ -17,6 +20,10 @@ export interface SettlementView {
   dischargeDate: string;
   total: string;
   policyScope: string;
+  /** The four amounts the rules started from, and each line's classification when sent as lines. */
+  charges: ChargesView;
+  /** Per national fee category 01–14 of an itemised bill, in code order, for the slip. */
+  feeCategories?: FeeCategoryView[];
   payments: Record<string, string>;
   fundTotal: string;
   patientTotal: string;
@@ -32,6 +39,79 @@ export interface SettlementView {
   settledAt?: string;
   reversedAt?: string | null;
   reversal?: { at: string; reason: string | null; operator: { id: string | null; name: string | null; keyId: string | null } };
+}
+
+export interface FeeLineView {
+  lineId: string;
+  code: string;
+  level: string;
+  category: string;
+  amount: string;
+  priceCeiling: string | null;
+  selfPayRatio: string | null;
+  fullSelfPay: string;
+  overLimitSelfPay: string;
+  preSelfPay: string;
+  policyScope: string;
+}
+
+export interface ChargesView {
+  total: string;
+  fullSelfPay: string;
+  overLimitSelfPay: string;
+  preSelfPay: string;
+  lines?: FeeLineView[];
+}
+
+export interface FeeCategoryView {
+  category: string;
+  name: string;
+  total: string;
+  levelA: string;
+  levelB: string;
+  levelC: string;
+  policyScope: string;
+}
+
+function chargesView(computation: SettlementComputation): ChargesView {
+  const { charges, itemised } = computation;
+  const view: ChargesView = {
+    total: formatMoney(charges.total),
+    fullSelfPay: formatMoney(charges.fullSelfPay),
+    overLimitSelfPay: formatMoney(charges.overLimitSelfPay),
+    preSelfPay: formatMoney(charges.preSelfPay),
+  };
+  if (itemised) {
+    view.lines = itemised.lines.map((line) => ({
+      lineId: line.lineId,
+      code: line.code,
+      level: line.level,
+      category: line.category,
+      amount: formatMoney(line.amount),
+      priceCeiling: line.priceCeiling === null ? null : formatPrice(line.priceCeiling),
+      selfPayRatio: line.selfPayRatio === null ? null : line.selfPayRatio.toString(),
+      fullSelfPay: formatMoney(line.fullSelfPay),
+      overLimitSelfPay: formatMoney(line.overLimitSelfPay),
+      preSelfPay: formatMoney(line.preSelfPay),
+      policyScope: formatMoney(line.policyScope),
+    }));
+  }
+  return view;
+}
+
+function feeCategoriesView(classification: FeeLineClassification): FeeCategoryView[] {
+  return FEE_CATEGORY_CODES.map((code) => {
+    const slip = classification.feeCategories[code];
+    return {
+      category: code,
+      name: FEE_CATEGORIES[code],
+      total: formatMoney(slip.total),
+      levelA: formatMoney(slip.levelA),
+      levelB: formatMoney(slip.levelB),
+      levelC: formatMoney(slip.levelC),
+      policyScope: formatMoney(slip.policyScope),
+    };
+  });
 }
 
 export function settlementView(
@@ -55,6 +135,8 @@ export function settlementView(
     dischargeDate: request.dischargeDate,
     total: formatMoney(computation.total),
     policyScope: formatMoney(computation.policyScope),
+    charges: chargesView(computation),
+    ...(computation.itemised ? { feeCategories: feeCategoriesView(computation.itemised) } : {}),
     payments,
     fundTotal: formatMoney(computation.fundTotal),
     patientTotal: formatMoney(computation.patientTotal),

@@ -6,10 +6,11 @@
  * filings moved meanwhile, recomputes (bounded).
  */
 import { hash } from 'node:crypto';
+import type { CatalogueHolder } from '../catalogue/catalogue.js';
 import { businessDayOf, dateOfDayNumber, dayNumber, yearOf } from '../domain/dates.js';
-import { NotFoundError, RefusalError, UnavailableError, ValidationError } from '../domain/errors.js';
+import { AppError, NotFoundError, RefusalError, UnavailableError, ValidationError } from '../domain/errors.js';
 import { ledgerField, toStoredLedgerEntry, type LedgerEntry } from '../domain/ledger.js';
-import type { Actor, Enrollee, SettlementRequest } from '../domain/types.js';
+import type { Actor, Enrollee, Hospital, SettlementRequest } from '../domain/types.js';
 import { settle } from '../engine/settle.js';
 import type { EngineOutcome, SettlementComputation } from '../engine/types.js';
 import type { PolicyCatalog } from '../policy/catalog.js';
@@ -40,6 +41,8 @@ export interface SettlementServiceOptions {
   now?: () => Date;
   /** Observes each outcome (metrics); never throws. */
   onOutcome?: (event: SettlementEvent) => void;
+  /** The loaded catalogues (swapped on SIGHUP), for bills sent as lines. */
+  catalogues?: CatalogueHolder;
 }
 
 export const NO_ACTOR: Actor = { operator: { id: null, name: null }, keyId: null };
@@ -48,8 +51,10 @@ export const NO_ACTOR: Actor = { operator: { id: null, name: null }, keyId: null
  * The parsed request's hash: the schema fixes key order, drops absent and null
  * optional fields alike, and money prints canonically ("300.00" and "300" are
  * one amount), so equal requests hash equally whatever the caller's key order
- * or formatting. The operator is not part of the request (a retry by the next
- * clerk is the same bill).
+ * or formatting. Fee lines are in it in the order sent, each with every field
+ * (absent optional ones as null) and quantities and prices as parsed decimals
+ * ("2.0" and "2" are one quantity). The operator is not part of the request (a
+ * retry by the next clerk is the same bill).
  */
 export function requestHash(request: SettlementRequest): string {
   return hash('sha256', JSON.stringify(request), 'base64url');
@@ -130,8 +135,15 @@ export class SettlementService {
         continue;
       }
 
-      const { enrollee, notes } = await this.coverage.resolve(request.card, snapshot);
-      const computation = this.compute(request, snapshot, enrollee, year, notes, 'settle');
+      let computation: SettlementComputation;
+      try {
+        const { enrollee, notes } = await this.coverage.resolve(request.card, snapshot);
+        computation = this.compute(request, snapshot, enrollee, year, notes, 'settle');
+      } catch (error) {
+        // Refused or invalid: nothing is recorded, and the requestId is free for the corrected bill.
+        if (error instanceof AppError && !(error instanceof UnavailableError)) await this.claims.release(request, held);
+        throw error;
+      }
       const settlementId = newId('S', request.card);
       const view = settlementView(computation, request, snapshot.accumulators, { settlementId, status: 'settled', settledAt, actor });
       const body = Buffer.from(JSON.stringify(view));
@@ -212,7 +224,7 @@ export class SettlementService {
 
   private compute(
     request: SettlementRequest,
-    snapshot: PersonSnapshot & { hospital: import('../domain/types.js').Hospital | null },
+    snapshot: PersonSnapshot & { hospital: Hospital | null },
     enrollee: Enrollee,
     year: number,
     extraNotes: string[],
@@ -229,6 +241,7 @@ export class SettlementService {
       previousStays: snapshot.stays,
       accumulators: snapshot.accumulators,
       accumulatorsYear: year,
+      catalogues: this.options.catalogues?.current,
     });
     if (!outcome.ok) {
       const { code, message, details } = outcome.refusal;

@@ -348,6 +348,11 @@ export class Store {
     return replaceOutcome(await this.redis.compareAndSet(keys.requestClaim(hospitalId, requestId), expected, claim));
   }
 
+  /** Deletes the claim if it is still the one given (a refused request lets its requestId go). */
+  async dropClaim(hospitalId: string, requestId: string, expected: string): Promise<void> {
+    await this.redis.compareAndSet(keys.requestClaim(hospitalId, requestId), expected, '');
+  }
+
   /** Voids a stale claim in its person's slot unless it committed there. */
   async fenceClaim(card: string, idempotencyField: string, token: string): Promise<FenceOutcome> {
     return fenceOutcome(await this.redis.fenceClaim(keys.idempotency(card), idempotencyField, token));

@@ -7,7 +7,10 @@
  * the HTTP layer, so the engine sees exactly what production hands it.
  */
 import fc from 'fast-check';
-import type { Accumulators, Enrollee, Filing, Hospital, SettlementRequest } from '../../src/domain/types.js';
+import type { Accumulators, Charges, Enrollee, Filing, Hospital, SettlementRequest } from '../../src/domain/types.js';
+
+/** The generated requests carry the four amounts (fee lines have arbitraries of their own). */
+export type AmountsRequest = SettlementRequest & { charges: Charges };
 import { DELIVERIES, FILING_KINDS, HOSPITAL_KINDS, PERSON_CATEGORIES, VISIT_TYPES } from '../../src/domain/types.js';
 import type { PersonCategory } from '../../src/domain/types.js';
 import { emptyAccumulators } from '../../src/domain/accumulators.js';
@@ -394,7 +397,7 @@ export interface Scenario {
   filings: Filing[];
   spec: VisitSpec;
   wire: Record<string, unknown>;
-  request: SettlementRequest;
+  request: AmountsRequest;
   accumulators: Accumulators;
   year: number;
 }
@@ -412,7 +415,7 @@ export const scenarioArb: fc.Arbitrary<Scenario> = regionArb.chain((region) =>
       const year = BENEFIT_YEAR[region];
       const filings = buildFilings(filingSpecs, enrollee.card, hospital.hospitalId, year);
       const wire = buildRequestWire(spec, enrollee, hospital, filings, 'PROP-1');
-      return { region, enrollee, hospital, filings, spec, wire, request: parseSettlementRequest(wire), accumulators, year };
+      return { region, enrollee, hospital, filings, spec, wire, request: parseSettlementRequest(wire) as AmountsRequest, accumulators, year };
     }),
 );
 
@@ -434,7 +437,7 @@ export interface YearOfVisits {
   enrollee: Enrollee;
   hospitals: Hospital[];
   filings: Filing[];
-  visits: { hospital: Hospital; request: SettlementRequest }[];
+  visits: { hospital: Hospital; request: AmountsRequest }[];
 }
 
 /** Large charges so that a sequence reaches the annual caps. */
@@ -462,7 +465,7 @@ export const yearOfVisitsArb: fc.Arbitrary<YearOfVisits> = regionArb.chain((regi
       const filings = buildFilings(filingSpecs, enrollee.card, hospitals[0]!.hospitalId, year);
       const built = visits.map(([pick, spec], i) => {
         const hospital = hospitals[pick % hospitals.length]!;
-        return { hospital, request: parseSettlementRequest(buildRequestWire(spec, enrollee, hospital, filings, `SEQ-${i + 1}`)) };
+        return { hospital, request: parseSettlementRequest(buildRequestWire(spec, enrollee, hospital, filings, `SEQ-${i + 1}`)) as AmountsRequest };
       });
       return { region, enrollee, hospitals, filings, visits: built };
     }),

@@ -196,8 +196,10 @@ function apply(root: unknown, mutation: Mutation): void {
       if (Array.isArray(parent)) parent.splice(Number(last), 1);
       else delete parent[last];
       return;
+    // Values are copied in: fc.constant({}) hands out one shared object, and an 'extra'
+    // mutation writing into it would corrupt every later run (even make it cyclic).
     case 'set':
-      parent[last] = mutation.value;
+      parent[last] = structuredClone(mutation.value);
       return;
     case 'number': {
       // a number where a string is expected: "1234.50" → 1234.5, "2019-03-01" → 2019
@@ -210,8 +212,8 @@ function apply(root: unknown, mutation: Mutation): void {
       return;
     case 'extra': {
       const target = parent[last];
-      if (target !== null && typeof target === 'object' && !Array.isArray(target)) (target as Record<string, unknown>)[mutation.key] = mutation.value;
-      else parent[last] = { [mutation.key]: mutation.value };
+      if (target !== null && typeof target === 'object' && !Array.isArray(target)) (target as Record<string, unknown>)[mutation.key] = structuredClone(mutation.value);
+      else parent[last] = { [mutation.key]: structuredClone(mutation.value) };
       return;
     }
   }

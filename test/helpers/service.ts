@@ -2,10 +2,12 @@
 import supertest from 'supertest';
 import { composeService, type ComposeOptions, type Service } from '../../src/compose.js';
 import { KeyRing, generateKey, sha256Hex } from '../../src/ops/api-keys.js';
+import { CatalogueHolder } from '../../src/catalogue/catalogue.js';
+import { loadCatalogues } from '../../src/catalogue/loader.js';
 import { loadPolicyDirectory } from '../../src/policy/loader.js';
 import { createRedis, whenReady, type ScriptedClient } from '../../src/store/redis.js';
 import { startRedis, type RedisServer } from './redis-server.js';
-import { POLICY_DIR, workedExamples } from './worked-examples.js';
+import { CATALOGUE_DIR, POLICY_DIR, workedExamples } from './worked-examples.js';
 
 export interface TestKeys {
   admin: string;
@@ -45,6 +47,8 @@ export interface TestServiceOptions {
   breakerResetMs?: number;
   coverage?: ComposeOptions['coverage'];
   now?: () => Date;
+  /** Folder of catalogue files; default config/catalogues. */
+  catalogueDir?: string;
 }
 
 export async function startTestService(options: TestServiceOptions = {}): Promise<TestService> {
@@ -52,10 +56,12 @@ export async function startTestService(options: TestServiceOptions = {}): Promis
   const redis = createRedis({ url: server.url, offlineQueue: false, commandTimeoutMs: options.redisTimeoutMs ?? 1000 });
   await whenReady(redis);
   const catalog = loadPolicyDirectory(POLICY_DIR);
+  const catalogues = new CatalogueHolder(await loadCatalogues(options.catalogueDir ?? CATALOGUE_DIR, catalog));
   const { ring, keys } = makeKeys([...Object.keys(workedExamples.hospitals), 'OTHER'], ['pingyang', 'jinjiang', 'taiyuan']);
   const service = composeService({
     redis,
     catalog,
+    catalogues,
     keys: ring,
     redisTimeoutMs: options.redisTimeoutMs ?? 1000,
     breakerResetMs: options.breakerResetMs ?? 500,

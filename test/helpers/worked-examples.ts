@@ -9,6 +9,7 @@ import { enrolleeSchema, hospitalSchema, toEnrollee, toHospital } from '../../sr
 const here = path.dirname(fileURLToPath(import.meta.url));
 export const ROOT = path.resolve(here, '../..');
 export const POLICY_DIR = path.join(ROOT, 'config/policies');
+export const CATALOGUE_DIR = path.join(ROOT, 'config/catalogues');
 
 export interface WorkedCase {
   request: Record<string, unknown> & { requestId: string; card: string; hospitalId: string };

@@ -1,6 +1,7 @@
 /** The HTTP contract (api.md) against the real app and a real Redis. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestService, type TestService } from '../helpers/service.js';
+import { workedExamples } from '../helpers/worked-examples.js';
 
 let t: TestService;
 beforeAll(async () => {
@@ -275,7 +276,9 @@ describe('every 4xx code of the contract', () => {
     ['special disease not approved', 422, 'SPECIAL_DISEASE_NOT_APPROVED', () => t.http.post('/v1/settlements').set(billing('PY-TOWN')).send(pingyangStay({ card: PY_SO_CARD, hospitalId: 'PY-TOWN', visitType: 'special-outpatient', specialDisease: 'sle' }))],
     ['referral required', 422, 'REFERRAL_REQUIRED', () => t.http.post('/v1/settlements').set(billing('FZ-XIEHE')).send(pingyangStay({ card: JJ_CARD, hospitalId: 'FZ-XIEHE', admissionDate: '2018-05-01', dischargeDate: '2018-05-03' }))],
     ['cross-year split required', 422, 'CROSS_YEAR_SPLIT_REQUIRED', () => t.http.post('/v1/settlements').set(billing('JJ-CITY')).send(pingyangStay({ card: JJ_CARD, hospitalId: 'JJ-CITY', admissionDate: '2018-12-28', dischargeDate: '2019-01-03' }))],
-    ['body too large', 413, 'PAYLOAD_TOO_LARGE', () => t.http.post('/v1/settlements').set(billing('PY-COUNTY')).send(pingyangStay({ padding: 'x'.repeat(70_000) }))],
+    // Settlement bodies may carry a 5,000-line bill (2 MB); every other body stays under 64 kB.
+    ['settlement body too large', 413, 'PAYLOAD_TOO_LARGE', () => t.http.post('/v1/settlements').set(billing('PY-COUNTY')).send(pingyangStay({ padding: 'x'.repeat(2_100_000) }))],
+    ['registry body too large', 413, 'PAYLOAD_TOO_LARGE', () => t.http.put('/v1/hospitals/PY-BIG').set(t.auth(t.keys.admin)).send({ ...workedExamples.hospitals['PY-COUNTY'], padding: 'x'.repeat(70_000) })],
     ['no such endpoint', 404, 'NOT_FOUND', () => t.http.get('/v1/nothing').set(t.auth(t.keys.admin))],
   ];
   for (const [name, status, code, call] of cases) {

@@ -188,6 +188,17 @@ describe('2. a requestId is unique per hospital across persons', () => {
     expect(await allSettlements(t.http, admin(), 'STUCKA', 2019)).toHaveLength(0);
   });
 
+  it('a refused or invalid request records nothing: its requestId is free at once for the corrected bill', async () => {
+    await enrol('FIXEDCARD1');
+    // A typo in the card (no such enrollee), then the corrected card under the same requestId.
+    await t.http.post('/v1/settlements').set(billing('PY-COUNTY')).send(pyStay('TYPOCARD1', 'HIS-FIX-1')).expect(404);
+    // A refusal by the rules, then the corrected bill.
+    await t.http.post('/v1/settlements').set(billing('PY-COUNTY')).send(pyStay('FIXEDCARD1', 'HIS-FIX-1', { liability: 'third-party' })).expect(422);
+    const fixed = await t.http.post('/v1/settlements').set(billing('PY-COUNTY')).send(pyStay('FIXEDCARD1', 'HIS-FIX-1')).expect(201);
+    expect(fixed.body.card).toBe('FIXEDCARD1');
+    expect(await t.redis.get(keys.requestClaim('PY-COUNTY', 'HIS-FIX-1'))).toMatch(/^FIXEDCARD1 /);
+  });
+
   it('a stale claim that did commit is never taken over', async () => {
     await enrol('DONEA');
     await enrol('DONEB');

@@ -337,7 +337,7 @@ describe('fuzzing the write endpoints (never a 5xx, contract error bodies, nothi
     });
     const answer = (await res.json()) as Record<string, unknown>;
     expect(res.status, JSON.stringify(answer)).toBe(201);
-    expect(answer).toEqual({ hospitalId: 'FZH-GZIP', ...hospital, consortium: null });
+    expect(answer).toEqual({ hospitalId: 'FZH-GZIP', ...hospital, consortium: null, fixmedinsCode: null });
     seen.hospitals.set('FZH-GZIP', answer);
   });
 

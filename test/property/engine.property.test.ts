@@ -12,11 +12,11 @@ import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import { applyDeltas, emptyAccumulators, negateDeltas } from '../../src/domain/accumulators.js';
 import { Decimal, ZERO, formatMoney, fromFen, type Money } from '../../src/domain/money.js';
-import { MONEY_ACCUMULATORS, type Accumulators, type SettlementRequest } from '../../src/domain/types.js';
+import { MONEY_ACCUMULATORS, type Accumulators } from '../../src/domain/types.js';
 import { settle } from '../../src/engine/settle.js';
 import type { EngineOutcome, SettlementComputation } from '../../src/engine/types.js';
 import { loadPolicyDirectory } from '../../src/policy/loader.js';
-import { MAX_TOTAL_FEN, engineInput, scenarioArb, yearOfVisitsArb, type Scenario } from '../helpers/arbitraries.js';
+import { MAX_TOTAL_FEN, engineInput, scenarioArb, yearOfVisitsArb, type AmountsRequest, type Scenario } from '../helpers/arbitraries.js';
 import { POLICY_DIR } from '../helpers/worked-examples.js';
 
 const catalog = loadPolicyDirectory(POLICY_DIR);
@@ -280,7 +280,7 @@ const extraFenArb: fc.Arbitrary<number> = fc.oneof(
   fc.integer({ min: 1, max: MAX_TOTAL_FEN / 4 }),
 );
 
-function withPolicyScope(request: SettlementRequest, scopeFen: number): SettlementRequest {
+function withPolicyScope(request: AmountsRequest, scopeFen: number): AmountsRequest {
   const { fullSelfPay, overLimitSelfPay, preSelfPay } = request.charges;
   const total = fromFen(scopeFen).plus(fullSelfPay).plus(overLimitSelfPay).plus(preSelfPay);
   return { ...request, charges: { ...request.charges, total } };

@@ -9,7 +9,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { applyDeltas, negateDeltas } from '../../src/domain/accumulators.js';
 import { ZERO, formatMoney } from '../../src/domain/money.js';
-import type { PersonCategory } from '../../src/domain/types.js';
+import type { Charges, PersonCategory } from '../../src/domain/types.js';
 import { settle } from '../../src/engine/settle.js';
 import {
   buildAccumulators,
@@ -142,7 +142,8 @@ describe('selection and charges', () => {
 
   it('S < 0 is invalid even if it reaches the engine (VALIDATION_FAILED on charges)', () => {
     const request = buildRequest('pingyang');
-    const charges = { ...request.charges, fullSelfPay: request.charges.total.plus('0.01') };
+    const amounts = request.charges as Charges;
+    const charges = { ...amounts, fullSelfPay: amounts.total.plus('0.01') };
     const outcome = settle({
       catalog,
       request: { ...request, charges },

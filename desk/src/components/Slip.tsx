@@ -6,7 +6,7 @@
 import { capitals, ratio, yuan } from '../amounts.js';
 import { shanghaiTime, stayDays } from '../format.js';
 import { CATEGORY, FEE_CATEGORY, FILING_KIND, FUND, HOSPITAL_LEVEL, maskCard, REGION, VISIT_TYPE } from '../labels.js';
-import { fundRate, patientSplit, waterfall } from '../waterfall.js';
+import { feeCategoryRows, fundRate, operatorLabel, patientSplit, waterfall } from '../waterfall.js';
 import type { Enrollee, Filing, Hospital, PolicyDetail, Settlement } from '../wire.js';
 import { Cite } from './Cite.js';
 
@@ -38,8 +38,8 @@ export function Slip({ settlement: s, hospital, enrollee, policy, filing, reprin
   const reversed = s.status === 'reversed';
   const rows = waterfall(s, policy);
   const split = patientSplit(s);
-  const categories = s.feeCategories ? Object.entries(s.feeCategories).filter(([, c]) => c.total !== '0.00') : [];
-  const operator = s.operator ? `${s.operator.name}（${s.operator.id}）` : '';
+  const categories = feeCategoryRows(s);
+  const operator = operatorLabel(s.operator);
   return (
     <article class={`slip${reversed ? ' slip-reversed' : ''}`} data-testid="slip" data-settlement={s.settlementId ?? ''} aria-label="结算单">
       {reversed && (
@@ -75,6 +75,12 @@ export function Slip({ settlement: s, hospital, enrollee, policy, filing, reprin
               <dd>{shanghaiTime(s.reversal?.at ?? s.reversedAt)}</dd>
               <dt>撤销原因</dt>
               <dd>{s.reversal?.reason ?? '—'}</dd>
+              {s.reversal?.operator && operatorLabel(s.reversal.operator) && (
+                <>
+                  <dt>撤销人</dt>
+                  <dd>{operatorLabel(s.reversal.operator)}</dd>
+                </>
+              )}
             </>
           )}
         </dl>

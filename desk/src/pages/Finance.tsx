@@ -12,6 +12,7 @@ import { decodeHisFile } from '../feelines.js';
 import { hisEntries } from '../reconcile.js';
 import { shanghaiTime, shanghaiToday } from '../format.js';
 import { FUND, VISIT_TYPE } from '../labels.js';
+import { operatorLabel } from '../waterfall.js';
 import type { Me, Reconciliation, ReconciliationDifference, Statement, StatementEntry } from '../wire.js';
 
 const DIFFERENCE: Record<string, string> = {
@@ -222,7 +223,7 @@ export function Finance({ me }: { me: Me }) {
                   <td class="num">{yuan(entry.total)}</td>
                   <td class="num">{yuan(entry.fundTotal)}</td>
                   <td class="num">{yuan(entry.patientTotal)}</td>
-                  <td>{entry.operator ? `${entry.operator.name}（${entry.operator.id}）` : ''}</td>
+                  <td>{operatorLabel(entry.operator)}</td>
                 </tr>
               ))}
             </tbody>

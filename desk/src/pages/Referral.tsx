@@ -102,8 +102,9 @@ export function Referral({ me }: { me: Me }) {
     setFiled(null);
     try {
       const person = (await get<Enrollee>(`/v1/enrollees/${seg(wanted)}`)).body;
-      setEnrollee(person);
+      // The person and their filings together: a key that may not see the filings gets no form either.
       const list = await filingsOf(wanted);
+      setEnrollee(person);
       setListed(list !== null);
       setFilings(list ?? known(wanted));
       setTimeout(() => kindField.current?.focus(), 0);

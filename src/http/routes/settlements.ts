@@ -1,5 +1,5 @@
 /** Billing desk routes: preview, settle, read, reverse, a person's settlements. */
-import type { Request, Router } from 'express';
+import type { Request, RequestHandler, Router } from 'express';
 import { AuthError } from '../../domain/errors.js';
 import type { Actor } from '../../domain/types.js';
 import { SettlementService } from '../../service/settlements.js';
@@ -15,15 +15,24 @@ function actorOf(caller: Caller, body: unknown): Actor {
   return { operator, keyId: caller.id };
 }
 
-export function settlementRoutes(v1: Router, deps: RouteDependencies): void {
-  v1.post('/settlements/preview', async (req, res) => {
+/** A 5,000-line bill is about 1 MB of JSON. */
+export const SETTLEMENT_BODY_LIMIT = '2mb';
+const SETTLEMENT_POSTS = /^\/v1\/settlements(\/preview)?\/?$/i;
+
+/** The two routes whose bodies may carry an itemised bill. */
+export function isSettlementPost(req: Request): boolean {
+  return req.method === 'POST' && SETTLEMENT_POSTS.test(req.path);
+}
+
+export function settlementRoutes(v1: Router, deps: RouteDependencies, billParser: RequestHandler): void {
+  v1.post('/settlements/preview', billParser, async (req, res) => {
     const caller = requireRole(req, 'admin', 'billing');
     const request = parseOrThrow(settlementRequestSchema, req.body);
     const actor = actorOf(caller, req.body);
     requireHospital(caller, request.hospitalId);
     res.status(200).json(await deps.settlements.preview(request, actor));
   });
-  v1.post('/settlements', async (req, res) => {
+  v1.post('/settlements', billParser, async (req, res) => {
     const caller = requireRole(req, 'admin', 'billing');
     const request = parseOrThrow(settlementRequestSchema, req.body);
     const actor = actorOf(caller, req.body);
