@@ -96,7 +96,11 @@ export function resolveClause(documentText: string, clause: string): ResolvedCla
   return null;
 }
 
-/** A section of a Markdown spec: the heading whose text starts with the clause (e.g. "## taiyuan-2019 (…)"). */
+/**
+ * A section of a Markdown spec: the heading whose text starts with the clause
+ * (e.g. "## taiyuan-2019 (…)"), else the paragraph led by it in bold
+ * ("**Catalogue (医保目录).** …").
+ */
 export function resolveMarkdownSection(markdown: string, clause: string): ResolvedClause | null {
   const lines = markdown.split(/\r?\n/);
   const wanted = clause.trim().replace(/^["“]|["”]$/g, '');
@@ -114,6 +118,19 @@ export function resolveMarkdownSection(markdown: string, clause: string): Resolv
     }
     while (end > i + 1 && lines[end - 1]!.trim() === '') end--;
     return { headings: [title], start: i, end, text: lines.slice(i, end).join('\n') };
+  }
+  // Else a paragraph with a bold lead-in (policies.md "Common ground": **Catalogue (医保目录).** …).
+  let section = '';
+  for (let i = 0; i < lines.length; i++) {
+    const heading = /^#{1,6}\s+(.*)$/.exec(lines[i]!);
+    if (heading) section = heading[1]!.trim();
+    const lead = /^\*\*([^*]+)\*\*/.exec(lines[i]!);
+    if (!lead || (i > 0 && lines[i - 1]!.trim() !== '')) continue;
+    const title = lead[1]!.trim();
+    if (!(title === wanted || title.startsWith(`${wanted} `) || title.startsWith(`${wanted}(`) || title.startsWith(`${wanted}.`))) continue;
+    let end = i + 1;
+    while (end < lines.length && lines[end]!.trim() !== '') end++;
+    return { headings: [section, title].filter(Boolean), start: i, end, text: lines.slice(i, end).join('\n') };
   }
   return null;
 }

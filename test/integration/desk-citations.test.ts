@@ -106,6 +106,13 @@ describe('clause numbering', () => {
     // A clause that the document does not have does not open.
     expect(resolveClause(pingyang, '三(九)')).toBeNull();
     expect(resolveClause(pingyang, '三(一)9')).toBeNull();
+    // policies.md: a section by its heading, or a paragraph by its bold lead-in.
+    const spec = documentText('policies.md');
+    expect(resolveCitation({ document: 'policies.md', clause: 'taiyuan-2019' }, spec)!.text).toMatch(/^## taiyuan-2019/);
+    const catalogue = resolveCitation({ document: 'policies.md', clause: 'Catalogue' }, spec)!;
+    expect(catalogue.text).toMatch(/^\*\*Catalogue \(医保目录\)\.\*\*/);
+    expect(catalogue.text).not.toContain('**Hospitals.**');
+    expect(resolveCitation({ document: 'policies.md', clause: 'Nowhere' }, spec)).toBeNull();
     // Taiyuan writes (三) with ASCII brackets and a space.
     expect(resolveClause(documentText('001_0e31973e4dd59fea.txt'), '六(三)')!.text).toMatch(/^\(三\) 巩固完善异地就医直接结算/);
   });
