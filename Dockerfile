@@ -30,7 +30,8 @@ COPY --chown=node:node package.json ./
 COPY --chown=node:node config/policies ./config/policies
 COPY --chown=node:node config/catalogues ./config/catalogues
 USER node
-EXPOSE 8080
+# 8080 the API; 9464 /metrics and the detailed /readyz (METRICS_HOST defaults to 127.0.0.1: set 0.0.0.0 on a private network).
+EXPOSE 8080 9464
 HEALTHCHECK --interval=10s --timeout=2s --start-period=15s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:' + (process.env.PORT || 8080) + '/healthz').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
 ENTRYPOINT ["/usr/bin/tini", "--"]

@@ -12,6 +12,7 @@
  *   npm run bench -- --cluster         both over a 3-master Redis Cluster
  *   options: --duration <s> (default 5) --rounds <n> (default 2)
  *            --connections <n> (default 32) --rate <req/s> (default 1000) --no-floor
+ *            --rate-limit <req/s per key> (default 0: off; a high value measures the limiter's cost)
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
@@ -37,6 +38,7 @@ const { values } = parseArgs({
     rounds: { type: 'string', default: '2' },
     connections: { type: 'string', default: '32' },
     rate: { type: 'string', default: '1000' },
+    'rate-limit': { type: 'string', default: '0' },
   },
 });
 const withFloor = values.floor && !values['no-floor'];
@@ -169,6 +171,10 @@ async function main(): Promise<void> {
       API_KEYS_FILE: keysFile,
       LOG_LEVEL: 'info',
       WORKERS: workers,
+      // One key at thousands a second is a benchmark, not a hospital: the per-key limit is off unless --rate-limit
+      // raises it. Load shedding keeps its defaults (the connections stay far below MAX_IN_FLIGHT), so its cost is in the figures.
+      RATE_LIMIT_RPS: values['rate-limit'],
+      METRICS_PORT: '0',
     });
     children.push(service);
     const serviceBase = `http://127.0.0.1:${servicePort}`;
@@ -210,7 +216,7 @@ async function main(): Promise<void> {
     // Billing keys are scoped to one hospital; the bench settles at three, so it uses the admin key (same auth cost).
     const key = adminKey;
 
-    say(`settlement HTTP benchmark — node ${process.version}, ${os.cpus().length} cores, WORKERS=${workers}, ${connections} connections, ${duration} s per run, ${PERSONS} persons`);
+    say(`settlement HTTP benchmark — node ${process.version}, ${os.cpus().length} cores, WORKERS=${workers}, ${connections} connections, ${duration} s per run, ${PERSONS} persons, RATE_LIMIT_RPS=${values['rate-limit']}`);
     say(`${redisLabel}no persistence), service ${serviceBase}${floorBase ? `, floor ${floorBase}` : ''}; every request is a new settlement`);
     await drive('warm-up service', serviceBase, key, { seconds: 2, connections });
     if (floorBase) await drive('warm-up floor', floorBase, key, { seconds: 2, connections });

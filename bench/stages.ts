@@ -22,7 +22,7 @@ import { hospitalSchema, settlementRequestSchema, toHospital } from '../src/http
 import { parseOrThrow } from '../src/http/validate.js';
 import { KeyRing, generateKey, sha256Hex } from '../src/ops/api-keys.js';
 import { createBreaker, guarded } from '../src/ops/breaker.js';
-import { createLogger, maskUrl } from '../src/ops/logger.js';
+import { createLogger, routeUrl } from '../src/ops/logger.js';
 import { Metrics } from '../src/ops/metrics.js';
 import { loadPolicyDirectory } from '../src/policy/loader.js';
 import { KeyedMutex } from '../src/service/keyed-mutex.js';
@@ -119,7 +119,7 @@ measure('API key check', () => ring.verify(key));
 const sink = new Writable({ write: (_chunk, _encoding, done) => done() });
 const accessLog = createLogger('info', sink).child({}, { redact: [] });
 measure('access log line', () =>
-  accessLog.info({ req: { id: 'request-id', method: 'POST', url: maskUrl('/v1/settlements') }, res: { statusCode: 201 }, responseTime: 1.2 }, 'POST /v1/settlements 201'),
+  accessLog.info({ req: { id: 'request-id', method: 'POST', url: routeUrl('/v1/settlements', {}, '/v1/settlements') }, res: { statusCode: 201 }, responseTime: 1.2 }, 'POST /v1/settlements 201'),
 );
 const metrics = new Metrics({ defaultMetrics: false });
 measure('metrics (3 observations)', () => {

@@ -9,7 +9,9 @@ import { CatalogueHolder } from './catalogue/catalogue.js';
 import { createApp, type Readiness } from './http/app.js';
 import { KeyRingHolder } from './http/auth.js';
 import type { KeyRing } from './ops/api-keys.js';
-import { breakerState, createBreaker, guarded } from './ops/breaker.js';
+import { breakerState, createBreaker, guarded, notARedisFailure } from './ops/breaker.js';
+import type { LoadSettings, RateLimitSettings } from './ops/config.js';
+import { LoadMonitor } from './ops/load.js';
 import { createEnrollmentClient } from './ops/enrollment-client.js';
 import { Metrics } from './ops/metrics.js';
 import { CachedUpstreamCoverage, LocalCoverage, type CoverageSource } from './service/coverage.js';
@@ -35,6 +37,10 @@ export interface ComposeOptions {
   now?: () => Date;
   /** Active referral filings one person may hold. */
   maxActiveFilings?: number;
+  /** Load shedding (MAX_IN_FLIGHT, MAX_EVENT_LOOP_DELAY_MS); absent: never shed. */
+  load?: LoadSettings;
+  /** Per-key rate limit (RATE_LIMIT_RPS, RATE_LIMIT_BURST); absent or null: none. */
+  rateLimit?: RateLimitSettings | null;
   /** The enrollment system of record (COVERAGE_URL); absent: the registry is the source. */
   coverage?: {
     url: string;
@@ -55,6 +61,10 @@ export interface Service {
   /** The enrollment system's breaker, when COVERAGE_URL is set. */
   coverageBreaker: CircuitBreaker<[() => Promise<unknown>], unknown> | null;
   store: Store;
+  /** Readiness: Redis through the breaker, breaker closed, policies loaded, not shutting down. */
+  readiness: () => Promise<Readiness>;
+  /** Absent when the service does not shed load. */
+  load: LoadMonitor | undefined;
   /** Readiness turns false for good once shutdown begins. */
   beginShutdown(): void;
 }
@@ -64,9 +74,10 @@ export function composeService(options: ComposeOptions): Service {
   slotTag(0);
   const metrics = options.metrics ?? new Metrics({ defaultMetrics: false });
   const breaker = createBreaker(
-    { name: 'redis', timeoutMs: options.redisTimeoutMs ?? 500, resetTimeoutMs: options.breakerResetMs ?? 2000 },
+    { name: 'redis', timeoutMs: options.redisTimeoutMs ?? 500, resetTimeoutMs: options.breakerResetMs ?? 2000, notAFailure: notARedisFailure },
     metrics,
   );
+  const load = options.load ? new LoadMonitor(options.load) : undefined;
   const rawStore = new Store(options.redis);
   const store = guarded(rawStore, breaker, 'storage', metrics);
   const now = options.now ?? (() => new Date());
@@ -117,6 +128,9 @@ export function composeService(options: ComposeOptions): Service {
   };
 
   const app = createApp({
+    now,
+    load,
+    rateLimit: options.rateLimit ?? null,
     catalog: options.catalog,
     settlements,
     registry,
@@ -136,6 +150,8 @@ export function composeService(options: ComposeOptions): Service {
     breaker,
     coverageBreaker,
     store: rawStore,
+    readiness,
+    load,
     beginShutdown: () => {
       shuttingDown = true;
     },

@@ -3,12 +3,16 @@
  * reason; serves HTTP; reloads caller keys on SIGHUP; on SIGTERM turns
  * readiness off, stops accepting, lets in-flight requests finish, quits Redis
  * and exits 0. With WORKERS=N it runs N such processes behind one port.
+ * The operations listener (METRICS_PORT) runs in the process itself, or in
+ * the primary with WORKERS=N (metrics and readiness of all workers).
  */
 import cluster from 'node:cluster';
 import http from 'node:http';
 import { CatalogueHolder } from './catalogue/catalogue.js';
 import { loadCatalogues, reloadCatalogues } from './catalogue/loader.js';
 import { composeService } from './compose.js';
+import { createOpsApp, type OpsSources } from './http/ops-app.js';
+import { answerPrimary, primaryOpsSources } from './ops/cluster-ops.js';
 import { KeyRing } from './ops/api-keys.js';
 import { loadConfig, type AppConfig } from './ops/config.js';
 import { createLogger } from './ops/logger.js';
@@ -21,8 +25,19 @@ function fail(message: string): never {
   process.exit(1);
 }
 
+/** The operations listener; refuses to start, like the main port, when it cannot listen. */
+function listenOps(config: AppConfig, sources: OpsSources, logger: ReturnType<typeof createLogger>): http.Server | null {
+  const where = config.metricsListener;
+  if (!where) return null;
+  const server = http.createServer(createOpsApp(sources));
+  server.on('error', (error) => fail(`cannot listen for metrics on ${where.host}:${where.port}: ${error.message}`));
+  server.listen(where.port, where.host, () => logger.info({ host: where.host, port: where.port }, 'metrics and readiness listening'));
+  return server;
+}
+
 function startPrimary(config: AppConfig): void {
   const logger = createLogger(config.logLevel);
+  listenOps(config, primaryOpsSources(), logger);
   let stopping = false;
   logger.info({ workers: config.workers, port: config.port }, 'starting workers');
   for (let i = 0; i < config.workers; i++) cluster.fork();
@@ -60,8 +75,12 @@ async function startWorker(config: AppConfig): Promise<void> {
   const redis = createRedis({
     url: config.redis.url,
     clusterNodes: config.redis.clusterNodes,
+    username: config.redis.credentials?.username,
+    password: config.redis.credentials?.password,
     offlineQueue: false,
-    commandTimeoutMs: config.redisTimeoutMs,
+    // A backstop that frees commands Redis never answers; the breaker's deadline (REDIS_TIMEOUT_MS) decides first,
+    // after letting an answer already received be read (a busy process is not a slow Redis).
+    commandTimeoutMs: config.redisTimeoutMs * 2,
     connectionName: `settlement-${process.pid}`,
   });
   // Log connection changes, not every reconnect attempt.
@@ -78,18 +97,24 @@ async function startWorker(config: AppConfig): Promise<void> {
     logger.fatal({ err: reason }, 'unhandled rejection; exiting');
     process.exit(1);
   });
+  const metrics = new Metrics();
   const service = composeService({
     redis,
     catalog,
     catalogues,
     keys,
     logger,
-    metrics: new Metrics(),
+    metrics,
     redisTimeoutMs: config.redisTimeoutMs,
     breakerResetMs: config.breakerResetMs,
     coverage: config.coverage,
     maxActiveFilings: config.maxActiveFilings,
+    load: config.load,
+    rateLimit: config.rateLimit,
   });
+  const opsSources: OpsSources = { readiness: service.readiness, metrics: () => metrics.registry.metrics(), metricsContentType: metrics.registry.contentType };
+  if (cluster.isWorker) answerPrimary(metrics.registry, service.readiness);
+  else listenOps(config, opsSources, logger);
   await whenReady(redis, 30_000).catch((error: Error) => logger.warn({ err: { message: error.message } }, 'redis not ready yet; serving 503 until it is'));
 
   const server = http.createServer(service.app);
@@ -142,6 +167,7 @@ async function startWorker(config: AppConfig): Promise<void> {
       }
       service.breaker.shutdown();
       service.coverageBreaker?.shutdown();
+      service.load?.stop();
       logger.info('stopped');
       process.exit(0);
     });

@@ -32,6 +32,9 @@ function stepOf(s: Settlement, name: string) {
 
 /** The rate a fund line was paid at, as the explanation states it. */
 export function fundRate(s: Settlement, fund: string, policy?: PolicyDetail | null): string | null {
+  // The line's own rate when the service states it; else read from the explanation (older answers).
+  const stated = s.lines.find((line) => line.fund === fund)?.rate;
+  if (stated) return percent(stated);
   if (fund === 'basic') {
     const rate = stepOf(s, 'rate');
     const factor = /([0-9.]+)\s*$/.exec(rate?.text ?? '') ?? /rate\s+([0-9.]+)/.exec(rate?.text ?? '');

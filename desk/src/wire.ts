@@ -86,7 +86,8 @@ export interface Settlement {
   patientTotal: string;
   admissionOrdinal: number | null;
   referralId?: string | null;
-  lines: { fund: string; fundPayType: string | null; amount: string; cite: string }[];
+  /** `rate`: the rate the line applied (payment factors included); `deductible`: the basic line's. */
+  lines: { fund: string; fundPayType: string | null; amount: string; cite: string; rate?: string | null; deductible?: string }[];
   steps: { rule: string; text: string; amount: string | null; cite: string }[];
   accumulatorsBefore: Accumulators;
   accumulatorsAfter: Accumulators;

@@ -42,7 +42,8 @@ async function waitForPort(port: number, timeoutMs = 10_000): Promise<void> {
       });
       socket.once('data', (data) => {
         socket.destroy();
-        resolve(data.toString().startsWith('+PONG'));
+        // A server whose default user is off (an ACL file, docs/deploy.md) answers NOAUTH: it is up.
+        resolve(/^(\+PONG|-NOAUTH)/.test(data.toString()));
       });
       socket.once('error', () => resolve(false));
     });

@@ -44,3 +44,12 @@ export function businessDayOf(instant: string | Date): IsoDate {
   const ms = typeof instant === 'string' ? Date.parse(instant) : instant.getTime();
   return new Date(ms + SHANGHAI_OFFSET_MS).toISOString().slice(0, 10);
 }
+
+/** The dates the service accepts anywhere (api.md: a date outside is a 400). */
+export const EARLIEST_DATE: IsoDate = '1900-01-01';
+export const LATEST_DATE: IsoDate = '2100-12-31';
+
+export function withinSupportedDates(date: IsoDate): boolean {
+  return withinPeriod(date, EARLIEST_DATE, LATEST_DATE);
+}
+

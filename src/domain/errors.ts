@@ -28,6 +28,8 @@ export type ErrorCode =
   | 'LIMIT_REACHED'
   | 'PAYLOAD_TOO_LARGE'
   | 'UNAVAILABLE'
+  | 'RATE_LIMITED'
+  | 'OVERLOADED'
   | 'INTERNAL';
 
 export interface ErrorDetail {
@@ -78,6 +80,31 @@ export class UnavailableError extends AppError {
   ) {
     super('UNAVAILABLE', message);
   }
+}
+
+/** The caller's key sent more than its share (429): nothing was done, retry after the given seconds. */
+export class RateLimitedError extends AppError {
+  constructor(
+    message: string,
+    readonly retryAfterSeconds = 1,
+  ) {
+    super('RATE_LIMITED', message);
+  }
+}
+
+/** This process is too busy to take the request (503); storage is fine. Nothing was recorded unless a retry with the same requestId says so. */
+export class OverloadedError extends AppError {
+  constructor(
+    message: string,
+    readonly retryAfterSeconds = 1,
+  ) {
+    super('OVERLOADED', message);
+  }
+}
+
+/** Seconds the caller should wait before retrying, for the errors that carry one. */
+export function retryAfterOf(error: AppError): number | undefined {
+  return error instanceof UnavailableError || error instanceof RateLimitedError || error instanceof OverloadedError ? error.retryAfterSeconds : undefined;
 }
 
 export class AuthError extends AppError {

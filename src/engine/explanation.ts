@@ -16,8 +16,8 @@ export class Explanation {
     this.steps.push({ rule: `${this.rulePrefix}/${rule}`, text, amount, cite });
   }
 
-  line(fund: Fund, amount: Money, cite: string): void {
-    this.lines.push({ fund, fundPayType: FUND_PAY_TYPE[fund], amount, cite });
+  line(fund: Fund, amount: Money, cite: string, terms: { rate: Money | null; deductible?: Money } = { rate: null }): void {
+    this.lines.push({ fund, fundPayType: FUND_PAY_TYPE[fund], amount, cite, ...terms });
   }
 
   note(text: string): void {

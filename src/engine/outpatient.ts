@@ -4,7 +4,7 @@
  * 800 a year.
  */
 import type { Money } from '../domain/money.js';
-import { formatMoney, headroom, minMoney, round2 } from '../domain/money.js';
+import { ZERO, formatMoney, headroom, minMoney, round2 } from '../domain/money.js';
 import { zeroDeltas } from '../domain/accumulators.js';
 import type { Accumulators, SettlementRequest } from '../domain/types.js';
 import type { Policy } from '../policy/schema.js';
@@ -32,7 +32,7 @@ export function settleOutpatient(
   if (basic.lt(raw)) {
     explanation.step('annual-cap', `outpatient pool pays at most ${formatMoney(pool.annualFundCap)} a year (paid before: ${formatMoney(acc.outpatientPaid)})`, basic, pool.cite);
   }
-  explanation.line('basic', basic, rateRule.cite);
+  explanation.line('basic', basic, rateRule.cite, { rate, deductible: ZERO });
   const deltas = zeroDeltas();
   deltas.outpatientPaid = basic;
   return { payments: { basic }, admissionOrdinal: null, deltas, referralId: null };

@@ -71,7 +71,7 @@ export function programmePayments(
     }
   }
   for (const layer of policy.localProgrammes?.layers ?? []) {
-    for (const programme of layer.programmes) explanation.line(programme.fund, payments[programme.fund]!, programme.cite);
+    for (const programme of layer.programmes) explanation.line(programme.fund, payments[programme.fund]!, programme.cite, { rate: programme.rate });
   }
   return { payments, cappedPaid, total: paid };
 }

@@ -82,7 +82,7 @@ export function settleStay(input: StayInput, explanation: Explanation): StayResu
     }
   }
   deltas.basicPaid = basic;
-  explanation.line('basic', basic, tier.cite);
+  explanation.line('basic', basic, tier.cite, { rate: rate.times(paymentFactor), deductible });
 
   const burden = S.minus(basic);
   deltas.compliantSelfBurden = burden;

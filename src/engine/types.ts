@@ -52,6 +52,14 @@ export interface PaymentLine {
   fundPayType: string | null;
   amount: Money;
   cite: string;
+  /**
+   * The share of the eligible amount this fund paid, where one rate applies
+   * (the basic rate after any out-of-area factor, a programme's rate); null
+   * where the payment is banded or fixed (critical illness, a lump sum).
+   */
+  rate: Money | null;
+  /** The deductible taken before the basic rate (起付线 actually applied), for the basic line. */
+  deductible?: Money;
 }
 
 export interface SettlementComputation {

@@ -14,16 +14,25 @@ export class KeyRingHolder {
   constructor(public current: KeyRing) {}
 }
 
+const BEARER = /^Bearer\s+(\S+)\s*$/i;
+
 export function authenticate(keys: KeyRingHolder) {
   return (req: Request, _res: Response, next: NextFunction): void => {
     const header = req.get('authorization');
-    const match = header ? /^Bearer\s+(\S+)\s*$/i.exec(header) : null;
+    const match = header ? BEARER.exec(header) : null;
     if (!match) return next(new AuthError('UNAUTHENTICATED', 'missing Authorization: Bearer <key>'));
     const caller = keys.current.verify(match[1]!);
     if (!caller) return next(new AuthError('UNAUTHENTICATED', 'unknown key'));
     req.caller = caller;
     next();
   };
+}
+
+/** The caller when the request carries a valid key, else null (for endpoints that answer anyone, and say more to some). */
+export function callerIfAny(keys: KeyRingHolder, req: Request): Caller | null {
+  const header = req.get('authorization');
+  const match = header ? BEARER.exec(header) : null;
+  return match ? keys.current.verify(match[1]!) : null;
 }
 
 export function callerOf(req: Request): Caller {

@@ -1,6 +1,6 @@
 /** The one place where errors become HTTP: contract codes → statuses, one body shape, no stack traces. */
 import type { NextFunction, Request, Response } from 'express';
-import { AppError, UnavailableError, type ErrorCode, type ErrorDetail } from '../domain/errors.js';
+import { AppError, retryAfterOf, type ErrorCode, type ErrorDetail } from '../domain/errors.js';
 
 export const STATUS_OF: Record<ErrorCode, number> = {
   VALIDATION_FAILED: 400,
@@ -21,8 +21,10 @@ export const STATUS_OF: Record<ErrorCode, number> = {
   CONSORTIUM_TRANSFER_UNMATCHED: 422,
   LIMIT_REACHED: 422,
   CATALOGUE_CODE_UNKNOWN: 422,
+  RATE_LIMITED: 429,
   INTERNAL: 500,
   UNAVAILABLE: 503,
+  OVERLOADED: 503,
 };
 
 export function sendError(res: Response, code: ErrorCode, message: string, details: ErrorDetail[] = [], retryAfterSeconds?: number): void {
@@ -40,8 +42,7 @@ interface BodyParserError {
 export function errorHandler(onUnexpected: (error: unknown, req: Request) => void) {
   return (error: unknown, req: Request, res: Response, _next: NextFunction): void => {
     if (res.headersSent) return;
-    if (error instanceof UnavailableError) return sendError(res, 'UNAVAILABLE', error.message, [], error.retryAfterSeconds);
-    if (error instanceof AppError) return sendError(res, error.code, error.message, error.details);
+    if (error instanceof AppError) return sendError(res, error.code, error.message, error.details, retryAfterOf(error));
     const parserError = error as BodyParserError;
     switch (parserError.type) {
       case 'entity.parse.failed':

@@ -3,6 +3,12 @@
  * new one; echoed back), one JSON log line when the answer is sent (card
  * masked), the duration histogram, and Connection: close while shutting down.
  *
+ * The logged URL of a matched route is rebuilt from the route's pattern and
+ * parameters (rememberMatch records them as the route's first handler: Express
+ * restores req.params and req.baseUrl when an error leaves the router), so the
+ * card is masked wherever it sits; an unmatched URL has every segment and
+ * query value that could be a card masked.
+ *
  * pino-http was measured first: its per-request child logger and serializer
  * wrapping cost about 8% of the service's CPU under load, so the line is
  * written here by one child of the shared logger (same destination), made
@@ -10,13 +16,21 @@
  */
 import type { NextFunction, Request, Response } from 'express';
 import type { Logger } from 'pino';
-import { maskUrl, requestIdOf } from '../ops/logger.js';
+import { maskUnmatchedUrl, requestIdOf, routeUrl } from '../ops/logger.js';
 import type { Metrics } from '../ops/metrics.js';
 
 declare module 'express-serve-static-core' {
   interface Request {
     id?: string;
+    /** The route that matched (pattern with the mount path) and its parameters. */
+    matched?: { pattern: string; params: Readonly<Record<string, unknown>> };
   }
+}
+
+/** First handler of every route: remembers what matched, for the log line and the duration metric. */
+export function rememberMatch(req: Request, _res: Response, next: NextFunction): void {
+  req.matched = { pattern: `${req.baseUrl}${String(req.route?.path)}`, params: req.params };
+  next();
 }
 
 export interface ObserveOptions {
@@ -37,12 +51,10 @@ export function observeRequests({ logger, metrics, isShuttingDown }: ObserveOpti
     res.once('finish', () => {
       const seconds = Number(process.hrtime.bigint() - started) / 1e9;
       const status = res.statusCode;
-      metrics?.httpDuration.observe(
-        { method: req.method, route: req.route ? `${req.baseUrl}${String(req.route.path)}` : 'unmatched', status_code: String(status) },
-        seconds,
-      );
+      const matched = req.matched;
+      metrics?.httpDuration.observe({ method: req.method, route: matched ? matched.pattern : 'unmatched', status_code: String(status) }, seconds);
       if (accessLog) {
-        const url = maskUrl(req.originalUrl);
+        const url = matched ? routeUrl(matched.pattern, matched.params, req.originalUrl) : maskUnmatchedUrl(req.originalUrl);
         const level = status >= 500 ? 'error' : status >= 400 ? 'warn' : 'info';
         accessLog[level]({ req: { id, method: req.method, url }, res: { statusCode: status }, responseTime: Math.round(seconds * 1e4) / 10 }, `${req.method} ${url} ${status}`);
       }

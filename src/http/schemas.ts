@@ -4,7 +4,7 @@
  * JSON number where money is expected is rejected.
  */
 import { z } from 'zod';
-import { isIsoDate } from '../domain/dates.js';
+import { EARLIEST_DATE, LATEST_DATE, isIsoDate, withinSupportedDates } from '../domain/dates.js';
 import { CATALOGUE_CODE_PATTERN, UNIT_PRICE_PATTERN } from '../catalogue/row.js';
 import { Decimal, MAX_AMOUNT, MONEY_PATTERN, ZERO, formatMoney, round2, type Money } from '../domain/money.js';
 import {
@@ -31,8 +31,12 @@ export const idSchema = z.string().regex(ID_PATTERN, 'expected 1–64 letters, d
 /** An optional field sent as null or left out is the same request (and the same request hash). */
 const absent = <T extends z.ZodType>(schema: T) => schema.nullish().transform((value) => value ?? undefined);
 
-/** A benefit year in a path or query. */
-export const yearSchema = z.coerce.number().int().min(1990).max(2100);
+/** A benefit year in a path or query: four digits, nothing else (no "0x7e3", " 2019" or "2e3"). */
+export const yearSchema = z
+  .string({ error: (issue) => (issue.input === undefined ? 'required' : 'expected one year such as 2019') })
+  .regex(/^\d{4}$/, 'a year is four digits such as 2019')
+  .transform(Number)
+  .pipe(z.number().min(1990, 'years from 1990').max(2100, 'years up to 2100'));
 
 export const moneySchema = z
   .string({ error: (issue) => (issue.input === undefined ? 'required' : 'money must be a string such as "1234.50", not a number') })
@@ -41,7 +45,8 @@ export const moneySchema = z
 
 export const dateSchema = z
   .string({ error: (issue) => (issue.input === undefined ? 'required' : 'expected a date string YYYY-MM-DD') })
-  .refine(isIsoDate, 'expected a calendar date YYYY-MM-DD');
+  .refine(isIsoDate, 'expected a calendar date YYYY-MM-DD')
+  .refine(withinSupportedDates, `dates run from ${EARLIEST_DATE} to ${LATEST_DATE}`);
 
 const code = z.string().regex(/^[a-z0-9][a-z0-9.-]{0,63}$/i, 'expected a code of 1–64 letters, digits, "." or "-"');
 

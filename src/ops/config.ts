@@ -4,6 +4,8 @@ import { z } from 'zod';
 
 const port = z.coerce.number().int().min(0).max(65535);
 const positiveInt = z.coerce.number().int().positive();
+/** 0 switches the guard off. */
+const limit = z.coerce.number().int().min(0);
 
 const envSchema = z.object({
   PORT: port.default(8080),
@@ -29,12 +31,24 @@ const envSchema = z.object({
   MAX_ACTIVE_FILINGS: positiveInt.max(1000).default(20),
   /** ms between readiness turning 503 and the listener closing, for load balancers to notice */
   SHUTDOWN_DRAIN_MS: z.coerce.number().int().min(0).default(0),
+  /** requests a second per caller key, per process (0 = no limit) */
+  RATE_LIMIT_RPS: limit.default(100),
+  /** requests a key may send beyond RATE_LIMIT_RPS within any 10 s window */
+  RATE_LIMIT_BURST: limit.default(200),
+  /** requests being served at once by a process; more are answered 503 OVERLOADED at once (0 = no bound) */
+  MAX_IN_FLIGHT: limit.default(1024),
+  /** event-loop delay (ms, worst in the last 100 ms) above which new requests are answered 503 OVERLOADED (0 = off) */
+  MAX_EVENT_LOOP_DELAY_MS: limit.default(200),
+  /** the listener of /metrics and the detailed /readyz (0 = none) */
+  METRICS_PORT: port.default(9464),
+  METRICS_HOST: z.string().min(1).default('127.0.0.1'),
 });
 
 export interface AppConfig {
   port: number;
   host: string;
-  redis: { url: string | undefined; clusterNodes: string[] | undefined };
+  /** credentials: of a Redis Cluster (redis-cluster://user:password@h1:p1,…); a single server's are in its url. */
+  redis: { url: string | undefined; clusterNodes: string[] | undefined; credentials: { username: string | undefined; password: string } | undefined };
   apiKeysFile: string;
   policyDir: string;
   catalogueDir: string;
@@ -46,6 +60,25 @@ export interface AppConfig {
   shutdownGraceMs: number;
   shutdownDrainMs: number;
   maxActiveFilings: number;
+  /** Per caller key and process; null: off. */
+  rateLimit: RateLimitSettings | null;
+  load: LoadSettings;
+  /** The operations listener (/metrics, detailed /readyz); null: off. */
+  metricsListener: { port: number; host: string } | null;
+}
+
+export interface RateLimitSettings {
+  /** Requests a second, sustained. */
+  perSecond: number;
+  /** Requests beyond perSecond allowed within any 10-second window. */
+  burst: number;
+}
+
+export interface LoadSettings {
+  /** 0: no bound. */
+  maxInFlight: number;
+  /** 0: not judged. */
+  maxEventLoopDelayMs: number;
 }
 
 export class ConfigError extends Error {
@@ -61,14 +94,22 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   const e = result.data;
   let clusterNodes = e.REDIS_CLUSTER_NODES?.split(',');
   let url = e.REDIS_URL;
+  let credentials: AppConfig['redis']['credentials'];
   if (url?.startsWith('redis-cluster://')) {
-    clusterNodes = url.slice('redis-cluster://'.length).split(',');
+    let nodes = url.slice('redis-cluster://'.length);
+    const at = nodes.lastIndexOf('@');
+    if (at >= 0) {
+      const [user = '', ...password] = nodes.slice(0, at).split(':');
+      credentials = { username: user ? decodeURIComponent(user) : undefined, password: decodeURIComponent(password.join(':')) };
+      nodes = nodes.slice(at + 1);
+    }
+    clusterNodes = nodes.split(',');
     url = undefined;
   }
   return {
     port: e.PORT,
     host: e.HOST,
-    redis: { url: url ?? (clusterNodes ? undefined : 'redis://127.0.0.1:6379'), clusterNodes },
+    redis: { url: url ?? (clusterNodes ? undefined : 'redis://127.0.0.1:6379'), clusterNodes, credentials },
     apiKeysFile: e.API_KEYS_FILE,
     policyDir: e.POLICY_DIR,
     catalogueDir: e.CATALOGUE_DIR,
@@ -88,5 +129,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     shutdownGraceMs: e.SHUTDOWN_GRACE_MS,
     shutdownDrainMs: e.SHUTDOWN_DRAIN_MS,
     maxActiveFilings: e.MAX_ACTIVE_FILINGS,
+    rateLimit: e.RATE_LIMIT_RPS > 0 ? { perSecond: e.RATE_LIMIT_RPS, burst: e.RATE_LIMIT_BURST } : null,
+    load: { maxInFlight: e.MAX_IN_FLIGHT, maxEventLoopDelayMs: e.MAX_EVENT_LOOP_DELAY_MS },
+    metricsListener: e.METRICS_PORT > 0 ? { port: e.METRICS_PORT, host: e.METRICS_HOST } : null,
   };
 }

@@ -24,9 +24,10 @@ export class Metrics {
     registers: [this.registry],
   });
 
+  /** In fen, an integer: a float sum of yuan drifts (20748.780000000002). */
   readonly settlementAmount = new Counter({
-    name: 'settlement_amount_yuan_total',
-    help: 'Yuan paid by each fund in committed settlements (reversals not subtracted)',
+    name: 'settlement_amount_fen_total',
+    help: 'Fen (0.01 yuan) paid by each fund in committed settlements (reversals not subtracted)',
     labelNames: ['policy', 'fund'] as const,
     registers: [this.registry],
   });
@@ -35,6 +36,15 @@ export class Metrics {
     name: 'circuit_breaker_state',
     help: 'Circuit breaker state: 0 closed, 1 half-open, 2 open',
     labelNames: ['breaker'] as const,
+    // Across WORKERS, the worst worker's state.
+    aggregator: 'max',
+    registers: [this.registry],
+  });
+
+  readonly rejected = new Counter({
+    name: 'http_requests_rejected_total',
+    help: 'Requests turned away before any work: rate-limited (429) or overloaded (503, by in-flight bound or event-loop delay)',
+    labelNames: ['reason'] as const,
     registers: [this.registry],
   });
 
@@ -69,7 +79,8 @@ export class Metrics {
     this.settlements.inc({ policy: event.policyId, visit_type: event.visitType, outcome: event.outcome });
     if (event.outcome === 'settled' && event.computation) {
       for (const [fund, amount] of Object.entries(event.computation.payments)) {
-        if (amount && !amount.isZero()) this.settlementAmount.inc({ policy: event.policyId, fund }, amount.toNumber());
+        // Amounts have at most two decimals, so fen is an exact integer.
+        if (amount && !amount.isZero()) this.settlementAmount.inc({ policy: event.policyId, fund }, amount.times(100).toNumber());
       }
     }
   }

@@ -29,7 +29,7 @@ export interface SettlementView {
   patientTotal: string;
   admissionOrdinal: number | null;
   referralId: string | null;
-  lines: { fund: string; fundPayType: string | null; amount: string; cite: string }[];
+  lines: { fund: string; fundPayType: string | null; amount: string; cite: string; rate: string | null; deductible?: string }[];
   steps: { rule: string; text: string; amount: string | null; cite: string }[];
   accumulatorsBefore: AccumulatorsView;
   accumulatorsAfter: AccumulatorsView;
@@ -142,7 +142,12 @@ export function settlementView(
     patientTotal: formatMoney(computation.patientTotal),
     admissionOrdinal: computation.admissionOrdinal,
     referralId: computation.referralId,
-    lines: computation.lines.map((line) => ({ ...line, amount: formatMoney(line.amount) })),
+    lines: computation.lines.map(({ deductible, ...line }) => ({
+      ...line,
+      amount: formatMoney(line.amount),
+      rate: line.rate === null ? null : line.rate.toString(),
+      ...(deductible ? { deductible: formatMoney(deductible) } : {}),
+    })),
     steps: computation.steps.map((step) => ({ ...step, amount: step.amount === null ? null : formatMoney(step.amount) })),
     accumulatorsBefore: accumulatorsView(before),
     accumulatorsAfter: accumulatorsView(applyDeltas(before, computation.deltas)),

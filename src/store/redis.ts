@@ -20,6 +20,9 @@ export interface RedisConnectionOptions {
   /** Queue commands while disconnected (false: fail fast). */
   offlineQueue?: boolean | undefined;
   connectionName?: string | undefined;
+  /** An ACL user for every node of a cluster (a single server takes them from its url). */
+  username?: string | undefined;
+  password?: string | undefined;
 }
 
 const SCRIPT_DIR = path.join(path.dirname(fileURLToPath(import.meta.url)), 'scripts');
@@ -72,6 +75,7 @@ export function createRedis(options: RedisConnectionOptions): ScriptedClient {
     enableAutoPipelining: true,
     maxRetriesPerRequest: options.offlineQueue === false ? 0 : 20,
     connectionName: options.connectionName,
+    ...(options.password !== undefined ? { username: options.username, password: options.password } : {}),
     // Reconnect quickly and keep trying: the breaker, not the client, decides when to fail requests.
     retryStrategy: (times) => Math.min(50 * times, 1000),
     lazyConnect: false,

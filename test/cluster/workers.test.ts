@@ -3,14 +3,15 @@
  * over one redis-server. Both serve (told apart by the pid on their request
  * log lines), a worked example settles exactly, SIGHUP to the primary reloads
  * the caller keys in every worker, and SIGTERM to the primary shuts every
- * worker down gracefully and the primary exits 0.
+ * worker down gracefully and the primary exits 0. The operations listener
+ * runs in the primary: metrics of both workers aggregated, readiness of both.
  */
 import { execFileSync } from 'node:child_process';
 import http from 'node:http';
 import { writeFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateKey, sha256Hex } from '../../src/ops/api-keys.js';
-import { startRedis, type RedisServer } from '../helpers/redis-server.js';
+import { freePort, startRedis, type RedisServer } from '../helpers/redis-server.js';
 import { spawnServer, writeKeysFile, type ServerProcess } from '../helpers/server-process.js';
 import { workedExamples } from '../helpers/worked-examples.js';
 
@@ -24,13 +25,16 @@ const adminEntry = { id: 'ops', role: 'admin', sha256: sha256Hex(adminKey) };
 let redis: RedisServer;
 let keysFile: string;
 let server: ServerProcess;
+let opsBase: string;
 /** The billing key the workers accept (changes with the SIGHUP test). */
 let currentBillingKey = billingKey;
 
 beforeAll(async () => {
   redis = await startRedis();
   keysFile = writeKeysFile([adminEntry, { id: 'billing', role: 'billing', hospitalId: HOSPITAL, sha256: sha256Hex(billingKey) }]);
-  server = await spawnServer({ REDIS_URL: redis.url, API_KEYS_FILE: keysFile, WORKERS: '2', SHUTDOWN_DRAIN_MS: '300', REDIS_TIMEOUT_MS: '3000' });
+  const metricsPort = await freePort();
+  opsBase = `http://127.0.0.1:${metricsPort}`;
+  server = await spawnServer({ REDIS_URL: redis.url, API_KEYS_FILE: keysFile, WORKERS: '2', SHUTDOWN_DRAIN_MS: '300', REDIS_TIMEOUT_MS: '3000', METRICS_PORT: String(metricsPort) });
   // spawnServer waits for the first worker; wait for the second too.
   await until('both workers listening', () => pidsWith('settlement service listening').size === 2);
 }, 60_000);
@@ -125,6 +129,20 @@ describe('WORKERS=2 over one redis-server', () => {
       expect(again.status).toBe(200);
       expect(again.body.settlementId).toBe(res.body.settlementId);
     }
+  });
+
+  it('the primary serves both workers\' metrics, aggregated, and their readiness', async () => {
+    // After the worked example: one settlement, whichever worker made it, counted once; replays counted by both.
+    const text = await (await fetch(`${opsBase}/metrics`)).text();
+    expect(text).toMatch(/settlements_total\{policy="pingyang-2019",visit_type="inpatient",outcome="settled"\} 1\n/);
+    expect(text).toMatch(/settlements_total\{policy="pingyang-2019",visit_type="inpatient",outcome="replay"\} 4\n/);
+    expect(text).toMatch(/settlement_amount_fen_total\{policy="pingyang-2019",fund="basic"\} 771797\n/);
+    expect(text).toMatch(/circuit_breaker_state\{breaker="redis"\} 0\n/);
+    const ready = await fetch(`${opsBase}/readyz`);
+    const body = (await ready.json()) as { status: string; checks: Record<string, string> };
+    expect(ready.status, JSON.stringify(body)).toBe(200);
+    expect(body.checks.workers).toBe('2 of 2 answered');
+    expect(Object.keys(body.checks).filter((k) => k.startsWith('worker '))).toHaveLength(2);
   });
 
   it('SIGHUP to the primary reloads the caller keys in every worker', async () => {

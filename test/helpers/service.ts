@@ -49,6 +49,9 @@ export interface TestServiceOptions {
   now?: () => Date;
   /** Folder of catalogue files; default config/catalogues. */
   catalogueDir?: string;
+  rateLimit?: ComposeOptions['rateLimit'];
+  load?: ComposeOptions['load'];
+  logger?: ComposeOptions['logger'];
 }
 
 export async function startTestService(options: TestServiceOptions = {}): Promise<TestService> {
@@ -67,6 +70,9 @@ export async function startTestService(options: TestServiceOptions = {}): Promis
     breakerResetMs: options.breakerResetMs ?? 500,
     coverage: options.coverage ?? null,
     ...(options.now ? { now: options.now } : {}),
+    ...(options.rateLimit ? { rateLimit: options.rateLimit } : {}),
+    ...(options.load ? { load: options.load } : {}),
+    ...(options.logger ? { logger: options.logger } : {}),
   });
   const http = supertest(service.app);
   const auth = (key: string) => ({ Authorization: `Bearer ${key}` });
@@ -96,6 +102,7 @@ export async function startTestService(options: TestServiceOptions = {}): Promis
       redis.disconnect();
       service.breaker.shutdown();
       service.coverageBreaker?.shutdown();
+      service.load?.stop();
       if (!options.redisServer) await server.stop();
     },
   };

@@ -139,7 +139,7 @@ describe('coverage cache', () => {
     try {
       for (let i = 0; i < 5; i++) expect((await preview()).status).toBe(200);
       expect((await preview('NOCOPY1')).status).toBe(503);
-      const metrics = await t.http.get('/metrics');
+      const metrics = await t.http.get('/metrics').set(t.auth(t.keys.admin));
       expect(metrics.text).toMatch(/circuit_breaker_state\{breaker="coverage"\} 2/);
     } finally {
       stub = Object.assign(new EnrollmentStub(), { records: stub.records });
@@ -178,7 +178,7 @@ describe('coverage cache', () => {
   it('exposes cache and upstream metrics', async () => {
     await preview().expect(200);
     await preview().expect(200);
-    const text = (await t.http.get('/metrics')).text;
+    const text = (await t.http.get('/metrics').set(t.auth(t.keys.admin))).text;
     expect(text).toMatch(/coverage_cache_total\{result="hit"\} \d+/);
     expect(text).toMatch(/coverage_cache_total\{result="miss"\} \d+/);
     expect(text).toMatch(/coverage_cache_total\{result="stale"\} \d+/);

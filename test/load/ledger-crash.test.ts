@@ -46,7 +46,7 @@ interface Settled {
 
 async function scenario(redisEnv: Record<string, string>, label: string): Promise<void> {
   const made = makeKeys(HOSPITALS, []);
-  const env = { ...redisEnv, API_KEYS_FILE: writeKeysFile(made.entries), LOG_LEVEL: 'error', REDIS_TIMEOUT_MS: '2000', PORT: String(await freePort()) };
+  const env = { ...redisEnv, API_KEYS_FILE: writeKeysFile(made.entries), LOG_LEVEL: 'error', REDIS_TIMEOUT_MS: '2000', RATE_LIMIT_RPS: '0', PORT: String(await freePort()) };
   let server: ServerProcess = await spawnServer(env);
   const base = server.base;
   const admin = made.keys.admin;

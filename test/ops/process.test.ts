@@ -3,12 +3,13 @@
  * reload, Redis outage and recovery, graceful shutdown, masked logs, metrics.
  */
 import { execFileSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { generateKey, sha256Hex } from '../../src/ops/api-keys.js';
-import { startRedis, type RedisServer } from '../helpers/redis-server.js';
+import { freePort, startRedis, type RedisServer } from '../helpers/redis-server.js';
 import { spawnServer, writeKeysFile, type ServerProcess } from '../helpers/server-process.js';
-import { workedExamples } from '../helpers/worked-examples.js';
+import { ROOT, workedExamples } from '../helpers/worked-examples.js';
 
 const CARD = '330326198001010001';
 const adminKey = generateKey();
@@ -62,6 +63,9 @@ describe('configuration', () => {
       [{ API_KEYS_FILE: badKeys }, /^settlement service not started: key file .*: \S+/],
       [{ PORT: 'eighty' }, /^settlement service not started: invalid configuration: PORT/],
       [{ API_KEYS_FILE: '' }, /^settlement service not started: invalid configuration: API_KEYS_FILE/],
+      [{ RATE_LIMIT_RPS: '-1' }, /^settlement service not started: invalid configuration: RATE_LIMIT_RPS/],
+      [{ MAX_IN_FLIGHT: 'lots' }, /^settlement service not started: invalid configuration: MAX_IN_FLIGHT/],
+      [{ METRICS_PORT: '70000' }, /^settlement service not started: invalid configuration: METRICS_PORT/],
     ] as const) {
       const server = await spawnServer({ REDIS_URL: redis.url, API_KEYS_FILE: keysFile, ...env }, { waitReady: false });
       running.push(server);
@@ -175,19 +179,65 @@ describe('logs and metrics', () => {
     expect(lines.filter((l) => (l.req as { id?: string } | undefined)?.id === 'desk-42')).toHaveLength(1);
   });
 
-  it('exposes Prometheus metrics without any card', async () => {
-    const server = await start();
+  it('serves metrics and the detailed readiness on their own listener; the public port gives metrics to an admin key only', async () => {
+    const metricsPort = await freePort();
+    const server = await start({ METRICS_PORT: String(metricsPort), METRICS_HOST: '127.0.0.1' });
+    const ops = `http://127.0.0.1:${metricsPort}`;
     await loadRegistry(server);
     await call(server, 'POST', '/v1/settlements', billingKey, settlement('MET-1'));
     await call(server, 'POST', '/v1/settlements', billingKey, { ...settlement('MET-2'), dischargeDate: '2020-01-01', admissionDate: '2020-01-01' });
-    const text = await (await fetch(`${server.base}/metrics`)).text();
+    const text = await (await fetch(`${ops}/metrics`)).text();
     expect(text).toMatch(/http_request_duration_seconds_bucket\{le="0.0005",method="POST",route="\/v1\/settlements",status_code="201"\}/);
     expect(text).toMatch(/settlements_total\{policy="pingyang-2019",visit_type="inpatient",outcome="settled"\} 1/);
     expect(text).toMatch(/settlements_total\{policy="none",visit_type="inpatient",outcome="refused"\} 1/);
-    expect(text).toMatch(/settlement_amount_yuan_total\{policy="pingyang-2019",fund="basic"\} 7717.97/);
+    // In fen, an integer: 7717.97 yuan.
+    expect(text).toMatch(/settlement_amount_fen_total\{policy="pingyang-2019",fund="basic"\} 771797\n/);
     expect(text).toMatch(/circuit_breaker_state\{breaker="redis"\} 0/);
     expect(text).toMatch(/redis_call_duration_seconds_bucket/);
     expect(text).toMatch(/process_cpu_user_seconds_total/);
     expect(text).not.toContain(CARD);
+    const ready = await fetch(`${ops}/readyz`);
+    expect(ready.status).toBe(200);
+    expect(await ready.json()).toMatchObject({ status: 'ready', checks: { redis: 'ok', breaker: 'closed' } });
+
+    // The public port: /metrics to an admin key only, /readyz status only.
+    expect((await fetch(`${server.base}/metrics`)).status).toBe(401);
+    expect((await call(server, 'GET', '/metrics', billingKey)).status).toBe(403);
+    expect(await (await call(server, 'GET', '/metrics', adminKey)).text()).toMatch(/settlement_amount_fen_total/);
+    expect(await (await fetch(`${server.base}/readyz`)).json()).toEqual({ status: 'ready' });
+  });
+
+  it('refuses to start when the metrics port is taken', async () => {
+    const taken = await start({ METRICS_PORT: String(await freePort()) });
+    const port = /"port":(\d+)[^\n]*metrics and readiness listening/.exec(taken.output())?.[1];
+    expect(port).toBeDefined();
+    const second = await spawnServer({ REDIS_URL: redis.url, API_KEYS_FILE: keysFile, METRICS_PORT: port! }, { waitReady: false });
+    running.push(second);
+    expect(await second.exited).toBe(1);
+    expect(second.output()).toMatch(/settlement service not started: cannot listen for metrics on 127\.0\.0\.1:\d+/);
+  });
+});
+
+describe('Redis with credentials', () => {
+  it('connects as the ACL user named in REDIS_URL (redis://user:password@host:port), with the ACL file of docs/deploy.md', async () => {
+    const password = generateKey();
+    const aclFile = writeKeysFile([]).replace(/\.json$/, '.acl');
+    const template = readFileSync(path.join(ROOT, 'config/redis-users.acl.example'), 'utf8');
+    writeFileSync(aclFile, template.replace('SHA256-OF-THE-SERVICE-PASSWORD', sha256Hex(password)));
+    const own = await startRedis(['--aclfile', aclFile]);
+    try {
+      const cli = (...args: string[]) => execFileSync('redis-cli', ['-p', String(own.port), '--no-auth-warning', ...args]).toString();
+      // Without credentials nothing; the health check's user may PING and nothing else.
+      expect(cli('GET', 'enrollee:{x}')).toMatch(/NOAUTH/);
+      expect(cli('--user', 'healthcheck', '--pass', 'any', 'PING')).toMatch(/PONG/);
+      expect(cli('--user', 'healthcheck', '--pass', 'any', 'GET', 'enrollee:{x}')).toMatch(/NOPERM/);
+      expect(cli('--user', 'settlement', '--pass', password, 'FLUSHALL')).toMatch(/NOPERM/);
+      const server = await start({ REDIS_URL: own.url.replace('redis://', `redis://settlement:${encodeURIComponent(password)}@`) });
+      await loadRegistry(server);
+      expect((await call(server, 'POST', '/v1/settlements', billingKey, settlement('ACL-1'))).status).toBe(201);
+      expect(server.output()).not.toContain(password);
+    } finally {
+      await own.stop();
+    }
   });
 });

@@ -12,6 +12,8 @@ export interface RouteDependencies {
   registry: RegistryService;
   referrals: ReferralService;
   statements: StatementService;
+  /** The clock, for checks against today (a birth date in the future). */
+  now: () => Date;
 }
 
 /** Sends JSON text that is already serialised (stored responses are answered byte for byte). */

@@ -1,5 +1,7 @@
 /** Registry routes: hospitals and enrollees (writes: admin), accumulators, coverage refresh. */
 import type { Router } from 'express';
+import { businessDayOf } from '../../domain/dates.js';
+import { ValidationError } from '../../domain/errors.js';
 import { requireRole } from '../auth.js';
 import { cardSchema, enrolleeSchema, hospitalSchema, idSchema, toEnrollee, toHospital, yearSchema } from '../schemas.js';
 import { parseOrThrow } from '../validate.js';
@@ -23,6 +25,10 @@ export function registryRoutes(v1: Router, deps: RouteDependencies): void {
     requireRole(req, 'admin');
     const card = parseOrThrow(cardSchema, req.params.card, 'card', 'card');
     const enrollee = toEnrollee(card, parseOrThrow(enrolleeSchema, req.body));
+    // Today as the desks count days (Asia/Shanghai): a person born today may be enrolled today.
+    if (enrollee.birthDate > businessDayOf(deps.now())) {
+      throw new ValidationError('invalid request body: birthDate: a birth date cannot be in the future', [{ path: 'birthDate', message: 'a birth date cannot be in the future' }]);
+    }
     const outcome = await deps.registry.putEnrollee(enrollee);
     res.status(outcome === 'created' ? 201 : 200).json(enrollee);
   });
