@@ -7,6 +7,10 @@ COPY package.json package-lock.json ./
 RUN npm ci --ignore-scripts
 COPY tsconfig.json tsconfig.build.json ./
 COPY src ./src
+# The desk pages (built by Vite into dist/desk) and the policy documents their citations open.
+COPY desk ./desk
+COPY docs/seeds ./docs/seeds
+COPY docs/spec/policies.md ./docs/spec/policies.md
 RUN npm run build && npm prune --omit=dev --ignore-scripts
 
 FROM node:20-bookworm-slim

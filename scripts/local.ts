@@ -83,8 +83,11 @@ async function main(): Promise<void> {
     billingKeys[hospitalId] = generateKey();
     entries.push({ id: `demo-billing-${hospitalId}`, role: 'billing', hospitalId, sha256: sha256Hex(billingKeys[hospitalId]!) });
   }
-  const referralKey = generateKey();
-  entries.push({ id: 'demo-referral-pingyang', role: 'referral', region: 'pingyang', sha256: sha256Hex(referralKey) });
+  const referralKeys: Record<string, string> = {};
+  for (const region of ['pingyang', 'jinjiang', 'taiyuan']) {
+    referralKeys[region] = generateKey();
+    entries.push({ id: `demo-referral-${region}`, role: 'referral', region, sha256: sha256Hex(referralKeys[region]!) });
+  }
   const keysFile = path.join(localDir, 'api-keys.json');
   writeFileSync(keysFile, `${JSON.stringify(entries, null, 2)}\n`);
 
@@ -124,7 +127,18 @@ async function main(): Promise<void> {
   say(`Keys file: ${path.relative(root, keysFile)}`);
   say(`  admin key:              ${adminKey}`);
   say(`  billing key PY-COUNTY:  ${billingKeys['PY-COUNTY']}`);
-  say(`  referral key pingyang:  ${referralKey}`);
+  say(`  referral key pingyang:  ${referralKeys.pingyang}`);
+  say('');
+  say(`The desk (住院结算 · 转诊备案 · 对账): ${base}/desk/  — sign in with one of these keys:`);
+  say(`  admin (all pages):                        ${adminKey}`);
+  for (const [hospitalId, key] of Object.entries(billingKeys)) {
+    say(`  billing ${hospitalId.padEnd(10)} (住院结算, 对账):   ${key}`);
+  }
+  for (const [region, key] of Object.entries(referralKeys)) {
+    say(`  referral ${region.padEnd(9)} (转诊备案):         ${key}`);
+  }
+  say('  e.g. billing PY-COUNTY, card 330326198001010001, 2019-03-01 → 2019-03-10, total 12345.67;');
+  say('  a Jinjiang stay at FZ-XIEHE (card 350582198001010001, 2018) needs a filing from the jinjiang referral key.');
   say('');
   say('Preview a Pingyang stay (nothing is recorded):');
   say(`curl -s -X POST ${base}/v1/settlements/preview -H 'Authorization: Bearer ${billingKeys['PY-COUNTY']}' -H 'Content-Type: application/json' -d '${JSON.stringify(example)}'`);

@@ -14,11 +14,13 @@ import type { RateLimitSettings } from '../ops/config.js';
 import type { LoadMonitor } from '../ops/load.js';
 import type { Metrics } from '../ops/metrics.js';
 import { authenticate, callerIfAny, requireRole, type KeyRingHolder } from './auth.js';
+import { deskPages } from './desk.js';
 import { errorHandler, sendError } from './errors.js';
 import { observeRequests, rememberMatch } from './observe.js';
 import { limitPerKey } from './rate-limit.js';
 import { shedLoad } from './shed.js';
 import type { RouteDependencies } from './routes/common.js';
+import { meRoutes } from './routes/me.js';
 import { policyRoutes } from './routes/policies.js';
 import { referralRoutes } from './routes/referrals.js';
 import { registryRoutes } from './routes/registry.js';
@@ -117,8 +119,11 @@ export function createApp(deps: AppDependencies): express.Express {
   referralRoutes(routes, deps);
   policyRoutes(routes, deps);
   statementRoutes(routes, deps);
+  meRoutes(routes);
 
   app.use('/v1', v1);
+  // The desk pages (desk.md): static, no key; they call /v1 with the clerk's key.
+  app.use('/desk', deskPages());
   app.use((_req: Request, res: Response) => sendError(res, 'NOT_FOUND', 'no such endpoint'));
   app.use(
     errorHandler((error, req) => {
