@@ -19,6 +19,7 @@ import { SettlementService } from './service/settlements.js';
 import { StatementService } from './service/statements.js';
 import type { ScriptedClient } from './store/redis.js';
 import { slotTag } from './store/keys.js';
+import type { ReplicaAcknowledgement } from './store/replication.js';
 import { Store } from './store/store.js';
 
 export interface ComposeOptions {
@@ -30,6 +31,8 @@ export interface ComposeOptions {
   redisTimeoutMs?: number;
   breakerResetMs?: number;
   now?: () => Date;
+  /** Replica acknowledgement of answered writes (absent: none required). */
+  replicas?: ReplicaAcknowledgement;
   /** Active referral filings one person may hold. */
   maxActiveFilings?: number;
   /** The enrollment system of record (COVERAGE_URL); absent: the registry is the source. */
@@ -63,7 +66,7 @@ export function composeService(options: ComposeOptions): Service {
     { name: 'redis', timeoutMs: options.redisTimeoutMs ?? 500, resetTimeoutMs: options.breakerResetMs ?? 2000 },
     metrics,
   );
-  const rawStore = new Store(options.redis);
+  const rawStore = new Store(options.redis, options.replicas);
   const store = guarded(rawStore, breaker, 'storage', metrics);
   const now = options.now ?? (() => new Date());
   let coverageBreaker: Service['coverageBreaker'] = null;

@@ -13,6 +13,7 @@ import { createLogger } from './ops/logger.js';
 import { Metrics } from './ops/metrics.js';
 import { loadPolicyDirectory } from './policy/loader.js';
 import { createRedis, whenReady } from './store/redis.js';
+import { ReplicaAcknowledgement } from './store/replication.js';
 
 function fail(message: string): never {
   process.stderr.write(`settlement service not started: ${message}\n`);
@@ -53,12 +54,24 @@ async function startWorker(config: AppConfig): Promise<void> {
   } catch (error) {
     fail((error as Error).message);
   }
-  const redis = createRedis({
-    url: config.redis.url,
-    clusterNodes: config.redis.clusterNodes,
-    offlineQueue: false,
-    commandTimeoutMs: config.redisTimeoutMs,
-    connectionName: `settlement-${process.pid}`,
+  const connect = (role: string) =>
+    createRedis({
+      url: config.redis.url,
+      clusterNodes: config.redis.clusterNodes,
+      offlineQueue: false,
+      commandTimeoutMs: config.redisTimeoutMs,
+      connectionName: `settlement-${process.pid}${role}`,
+    });
+  const redis = connect('');
+  const replicas = new ReplicaAcknowledgement({
+    minReplicas: config.redisMinReplicas,
+    timeoutMs: config.redisWaitTimeoutMs,
+    connect: () => {
+      const dedicated = connect('-wait');
+      dedicated.on('error', () => {}); // the shared connection logs Redis outages
+      return dedicated;
+    },
+    onResolved: (required, how, topology) => logger.info({ replicas: required, how, topology }, 'replica acknowledgement'),
   });
   // Log connection changes, not every reconnect attempt.
   let redisHealthy = true;
@@ -82,10 +95,13 @@ async function startWorker(config: AppConfig): Promise<void> {
     metrics: new Metrics(),
     redisTimeoutMs: config.redisTimeoutMs,
     breakerResetMs: config.breakerResetMs,
+    replicas,
     coverage: config.coverage,
     maxActiveFilings: config.maxActiveFilings,
   });
   await whenReady(redis, 30_000).catch((error: Error) => logger.warn({ err: { message: error.message } }, 'redis not ready yet; serving 503 until it is'));
+  // Detect the replicas now (retried at the first write when Redis is not there yet).
+  await replicas.requiredReplicas(redis).catch(() => {});
 
   const server = http.createServer(service.app);
   server.keepAliveTimeout = 65_000;
@@ -125,6 +141,7 @@ async function startWorker(config: AppConfig): Promise<void> {
       } catch {
         redis.disconnect();
       }
+      replicas.disconnect();
       service.breaker.shutdown();
       service.coverageBreaker?.shutdown();
       logger.info('stopped');

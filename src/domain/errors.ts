@@ -27,6 +27,7 @@ export type ErrorCode =
   | 'LIMIT_REACHED'
   | 'PAYLOAD_TOO_LARGE'
   | 'UNAVAILABLE'
+  | 'ARCHIVED'
   | 'INTERNAL';
 
 export interface ErrorDetail {
@@ -76,6 +77,24 @@ export class UnavailableError extends AppError {
     readonly retryAfterSeconds = 1,
   ) {
     super('UNAVAILABLE', message);
+  }
+}
+
+/**
+ * A write reached the Redis primary but too few replicas confirmed it in
+ * time (store/replication.ts): its result is unknown to the caller until a
+ * retry with the same requestId answers it. Storage itself answered, so it
+ * does not count against the Redis breaker.
+ */
+export class ReplicationUnconfirmedError extends UnavailableError {}
+
+/** A record of a closed benefit year, moved out of Redis into an archive (404 ARCHIVED, naming it). */
+export class ArchivedError extends AppError {
+  constructor(
+    message: string,
+    readonly archive: string,
+  ) {
+    super('ARCHIVED', message, [{ path: 'archive', message: archive }]);
   }
 }
 

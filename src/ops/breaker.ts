@@ -5,7 +5,7 @@
  * it returns, the half-open probe closes the breaker without a restart.
  */
 import CircuitBreaker from 'opossum';
-import { UnavailableError } from '../domain/errors.js';
+import { AppError, ReplicationUnconfirmedError, UnavailableError } from '../domain/errors.js';
 import type { Metrics } from './metrics.js';
 
 type Operation = () => Promise<unknown>;
@@ -34,6 +34,8 @@ export function createBreaker(options: BreakerOptions, metrics?: Metrics): Circu
     // to emit a snapshot nobody reads, a few ms of blocked event loop each time.
     rollingPercentilesEnabled: false,
     enableSnapshots: false,
+    // Redis answered; only too few replicas confirmed in time (store/replication.ts): not a Redis failure.
+    errorFilter: (error: unknown) => error instanceof ReplicationUnconfirmedError,
   });
   if (metrics) {
     const gauge = metrics.breakerState.labels({ breaker: options.name });
@@ -63,6 +65,8 @@ export function guarded<T extends object>(target: T, breaker: CircuitBreaker<[Op
       return await breaker.fire(() => method.apply(target, args));
     } catch (error) {
       outcome = breaker.opened ? 'rejected' : 'error';
+      // The store's own contract errors (e.g. ReplicationUnconfirmedError) keep their message.
+      if (error instanceof AppError) throw error;
       throw new UnavailableError(`${what} is unavailable (${(error as Error).message}); nothing was recorded unless a retry with the same requestId says so`, retryAfterSeconds);
     } finally {
       metrics?.redisDuration.observe({ operation: name, outcome }, Number(process.hrtime.bigint() - started) / 1e9);

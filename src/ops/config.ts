@@ -15,6 +15,10 @@ const envSchema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** ms a Redis command may take before it counts as failed */
   REDIS_TIMEOUT_MS: positiveInt.default(500),
+  /** Replicas a commit or reversal must reach before it is answered; auto: 1 when the deployment has replicas at start, else 0 */
+  REDIS_MIN_REPLICAS: z.union([z.literal('auto'), z.coerce.number().int().min(0).max(10)]).default('auto'),
+  /** ms WAIT gives the replicas before the answer is 503 "result unknown" */
+  REDIS_WAIT_TIMEOUT_MS: positiveInt.default(200),
   /** ms the breaker waits before probing Redis again */
   BREAKER_RESET_MS: positiveInt.default(2000),
   WORKERS: z.union([z.literal('auto'), positiveInt]).default(1),
@@ -38,6 +42,8 @@ export interface AppConfig {
   policyDir: string;
   logLevel: string;
   redisTimeoutMs: number;
+  redisMinReplicas: number | 'auto';
+  redisWaitTimeoutMs: number;
   breakerResetMs: number;
   workers: number;
   coverage: { url: string; ttlSeconds: number; maxStaleSeconds: number; timeoutMs: number; negativeTtlSeconds: number } | null;
@@ -57,6 +63,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     throw new ConfigError(`invalid configuration: ${issue.path.join('.') || 'environment'}: ${issue.message}`);
   }
   const e = result.data;
+  // A commit and its WAIT share the Redis call's time limit.
+  if (e.REDIS_WAIT_TIMEOUT_MS >= e.REDIS_TIMEOUT_MS) {
+    throw new ConfigError(`invalid configuration: REDIS_WAIT_TIMEOUT_MS (${e.REDIS_WAIT_TIMEOUT_MS}) must be below REDIS_TIMEOUT_MS (${e.REDIS_TIMEOUT_MS})`);
+  }
   let clusterNodes = e.REDIS_CLUSTER_NODES?.split(',');
   let url = e.REDIS_URL;
   if (url?.startsWith('redis-cluster://')) {
@@ -71,6 +81,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     policyDir: e.POLICY_DIR,
     logLevel: e.LOG_LEVEL,
     redisTimeoutMs: e.REDIS_TIMEOUT_MS,
+    redisMinReplicas: e.REDIS_MIN_REPLICAS,
+    redisWaitTimeoutMs: e.REDIS_WAIT_TIMEOUT_MS,
     breakerResetMs: e.BREAKER_RESET_MS,
     workers: e.WORKERS === 'auto' ? os.availableParallelism() : e.WORKERS,
     coverage: e.COVERAGE_URL

@@ -203,6 +203,8 @@ export class SettlementService {
 
   private async replay(request: SettlementRequest, bodyHash: string, record: { bodyHash: string; settlementId: string }): Promise<SettleResult> {
     if (record.bodyHash !== bodyHash) throw conflictError(request);
+    // replicas: answered only once a replica holds it (its first answer may have been "unknown").
+    await this.store.confirmReplicated(request.card, record.settlementId);
     const stored = await this.store.getSettlementOf(request.card, record.settlementId);
     if (stored === null) throw new Error(`idempotency record points to a missing settlement ${record.settlementId}`);
     const { policyId } = JSON.parse(stored.response.toString()) as SettlementView;
@@ -267,6 +269,9 @@ export class SettlementService {
       });
       if (outcome === 'not-found') throw new NotFoundError(`no settlement ${stored.settlementId}`);
       if (outcome === 'reversed') this.emit({ policyId: view.policyId, visitType: view.visitType, outcome: 'reversed' });
+    } else {
+      // replicas: a repeated reversal is answered only once a replica holds the first.
+      await this.store.confirmReplicated(stored.card, stored.settlementId);
     }
     return SettlementService.currentBody((await this.store.getSettlementOf(stored.card, stored.settlementId)) ?? stored);
   }
