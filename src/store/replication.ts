@@ -146,6 +146,9 @@ export class ReplicaAcknowledgement {
     const replies = await pipeline.exec();
     if (!replies || replies.length !== 2) throw new Error('replica acknowledgement: the pipeline returned nothing');
     const [[writeError, reply], [waitError, acknowledged]] = replies as [[Error | null, T], [Error | null, number]];
+    // ioredis retries a cluster pipeline by itself only when all its commands failed alike; a
+    // redirected write beside a WAIT refused by a replica comes back here: learn the new topology.
+    if ((writeError || waitError) && connection instanceof Cluster) connection.refreshSlotsCache();
     if (writeError) return { reply: writeError, acknowledged: 0 };
     if (waitError) throw waitError;
     return { reply, acknowledged: Number(acknowledged) };
