@@ -21,6 +21,8 @@ import type { ScriptedClient } from './store/redis.js';
 import { slotTag } from './store/keys.js';
 import type { ReplicaAcknowledgement } from './store/replication.js';
 import { Store } from './store/store.js';
+import { ArchiveStore } from './store/archive-store.js';
+import { ArchivedYears } from './service/archived-years.js';
 
 export interface ComposeOptions {
   redis: ScriptedClient;
@@ -33,6 +35,8 @@ export interface ComposeOptions {
   now?: () => Date;
   /** Replica acknowledgement of answered writes (absent: none required). */
   replicas?: ReplicaAcknowledgement;
+  /** How stale each process's view of archived years may be (default ARCHIVED_YEARS_TTL_MS). */
+  archivedYearsTtlMs?: number;
   /** Active referral filings one person may hold. */
   maxActiveFilings?: number;
   /** The enrollment system of record (COVERAGE_URL); absent: the registry is the source. */
@@ -81,10 +85,12 @@ export function composeService(options: ComposeOptions): Service {
     coverageBreaker = client.breaker;
     coverage = new CachedUpstreamCoverage(store, client.fetch, { ...options.coverage, now: () => now().getTime(), metrics });
   }
-  const settlements = new SettlementService(store, options.catalog, coverage, { now, onOutcome: (event) => metrics.recordSettlement(event) });
+  const archiveStore = guarded(new ArchiveStore(options.redis), breaker, 'storage', metrics);
+  const archivedYears = new ArchivedYears(archiveStore, Date.now, options.archivedYearsTtlMs);
+  const settlements = new SettlementService(store, options.catalog, coverage, { now, onOutcome: (event) => metrics.recordSettlement(event), archivedYears });
   const registry = new RegistryService(store, coverage);
   const referrals = new ReferralService(store, now, options.maxActiveFilings);
-  const statements = new StatementService(store, now);
+  const statements = new StatementService(store, now, archiveStore);
   const keys = new KeyRingHolder(options.keys);
   let shuttingDown = false;
 

@@ -15,6 +15,7 @@ import type { EngineOutcome, SettlementComputation } from '../engine/types.js';
 import type { PolicyCatalog } from '../policy/catalog.js';
 import { newId } from '../store/keys.js';
 import type { PersonReadScope, PersonSnapshot, StoredSettlement, Store } from '../store/store.js';
+import type { ArchivedYears } from './archived-years.js';
 import type { CoverageSource } from './coverage.js';
 import { KeyedMutex } from './keyed-mutex.js';
 import { RequestClaims, conflictError, idempotencyField, type Claim } from './request-claims.js';
@@ -40,6 +41,8 @@ export interface SettlementServiceOptions {
   now?: () => Date;
   /** Observes each outcome (metrics); never throws. */
   onOutcome?: (event: SettlementEvent) => void;
+  /** Archived benefit years (absent: nothing is ever archived). */
+  archivedYears?: ArchivedYears;
 }
 
 export const NO_ACTOR: Actor = { operator: { id: null, name: null }, keyId: null };
@@ -99,6 +102,7 @@ export class SettlementService {
   /** 预结算: the same computation, nothing recorded. */
   async preview(request: SettlementRequest, actor: Actor = NO_ACTOR): Promise<SettlementView> {
     const year = yearOf(request.dischargeDate);
+    await this.options.archivedYears?.assertOpen(year, 'preview');
     const snapshot = await this.store.readForSettlement(request.card, request.hospitalId, this.readScope(request, year));
     const { enrollee, notes } = await this.coverage.resolve(request.card, snapshot);
     const computation = this.compute(request, snapshot, enrollee, year, notes, 'preview');
@@ -112,6 +116,8 @@ export class SettlementService {
 
   private async settleSerially(request: SettlementRequest, actor: Actor): Promise<SettleResult> {
     const year = yearOf(request.dischargeDate);
+    // archive: a closed, archived year settles nothing more (a late retry answers ARCHIVED).
+    await this.options.archivedYears?.assertOpen(year, 'settlement');
     const bodyHash = requestHash(request);
     const scope = this.readScope(request, year);
     let claim: Promise<Claim> = this.claims.claim(request, bodyHash);
@@ -206,7 +212,11 @@ export class SettlementService {
     // replicas: answered only once a replica holds it (its first answer may have been "unknown").
     await this.store.confirmReplicated(request.card, record.settlementId);
     const stored = await this.store.getSettlementOf(request.card, record.settlementId);
-    if (stored === null) throw new Error(`idempotency record points to a missing settlement ${record.settlementId}`);
+    if (stored === null) {
+      const missing = new Error(`idempotency record points to a missing settlement ${record.settlementId}`);
+      // archive: the idempotency record outlives its archived settlement.
+      throw this.options.archivedYears ? await this.options.archivedYears.explainMissing(record.settlementId, missing) : missing;
+    }
     const { policyId } = JSON.parse(stored.response.toString()) as SettlementView;
     this.emit({ policyId, visitType: request.visitType, outcome: 'replay' });
     return { replay: true, body: stored.response };
@@ -246,7 +256,10 @@ export class SettlementService {
 
   async get(settlementId: string): Promise<StoredSettlement> {
     const stored = await this.store.getSettlement(settlementId);
-    if (!stored) throw new NotFoundError(`no settlement ${settlementId}`);
+    if (!stored) {
+      const missing = new NotFoundError(`no settlement ${settlementId}`);
+      throw this.options.archivedYears ? await this.options.archivedYears.explainMissing(settlementId, missing) : missing;
+    }
     return stored;
   }
 
@@ -257,6 +270,7 @@ export class SettlementService {
    */
   async reverse(stored: StoredSettlement, actor: Actor = NO_ACTOR, reason: string | null = null): Promise<string | Buffer> {
     if (stored.status === 'settled') {
+      await this.options.archivedYears?.assertOpen(stored.benefitYear, 'reversal');
       const at = this.now().toISOString();
       const date = businessDayOf(at);
       await this.store.noteLedgerSlot(stored.hospitalId, date, stored.card);
@@ -278,6 +292,7 @@ export class SettlementService {
 
   /** A page of the person's settlements of a year, each with its current status. */
   async list(card: string, year: number, cursor: string | null, limit: number): Promise<{ bodies: (string | Buffer)[]; next: string | null }> {
+    await this.options.archivedYears?.assertListed(year);
     const start = cursor === null ? 0 : Number(cursor);
     const page = await this.store.listSettlements(card, year, start, limit);
     return { bodies: page.items.map(SettlementService.currentBody), next: page.next };

@@ -7,10 +7,11 @@
  */
 import { randomUUID } from 'node:crypto';
 import { CLR_TYPE, INSUTYPE_RESIDENT } from '../domain/code-tables.js';
-import { NotFoundError } from '../domain/errors.js';
+import { ArchivedError, NotFoundError } from '../domain/errors.js';
 import { fromStoredLedgerEntry, type LedgerEntry, type LedgerEntryKind } from '../domain/ledger.js';
 import { ZERO, formatMoney, money, type Money } from '../domain/money.js';
 import type { Actor, VisitType } from '../domain/types.js';
+import type { ArchiveStore } from '../store/archive-store.js';
 import type { Store } from '../store/store.js';
 
 export const TIME_ZONE = 'Asia/Shanghai';
@@ -49,6 +50,22 @@ export interface Statement {
   groups: (Sums & { insutype: string; clrType: string; policyId: string; visitType: string })[];
   entries: StatementEntry[];
   next: string | null;
+  /** Benefit years whose entries of this day were archived, with their figures (included in totals and groups). */
+  archived?: (DayFigures['totals'] & { benefitYear: number; archive: string })[];
+  notes?: string[];
+}
+
+/** A day's totals and groups, as a statement shows them (and an archive's manifest records them). */
+export interface DayFigures {
+  totals: Sums & { settlements: number; reversals: number };
+  groups: (Sums & { insutype: string; clrType: string; policyId: string; visitType: string })[];
+}
+
+/** What an archive leaves in Redis for one hospital-day of its year (ledger-archived:{…}). */
+export interface ArchivedDayFigures {
+  benefitYear: number;
+  archive: string;
+  figures: DayFigures;
 }
 
 /** The hospital's side of a reconciliation (api.md). */
@@ -141,10 +158,63 @@ function wireEntry(entry: LedgerEntry): StatementEntry {
 
 const figures = (count: number, total: Money, fundTotal: Money): Figures => ({ count, total: formatMoney(total), fundTotal: formatMoney(fundTotal) });
 
+const groupKey = (entry: LedgerEntry) => ({ insutype: INSUTYPE_RESIDENT, clrType: CLR_TYPE[entry.visitType as VisitType] ?? '21', policyId: entry.policyId, visitType: entry.visitType });
+
+/** Totals and groups (by clearing type, policy and visit type) over a day's entries, each counted once. */
+export function dayFigures(entries: readonly LedgerEntry[]): DayFigures {
+  const totals = new Summer();
+  const groups = new Map<string, { key: ReturnType<typeof groupKey>; sums: Summer }>();
+  let settlements = 0;
+  for (const entry of entries) {
+    totals.add(entry);
+    if (entry.kind === 'settlement') settlements++;
+    const key = groupKey(entry);
+    const id = `${key.clrType}|${key.policyId}|${key.visitType}`;
+    let group = groups.get(id);
+    if (!group) groups.set(id, (group = { key, sums: new Summer() }));
+    group.sums.add(entry);
+  }
+  return {
+    totals: { ...totals.sums(), settlements, reversals: entries.length - settlements },
+    groups: [...groups.entries()].sort(([a], [b]) => (a < b ? -1 : 1)).map(([, g]) => ({ ...g.key, ...g.sums.sums() })),
+  };
+}
+
+function addSums<T extends Sums>(a: T, b: Sums): T {
+  const funds: Record<string, string> = { ...a.funds };
+  for (const [fund, amount] of Object.entries(b.funds)) funds[fund] = formatMoney(money(funds[fund] ?? '0').plus(amount));
+  return {
+    ...a,
+    count: a.count + b.count,
+    total: formatMoney(money(a.total).plus(b.total)),
+    fundTotal: formatMoney(money(a.fundTotal).plus(b.fundTotal)),
+    patientTotal: formatMoney(money(a.patientTotal).plus(b.patientTotal)),
+    funds,
+  };
+}
+
+/** The figures of several parts of one day (live entries, archived years) as one. */
+export function mergeFigures(parts: readonly DayFigures[]): DayFigures {
+  const [first, ...rest] = parts;
+  let totals = first!.totals;
+  const groups = new Map(first!.groups.map((g) => [`${g.clrType}|${g.policyId}|${g.visitType}`, g]));
+  for (const part of rest) {
+    totals = { ...addSums(totals, part.totals), settlements: totals.settlements + part.totals.settlements, reversals: totals.reversals + part.totals.reversals };
+    for (const group of part.groups) {
+      const id = `${group.clrType}|${group.policyId}|${group.visitType}`;
+      const mine = groups.get(id);
+      groups.set(id, mine ? addSums(mine, group) : group);
+    }
+  }
+  return { totals, groups: [...groups.entries()].sort(([a], [b]) => (a < b ? -1 : 1)).map(([, g]) => g) };
+}
+
 export class StatementService {
   constructor(
     private readonly store: Store,
     private readonly now: () => Date = () => new Date(),
+    /** Figures of archived benefit years (absent: nothing is ever archived). */
+    private readonly archives?: Pick<ArchiveStore, 'archivedDay'>,
   ) {}
 
   /** Every entry of the hospital-day, in time order. */
@@ -154,42 +224,69 @@ export class StatementService {
   }
 
   async statement(hospitalId: string, date: string, page: { cursor: string | null; limit: number }): Promise<Statement> {
-    const entries = await this.entriesOf(hospitalId, date);
-    const totals = new Summer();
-    const groups = new Map<string, { key: { insutype: string; clrType: string; policyId: string; visitType: string }; sums: Summer }>();
-    let settlements = 0;
-    for (const entry of entries) {
-      totals.add(entry);
-      if (entry.kind === 'settlement') settlements++;
-      const key = { insutype: INSUTYPE_RESIDENT, clrType: CLR_TYPE[entry.visitType as VisitType] ?? '21', policyId: entry.policyId, visitType: entry.visitType };
-      const id = `${key.clrType}|${key.policyId}|${key.visitType}`;
-      let group = groups.get(id);
-      if (!group) groups.set(id, (group = { key, sums: new Summer() }));
-      group.sums.add(entry);
-    }
+    const { live, archived } = await this.dayOf(hospitalId, date);
+    const figures = mergeFigures([dayFigures(live), ...archived.map((a) => a.figures)]);
     const start = page.cursor === null ? 0 : Number(page.cursor);
     const end = start + page.limit;
-    return {
+    const statement: Statement = {
       hospitalId,
       date,
       timeZone: TIME_ZONE,
-      totals: { ...totals.sums(), settlements, reversals: entries.length - settlements },
-      groups: [...groups.entries()].sort(([a], [b]) => (a < b ? -1 : 1)).map(([, g]) => ({ ...g.key, ...g.sums.sums() })),
-      entries: entries.slice(start, end).map(wireEntry),
-      next: end < entries.length ? String(end) : null,
+      totals: figures.totals,
+      groups: figures.groups,
+      entries: live.slice(start, end).map(wireEntry),
+      next: end < live.length ? String(end) : null,
     };
+    if (archived.length) {
+      // README decision: totals and groups still cover the whole day; the archived entries are named by their archive.
+      statement.archived = archived.map((a) => ({ benefitYear: a.benefitYear, archive: a.archive, ...a.figures.totals }));
+      statement.notes = archived.map(
+        (a) =>
+          `${a.figures.totals.count} entries of benefit year ${a.benefitYear} were moved to archive ${a.archive}: totals and groups include them (from its manifest); entries lists only those still here`,
+      );
+    }
+    return statement;
+  }
+
+  /**
+   * The hospital-day's live entries and the figures of its archived benefit
+   * years. While an archive is being removed, live entries of a year whose
+   * figures are already archived are left out, so nothing counts twice.
+   */
+  private async dayOf(hospitalId: string, date: string): Promise<{ live: LedgerEntry[]; archived: ArchivedDayFigures[] }> {
+    const [entries, archivedDay] = await Promise.all([
+      this.entriesOf(hospitalId, date),
+      this.archives ? this.archives.archivedDay(hospitalId, date) : Promise.resolve(new Map<number, string>()),
+    ]);
+    const archived = [...archivedDay.entries()].sort(([a], [b]) => a - b).map(([, json]) => JSON.parse(json) as ArchivedDayFigures);
+    const archivedYears = new Set(archived.map((a) => a.benefitYear));
+    return { live: entries.filter((entry) => !archivedYears.has(entry.benefitYear)), archived };
   }
 
   /** 对账: the hospital's totals (and detail rows, when given) beside the day's ledger; stored with who ran it. */
   async reconcile(hospitalId: string, theirs: HospitalSide, actor: Actor): Promise<Reconciliation> {
-    const entries = await this.entriesOf(hospitalId, theirs.date);
+    const { live: entries, archived } = await this.dayOf(hospitalId, theirs.date);
+    if (archived.length && theirs.entries) {
+      // README decision: detail rows of an archived year are matched against the archive's ledger file, not here.
+      const first = archived[0]!;
+      throw new ArchivedError(
+        `entries of benefit year ${first.benefitYear} on ${theirs.date} were moved to archive ${first.archive}: reconcile totals here, detail rows against its ledger file`,
+        first.archive,
+      );
+    }
     let ourTotal = ZERO;
     let ourFund = ZERO;
+    let ourCount = entries.length;
     for (const entry of entries) {
       ourTotal = ourTotal.plus(entry.total);
       ourFund = ourFund.plus(entry.fundTotal);
     }
-    const ours = figures(entries.length, ourTotal, ourFund);
+    for (const { figures: day } of archived) {
+      ourCount += day.totals.count;
+      ourTotal = ourTotal.plus(day.totals.total);
+      ourFund = ourFund.plus(day.totals.fundTotal);
+    }
+    const ours = figures(ourCount, ourTotal, ourFund);
 
     let theirFigures: Figures;
     if (theirs.totals) {

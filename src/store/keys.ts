@@ -43,6 +43,10 @@ export const keys = {
   ledgerSlots: (hospitalId: string, date: string) => `ledger-slots:{${hospitalId}:${date}}`,
   /** Reconciliations run for one hospital-day. */
   reconciliations: (hospitalId: string, date: string) => `recon:{${hospitalId}:${date}}`,
+  /** Archived benefit years: year → archive state (store/archive-store.ts). */
+  archives: () => 'archives',
+  /** A hospital-day's figures of archived benefit years: year → figures from the archive's manifest. */
+  archivedDay: (hospitalId: string, date: string) => `ledger-archived:{${hospitalId}:${date}}`,
   hospital: (hospitalId: string) => `hospital:${hospitalId}`,
   hospitals: () => 'hospitals',
   /** id → card of every settlement and filing whose card hashes to `slot`. */

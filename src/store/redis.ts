@@ -32,6 +32,8 @@ interface ScriptCommands {
   revokeFiling(...keysAndArgs: string[]): Promise<number>;
   fenceClaim(...keysAndArgs: string[]): Promise<[number, string?]>;
   replaceClaim(...keysAndArgs: string[]): Promise<[number, (string | null)?]>;
+  archiveSettlement(...keysAndArgs: string[]): Promise<number>;
+  archiveLedgerEntry(...keysAndArgs: string[]): Promise<number>;
 }
 
 export type ScriptedClient = RedisClient & ScriptCommands;

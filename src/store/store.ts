@@ -461,6 +461,9 @@ export class Store {
 
   private async cardOfId(id: string): Promise<string | null> {
     const slot = slotOfId(id);
-    return slot === null ? null : this.redis.hget(keys.idIndex(slot), id);
+    if (slot === null) return null;
+    // An archived settlement's entry reads "<card>:<year>" (archive-store.ts).
+    const value = await this.redis.hget(keys.idIndex(slot), id);
+    return value === null ? null : value.split(':')[0]!;
   }
 }

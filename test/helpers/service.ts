@@ -45,6 +45,7 @@ export interface TestServiceOptions {
   breakerResetMs?: number;
   coverage?: ComposeOptions['coverage'];
   now?: () => Date;
+  archivedYearsTtlMs?: number;
 }
 
 export async function startTestService(options: TestServiceOptions = {}): Promise<TestService> {
@@ -61,6 +62,7 @@ export async function startTestService(options: TestServiceOptions = {}): Promis
     breakerResetMs: options.breakerResetMs ?? 500,
     coverage: options.coverage ?? null,
     ...(options.now ? { now: options.now } : {}),
+    ...(options.archivedYearsTtlMs !== undefined ? { archivedYearsTtlMs: options.archivedYearsTtlMs } : {}),
   });
   const http = supertest(service.app);
   const auth = (key: string) => ({ Authorization: `Bearer ${key}` });
