@@ -23,7 +23,8 @@
  *   5 check nothing of the year is left; mark "archived".
  * A re-run finds the state in Redis and the archive on disk and goes on from there.
  */
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
+import os from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { businessDayOf } from '../domain/dates.js';
@@ -96,6 +97,17 @@ interface LedgerLine {
   entry: LedgerEntry;
 }
 
+const LEASE_MS = 60_000;
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
 const FILES = ['settlements.ndjson.gz', 'reversals.ndjson.gz', 'ledger.ndjson.gz', 'accumulators.ndjson.gz'] as const;
 const BATCH = 200;
 
@@ -122,7 +134,29 @@ export class YearArchiver {
     private readonly catalog: PolicyCatalog,
   ) {}
 
+  /** One run per year at a time (a Redis lease, renewed while it works; a crashed run's lease is taken over on its host, or expires). */
   async archive(options: ArchiveOptions): Promise<ArchiveReport> {
+    const holder = `${os.hostname()} ${process.pid} ${randomUUID()}`;
+    for (;;) {
+      const held = await this.store.takeLease(options.year, holder, LEASE_MS);
+      if (held === null) break;
+      const [host, pid] = held.split(' ');
+      if (host === os.hostname() && pid && !alive(Number(pid))) {
+        await this.store.dropLease(options.year, held);
+        continue;
+      }
+      throw new ArchiveError(`another archive run of ${options.year} is at work (${host} pid ${pid}); wait for it, or for its lease to expire (${LEASE_MS / 1000} s)`);
+    }
+    const renew = setInterval(() => void this.store.renewLease(options.year, holder, LEASE_MS).catch(() => {}), LEASE_MS / 3);
+    try {
+      return await this.run(options);
+    } finally {
+      clearInterval(renew);
+      await this.store.dropLease(options.year, holder).catch(() => {});
+    }
+  }
+
+  private async run(options: ArchiveOptions): Promise<ArchiveReport> {
     const { year, outDir } = options;
     const log = options.log ?? (() => {});
     const now = options.now ?? new Date();
@@ -177,6 +211,7 @@ export class YearArchiver {
     log: (message: string) => void,
   ): Promise<void> {
     const dir = startPartial(outDir, name);
+    log(`${year}: writing ${name}`);
     const writers = Object.fromEntries(FILES.map((file) => [file, new NdjsonGzWriter(path.join(dir, file))])) as Record<(typeof FILES)[number], NdjsonGzWriter>;
     const counts = { persons: 0, settlements: 0, reversals: 0, ledgerEntries: 0 };
 
@@ -300,6 +335,7 @@ export class YearArchiver {
       const archived: ArchivedDayFigures = { benefitYear: year, archive: name, figures };
       await this.store.putArchivedDay(hospitalId, date, year, JSON.stringify(archived));
     }
+    log(`${year}: removing from Redis what ${name} holds`);
     const removed = { settlements: 0, ledgerEntries: 0 };
     const changed: string[] = [];
     let batch: Promise<void>[] = [];

@@ -66,6 +66,23 @@ export class ArchiveStore {
     await this.redis.hset(keys.archivedDay(hospitalId, date), String(year), json);
   }
 
+  // ── One archive run of a year at a time ─────────────────────────────────
+
+  /** Takes the year's lease (SET NX PX); answers the holder's value when another holds it. */
+  async takeLease(year: number, holder: string, ms: number): Promise<string | null> {
+    const set = await this.redis.set(keys.archiveLease(year), holder, 'PX', ms, 'NX');
+    return set === 'OK' ? null : ((await this.redis.get(keys.archiveLease(year))) ?? '');
+  }
+
+  async renewLease(year: number, holder: string, ms: number): Promise<void> {
+    if ((await this.redis.get(keys.archiveLease(year))) === holder) await this.redis.set(keys.archiveLease(year), holder, 'PX', ms, 'XX');
+  }
+
+  /** Drops the lease if `holder` (the value read) still holds it. */
+  async dropLease(year: number, holder: string): Promise<void> {
+    if ((await this.redis.get(keys.archiveLease(year))) === holder) await this.redis.del(keys.archiveLease(year));
+  }
+
   // ── Finding and reading a year ──────────────────────────────────────────
 
   /** The servers holding data: the single Redis, or every master of the cluster. */

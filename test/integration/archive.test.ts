@@ -27,6 +27,7 @@ import { LocalCoverage } from '../../src/service/coverage.js';
 import { SettlementService } from '../../src/service/settlements.js';
 import { readNdjsonGz } from '../../src/ops/archive-files.js';
 import { ArchiveStore } from '../../src/store/archive-store.js';
+import { slotTag } from '../../src/store/keys.js';
 import { Store } from '../../src/store/store.js';
 import { startRedis, type RedisServer } from '../helpers/redis-server.js';
 import { startTestService, type TestService } from '../helpers/service.js';
@@ -198,14 +199,19 @@ describe('archiving benefit year 2018 out of Redis', () => {
     expect(unknown.body.error.code).toBe('NOT_FOUND');
   });
 
-  it('2019 keeps working; a re-run of the archive changes nothing', async () => {
+  it('2019 keeps working; a re-run of the archive changes nothing, and a second run at the same time is refused', async () => {
     const s = await settle(
       { requestId: 'ARC-PY-2', card: 'ARCPY1', hospitalId: 'PY-COUNTY', visitType: 'inpatient', admissionDate: '2019-03-01', dischargeDate: '2019-03-09', charges: charges('8000.00') },
       '2019-03-09T03:00:00Z',
     );
     expect((await t.http.get(`/v1/settlements/${s.settlementId}`).set(admin())).status).toBe(200);
     expect((await t.http.get('/v1/enrollees/ARCPY1/settlements?year=2019').set(admin()).expect(200)).body.settlements).toHaveLength(2);
-    const again = await new YearArchiver(new ArchiveStore(t.redis), catalog).archive({ year: 2018, outDir: out, now: new Date('2019-12-01T12:00:00+08:00') });
+    // Two runs at once (an operator twice): one works, the other is refused while the first holds the year's lease.
+    const archiver = new YearArchiver(new ArchiveStore(t.redis), catalog);
+    const both = await Promise.allSettled([0, 1].map(() => archiver.archive({ year: 2018, outDir: out, now: new Date('2019-12-01T12:00:00+08:00') })));
+    expect(both.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
+    expect(String((both.find((r) => r.status === 'rejected') as PromiseRejectedResult).reason)).toMatch(/another archive run of 2018 is at work/);
+    const again = (both.find((r) => r.status === 'fulfilled') as PromiseFulfilledResult<Awaited<ReturnType<YearArchiver['archive']>>>).value;
     expect(again.resumed).toBe(true);
     expect(again.removed).toEqual({ settlements: 0, ledgerEntries: 0 });
     expect(again.manifest).toEqual(manifest);
@@ -248,7 +254,8 @@ describe('kill -9 of the archive command, re-run each time', { timeout: 180_000 
     const total = ids.size;
 
     const archiveDir = path.join(dir, 'benefit-year-2018');
-    const run = (killAfterMs: number | null) =>
+    /** Runs the command; with a trigger, kill -9 it `after` ms once it printed that phase's line. */
+    const run = (kill: { line: string; after: number } | null) =>
       new Promise<{ code: number | null; killed: boolean; stderr: string }>((resolve) => {
         // One process (tsx as a loader, not its CLI, which would run the script in a child that kill -9 misses).
         const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'scripts/archive.ts'), '--year', '2018', '--out', dir, '--grace-ms', '0'], {
@@ -257,9 +264,12 @@ describe('kill -9 of the archive command, re-run each time', { timeout: 180_000 
           stdio: ['ignore', 'pipe', 'pipe'],
         });
         let stderr = '';
-        child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
         let killed = false;
-        const timer = killAfterMs === null ? null : setTimeout(() => ((killed = true), child.kill('SIGKILL')), killAfterMs);
+        let timer: NodeJS.Timeout | null = null;
+        child.stderr!.on('data', (d: Buffer) => {
+          stderr += d.toString();
+          if (kill && !timer && stderr.includes(kill.line)) timer = setTimeout(() => ((killed = true), child.kill('SIGKILL')), kill.after);
+        });
         child.once('exit', (code) => {
           if (timer) clearTimeout(timer);
           resolve({ code, killed, stderr });
@@ -276,8 +286,17 @@ describe('kill -9 of the archive command, re-run each time', { timeout: 180_000 
     };
     const phases: string[] = [];
     let finished = false;
-    for (let delay = 450; delay < 30_000 && !finished; delay += 120) {
-      const result = await run(delay);
+    // Kill -9 while it writes the archive, and while it removes the year from Redis (several times, resuming).
+    const plan = [
+      { line: 'writing', after: 20 },
+      { line: 'writing', after: 150 },
+      { line: 'removing', after: 0 },
+      { line: 'removing', after: 30 },
+      { line: 'removing', after: 80 },
+      null,
+    ];
+    for (const kill of plan) {
+      const result = await run(kill);
       if (!result.killed) {
         expect(result.code, result.stderr).toBe(0);
         finished = true;
@@ -285,16 +304,22 @@ describe('kill -9 of the archive command, re-run each time', { timeout: 180_000 
       // Never neither: every settlement is still in Redis, or in the published archive.
       const inArchive = await archivedIds();
       const state = JSON.parse((await direct.hget('archives', '2018')) ?? '{"state":"none"}').state as string;
-      phases.push(`${delay}ms:${result.killed ? 'killed' : 'done'}/${state}/${inArchive.size ? 'archive' : 'no archive'}`);
+      phases.push(`${kill ? `${kill.line}+${kill.after}ms` : 'to the end'}:${result.killed ? 'killed' : 'done'}/${state}/${inArchive.size ? 'archive' : 'no archive'}`);
+      let inRedisCount = 0;
       for (const id of ids) {
-        const card = (await direct.hget(`idx:{${(await import('../../src/store/keys.js')).slotTag(Number.parseInt(id.slice(2, 6), 16))}}`, id))!.split(':')[0]!;
+        const card = (await direct.hget(`idx:{${slotTag(Number.parseInt(id.slice(2, 6), 16))}}`, id))!.split(':')[0]!;
         const inRedis = (await direct.exists(`stl:{${card}}:${id}`)) === 1;
+        if (inRedis) inRedisCount++;
         if (!inRedis && !inArchive.has(id)) throw new Error(`${id} is neither in Redis nor in the archive after ${phases.at(-1)}`);
       }
+      phases[phases.length - 1] += `/${inRedisCount} in Redis`;
+      if (finished) break;
     }
     console.log(`[archive-crash] ${total} settlements; runs: ${phases.join(' ')}`);
     expect(finished).toBe(true);
-    expect(phases.some((p) => p.includes('killed'))).toBe(true);
+    expect(phases.filter((p) => p.includes('killed')).length).toBeGreaterThanOrEqual(3);
+    // At least one kill left the year half removed, and the next run finished it.
+    expect(phases.some((p) => /killed\/removing\/archive\/[1-9]\d* in Redis/.test(p) && !p.endsWith(`/${total} in Redis`))).toBe(true);
     // All of them archived, once; nothing left in Redis.
     const archived: string[] = [];
     for await (const line of readNdjsonGz<{ settlementId: string }>(path.join(archiveDir, 'settlements.ndjson.gz'))) archived.push(line.settlementId);
