@@ -15,11 +15,15 @@
  *    (AFTER). Each copy's `INFO memory` used_memory over the settlement keys,
  *    divided by the settlements, is the figure; the registry is not counted.
  * 3. MEMORY USAGE by key family on the AFTER copy says where the bytes go.
+ * 4. Both benefit years of the workload (closed long ago) are archived out of
+ *    the work Redis (npm run archive's code): what a settlement still costs
+ *    afterwards (accumulators, idempotency record, claim, index mark).
  *
  *   npm run bench:memory                      (≈ 4,000 settlements)
  *   npm run bench:memory -- --persons 5000
  */
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -27,7 +31,9 @@ import { deflateRawSync } from 'node:zlib';
 import type { Redis } from 'ioredis';
 import { parseSettlementRequest } from '../src/http/schemas.js';
 import { loadPolicyDirectory } from '../src/policy/loader.js';
+import { YearArchiver } from '../src/service/archive.js';
 import { LocalCoverage } from '../src/service/coverage.js';
+import { ArchiveStore } from '../src/store/archive-store.js';
 import { SettlementService } from '../src/service/settlements.js';
 import { decodeSettlementRecord } from '../src/store/codec/settlement-record.js';
 import { createRedis, whenReady } from '../src/store/redis.js';
@@ -145,6 +151,7 @@ async function main(): Promise<void> {
     const workload = representativeWorkload({ persons: PERSONS });
     for (const hospital of workload.hospitals) await store.putHospital(hospital);
     for (const person of workload.persons) await store.putEnrollee(person.enrollee);
+    const registryBytes = await usedMemory(redis as unknown as Redis);
 
     let settled = 0;
     const refused = new Map<string, number>();
@@ -213,6 +220,21 @@ async function main(): Promise<void> {
       console.log(`  ${name.padEnd(42)} ${(f.bytes / settled).toFixed(0).padStart(6)} B   (${f.keys} keys)`);
     }
     console.log(`\nresponse JSON ${(responseBytes / records.length).toFixed(0)} B on average; stored record (meta line + deflated response) ${(storedBytes / records.length).toFixed(0)} B`);
+
+    // 4. Archived: what stays in Redis per settlement once its year is closed and archived.
+    const settledBytes = (await usedMemory(redis as unknown as Redis)) - registryBytes;
+    const outDir = mkdtempSync(path.join(os.tmpdir(), 'bench-memory-archive-'));
+    try {
+      const archiver = new YearArchiver(new ArchiveStore(redis), catalog);
+      for (const year of [2018, 2019]) await archiver.archive({ year, outDir, now: new Date('2026-01-01T12:00:00+08:00') });
+      const left = (await usedMemory(redis as unknown as Redis)) - registryBytes;
+      console.log(
+        `\nafter archiving both years: ${(left / settled).toFixed(0)} B per settlement stay in Redis (work Redis: ${(settledBytes / settled).toFixed(0)} B before archiving), ` +
+          `${((left / settledBytes) * 100).toFixed(0)} %: accumulators, idempotency records, claims, index marks, archived day figures`,
+      );
+    } finally {
+      rmSync(outDir, { recursive: true, force: true });
+    }
     after!.disconnect();
     redis.disconnect();
   } finally {

@@ -188,6 +188,12 @@ describe('archiving benefit year 2018 out of Redis', () => {
     expectArchived(await t.http.get('/v1/enrollees/ARCJJ1/settlements?year=2018').set(admin()));
     expectArchived(await t.http.post('/v1/settlements').set(billing('JJ-CITY')).send(jj('ARCJJ2', 'ARC-NEW', 'JJ-CITY', '2018-12-01', '100.00')));
     expectArchived(await t.http.post('/v1/settlements/preview').set(billing('JJ-CITY')).send(jj('ARCJJ2', 'ARC-NEW', 'JJ-CITY', '2018-12-01', '100.00')));
+    // Attacks: ten concurrent late retries settle nothing; another hospital's key learns no more than the archive's name.
+    const retries = await Promise.all(Array.from({ length: 10 }, () => t.http.post('/v1/settlements').set(billing('JJ-CITY')).send(late.body)));
+    for (const retry of retries) expectArchived(retry);
+    const foreign = await t.http.get(`/v1/settlements/${late.settlementId}`).set(billing('PY-COUNTY'));
+    expectArchived(foreign);
+    expect(foreign.text).not.toMatch(/ARCJJ1|ARC-LATE|4321/);
     // The same requestId with another body is still a conflict, not a new settlement.
     clock = new Date('2020-01-02T02:00:00Z');
     const other = await t.http.post('/v1/settlements').set(billing('JJ-CITY')).send({ ...late.body, charges: charges('1.00') });
