@@ -42,7 +42,7 @@ beforeAll(async () => {
   server = await spawnServer({
     REDIS_CLUSTER_NODES: cluster.nodes,
     API_KEYS_FILE: writeKeysFile(made.entries),
-    LOG_LEVEL: 'warn',
+    LOG_LEVEL: 'info',
     REDIS_TIMEOUT_MS: '1500',
     REDIS_WAIT_TIMEOUT_MS: '500',
     BREAKER_RESET_MS: '500',
@@ -68,6 +68,8 @@ interface Answer {
 
 describe('kill -9 of a master under settlement load, on a cluster with replicas', { timeout: 120_000 }, () => {
   it('answers 503 at most while the shard fails over, settles again after, loses nothing and never answers 500', async () => {
+    // The server found the replicas at start: every answered write waited for one.
+    expect(server.output()).toMatch(/"replicas":1,"how":"detected","topology":"cluster: 3 masters with 1, 1, 1 replicas"/);
     const http = supertest(server.base);
     const admin = { Authorization: `Bearer ${keys.admin}` };
     const billing = { Authorization: `Bearer ${keys.billing[HOSPITAL]}` };
