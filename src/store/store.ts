@@ -418,13 +418,13 @@ export class Store {
   /**
    * Before a stored settlement is answered again (a replay, a repeated
    * reversal): waits until the required replicas hold everything written in
-   * its slot so far. WAIT needs a write of its own connection, so the
-   * settlement's id → card index entry, which never changes, is written again.
-   * Nothing when no replicas are required.
+   * its slot so far. WAIT counts only its own connection's writes, so it
+   * follows a write that always replicates and changes nothing: field "~" of
+   * the slot's id index (never an id). Nothing when no replicas are required.
    */
-  async confirmReplicated(card: string, settlementId: string): Promise<void> {
+  async confirmReplicated(card: string, _settlementId: string): Promise<void> {
     if ((await this.replicas.requiredReplicas(this.redis)) === 0) return;
-    await this.replicas.command<number>(this.redis, 'HSET', [keys.idIndex(slotOfCard(card)), settlementId, card], () => true);
+    await this.replicas.command<number>(this.redis, 'HSET', [keys.idIndex(slotOfCard(card)), '~', '1'], () => true);
   }
 
   /** A page of the person's settlements of a year, in commit order, from list position `start`. */

@@ -14,6 +14,11 @@
  *   commandstats), so it counts the right connection's writes.
  */
 import calculateSlot from 'cluster-key-slot';
+import { mkdtempSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { YearArchiver } from '../../src/service/archive.js';
+import { ArchiveStore } from '../../src/store/archive-store.js';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startRedisCluster, type RedisCluster } from '../../scripts/lib/redis-cluster.js';
@@ -185,6 +190,26 @@ describe('one Redis with one replica', () => {
     expect(again.status, again.text).toBe(200);
     expect(again.body.status).toBe('reversed');
     expect((await call(server, 'GET', '/v1/enrollees/REPL3/accumulators/2019', keys.admin)).body.admissions).toBe(0);
+  });
+
+  it('with replicas, an archived settlement and a late retry of its requestId answer 404 ARCHIVED (the replay waits for the replica without touching the archive mark)', async () => {
+    const body = { ...example.request, card: 'REPL1', requestId: 'REPL-1' };
+    const redis = createRedis({ url: master.url, offlineQueue: false, commandTimeoutMs: 5000 });
+    redis.on('error', () => {});
+    await whenReady(redis);
+    try {
+      const report = await new YearArchiver(new ArchiveStore(redis), loadPolicyDirectory(POLICY_DIR)).archive({ year: 2019, outDir: mkdtempSync(path.join(os.tmpdir(), 'settle-repl-archive-')) });
+      expect(report.manifest.counts.settlements).toBeGreaterThan(0);
+    } finally {
+      redis.disconnect();
+    }
+    const retry = await call(server, 'POST', '/v1/settlements', keys.billing[HOSPITAL]!, body);
+    expect(retry.status, retry.text).toBe(404);
+    expect(retry.body.error.code).toBe('ARCHIVED');
+    const settlementId = (await onMaster.hget('idem:{REPL1}', `${HOSPITAL}:REPL-1`))!.split(' ')[1]!;
+    const read = await call(server, 'GET', `/v1/settlements/${settlementId}`, keys.admin);
+    expect(read.status, read.text).toBe(404);
+    expect(read.body.error.code).toBe('ARCHIVED');
   });
 
   it('no answer but those 503s was a 5xx', () => {
