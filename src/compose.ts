@@ -25,7 +25,10 @@ import { NationalMessages } from './service/national-messages.js';
 import type { NationalDependencies } from './national/transactions.js';
 import type { ScriptedClient } from './store/redis.js';
 import { slotTag } from './store/keys.js';
+import type { ReplicaAcknowledgement } from './store/replication.js';
 import { Store } from './store/store.js';
+import { ArchiveStore } from './store/archive-store.js';
+import { ArchivedYears } from './service/archived-years.js';
 
 export interface ComposeOptions {
   redis: ScriptedClient;
@@ -38,6 +41,10 @@ export interface ComposeOptions {
   redisTimeoutMs?: number;
   breakerResetMs?: number;
   now?: () => Date;
+  /** Replica acknowledgement of answered writes (absent: none required). */
+  replicas?: ReplicaAcknowledgement;
+  /** How stale each process's view of archived years may be (default ARCHIVED_YEARS_TTL_MS). */
+  archivedYearsTtlMs?: number;
   /** Active referral filings one person may hold. */
   maxActiveFilings?: number;
   /** Days a national-platform message (msgid) is remembered (replays, 2601). */
@@ -83,7 +90,7 @@ export function composeService(options: ComposeOptions): Service {
     metrics,
   );
   const load = options.load ? new LoadMonitor(options.load) : undefined;
-  const rawStore = new Store(options.redis);
+  const rawStore = new Store(options.redis, options.replicas);
   const store = guarded(rawStore, breaker, 'storage', metrics);
   const now = options.now ?? (() => new Date());
   let coverageBreaker: Service['coverageBreaker'] = null;
@@ -99,14 +106,17 @@ export function composeService(options: ComposeOptions): Service {
     coverage = new CachedUpstreamCoverage(store, client.fetch, { ...options.coverage, now: () => now().getTime(), metrics });
   }
   const catalogues = options.catalogues ?? new CatalogueHolder();
+  const archiveStore = guarded(new ArchiveStore(options.redis), breaker, 'storage', metrics);
+  const archivedYears = new ArchivedYears(archiveStore, Date.now, options.archivedYearsTtlMs);
   const settlements = new SettlementService(store, options.catalog, coverage, {
     now,
     onOutcome: (event) => metrics.recordSettlement(event),
     catalogues,
+    archivedYears,
   });
   const registry = new RegistryService(store, coverage);
   const referrals = new ReferralService(store, now, options.maxActiveFilings);
-  const statements = new StatementService(store, now);
+  const statements = new StatementService(store, now, archiveStore);
   const encounters = new EncounterService(store, coverage, settlements, options.catalog, catalogues);
   const national: NationalDependencies = {
     catalog: options.catalog,

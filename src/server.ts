@@ -19,6 +19,7 @@ import { createLogger } from './ops/logger.js';
 import { Metrics } from './ops/metrics.js';
 import { loadPolicyDirectory } from './policy/loader.js';
 import { createRedis, whenReady } from './store/redis.js';
+import { ReplicaAcknowledgement } from './store/replication.js';
 
 function fail(message: string): never {
   process.stderr.write(`settlement service not started: ${message}\n`);
@@ -72,16 +73,28 @@ async function startWorker(config: AppConfig): Promise<void> {
   } catch (error) {
     fail((error as Error).message);
   }
-  const redis = createRedis({
-    url: config.redis.url,
-    clusterNodes: config.redis.clusterNodes,
-    username: config.redis.credentials?.username,
-    password: config.redis.credentials?.password,
-    offlineQueue: false,
-    // A backstop that frees commands Redis never answers; the breaker's deadline (REDIS_TIMEOUT_MS) decides first,
-    // after letting an answer already received be read (a busy process is not a slow Redis).
-    commandTimeoutMs: config.redisTimeoutMs * 2,
-    connectionName: `settlement-${process.pid}`,
+  const connect = (role: string) =>
+    createRedis({
+      url: config.redis.url,
+      clusterNodes: config.redis.clusterNodes,
+      username: config.redis.credentials?.username,
+      password: config.redis.credentials?.password,
+      offlineQueue: false,
+      // A backstop that frees commands Redis never answers; the breaker's deadline (REDIS_TIMEOUT_MS) decides first,
+      // after letting an answer already received be read (a busy process is not a slow Redis).
+      commandTimeoutMs: config.redisTimeoutMs * 2,
+      connectionName: `settlement-${process.pid}${role}`,
+    });
+  const redis = connect('');
+  const replicas = new ReplicaAcknowledgement({
+    minReplicas: config.redisMinReplicas,
+    timeoutMs: config.redisWaitTimeoutMs,
+    connect: () => {
+      const dedicated = connect('-wait');
+      dedicated.on('error', () => {}); // the shared connection logs Redis outages
+      return dedicated;
+    },
+    onResolved: (required, how, topology) => logger.info({ replicas: required, how, topology }, 'replica acknowledgement'),
   });
   // Log connection changes, not every reconnect attempt.
   let redisHealthy = true;
@@ -107,6 +120,7 @@ async function startWorker(config: AppConfig): Promise<void> {
     metrics,
     redisTimeoutMs: config.redisTimeoutMs,
     breakerResetMs: config.breakerResetMs,
+    replicas,
     coverage: config.coverage,
     maxActiveFilings: config.maxActiveFilings,
     nationalMessageTtlDays: config.nationalMessageTtlDays,
@@ -117,6 +131,8 @@ async function startWorker(config: AppConfig): Promise<void> {
   if (cluster.isWorker) answerPrimary(metrics.registry, service.readiness);
   else listenOps(config, opsSources, logger);
   await whenReady(redis, 30_000).catch((error: Error) => logger.warn({ err: { message: error.message } }, 'redis not ready yet; serving 503 until it is'));
+  // Detect the replicas now (retried at the first write when Redis is not there yet).
+  await replicas.requiredReplicas(redis).catch(() => {});
 
   const server = http.createServer(service.app);
   server.keepAliveTimeout = 65_000;
@@ -166,6 +182,7 @@ async function startWorker(config: AppConfig): Promise<void> {
       } catch {
         redis.disconnect();
       }
+      replicas.disconnect();
       service.breaker.shutdown();
       service.coverageBreaker?.shutdown();
       service.load?.stop();

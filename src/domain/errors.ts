@@ -30,6 +30,7 @@ export type ErrorCode =
   | 'UNAVAILABLE'
   | 'RATE_LIMITED'
   | 'OVERLOADED'
+  | 'ARCHIVED'
   | 'INTERNAL';
 
 export interface ErrorDetail {
@@ -105,6 +106,24 @@ export class OverloadedError extends AppError {
 /** Seconds the caller should wait before retrying, for the errors that carry one. */
 export function retryAfterOf(error: AppError): number | undefined {
   return error instanceof UnavailableError || error instanceof RateLimitedError || error instanceof OverloadedError ? error.retryAfterSeconds : undefined;
+}
+
+/**
+ * A write reached the Redis primary but too few replicas confirmed it in
+ * time (store/replication.ts): its result is unknown to the caller until a
+ * retry with the same requestId answers it. Storage itself answered, so it
+ * does not count against the Redis breaker.
+ */
+export class ReplicationUnconfirmedError extends UnavailableError {}
+
+/** A record of a closed benefit year, moved out of Redis into an archive (404 ARCHIVED, naming it). */
+export class ArchivedError extends AppError {
+  constructor(
+    message: string,
+    readonly archive: string,
+  ) {
+    super('ARCHIVED', message, [{ path: 'archive', message: archive }]);
+  }
 }
 
 export class AuthError extends AppError {

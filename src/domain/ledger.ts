@@ -3,10 +3,12 @@
  * settlement and each reversal is one entry of the business day it happened;
  * a reversal carries the settlement's amounts negated.
  *
- * Stored with short keys (one entry per settlement and per reversal, kept for
- * the life of the year): `toStored` / `fromStored` are the only translation.
+ * One entry per settlement and per reversal, kept for the life of the year:
+ * `toStored` / `fromStored` are the only translation.
  */
-import type { IsoDate } from './dates.js';
+import { businessDayOf, type IsoDate } from './dates.js';
+import { formatMoney, money } from './money.js';
+import { FUNDS } from './types.js';
 
 export type LedgerEntryKind = 'settlement' | 'reversal';
 
@@ -31,67 +33,80 @@ export interface LedgerEntry {
   reason: string | null;
 }
 
-interface StoredEntry {
-  k: 's' | 'r';
-  id: string;
-  rq: string;
-  h: string;
-  c: string;
-  at: string;
-  d: string;
-  pol: string;
-  y: number;
-  vt: string;
-  t: string;
-  f: string;
-  p: string;
-  fd: Record<string, string>;
-  op?: [string | null, string | null, string | null];
-  rs?: string;
-}
+/**
+ * Stored positionally, one JSON array per entry (a day-ledger hash holds ~1
+ * entry per key at province scale, so every byte counts: npm run bench:memory):
+ * [kind, settlementId, requestId, hospitalId, card, at, policyId, benefitYear,
+ *  visitType, total, fundTotal, funds in FUNDS order (null where the policy has
+ *  no such line, trailing ones left off), operator [id, name, keyId] | null, reason?].
+ * The business day is that of `at`, and patientTotal = total − fundTotal, so
+ * neither is stored.
+ */
+type StoredEntry = [
+  'S' | 'R',
+  string,
+  string,
+  string,
+  string,
+  string,
+  string,
+  number,
+  string,
+  string,
+  string,
+  (string | null)[],
+  [string | null, string | null, string | null] | null,
+  string?,
+];
 
 export function toStoredLedgerEntry(entry: LedgerEntry): string {
-  const stored: StoredEntry = {
-    k: entry.kind === 'settlement' ? 's' : 'r',
-    id: entry.settlementId,
-    rq: entry.requestId,
-    h: entry.hospitalId,
-    c: entry.card,
-    at: entry.at,
-    d: entry.date,
-    pol: entry.policyId,
-    y: entry.benefitYear,
-    vt: entry.visitType,
-    t: entry.total,
-    f: entry.fundTotal,
-    p: entry.patientTotal,
-    fd: entry.funds,
-  };
+  const funds: (string | null)[] = FUNDS.map((fund) => entry.funds[fund] ?? null);
+  while (funds.length > 0 && funds[funds.length - 1] === null) funds.pop();
   const { id, name, keyId } = entry.operator;
-  if (id !== null || name !== null || keyId !== null) stored.op = [id, name, keyId];
-  if (entry.reason !== null) stored.rs = entry.reason;
+  const stored: StoredEntry = [
+    entry.kind === 'settlement' ? 'S' : 'R',
+    entry.settlementId,
+    entry.requestId,
+    entry.hospitalId,
+    entry.card,
+    entry.at,
+    entry.policyId,
+    entry.benefitYear,
+    entry.visitType,
+    entry.total,
+    entry.fundTotal,
+    funds,
+    id !== null || name !== null || keyId !== null ? [id, name, keyId] : null,
+  ];
+  if (entry.reason !== null) stored.push(entry.reason);
   return JSON.stringify(stored);
 }
 
 export function fromStoredLedgerEntry(json: string): LedgerEntry {
-  const s = JSON.parse(json) as StoredEntry;
+  const [kind, settlementId, requestId, hospitalId, card, at, policyId, benefitYear, visitType, total, fundTotal, funds, operator, reason] = JSON.parse(
+    json,
+  ) as StoredEntry;
+  const byFund: Record<string, string> = {};
+  funds.forEach((amount, i) => {
+    if (amount !== null) byFund[FUNDS[i]!] = amount;
+  });
   return {
-    kind: s.k === 's' ? 'settlement' : 'reversal',
-    settlementId: s.id,
-    requestId: s.rq,
-    hospitalId: s.h,
-    card: s.c,
-    at: s.at,
-    date: s.d,
-    policyId: s.pol,
-    benefitYear: s.y,
-    visitType: s.vt,
-    total: s.t,
-    fundTotal: s.f,
-    patientTotal: s.p,
-    funds: s.fd,
-    operator: { id: s.op?.[0] ?? null, name: s.op?.[1] ?? null, keyId: s.op?.[2] ?? null },
-    reason: s.rs ?? null,
+    kind: kind === 'S' ? 'settlement' : 'reversal',
+    settlementId,
+    requestId,
+    hospitalId,
+    card,
+    at,
+    date: businessDayOf(at),
+    policyId,
+    benefitYear,
+    visitType,
+    total,
+    fundTotal,
+    patientTotal: formatMoney(money(total).minus(fundTotal)),
+    funds: byFund,
+    operator: { id: operator?.[0] ?? null, name: operator?.[1] ?? null, keyId: operator?.[2] ?? null },
+    reason: reason ?? null,
   };
 }
 

@@ -8,8 +8,10 @@
  * connection errors (refused, reset, closed, offline), calls that outlive the
  * timeout while this process was free to read the answer, and replies in which
  * Redis says it cannot serve (LOADING, BUSY, OOM, READONLY, MASTERDOWN,
- * CLUSTERDOWN, TRYAGAIN, MISCONF, NOREPLICAS, NOAUTH, WRONGPASS). What does not:
- * our own typed errors (AppError), any other reply error (a script's error,
+ * CLUSTERDOWN, TRYAGAIN, MOVED or ASK while a failover moves slots, MISCONF,
+ * NOREPLICAS, NOAUTH, WRONGPASS). What does not:
+ * our own typed errors (AppError: e.g. too few replicas confirming a write in
+ * time, store/replication.ts — Redis itself answered), any other reply error (a script's error,
  * WRONGTYPE: Redis answered, so it is up), and a timeout while this process was
  * too busy to read the answer (answered 503 OVERLOADED instead).
  */
@@ -94,7 +96,7 @@ export function withDeadline<T>(operation: () => Promise<T>, timeoutMs: number):
 }
 
 /** Reply errors in which Redis says it cannot serve now: these are about its health. */
-const UNHEALTHY_REPLY = /^(LOADING|BUSY|OOM|READONLY|MASTERDOWN|CLUSTERDOWN|TRYAGAIN|MISCONF|NOREPLICAS|NOAUTH|WRONGPASS)\b/;
+const UNHEALTHY_REPLY = /^(LOADING|BUSY|OOM|READONLY|MASTERDOWN|CLUSTERDOWN|TRYAGAIN|MOVED|ASK|MISCONF|NOREPLICAS|NOAUTH|WRONGPASS)\b/;
 
 function isReplyError(error: unknown): error is Error {
   return error instanceof (ReplyError as new () => Error);

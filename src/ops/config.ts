@@ -18,6 +18,10 @@ const envSchema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** ms a Redis command may take before it counts as failed */
   REDIS_TIMEOUT_MS: positiveInt.default(500),
+  /** Replicas a commit or reversal must reach before it is answered; auto: 1 when the deployment has replicas at start, else 0 */
+  REDIS_MIN_REPLICAS: z.union([z.literal('auto'), z.coerce.number().int().min(0).max(10)]).default('auto'),
+  /** ms WAIT gives the replicas before the answer is 503 "result unknown" (default: 200, or half REDIS_TIMEOUT_MS if that is less) */
+  REDIS_WAIT_TIMEOUT_MS: positiveInt.optional(),
   /** ms the breaker waits before probing Redis again */
   BREAKER_RESET_MS: positiveInt.default(2000),
   WORKERS: z.union([z.literal('auto'), positiveInt]).default(1),
@@ -56,6 +60,8 @@ export interface AppConfig {
   catalogueDir: string;
   logLevel: string;
   redisTimeoutMs: number;
+  redisMinReplicas: number | 'auto';
+  redisWaitTimeoutMs: number;
   breakerResetMs: number;
   workers: number;
   coverage: { url: string; ttlSeconds: number; maxStaleSeconds: number; timeoutMs: number; negativeTtlSeconds: number } | null;
@@ -95,6 +101,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     throw new ConfigError(`invalid configuration: ${issue.path.join('.') || 'environment'}: ${issue.message}`);
   }
   const e = result.data;
+  // A commit and its WAIT share the Redis call's time limit.
+  const waitTimeoutMs = e.REDIS_WAIT_TIMEOUT_MS ?? Math.max(1, Math.min(200, Math.floor(e.REDIS_TIMEOUT_MS / 2)));
+  if (waitTimeoutMs >= e.REDIS_TIMEOUT_MS) {
+    throw new ConfigError(`invalid configuration: REDIS_WAIT_TIMEOUT_MS (${waitTimeoutMs}) must be below REDIS_TIMEOUT_MS (${e.REDIS_TIMEOUT_MS})`);
+  }
   let clusterNodes = e.REDIS_CLUSTER_NODES?.split(',');
   let url = e.REDIS_URL;
   let credentials: AppConfig['redis']['credentials'];
@@ -118,6 +129,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     catalogueDir: e.CATALOGUE_DIR,
     logLevel: e.LOG_LEVEL,
     redisTimeoutMs: e.REDIS_TIMEOUT_MS,
+    redisMinReplicas: e.REDIS_MIN_REPLICAS,
+    redisWaitTimeoutMs: waitTimeoutMs,
     breakerResetMs: e.BREAKER_RESET_MS,
     workers: e.WORKERS === 'auto' ? os.availableParallelism() : e.WORKERS,
     coverage: e.COVERAGE_URL

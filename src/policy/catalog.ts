@@ -37,6 +37,22 @@ export function benefitYearOf(rule: Policy['attribution']['rule'], stay: StayDat
   return year;
 }
 
+/**
+ * The last day claims of the policy's benefit year may be made (its
+ * claimDeadline), or null when the policy file names none.
+ */
+export function claimsCloseOn(policy: Policy): string | null {
+  const deadline = policy.claimDeadline;
+  if (!deadline) return null;
+  if (deadline.rule === 'fixed-date-next-year') return `${policy.benefitYear + 1}-${deadline.monthDay}`;
+  // The year's last possible discharge is 12-31; `months` later is the end of the same month, that many months on.
+  const monthIndex = 11 + deadline.months; // from January of the benefit year
+  const year = policy.benefitYear + Math.floor(monthIndex / 12);
+  const month = (monthIndex % 12) + 1;
+  const lastDay = new Date(Date.UTC(year, month, 0)).getUTCDate();
+  return `${year}-${String(month).padStart(2, '0')}-${String(lastDay).padStart(2, '0')}`;
+}
+
 export class PolicyCatalog {
   readonly byId = new Map<string, LoadedPolicy>();
   private readonly byRegion = new Map<string, Policy[]>();
@@ -63,6 +79,23 @@ export class PolicyCatalog {
     const policies = this.byRegion.get(region);
     if (!policies) return null;
     return [...policies].sort((a, b) => b.benefitYear - a.benefitYear)[0]!.insuranceDivision.admdvs;
+  }
+
+  /**
+   * When the benefit year is closed: the latest claim deadline of its
+   * policies (claims may be made up to and including that day), or why it cannot be told.
+   */
+  yearClosesAfter(year: number): { ok: true; lastClaimDay: string; policies: { id: string; lastClaimDay: string; cite: string }[] } | { ok: false; reason: string } {
+    const policies = this.policies.filter((p) => p.benefitYear === year);
+    if (policies.length === 0) return { ok: false, reason: `no policy of benefit year ${year} is loaded` };
+    const days: { id: string; lastClaimDay: string; cite: string }[] = [];
+    for (const policy of policies) {
+      const day = claimsCloseOn(policy);
+      if (day === null) return { ok: false, reason: `policy ${policy.id} names no claimDeadline, so when ${year} closes cannot be told` };
+      days.push({ id: policy.id, lastClaimDay: day, cite: policy.claimDeadline!.cite });
+    }
+    const lastClaimDay = days.map((d) => d.lastClaimDay).sort().at(-1)!;
+    return { ok: true, lastClaimDay, policies: days };
   }
 
   get(policyId: string): LoadedPolicy | undefined {

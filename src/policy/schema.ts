@@ -137,6 +137,22 @@ export const policyFileSchema = z
       ]),
       ...citation,
     }),
+    /**
+     * 报销截止: the last day claims of the benefit year may be made. After it the
+     * year is closed and may be archived out of Redis (npm run archive).
+     * fixed-date-next-year: a date of the following year; after-discharge: a
+     * number of months after discharge (the year's last possible discharge is 12-31).
+     */
+    claimDeadline: z
+      .discriminatedUnion('rule', [
+        z.strictObject({
+          rule: z.literal('fixed-date-next-year'),
+          monthDay: z.string().regex(/^(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/, 'expected MM-DD'),
+          ...citation,
+        }),
+        z.strictObject({ rule: z.literal('after-discharge'), months: z.number().int().min(1).max(60), ...citation }),
+      ])
+      .optional(),
     admissions: z.strictObject({
       /** Deductible factor of the n-th admission of the year; the last repeats. */
       deductibleFactors: z.array(rateValue).min(1),

@@ -16,6 +16,7 @@ import type { EngineOutcome, SettlementComputation } from '../engine/types.js';
 import type { PolicyCatalog } from '../policy/catalog.js';
 import { newId } from '../store/keys.js';
 import type { PersonReadScope, PersonSnapshot, StoredSettlement, Store } from '../store/store.js';
+import type { ArchivedYears } from './archived-years.js';
 import type { CoverageSource } from './coverage.js';
 import { KeyedMutex } from './keyed-mutex.js';
 import { RequestClaims, conflictError, idempotencyField, type Claim } from './request-claims.js';
@@ -45,6 +46,8 @@ export interface SettlementServiceOptions {
   onOutcome?: (event: SettlementEvent) => void;
   /** The loaded catalogues (swapped on SIGHUP), for bills sent as lines. */
   catalogues?: CatalogueHolder;
+  /** Archived benefit years (absent: nothing is ever archived). */
+  archivedYears?: ArchivedYears;
 }
 
 export interface SettleOptions {
@@ -123,6 +126,7 @@ export class SettlementService {
   /** 预结算: the same computation, nothing recorded. */
   async preview(request: SettlementRequest, actor: Actor = NO_ACTOR): Promise<SettlementView> {
     const year = yearOf(request.dischargeDate);
+    await this.options.archivedYears?.assertOpen(year, 'preview');
     const snapshot = await this.store.readForSettlement(request.card, request.hospitalId, this.readScope(request, year));
     const { enrollee, notes } = await this.coverage.resolve(request.card, snapshot);
     const computation = this.compute(request, snapshot, enrollee, year, notes, 'preview');
@@ -136,6 +140,8 @@ export class SettlementService {
 
   private async settleSerially(request: SettlementRequest, actor: Actor, { verify, message }: SettleOptions): Promise<SettleResult> {
     const year = yearOf(request.dischargeDate);
+    // archive: a closed, archived year settles nothing more (a late retry answers ARCHIVED).
+    await this.options.archivedYears?.assertOpen(year, 'settlement');
     const bodyHash = requestHash(request);
     const scope = this.readScope(request, year);
     let claim: Promise<Claim> = this.claims.claim(request, bodyHash);
@@ -238,8 +244,14 @@ export class SettlementService {
 
   private async replay(request: SettlementRequest, bodyHash: string, record: { bodyHash: string; settlementId: string }): Promise<SettleResult> {
     if (record.bodyHash !== bodyHash) throw conflictError(request);
+    // replicas: answered only once a replica holds it (its first answer may have been "unknown").
+    await this.store.confirmReplicated(request.card, record.settlementId);
     const stored = await this.store.getSettlementOf(request.card, record.settlementId);
-    if (stored === null) throw new Error(`idempotency record points to a missing settlement ${record.settlementId}`);
+    if (stored === null) {
+      const missing = new Error(`idempotency record points to a missing settlement ${record.settlementId}`);
+      // archive: the idempotency record outlives its archived settlement.
+      throw this.options.archivedYears ? await this.options.archivedYears.explainMissing(record.settlementId, missing) : missing;
+    }
     const { policyId } = JSON.parse(stored.response.toString()) as SettlementView;
     this.emit({ policyId, visitType: request.visitType, outcome: 'replay' });
     return { replay: true, body: stored.response };
@@ -280,7 +292,10 @@ export class SettlementService {
 
   async get(settlementId: string): Promise<StoredSettlement> {
     const stored = await this.store.getSettlement(settlementId);
-    if (!stored) throw new NotFoundError(`no settlement ${settlementId}`);
+    if (!stored) {
+      const missing = new NotFoundError(`no settlement ${settlementId}`);
+      throw this.options.archivedYears ? await this.options.archivedYears.explainMissing(settlementId, missing) : missing;
+    }
     return stored;
   }
 
@@ -291,6 +306,7 @@ export class SettlementService {
    */
   async reverse(stored: StoredSettlement, actor: Actor = NO_ACTOR, reason: string | null = null): Promise<string | Buffer> {
     if (stored.status === 'settled') {
+      await this.options.archivedYears?.assertOpen(stored.benefitYear, 'reversal');
       const at = this.now().toISOString();
       const date = businessDayOf(at);
       await this.store.noteLedgerSlot(stored.hospitalId, date, stored.card);
@@ -303,12 +319,16 @@ export class SettlementService {
       });
       if (outcome === 'not-found') throw new NotFoundError(`no settlement ${stored.settlementId}`);
       if (outcome === 'reversed') this.emit({ policyId: view.policyId, visitType: view.visitType, outcome: 'reversed' });
+    } else {
+      // replicas: a repeated reversal is answered only once a replica holds the first.
+      await this.store.confirmReplicated(stored.card, stored.settlementId);
     }
     return SettlementService.currentBody((await this.store.getSettlementOf(stored.card, stored.settlementId)) ?? stored);
   }
 
   /** A page of the person's settlements of a year, each with its current status. */
   async list(card: string, year: number, cursor: string | null, limit: number): Promise<{ bodies: (string | Buffer)[]; next: string | null }> {
+    await this.options.archivedYears?.assertListed(year);
     const start = cursor === null ? 0 : Number(cursor);
     const page = await this.store.listSettlements(card, year, start, limit);
     return { bodies: page.items.map(SettlementService.currentBody), next: page.next };

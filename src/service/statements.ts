@@ -8,10 +8,11 @@
 import { randomUUID } from 'node:crypto';
 import { CLR_TYPE, INSUTYPE_RESIDENT } from '../domain/code-tables.js';
 import { dateOfDayNumber, dayNumber } from '../domain/dates.js';
-import { NotFoundError } from '../domain/errors.js';
+import { ArchivedError, NotFoundError } from '../domain/errors.js';
 import { fromStoredLedgerEntry, type LedgerEntry, type LedgerEntryKind } from '../domain/ledger.js';
 import { ZERO, formatMoney, money, type Money } from '../domain/money.js';
 import type { Actor, VisitType } from '../domain/types.js';
+import type { ArchiveStore } from '../store/archive-store.js';
 import type { Store } from '../store/store.js';
 
 export const TIME_ZONE = 'Asia/Shanghai';
@@ -50,6 +51,22 @@ export interface Statement {
   groups: (Sums & { insutype: string; clrType: string; policyId: string; visitType: string })[];
   entries: StatementEntry[];
   next: string | null;
+  /** Benefit years whose entries of this day were archived, with their figures (included in totals and groups). */
+  archived?: (DayFigures['totals'] & { benefitYear: number; archive: string })[];
+  notes?: string[];
+}
+
+/** A day's totals and groups, as a statement shows them (and an archive's manifest records them). */
+export interface DayFigures {
+  totals: Sums & { settlements: number; reversals: number };
+  groups: (Sums & { insutype: string; clrType: string; policyId: string; visitType: string })[];
+}
+
+/** What an archive leaves in Redis for one hospital-day of its year (ledger-archived:{…}). */
+export interface ArchivedDayFigures {
+  benefitYear: number;
+  archive: string;
+  figures: DayFigures;
 }
 
 /** Which entries a reconciliation compares: a day (or, for the platform's 3201/3202, a period), all or one clearing type. */
@@ -151,64 +168,157 @@ function wireEntry(entry: LedgerEntry): StatementEntry {
   };
 }
 
+/** Every calendar date from..to, inclusive. */
+function daysOf(from: string, to: string): string[] {
+  const days: string[] = [];
+  for (let day = dayNumber(from); day <= dayNumber(to); day++) days.push(dateOfDayNumber(day));
+  return days;
+}
+
 const figures = (count: number, total: Money, fundTotal: Money): Figures => ({ count, total: formatMoney(total), fundTotal: formatMoney(fundTotal) });
+
+const groupKey = (entry: LedgerEntry) => ({ insutype: INSUTYPE_RESIDENT, clrType: CLR_TYPE[entry.visitType as VisitType] ?? '21', policyId: entry.policyId, visitType: entry.visitType });
+
+/** Totals and groups (by clearing type, policy and visit type) over a day's entries, each counted once. */
+export function dayFigures(entries: readonly LedgerEntry[]): DayFigures {
+  const totals = new Summer();
+  const groups = new Map<string, { key: ReturnType<typeof groupKey>; sums: Summer }>();
+  let settlements = 0;
+  for (const entry of entries) {
+    totals.add(entry);
+    if (entry.kind === 'settlement') settlements++;
+    const key = groupKey(entry);
+    const id = `${key.clrType}|${key.policyId}|${key.visitType}`;
+    let group = groups.get(id);
+    if (!group) groups.set(id, (group = { key, sums: new Summer() }));
+    group.sums.add(entry);
+  }
+  return {
+    totals: { ...totals.sums(), settlements, reversals: entries.length - settlements },
+    groups: [...groups.entries()].sort(([a], [b]) => (a < b ? -1 : 1)).map(([, g]) => ({ ...g.key, ...g.sums.sums() })),
+  };
+}
+
+function addSums<T extends Sums>(a: T, b: Sums): T {
+  const funds: Record<string, string> = { ...a.funds };
+  for (const [fund, amount] of Object.entries(b.funds)) funds[fund] = formatMoney(money(funds[fund] ?? '0').plus(amount));
+  return {
+    ...a,
+    count: a.count + b.count,
+    total: formatMoney(money(a.total).plus(b.total)),
+    fundTotal: formatMoney(money(a.fundTotal).plus(b.fundTotal)),
+    patientTotal: formatMoney(money(a.patientTotal).plus(b.patientTotal)),
+    funds,
+  };
+}
+
+/** The figures of several parts of one day (live entries, archived years) as one. */
+export function mergeFigures(parts: readonly DayFigures[]): DayFigures {
+  const [first, ...rest] = parts;
+  let totals = first!.totals;
+  const groups = new Map(first!.groups.map((g) => [`${g.clrType}|${g.policyId}|${g.visitType}`, g]));
+  for (const part of rest) {
+    totals = { ...addSums(totals, part.totals), settlements: totals.settlements + part.totals.settlements, reversals: totals.reversals + part.totals.reversals };
+    for (const group of part.groups) {
+      const id = `${group.clrType}|${group.policyId}|${group.visitType}`;
+      const mine = groups.get(id);
+      groups.set(id, mine ? addSums(mine, group) : group);
+    }
+  }
+  return { totals, groups: [...groups.entries()].sort(([a], [b]) => (a < b ? -1 : 1)).map(([, g]) => g) };
+}
 
 export class StatementService {
   constructor(
     private readonly store: Store,
     private readonly now: () => Date = () => new Date(),
+    /** Figures of archived benefit years (absent: nothing is ever archived). */
+    private readonly archives?: Pick<ArchiveStore, 'archivedDay'>,
   ) {}
 
   /** Every entry of the hospital's days from..to (inclusive), in time order. */
   async entriesOf(hospitalId: string, from: string, to = from): Promise<LedgerEntry[]> {
     if ((await this.store.getHospital(hospitalId)) === null) throw new NotFoundError(`no hospital ${hospitalId}`);
-    const days: string[] = [];
-    for (let day = dayNumber(from); day <= dayNumber(to); day++) days.push(dateOfDayNumber(day));
-    const stored = await Promise.all(days.map((date) => this.store.readLedger(hospitalId, date)));
+    const stored = await Promise.all(daysOf(from, to).map((date) => this.store.readLedger(hospitalId, date)));
     return stored.flat().map(fromStoredLedgerEntry).sort(byTime);
   }
 
   async statement(hospitalId: string, date: string, page: { cursor: string | null; limit: number }): Promise<Statement> {
-    const entries = await this.entriesOf(hospitalId, date);
-    const totals = new Summer();
-    const groups = new Map<string, { key: { insutype: string; clrType: string; policyId: string; visitType: string }; sums: Summer }>();
-    let settlements = 0;
-    for (const entry of entries) {
-      totals.add(entry);
-      if (entry.kind === 'settlement') settlements++;
-      const key = { insutype: INSUTYPE_RESIDENT, clrType: CLR_TYPE[entry.visitType as VisitType] ?? '21', policyId: entry.policyId, visitType: entry.visitType };
-      const id = `${key.clrType}|${key.policyId}|${key.visitType}`;
-      let group = groups.get(id);
-      if (!group) groups.set(id, (group = { key, sums: new Summer() }));
-      group.sums.add(entry);
-    }
+    const { live, archived } = await this.dayOf(hospitalId, date);
+    const figures = mergeFigures([dayFigures(live), ...archived.map((a) => a.figures)]);
     const start = page.cursor === null ? 0 : Number(page.cursor);
     const end = start + page.limit;
-    return {
+    const statement: Statement = {
       hospitalId,
       date,
       timeZone: TIME_ZONE,
-      totals: { ...totals.sums(), settlements, reversals: entries.length - settlements },
-      groups: [...groups.entries()].sort(([a], [b]) => (a < b ? -1 : 1)).map(([, g]) => ({ ...g.key, ...g.sums.sums() })),
-      entries: entries.slice(start, end).map(wireEntry),
-      next: end < entries.length ? String(end) : null,
+      totals: figures.totals,
+      groups: figures.groups,
+      entries: live.slice(start, end).map(wireEntry),
+      next: end < live.length ? String(end) : null,
     };
+    if (archived.length) {
+      // README decision: totals and groups still cover the whole day; the archived entries are named by their archive.
+      statement.archived = archived.map((a) => ({ benefitYear: a.benefitYear, archive: a.archive, ...a.figures.totals }));
+      statement.notes = archived.map(
+        (a) =>
+          `${a.figures.totals.count} entries of benefit year ${a.benefitYear} were moved to archive ${a.archive}: totals and groups include them (from its manifest); entries lists only those still here`,
+      );
+    }
+    return statement;
+  }
+
+  /**
+   * The hospital-day's live entries and the figures of its archived benefit
+   * years. While an archive is being removed, live entries of a year whose
+   * figures are already archived are left out, so nothing counts twice.
+   */
+  private async dayOf(hospitalId: string, date: string): Promise<{ live: LedgerEntry[]; archived: ArchivedDayFigures[] }> {
+    const [entries, archivedDay] = await Promise.all([
+      this.entriesOf(hospitalId, date),
+      this.archives ? this.archives.archivedDay(hospitalId, date) : Promise.resolve(new Map<number, string>()),
+    ]);
+    const archived = [...archivedDay.entries()].sort(([a], [b]) => a - b).map(([, json]) => JSON.parse(json) as ArchivedDayFigures);
+    const archivedYears = new Set(archived.map((a) => a.benefitYear));
+    return { live: entries.filter((entry) => !archivedYears.has(entry.benefitYear)), archived };
+  }
+
+  /** dayOf over a period (the platform's 3201/3202 reconcile up to 31 days at once). */
+  private async periodOf(hospitalId: string, from: string, to: string): Promise<{ live: LedgerEntry[]; archived: ArchivedDayFigures[] }> {
+    const days = await Promise.all(daysOf(from, to).map((date) => this.dayOf(hospitalId, date)));
+    return { live: days.flatMap((day) => day.live).sort(byTime), archived: days.flatMap((day) => day.archived) };
   }
 
   /** 对账: the hospital's totals (and detail rows, when given) beside the day's ledger; stored with who ran it. */
   async reconcile(hospitalId: string, scope: ReconciliationScope, theirs: HospitalSide, actor: Actor): Promise<Reconciliation> {
-    const entries = (await this.entriesOf(hospitalId, scope.from, scope.to)).filter(
-      (entry) =>
-        (scope.includeReversals || entry.kind === 'settlement') &&
-        (scope.clrType === undefined || (CLR_TYPE[entry.visitType as VisitType] ?? '21') === scope.clrType),
-    );
+    const { live, archived } = await this.periodOf(hospitalId, scope.from, scope.to);
+    if (archived.length && (theirs.entries || !scope.includeReversals)) {
+      // README decision: detail rows of an archived year are matched against the archive's ledger file, not here
+      // (and its manifest's figures do not split settlements from reversals by amount).
+      const first = archived[0]!;
+      throw new ArchivedError(
+        `entries of benefit year ${first.benefitYear} in ${scope.from}..${scope.to} were moved to archive ${first.archive}: reconcile totals here, detail rows against its ledger file`,
+        first.archive,
+      );
+    }
+    const clrOf = (visitType: string) => CLR_TYPE[visitType as VisitType] ?? '21';
+    const entries = live.filter((entry) => (scope.includeReversals || entry.kind === 'settlement') && (scope.clrType === undefined || clrOf(entry.visitType) === scope.clrType));
     let ourTotal = ZERO;
     let ourFund = ZERO;
+    let ourCount = entries.length;
     for (const entry of entries) {
       ourTotal = ourTotal.plus(entry.total);
       ourFund = ourFund.plus(entry.fundTotal);
     }
-    const ours = figures(entries.length, ourTotal, ourFund);
+    for (const { figures: day } of archived) {
+      for (const group of day.groups) {
+        if (scope.clrType !== undefined && group.clrType !== scope.clrType) continue;
+        ourCount += group.count;
+        ourTotal = ourTotal.plus(group.total);
+        ourFund = ourFund.plus(group.fundTotal);
+      }
+    }
+    const ours = figures(ourCount, ourTotal, ourFund);
 
     let theirFigures: Figures;
     if (theirs.totals) {

@@ -54,6 +54,12 @@ export const keys = {
   ledgerSlots: (hospitalId: string, date: string) => `ledger-slots:{${hospitalId}:${date}}`,
   /** Reconciliations run for one hospital-day. */
   reconciliations: (hospitalId: string, date: string) => `recon:{${hospitalId}:${date}}`,
+  /** Archived benefit years: year → archive state (store/archive-store.ts). */
+  archives: () => 'archives',
+  /** The lease of the archive run working on a year (one run at a time). */
+  archiveLease: (year: number) => `archive-lease:{${year}}`,
+  /** A hospital-day's figures of archived benefit years: year → figures from the archive's manifest. */
+  archivedDay: (hospitalId: string, date: string) => `ledger-archived:{${hospitalId}:${date}}`,
   hospital: (hospitalId: string) => `hospital:${hospitalId}`,
   /** National facility code (fixmedins_code) → hospitalId. */
   hospitalByCode: (fixmedinsCode: string) => `hospital-code:${fixmedinsCode}`,

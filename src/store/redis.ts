@@ -3,6 +3,7 @@
  * loaded from ./scripts/<name>-<numKeys>.lua and defined as ioredis commands
  * (EVALSHA with automatic fallback to EVAL).
  */
+import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -36,9 +37,14 @@ interface ScriptCommands {
   putFeeLines(...keysAndArgs: string[]): Promise<[number, string?]>;
   withdrawFeeLines(...keysAndArgs: string[]): Promise<[number]>;
   compareAndSet(...keysAndArgs: string[]): Promise<[number, (string | null)?]>;
+  archiveSettlement(...keysAndArgs: string[]): Promise<number>;
+  archiveLedgerEntry(...keysAndArgs: string[]): Promise<number>;
 }
 
 export type ScriptedClient = RedisClient & ScriptCommands;
+
+/** Each script's source by command name (for pipelines that send EVALSHA/EVAL themselves: store/replication.ts). */
+export const SCRIPT_SOURCES = new Map<string, { lua: string; sha: string; numberOfKeys: number }>();
 
 function camelCase(name: string): string {
   return name.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
@@ -49,10 +55,9 @@ export function defineScripts(client: RedisClient): ScriptedClient {
   for (const file of readdirSync(SCRIPT_DIR)) {
     const match = /^([a-z-]+)-(\d+)\.lua$/.exec(file);
     if (!match) continue;
-    client.defineCommand(camelCase(match[1]!), {
-      numberOfKeys: Number(match[2]),
-      lua: readFileSync(path.join(SCRIPT_DIR, file), 'utf8'),
-    });
+    const lua = readFileSync(path.join(SCRIPT_DIR, file), 'utf8');
+    client.defineCommand(camelCase(match[1]!), { numberOfKeys: Number(match[2]), lua });
+    SCRIPT_SOURCES.set(camelCase(match[1]!), { lua, sha: createHash('sha1').update(lua).digest('hex'), numberOfKeys: Number(match[2]) });
   }
   return client as ScriptedClient;
 }

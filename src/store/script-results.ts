@@ -135,3 +135,19 @@ export function feeLinesOutcome(reply: [number, string?]): FeeLinesOutcome {
       throw new Error(`put-fee-lines returned ${JSON.stringify(reply)}`);
   }
 }
+
+/** archive-settlement, archive-ledger-entry: removed now, removed by an earlier run, or no longer what the archive holds. */
+export type ArchiveRemovalOutcome = 'removed' | 'already-removed' | 'changed';
+
+export function archiveRemovalOutcome(reply: number): ArchiveRemovalOutcome {
+  switch (reply) {
+    case 1:
+      return 'removed';
+    case 0:
+      return 'already-removed';
+    case -1:
+      return 'changed';
+    default:
+      throw new Error(`archive removal returned ${JSON.stringify(reply)}`);
+  }
+}

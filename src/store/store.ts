@@ -20,6 +20,7 @@ import type { Encounter, EncounterFeeLine } from '../domain/encounter.js';
 import { decodeStay, encodeStay } from './codec/stay.js';
 import { keys, slotOfCard, slotOfId, type MessageScope } from './keys.js';
 import type { ScriptedClient } from './redis.js';
+import { NO_REPLICA_ACKNOWLEDGEMENT, type ReplicaAcknowledgement } from './replication.js';
 import {
   commitOutcome,
   feeLinesOutcome,
@@ -178,7 +179,11 @@ function results<T extends unknown[]>(replies: [Error | null, unknown][] | null)
 }
 
 export class Store {
-  constructor(readonly redis: ScriptedClient) {}
+  constructor(
+    readonly redis: ScriptedClient,
+    /** Writes the service answers for wait for replicas when the deployment has them (replication.ts). */
+    readonly replicas: ReplicaAcknowledgement = NO_REPLICA_ACKNOWLEDGEMENT,
+  ) {}
 
   // ── Registry ────────────────────────────────────────────────────────────
 
@@ -350,7 +355,8 @@ export class Store {
 
   /** Sets the claim unless one exists; answers the existing claim, or null when this one was set. */
   async claimRequest(hospitalId: string, requestId: string, claim: string): Promise<string | null> {
-    return this.redis.set(keys.requestClaim(hospitalId, requestId), claim, 'NX', 'GET');
+    // replicas: a claim set now must be on a replica before the commit it guards.
+    return this.replicas.command<string | null>(this.redis, 'SET', [keys.requestClaim(hospitalId, requestId), claim, 'NX', 'GET'], (held) => held === null);
   }
 
   async replaceClaim(hospitalId: string, requestId: string, expected: string, claim: string): Promise<ReplaceOutcome> {
@@ -374,7 +380,8 @@ export class Store {
 
   /** Names the slot of `card` among those holding the hospital-day's ledger entries (before the entry is written). */
   async noteLedgerSlot(hospitalId: string, date: string, card: string): Promise<void> {
-    await this.redis.sadd(keys.ledgerSlots(hospitalId, date), slotOfCard(card));
+    // replicas: a slot named now must be on a replica before the entry it leads to is answered for.
+    await this.replicas.command<number>(this.redis, 'SADD', [keys.ledgerSlots(hospitalId, date), slotOfCard(card)], (added) => added > 0);
   }
 
   async commitSettlement(commit: CommitRequest): Promise<CommitOutcome> {
@@ -384,7 +391,8 @@ export class Store {
     const meta: Omit<SettlementRecordMeta, 'v'> = { s: 'settled', h: commit.hospitalId, y: commit.benefitYear, rq: commit.requestId, d: deltas };
     const stayMember = commit.stay ? encodeStay(commit.stay) : '';
     if (commit.stay) meta.st = stayMember;
-    const reply = await this.redis.commitSettlement(
+    // replicas: a commit is answered only once the required replicas hold it (replication.ts).
+    const reply = await this.replicas.script<[number, string?]>(this.redis, 'commitSettlement', [
       keys.accumulators(card, commit.benefitYear),
       keys.idempotency(card),
       keys.settlement(card, settlementId),
@@ -409,8 +417,11 @@ export class Store {
       String(commit.message?.ttlSeconds ?? 0),
       String(Object.keys(deltas).length),
       ...Object.entries(deltas).flat(),
-    );
-    return commitOutcome(reply);
+    ], (r) => r[0] === 1);
+    const outcome = commitOutcome(reply);
+    // A replay answers what a replica holds too (the first answer may have been "unknown").
+    if (outcome.kind === 'replay') await this.confirmReplicated(card, outcome.settlementId);
+    return outcome;
   }
 
   async getSettlement(settlementId: string): Promise<StoredSettlement | null> {
@@ -426,16 +437,36 @@ export class Store {
 
   async reverseSettlement({ stored, reversal, ledger }: ReversalRequest): Promise<ReversalOutcome> {
     const { card, settlementId, hospitalId, benefitYear } = stored;
-    const reply = await this.redis.reverseSettlement(
-      keys.settlement(card, settlementId),
-      keys.accumulators(card, benefitYear),
-      keys.ledger(slotOfCard(card), hospitalId, ledger.date),
-      keys.staysOfYear(card, benefitYear),
-      JSON.stringify(reversal),
-      ledger.field,
-      ledger.entry,
+    // replicas: a reversal is answered only once the required replicas hold it.
+    const reply = await this.replicas.script<[number]>(
+      this.redis,
+      'reverseSettlement',
+      [
+        keys.settlement(card, settlementId),
+        keys.accumulators(card, benefitYear),
+        keys.ledger(slotOfCard(card), hospitalId, ledger.date),
+        keys.staysOfYear(card, benefitYear),
+        JSON.stringify(reversal),
+        ledger.field,
+        ledger.entry,
+      ],
+      (r) => r[0] === 1,
     );
-    return reversalOutcome(reply);
+    const outcome = reversalOutcome(reply);
+    if (outcome === 'already-reversed') await this.confirmReplicated(card, settlementId);
+    return outcome;
+  }
+
+  /**
+   * Before a stored settlement is answered again (a replay, a repeated
+   * reversal): waits until the required replicas hold everything written in
+   * its slot so far. WAIT counts only its own connection's writes, so it
+   * follows a write that always replicates and changes nothing: field "~" of
+   * the slot's id index (never an id). Nothing when no replicas are required.
+   */
+  async confirmReplicated(card: string, _settlementId: string): Promise<void> {
+    if ((await this.replicas.requiredReplicas(this.redis)) === 0) return;
+    await this.replicas.command<number>(this.redis, 'HSET', [keys.idIndex(slotOfCard(card)), '~', '1'], () => true);
   }
 
   /** A page of the person's settlements of a year, in commit order, from list position `start`. */
@@ -535,6 +566,9 @@ export class Store {
 
   private async cardOfId(id: string): Promise<string | null> {
     const slot = slotOfId(id);
-    return slot === null ? null : this.redis.hget(keys.idIndex(slot), id);
+    if (slot === null) return null;
+    // An archived settlement's entry reads "<card>:<year>" (archive-store.ts).
+    const value = await this.redis.hget(keys.idIndex(slot), id);
+    return value === null ? null : value.split(':')[0]!;
   }
 }

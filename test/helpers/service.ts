@@ -52,6 +52,7 @@ export interface TestServiceOptions {
   rateLimit?: ComposeOptions['rateLimit'];
   load?: ComposeOptions['load'];
   logger?: ComposeOptions['logger'];
+  archivedYearsTtlMs?: number;
 }
 
 export async function startTestService(options: TestServiceOptions = {}): Promise<TestService> {
@@ -73,6 +74,7 @@ export async function startTestService(options: TestServiceOptions = {}): Promis
     ...(options.rateLimit ? { rateLimit: options.rateLimit } : {}),
     ...(options.load ? { load: options.load } : {}),
     ...(options.logger ? { logger: options.logger } : {}),
+    ...(options.archivedYearsTtlMs !== undefined ? { archivedYearsTtlMs: options.archivedYearsTtlMs } : {}),
   });
   const http = supertest(service.app);
   const auth = (key: string) => ({ Authorization: `Bearer ${key}` });

@@ -7,7 +7,7 @@
  * every ledger's slot is named in its hospital-day's slot list.
  */
 import type { Redis } from 'ioredis';
-import { ledgerField } from '../../src/domain/ledger.js';
+import { fromStoredLedgerEntry, ledgerField } from '../../src/domain/ledger.js';
 import { decodeSettlementRecord } from '../../src/store/codec/settlement-record.js';
 import { slotOfCard } from '../../src/store/keys.js';
 
@@ -42,7 +42,7 @@ export async function checkStorageIntegrity(redis: Redis): Promise<IntegrityRepo
     for (const [field, entry] of Object.entries(await redis.hgetall(key))) {
       ledger.set(field, entry);
       report.ledgerEntries++;
-      const card = (JSON.parse(entry) as { c: string }).c;
+      const { card } = fromStoredLedgerEntry(entry);
       if ((await redis.sismember(`ledger-slots:{${hospitalId}:${date}}`, String(slotOfCard(card)))) !== 1) {
         problems.push(`${key}: slot not listed for ${hospitalId} ${date}`);
       }
@@ -78,8 +78,8 @@ export async function checkStorageIntegrity(redis: Redis): Promise<IntegrityRepo
     }
   }
   for (const field of ledger.keys()) {
-    const entry = JSON.parse(ledger.get(field)!) as { id: string; c: string };
-    if ((await redis.exists(`stl:{${entry.c}}:${entry.id}`)) !== 1) problems.push(`ledger ${field}: settlement missing`);
+    const entry = fromStoredLedgerEntry(ledger.get(field)!);
+    if ((await redis.exists(`stl:{${entry.card}}:${entry.settlementId}`)) !== 1) problems.push(`ledger ${field}: settlement missing`);
   }
   return report;
 }

@@ -45,11 +45,13 @@ export interface DecodedRecord {
 }
 
 const NEWLINE = 0x0a;
+/** zlib level of stored responses: 9 costs ~10 µs more than 6 on a 2.5 kB response and saves a few per cent (any level inflates the same). */
+export const DEFLATE_LEVEL = 9;
 
 export function encodeSettlementRecord(meta: Omit<SettlementRecordMeta, 'v'>, response: Buffer): Buffer {
   const dictionary = RESPONSE_DICTIONARIES[CURRENT_DICTIONARY]!;
   const head = Buffer.from(`${JSON.stringify({ v: CURRENT_DICTIONARY, ...meta })}\n`);
-  return Buffer.concat([head, deflateRawSync(response, { dictionary, level: 6 })]);
+  return Buffer.concat([head, deflateRawSync(response, { dictionary, level: DEFLATE_LEVEL })]);
 }
 
 export function decodeSettlementRecord(record: Buffer): DecodedRecord {

@@ -1,0 +1,245 @@
+/**
+ * Bytes of Redis memory per settlement, every key a settlement writes
+ * included (record, year list entry, id index, requestId claim, idempotency
+ * field, day-ledger entry and slot list, listed stay, the person-year's
+ * accumulators), BEFORE and AFTER compaction, in one run. Printed, never
+ * asserted (target ≤ 1.5 kB after).
+ *
+ * 1. A representative workload (scripts/lib/representative-settlements.ts:
+ *    three regions, every visit type, ~1.5 settlements per person-year) is
+ *    settled through the real use-case into a throw-away redis-server.
+ * 2. Its keys are copied (DUMP/RESTORE) into fresh redis-servers, once per
+ *    way of storing the settlement record: the response uncompressed (BEFORE),
+ *    deflated without a dictionary, deflated with the placeholder dictionary
+ *    v1 had before scripts/make-response-dictionary.ts, and as stored now
+ *    (AFTER). Each copy's `INFO memory` used_memory over the settlement keys,
+ *    divided by the settlements, is the figure; the registry is not counted.
+ * 3. MEMORY USAGE by key family on the AFTER copy says where the bytes go.
+ * 4. Both benefit years of the workload (closed long ago) are archived out of
+ *    the work Redis (npm run archive's code): what a settlement still costs
+ *    afterwards (accumulators, idempotency record, claim, index mark).
+ *
+ *   npm run bench:memory                      (≈ 4,000 settlements)
+ *   npm run bench:memory -- --persons 5000
+ */
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { deflateRawSync } from 'node:zlib';
+import type { Redis } from 'ioredis';
+import { parseSettlementRequest } from '../src/http/schemas.js';
+import { loadPolicyDirectory } from '../src/policy/loader.js';
+import { YearArchiver } from '../src/service/archive.js';
+import { LocalCoverage } from '../src/service/coverage.js';
+import { ArchiveStore } from '../src/store/archive-store.js';
+import { SettlementService } from '../src/service/settlements.js';
+import { decodeSettlementRecord } from '../src/store/codec/settlement-record.js';
+import { createRedis, whenReady } from '../src/store/redis.js';
+import { Store } from '../src/store/store.js';
+import { representativeWorkload } from '../scripts/lib/representative-settlements.js';
+import { startRedis, type RedisServer } from '../scripts/lib/redis-server.js';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const { values } = parseArgs({ options: { persons: { type: 'string', default: '2600' }, 'per-hospital-day': { type: 'string', default: '80' } } });
+const PERSONS = Number(values.persons);
+/**
+ * Settlements a hospital books a day. A province of 40 million discharges
+ * ~165,000 a day over ~2,000 hospitals (docs/deploy.md): about 80 each. The
+ * day-ledger slot lists are per hospital-day, so their cost per settlement
+ * depends on it; the workload's settlements are booked on as many days as
+ * that density gives (discharge dates stay spread over the year).
+ */
+const PER_HOSPITAL_DAY = Number(values['per-hospital-day']);
+
+/** What v1 was before the dictionary was built from representative responses (kept here only to show its effect). */
+const PLACEHOLDER_DICTIONARY = Buffer.from(
+  '{"settlementId":"S-0000-","requestId":"","status":"settled","policyId":"pingyang-2019","benefitYear":2019,"card":"","hospitalId":"","visitType":"inpatient"}',
+);
+
+/** The encoding thresholds of config/redis.conf (they decide how compact small hashes, sets and lists are). */
+const REDIS_ARGS = readFileSync(path.join(ROOT, 'config/redis.conf'), 'utf8')
+  .split('\n')
+  .filter((line) => /^(hash|zset|set|list)-max-[a-z-]+ /.test(line))
+  .flatMap((line) => {
+    const [name, value] = line.trim().split(/\s+/);
+    return [`--${name}`, value!];
+  });
+const REGISTRY = /^(enrollee:|hospital:|hospitals$)/;
+
+async function usedMemory(redis: Redis): Promise<number> {
+  const info = await redis.info('memory');
+  return Number(/^used_memory:(\d+)/m.exec(info)![1]);
+}
+
+async function scanAll(redis: Redis): Promise<string[]> {
+  const found: string[] = [];
+  let cursor = '0';
+  do {
+    const [next, batch] = await redis.scan(cursor, 'COUNT', 1000);
+    found.push(...batch);
+    cursor = next;
+  } while (cursor !== '0');
+  return found.sort();
+}
+
+type RecordVariant = (meta: Buffer, response: Buffer) => Buffer;
+
+const VARIANTS: [string, RecordVariant | null][] = [
+  ['BEFORE: response uncompressed', (meta, response) => Buffer.concat([meta, response])],
+  ['deflate, no dictionary', (meta, response) => Buffer.concat([meta, deflateRawSync(response, { level: 6 })])],
+  ['deflate, placeholder dictionary', (meta, response) => Buffer.concat([meta, deflateRawSync(response, { level: 6, dictionary: PLACEHOLDER_DICTIONARY })])],
+  ['AFTER: as stored (generated dictionary)', null],
+];
+
+async function copyInto(source: Redis, keys: string[], variant: RecordVariant | null): Promise<{ bytes: number; server: RedisServer; redis: Redis }> {
+  const server = await startRedis(REDIS_ARGS);
+  const target = createRedis({ url: server.url }) as unknown as Redis;
+  await whenReady(target as never);
+  const restore = async (subset: string[]) => {
+    for (let i = 0; i < subset.length; i += 500) {
+      const batch = subset.slice(i, i + 500);
+      const dumps = await Promise.all(batch.map((key) => source.dumpBuffer(key)));
+      const pipeline = target.pipeline();
+      batch.forEach((key, j) => {
+        if (variant && key.startsWith('stl:')) return;
+        pipeline.restore(key, 0, dumps[j]!);
+      });
+      for (const key of batch) {
+        if (!variant || !key.startsWith('stl:')) continue;
+        const record = (await source.getBuffer(key))!;
+        const split = record.indexOf(0x0a) + 1;
+        pipeline.set(key, variant(record.subarray(0, split), decodeSettlementRecord(record).response));
+      }
+      await pipeline.exec();
+    }
+  };
+  await restore(keys.filter((k) => REGISTRY.test(k)));
+  const before = await usedMemory(target);
+  await restore(keys.filter((k) => !REGISTRY.test(k)));
+  return { bytes: (await usedMemory(target)) - before, server, redis: target };
+}
+
+function family(key: string): string {
+  if (key.startsWith('ledger-slots:')) return 'ledger-slots (slot list of a hospital-day)';
+  const prefix = key.slice(0, key.indexOf(':'));
+  return (
+    {
+      stl: 'stl (settlement record)',
+      stls: 'stls (year list)',
+      idx: 'idx (id → card index)',
+      req: 'req (requestId claim)',
+      idem: 'idem (idempotency field)',
+      ledger: 'ledger (day-ledger entry)',
+      stays: 'stays (listed inpatient stay)',
+      acc: 'acc (person-year accumulators)',
+    }[prefix] ?? prefix
+  );
+}
+
+async function main(): Promise<void> {
+  const catalog = loadPolicyDirectory(path.join(ROOT, 'config/policies'));
+  const work = await startRedis(REDIS_ARGS);
+  const servers: RedisServer[] = [work];
+  try {
+    const redis = createRedis({ url: work.url });
+    await whenReady(redis);
+    const store = new Store(redis);
+    let clock = new Date();
+    const service = new SettlementService(store, catalog, new LocalCoverage(store), { now: () => clock });
+    const workload = representativeWorkload({ persons: PERSONS });
+    for (const hospital of workload.hospitals) await store.putHospital(hospital);
+    for (const person of workload.persons) await store.putEnrollee(person.enrollee);
+    const registryBytes = await usedMemory(redis as unknown as Redis);
+
+    let settled = 0;
+    const refused = new Map<string, number>();
+    const byType = new Map<string, number>();
+    const started = Date.now();
+    const total = workload.persons.reduce((n, p) => n + p.requests.length, 0);
+    const days = Math.max(1, Math.round(total / (workload.hospitals.length * PER_HOSPITAL_DAY)));
+    let booked = 0;
+    for (const person of workload.persons) {
+      for (const body of person.requests) {
+        const at = workload.settledAtOf(body);
+        // Booked on one of `days` consecutive business days, at the time of day the workload gives.
+        clock = new Date(Date.UTC(2019, 11, 2 + (booked++ % days), at.getUTCHours(), at.getUTCMinutes(), at.getUTCSeconds(), at.getUTCMilliseconds()));
+        try {
+          await service.settle(parseSettlementRequest(body), { operator: workload.operatorOf(body), keyId: `billing-${body.hospitalId}` });
+          settled++;
+          byType.set(`${person.enrollee.region} ${body.visitType}`, (byType.get(`${person.enrollee.region} ${body.visitType}`) ?? 0) + 1);
+        } catch (error) {
+          const code = (error as { code?: string }).code ?? (error as Error).message;
+          refused.set(code, (refused.get(code) ?? 0) + 1);
+        }
+      }
+    }
+    const seconds = (Date.now() - started) / 1000;
+    const personYears = workload.persons.length;
+    console.log(`bench:memory — redis-server ${(await redis.info('server')).match(/redis_version:(\S+)/)![1]}; figures from a shared, busy 2-core machine`);
+    console.log(`${settled} settlements of ${personYears} person-years (${(settled / personYears).toFixed(2)} each) in ${seconds.toFixed(1)} s, booked over ${days} days at ${workload.hospitals.length} hospitals; refused: ${JSON.stringify(Object.fromEntries(refused))}`);
+    console.log(`redis-server started with config/redis.conf's encoding settings: ${REDIS_ARGS.join(' ') || '(none: Redis defaults)'}`);
+    console.log(`mix: ${[...byType].sort().map(([k, n]) => `${k} ${n}`).join(', ')}`);
+
+    const keys = await scanAll(redis as unknown as Redis);
+    const rows: [string, number][] = [];
+    let after: Redis | null = null;
+    for (const [name, variant] of VARIANTS) {
+      const copy = await copyInto(redis as unknown as Redis, keys, variant);
+      servers.push(copy.server);
+      rows.push([name, copy.bytes / settled]);
+      if (!variant) after = copy.redis;
+      else copy.redis.disconnect();
+    }
+    console.log('\nused_memory of every key the settlements wrote, per settlement:');
+    const before = rows[0]![1];
+    for (const [name, perSettlement] of rows) {
+      console.log(`  ${name.padEnd(42)} ${perSettlement.toFixed(0).padStart(6)} B   ${(perSettlement / before).toFixed(2)} × before`);
+    }
+
+    // Where the bytes go (MEMORY USAGE estimates, AFTER).
+    const families = new Map<string, { keys: number; bytes: number }>();
+    for (const key of keys.filter((k) => !REGISTRY.test(k))) {
+      const bytes = Number(await after!.memory('USAGE', key, 'SAMPLES', '0'));
+      const f = families.get(family(key)) ?? { keys: 0, bytes: 0 };
+      f.keys++;
+      f.bytes += bytes;
+      families.set(family(key), f);
+    }
+    const records = keys.filter((k) => k.startsWith('stl:'));
+    let responseBytes = 0;
+    let storedBytes = 0;
+    for (const key of records) {
+      const record = (await redis.getBuffer(key))!;
+      storedBytes += record.length;
+      responseBytes += decodeSettlementRecord(record).response.length;
+    }
+    console.log('\nby key family (MEMORY USAGE, AFTER), per settlement:');
+    for (const [name, f] of [...families].sort((a, b) => b[1].bytes - a[1].bytes)) {
+      console.log(`  ${name.padEnd(42)} ${(f.bytes / settled).toFixed(0).padStart(6)} B   (${f.keys} keys)`);
+    }
+    console.log(`\nresponse JSON ${(responseBytes / records.length).toFixed(0)} B on average; stored record (meta line + deflated response) ${(storedBytes / records.length).toFixed(0)} B`);
+
+    // 4. Archived: what stays in Redis per settlement once its year is closed and archived.
+    const settledBytes = (await usedMemory(redis as unknown as Redis)) - registryBytes;
+    const outDir = mkdtempSync(path.join(os.tmpdir(), 'bench-memory-archive-'));
+    try {
+      const archiver = new YearArchiver(new ArchiveStore(redis), catalog);
+      for (const year of [2018, 2019]) await archiver.archive({ year, outDir, now: new Date('2026-01-01T12:00:00+08:00') });
+      const left = (await usedMemory(redis as unknown as Redis)) - registryBytes;
+      console.log(
+        `\nafter archiving both years: ${(left / settled).toFixed(0)} B per settlement stay in Redis (work Redis: ${(settledBytes / settled).toFixed(0)} B before archiving), ` +
+          `${((left / settledBytes) * 100).toFixed(0)} %: accumulators, idempotency records, claims, index marks, archived day figures`,
+      );
+    } finally {
+      rmSync(outDir, { recursive: true, force: true });
+    }
+    after!.disconnect();
+    redis.disconnect();
+  } finally {
+    for (const server of servers) await server.stop();
+  }
+}
+
+await main();

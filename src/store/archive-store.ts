@@ -1,0 +1,149 @@
+/**
+ * Redis side of archiving a closed benefit year (service/archive.ts): finds
+ * everything of the year on a single Redis or on every master of a cluster
+ * (SCAN), reads it, writes the per hospital-day figures statements show in
+ * its place, removes it once the archive is verified (scripts that remove
+ * only what is still exactly as archived), and keeps the archive markers the
+ * service reads to answer ARCHIVED. Knows the key layout, nothing of rules.
+ */
+import { Cluster, type Redis } from 'ioredis';
+import { keys, slotOfCard } from './keys.js';
+import type { ScriptedClient } from './redis.js';
+import { archiveRemovalOutcome, type ArchiveRemovalOutcome } from './script-results.js';
+
+export interface ArchiveState {
+  state: 'archiving' | 'removing' | 'archived';
+  /** The archive's name (its directory). */
+  archive: string;
+  at: string;
+  /** SHA-256 of the manifest, once the archive is written and verified. */
+  manifestSha256?: string;
+}
+
+/** A person's settlements of the year, in list order, as stored. */
+export interface PersonYear {
+  card: string;
+  ids: string[];
+  records: (Buffer | null)[];
+  accumulators: Record<string, string>;
+}
+
+export class ArchiveStore {
+  constructor(readonly redis: ScriptedClient) {}
+
+  // ── Markers (read by the service) ───────────────────────────────────────
+
+  async archiveStates(): Promise<Map<number, ArchiveState>> {
+    const all = await this.redis.hgetall(keys.archives());
+    return new Map(Object.entries(all).map(([year, json]) => [Number(year), JSON.parse(json) as ArchiveState]));
+  }
+
+  async archiveState(year: number): Promise<ArchiveState | null> {
+    const json = await this.redis.hget(keys.archives(), String(year));
+    return json === null ? null : (JSON.parse(json) as ArchiveState);
+  }
+
+  async setArchiveState(year: number, state: ArchiveState): Promise<void> {
+    await this.redis.hset(keys.archives(), String(year), JSON.stringify(state));
+  }
+
+  /** The year and archive of a settlement removed by an archive, or null (never stored, or still here). */
+  async archivedSettlement(settlementId: string, slot: number): Promise<{ year: number; archive: string } | null> {
+    const value = await this.redis.hget(keys.idIndex(slot), settlementId);
+    const year = value?.split(':')[1];
+    if (!year) return null;
+    const state = await this.archiveState(Number(year));
+    return { year: Number(year), archive: state?.archive ?? `benefit-year-${year}` };
+  }
+
+  /** Figures of archived benefit years for one hospital-day: year → JSON written by the archive. */
+  async archivedDay(hospitalId: string, date: string): Promise<Map<number, string>> {
+    const all = await this.redis.hgetall(keys.archivedDay(hospitalId, date));
+    return new Map(Object.entries(all).map(([year, json]) => [Number(year), json]));
+  }
+
+  async putArchivedDay(hospitalId: string, date: string, year: number, json: string): Promise<void> {
+    await this.redis.hset(keys.archivedDay(hospitalId, date), String(year), json);
+  }
+
+  // ── One archive run of a year at a time ─────────────────────────────────
+
+  /** Takes the year's lease (SET NX PX); answers the holder's value when another holds it. */
+  async takeLease(year: number, holder: string, ms: number): Promise<string | null> {
+    const set = await this.redis.set(keys.archiveLease(year), holder, 'PX', ms, 'NX');
+    return set === 'OK' ? null : ((await this.redis.get(keys.archiveLease(year))) ?? '');
+  }
+
+  async renewLease(year: number, holder: string, ms: number): Promise<void> {
+    if ((await this.redis.get(keys.archiveLease(year))) === holder) await this.redis.set(keys.archiveLease(year), holder, 'PX', ms, 'XX');
+  }
+
+  /** Drops the lease if `holder` (the value read) still holds it. */
+  async dropLease(year: number, holder: string): Promise<void> {
+    if ((await this.redis.get(keys.archiveLease(year))) === holder) await this.redis.del(keys.archiveLease(year));
+  }
+
+  // ── Finding and reading a year ──────────────────────────────────────────
+
+  /** The servers holding data: the single Redis, or every master of the cluster. */
+  private masters(): Redis[] {
+    return this.redis instanceof Cluster ? this.redis.nodes('master') : [this.redis as Redis];
+  }
+
+  /** Every key matching `pattern` on every master (SCAN, a batch at a time), sorted within each batch. */
+  async *scan(pattern: string): AsyncGenerator<string[]> {
+    for (const node of this.masters()) {
+      let cursor = '0';
+      do {
+        const [next, batch] = await node.scan(cursor, 'MATCH', pattern, 'COUNT', 1000);
+        cursor = next;
+        if (batch.length) yield batch.sort();
+      } while (cursor !== '0');
+    }
+  }
+
+  /** The cards having a settlement list of the year. */
+  async *cardsWithSettlements(year: number): AsyncGenerator<string[]> {
+    for await (const batch of this.scan(`stls:{*}:${year}`)) yield batch.map((key) => key.slice(key.indexOf('{') + 1, key.lastIndexOf('}')));
+  }
+
+  async readPersonYear(card: string, year: number): Promise<PersonYear> {
+    const [ids, accumulators] = await Promise.all([this.redis.lrange(keys.settlementsOfYear(card, year), 0, -1), this.redis.hgetall(keys.accumulators(card, year))]);
+    const records = ids.length ? await this.redis.mgetBuffer(...ids.map((id) => keys.settlement(card, id))) : [];
+    return { card, ids, records, accumulators };
+  }
+
+  /** Every day-ledger hash key (of any year) on every master. */
+  ledgerKeys(): AsyncGenerator<string[]> {
+    return this.scan('ledger:{*}:*');
+  }
+
+  readLedgerHash(key: string): Promise<Record<string, string>> {
+    return this.redis.hgetall(key);
+  }
+
+  // ── Removing a verified year ────────────────────────────────────────────
+
+  async removeSettlement(card: string, year: number, settlementId: string, recordSha1: string): Promise<ArchiveRemovalOutcome> {
+    const reply = await this.redis.archiveSettlement(
+      keys.settlement(card, settlementId),
+      keys.settlementsOfYear(card, year),
+      keys.staysOfYear(card, year),
+      keys.idIndex(slotOfCard(card)),
+      settlementId,
+      recordSha1,
+      card,
+      String(year),
+    );
+    return archiveRemovalOutcome(reply);
+  }
+
+  async removeLedgerEntry(key: string, field: string, stored: string): Promise<ArchiveRemovalOutcome> {
+    return archiveRemovalOutcome(await this.redis.archiveLedgerEntry(key, field, stored));
+  }
+
+  /** An empty stays set is gone already; a year list emptied by removals too (Redis drops empty keys). */
+  async yearListLength(card: string, year: number): Promise<number> {
+    return this.redis.llen(keys.settlementsOfYear(card, year));
+  }
+}

@@ -1,0 +1,34 @@
+--[[
+  Remove one settlement of a closed, archived benefit year from Redis, once
+  the archive holding it is written and verified (npm run archive): its
+  record, its place in the year list and its listed stay go; its id stays in
+  the index, marked with the year ("<card>:<year>"), so reading it answers
+  ARCHIVED; its idempotency record and requestId claim stay untouched, so a
+  late retry can never settle it again. The record must still be the one the
+  archive holds (same SHA-1), else nothing changes.
+
+  Input:
+    KEYS[1] stl:{card}:<settlementId>   the settlement record
+    KEYS[2] stls:{card}:<year>          the year's settlement ids
+    KEYS[3] stays:{card}:<year>         the year's listed stays
+    KEYS[4] idx:{<slot tag>}            id → card index of the slot
+    ARGV[1] settlement id
+    ARGV[2] SHA-1 (hex) of the record as archived
+    ARGV[3] card
+    ARGV[4] benefit year
+
+  Output:
+    1   removed now
+    0   already removed (a re-run)
+    -1  the record changed since it was archived (nothing changed)
+]]
+local record = redis.call('GET', KEYS[1])
+if not record then return 0 end
+if redis.sha1hex(record) ~= ARGV[2] then return -1 end
+local split = string.find(record, '\n', 1, true)
+local meta = cjson.decode(string.sub(record, 1, split - 1))
+if meta.st then redis.call('ZREM', KEYS[3], meta.st) end
+redis.call('DEL', KEYS[1])
+redis.call('LREM', KEYS[2], 1, ARGV[1])
+redis.call('HSET', KEYS[4], ARGV[1], ARGV[3] .. ':' .. ARGV[4])
+return 1
