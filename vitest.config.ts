@@ -6,5 +6,7 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 60_000,
     pool: 'forks',
+    // Every answer the tests receive from startTestService is held against the OpenAPI document.
+    setupFiles: ['test/setup/contract.ts'],
   },
 });

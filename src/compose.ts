@@ -14,6 +14,7 @@ import { Metrics } from './ops/metrics.js';
 import { CachedUpstreamCoverage, LocalCoverage, type CoverageSource } from './service/coverage.js';
 import type { PolicyCatalog } from './policy/catalog.js';
 import { ReferralService } from './service/referrals.js';
+import { RegistryBulk } from './service/registry-bulk.js';
 import { RegistryService } from './service/registry.js';
 import { SettlementService } from './service/settlements.js';
 import { StatementService } from './service/statements.js';
@@ -82,6 +83,7 @@ export function composeService(options: ComposeOptions): Service {
   const registry = new RegistryService(store, coverage);
   const referrals = new ReferralService(store, now, options.maxActiveFilings);
   const statements = new StatementService(store, now);
+  const bulk = new RegistryBulk(store, now, options.maxActiveFilings);
   const keys = new KeyRingHolder(options.keys);
   let shuttingDown = false;
 
@@ -112,6 +114,7 @@ export function composeService(options: ComposeOptions): Service {
     registry,
     referrals,
     statements,
+    bulk,
     keys,
     readiness,
     metrics,

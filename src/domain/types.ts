@@ -56,6 +56,8 @@ export interface Hospital {
   countyRun: boolean;
   /** 医联体 id */
   consortium?: string | null | undefined;
+  /** The national facility code (定点医药机构编码). */
+  fixmedinsCode?: string | null | undefined;
 }
 
 export interface CoveragePeriod {

@@ -22,8 +22,14 @@ export const CARD_PATTERN = /^[A-Za-z0-9]{1,32}$/;
 /** Hospital, request, settlement and filing ids: no ':' or '|', which separate them inside storage keys. */
 const ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 
-export const cardSchema = z.string().regex(CARD_PATTERN, 'a card number is 1–32 letters and digits');
-export const idSchema = z.string().regex(ID_PATTERN, 'expected 1–64 letters, digits, ".", "_" or "-", starting with a letter or digit');
+export const cardSchema = z
+  .string()
+  .regex(CARD_PATTERN, 'a card number is 1–32 letters and digits')
+  .meta({ description: 'the social-security card number (社会保障卡号)', example: '330326198001010001' });
+export const idSchema = z
+  .string()
+  .regex(ID_PATTERN, 'expected 1–64 letters, digits, ".", "_" or "-", starting with a letter or digit')
+  .meta({ example: 'PY-COUNTY' });
 
 /** An optional field sent as null or left out is the same request (and the same request hash). */
 const absent = <T extends z.ZodType>(schema: T) => schema.nullish().transform((value) => value ?? undefined);
@@ -34,11 +40,13 @@ export const yearSchema = z.coerce.number().int().min(1990).max(2100);
 export const moneySchema = z
   .string({ error: (issue) => (issue.input === undefined ? 'required' : 'money must be a string such as "1234.50", not a number') })
   .regex(MONEY_PATTERN, 'money is a decimal string between "0" and "999999999.99" with at most two decimals')
+  .meta({ description: 'yuan: a decimal string with at most two decimals, never a JSON number', example: '1234.50' })
   .transform((value): Money => new Decimal(value));
 
 export const dateSchema = z
   .string({ error: (issue) => (issue.input === undefined ? 'required' : 'expected a date string YYYY-MM-DD') })
-  .refine(isIsoDate, 'expected a calendar date YYYY-MM-DD');
+  .refine(isIsoDate, 'expected a calendar date YYYY-MM-DD')
+  .meta({ format: 'date', example: '2019-03-10' });
 
 const code = z.string().regex(/^[a-z0-9][a-z0-9.-]{0,63}$/i, 'expected a code of 1–64 letters, digits, "." or "-"');
 
@@ -88,6 +96,8 @@ export const hospitalSchema = z.object({
   kind: z.enum(HOSPITAL_KINDS),
   countyRun: z.boolean(),
   consortium: idSchema.nullish(),
+  /** The national facility code (定点医药机构编码), e.g. H35058200011. */
+  fixmedinsCode: z.string().regex(/^[A-Z][0-9A-Z]{11}$/, 'a national facility code of 12 letters and digits, e.g. H35058200011').nullish(),
 });
 
 export function toHospital(hospitalId: string, body: z.infer<typeof hospitalSchema>): Hospital {

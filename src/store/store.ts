@@ -115,6 +115,13 @@ export interface Page<T> {
   next: string | null;
 }
 
+/** A registry write: new, replaced with other content, or the same content again (a re-run). */
+export type WriteOutcome = 'created' | 'updated' | 'unchanged';
+
+function writeOutcome(previous: string | null, json: string): WriteOutcome {
+  return previous === null ? 'created' : previous === json ? 'unchanged' : 'updated';
+}
+
 function decodeAccumulators(hash: Record<string, string>): VersionedAccumulators {
   const accumulators = emptyAccumulators();
   accumulators.admissions = Number(hash.admissions ?? 0);
@@ -189,6 +196,48 @@ export class Store {
   async getEnrollee(card: string): Promise<Enrollee | null> {
     const json = await this.redis.get(keys.enrollee(card));
     return json === null ? null : (JSON.parse(json) as Enrollee);
+  }
+
+  // ── Bulk registry writes (service/registry-bulk.ts) ─────────────────────
+  // The same keys and encoding as the single writes above, one command per
+  // record issued together: ioredis auto-pipelining sends them as one batch
+  // per node (on one Redis or a cluster alike). Each record is one SET, so a
+  // batch cut short never leaves a half-written record.
+
+  /** Writes each enrollee; answers per record whether it was new, changed or already so. */
+  async putEnrollees(enrollees: readonly Enrollee[]): Promise<WriteOutcome[]> {
+    return Promise.all(
+      enrollees.map(async (enrollee) => {
+        const json = JSON.stringify(enrollee);
+        return writeOutcome(await this.redis.set(keys.enrollee(enrollee.card), json, 'GET'), json);
+      }),
+    );
+  }
+
+  async putHospitals(hospitals: readonly Hospital[]): Promise<WriteOutcome[]> {
+    return Promise.all(
+      hospitals.map(async (hospital) => {
+        const json = JSON.stringify(hospital);
+        const [previous] = await Promise.all([
+          this.redis.set(keys.hospital(hospital.hospitalId), json, 'GET'),
+          this.redis.sadd(keys.hospitals(), hospital.hospitalId),
+        ]);
+        return writeOutcome(previous, json);
+      }),
+    );
+  }
+
+  async dropCoverageEntries(cards: readonly string[]): Promise<void> {
+    await Promise.all(cards.map((card) => this.redis.del(keys.coverage(card))));
+  }
+
+  async enrolleesExist(cards: readonly string[]): Promise<boolean[]> {
+    return Promise.all(cards.map(async (card) => (await this.redis.exists(keys.enrollee(card))) === 1));
+  }
+
+  /** Files each filing under its own (given) id; an id already filed is left as it is. */
+  async createFilings(filings: readonly Filing[], maxActive: number): Promise<FilingOutcome[]> {
+    return Promise.all(filings.map((filing) => this.createFiling(filing, maxActive)));
   }
 
   // ── Coverage cache (copy of the enrollment system's record) ─────────────

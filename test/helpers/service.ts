@@ -4,6 +4,7 @@ import { composeService, type ComposeOptions, type Service } from '../../src/com
 import { KeyRing, generateKey, sha256Hex } from '../../src/ops/api-keys.js';
 import { loadPolicyDirectory } from '../../src/policy/loader.js';
 import { createRedis, whenReady, type ScriptedClient } from '../../src/store/redis.js';
+import { enforceContract } from './contract.js';
 import { startRedis, type RedisServer } from './redis-server.js';
 import { POLICY_DIR, workedExamples } from './worked-examples.js';
 
@@ -62,6 +63,8 @@ export async function startTestService(options: TestServiceOptions = {}): Promis
     coverage: options.coverage ?? null,
     ...(options.now ? { now: options.now } : {}),
   });
+  // Every answer of this app is held against its OpenAPI document (test/helpers/contract.ts).
+  enforceContract(service.app);
   const http = supertest(service.app);
   const auth = (key: string) => ({ Authorization: `Bearer ${key}` });
   return {

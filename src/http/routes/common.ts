@@ -2,6 +2,7 @@
 import type { Response } from 'express';
 import type { PolicyCatalog } from '../../policy/catalog.js';
 import type { ReferralService } from '../../service/referrals.js';
+import type { RegistryBulk } from '../../service/registry-bulk.js';
 import type { RegistryService } from '../../service/registry.js';
 import type { SettlementService } from '../../service/settlements.js';
 import type { StatementService } from '../../service/statements.js';
@@ -12,6 +13,8 @@ export interface RouteDependencies {
   registry: RegistryService;
   referrals: ReferralService;
   statements: StatementService;
+  /** Batched registry writes (POST /v1/enrollees:bulk). */
+  bulk: RegistryBulk;
 }
 
 /** Sends JSON text that is already serialised (stored responses are answered byte for byte). */
