@@ -12,6 +12,7 @@ import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
 import addFormatsModule from 'ajv-formats';
 import type express from 'express';
 import { apiDescriptionOf } from '../../src/http/app.js';
+import { templateOf } from '../../src/http/openapi/operations.js';
 
 // ajv-formats is CommonJS: its default export arrives wrapped.
 const addFormats = ((addFormatsModule as unknown as { default?: typeof addFormatsModule }).default ?? addFormatsModule) as unknown as (ajv: Ajv2020) => void;
@@ -209,4 +210,39 @@ export function enforceContract(app: express.Express): ContractChecker {
     handle(req, res, next);
   };
   return checker;
+}
+
+interface RouterLayer {
+  rawPath?: unknown;
+  route?: { path: unknown; methods: Record<string, boolean> };
+  handle?: { stack?: RouterLayer[] };
+}
+
+/** Every route Express would answer, as "METHOD /template" (mounted routers walked with their mount paths). */
+export function expressRoutes(app: express.Express): string[] {
+  const routes: string[] = [];
+  const walk = (stack: RouterLayer[], prefix: string) => {
+    for (const layer of stack) {
+      if (layer.route) {
+        for (const [method, on] of Object.entries(layer.route.methods)) {
+          if (on && method !== '_all') routes.push(`${method.toUpperCase()} ${templateOf(prefix + String(layer.route.path))}`);
+        }
+      } else if (layer.handle?.stack) {
+        walk(layer.handle.stack, prefix + (typeof layer.rawPath === 'string' && layer.rawPath !== '/' ? layer.rawPath : ''));
+      }
+    }
+  };
+  walk((app as unknown as { router: { stack: RouterLayer[] } }).router.stack, '');
+  return routes;
+}
+
+/** Routes Express answers that are neither an operation of the document nor a declared page. */
+export function undocumentedRoutes(app: express.Express): string[] {
+  const { document, registry } = apiDescriptionOf(app);
+  const documented = new Set<string>();
+  for (const [template, item] of Object.entries(document.paths ?? {})) {
+    for (const method of Object.keys(item ?? {})) documented.add(`${method.toUpperCase()} ${template}`);
+  }
+  for (const page of registry.pages) documented.add(`${page.method.toUpperCase()} ${page.fullPath}`);
+  return expressRoutes(app).filter((route) => !documented.has(route));
 }

@@ -171,6 +171,25 @@ export function buildOpenApiDocument(registry: OperationRegistry): OpenApiDocume
       },
       paths,
     },
-    { reused: 'inline' },
+    {
+      reused: 'inline',
+      // A nullable value as `type: [T, "null"]` rather than anyOf (the same meaning, and what reference tools render best).
+      override: ({ jsonSchema }) => {
+        const branches = jsonSchema.anyOf;
+        if (!Array.isArray(branches) || branches.length !== 2) return;
+        const nullAt = branches.findIndex((b) => Object.keys(b).length === 1 && (b as { type?: unknown }).type === 'null');
+        const other = branches[1 - nullAt] as Record<string, unknown> | undefined;
+        if (nullAt === -1 || !other || typeof other.type !== 'string' || '$ref' in other) return;
+        delete jsonSchema.anyOf;
+        const merged: Record<string, unknown> = { ...other, type: [other.type, 'null'] };
+        // enum and const must admit the null too.
+        if (Array.isArray(other.enum)) merged.enum = [...(other.enum as unknown[]), null];
+        if ('const' in other) {
+          delete merged.const;
+          merged.enum = [other.const, null];
+        }
+        Object.assign(jsonSchema, merged);
+      },
+    },
   );
 }

@@ -73,7 +73,7 @@ export const settlementRequestExamples = {
 
 /** The answer to P-PY-1 on a fresh registry (settlementId, settledAt and the key id differ per run). */
 export const settlementResponseExample = {
-  settlementId: 'S-2a5f-0f7c3d2e9b8a4c6d8e1f2a3b4c5d6e7f',
+  settlementId: 'S-30e0-bfeb536509254e488b83479ca2a758a0',
   requestId: 'P-PY-1',
   status: 'settled',
   policyId: 'pingyang-2019',
@@ -85,30 +85,108 @@ export const settlementResponseExample = {
   dischargeDate: '2019-03-10',
   total: '12345.67',
   policyScope: '11925.67',
-  payments: { basic: '7717.97', criticalIllness: '0.00' },
+  payments: {
+    basic: '7717.97',
+    criticalIllness: '0.00'
+  },
   fundTotal: '7717.97',
   patientTotal: '4627.70',
   admissionOrdinal: 1,
   referralId: null,
   lines: [
-    { fund: 'basic', fundPayType: '390100', amount: '7717.97', cite: '000_b298e4d9608db673.txt 三(一)1' },
-    { fund: 'criticalIllness', fundPayType: '390200', amount: '0.00', cite: '000_b298e4d9608db673.txt 三(二)' },
+    {
+      fund: 'basic',
+      fundPayType: '390100',
+      amount: '7717.97',
+      cite: '000_b298e4d9608db673.txt 三(一)1'
+    },
+    {
+      fund: 'criticalIllness',
+      fundPayType: '390200',
+      amount: '0.00',
+      cite: '000_b298e4d9608db673.txt 三(二)'
+    }
   ],
-  steps: [] as unknown[],
-  accumulatorsBefore: {},
-  accumulatorsAfter: {},
-  notes: [] as string[],
-  operator: { id: null, name: null, keyId: 'py-county-billing' },
-  settledAt: '2019-03-10T09:30:00.000Z',
+  steps: [
+    {
+      rule: 'pingyang-2019/inpatient/policy-scope',
+      text: 'policy-scope amount = total − fullSelfPay − overLimitSelfPay − preSelfPay',
+      amount: '11925.67',
+      cite: '000_b298e4d9608db673.txt 三(一)1'
+    },
+    {
+      rule: 'pingyang-2019/inpatient/tier',
+      text: '县内县级医院: deductible 900.00, rate 0.7',
+      amount: null,
+      cite: '000_b298e4d9608db673.txt 三(一)1'
+    },
+    {
+      rule: 'pingyang-2019/inpatient/eligible-expense',
+      text: 'policy-scope expense within the year\'s 150000.00 ceiling (used before: 0.00)',
+      amount: '11925.67',
+      cite: '000_b298e4d9608db673.txt 三(一)2'
+    },
+    {
+      rule: 'pingyang-2019/inpatient/deductible',
+      text: '县内县级医院 deductible × 1 (admission 1 of the year)',
+      amount: '900.00',
+      cite: '000_b298e4d9608db673.txt 三(一)1'
+    },
+    {
+      rule: 'pingyang-2019/inpatient/rate',
+      text: '(11925.67 − 900.00) × 0.7',
+      amount: '7717.97',
+      cite: '000_b298e4d9608db673.txt 三(一)1'
+    },
+    {
+      rule: 'pingyang-2019/inpatient/compliant-self-burden',
+      text: 'policy-scope amount − basic',
+      amount: '4207.70',
+      cite: '000_b298e4d9608db673.txt 三(二)'
+    },
+    {
+      rule: 'pingyang-2019/inpatient/critical-illness',
+      text: '参保人员: compliant self-burden of the year 0.00 → 4207.70 on the scale',
+      amount: '0.00',
+      cite: '000_b298e4d9608db673.txt 三(二)'
+    }
+  ],
+  accumulatorsBefore: {
+    admissions: 0,
+    specialOutpatientCounted: false,
+    basicEligible: '0.00',
+    basicPaid: '0.00',
+    compliantSelfBurden: '0.00',
+    criticalIllnessPaid: '0.00',
+    outpatientPaid: '0.00',
+    retiredCadreSpousePaid: '0.00'
+  },
+  accumulatorsAfter: {
+    admissions: 1,
+    specialOutpatientCounted: false,
+    basicEligible: '11925.67',
+    basicPaid: '7717.97',
+    compliantSelfBurden: '4207.70',
+    criticalIllnessPaid: '0.00',
+    outpatientPaid: '0.00',
+    retiredCadreSpousePaid: '0.00'
+  },
+  notes: [],
+  operator: {
+    id: null,
+    name: null,
+    keyId: 'py-county-billing'
+  },
+  settledAt: '2019-03-10T09:30:00.000Z'
 };
 
 /** The refusal of P-JJ-5. */
 export const refusalExample = {
   error: {
     code: 'REFERRAL_REQUIRED',
-    message: '',
-    details: [] as unknown[],
-  },
+    message: 'an out-of-area stay needs an active referral filing or an emergency (002_dda74ca139f336db.txt 七(三))',
+    details: []
+  }
 };
 
 export const hospitalExample = {

@@ -47,6 +47,15 @@ const docsPolicy = helmet.contentSecurityPolicy({
   },
 });
 
+/** Nothing leaves for Scalar's own services: no CDN fonts, no AI agent, no telemetry, no hosted toolbar. */
+const SCALAR_CONFIGURATION = {
+  withDefaultFonts: false,
+  telemetry: false,
+  agent: { disabled: true },
+  showDeveloperTools: 'never',
+  defaultOpenAllTags: false,
+};
+
 const PAGE = `<!doctype html>
 <html lang="en">
 <head>
@@ -55,7 +64,7 @@ const PAGE = `<!doctype html>
 <title>Resident-insurance settlement service — API reference</title>
 </head>
 <body>
-<script id="api-reference" data-url="/openapi.json" data-configuration='{"withDefaultFonts":false,"hideDownloadButton":false,"defaultOpenAllTags":false}'></script>
+<script id="api-reference" data-url="/openapi.json" data-configuration='${JSON.stringify(SCALAR_CONFIGURATION)}'></script>
 <script src="/docs/${SCALAR_FILE}"></script>
 </body>
 </html>
