@@ -240,7 +240,7 @@ describe('the contract check itself', () => {
   it('checks each line of an NDJSON answer', () => {
     const c = checker();
     const ndjson = { ...headers, 'content-type': 'application/x-ndjson' };
-    const good = '{"line":1,"card":"A1","outcome":"created"}\n{"summary":{"rows":1,"created":1,"updated":0,"unchanged":0,"rejected":0,"lastLine":1,"interrupted":false,"sourceError":null}}\n';
+    const good = '{"line":1,"card":"A1","outcome":"created"}\n{"summary":{"kind":"enrollees","rows":1,"created":1,"updated":0,"unchanged":0,"rejected":0,"lastLine":1,"interrupted":false,"sourceError":null}}\n';
     expect(c.check('POST', '/v1/enrollees:bulk', 200, ndjson, Buffer.from(good))).toEqual([]);
     expect(c.check('POST', '/v1/enrollees:bulk', 200, ndjson, Buffer.from('{"line":1,"outcome":"maybe"}\n'))[0]).toMatch(/line 1/);
   });

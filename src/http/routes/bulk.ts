@@ -31,6 +31,7 @@ export const bulkResultLineSchema = z.union([
   }),
   z.strictObject({
     summary: z.strictObject({
+      kind: z.literal('enrollees'),
       rows: z.number().int(),
       created: z.number().int(),
       updated: z.number().int(),
