@@ -92,7 +92,7 @@ export function parseSettlementRequest(body: unknown): SettlementRequest {
 export const hospitalSchema = z.object({
   name: z.string().min(1).max(200),
   admdvs: z.string().regex(/^\d{6}$/, 'a 6-digit administrative division code'),
-  level: z.union([z.literal(1), z.literal(2), z.literal(3)]),
+  level: z.union([z.literal(1), z.literal(2), z.literal(3)], { error: 'a hospital level is 1, 2 or 3' }),
   kind: z.enum(HOSPITAL_KINDS),
   countyRun: z.boolean(),
   consortium: idSchema.nullish(),
