@@ -98,7 +98,7 @@ describe('referral files', () => {
       ['C1', '异地安置', '2019-03-01', '2019-06-30', '', ''],
       ['C1', '异地就医备案', '2019/3/1', '2019/6/30', '', ''],
     ].map((cells) => validateRow('referrals', mapper(cells)));
-    expect(rows.map((r) => r.ok && r.row.record.kind)).toEqual(['referral', 'relocation', 'out-of-area']);
+    expect(rows.map((r) => r.ok && (r.row.record as { kind: string }).kind)).toEqual(['referral', 'relocation', 'out-of-area']);
     expect(rows[0]!.ok && rows[0]!.row.record).toEqual({ card: 'C1', kind: 'referral', validFrom: '2019-03-01', validTo: '2019-06-30', toHospitalId: 'WZ-CITY', diagnosis: 'C34.9' });
   });
 });
