@@ -159,7 +159,7 @@ async function main(): Promise<number> {
 
   let mapping: HeaderMapping | null = null;
   const input = reader(file, values.encoding, (n) => (bytes += n));
-  const source: AsyncIterable<NdjsonItem> =
+  const source: AsyncIterable<NdjsonItem[]> =
     format === 'csv'
       ? csvRows(kind, input, { delimiter: values.delimiter, maxRecordBytes: MAX_ROW_BYTES, onHeader: (m) => (mapping = m) })
       : ndjsonRows(input, MAX_ROW_BYTES);
@@ -204,6 +204,8 @@ async function main(): Promise<number> {
     seconds: Math.round(seconds * 100) / 100,
     rowsPerSecond: Math.round(summary.rows / Math.max(seconds, 0.001)),
     report: path.resolve(reportPath),
+    /** The process's peak resident memory (bounded whatever the file's size). */
+    maxRssMb: Math.round(process.resourceUsage().maxRSS / 1024),
     ignoredColumns: (mapping as HeaderMapping | null)?.ignored ?? [],
   };
   writeFileSync(summaryPath, `${JSON.stringify(written, null, 2)}\n`);

@@ -7,76 +7,73 @@
 import type { ErrorDetail } from '../domain/errors.js';
 
 export type NdjsonItem =
-  | { line: number; value: unknown }
+  /** `bytes`: the row's size as read, so batches can be bounded in bytes as well as rows. */
+  | { line: number; value: unknown; bytes: number }
   | { line: number; errors: ErrorDetail[] };
 
 const NEWLINE = 0x0a;
 
-interface RawLine {
-  line: number;
-  text: string | null;
-  /** Bytes of a line over the limit (its text is not kept). */
-  overLimit: number;
-  terminated: boolean;
-}
-
-async function* rawLines(source: AsyncIterable<Buffer | string>, maxLineBytes: number): AsyncGenerator<RawLine> {
+/**
+ * JSON values of an NDJSON stream with their line numbers, a chunk's worth at
+ * a time (one await per chunk, not per row); blank lines are skipped (and counted).
+ */
+export async function* ndjsonRows(source: AsyncIterable<Buffer | string>, maxLineBytes: number): AsyncGenerator<NdjsonItem[]> {
   let parts: Buffer[] = [];
   let size = 0;
   let skipping = false;
   let line = 0;
-  const finish = (terminated: boolean): RawLine => {
+  const finish = (out: NdjsonItem[], terminated: boolean) => {
     line++;
-    const out: RawLine = skipping
-      ? { line, text: null, overLimit: size, terminated }
-      : { line, text: Buffer.concat(parts, size).toString('utf8'), overLimit: 0, terminated };
+    if (skipping) {
+      out.push({ line, errors: [{ path: '(row)', message: `the line is ${size} bytes, over the limit of ${maxLineBytes}` }] });
+    } else {
+      let text = parts.length === 1 ? parts[0]!.toString('utf8') : Buffer.concat(parts, size).toString('utf8');
+      if (text.endsWith('\r')) text = text.slice(0, -1);
+      if (text.trim() !== '') out.push(parse(line, text, terminated));
+    }
     parts = [];
     size = 0;
     skipping = false;
-    return out;
   };
   const take = (piece: Buffer) => {
     if (!skipping && size + piece.length > maxLineBytes) {
       skipping = true;
       parts = [];
     }
-    if (!skipping) parts.push(piece);
+    if (!skipping && piece.length > 0) parts.push(piece);
     size += piece.length;
   };
   for await (const chunk of source) {
     const bytes = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
+    const out: NdjsonItem[] = [];
     let start = 0;
     for (let at = bytes.indexOf(NEWLINE, start); at !== -1; at = bytes.indexOf(NEWLINE, start)) {
       take(bytes.subarray(start, at));
-      yield finish(true);
+      finish(out, true);
       start = at + 1;
     }
     if (start < bytes.length) take(bytes.subarray(start));
+    if (out.length > 0) yield out;
   }
-  if (size > 0 || skipping) yield finish(false);
+  if (size > 0 || skipping) {
+    const out: NdjsonItem[] = [];
+    finish(out, false);
+    if (out.length > 0) yield out;
+  }
 }
 
-/** JSON values of an NDJSON stream with their line numbers; blank lines are skipped (and counted). */
-export async function* ndjsonRows(source: AsyncIterable<Buffer | string>, maxLineBytes: number): AsyncGenerator<NdjsonItem> {
-  for await (const raw of rawLines(source, maxLineBytes)) {
-    if (raw.text === null) {
-      yield { line: raw.line, errors: [{ path: '(row)', message: `the line is ${raw.overLimit} bytes, over the limit of ${maxLineBytes}` }] };
-      continue;
-    }
-    const text = raw.text.endsWith('\r') ? raw.text.slice(0, -1) : raw.text;
-    if (text.trim() === '') continue;
-    try {
-      yield { line: raw.line, value: JSON.parse(text) as unknown };
-    } catch {
-      yield {
-        line: raw.line,
-        errors: [
-          {
-            path: '(row)',
-            message: raw.terminated ? 'the line is not valid JSON' : 'the input ended in the middle of this line (cut off): not applied; send it again',
-          },
-        ],
-      };
-    }
+function parse(line: number, text: string, terminated: boolean): NdjsonItem {
+  try {
+    return { line, value: JSON.parse(text) as unknown, bytes: text.length };
+  } catch {
+    return {
+      line,
+      errors: [
+        {
+          path: '(row)',
+          message: terminated ? 'the line is not valid JSON' : 'the input ended in the middle of this line (cut off): not applied; send it again',
+        },
+      ],
+    };
   }
 }

@@ -41,6 +41,8 @@ export interface ImportSummary {
 
 export interface ImportOptions {
   batchSize: number;
+  /** A batch is also written once its rows reach this many bytes (default 4 MiB): memory stays bounded whatever the rows' size. */
+  batchBytes?: number;
   /** Checked after every row: true stops reading (the rows read are still written). */
   shouldStop?: () => boolean;
   /** Results of each batch, in line order (awaited: a slow consumer slows the import). */
@@ -74,9 +76,11 @@ async function apply(kind: ImportKind, bulk: RegistryBulk, pending: Pending[]): 
   return pending.map((p) => p.result);
 }
 
-export async function importRows(kind: ImportKind, bulk: RegistryBulk, source: AsyncIterable<NdjsonItem>, options: ImportOptions): Promise<ImportSummary> {
+export async function importRows(kind: ImportKind, bulk: RegistryBulk, source: AsyncIterable<NdjsonItem[]>, options: ImportOptions): Promise<ImportSummary> {
   const summary: ImportSummary = { kind, rows: 0, created: 0, updated: 0, unchanged: 0, rejected: 0, lastLine: 0, interrupted: false, sourceError: null };
   let batch: Pending[] = [];
+  let batchBytes = 0;
+  const maxBatchBytes = options.batchBytes ?? 4 * 1024 * 1024;
   let inFlight: Promise<void> | null = null;
 
   const count = (results: RowResult[]) => {
@@ -85,6 +89,7 @@ export async function importRows(kind: ImportKind, bulk: RegistryBulk, source: A
   const flush = async () => {
     const taken = batch;
     batch = [];
+    batchBytes = 0;
     // Batches are written in order on one connection; the next is read meanwhile, never more than one ahead.
     const previous = inFlight;
     const write = (async () => {
@@ -100,8 +105,8 @@ export async function importRows(kind: ImportKind, bulk: RegistryBulk, source: A
 
   const iterator = source[Symbol.asyncIterator]();
   try {
-    for (;;) {
-      let next: IteratorResult<NdjsonItem>;
+    reading: for (;;) {
+      let next: IteratorResult<NdjsonItem[]>;
       try {
         next = await iterator.next();
       } catch (error) {
@@ -110,21 +115,23 @@ export async function importRows(kind: ImportKind, bulk: RegistryBulk, source: A
         break;
       }
       if (next.done) break;
-      const item = next.value;
-      summary.rows++;
-      summary.lastLine = item.line;
-      if ('errors' in item) {
-        batch.push({ result: { line: item.line, key: null, outcome: 'rejected', errors: item.errors } });
-      } else {
-        const checked = validateRow(kind, item.value);
-        if (checked.ok) batch.push({ result: { line: item.line, key: checked.row.key, outcome: 'created' }, row: checked.row });
-        else batch.push({ result: { line: item.line, key: checked.key, outcome: 'rejected', errors: checked.errors } });
-      }
-      if (batch.length >= options.batchSize) await flush();
-      if (options.shouldStop?.()) {
-        summary.interrupted = true;
-        await iterator.return?.();
-        break;
+      for (const item of next.value) {
+        summary.rows++;
+        summary.lastLine = item.line;
+        if ('errors' in item) {
+          batch.push({ result: { line: item.line, key: null, outcome: 'rejected', errors: item.errors } });
+        } else {
+          batchBytes += item.bytes;
+          const checked = validateRow(kind, item.value);
+          if (checked.ok) batch.push({ result: { line: item.line, key: checked.row.key, outcome: 'created' }, row: checked.row });
+          else batch.push({ result: { line: item.line, key: checked.key, outcome: 'rejected', errors: checked.errors } });
+        }
+        if (batch.length >= options.batchSize || batchBytes >= maxBatchBytes) await flush();
+        if (options.shouldStop?.()) {
+          summary.interrupted = true;
+          await iterator.return?.();
+          break reading;
+        }
       }
     }
     if (batch.length > 0) await flush();

@@ -23,11 +23,9 @@ export class RegistryBulk {
     private readonly maxActiveFilings = DEFAULT_MAX_ACTIVE_FILINGS,
   ) {}
 
-  async putEnrollees(enrollees: readonly Enrollee[]): Promise<WriteOutcome[]> {
-    const outcomes = await this.store.putEnrollees(enrollees);
-    const changed = enrollees.filter((_, i) => outcomes[i] !== 'unchanged').map((e) => e.card);
-    if (changed.length > 0) await this.store.dropCoverageEntries(changed);
-    return outcomes;
+  /** The store drops a changed person's cached coverage in the same script that writes the record. */
+  putEnrollees(enrollees: readonly Enrollee[]): Promise<WriteOutcome[]> {
+    return this.store.putEnrollees(enrollees);
   }
 
   putHospitals(hospitals: readonly Hospital[]): Promise<WriteOutcome[]> {

@@ -31,6 +31,8 @@ interface ScriptCommands {
   revokeFiling(...keysAndArgs: string[]): Promise<number>;
   fenceClaim(...keysAndArgs: string[]): Promise<[number, string?]>;
   replaceClaim(...keysAndArgs: string[]): Promise<[number, (string | null)?]>;
+  /** put-enrollees-n.lua: the number of keys first. */
+  putEnrollees(numberOfKeys: number, ...keysAndArgs: string[]): Promise<number[]>;
 }
 
 export type ScriptedClient = RedisClient & ScriptCommands;
@@ -39,13 +41,17 @@ function camelCase(name: string): string {
   return name.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
 }
 
-/** Defines every script of the directory on the client: `commit-settlement-5.lua` → client.commitSettlement(5 keys, args…). */
+/**
+ * Defines every script of the directory on the client: `commit-settlement-5.lua` →
+ * client.commitSettlement(5 keys, args…); `put-enrollees-n.lua` (a variable number of
+ * keys) → client.putEnrollees(numberOfKeys, keys…, args…).
+ */
 export function defineScripts(client: RedisClient): ScriptedClient {
   for (const file of readdirSync(SCRIPT_DIR)) {
-    const match = /^([a-z-]+)-(\d+)\.lua$/.exec(file);
+    const match = /^([a-z-]+)-(\d+|n)\.lua$/.exec(file);
     if (!match) continue;
     client.defineCommand(camelCase(match[1]!), {
-      numberOfKeys: Number(match[2]),
+      ...(match[2] === 'n' ? {} : { numberOfKeys: Number(match[2]) }),
       lua: readFileSync(path.join(SCRIPT_DIR, file), 'utf8'),
     });
   }

@@ -18,11 +18,13 @@ import {
 import { decodeSettlementRecord, encodeSettlementRecord, type ReversalMeta, type SettlementRecordMeta } from './codec/settlement-record.js';
 import { decodeStay, encodeStay } from './codec/stay.js';
 import { keys, slotOfCard, slotOfId } from './keys.js';
+import { Cluster } from 'ioredis';
 import type { ScriptedClient } from './redis.js';
 import {
   commitOutcome,
   fenceOutcome,
   filingOutcome,
+  putEnrolleeOutcome,
   replaceOutcome,
   reversalOutcome,
   revokeOutcome,
@@ -31,7 +33,10 @@ import {
   type FilingOutcome,
   type ReplaceOutcome,
   type ReversalOutcome,
+  type WriteOutcome,
 } from './script-results.js';
+
+export type { WriteOutcome };
 
 export interface VersionedAccumulators {
   accumulators: Accumulators;
@@ -115,13 +120,6 @@ export interface Page<T> {
   next: string | null;
 }
 
-/** A registry write: new, replaced with other content, or the same content again (a re-run). */
-export type WriteOutcome = 'created' | 'updated' | 'unchanged';
-
-function writeOutcome(previous: string | null, json: string): WriteOutcome {
-  return previous === null ? 'created' : previous === json ? 'unchanged' : 'updated';
-}
-
 function decodeAccumulators(hash: Record<string, string>): VersionedAccumulators {
   const accumulators = emptyAccumulators();
   accumulators.admissions = Number(hash.admissions ?? 0);
@@ -201,38 +199,53 @@ export class Store {
   // ── Bulk registry writes (service/registry-bulk.ts) ─────────────────────
   // The same keys and encoding as the single writes above, one command per
   // record issued together: ioredis auto-pipelining sends them as one batch
-  // per node (on one Redis or a cluster alike). Each record is one SET, so a
-  // batch cut short never leaves a half-written record.
+  // per node (on one Redis or a cluster alike). Each record is one command
+  // (a script for an enrollee), so a batch cut short never leaves a
+  // half-written record.
 
-  /** Writes each enrollee; answers per record whether it was new, changed or already so. */
+  /**
+   * Writes each enrollee and drops their cached coverage copy, unless the
+   * record is already exactly so: one script call per group of records that
+   * share a cluster slot (on one Redis, groups of up to 250, so no call holds
+   * Redis for long).
+   */
   async putEnrollees(enrollees: readonly Enrollee[]): Promise<WriteOutcome[]> {
-    return Promise.all(
-      enrollees.map(async (enrollee) => {
-        const json = JSON.stringify(enrollee);
-        return writeOutcome(await this.redis.set(keys.enrollee(enrollee.card), json, 'GET'), json);
+    const groups = new Map<number | string, number[]>();
+    const cluster = this.redis instanceof Cluster;
+    enrollees.forEach((enrollee, i) => {
+      const group = cluster ? slotOfCard(enrollee.card) : Math.floor(i / 250);
+      const members = groups.get(group);
+      if (members) members.push(i);
+      else groups.set(group, [i]);
+    });
+    const outcomes: WriteOutcome[] = new Array(enrollees.length);
+    await Promise.all(
+      [...groups.values()].map(async (members) => {
+        const keysAndArgs: string[] = new Array(members.length * 3);
+        members.forEach((i, j) => {
+          const { card } = enrollees[i]!;
+          keysAndArgs[2 * j] = keys.enrollee(card);
+          keysAndArgs[2 * j + 1] = keys.coverage(card);
+          keysAndArgs[2 * members.length + j] = JSON.stringify(enrollees[i]);
+        });
+        const codes = await this.redis.putEnrollees(members.length * 2, ...keysAndArgs);
+        members.forEach((i, j) => (outcomes[i] = putEnrolleeOutcome(codes[j]!)));
       }),
     );
+    return outcomes;
   }
 
   async putHospitals(hospitals: readonly Hospital[]): Promise<WriteOutcome[]> {
-    return Promise.all(
-      hospitals.map(async (hospital) => {
-        const json = JSON.stringify(hospital);
-        const [previous] = await Promise.all([
-          this.redis.set(keys.hospital(hospital.hospitalId), json, 'GET'),
-          this.redis.sadd(keys.hospitals(), hospital.hospitalId),
-        ]);
-        return writeOutcome(previous, json);
-      }),
-    );
-  }
-
-  async dropCoverageEntries(cards: readonly string[]): Promise<void> {
-    await Promise.all(cards.map((card) => this.redis.del(keys.coverage(card))));
+    const jsons = hospitals.map((hospital) => JSON.stringify(hospital));
+    const [previous] = await Promise.all([
+      Promise.all(hospitals.map((hospital, i) => this.redis.set(keys.hospital(hospital.hospitalId), jsons[i]!, 'GET'))),
+      Promise.all(hospitals.map((hospital) => this.redis.sadd(keys.hospitals(), hospital.hospitalId))),
+    ]);
+    return previous.map((json, i) => (json === null ? 'created' : json === jsons[i] ? 'unchanged' : 'updated'));
   }
 
   async enrolleesExist(cards: readonly string[]): Promise<boolean[]> {
-    return Promise.all(cards.map(async (card) => (await this.redis.exists(keys.enrollee(card))) === 1));
+    return (await Promise.all(cards.map((card) => this.redis.exists(keys.enrollee(card))))).map((n) => n === 1);
   }
 
   /** Files each filing under its own (given) id; an id already filed is left as it is. */
