@@ -110,3 +110,16 @@ describe('cells', () => {
     expect(['男', 'M', '1', 'male', '女', 'f', '2'].map(toSex)).toEqual(['M', 'M', 'M', 'M', 'F', 'F', 'F']);
   });
 });
+
+describe('CSV rows', () => {
+  it('carry the line each record ends on, quoted newlines and blank lines included; a short record is reported', async () => {
+    const { Readable } = await import('node:stream');
+    const { csvRows } = await import('../../src/import/csv.js');
+    const text = 'card,region,sex,birthDate,coverage,specialDiseases\nA1,平阳,女,1990-01-01,2019-01-01~2019-12-31,"sle,\ndiabetes"\n\nA2,平阳,男,1990-01-01,2019-01-01~2019-12-31,\nA3,平阳\n';
+    const items = [];
+    for await (const batch of csvRows('enrollees', Readable.from([Buffer.from(text)]))) items.push(...batch);
+    expect(items.map((item) => item.line)).toEqual([3, 5, 6]);
+    expect(items[0]).toMatchObject({ value: { card: 'A1', specialDiseases: ['sle', 'diabetes'] } });
+    expect(items[2]).toMatchObject({ errors: [{ message: 'expected 6 cells as in the header, found 2' }] });
+  });
+});
