@@ -228,11 +228,22 @@ export class Store {
           keysAndArgs[2 * j + 1] = keys.coverage(card);
           keysAndArgs[2 * members.length + j] = JSON.stringify(enrollees[i]);
         });
-        const codes = await this.redis.putEnrollees(members.length * 2, ...keysAndArgs);
+        const codes = cluster ? await this.inOwnPipeline(members.length * 2, keysAndArgs) : await this.redis.putEnrollees(members.length * 2, ...keysAndArgs);
         members.forEach((i, j) => (outcomes[i] = putEnrolleeOutcome(codes[j]!)));
       }),
     );
     return outcomes;
+  }
+
+  /**
+   * On a cluster, ioredis auto-pipelining routes a call by its first argument,
+   * which for a script with a variable number of keys is that number, not a
+   * key: such a call goes in a pipeline of its own (its keys share one slot).
+   */
+  private async inOwnPipeline(numberOfKeys: number, keysAndArgs: string[]): Promise<number[]> {
+    const pipeline = this.redis.pipeline() as unknown as { putEnrollees(...args: (string | number)[]): { exec(): Promise<[Error | null, unknown][] | null> } };
+    const [reply] = results<[number[]]>(await pipeline.putEnrollees(numberOfKeys, ...keysAndArgs).exec());
+    return reply;
   }
 
   async putHospitals(hospitals: readonly Hospital[]): Promise<WriteOutcome[]> {
