@@ -5,6 +5,8 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 60_000,
     pool: 'forks',
+    // Every answer the tests receive from startTestService is held against the OpenAPI document.
+    setupFiles: ['test/setup/contract.ts'],
     // The desk's browser tests run after everything else: a chromium on the
     // shared two cores would otherwise starve the load and crash tests
     // (load shedding, timeouts) that run beside it.

@@ -17,6 +17,7 @@ import { Metrics } from './ops/metrics.js';
 import { CachedUpstreamCoverage, LocalCoverage, type CoverageSource } from './service/coverage.js';
 import type { PolicyCatalog } from './policy/catalog.js';
 import { ReferralService } from './service/referrals.js';
+import { RegistryBulk } from './service/registry-bulk.js';
 import { RegistryService } from './service/registry.js';
 import { SettlementService } from './service/settlements.js';
 import { StatementService } from './service/statements.js';
@@ -129,6 +130,7 @@ export function composeService(options: ComposeOptions): Service {
     store,
     now,
   };
+  const bulk = new RegistryBulk(store, now, options.maxActiveFilings);
   const keys = new KeyRingHolder(options.keys);
   let shuttingDown = false;
 
@@ -164,6 +166,7 @@ export function composeService(options: ComposeOptions): Service {
     referrals,
     statements,
     national,
+    bulk,
     keys,
     readiness,
     metrics,

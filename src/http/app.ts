@@ -1,33 +1,42 @@
 /**
  * The Express application: thin entry points that validate, authorise, call a
  * use-case and translate its answer. Errors are mapped to HTTP in one place
- * (errors.ts). Routing is case-sensitive: /v1/Enrollees/… is no route.
+ * (errors.ts). Every route is declared as an operation (openapi/operations.ts),
+ * from which the OpenAPI document is generated here, at start. Routing is
+ * case-sensitive: /v1/Enrollees/… is no route.
  *
  * Order: shed load (503 OVERLOADED, counted, not logged) → observe (request
- * id, log line, duration) → headers → body → operations endpoints → /v1: authenticate (401) →
- * per-key rate limit (429) → routes.
+ * id, log line, duration) → headers → the platform's face (its own lossless
+ * body parser) → body → operations endpoints → /v1: authenticate (401) →
+ * per-key rate limit (429) → routes → pages.
  */
-import express, { type Request, type Response, type Router } from 'express';
+import express, { type Request, type Response } from 'express';
 import helmet from 'helmet';
 import type { Logger } from 'pino';
+import { z } from 'zod';
+import type { NationalDependencies } from '../national/transactions.js';
 import type { RateLimitSettings } from '../ops/config.js';
 import type { LoadMonitor } from '../ops/load.js';
 import type { Metrics } from '../ops/metrics.js';
-import { authenticate, callerIfAny, requireRole, type KeyRingHolder } from './auth.js';
+import { authenticate, callerIfAny, type KeyRingHolder } from './auth.js';
 import { deskPages } from './desk.js';
 import { errorHandler, sendError } from './errors.js';
-import { observeRequests, rememberMatch } from './observe.js';
+import { observeRequests } from './observe.js';
+import { RETRY_AFTER_HEADER, buildOpenApiDocument, packageVersion, type OpenApiDocument } from './openapi/document.js';
+import { ApiRouter, OperationRegistry } from './openapi/operations.js';
 import { limitPerKey } from './rate-limit.js';
-import { shedLoad } from './shed.js';
+import { healthSchema, readinessSchema } from './response-schemas.js';
+import { bulkRoutes } from './routes/bulk.js';
 import type { RouteDependencies } from './routes/common.js';
 import { meRoutes } from './routes/me.js';
+import { nationalRoutes } from './routes/national.js';
 import { policyRoutes } from './routes/policies.js';
+import { referenceRoutes } from './routes/reference.js';
 import { referralRoutes } from './routes/referrals.js';
 import { registryRoutes } from './routes/registry.js';
-import { statementRoutes } from './routes/statements.js';
-import { nationalRoutes } from './routes/national.js';
-import type { NationalDependencies } from '../national/transactions.js';
 import { SETTLEMENT_BODY_LIMIT, isSettlementPost, settlementRoutes } from './routes/settlements.js';
+import { statementRoutes } from './routes/statements.js';
+import { shedLoad } from './shed.js';
 
 export interface Readiness {
   ready: boolean;
@@ -52,24 +61,22 @@ export interface AppDependencies extends RouteDependencies {
   rateLimit?: RateLimitSettings | null | undefined;
 }
 
+/** The operations and pages an app serves, and the document made from them (for tests and tools). */
+export interface ApiDescription {
+  registry: OperationRegistry;
+  document: OpenApiDocument;
+}
+
+export function apiDescriptionOf(app: express.Express): ApiDescription {
+  return app.locals.api as ApiDescription;
+}
+
 /** Readiness as a probe sees it (status only) or, with details, as operators do. */
 export async function answerReadiness(readiness: () => Promise<Readiness>, res: Response, detailed: boolean): Promise<void> {
   const { ready, checks } = await readiness();
   if (!ready) res.set('Retry-After', '1');
   const status = ready ? 'ready' : 'not-ready';
   res.status(ready ? 200 : 503).json(detailed ? { status, checks } : { status });
-}
-
-const ROUTE_METHODS = ['get', 'post', 'put', 'delete', 'patch'] as const;
-
-/** The router as route modules see it: every route they add first remembers what it matched (observe.ts). */
-function rememberingMatches(router: Router): Router {
-  const view = Object.create(router) as Router;
-  for (const method of ROUTE_METHODS) {
-    const add = router[method] as (...args: unknown[]) => Router;
-    view[method] = ((path: unknown, ...handlers: unknown[]) => add.call(router, path, rememberMatch, ...handlers)) as Router[typeof method];
-  }
-  return view;
 }
 
 function isJson(req: Request): boolean {
@@ -84,46 +91,93 @@ export function createApp(deps: AppDependencies): express.Express {
   app.set('etag', false);
   app.set('query parser', 'simple');
 
+  const registry = new OperationRegistry();
+  const keyCheck = authenticate(deps.keys);
+
   if (deps.load) app.use(shedLoad(deps.load, deps.metrics));
   app.use(observeRequests({ logger: deps.logger, metrics: deps.metrics, isShuttingDown: deps.isShuttingDown }));
   app.use(helmet());
   // The platform's envelope is read losslessly (amounts as their own text), never by the JSON parser below.
-  if (deps.national) app.use(nationalRoutes({ national: deps.national, keys: deps.keys, rateLimit: deps.rateLimit, metrics: deps.metrics, logger: deps.logger }));
+  if (deps.national) {
+    app.use(nationalRoutes({ national: deps.national, keys: deps.keys, rateLimit: deps.rateLimit, metrics: deps.metrics, logger: deps.logger, registry }));
+  }
   // Settlement bodies are parsed after authentication, with their own larger limit (routes/settlements.ts).
   app.use(express.json({ limit: deps.bodyLimit ?? '64kb', strict: false, type: (req) => !isSettlementPost(req as Request) && isJson(req as Request) }));
+
+  const root = new ApiRouter(app, '', registry, keyCheck);
 
   // ── Operations ─────────────────────────────────────────────────────────
   // No key: liveness, and readiness as status only (load balancers need it). The checks
   // behind readiness and the metrics are for an admin key here, or the metrics listener.
-  app.get('/healthz', rememberMatch, (_req, res) => {
-    res.json({ status: 'ok' });
-  });
-  app.get('/readyz', rememberMatch, async (req, res) => {
-    await answerReadiness(deps.readiness, res, callerIfAny(deps.keys, req)?.role === 'admin');
-  });
+  root.on(
+    {
+      method: 'get',
+      path: '/healthz',
+      operationId: 'getLiveness',
+      summary: 'Liveness: the process answers',
+      tags: ['Operations'],
+      roles: 'public',
+      responses: { 200: { description: 'alive', schema: healthSchema } },
+    },
+    (_req, res) => {
+      res.json({ status: 'ok' });
+    },
+  );
+  root.on(
+    {
+      method: 'get',
+      path: '/readyz',
+      operationId: 'getReadiness',
+      summary: 'Readiness: Redis answers through the breaker, the breaker is closed, policies are loaded',
+      description: 'Status only without a key (load balancers need no more); an admin key also sees the checks.',
+      tags: ['Operations'],
+      roles: 'public',
+      responses: {
+        200: { description: 'ready', schema: readinessSchema },
+        503: { description: 'not ready', schema: readinessSchema, headers: { 'Retry-After': RETRY_AFTER_HEADER } },
+      },
+    },
+    async (req, res) => {
+      await answerReadiness(deps.readiness, res, callerIfAny(deps.keys, req)?.role === 'admin');
+    },
+  );
   if (deps.metrics) {
-    const registry = deps.metrics.registry;
-    app.get('/metrics', rememberMatch, authenticate(deps.keys), async (req, res) => {
-      requireRole(req, 'admin');
-      res.type(registry.contentType).send(await registry.metrics());
-    });
+    const metricsRegistry = deps.metrics.registry;
+    root.on(
+      {
+        method: 'get',
+        path: '/metrics',
+        operationId: 'getMetrics',
+        summary: 'Prometheus metrics (no card or person in any label); also on the metrics listener without a key',
+        tags: ['Operations'],
+        roles: ['admin'],
+        responses: { 200: { description: 'Prometheus text exposition', contentType: 'text/plain', schema: z.string() } },
+      },
+      async (_req, res) => {
+        res.type(metricsRegistry.contentType).send(await metricsRegistry.metrics());
+      },
+    );
   }
+  let documentText = '';
+  referenceRoutes(root, packageVersion(), () => documentText);
 
-  const v1 = express.Router({ caseSensitive: true });
-  v1.use(authenticate(deps.keys));
-  if (deps.rateLimit) v1.use(limitPerKey(deps.rateLimit, deps.metrics));
-  const routes = rememberingMatches(v1);
+  const v1Router = express.Router({ caseSensitive: true });
+  v1Router.use(keyCheck);
+  if (deps.rateLimit) v1Router.use(limitPerKey(deps.rateLimit, deps.metrics));
+  const v1 = new ApiRouter(v1Router, '/v1', registry);
   // Settlement routes first: Express tries routes in order, and they carry nearly all the traffic.
-  settlementRoutes(routes, deps, express.json({ limit: deps.settlementBodyLimit ?? SETTLEMENT_BODY_LIMIT, strict: false }));
-  registryRoutes(routes, deps);
-  referralRoutes(routes, deps);
-  policyRoutes(routes, deps);
-  statementRoutes(routes, deps);
-  meRoutes(routes);
+  settlementRoutes(v1, deps, express.json({ limit: deps.settlementBodyLimit ?? SETTLEMENT_BODY_LIMIT, strict: false }));
+  registryRoutes(v1, deps);
+  bulkRoutes(v1, deps);
+  referralRoutes(v1, deps);
+  policyRoutes(v1, deps);
+  statementRoutes(v1, deps);
+  meRoutes(v1);
+  app.use('/v1', v1Router);
 
-  app.use('/v1', v1);
   // The desk pages (desk.md): static, no key; they call /v1 with the clerk's key.
   app.use('/desk', deskPages());
+
   app.use((_req: Request, res: Response) => sendError(res, 'NOT_FOUND', 'no such endpoint'));
   app.use(
     errorHandler((error, req) => {
@@ -132,5 +186,10 @@ export function createApp(deps: AppDependencies): express.Express {
       deps.logger?.error({ req: { id: req.id }, err: { type: name, message, stack } }, 'unexpected error');
     }),
   );
+
+  // Generated now, once every route is declared: a schema it cannot render stops the start.
+  const document = buildOpenApiDocument(registry);
+  documentText = JSON.stringify(document);
+  app.locals.api = { registry, document } satisfies ApiDescription;
   return app;
 }

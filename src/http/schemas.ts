@@ -25,8 +25,14 @@ export const CARD_PATTERN = /^[A-Za-z0-9]{1,32}$/;
 /** Hospital, request, settlement and filing ids: no ':' or '|', which separate them inside storage keys. */
 const ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 
-export const cardSchema = z.string().regex(CARD_PATTERN, 'a card number is 1–32 letters and digits');
-export const idSchema = z.string().regex(ID_PATTERN, 'expected 1–64 letters, digits, ".", "_" or "-", starting with a letter or digit');
+export const cardSchema = z
+  .string()
+  .regex(CARD_PATTERN, 'a card number is 1–32 letters and digits')
+  .meta({ description: 'the social-security card number (社会保障卡号)', example: '330326198001010001' });
+export const idSchema = z
+  .string()
+  .regex(ID_PATTERN, 'expected 1–64 letters, digits, ".", "_" or "-", starting with a letter or digit')
+  .meta({ example: 'PY-COUNTY' });
 
 /** An optional field sent as null or left out is the same request (and the same request hash). */
 const absent = <T extends z.ZodType>(schema: T) => schema.nullish().transform((value) => value ?? undefined);
@@ -41,12 +47,14 @@ export const yearSchema = z
 export const moneySchema = z
   .string({ error: (issue) => (issue.input === undefined ? 'required' : 'money must be a string such as "1234.50", not a number') })
   .regex(MONEY_PATTERN, 'money is a decimal string between "0" and "999999999.99" with at most two decimals')
+  .meta({ description: 'yuan: a decimal string with at most two decimals, never a JSON number', example: '1234.50' })
   .transform((value): Money => new Decimal(value));
 
 export const dateSchema = z
   .string({ error: (issue) => (issue.input === undefined ? 'required' : 'expected a date string YYYY-MM-DD') })
   .refine(isIsoDate, 'expected a calendar date YYYY-MM-DD')
-  .refine(withinSupportedDates, `dates run from ${EARLIEST_DATE} to ${LATEST_DATE}`);
+  .refine(withinSupportedDates, `dates run from ${EARLIEST_DATE} to ${LATEST_DATE}`)
+  .meta({ format: 'date', example: '2019-03-10' });
 
 const code = z.string().regex(/^[a-z0-9][a-z0-9.-]{0,63}$/i, 'expected a code of 1–64 letters, digits, "." or "-"');
 
@@ -194,7 +202,7 @@ export function parseSettlementRequest(body: unknown): SettlementRequest {
 export const hospitalSchema = z.object({
   name: z.string().min(1).max(200),
   admdvs: z.string().regex(/^\d{6}$/, 'a 6-digit administrative division code'),
-  level: z.union([z.literal(1), z.literal(2), z.literal(3)]),
+  level: z.union([z.literal(1), z.literal(2), z.literal(3)], { error: 'a hospital level is 1, 2 or 3' }),
   kind: z.enum(HOSPITAL_KINDS),
   countyRun: z.boolean(),
   consortium: idSchema.nullish(),

@@ -13,7 +13,7 @@
  * Hospital ids and request ids never contain ':' (schemas.ts), so ':' is a
  * safe separator inside keys and tags.
  */
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import calculateSlot from 'cluster-key-slot';
 
 export const keys = {
@@ -100,6 +100,12 @@ export function slotOfCard(card: string): number {
 export function newId(prefix: 'S' | 'R' | 'M', card: string, digest?: string): string {
   const slot = slotOfCard(card).toString(16).padStart(4, '0');
   return `${prefix}-${slot}-${digest ?? randomUUID().replaceAll('-', '')}`;
+}
+
+/** The same shape as newId, but derived from `material` (a bulk import's row), so a re-run names the same record. */
+export function derivedId(prefix: 'S' | 'R', card: string, material: string): string {
+  const slot = slotOfCard(card).toString(16).padStart(4, '0');
+  return `${prefix}-${slot}-${createHash('sha256').update(material).digest('hex').slice(0, 32)}`;
 }
 
 const ID_PATTERN = /^[SRM]-([0-9a-f]{4})-[0-9a-f]{32}$/;

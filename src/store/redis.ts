@@ -39,6 +39,8 @@ interface ScriptCommands {
   compareAndSet(...keysAndArgs: string[]): Promise<[number, (string | null)?]>;
   archiveSettlement(...keysAndArgs: string[]): Promise<number>;
   archiveLedgerEntry(...keysAndArgs: string[]): Promise<number>;
+  /** put-enrollees-n.lua: the number of keys first. */
+  putEnrollees(numberOfKeys: number, ...keysAndArgs: string[]): Promise<number[]>;
 }
 
 export type ScriptedClient = RedisClient & ScriptCommands;
@@ -50,14 +52,18 @@ function camelCase(name: string): string {
   return name.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
 }
 
-/** Defines every script of the directory on the client: `commit-settlement-5.lua` → client.commitSettlement(5 keys, args…). */
+/**
+ * Defines every script of the directory on the client: `commit-settlement-5.lua` →
+ * client.commitSettlement(5 keys, args…); `put-enrollees-n.lua` (a variable number of
+ * keys) → client.putEnrollees(numberOfKeys, keys…, args…).
+ */
 export function defineScripts(client: RedisClient): ScriptedClient {
   for (const file of readdirSync(SCRIPT_DIR)) {
-    const match = /^([a-z-]+)-(\d+)\.lua$/.exec(file);
+    const match = /^([a-z-]+)-(\d+|n)\.lua$/.exec(file);
     if (!match) continue;
     const lua = readFileSync(path.join(SCRIPT_DIR, file), 'utf8');
-    client.defineCommand(camelCase(match[1]!), { numberOfKeys: Number(match[2]), lua });
-    SCRIPT_SOURCES.set(camelCase(match[1]!), { lua, sha: createHash('sha1').update(lua).digest('hex'), numberOfKeys: Number(match[2]) });
+    client.defineCommand(camelCase(match[1]!), { ...(match[2] === 'n' ? {} : { numberOfKeys: Number(match[2]) }), lua });
+    if (match[2] !== 'n') SCRIPT_SOURCES.set(camelCase(match[1]!), { lua, sha: createHash('sha1').update(lua).digest('hex'), numberOfKeys: Number(match[2]) });
   }
   return client as ScriptedClient;
 }

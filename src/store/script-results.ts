@@ -151,3 +151,19 @@ export function archiveRemovalOutcome(reply: number): ArchiveRemovalOutcome {
       throw new Error(`archive removal returned ${JSON.stringify(reply)}`);
   }
 }
+
+/** A registry write of the bulk import: new, replaced with other content, or already exactly so. */
+export type WriteOutcome = 'created' | 'updated' | 'unchanged';
+
+export function putEnrolleeOutcome(reply: number): WriteOutcome {
+  switch (reply) {
+    case 1:
+      return 'created';
+    case 2:
+      return 'updated';
+    case 0:
+      return 'unchanged';
+    default:
+      throw new Error(`put-enrollees returned ${JSON.stringify(reply)} for a record`);
+  }
+}

@@ -19,6 +19,7 @@ import { decodeSettlementRecord, encodeSettlementRecord, type ReversalMeta, type
 import type { Encounter, EncounterFeeLine } from '../domain/encounter.js';
 import { decodeStay, encodeStay } from './codec/stay.js';
 import { keys, slotOfCard, slotOfId, type MessageScope } from './keys.js';
+import { Cluster } from 'ioredis';
 import type { ScriptedClient } from './redis.js';
 import { NO_REPLICA_ACKNOWLEDGEMENT, type ReplicaAcknowledgement } from './replication.js';
 import {
@@ -26,6 +27,7 @@ import {
   feeLinesOutcome,
   fenceOutcome,
   filingOutcome,
+  putEnrolleeOutcome,
   replaceOutcome,
   reversalOutcome,
   revokeOutcome,
@@ -35,7 +37,10 @@ import {
   type FilingOutcome,
   type ReplaceOutcome,
   type ReversalOutcome,
+  type WriteOutcome,
 } from './script-results.js';
+
+export type { WriteOutcome };
 
 export interface VersionedAccumulators {
   accumulators: Accumulators;
@@ -223,6 +228,74 @@ export class Store {
   async getEnrollee(card: string): Promise<Enrollee | null> {
     const json = await this.redis.get(keys.enrollee(card));
     return json === null ? null : (JSON.parse(json) as Enrollee);
+  }
+
+  // ── Bulk registry writes (service/registry-bulk.ts) ─────────────────────
+  // The same keys and encoding as the single writes above, one command per
+  // record issued together: ioredis auto-pipelining sends them as one batch
+  // per node (on one Redis or a cluster alike). Each record is one command
+  // (a script for an enrollee), so a batch cut short never leaves a
+  // half-written record.
+
+  /**
+   * Writes each enrollee and drops their cached coverage copy, unless the
+   * record is already exactly so: one script call per group of records that
+   * share a cluster slot (on one Redis, groups of up to 250, so no call holds
+   * Redis for long).
+   */
+  async putEnrollees(enrollees: readonly Enrollee[]): Promise<WriteOutcome[]> {
+    const groups = new Map<number | string, number[]>();
+    const cluster = this.redis instanceof Cluster;
+    enrollees.forEach((enrollee, i) => {
+      const group = cluster ? slotOfCard(enrollee.card) : Math.floor(i / 250);
+      const members = groups.get(group);
+      if (members) members.push(i);
+      else groups.set(group, [i]);
+    });
+    const outcomes: WriteOutcome[] = new Array(enrollees.length);
+    await Promise.all(
+      [...groups.values()].map(async (members) => {
+        const keysAndArgs: string[] = new Array(members.length * 3);
+        members.forEach((i, j) => {
+          const { card } = enrollees[i]!;
+          keysAndArgs[2 * j] = keys.enrollee(card);
+          keysAndArgs[2 * j + 1] = keys.coverage(card);
+          keysAndArgs[2 * members.length + j] = JSON.stringify(enrollees[i]);
+        });
+        const codes = cluster ? await this.inOwnPipeline(members.length * 2, keysAndArgs) : await this.redis.putEnrollees(members.length * 2, ...keysAndArgs);
+        members.forEach((i, j) => (outcomes[i] = putEnrolleeOutcome(codes[j]!)));
+      }),
+    );
+    return outcomes;
+  }
+
+  /**
+   * On a cluster, ioredis auto-pipelining routes a call by its first argument,
+   * which for a script with a variable number of keys is that number, not a
+   * key: such a call goes in a pipeline of its own (its keys share one slot).
+   */
+  private async inOwnPipeline(numberOfKeys: number, keysAndArgs: string[]): Promise<number[]> {
+    const pipeline = this.redis.pipeline() as unknown as { putEnrollees(...args: (string | number)[]): { exec(): Promise<[Error | null, unknown][] | null> } };
+    const [reply] = results<[number[]]>(await pipeline.putEnrollees(numberOfKeys, ...keysAndArgs).exec());
+    return reply;
+  }
+
+  async putHospitals(hospitals: readonly Hospital[]): Promise<WriteOutcome[]> {
+    const jsons = hospitals.map((hospital) => JSON.stringify(hospital));
+    const [previous] = await Promise.all([
+      Promise.all(hospitals.map((hospital, i) => this.redis.set(keys.hospital(hospital.hospitalId), jsons[i]!, 'GET'))),
+      Promise.all(hospitals.map((hospital) => this.redis.sadd(keys.hospitals(), hospital.hospitalId))),
+    ]);
+    return previous.map((json, i) => (json === null ? 'created' : json === jsons[i] ? 'unchanged' : 'updated'));
+  }
+
+  async enrolleesExist(cards: readonly string[]): Promise<boolean[]> {
+    return (await Promise.all(cards.map((card) => this.redis.exists(keys.enrollee(card))))).map((n) => n === 1);
+  }
+
+  /** Files each filing under its own (given) id; an id already filed is left as it is. */
+  async createFilings(filings: readonly Filing[], maxActive: number): Promise<FilingOutcome[]> {
+    return Promise.all(filings.map((filing) => this.createFiling(filing, maxActive)));
   }
 
   // ── Coverage cache (copy of the enrollment system's record) ─────────────

@@ -6,6 +6,7 @@ import { CatalogueHolder } from '../../src/catalogue/catalogue.js';
 import { loadCatalogues } from '../../src/catalogue/loader.js';
 import { loadPolicyDirectory } from '../../src/policy/loader.js';
 import { createRedis, whenReady, type ScriptedClient } from '../../src/store/redis.js';
+import { enforceContract } from './contract.js';
 import { startRedis, type RedisServer } from './redis-server.js';
 import { CATALOGUE_DIR, POLICY_DIR, workedExamples } from './worked-examples.js';
 
@@ -76,6 +77,8 @@ export async function startTestService(options: TestServiceOptions = {}): Promis
     ...(options.logger ? { logger: options.logger } : {}),
     ...(options.archivedYearsTtlMs !== undefined ? { archivedYearsTtlMs: options.archivedYearsTtlMs } : {}),
   });
+  // Every answer of this app is held against its OpenAPI document (test/helpers/contract.ts).
+  enforceContract(service.app);
   const http = supertest(service.app);
   const auth = (key: string) => ({ Authorization: `Bearer ${key}` });
   return {

@@ -2,6 +2,7 @@
 import type { Response } from 'express';
 import type { PolicyCatalog } from '../../policy/catalog.js';
 import type { ReferralService } from '../../service/referrals.js';
+import type { RegistryBulk } from '../../service/registry-bulk.js';
 import type { RegistryService } from '../../service/registry.js';
 import type { SettlementService } from '../../service/settlements.js';
 import type { StatementService } from '../../service/statements.js';
@@ -14,6 +15,8 @@ export interface RouteDependencies {
   statements: StatementService;
   /** The clock, for checks against today (a birth date in the future). */
   now: () => Date;
+  /** Batched registry writes (POST /v1/enrollees:bulk). */
+  bulk: RegistryBulk;
 }
 
 /** Sends JSON text that is already serialised (stored responses are answered byte for byte). */

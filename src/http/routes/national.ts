@@ -7,18 +7,19 @@
  * starting with the native code; keys answer 401/403, limits 429 and storage
  * or overload 503, all still with the envelope; bad input is never a 5xx.
  */
-import express, { type NextFunction, type Request, type Response, type Router } from 'express';
+import express, { type NextFunction, type Request, type RequestHandler, type Response, type Router } from 'express';
 import { stringify } from 'lossless-json';
 import type { Logger } from 'pino';
 import { AppError, AuthError, ValidationError, retryAfterOf } from '../../domain/errors.js';
 import type { Hospital } from '../../domain/types.js';
-import { envelopeSchema, failureAnswer, parseBody, successAnswer, type AnswerContext } from '../../national/envelope.js';
+import { envelopeDocumentSchema, envelopeSchema, failureAnswer, parseBody, successAnswer, type AnswerContext } from '../../national/envelope.js';
 import { TRANSACTIONS, undoMessage, type NationalDependencies, type TransactionContext } from '../../national/transactions.js';
 import type { RateLimitSettings } from '../../ops/config.js';
 import type { Metrics } from '../../ops/metrics.js';
 import { authenticate, callerOf, type KeyRingHolder } from '../auth.js';
 import { STATUS_OF } from '../errors.js';
-import { rememberMatch } from '../observe.js';
+import { ApiRouter, type OperationRegistry } from '../openapi/operations.js';
+import { envelopeAnswerSchema } from '../response-schemas.js';
 import { limitPerKey } from '../rate-limit.js';
 import { parseOrThrow } from '../validate.js';
 
@@ -27,6 +28,7 @@ const BODY_LIMIT = '4mb';
 
 export interface NationalRouteDependencies {
   national: NationalDependencies;
+  registry: OperationRegistry;
   keys: KeyRingHolder;
   rateLimit?: RateLimitSettings | null | undefined;
   metrics?: Metrics | undefined;
@@ -71,11 +73,30 @@ export function nationalRoutes(deps: NationalRouteDependencies): Router {
     req.receivedAt = national.now();
     next();
   };
-  const handlers = [rememberMatch, stamp, authenticate(deps.keys)];
+  const handlers: RequestHandler[] = [stamp];
   if (deps.rateLimit) handlers.push(limitPerKey(deps.rateLimit, deps.metrics));
   handlers.push(express.text({ type: () => true, limit: BODY_LIMIT }));
 
-  router.post('/hsa/v1', ...handlers, async (req: Request, res: Response) => {
+  const api = new ApiRouter(router, '', deps.registry, authenticate(deps.keys));
+  api.on(
+    {
+      method: 'post',
+      path: '/hsa/v1',
+      operationId: 'platformTransaction',
+      summary: "The national platform's envelope: infno selects the transaction (9001, 1101, 2401–2405, 2301–2305, 5203, 5204, 2501, 2502, 3201, 3202, 2601)",
+      description:
+        'Amounts are read exactly from the JSON text (numbers or strings). Business failures are HTTP 200 with infcode -1 and err_msg starting with the native error code; ' +
+        'keys answer 401/403, limits 429 and an unavailable service 503, each still with the envelope. docs/national-platform.md has the field map and a whole exchange.',
+      tags: ['National platform'],
+      roles: ['admin', 'billing', 'referral'],
+      scope: "billing: the envelope's fixmedins_code must be its own hospital's; admin: any",
+      body: { schema: envelopeDocumentSchema },
+      responses: { 200: { description: 'the platform envelope: infcode 0 with output, or -1 with err_msg', schema: envelopeAnswerSchema } },
+      errors: ['UNAVAILABLE'],
+      errorBody: envelopeAnswerSchema,
+    },
+    ...handlers,
+    async (req: Request, res: Response) => {
     const caller = callerOf(req);
     const envelope = parseOrThrow(envelopeSchema, parseBody(typeof req.body === 'string' ? req.body : ''), '', 'envelope');
     const hospital = await hospitalOf(envelope.fixmedins_code);
@@ -114,7 +135,8 @@ export function nationalRoutes(deps: NationalRouteDependencies): Router {
       output = stringify(await transaction.run(ctx, input)) ?? 'null';
     }
     res.status(200).type('application/json').send(successAnswer(answerContext(req, national.now), output));
-  });
+    },
+  );
 
   // Errors the platform's way: the envelope always, the status only for keys, limits and outages.
   router.use((error: unknown, req: Request, res: Response, next: NextFunction) => {

@@ -1,8 +1,11 @@
 /** Referral desk routes: file, read, revoke filings of persons of the key's region; a person's filings. */
-import type { Request, Router } from 'express';
+import type { Request } from 'express';
 import { z } from 'zod';
 import { AuthError } from '../../domain/errors.js';
-import { requireRegion, requireRole } from '../auth.js';
+import { callerOf, requireRegion } from '../auth.js';
+import { referralExample } from '../openapi/examples.js';
+import type { ApiRouter } from '../openapi/operations.js';
+import { filingListSchema, filingResponseSchema } from '../response-schemas.js';
 import { cardSchema, filingCreateSchema, idSchema, reversalBodySchema } from '../schemas.js';
 import { parseOrThrow } from '../validate.js';
 import type { RouteDependencies } from './common.js';
@@ -18,16 +21,33 @@ const filingListQuery = z.object({
   cursor: z.string().regex(/^\d{1,20}$/, 'cursor is the `next` of the previous page').optional(),
 });
 
-export function referralRoutes(v1: Router, deps: RouteDependencies): void {
-  v1.post('/referrals', async (req, res) => {
-    const caller = requireRole(req, 'admin', 'referral');
-    const draft = parseOrThrow(filingCreateSchema, req.body);
-    const enrollee = await deps.registry.getEnrollee(draft.card);
-    requireRegion(caller, enrollee.region);
-    res.status(201).json(await deps.referrals.create(draft));
-  });
+const OWN_REGION = 'referral: persons of its own region only; admin: any';
+const referralParams = z.object({ referralId: idSchema });
+
+export function referralRoutes(v1: ApiRouter, deps: RouteDependencies): void {
+  v1.on(
+    {
+      method: 'post',
+      path: '/referrals',
+      operationId: 'fileReferral',
+      summary: 'File a referral (转诊转院备案), relocation (异地安置) or out-of-area (异地就医备案) approval',
+      tags: ['Referrals'],
+      roles: ['admin', 'referral'],
+      scope: OWN_REGION,
+      body: { schema: filingCreateSchema, examples: { 'worked-examples': { summary: 'a referral to a Wenzhou city hospital for 2019', value: referralExample } } },
+      responses: { 201: { description: 'filed, active', schema: filingResponseSchema } },
+      errors: ['ENROLLEE_NOT_FOUND', 'LIMIT_REACHED', 'UNAVAILABLE'],
+    },
+    async (req, res) => {
+      const caller = callerOf(req);
+      const draft = parseOrThrow(filingCreateSchema, req.body);
+      const enrollee = await deps.registry.getEnrollee(draft.card);
+      requireRegion(caller, enrollee.region);
+      res.status(201).json(await deps.referrals.create(draft));
+    },
+  );
   const filingInScope = async (req: Request) => {
-    const caller = requireRole(req, 'admin', 'referral');
+    const caller = callerOf(req);
     const referralId = parseOrThrow(idSchema, req.params.referralId, 'referralId', 'referral id');
     const filing = await deps.referrals.get(referralId);
     if (caller.role === 'referral') {
@@ -37,22 +57,66 @@ export function referralRoutes(v1: Router, deps: RouteDependencies): void {
     }
     return { caller, filing };
   };
-  v1.get('/referrals/:referralId', async (req, res) => {
-    res.json((await filingInScope(req)).filing);
-  });
-  v1.delete('/referrals/:referralId', async (req, res) => {
-    const { caller, filing } = await filingInScope(req);
-    const { operator, reason } = parseOrThrow(reversalBodySchema, req.body);
-    res.json(await deps.referrals.revoke(filing.referralId, { operator, keyId: caller.id }, reason));
-  });
+  v1.on(
+    {
+      method: 'get',
+      path: '/referrals/{referralId}',
+      operationId: 'getReferral',
+      summary: 'Read a filing',
+      tags: ['Referrals'],
+      roles: ['admin', 'referral'],
+      scope: OWN_REGION,
+      params: referralParams,
+      responses: { 200: { description: 'the filing', schema: filingResponseSchema } },
+      errors: ['NOT_FOUND', 'UNAVAILABLE'],
+    },
+    async (req, res) => {
+      res.json((await filingInScope(req)).filing);
+    },
+  );
+  v1.on(
+    {
+      method: 'delete',
+      path: '/referrals/{referralId}',
+      operationId: 'revokeReferral',
+      summary: 'Revoke a filing (kept, never erased; repeatable)',
+      tags: ['Referrals'],
+      roles: ['admin', 'referral'],
+      scope: OWN_REGION,
+      params: referralParams,
+      body: { schema: reversalBodySchema, required: false },
+      responses: { 200: { description: 'the filing with status "revoked"', schema: filingResponseSchema } },
+      errors: ['NOT_FOUND', 'UNAVAILABLE'],
+    },
+    async (req, res) => {
+      const { caller, filing } = await filingInScope(req);
+      const { operator, reason } = parseOrThrow(reversalBodySchema, req.body);
+      res.json(await deps.referrals.revoke(filing.referralId, { operator, keyId: caller.id }, reason));
+    },
+  );
 
   // A person's filings: billing desks see them in the person panel, referral desks of the person's region manage them.
-  v1.get('/enrollees/:card/referrals', async (req, res) => {
-    const caller = requireRole(req, 'admin', 'billing', 'referral');
-    const card = parseOrThrow(cardSchema, req.params.card, 'card', 'card');
-    const query = parseOrThrow(filingListQuery, { status: req.query.status, limit: req.query.limit, cursor: req.query.cursor }, '', 'query');
-    if (caller.role === 'referral') requireRegion(caller, (await deps.registry.getEnrollee(card)).region);
-    const page = await deps.referrals.ofPerson(card, query.status, query.cursor ?? null, query.limit);
-    res.json({ card, status: query.status, referrals: page.items, next: page.next });
-  });
+  v1.on(
+    {
+      method: 'get',
+      path: '/enrollees/{card}/referrals',
+      operationId: 'listReferralsOfPerson',
+      summary: "A person's filings: the active ones, or all a page at a time",
+      tags: ['Referrals'],
+      roles: ['admin', 'billing', 'referral'],
+      scope: 'referral: persons of its own region only',
+      params: z.object({ card: cardSchema }),
+      query: filingListQuery,
+      responses: { 200: { description: 'the filings', schema: filingListSchema } },
+      errors: ['ENROLLEE_NOT_FOUND', 'UNAVAILABLE'],
+    },
+    async (req, res) => {
+      const caller = callerOf(req);
+      const card = parseOrThrow(cardSchema, req.params.card, 'card', 'card');
+      const query = parseOrThrow(filingListQuery, { status: req.query.status, limit: req.query.limit, cursor: req.query.cursor }, '', 'query');
+      if (caller.role === 'referral') requireRegion(caller, (await deps.registry.getEnrollee(card)).region);
+      const page = await deps.referrals.ofPerson(card, query.status, query.cursor ?? null, query.limit);
+      res.json({ card, status: query.status, referrals: page.items, next: page.next });
+    },
+  );
 }

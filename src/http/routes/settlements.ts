@@ -1,11 +1,15 @@
 /** Billing desk routes: preview, settle, read, reverse, a person's settlements. */
-import type { Request, RequestHandler, Router } from 'express';
-import { AuthError } from '../../domain/errors.js';
+import type { Request, RequestHandler } from 'express';
+import { z } from 'zod';
+import { AuthError, REFUSAL_CODES } from '../../domain/errors.js';
 import type { Actor } from '../../domain/types.js';
 import { SettlementService } from '../../service/settlements.js';
 import type { SettlementView } from '../../service/settlement-view.js';
 import type { Caller } from '../../ops/api-keys.js';
-import { requireHospital, requireRole } from '../auth.js';
+import { callerOf, requireHospital } from '../auth.js';
+import { refusalExample, settlementRequestExamples, settlementResponseExample } from '../openapi/examples.js';
+import type { ApiRouter } from '../openapi/operations.js';
+import { settlementListSchema, settlementResponseSchema } from '../response-schemas.js';
 import { cardSchema, idSchema, operatorSchema, pageSchema, reversalBodySchema, settlementRequestSchema, yearSchema } from '../schemas.js';
 import { parseOrThrow } from '../validate.js';
 import { sendJsonText, type RouteDependencies } from './common.js';
@@ -15,34 +19,86 @@ function actorOf(caller: Caller, body: unknown): Actor {
   return { operator, keyId: caller.id };
 }
 
+const settlementBody = {
+  schema: settlementRequestSchema.safeExtend({ operator: operatorSchema }).meta({ id: 'SettlementRequest' }),
+  examples: settlementRequestExamples,
+};
+const settlementParams = z.object({ settlementId: idSchema });
+const OWN_HOSPITAL = 'billing: its own hospital only; admin: any';
+
 /** A 5,000-line bill is about 1 MB of JSON. */
 export const SETTLEMENT_BODY_LIMIT = '2mb';
-const SETTLEMENT_POSTS = /^\/v1\/settlements(\/preview)?\/?$/i;
+const SETTLEMENT_POSTS = /^\/v1\/settlements(\/preview)?\/?$/;
 
-/** The two routes whose bodies may carry an itemised bill. */
+/** The two routes whose bodies may carry an itemised bill (parsed after authentication, with their own limit). */
 export function isSettlementPost(req: Request): boolean {
   return req.method === 'POST' && SETTLEMENT_POSTS.test(req.path);
 }
 
-export function settlementRoutes(v1: Router, deps: RouteDependencies, billParser: RequestHandler): void {
-  v1.post('/settlements/preview', billParser, async (req, res) => {
-    const caller = requireRole(req, 'admin', 'billing');
-    const request = parseOrThrow(settlementRequestSchema, req.body);
-    const actor = actorOf(caller, req.body);
-    requireHospital(caller, request.hospitalId);
-    res.status(200).json(await deps.settlements.preview(request, actor));
-  });
-  v1.post('/settlements', billParser, async (req, res) => {
-    const caller = requireRole(req, 'admin', 'billing');
-    const request = parseOrThrow(settlementRequestSchema, req.body);
-    const actor = actorOf(caller, req.body);
-    requireHospital(caller, request.hospitalId);
-    const result = await deps.settlements.settle(request, actor);
-    if (result.replay) res.set('Idempotent-Replay', 'true');
-    sendJsonText(res, result.replay ? 200 : 201, result.body);
-  });
+export function settlementRoutes(v1: ApiRouter, deps: RouteDependencies, billParser: RequestHandler): void {
+  v1.on(
+    {
+      method: 'post',
+      path: '/settlements/preview',
+      operationId: 'previewSettlement',
+      summary: 'Preview a settlement (预结算): computes, records nothing',
+      tags: ['Settlements'],
+      roles: ['admin', 'billing'],
+      scope: OWN_HOSPITAL,
+      body: settlementBody,
+      responses: { 200: { description: 'the split as it would be settled now (status "preview", settlementId null)', schema: settlementResponseSchema } },
+      errors: ['ENROLLEE_NOT_FOUND', ...REFUSAL_CODES, 'UNAVAILABLE'],
+    },
+    billParser,
+    async (req, res) => {
+      const caller = callerOf(req);
+      const request = parseOrThrow(settlementRequestSchema, req.body);
+      const actor = actorOf(caller, req.body);
+      requireHospital(caller, request.hospitalId);
+      res.status(200).json(await deps.settlements.preview(request, actor));
+    },
+  );
+  v1.on(
+    {
+      method: 'post',
+      path: '/settlements',
+      operationId: 'settle',
+      summary: 'Settle a stay or visit (结算)',
+      description:
+        'Idempotent by hospital + requestId: the same body again answers 200 with the identical body and `Idempotent-Replay: true`; ' +
+        'another body under the same requestId is 409 IDEMPOTENCY_CONFLICT. A refusal (422) records nothing.',
+      tags: ['Settlements'],
+      roles: ['admin', 'billing'],
+      scope: OWN_HOSPITAL,
+      body: settlementBody,
+      responses: {
+        201: {
+          description: 'settled',
+          schema: settlementResponseSchema,
+          examples: { 'P-PY-1': { summary: settlementRequestExamples['P-PY-1'].summary, value: settlementResponseExample } },
+        },
+        200: {
+          description: 'a replay of a settlement already made with this requestId and body: the first answer, byte for byte',
+          schema: settlementResponseSchema,
+          headers: { 'Idempotent-Replay': { description: 'always "true" on a replay', schema: z.literal('true'), required: true } },
+        },
+      },
+      errors: ['ENROLLEE_NOT_FOUND', 'IDEMPOTENCY_CONFLICT', ...REFUSAL_CODES, 'UNAVAILABLE'],
+      errorExamples: { 422: { 'P-JJ-5': { summary: settlementRequestExamples['P-JJ-5'].summary, value: refusalExample } } },
+    },
+    billParser,
+    async (req, res) => {
+      const caller = callerOf(req);
+      const request = parseOrThrow(settlementRequestSchema, req.body);
+      const actor = actorOf(caller, req.body);
+      requireHospital(caller, request.hospitalId);
+      const result = await deps.settlements.settle(request, actor);
+      if (result.replay) res.set('Idempotent-Replay', 'true');
+      sendJsonText(res, result.replay ? 200 : 201, result.body);
+    },
+  );
   const settlementInScope = async (req: Request) => {
-    const caller = requireRole(req, 'admin', 'billing');
+    const caller = callerOf(req);
     const settlementId = parseOrThrow(idSchema, req.params.settlementId, 'settlementId', 'settlement id');
     const stored = await deps.settlements.get(settlementId);
     // A billing key reads and reverses its own hospital's settlements only.
@@ -51,29 +107,74 @@ export function settlementRoutes(v1: Router, deps: RouteDependencies, billParser
     }
     return { caller, stored };
   };
-  v1.get('/settlements/:settlementId', async (req, res) => {
-    sendJsonText(res, 200, SettlementService.currentBody((await settlementInScope(req)).stored));
-  });
-  v1.post('/settlements/:settlementId/reversal', async (req, res) => {
-    const { caller, stored } = await settlementInScope(req);
-    const { operator, reason } = parseOrThrow(reversalBodySchema, req.body);
-    sendJsonText(res, 200, await deps.settlements.reverse(stored, { operator, keyId: caller.id }, reason));
-  });
+  v1.on(
+    {
+      method: 'get',
+      path: '/settlements/{settlementId}',
+      operationId: 'getSettlement',
+      summary: 'Read a settlement with its current status',
+      tags: ['Settlements'],
+      roles: ['admin', 'billing'],
+      scope: OWN_HOSPITAL,
+      params: settlementParams,
+      responses: { 200: { description: 'the settlement as answered, with its current status', schema: settlementResponseSchema } },
+      errors: ['NOT_FOUND', 'UNAVAILABLE'],
+    },
+    async (req, res) => {
+      sendJsonText(res, 200, SettlementService.currentBody((await settlementInScope(req)).stored));
+    },
+  );
+  v1.on(
+    {
+      method: 'post',
+      path: '/settlements/{settlementId}/reversal',
+      operationId: 'reverseSettlement',
+      summary: 'Reverse a settlement (撤销): its deltas come off the accumulators exactly once',
+      description: 'Repeatable: a second reversal answers the first one identically (200).',
+      tags: ['Settlements'],
+      roles: ['admin', 'billing'],
+      scope: OWN_HOSPITAL,
+      params: settlementParams,
+      body: { schema: reversalBodySchema, required: false },
+      responses: { 200: { description: 'the settlement with status "reversed"', schema: settlementResponseSchema } },
+      errors: ['NOT_FOUND', 'UNAVAILABLE'],
+    },
+    async (req, res) => {
+      const { caller, stored } = await settlementInScope(req);
+      const { operator, reason } = parseOrThrow(reversalBodySchema, req.body);
+      sendJsonText(res, 200, await deps.settlements.reverse(stored, { operator, keyId: caller.id }, reason));
+    },
+  );
 
-  v1.get('/enrollees/:card/settlements', async (req, res) => {
-    const caller = requireRole(req, 'admin', 'billing');
-    const card = parseOrThrow(cardSchema, req.params.card, 'card', 'card');
-    const year = parseOrThrow(yearSchema, req.query.year, 'year', 'query');
-    const { limit, cursor } = parseOrThrow(pageSchema, { limit: req.query.limit, cursor: req.query.cursor }, '', 'query');
-    const page = await deps.settlements.list(card, year, cursor ?? null, limit);
-    // A billing key sees its own hospital's settlements only (a page may then hold fewer; `next` still leads on).
-    const visible = page.bodies.filter(
-      (body) => caller.role !== 'billing' || (JSON.parse(body.toString()) as SettlementView).hospitalId === caller.hospitalId,
-    );
-    sendJsonText(
-      res,
-      200,
-      `{"card":${JSON.stringify(card)},"year":${year},"settlements":[${visible.join(',')}],"next":${JSON.stringify(page.next)}}`,
-    );
-  });
+  v1.on(
+    {
+      method: 'get',
+      path: '/enrollees/{card}/settlements',
+      operationId: 'listSettlementsOfPerson',
+      summary: "A person's settlements of a benefit year, in commit order, a page at a time",
+      tags: ['Settlements'],
+      roles: ['admin', 'billing'],
+      scope: 'billing: sees its own hospital\'s settlements only (a page may then hold fewer; `next` still leads on)',
+      params: z.object({ card: cardSchema }),
+      query: z.object({ year: yearSchema }).extend(pageSchema.shape),
+      responses: { 200: { description: 'a page of settlements', schema: settlementListSchema } },
+      errors: ['UNAVAILABLE'],
+    },
+    async (req, res) => {
+      const caller = callerOf(req);
+      const card = parseOrThrow(cardSchema, req.params.card, 'card', 'card');
+      const year = parseOrThrow(yearSchema, req.query.year, 'year', 'query');
+      const { limit, cursor } = parseOrThrow(pageSchema, { limit: req.query.limit, cursor: req.query.cursor }, '', 'query');
+      const page = await deps.settlements.list(card, year, cursor ?? null, limit);
+      // A billing key sees its own hospital's settlements only (a page may then hold fewer; `next` still leads on).
+      const visible = page.bodies.filter(
+        (body) => caller.role !== 'billing' || (JSON.parse(body.toString()) as SettlementView).hospitalId === caller.hospitalId,
+      );
+      sendJsonText(
+        res,
+        200,
+        `{"card":${JSON.stringify(card)},"year":${year},"settlements":[${visible.join(',')}],"next":${JSON.stringify(page.next)}}`,
+      );
+    },
+  );
 }

@@ -1,39 +1,87 @@
 /** Finance office routes: a hospital's day statement and its reconciliations (对账). */
-import type { Request, Router } from 'express';
+import type { Request } from 'express';
 import { z } from 'zod';
-import { requireHospital, requireRole } from '../auth.js';
+import { callerOf, requireHospital } from '../auth.js';
+import type { ApiRouter } from '../openapi/operations.js';
+import { reconciliationListSchema, reconciliationResponseSchema, statementSchema } from '../response-schemas.js';
 import { dateSchema, idSchema, reconciliationSchema, statementPageSchema } from '../schemas.js';
 import { parseOrThrow } from '../validate.js';
 import type { RouteDependencies } from './common.js';
 
 const dateQuery = z.object({ date: dateSchema });
+const OWN_HOSPITAL = 'billing: its own hospital only; admin: any';
 
-export function statementRoutes(v1: Router, deps: RouteDependencies): void {
+export function statementRoutes(v1: ApiRouter, deps: RouteDependencies): void {
   // Billing keys for their own hospital, admin for any.
   const hospitalInScope = (req: Request) => {
-    const caller = requireRole(req, 'admin', 'billing');
+    const caller = callerOf(req);
     const hospitalId = parseOrThrow(idSchema, req.params.hospitalId, 'hospitalId', 'hospital id');
     requireHospital(caller, hospitalId);
     return { caller, hospitalId };
   };
 
-  v1.get('/hospitals/:hospitalId/statements/:date', async (req, res) => {
-    const { hospitalId } = hospitalInScope(req);
-    const date = parseOrThrow(dateSchema, req.params.date, 'date', 'date');
-    const { limit, cursor } = parseOrThrow(statementPageSchema, { limit: req.query.limit, cursor: req.query.cursor }, '', 'query');
-    res.json(await deps.statements.statement(hospitalId, date, { limit, cursor: cursor ?? null }));
-  });
+  v1.on(
+    {
+      method: 'get',
+      path: '/hospitals/{hospitalId}/statements/{date}',
+      operationId: 'getDayStatement',
+      summary: "A hospital's day statement: totals, groups and entries of the business day (Asia/Shanghai)",
+      tags: ['Statements'],
+      roles: ['admin', 'billing'],
+      scope: OWN_HOSPITAL,
+      params: z.object({ hospitalId: idSchema, date: dateSchema }),
+      query: statementPageSchema,
+      responses: { 200: { description: 'the statement (entries a page at a time)', schema: statementSchema } },
+      errors: ['NOT_FOUND', 'UNAVAILABLE'],
+    },
+    async (req, res) => {
+      const { hospitalId } = hospitalInScope(req);
+      const date = parseOrThrow(dateSchema, req.params.date, 'date', 'date');
+      const { limit, cursor } = parseOrThrow(statementPageSchema, { limit: req.query.limit, cursor: req.query.cursor }, '', 'query');
+      res.json(await deps.statements.statement(hospitalId, date, { limit, cursor: cursor ?? null }));
+    },
+  );
 
-  v1.post('/hospitals/:hospitalId/reconciliations', async (req, res) => {
-    const { caller, hospitalId } = hospitalInScope(req);
-    const body = parseOrThrow(reconciliationSchema, req.body);
-    const scope = { from: body.date, to: body.date, includeReversals: true };
-    res.json(await deps.statements.reconcile(hospitalId, scope, body, { operator: body.operator, keyId: caller.id }));
-  });
+  v1.on(
+    {
+      method: 'post',
+      path: '/hospitals/{hospitalId}/reconciliations',
+      operationId: 'reconcileDay',
+      summary: "Reconcile a day (对账): the hospital's figures beside ours, every difference classified; stored",
+      tags: ['Statements'],
+      roles: ['admin', 'billing'],
+      scope: OWN_HOSPITAL,
+      params: z.object({ hospitalId: idSchema }),
+      body: { schema: reconciliationSchema },
+      responses: { 200: { description: 'the reconciliation', schema: reconciliationResponseSchema } },
+      errors: ['NOT_FOUND', 'UNAVAILABLE'],
+    },
+    async (req, res) => {
+      const { caller, hospitalId } = hospitalInScope(req);
+      const body = parseOrThrow(reconciliationSchema, req.body);
+      const scope = { from: body.date, to: body.date, includeReversals: true };
+      res.json(await deps.statements.reconcile(hospitalId, scope, body, { operator: body.operator, keyId: caller.id }));
+    },
+  );
 
-  v1.get('/hospitals/:hospitalId/reconciliations', async (req, res) => {
-    const { hospitalId } = hospitalInScope(req);
-    const { date } = parseOrThrow(dateQuery, { date: req.query.date }, '', 'query');
-    res.json({ hospitalId, date, reconciliations: await deps.statements.reconciliations(hospitalId, date) });
-  });
+  v1.on(
+    {
+      method: 'get',
+      path: '/hospitals/{hospitalId}/reconciliations',
+      operationId: 'listReconciliations',
+      summary: 'The reconciliations run for a hospital-day',
+      tags: ['Statements'],
+      roles: ['admin', 'billing'],
+      scope: OWN_HOSPITAL,
+      params: z.object({ hospitalId: idSchema }),
+      query: dateQuery,
+      responses: { 200: { description: 'the reconciliations, oldest first', schema: reconciliationListSchema } },
+      errors: ['NOT_FOUND', 'UNAVAILABLE'],
+    },
+    async (req, res) => {
+      const { hospitalId } = hospitalInScope(req);
+      const { date } = parseOrThrow(dateQuery, { date: req.query.date }, '', 'query');
+      res.json({ hospitalId, date, reconciliations: await deps.statements.reconciliations(hospitalId, date) });
+    },
+  );
 }
