@@ -176,7 +176,7 @@ export function createApp(deps: AppDependencies): express.Express {
   app.use('/v1', v1Router);
 
   // The desk pages (desk.md): static, no key; they call /v1 with the clerk's key.
-  app.use('/desk', deskPages());
+  root.pages('/desk', deskPages(), 'the desk pages (desk.md): the page, its assets and the policy documents');
 
   app.use((_req: Request, res: Response) => sendError(res, 'NOT_FOUND', 'no such endpoint'));
   app.use(

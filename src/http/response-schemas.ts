@@ -98,6 +98,10 @@ export const filingResponseSchema = z
     createdAt: timestamp.optional(),
     revokedAt: timestamp.nullable(),
     revocation: z.strictObject({ reason: nullableString, operator: operatorView }).optional(),
+    filedBy: z
+      .strictObject({ hospitalId: z.string(), keyId: z.string() })
+      .optional()
+      .meta({ description: 'the hospital that filed it through the platform (2501), which alone may revoke it (2502)' }),
   })
   .meta({ id: 'Filing', description: 'A referral filing (转诊转院备案, 异地安置, 异地就医备案): kept, never erased.' });
 
@@ -107,6 +111,46 @@ export const filingListSchema = z.strictObject({
   referrals: z.array(filingResponseSchema),
   next: nullableString,
 });
+
+const priceString = z.string().regex(/^(0|[1-9]\d*)(\.\d+)?$/).meta({ description: 'a unit-price ceiling, as a decimal string', example: '12.5000' });
+
+export const feeLineResponseSchema = z
+  .strictObject({
+    lineId: z.string(),
+    code: z.string(),
+    level: z.string().meta({ description: 'catalogue level: A (甲), B (乙), C (丙)' }),
+    category: z.string().meta({ description: 'national fee category 01-14' }),
+    amount: wireMoney,
+    priceCeiling: priceString.nullable(),
+    selfPayRatio: z.string().nullable().meta({ description: 'the 乙 self-pay share, a decimal fraction' }),
+    fullSelfPay: wireMoney,
+    overLimitSelfPay: wireMoney,
+    preSelfPay: wireMoney,
+    policyScope: wireMoney,
+  })
+  .meta({ id: 'FeeLineResult', description: 'One fee line as the catalogue classified it (api.md "Fee lines and the catalogue").' });
+
+export const chargesResponseSchema = z
+  .strictObject({
+    total: wireMoney,
+    fullSelfPay: wireMoney,
+    overLimitSelfPay: wireMoney,
+    preSelfPay: wireMoney,
+    lines: z.array(feeLineResponseSchema).optional(),
+  })
+  .meta({ id: 'ChargesResult', description: 'The four amounts the rules started from, and each line\'s classification when the bill came as lines.' });
+
+export const feeCategoryResponseSchema = z
+  .strictObject({
+    category: z.string(),
+    name: z.string(),
+    total: wireMoney,
+    levelA: wireMoney,
+    levelB: wireMoney,
+    levelC: wireMoney,
+    policyScope: wireMoney,
+  })
+  .meta({ id: 'FeeCategoryTotals' });
 
 export const settlementResponseSchema = z
   .strictObject({
@@ -122,6 +166,11 @@ export const settlementResponseSchema = z
     dischargeDate: isoDate,
     total: wireMoney,
     policyScope: wireMoney,
+    charges: chargesResponseSchema,
+    feeCategories: z
+      .array(feeCategoryResponseSchema)
+      .optional()
+      .meta({ description: 'an itemised bill only: the national fee categories 01-14 in code order, for the slip' }),
     payments: z.partialRecord(z.enum(FUNDS), wireMoney).meta({ description: 'every fund line the policy has for this visit, zero lines included' }),
     fundTotal: wireMoney,
     patientTotal: wireMoney,
@@ -133,6 +182,8 @@ export const settlementResponseSchema = z
         fundPayType: z.string().nullable().meta({ description: 'national fund_pay_type; null for local programmes' }),
         amount: wireMoney,
         cite: z.string().meta({ description: 'the clause of the policy document the line comes from' }),
+        rate: z.string().nullable().meta({ description: 'the reimbursement rate applied, as a decimal fraction; null where none applies', example: '0.75' }),
+        deductible: wireMoney.optional().meta({ description: 'the deductible (起付线) this line started above, where one applied' }),
       }),
     ),
     steps: z.array(z.strictObject({ rule: z.string(), text: z.string(), amount: wireMoney.nullable(), cite: z.string() })),
@@ -221,6 +272,11 @@ export const statementSchema = z
       }),
     ),
     next: nullableString,
+    archived: z
+      .array(z.strictObject({ ...sums, settlements: z.number().int(), reversals: z.number().int(), benefitYear: z.number().int(), archive: z.string() }))
+      .optional()
+      .meta({ description: 'benefit years of this day moved to an archive, with their figures (already in totals and groups)' }),
+    notes: z.array(z.string()).optional(),
   })
   .meta({ id: 'DayStatement' });
 
@@ -232,6 +288,8 @@ export const reconciliationResponseSchema = z
     reconciliationId: z.string(),
     hospitalId: z.string(),
     date: isoDate,
+    to: isoDate.meta({ description: 'the last day of the period (date itself for one day)' }),
+    clrType: nullableString.meta({ description: 'the clearing type compared (clr_type), null for all' }),
     balanced: z.boolean(),
     ours: figures,
     theirs: figures,

@@ -157,10 +157,10 @@ export class ContractChecker {
 function templatePattern(template: string): RegExp {
   const source = template
     .split(/(\{[^}]+\})/)
-    .map((part) => (part.startsWith('{') ? '[^/]+' : part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')))
+    .map((part) => (part.startsWith('{*') ? '.*' : part.startsWith('{') ? '[^/]+' : part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')))
     .join('');
-  // Express matches without regard to case and with or without a trailing slash.
-  return new RegExp(`^${source}/?$`, 'i');
+  // The app routes case-sensitively (app.ts), with or without a trailing slash.
+  return new RegExp(`^${source}/?$`);
 }
 
 /** Watches one answer: its body as written, checked when it has been sent in full. */
@@ -185,9 +185,17 @@ function observe(checker: ContractChecker, req: IncomingMessage, res: ServerResp
     keep(chunk, rest[0]);
     return end(chunk, ...rest);
   }) as typeof res.end;
+  // Headers given to writeHead as an object (the shedder's fast path) never reach getHeaders().
+  let written: Record<string, unknown> = {};
+  const writeHead = res.writeHead.bind(res) as (...args: unknown[]) => ServerResponse;
+  res.writeHead = ((status: number, ...rest: unknown[]) => {
+    const head = rest.find((arg) => arg !== null && typeof arg === 'object' && !Array.isArray(arg));
+    if (head) written = Object.fromEntries(Object.entries(head).map(([name, value]) => [name.toLowerCase(), value]));
+    return writeHead(status, ...rest);
+  }) as typeof res.writeHead;
   res.once('finish', () => {
     const body = size > MAX_CAPTURE ? null : Buffer.concat(chunks);
-    for (const problem of checker.check(method, url, res.statusCode, res.getHeaders(), body)) violations.push(problem);
+    for (const problem of checker.check(method, url, res.statusCode, { ...written, ...res.getHeaders() }, body)) violations.push(problem);
   });
 }
 

@@ -90,10 +90,16 @@ function operationObject(operation: RegisteredOperation): ZodOpenApiOperationObj
   const byStatus = new Map<number, ErrorCode[]>();
   for (const code of errorCodesOf(operation)) byStatus.set(STATUS_OF[code], [...(byStatus.get(STATUS_OF[code]) ?? []), code]);
   for (const [status, codes] of [...byStatus].sort(([a], [b]) => a - b)) {
+    // An operation that declares its own answer at this status keeps it (/readyz's 503 is the readiness body; it is never shed).
+    if (responses[String(status)]) continue;
     const examples = operation.errorExamples?.[status];
     responses[String(status)] = {
       description: codes.map((code) => `\`${code}\`: ${MEANING[code]}`).join('; '),
-      headers: headersObject({ 'X-Request-Id': REQUEST_ID_HEADER, ...(status === 503 || status === 429 ? { 'Retry-After': RETRY_AFTER_HEADER } : {}) }),
+      headers: headersObject({
+        // OVERLOADED is answered before anything of the request is read, a request id included (shed.ts).
+        'X-Request-Id': status === 503 ? { ...REQUEST_ID_HEADER, required: false } : REQUEST_ID_HEADER,
+        ...(status === 503 || status === 429 ? { 'Retry-After': RETRY_AFTER_HEADER } : {}),
+      }),
       content: { 'application/json': { schema: operation.errorBody ?? errorBodySchema(codes as [ErrorCode, ...ErrorCode[]]), ...(examples ? { examples } : {}) } },
     };
   }

@@ -85,6 +85,12 @@ export const settlementResponseExample = {
   dischargeDate: '2019-03-10',
   total: '12345.67',
   policyScope: '11925.67',
+  charges: {
+    total: '12345.67',
+    fullSelfPay: '300.00',
+    overLimitSelfPay: '0.00',
+    preSelfPay: '120.00'
+  },
   payments: {
     basic: '7717.97',
     criticalIllness: '0.00'
@@ -98,13 +104,16 @@ export const settlementResponseExample = {
       fund: 'basic',
       fundPayType: '390100',
       amount: '7717.97',
-      cite: '000_b298e4d9608db673.txt 三(一)1'
+      cite: '000_b298e4d9608db673.txt 三(一)1',
+      rate: '0.7',
+      deductible: '900.00'
     },
     {
       fund: 'criticalIllness',
       fundPayType: '390200',
       amount: '0.00',
-      cite: '000_b298e4d9608db673.txt 三(二)'
+      cite: '000_b298e4d9608db673.txt 三(二)',
+      rate: null
     }
   ],
   steps: [
@@ -175,7 +184,7 @@ export const settlementResponseExample = {
   operator: {
     id: null,
     name: null,
-    keyId: 'py-county-billing'
+    keyId: 'billing-PY-COUNTY'
   },
   settledAt: '2019-03-10T09:30:00.000Z'
 };

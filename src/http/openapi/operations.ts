@@ -127,6 +127,12 @@ export class ApiRouter {
     this.router[spec.method](expressPath(spec.path), rememberMatch, ...guard, ...handlers);
   }
 
+  /** A router of pages for people mounted at `path`: every GET under it is a page (its routes live in the browser). */
+  pages(path: string, router: Router, description: string): void {
+    this.registry.pages.push({ method: 'get', fullPath: `${this.prefix}${path}/{*route}`, description });
+    this.router.use(path, router);
+  }
+
   /** A page for people (HTML, scripts): served, but not part of the API document. */
   page(method: HttpMethod, path: string, description: string, ...handlers: RequestHandler[]): void {
     this.registry.pages.push({ method, fullPath: `${this.prefix}${path}`, description });

@@ -47,7 +47,7 @@ export function settlementRoutes(v1: ApiRouter, deps: RouteDependencies, billPar
       scope: OWN_HOSPITAL,
       body: settlementBody,
       responses: { 200: { description: 'the split as it would be settled now (status "preview", settlementId null)', schema: settlementResponseSchema } },
-      errors: ['ENROLLEE_NOT_FOUND', ...REFUSAL_CODES, 'UNAVAILABLE'],
+      errors: ['ENROLLEE_NOT_FOUND', ...REFUSAL_CODES, 'ARCHIVED', 'UNAVAILABLE'],
     },
     billParser,
     async (req, res) => {
@@ -83,7 +83,7 @@ export function settlementRoutes(v1: ApiRouter, deps: RouteDependencies, billPar
           headers: { 'Idempotent-Replay': { description: 'always "true" on a replay', schema: z.literal('true'), required: true } },
         },
       },
-      errors: ['ENROLLEE_NOT_FOUND', 'IDEMPOTENCY_CONFLICT', ...REFUSAL_CODES, 'UNAVAILABLE'],
+      errors: ['ENROLLEE_NOT_FOUND', 'IDEMPOTENCY_CONFLICT', ...REFUSAL_CODES, 'ARCHIVED', 'UNAVAILABLE'],
       errorExamples: { 422: { 'P-JJ-5': { summary: settlementRequestExamples['P-JJ-5'].summary, value: refusalExample } } },
     },
     billParser,
@@ -118,7 +118,7 @@ export function settlementRoutes(v1: ApiRouter, deps: RouteDependencies, billPar
       scope: OWN_HOSPITAL,
       params: settlementParams,
       responses: { 200: { description: 'the settlement as answered, with its current status', schema: settlementResponseSchema } },
-      errors: ['NOT_FOUND', 'UNAVAILABLE'],
+      errors: ['NOT_FOUND', 'ARCHIVED', 'UNAVAILABLE'],
     },
     async (req, res) => {
       sendJsonText(res, 200, SettlementService.currentBody((await settlementInScope(req)).stored));
@@ -137,7 +137,7 @@ export function settlementRoutes(v1: ApiRouter, deps: RouteDependencies, billPar
       params: settlementParams,
       body: { schema: reversalBodySchema, required: false },
       responses: { 200: { description: 'the settlement with status "reversed"', schema: settlementResponseSchema } },
-      errors: ['NOT_FOUND', 'UNAVAILABLE'],
+      errors: ['NOT_FOUND', 'ARCHIVED', 'UNAVAILABLE'],
     },
     async (req, res) => {
       const { caller, stored } = await settlementInScope(req);
@@ -158,7 +158,7 @@ export function settlementRoutes(v1: ApiRouter, deps: RouteDependencies, billPar
       params: z.object({ card: cardSchema }),
       query: z.object({ year: yearSchema }).extend(pageSchema.shape),
       responses: { 200: { description: 'a page of settlements', schema: settlementListSchema } },
-      errors: ['UNAVAILABLE'],
+      errors: ['ARCHIVED', 'UNAVAILABLE'],
     },
     async (req, res) => {
       const caller = callerOf(req);

@@ -54,7 +54,7 @@ export function statementRoutes(v1: ApiRouter, deps: RouteDependencies): void {
       params: z.object({ hospitalId: idSchema }),
       body: { schema: reconciliationSchema },
       responses: { 200: { description: 'the reconciliation', schema: reconciliationResponseSchema } },
-      errors: ['NOT_FOUND', 'UNAVAILABLE'],
+      errors: ['NOT_FOUND', 'ARCHIVED', 'UNAVAILABLE'],
     },
     async (req, res) => {
       const { caller, hospitalId } = hospitalInScope(req);
