@@ -13,6 +13,10 @@ export const n = (text: string): LosslessNumber => new LosslessNumber(text);
 
 let sequence = 0;
 
+/** Every message sent and its answer, in order, while HSA_TRANSCRIPT names a file (scripts/national-exchange.ts renders it). */
+export const transcript: { request: string; status: number; answer: string }[] = [];
+const recording = Boolean(process.env.HSA_TRANSCRIPT);
+
 export interface Hsa {
   fixmedinsCode: string;
   /** The next msgid of this facility. */
@@ -70,6 +74,7 @@ export function hsa(http: ReturnType<typeof supertest>, key: string, fixmedinsCo
   };
   const post = async (body: string): Promise<HsaAnswer> => {
     const res = await http.post('/hsa/v1').set('Authorization', `Bearer ${key}`).set('Content-Type', 'application/json').send(body);
+    if (recording) transcript.push({ request: body, status: res.status, answer: res.text });
     const parsed = parse(res.text) as HsaAnswer['envelope'];
     return { status: res.status, text: res.text, envelope: parsed, ok: res.status === 200 && text(parsed.infcode) === '0' };
   };

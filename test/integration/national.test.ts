@@ -10,7 +10,7 @@ import { LosslessNumber } from 'lossless-json';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Decimal, type Money } from '../../src/domain/money.js';
 import { PY1_LINES, demoCatalogues, linesFor, type WireLine } from '../helpers/fee-lines.js';
-import { hsa, n, text, type Hsa } from '../helpers/hsa.js';
+import { hsa, n, text, transcript, type Hsa } from '../helpers/hsa.js';
 import { jinjiangEnrollee, pingyangEnrollee } from '../helpers/load-support.js';
 import { startTestService, type TestService } from '../helpers/service.js';
 import { workedExamples } from '../helpers/worked-examples.js';
@@ -355,4 +355,130 @@ describe('msgid, 2601, keys and codes', () => {
     expect(off.envelope.output.stmtinfo.stmt_rslt).toBe('1');
     expect(off.envelope.output.stmtinfo.stmt_rslt_dscr).toMatch(/不平/);
   });
+});
+
+describe('2302, 2404, 2405, 2501 / 2502 and 3202 with its detail rows inline', () => {
+  const card = 'HSAREST1';
+  let p: Hsa;
+  beforeAll(async () => {
+    await t.http.put(`/v1/enrollees/${card}`).set(t.auth(t.keys.admin)).send(pingyangEnrollee()).expect(201);
+    p = platform('PY-COUNTY');
+  });
+
+  it('2404 cancels an admission: its lines are refused after; 2405 reopens a discharge, and 2304 then waits for 2402', async () => {
+    const cancelled = await admit(p, card, '2019-08-01 08:00:00');
+    const cancel = await p.send('2404', { data: { mdtrt_id: cancelled, psn_no: card } });
+    expect(cancel.ok, cancel.text).toBe(true);
+    const late = await p.send('2301', { feedetail: PY1_LINES.slice(0, 1).map((line) => feedetail({ ...line, time: '2019-08-02T10:00:00' }, cancelled, card)) });
+    expect(late.envelope.err_msg).toMatch(/^VALIDATION_FAILED: .*cancelled/);
+
+    const mdtrtId = await admit(p, card, '2019-08-10 08:00:00');
+    const up = await p.send('2301', { feedetail: PY1_LINES.map((line) => feedetail({ ...line, time: '2019-08-11T10:00:00' }, mdtrtId, card)) });
+    expect(up.ok, up.text).toBe(true);
+    const out = await p.send('2402', { dscginfo: { mdtrt_id: mdtrtId, psn_no: card, endtime: '2019-08-15 10:00:00', dscg_way: '1' }, diseinfo: [] });
+    expect(out.ok, out.text).toBe(true);
+    const reopened = await p.send('2405', { data: { mdtrt_id: mdtrtId, psn_no: card } });
+    expect(reopened.ok, reopened.text).toBe(true);
+    const early = await p.send('2304', { data: { psn_no: card, mdtrt_id: mdtrtId, medfee_sumamt: n('12345.67'), psn_setlway: '01', insutype: '390', mid_setl_flag: '0' } });
+    expect(text(early.envelope.infcode)).toBe('-1');
+    expect(early.envelope.err_msg).toMatch(/2402/);
+  });
+
+  it('2302 withdraws one line (or "0000": all) of an unsettled stay; 5204 no longer shows it', async () => {
+    const mdtrtId = await admit(p, card, '2019-09-01 08:00:00');
+    const up = await p.send('2301', { feedetail: PY1_LINES.map((line) => feedetail({ ...line, time: '2019-09-02T10:00:00' }, mdtrtId, card)) });
+    expect(up.ok, up.text).toBe(true);
+    const one = await p.send('2302', { data: { mdtrt_id: mdtrtId, psn_no: card, feedetl_sn: PY1_LINES[0]!.lineId } });
+    expect(one.ok, one.text).toBe(true);
+    expect(text(one.envelope.output.result.withdrawn)).toBe('1');
+    const left = await p.send('5204', { data: { psn_no: card, mdtrt_id: mdtrtId } });
+    expect(left.envelope.output.result.map((row: { feedetl_sn: string }) => row.feedetl_sn)).not.toContain(PY1_LINES[0]!.lineId);
+    expect(left.envelope.output.result).toHaveLength(PY1_LINES.length - 1);
+    const all = await p.send('2302', { data: { mdtrt_id: mdtrtId, psn_no: card, feedetl_sn: '0000' } });
+    expect(text(all.envelope.output.result.withdrawn)).toBe(String(PY1_LINES.length - 1));
+    expect((await p.send('5204', { data: { psn_no: card, mdtrt_id: mdtrtId } })).envelope.output.result).toEqual([]);
+  });
+
+  it('2501 files a transfer the native referral desk sees; 2502 revokes it (kept, never erased); another hospital cannot revoke it', async () => {
+    const filed = await p.send('2501', {
+      refmedin: {
+        psn_no: card,
+        insutype: '390',
+        tel: '13800000000',
+        addr: '平阳县',
+        insu_optins: '330326',
+        diag_code: 'C34.900',
+        diag_name: '肺恶性肿瘤',
+        dise_cond_dscr: '需上级医院手术',
+        reflin_medins_no: CODES['WZ-CITY'],
+        reflin_medins_name: '温州市人民医院',
+        mdtrtarea_admdvs: '330304',
+        hosp_agre_refl_flag: '1',
+        refl_type: '01',
+        refl_date: '2019-10-01 09:00:00',
+        refl_rea: '本院无手术条件',
+        refl_opnn: '同意转诊',
+        begndate: '2019-10-01',
+        enddate: '2019-12-31',
+      },
+    });
+    expect(filed.ok, filed.text).toBe(true);
+    const referralId = text(filed.envelope.output.result.trt_dcla_detl_sn);
+    const native = (await t.http.get(`/v1/referrals/${referralId}`).set(t.auth(t.keys.admin)).expect(200)).body;
+    expect(native).toMatchObject({ card, kind: 'referral', toHospitalId: 'WZ-CITY', validFrom: '2019-10-01', validTo: '2019-12-31', status: 'active' });
+
+    const stranger = await hsa(t.http, t.keys.billing['WZ-CITY']!, CODES['WZ-CITY']!).send('2502', { data: { trt_dcla_detl_sn: referralId, psn_no: card, memo: '' } });
+    expect(stranger.status).toBe(403);
+    const revoked = await p.send('2502', { data: { trt_dcla_detl_sn: referralId, psn_no: card, memo: '患者放弃转诊' } });
+    expect(revoked.ok, revoked.text).toBe(true);
+    const after = (await t.http.get(`/v1/referrals/${referralId}`).set(t.auth(t.keys.admin)).expect(200)).body;
+    expect(after.status).toBe('revoked');
+    expect(after.revocation.reason).toBe('患者放弃转诊');
+  });
+
+  it("3202 compares the day's detail rows sent inline: balanced, then a row the HIS lacks comes back as a difference", async () => {
+    const today = new Date(Date.now() + 8 * 3_600_000).toISOString().slice(0, 10);
+    const statement = (await t.http.get(`/v1/hospitals/PY-COUNTY/statements/${today}?limit=200`).set(t.auth(t.keys.admin)).expect(200)).body;
+    expect(statement.entries.length).toBeGreaterThan(1);
+    const rows = statement.entries.map((entry: { settlementId: string; kind: string; total: string; fundTotal: string; card: string }) => ({
+      setl_id: entry.settlementId,
+      psn_no: entry.card,
+      medfee_sumamt: n(entry.total),
+      fund_pay_sumamt: n(entry.fundTotal),
+      acct_pay: n('0'),
+      refd_setl_flag: entry.kind === 'reversal' ? '1' : '0',
+    }));
+    const sum = (field: 'total' | 'fundTotal') => n(statement.totals[field]);
+    const data = (detail: typeof rows, count: number, total = sum('total'), fund = sum('fundTotal')) => ({
+      setl_optins: '330326',
+      file_qury_no: '',
+      stmt_begndate: today,
+      stmt_enddate: today,
+      medfee_sumamt: total,
+      fund_pay_sumamt: fund,
+      cash_payamt: n('0'),
+      fixmedins_setl_cnt: n(String(count)),
+      detail,
+    });
+    const balanced = await p.send('3202', { data: data(rows, statement.totals.count) });
+    expect(balanced.ok, balanced.text).toBe(true);
+    expect(balanced.envelope.output.stmtinfo.stmt_rslt).toBe('0');
+    expect(balanced.envelope.output.result).toEqual([]);
+
+    const [dropped, ...kept] = rows;
+    const totalKept = new Decimal(statement.totals.total).minus(text(dropped.medfee_sumamt)).toFixed(2);
+    const fundKept = new Decimal(statement.totals.fundTotal).minus(text(dropped.fund_pay_sumamt)).toFixed(2);
+    const off = await p.send('3202', { data: data(kept, statement.totals.count - 1, n(totalKept), n(fundKept)) });
+    expect(off.ok, off.text).toBe(true);
+    expect(off.envelope.output.stmtinfo.stmt_rslt).toBe('1');
+    expect(off.envelope.output.result).toHaveLength(1);
+    expect(off.envelope.output.result[0]).toMatchObject({ setl_id: dropped.setl_id, stmt_rslt: '1', memo: 'missing-in-hospital', refd_setl_flag: dropped.refd_setl_flag });
+    // Stored like any reconciliation, with who ran it.
+    const stored = (await t.http.get(`/v1/hospitals/PY-COUNTY/reconciliations?date=${today}`).set(t.auth(t.keys.admin)).expect(200)).body;
+    expect(stored.reconciliations.some((r: { detail: boolean; balanced: boolean }) => r.detail && !r.balanced)).toBe(true);
+  });
+});
+
+afterAll(async () => {
+  if (process.env.HSA_TRANSCRIPT) (await import('node:fs')).writeFileSync(process.env.HSA_TRANSCRIPT, JSON.stringify(transcript));
 });
