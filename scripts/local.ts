@@ -75,7 +75,7 @@ async function main(): Promise<void> {
 
   const adminKey = generateKey();
   const billingKeys: Record<string, string> = {};
-  const hospitals = JSON.parse(readFileSync(path.join(root, 'config/demo/hospitals.json'), 'utf8')) as Record<string, unknown>;
+  const hospitals = JSON.parse(readFileSync(path.join(root, 'config/demo/hospitals.json'), 'utf8')) as Record<string, { fixmedinsCode?: string }>;
   const enrollees = JSON.parse(readFileSync(path.join(root, 'config/demo/enrollees.json'), 'utf8')) as Record<string, unknown>;
   const referrals = JSON.parse(readFileSync(path.join(root, 'config/demo/referrals.json'), 'utf8')) as unknown[];
   const entries: unknown[] = [{ id: 'demo-admin', role: 'admin', sha256: sha256Hex(adminKey) }];
@@ -148,6 +148,10 @@ async function main(): Promise<void> {
   say('');
   say(`The same stay sent as its bill (fee lines, ${path.relative(root, billFile)}), classified against the demo catalogue:`);
   say(`curl -s -X POST ${base}/v1/settlements/preview -H 'Authorization: Bearer ${billingKeys['PY-COUNTY']}' -H 'Content-Type: application/json' -d @${path.relative(process.cwd(), billFile) || billFile}`);
+  say('');
+  say("The national platform's face (docs/national-platform.md): the person, as an HIS asks with 1101:");
+  const envelope = { infno: '1101', msgid: `${hospitals['PY-COUNTY']!.fixmedinsCode}201903010800000001`, fixmedins_code: hospitals['PY-COUNTY']!.fixmedinsCode, opter: '0123', opter_name: '收费员', input: { data: { mdtrt_cert_type: '03', mdtrt_cert_no: example.card, begntime: '2019-03-01 08:00:00' } } };
+  say(`curl -s -X POST ${base}/hsa/v1 -H 'Authorization: Bearer ${billingKeys['PY-COUNTY']}' -H 'Content-Type: application/json' -d '${JSON.stringify(envelope)}'`);
   say('');
   say('Ctrl-C stops the service and its Redis.');
 }
