@@ -25,7 +25,7 @@ import { loadPolicyDirectory } from '../src/policy/loader.js';
 import { LocalCoverage } from '../src/service/coverage.js';
 import { SettlementService } from '../src/service/settlements.js';
 import { parseSettlementRequest } from '../src/http/schemas.js';
-import { createRedis, whenReady, type ScriptedClient } from '../src/store/redis.js';
+import { SCRIPT_SOURCES, createRedis, whenReady, type ScriptedClient } from '../src/store/redis.js';
 import { Store } from '../src/store/store.js';
 import { startRedisCluster } from '../scripts/lib/redis-cluster.js';
 import { startRedis } from '../scripts/lib/redis-server.js';
@@ -51,9 +51,12 @@ const enrollee = (card: string) => ({
 
 /** The commit script without its ledger write: the "before" of the ratio. */
 function withoutLedger(client: ScriptedClient): ScriptedClient {
-  const lua = readFileSync(path.join(ROOT, 'src/store/scripts/commit-settlement-8.lua'), 'utf8').replace(/^redis\.call\('HSET', ledgerKey.*$/m, '');
-  if (lua.includes("'HSET', ledgerKey")) throw new Error('could not strip the ledger write');
-  client.defineCommand('commitSettlement', { numberOfKeys: 8, lua });
+  // The script as the client loaded it (whatever its number of keys now), minus its ledger write.
+  const source = SCRIPT_SOURCES.get('commitSettlement');
+  if (!source) throw new Error('commitSettlement is not loaded');
+  const lua = source.lua.replace(/^redis\.call\('HSET', ledgerKey.*$/m, '');
+  if (lua === source.lua || lua.includes("'HSET', ledgerKey")) throw new Error('could not strip the ledger write');
+  client.defineCommand('commitSettlement', { numberOfKeys: source.numberOfKeys, lua });
   return client;
 }
 

@@ -39,7 +39,8 @@ writeFileSync(keysFile, JSON.stringify([
 
 const redis = await startRedis();
 const port = await freePort();
-const server = spawn(process.execPath, [path.join(root, 'dist/server.js')], {
+// BENCH_NODE_ARGS='--cpu-prof --cpu-prof-dir=/tmp/prof' profiles the service.
+const server = spawn(process.execPath, [...(process.env.BENCH_NODE_ARGS?.split(' ').filter(Boolean) ?? []), path.join(root, 'dist/server.js')], {
   cwd: root,
   env: { PATH: process.env.PATH ?? '', PORT: String(port), REDIS_URL: redis.url, API_KEYS_FILE: keysFile, LOG_LEVEL: 'warn', RATE_LIMIT_RPS: '0', METRICS_PORT: '0', MAX_IN_FLIGHT: '0' },
   stdio: ['ignore', 'ignore', 'inherit'],
@@ -100,6 +101,11 @@ const settleData = (stay: { card: string; mdtrtId: string }) => ({
   fulamt_ownpay_amt: n('300.00'), overlmt_selfpay: n('0.00'), preselfpay_amt: n('120.00'), inscp_scp_amt: n('11925.67'),
 });
 
+// Bodies are built before the clock starts, and answers are checked without parsing, on both sides alike:
+// the load driver shares the two cores with the service and Redis, so its own work must not differ by side.
+const nativeBodies = new Map(native.map((card, i) => [card, nativeBody(card, i)]));
+const adapterBodies = new Map(stays.map((stay) => [stay, envelope('2304', { data: settleData(stay) })]));
+
 const rates = { native: [] as number[], adapter: [] as number[] };
 const cpu = { native: 0, adapter: 0 };
 for (let round = 0; round < ROUNDS; round++) {
@@ -110,11 +116,12 @@ for (let round = 0; round < ROUNDS; round++) {
     const seconds =
       side === 'native'
         ? await pool(slice(native) as string[], async (card) => {
-            const res = await call('/v1/settlements', billing, nativeBody(card, native.indexOf(card)));
+            const res = await call('/v1/settlements', billing, nativeBodies.get(card)!);
             if (res.status !== 201) throw new Error(`native ${res.status} ${res.text.slice(0, 200)}`);
           })
         : await pool(slice(stays) as typeof stays, async (stay) => {
-            await hsa('2304', { data: settleData(stay) });
+            const res = await call('/hsa/v1', billing, adapterBodies.get(stay)!);
+            if (res.status !== 200 || !res.text.startsWith('{"infcode":0,')) throw new Error(`2304 ${res.status} ${res.text.slice(0, 200)}`);
           });
     cpu[side] += (processTreeCpuMs(server.pid!) ?? 0) - cpuBefore;
     rates[side].push(PER_ROUND / seconds);
@@ -127,5 +134,6 @@ say(`  native  ${median(rates.native).toFixed(0)} settlements/s  (rounds: ${rate
 say(`  adapter ${median(rates.adapter).toFixed(0)} settlements/s  (rounds: ${rates.adapter.map((r) => r.toFixed(0)).join(', ')}), server CPU ${((cpu.adapter * 1000) / total).toFixed(0)} µs each`);
 say(`  ratio adapter/native: ${(median(rates.adapter) / median(rates.native)).toFixed(2)} in settlements/s, ${(cpu.native / cpu.adapter).toFixed(2)} in server CPU (target ≥ 0.85)`);
 server.kill('SIGTERM');
+await new Promise((resolve) => server.once('exit', resolve));
 await redis.stop();
 process.exit(0);
