@@ -1,4 +1,5 @@
 /** zh-CN labels as desk staff read them. */
+import { CHARGE_LEVELS, FEE_CATEGORIES } from '../../src/domain/code-tables.js';
 
 export const VISIT_TYPE: Record<string, string> = {
   inpatient: '住院',
@@ -57,25 +58,9 @@ export const DELIVERY: Record<string, string> = { vaginal: '顺产', cesarean: '
 
 export const ROLE: Record<string, string> = { billing: '收费处', referral: '转诊备案', admin: '管理员' };
 
-/** National fee categories (med_chrgitm_type) for slips of itemised bills. */
-export const FEE_CATEGORY: Record<string, string> = {
-  '01': '床位费',
-  '02': '诊察费',
-  '03': '检查费',
-  '04': '化验费',
-  '05': '治疗费',
-  '06': '手术费',
-  '07': '护理费',
-  '08': '卫生材料费',
-  '09': '西药费',
-  '10': '中药饮片费',
-  '11': '中成药费',
-  '12': '一般诊疗费',
-  '13': '挂号费',
-  '14': '其他费',
-};
-
-export const CHARGE_LEVEL: Record<string, string> = { '01': '甲类', '02': '乙类', '03': '丙类' };
+/** National fee categories (med_chrgitm_type) and charge levels (chrgitm_lv): the service's one code-table module. */
+export const FEE_CATEGORY: Record<string, string> = FEE_CATEGORIES;
+export const CHARGE_LEVEL: Record<string, string> = CHARGE_LEVELS;
 
 /** Error codes as the window reads them; the server's message follows. */
 export const ERROR: Record<string, string> = {
