@@ -1,5 +1,5 @@
 /** zh-CN labels as desk staff read them. */
-import { CHARGE_LEVELS, FEE_CATEGORIES } from '../../src/domain/code-tables.js';
+import { CHARGE_LEVELS, FEE_CATEGORIES, PERSON_CATEGORY_NAMES } from '../../src/domain/code-tables.js';
 
 export const VISIT_TYPE: Record<string, string> = {
   inpatient: '住院',
@@ -27,19 +27,8 @@ export const FILING_STATUS: Record<string, string> = { active: '有效', revoked
 
 export const SETTLEMENT_STATUS: Record<string, string> = { preview: '预结算', settled: '已结算', reversed: '已撤销' };
 
-export const CATEGORY: Record<string, string> = {
-  'medical-aid': '医疗救助对象',
-  'low-income-assistance': '低保对象',
-  destitute: '城市特困供养',
-  'rural-destitute': '农村特困供养',
-  'registered-poor': '建档立卡贫困人口',
-  'severely-disabled': '重度残疾',
-  'rural-only-daughter': '农村计生独女户',
-  'rural-two-daughters': '农村计生二女户',
-  'poor-party-member': '困难党员',
-  'disability-card': '第二代残疾人证持有人',
-  'retired-cadre-surviving-spouse': '离休干部无工作遗偶',
-};
+/** Person categories by their Chinese names (the same table the platform's idetinfo memo uses). */
+export const CATEGORY: Record<string, string> = PERSON_CATEGORY_NAMES;
 
 export const REGION: Record<string, string> = { pingyang: '平阳县', taiyuan: '太原市', jinjiang: '晋江市' };
 

@@ -265,19 +265,25 @@ export const reversalBodySchema = z
   .nullish()
   .transform((body) => ({ operator: body?.operator ?? { id: null, name: null }, reason: body?.reason ?? null }));
 
-/** Settlement lists: ?limit= (1–200, default 50) and the opaque ?cursor= of the previous page. */
-export const pageSchema = z.object({
-  limit: z
-    .string()
-    .regex(/^\d{1,3}$/, 'limit is a whole number from 1 to 200')
-    .transform(Number)
-    .refine((n) => n >= 1 && n <= 200, 'limit is a whole number from 1 to 200')
-    .default(50),
-  cursor: z
-    .string()
-    .regex(/^\d{1,10}$/, 'cursor is the `next` of the previous page')
-    .optional(),
-});
+/** A paged list's ?limit= (1..max) and the opaque ?cursor= (the previous page's `next`). */
+export function pageQuery(max: number, defaultLimit: number, cursorDigits = 10) {
+  const limitRule = `limit is a whole number from 1 to ${max}`;
+  return z.object({
+    limit: z
+      .string()
+      .regex(new RegExp(`^\\d{1,${String(max).length}}$`), limitRule)
+      .transform(Number)
+      .refine((n) => n >= 1 && n <= max, limitRule)
+      .default(defaultLimit),
+    cursor: z
+      .string()
+      .regex(new RegExp(`^\\d{1,${cursorDigits}}$`), 'cursor is the `next` of the previous page')
+      .optional(),
+  });
+}
+
+/** Settlement lists: 1–200, default 50. */
+export const pageSchema = pageQuery(200, 50);
 
 /** A signed amount (a day's sums go negative when reversals outweigh settlements). */
 export const signedMoneySchema = z
@@ -307,12 +313,4 @@ export const reconciliationSchema = z
   })
   .refine((body) => body.totals !== undefined || body.entries !== undefined, { path: ['totals'], message: 'send the day\'s totals, its entries, or both' });
 
-export const statementPageSchema = z.object({
-  limit: z
-    .string()
-    .regex(/^\d{1,4}$/, 'limit is a whole number from 1 to 1000')
-    .transform(Number)
-    .refine((n) => n >= 1 && n <= 1000, 'limit is a whole number from 1 to 1000')
-    .default(100),
-  cursor: z.string().regex(/^\d{1,10}$/, 'cursor is the `next` of the previous page').optional(),
-});
+export const statementPageSchema = pageQuery(1000, 100);

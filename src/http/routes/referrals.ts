@@ -6,20 +6,11 @@ import { callerOf, requireRegion } from '../auth.js';
 import { referralExample } from '../openapi/examples.js';
 import type { ApiRouter } from '../openapi/operations.js';
 import { filingListSchema, filingResponseSchema } from '../response-schemas.js';
-import { cardSchema, filingCreateSchema, idSchema, reversalBodySchema } from '../schemas.js';
+import { cardSchema, filingCreateSchema, idSchema, pageQuery, reversalBodySchema } from '../schemas.js';
 import { parseOrThrow } from '../validate.js';
 import type { RouteDependencies } from './common.js';
 
-const filingListQuery = z.object({
-  status: z.enum(['active', 'all']).default('active'),
-  limit: z
-    .string()
-    .regex(/^\d{1,3}$/, 'limit is a whole number from 1 to 200')
-    .transform(Number)
-    .refine((n) => n >= 1 && n <= 200, 'limit is a whole number from 1 to 200')
-    .default(50),
-  cursor: z.string().regex(/^\d{1,20}$/, 'cursor is the `next` of the previous page').optional(),
-});
+const filingListQuery = pageQuery(200, 50, 20).extend({ status: z.enum(['active', 'all']).default('active') });
 
 const OWN_REGION = 'referral: persons of its own region only; admin: any';
 const referralParams = z.object({ referralId: idSchema });
