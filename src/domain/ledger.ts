@@ -7,7 +7,7 @@
  * `toStored` / `fromStored` are the only translation.
  */
 import { businessDayOf, type IsoDate } from './dates.js';
-import { formatMoney, money } from './money.js';
+import { fenOfText, textOfFen } from './money.js';
 import { FUNDS } from './types.js';
 
 export type LedgerEntryKind = 'settlement' | 'reversal';
@@ -103,7 +103,7 @@ export function fromStoredLedgerEntry(json: string): LedgerEntry {
     visitType,
     total,
     fundTotal,
-    patientTotal: formatMoney(money(total).minus(fundTotal)),
+    patientTotal: textOfFen(fenOfText(total) - fenOfText(fundTotal)),
     funds: byFund,
     operator: { id: operator?.[0] ?? null, name: operator?.[1] ?? null, keyId: operator?.[2] ?? null },
     reason: reason ?? null,

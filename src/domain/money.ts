@@ -62,3 +62,23 @@ export function toFen(value: Money): string {
 export function fromFen(fen: string | number): Money {
   return new Decimal(fen).dividedBy(100);
 }
+
+/**
+ * Integer fen of a wire amount ("-1234.5", "12.30", "7"), exactly, as a BigInt:
+ * for summing thousands of amounts (a day's ledger) without a decimal object per addition.
+ */
+export function fenOfText(text: string): bigint {
+  const negative = text.startsWith('-');
+  const parts = (negative ? text.slice(1) : text).split('.');
+  const [whole = '', fraction = ''] = parts;
+  if (parts.length > 2 || !/^\d+$/.test(whole) || !/^\d{0,2}$/.test(fraction)) throw new Error(`not an amount in yuan with at most two decimals: ${text}`);
+  const fen = BigInt(whole) * 100n + BigInt(fraction.padEnd(2, '0'));
+  return negative ? -fen : fen;
+}
+
+/** The wire form ("-1234.50") of an integer number of fen. */
+export function textOfFen(fen: bigint): string {
+  const negative = fen < 0n;
+  const size = negative ? -fen : fen;
+  return `${negative ? '-' : ''}${size / 100n}.${(size % 100n).toString().padStart(2, '0')}`;
+}

@@ -10,7 +10,7 @@ import { CLR_TYPE, INSUTYPE_RESIDENT } from '../domain/code-tables.js';
 import { dateOfDayNumber, dayNumber } from '../domain/dates.js';
 import { ArchivedError, NotFoundError } from '../domain/errors.js';
 import { fromStoredLedgerEntry, type LedgerEntry, type LedgerEntryKind } from '../domain/ledger.js';
-import { ZERO, formatMoney, money, type Money } from '../domain/money.js';
+import { ZERO, fenOfText, formatMoney, money, textOfFen, type Money } from '../domain/money.js';
 import type { Actor, VisitType } from '../domain/types.js';
 import type { ArchiveStore } from '../store/archive-store.js';
 import type { Store } from '../store/store.js';
@@ -119,28 +119,29 @@ export interface Reconciliation {
   by: { keyId: string | null; operator: Actor['operator'] };
 }
 
+/** Sums of a day's entries in integer fen (BigInt: exact, and no decimal object per addition). */
 class Summer {
   count = 0;
-  total = ZERO;
-  fundTotal = ZERO;
-  patientTotal = ZERO;
-  readonly funds = new Map<string, Money>();
+  total = 0n;
+  fundTotal = 0n;
+  patientTotal = 0n;
+  readonly funds = new Map<string, bigint>();
 
   add(entry: LedgerEntry): void {
     this.count++;
-    this.total = this.total.plus(entry.total);
-    this.fundTotal = this.fundTotal.plus(entry.fundTotal);
-    this.patientTotal = this.patientTotal.plus(entry.patientTotal);
-    for (const [fund, amount] of Object.entries(entry.funds)) this.funds.set(fund, (this.funds.get(fund) ?? ZERO).plus(amount));
+    this.total += fenOfText(entry.total);
+    this.fundTotal += fenOfText(entry.fundTotal);
+    this.patientTotal += fenOfText(entry.patientTotal);
+    for (const [fund, amount] of Object.entries(entry.funds)) this.funds.set(fund, (this.funds.get(fund) ?? 0n) + fenOfText(amount));
   }
 
   sums(): Sums {
     return {
       count: this.count,
-      total: formatMoney(this.total),
-      fundTotal: formatMoney(this.fundTotal),
-      patientTotal: formatMoney(this.patientTotal),
-      funds: Object.fromEntries([...this.funds].map(([fund, amount]) => [fund, formatMoney(amount)])),
+      total: textOfFen(this.total),
+      fundTotal: textOfFen(this.fundTotal),
+      patientTotal: textOfFen(this.patientTotal),
+      funds: Object.fromEntries([...this.funds].map(([fund, amount]) => [fund, textOfFen(amount)])),
     };
   }
 }
