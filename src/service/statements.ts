@@ -200,15 +200,18 @@ export function dayFigures(entries: readonly LedgerEntry[]): DayFigures {
   };
 }
 
+/** Two wire amounts added, in fen like the day's own sums. */
+const plus = (a: string, b: string): string => textOfFen(fenOfText(a) + fenOfText(b));
+
 function addSums<T extends Sums>(a: T, b: Sums): T {
   const funds: Record<string, string> = { ...a.funds };
-  for (const [fund, amount] of Object.entries(b.funds)) funds[fund] = formatMoney(money(funds[fund] ?? '0').plus(amount));
+  for (const [fund, amount] of Object.entries(b.funds)) funds[fund] = plus(funds[fund] ?? '0.00', amount);
   return {
     ...a,
     count: a.count + b.count,
-    total: formatMoney(money(a.total).plus(b.total)),
-    fundTotal: formatMoney(money(a.fundTotal).plus(b.fundTotal)),
-    patientTotal: formatMoney(money(a.patientTotal).plus(b.patientTotal)),
+    total: plus(a.total, b.total),
+    fundTotal: plus(a.fundTotal, b.fundTotal),
+    patientTotal: plus(a.patientTotal, b.patientTotal),
     funds,
   };
 }
