@@ -1,5 +1,9 @@
 # syntax=docker/dockerfile:1
 # Multi-stage build: compile with dev dependencies, ship only dist/ and production dependencies.
+# dist/ holds the server and the operator tools (dist/cli/*.js: import, archive, keygen,
+# catalogue-import, policy-check), run in a one-off container of this image:
+#   docker compose run --rm settlement node dist/cli/import.js enrollees /in/enrollees.csv
+# (docs/deploy.md "Operator tools").
 
 FROM node:20-bookworm-slim AS build
 WORKDIR /app

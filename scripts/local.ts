@@ -71,6 +71,7 @@ async function main(): Promise<void> {
     children.push(redis.process);
     redisUrl = redis.url;
     say(`private redis-server on ${redisUrl} (data in .local/redis)`);
+    say(`  the operator tools reach it with REDIS_URL=${redisUrl} (e.g. REDIS_URL=${redisUrl} npm run import -- enrollees <file>)`);
   }
 
   const adminKey = generateKey();

@@ -28,8 +28,9 @@ import { ndjsonRows, type NdjsonItem } from '../import/ndjson.js';
 import { importRows, type ImportSummary, type RowResult } from '../import/pipeline.js';
 import { IMPORT_KINDS, type ImportKind } from '../import/rows.js';
 import { RegistryBulk } from '../service/registry-bulk.js';
-import { createRedis, whenReady } from '../store/redis.js';
+import type { ScriptedClient } from '../store/redis.js';
 import { Store } from '../store/store.js';
+import { connectToolRedis } from './redis-connection.js';
 
 const USAGE = `usage: npm run import -- enrollees|hospitals|referrals <file> [options]
 
@@ -40,7 +41,8 @@ const USAGE = `usage: npm run import -- enrollees|hospitals|referrals <file> [op
   --report <path>         default: <file>.import-report.csv (the summary goes beside it as .json)
   --quiet                 no progress bar
 
-Redis from REDIS_URL (redis://host:port, redis-cluster://h1:p1,h2:p2) or REDIS_CLUSTER_NODES.`;
+Redis from REDIS_URL (redis://host:port, redis-cluster://h1:p1,h2:p2) or REDIS_CLUSTER_NODES, as the server.
+In the production container: docker compose run --rm -v "$PWD/registry:/in" settlement node dist/cli/import.js enrollees /in/file.csv`;
 
 /** A line of NDJSON or a CSV cell may be this long. */
 const MAX_ROW_BYTES = 65_536;
@@ -48,13 +50,6 @@ const MAX_ROW_BYTES = 65_536;
 function fail(message: string): never {
   process.stderr.write(`import: ${message}\n`);
   process.exit(1);
-}
-
-function redisTarget(env: NodeJS.ProcessEnv): { url?: string; clusterNodes?: string[] } {
-  const url = env.REDIS_URL;
-  if (url?.startsWith('redis-cluster://')) return { clusterNodes: url.slice('redis-cluster://'.length).split(',') };
-  if (env.REDIS_CLUSTER_NODES) return { clusterNodes: env.REDIS_CLUSTER_NODES.split(',') };
-  return { url: url ?? 'redis://127.0.0.1:6379' };
 }
 
 /** Counts the bytes read (for the progress bar) as they pass, and decodes another text encoding to UTF-8. */
@@ -117,13 +112,12 @@ async function main(): Promise<number> {
   const reportPath = values.report ?? `${file}.import-report.csv`;
   const summaryPath = values.report ? `${reportPath.replace(/\.csv$/i, '')}.summary.json` : `${file}.import-summary.json`;
 
-  const redis = createRedis({ ...redisTarget(process.env), offlineQueue: true, commandTimeoutMs: 30_000, connectionName: 'registry-import' });
-  redis.on('error', () => undefined); // reported through the failing command or whenReady
+  let redis: ScriptedClient;
   try {
-    await whenReady(redis, 10_000);
+    redis = await connectToolRedis('import', { connectionName: 'registry-import', commandTimeoutMs: 30_000 });
   } catch (error) {
-    redis.disconnect();
-    fail(`Redis not reachable (${(error as Error).message})`);
+    process.stderr.write(`${(error as Error).message}\n`);
+    process.exit(1);
   }
   const bulk = new RegistryBulk(new Store(redis));
 

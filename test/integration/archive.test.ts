@@ -264,7 +264,7 @@ describe('kill -9 of the archive command, re-run each time', { timeout: 180_000 
     const run = (kill: { line: string; after: number } | null) =>
       new Promise<{ code: number | null; killed: boolean; stderr: string }>((resolve) => {
         // One process (tsx as a loader, not its CLI, which would run the script in a child that kill -9 misses).
-        const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'scripts/archive.ts'), '--year', '2018', '--out', dir, '--grace-ms', '0'], {
+        const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'src/cli/archive.ts'), '--year', '2018', '--out', dir, '--grace-ms', '0'], {
           cwd: ROOT,
           env: { PATH: process.env.PATH ?? '', REDIS_URL: redis.url, POLICY_DIR: POLICY_DIR },
           stdio: ['ignore', 'pipe', 'pipe'],

@@ -151,7 +151,7 @@ describe('npm run catalogue:import', () => {
     const input = path.join(dir, 'export.csv');
     writeFileSync(input, `${CHINESE}\r\nBAD,x,丁,,,09,,,,\r\n`);
     const out = path.join(dir, 'zj.csv');
-    const result = spawnSync(process.execPath, ['--import', 'tsx', path.join(ROOT, 'scripts/catalogue-import.ts'), input, '--id', 'zhejiang-2020', '--out', out], { cwd: ROOT, encoding: 'utf8' });
+    const result = spawnSync(process.execPath, ['--import', 'tsx', path.join(ROOT, 'src/cli/catalogue-import.ts'), input, '--id', 'zhejiang-2020', '--out', out], { cwd: ROOT, encoding: 'utf8' });
     expect(result.status, result.stderr).toBe(0);
     expect(result.stdout).toMatch(/^7 rows read in [\d.]+ s \(\d+ rows\/s\)\n6 written to .*zj\.csv\n1 rejected, each with its line number and reason, in .*zj\.rejected\.csv\ncolumns not imported: 生产企业, 备注\n$/);
     expect(readFileSync(out, 'utf8')).toBe(EXPECTED);
@@ -159,10 +159,10 @@ describe('npm run catalogue:import', () => {
   });
 
   it('without --id, or with an unreadable file, exits 1 with one line', () => {
-    const noId = spawnSync(process.execPath, ['--import', 'tsx', path.join(ROOT, 'scripts/catalogue-import.ts'), 'x.csv'], { cwd: ROOT, encoding: 'utf8' });
+    const noId = spawnSync(process.execPath, ['--import', 'tsx', path.join(ROOT, 'src/cli/catalogue-import.ts'), 'x.csv'], { cwd: ROOT, encoding: 'utf8' });
     expect(noId.status).toBe(1);
     expect(noId.stderr).toMatch(/^catalogue import failed: usage: npm run catalogue:import/);
-    const missing = spawnSync(process.execPath, ['--import', 'tsx', path.join(ROOT, 'scripts/catalogue-import.ts'), path.join(scratch, 'absent.csv'), '--id', 'x', '--out', path.join(scratch, 'x.csv')], { cwd: ROOT, encoding: 'utf8' });
+    const missing = spawnSync(process.execPath, ['--import', 'tsx', path.join(ROOT, 'src/cli/catalogue-import.ts'), path.join(scratch, 'absent.csv'), '--id', 'x', '--out', path.join(scratch, 'x.csv')], { cwd: ROOT, encoding: 'utf8' });
     expect(missing.status).toBe(1);
     expect(missing.stderr.trim().split('\n')).toHaveLength(1);
     expect(missing.stderr).toMatch(/absent\.csv: ENOENT/);

@@ -12,9 +12,9 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import cliProgress from 'cli-progress';
-import { CatalogueImportError, importCatalogue } from '../src/catalogue/import.js';
+import { CatalogueImportError, importCatalogue } from '../catalogue/import.js';
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const usage = 'usage: npm run catalogue:import -- <export.csv> --id <catalogueId> [--out <file>] [--rejects <file>] [--encoding gb18030]';
 
 function fail(message: string): never {

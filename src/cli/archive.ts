@@ -2,6 +2,7 @@
  * Archives a closed benefit year out of Redis (src/service/archive.ts):
  *
  *   npm run archive -- --year 2018 --out /srv/archives
+ *   node dist/cli/archive.js --year 2018 --out /archives      (the image)
  *
  * Redis as the service finds it: REDIS_URL (redis://… or redis-cluster://…)
  * or REDIS_CLUSTER_NODES; policies from POLICY_DIR (default config/policies).
@@ -13,10 +14,11 @@
  */
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { loadPolicyDirectory } from '../src/policy/loader.js';
-import { ArchiveError, YearArchiver } from '../src/service/archive.js';
-import { ArchiveStore } from '../src/store/archive-store.js';
-import { createRedis, whenReady } from '../src/store/redis.js';
+import { loadPolicyDirectory } from '../policy/loader.js';
+import { ArchiveError, YearArchiver } from '../service/archive.js';
+import { ArchiveStore } from '../store/archive-store.js';
+import type { ScriptedClient } from '../store/redis.js';
+import { connectToolRedis } from './redis-connection.js';
 
 const { values } = parseArgs({
   options: {
@@ -36,12 +38,14 @@ if (!values.year || !/^\d{4}$/.test(values.year)) fail('--year YYYY is required'
 if (!values.out) fail('--out <directory> is required');
 if (values['as-of'] && !/^\d{4}-\d{2}-\d{2}$/.test(values['as-of'])) fail('--as-of expects YYYY-MM-DD');
 
-const url = process.env.REDIS_URL;
-const clusterNodes = url?.startsWith('redis-cluster://') ? [url.slice('redis-cluster://'.length)] : process.env.REDIS_CLUSTER_NODES ? [process.env.REDIS_CLUSTER_NODES] : undefined;
-const redis = createRedis({ url: clusterNodes ? undefined : (url ?? 'redis://127.0.0.1:6379'), clusterNodes, commandTimeoutMs: 30_000, connectionName: 'settlement-archive' });
-redis.on('error', () => {});
+let redis: ScriptedClient;
 try {
-  await whenReady(redis, 20_000);
+  redis = await connectToolRedis('archive', { connectionName: 'settlement-archive', commandTimeoutMs: 30_000, readyTimeoutMs: 20_000 });
+} catch (error) {
+  process.stderr.write(`${(error as Error).message}\n`);
+  process.exit(1);
+}
+try {
   const catalog = loadPolicyDirectory(process.env.POLICY_DIR ?? 'config/policies');
   const report = await new YearArchiver(new ArchiveStore(redis), catalog).archive({
     year: Number(values.year),
