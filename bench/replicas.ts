@@ -14,7 +14,7 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { parseSettlementRequest } from '../src/http/schemas.js';
+import { parseSettlementRequest } from '../src/contract/settlement.js';
 import { loadPolicyDirectory } from '../src/policy/loader.js';
 import { LocalCoverage } from '../src/service/coverage.js';
 import { SettlementService } from '../src/service/settlements.js';

@@ -8,7 +8,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { keys, newId } from '../../src/store/keys.js';
 import { requestHash } from '../../src/service/settlements.js';
-import { settlementRequestSchema } from '../../src/http/schemas.js';
+import { settlementRequestSchema } from '../../src/contract/settlement.js';
 import { allSettlements } from '../helpers/pages.js';
 import { rawCommit } from '../helpers/raw-commit.js';
 import { startTestService, type TestService } from '../helpers/service.js';
