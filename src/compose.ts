@@ -128,7 +128,6 @@ export function composeService(options: ComposeOptions): Service {
     referrals,
     statements,
     messages: new NationalMessages(store, now, options.nationalMessageTtlDays),
-    store,
     now,
   };
   const bulk = new RegistryBulk(store, now, options.maxActiveFilings);

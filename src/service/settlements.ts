@@ -30,9 +30,6 @@ export type { SettlementEvent } from './settlement-events.js';
 /** How often a settlement recomputes when other writers keep moving the accumulators. */
 const MAX_COMMIT_ATTEMPTS = 25;
 
-/** A settlement list page: at most this many, 50 unless asked. */
-export const MAX_PAGE = 200;
-
 export interface SettleResult {
   /** 201 created, 200 replay of an earlier identical request. */
   replay: boolean;

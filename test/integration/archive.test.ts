@@ -274,7 +274,10 @@ describe('kill -9 of the archive command, re-run each time', { timeout: 180_000 
         let timer: NodeJS.Timeout | null = null;
         child.stderr!.on('data', (d: Buffer) => {
           stderr += d.toString();
-          if (kill && !timer && stderr.includes(kill.line)) timer = setTimeout(() => ((killed = true), child.kill('SIGKILL')), kill.after);
+          if (kill && !timer && stderr.includes(kill.line)) timer = setTimeout(() => {
+            killed = true;
+            child.kill('SIGKILL');
+          }, kill.after);
         });
         child.once('exit', (code) => {
           if (timer) clearTimeout(timer);
