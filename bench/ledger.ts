@@ -1,5 +1,5 @@
 /**
- * Day-ledger benchmarks (issue 13), printed, never asserted:
+ * Day-ledger benchmarks, printed, never asserted:
  *
  * 1. What the ledger adds to a settlement: the settlement use-case (read,
  *    claim, engine, explained view, commit) run with the ledger and without it

@@ -1,5 +1,5 @@
 /**
- * What replica acknowledgement costs a settlement (issue 17), printed, never
+ * What replica acknowledgement costs a settlement, printed, never
  * asserted: one redis-server with one replica, the settlement use-case
  * in-process (read, claim, engine, view, commit), 16 settlements in flight,
  * in alternating rounds of the same run:

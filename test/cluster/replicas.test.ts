@@ -1,5 +1,5 @@
 /**
- * Replica acknowledgement (issue 17), on real servers:
+ * Replica acknowledgement (a 201 survives a failover), on real servers:
  *
  * - one Redis with one replica, the built server as a process (REDIS_MIN_REPLICAS
  *   unset: detected at start). A 201 is only given once the replica holds the

@@ -1,5 +1,5 @@
 /**
- * Closed years leave memory (issue 17), on a real redis-server through the
+ * Closed years leave memory, on a real redis-server through the
  * real app: benefit year 2018 (Jinjiang, claims until 2019-11-30) is archived
  * and removed while 2019 goes on.
  *

@@ -1,5 +1,5 @@
 /**
- * Issue 11, the storage-side findings, each reproduced as the attack first:
+ * Storage-side hardening findings, each reproduced as the attack first:
  * one person's records cannot deny service to others, a requestId is unique
  * per hospital across persons, a consortium transfer must continue a real
  * stay, a revocation between read and commit is noticed, and ids cannot
