@@ -46,18 +46,21 @@ export class ReferralService {
   /** A filing the caller may see: a referral key sees those of its region's persons only. */
   async getFor(caller: Caller, referralId: string): Promise<Filing> {
     const filing = await this.get(referralId);
-    if (caller.role === 'referral') {
-      const enrollee = await this.enrolleeSource()
-        .getEnrollee(filing.card)
-        .catch(() => null);
-      if (!enrollee) throw new AuthError('FORBIDDEN', 'the filing belongs to no enrollee of this region');
-      requireRegion(caller, enrollee.region);
-    }
+    if (caller.role === 'referral') await this.requireOwnRegion(caller, filing);
     return filing;
   }
 
-  /** Revokes, for the caller, a filing read with getFor. */
-  revokeFor(caller: Caller, filing: Filing, operator: Operator, reason: string | null): Promise<Filing> {
+  private async requireOwnRegion(caller: Caller, filing: Filing): Promise<void> {
+    const enrollee = await this.enrolleeSource()
+      .getEnrollee(filing.card)
+      .catch(() => null);
+    if (!enrollee) throw new AuthError('FORBIDDEN', 'the filing belongs to no enrollee of this region');
+    requireRegion(caller, enrollee.region);
+  }
+
+  /** Revokes, for the caller, a filing read with getFor (a referral key's region is judged again: revocations are rare). */
+  async revokeFor(caller: Caller, filing: Filing, operator: Operator, reason: string | null): Promise<Filing> {
+    if (caller.role === 'referral') await this.requireOwnRegion(caller, filing);
     return this.revoke(filing.referralId, actorOf(caller, operator), reason);
   }
 

@@ -125,13 +125,13 @@ export class SettlementService {
   // ── The desk's use-cases: the caller's scope checked here, whichever face asks ──
 
   /** A preview for the caller: billing keys preview for their own hospital only. */
-  previewFor(caller: Caller, request: SettlementRequest, operator: Operator): Promise<SettlementView> {
+  async previewFor(caller: Caller, request: SettlementRequest, operator: Operator): Promise<SettlementView> {
     requireHospital(caller, request.hospitalId);
     return this.preview(request, actorOf(caller, operator));
   }
 
   /** A settlement for the caller: billing keys settle for their own hospital only. */
-  settleFor(caller: Caller, request: SettlementRequest, operator: Operator): Promise<SettleResult> {
+  async settleFor(caller: Caller, request: SettlementRequest, operator: Operator): Promise<SettleResult> {
     requireHospital(caller, request.hospitalId);
     return this.settle(request, actorOf(caller, operator));
   }
@@ -144,7 +144,7 @@ export class SettlementService {
   }
 
   /** 撤销 for the caller, of a settlement read with getFor: a billing key reverses its own hospital's settlements only. */
-  reverseFor(caller: Caller, stored: StoredSettlement, operator: Operator, reason: string | null): Promise<string | Buffer> {
+  async reverseFor(caller: Caller, stored: StoredSettlement, operator: Operator, reason: string | null): Promise<string | Buffer> {
     this.requireOwnHospital(caller, stored);
     return this.reverse(stored, actorOf(caller, operator), reason);
   }
