@@ -1,5 +1,5 @@
 /**
- * The desk's budgets (issue 15), printed, not asserted:
+ * The desk's budgets, printed, not asserted:
  *  - JavaScript shipped by /desk/ under 150 kB gzipped (gzip -9 of each built asset);
  *  - first paint of /desk/ under 1 s with the service idle, in Debian's chromium,
  *    each load in a fresh profile (cold cache), against a baseline measured in the

@@ -19,7 +19,8 @@ import { Decimal, fromFen, round2 } from '../src/domain/money.js';
 import type { Accumulators, Charges, Enrollee, Filing, Hospital, PersonCategory } from '../src/domain/types.js';
 import { settle } from '../src/engine/settle.js';
 import type { EngineInput } from '../src/engine/types.js';
-import { enrolleeSchema, hospitalSchema, parseSettlementRequest, toEnrollee, toHospital } from '../src/http/schemas.js';
+import { enrolleeSchema, hospitalSchema, toEnrollee, toHospital } from '../src/contract/registry.js';
+import { parseSettlementRequest } from '../src/contract/settlement.js';
 import { loadPolicyDirectory } from '../src/policy/loader.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');

@@ -1,5 +1,5 @@
 /**
- * Day-ledger benchmarks (issue 13), printed, never asserted:
+ * Day-ledger benchmarks, printed, never asserted:
  *
  * 1. What the ledger adds to a settlement: the settlement use-case (read,
  *    claim, engine, explained view, commit) run with the ledger and without it
@@ -24,7 +24,7 @@ import { KeyRing, generateKey, sha256Hex } from '../src/ops/api-keys.js';
 import { loadPolicyDirectory } from '../src/policy/loader.js';
 import { LocalCoverage } from '../src/service/coverage.js';
 import { SettlementService } from '../src/service/settlements.js';
-import { parseSettlementRequest } from '../src/http/schemas.js';
+import { parseSettlementRequest } from '../src/contract/settlement.js';
 import { SCRIPT_SOURCES, createRedis, whenReady, type ScriptedClient } from '../src/store/redis.js';
 import { Store } from '../src/store/store.js';
 import { startRedisCluster } from '../scripts/lib/redis-cluster.js';

@@ -29,7 +29,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { deflateRawSync } from 'node:zlib';
 import type { Redis } from 'ioredis';
-import { parseSettlementRequest } from '../src/http/schemas.js';
+import { parseSettlementRequest } from '../src/contract/settlement.js';
 import { loadPolicyDirectory } from '../src/policy/loader.js';
 import { YearArchiver } from '../src/service/archive.js';
 import { LocalCoverage } from '../src/service/coverage.js';

@@ -1,6 +1,6 @@
 /**
  * The national platform's 2304 against the native settlement of the same bill
- * (issue 14; target: adapter/native ≥ 0.85 in settlements a second), printed,
+ * (target: adapter/native ≥ 0.85 in settlements a second), printed,
  * never asserted. The built service on a private Redis; each side settles the
  * same six-line bill (worked example P-PY-1) for persons of its own, with the
  * same concurrency, in alternating rounds. The adapter's stays are admitted,

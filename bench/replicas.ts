@@ -1,5 +1,5 @@
 /**
- * What replica acknowledgement costs a settlement (issue 17), printed, never
+ * What replica acknowledgement costs a settlement, printed, never
  * asserted: one redis-server with one replica, the settlement use-case
  * in-process (read, claim, engine, view, commit), 16 settlements in flight,
  * in alternating rounds of the same run:
@@ -14,7 +14,7 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { parseSettlementRequest } from '../src/http/schemas.js';
+import { parseSettlementRequest } from '../src/contract/settlement.js';
 import { loadPolicyDirectory } from '../src/policy/loader.js';
 import { LocalCoverage } from '../src/service/coverage.js';
 import { SettlementService } from '../src/service/settlements.js';

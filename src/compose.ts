@@ -6,7 +6,8 @@
 import type { Logger } from 'pino';
 import type CircuitBreaker from 'opossum';
 import { CatalogueHolder } from './catalogue/catalogue.js';
-import { createApp, type Readiness } from './http/app.js';
+import type { Readiness } from './contract/service.js';
+import { createApp } from './http/app.js';
 import { KeyRingHolder } from './http/auth.js';
 import type { KeyRing } from './ops/api-keys.js';
 import { breakerState, createBreaker, guarded, notARedisFailure } from './ops/breaker.js';
@@ -115,8 +116,8 @@ export function composeService(options: ComposeOptions): Service {
     catalogues,
     archivedYears,
   });
-  const registry = new RegistryService(store, coverage);
-  const referrals = new ReferralService(store, now, options.maxActiveFilings);
+  const registry = new RegistryService(store, coverage, now);
+  const referrals = new ReferralService(store, now, options.maxActiveFilings, registry);
   const statements = new StatementService(store, now, archiveStore);
   const encounters = new EncounterService(store, coverage, settlements, options.catalog, catalogues);
   const national: NationalDependencies = {
@@ -127,7 +128,6 @@ export function composeService(options: ComposeOptions): Service {
     referrals,
     statements,
     messages: new NationalMessages(store, now, options.nationalMessageTtlDays),
-    store,
     now,
   };
   const bulk = new RegistryBulk(store, now, options.maxActiveFilings);

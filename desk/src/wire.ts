@@ -1,192 +1,54 @@
-/** The /v1 contract as the desk reads it (docs/spec/api.md). Fields marked optional arrive with newer servers. */
+/**
+ * The /v1 contract as the desk reads it: the answers' types derived from the
+ * service's own response schemas (src/contract), so the desk cannot drift
+ * from what the service sends. Type-only imports: no zod reaches the bundle.
+ */
+import type { z } from 'zod';
+import type { callerSchema } from '../../src/contract/service.js';
+import type { errorDetailSchema, operatorView } from '../../src/contract/fields.js';
+import type { policyDetailSchema, policyListSchema } from '../../src/contract/policy.js';
+import type { filingResponseSchema } from '../../src/contract/referral.js';
+import type { accumulatorsSchema, enrolleeResponseSchema, hospitalResponseSchema } from '../../src/contract/registry.js';
+import type { feeCategoryResponseSchema, feeLineResponseSchema, settlementResponseSchema } from '../../src/contract/settlement.js';
+import type { reconciliationResponseSchema, statementSchema } from '../../src/contract/statement.js';
 
-export type Role = 'billing' | 'referral' | 'admin';
+export type Me = z.output<typeof callerSchema>;
+export type Role = Me['role'];
 
-export interface Me {
-  id: string;
-  role: Role;
-  hospitalId?: string;
-  region?: string;
-}
-
+/** The clerk as the desk names them in a request body. */
 export interface Operator {
   id: string;
   name: string;
 }
 
-/** An operator as the service records it: the clerk named in the body (either part may be missing) and the key. */
-export interface RecordedOperator {
-  id?: string | null;
-  name?: string | null;
-  keyId?: string | null;
-}
+/** An operator as the service records it: the clerk named in the body and the key. */
+export type RecordedOperator = z.output<typeof operatorView>;
 
-export interface FeeLineView {
-  lineId: string;
-  code: string;
-  name?: string | null;
-  level: string;
-  category: string;
-  amount: string;
-  fullSelfPay: string;
-  overLimitSelfPay: string;
-  preSelfPay: string;
-  policyScope: string;
-}
+export type FeeLineView = z.output<typeof feeLineResponseSchema>;
+export type FeeCategoryView = z.output<typeof feeCategoryResponseSchema>;
+type SettlementAnswer = z.output<typeof settlementResponseSchema>;
+type FundLine = SettlementAnswer['lines'][number];
 
-export interface ChargesEcho {
-  total: string;
-  fullSelfPay: string;
-  overLimitSelfPay: string;
-  preSelfPay: string;
-  lines?: FeeLineView[];
-}
-
-export interface FeeCategoryView {
-  /** National fee category 01–14 (present when the service answers a list). */
-  category?: string;
-  name?: string;
-  total: string;
-  levelA: string;
-  levelB: string;
-  levelC: string;
-  policyScope: string;
-}
-
-export interface Accumulators {
-  admissions: number;
-  specialOutpatientCounted?: boolean;
-  basicEligible: string;
-  basicPaid: string;
-  compliantSelfBurden: string;
-  criticalIllnessPaid: string;
-  outpatientPaid: string;
-  retiredCadreSpousePaid: string;
-  [field: string]: string | number | boolean | undefined;
-}
-
-export interface Settlement {
-  settlementId: string | null;
-  requestId: string;
-  status: 'preview' | 'settled' | 'reversed';
-  policyId: string;
-  benefitYear: number;
-  card: string;
-  hospitalId: string;
-  visitType: string;
-  admissionDate: string;
-  dischargeDate: string;
-  total: string;
-  policyScope: string;
-  charges?: ChargesEcho;
-  /** Per fee category: a list in code order (or, from older builds, a map by code). */
-  feeCategories?: FeeCategoryView[] | Record<string, FeeCategoryView>;
-  payments: Record<string, string>;
-  fundTotal: string;
-  patientTotal: string;
-  admissionOrdinal: number | null;
-  referralId?: string | null;
-  /** `rate`: the rate the line applied (payment factors included); `deductible`: the basic line's. */
-  lines: { fund: string; fundPayType: string | null; amount: string; cite: string; rate?: string | null; deductible?: string }[];
-  steps: { rule: string; text: string; amount: string | null; cite: string }[];
+/** Read tolerantly: answers from older servers (no charges echo, rates, operator or flag) still render. */
+export type Accumulators = Omit<z.output<typeof accumulatorsSchema>, 'specialOutpatientCounted'> & { specialOutpatientCounted?: boolean };
+export type Settlement = Omit<SettlementAnswer, 'charges' | 'lines' | 'accumulatorsBefore' | 'accumulatorsAfter' | 'operator' | 'referralId'> & {
+  charges?: SettlementAnswer['charges'];
+  operator?: SettlementAnswer['operator'];
+  referralId?: SettlementAnswer['referralId'];
+  lines: (Omit<FundLine, 'rate'> & { rate?: FundLine['rate'] })[];
   accumulatorsBefore: Accumulators;
   accumulatorsAfter: Accumulators;
-  notes: string[];
-  settledAt?: string;
-  reversedAt?: string | null;
-  operator?: RecordedOperator | null;
-  reversal?: { at: string; reason?: string | null; operator?: RecordedOperator | null } | null;
-}
-
-export interface Enrollee {
-  card: string;
-  region: string;
-  sex: 'F' | 'M';
-  birthDate: string;
-  coverage: { from: string; to: string }[];
-  categories: string[];
-  specialDiseases: string[];
-  maternityInsured: boolean;
-}
-
-export interface Hospital {
-  hospitalId: string;
-  name: string;
-  admdvs: string;
-  level: 1 | 2 | 3;
-  kind: string;
-  countyRun: boolean;
-  consortium?: string | null;
-}
-
-export interface Filing {
-  referralId: string;
-  card: string;
-  kind: 'referral' | 'relocation' | 'out-of-area';
-  validFrom: string;
-  validTo: string;
-  toHospitalId: string | null;
-  diagnosis: string | null;
-  status: 'active' | 'revoked';
-  [extra: string]: unknown;
-}
-
-export interface PolicySummary {
-  policyId: string;
-  region: string;
-  name: string;
-  benefitYear: number;
-  document: string;
-}
-
-export interface PolicyDetail extends PolicySummary {
-  parameters: { path: string; value: string | number | boolean | null; cite: string | null; assumed: boolean }[];
-  source: Record<string, unknown>;
-}
-
-export interface StatementEntry {
-  settlementId: string;
-  requestId: string;
-  kind: 'settlement' | 'reversal';
-  at: string;
-  visitType: string;
-  total: string;
-  fundTotal: string;
-  patientTotal: string;
-  funds: Record<string, string>;
-  operator?: RecordedOperator | null;
-  reason?: string | null;
-}
-
-export interface Statement {
-  hospitalId: string;
-  date: string;
-  timeZone: string;
-  totals: { count: number; settlements: number; reversals: number; total: string; fundTotal: string; patientTotal: string; funds: Record<string, string> };
-  groups: { insutype: string; clrType: string; policyId: string; visitType: string; count: number; total: string; fundTotal: string; funds: Record<string, string> }[];
-  entries: StatementEntry[];
-  next: string | null;
-}
-
-export interface ReconciliationDifference {
-  kind: 'missing-in-hospital' | 'missing-in-service' | 'amount-mismatch' | 'kind-mismatch';
-  settlementId: string | null;
-  requestId: string | null;
-  ours: unknown;
-  theirs: unknown;
-}
-
-export interface Reconciliation {
-  reconciliationId: string;
-  balanced: boolean;
-  ours: { count: number; total: string; fundTotal: string };
-  theirs: { count: number; total: string; fundTotal: string };
-  difference: unknown;
-  differences: ReconciliationDifference[];
-  at: string;
-  by: unknown;
-}
+};
+export type Enrollee = z.output<typeof enrolleeResponseSchema>;
+export type Hospital = z.output<typeof hospitalResponseSchema>;
+export type Filing = z.output<typeof filingResponseSchema>;
+export type PolicySummary = z.output<typeof policyListSchema>['policies'][number];
+export type PolicyDetail = z.output<typeof policyDetailSchema>;
+export type Statement = z.output<typeof statementSchema>;
+export type StatementEntry = Statement['entries'][number];
+export type Reconciliation = z.output<typeof reconciliationResponseSchema>;
+export type ReconciliationDifference = Reconciliation['differences'][number];
 
 export interface ErrorBody {
-  error: { code: string; message: string; details: { path: string; message: string }[] };
+  error: { code: string; message: string; details: z.output<typeof errorDetailSchema>[] };
 }

@@ -14,7 +14,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { dateOfDayNumber, dayNumber } from '../../src/domain/dates.js';
 import type { Enrollee, Hospital, PersonCategory } from '../../src/domain/types.js';
-import { hospitalSchema, toHospital } from '../../src/http/schemas.js';
+import { hospitalSchema, toHospital } from '../../src/contract/registry.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 

@@ -144,9 +144,7 @@ export function medTypeFamily(medType: string): string {
   return medType.slice(0, 2);
 }
 
-/** mdtrt_cert_type: 01 电子凭证令牌, 02 居民身份证号, 03 社会保障卡号. */
-export const MDTRT_CERT_TYPES = ['01', '02', '03'] as const;
-/** The certificate types that carry the number the registry keys persons by. */
+/** mdtrt_cert_type (01 电子凭证令牌, 02 居民身份证号, 03 社会保障卡号): the types that carry the number the registry keys persons by. */
 export const CARD_CERT_TYPES: readonly string[] = ['02', '03'];
 
 /** gend: 1 男, 2 女. */

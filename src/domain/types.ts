@@ -167,7 +167,6 @@ export const MONEY_ACCUMULATORS = [
   'outpatientPaid',
   'retiredCadreSpousePaid',
 ] as const;
-export type MoneyAccumulator = (typeof MONEY_ACCUMULATORS)[number];
 
 /**
  * What one settlement adds to the accumulators. Counts are integers; the flag

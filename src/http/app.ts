@@ -25,7 +25,7 @@ import { observeRequests } from './observe.js';
 import { RETRY_AFTER_HEADER, buildOpenApiDocument, packageVersion, type OpenApiDocument } from './openapi/document.js';
 import { ApiRouter, OperationRegistry } from './openapi/operations.js';
 import { limitPerKey } from './rate-limit.js';
-import { healthSchema, readinessSchema } from './response-schemas.js';
+import { healthSchema, readinessSchema, type Readiness } from '../contract/service.js';
 import { bulkRoutes } from './routes/bulk.js';
 import type { RouteDependencies } from './routes/common.js';
 import { meRoutes } from './routes/me.js';
@@ -37,11 +37,6 @@ import { registryRoutes } from './routes/registry.js';
 import { SETTLEMENT_BODY_LIMIT, isSettlementPost, settlementRoutes } from './routes/settlements.js';
 import { statementRoutes } from './routes/statements.js';
 import { shedLoad } from './shed.js';
-
-export interface Readiness {
-  ready: boolean;
-  checks: Record<string, string>;
-}
 
 export interface AppDependencies extends RouteDependencies {
   keys: KeyRingHolder;

@@ -45,17 +45,3 @@ export function requireRole(req: Request, ...roles: Caller['role'][]): Caller {
   if (!roles.includes(caller.role)) throw new AuthError('FORBIDDEN', `role ${caller.role} may not ${req.method} ${req.baseUrl}${req.route?.path ?? req.path}`);
   return caller;
 }
-
-/** Billing keys act for their own hospital only. */
-export function requireHospital(caller: Caller, hospitalId: string): void {
-  if (caller.role === 'billing' && caller.hospitalId !== hospitalId) {
-    throw new AuthError('FORBIDDEN', `this key acts for hospital ${caller.hospitalId}, not ${hospitalId}`);
-  }
-}
-
-/** Referral keys act for persons of their own region only. */
-export function requireRegion(caller: Caller, region: string): void {
-  if (caller.role === 'referral' && caller.region !== region) {
-    throw new AuthError('FORBIDDEN', `this key files for region ${caller.region}, not ${region}`);
-  }
-}

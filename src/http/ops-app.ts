@@ -5,7 +5,8 @@
  * admin key only.
  */
 import express from 'express';
-import { answerReadiness, type Readiness } from './app.js';
+import type { Readiness } from '../contract/service.js';
+import { answerReadiness } from './app.js';
 import { errorHandler, sendError } from './errors.js';
 
 export interface OpsSources {

@@ -5,7 +5,9 @@
 import { z } from 'zod';
 import type { ErrorDetail } from '../domain/errors.js';
 import type { Enrollee, Hospital } from '../domain/types.js';
-import { cardSchema, enrolleeSchema, filingCreateSchema, hospitalSchema, idSchema, toEnrollee, toHospital } from '../http/schemas.js';
+import { cardSchema, idSchema } from '../contract/fields.js';
+import { filingCreateSchema } from '../contract/referral.js';
+import { enrolleeSchema, hospitalSchema, toEnrollee, toHospital } from '../contract/registry.js';
 import type { FilingDraft } from '../service/referrals.js';
 
 export const IMPORT_KINDS = ['enrollees', 'hospitals', 'referrals'] as const;

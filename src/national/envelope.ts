@@ -29,8 +29,6 @@ export const envelopeSchema = z.object({
   input: z.unknown(),
 });
 
-export type Envelope = z.infer<typeof envelopeSchema>;
-
 /** The envelope as the OpenAPI document shows it (the parse above reads numbers losslessly, which JSON Schema cannot say). */
 export const envelopeDocumentSchema = z
   .looseObject({

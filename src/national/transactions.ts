@@ -31,7 +31,6 @@ import type { SettlementService } from '../service/settlements.js';
 import type { SettlementView } from '../service/settlement-view.js';
 import type { StatementService, Difference } from '../service/statements.js';
 import { newId } from '../store/keys.js';
-import type { Store } from '../store/store.js';
 import { feeLineResult, num, personInfo, settlementInfo } from './field-map.js';
 import { amount, code, date, dateTime, price, quantity, signedAmount, text } from './values.js';
 
@@ -43,7 +42,6 @@ export interface NationalDependencies {
   referrals: ReferralService;
   statements: StatementService;
   messages: NationalMessages;
-  store: Store;
   now: () => Date;
 }
 

@@ -3,6 +3,7 @@
  * roles. Keys are compared in constant time; the ring can be swapped on SIGHUP
  * without dropping requests.
  */
+import type { Caller } from '../domain/caller.js';
 import { hash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
@@ -14,10 +15,7 @@ const entrySchema = z.discriminatedUnion('role', [
 ]);
 const fileSchema = z.array(entrySchema);
 
-export type Caller =
-  | { id: string; role: 'billing'; hospitalId: string }
-  | { id: string; role: 'referral'; region: string }
-  | { id: string; role: 'admin' };
+export type { Caller };
 
 interface KeyEntry {
   caller: Caller;

@@ -5,7 +5,7 @@
  */
 import cluster from 'node:cluster';
 import { AggregatorRegistry, type Registry } from 'prom-client';
-import type { Readiness } from '../http/app.js';
+import type { Readiness } from '../contract/service.js';
 
 const ASK = 'settlement:readiness?';
 const ANSWER = 'settlement:readiness!';

@@ -6,7 +6,7 @@
  */
 import type CircuitBreaker from 'opossum';
 import type { Enrollee } from '../domain/types.js';
-import { enrolleeSchema, toEnrollee } from '../http/schemas.js';
+import { enrolleeSchema, toEnrollee } from '../contract/registry.js';
 import type { EnrollmentFetch } from '../service/coverage.js';
 import { createBreaker } from './breaker.js';
 import type { Metrics } from './metrics.js';

@@ -1,5 +1,5 @@
 /**
- * Closed years leave memory (issue 17): `npm run archive -- --year 2018 --out <dir>`.
+ * Closed years leave memory, so Redis holds only the years still open: `npm run archive -- --year 2018 --out <dir>`.
  *
  * A benefit year is closed once every policy of that year is past its claim
  * deadline (policy files, `claimDeadline`). Its settlements, their reversals,

@@ -1,8 +1,10 @@
 /** The referral desk: file, read and revoke out-of-area approvals (kept, never erased). */
-import { LimitError, NotFoundError } from '../domain/errors.js';
-import type { Actor, Filing, FilingKind } from '../domain/types.js';
+import type { Caller } from '../domain/caller.js';
+import { AuthError, LimitError, NotFoundError } from '../domain/errors.js';
+import type { Actor, Enrollee, Filing, FilingKind, Operator } from '../domain/types.js';
 import { newId } from '../store/keys.js';
 import type { Page, Store } from '../store/store.js';
+import { actorOf, requireRegion } from './scope.js';
 
 /** A person holds at most this many active filings unless configured otherwise (MAX_ACTIVE_FILINGS). */
 export const DEFAULT_MAX_ACTIVE_FILINGS = 20;
@@ -20,12 +22,58 @@ export interface FilingDraft {
   filedBy?: Filing['filedBy'];
 }
 
+/** Where a person's region is read, to judge a referral key's scope. */
+export interface EnrolleeSource {
+  getEnrollee(card: string): Promise<Enrollee>;
+}
+
 export class ReferralService {
   constructor(
     private readonly store: Store,
     private readonly now: () => Date = () => new Date(),
     private readonly maxActive = DEFAULT_MAX_ACTIVE_FILINGS,
+    private readonly enrollees: EnrolleeSource | null = null,
   ) {}
+
+  // ── The referral desk's use-cases: a referral key acts for persons of its own region only ──
+
+  /** Files for the caller; the person must be known (ENROLLEE_NOT_FOUND otherwise) and, for a referral key, of its region. */
+  async fileFor(caller: Caller, draft: FilingDraft): Promise<Filing> {
+    requireRegion(caller, (await this.enrolleeSource().getEnrollee(draft.card)).region);
+    return this.create(draft);
+  }
+
+  /** A filing the caller may see: a referral key sees those of its region's persons only. */
+  async getFor(caller: Caller, referralId: string): Promise<Filing> {
+    const filing = await this.get(referralId);
+    if (caller.role === 'referral') await this.requireOwnRegion(caller, filing);
+    return filing;
+  }
+
+  private async requireOwnRegion(caller: Caller, filing: Filing): Promise<void> {
+    const enrollee = await this.enrolleeSource()
+      .getEnrollee(filing.card)
+      .catch(() => null);
+    if (!enrollee) throw new AuthError('FORBIDDEN', 'the filing belongs to no enrollee of this region');
+    requireRegion(caller, enrollee.region);
+  }
+
+  /** Revokes, for the caller, a filing read with getFor (a referral key's region is judged again: revocations are rare). */
+  async revokeFor(caller: Caller, filing: Filing, operator: Operator, reason: string | null): Promise<Filing> {
+    if (caller.role === 'referral') await this.requireOwnRegion(caller, filing);
+    return this.revoke(filing.referralId, actorOf(caller, operator), reason);
+  }
+
+  /** A person's filings for the caller: a referral key lists its own region's persons only. */
+  async ofPersonFor(caller: Caller, card: string, status: 'active' | 'all', cursor: string | null, limit: number): Promise<Page<Filing>> {
+    if (caller.role === 'referral') requireRegion(caller, (await this.enrolleeSource().getEnrollee(card)).region);
+    return this.ofPerson(card, status, cursor, limit);
+  }
+
+  private enrolleeSource(): EnrolleeSource {
+    if (!this.enrollees) throw new Error('ReferralService was built without an enrollee source: scope checks need one');
+    return this.enrollees;
+  }
 
   async create(draft: FilingDraft): Promise<Filing> {
     const filing: Filing = {

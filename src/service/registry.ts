@@ -1,5 +1,6 @@
 /** The insurer's registry: hospitals, enrollees and their accumulators. */
 import { accumulatorsView, type AccumulatorsView } from '../domain/accumulators.js';
+import { businessDayOf } from '../domain/dates.js';
 import { NotFoundError, ValidationError } from '../domain/errors.js';
 import type { CoverageSource } from './coverage.js';
 import type { Enrollee, Hospital } from '../domain/types.js';
@@ -9,6 +10,7 @@ export class RegistryService {
   constructor(
     private readonly store: Store,
     private readonly coverage: CoverageSource,
+    private readonly now: () => Date = () => new Date(),
   ) {}
 
   async putHospital(hospital: Hospital): Promise<'created' | 'updated'> {
@@ -35,6 +37,10 @@ export class RegistryService {
   }
 
   async putEnrollee(enrollee: Enrollee): Promise<'created' | 'updated'> {
+    // Today as the desks count days (Asia/Shanghai): a person born today may be enrolled today.
+    if (enrollee.birthDate > businessDayOf(this.now())) {
+      throw new ValidationError('invalid request body: birthDate: a birth date cannot be in the future', [{ path: 'birthDate', message: 'a birth date cannot be in the future' }]);
+    }
     const outcome = await this.store.putEnrollee(enrollee);
     await this.coverage.refresh(enrollee.card);
     return outcome;

@@ -8,9 +8,10 @@
 import { hash } from 'node:crypto';
 import type { CatalogueHolder } from '../catalogue/catalogue.js';
 import { businessDayOf, dateOfDayNumber, dayNumber, yearOf } from '../domain/dates.js';
-import { AppError, ConflictError, NotFoundError, RefusalError, UnavailableError, ValidationError } from '../domain/errors.js';
+import { AppError, AuthError, ConflictError, NotFoundError, RefusalError, UnavailableError, ValidationError } from '../domain/errors.js';
 import { ledgerField, toStoredLedgerEntry, type LedgerEntry } from '../domain/ledger.js';
-import type { Actor, Enrollee, Hospital, SettlementRequest } from '../domain/types.js';
+import type { Caller } from '../domain/caller.js';
+import type { Actor, Enrollee, Hospital, Operator, SettlementRequest } from '../domain/types.js';
 import { settle } from '../engine/settle.js';
 import type { EngineOutcome, SettlementComputation } from '../engine/types.js';
 import type { PolicyCatalog } from '../policy/catalog.js';
@@ -19,6 +20,7 @@ import type { PersonReadScope, PersonSnapshot, StoredSettlement, Store } from '.
 import type { ArchivedYears } from './archived-years.js';
 import type { CoverageSource } from './coverage.js';
 import { KeyedMutex } from './keyed-mutex.js';
+import { actorOf, requireHospital } from './scope.js';
 import { RequestClaims, conflictError, idempotencyField, type Claim } from './request-claims.js';
 import type { SettlementEvent } from './settlement-events.js';
 import { settlementView, type SettlementView } from './settlement-view.js';
@@ -27,9 +29,6 @@ export type { SettlementEvent } from './settlement-events.js';
 
 /** How often a settlement recomputes when other writers keep moving the accumulators. */
 const MAX_COMMIT_ATTEMPTS = 25;
-
-/** A settlement list page: at most this many, 50 unless asked. */
-export const MAX_PAGE = 200;
 
 export interface SettleResult {
   /** 201 created, 200 replay of an earlier identical request. */
@@ -121,6 +120,50 @@ export class SettlementService {
   ) {
     this.now = options.now ?? (() => new Date());
     this.claims = new RequestClaims(store, () => this.now().getTime());
+  }
+
+  // ── The desk's use-cases: the caller's scope checked here, whichever face asks ──
+
+  /** A preview for the caller: billing keys preview for their own hospital only. */
+  async previewFor(caller: Caller, request: SettlementRequest, operator: Operator): Promise<SettlementView> {
+    requireHospital(caller, request.hospitalId);
+    return this.preview(request, actorOf(caller, operator));
+  }
+
+  /** A settlement for the caller: billing keys settle for their own hospital only. */
+  async settleFor(caller: Caller, request: SettlementRequest, operator: Operator): Promise<SettleResult> {
+    requireHospital(caller, request.hospitalId);
+    return this.settle(request, actorOf(caller, operator));
+  }
+
+  /** A stored settlement the caller may see: a billing key reads its own hospital's only. */
+  async getFor(caller: Caller, settlementId: string): Promise<StoredSettlement> {
+    const stored = await this.get(settlementId);
+    this.requireOwnHospital(caller, stored);
+    return stored;
+  }
+
+  /** 撤销 for the caller, of a settlement read with getFor: a billing key reverses its own hospital's settlements only. */
+  async reverseFor(caller: Caller, stored: StoredSettlement, operator: Operator, reason: string | null): Promise<string | Buffer> {
+    this.requireOwnHospital(caller, stored);
+    return this.reverse(stored, actorOf(caller, operator), reason);
+  }
+
+  private requireOwnHospital(caller: Caller, stored: StoredSettlement): void {
+    if (caller.role === 'billing' && caller.hospitalId !== stored.hospitalId) {
+      throw new AuthError('FORBIDDEN', `this key acts for hospital ${caller.hospitalId}, not for the hospital of this settlement`);
+    }
+  }
+
+  /**
+   * A page of the person's settlements the caller may see: a billing key sees
+   * its own hospital's only (judged on the stored record's hospital, not the
+   * body), so a page may hold fewer while `next` still leads on.
+   */
+  async listFor(caller: Caller, card: string, year: number, cursor: string | null, limit: number): Promise<{ bodies: (string | Buffer)[]; next: string | null }> {
+    const page = await this.listStored(card, year, cursor, limit);
+    const visible = caller.role === 'billing' ? page.items.filter((stored) => stored.hospitalId === caller.hospitalId) : page.items;
+    return { bodies: visible.map(SettlementService.currentBody), next: page.next };
   }
 
   /** 预结算: the same computation, nothing recorded. */
@@ -328,10 +371,14 @@ export class SettlementService {
 
   /** A page of the person's settlements of a year, each with its current status. */
   async list(card: string, year: number, cursor: string | null, limit: number): Promise<{ bodies: (string | Buffer)[]; next: string | null }> {
+    const page = await this.listStored(card, year, cursor, limit);
+    return { bodies: page.items.map(SettlementService.currentBody), next: page.next };
+  }
+
+  private async listStored(card: string, year: number, cursor: string | null, limit: number) {
     await this.options.archivedYears?.assertListed(year);
     const start = cursor === null ? 0 : Number(cursor);
-    const page = await this.store.listSettlements(card, year, start, limit);
-    return { bodies: page.items.map(SettlementService.currentBody), next: page.next };
+    return this.store.listSettlements(card, year, start, limit);
   }
 
   /** The stored response with the settlement's current status (a settled one is answered byte for byte). */

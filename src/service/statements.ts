@@ -262,7 +262,7 @@ export class StatementService {
       next: end < live.length ? String(end) : null,
     };
     if (archived.length) {
-      // README decision: totals and groups still cover the whole day; the archived entries are named by their archive.
+      // Decision 26 (docs/policies.md): totals and groups still cover the whole day; the archived entries are named by their archive.
       statement.archived = archived.map((a) => ({ benefitYear: a.benefitYear, archive: a.archive, ...a.figures.totals }));
       statement.notes = archived.map(
         (a) =>
@@ -297,7 +297,7 @@ export class StatementService {
   async reconcile(hospitalId: string, scope: ReconciliationScope, theirs: HospitalSide, actor: Actor): Promise<Reconciliation> {
     const { live, archived } = await this.periodOf(hospitalId, scope.from, scope.to);
     if (archived.length && (theirs.entries || !scope.includeReversals)) {
-      // README decision: detail rows of an archived year are matched against the archive's ledger file, not here
+      // Decision 26 (docs/policies.md): detail rows of an archived year are matched against the archive's ledger file, not here
       // (and its manifest's figures do not split settlements from reversals by amount).
       const first = archived[0]!;
       throw new ArchivedError(

@@ -10,7 +10,7 @@
  * per slot (written by the commit itself), and a per-hospital-day set names
  * the slots a statement must gather.
  *
- * Hospital ids and request ids never contain ':' (schemas.ts), so ':' is a
+ * Hospital ids and request ids never contain ':' (src/contract/fields.ts), so ':' is a
  * safe separator inside keys and tags.
  */
 import { createHash, randomUUID } from 'node:crypto';

@@ -1,5 +1,5 @@
 /**
- * Replica acknowledgement (issue 17). When the Redis deployment has replicas,
+ * Replica acknowledgement, so a failover loses no answered write. When the Redis deployment has replicas,
  * a write the service answers for (a commit, a reversal, the requestId claim
  * and the day-ledger slot note before a commit, the replay of a committed
  * settlement) is followed by `WAIT <replicas> <timeout>`, and the answer is

@@ -1,5 +1,5 @@
 /**
- * Failover without losing a yuan (issue 17). A 3-master Redis Cluster with
+ * Failover without losing a yuan. A 3-master Redis Cluster with
  * one replica each; the built server (dist/server.js) over it, replicas
  * detected at start (every answered write waits for one). Desks settle for
  * persons on every shard, each retrying a 503 with the same requestId. Under

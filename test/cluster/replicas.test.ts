@@ -1,5 +1,5 @@
 /**
- * Replica acknowledgement (issue 17), on real servers:
+ * Replica acknowledgement (a 201 survives a failover), on real servers:
  *
  * - one Redis with one replica, the built server as a process (REDIS_MIN_REPLICAS
  *   unset: detected at start). A 201 is only given once the replica holds the
@@ -23,7 +23,8 @@ import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startRedisCluster, type RedisCluster } from '../../scripts/lib/redis-cluster.js';
 import { ReplicationUnconfirmedError } from '../../src/domain/errors.js';
-import { enrolleeSchema, parseSettlementRequest, toEnrollee } from '../../src/http/schemas.js';
+import { enrolleeSchema, toEnrollee } from '../../src/contract/registry.js';
+import { parseSettlementRequest } from '../../src/contract/settlement.js';
 import { loadPolicyDirectory } from '../../src/policy/loader.js';
 import { LocalCoverage } from '../../src/service/coverage.js';
 import { SettlementService } from '../../src/service/settlements.js';

@@ -16,7 +16,8 @@ import type { PersonCategory } from '../../src/domain/types.js';
 import { emptyAccumulators } from '../../src/domain/accumulators.js';
 import { fromFen } from '../../src/domain/money.js';
 import type { EngineInput } from '../../src/engine/types.js';
-import { enrolleeSchema, hospitalSchema, parseSettlementRequest, toEnrollee, toHospital } from '../../src/http/schemas.js';
+import { enrolleeSchema, hospitalSchema, toEnrollee, toHospital } from '../../src/contract/registry.js';
+import { parseSettlementRequest } from '../../src/contract/settlement.js';
 import type { PolicyCatalog } from '../../src/policy/catalog.js';
 import { workedExamples } from './worked-examples.js';
 

@@ -9,7 +9,7 @@ import { formatMoney, money, type Money } from '../../src/domain/money.js';
 import type { Accumulators, Enrollee, Filing, Hospital, PreviousStay, SettlementRequest } from '../../src/domain/types.js';
 import { settle } from '../../src/engine/settle.js';
 import type { EngineOutcome, Refusal, SettlementComputation } from '../../src/engine/types.js';
-import { parseSettlementRequest } from '../../src/http/schemas.js';
+import { parseSettlementRequest } from '../../src/contract/settlement.js';
 import type { PolicyCatalog } from '../../src/policy/catalog.js';
 import { loadPolicyDirectory } from '../../src/policy/loader.js';
 import { POLICY_DIR } from './worked-examples.js';

@@ -12,7 +12,7 @@ import { ANCHOR, DEMO_BILL, DEMO_CATALOGUES } from '../../scripts/lib/demo-catal
 import type { SettlementRequest } from '../../src/domain/types.js';
 import { settle } from '../../src/engine/settle.js';
 import type { EngineOutcome } from '../../src/engine/types.js';
-import { parseSettlementRequest } from '../../src/http/schemas.js';
+import { parseSettlementRequest } from '../../src/contract/settlement.js';
 import { buildAccumulators, buildEnrollee, buildHospital, catalog, type Region } from './engine-fixtures.js';
 import { CATALOGUE_DIR } from './worked-examples.js';
 

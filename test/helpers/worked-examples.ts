@@ -4,7 +4,7 @@ import { expect } from 'vitest';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Enrollee, Filing, Hospital } from '../../src/domain/types.js';
-import { enrolleeSchema, hospitalSchema, toEnrollee, toHospital } from '../../src/http/schemas.js';
+import { enrolleeSchema, hospitalSchema, toEnrollee, toHospital } from '../../src/contract/registry.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 export const ROOT = path.resolve(here, '../..');

@@ -1,5 +1,5 @@
 /**
- * Closed years leave memory (issue 17), on a real redis-server through the
+ * Closed years leave memory, on a real redis-server through the
  * real app: benefit year 2018 (Jinjiang, claims until 2019-11-30) is archived
  * and removed while 2019 goes on.
  *
@@ -20,7 +20,7 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseSettlementRequest } from '../../src/http/schemas.js';
+import { parseSettlementRequest } from '../../src/contract/settlement.js';
 import { loadPolicyDirectory } from '../../src/policy/loader.js';
 import { ArchiveError, YearArchiver, type Manifest } from '../../src/service/archive.js';
 import { LocalCoverage } from '../../src/service/coverage.js';
@@ -274,7 +274,10 @@ describe('kill -9 of the archive command, re-run each time', { timeout: 180_000 
         let timer: NodeJS.Timeout | null = null;
         child.stderr!.on('data', (d: Buffer) => {
           stderr += d.toString();
-          if (kill && !timer && stderr.includes(kill.line)) timer = setTimeout(() => ((killed = true), child.kill('SIGKILL')), kill.after);
+          if (kill && !timer && stderr.includes(kill.line)) timer = setTimeout(() => {
+            killed = true;
+            child.kill('SIGKILL');
+          }, kill.after);
         });
         child.once('exit', (code) => {
           if (timer) clearTimeout(timer);

@@ -1,5 +1,5 @@
 /**
- * Issue 11, attacked as an outsider with a real key would: per-key rate
+ * The edges, attacked as an outsider with a real key would: per-key rate
  * limits, load shedding, parsing of years and dates, what the operations
  * endpoints show to whom, and what the logs let through. Each test is the
  * attack first, then what must hold.

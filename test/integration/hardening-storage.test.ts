@@ -1,5 +1,5 @@
 /**
- * Issue 11, the storage-side findings, each reproduced as the attack first:
+ * Storage-side hardening findings, each reproduced as the attack first:
  * one person's records cannot deny service to others, a requestId is unique
  * per hospital across persons, a consortium transfer must continue a real
  * stay, a revocation between read and commit is noticed, and ids cannot
@@ -8,7 +8,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { keys, newId } from '../../src/store/keys.js';
 import { requestHash } from '../../src/service/settlements.js';
-import { settlementRequestSchema } from '../../src/http/schemas.js';
+import { settlementRequestSchema } from '../../src/contract/settlement.js';
 import { allSettlements } from '../helpers/pages.js';
 import { rawCommit } from '../helpers/raw-commit.js';
 import { startTestService, type TestService } from '../helpers/service.js';

@@ -1,5 +1,5 @@
 /**
- * The national platform's face (issue 14): an inpatient stay through
+ * The national platform's face (national-platform.md): an inpatient stay through
  * 1101 → 2401 → 2301 (two batches, one refund line) → 2303 → 2402 → 2304 →
  * 5203 → 2305 in each region, with messages built the way vendor code builds
  * them; the amounts equal the native API's for the same bill, and the

@@ -1,5 +1,5 @@
 /**
- * Day statements and reconciliation (api.md; issue 13): every settlement and
+ * Day statements and reconciliation (api.md "Day statements and reconciliation"): every settlement and
  * every reversal is an entry of its hospital's business day (Asia/Shanghai),
  * written by the commit itself; a reversal is its own negated entry on the
  * day it happened; statements sum the entries once; a reconciliation sets the

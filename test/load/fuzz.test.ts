@@ -265,7 +265,7 @@ describe('fuzzing the write endpoints (never a 5xx, contract error bodies, nothi
       fc.asyncProperty(fuzzBody(referralValid), async (body) => {
         const res = await send('post', '/v1/referrals', body);
         checkAnswer('referral', [201, 400, 404, 413, 422], 'post', '/v1/referrals', body, res);
-        // 422 only for the bound on active filings of one person (issue 11): the fuzzer files far more.
+        // 422 only for the bound on active filings of one person (a person cannot fill Redis): the fuzzer files far more.
         if (res.status === 422) expect(res.body.error.code).toBe('LIMIT_REACHED');
         if (res.status === 201) {
           expect(res.body.card).toBe(REFERRAL_CARD);

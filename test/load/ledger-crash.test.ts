@@ -1,5 +1,5 @@
 /**
- * Issue 13's crash test: under a settlement and reversal load, the service
+ * The day ledger's crash test (no entry lost or doubled): under a settlement and reversal load, the service
  * process is killed -9 at random moments (20 times), restarted, and the desks
  * retry every unanswered request with the same requestId, as a desk would.
  * Afterwards, for each hospital and day, the statement's entries are exactly

@@ -1,5 +1,5 @@
 /**
- * Fuzzing the national platform's face (issue 14): at least 5,000 bodies over
+ * Fuzzing the national platform's face (vendors send anything): at least 5,000 bodies over
  * every transaction — valid inputs, inputs with fields dropped or of the wrong
  * type, amounts with too many decimals, other persons and encounters, random
  * JSON, malformed text, reused msgids. Every answer is the platform's envelope

@@ -1,5 +1,5 @@
 /**
- * The attack of issue 11: 3,000 concurrent connections against the built
+ * An overload attack: 3,000 concurrent connections against the built
  * server with Redis healthy. Before the fix, 37–41% of the answers were 503
  * "storage is unavailable": the busy event loop let Redis answers sit unread
  * past the breaker's timeout, which opened the breaker (here, on the code

@@ -1,5 +1,5 @@
 /**
- * The Redis breaker judges Redis's health, not one call's cost (issue 11):
+ * The Redis breaker judges Redis's health, not one call's cost (a busy process is not a sick Redis):
  * reply errors and our own typed errors do not open it; an answer that sat
  * unread while the process was busy is still read; a timeout while the
  * process was busy is OVERLOADED and does not count; a Redis that does not

@@ -11,7 +11,7 @@ import { CHARGE_LEVEL_CODES, FEE_CATEGORY_CODES } from '../../src/domain/code-ta
 import { Decimal, ZERO, round2, type Money } from '../../src/domain/money.js';
 import { isItemised } from '../../src/domain/types.js';
 import { classifyFeeLines } from '../../src/engine/fee-lines.js';
-import { parseSettlementRequest } from '../../src/http/schemas.js';
+import { parseSettlementRequest } from '../../src/contract/settlement.js';
 
 const seed = process.env.FC_SEED ? Number(process.env.FC_SEED) : undefined;
 const runs = (numRuns: number): fc.Parameters<unknown> => (seed === undefined ? { numRuns } : { numRuns, seed });

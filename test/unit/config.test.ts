@@ -1,4 +1,4 @@
-/** Configuration from the environment: the limits of issue 11 and Redis credentials. */
+/** Configuration from the environment: the limits at the edges and Redis credentials. */
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../../src/ops/config.js';
 

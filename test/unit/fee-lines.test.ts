@@ -14,7 +14,7 @@ import { registry, workedExamples } from '../helpers/worked-examples.js';
 import { emptyAccumulators } from '../../src/domain/accumulators.js';
 import { settle } from '../../src/engine/settle.js';
 import type { EngineOutcome } from '../../src/engine/types.js';
-import { parseSettlementRequest } from '../../src/http/schemas.js';
+import { parseSettlementRequest } from '../../src/contract/settlement.js';
 
 const fixtures = registry();
 

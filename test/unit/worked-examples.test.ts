@@ -4,7 +4,7 @@ import { applyDeltas, emptyAccumulators } from '../../src/domain/accumulators.js
 import { formatMoney } from '../../src/domain/money.js';
 import type { Accumulators } from '../../src/domain/types.js';
 import { settle } from '../../src/engine/settle.js';
-import { parseSettlementRequest } from '../../src/http/schemas.js';
+import { parseSettlementRequest } from '../../src/contract/settlement.js';
 import { loadPolicyDirectory } from '../../src/policy/loader.js';
 import { POLICY_DIR, registry, workedExamples } from '../helpers/worked-examples.js';
 

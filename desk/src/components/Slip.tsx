@@ -7,7 +7,7 @@ import { capitals, ratio, yuan } from '../amounts.js';
 import { shanghaiTime, stayDays } from '../format.js';
 import { CATEGORY, FEE_CATEGORY, FILING_KIND, FUND, HOSPITAL_LEVEL, maskCard, REGION, VISIT_TYPE } from '../labels.js';
 import { feeCategoryRows, fundRate, operatorLabel, patientSplit, waterfall } from '../waterfall.js';
-import type { Enrollee, Filing, Hospital, PolicyDetail, Settlement } from '../wire.js';
+import type { Accumulators, Enrollee, Filing, Hospital, PolicyDetail, Settlement } from '../wire.js';
 import { Cite } from './Cite.js';
 
 export interface SlipProps {
@@ -20,7 +20,7 @@ export interface SlipProps {
   patientName?: string;
 }
 
-const ACCUMULATOR_ROWS: [string, string][] = [
+const ACCUMULATOR_ROWS: [Exclude<keyof Accumulators, 'specialOutpatientCounted'>, string][] = [
   ['admissions', '住院次数'],
   ['basicEligible', '计入限额的政策范围费用'],
   ['basicPaid', '统筹基金已支付'],

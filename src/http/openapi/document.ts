@@ -12,7 +12,7 @@ import { z } from 'zod';
 import { createDocument, type ZodOpenApiOperationObject, type ZodOpenApiPathsObject, type ZodOpenApiResponseObject } from 'zod-openapi';
 import type { ErrorCode } from '../../domain/errors.js';
 import { STATUS_OF } from '../errors.js';
-import { errorBodySchema } from '../response-schemas.js';
+import { errorBodySchema } from '../../contract/fields.js';
 import type { HeaderSpec, OperationRegistry, RegisteredOperation } from './operations.js';
 
 /** What each code means, for the response descriptions (api.md "Errors"). */

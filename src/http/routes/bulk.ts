@@ -14,7 +14,7 @@ import { ndjsonRows } from '../../import/ndjson.js';
 import { importRows, type RowResult } from '../../import/pipeline.js';
 import { enrolleeRowSchema } from '../../import/rows.js';
 import type { ApiRouter } from '../openapi/operations.js';
-import { errorDetailSchema } from '../response-schemas.js';
+import { errorDetailSchema } from '../../contract/fields.js';
 import type { RouteDependencies } from './common.js';
 
 /** A line of at most this many bytes (the PUT body limit). */

@@ -1,6 +1,6 @@
 /** Who am I: the caller behind the key, so the desk pages know which tabs to show. */
 import type { ApiRouter } from '../openapi/operations.js';
-import { callerSchema } from '../response-schemas.js';
+import { callerSchema } from '../../contract/service.js';
 import { callerOf } from '../auth.js';
 
 export function meRoutes(v1: ApiRouter): void {

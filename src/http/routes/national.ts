@@ -19,7 +19,7 @@ import type { Metrics } from '../../ops/metrics.js';
 import { authenticate, callerOf, type KeyRingHolder } from '../auth.js';
 import { STATUS_OF } from '../errors.js';
 import { ApiRouter, type OperationRegistry } from '../openapi/operations.js';
-import { envelopeAnswerSchema } from '../response-schemas.js';
+import { envelopeAnswerSchema } from '../../contract/service.js';
 import { limitPerKey } from '../rate-limit.js';
 import { parseOrThrow } from '../validate.js';
 

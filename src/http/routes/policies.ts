@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { NotFoundError } from '../../domain/errors.js';
 import { flattenParameters } from '../../policy/parameters.js';
 import type { ApiRouter } from '../openapi/operations.js';
-import { policyDetailSchema, policyListSchema } from '../response-schemas.js';
+import { policyDetailSchema, policyListSchema } from '../../contract/policy.js';
 import type { RouteDependencies } from './common.js';
 
 const READERS = ['admin', 'billing', 'referral'] as const;

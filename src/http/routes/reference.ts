@@ -9,7 +9,7 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import helmet from 'helmet';
-import { serviceIndexSchema } from '../response-schemas.js';
+import { serviceIndexSchema } from '../../contract/service.js';
 import type { ApiRouter } from '../openapi/operations.js';
 import { z } from 'zod';
 

@@ -1,12 +1,12 @@
 /** Referral desk routes: file, read, revoke filings of persons of the key's region; a person's filings. */
 import type { Request } from 'express';
 import { z } from 'zod';
-import { AuthError } from '../../domain/errors.js';
-import { callerOf, requireRegion } from '../auth.js';
+import { callerOf } from '../auth.js';
 import { referralExample } from '../openapi/examples.js';
 import type { ApiRouter } from '../openapi/operations.js';
-import { filingListSchema, filingResponseSchema } from '../response-schemas.js';
-import { cardSchema, filingCreateSchema, idSchema, pageQuery, reversalBodySchema } from '../schemas.js';
+import { filingListSchema, filingResponseSchema } from '../../contract/referral.js';
+import { cardSchema, idSchema, pageQuery, reversalBodySchema } from '../../contract/fields.js';
+import { filingCreateSchema } from '../../contract/referral.js';
 import { parseOrThrow } from '../validate.js';
 import type { RouteDependencies } from './common.js';
 
@@ -30,24 +30,11 @@ export function referralRoutes(v1: ApiRouter, deps: RouteDependencies): void {
       errors: ['ENROLLEE_NOT_FOUND', 'LIMIT_REACHED', 'UNAVAILABLE'],
     },
     async (req, res) => {
-      const caller = callerOf(req);
       const draft = parseOrThrow(filingCreateSchema, req.body);
-      const enrollee = await deps.registry.getEnrollee(draft.card);
-      requireRegion(caller, enrollee.region);
-      res.status(201).json(await deps.referrals.create(draft));
+      res.status(201).json(await deps.referrals.fileFor(callerOf(req), draft));
     },
   );
-  const filingInScope = async (req: Request) => {
-    const caller = callerOf(req);
-    const referralId = parseOrThrow(idSchema, req.params.referralId, 'referralId', 'referral id');
-    const filing = await deps.referrals.get(referralId);
-    if (caller.role === 'referral') {
-      const enrollee = await deps.registry.getEnrollee(filing.card).catch(() => null);
-      if (!enrollee) throw new AuthError('FORBIDDEN', 'the filing belongs to no enrollee of this region');
-      requireRegion(caller, enrollee.region);
-    }
-    return { caller, filing };
-  };
+  const referralIdOf = (req: Request) => parseOrThrow(idSchema, req.params.referralId, 'referralId', 'referral id');
   v1.on(
     {
       method: 'get',
@@ -62,7 +49,7 @@ export function referralRoutes(v1: ApiRouter, deps: RouteDependencies): void {
       errors: ['NOT_FOUND', 'UNAVAILABLE'],
     },
     async (req, res) => {
-      res.json((await filingInScope(req)).filing);
+      res.json(await deps.referrals.getFor(callerOf(req), referralIdOf(req)));
     },
   );
   v1.on(
@@ -80,9 +67,11 @@ export function referralRoutes(v1: ApiRouter, deps: RouteDependencies): void {
       errors: ['NOT_FOUND', 'UNAVAILABLE'],
     },
     async (req, res) => {
-      const { caller, filing } = await filingInScope(req);
+      const caller = callerOf(req);
+      // Read (and scope-checked) before the body is judged: an unknown or foreign id answers 404 or 403 first.
+      const filing = await deps.referrals.getFor(caller, referralIdOf(req));
       const { operator, reason } = parseOrThrow(reversalBodySchema, req.body);
-      res.json(await deps.referrals.revoke(filing.referralId, { operator, keyId: caller.id }, reason));
+      res.json(await deps.referrals.revokeFor(caller, filing, operator, reason));
     },
   );
 
@@ -102,11 +91,9 @@ export function referralRoutes(v1: ApiRouter, deps: RouteDependencies): void {
       errors: ['ENROLLEE_NOT_FOUND', 'UNAVAILABLE'],
     },
     async (req, res) => {
-      const caller = callerOf(req);
       const card = parseOrThrow(cardSchema, req.params.card, 'card', 'card');
       const query = parseOrThrow(filingListQuery, { status: req.query.status, limit: req.query.limit, cursor: req.query.cursor }, '', 'query');
-      if (caller.role === 'referral') requireRegion(caller, (await deps.registry.getEnrollee(card)).region);
-      const page = await deps.referrals.ofPerson(card, query.status, query.cursor ?? null, query.limit);
+      const page = await deps.referrals.ofPersonFor(callerOf(req), card, query.status, query.cursor ?? null, query.limit);
       res.json({ card, status: query.status, referrals: page.items, next: page.next });
     },
   );

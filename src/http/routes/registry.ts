@@ -1,11 +1,10 @@
 /** Registry routes: hospitals and enrollees (writes: admin), accumulators, coverage refresh. */
 import { z } from 'zod';
-import { businessDayOf } from '../../domain/dates.js';
-import { ValidationError } from '../../domain/errors.js';
 import { enrolleeExample, hospitalExample } from '../openapi/examples.js';
 import type { ApiRouter } from '../openapi/operations.js';
-import { accumulatorsResponseSchema, enrolleeResponseSchema, hospitalResponseSchema, refreshResponseSchema } from '../response-schemas.js';
-import { cardSchema, enrolleeSchema, hospitalSchema, idSchema, toEnrollee, toHospital, yearSchema } from '../schemas.js';
+import { accumulatorsResponseSchema, enrolleeResponseSchema, hospitalResponseSchema, refreshResponseSchema } from '../../contract/registry.js';
+import { cardSchema, idSchema, yearSchema } from '../../contract/fields.js';
+import { enrolleeSchema, hospitalSchema, toEnrollee, toHospital } from '../../contract/registry.js';
 import { parseOrThrow } from '../validate.js';
 import type { RouteDependencies } from './common.js';
 
@@ -74,10 +73,6 @@ export function registryRoutes(v1: ApiRouter, deps: RouteDependencies): void {
     async (req, res) => {
       const card = parseOrThrow(cardSchema, req.params.card, 'card', 'card');
       const enrollee = toEnrollee(card, parseOrThrow(enrolleeSchema, req.body));
-      // Today as the desks count days (Asia/Shanghai): a person born today may be enrolled today.
-      if (enrollee.birthDate > businessDayOf(deps.now())) {
-        throw new ValidationError('invalid request body: birthDate: a birth date cannot be in the future', [{ path: 'birthDate', message: 'a birth date cannot be in the future' }]);
-      }
       const outcome = await deps.registry.putEnrollee(enrollee);
       res.status(outcome === 'created' ? 201 : 200).json(enrollee);
     },

@@ -1,22 +1,19 @@
 /** Billing desk routes: preview, settle, read, reverse, a person's settlements. */
 import type { Request, RequestHandler } from 'express';
 import { z } from 'zod';
-import { AuthError, REFUSAL_CODES } from '../../domain/errors.js';
-import type { Actor } from '../../domain/types.js';
+import { REFUSAL_CODES } from '../../domain/errors.js';
 import { SettlementService } from '../../service/settlements.js';
-import type { SettlementView } from '../../service/settlement-view.js';
-import type { Caller } from '../../ops/api-keys.js';
-import { callerOf, requireHospital } from '../auth.js';
+import { callerOf } from '../auth.js';
 import { refusalExample, settlementRequestExamples, settlementResponseExample } from '../openapi/examples.js';
 import type { ApiRouter } from '../openapi/operations.js';
-import { settlementListSchema, settlementResponseSchema } from '../response-schemas.js';
-import { cardSchema, idSchema, operatorSchema, pageSchema, reversalBodySchema, settlementRequestSchema, yearSchema } from '../schemas.js';
+import { settlementListSchema, settlementResponseSchema } from '../../contract/settlement.js';
+import { cardSchema, idSchema, operatorSchema, pageSchema, reversalBodySchema, yearSchema } from '../../contract/fields.js';
+import { settlementRequestSchema } from '../../contract/settlement.js';
 import { parseOrThrow } from '../validate.js';
 import { sendJsonText, type RouteDependencies } from './common.js';
 
-function actorOf(caller: Caller, body: unknown): Actor {
-  const operator = parseOrThrow(operatorSchema, (body as { operator?: unknown } | null)?.operator, 'operator');
-  return { operator, keyId: caller.id };
+function operatorOf(body: unknown) {
+  return parseOrThrow(operatorSchema, (body as { operator?: unknown } | null)?.operator, 'operator');
 }
 
 const settlementBody = {
@@ -51,11 +48,8 @@ export function settlementRoutes(v1: ApiRouter, deps: RouteDependencies, billPar
     },
     billParser,
     async (req, res) => {
-      const caller = callerOf(req);
       const request = parseOrThrow(settlementRequestSchema, req.body);
-      const actor = actorOf(caller, req.body);
-      requireHospital(caller, request.hospitalId);
-      res.status(200).json(await deps.settlements.preview(request, actor));
+      res.status(200).json(await deps.settlements.previewFor(callerOf(req), request, operatorOf(req.body)));
     },
   );
   v1.on(
@@ -88,25 +82,13 @@ export function settlementRoutes(v1: ApiRouter, deps: RouteDependencies, billPar
     },
     billParser,
     async (req, res) => {
-      const caller = callerOf(req);
       const request = parseOrThrow(settlementRequestSchema, req.body);
-      const actor = actorOf(caller, req.body);
-      requireHospital(caller, request.hospitalId);
-      const result = await deps.settlements.settle(request, actor);
+      const result = await deps.settlements.settleFor(callerOf(req), request, operatorOf(req.body));
       if (result.replay) res.set('Idempotent-Replay', 'true');
       sendJsonText(res, result.replay ? 200 : 201, result.body);
     },
   );
-  const settlementInScope = async (req: Request) => {
-    const caller = callerOf(req);
-    const settlementId = parseOrThrow(idSchema, req.params.settlementId, 'settlementId', 'settlement id');
-    const stored = await deps.settlements.get(settlementId);
-    // A billing key reads and reverses its own hospital's settlements only.
-    if (caller.role === 'billing' && caller.hospitalId !== stored.hospitalId) {
-      throw new AuthError('FORBIDDEN', `this key acts for hospital ${caller.hospitalId}, not for the hospital of this settlement`);
-    }
-    return { caller, stored };
-  };
+  const settlementIdOf = (req: Request) => parseOrThrow(idSchema, req.params.settlementId, 'settlementId', 'settlement id');
   v1.on(
     {
       method: 'get',
@@ -121,7 +103,7 @@ export function settlementRoutes(v1: ApiRouter, deps: RouteDependencies, billPar
       errors: ['NOT_FOUND', 'ARCHIVED', 'UNAVAILABLE'],
     },
     async (req, res) => {
-      sendJsonText(res, 200, SettlementService.currentBody((await settlementInScope(req)).stored));
+      sendJsonText(res, 200, SettlementService.currentBody(await deps.settlements.getFor(callerOf(req), settlementIdOf(req))));
     },
   );
   v1.on(
@@ -140,9 +122,11 @@ export function settlementRoutes(v1: ApiRouter, deps: RouteDependencies, billPar
       errors: ['NOT_FOUND', 'ARCHIVED', 'UNAVAILABLE'],
     },
     async (req, res) => {
-      const { caller, stored } = await settlementInScope(req);
+      const caller = callerOf(req);
+      // Read (and scope-checked) before the body is judged: an unknown or foreign id answers 404 or 403 first.
+      const stored = await deps.settlements.getFor(caller, settlementIdOf(req));
       const { operator, reason } = parseOrThrow(reversalBodySchema, req.body);
-      sendJsonText(res, 200, await deps.settlements.reverse(stored, { operator, keyId: caller.id }, reason));
+      sendJsonText(res, 200, await deps.settlements.reverseFor(caller, stored, operator, reason));
     },
   );
 
@@ -161,19 +145,14 @@ export function settlementRoutes(v1: ApiRouter, deps: RouteDependencies, billPar
       errors: ['ARCHIVED', 'UNAVAILABLE'],
     },
     async (req, res) => {
-      const caller = callerOf(req);
       const card = parseOrThrow(cardSchema, req.params.card, 'card', 'card');
       const year = parseOrThrow(yearSchema, req.query.year, 'year', 'query');
       const { limit, cursor } = parseOrThrow(pageSchema, { limit: req.query.limit, cursor: req.query.cursor }, '', 'query');
-      const page = await deps.settlements.list(card, year, cursor ?? null, limit);
-      // A billing key sees its own hospital's settlements only (a page may then hold fewer; `next` still leads on).
-      const visible = page.bodies.filter(
-        (body) => caller.role !== 'billing' || (JSON.parse(body.toString()) as SettlementView).hospitalId === caller.hospitalId,
-      );
+      const page = await deps.settlements.listFor(callerOf(req), card, year, cursor ?? null, limit);
       sendJsonText(
         res,
         200,
-        `{"card":${JSON.stringify(card)},"year":${year},"settlements":[${visible.join(',')}],"next":${JSON.stringify(page.next)}}`,
+        `{"card":${JSON.stringify(card)},"year":${year},"settlements":[${page.bodies.join(',')}],"next":${JSON.stringify(page.next)}}`,
       );
     },
   );

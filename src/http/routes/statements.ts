@@ -1,10 +1,12 @@
 /** Finance office routes: a hospital's day statement and its reconciliations (对账). */
 import type { Request } from 'express';
 import { z } from 'zod';
-import { callerOf, requireHospital } from '../auth.js';
+import { requireHospital } from '../../service/scope.js';
+import { callerOf } from '../auth.js';
 import type { ApiRouter } from '../openapi/operations.js';
-import { reconciliationListSchema, reconciliationResponseSchema, statementSchema } from '../response-schemas.js';
-import { dateSchema, idSchema, reconciliationSchema, statementPageSchema } from '../schemas.js';
+import { reconciliationListSchema, reconciliationResponseSchema, statementSchema } from '../../contract/statement.js';
+import { dateSchema, idSchema } from '../../contract/fields.js';
+import { reconciliationSchema, statementPageSchema } from '../../contract/statement.js';
 import { parseOrThrow } from '../validate.js';
 import type { RouteDependencies } from './common.js';
 

@@ -1,7 +1,7 @@
 /**
  * A listed inpatient stay (stays:{card}:<year>) as one sorted-set member,
  * scored by its discharge day: "<settlementId>|<hospitalId>|<consortium>|<dischargeDate>|<ordinal>".
- * Ids never contain '|' (schemas.ts).
+ * Ids never contain '|' (src/contract/fields.ts).
  */
 import type { PreviousStay } from '../../domain/types.js';
 

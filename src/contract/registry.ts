@@ -1,0 +1,86 @@
+/**
+ * The registry on the wire: hospitals and enrollees as the insurer sends
+ * them (parsed into domain records), and as the service answers them with
+ * a person's year accumulators.
+ */
+import { z } from 'zod';
+import { HOSPITAL_KINDS, PERSON_CATEGORIES, type Enrollee, type Hospital } from '../domain/types.js';
+import { code, dateSchema, idSchema, isoDate, nullableString, wireMoney } from './fields.js';
+
+export const hospitalSchema = z.object({
+  name: z.string().min(1).max(200),
+  admdvs: z.string().regex(/^\d{6}$/, 'a 6-digit administrative division code'),
+  level: z.union([z.literal(1), z.literal(2), z.literal(3)], { error: 'a hospital level is 1, 2 or 3' }),
+  kind: z.enum(HOSPITAL_KINDS),
+  countyRun: z.boolean(),
+  consortium: idSchema.nullish(),
+  /** 定点医药机构编号: one letter and 11 digits or capitals (H35058200011). */
+  fixmedinsCode: z.string().regex(/^[A-Z][A-Z0-9]{11}$/, 'a national facility code such as H35058200011').nullish(),
+});
+
+export function toHospital(hospitalId: string, body: z.infer<typeof hospitalSchema>): Hospital {
+  return { hospitalId, ...body, consortium: body.consortium ?? null, fixmedinsCode: body.fixmedinsCode ?? null };
+}
+
+export const enrolleeSchema = z.object({
+  region: z.string().regex(/^[a-z][a-z0-9-]{0,31}$/, 'a region id such as "pingyang"'),
+  sex: z.enum(['F', 'M']),
+  birthDate: dateSchema,
+  coverage: z
+    .array(
+      z.strictObject({ from: dateSchema, to: dateSchema }).refine((p) => p.from <= p.to, { path: ['to'], message: 'to must not be before from' }),
+    )
+    .max(100),
+  categories: z.array(z.enum(PERSON_CATEGORIES)).max(20).default([]),
+  specialDiseases: z.array(code).max(50).default([]),
+  maternityInsured: z.boolean().default(false),
+});
+
+export function toEnrollee(card: string, body: z.infer<typeof enrolleeSchema>): Enrollee {
+  return { card, ...body };
+}
+
+export const hospitalResponseSchema = z
+  .strictObject({
+    hospitalId: z.string(),
+    name: z.string(),
+    admdvs: z.string().regex(/^\d{6}$/),
+    level: z.union([z.literal(1), z.literal(2), z.literal(3)]),
+    kind: z.enum(HOSPITAL_KINDS),
+    countyRun: z.boolean(),
+    consortium: nullableString,
+    fixmedinsCode: nullableString.optional(),
+  })
+  .meta({ id: 'Hospital', description: 'A registry hospital (the insurer, not the request, says what a hospital is).' });
+
+export const enrolleeResponseSchema = z
+  .strictObject({
+    card: z.string(),
+    region: z.string(),
+    sex: z.enum(['F', 'M']),
+    birthDate: isoDate,
+    coverage: z.array(z.strictObject({ from: isoDate, to: isoDate })),
+    categories: z.array(z.enum(PERSON_CATEGORIES)),
+    specialDiseases: z.array(z.string()),
+    maternityInsured: z.boolean(),
+  })
+  .meta({ id: 'Enrollee', description: 'A person insured under the resident scheme, keyed by the social-security card.' });
+
+export const accumulatorsSchema = z
+  .strictObject({
+    admissions: z.number().int(),
+    specialOutpatientCounted: z.boolean(),
+    basicEligible: wireMoney,
+    basicPaid: wireMoney,
+    compliantSelfBurden: wireMoney,
+    criticalIllnessPaid: wireMoney,
+    outpatientPaid: wireMoney,
+    retiredCadreSpousePaid: wireMoney,
+  })
+  .meta({ id: 'Accumulators', description: 'A person\'s running totals of one benefit year (policies.md "Accumulators").' });
+
+export const accumulatorsResponseSchema = accumulatorsSchema
+  .extend({ card: z.string(), year: z.number().int(), version: z.string().meta({ description: 'moved by every commit and reversal' }) })
+  .meta({ id: 'YearAccumulators' });
+
+export const refreshResponseSchema = z.strictObject({ card: z.string(), refreshed: z.literal(true), source: z.string() });

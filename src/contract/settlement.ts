@@ -1,0 +1,244 @@
+/**
+ * A settlement on the wire (api.md "Settlements", "Fee lines"): the request
+ * a hospital sends, parsed into the domain's SettlementRequest, and the
+ * settlement the service answers.
+ */
+import { z } from 'zod';
+import { CATALOGUE_CODE_PATTERN, UNIT_PRICE_PATTERN } from '../catalogue/row.js';
+import { Decimal, MAX_AMOUNT, MONEY_PATTERN, ZERO, formatMoney, round2 } from '../domain/money.js';
+import { isIsoDate } from '../domain/dates.js';
+import { DELIVERIES, FUNDS, LIABILITIES, VISIT_TYPES, type FeeLine, type RequestCharges, type SettlementRequest } from '../domain/types.js';
+import { absent, cardSchema, code, dateSchema, idSchema, isoDate, moneySchema, nullableString, operatorView, timestamp, wireMoney } from './fields.js';
+import { accumulatorsSchema } from './registry.js';
+
+/** At most this many lines in one itemised bill (api.md "Fee lines"). */
+export const MAX_FEE_LINES = 5000;
+/** Quantities: > 0, at most 8 integer digits and 4 decimals (cnt is 16,4 on the national platform). */
+const QUANTITY_PATTERN = /^(0|[1-9]\d{0,7})(\.\d{1,4})?$/;
+const FEE_TIME_PATTERN = /^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])T([01]\d|2[0-3]):[0-5]\d:[0-5]\d$/;
+const FREE_TEXT_PATTERN = /^[^\u0000-\u001f\u007f]+$/;
+
+const notANumber = (what: string, example: string) => (issue: { input: unknown }) =>
+  issue.input === undefined ? 'required' : `${what} must be a string such as "${example}", not a number`;
+
+const freeText = (max: number) => z.string().min(1).max(max).regex(FREE_TEXT_PATTERN, 'no control characters');
+
+/**
+ * One line's shape: strings checked by pattern only. The arithmetic (amount =
+ * quantity × unitPrice), unique lineIds and the bill's bound are checked once
+ * over the whole list below, where each line's decimals are made once — a
+ * transform or refinement per line costs about ten times as much on a
+ * 5,000-line bill.
+ */
+export const feeLineSchema = z.strictObject({
+  lineId: idSchema,
+  code: z.string().regex(CATALOGUE_CODE_PATTERN, 'expected a catalogue code of 1–50 letters, digits, ".", "_" or "-"'),
+  hospitalCode: freeText(64).nullish(),
+  name: freeText(200).nullish(),
+  quantity: z
+    .string({ error: notANumber('quantity', '2') })
+    .regex(QUANTITY_PATTERN, 'quantity is a decimal string greater than 0 with at most 8 integer digits and 4 decimals'),
+  unitPrice: z
+    .string({ error: notANumber('unitPrice', '12.50') })
+    .regex(UNIT_PRICE_PATTERN, 'unitPrice is yuan per unit as a decimal string with at most 6 decimals'),
+  amount: z
+    .string({ error: notANumber('amount', '25.00') })
+    .regex(MONEY_PATTERN, 'money is a decimal string between "0" and "999999999.99" with at most two decimals'),
+  time: z.string().regex(FEE_TIME_PATTERN, 'expected a time YYYY-MM-DDTHH:mm:ss').nullish(),
+});
+
+const feeLinesSchema = z
+  .array(feeLineSchema)
+  .min(1, 'at least one line')
+  .max(MAX_FEE_LINES, `at most ${MAX_FEE_LINES} lines`)
+  .transform((lines, ctx): FeeLine[] => {
+    const issue = (path: (string | number)[], message: string) => ctx.addIssue({ code: 'custom', path, message, input: lines });
+    const parsed: FeeLine[] = new Array<FeeLine>(lines.length);
+    const seen = new Set<string>();
+    let total = ZERO;
+    for (let index = 0; index < lines.length; index++) {
+      const line = lines[index]!;
+      if (seen.has(line.lineId)) issue([index, 'lineId'], `lineId ${line.lineId} occurs twice`);
+      seen.add(line.lineId);
+      if (line.time != null && !isIsoDate(line.time.slice(0, 10))) issue([index, 'time'], 'expected a time YYYY-MM-DDTHH:mm:ss on a calendar date');
+      const quantity = new Decimal(line.quantity);
+      if (quantity.isZero()) issue([index, 'quantity'], 'quantity must be greater than 0');
+      const unitPrice = new Decimal(line.unitPrice);
+      const amount = new Decimal(line.amount);
+      const expected = round2(quantity.times(unitPrice));
+      if (!expected.eq(amount)) issue([index, 'amount'], `amount must be quantity × unitPrice rounded half up to the fen: ${formatMoney(expected)}`);
+      total = total.plus(amount);
+      // Every field, in one order, absent ones as null: the request hash sees equal lines as equal.
+      parsed[index] = {
+        lineId: line.lineId,
+        code: line.code,
+        hospitalCode: line.hospitalCode ?? null,
+        name: line.name ?? null,
+        quantity,
+        unitPrice,
+        amount,
+        time: line.time ?? null,
+      };
+    }
+    if (total.gt(MAX_AMOUNT)) issue([], `the lines add up to more than ${formatMoney(MAX_AMOUNT)}`);
+    return parsed;
+  });
+
+const AMOUNT_FIELDS = ['total', 'fullSelfPay', 'overLimitSelfPay', 'preSelfPay'] as const;
+
+/** Four amounts or lines, never both (api.md "Fee lines and the catalogue"). */
+export const chargesSchema = z
+  .strictObject({
+    total: moneySchema.optional(),
+    fullSelfPay: moneySchema.optional(),
+    overLimitSelfPay: moneySchema.optional(),
+    preSelfPay: moneySchema.optional(),
+    lines: feeLinesSchema.optional(),
+  })
+  .superRefine((c, ctx) => {
+    if (c.lines !== undefined) {
+      for (const field of AMOUNT_FIELDS) {
+        if (c[field] !== undefined) ctx.addIssue({ code: 'custom', path: [field], message: 'send the four amounts or the lines, never both' });
+      }
+      return;
+    }
+    if (c.total === undefined) {
+      ctx.addIssue({ code: 'custom', path: ['total'], message: 'required (or send the bill as lines)' });
+      return;
+    }
+    // zod runs object refinements even when a field failed; judge only parsed amounts.
+    const [total, full, over, pre] = AMOUNT_FIELDS.map((field) => c[field] ?? ZERO);
+    if (![total, full, over, pre].every((amount) => amount instanceof Decimal)) return;
+    if (total!.minus(full!).minus(over!).minus(pre!).lt(0)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: [],
+        message: 'fullSelfPay + overLimitSelfPay + preSelfPay must not exceed total (the policy-scope amount would be negative)',
+      });
+    }
+  })
+  .transform((c): RequestCharges => {
+    if (c.lines !== undefined) return { lines: c.lines };
+    // Key order fixed: the request hash of a four-amount request is what it always was.
+    return {
+      total: c.total!,
+      fullSelfPay: c.fullSelfPay ?? ZERO,
+      overLimitSelfPay: c.overLimitSelfPay ?? ZERO,
+      preSelfPay: c.preSelfPay ?? ZERO,
+    };
+  });
+
+export const settlementRequestSchema = z
+  .object({
+    requestId: idSchema,
+    card: cardSchema,
+    hospitalId: idSchema,
+    visitType: z.enum(VISIT_TYPES),
+    admissionDate: dateSchema,
+    dischargeDate: dateSchema,
+    charges: chargesSchema,
+    specialDisease: absent(code),
+    majorDisease: absent(code),
+    delivery: absent(z.enum(DELIVERIES)),
+    referralId: absent(idSchema),
+    referredFromPrimary: z.boolean().default(false),
+    emergency: z.boolean().default(false),
+    consortiumTransfer: z.boolean().default(false),
+    liability: z.enum(LIABILITIES).default('none'),
+  })
+  .refine((r) => r.admissionDate <= r.dischargeDate, { path: ['dischargeDate'], message: 'dischargeDate must not be before admissionDate' });
+
+export function parseSettlementRequest(body: unknown): SettlementRequest {
+  return settlementRequestSchema.parse(body);
+}
+const priceString = z.string().regex(/^(0|[1-9]\d*)(\.\d+)?$/).meta({ description: 'a unit-price ceiling, as a decimal string', example: '12.5000' });
+
+export const feeLineResponseSchema = z
+  .strictObject({
+    lineId: z.string(),
+    code: z.string(),
+    level: z.string().meta({ description: 'catalogue level: A (甲), B (乙), C (丙)' }),
+    category: z.string().meta({ description: 'national fee category 01-14' }),
+    amount: wireMoney,
+    priceCeiling: priceString.nullable(),
+    selfPayRatio: z.string().nullable().meta({ description: 'the 乙 self-pay share, a decimal fraction' }),
+    fullSelfPay: wireMoney,
+    overLimitSelfPay: wireMoney,
+    preSelfPay: wireMoney,
+    policyScope: wireMoney,
+  })
+  .meta({ id: 'FeeLineResult', description: 'One fee line as the catalogue classified it (api.md "Fee lines and the catalogue").' });
+
+export const chargesResponseSchema = z
+  .strictObject({
+    total: wireMoney,
+    fullSelfPay: wireMoney,
+    overLimitSelfPay: wireMoney,
+    preSelfPay: wireMoney,
+    lines: z.array(feeLineResponseSchema).optional(),
+  })
+  .meta({ id: 'ChargesResult', description: 'The four amounts the rules started from, and each line\'s classification when the bill came as lines.' });
+
+export const feeCategoryResponseSchema = z
+  .strictObject({
+    category: z.string(),
+    name: z.string(),
+    total: wireMoney,
+    levelA: wireMoney,
+    levelB: wireMoney,
+    levelC: wireMoney,
+    policyScope: wireMoney,
+  })
+  .meta({ id: 'FeeCategoryTotals' });
+
+export const settlementResponseSchema = z
+  .strictObject({
+    settlementId: z.string().nullable().meta({ description: 'null for a preview', example: 'S-2a5f-0f7c3d2e9b8a4c6d8e1f2a3b4c5d6e7f' }),
+    requestId: z.string(),
+    status: z.enum(['preview', 'settled', 'reversed']),
+    policyId: z.string(),
+    benefitYear: z.number().int(),
+    card: z.string(),
+    hospitalId: z.string(),
+    visitType: z.enum(VISIT_TYPES),
+    admissionDate: isoDate,
+    dischargeDate: isoDate,
+    total: wireMoney,
+    policyScope: wireMoney,
+    charges: chargesResponseSchema,
+    feeCategories: z
+      .array(feeCategoryResponseSchema)
+      .optional()
+      .meta({ description: 'an itemised bill only: the national fee categories 01-14 in code order, for the slip' }),
+    payments: z.partialRecord(z.enum(FUNDS), wireMoney).meta({ description: 'every fund line the policy has for this visit, zero lines included' }),
+    fundTotal: wireMoney,
+    patientTotal: wireMoney,
+    admissionOrdinal: z.number().int().nullable(),
+    referralId: nullableString,
+    lines: z.array(
+      z.strictObject({
+        fund: z.enum(FUNDS),
+        fundPayType: z.string().nullable().meta({ description: 'national fund_pay_type; null for local programmes' }),
+        amount: wireMoney,
+        cite: z.string().meta({ description: 'the clause of the policy document the line comes from' }),
+        rate: z.string().nullable().meta({ description: 'the reimbursement rate applied, as a decimal fraction; null where none applies', example: '0.75' }),
+        deductible: wireMoney.optional().meta({ description: 'the deductible (起付线) this line started above, where one applied' }),
+      }),
+    ),
+    steps: z.array(z.strictObject({ rule: z.string(), text: z.string(), amount: wireMoney.nullable(), cite: z.string() })),
+    accumulatorsBefore: accumulatorsSchema,
+    accumulatorsAfter: accumulatorsSchema,
+    notes: z.array(z.string()),
+    operator: operatorView,
+    settledAt: timestamp.optional(),
+    reversedAt: timestamp.nullable().optional(),
+    reversal: z.strictObject({ at: timestamp, reason: nullableString, operator: operatorView }).optional(),
+  })
+  .meta({ id: 'Settlement', description: 'The split between each fund and the patient, line by line, each line citing its clause.' });
+
+export const settlementListSchema = z.strictObject({
+  card: z.string(),
+  year: z.number().int(),
+  settlements: z.array(settlementResponseSchema),
+  next: nullableString,
+});
