@@ -22,6 +22,11 @@ export function encodeSettlementInputs(inputs: SettlementInputs): Buffer {
 
 /** Parses recorded inputs back; the request goes through the request schema again (decimals, defaults). */
 export function decodeSettlementInputs(json: string | Buffer): SettlementInputs {
-  const raw = JSON.parse(typeof json === 'string' ? json : json.toString('utf8')) as { request: unknown; hospital: Hospital; enrollee: Enrollee; filings: Filing[] };
+  return settlementInputsOf(JSON.parse(typeof json === 'string' ? json : json.toString('utf8')));
+}
+
+/** Recorded inputs already parsed as JSON (an archive line holds them so). */
+export function settlementInputsOf(value: unknown): SettlementInputs {
+  const raw = value as { request: unknown; hospital: Hospital; enrollee: Enrollee; filings: Filing[] };
   return { request: parseSettlementRequest(raw.request), hospital: raw.hospital, enrollee: raw.enrollee, filings: raw.filings };
 }
