@@ -39,9 +39,12 @@ export class ReplayError extends Error {
   override name = 'ReplayError';
 }
 
-function workerUrl(): URL {
-  // Run from the sources (tsx) or from dist.
-  return new URL(import.meta.url.endsWith('.ts') ? './replay-worker.ts' : './replay-worker.js', import.meta.url);
+/** The worker: from dist as is; from the sources (run with tsx) with tsx registered in the thread, which loader hooks do not reach. */
+function startWorker(workerData: WorkerSetup): Worker {
+  if (!import.meta.url.endsWith('.ts')) return new Worker(new URL('./replay-worker.js', import.meta.url), { workerData });
+  const tsx = import.meta.resolve('tsx/esm/api');
+  const file = new URL('./replay-worker.ts', import.meta.url).href;
+  return new Worker(`import(${JSON.stringify(tsx)}).then((api) => { api.register(); return import(${JSON.stringify(file)}); })`, { eval: true, workerData });
 }
 
 export async function runReplay(options: RunOptions): Promise<Tally> {
@@ -51,7 +54,7 @@ export async function runReplay(options: RunOptions): Promise<Tally> {
   const setup: WorkerSetup = { baselineDir: options.baselineDir, draftDir: options.draftDir, catalogueDir: options.catalogueDir };
   const lanes: Lane[] = [];
   for (let i = 0; i < count; i++) {
-    const worker = new Worker(workerUrl(), { workerData: setup });
+    const worker = startWorker(setup);
     let resolveTally!: (t: Tally) => void;
     let rejectAll!: (e: Error) => void;
     const tally = new Promise<Tally>((resolve) => (resolveTally = resolve));
