@@ -5,8 +5,8 @@
  * exactly (the what-if replay under a draft policy, an audit of the year),
  * whatever the registry holds today.
  */
-import { parseSettlementRequest } from '../http/schemas.js';
-import type { Enrollee, Filing, Hospital, SettlementRequest } from '../domain/types.js';
+import { Decimal } from '../domain/money.js';
+import type { Enrollee, FeeLine, Filing, Hospital, SettlementRequest } from '../domain/types.js';
 
 export interface SettlementInputs {
   request: SettlementRequest;
@@ -20,7 +20,7 @@ export function encodeSettlementInputs(inputs: SettlementInputs): Buffer {
   return Buffer.from(JSON.stringify(inputs));
 }
 
-/** Parses recorded inputs back; the request goes through the request schema again (decimals, defaults). */
+/** Parses recorded inputs back (what the service recorded: the request already checked, its defaults filled in). */
 export function decodeSettlementInputs(json: string | Buffer): SettlementInputs {
   return settlementInputsOf(JSON.parse(typeof json === 'string' ? json : json.toString('utf8')));
 }
@@ -28,5 +28,23 @@ export function decodeSettlementInputs(json: string | Buffer): SettlementInputs 
 /** Recorded inputs already parsed as JSON (an archive line holds them so). */
 export function settlementInputsOf(value: unknown): SettlementInputs {
   const raw = value as { request: unknown; hospital: Hospital; enrollee: Enrollee; filings: Filing[] };
-  return { request: parseSettlementRequest(raw.request), hospital: raw.hospital, enrollee: raw.enrollee, filings: raw.filings };
+  return { request: requestOf(raw.request as RecordedRequest), hospital: raw.hospital, enrollee: raw.enrollee, filings: raw.filings };
+}
+
+type RecordedRequest = Omit<SettlementRequest, 'charges'> & {
+  charges: { lines: (Omit<FeeLine, 'quantity' | 'unitPrice' | 'amount'> & { quantity: string; unitPrice: string; amount: string })[] } | Record<'total' | 'fullSelfPay' | 'overLimitSelfPay' | 'preSelfPay', string>;
+};
+
+/**
+ * The recorded request with its amounts as decimals again. Not the request
+ * schema: it was parsed by it when settled, and a replay reads a year of them
+ * (the schema costs several times the rest of a line's decoding).
+ */
+function requestOf(raw: RecordedRequest): SettlementRequest {
+  const c = raw.charges;
+  const charges =
+    'lines' in c
+      ? { lines: c.lines.map((line) => ({ ...line, quantity: new Decimal(line.quantity), unitPrice: new Decimal(line.unitPrice), amount: new Decimal(line.amount) })) }
+      : { total: new Decimal(c.total), fullSelfPay: new Decimal(c.fullSelfPay), overLimitSelfPay: new Decimal(c.overLimitSelfPay), preSelfPay: new Decimal(c.preSelfPay) };
+  return { ...raw, charges };
 }

@@ -5,11 +5,12 @@
  * original order. A stay the engine refuses pays nothing from the funds: the
  * person bears its whole total (what refusing it would mean at the window).
  */
-import { accumulatorsView, type AccumulatorsView } from '../domain/accumulators.js';
-import { fenOfText, formatMoney } from '../domain/money.js';
+import { accumulatorsView } from '../domain/accumulators.js';
+import type { Accumulators } from '../domain/types.js';
+import { formatMoney } from '../domain/money.js';
 import type { SettlementInputs } from '../service/settlement-inputs.js';
 import { freshYearToDate, replayStay, type LoadedPolicies, type ReplayOutcome } from './engine-adapter.js';
-import { LISTED, addAmounts, groupOf, notePerson, noteRefusal, type Figures, type Tally } from './tally.js';
+import { LISTED, addAmounts, fenOf, groupOf, notePerson, noteRefusal, type Figures, type Tally } from './tally.js';
 
 /** The answer as given: the parts of the stored response the replay compares. */
 export interface GivenAnswer {
@@ -17,7 +18,7 @@ export interface GivenAnswer {
   fundTotal: string;
   patientTotal: string;
   total: string;
-  accumulatorsBefore: AccumulatorsView;
+  accumulatorsBefore: ReturnType<typeof accumulatorsView>;
 }
 
 export interface RecordedSettlement {
@@ -55,7 +56,7 @@ function addAnswer(into: Figures, answer: Answer, total: string): void {
   addAmounts(into, answer.payments, answer.patientTotal, total);
 }
 
-function compare(tally: Tally, stay: RecordedSettlement, outcome: ReplayOutcome, answer: Answer, before: AccumulatorsView): void {
+function compare(tally: Tally, stay: RecordedSettlement, outcome: ReplayOutcome, answer: Answer, before: Accumulators): void {
   const { given } = stay;
   const differences: { fund: string; given: string; replayed: string }[] = [];
   if (!outcome.ok) differences.push({ fund: 'refused', given: given.fundTotal, replayed: `${outcome.code}: ${outcome.message}` });
@@ -70,7 +71,8 @@ function compare(tally: Tally, stay: RecordedSettlement, outcome: ReplayOutcome,
     return;
   }
   tally.mismatchCount++;
-  const reason = JSON.stringify(before) === JSON.stringify(given.accumulatorsBefore) ? REASON_ENGINE : REASON_YEAR_TO_DATE;
+  // Formatted only here: a year that matches never pays for it.
+  const reason = JSON.stringify(accumulatorsView(before)) === JSON.stringify(given.accumulatorsBefore) ? REASON_ENGINE : REASON_YEAR_TO_DATE;
   for (const difference of differences) {
     if (tally.mismatches.length < LISTED) tally.mismatches.push({ settlementId: stay.settlementId, card: stay.card, ...difference, reason });
   }
@@ -90,10 +92,10 @@ export function replayPerson(settlements: readonly RecordedSettlement[], scenari
   }
   const baselineYtd = freshYearToDate();
   const draftYtd = freshYearToDate();
-  let baselinePatient = 0n;
-  let draftPatient = 0n;
-  let baselineFund = 0n;
-  let draftFund = 0n;
+  let baselinePatient = 0;
+  let draftPatient = 0;
+  let baselineFund = 0;
+  let draftFund = 0;
   const region = live[0]!.inputs!.enrollee.region;
   for (const stay of live) {
     const inputs = stay.inputs!;
@@ -101,7 +103,8 @@ export function replayPerson(settlements: readonly RecordedSettlement[], scenari
     tally.replayed++;
     addAmounts(tally.given, stay.given.payments, stay.given.patientTotal, total);
 
-    const before = accumulatorsView(baselineYtd.accumulators);
+    // applyDeltas makes a new object: this one stays as it was before the stay.
+    const before = baselineYtd.accumulators;
     const baseline = replayStay(scenarios.baseline, inputs, stay.settlementId, baselineYtd);
     const draft = replayStay(scenarios.draft, inputs, stay.settlementId, draftYtd);
     const baselineAnswer = answerOf(baseline, total);
@@ -129,10 +132,10 @@ export function replayPerson(settlements: readonly RecordedSettlement[], scenari
       addAnswer(group.baseline, baselineAnswer, total);
       addAnswer(group.draft, draftAnswer, total);
     }
-    baselinePatient += fenOfText(baselineAnswer.patientTotal);
-    draftPatient += fenOfText(draftAnswer.patientTotal);
-    baselineFund += fenOfText(baselineAnswer.fundTotal);
-    draftFund += fenOfText(draftAnswer.fundTotal);
+    baselinePatient += fenOf(baselineAnswer.patientTotal);
+    draftPatient += fenOf(draftAnswer.patientTotal);
+    baselineFund += fenOf(baselineAnswer.fundTotal);
+    draftFund += fenOf(draftAnswer.fundTotal);
   }
   notePerson(tally, { card: live[0]!.card, region, stays: live.length, baselinePatient, draftPatient, change: draftPatient - baselinePatient, baselineFund, draftFund });
 }

@@ -67,8 +67,8 @@ function histogramSvg(report: WhatIfReport): string {
   const bins = report.histogram;
   const width = 960;
   const height = 300;
-  const left = 50;
-  const bottom = 70;
+  const left = 110;
+  const bottom = 90;
   const barWidth = (width - left - 10) / bins.length;
   const max = Math.max(1, ...bins.map((b) => b.persons));
   const bars = bins.map((bin, i) => {
@@ -80,7 +80,7 @@ function histogramSvg(report: WhatIfReport): string {
     const name = zero ? '0' : bin.from === null ? `≤ ${grouped(bin.to!)}` : bin.to === null ? `≥ ${grouped(bin.from)}` : `${grouped(bin.from)} ~ ${grouped(bin.to)}`;
     return `<rect class="${cls}" x="${x + 2}" y="${y}" width="${barWidth - 4}" height="${h}"><title>${escape(name)}：${bin.persons}</title></rect>
 <text class="count" x="${x + barWidth / 2}" y="${y - 4}">${bin.persons}</text>
-<text class="tick" transform="translate(${x + barWidth / 2},${height - bottom + 12}) rotate(35)">${escape(name)}</text>`;
+<text class="tick slant" transform="translate(${x + barWidth / 2 + 4},${height - bottom + 14}) rotate(-35)">${escape(name)}</text>`;
   });
   return `<svg viewBox="0 0 ${width} ${height}" width="100%" role="img" aria-label="${t('simulate.histogram')}">
 <line x1="${left}" y1="${height - bottom}" x2="${width - 10}" y2="${height - bottom}" class="axis"/>
@@ -125,7 +125,7 @@ h1{font-size:24px;margin-bottom:4px}h2{font-size:18px;margin-top:32px;border-bot
 table{border-collapse:collapse;width:100%;margin:8px 0;font-size:14px}th,td{border:1px solid #d9e2ec;padding:5px 8px;text-align:left}
 thead th{background:#f0f4f8}td.num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}tr.sum th,tr.sum td{font-weight:bold;background:#fafbfc}
 .up{color:#b42318}.down{color:#067647}.zero{color:#7b8794}.ok{color:#067647;font-weight:bold}.bad{color:#b42318;font-weight:bold}.small{font-size:12px;color:#52606d}
-svg .bar-up{fill:#e5484d}svg .bar-down{fill:#30a46c}svg .bar-zero{fill:#9aa5b1}svg .axis{stroke:#52606d}svg text{font-size:11px;fill:#3e4c59}svg .count{text-anchor:middle}
+svg .bar-up{fill:#e5484d}svg .bar-down{fill:#30a46c}svg .bar-zero{fill:#9aa5b1}svg .axis{stroke:#52606d}svg text{font-size:11px;fill:#3e4c59}svg .count{text-anchor:middle}svg .slant{text-anchor:end}
 `;
 
 export function renderReportHtml(report: WhatIfReport): string {

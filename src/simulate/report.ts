@@ -1,5 +1,5 @@
 /** The what-if report as data (report.json): every figure a decimal string in yuan. */
-import { textOfFen } from '../domain/money.js';
+import { textOfFen as textOfBigFen } from '../domain/money.js';
 import { FUNDS } from '../domain/types.js';
 import { DIMENSIONS, HISTOGRAM_EDGES_YUAN, type Dimension, type Figures, type ScenarioTally, type Tally } from './tally.js';
 
@@ -50,6 +50,12 @@ export interface WhatIfReport {
   seconds: number;
 }
 
+/** Wire text of a fen sum; a sum past 2^53 fen would no longer be exact, and is refused rather than printed. */
+function textOfFen(fen: number): string {
+  if (!Number.isSafeInteger(fen)) throw new Error(`a sum of ${fen} fen is past exact integer arithmetic`);
+  return textOfBigFen(BigInt(fen));
+}
+
 const fundOrder = (a: string, b: string) => {
   const ia = FUNDS.indexOf(a as (typeof FUNDS)[number]);
   const ib = FUNDS.indexOf(b as (typeof FUNDS)[number]);
@@ -58,7 +64,7 @@ const fundOrder = (a: string, b: string) => {
 
 function figuresView(f: Figures, funds: string[]): FiguresView {
   return {
-    funds: Object.fromEntries(funds.map((fund) => [fund, textOfFen(f.funds[fund] ?? 0n)])),
+    funds: Object.fromEntries(funds.map((fund) => [fund, textOfFen(f.funds[fund] ?? 0)])),
     fundTotal: textOfFen(f.fundTotal),
     patient: textOfFen(f.patient),
     total: textOfFen(f.total),
@@ -67,7 +73,7 @@ function figuresView(f: Figures, funds: string[]): FiguresView {
 
 function difference(a: Figures, b: Figures, funds: string[]): FiguresView {
   const minus: Figures = { funds: {}, fundTotal: b.fundTotal - a.fundTotal, patient: b.patient - a.patient, total: b.total - a.total };
-  for (const fund of funds) minus.funds[fund] = (b.funds[fund] ?? 0n) - (a.funds[fund] ?? 0n);
+  for (const fund of funds) minus.funds[fund] = (b.funds[fund] ?? 0) - (a.funds[fund] ?? 0);
   return figuresView(minus, funds);
 }
 
@@ -94,8 +100,8 @@ export function buildReport(
   const funds = [...new Set([...Object.keys(tally.given.funds), ...Object.keys(tally.baseline.figures.funds), ...Object.keys(tally.draft.figures.funds)])].sort(fundOrder);
   // Bin k of a magnitude holds changes in (edge[k−1], edge[k]] yuan; the last is open. Bounds are inclusive, in fen.
   const m = HISTOGRAM_EDGES_YUAN.length;
-  const edgeFen = (k: number) => BigInt(HISTOGRAM_EDGES_YUAN[k]!) * 100n;
-  const lower = (k: number) => (k === 0 ? 1n : edgeFen(k - 1) + 1n);
+  const edgeFen = (k: number) => HISTOGRAM_EDGES_YUAN[k]! * 100;
+  const lower = (k: number) => (k === 0 ? 1 : edgeFen(k - 1) + 1);
   const upper = (k: number) => (k === m ? null : edgeFen(k));
   const histogram: WhatIfReport['histogram'] = tally.histogram.map((persons, i) => {
     if (i === m) return { from: '0.00', to: '0.00', persons };

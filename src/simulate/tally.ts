@@ -1,10 +1,18 @@
 /**
- * The replay's figures, in integer fen (BigInt: exact, and summed without a
- * decimal object per addition), kept per worker and merged. Bounded whatever
+ * The replay's figures, in integer fen as numbers (exact up to 2^53 fen, some
+ * 90 trillion yuan; the report checks every sum is a safe integer), summed
+ * without a decimal or BigInt per addition, kept per worker and merged. Bounded whatever
  * the year's size: lists are capped (their full counts kept), groups are
  * keyed by a few dozen regions, classes, visit types and categories.
  */
 import { fenOfText } from '../domain/money.js';
+
+/** Integer fen of a wire amount with two decimals ("-1234.50"), as a number; any other form goes the exact way. */
+export function fenOf(text: string): number {
+  const dot = text.length - 3;
+  if (text.charCodeAt(dot) !== 46) return Number(fenOfText(text));
+  return Number(text.slice(0, dot) + text.slice(dot + 1));
+}
 
 export const DIMENSIONS = ['region', 'hospitalClass', 'visitType', 'personCategory'] as const;
 export type Dimension = (typeof DIMENSIONS)[number];
@@ -19,15 +27,15 @@ export const LARGEST = 20;
 export const HISTOGRAM_EDGES_YUAN = [10, 50, 100, 200, 500, 1000, 2000, 5000] as const;
 
 export interface Figures {
-  funds: Record<string, bigint>;
-  fundTotal: bigint;
-  patient: bigint;
-  total: bigint;
+  funds: Record<string, number>;
+  fundTotal: number;
+  patient: number;
+  total: number;
 }
 
 export interface RefusalTally {
   count: number;
-  total: bigint;
+  total: number;
   message: string;
   examples: string[];
 }
@@ -59,11 +67,11 @@ export interface PersonChange {
   card: string;
   region: string;
   stays: number;
-  baselinePatient: bigint;
-  draftPatient: bigint;
-  change: bigint;
-  baselineFund: bigint;
-  draftFund: bigint;
+  baselinePatient: number;
+  draftPatient: number;
+  change: number;
+  baselineFund: number;
+  draftFund: number;
 }
 
 export interface Tally {
@@ -86,7 +94,7 @@ export interface Tally {
 }
 
 export function emptyFigures(): Figures {
-  return { funds: {}, fundTotal: 0n, patient: 0n, total: 0n };
+  return { funds: {}, fundTotal: 0, patient: 0, total: 0 };
 }
 
 function emptyScenario(): ScenarioTally {
@@ -116,16 +124,16 @@ export function emptyTally(): Tally {
 /** Adds a settlement's wire amounts (payments by fund, patient, total) to `into`. */
 export function addAmounts(into: Figures, payments: Record<string, string>, patientTotal: string, total: string): void {
   for (const [fund, amount] of Object.entries(payments)) {
-    const fen = fenOfText(amount);
-    into.funds[fund] = (into.funds[fund] ?? 0n) + fen;
+    const fen = fenOf(amount);
+    into.funds[fund] = (into.funds[fund] ?? 0) + fen;
     into.fundTotal += fen;
   }
-  into.patient += fenOfText(patientTotal);
-  into.total += fenOfText(total);
+  into.patient += fenOf(patientTotal);
+  into.total += fenOf(total);
 }
 
 export function addFigures(into: Figures, from: Figures): void {
-  for (const [fund, fen] of Object.entries(from.funds)) into.funds[fund] = (into.funds[fund] ?? 0n) + fen;
+  for (const [fund, fen] of Object.entries(from.funds)) into.funds[fund] = (into.funds[fund] ?? 0) + fen;
   into.fundTotal += from.fundTotal;
   into.patient += from.patient;
   into.total += from.total;
@@ -133,9 +141,9 @@ export function addFigures(into: Figures, from: Figures): void {
 
 export function noteRefusal(scenario: ScenarioTally, code: string, message: string, settlementId: string, total: string): void {
   scenario.refused++;
-  const reason = (scenario.refusedByReason[code] ??= { count: 0, total: 0n, message, examples: [] });
+  const reason = (scenario.refusedByReason[code] ??= { count: 0, total: 0, message, examples: [] });
   reason.count++;
-  reason.total += fenOfText(total);
+  reason.total += fenOf(total);
   if (reason.examples.length < EXAMPLES_PER_REASON) reason.examples.push(settlementId);
 }
 
@@ -144,28 +152,28 @@ export function groupOf(tally: Tally, dimension: Dimension, key: string): GroupT
 }
 
 /** The histogram bin of a change in fen: bins below zero, "unchanged", bins above. */
-export function histogramBin(change: bigint): number {
+export function histogramBin(change: number): number {
   const middle = HISTOGRAM_EDGES_YUAN.length;
-  if (change === 0n) return middle;
-  const magnitude = change < 0n ? -change : change;
-  let index = HISTOGRAM_EDGES_YUAN.findIndex((edge) => magnitude <= BigInt(edge) * 100n);
+  if (change === 0) return middle;
+  const magnitude = change < 0 ? -change : change;
+  let index = HISTOGRAM_EDGES_YUAN.findIndex((edge) => magnitude <= edge * 100);
   if (index < 0) index = HISTOGRAM_EDGES_YUAN.length;
-  return change < 0n ? middle - 1 - index : middle + 1 + index;
+  return change < 0 ? middle - 1 - index : middle + 1 + index;
 }
 
 export function notePerson(tally: Tally, person: PersonChange): void {
   tally.persons.count++;
-  if (person.change > 0n) tally.persons.rises++;
-  else if (person.change < 0n) tally.persons.falls++;
+  if (person.change > 0) tally.persons.rises++;
+  else if (person.change < 0) tally.persons.falls++;
   else tally.persons.same++;
   tally.histogram[histogramBin(person.change)]!++;
   keepLargest(tally.largest, person);
 }
 
-const magnitude = (p: PersonChange) => (p.change < 0n ? -p.change : p.change);
+const magnitude = (p: PersonChange) => (p.change < 0 ? -p.change : p.change);
 
 function keepLargest(list: PersonChange[], person: PersonChange): void {
-  if (person.change === 0n) return;
+  if (person.change === 0) return;
   if (list.length === LARGEST && magnitude(person) <= magnitude(list[LARGEST - 1]!)) return;
   list.push(person);
   list.sort((a, b) => (magnitude(b) > magnitude(a) ? 1 : magnitude(b) < magnitude(a) ? -1 : a.card < b.card ? -1 : 1));
@@ -177,7 +185,7 @@ function mergeScenario(into: ScenarioTally, from: ScenarioTally): void {
   into.settled += from.settled;
   into.refused += from.refused;
   for (const [code, reason] of Object.entries(from.refusedByReason)) {
-    const mine = (into.refusedByReason[code] ??= { count: 0, total: 0n, message: reason.message, examples: [] });
+    const mine = (into.refusedByReason[code] ??= { count: 0, total: 0, message: reason.message, examples: [] });
     mine.count += reason.count;
     mine.total += reason.total;
     mine.examples.push(...reason.examples.slice(0, EXAMPLES_PER_REASON - mine.examples.length));
