@@ -104,13 +104,14 @@ export function buildReport(
   const lower = (k: number) => (k === 0 ? 1 : edgeFen(k - 1) + 1);
   const upper = (k: number) => (k === m ? null : edgeFen(k));
   const histogram: WhatIfReport['histogram'] = tally.histogram.map((persons, i) => {
-    if (i === m) return { from: '0.00', to: '0.00', persons };
-    if (i < m) {
-      const k = m - 1 - i;
+    const middle = m + 1;
+    if (i === middle) return { from: '0.00', to: '0.00', persons };
+    if (i < middle) {
+      const k = middle - 1 - i;
       const up = upper(k);
       return { from: up === null ? null : textOfFen(-up), to: textOfFen(-lower(k)), persons };
     }
-    const k = i - m - 1;
+    const k = i - middle - 1;
     const up = upper(k);
     return { from: textOfFen(lower(k)), to: up === null ? null : textOfFen(up), persons };
   });

@@ -116,7 +116,7 @@ export function emptyTally(): Tally {
     draft: emptyScenario(),
     groups: { region: {}, hospitalClass: {}, visitType: {}, personCategory: {} },
     persons: { count: 0, rises: 0, falls: 0, same: 0 },
-    histogram: new Array<number>(HISTOGRAM_EDGES_YUAN.length * 2 + 1).fill(0),
+    histogram: new Array<number>(HISTOGRAM_BINS).fill(0),
     largest: [],
   };
 }
@@ -151,9 +151,12 @@ export function groupOf(tally: Tally, dimension: Dimension, key: string): GroupT
   return (tally.groups[dimension][key] ??= { settlements: 0, baseline: emptyFigures(), draft: emptyFigures() });
 }
 
-/** The histogram bin of a change in fen: bins below zero, "unchanged", bins above. */
+/** Magnitude classes: up to each edge, and above the last; below zero, "unchanged", above zero. */
+export const HISTOGRAM_BINS = (HISTOGRAM_EDGES_YUAN.length + 1) * 2 + 1;
+
+/** The histogram bin of a change in fen: bins below zero (the largest decrease first), "unchanged", bins above. */
 export function histogramBin(change: number): number {
-  const middle = HISTOGRAM_EDGES_YUAN.length;
+  const middle = HISTOGRAM_EDGES_YUAN.length + 1;
   if (change === 0) return middle;
   const magnitude = change < 0 ? -change : change;
   let index = HISTOGRAM_EDGES_YUAN.findIndex((edge) => magnitude <= edge * 100);
