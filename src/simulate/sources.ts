@@ -88,18 +88,61 @@ function givenOf(view: SettlementView): RecordedSettlement['given'] {
   return { payments: view.payments, fundTotal: view.fundTotal, patientTotal: view.patientTotal, total: view.total, accumulatorsBefore: view.accumulatorsBefore };
 }
 
+/** The JSON value (an object without nested objects, or a string) after `"key":` from `from` on, or null. */
+function flatValueAfter(line: string, key: string, from: number, until: number): string | null {
+  const at = line.indexOf(key, from);
+  if (at < 0 || at >= until) return null;
+  const start = at + key.length;
+  const end = line[start] === '{' ? line.indexOf('}', start) + 1 : line.indexOf('"', start + 1) + 1;
+  return end > start && end <= until ? line.slice(start, end) : null;
+}
+
+/**
+ * An archive line without parsing the stored response whole (its steps and
+ * lines are most of the line and the replay reads none of them): the line's
+ * keys come in the order archive.ts writes them, inputs last, and a key
+ * pattern `"name":` cannot occur inside a JSON string (its quotes are escaped).
+ * Any other shape is parsed whole.
+ */
+function fromArchiveLine(text: string): RecordedSettlement {
+  const response = text.indexOf(',"response":{');
+  const inputs = text.lastIndexOf(',"inputs":');
+  const meta = text.indexOf(',"meta":{');
+  if (text.startsWith('{"settlementId":"') && meta > 0 && response > meta && inputs > response) {
+    const parts = [
+      flatValueAfter(text, '"card":', 0, meta),
+      flatValueAfter(text, '"s":', meta, response),
+      flatValueAfter(text, '"total":', response, inputs),
+      flatValueAfter(text, '"payments":', response, inputs),
+      flatValueAfter(text, '"fundTotal":', response, inputs),
+      flatValueAfter(text, '"patientTotal":', response, inputs),
+      flatValueAfter(text, '"accumulatorsBefore":', response, inputs),
+    ];
+    if (parts.every((part) => part !== null)) {
+      const [card, status, total, payments, fundTotal, patientTotal, before] = parts.map((part) => JSON.parse(part!) as unknown);
+      const recorded = JSON.parse(text.slice(inputs + 10, -1)) as unknown;
+      return {
+        settlementId: text.slice(17, text.indexOf('"', 17)),
+        card: card as string,
+        reversed: status === 'reversed',
+        given: { payments: payments as Record<string, string>, fundTotal: fundTotal as string, patientTotal: patientTotal as string, total: total as string, accumulatorsBefore: before as SettlementView['accumulatorsBefore'] },
+        inputs: recorded ? settlementInputsOf(recorded) : null,
+      };
+    }
+  }
+  const line = JSON.parse(text) as SettlementLine & { meta: { s: string }; response: SettlementView };
+  return {
+    settlementId: line.settlementId,
+    card: line.card,
+    reversed: line.meta.s === 'reversed',
+    given: givenOf(line.response),
+    inputs: line.inputs ? settlementInputsOf(line.inputs) : null,
+  };
+}
+
 /** A raw item parsed into what the replay needs (in a worker). */
 export function recordedSettlementOf(raw: RawSettlement): RecordedSettlement {
-  if ('line' in raw) {
-    const line = JSON.parse(raw.line) as SettlementLine & { meta: { s: string }; response: SettlementView };
-    return {
-      settlementId: line.settlementId,
-      card: line.card,
-      reversed: line.meta.s === 'reversed',
-      given: givenOf(line.response),
-      inputs: line.inputs ? settlementInputsOf(line.inputs) : null,
-    };
-  }
+  if ('line' in raw) return fromArchiveLine(raw.line);
   const { meta, response, inputs } = decodeSettlementRecord(Buffer.from(raw.record.buffer, raw.record.byteOffset, raw.record.byteLength));
   return {
     settlementId: raw.settlementId,
