@@ -76,7 +76,8 @@ export function redisSource(store: ArchiveStore, year: number, name: string): Ye
         for (const person of people) {
           for (let i = 0; i < person.ids.length; i++) {
             const record = person.records[i];
-            if (record) yield { card: person.card, settlementId: person.ids[i]!, record };
+            // A compact copy: a Buffer may view a larger pooled one, which a message to a worker would carry whole.
+            if (record) yield { card: person.card, settlementId: person.ids[i]!, record: new Uint8Array(record) };
           }
         }
       }
