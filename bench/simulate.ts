@@ -15,7 +15,7 @@
  *   npm run bench:simulate [-- --settlements 100000]
  */
 import { spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -97,11 +97,19 @@ async function writeYear(dir: string, count: number): Promise<number> {
   return summary.lines;
 }
 
+/** Node's flags of package.json's `simulate` script (its heap cap included). */
+function simulateFlags(): string[] {
+  const script = (JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts.simulate!;
+  const [node, ...args] = script.split(/\s+/);
+  if (node !== 'node') throw new Error(`unexpected simulate script: ${script}`);
+  return args.slice(0, -1);
+}
+
 /** The command as package.json runs it, under /usr/bin/time for its peak memory, with its CPU time from /proc. */
 function simulate(from: string, out: string): Promise<{ seconds: number; cpuSeconds: number; maxRssMb: number; stdout: string }> {
   return new Promise((resolve, reject) => {
     const started = performance.now();
-    const child = spawn('/usr/bin/time', ['-f', 'maxrss=%M', process.execPath, '--import', 'tsx', 'src/cli/simulate.ts', '--year', '2019', '--from', from, '--policies', POLICY_DIR, '--out', out, '--quiet'], {
+    const child = spawn('/usr/bin/time', ['-f', 'maxrss=%M', process.execPath, ...simulateFlags(), 'src/cli/simulate.ts', '--year', '2019', '--from', from, '--policies', POLICY_DIR, '--out', out, '--quiet'], {
       cwd: ROOT,
       stdio: ['ignore', 'pipe', 'pipe'],
     });

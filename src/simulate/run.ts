@@ -19,6 +19,8 @@ export interface RunOptions extends WorkerSetup {
 }
 
 const MAX_IN_FLIGHT = 4;
+/** Each worker's heap is capped: a person at a time and a few batches in flight need far less, whatever the year. */
+const WORKER_HEAP_MB = 128;
 
 function shardOf(card: string, shards: number): number {
   let hash = 2166136261;
@@ -41,10 +43,11 @@ export class ReplayError extends Error {
 
 /** The worker: from dist as is; from the sources (run with tsx) with tsx registered in the thread, which loader hooks do not reach. */
 function startWorker(workerData: WorkerSetup): Worker {
-  if (!import.meta.url.endsWith('.ts')) return new Worker(new URL('./replay-worker.js', import.meta.url), { workerData });
+  const resourceLimits = { maxOldGenerationSizeMb: WORKER_HEAP_MB };
+  if (!import.meta.url.endsWith('.ts')) return new Worker(new URL('./replay-worker.js', import.meta.url), { workerData, resourceLimits });
   const tsx = import.meta.resolve('tsx/esm/api');
   const file = new URL('./replay-worker.ts', import.meta.url).href;
-  return new Worker(`import(${JSON.stringify(tsx)}).then((api) => { api.register(); return import(${JSON.stringify(file)}); })`, { eval: true, workerData });
+  return new Worker(`import(${JSON.stringify(tsx)}).then((api) => { api.register(); return import(${JSON.stringify(file)}); })`, { eval: true, workerData, resourceLimits });
 }
 
 export async function runReplay(options: RunOptions): Promise<Tally> {
