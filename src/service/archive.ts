@@ -80,7 +80,7 @@ export interface ArchiveReport {
 }
 
 /** One line of settlements.ndjson.gz: the response as answered (no dictionary needed to read it) and the stored meta. */
-interface SettlementLine {
+export interface SettlementLine {
   settlementId: string;
   card: string;
   benefitYear: number;
@@ -88,6 +88,8 @@ interface SettlementLine {
   recordSha1: string;
   meta: Record<string, unknown>;
   response: unknown;
+  /** What the engine computed from (settlement-inputs.ts); null for settlements recorded before inputs were kept. */
+  inputs: unknown;
 }
 
 interface LedgerLine {
@@ -224,8 +226,17 @@ export class YearArchiver {
           const record = person.records[position];
           const settlementId = person.ids[position]!;
           if (!record) throw new ArchiveError(`${card}: ${settlementId} is listed under ${year} but has no record`);
-          const { meta, response } = decodeSettlementRecord(record);
-          const line: SettlementLine = { settlementId, card, benefitYear: year, position, recordSha1: sha1(record), meta: meta as unknown as Record<string, unknown>, response: JSON.parse(response.toString('utf8')) };
+          const { meta, response, inputs } = decodeSettlementRecord(record);
+          const line: SettlementLine = {
+            settlementId,
+            card,
+            benefitYear: year,
+            position,
+            recordSha1: sha1(record),
+            meta: meta as unknown as Record<string, unknown>,
+            response: JSON.parse(response.toString('utf8')),
+            inputs: inputs ? JSON.parse(inputs.toString('utf8')) : null,
+          };
           await writers['settlements.ndjson.gz'].write(line);
           counts.settlements++;
           if (meta.s === 'reversed' && meta.x) {

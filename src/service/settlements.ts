@@ -23,6 +23,7 @@ import { KeyedMutex } from './keyed-mutex.js';
 import { actorOf, requireHospital } from './scope.js';
 import { RequestClaims, conflictError, idempotencyField, type Claim } from './request-claims.js';
 import type { SettlementEvent } from './settlement-events.js';
+import { encodeSettlementInputs } from './settlement-inputs.js';
 import { settlementView, type SettlementView } from './settlement-view.js';
 
 export type { SettlementEvent } from './settlement-events.js';
@@ -204,8 +205,11 @@ export class SettlementService {
       }
 
       let computation: SettlementComputation;
+      let enrollee: Enrollee;
       try {
-        const { enrollee, notes } = await this.coverage.resolve(request.card, snapshot);
+        const resolved = await this.coverage.resolve(request.card, snapshot);
+        enrollee = resolved.enrollee;
+        const notes = resolved.notes;
         computation = this.compute(request, snapshot, enrollee, year, notes, 'settle');
         verify?.(computation);
       } catch (error) {
@@ -228,6 +232,8 @@ export class SettlementService {
         settlementId,
         deltas: computation.deltas,
         response: body,
+        // Kept so that the year can be settled again exactly (a what-if replay, an audit).
+        inputs: encodeSettlementInputs({ request, hospital: snapshot.hospital!, enrollee, filings: snapshot.filings }),
         ledger: { date, entry: toStoredLedgerEntry(ledgerEntryOf(view, 'settlement', settledAt, actor, null)) },
         message: message ? { hospitalId: message.hospitalId, msgid: message.msgid, record: message.record(settlementId), ttlSeconds: message.ttlSeconds } : undefined,
         stay:

@@ -107,6 +107,8 @@ export interface CommitRequest {
   deltas: AccumulatorDeltas;
   /** UTF-8 bytes of the response JSON: encoded once, sent to the caller as is, stored compressed. */
   response: Buffer;
+  /** UTF-8 JSON of what the engine computed from (request, hospital, person, filings), stored compressed after the response. */
+  inputs?: Buffer | undefined;
   ledger: { date: string; entry: string };
   /** An inpatient stay later settlements may continue (consortium transfer). */
   stay: PreviousStay | null;
@@ -482,7 +484,7 @@ export class Store {
       commit.expectedFilingsVersion,
       settlementId,
       card,
-      encodeSettlementRecord(meta, commit.response),
+      encodeSettlementRecord(meta, commit.response, commit.inputs),
       commit.ledger.entry,
       commit.stay ? String(dayNumber(commit.stay.dischargeDate)) : '',
       stayMember,

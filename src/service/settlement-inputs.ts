@@ -1,0 +1,50 @@
+/**
+ * What the engine computed a settlement from, recorded with it: the request
+ * as parsed, the hospital and the person as the service saw them then, and
+ * the person's filings it read. A closed year can then be settled again
+ * exactly (the what-if replay under a draft policy, an audit of the year),
+ * whatever the registry holds today.
+ */
+import { Decimal } from '../domain/money.js';
+import type { Enrollee, FeeLine, Filing, Hospital, SettlementRequest } from '../domain/types.js';
+
+export interface SettlementInputs {
+  request: SettlementRequest;
+  hospital: Hospital;
+  enrollee: Enrollee;
+  filings: Filing[];
+}
+
+/** UTF-8 JSON; money as decimal strings (the request's wire form, as its hash sees it). */
+export function encodeSettlementInputs(inputs: SettlementInputs): Buffer {
+  return Buffer.from(JSON.stringify(inputs));
+}
+
+/** Parses recorded inputs back (what the service recorded: the request already checked, its defaults filled in). */
+export function decodeSettlementInputs(json: string | Buffer): SettlementInputs {
+  return settlementInputsOf(JSON.parse(typeof json === 'string' ? json : json.toString('utf8')));
+}
+
+/** Recorded inputs already parsed as JSON (an archive line holds them so). */
+export function settlementInputsOf(value: unknown): SettlementInputs {
+  const raw = value as { request: unknown; hospital: Hospital; enrollee: Enrollee; filings: Filing[] };
+  return { request: requestOf(raw.request as RecordedRequest), hospital: raw.hospital, enrollee: raw.enrollee, filings: raw.filings };
+}
+
+type RecordedRequest = Omit<SettlementRequest, 'charges'> & {
+  charges: { lines: (Omit<FeeLine, 'quantity' | 'unitPrice' | 'amount'> & { quantity: string; unitPrice: string; amount: string })[] } | Record<'total' | 'fullSelfPay' | 'overLimitSelfPay' | 'preSelfPay', string>;
+};
+
+/**
+ * The recorded request with its amounts as decimals again. Not the request
+ * schema: it was parsed by it when settled, and a replay reads a year of them
+ * (the schema costs several times the rest of a line's decoding).
+ */
+function requestOf(raw: RecordedRequest): SettlementRequest {
+  const c = raw.charges;
+  const charges =
+    'lines' in c
+      ? { lines: c.lines.map((line) => ({ ...line, quantity: new Decimal(line.quantity), unitPrice: new Decimal(line.unitPrice), amount: new Decimal(line.amount) })) }
+      : { total: new Decimal(c.total), fullSelfPay: new Decimal(c.fullSelfPay), overLimitSelfPay: new Decimal(c.overLimitSelfPay), preSelfPay: new Decimal(c.preSelfPay) };
+  return { ...raw, charges };
+}

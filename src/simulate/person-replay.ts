@@ -1,0 +1,141 @@
+/**
+ * One person's year settled again, twice from zero year-to-date: under the
+ * policies in force (the baseline, which must give every answer as given) and
+ * under the draft. Reversed settlements are dropped; the rest go in their
+ * original order. A stay the engine refuses pays nothing from the funds: the
+ * person bears its whole total (what refusing it would mean at the window).
+ */
+import { accumulatorsView } from '../domain/accumulators.js';
+import type { Accumulators } from '../domain/types.js';
+import { formatMoney } from '../domain/money.js';
+import type { SettlementInputs } from '../service/settlement-inputs.js';
+import { freshYearToDate, replayStay, type LoadedPolicies, type ReplayOutcome } from './engine-adapter.js';
+import { LISTED, addAmounts, fenOf, groupOf, notePerson, noteRefusal, type Figures, type Tally } from './tally.js';
+
+/** The answer as given: the parts of the stored response the replay compares. */
+export interface GivenAnswer {
+  payments: Record<string, string>;
+  fundTotal: string;
+  patientTotal: string;
+  total: string;
+  accumulatorsBefore: ReturnType<typeof accumulatorsView>;
+}
+
+export interface RecordedSettlement {
+  settlementId: string;
+  card: string;
+  reversed: boolean;
+  given: GivenAnswer;
+  /** Null for settlements recorded before inputs were kept. */
+  inputs: SettlementInputs | null;
+}
+
+export interface Scenarios {
+  baseline: LoadedPolicies;
+  draft: LoadedPolicies;
+}
+
+const REASON_YEAR_TO_DATE = 'year-to-date';
+const REASON_ENGINE = 'engine';
+
+interface Answer {
+  payments: Record<string, string>;
+  fundTotal: string;
+  patientTotal: string;
+}
+
+function answerOf(outcome: ReplayOutcome, total: string): Answer {
+  if (!outcome.ok) return { payments: {}, fundTotal: '0.00', patientTotal: total };
+  const c = outcome.computation;
+  const payments: Record<string, string> = {};
+  for (const [fund, amount] of Object.entries(c.payments)) payments[fund] = formatMoney(amount!);
+  return { payments, fundTotal: formatMoney(c.fundTotal), patientTotal: formatMoney(c.patientTotal) };
+}
+
+function addAnswer(into: Figures, answer: Answer, total: string): void {
+  addAmounts(into, answer.payments, answer.patientTotal, total);
+}
+
+function compare(tally: Tally, stay: RecordedSettlement, outcome: ReplayOutcome, answer: Answer, before: Accumulators): void {
+  const { given } = stay;
+  const differences: { fund: string; given: string; replayed: string }[] = [];
+  if (!outcome.ok) differences.push({ fund: 'refused', given: given.fundTotal, replayed: `${outcome.code}: ${outcome.message}` });
+  else {
+    for (const fund of new Set([...Object.keys(given.payments), ...Object.keys(answer.payments)])) {
+      if (given.payments[fund] !== answer.payments[fund]) differences.push({ fund, given: given.payments[fund] ?? 'none', replayed: answer.payments[fund] ?? 'none' });
+    }
+    if (given.patientTotal !== answer.patientTotal) differences.push({ fund: 'patient', given: given.patientTotal, replayed: answer.patientTotal });
+  }
+  if (differences.length === 0) {
+    tally.matched++;
+    return;
+  }
+  tally.mismatchCount++;
+  // Formatted only here: a year that matches never pays for it.
+  const reason = JSON.stringify(accumulatorsView(before)) === JSON.stringify(given.accumulatorsBefore) ? REASON_ENGINE : REASON_YEAR_TO_DATE;
+  for (const difference of differences) {
+    if (tally.mismatches.length < LISTED) tally.mismatches.push({ settlementId: stay.settlementId, card: stay.card, ...difference, reason });
+  }
+}
+
+/** Replays one person's settlements of the year (all of them, in their original order) into `tally`. */
+export function replayPerson(settlements: readonly RecordedSettlement[], scenarios: Scenarios, tally: Tally): void {
+  tally.read += settlements.length;
+  const live = settlements.filter((s) => !s.reversed);
+  tally.reversed += settlements.length - live.length;
+  if (live.length === 0) return;
+  if (live.some((s) => s.inputs === null)) {
+    // Without every stay's inputs the person's year-to-date cannot be rebuilt: left out, counted and listed.
+    tally.withoutInputs += live.length;
+    for (const s of live) if (s.inputs === null && tally.withoutInputsListed.length < LISTED) tally.withoutInputsListed.push(s.settlementId);
+    return;
+  }
+  const baselineYtd = freshYearToDate();
+  const draftYtd = freshYearToDate();
+  let baselinePatient = 0;
+  let draftPatient = 0;
+  let baselineFund = 0;
+  let draftFund = 0;
+  const region = live[0]!.inputs!.enrollee.region;
+  for (const stay of live) {
+    const inputs = stay.inputs!;
+    const total = stay.given.total;
+    tally.replayed++;
+    addAmounts(tally.given, stay.given.payments, stay.given.patientTotal, total);
+
+    // applyDeltas makes a new object: this one stays as it was before the stay.
+    const before = baselineYtd.accumulators;
+    const baseline = replayStay(scenarios.baseline, inputs, stay.settlementId, baselineYtd);
+    const draft = replayStay(scenarios.draft, inputs, stay.settlementId, draftYtd);
+    const baselineAnswer = answerOf(baseline, total);
+    const draftAnswer = answerOf(draft, total);
+    compare(tally, stay, baseline, baselineAnswer, before);
+
+    for (const [scenario, outcome, answer] of [
+      [tally.baseline, baseline, baselineAnswer],
+      [tally.draft, draft, draftAnswer],
+    ] as const) {
+      if (outcome.ok) scenario.settled++;
+      else noteRefusal(scenario, outcome.code, outcome.message, stay.settlementId, total);
+      addAnswer(scenario.figures, answer, total);
+    }
+    const { enrollee, hospital, request } = inputs;
+    const keys: [Parameters<typeof groupOf>[1], string][] = [
+      ['region', enrollee.region],
+      ['hospitalClass', String(hospital.level)],
+      ['visitType', request.visitType],
+      ...(enrollee.categories.length ? enrollee.categories : ['none']).map((c) => ['personCategory', c] as [Parameters<typeof groupOf>[1], string]),
+    ];
+    for (const [dimension, key] of keys) {
+      const group = groupOf(tally, dimension, key);
+      group.settlements++;
+      addAnswer(group.baseline, baselineAnswer, total);
+      addAnswer(group.draft, draftAnswer, total);
+    }
+    baselinePatient += fenOf(baselineAnswer.patientTotal);
+    draftPatient += fenOf(draftAnswer.patientTotal);
+    baselineFund += fenOf(baselineAnswer.fundTotal);
+    draftFund += fenOf(draftAnswer.fundTotal);
+  }
+  notePerson(tally, { card: live[0]!.card, region, stays: live.length, baselinePatient, draftPatient, change: draftPatient - baselinePatient, baselineFund, draftFund });
+}

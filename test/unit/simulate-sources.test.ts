@@ -1,0 +1,62 @@
+/**
+ * An archive line read without parsing the stored response whole gives what
+ * parsing it whole gives, even when the response's texts quote the keys it
+ * looks for; any other shape falls back to the whole parse.
+ */
+import { describe, expect, it } from 'vitest';
+import { parseSettlementRequest } from '../../src/http/schemas.js';
+import { recordedSettlementOf } from '../../src/simulate/sources.js';
+import { registry } from '../helpers/worked-examples.js';
+
+const { hospitals, enrollees } = registry();
+const enrollee = [...enrollees.values()][0]!;
+const request = parseSettlementRequest({
+  requestId: 'R1',
+  card: enrollee.card,
+  hospitalId: 'PY-COUNTY',
+  visitType: 'inpatient',
+  admissionDate: '2019-03-01',
+  dischargeDate: '2019-03-10',
+  charges: { total: '5000.00' },
+});
+const accumulators = { admissions: 1, specialOutpatientCounted: false, basicEligible: '1.00', basicPaid: '2.00', compliantSelfBurden: '0.00', criticalIllnessPaid: '0.00', outpatientPaid: '0.00', retiredCadreSpousePaid: '0.00' };
+const response = {
+  settlementId: 'S-1',
+  requestId: 'R1 "total":"9.99"',
+  status: 'settled',
+  total: '5000.00',
+  charges: { total: '5000.00', fullSelfPay: '0.00', overLimitSelfPay: '0.00', preSelfPay: '0.00' },
+  payments: { basic: '3100.00', criticalIllness: '0.00' },
+  fundTotal: '3100.00',
+  patientTotal: '1900.00',
+  steps: [{ rule: 'x', text: 'quoting "payments":{"basic":"1"} and "fundTotal":"1"', amount: null, cite: 'c' }],
+  accumulatorsBefore: accumulators,
+  accumulatorsAfter: { ...accumulators, admissions: 2 },
+};
+const line = {
+  settlementId: 'S-1',
+  card: enrollee.card,
+  benefitYear: 2019,
+  position: 0,
+  recordSha1: 'ab',
+  meta: { v: 1, s: 'reversed', h: 'PY-COUNTY', y: 2019, rq: 'R1', d: {} },
+  response,
+  inputs: { request, hospital: hospitals.get('PY-COUNTY')!, enrollee, filings: [] },
+};
+
+describe('archive lines', () => {
+  it('read the same by the quick path and by a whole parse', () => {
+    const expected = {
+      settlementId: 'S-1',
+      card: enrollee.card,
+      reversed: true,
+      given: { payments: response.payments, fundTotal: '3100.00', patientTotal: '1900.00', total: '5000.00', accumulatorsBefore: accumulators },
+      inputs: { request, hospital: hospitals.get('PY-COUNTY'), enrollee, filings: [] },
+    };
+    expect(recordedSettlementOf({ card: enrollee.card, line: JSON.stringify(line) })).toEqual(expected);
+    // Another key order: parsed whole.
+    const { inputs, ...rest } = line;
+    expect(recordedSettlementOf({ card: enrollee.card, line: JSON.stringify({ inputs, ...rest }) })).toEqual(expected);
+    expect(recordedSettlementOf({ card: enrollee.card, line: JSON.stringify({ ...line, inputs: null }) }).inputs).toBeNull();
+  });
+});
