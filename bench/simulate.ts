@@ -24,7 +24,7 @@ import { loadCatalogues } from '../src/catalogue/loader.js';
 import { applyDeltas, emptyAccumulators } from '../src/domain/accumulators.js';
 import type { Hospital } from '../src/domain/types.js';
 import { settle } from '../src/engine/settle.js';
-import { parseSettlementRequest } from '../src/http/schemas.js';
+import { parseSettlementRequest } from '../src/contract/settlement.js';
 import { NdjsonGzWriter, writeManifest } from '../src/ops/archive-files.js';
 import { loadPolicyDirectory } from '../src/policy/loader.js';
 import { settlementView } from '../src/service/settlement-view.js';

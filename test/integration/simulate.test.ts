@@ -23,7 +23,7 @@ import { applyDeltas, emptyAccumulators } from '../../src/domain/accumulators.js
 import { fenOfText, textOfFen } from '../../src/domain/money.js';
 import type { Enrollee, Hospital } from '../../src/domain/types.js';
 import { settle } from '../../src/engine/settle.js';
-import { parseSettlementRequest } from '../../src/http/schemas.js';
+import { parseSettlementRequest } from '../../src/contract/settlement.js';
 import { loadPolicyDirectory } from '../../src/policy/loader.js';
 import { YearArchiver, type Manifest } from '../../src/service/archive.js';
 import { LocalCoverage } from '../../src/service/coverage.js';

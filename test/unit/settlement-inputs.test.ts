@@ -5,7 +5,7 @@
  * of that day.
  */
 import { describe, expect, it } from 'vitest';
-import { parseSettlementRequest } from '../../src/http/schemas.js';
+import { parseSettlementRequest } from '../../src/contract/settlement.js';
 import { decodeSettlementInputs, encodeSettlementInputs } from '../../src/service/settlement-inputs.js';
 import { decodeSettlementRecord, encodeSettlementRecord } from '../../src/store/codec/settlement-record.js';
 import { registry } from '../helpers/worked-examples.js';

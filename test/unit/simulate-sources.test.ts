@@ -4,7 +4,7 @@
  * looks for; any other shape falls back to the whole parse.
  */
 import { describe, expect, it } from 'vitest';
-import { parseSettlementRequest } from '../../src/http/schemas.js';
+import { parseSettlementRequest } from '../../src/contract/settlement.js';
 import { recordedSettlementOf } from '../../src/simulate/sources.js';
 import { registry } from '../helpers/worked-examples.js';
 
