@@ -2,14 +2,15 @@
  * The national platform's envelope (docs/spec/national-platform.md §1): the
  * request's common fields around `input`, and the answer's `infcode`,
  * message ids, times, `err_msg` and `output`. Business failures are HTTP 200
- * with infcode -1 and err_msg starting with the native error code; vendors
- * read infcode, not the status.
+ * with infcode -1 and err_msg starting with the native error code, then
+ * Chinese; vendors read infcode, not the status.
  */
 import { randomInt } from 'node:crypto';
 import { parse, stringify } from 'lossless-json';
 import { z } from 'zod';
 import { ValidationError, type AppError } from '../domain/errors.js';
-import { code, compactTime, text } from './values.js';
+import { platformErrorMessage } from './errors.js';
+import { blanksAbsent, code, compactTime, text } from './values.js';
 
 const MSGID = /^[A-Za-z0-9._-]{1,64}$/;
 
@@ -49,7 +50,7 @@ export const envelopeDocumentSchema = z
   })
   .meta({ id: 'PlatformEnvelope' });
 
-/** Parses the body text losslessly (numbers keep their text); `input` sent as a JSON string is parsed too. */
+/** Parses the body text losslessly (numbers keep their text); `input` sent as a JSON string is parsed too; `""` and `null` fields are absent. */
 export function parseBody(body: string): unknown {
   let value: unknown;
   try {
@@ -65,7 +66,7 @@ export function parseBody(body: string): unknown {
       throw new ValidationError('input is not valid JSON', [{ path: 'input', message: (error as Error).message.slice(0, 200) }]);
     }
   }
-  return value;
+  return blanksAbsent(value);
 }
 
 /** What a successful or failed answer carries besides output or err_msg. */
@@ -105,9 +106,7 @@ export function successAnswer(ctx: AnswerContext, outputJson: string): string {
   return answer(ctx, { infcode: 0, err_msg: null, outputJson });
 }
 
-/** err_msg starts with the native error code, then the message, then each field path. */
+/** err_msg: the native error code, then Chinese naming each field (errors.ts); the English is the log's. */
 export function failureAnswer(ctx: AnswerContext, error: AppError): string {
-  const details = error.details.slice(0, 10).map((d) => `${d.path}: ${d.message}`);
-  const err_msg = `${error.code}: ${error.message}${details.length && !error.message.includes(details[0]!) ? ` (${details.join('; ')})` : ''}`;
-  return answer(ctx, { infcode: -1, err_msg, outputJson: 'null' });
+  return answer(ctx, { infcode: -1, err_msg: platformErrorMessage(error), outputJson: 'null' });
 }

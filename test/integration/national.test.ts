@@ -300,7 +300,7 @@ describe('msgid, 2601, keys and codes', () => {
     expect(repeated.ok).toBe(true);
     // The undone message can never take effect again.
     const resent = await p.resend(original.body);
-    expect(resent.envelope.err_msg).toMatch(/^IDEMPOTENCY_CONFLICT: .*reversed/);
+    expect(resent.envelope.err_msg).toMatch(/^IDEMPOTENCY_CONFLICT: .*冲正/);
   });
 
   it('2601 of a message never seen succeeds, and that msgid can never take effect later', async () => {
@@ -334,7 +334,7 @@ describe('msgid, 2601, keys and codes', () => {
     const tooPrecise = await p.send('2303', { data: { ...settleData(), medfee_sumamt: new LosslessNumber('12345.671') } });
     expect(tooPrecise.envelope.err_msg).toMatch(/input\.data\.medfee_sumamt/);
     const unknownInfno = await p.send('9999', {});
-    expect(unknownInfno.envelope.err_msg).toMatch(/^VALIDATION_FAILED: infno 9999/);
+    expect(unknownInfno.envelope.err_msg).toMatch(/^VALIDATION_FAILED: 不支持的交易编号 infno/);
     const notJson = await t.http.post('/hsa/v1').set('Authorization', `Bearer ${t.keys.billing['PY-COUNTY']}`).set('Content-Type', 'application/json').send('{"infno": 1101, "input": ');
     expect(notJson.status).toBe(200);
     expect(notJson.body.infcode).toBe(-1);
@@ -370,7 +370,7 @@ describe('2302, 2404, 2405, 2501 / 2502 and 3202 with its detail rows inline', (
     const cancel = await p.send('2404', { data: { mdtrt_id: cancelled, psn_no: card } });
     expect(cancel.ok, cancel.text).toBe(true);
     const late = await p.send('2301', { feedetail: PY1_LINES.slice(0, 1).map((line) => feedetail({ ...line, time: '2019-08-02T10:00:00' }, cancelled, card)) });
-    expect(late.envelope.err_msg).toMatch(/^VALIDATION_FAILED: .*cancelled/);
+    expect(late.envelope.err_msg).toMatch(/^VALIDATION_FAILED: .*已撤销.*input\.feedetail/);
 
     const mdtrtId = await admit(p, card, '2019-08-10 08:00:00');
     const up = await p.send('2301', { feedetail: PY1_LINES.map((line) => feedetail({ ...line, time: '2019-08-11T10:00:00' }, mdtrtId, card)) });

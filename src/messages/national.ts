@@ -1,0 +1,47 @@
+/** What the window's HIS shows from the national platform's face (err_msg): Chinese, naming the field; the English goes to the log. */
+import type { MessageEntry } from './index.js';
+
+export const nationalMessages = {
+  // Headlines by error code.
+  'national.code.VALIDATION_FAILED': { zh: '入参有误', en: 'invalid input' },
+  'national.code.UNAUTHENTICATED': { zh: '接口密钥无效或缺失', en: 'no valid key' },
+  'national.code.FORBIDDEN': { zh: '无权办理该交易', en: 'not allowed' },
+  'national.code.NOT_FOUND': { zh: '未找到该就诊或结算记录', en: 'not found' },
+  'national.code.ENROLLEE_NOT_FOUND': { zh: '未找到该参保人员', en: 'no such enrollee' },
+  'national.code.IDEMPOTENCY_CONFLICT': { zh: '与已办理的业务冲突', en: 'conflicts with what was done' },
+  'national.code.ALREADY_REVERSED': { zh: '该结算已撤销', en: 'already reversed' },
+  'national.code.LIMIT_REACHED': { zh: '超出数量上限', en: 'limit reached' },
+  'national.code.PAYLOAD_TOO_LARGE': { zh: '报文过大', en: 'body too large' },
+  'national.code.UNAVAILABLE': { zh: '服务暂不可用，请稍后重试', en: 'unavailable, retry' },
+  'national.code.RATE_LIMITED': { zh: '请求过于频繁，请稍后重试', en: 'rate limited, retry' },
+  'national.code.OVERLOADED': { zh: '服务繁忙，请稍后重试', en: 'overloaded, retry' },
+  'national.code.ARCHIVED': { zh: '该记录所属年度已归档', en: 'archived' },
+  'national.code.INTERNAL': { zh: '服务内部错误，请稍后重试', en: 'internal error' },
+  'national.code.NO_POLICY': { zh: '无适用的医保政策', en: 'no policy applies' },
+  'national.code.NOT_COVERED': { zh: '不属于本服务的结算范围（城乡居民基本医疗保险 390）', en: 'not covered' },
+  'national.code.VISIT_TYPE_NOT_COVERED': { zh: '该医疗类别不予结算', en: 'visit type not settled' },
+  'national.code.SPECIAL_DISEASE_NOT_APPROVED': { zh: '该人员未备案此门诊慢特病', en: 'special disease not approved' },
+  'national.code.REFERRAL_REQUIRED': { zh: '异地或转外就医须先办理转诊备案', en: 'a referral filing is required' },
+  'national.code.CROSS_YEAR_SPLIT_REQUIRED': { zh: '跨年度住院须分段结算', en: 'split the stay at the year end' },
+  'national.code.HOSPITAL_NOT_FOUND': { zh: '未找到该定点医药机构', en: 'no such hospital' },
+  'national.code.CONSORTIUM_TRANSFER_UNMATCHED': { zh: '医共体内转诊未找到对应的上一次住院', en: 'consortium transfer unmatched' },
+  'national.code.CATALOGUE_CODE_UNKNOWN': { zh: '医疗目录编码不在医保目录内', en: 'catalogue code unknown' },
+  // Headlines of particular refusals (matched from the English in src/national/errors.ts).
+  'national.msgid.required': { zh: 'msgid 必填：写交易以报文号保证只办理一次', en: 'msgid is required' },
+  'national.msgid.reused': { zh: '该报文号 msgid 已用于入参不同的另一笔交易', en: 'msgid used for another input' },
+  'national.msgid.reversed': { zh: '该报文已冲正（2601）', en: 'the message was reversed' },
+  'national.infno.unknown': { zh: '不支持的交易编号 infno', en: 'infno not spoken here' },
+  'national.encounter.cancelled': { zh: '该就诊已撤销（2404/2202）', en: 'the encounter was cancelled' },
+  'national.encounter.settled': { zh: '该就诊已结算，请先撤销结算（2305/2208）', en: 'settled: reverse first' },
+  'national.encounter.not-discharged': { zh: '尚未办理出院（2402），不能结算', en: 'not discharged' },
+  'national.encounter.no-lines': { zh: '该就诊尚无费用明细，请先上传（2301/2204）', en: 'no fee lines' },
+  'national.encounter.sums': { zh: '上传的金额与本次就诊费用明细的合计不符', en: 'the sums do not match the fee lines' },
+  'national.encounter.batch': { zh: '收费批次号与本次就诊的费用明细不符', en: 'the charge batch does not match' },
+  'national.encounter.med-type': { zh: '医疗类别与本次就诊不符', en: 'med_type does not match the visit' },
+  // Field details.
+  'national.field.required': { zh: '{path} 必填', en: '{path} is required' },
+  'national.field.scale': { zh: '{path} 小数位超出接口精度（金额不能有不足一分的尾数）', en: '{path} has a fraction beyond its scale' },
+  'national.field.sums': { zh: '{path} 与费用明细合计不符', en: '{path} does not match the lines' },
+  'national.field.named': { zh: '字段 {path}', en: 'field {path}' },
+  'national.field.invalid': { zh: '{path} 格式或取值不符合接口规范', en: '{path} is invalid' },
+} as const satisfies Record<string, MessageEntry>;
