@@ -16,6 +16,7 @@ import type { ReferralService } from '../service/referrals.js';
 import type { RegistryService } from '../service/registry.js';
 import type { SettlementService } from '../service/settlements.js';
 import type { SettlementView } from '../service/settlement-view.js';
+import type { SpecialDiseaseFilings } from '../service/special-disease-filings.js';
 import type { StatementService } from '../service/statements.js';
 import type { Store } from '../store/store.js';
 import { settlementInfo } from './field-map.js';
@@ -30,6 +31,7 @@ export interface NationalDependencies {
   messages: NationalMessages;
   store: Store;
   now: () => Date;
+  specialDiseases: SpecialDiseaseFilings;
 }
 
 export interface TransactionContext {

@@ -43,6 +43,9 @@ export async function undoMessage(deps: NationalDependencies, hospitalId: string
     case '2501':
       await deps.referrals.revoke(u.referralId!, actor, '2601 冲正').catch(ignoreMissing);
       return;
+    case '2503':
+      await deps.specialDiseases.revoke(u.card!, u.filingId!, actor, '2601 冲正').catch(ignoreMissing);
+      return;
     case '2303':
     case '2206':
     case '2203': // the visit's description: the next 2203 replaces it

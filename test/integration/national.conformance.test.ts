@@ -326,6 +326,54 @@ describe('the outpatient flow with vendor-shaped messages', () => {
   });
 });
 
+describe('special-disease filings (2503 / 2504, and the native API)', () => {
+  it('a special-outpatient visit is refused without an approval, settles with a filing valid on its date, and is refused again once it is revoked', async () => {
+    const region = REGIONS[0]!;
+    const card = await enrol(region);
+    const p = platform(region.specialAt);
+    const day = '2019-05-06';
+    const visit = async () => {
+      const registered = ok(await p.send('2201', { data: { psn_no: card, insutype: '390', begntime: `${day} 08:30:00`, mdtrt_cert_type: '03', mdtrt_cert_no: card, med_type: '14' } }));
+      const mdtrtId = text(registered.data.mdtrt_id);
+      ok(await p.send('2203', { mdtrtinfo: { mdtrt_id: mdtrtId, psn_no: card, med_type: '14', dise_codg: region.disease }, diseinfo: [] }));
+      const uploaded = ok(await p.send('2204', { feedetail: region.visitLines(day).map((line) => feeRow(line, mdtrtId, card, '14', { chrg_bchno: 'B1' })) }));
+      return p.send('2206', { data: settleData(card, mdtrtId, uploaded.result, { med_type: '14', chrg_bchno: 'B1' }) });
+    };
+    const unapproved = await visit();
+    expect(unapproved.envelope.err_msg).toMatch(/^SPECIAL_DISEASE_NOT_APPROVED: 该人员未备案此门诊慢特病/);
+
+    // A filing that ends before the visit does not approve it.
+    const early = ok(await p.send('2503', { data: { psn_no: card, insutype: '390', opsp_dise_code: region.disease, opsp_dise_name: '尿毒症透析', tel: '', addr: '', insu_optins: '', ide_fixmedins_no: '', ide_fixmedins_name: '', hosp_ide_date: '', diag_dr_codg: '', diag_dr_name: '', begndate: '2019-01-01', enddate: '2019-04-30' } }));
+    expect(early.result.trt_dcla_detl_sn).toMatch(/^D-/);
+    expect((await visit()).envelope.err_msg).toMatch(/^SPECIAL_DISEASE_NOT_APPROVED/);
+    const filed = ok(await p.send('2503', { data: { psn_no: card, insutype: '390', opsp_dise_code: region.disease, begndate: '2019-05-01', enddate: '2019-12-31' } }));
+    const approved = await visit();
+    expect(approved.ok, approved.text).toBe(true);
+
+    // Another hospital's key cannot revoke it; this hospital's can, and the approval is gone.
+    const other = platform('PY-COUNTY');
+    const foreign = await other.send('2504', { data: { trt_dcla_detl_sn: filed.result.trt_dcla_detl_sn, psn_no: card, memo: '' } });
+    expect(foreign.ok).toBe(false);
+    expect(foreign.envelope.err_msg).toMatch(/input\.data\.trt_dcla_detl_sn/);
+    ok(await p.send('2504', { data: { trt_dcla_detl_sn: filed.result.trt_dcla_detl_sn, psn_no: card, memo: '病情变化' } }));
+    expect((await visit()).envelope.err_msg).toMatch(/^SPECIAL_DISEASE_NOT_APPROVED/);
+
+    // The native API gains the same filing: a referral desk of the person's region files it, another region's cannot.
+    const draft = { disease: region.disease, validFrom: '2019-05-01', validTo: '2019-05-31' };
+    await t.http.post(`/v1/enrollees/${card}/special-diseases`).set(t.auth(t.keys.referral.jinjiang!)).send(draft).expect(403);
+    const native = await t.http.post(`/v1/enrollees/${card}/special-diseases`).set(t.auth(t.keys.referral.pingyang!)).send(draft).expect(201);
+    expect(native.body).toMatchObject({ status: 'active', disease: region.disease });
+    const lines = region.visitLines(day);
+    const preview = await nativePreview(region.specialAt, card, 'special-outpatient', day, day, lines, { specialDisease: region.disease });
+    expect(preview.status, JSON.stringify(preview.body)).toBe(200);
+    const list = await t.http.get(`/v1/enrollees/${card}/special-diseases`).set(t.auth(t.keys.admin)).expect(200);
+    expect(list.body.filings).toHaveLength(3);
+    await t.http.delete(`/v1/enrollees/${card}/special-diseases/${native.body.filingId}`).set(t.auth(t.keys.referral.pingyang!)).send({ reason: '复核' }).expect(200);
+    const after = await nativePreview(region.specialAt, card, 'special-outpatient', day, day, lines, { specialDisease: region.disease });
+    expect(after.body.error.code).toBe('SPECIAL_DISEASE_NOT_APPROVED');
+  });
+});
+
 describe('reading messages the way the platform does', () => {
   it('"" and null are absent; zeros past the scale are the amount; a real fraction of a fen, or a required field given as "", is refused naming the field, in Chinese', async () => {
     const region = REGIONS[0]!;

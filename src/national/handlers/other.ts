@@ -1,4 +1,4 @@
-/** 9001 签到, 1101 人员信息, 2501/2502 转院备案, 3201/3202 对账: thin translations onto the registry, referral and statement use-cases. */
+/** 9001 签到, 1101 人员信息, 2501/2502 转院备案, 2503/2504 慢特病备案, 3201/3202 对账: thin translations onto the registry, filing and statement use-cases. */
 import { hash } from 'node:crypto';
 import type { z } from 'zod';
 import { CARD_CERT_TYPES, PERSON_CATEGORY_NAMES, REFD_SETL_FLAG, STMT_RSLT } from '../../domain/code-tables.js';
@@ -9,7 +9,7 @@ import { fileTransfer, revokeTransfer } from '../../service/referrals.js';
 import type { Difference } from '../../service/statements.js';
 import { newId } from '../../store/keys.js';
 import { num, personInfo } from '../field-map.js';
-import { detailInput, personInput, referralInput, referralRevokeInput, signInInput, totalsInput } from '../inputs/other.js';
+import { detailInput, personInput, referralInput, referralRevokeInput, signInInput, specialDiseaseInput, specialDiseaseRevokeInput, totalsInput } from '../inputs/other.js';
 import { requireResident, type Transaction } from '../transaction.js';
 
 const T9001 = {
@@ -83,6 +83,49 @@ const T2502 = {
     return null;
   },
 } satisfies Transaction<z.infer<typeof referralRevokeInput>>;
+
+function specialDiseaseFilingIdOf(cardNo: string, hospitalId: string, msgid: string): string {
+  return newId('D', cardNo, hash('sha256', `2503\n${hospitalId}\n${msgid}`, 'hex').slice(0, 32));
+}
+
+/** 2503: the person's approval for a special disease between two dates; special-outpatient visits honour it. */
+const T2503 = {
+  roles: ['billing'],
+  write: true,
+  person: ({ data }) => data.psn_no,
+  input: specialDiseaseInput,
+  fields: { validTo: 'input.data.enddate', card: 'input.data.psn_no' },
+  undo(ctx, { data }) {
+    return { card: data.psn_no, filingId: specialDiseaseFilingIdOf(data.psn_no, ctx.hospital.hospitalId, ctx.msgid!) };
+  },
+  async run(ctx, { data }) {
+    requireResident(data.insutype, 'input.data.insutype');
+    const filing = await ctx.deps.specialDiseases.file({
+      filingId: specialDiseaseFilingIdOf(data.psn_no, ctx.hospital.hospitalId, ctx.msgid!),
+      card: data.psn_no,
+      disease: data.opsp_dise_code,
+      diseaseName: data.opsp_dise_name ?? null,
+      validFrom: data.begndate,
+      validTo: data.enddate,
+      filedBy: { hospitalId: ctx.hospital.hospitalId, keyId: ctx.caller.id },
+    });
+    return { result: { trt_dcla_detl_sn: filing.filingId } };
+  },
+} satisfies Transaction<z.infer<typeof specialDiseaseInput>>;
+
+/** 2504: revokes a filing this hospital filed. */
+const T2504 = {
+  roles: ['billing'],
+  write: true,
+  person: ({ data }) => data.psn_no,
+  input: specialDiseaseRevokeInput,
+  fields: { filingId: 'input.data.trt_dcla_detl_sn' },
+  async run(ctx, { data }) {
+    const hospital = ctx.caller.role === 'admin' ? undefined : ctx.hospital.hospitalId;
+    await ctx.deps.specialDiseases.revoke(data.psn_no, data.trt_dcla_detl_sn, ctx.actor, data.memo ?? null, hospital);
+    return null;
+  },
+} satisfies Transaction<z.infer<typeof specialDiseaseRevokeInput>>;
 
 /** Dates of a statement period; at most 31 days. */
 function period(begin: string, end: string, path: string): { from: string; to: string } {
@@ -170,4 +213,4 @@ const T3202 = {
   },
 } satisfies Transaction<z.infer<typeof detailInput>>;
 
-export const OTHER = { '9001': T9001, '1101': T1101, '2501': T2501, '2502': T2502, '3201': T3201, '3202': T3202 };
+export const OTHER = { '9001': T9001, '1101': T1101, '2501': T2501, '2502': T2502, '2503': T2503, '2504': T2504, '3201': T3201, '3202': T3202 };

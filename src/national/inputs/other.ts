@@ -93,3 +93,36 @@ export const detailInput = z.object({
 export const reverseMessageInput = z.object({
   data: z.object({ psn_no: card, omsgid: code(/^[A-Za-z0-9._-]{1,64}$/, 'the msgid of the call to undo'), oinfno: code(/^\d{4}$/, 'its transaction number') }),
 });
+
+/**
+ * 2503 人员慢特病备案, `input.data` (fields as the 5301 answer and vendor
+ * filing tables carry them: newtouch-cloud/openhis Models/Output/Output_5301.cs,
+ * binzhe12123/Medical SZSI_Smart/Model/SYB/XXCX/MB5301.cs).
+ */
+export const specialDiseaseInput = z.object({
+  data: z.object({
+    psn_no: card,
+    insutype: insutype.optional(),
+    opsp_dise_code: code(/^[A-Za-z0-9._-]{1,64}$/, 'a special-disease code (opsp_dise_code) as the policy lists it'),
+    opsp_dise_name: optionalText(300),
+    tel: optionalText(50),
+    addr: optionalText(200),
+    insu_optins: optionalText(10),
+    ide_fixmedins_no: optionalText(30),
+    ide_fixmedins_name: optionalText(200),
+    hosp_ide_date: date.optional(),
+    diag_dr_codg: optionalText(30),
+    diag_dr_name: optionalText(50),
+    begndate: date,
+    enddate: date,
+  }),
+});
+
+/** 2504 人员慢特病备案撤销. */
+export const specialDiseaseRevokeInput = z.object({
+  data: z.object({
+    trt_dcla_detl_sn: code(/^D-[0-9a-f]{4}-[0-9a-f]{32}$/, 'a trt_dcla_detl_sn this service gave (2503)'),
+    psn_no: card,
+    memo: optionalText(200),
+  }),
+});
