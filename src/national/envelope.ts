@@ -32,24 +32,6 @@ export const envelopeSchema = z.object({
 
 export type Envelope = z.infer<typeof envelopeSchema>;
 
-/** The envelope as the OpenAPI document shows it (the parse above reads numbers losslessly, which JSON Schema cannot say). */
-export const envelopeDocumentSchema = z
-  .looseObject({
-    infno: z.string().meta({ description: 'transaction number, e.g. "2304"', example: '2304' }),
-    msgid: z.string().optional().meta({ description: 'facility code (12) + yyyyMMddHHmmss (14) + sequence (4); the idempotency key of every write' }),
-    fixmedins_code: z.string().meta({ description: "the facility's national code; must be the key's hospital's", example: 'H33032600001' }),
-    fixmedins_name: z.string().optional(),
-    mdtrtarea_admvs: z.string().optional(),
-    insuplc_admdvs: z.string().optional(),
-    opter_type: z.string().optional(),
-    opter: z.string().optional().meta({ description: 'operator id, recorded with what the call did' }),
-    opter_name: z.string().optional(),
-    inf_time: z.string().optional(),
-    sign_no: z.string().optional(),
-    input: z.record(z.string(), z.unknown()).meta({ description: "the transaction's input (node names per national-platform.md §3)" }),
-  })
-  .meta({ id: 'PlatformEnvelope' });
-
 /** Parses the body text losslessly (numbers keep their text); `input` sent as a JSON string is parsed too; `""` and `null` fields are absent. */
 export function parseBody(body: string): unknown {
   let value: unknown;

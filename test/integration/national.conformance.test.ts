@@ -390,3 +390,21 @@ describe('reading messages the way the platform does', () => {
     expect(text(scaledOk.result[0].det_item_fee_sumamt)).toBe(line.amount);
   });
 });
+
+describe('the contract for integrators', () => {
+  it('/openapi.json describes /hsa/v1 per infno: a body discriminated by infno, each input as read, each output named', async () => {
+    const document = (await t.http.get('/openapi.json').expect(200)).body;
+    const operation = document.paths['/hsa/v1'].post;
+    const resolve = (schema: any): any => (schema?.$ref ? document.components.schemas[schema.$ref.split('/').at(-1)] : schema);
+    const body = resolve(operation.requestBody.content['application/json'].schema);
+    const members = (body.oneOf ?? body.anyOf).map(resolve);
+    const infnos = members.map((m: any) => m.properties.infno.const);
+    expect(infnos).toEqual(expect.arrayContaining(['1101', '2201', '2203', '2204', '2206', '2207', '2208', '2303', '2304', '2503', '2504', '2601']));
+    const settle = members.find((m: any) => m.properties.infno.const === '2207');
+    const data = settle.properties.input.properties.data;
+    expect(data.required).toEqual(expect.arrayContaining(['psn_no', 'mdtrt_id', 'medfee_sumamt', 'med_type', 'chrg_bchno']));
+    const answer = resolve(operation.responses['200'].content['application/json'].schema);
+    const outputs = (answer.properties.output.anyOf ?? answer.properties.output.oneOf).map(resolve);
+    expect(outputs.some((o: any) => o?.properties?.setlinfo?.properties?.hifp_pay)).toBe(true);
+  });
+});

@@ -11,12 +11,13 @@ import express, { type NextFunction, type Request, type RequestHandler, type Res
 import type { Logger } from 'pino';
 import { AppError, AuthError, ValidationError, retryAfterOf } from '../../domain/errors.js';
 import type { Hospital } from '../../domain/types.js';
-import { envelopeDocumentSchema, envelopeSchema, failureAnswer, parseBody, successAnswer, type AnswerContext } from '../../national/envelope.js';
+import { envelopeSchema, failureAnswer, parseBody, successAnswer, type AnswerContext } from '../../national/envelope.js';
 import { TRANSACTIONS, runTransaction, transactionFor, type NationalDependencies } from '../../national/transactions.js';
 import type { RateLimitSettings } from '../../ops/config.js';
 import type { Metrics } from '../../ops/metrics.js';
 import { authenticate, callerOf, type KeyRingHolder } from '../auth.js';
 import { STATUS_OF } from '../errors.js';
+import { platformAnswerSchema, platformRequestSchema } from '../openapi/national.js';
 import { ApiRouter, type OperationRegistry } from '../openapi/operations.js';
 import { envelopeAnswerSchema } from '../response-schemas.js';
 import { limitPerKey } from '../rate-limit.js';
@@ -89,8 +90,8 @@ export function nationalRoutes(deps: NationalRouteDependencies): Router {
       tags: ['National platform'],
       roles: ['admin', 'billing', 'referral'],
       scope: "billing: the envelope's fixmedins_code must be its own hospital's; admin: any",
-      body: { schema: envelopeDocumentSchema },
-      responses: { 200: { description: 'the platform envelope: infcode 0 with output, or -1 with err_msg', schema: envelopeAnswerSchema } },
+      body: { schema: platformRequestSchema() },
+      responses: { 200: { description: 'the platform envelope: infcode 0 with output, or -1 with err_msg', schema: platformAnswerSchema() } },
       errors: ['UNAVAILABLE'],
       errorBody: envelopeAnswerSchema,
     },
