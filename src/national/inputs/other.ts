@@ -29,6 +29,8 @@ export const referralInput = z.object({
     dise_cond_dscr: optionalText(500),
     reflin_medins_no: z.string().regex(/^[A-Z][A-Z0-9]{11}$/, 'the receiving facility national code (reflin_medins_no)'),
     reflin_medins_name: optionalText(200),
+    // The platform spells it admvs (as in the envelope); some vendors write admdvs here.
+    mdtrtarea_admvs: optionalText(10),
     mdtrtarea_admdvs: optionalText(10),
     hosp_agre_refl_flag: flag('01').optional(),
     refl_type: optionalText(10),
