@@ -482,6 +482,53 @@ describe('2302, 2404, 2405, 2501 / 2502 and 3202 with its detail rows inline', (
   });
 });
 
+describe('the outpatient flow and special-disease filings (recorded for the docs)', () => {
+  it('2201 → 2203 → 2204 → 2206 → 2207 → 2208; 2205 and 2202 on another visit; 2503 / 2504', async () => {
+    const card = LOCAL_CARDS['PY-COUNTY']!;
+    const p = platform('PY-COUNTY');
+    const day = '2019-04-02';
+    const register = async () => {
+      const registered = await p.send('2201', { data: { psn_no: card, insutype: '390', begntime: `${day} 08:30:00`, mdtrt_cert_type: '03', mdtrt_cert_no: card, ipt_otp_no: 'MZ0001', atddr_no: 'D001', dr_name: '李医生', dept_code: 'A01', dept_name: '内科', caty: 'A03', expContent: '' } });
+      expect(registered.ok, registered.text).toBe(true);
+      return text(registered.envelope.output.data.mdtrt_id);
+    };
+    const mdtrtId = await register();
+    const visit = await p.send('2203', {
+      mdtrtinfo: { mdtrt_id: mdtrtId, psn_no: card, med_type: '11', begntime: `${day} 08:30:00`, main_cond_dscr: '', dise_codg: '', dise_name: '', birctrl_type: '', birctrl_matn_date: '', expContent: '' },
+      diseinfo: [{ diag_type: '1', diag_srt_no: n('1'), diag_code: 'J06.900', diag_name: '急性上呼吸道感染', diag_dept: '内科', dise_dor_no: 'D001', dise_dor_name: '李医生', diag_time: `${day} 08:40:00`, vali_flag: '1' }],
+    });
+    expect(visit.ok, visit.text).toBe(true);
+    const lines = linesFor({ total: '1000.00', fullSelfPay: '100.00' }, demoCatalogues.get('zhejiang-2019-demo')!, day)!;
+    const uploaded = await p.send('2204', { feedetail: lines.map((line) => feedetail(line, mdtrtId, card, { med_type: '11', chrg_bchno: 'MZ0001-1', rxno: '', rx_circ_flag: '0', dise_codg: '' })) });
+    expect(uploaded.ok, uploaded.text).toBe(true);
+    const rows = uploaded.envelope.output.result as Record<string, unknown>[];
+    const sum = (field: string) => n(rows.reduce((acc: Money, row) => acc.plus(d(row[field])), new Decimal(0)).toFixed(2));
+    const data = {
+      psn_no: card, mdtrt_cert_type: '03', mdtrt_cert_no: card, med_type: '11', medfee_sumamt: sum('det_item_fee_sumamt'), psn_setlway: '01', mdtrt_id: mdtrtId, chrg_bchno: 'MZ0001-1', insutype: '390', acct_used_flag: '0', invono: '',
+      fulamt_ownpay_amt: sum('fulamt_ownpay_amt'), overlmt_selfpay: sum('overlmt_amt'), preselfpay_amt: sum('preselfpay_amt'), inscp_scp_amt: sum('inscp_scp_amt'), expContent: '',
+    };
+    const preview = await p.send('2206', { data });
+    expect(preview.ok, preview.text).toBe(true);
+    const settled = await p.send('2207', { data });
+    expect(settled.ok, settled.text).toBe(true);
+    expect(settled.envelope.output.setlinfo.clr_type).toBe('11');
+    const reversed = await p.send('2208', { data: { setl_id: settled.envelope.output.setlinfo.setl_id, mdtrt_id: mdtrtId, psn_no: card, expContent: '' } });
+    expect(reversed.ok, reversed.text).toBe(true);
+
+    const other = await register();
+    expect((await p.send('2204', { feedetail: lines.map((line) => feedetail(line, other, card, { med_type: '11', chrg_bchno: 'MZ0002-1' })) })).ok).toBe(true);
+    const withdrawn = await p.send('2205', { data: { mdtrt_id: other, chrg_bchno: 'MZ0002-1', psn_no: card, expContent: '' } });
+    expect(withdrawn.ok, withdrawn.text).toBe(true);
+    const cancelled = await p.send('2202', { data: { mdtrt_id: other, psn_no: card, ipt_otp_no: 'MZ0001', expContent: '' } });
+    expect(cancelled.ok, cancelled.text).toBe(true);
+
+    const filed = await p.send('2503', { data: { psn_no: card, insutype: '390', opsp_dise_code: 'esrd-dialysis', opsp_dise_name: '尿毒症透析', tel: '', addr: '', insu_optins: '330326', ide_fixmedins_no: 'H33032600001', ide_fixmedins_name: '平阳县人民医院', hosp_ide_date: '2019-04-01', diag_dr_codg: 'D001', diag_dr_name: '李医生', begndate: '2019-04-01', enddate: '2019-12-31' } });
+    expect(filed.ok, filed.text).toBe(true);
+    const revoked = await p.send('2504', { data: { trt_dcla_detl_sn: filed.envelope.output.result.trt_dcla_detl_sn, psn_no: card, memo: '复核未通过' } });
+    expect(revoked.ok, revoked.text).toBe(true);
+  });
+});
+
 afterAll(async () => {
   if (process.env.HSA_TRANSCRIPT) (await import('node:fs')).writeFileSync(process.env.HSA_TRANSCRIPT, JSON.stringify(transcript));
 });
