@@ -18,6 +18,7 @@ import { CachedUpstreamCoverage, LocalCoverage, type CoverageSource } from './se
 import type { PolicyCatalog } from './policy/catalog.js';
 import { ReferralService } from './service/referrals.js';
 import { SpecialDiseaseFilings } from './service/special-disease-filings.js';
+import { SpecialDiseaseStore } from './store/special-disease-store.js';
 import { RegistryBulk } from './service/registry-bulk.js';
 import { RegistryService } from './service/registry.js';
 import { SettlementService } from './service/settlements.js';
@@ -110,7 +111,7 @@ export function composeService(options: ComposeOptions): Service {
   const catalogues = options.catalogues ?? new CatalogueHolder();
   const archiveStore = guarded(new ArchiveStore(options.redis), breaker, 'storage', metrics);
   const archivedYears = new ArchivedYears(archiveStore, Date.now, options.archivedYearsTtlMs);
-  const specialDiseases = new SpecialDiseaseFilings(store, now);
+  const specialDiseases = new SpecialDiseaseFilings(guarded(new SpecialDiseaseStore(options.redis), breaker, 'storage', metrics), now);
   const settlements = new SettlementService(store, options.catalog, coverage, {
     now,
     specialDiseases,

@@ -8,7 +8,7 @@
 import { ConflictError, LimitError, NotFoundError, ValidationError } from '../domain/errors.js';
 import type { Actor, Enrollee, SettlementRequest } from '../domain/types.js';
 import { newId } from '../store/keys.js';
-import type { Store } from '../store/store.js';
+import type { SpecialDiseaseStore } from '../store/special-disease-store.js';
 
 /** A person holds at most this many special-disease filings, revoked ones included. */
 export const MAX_SPECIAL_DISEASE_FILINGS = 50;
@@ -42,14 +42,14 @@ export interface SpecialDiseaseDraft {
 
 export class SpecialDiseaseFilings {
   constructor(
-    private readonly store: Store,
+    private readonly store: SpecialDiseaseStore,
     private readonly now: () => Date = () => new Date(),
     private readonly maxFilings = MAX_SPECIAL_DISEASE_FILINGS,
   ) {}
 
   async file(draft: SpecialDiseaseDraft): Promise<SpecialDiseaseFiling> {
     if (draft.validTo < draft.validFrom) throw new ValidationError('the filing ends before it begins', [{ path: 'validTo', message: 'before validFrom' }]);
-    if (!(await this.store.getEnrollee(draft.card))) throw new NotFoundError(`no enrollee ${draft.card}`, 'ENROLLEE_NOT_FOUND');
+    if (!(await this.store.enrolled(draft.card))) throw new NotFoundError(`no enrollee ${draft.card}`, 'ENROLLEE_NOT_FOUND');
     const filing: SpecialDiseaseFiling = {
       filingId: draft.filingId ?? newId('D', draft.card),
       card: draft.card,
@@ -62,21 +62,21 @@ export class SpecialDiseaseFilings {
       revokedAt: null,
       filedBy: draft.filedBy,
     };
-    const outcome = await this.store.putSpecialDiseaseFiling(draft.card, filing.filingId, JSON.stringify(filing), this.maxFilings);
+    const outcome = await this.store.put(draft.card, filing.filingId, JSON.stringify(filing), this.maxFilings);
     if (outcome === 'limit-reached') throw new LimitError(`the person holds ${this.maxFilings} special-disease filings`);
     if (outcome === 'exists') return this.get(draft.card, filing.filingId); // filed before by the same message
     return filing;
   }
 
   async ofPerson(card: string): Promise<SpecialDiseaseFiling[]> {
-    const all = await this.store.getSpecialDiseaseFilings(card);
+    const all = await this.store.all(card);
     return Object.values(all)
       .map((json) => JSON.parse(json) as SpecialDiseaseFiling)
       .sort((a, b) => (a.createdAt < b.createdAt ? -1 : 1));
   }
 
   async get(card: string, filingId: string): Promise<SpecialDiseaseFiling> {
-    const found = (await this.store.getSpecialDiseaseFilings(card))[filingId];
+    const found = (await this.store.all(card))[filingId];
     if (!found) throw new NotFoundError(`no special-disease filing ${filingId} of this person`);
     return JSON.parse(found) as SpecialDiseaseFiling;
   }
@@ -84,13 +84,13 @@ export class SpecialDiseaseFilings {
   /** Revokes a filing (kept, with who and why); revoking it again changes nothing. */
   async revoke(card: string, filingId: string, actor: Actor, reason: string | null, filedByHospital?: string): Promise<SpecialDiseaseFiling> {
     for (let round = 0; round < 5; round++) {
-      const raw = (await this.store.getSpecialDiseaseFilings(card))[filingId];
+      const raw = (await this.store.all(card))[filingId];
       if (!raw) throw new NotFoundError(`no special-disease filing ${filingId} of this person`);
       const filing = JSON.parse(raw) as SpecialDiseaseFiling;
       if (filedByHospital !== undefined && filing.filedBy.hospitalId !== filedByHospital) throw new ValidationError('a hospital revokes the filings it filed', [{ path: 'filingId', message: 'filed by another' }]);
       if (filing.status === 'revoked') return filing;
       const revoked: SpecialDiseaseFiling = { ...filing, status: 'revoked', revokedAt: this.now().toISOString(), revocation: { reason, operator: { ...actor.operator, keyId: actor.keyId } } };
-      const outcome = await this.store.revokeSpecialDiseaseFiling(card, filingId, raw, JSON.stringify(revoked));
+      const outcome = await this.store.revoke(card, filingId, raw, JSON.stringify(revoked));
       if (outcome === 'revoked') return revoked;
       if (outcome === 'not-found') throw new NotFoundError(`no special-disease filing ${filingId} of this person`);
     }
