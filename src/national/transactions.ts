@@ -20,10 +20,21 @@ import type { NationalDependencies, Transaction, TransactionContext } from './tr
 
 export type { NationalDependencies, Transaction, TransactionContext } from './transaction.js';
 
+/** A message as 2601 needs it: its transaction and the ids of its effect. */
+interface DoneMessage {
+  infno: string;
+  undo: Record<string, string | string[]>;
+}
+
+/** The record's one-letter fields read in one place (service/national-messages.ts owns the record). */
+function doneMessageOf(record: MessageRecord): DoneMessage {
+  return { infno: record.n, undo: record.u };
+}
+
 /** What 2601 does to undo each kind of message (the ids come from the message's record). */
-export async function undoMessage(deps: NationalDependencies, hospitalId: string, actor: Actor, record: MessageRecord): Promise<void> {
-  const u = record.u as Record<string, string> & { lines?: string[] };
-  switch (record.n) {
+export async function undoMessage(deps: NationalDependencies, hospitalId: string, actor: Actor, message: DoneMessage): Promise<void> {
+  const u = message.undo as Record<string, string> & { lines?: string[] };
+  switch (message.infno) {
     case '2401':
     case '2201':
       await deps.encounters.cancelAdmission(u.card!, u.mdtrtId!, hospitalId).catch(ignoreMissing);
@@ -53,7 +64,7 @@ export async function undoMessage(deps: NationalDependencies, hospitalId: string
     case '3202':
       return; // nothing stood to undo
     default:
-      throw new ValidationError(`a ${record.n} cannot be undone by 2601`, [{ path: 'input.data.oinfno', message: `${record.n} is not undoable` }]);
+      throw new ValidationError(`a ${message.infno} cannot be undone by 2601`, [{ path: 'input.data.oinfno', message: `${message.infno} is not undoable` }]);
   }
 }
 
@@ -68,7 +79,7 @@ const T2601 = {
   input: reverseMessageInput,
   async run(ctx, { data }) {
     const scope = data.oinfno === '3201' || data.oinfno === '3202' ? { hospital: true as const } : { card: data.psn_no };
-    await ctx.deps.messages.reverse(scope, ctx.hospital.hospitalId, data.omsgid, data.oinfno, (record) => undoMessage(ctx.deps, ctx.hospital.hospitalId, ctx.actor, record));
+    await ctx.deps.messages.reverse(scope, ctx.hospital.hospitalId, data.omsgid, data.oinfno, (record) => undoMessage(ctx.deps, ctx.hospital.hospitalId, ctx.actor, doneMessageOf(record)));
     return null;
   },
 } satisfies Transaction<z.infer<typeof reverseMessageInput>>;
@@ -117,7 +128,7 @@ export async function runTransaction(deps: NationalDependencies, caller: Caller,
     input,
     transaction.undo?.(ctx, input) ?? {},
     run,
-    (u) => undoMessage(deps, hospital.hospitalId, ctx.actor, { i: '', n: envelope.infno, s: 'reversed', u, at: '' }),
+    (undo) => undoMessage(deps, hospital.hospitalId, ctx.actor, { infno: envelope.infno, undo }),
   );
 }
 

@@ -374,6 +374,36 @@ describe('special-disease filings (2503 / 2504, and the native API)', () => {
   });
 });
 
+describe('an outsider with a real key', () => {
+  it("cannot settle, withdraw, describe or reverse another hospital's visit, nor send as another facility", async () => {
+    const region = REGIONS[0]!;
+    const card = await enrol(region);
+    const owner = platform('PY-COUNTY');
+    const outsider = platform('PY-TOWN');
+    const day = '2019-04-05';
+    const mdtrtId = text(ok(await owner.send('2201', { data: { psn_no: card, begntime: `${day} 08:00:00` } })).data.mdtrt_id);
+    const uploaded = ok(await owner.send('2204', { feedetail: region.visitLines(day).map((line) => feeRow(line, mdtrtId, card, '11', { chrg_bchno: 'B1' })) }));
+    const data = settleData(card, mdtrtId, uploaded.result, { med_type: '11', chrg_bchno: 'B1' });
+    for (const [infno, input] of [
+      ['2207', { data }],
+      ['2206', { data }],
+      ['2205', { data: { mdtrt_id: mdtrtId, psn_no: card, chrg_bchno: '0000' } }],
+      ['2203', { mdtrtinfo: { mdtrt_id: mdtrtId, psn_no: card, med_type: '14', dise_codg: 'esrd-dialysis' }, diseinfo: [] }],
+      ['2202', { data: { mdtrt_id: mdtrtId, psn_no: card } }],
+    ] as const) {
+      const answer = await outsider.send(infno, input);
+      expect(answer.envelope.err_msg, infno).toMatch(/^NOT_FOUND: /);
+    }
+    // Its own key, another facility's code: refused before anything is read.
+    const spoofed = await outsider.send('2207', { data }, { fixmedins_code: 'H33032600001' });
+    expect(spoofed.status).toBe(403);
+    // The owner's visit is untouched: it still settles.
+    const settled = ok(await owner.send('2207', { data }));
+    const reverse = await outsider.send('2208', { data: { setl_id: settled.setlinfo.setl_id, mdtrt_id: mdtrtId, psn_no: card } });
+    expect(reverse.envelope.err_msg).toMatch(/^NOT_FOUND: /);
+  });
+});
+
 describe('reading messages the way the platform does', () => {
   it('"" and null are absent; zeros past the scale are the amount; a real fraction of a fen, or a required field given as "", is refused naming the field, in Chinese', async () => {
     const region = REGIONS[0]!;
