@@ -117,6 +117,8 @@ const INPUTS: Record<string, () => fc.Arbitrary<Record<string, unknown>>> = {
   '2206': () => fc.record({ data: settleData().chain((d) => fc.record({ med_type: fc.constantFrom('11', '14', ''), chrg_bchno: fc.constantFrom('B1', '') }).map((o) => ({ ...d, ...o }))) }),
   '2207': () => fc.record({ data: settleData().chain((d) => fc.record({ med_type: fc.constantFrom('11', '14', ''), chrg_bchno: fc.constantFrom('B1', '') }).map((o) => ({ ...d, ...o }))) }),
   '2208': () => fc.record({ data: refData() }),
+  '2503': () => fc.record({ data: fc.record({ psn_no: card, insutype: fc.constantFrom('390', '310', ''), opsp_dise_code: fc.constantFrom('esrd-dialysis', '', 'a b'), begndate: fc.constantFrom('2019-01-01', '2019-02-30', ''), enddate: fc.constantFrom('2019-12-31', '2018-01-01') }) }),
+  '2504': () => fc.record({ data: fc.record({ trt_dcla_detl_sn: fc.constantFrom('D-0000-00000000000000000000000000000000', 'x', ''), psn_no: card, memo: fc.string({ maxLength: 10 }) }) }),
   '2601': () => fc.record({ data: fc.record({ psn_no: card, omsgid: fc.constantFrom(`${CODE}202611240000000001`, 'x'), oinfno: fc.constantFrom('2304', '2401', '2301', '2305', '9999') }) }),
 };
 
