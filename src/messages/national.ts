@@ -38,6 +38,9 @@ export const nationalMessages = {
   'national.encounter.sums': { zh: '上传的金额与本次就诊费用明细的合计不符', en: 'the sums do not match the fee lines' },
   'national.encounter.batch': { zh: '收费批次号与本次就诊的费用明细不符', en: 'the charge batch does not match' },
   'national.encounter.med-type': { zh: '医疗类别与本次就诊不符', en: 'med_type does not match the visit' },
+  'national.encounter.wrong-flow': { zh: '住院请用 2303/2304 结算，门诊请用 2206/2207 结算', en: 'settled by the other flow' },
+  'national.encounter.before-admission': { zh: '出院时间早于入院时间', en: 'the discharge is before the admission' },
+  'national.encounter.discharged': { zh: '已办理出院，请先撤销出院（2405）', en: 'discharged already' },
   // Field details.
   'national.field.required': { zh: '{path} 必填', en: '{path} is required' },
   'national.field.scale': { zh: '{path} 小数位超出接口精度（金额不能有不足一分的尾数）', en: '{path} has a fraction beyond its scale' },

@@ -19,6 +19,9 @@ const HEADLINES: [RegExp, MessageKey][] = [
   [/^the amounts sent do not match/, 'national.encounter.sums'],
   [/one settlement settles one batch/, 'national.encounter.batch'],
   [/^the visit's med_type is/, 'national.encounter.med-type'],
+  [/: settle it with 2\d{3}\/2\d{3}$/, 'national.encounter.wrong-flow'],
+  [/discharge(?: time)? is before the admission/, 'national.encounter.before-admission'],
+  [/ is discharged already/, 'national.encounter.discharged'],
 ];
 
 function detailKey(detail: ErrorDetail): MessageKey {

@@ -313,6 +313,8 @@ describe('the outpatient flow with vendor-shaped messages', () => {
     expect(wrongBatch.envelope.err_msg).toMatch(/^VALIDATION_FAILED: 收费批次号.*input\.data\.chrg_bchno/);
     const wrongType = await p.send('2206', { data: settleData(card, mdtrtId, [], { med_type: '14', chrg_bchno: 'B1', medfee_sumamt: n('0'), fulamt_ownpay_amt: '', overlmt_selfpay: '', preselfpay_amt: '', inscp_scp_amt: '' }) });
     expect(wrongType.envelope.err_msg).toMatch(/input\.data\.med_type/);
+    const asStay = await p.send('2303', { data: settleData(card, mdtrtId, [], { medfee_sumamt: n('0'), fulamt_ownpay_amt: '', overlmt_selfpay: '', preselfpay_amt: '', inscp_scp_amt: '' }) });
+    expect(asStay.envelope.err_msg).toMatch(/^VALIDATION_FAILED: 住院请用 2303\/2304 结算，门诊请用 2206\/2207 结算（字段 input\.data\.mdtrt_id）/);
     const withdrawn = ok(await p.send('2205', { data: { mdtrt_id: mdtrtId, chrg_bchno: 'B1', psn_no: card, expContent: '' } }));
     expect(text(withdrawn.result.withdrawn)).toBe(String(lines.length));
     const uploaded = ok(await p.send('2204', { feedetail: lines.map((line) => feeRow({ ...line, lineId: `${line.lineId}b` }, mdtrtId, card, '11', { chrg_bchno: 'B2' })) }));

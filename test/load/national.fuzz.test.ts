@@ -29,7 +29,7 @@ let mdtrtId = '';
 let settledId = '';
 const seen = { total: 0, valid: 0, accepted: 0, statuses: {} as Record<number, number>, infcodes: {} as Record<string, number> };
 /** Of every answer, at least this share is infcode 0 (the valid flows and the fuzzed bodies that happen to be valid). */
-const MIN_ACCEPTED_SHARE = 0.1;
+const MIN_ACCEPTED_SHARE = 0.08; // measured 0.10 at 300 runs a transaction (972 of 9,300)
 
 beforeAll(async () => {
   t = await startTestService({ redisTimeoutMs: 5000 });

@@ -3,7 +3,8 @@ import { CARD_CERT_TYPES } from '../../domain/code-tables.js';
 import type { EncounterFeeLine } from '../../domain/encounter.js';
 import { ValidationError } from '../../domain/errors.js';
 import { formatMoney } from '../../domain/money.js';
-import { mdtrtIdOf } from '../../service/encounters.js';
+import type { Encounter } from '../../domain/encounter.js';
+import { isVisit, mdtrtIdOf } from '../../service/encounters.js';
 import { feeLineResult, num } from '../field-map.js';
 import { fullTime, isoLineTime } from '../inputs/common.js';
 import { admissionInput, dischargeInput, encounterData, inpatientFeeInput, inpatientSettleInput, reversalInput, withdrawInput } from '../inputs/inpatient.js';
@@ -132,6 +133,11 @@ const T2302 = {
   },
 } satisfies Transaction<z.infer<typeof withdrawInput>>;
 
+/** 2303/2304 settle stays; an outpatient visit is settled with 2206/2207. */
+function requireStay(encounter: Encounter): void {
+  if (isVisit(encounter.visitType)) throw new ValidationError(`encounter ${encounter.mdtrtId} is an outpatient visit: settle it with 2206/2207`, [{ path: 'input.data.mdtrt_id', message: 'not a stay' }]);
+}
+
 const T2303 = {
   roles: ['billing'],
   write: false,
@@ -139,7 +145,7 @@ const T2303 = {
   fields: { ...ENCOUNTER_FIELDS, dischargedAt: 'input.data.dscg_time' },
   async run(ctx, { data }) {
     const given = data.dscg_time ?? data.dscgTime;
-    return preSettle(ctx, data, given ? fullTime(given) : null);
+    return preSettle(ctx, data, given ? fullTime(given) : null, requireStay);
   },
 } satisfies Transaction<z.infer<typeof inpatientSettleInput>>;
 
@@ -150,7 +156,7 @@ const T2304 = {
   recordsOwnMessage: true,
   input: inpatientSettleInput,
   fields: ENCOUNTER_FIELDS,
-  run: (ctx, input) => settle(ctx, '2304', input),
+  run: (ctx, input) => settle(ctx, '2304', input, requireStay),
 } satisfies Transaction<z.infer<typeof inpatientSettleInput>>;
 
 const T2305 = {
