@@ -1,6 +1,6 @@
 /**
  * The national platform's 2304 against the native settlement of the same bill
- * (target: adapter/native ≥ 0.85 in settlements a second), printed,
+ * (issue 14; target: adapter/native ≥ 0.85 in settlements a second), printed,
  * never asserted. The built service on a private Redis; each side settles the
  * same six-line bill (worked example P-PY-1) for persons of its own, with the
  * same concurrency, in alternating rounds. The adapter's stays are admitted,
@@ -39,10 +39,11 @@ writeFileSync(keysFile, JSON.stringify([
 
 const redis = await startRedis();
 const port = await freePort();
-// BENCH_NODE_ARGS='--cpu-prof --cpu-prof-dir=/tmp/prof' profiles the service.
+// BENCH_NODE_ARGS='--cpu-prof --cpu-prof-dir=/tmp/prof' profiles the service. Load shedding and the Redis deadline
+// are relaxed alike for both sides: a shared machine's stalls must not end the run.
 const server = spawn(process.execPath, [...(process.env.BENCH_NODE_ARGS?.split(' ').filter(Boolean) ?? []), path.join(root, 'dist/server.js')], {
   cwd: root,
-  env: { PATH: process.env.PATH ?? '', PORT: String(port), REDIS_URL: redis.url, API_KEYS_FILE: keysFile, LOG_LEVEL: 'warn', RATE_LIMIT_RPS: '0', METRICS_PORT: '0', MAX_IN_FLIGHT: '0', MAX_EVENT_LOOP_DELAY_MS: '0' },
+  env: { PATH: process.env.PATH ?? '', PORT: String(port), REDIS_URL: redis.url, API_KEYS_FILE: keysFile, LOG_LEVEL: 'warn', RATE_LIMIT_RPS: '0', METRICS_PORT: '0', MAX_IN_FLIGHT: '0', MAX_EVENT_LOOP_DELAY_MS: '0', REDIS_TIMEOUT_MS: '5000' },
   stdio: ['ignore', 'ignore', 'inherit'],
 });
 const base = `http://127.0.0.1:${port}`;
@@ -64,7 +65,7 @@ function envelope(infno: string, input: unknown): string {
 async function hsa(infno: string, input: unknown): Promise<any> {
   const res = await call('/hsa/v1', billing, envelope(infno, input));
   const parsed = JSON.parse(res.text) as { infcode: number; err_msg: string | null; output: any };
-  if (parsed.infcode !== 0) throw new Error(`${infno}: ${res.status} ${parsed.err_msg ?? res.text.slice(0, 300)}`);
+  if (parsed.infcode !== 0) throw new Error(`${infno}: ${parsed.err_msg}`);
   return parsed.output;
 }
 

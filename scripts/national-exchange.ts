@@ -29,6 +29,16 @@ const ORDER: [infno: string, times: number, title: string][] = [
   ['3201', 1, 'day totals reconciled'],
   ['3202', 1, 'day detail reconciled (rows inline)'],
   ['2601', 1, 'a message undone'],
+  ['2201', 2, 'outpatient registration (the second visit is withdrawn and cancelled below)'],
+  ['2203', 1, 'the visit'],
+  ['2204', 2, 'outpatient fee lines, one charge batch per visit'],
+  ['2206', 1, 'outpatient pre-settlement'],
+  ['2207', 1, 'outpatient settlement'],
+  ['2208', 1, 'outpatient settlement reversed'],
+  ['2205', 1, 'a charge batch withdrawn (the second visit)'],
+  ['2202', 1, 'a registration cancelled (the second visit)'],
+  ['2503', 1, 'special-disease filing'],
+  ['2504', 1, 'special-disease filing revoked'],
 ];
 
 interface Exchange {

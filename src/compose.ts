@@ -18,6 +18,8 @@ import { Metrics } from './ops/metrics.js';
 import { CachedUpstreamCoverage, LocalCoverage, type CoverageSource } from './service/coverage.js';
 import type { PolicyCatalog } from './policy/catalog.js';
 import { ReferralService } from './service/referrals.js';
+import { SpecialDiseaseFilings } from './service/special-disease-filings.js';
+import { SpecialDiseaseStore } from './store/special-disease-store.js';
 import { RegistryBulk } from './service/registry-bulk.js';
 import { RegistryService } from './service/registry.js';
 import { SettlementService } from './service/settlements.js';
@@ -110,8 +112,10 @@ export function composeService(options: ComposeOptions): Service {
   const catalogues = options.catalogues ?? new CatalogueHolder();
   const archiveStore = guarded(new ArchiveStore(options.redis), breaker, 'storage', metrics);
   const archivedYears = new ArchivedYears(archiveStore, Date.now, options.archivedYearsTtlMs);
+  const specialDiseases = new SpecialDiseaseFilings(guarded(new SpecialDiseaseStore(options.redis), breaker, 'storage', metrics), now);
   const settlements = new SettlementService(store, options.catalog, coverage, {
     now,
+    specialDiseases,
     onOutcome: (event) => metrics.recordSettlement(event),
     catalogues,
     archivedYears,
@@ -129,6 +133,7 @@ export function composeService(options: ComposeOptions): Service {
     statements,
     messages: new NationalMessages(store, now, options.nationalMessageTtlDays),
     now,
+    specialDiseases,
   };
   const bulk = new RegistryBulk(store, now, options.maxActiveFilings);
   const keys = new KeyRingHolder(options.keys);

@@ -70,6 +70,8 @@ export interface EncounterFeeLine {
   time: string | null;
   /** The message that uploaded it. */
   msgid: string;
+  /** 收费批次号 (chrg_bchno) of an outpatient visit's line. */
+  batch?: string | null;
 }
 
 /** The lines that count: every uploaded line that is no refund line and was not refunded. */

@@ -33,6 +33,7 @@ import { nationalRoutes } from './routes/national.js';
 import { policyRoutes } from './routes/policies.js';
 import { referenceRoutes } from './routes/reference.js';
 import { referralRoutes } from './routes/referrals.js';
+import { specialDiseaseRoutes } from './routes/special-diseases.js';
 import { registryRoutes } from './routes/registry.js';
 import { SETTLEMENT_BODY_LIMIT, isSettlementPost, settlementRoutes } from './routes/settlements.js';
 import { statementRoutes } from './routes/statements.js';
@@ -165,6 +166,7 @@ export function createApp(deps: AppDependencies): express.Express {
   registryRoutes(v1, deps);
   bulkRoutes(v1, deps);
   referralRoutes(v1, deps);
+  specialDiseaseRoutes(v1, deps);
   policyRoutes(v1, deps);
   statementRoutes(v1, deps);
   meRoutes(v1);

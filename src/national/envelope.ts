@@ -2,14 +2,15 @@
  * The national platform's envelope (docs/spec/national-platform.md §1): the
  * request's common fields around `input`, and the answer's `infcode`,
  * message ids, times, `err_msg` and `output`. Business failures are HTTP 200
- * with infcode -1 and err_msg starting with the native error code; vendors
- * read infcode, not the status.
+ * with infcode -1 and err_msg starting with the native error code, then
+ * Chinese; vendors read infcode, not the status.
  */
 import { randomInt } from 'node:crypto';
 import { parse, stringify } from 'lossless-json';
 import { z } from 'zod';
 import { ValidationError, type AppError } from '../domain/errors.js';
-import { code, compactTime, text } from './values.js';
+import { platformErrorMessage } from './errors.js';
+import { blanksAbsent, code, compactTime, text } from './values.js';
 
 const MSGID = /^[A-Za-z0-9._-]{1,64}$/;
 
@@ -29,25 +30,9 @@ export const envelopeSchema = z.object({
   input: z.unknown(),
 });
 
-/** The envelope as the OpenAPI document shows it (the parse above reads numbers losslessly, which JSON Schema cannot say). */
-export const envelopeDocumentSchema = z
-  .looseObject({
-    infno: z.string().meta({ description: 'transaction number, e.g. "2304"', example: '2304' }),
-    msgid: z.string().optional().meta({ description: 'facility code (12) + yyyyMMddHHmmss (14) + sequence (4); the idempotency key of every write' }),
-    fixmedins_code: z.string().meta({ description: "the facility's national code; must be the key's hospital's", example: 'H33032600001' }),
-    fixmedins_name: z.string().optional(),
-    mdtrtarea_admvs: z.string().optional(),
-    insuplc_admdvs: z.string().optional(),
-    opter_type: z.string().optional(),
-    opter: z.string().optional().meta({ description: 'operator id, recorded with what the call did' }),
-    opter_name: z.string().optional(),
-    inf_time: z.string().optional(),
-    sign_no: z.string().optional(),
-    input: z.record(z.string(), z.unknown()).meta({ description: "the transaction's input (node names per national-platform.md §3)" }),
-  })
-  .meta({ id: 'PlatformEnvelope' });
+export type Envelope = z.infer<typeof envelopeSchema>;
 
-/** Parses the body text losslessly (numbers keep their text); `input` sent as a JSON string is parsed too. */
+/** Parses the body text losslessly (numbers keep their text); `input` sent as a JSON string is parsed too; `""` and `null` fields are absent. */
 export function parseBody(body: string): unknown {
   let value: unknown;
   try {
@@ -63,7 +48,7 @@ export function parseBody(body: string): unknown {
       throw new ValidationError('input is not valid JSON', [{ path: 'input', message: (error as Error).message.slice(0, 200) }]);
     }
   }
-  return value;
+  return blanksAbsent(value);
 }
 
 /** What a successful or failed answer carries besides output or err_msg. */
@@ -103,9 +88,7 @@ export function successAnswer(ctx: AnswerContext, outputJson: string): string {
   return answer(ctx, { infcode: 0, err_msg: null, outputJson });
 }
 
-/** err_msg starts with the native error code, then the message, then each field path. */
+/** err_msg: the native error code, then Chinese naming each field (errors.ts); the English is the log's. */
 export function failureAnswer(ctx: AnswerContext, error: AppError): string {
-  const details = error.details.slice(0, 10).map((d) => `${d.path}: ${d.message}`);
-  const err_msg = `${error.code}: ${error.message}${details.length && !error.message.includes(details[0]!) ? ` (${details.join('; ')})` : ''}`;
-  return answer(ctx, { infcode: -1, err_msg, outputJson: 'null' });
+  return answer(ctx, { infcode: -1, err_msg: platformErrorMessage(error), outputJson: 'null' });
 }

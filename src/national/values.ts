@@ -17,12 +17,16 @@ function textOf(value: string | LosslessNumber): string {
 
 const numberOrString = z.union([z.string(), z.custom<LosslessNumber>((value) => isLosslessNumber(value), 'expected a number or a string')]);
 
-/** A decimal with at most `scale` decimals and 16 digits in all (the platform's `16,scale`). */
+/**
+ * A decimal of the platform's `16,scale`: vendors' decimals keep their scale
+ * (`300.000000`, `900.000`), so zeros past the scale are that amount; only a
+ * real fraction beyond it (a fraction of a fen, for money) is refused.
+ */
 function decimal(scale: number, signed: boolean) {
-  const pattern = new RegExp(`^${signed ? '-?' : ''}\\d{1,${16 - scale}}(\\.\\d{1,${scale}})?$`);
+  const pattern = new RegExp(`^${signed ? '-?' : ''}(\\d{1,${16 - scale}})(?:\\.(\\d{1,${scale}})(0{0,24}))?$`);
   return numberOrString
     .transform(textOf)
-    .refine((text) => pattern.test(text), `expected a ${signed ? '' : 'non-negative '}decimal with at most ${scale} decimals (16,${scale})`)
+    .refine((text) => pattern.test(text), `expected a ${signed ? '' : 'non-negative '}decimal with at most ${scale} significant decimals (16,${scale})`)
     .transform((text): Money => new Decimal(text));
 }
 
@@ -34,6 +38,24 @@ export const signedAmount = decimal(2, true);
 export const price = decimal(6, false);
 /** Quantity, 16,4; negative on a refund line. */
 export const quantity = decimal(4, true);
+
+/**
+ * Vendor models serialise every field, the unused ones as `""` or `null`
+ * (C# and Java DTOs): the platform reads those as absent. Applied to the
+ * whole parsed body once, so every optional field of every transaction is
+ * optional the same way, and a required field sent as `""` is refused as
+ * missing, naming it.
+ */
+export function blanksAbsent(value: unknown, depth = 0): unknown {
+  if (depth > 8 || value === null || typeof value !== 'object' || isLosslessNumber(value)) return value;
+  if (Array.isArray(value)) return value.map((item) => blanksAbsent(item, depth + 1));
+  const out: Record<string, unknown> = {};
+  for (const [key, field] of Object.entries(value)) {
+    if (field === null || (typeof field === 'string' && field.trim() === '') || key === '__proto__') continue;
+    out[key] = blanksAbsent(field, depth + 1);
+  }
+  return out;
+}
 
 /** A code or identifier vendors send as a string or as a number (med_type 21, infno 2304). */
 export const code = (pattern: RegExp, what: string) =>

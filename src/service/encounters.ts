@@ -55,6 +55,39 @@ export function mdtrtIdOf(card: string, hospitalId: string, msgid: string): stri
   return newId('M', card, hash('sha256', `${hospitalId}\n${msgid}`, 'hex').slice(0, 32));
 }
 
+/** Outpatient visits (门诊, 门诊慢特病): settled the day of their latest line, with no discharge. */
+export function isVisit(visitType: VisitType | null): boolean {
+  return visitType === 'outpatient' || visitType === 'special-outpatient';
+}
+
+/** The time a settlement is computed as of, and where it came from (the message's discharge time, the latest line, …). */
+export interface SettledAsOf {
+  /** yyyy-MM-dd HH:mm:ss */
+  time: string;
+  source: 'discharge' | 'message' | 'latest-fee-line' | 'admission';
+}
+
+/**
+ * A settlement before discharge is computed as of the discharge time the
+ * message gives, else the latest fee line's time: never the server's clock,
+ * so the same stay previews the same whenever it is asked.
+ */
+export function settledAsOf(encounter: Encounter, lines: readonly Pick<EncounterFeeLine, 'time'>[], given: string | null): SettledAsOf {
+  if (encounter.dischargedAt) return { time: encounter.dischargedAt, source: 'discharge' };
+  if (given) return { time: given, source: 'message' };
+  const latest = lines.reduce<string | null>((max, line) => (line.time && (max === null || line.time > max) ? line.time : max), null);
+  if (latest) return { time: latest.replace('T', ' '), source: 'latest-fee-line' };
+  return { time: encounter.admittedAt, source: 'admission' };
+}
+
+/** What a visit upload (门诊就诊信息) says of a registered visit. */
+export interface VisitRecord {
+  medType: string;
+  diseaseCode: string | null;
+  diagnoses: Diagnosis[];
+  maternityType: string | null;
+}
+
 function notFound(mdtrtId: string): NotFoundError {
   return new NotFoundError(`no encounter ${mdtrtId} of this person at this hospital`);
 }
@@ -86,6 +119,16 @@ function feeLineOf(line: EncounterFeeLine): FeeLine {
   };
 }
 
+/** med_type → visit type; an emergency (13) is none until a discharge by death. */
+function visitTypeOf(medType: string): VisitType | null {
+  const family = medTypeFamily(medType);
+  const visitType = family === MED_TYPE_EMERGENCY ? null : MED_TYPE_VISIT[family];
+  if (visitType === undefined) {
+    throw new RefusalError('VISIT_TYPE_NOT_COVERED', `med_type ${medType} is not a visit type this service settles (11, 13, 14, 21, 24, 25, 52)`, [{ path: 'medType', message: 'not settled here' }]);
+  }
+  return visitType;
+}
+
 export class EncounterService {
   constructor(
     private readonly store: Store,
@@ -98,11 +141,7 @@ export class EncounterService {
   /** 2401: registers the stay; the same message again answers the same encounter. */
   async admit(draft: AdmissionDraft): Promise<Encounter> {
     const { enrollee } = await this.coverage.lookup(draft.card); // ENROLLEE_NOT_FOUND before anything is stored
-    const family = medTypeFamily(draft.medType);
-    const visitType = family === MED_TYPE_EMERGENCY ? null : MED_TYPE_VISIT[family];
-    if (visitType === undefined) {
-      throw new RefusalError('VISIT_TYPE_NOT_COVERED', `med_type ${draft.medType} is not a visit type this service settles (11, 13, 14, 21, 24, 25, 52)`);
-    }
+    const visitType = visitTypeOf(draft.medType);
     const encounter: Encounter = {
       mdtrtId: mdtrtIdOf(draft.card, draft.hospital.hospitalId, draft.msgid),
       card: draft.card,
@@ -166,13 +205,26 @@ export class EncounterService {
     return this.update(card, mdtrtId, hospitalId, (e) => (e.status === 'cancelled' ? null : { ...e, status: 'cancelled' }));
   }
 
+  /** 2203: what the visit is (med_type, special disease, diagnoses), while it is not settled; the same again changes nothing. */
+  async recordVisit(card: string, mdtrtId: string, hospitalId: string, visit: VisitRecord): Promise<Encounter> {
+    const visitType = visitTypeOf(visit.medType);
+    const { encounter } = await this.get(card, mdtrtId, hospitalId);
+    await this.requireUnsettled(encounter);
+    return this.update(card, mdtrtId, hospitalId, (e) => {
+      if (e.status === 'cancelled') throw new ValidationError(`encounter ${mdtrtId} was cancelled`, [{ path: 'mdtrtId', message: 'cancelled' }]);
+      if (!isVisit(e.visitType) || !isVisit(visitType)) throw new ValidationError('only an outpatient visit is described this way', [{ path: 'medType', message: `not an outpatient med_type (11, 14): ${visit.medType}` }]);
+      const next = { ...e, medType: visit.medType, visitType, diseaseCode: visit.diseaseCode, maternityType: visit.maternityType, diagnoses: visit.diagnoses.length ? visit.diagnoses : e.diagnoses };
+      return JSON.stringify(next) === JSON.stringify(e) ? null : next;
+    });
+  }
+
   /** 2402: closes the stay; the same discharge again changes nothing. */
   async discharge(card: string, mdtrtId: string, hospitalId: string, at: string, way: string | null, diagnoses: Diagnosis[]): Promise<Encounter> {
     return this.update(card, mdtrtId, hospitalId, (e) => {
-      if (e.status === 'cancelled') throw new ValidationError(`encounter ${mdtrtId} was cancelled (2404)`, [{ path: 'input.dscginfo.mdtrt_id', message: 'cancelled' }]);
+      if (e.status === 'cancelled') throw new ValidationError(`encounter ${mdtrtId} was cancelled`, [{ path: 'mdtrtId', message: 'cancelled' }]);
       if (e.status === 'discharged' && e.dischargedAt === at && e.dischargeWay === way) return null;
-      if (e.status === 'discharged') throw new ValidationError(`encounter ${mdtrtId} is discharged already (${e.dischargedAt}); cancel the discharge (2405) first`, [{ path: 'input.dscginfo.endtime', message: 'discharged already' }]);
-      if (at < e.admittedAt) throw new ValidationError('the discharge is before the admission', [{ path: 'input.dscginfo.endtime', message: `before begntime ${e.admittedAt}` }]);
+      if (e.status === 'discharged') throw new ValidationError(`encounter ${mdtrtId} is discharged already (${e.dischargedAt}); cancel the discharge first`, [{ path: 'dischargedAt', message: 'discharged already' }]);
+      if (at < e.admittedAt) throw new ValidationError('the discharge is before the admission', [{ path: 'dischargedAt', message: `before the admission ${e.admittedAt}` }]);
       const visitType: VisitType | null = medTypeFamily(e.medType) === MED_TYPE_EMERGENCY ? (way === DSCG_WAY_DEATH ? 'emergency-death' : null) : e.visitType;
       return { ...e, status: 'discharged', dischargedAt: at, dischargeWay: way, visitType, diagnoses: diagnoses.length ? diagnoses : e.diagnoses };
     });
@@ -195,7 +247,7 @@ export class EncounterService {
    */
   async uploadLines(card: string, mdtrtId: string, hospitalId: string, batch: EncounterFeeLine[]): Promise<LineResult[]> {
     const { encounter } = await this.get(card, mdtrtId, hospitalId);
-    if (encounter.status === 'cancelled') throw new ValidationError(`encounter ${mdtrtId} was cancelled (2404)`, [{ path: 'input.feedetail', message: 'cancelled' }]);
+    if (encounter.status === 'cancelled') throw new ValidationError(`encounter ${mdtrtId} was cancelled`, [{ path: 'lines', message: 'cancelled' }]);
     await this.requireUnsettled(encounter);
     const stored = await this.store.getFeeLines(card, mdtrtId);
     const byId = new Map(stored.map((line) => [line.lineId, line]));
@@ -205,27 +257,27 @@ export class EncounterService {
     const classification = await this.classify(encounter, originals);
 
     const outcome = await this.store.putFeeLines(card, mdtrtId, batch, MAX_ENCOUNTER_LINES);
-    const at = (lineId: string) => `input.feedetail.${batch.findIndex((line) => line.lineId === lineId)}`;
+    const at = (lineId: string) => `lines.${batch.findIndex((line) => line.lineId === lineId)}`;
     switch (outcome.kind) {
       case 'stored':
         break;
       case 'no-encounter':
         throw notFound(mdtrtId);
       case 'cancelled':
-        throw new ValidationError(`encounter ${mdtrtId} was cancelled (2404)`, [{ path: 'input.feedetail', message: 'cancelled' }]);
+        throw new ValidationError(`encounter ${mdtrtId} was cancelled`, [{ path: 'lines', message: 'cancelled' }]);
       case 'too-many':
-        throw new ValidationError(`an encounter holds at most ${MAX_ENCOUNTER_LINES} fee lines`, [{ path: 'input.feedetail', message: 'too many lines' }]);
+        throw new ValidationError(`an encounter holds at most ${MAX_ENCOUNTER_LINES} fee lines`, [{ path: 'lines', message: 'too many lines' }]);
       case 'line-conflict':
-        throw new ValidationError(`feedetl_sn ${outcome.lineId} was uploaded before with other content`, [{ path: `${at(outcome.lineId)}.feedetl_sn`, message: 'used before for another line' }]);
+        throw new ValidationError(`feedetl_sn ${outcome.lineId} was uploaded before with other content`, [{ path: `${at(outcome.lineId)}.lineId`, message: 'used before for another line' }]);
       case 'refund-of-nothing':
-        throw new ValidationError(`refund line ${outcome.lineId} names a line that was never uploaded`, [{ path: `${at(outcome.lineId)}.init_feedetl_sn`, message: 'no such line' }]);
+        throw new ValidationError(`refund line ${outcome.lineId} names a line that was never uploaded`, [{ path: `${at(outcome.lineId)}.refundOf`, message: 'no such line' }]);
       case 'refund-of-refund':
-        throw new ValidationError(`refund line ${outcome.lineId} names a refund line`, [{ path: `${at(outcome.lineId)}.init_feedetl_sn`, message: 'a refund line' }]);
+        throw new ValidationError(`refund line ${outcome.lineId} names a refund line`, [{ path: `${at(outcome.lineId)}.refundOf`, message: 'a refund line' }]);
       case 'refunded-already':
-        throw new ValidationError(`the line refund ${outcome.lineId} names is refunded already`, [{ path: `${at(outcome.lineId)}.init_feedetl_sn`, message: 'refunded already' }]);
+        throw new ValidationError(`the line refund ${outcome.lineId} names is refunded already`, [{ path: `${at(outcome.lineId)}.refundOf`, message: 'refunded already' }]);
       case 'refund-partial':
         throw new ValidationError(`refund line ${outcome.lineId} must undo its line in full (cnt and det_item_fee_sumamt negated)`, [
-          { path: `${at(outcome.lineId)}.cnt`, message: 'not the original quantity, negated' },
+          { path: `${at(outcome.lineId)}.quantity`, message: 'not the original quantity, negated' },
         ]);
     }
     return batch.map((line, index) => {
@@ -239,6 +291,22 @@ export class EncounterService {
     const { encounter } = await this.get(card, mdtrtId, hospitalId);
     await this.requireUnsettled(encounter);
     return this.store.withdrawFeeLines(card, mdtrtId, lineId);
+  }
+
+  /** 2205: withdraws the lines of one charge batch (chrg_bchno), or every line ('0000'), of a visit not settled. */
+  async withdrawBatch(card: string, mdtrtId: string, hospitalId: string, batch: string): Promise<number> {
+    const { encounter } = await this.get(card, mdtrtId, hospitalId);
+    await this.requireUnsettled(encounter);
+    if (batch === '0000') return this.store.withdrawFeeLines(card, mdtrtId, '0000');
+    const lines = (await this.store.getFeeLines(card, mdtrtId)).filter((line) => line.batch === batch && line.refundOf === null);
+    let withdrawn = 0;
+    for (const line of lines) withdrawn += await this.store.withdrawFeeLines(card, mdtrtId, line.lineId);
+    return withdrawn;
+  }
+
+  /** The charge batches (chrg_bchno) of a stay's effective lines. */
+  async batchesOf(card: string, mdtrtId: string): Promise<Set<string | null>> {
+    return new Set(effectiveLines(await this.store.getFeeLines(card, mdtrtId)).map((line) => line.batch ?? null));
   }
 
   /** 5204: every uploaded line with what the catalogue makes of it now. */
@@ -270,9 +338,9 @@ export class EncounterService {
     return outcome.classification;
   }
 
-  /** Engine paths (charges.lines.N.code) become the platform's (input.feedetail.N.med_list_codg). */
+  /** Engine paths (charges.lines.N.code) become the encounter's (lines.N.code): the face names them its own way. */
   private refusal(code: string, message: string, details: ErrorDetail[]): AppError {
-    const mapped = details.map((d) => ({ ...d, path: d.path.replace(/^charges\.lines\.(\d+)\.code$/, 'input.feedetail.$1.med_list_codg') }));
+    const mapped = details.map((d) => ({ ...d, path: d.path.replace(/^charges\.lines\./, 'lines.') }));
     if (code === 'VALIDATION_FAILED') return new ValidationError(message, mapped);
     return new RefusalError(code as ConstructorParameters<typeof RefusalError>[0], message, mapped);
   }
@@ -283,15 +351,16 @@ export class EncounterService {
   }
 
   private requestOf(encounter: Encounter, uploaded: EncounterFeeLine[], dischargeDate: string | null): SettlementRequest {
-    if (encounter.status === 'cancelled') throw new ValidationError(`encounter ${encounter.mdtrtId} was cancelled (2404)`, [{ path: 'input.data.mdtrt_id', message: 'cancelled' }]);
+    if (encounter.status === 'cancelled') throw new ValidationError(`encounter ${encounter.mdtrtId} was cancelled`, [{ path: 'mdtrtId', message: 'cancelled' }]);
     const lines = effectiveLines(uploaded);
-    if (lines.length === 0) throw new ValidationError(`encounter ${encounter.mdtrtId} has no fee lines: upload them (2301) first`, [{ path: 'input.data.mdtrt_id', message: 'no fee lines' }]);
+    if (lines.length === 0) throw new ValidationError(`encounter ${encounter.mdtrtId} has no fee lines: upload them first`, [{ path: 'mdtrtId', message: 'no fee lines' }]);
     const visitType = encounter.visitType;
     if (visitType === null) {
       throw new RefusalError('VISIT_TYPE_NOT_COVERED', `an emergency (med_type ${encounter.medType}) is settled here only as an emergency death (2402 dscg_way ${DSCG_WAY_DEATH})`);
     }
-    const discharge = encounter.dischargedAt?.slice(0, 10) ?? dischargeDate;
-    if (discharge === null) throw new ValidationError(`encounter ${encounter.mdtrtId} is not discharged: discharge it (2402) first`, [{ path: 'input.data.mdtrt_id', message: 'not discharged' }]);
+    // An outpatient visit ends the day of its latest line; a stay at its discharge (or as of the time a pre-settlement names).
+    const discharge = encounter.dischargedAt?.slice(0, 10) ?? dischargeDate ?? (isVisit(visitType) ? settledAsOf(encounter, lines, null).time.slice(0, 10) : null);
+    if (discharge === null) throw new ValidationError(`encounter ${encounter.mdtrtId} is not discharged: discharge it first`, [{ path: 'mdtrtId', message: 'not discharged' }]);
     const main = encounter.diagnoses.find((d) => d.main) ?? encounter.diagnoses[0];
     return {
       requestId: stayRequestId(encounter),
@@ -311,11 +380,24 @@ export class EncounterService {
     };
   }
 
-  /** 2303: the stay's settlement as it would be, nothing recorded. */
-  async preview(card: string, mdtrtId: string, hospitalId: string, actor: Actor, dischargeDate: string): Promise<{ encounter: Encounter; view: SettlementView }> {
-    const { encounter } = await this.get(card, mdtrtId, hospitalId);
-    const request = await this.settlementRequest(encounter, dischargeDate);
-    return { encounter, view: await this.settlements.preview(request, actor) };
+  /**
+   * 2303 / 2206: the stay's settlement as it would be, nothing recorded; before
+   * discharge as of `dischargeAt` (the message's), else of the latest line.
+   */
+  async preview(
+    card: string,
+    mdtrtId: string,
+    hospitalId: string,
+    actor: Actor,
+    dischargeAt: string | null,
+  ): Promise<{ encounter: Encounter; view: SettlementView; asOf: SettledAsOf; lines: EncounterFeeLine[] }> {
+    const found = await this.store.getEncounterWithLines(card, mdtrtId);
+    if (!found || found.encounter.hospitalId !== hospitalId) throw notFound(mdtrtId);
+    const { encounter, lines } = found;
+    const asOf = settledAsOf(encounter, effectiveLines(lines), dischargeAt);
+    if (asOf.time < encounter.admittedAt) throw new ValidationError('the discharge time is before the admission', [{ path: 'dischargedAt', message: `before the admission ${encounter.admittedAt}` }]);
+    const request = this.requestOf(encounter, lines, asOf.time.slice(0, 10));
+    return { encounter, view: await this.settlements.preview(request, actor), asOf, lines: effectiveLines(lines) };
   }
 
   /** What a settlement of the stay reads once: the encounter and the native request built from its lines. */

@@ -1,7 +1,9 @@
 /** The referral desk: file, read and revoke out-of-area approvals (kept, never erased). */
 import type { Caller } from '../domain/caller.js';
-import { AuthError, LimitError, NotFoundError } from '../domain/errors.js';
-import type { Actor, Enrollee, Filing, FilingKind, Operator } from '../domain/types.js';
+import { AuthError, LimitError, NotFoundError, RefusalError, ValidationError } from '../domain/errors.js';
+import type { Actor, Enrollee, Filing, FilingKind, Hospital, Operator } from '../domain/types.js';
+import type { PolicyCatalog } from '../policy/catalog.js';
+import type { RegistryService } from './registry.js';
 import { newId } from '../store/keys.js';
 import type { Page, Store } from '../store/store.js';
 import { actorOf, requireRegion } from './scope.js';
@@ -120,3 +122,60 @@ export class ReferralService {
   }
 }
 
+/** What filing on behalf of a caller needs besides the filings themselves. */
+export interface FilerContext {
+  referrals: ReferralService;
+  registry: RegistryService;
+  catalog: PolicyCatalog;
+}
+
+/** A transfer filed by a hospital (the platform's 2501) or a referral desk, naming the receiving hospital by its national code. */
+export interface TransferDraft {
+  referralId: string;
+  card: string;
+  validFrom: string;
+  validTo: string;
+  toHospitalCode: string;
+  diagnosis: string;
+}
+
+/**
+ * Files a transfer within what the caller may file: a referral desk for
+ * persons of its own region; a hospital for its own region's insured (or a
+ * hospital in that region's insurance area), to another hospital. Errors name
+ * the draft's fields (card, validTo, toHospitalCode).
+ */
+export async function fileTransfer(ctx: FilerContext, caller: Caller, filer: Hospital, draft: TransferDraft): Promise<Filing> {
+  if (draft.validTo < draft.validFrom) throw new ValidationError('the filing ends before it begins', [{ path: 'validTo', message: 'before validFrom' }]);
+  const enrollee = await ctx.registry.getEnrollee(draft.card);
+  const receiving = await ctx.registry.getHospitalByCode(draft.toHospitalCode).catch(() => {
+    throw new RefusalError('HOSPITAL_NOT_FOUND', `no hospital with the national code ${draft.toHospitalCode} in the registry`, [{ path: 'toHospitalCode', message: 'not in the registry' }]);
+  });
+  if (caller.role === 'referral' && caller.region !== enrollee.region) throw new AuthError('FORBIDDEN', `this key files for region ${caller.region}, not ${enrollee.region}`);
+  if (caller.role === 'billing') {
+    const inArea =
+      ctx.catalog.divisionOf(enrollee.region) === filer.admdvs ||
+      ctx.catalog.policies.some((p) => p.region === enrollee.region && p.area.admdvsPrefixes.some((prefix) => filer.admdvs.startsWith(prefix)));
+    if (!inArea) throw new AuthError('FORBIDDEN', `hospital ${filer.hospitalId} is not in the insurance area of the person's region ${enrollee.region}`);
+    if (receiving.hospitalId === filer.hospitalId) throw new ValidationError('a transfer names another hospital than the one filing it', [{ path: 'toHospitalCode', message: 'the filing hospital itself' }]);
+  }
+  return ctx.referrals.create({
+    referralId: draft.referralId,
+    card: draft.card,
+    kind: 'referral',
+    validFrom: draft.validFrom,
+    validTo: draft.validTo,
+    toHospitalId: receiving.hospitalId,
+    diagnosis: draft.diagnosis,
+    filedBy: { hospitalId: filer.hospitalId, keyId: caller.id },
+  });
+}
+
+/** Revokes a filing within what the caller may revoke: a hospital the filings it filed; a referral desk its region's. */
+export async function revokeTransfer(ctx: FilerContext, caller: Caller, filer: Hospital, referralId: string, card: string, actor: Actor, reason: string | null): Promise<Filing> {
+  const filing = await ctx.referrals.get(referralId);
+  if (filing.card !== card) throw new ValidationError('the filing is of another person', [{ path: 'card', message: "not the filing's person" }]);
+  if (caller.role === 'billing' && filing.filedBy?.hospitalId !== filer.hospitalId) throw new AuthError('FORBIDDEN', 'a hospital revokes the filings it filed');
+  if (caller.role === 'referral' && caller.region !== (await ctx.registry.getEnrollee(filing.card)).region) throw new AuthError('FORBIDDEN', `this key acts for region ${caller.region}`);
+  return ctx.referrals.revoke(filing.referralId, actor, reason);
+}

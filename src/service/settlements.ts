@@ -13,6 +13,7 @@ import { ledgerField, toStoredLedgerEntry, type LedgerEntry } from '../domain/le
 import type { Caller } from '../domain/caller.js';
 import type { Actor, Enrollee, Hospital, Operator, SettlementRequest } from '../domain/types.js';
 import { settle } from '../engine/settle.js';
+import type { SpecialDiseaseFilings } from './special-disease-filings.js';
 import type { EngineOutcome, SettlementComputation } from '../engine/types.js';
 import type { PolicyCatalog } from '../policy/catalog.js';
 import { newId } from '../store/keys.js';
@@ -48,6 +49,8 @@ export interface SettlementServiceOptions {
   catalogues?: CatalogueHolder;
   /** Archived benefit years (absent: nothing is ever archived). */
   archivedYears?: ArchivedYears;
+  /** Special-disease filings a special-outpatient settlement honours besides the registry's approvals. */
+  specialDiseases?: SpecialDiseaseFilings;
 }
 
 export interface SettleOptions {
@@ -172,7 +175,7 @@ export class SettlementService {
     const year = yearOf(request.dischargeDate);
     await this.options.archivedYears?.assertOpen(year, 'preview');
     const snapshot = await this.store.readForSettlement(request.card, request.hospitalId, this.readScope(request, year));
-    const { enrollee, notes } = await this.coverage.resolve(request.card, snapshot);
+    const { enrollee, notes } = await this.enrolleeFor(request, snapshot);
     const computation = this.compute(request, snapshot, enrollee, year, notes, 'preview');
     return settlementView(computation, request, snapshot.accumulators, { settlementId: null, status: 'preview', actor });
   }
@@ -207,7 +210,7 @@ export class SettlementService {
       let computation: SettlementComputation;
       let enrollee: Enrollee;
       try {
-        const resolved = await this.coverage.resolve(request.card, snapshot);
+        const resolved = await this.enrolleeFor(request, snapshot);
         enrollee = resolved.enrollee;
         const notes = resolved.notes;
         computation = this.compute(request, snapshot, enrollee, year, notes, 'settle');
@@ -304,6 +307,14 @@ export class SettlementService {
     const { policyId } = JSON.parse(stored.response.toString()) as SettlementView;
     this.emit({ policyId, visitType: request.visitType, outcome: 'replay' });
     return { replay: true, body: stored.response };
+  }
+
+  /** Who is covered, with the special diseases filed for them (read within the filings version the commit checks). */
+  private async enrolleeFor(request: SettlementRequest, snapshot: Parameters<CoverageSource['resolve']>[1]): Promise<{ enrollee: Enrollee; notes: string[] }> {
+    const resolved = await this.coverage.resolve(request.card, snapshot);
+    if (!this.options.specialDiseases) return resolved;
+    const { enrollee, note } = await this.options.specialDiseases.withFiledDiseases(request, resolved.enrollee);
+    return { enrollee, notes: note ? [...resolved.notes, note] : resolved.notes };
   }
 
   private compute(

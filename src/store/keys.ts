@@ -35,6 +35,8 @@ export const keys = {
   activeFilings: (card: string) => `filings-active:{${card}}`,
   /** Moved by every filing and revocation, checked by the commit. */
   filingsVersion: (card: string) => `filings-version:{${card}}`,
+  /** Special-disease filings (门诊慢特病备案): filing id → JSON. */
+  specialDiseaseFilings: (card: string) => `sd-filings:{${card}}`,
   /** An encounter registered through the national platform's face (2401). */
   encounter: (card: string, mdtrtId: string) => `enc:{${card}}:${mdtrtId}`,
   /** Its fee lines (2301) and refunds. */
@@ -97,7 +99,7 @@ export function slotOfCard(card: string): number {
 }
 
 /** e.g. "S-1a2b-3f1c…": prefix, slot in hex, random part (or a 32-hex digest, for ids derived from a message). */
-export function newId(prefix: 'S' | 'R' | 'M', card: string, digest?: string): string {
+export function newId(prefix: 'S' | 'R' | 'M' | 'D', card: string, digest?: string): string {
   const slot = slotOfCard(card).toString(16).padStart(4, '0');
   return `${prefix}-${slot}-${digest ?? randomUUID().replaceAll('-', '')}`;
 }

@@ -33,6 +33,7 @@ interface ScriptCommands {
   reverseSettlement(...keysAndArgs: string[]): Promise<[number]>;
   putFiling(...keysAndArgs: string[]): Promise<number>;
   revokeFiling(...keysAndArgs: string[]): Promise<number>;
+  specialDiseaseFiling(...keysAndArgs: string[]): Promise<number>;
   fenceClaim(...keysAndArgs: string[]): Promise<[number, string?]>;
   putFeeLines(...keysAndArgs: string[]): Promise<[number, string?]>;
   withdrawFeeLines(...keysAndArgs: string[]): Promise<[number]>;

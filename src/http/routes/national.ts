@@ -1,6 +1,6 @@
 /**
  * The national platform's face: `POST /hsa/v1` takes the platform's envelope,
- * `infno` selects the transaction (src/national/transactions.ts), and the
+ * `infno` selects the transaction (dispatched in src/national/transactions.ts), and the
  * answer is the platform's envelope. A Bearer key as on the native API; the
  * envelope's fixmedins_code must be the key's hospital's (admin keys may act
  * for any). Business failures are HTTP 200 with infcode -1 and err_msg
@@ -8,16 +8,16 @@
  * or overload 503, all still with the envelope; bad input is never a 5xx.
  */
 import express, { type NextFunction, type Request, type RequestHandler, type Response, type Router } from 'express';
-import { stringify } from 'lossless-json';
 import type { Logger } from 'pino';
 import { AppError, AuthError, ValidationError, retryAfterOf } from '../../domain/errors.js';
 import type { Hospital } from '../../domain/types.js';
-import { envelopeDocumentSchema, envelopeSchema, failureAnswer, parseBody, successAnswer, type AnswerContext } from '../../national/envelope.js';
-import { TRANSACTIONS, undoMessage, type NationalDependencies, type TransactionContext } from '../../national/transactions.js';
+import { envelopeSchema, failureAnswer, parseBody, successAnswer, type AnswerContext } from '../../national/envelope.js';
+import { TRANSACTIONS, runTransaction, transactionFor, type NationalDependencies } from '../../national/transactions.js';
 import type { RateLimitSettings } from '../../ops/config.js';
 import type { Metrics } from '../../ops/metrics.js';
 import { authenticate, callerOf, type KeyRingHolder } from '../auth.js';
 import { STATUS_OF } from '../errors.js';
+import { platformAnswerSchema, platformRequestSchema } from '../openapi/national.js';
 import { ApiRouter, type OperationRegistry } from '../openapi/operations.js';
 import { envelopeAnswerSchema } from '../../contract/service.js';
 import { limitPerKey } from '../rate-limit.js';
@@ -83,15 +83,15 @@ export function nationalRoutes(deps: NationalRouteDependencies): Router {
       method: 'post',
       path: '/hsa/v1',
       operationId: 'platformTransaction',
-      summary: "The national platform's envelope: infno selects the transaction (9001, 1101, 2401–2405, 2301–2305, 5203, 5204, 2501, 2502, 3201, 3202, 2601)",
+      summary: `The national platform's envelope: infno selects the transaction (${Object.keys(TRANSACTIONS).sort().join(', ')})`,
       description:
         'Amounts are read exactly from the JSON text (numbers or strings). Business failures are HTTP 200 with infcode -1 and err_msg starting with the native error code; ' +
         'keys answer 401/403, limits 429 and an unavailable service 503, each still with the envelope. docs/national-platform.md has the field map and a whole exchange.',
       tags: ['National platform'],
       roles: ['admin', 'billing', 'referral'],
       scope: "billing: the envelope's fixmedins_code must be its own hospital's; admin: any",
-      body: { schema: envelopeDocumentSchema },
-      responses: { 200: { description: 'the platform envelope: infcode 0 with output, or -1 with err_msg', schema: envelopeAnswerSchema } },
+      body: { schema: platformRequestSchema() },
+      responses: { 200: { description: 'the platform envelope: infcode 0 with output, or -1 with err_msg', schema: platformAnswerSchema() } },
       errors: ['UNAVAILABLE'],
       errorBody: envelopeAnswerSchema,
     },
@@ -105,35 +105,9 @@ export function nationalRoutes(deps: NationalRouteDependencies): Router {
     if (caller.role === 'billing' && caller.hospitalId !== hospital.hospitalId) {
       throw new AuthError('FORBIDDEN', `this key acts for hospital ${caller.hospitalId}, not for ${envelope.fixmedins_code}`);
     }
-    const transaction = TRANSACTIONS[envelope.infno];
-    if (!transaction) throw new ValidationError(`infno ${envelope.infno} is not a transaction this service speaks`, [{ path: 'infno', message: `one of ${Object.keys(TRANSACTIONS).join(', ')}` }]);
-    if (caller.role !== 'admin' && !transaction.roles.includes(caller.role)) throw new AuthError('FORBIDDEN', `role ${caller.role} may not send ${envelope.infno}`);
+    const transaction = transactionFor(caller, envelope.infno);
     const input = parseOrThrow(transaction.input, envelope.input, 'input', 'input');
-
-    const ctx: TransactionContext = {
-      hospital,
-      caller,
-      actor: { operator: { id: envelope.opter ?? null, name: envelope.opter_name ?? null }, keyId: caller.id },
-      msgid: envelope.msgid ?? null,
-      deps: national,
-    };
-    let output: string;
-    if (transaction.write && !envelope.msgid) throw new ValidationError(`msgid is required: it is the idempotency key of a ${envelope.infno}`, [{ path: 'msgid', message: 'required' }]);
-    if (transaction.write && !transaction.recordsOwnMessage) {
-      const scope = transaction.person ? { card: transaction.person(input) } : { hospital: true as const };
-      output = await national.messages.once(
-        scope,
-        hospital.hospitalId,
-        envelope.msgid!,
-        envelope.infno,
-        input,
-        transaction.undo?.(ctx, input) ?? {},
-        async () => stringify(await transaction.run(ctx, input)) ?? 'null',
-        (u) => undoMessage(national, hospital.hospitalId, ctx.actor, { i: '', n: envelope.infno, s: 'reversed', u, at: '' }),
-      );
-    } else {
-      output = stringify(await transaction.run(ctx, input)) ?? 'null';
-    }
+    const output = await runTransaction(national, caller, hospital, envelope, input, transaction);
     res.status(200).type('application/json').send(successAnswer(answerContext(req, national.now), output));
     },
   );
@@ -157,6 +131,8 @@ export function nationalRoutes(deps: NationalRouteDependencies): Router {
         status = 500;
       }
     }
+    // The HIS reads Chinese in err_msg; the English, with its fields, is the log's.
+    if (status < 500) deps.logger?.info({ req: { id: req.id }, code: appError.code, err: appError.message, details: appError.details.slice(0, 10) }, 'national transaction refused');
     const retryAfter = retryAfterOf(appError);
     if (retryAfter !== undefined) res.set('Retry-After', String(retryAfter));
     res.status(status).type('application/json').send(failureAnswer(answerContext(req, national.now), appError));
