@@ -28,6 +28,8 @@ export interface PipelineInput {
   previousStays: readonly PreviousStay[];
   total: Money;
   policyScope: Money;
+  /** The policy-scope expense that the expense caps of the layers so far left out. */
+  overExpenseCap: { value: Money };
 }
 
 export interface PipelineResult {
@@ -148,7 +150,7 @@ function computeRule(rule: PaymentRule, residual: Money, input: PipelineInput): 
   const notes: string[] = [];
   const main = rule.step ?? 'rate';
   const sub = (name: string) => (rule.step ? `${rule.step}/${name}` : name);
-  const base0 = rule.base === 'policy-scope' ? policyScope : rule.base === 'total' ? total : residual;
+  const base0 = rule.base === 'policy-scope' ? policyScope : rule.base === 'total' ? total : rule.base === 'over-expense-cap' ? input.overExpenseCap.value : residual;
   const done = (amount: Money, extra: Partial<Computed> = {}): Computed => {
     const payment = minMoney(maxMoney(ZERO, amount), rule.base === 'total' ? total : base0);
     return {
@@ -184,6 +186,7 @@ function computeRule(rule: PaymentRule, residual: Money, input: PipelineInput): 
     if (cap !== null) {
       const ledger = rule.expenseCap.ledger;
       eligible = minMoney(base, headroom(cap, book.current(ledger)));
+      input.overExpenseCap.value = rule.base === 'over-expense-cap' ? base.minus(eligible) : input.overExpenseCap.value.plus(base.minus(eligible));
       book.add(ledger, eligible);
       steps.push([sub('eligible-expense'), `policy-scope expense within the year's ${formatMoney(cap)} ceiling (used before: ${formatMoney(book.before(ledger))})`, eligible, rule.expenseCap.cite ?? rule.cite]);
     }

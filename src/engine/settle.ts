@@ -77,7 +77,7 @@ function compute(input: EngineInput): SettlementComputation {
   const previousStays = input.previousStays ?? [];
   const book = new LedgerBook(policy, acc, request.visitType, request);
   const admission = admissionTerms(facts, rule, book, previousStays, explanation);
-  const result = runPipeline({ facts, rule, book, admission, previousStays, total, policyScope }, explanation);
+  const result = runPipeline({ facts, rule, book, admission, previousStays, total, policyScope, overExpenseCap: { value: ZERO } }, explanation);
   for (const assumed of facts.assumed) {
     explanation.note(`assumed parameters used: ${policy.id} ${assumed.path} = ${assumed.value} is not fixed by the notice (${assumed.cite})`);
   }

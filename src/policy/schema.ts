@@ -64,7 +64,10 @@ const payment = z
     label: z.string().optional(),
     step: z.string().regex(/^[a-z][a-zA-Z0-9/-]*$/).optional().meta({ description: 'name of the main explanation step' }),
     when: condition.optional().meta({ description: 'eligibility: when false the line is reported as 0' }),
-    base: z.enum(['residual', 'policy-scope', 'total']).default('residual').meta({ description: 'residual: what the earlier layers left within policy scope' }),
+    base: z
+      .enum(['residual', 'policy-scope', 'total', 'over-expense-cap'])
+      .default('residual')
+      .meta({ description: "residual: what the earlier layers left within policy scope; over-expense-cap: the part earlier layers' expense caps left out" }),
     payFirst: ref.optional().meta({ description: 'share of the base the patient pays first (先自负)' }),
     expenseCap: z.strictObject({ amount: ref, ledger: z.string().min(1), ...optionalCitation }).optional(),
     deductible: deductible.optional(),

@@ -68,7 +68,7 @@ function criticalIllnessPayment(policy: Policy, acc: Accumulators, categories: r
   const book = new LedgerBook(facts.policy, acc, 'inpatient', REQUEST);
   book.add('compliantSelfBurden', burden);
   const rule = { countsAsAdmission: false, oncePerYear: false, womenOnly: false, maternityInsuredExcluded: false, requiresDelivery: false, cite: 't', assumed: false };
-  const result = runPipeline({ facts, rule, book, admission: { ordinal: null, waived: false, reason: '' }, previousStays: [], total: burden, policyScope: burden }, explanation);
+  const result = runPipeline({ facts, rule, book, admission: { ordinal: null, waived: false, reason: '' }, previousStays: [], total: burden, policyScope: burden, overExpenseCap: { value: ZERO } }, explanation);
   return result.payments.criticalIllness ?? ZERO;
 }
 
