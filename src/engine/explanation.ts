@@ -18,7 +18,8 @@ export class Explanation {
 
   /** One line per fund: a second layer paying the same fund adds to its line. */
   line(fund: Fund, amount: Money, cite: string, terms: { rate: Money | null; deductible?: Money } = { rate: null }): void {
-    const existing = this.lines.findIndex((line) => line.fund === fund);
+    let existing = -1;
+    for (let i = 0; i < this.lines.length; i += 1) if (this.lines[i]!.fund === fund) existing = i;
     if (existing === -1) this.lines.push({ fund, fundPayType: FUND_PAY_TYPE[fund], amount, cite, ...terms });
     else if (!amount.isZero()) {
       const line = this.lines[existing]!;

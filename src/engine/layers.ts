@@ -14,7 +14,7 @@ import type { Bracket, Layer, PaymentRule, VisitTypeRule } from '../policy/schem
 import { isChoice, optionsOf } from '../policy/schema.js';
 import { deductibleOf, type AdmissionTerms } from './admission.js';
 import type { Explanation } from './explanation.js';
-import { holds, lookup, type Facts } from './facts.js';
+import { decimalOf, holds, lookup, type Facts } from './facts.js';
 import type { LedgerBook } from './ledgers.js';
 import { marginalScale } from './scale.js';
 
@@ -39,7 +39,9 @@ export interface PipelineResult {
 
 /** Layers that apply to the visit type, in file order. */
 export function layersFor(layers: readonly Layer[], visitType: string): Layer[] {
-  return layers.filter((layer) => !layer.visitTypes || (layer.visitTypes as string[]).includes(visitType));
+  const out: Layer[] = [];
+  for (const layer of layers) if (!layer.visitTypes || (layer.visitTypes as string[]).includes(visitType)) out.push(layer);
+  return out;
 }
 
 interface Computed {
@@ -66,7 +68,7 @@ export function runPipeline(input: PipelineInput, explanation: Explanation): Pip
   let paid = ZERO;
   let hospitalBorne = ZERO;
   for (const layer of layersFor(facts.policy.layers, facts.request.visitType)) {
-    const residual = maxMoney(ZERO, input.policyScope.minus(paid));
+    const residual = paid.isZero() ? input.policyScope : maxMoney(ZERO, input.policyScope.minus(paid));
     const options = optionsOf(layer);
     let chosen: { rule: PaymentRule; computed: Computed } | null = null;
     for (const rule of options) {
@@ -86,18 +88,20 @@ export function runPipeline(input: PipelineInput, explanation: Explanation): Pip
       const { rule, computed } = chosen;
       for (const [name, text, amount, cite] of computed.steps) explanation.step(name, text, amount, cite);
       for (const note of computed.notes) explanation.note(note);
-      payments[rule.fund] = payments[rule.fund]!.plus(computed.amount);
-      paid = paid.plus(computed.amount);
-      hospitalBorne = hospitalBorne.plus(computed.hospitalBorne);
-      for (const [ledger, what] of Object.entries(rule.records)) book.add(ledger, computed.recordValues[what]);
+      if (!computed.amount.isZero()) {
+        const before = payments[rule.fund]!;
+        payments[rule.fund] = before.isZero() ? computed.amount : before.plus(computed.amount);
+        paid = paid.plus(computed.amount);
+      }
+      if (!computed.hospitalBorne.isZero()) hospitalBorne = hospitalBorne.plus(computed.hospitalBorne);
+      for (const ledger in rule.records) book.add(ledger, computed.recordValues[rule.records[ledger]!]);
       explanation.line(rule.fund, computed.amount, computed.cite, computed.deductible ? { rate: computed.rate, deductible: computed.deductible } : { rate: computed.rate });
     }
     // Every fund the layer can pay is reported, zero included.
-    const reported = new Set<Fund>(chosen ? [chosen.rule.fund] : []);
-    for (const rule of options) {
-      if (reported.has(rule.fund)) continue;
-      reported.add(rule.fund);
-      explanation.line(rule.fund, ZERO, rule.cite, rule.rate !== undefined && typeof rule.rate === 'string' ? { rate: new Decimal(rule.rate) } : { rate: null });
+    for (let i = 0; i < options.length; i += 1) {
+      const rule = options[i]!;
+      if (rule.fund === chosen?.rule.fund || !firstOfFund(options, i)) continue;
+      explanation.line(rule.fund, ZERO, rule.cite, rule.rate !== undefined && typeof rule.rate === 'string' ? { rate: decimalOf(rule.rate) } : { rate: null });
     }
   }
   return { payments, hospitalBorne };
@@ -110,7 +114,7 @@ function adjust(input: PipelineInput, fund: Fund, param: string, value: Money | 
   for (const a of facts.policy.adjustments) {
     if (a.target !== `${fund}.${param}` || !holds(a.when, facts)) continue;
     const before = current;
-    const v = a.value === undefined ? ZERO : new Decimal(a.value);
+    const v = a.value === undefined ? ZERO : decimalOf(a.value);
     switch (a.op) {
       case 'set':
         current = v;
@@ -128,20 +132,21 @@ function adjust(input: PipelineInput, fund: Fund, param: string, value: Money | 
         current = null;
         break;
       case 'clamp':
-        if (current !== null && a.min !== undefined) current = maxMoney(current, new Decimal(a.min));
-        if (current !== null && a.max !== undefined) current = minMoney(current, new Decimal(a.max));
+        if (current !== null && a.min !== undefined) current = maxMoney(current, decimalOf(a.min));
+        if (current !== null && a.max !== undefined) current = minMoney(current, decimalOf(a.max));
         break;
     }
     if (param === 'rate' && current !== null) current = minMoney(ONE, maxMoney(ZERO, current));
     if (current !== null && current.isNegative()) current = ZERO;
-    const show = (m: Money | null) => (m === null ? 'none' : m.toString());
-    steps.push([a.step, `${a.label ?? a.target}: ${param} ${show(before)} → ${show(current)}`, null, a.cite]);
+    steps.push([a.step, `${a.label ?? a.target}: ${param} ${before === null ? 'none' : before.toString()} → ${current === null ? 'none' : current.toString()}`, null, a.cite]);
   }
   return current;
 }
 
 function hasAdjustments(input: PipelineInput, fund: Fund, param: string): boolean {
-  return input.facts.policy.adjustments.some((a) => a.target === `${fund}.${param}`);
+  const target = `${fund}.${param}`;
+  for (const a of input.facts.policy.adjustments) if (a.target === target) return true;
+  return false;
 }
 
 function computeRule(rule: PaymentRule, residual: Money, input: PipelineInput): Computed {
@@ -149,27 +154,12 @@ function computeRule(rule: PaymentRule, residual: Money, input: PipelineInput): 
   const steps: Computed['steps'] = [];
   const notes: string[] = [];
   const main = rule.step ?? 'rate';
-  const sub = (name: string) => (rule.step ? `${rule.step}/${name}` : name);
   const base0 = rule.base === 'policy-scope' ? policyScope : rule.base === 'total' ? total : rule.base === 'over-expense-cap' ? input.overExpenseCap.value : residual;
-  const done = (amount: Money, extra: Partial<Computed> = {}): Computed => {
-    const payment = minMoney(maxMoney(ZERO, amount), rule.base === 'total' ? total : base0);
-    return {
-      amount: payment,
-      rate: null,
-      cite: rule.cite,
-      recordValues: { payment, residual: base0.minus(payment), eligible: base0, deductible: ZERO },
-      steps,
-      notes,
-      hospitalBorne: ZERO,
-      favour: payment,
-      ...extra,
-    };
-  };
 
   if (rule.missing) {
     notes.push(rule.missing.note);
     steps.push([main, 'no scale for this layer in the sources', ZERO, rule.cite]);
-    return done(ZERO);
+    return finish(rule, base0, ZERO, steps, notes, {});
   }
 
   let base = base0;
@@ -177,7 +167,7 @@ function computeRule(rule: PaymentRule, residual: Money, input: PipelineInput): 
     const share = lookup(facts, rule.payFirst, rule.cite).value;
     const first = round2(base.times(share));
     base = base.minus(first);
-    steps.push([sub('pay-first'), `patient pays ${share.toString()} of ${formatMoney(base0)} first`, first, rule.cite]);
+    steps.push([subStep(rule, 'pay-first'), `patient pays ${share.toString()} of ${formatMoney(base0)} first`, first, rule.cite]);
   }
 
   let eligible = base;
@@ -188,7 +178,7 @@ function computeRule(rule: PaymentRule, residual: Money, input: PipelineInput): 
       eligible = minMoney(base, headroom(cap, book.current(ledger)));
       input.overExpenseCap.value = rule.base === 'over-expense-cap' ? base.minus(eligible) : input.overExpenseCap.value.plus(base.minus(eligible));
       book.add(ledger, eligible);
-      steps.push([sub('eligible-expense'), `policy-scope expense within the year's ${formatMoney(cap)} ceiling (used before: ${formatMoney(book.before(ledger))})`, eligible, rule.expenseCap.cite ?? rule.cite]);
+      steps.push([subStep(rule, 'eligible-expense'), `policy-scope expense within the year's ${formatMoney(cap)} ceiling (used before: ${formatMoney(book.before(ledger))})`, eligible, rule.expenseCap.cite ?? rule.cite]);
     }
   }
 
@@ -199,7 +189,7 @@ function computeRule(rule: PaymentRule, residual: Money, input: PipelineInput): 
       : null;
     const outcome = deductibleOf(facts, rule.deductible, adjusted, input.admission, { total, policyScope, eligible }, book, input.previousStays, rule.cite);
     deductible = outcome.applied;
-    steps.push([sub('deductible'), outcome.text, deductible, outcome.cite]);
+    steps.push([subStep(rule, 'deductible'), outcome.text, deductible, outcome.cite]);
   }
 
   const factorLooked = rule.payoutFactor !== undefined ? lookup(facts, rule.payoutFactor, rule.cite).value : ONE;
@@ -278,14 +268,14 @@ function computeRule(rule: PaymentRule, residual: Money, input: PipelineInput): 
     const topUp = minMoney(lookup(facts, rule.topUpTo, rule.cite).value, base);
     if (amount.lt(topUp)) {
       amount = topUp;
-      steps.push([sub('top-up'), `topped up to ${formatMoney(topUp)}`, amount, rule.cite]);
+      steps.push([subStep(rule, 'top-up'), `topped up to ${formatMoney(topUp)}`, amount, rule.cite]);
     }
   }
   if (rule.floor) {
     const floor = round2(base.times(lookup(facts, rule.floor.share, rule.floor.cite ?? rule.cite).value));
     if (amount.lt(floor)) {
       amount = floor;
-      steps.push([sub('floor'), `the fund pays at least ${formatMoney(floor)} (保底)`, amount, rule.floor.cite ?? rule.cite]);
+      steps.push([subStep(rule, 'floor'), `the fund pays at least ${formatMoney(floor)} (保底)`, amount, rule.floor.cite ?? rule.cite]);
     }
   }
 
@@ -300,17 +290,43 @@ function computeRule(rule: PaymentRule, residual: Money, input: PipelineInput): 
     if (amount.gt(room)) {
       amount = room;
       const ledgerText = cap.ledger ? ` (paid before: ${formatMoney(book.current(cap.ledger, suffix))})` : '';
-      steps.push([rule.step ? sub('cap') : 'fund-cap', `${rule.label ?? rule.fund} pays at most ${formatMoney(limit)} a ${cap.per}${ledgerText}`, amount, cap.cite ?? rule.cite]);
+      steps.push([rule.step ? subStep(rule, 'cap') : 'fund-cap', `${rule.label ?? rule.fund} pays at most ${formatMoney(limit)} a ${cap.per}${ledgerText}`, amount, cap.cite ?? rule.cite]);
     }
     if (cap.perDiseaseGroup && cap.ledger) book.add(cap.ledger, amount, suffix);
   }
 
-  const computed = done(amount, { rate, cite, hospitalBorne });
+  const computed = finish(rule, base0, amount, steps, notes, { rate, cite, hospitalBorne });
   if (favour !== null) computed.favour = favour;
   computed.recordValues.eligible = eligible;
   computed.recordValues.deductible = deductible;
   if (rule.deductible) computed.deductible = deductible;
   return computed;
+}
+
+function firstOfFund(options: readonly PaymentRule[], index: number): boolean {
+  for (let i = 0; i < index; i += 1) if (options[i]!.fund === options[index]!.fund) return false;
+  return true;
+}
+
+/** The name of a layer's sub-step: bare for the primary layer ("deductible"), under the layer's step otherwise. */
+function subStep(rule: PaymentRule, name: string): string {
+  return rule.step ? `${rule.step}/${name}` : name;
+}
+
+/** No layer pays less than 0 or more than its base. */
+function finish(rule: PaymentRule, base0: Money, amount: Money, steps: Computed['steps'], notes: string[], extra: Partial<Computed>): Computed {
+  const payment = minMoney(maxMoney(ZERO, amount), base0);
+  return {
+    amount: payment,
+    rate: null,
+    cite: rule.cite,
+    recordValues: { payment, residual: payment.isZero() ? base0 : base0.minus(payment), eligible: base0, deductible: ZERO },
+    steps,
+    notes,
+    hospitalBorne: ZERO,
+    favour: payment,
+    ...extra,
+  };
 }
 
 function scaled(bracket: Bracket, deductible: Money): Bracket {

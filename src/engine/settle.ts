@@ -52,7 +52,8 @@ function compute(input: EngineInput): SettlementComputation {
 
   explanation.step('policy-scope', 'policy-scope amount = total − fullSelfPay − overLimitSelfPay − preSelfPay', policyScope, rule.cite);
 
-  const inArea = policy.area.admdvsPrefixes.some((prefix) => hospital.admdvs.startsWith(prefix));
+  let inArea = false;
+  for (const prefix of policy.area.admdvsPrefixes) if (hospital.admdvs.startsWith(prefix)) inArea = true;
   const facts: Facts = {
     policy,
     request,
@@ -117,11 +118,14 @@ function compute(input: EngineInput): SettlementComputation {
 
 /** The hospital's classes under the policy (its dimensions), with the cases and shifts that applied. */
 function explainClasses(facts: Facts, explanation: Explanation): void {
-  const entries = Object.entries(facts.dims);
-  if (entries.length === 0) return;
-  const first = Object.values(facts.policy.dimensions)[0]!;
-  const text = entries.map(([name, value]) => `${name} ${value}`).join(', ');
-  explanation.step('tier', `${text}${facts.dimLabels.length ? ` (${facts.dimLabels.join('; ')})` : ''}`, null, first.cite);
+  let text = '';
+  let cite = '';
+  for (const name in facts.dims) {
+    text += `${text ? ', ' : ''}${name} ${facts.dims[name]}`;
+    cite ||= facts.policy.dimensions[name]!.cite;
+  }
+  if (!text) return;
+  explanation.step('tier', `${text}${facts.dimLabels.length ? ` (${facts.dimLabels.join('; ')})` : ''}`, null, cite);
 }
 
 /**
