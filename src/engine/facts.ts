@@ -188,8 +188,13 @@ export function lookup(facts: Facts, value: Ref, fallbackCite: string): Looked {
     }
   }
   let keyText = '';
-  for (const dim of table.by) keyText += `${keyText ? ', ' : ''}${dim} "${builtIn(facts, dim) ?? '—'}"`;
-  const label = `${value.table}${keyText ? ` at ${keyText}` : ''}`;
+  let keyLabel = '';
+  for (const dim of table.by) {
+    const actual = builtIn(facts, dim) ?? '—';
+    keyText += `${keyText ? ', ' : ''}${dim} "${actual}"`;
+    keyLabel += `${keyLabel ? '，' : ''}${facts.policy.dimensions[dim]?.label ?? dim} ${actual}`;
+  }
+  const label = `${table.label ?? value.table}${keyLabel ? `：${keyLabel}` : ''}`;
   const text = row ? row.value : table.default;
   const cite = row?.cite ?? table.cite;
   if (text === undefined || text === NOT_COVERED) {

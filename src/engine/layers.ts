@@ -13,7 +13,8 @@ import type { Fund, PreviousStay } from '../domain/types.js';
 import type { Bracket, Layer, PaymentRule, VisitTypeRule } from '../policy/schema.js';
 import { isChoice, optionsOf } from '../policy/schema.js';
 import { deductibleOf, type AdmissionTerms } from './admission.js';
-import type { Explanation } from './explanation.js';
+import { word, zh, type Explanation } from './explanation.js';
+import { say, type MessageKey } from '../messages/index.js';
 import { decimalOf, holds, lookup, type Facts } from './facts.js';
 import type { LedgerBook } from './ledgers.js';
 import { marginalScale } from './scale.js';
@@ -52,7 +53,7 @@ interface Computed {
   /** What the layer's records read. */
   recordValues: { payment: Money; residual: Money; eligible: Money; deductible: Money };
   steps: [string, string, Money | null, string][];
-  notes: string[];
+  notes: (string | [MessageKey, Record<string, string>])[];
   hospitalBorne: Money;
   /**
    * How favourable the option is for the person over the year: a year-to-date
@@ -87,7 +88,10 @@ export function runPipeline(input: PipelineInput, explanation: Explanation): Pip
     if (chosen) {
       const { rule, computed } = chosen;
       for (const [name, text, amount, cite] of computed.steps) explanation.step(name, text, amount, cite);
-      for (const note of computed.notes) explanation.note(note);
+      for (const note of computed.notes) {
+        if (typeof note === 'string') explanation.note(note);
+        else explanation.note(say(note[0], note[1], 'en'), say(note[0], note[1], 'zh'));
+      }
       if (!computed.amount.isZero()) {
         const before = payments[rule.fund]!;
         payments[rule.fund] = before.isZero() ? computed.amount : before.plus(computed.amount);
@@ -138,7 +142,7 @@ function adjust(input: PipelineInput, fund: Fund, param: string, value: Money | 
     }
     if (param === 'rate' && current !== null) current = minMoney(ONE, maxMoney(ZERO, current));
     if (current !== null && current.isNegative()) current = ZERO;
-    steps.push([a.step, `${a.label ?? a.target}: ${param} ${before === null ? 'none' : before.toString()} → ${current === null ? 'none' : current.toString()}`, null, a.cite]);
+    steps.push([a.step, zh('engine.adjustment', { label: a.label ?? a.target, param: word(param), before: before === null ? '—' : before.toString(), after: current === null ? '—' : current.toString() }), null, a.cite]);
   }
   return current;
 }
@@ -152,13 +156,13 @@ function hasAdjustments(input: PipelineInput, fund: Fund, param: string): boolea
 function computeRule(rule: PaymentRule, residual: Money, input: PipelineInput): Computed {
   const { facts, book, total, policyScope } = input;
   const steps: Computed['steps'] = [];
-  const notes: string[] = [];
+  const notes: Computed['notes'] = [];
   const main = rule.step ?? 'rate';
   const base0 = rule.base === 'policy-scope' ? policyScope : rule.base === 'total' ? total : rule.base === 'over-expense-cap' ? input.overExpenseCap.value : residual;
 
   if (rule.missing) {
     notes.push(rule.missing.note);
-    steps.push([main, 'no scale for this layer in the sources', ZERO, rule.cite]);
+    steps.push([main, zh('engine.missing'), ZERO, rule.cite]);
     return finish(rule, base0, ZERO, steps, notes, {});
   }
 
@@ -167,7 +171,7 @@ function computeRule(rule: PaymentRule, residual: Money, input: PipelineInput): 
     const share = lookup(facts, rule.payFirst, rule.cite).value;
     const first = round2(base.times(share));
     base = base.minus(first);
-    steps.push([subStep(rule, 'pay-first'), `patient pays ${share.toString()} of ${formatMoney(base0)} first`, first, rule.cite]);
+    steps.push([subStep(rule, 'pay-first'), zh('engine.payFirst', { share: share.toString(), base: formatMoney(base0) }), first, rule.cite]);
   }
 
   let eligible = base;
@@ -178,7 +182,7 @@ function computeRule(rule: PaymentRule, residual: Money, input: PipelineInput): 
       eligible = minMoney(base, headroom(cap, book.current(ledger)));
       input.overExpenseCap.value = rule.base === 'over-expense-cap' ? base.minus(eligible) : input.overExpenseCap.value.plus(base.minus(eligible));
       book.add(ledger, eligible);
-      steps.push([subStep(rule, 'eligible-expense'), `policy-scope expense within the year's ${formatMoney(cap)} ceiling (used before: ${formatMoney(book.before(ledger))})`, eligible, rule.expenseCap.cite ?? rule.cite]);
+      steps.push([subStep(rule, 'eligible-expense'), zh('engine.eligibleExpense', { cap: formatMoney(cap), before: formatMoney(book.before(ledger)) }), eligible, rule.expenseCap.cite ?? rule.cite]);
     }
   }
 
@@ -206,8 +210,8 @@ function computeRule(rule: PaymentRule, residual: Money, input: PipelineInput): 
     cite = looked.cite;
     rate = adjust(input, rule.fund, 'rate', looked.value, steps) ?? ZERO;
     amount = round2(eligible.minus(deductible).times(rate).times(factor));
-    steps.push([main, `${rule.label ? `${rule.label}: ` : ''}(${formatMoney(eligible)} − ${formatMoney(deductible)}) × ${rate.toString()}${factorText}`, amount, cite]);
-    if (rate.isZero() && looked.decision) notes.push(`${rule.label ?? rule.fund} pays nothing at this hospital: ${looked.decision}`);
+    steps.push([main, zh('engine.rate', { label: rule.label ? `${rule.label}：` : '', eligible: formatMoney(eligible), deductible: formatMoney(deductible), rate: rate.toString(), factor: factorText }), amount, cite]);
+    if (rate.isZero() && looked.decision) notes.push(['engine.note.paysNothing', { label: rule.label ?? rule.fund, decision: looked.decision }]);
     rate = rate.times(factor);
   } else if (rule.bands) {
     const bands = rule.bands;
@@ -217,7 +221,7 @@ function computeRule(rule: PaymentRule, residual: Money, input: PipelineInput): 
       const edges = bands.basis === 'relative-to-deductible' ? brackets.map((b) => scaled(b, deductible)) : brackets;
       const below = bands.basis === 'above-deductible' ? ZERO : deductible;
       amount = round2(marginalScale(edges, measured).minus(marginalScale(edges, minMoney(below, measured))).times(factor));
-      steps.push([main, `${rule.label ? `${rule.label}: ` : ''}bands on ${formatMoney(measured)} (${bands.basis})${factorText}`, amount, bands.cite ?? rule.cite]);
+      steps.push([main, zh('engine.bands.stay', { label: rule.label ? `${rule.label}：` : '', measured: formatMoney(measured), basis: word(bands.basis), factor: factorText }), amount, bands.cite ?? rule.cite]);
     } else {
       const before = book.before(bands.over);
       const after = book.current(bands.over);
@@ -225,7 +229,7 @@ function computeRule(rule: PaymentRule, residual: Money, input: PipelineInput): 
       amount = round2(marginalScale(edges, after)).minus(round2(marginalScale(edges, before)));
       favour = round2(marginalScale(edges, after));
       if (!factor.eq(1)) amount = round2(amount.times(factor));
-      steps.push([main, `${rule.label ? `${rule.label}: ` : ''}${bands.over} of the year ${formatMoney(before)} → ${formatMoney(after)} on the scale${factorText}`, amount, bands.cite ?? rule.cite]);
+      steps.push([main, zh('engine.bands.ledger', { label: rule.label ? `${rule.label}：` : '', ledger: word(bands.over), before: formatMoney(before), after: formatMoney(after), factor: factorText }), amount, bands.cite ?? rule.cite]);
     }
   } else if (rule.lumpSum) {
     if (facts.request.delivery === undefined || facts.request.delivery === null) {
@@ -234,7 +238,7 @@ function computeRule(rule: PaymentRule, residual: Money, input: PipelineInput): 
     const lump = lookup(facts, rule.lumpSum.amount, rule.cite);
     amount = rule.lumpSum.mode === 'actual-if-lower' ? minMoney(lump.value, base) : lump.value;
     cite = rule.cite;
-    steps.push([main, `${facts.request.delivery ? `${facts.request.delivery} delivery ` : ''}lump sum ${formatMoney(lump.value)}${rule.lumpSum.mode === 'actual-if-lower' ? ', at most the policy-scope amount' : ''}`, amount, rule.cite]);
+    steps.push([main, zh('engine.lumpSum', { delivery: facts.request.delivery ? word(facts.request.delivery) : '', amount: formatMoney(lump.value), ifLower: rule.lumpSum.mode === 'actual-if-lower' ? zh('engine.lumpSum.ifLower') : '' }), amount, rule.cite]);
   } else if (rule.perDiem) {
     const days = Math.max(1, dayNumber(facts.request.dischargeDate) - dayNumber(facts.request.admissionDate));
     amount = ZERO;
@@ -246,20 +250,20 @@ function computeRule(rule: PaymentRule, residual: Money, input: PipelineInput): 
       else if (band.rate) amount = amount.plus(eligible.minus(deductible).times(inBand).dividedBy(days).times(band.rate));
     }
     amount = round2(amount.times(factor));
-    steps.push([main, `${days} bed-days by day bands${factorText}`, amount, rule.cite]);
+    steps.push([main, zh('engine.perDiem', { days, factor: factorText }), amount, rule.cite]);
   } else if (rule.package) {
     const price = lookup(facts, rule.package.price, rule.cite).value;
     const within = minMoney(base, price);
     amount = round2(within.times(ONE.minus(rule.package.patientShare)).times(factor));
     if (rule.package.excess === 'hospital' && base.gt(price)) hospitalBorne = base.minus(price);
-    steps.push([main, `package price ${formatMoney(price)}, patient share ${rule.package.patientShare.toString()}${hospitalBorne.gt(0) ? `, excess ${formatMoney(hospitalBorne)} borne by the hospital` : ''}`, amount, rule.cite]);
+    steps.push([main, zh('engine.package', { price: formatMoney(price), share: rule.package.patientShare.toString(), excess: hospitalBorne.gt(0) ? zh('engine.package.excess', { amount: formatMoney(hospitalBorne) }) : '' }), amount, rule.cite]);
   } else if (rule.perVisitFee) {
     const fee = lookup(facts, rule.perVisitFee.amount, rule.cite).value;
     const dayLedger = rule.perVisitFee.oncePerDayLedger;
     const already = dayLedger ? book.current(dayLedger).gt(0) : false;
     amount = already ? ZERO : minMoney(fee, base);
     if (dayLedger && !already) book.add(dayLedger, ONE);
-    steps.push([main, already ? 'per-visit fee already paid today' : `per-visit fee ${formatMoney(fee)}`, amount, rule.cite]);
+    steps.push([main, already ? zh('engine.perVisitFee.paid') : zh('engine.perVisitFee', { fee: formatMoney(fee) }), amount, rule.cite]);
   } else {
     amount = ZERO;
   }
@@ -268,14 +272,14 @@ function computeRule(rule: PaymentRule, residual: Money, input: PipelineInput): 
     const topUp = minMoney(lookup(facts, rule.topUpTo, rule.cite).value, base);
     if (amount.lt(topUp)) {
       amount = topUp;
-      steps.push([subStep(rule, 'top-up'), `topped up to ${formatMoney(topUp)}`, amount, rule.cite]);
+      steps.push([subStep(rule, 'top-up'), zh('engine.topUp', { amount: formatMoney(topUp) }), amount, rule.cite]);
     }
   }
   if (rule.floor) {
     const floor = round2(base.times(lookup(facts, rule.floor.share, rule.floor.cite ?? rule.cite).value));
     if (amount.lt(floor)) {
       amount = floor;
-      steps.push([subStep(rule, 'floor'), `the fund pays at least ${formatMoney(floor)} (保底)`, amount, rule.floor.cite ?? rule.cite]);
+      steps.push([subStep(rule, 'floor'), zh('engine.floor', { amount: formatMoney(floor) }), amount, rule.floor.cite ?? rule.cite]);
     }
   }
 
@@ -289,8 +293,8 @@ function computeRule(rule: PaymentRule, residual: Money, input: PipelineInput): 
     const room = cap.per === 'visit' || !cap.ledger ? limit : headroom(limit, book.current(cap.ledger, suffix));
     if (amount.gt(room)) {
       amount = room;
-      const ledgerText = cap.ledger ? ` (paid before: ${formatMoney(book.current(cap.ledger, suffix))})` : '';
-      steps.push([rule.step ? subStep(rule, 'cap') : 'fund-cap', `${rule.label ?? rule.fund} pays at most ${formatMoney(limit)} a ${cap.per}${ledgerText}`, amount, cap.cite ?? rule.cite]);
+      const ledgerText = cap.ledger ? zh('engine.cap.before', { amount: formatMoney(book.current(cap.ledger, suffix)) }) : '';
+      steps.push([rule.step ? subStep(rule, 'cap') : 'fund-cap', zh('engine.cap', { label: rule.label ?? rule.fund, limit: formatMoney(limit), per: word(cap.per), before: ledgerText }), amount, cap.cite ?? rule.cite]);
     }
     if (cap.perDiseaseGroup && cap.ledger) book.add(cap.ledger, amount, suffix);
   }
@@ -314,7 +318,7 @@ function subStep(rule: PaymentRule, name: string): string {
 }
 
 /** No layer pays less than 0 or more than its base. */
-function finish(rule: PaymentRule, base0: Money, amount: Money, steps: Computed['steps'], notes: string[], extra: Partial<Computed>): Computed {
+function finish(rule: PaymentRule, base0: Money, amount: Money, steps: Computed['steps'], notes: Computed['notes'], extra: Partial<Computed>): Computed {
   const payment = minMoney(maxMoney(ZERO, amount), base0);
   return {
     amount: payment,
