@@ -4,11 +4,39 @@ import type { Money } from '../domain/money.js';
 import { FUND_PAY_TYPE } from '../domain/code-tables.js';
 import type { Fund } from '../domain/types.js';
 import type { PaymentLine, Step } from './types.js';
+import type { MessageParams } from '../messages/index.js';
+import { ENGINE_WORDS_ZH, engineMessages } from '../messages/engine.js';
+
+type EngineKey = keyof typeof engineMessages;
+/** Templates split once into text and placeholder names (say() runs a regex per call; the engine writes ~8 texts a settlement). */
+const COMPILED = new Map<string, readonly string[]>();
+
+/** A step text in Chinese, from the message catalogue (same result as say(key, params, 'zh')). */
+export function zh(key: EngineKey, params: MessageParams = {}): string {
+  let parts = COMPILED.get(key);
+  if (parts === undefined) {
+    parts = engineMessages[key].zh.split(/\{(\w+)\}/);
+    COMPILED.set(key, parts);
+  }
+  let out = parts[0]!;
+  for (let i = 1; i < parts.length; i += 2) {
+    const name = parts[i]!;
+    out += (name in params ? String(params[name]) : `{${name}}`) + parts[i + 1]!;
+  }
+  return out;
+}
+
+/** A vocabulary word (visit type, cap period, basis …) as people read it. */
+export function word(value: string): string {
+  return ENGINE_WORDS_ZH[value] ?? value;
+}
 
 export class Explanation {
   readonly steps: Step[] = [];
   readonly lines: PaymentLine[] = [];
+  /** Notes in English (logs, developers); `notesZh` the same notes in Chinese for people. */
   readonly notes: string[] = [];
+  readonly notesZh: string[] = [];
 
   constructor(private readonly rulePrefix: string) {}
 
@@ -16,12 +44,21 @@ export class Explanation {
     this.steps.push({ rule: `${this.rulePrefix}/${rule}`, text, amount, cite });
   }
 
+  /** One line per fund: a second layer paying the same fund adds to its line. */
   line(fund: Fund, amount: Money, cite: string, terms: { rate: Money | null; deductible?: Money } = { rate: null }): void {
-    this.lines.push({ fund, fundPayType: FUND_PAY_TYPE[fund], amount, cite, ...terms });
+    let existing = -1;
+    for (let i = 0; i < this.lines.length; i += 1) if (this.lines[i]!.fund === fund) existing = i;
+    if (existing === -1) this.lines.push({ fund, fundPayType: FUND_PAY_TYPE[fund], amount, cite, ...terms });
+    else if (!amount.isZero()) {
+      const line = this.lines[existing]!;
+      this.lines[existing] = line.amount.isZero() ? { fund, fundPayType: FUND_PAY_TYPE[fund], amount, cite, ...terms } : { ...line, amount: line.amount.plus(amount), rate: null };
+    }
   }
 
-  note(text: string): void {
-    if (!this.notes.includes(text)) this.notes.push(text);
+  note(text: string, textZh: string = text): void {
+    if (this.notes.includes(text)) return;
+    this.notes.push(text);
+    this.notesZh.push(textZh);
   }
 }
 

@@ -10,13 +10,14 @@ import type { StayDates } from '../policy/catalog.js';
 import type { Policy } from '../policy/schema.js';
 import type { Money } from '../domain/money.js';
 import { checkEligibility, visitTypeRuleOf } from './eligibility.js';
-import { Explanation, Refused } from './explanation.js';
-import { standingOf } from './hospital.js';
-import { settleLumpSum } from './lump-sum.js';
-import { settleOutpatient } from './outpatient.js';
+import { Explanation, Refused, zh } from './explanation.js';
+import { say } from '../messages/index.js';
+import { admissionTerms } from './admission.js';
+import { deriveDimensions, holds, type Facts } from './facts.js';
 import { classifyFeeLines, type FeeLineClassification } from './fee-lines.js';
+import { runPipeline } from './layers.js';
+import { LedgerBook } from './ledgers.js';
 import { coveringFiling } from './referral.js';
-import { settleStay, type StayResult } from './stay.js';
 import type { EngineInput, EngineOutcome, Refusal, SettlementComputation } from './types.js';
 
 export function settle(input: EngineInput): EngineOutcome {
@@ -50,22 +51,38 @@ function compute(input: EngineInput): SettlementComputation {
     ]);
   }
 
-  explanation.step('policy-scope', 'policy-scope amount = total − fullSelfPay − overLimitSelfPay − preSelfPay', policyScope, rule.cite);
-  const standing = standingOf(policy, hospital);
+  explanation.step('policy-scope', zh('engine.policyScope'), policyScope, rule.cite);
 
-  let result: StayResult;
-  switch (rule.benefit) {
-    case 'stay': {
-      const filing = standing.inArea ? null : coveringFiling(input.filings, request, explanation);
-      result = settleStay({ policy, rule, request, enrollee, hospital, standing, filing, acc, previousStays: input.previousStays ?? [], policyScope }, explanation);
-      break;
-    }
-    case 'outpatient':
-      result = settleOutpatient(policy, request, standing, acc, policyScope, explanation);
-      break;
-    case 'lump-sum':
-      result = settleLumpSum(policy, request, policyScope, explanation);
-      break;
+  let inArea = false;
+  for (const prefix of policy.area.admdvsPrefixes) if (hospital.admdvs.startsWith(prefix)) inArea = true;
+  const facts: Facts = {
+    policy,
+    request,
+    hospital,
+    enrollee,
+    inArea,
+    filing: null,
+    date: policy.attribution.rule === 'discharge-date' ? request.dischargeDate : request.admissionDate,
+    dims: {},
+    dimLabels: [],
+    assumed: [],
+  };
+  if (!inArea) facts.filing = coveringFiling(input.filings, request, explanation);
+  deriveDimensions(facts);
+  explainClasses(facts, explanation);
+
+  // Refusals the policy states (an out-of-area stay without a filing …), in file order.
+  for (const refusal of policy.refusals) {
+    if (holds(refusal.when, facts)) throw new Refused(refusal.code, `${refusal.message} (${refusal.cite})`);
+  }
+
+  const previousStays = input.previousStays ?? [];
+  const book = new LedgerBook(policy, acc, request.visitType, request);
+  const admission = admissionTerms(facts, rule, book, previousStays, explanation);
+  const result = runPipeline({ facts, rule, book, admission, previousStays, total, policyScope, overExpenseCap: { value: ZERO } }, explanation);
+  for (const assumed of facts.assumed) {
+    const params = { policy: policy.id, path: assumed.path, value: assumed.value, cite: assumed.cite };
+    explanation.note(say('engine.note.assumed', params, 'en'), zh('engine.note.assumed', params));
   }
 
   // Report lines in the fixed fund order; the patient pays the rest, to the fen.
@@ -90,13 +107,28 @@ function compute(input: EngineInput): SettlementComputation {
     payments,
     lines: explanation.lines,
     fundTotal,
-    patientTotal: total.minus(fundTotal),
-    admissionOrdinal: result.admissionOrdinal,
-    referralId: result.referralId,
+    patientTotal: total.minus(fundTotal).minus(result.hospitalBorne),
+    hospitalBorne: result.hospitalBorne,
+    admissionOrdinal: admission.ordinal,
+    referralId: inArea ? null : (facts.filing?.referralId ?? null),
     steps: explanation.steps,
-    deltas: result.deltas,
+    deltas: book.deltas,
     notes: explanation.notes,
+    notesZh: explanation.notesZh,
+    assumed: facts.assumed,
   };
+}
+
+/** The hospital's classes under the policy (its dimensions), with the cases and shifts that applied. */
+function explainClasses(facts: Facts, explanation: Explanation): void {
+  let text = '';
+  let cite = '';
+  for (const name in facts.dims) {
+    text += `${text ? '，' : ''}${facts.policy.dimensions[name]!.label ?? name} ${facts.dims[name]}`;
+    cite ||= facts.policy.dimensions[name]!.cite;
+  }
+  if (!text) return;
+  explanation.step('tier', zh('engine.classes', { classes: text, shifts: facts.dimLabels.length ? `（${facts.dimLabels.join('；')}）` : '' }), null, cite);
 }
 
 /**
@@ -111,8 +143,7 @@ function chargesOf(input: EngineInput, policy: Policy, explanation: Explanation)
   const lineCount = classification.lines.length;
   explanation.step(
     'fee-lines',
-    `${lineCount} fee line${lineCount === 1 ? '' : 's'} classified against catalogue ${classification.catalogueId}: 丙 items → fullSelfPay ${formatMoney(c.fullSelfPay)}, ` +
-      `above price ceilings → overLimitSelfPay ${formatMoney(c.overLimitSelfPay)}, 乙 self-pay shares → preSelfPay ${formatMoney(c.preSelfPay)}`,
+    zh('engine.feeLines', { count: lineCount, catalogue: classification.catalogueId, full: formatMoney(c.fullSelfPay), over: formatMoney(c.overLimitSelfPay), pre: formatMoney(c.preSelfPay) }),
     c.total,
     policy.catalogue.cite,
   );

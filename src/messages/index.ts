@@ -10,6 +10,7 @@
 import { commonMessages } from './common.js';
 import { simulateMessages } from './simulate.js';
 import { nationalMessages } from './national.js';
+import { engineMessages } from './engine.js';
 
 export type Lang = 'zh' | 'en';
 export interface MessageEntry {
@@ -22,6 +23,7 @@ const CATALOGUE = {
   ...commonMessages,
   ...simulateMessages,
   ...nationalMessages,
+  ...engineMessages,
 } as const satisfies Record<string, MessageEntry>;
 
 export type MessageKey = keyof typeof CATALOGUE;
