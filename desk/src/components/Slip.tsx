@@ -41,7 +41,7 @@ export function Slip({ settlement: s, hospital, enrollee, policy, filing, reprin
   const categories = feeCategoryRows(s);
   const operator = operatorLabel(s.operator);
   return (
-    <article class={`slip${reversed ? ' slip-reversed' : ''}`} data-testid="slip" data-settlement={s.settlementId ?? ''} aria-label="结算单">
+    <article class={`slip printable${reversed ? ' slip-reversed' : ''}`} data-testid="slip" data-settlement={s.settlementId ?? ''} aria-label="结算单">
       {reversed && (
         <div class="watermark" aria-hidden="true">
           已撤销
