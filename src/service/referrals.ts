@@ -1,5 +1,6 @@
 /** The referral desk: file, read and revoke out-of-area approvals (kept, never erased). */
-import { LimitError, NotFoundError } from '../domain/errors.js';
+import { LimitError, NotFoundError, RefusalError } from '../domain/errors.js';
+import { say } from '../messages/index.js';
 import type { Actor, Filing, FilingKind } from '../domain/types.js';
 import { newId } from '../store/keys.js';
 import type { Page, Store } from '../store/store.js';
@@ -28,6 +29,18 @@ export class ReferralService {
   ) {}
 
   async create(draft: FilingDraft): Promise<Filing> {
+    // A filing to a hospital the registry does not hold could never match a stay: refused, naming it.
+    if (draft.toHospitalId && (await this.store.getHospital(draft.toHospitalId)) === null) {
+      const hospitalId = draft.toHospitalId;
+      const refusal = new RefusalError('HOSPITAL_NOT_FOUND', `the receiving hospital ${hospitalId} is not in the registry`, [
+        { path: 'toHospitalId', message: `${hospitalId} is not in the registry` },
+      ]);
+      refusal.zh = {
+        message: say('errors.referral.hospitalUnknown', { hospitalId }),
+        details: [{ path: 'toHospitalId', message: say('errors.referral.hospitalUnknownDetail', { hospitalId }) }],
+      };
+      throw refusal;
+    }
     const filing: Filing = {
       referralId: draft.referralId ?? newId('R', draft.card),
       card: draft.card,
