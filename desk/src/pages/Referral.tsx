@@ -6,7 +6,7 @@ import { ErrorBox } from '../components/ErrorBox.js';
 import { CATEGORY, FILING_KIND, FILING_STATUS, REGION, SEX } from '../labels.js';
 import { session } from '../session.js';
 import type { Enrollee, Filing, Hospital, Me } from '../wire.js';
-import { filingsOf } from './Billing.js';
+import { filingsOf } from '../fetchers.js';
 
 const KNOWN = 'desk.filings';
 
