@@ -9,6 +9,7 @@
  */
 import { commonMessages } from './common.js';
 import { errorMessages } from './errors.js';
+import { noteMessages } from './notes.js';
 
 export type Lang = 'zh' | 'en';
 export interface MessageEntry {
@@ -20,6 +21,7 @@ export type MessageParams = Readonly<Record<string, string | number>>;
 const CATALOGUE = {
   ...commonMessages,
   ...errorMessages,
+  ...noteMessages,
 } as const satisfies Record<string, MessageEntry>;
 
 export type MessageKey = keyof typeof CATALOGUE;
