@@ -9,7 +9,9 @@
  */
 import { commonMessages } from './common.js';
 import { errorMessages } from './errors.js';
+import { importMessages } from './import.js';
 import { noteMessages } from './notes.js';
+import { validationMessages } from './validation.js';
 
 export type Lang = 'zh' | 'en';
 export interface MessageEntry {
@@ -21,7 +23,9 @@ export type MessageParams = Readonly<Record<string, string | number>>;
 const CATALOGUE = {
   ...commonMessages,
   ...errorMessages,
+  ...importMessages,
   ...noteMessages,
+  ...validationMessages,
 } as const satisfies Record<string, MessageEntry>;
 
 export type MessageKey = keyof typeof CATALOGUE;

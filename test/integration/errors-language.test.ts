@@ -48,7 +48,7 @@ describe('the language of a refusal', () => {
     const res = await t.http.post('/v1/settlements').set(t.auth(t.keys.billing['PY-COUNTY']!)).send(stay({ card: PY_CARD, hospitalId: 'PY-COUNTY', charges: { total: 100 } })).expect(400);
     expect(res.body.error.code).toBe('VALIDATION_FAILED');
     expect(res.body.error.message).toContain('charges.total');
-    expect(res.body.error.details[0]).toEqual({ path: 'charges.total', message: '类型不符：应为文字' });
+    expect(res.body.error.details[0]).toEqual({ path: 'charges.total', message: '金额应以文字提交，如 "1234.50"，不能是数字类型' });
     const json = await t.http.post('/v1/settlements').set(t.auth(t.keys.billing['PY-COUNTY']!)).set('Content-Type', 'application/json').send('{"card":').expect(400);
     expect(json.body.error.message).toMatch(/JSON/);
     expect(json.body.error.message).toMatch(CJK);
