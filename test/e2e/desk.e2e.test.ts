@@ -5,7 +5,6 @@
  * keyboard-only discharge, double click, dropped answer). Each check that
  * matters is made against the API, not only against the page.
  */
-import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
@@ -13,7 +12,7 @@ import { ROOT } from '../helpers/worked-examples.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { amount, yuan } from '../../desk/src/amounts.js';
 import { shanghaiToday } from '../../desk/src/format.js';
-import { E2E_TIMEOUT, expectAccessible, fillFourTotalBill, focusedName, focusedText, OUTPUT, PINGYANG_STAY, screenshot, startDesk, type Desk } from './harness.js';
+import { E2E_TIMEOUT, expectAccessible, fillFourTotalBill, focusedName, focusedText, PINGYANG_STAY, printPage, screenshot, startDesk, type Desk } from './harness.js';
 
 interface CatalogueRow {
   code: string;
@@ -60,14 +59,11 @@ async function settlementsOf(card: string, year: number, key = desk.keys.admin) 
   return answer.body.settlements as { settlementId: string; status: string; requestId: string }[];
 }
 
-/** The slip as printed: PDF of the print rendering, page 1 as PNG, and its text. */
+/** The slip as printed (print CSS, A4): exactly one page, no English; its text. The PDF and a PNG per page are under test-output/. */
 async function printSlip(page: Page, name: string): Promise<string> {
-  const pdf = path.join(OUTPUT, `${name}.pdf`);
-  await page.emulateMedia({ media: 'print' });
-  await page.pdf({ path: pdf, format: 'A4', printBackground: true, preferCSSPageSize: true });
-  await page.emulateMedia({ media: 'screen' });
-  execFileSync('pdftoppm', ['-png', '-r', '70', '-f', '1', '-l', '1', '-singlefile', pdf, path.join(OUTPUT, name)]);
-  return execFileSync('pdftotext', ['-layout', pdf, '-']).toString();
+  const printed = await printPage(page, name);
+  expect(printed.pages, `${name} prints on one A4 page`).toBe(1);
+  return printed.text;
 }
 
 async function slipField(page: Page, field: string): Promise<string> {
@@ -105,8 +101,15 @@ describe('billing desk (四项金额)', E2E_TIMEOUT, () => {
     await page.getByRole('button', { name: '预结算 (F8)' }).click();
     await page.getByTestId('preview-patient').waitFor();
 
+    await page.getByLabel('患者姓名（只打印在结算单上，不上传）').fill('王五');
+    await page.getByRole('button', { name: '预结算 (F8)' }).click();
+    await page.getByTestId('preview-patient').waitFor();
     await page.getByTestId('confirm').click();
     await expect(page.getByTestId('confirm-patient').innerText()).resolves.toBe('4,627.70');
+    // The dialog names the person: the typed name, the masked card, sex and birth date as the registry holds them.
+    expect(await page.getByTestId('confirm-person').innerText()).toMatch(/^患者 王五，社会保障卡号 3303\*+0001，女，1980-01-01 出生$/);
+    expect(await page.locator('.confirm-dialog').innerText()).toContain('平阳县人民医院（H33032600001）');
+    await screenshot(page, 'desk-billing-confirm');
     await page.getByTestId('confirm-settle').click();
     await page.getByRole('heading', { name: '结算完成' }).waitFor();
     await screenshot(page, 'desk-billing-settled');
@@ -159,6 +162,10 @@ describe('billing desk (四项金额)', E2E_TIMEOUT, () => {
     await page.getByLabel('撤销原因').fill('患者要求重新结算');
     await page.getByLabel('请输入结算单号最后 4 位确认').fill('0000');
     await expect(confirm.isDisabled()).resolves.toBe(true);
+    // A wrong last-four says so, and the disabled button looks disabled (grey, dashed), not like the red one.
+    expect(await page.getByTestId('reversal-why').innerText()).toContain('结算单号最后 4 位不符');
+    expect(await page.evaluate('getComputedStyle(document.querySelector(".confirm-dialog button[type=submit]")).borderStyle')).toBe('dashed');
+    await screenshot(page, 'desk-reversal-wrong-tail');
     await page.getByLabel('请输入结算单号最后 4 位确认').fill(settlementId.slice(-4));
     await expectAccessible(page, 'reversal dialog');
     await confirm.click();
@@ -316,7 +323,8 @@ describe('referral desk and an out-of-area stay (Jinjiang)', E2E_TIMEOUT, () => 
     await referral.getByLabel('备案类型').selectOption('out-of-area');
     await referral.getByLabel('有效期起').fill('2018-01-01');
     await referral.getByLabel('有效期止').fill('2018-12-31');
-    await referral.getByLabel('转入医院编号（空：不限医院）').fill('FZ-XIEHE');
+    await referral.getByLabel('转入医院（登记库编号；空：不限医院）').fill('FZ-XIEHE');
+    await expect.poll(() => referral.getByTestId('to-hospital').innerText()).toMatch(/^福建医科大学附属协和医院/);
     await referral.getByLabel('诊断').fill('I63.9 脑梗死');
     await referral.getByRole('button', { name: '办理备案' }).click();
     await referral.getByTestId('filed').waitFor();
@@ -404,6 +412,9 @@ describe('operator and reason, a person\'s filings, the day statement and reconc
     const settlementId: string = settled.body.settlementId;
     const page = await desk.signedIn(desk.keys.billing['PY-COUNTY']!, { id: '0456', name: '李四' });
     await page.goto(`${desk.base}/desk/slip/${settlementId}`);
+    await page.getByTestId('slip').waitFor();
+    await screenshot(page, 'desk-slip-page');
+    expect(await printSlip(page, 'desk-slip-page-print')).not.toContain('重打');
     await page.getByRole('button', { name: '撤销' }).click();
     await page.getByLabel('请输入结算单号最后 4 位确认').fill(settlementId.slice(-4));
     await page.getByLabel('撤销原因').fill('费用录入错误');
@@ -558,7 +569,7 @@ describe('as an outsider with a real key would try', E2E_TIMEOUT, () => {
 describe('a bill of fee lines (itemised, against the policy\'s catalogue)', E2E_TIMEOUT, () => {
   const card = '330326197505050201';
   it('settles a Pingyang stay sent as fee lines from a HIS CSV; the slip shows the categories and the operator', async () => {
-    expect((await desk.api(desk.keys.admin, 'PUT', `/v1/enrollees/${card}`, { region: 'pingyang', sex: 'M', birthDate: '1975-05-05', coverage: [{ from: '2019-01-01', to: '2019-12-31' }] })).status).toBeLessThan(300);
+    expect((await desk.api(desk.keys.admin, 'PUT', `/v1/enrollees/${card}`, { region: 'pingyang', sex: 'F', birthDate: '1975-05-05', coverage: [{ from: '2019-01-01', to: '2019-12-31' }] })).status).toBeLessThan(300);
     const rows = catalogue('zhejiang-2019-demo.csv');
     const a = rows.find((r) => r.level === '01' && !r.priceCeiling)!;
     const ceiling = rows.find((r) => r.level === '01' && r.priceCeiling)!;
@@ -608,6 +619,8 @@ describe('a bill of fee lines (itemised, against the policy\'s catalogue)', E2E_
       expect(await slip.locator(`[data-category="${category.category}"] td`).first().innerText()).toBe(yuan(category.total));
     }
     expect(await slip.innerText()).toContain('张三（0123）');
+    // The longest slip (fee categories) still prints on one page.
+    await printSlip(page, 'desk-slip-fee-lines-print');
     await page.close();
   });
 });
