@@ -84,9 +84,9 @@ export function maskCard(card: string): string {
   return `${card.slice(0, 6)}${'*'.repeat(card.length - 10)}${card.slice(-4)}`;
 }
 
-/** Two Latin words in a row and no Chinese: a developer's sentence, which stays off the window and the slip. */
+/** A developer's sentence, which stays off the window and the slip: two Latin words in a row and no Chinese, or three anywhere. */
 export function isEnglishSentence(text: string): boolean {
-  return !/[\u3400-\u9fff]/.test(text) && /[A-Za-z]{2,}[,:;]?\s+[A-Za-z]{2,}/.test(text);
+  return (!/[\u3400-\u9fff]/.test(text) && /[A-Za-z]{2,}[,:;.]?\s+[A-Za-z]{2,}/.test(text)) || /(?:[A-Za-z]{2,}[,:;.)'’]*\s+){2,}[A-Za-z]{2,}/.test(text);
 }
 
 /** The notes a patient or clerk reads: Chinese sentences only (the engine's English notes are for the log). */

@@ -42,10 +42,12 @@ export interface ChineseEdition {
 const CJK = /[\u3400-\u9fff]/;
 /** Two Latin words in a row and no Chinese: a sentence for developers, not for the window. */
 const ENGLISH_SENTENCE = /[A-Za-z]{2,}[,:;]?\s+[A-Za-z]{2,}/;
+/** Three Latin words in a row: English even beside a Chinese word. */
+const THREE_WORDS = /(?:[A-Za-z]{2,}[,:;.)'’]*\s+){2,}[A-Za-z]{2,}/;
 
 function chineseDetails(code: ErrorCode, details: ErrorDetail[]): ErrorDetail[] {
   return details.map((detail) =>
-    CJK.test(detail.message) || !ENGLISH_SENTENCE.test(detail.message)
+    (CJK.test(detail.message) || !ENGLISH_SENTENCE.test(detail.message)) && !THREE_WORDS.test(detail.message)
       ? detail
       : { path: detail.path, message: say('errors.detail.invalid', { label: say(`errors.label.${code}` as MessageKey) }) },
   );

@@ -133,12 +133,15 @@ export function focusedText(page: Page): Promise<string | null> {
 /** Two Latin words in a row with no Chinese on the line: a developer's sentence, which no clerk or patient should read. */
 export const ENGLISH_SENTENCE = /[A-Za-z]{2,}[,:;.]?\s+[A-Za-z]{2,}/;
 
+/** Three Latin words in a row: English even beside Chinese. */
+export const THREE_ENGLISH_WORDS = /(?:[A-Za-z]{2,}[,:;.)'’]*\s+){2,}[A-Za-z]{2,}/;
+
 /** The lines of `text` that are English sentences (codes, ids and single words such as F8 or CSV pass). */
 export function englishLines(text: string): string[] {
   return text
     .split(/\n/)
     .map((line) => line.trim())
-    .filter((line) => !/[\u3400-\u9fff]/.test(line) && ENGLISH_SENTENCE.test(line));
+    .filter((line) => (!/[\u3400-\u9fff]/.test(line) && ENGLISH_SENTENCE.test(line)) || THREE_ENGLISH_WORDS.test(line));
 }
 
 /** Nothing English on the page as the clerk sees it (its rendered text, dialogs included). */

@@ -9,9 +9,9 @@ import { yuan } from '../amounts.js';
 import { normaliseAmount, normaliseDate } from '../bill.js';
 import { DayStatement, slipLink } from '../components/DayStatement.js';
 import { ErrorBox } from '../components/ErrorBox.js';
+import { FilePicker } from '../components/FilePicker.js';
 import { hospitalOf } from '../fetchers.js';
 import { session } from '../session.js';
-import { decodeHisFile } from '../feelines.js';
 import { hisEntries } from '../reconcile.js';
 import { shanghaiTime, shanghaiToday } from '../format.js';
 import type { Hospital, Me, Reconciliation, ReconciliationDifference, Statement, StatementEntry } from '../wire.js';
@@ -151,18 +151,7 @@ export function Finance({ me }: { me: Me }) {
           <textarea name="hisDetail" rows={5} value={detail} onInput={(e) => setDetail(e.currentTarget.value)} />
         </label>
         <p class="row">
-          <label class="file">
-            上传 HIS 明细 CSV
-            <input
-              type="file"
-              name="hisDetailFile"
-              accept=".csv,.txt,text/csv,text/plain"
-              onChange={async (e) => {
-                const file = e.currentTarget.files?.[0];
-                if (file) setDetail(decodeHisFile(await file.arrayBuffer()));
-              }}
-            />
-          </label>
+          <FilePicker label="上传 HIS 明细 CSV" name="hisDetailFile" onText={setDetail} />
           <button type="submit" class="primary" disabled={busy || !hospitalId.trim()}>
             对账
           </button>
@@ -180,7 +169,7 @@ export function Finance({ me }: { me: Me }) {
       {result && (
         <section class="card" aria-labelledby="recon-result" data-testid="reconciliation">
           <h2 id="recon-result" class={result.balanced ? 'ok' : 'error'} data-balanced={String(result.balanced)}>
-            {result.balanced ? '平账' : `不平：${differences.length} 处差异`}
+            {result.balanced ? '平账' : differences.length > 0 ? `不平：${differences.length} 处差异` : '不平：合计不符（见差额行）'}
           </h2>
           <table class="list" data-testid="recon-totals">
             <thead>
