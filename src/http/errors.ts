@@ -6,6 +6,7 @@
 import type { NextFunction, Request, Response } from 'express';
 import { AppError, ReplicationUnconfirmedError, retryAfterOf, type ErrorCode, type ErrorDetail } from '../domain/errors.js';
 import { langOf, say, type MessageKey } from '../messages/index.js';
+import { knownSentenceZh } from '../messages/zod-issues.js';
 
 export const STATUS_OF: Record<ErrorCode, number> = {
   VALIDATION_FAILED: 400,
@@ -45,12 +46,15 @@ const ENGLISH_SENTENCE = /[A-Za-z]{2,}[,:;]?\s+[A-Za-z]{2,}/;
 /** Three Latin words in a row: English even beside a Chinese word. */
 const THREE_WORDS = /(?:[A-Za-z]{2,}[,:;.)'’]*\s+){2,}[A-Za-z]{2,}/;
 
+function chineseDetail(code: ErrorCode, detail: ErrorDetail): ErrorDetail {
+  const known = knownSentenceZh(detail.message);
+  if (known !== null) return { path: detail.path, message: known };
+  const english = (!CJK.test(detail.message) && ENGLISH_SENTENCE.test(detail.message)) || THREE_WORDS.test(detail.message);
+  return english ? { path: detail.path, message: say('errors.detail.invalid', { label: say(`errors.label.${code}` as MessageKey) }) } : detail;
+}
+
 function chineseDetails(code: ErrorCode, details: ErrorDetail[]): ErrorDetail[] {
-  return details.map((detail) =>
-    (CJK.test(detail.message) || !ENGLISH_SENTENCE.test(detail.message)) && !THREE_WORDS.test(detail.message)
-      ? detail
-      : { path: detail.path, message: say('errors.detail.invalid', { label: say(`errors.label.${code}` as MessageKey) }) },
-  );
+  return details.map((detail) => chineseDetail(code, detail));
 }
 
 function chineseMessage(code: ErrorCode, details: ErrorDetail[]): string {

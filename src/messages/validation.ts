@@ -30,6 +30,7 @@ export const validationMessages = {
   'validation.rowKey': { zh: '每行须有结算单号或结算流水号', en: 'a row names its settlementId or its requestId' },
   'validation.catalogueCode': { zh: '医保编码应为 1–50 位字母、数字或“.”“_”“-”', en: 'expected a catalogue code' },
   'validation.code': { zh: '编码应为 1–64 位字母、数字或“.”“-”', en: 'expected a code' },
+  'validation.birthFuture': { zh: '出生日期不能晚于今天', en: 'a birth date cannot be in the future' },
   'validation.year': { zh: '年度应为四位数字，如 2019', en: 'a year is four digits such as 2019' },
 } as const satisfies Record<string, MessageEntry>;
 
@@ -60,4 +61,5 @@ export const VALIDATION_PATTERNS: readonly [RegExp, keyof typeof validationMessa
   [/^expected a catalogue code/, 'validation.catalogueCode'],
   [/^expected a code of/, 'validation.code'],
   [/^a year is four digits/, 'validation.year'],
+  [/^a birth date cannot be in the future$/, 'validation.birthFuture'],
 ];

@@ -11,11 +11,18 @@ import { VALIDATION_PATTERNS } from './validation.js';
 const zhCN = z.locales.zhCN();
 const EXPECTED: Record<string, string> = { string: '文字', number: '数字', boolean: '是/否', object: '对象', array: '列表', int: '整数' };
 
-export function zodIssueZh(issue: z.core.$ZodIssue): string {
+/** The catalogue's Chinese for one of the schemas' English sentences, or null. */
+export function knownSentenceZh(message: string): string | null {
   for (const [pattern, key] of VALIDATION_PATTERNS) {
-    const match = pattern.exec(issue.message);
+    const match = pattern.exec(message);
     if (match) return say(key, { 1: match[1] ?? '', 2: match[2] ?? '' });
   }
+  return null;
+}
+
+export function zodIssueZh(issue: z.core.$ZodIssue): string {
+  const known = knownSentenceZh(issue.message);
+  if (known) return known;
   if (issue.code === 'invalid_type') {
     return issue.message.endsWith('received undefined') ? '必填项缺失' : `类型不符：应为${EXPECTED[issue.expected] ?? issue.expected}`;
   }

@@ -6,10 +6,22 @@
 import { yuan } from '../amounts.js';
 import { shanghaiTime } from '../format.js';
 import { FUND, VISIT_TYPE } from '../labels.js';
-import { download, statementCsv } from '../statement-csv.js';
+import { statementCsv } from '../statement-csv.js';
 import { operatorLabel } from '../waterfall.js';
 import type { Hospital, Statement, StatementEntry } from '../wire.js';
 import { hospitalLabel } from './HospitalName.js';
+
+/** Hands the text to the browser as a file download. */
+export function download(name: string, text: string, type = 'text/csv;charset=utf-8'): void {
+  const url = URL.createObjectURL(new Blob([text], { type }));
+  const link = document.createElement('a');
+  link.href = url;
+  link.download = name;
+  document.body.append(link);
+  link.click();
+  link.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+}
 
 function slipLink(settlementId: string | null | undefined) {
   if (!settlementId) return <span class="muted">—</span>;
