@@ -7,7 +7,8 @@ import { createContext } from 'preact';
 import { LocationProvider, Route, Router, useLocation } from 'preact-iso';
 import { useContext, useEffect, useState } from 'preact/hooks';
 import { CiteProvider } from './components/Cite.js';
-import { ROLE } from './labels.js';
+import { HospitalName } from './components/HospitalName.js';
+import { REGION, ROLE } from './labels.js';
 import { Billing } from './pages/Billing.js';
 import { DocumentPage } from './pages/DocumentPage.js';
 import { Finance } from './pages/Finance.js';
@@ -79,10 +80,30 @@ export function App() {
             }}
           />
         ) : (
-          <SignIn onSignedIn={setMe} />
+          <SignInGate onSignedIn={setMe} />
         )}
       </CiteProvider>
     </LocationProvider>
+  );
+}
+
+/** Whether the role may open the page at `path` (slips and documents: the page itself decides). */
+export function mayOpen(role: Role, path: string): boolean {
+  if (/^\/desk\/(slip|document)\//.test(path)) return true;
+  return tabsFor(role).some((tab) => path.startsWith(tab.path));
+}
+
+/** A key opens on a page its role may use: a referral key signing in on a tab left at /desk/billing lands on 转诊备案. */
+function SignInGate({ onSignedIn }: { onSignedIn: (me: Me) => void }) {
+  const { path, route } = useLocation();
+  return (
+    <SignIn
+      onSignedIn={(me) => {
+        const first = tabsFor(me.role)[0];
+        if (first && !mayOpen(me.role, path)) route(first.path, true);
+        onSignedIn(me);
+      }}
+    />
   );
 }
 
@@ -123,7 +144,7 @@ function Shell({ me, onSignOut }: { me: Me; onSignOut: () => void }) {
           ))}
         </nav>
         <span class="who" data-testid="who">
-          {ROLE[me.role]} · {me.hospitalId ?? me.region ?? '全部'} · {me.id}
+          {ROLE[me.role]} · {me.hospitalId ? <HospitalName hospitalId={me.hospitalId} /> : me.region ? (REGION[me.region] ?? me.region) : '全部'} · {me.id}
           {operator ? ` · 操作员 ${operator.name}（${operator.id}）` : ''}
         </span>
         <button type="button" class="link" onClick={onSignOut}>

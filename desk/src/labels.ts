@@ -1,4 +1,6 @@
 /** zh-CN labels as desk staff read them. */
+const ERROR_CODES = ['UNAUTHENTICATED', 'FORBIDDEN', 'VALIDATION_FAILED', 'NOT_FOUND', 'ENROLLEE_NOT_FOUND', 'HOSPITAL_NOT_FOUND', 'NO_POLICY', 'NOT_COVERED', 'VISIT_TYPE_NOT_COVERED', 'SPECIAL_DISEASE_NOT_APPROVED', 'REFERRAL_REQUIRED', 'CROSS_YEAR_SPLIT_REQUIRED', 'IDEMPOTENCY_CONFLICT', 'ALREADY_REVERSED', 'CONSORTIUM_TRANSFER_UNMATCHED', 'CATALOGUE_CODE_UNKNOWN', 'LIMIT_REACHED', 'RATE_LIMITED', 'OVERLOADED', 'UNAVAILABLE', 'PAYLOAD_TOO_LARGE', 'ARCHIVED', 'INTERNAL'] as const;
+import { say, type MessageKey } from '../../src/messages/index.js';
 import { CHARGE_LEVELS, FEE_CATEGORIES, PERSON_CATEGORY_NAMES } from '../../src/domain/code-tables.js';
 
 export const VISIT_TYPE: Record<string, string> = {
@@ -51,32 +53,10 @@ export const ROLE: Record<string, string> = { billing: '收费处', referral: '�
 export const FEE_CATEGORY: Record<string, string> = FEE_CATEGORIES;
 export const CHARGE_LEVEL: Record<string, string> = CHARGE_LEVELS;
 
-/** Error codes as the window reads them; the server's message follows. */
-export const ERROR: Record<string, string> = {
-  UNAUTHENTICATED: '密钥无效',
-  FORBIDDEN: '无权操作',
-  VALIDATION_FAILED: '输入有误',
-  NOT_FOUND: '未找到',
-  ENROLLEE_NOT_FOUND: '未找到参保人',
-  HOSPITAL_NOT_FOUND: '未登记的医院',
-  NO_POLICY: '无适用政策',
-  NOT_COVERED: '不在参保期内或不予支付',
-  VISIT_TYPE_NOT_COVERED: '该类就诊不予结算',
-  SPECIAL_DISEASE_NOT_APPROVED: '未核准该特殊病种',
-  REFERRAL_REQUIRED: '异地未备案',
-  CROSS_YEAR_SPLIT_REQUIRED: '跨年度住院须分段结算',
-  IDEMPOTENCY_CONFLICT: '结算流水号已用于另一笔结算',
-  ALREADY_REVERSED: '已撤销',
-  CONSORTIUM_TRANSFER_UNMATCHED: '医联体转诊未找到前次住院',
-  CATALOGUE_CODE_UNKNOWN: '目录编码不存在',
-  LIMIT_REACHED: '超出数量上限',
-  RATE_LIMITED: '请求过于频繁',
-  OVERLOADED: '服务繁忙',
-  UNAVAILABLE: '服务暂不可用',
-  PAYLOAD_TOO_LARGE: '内容过大',
-  ARCHIVED: '已归档',
-  INTERNAL: '服务内部错误',
-};
+/** Error codes as the window reads them (the one catalogue's `errors.label.*`); the server's message follows. */
+export const ERROR: Record<string, string> = Object.fromEntries(
+  ERROR_CODES.map((code) => [code, say(`errors.label.${code}` as MessageKey)]),
+);
 
 /** Step rules of a settlement's explanation, by their last segment. */
 export const STEP: Record<string, string> = {
@@ -102,4 +82,14 @@ export function stepLabel(rule: string): string {
 export function maskCard(card: string): string {
   if (card.length <= 8) return card.replace(/.(?=.{4})/g, '*');
   return `${card.slice(0, 6)}${'*'.repeat(card.length - 10)}${card.slice(-4)}`;
+}
+
+/** A developer's sentence, which stays off the window and the slip: two Latin words in a row and no Chinese, or three anywhere. */
+export function isEnglishSentence(text: string): boolean {
+  return (!/[\u3400-\u9fff]/.test(text) && /[A-Za-z]{2,}[,:;.]?\s+[A-Za-z]{2,}/.test(text)) || /(?:[A-Za-z]{2,}[,:;.)'’]*\s+){2,}[A-Za-z]{2,}/.test(text);
+}
+
+/** The notes a patient or clerk reads: Chinese sentences only (the engine's English notes are for the log). */
+export function notesForPeople(notes: readonly string[]): string[] {
+  return notes.filter((note) => !isEnglishSentence(note));
 }

@@ -9,13 +9,14 @@
  * the batch in flight, writes the report and exits 130; a second Ctrl-C
  * quits at once (each record is one command, so none is half-written).
  *
- * Writes <file>.import-report.csv (every rejected row: line, key, field,
- * column, reason) and <file>.import-summary.json. Exit: 0 all rows applied,
+ * Writes <file>.import-report.csv (UTF-8 with a BOM; every rejected row:
+ * line, key, field, the column's Chinese header, the bad value, the reason in
+ * Chinese) and <file>.import-summary.json. Exit: 0 all rows applied,
  * 2 some rows rejected, 130 interrupted, 1 the file or Redis failed.
  *
  * Redis: REDIS_URL / REDIS_CLUSTER_NODES as for the server.
  */
-import { createReadStream, createWriteStream, statSync, writeFileSync, type WriteStream } from 'node:fs';
+import { closeSync, createReadStream, createWriteStream, openSync, readSync, statSync, writeFileSync, type WriteStream } from 'node:fs';
 import { once } from 'node:events';
 import path from 'node:path';
 import { Transform, type Readable } from 'node:stream';
@@ -23,7 +24,8 @@ import { parseArgs } from 'node:util';
 import cliProgress from 'cli-progress';
 import { stringify } from 'csv-stringify/sync';
 import { csvRows } from '../import/csv.js';
-import { HeaderError, type HeaderMapping } from '../import/mapping.js';
+import { chineseHeaderOf, HeaderError, type HeaderMapping } from '../import/mapping.js';
+import { say } from '../messages/index.js';
 import { ndjsonRows, type NdjsonItem } from '../import/ndjson.js';
 import { importRows, type ImportSummary, type RowResult } from '../import/pipeline.js';
 import { IMPORT_KINDS, type ImportKind } from '../import/rows.js';
@@ -70,6 +72,45 @@ function reader(file: string, encoding: string, onBytes: (n: number) => void): R
   return input.pipe(decoded);
 }
 
+/** The byte offset where the file's first 64 KiB stop being UTF-8, or null (a character cut at the end is fine). */
+function notUtf8At(file: string): number | null {
+  const head = Buffer.alloc(64 * 1024);
+  const fd = openSync(file, 'r');
+  let length: number;
+  try {
+    length = readSync(fd, head, 0, head.length, 0);
+  } finally {
+    closeSync(fd);
+  }
+  try {
+    new TextDecoder('utf-8', { fatal: true }).decode(head.subarray(0, length), { stream: true });
+    return null;
+  } catch {
+    // Where: the longest prefix that decodes.
+    let low = 0;
+    let high = length;
+    while (low < high) {
+      const mid = Math.ceil((low + high) / 2);
+      try {
+        new TextDecoder('utf-8', { fatal: true }).decode(head.subarray(0, mid), { stream: true });
+        low = mid;
+      } catch {
+        high = mid - 1;
+      }
+    }
+    return low;
+  }
+}
+
+/** The report's column: the file's own header when Chinese, else the field's Chinese header with the file's beside it. */
+function reportColumn(kind: ImportKind, mapping: HeaderMapping | null, field: string): string {
+  if (field === '(row)') return '';
+  const own = mapping?.columnOf(field) ?? '';
+  if (/[^\x00-\x7f]/.test(own)) return own;
+  const chinese = chineseHeaderOf(kind, field);
+  return own && own !== chinese ? `${chinese}（${own}）` : chinese;
+}
+
 async function writeLine(out: WriteStream, text: string): Promise<void> {
   if (!out.write(text)) await once(out, 'drain');
 }
@@ -108,6 +149,11 @@ async function main(): Promise<number> {
     new TextDecoder(values.encoding);
   } catch {
     fail(`unknown --encoding ${values.encoding}`);
+  }
+  // A GBK export read as UTF-8 fails later as "no column for card": say what it is, and the option that reads it.
+  if (values.encoding === 'utf8' || values.encoding === 'utf-8') {
+    const offset = notUtf8At(file);
+    if (offset !== null) fail(`${say('import.notUtf8', { file, offset })}\n${say('import.notUtf8', { file, offset }, 'en')}`);
   }
   const reportPath = values.report ?? `${file}.import-report.csv`;
   const summaryPath = values.report ? `${reportPath.replace(/\.csv$/i, '')}.summary.json` : `${file}.import-summary.json`;
@@ -153,23 +199,38 @@ async function main(): Promise<number> {
 
   let mapping: HeaderMapping | null = null;
   const input = reader(file, values.encoding, (n) => (bytes += n));
-  const source: AsyncIterable<NdjsonItem[]> =
+  const rowsOf: AsyncIterable<NdjsonItem[]> =
     format === 'csv'
       ? csvRows(kind, input, { delimiter: values.delimiter, maxRecordBytes: MAX_ROW_BYTES, onHeader: (m) => (mapping = m) })
       : ndjsonRows(input, MAX_ROW_BYTES);
+  // A refused header ends the source (the pipeline notes it as the source's failure): kept to say it in Chinese.
+  let headerError: HeaderError | null = null;
+  const rows$ = rowsOf[Symbol.asyncIterator]();
+  const source: AsyncIterable<NdjsonItem[]> = {
+    [Symbol.asyncIterator]: () => ({
+      next: () =>
+        rows$.next().catch((error: unknown) => {
+          if (error instanceof HeaderError) headerError = error;
+          throw error;
+        }),
+      return: (value?: unknown) => rows$.return?.(value) ?? Promise.resolve({ done: true as const, value: undefined }),
+    }),
+  };
 
   const report = createWriteStream(reportPath);
-  await writeLine(report, stringify([['line', 'key', 'field', 'column', 'reason']]));
+  // A BOM: Excel then reads the report's Chinese as UTF-8.
+  await writeLine(report, `\uFEFF${say('import.report.header')}\n`);
   let rows = 0;
   const onResults = async (results: RowResult[]) => {
     rows += results.length;
     let text = '';
     for (const result of results) {
       if (result.outcome !== 'rejected') continue;
-      for (const error of result.errors ?? []) {
-        const column = (mapping as HeaderMapping | null)?.columnOf(error.path) ?? '';
-        text += stringify([[result.line, result.key ?? '', error.path, column, error.message]]);
-      }
+      (result.errors ?? []).forEach((error, i) => {
+        const reason = result.reasons?.[i];
+        const column = reportColumn(kind, mapping as HeaderMapping | null, error.path);
+        text += stringify([[result.line, result.key ?? '', error.path, column, reason?.value ?? '', reason?.zh ?? error.message]]);
+      });
     }
     if (text) await writeLine(report, text);
     const seconds = (Date.now() - started) / 1000;
@@ -183,7 +244,7 @@ async function main(): Promise<number> {
     bar?.stop();
     report.end();
     redis.disconnect();
-    const reason = error instanceof HeaderError ? `the header row: ${error.message}` : (error as Error).message;
+    const reason = error instanceof HeaderError ? `${say('import.header', { reason: error.zh })}\n${say('import.header', { reason: error.message }, 'en')}` : (error as Error).message;
     fail(`${reason}${error instanceof HeaderError ? '' : ' (rows with a result in the report were written; re-run the file to finish: it changes nothing already applied)'}`);
   }
   bar?.update(summary.interrupted ? Math.min(bytes, size) : size, { rows });
@@ -213,6 +274,8 @@ async function main(): Promise<number> {
   if (summary.rejected > 0) process.stdout.write(`rejected rows: ${written.report}\n`);
   process.stdout.write(`summary: ${path.resolve(summaryPath)}\n`);
   if (summary.sourceError) {
+    const refused = headerError as HeaderError | null;
+    if (refused) process.stderr.write(`import: ${say('import.header', { reason: refused.zh })}\n`);
     process.stderr.write(`import: the file could not be read past line ${summary.lastLine}: ${summary.sourceError}\n`);
     return 1;
   }

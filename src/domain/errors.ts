@@ -39,6 +39,8 @@ export interface ErrorDetail {
 }
 
 export class AppError extends Error {
+  /** The Chinese edition where the thrower knows better than the code's catalogue sentence (the HTTP layer picks by Accept-Language). */
+  zh?: { message?: string; details?: ErrorDetail[] };
   constructor(
     readonly code: ErrorCode,
     message: string,

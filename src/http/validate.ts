@@ -1,5 +1,6 @@
 /** Request validation: zod issues become the contract's error body with field paths. */
 import type { z } from 'zod';
+import { zodIssueZh } from '../messages/zod-issues.js';
 import { ValidationError, type ErrorDetail } from '../domain/errors.js';
 
 function pathOf(prefix: string, path: readonly PropertyKey[]): string {
@@ -10,9 +11,9 @@ function pathOf(prefix: string, path: readonly PropertyKey[]): string {
 export function parseOrThrow<S extends z.ZodType>(schema: S, value: unknown, prefix = '', what = 'request body'): z.output<S> {
   const result = schema.safeParse(value);
   if (result.success) return result.data;
-  const details: ErrorDetail[] = result.error.issues.slice(0, 20).map((issue) => ({
-    path: pathOf(prefix, issue.path),
-    message: issue.message,
-  }));
-  throw new ValidationError(`invalid ${what}: ${details[0]!.path}: ${details[0]!.message}`, details);
+  const issues = result.error.issues.slice(0, 20);
+  const details: ErrorDetail[] = issues.map((issue) => ({ path: pathOf(prefix, issue.path), message: issue.message }));
+  const error = new ValidationError(`invalid ${what}: ${details[0]!.path}: ${details[0]!.message}`, details);
+  error.zh = { details: issues.map((issue, i) => ({ path: details[i]!.path, message: zodIssueZh(issue) })) };
+  throw error;
 }

@@ -9,6 +9,7 @@ import { parse, type Options } from 'csv-parse';
 import type { NdjsonItem } from './ndjson.js';
 import { mapHeaders, type HeaderMapping } from './mapping.js';
 import type { ImportKind } from './rows.js';
+import { say } from '../messages/index.js';
 
 export interface CsvOptions {
   delimiter?: string;
@@ -73,7 +74,11 @@ export async function* csvRows(kind: ImportKind, input: Readable, options: CsvOp
           width = cells.length;
           options.onHeader?.(mapping);
         } else if (cells.length !== width) {
-          out.push({ line, errors: [{ path: '(row)', message: `expected ${width} cells as in the header, found ${cells.length}` }] });
+          out.push({
+            line,
+            errors: [{ path: '(row)', message: `expected ${width} cells as in the header, found ${cells.length}` }],
+            zh: [say('import.row.cells', { width, found: cells.length })],
+          });
         } else {
           let bytes = 0;
           for (const cell of cells) bytes += cell.length;

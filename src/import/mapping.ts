@@ -7,6 +7,7 @@
  * rejects it with the field's name.
  */
 import { PERSON_CATEGORIES } from '../domain/types.js';
+import { say } from '../messages/index.js';
 import type { ImportKind } from './rows.js';
 
 type Cell = string;
@@ -186,6 +187,20 @@ export const COLUMNS: Record<ImportKind, Column[]> = {
 
 export class HeaderError extends Error {
   override name = 'HeaderError';
+  constructor(
+    message: string,
+    /** The same in Chinese, for the operator running the import. */
+    readonly zh: string,
+  ) {
+    super(message);
+  }
+}
+
+/** The column's Chinese header (the first one its table lists), for the report; the field itself when it has none. */
+export function chineseHeaderOf(kind: ImportKind, field: string): string {
+  const top = field.split('.')[0]!;
+  const column = COLUMNS[kind].find((c) => c.field === top) ?? (top === 'coverage' ? COLUMNS[kind].find((c) => c.field === 'coverageFrom') : undefined);
+  return column?.headers.find((h) => /[^\x00-\x7f]/.test(h)) ?? field;
 }
 
 /** Turns a CSV record (cells in header order) into a wire row. */
@@ -215,7 +230,9 @@ export function mapHeaders(kind: ImportKind, headers: readonly string[]): Header
       return;
     }
     const before = seen.get(column.field);
-    if (before !== undefined) throw new HeaderError(`columns "${before}" and "${header}" both name ${column.field}`);
+    if (before !== undefined) {
+      throw new HeaderError(`columns "${before}" and "${header}" both name ${column.field}`, say('import.header.twice', { first: before, second: header, field: column.field }));
+    }
     seen.set(column.field, header);
     slots.push({ index, column });
     matched.push({ header, field: column.field });
@@ -224,10 +241,14 @@ export function mapHeaders(kind: ImportKind, headers: readonly string[]): Header
   if (missing.length > 0) {
     throw new HeaderError(
       `no column for ${missing.map((c) => `${c.field} (${c.headers.filter((h) => /[^\x00-\x7f]/.test(h)).slice(0, 2).concat(c.field).join(' / ')})`).join(', ')}`,
+      say('import.header.missing', { columns: missing.map((c) => `“${chineseHeaderOf(kind, c.field)}”（${c.field}）`).join('、') }),
     );
   }
   if (kind === 'enrollees' && !seen.has('coverage') && !(seen.has('coverageFrom') && seen.has('coverageTo'))) {
-    throw new HeaderError('no column for coverage: a coverage column (参保期间 / coverage) or both 参保开始 / coverageFrom and 参保结束 / coverageTo');
+    throw new HeaderError(
+      'no column for coverage: a coverage column (参保期间 / coverage) or both 参保开始 / coverageFrom and 参保结束 / coverageTo',
+      say('import.header.coverage'),
+    );
   }
   const hasFromTo = seen.has('coverageFrom') || seen.has('coverageTo');
   const mapper: RowMapper = (cells) => {

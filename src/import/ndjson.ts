@@ -9,7 +9,8 @@ import type { ErrorDetail } from '../domain/errors.js';
 export type NdjsonItem =
   /** `bytes`: the row's size as read, so batches can be bounded in bytes as well as rows. */
   | { line: number; value: unknown; bytes: number }
-  | { line: number; errors: ErrorDetail[] };
+  /** `zh`: the reasons in Chinese for the import report, one per error, where known. */
+  | { line: number; errors: ErrorDetail[]; zh?: string[] };
 
 const NEWLINE = 0x0a;
 

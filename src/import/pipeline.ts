@@ -12,8 +12,9 @@
 import type { ErrorDetail } from '../domain/errors.js';
 import type { RegistryBulk } from '../service/registry-bulk.js';
 import type { WriteOutcome } from '../store/store.js';
+import { say } from '../messages/index.js';
 import type { NdjsonItem } from './ndjson.js';
-import { validateRow, type ImportKind, type ValidRow } from './rows.js';
+import { validateRow, valueAt, type ImportKind, type ValidRow } from './rows.js';
 
 export interface RowResult {
   line: number;
@@ -23,6 +24,8 @@ export interface RowResult {
   /** The filing id a referral row got (derived from the row). */
   referralId?: string;
   errors?: ErrorDetail[];
+  /** For the import report, beside each error: the reason in Chinese and the bad value as the row held it. */
+  reasons?: { zh: string; value: string }[];
 }
 
 export interface ImportSummary {
@@ -68,7 +71,10 @@ async function apply(kind: ImportKind, bulk: RegistryBulk, pending: Pending[]): 
         if (typeof outcome === 'string') p.result.outcome = outcome;
         else {
           p.result.outcome = 'rejected';
-          p.result.errors = [{ path: outcome.rejected.code === 'ENROLLEE_NOT_FOUND' ? 'card' : '(row)', message: outcome.rejected.message }];
+          const unknownPerson = outcome.rejected.code === 'ENROLLEE_NOT_FOUND';
+          p.result.errors = [{ path: unknownPerson ? 'card' : '(row)', message: outcome.rejected.message }];
+          const card = p.result.key ?? '';
+          p.result.reasons = [{ zh: unknownPerson ? say('import.enrolleeUnknown', { card }) : outcome.rejected.message, value: unknownPerson ? card : '' }];
         }
       });
     }
@@ -119,12 +125,15 @@ export async function importRows(kind: ImportKind, bulk: RegistryBulk, source: A
         summary.rows++;
         summary.lastLine = item.line;
         if ('errors' in item) {
-          batch.push({ result: { line: item.line, key: null, outcome: 'rejected', errors: item.errors } });
+          batch.push({ result: { line: item.line, key: null, outcome: 'rejected', errors: item.errors, ...(item.zh ? { reasons: item.zh.map((zh) => ({ zh, value: '' })) } : {}) } });
         } else {
           batchBytes += item.bytes;
           const checked = validateRow(kind, item.value);
           if (checked.ok) batch.push({ result: { line: item.line, key: checked.row.key, outcome: 'created' }, row: checked.row });
-          else batch.push({ result: { line: item.line, key: checked.key, outcome: 'rejected', errors: checked.errors } });
+          else {
+            const reasons = checked.errors.map((error, i) => ({ zh: checked.zh[i]!, value: valueAt(item.value, error.path) }));
+            batch.push({ result: { line: item.line, key: checked.key, outcome: 'rejected', errors: checked.errors, reasons } });
+          }
         }
         if (batch.length >= options.batchSize || batchBytes >= maxBatchBytes) await flush();
         if (options.shouldStop?.()) {

@@ -11,6 +11,10 @@ import { commonMessages } from './common.js';
 import { simulateMessages } from './simulate.js';
 import { nationalMessages } from './national.js';
 import { engineMessages } from './engine.js';
+import { errorMessages } from './errors.js';
+import { importMessages } from './import.js';
+import { noteMessages } from './notes.js';
+import { validationMessages } from './validation.js';
 
 export type Lang = 'zh' | 'en';
 export interface MessageEntry {
@@ -24,6 +28,10 @@ const CATALOGUE = {
   ...simulateMessages,
   ...nationalMessages,
   ...engineMessages,
+  ...errorMessages,
+  ...importMessages,
+  ...noteMessages,
+  ...validationMessages,
 } as const satisfies Record<string, MessageEntry>;
 
 export type MessageKey = keyof typeof CATALOGUE;

@@ -12,6 +12,7 @@
  * cached briefly so a flood of unknown cards does not reach the upstream.
  */
 import { NotFoundError, UnavailableError } from '../domain/errors.js';
+import { say } from '../messages/index.js';
 import type { Enrollee } from '../domain/types.js';
 import type { Metrics } from '../ops/metrics.js';
 import type { Store } from '../store/store.js';
@@ -120,9 +121,8 @@ export class CachedUpstreamCoverage implements CoverageSource {
         this.count('stale');
         return {
           enrollee: entry.enrollee,
-          notes: [
-            `coverage from the cached copy of the enrollment system, ${Math.round(ageSeconds)} s old: the system of record is unavailable (${(error as Error).message})`,
-          ],
+          // The note travels on the answer and the slip: Chinese; the reason stays in the log.
+          notes: [say('notes.coverage.stale', { seconds: Math.round(ageSeconds) })],
         };
       }
       throw new UnavailableError(`the enrollment system is unavailable and no recent copy of card ${card}'s coverage is cached; nothing was recorded`, 5);

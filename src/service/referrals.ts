@@ -4,6 +4,7 @@ import { AuthError, LimitError, NotFoundError, RefusalError, ValidationError } f
 import type { Actor, Enrollee, Filing, FilingKind, Hospital, Operator } from '../domain/types.js';
 import type { PolicyCatalog } from '../policy/catalog.js';
 import type { RegistryService } from './registry.js';
+import { say } from '../messages/index.js';
 import { newId } from '../store/keys.js';
 import type { Page, Store } from '../store/store.js';
 import { actorOf, requireRegion } from './scope.js';
@@ -78,6 +79,18 @@ export class ReferralService {
   }
 
   async create(draft: FilingDraft): Promise<Filing> {
+    // A filing to a hospital the registry does not hold could never match a stay: refused, naming it.
+    if (draft.toHospitalId && (await this.store.getHospital(draft.toHospitalId)) === null) {
+      const hospitalId = draft.toHospitalId;
+      const refusal = new RefusalError('HOSPITAL_NOT_FOUND', `the receiving hospital ${hospitalId} is not in the registry`, [
+        { path: 'toHospitalId', message: `${hospitalId} is not in the registry` },
+      ]);
+      refusal.zh = {
+        message: say('errors.referral.hospitalUnknown', { hospitalId }),
+        details: [{ path: 'toHospitalId', message: say('errors.referral.hospitalUnknownDetail', { hospitalId }) }],
+      };
+      throw refusal;
+    }
     const filing: Filing = {
       referralId: draft.referralId ?? newId('R', draft.card),
       card: draft.card,

@@ -183,7 +183,7 @@ describe('one Redis with one replica', () => {
     try {
       const reversal = await call(server, 'POST', `/v1/settlements/${settled.body.settlementId}/reversal`, keys.billing[HOSPITAL]!, {});
       expect(reversal.status, reversal.text).toBe(503);
-      expect(reversal.body.error.message).toMatch(/result is unknown/);
+      expect(reversal.body.error.message).toMatch(/结果未知/);
     } finally {
       replica.process.kill('SIGCONT');
     }

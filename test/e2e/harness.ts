@@ -4,7 +4,8 @@
  * and Debian's chromium driven by playwright-core (never a downloaded browser)
  * with a new, empty profile.
  */
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { AxeBuilder } from '@axe-core/playwright';
@@ -53,11 +54,14 @@ export async function startDesk(): Promise<Desk> {
     const text = await response.text();
     return { status: response.status, body: text ? JSON.parse(text) : null, headers: response.headers };
   };
+  // The worked-example hospitals with their national codes (the demo registry's), as the window names them.
+  const demoHospitals = JSON.parse(readFileSync(path.join(ROOT, 'config/demo/hospitals.json'), 'utf8')) as Record<string, { fixmedinsCode?: string }>;
   for (const [id, hospital] of Object.entries(workedExamples.hospitals)) {
-    expect((await api(keys.admin, 'PUT', `/v1/hospitals/${id}`, hospital)).status).toBeLessThan(300);
+    const fixmedinsCode = demoHospitals[id]?.fixmedinsCode;
+    expect((await api(keys.admin, 'PUT', `/v1/hospitals/${id}`, { ...hospital, ...(fixmedinsCode ? { fixmedinsCode } : {}) })).status).toBeLessThan(300);
   }
   for (const [card, enrollee] of Object.entries(workedExamples.enrollees)) {
-    expect((await api(keys.admin, 'PUT', `/v1/enrollees/${card}`, enrollee)).status).toBeLessThan(300);
+    expect((await api(keys.admin, 'PUT', `/v1/enrollees/${card}`, { ...enrollee, ...personOfCard(card) })).status).toBeLessThan(300);
   }
   for (const referral of workedExamples.referrals) expect((await api(keys.admin, 'POST', '/v1/referrals', referral)).status).toBe(201);
 
@@ -110,6 +114,12 @@ export async function startDesk(): Promise<Desk> {
   };
 }
 
+/** Birth date and sex as an 18-digit card number says (GB 11643): the persons the window shows are believable. */
+export function personOfCard(card: string): { birthDate: string; sex: 'F' | 'M' } | Record<string, never> {
+  if (!/^\d{17}[\dX]$/.test(card)) return {};
+  return { birthDate: `${card.slice(6, 10)}-${card.slice(10, 12)}-${card.slice(12, 14)}`, sex: Number(card[16]) % 2 === 1 ? 'M' : 'F' };
+}
+
 /** The name attribute of the focused element (where the clerk's cursor is). */
 export function focusedName(page: Page): Promise<string | null> {
   return page.evaluate('document.activeElement ? document.activeElement.getAttribute("name") : null');
@@ -120,11 +130,52 @@ export function focusedText(page: Page): Promise<string | null> {
   return page.evaluate('document.activeElement ? document.activeElement.textContent : null');
 }
 
-/** A PNG of the page under test-output/ (look at them: the file tool shows PNGs). */
+/** Two Latin words in a row with no Chinese on the line: a developer's sentence, which no clerk or patient should read. */
+export const ENGLISH_SENTENCE = /[A-Za-z]{2,}[,:;.]?\s+[A-Za-z]{2,}/;
+
+/** Three Latin words in a row: English even beside Chinese. */
+export const THREE_ENGLISH_WORDS = /(?:[A-Za-z]{2,}[,:;.)'’]*\s+){2,}[A-Za-z]{2,}/;
+
+/** The lines of `text` that are English sentences (codes, ids and single words such as F8 or CSV pass). */
+export function englishLines(text: string): string[] {
+  return text
+    .split(/\n/)
+    .map((line) => line.trim())
+    .filter((line) => (!/[\u3400-\u9fff]/.test(line) && ENGLISH_SENTENCE.test(line)) || THREE_ENGLISH_WORDS.test(line));
+}
+
+/** Nothing English on the page as the clerk sees it (its rendered text, dialogs included). */
+export async function expectChinese(page: Page, what: string): Promise<void> {
+  const text = (await page.evaluate('document.body.innerText')) as string;
+  expect(englishLines(text), `English on ${what}`).toEqual([]);
+}
+
+/** A PNG of the page under test-output/ (look at them: the file tool shows PNGs); the page is checked for English first. */
 export async function screenshot(page: Page, name: string): Promise<string> {
+  await expectChinese(page, name);
   const file = path.join(OUTPUT, `${name}.png`);
   await page.screenshot({ path: file, fullPage: true });
   return file;
+}
+
+export interface Printed {
+  pdf: string;
+  pages: number;
+  text: string;
+}
+
+/** The page as the browser prints it (print CSS, A4): the PDF, its page count, each page as PNG, its text, checked for English. */
+export async function printPage(page: Page, name: string): Promise<Printed> {
+  const pdf = path.join(OUTPUT, `${name}.pdf`);
+  await page.emulateMedia({ media: 'print' });
+  await page.pdf({ path: pdf, format: 'A4', printBackground: true, preferCSSPageSize: true });
+  await page.emulateMedia({ media: 'screen' });
+  const info = execFileSync('pdfinfo', [pdf]).toString();
+  const pages = Number(/^Pages:\s+(\d+)/m.exec(info)?.[1]);
+  execFileSync('pdftoppm', ['-png', '-r', '60', pdf, path.join(OUTPUT, name)]);
+  const text = execFileSync('pdftotext', ['-layout', pdf, '-']).toString();
+  expect(englishLines(text), `English on the printed ${name}`).toEqual([]);
+  return { pdf, pages, text };
 }
 
 /** No serious or critical accessibility violation (axe-core) on the page as it is now. */

@@ -296,6 +296,6 @@ describe('every 4xx code of the contract', () => {
   it('a validation error names the field path', async () => {
     const res = await t.http.post('/v1/settlements').set(billing('PY-COUNTY')).send(pingyangStay({ charges: { total: 100 } })).expect(400);
     expect(res.body.error.details[0].path).toBe('charges.total');
-    expect(res.body.error.details[0].message).toMatch(/string/);
+    expect(res.body.error.details[0].message).toMatch(/金额应以文字提交/);
   });
 });

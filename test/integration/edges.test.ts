@@ -170,7 +170,7 @@ describe('parsing', () => {
     const admin = t.auth(t.keys.admin);
     const future = await t.http.put('/v1/enrollees/EDGE3').set(admin).send({ ...pingyangEnrollee(), birthDate: '2019-06-02' });
     expect(future.status).toBe(400);
-    expect(future.body.error.details).toEqual([{ path: 'birthDate', message: 'a birth date cannot be in the future' }]);
+    expect(future.body.error.details).toEqual([{ path: 'birthDate', message: '出生日期不能晚于今天' }]);
     await t.http.get('/v1/enrollees/EDGE3').set(admin).expect(404);
     await t.http.put('/v1/enrollees/EDGE3').set(admin).send({ ...pingyangEnrollee(), birthDate: '2019-06-01' }).expect(201);
   });

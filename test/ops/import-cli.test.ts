@@ -6,7 +6,7 @@
  * the report and summary are written, the exit code says so, and a re-run
  * completes the file.
  */
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -57,6 +57,9 @@ function importer(args: string[], onStart?: (child: ReturnType<typeof spawn>) =>
 }
 
 const summaryOf = (file: string) => JSON.parse(readFileSync(`${file}.import-summary.json`, 'utf8')) as Record<string, any>;
+/** The text as a GBK (GB18030) export writes it (glibc's iconv: no encoder ships with Node). */
+const encodeGbk = (text: string): Buffer => execFileSync('iconv', ['-f', 'UTF-8', '-t', 'GB18030'], { input: text });
+
 const reportOf = (file: string) => readFileSync(`${file}.import-report.csv`, 'utf8').trim().split('\n');
 
 async function allEnrollees(): Promise<Map<string, string>> {
@@ -78,10 +81,10 @@ describe('npm run import', () => {
     expect(first.code, first.stderr).toBe(2);
     expect(summaryOf(file)).toMatchObject({ kind: 'enrollees', rows: 500, created: 490, rejected: 10, interrupted: false, lastLine: 501 });
     const report = reportOf(file);
-    expect(report[0]).toBe('line,key,field,column,reason');
-    expect(report.slice(1).map((line) => line.split(',').slice(0, 4).join(','))).toEqual(
-      bad.map((i) => `${i + 2},${enrolleeCard(i)},birthDate,出生日期`),
-    );
+    expect(report[0]).toBe('行号,卡号或编码,字段,列,错误值,原因');
+    // Each rejected row: its line, key, field, the column's Chinese header, the bad value and the reason in Chinese.
+    expect(report.slice(1)).toEqual(bad.map((i) => `${i + 2},${enrolleeCard(i)},birthDate,出生日期,1990-02-30,不是真实存在的日期（应为 YYYY-MM-DD，如 2019-03-01）`));
+    expect(readFileSync(`${file}.import-report.csv`, 'utf8').startsWith('\uFEFF')).toBe(true); // Excel reads it as UTF-8
     for (const i of [0, 1, 10, 14, 498]) expect(JSON.parse((await redis.get(keys.enrollee(enrolleeCard(i))))!)).toEqual(expectedEnrollee(i));
     const before = await allEnrollees();
     expect(before.size).toBe(490);
@@ -114,7 +117,7 @@ describe('npm run import', () => {
     writeFileSync(referrals, '社会保障卡号,备案类型,开始日期,结束日期,转往医院,诊断\nC1,转诊转院,2019-03-01,2019-06-30,WZ-CITY,C34.9\nC2,转诊转院,2019-03-01,2019-06-30,,\n');
     expect((await importer(['referrals', referrals])).code).toBe(2);
     expect(summaryOf(referrals)).toMatchObject({ created: 1, rejected: 1 });
-    expect(reportOf(referrals)[1]).toMatch(/^3,C2,card,社会保障卡号,no enrollee with card C2$/);
+    expect(reportOf(referrals)[1]).toBe('3,C2,card,社会保障卡号,C2,没有卡号为 C2 的参保人，请先导入参保人');
     const filed = await redis.hgetall(keys.filings('C1'));
     const [referralId] = Object.keys(filed);
     expect(referralId).toMatch(/^R-[0-9a-f]{4}-[0-9a-f]{32}$/);
@@ -131,7 +134,23 @@ describe('npm run import', () => {
     const run = await importer(['enrollees', file]);
     expect(run.code).toBe(1);
     expect(run.stderr).toMatch(/no column for birthDate/);
+    expect(run.stderr).toMatch(/表头有误：缺少必需的列：“出生日期”（birthDate）/);
     expect(await redis.dbsize()).toBe(0);
+  });
+
+  it('a GBK export read as UTF-8 is recognised before any row, and the message names --encoding; with it, the file imports', async () => {
+    const file = path.join(dir, 'gbk.csv');
+    const text = '社会保障卡号,统筹区,性别,出生日期,参保期间\n330326199001010021,平阳,女,1990-01-01,2019-01-01~2019-12-31\n';
+    writeFileSync(file, encodeGbk(text));
+    const run = await importer(['enrollees', file]);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toMatch(/不是 UTF-8 编码/);
+    expect(run.stderr).toMatch(/--encoding gb18030/);
+    expect(run.stderr).not.toMatch(/no column for/);
+    expect(await redis.dbsize()).toBe(0);
+    const again = await importer(['enrollees', file, '--encoding', 'gb18030']);
+    expect(again.code, again.stderr).toBe(0);
+    expect(JSON.parse((await redis.get(keys.enrollee('330326199001010021')))!)).toMatchObject({ region: 'pingyang', sex: 'F', birthDate: '1990-01-01' });
   });
 
   it('a file broken mid-way (an unclosed quote): the rows before are written, exit 1', async () => {
@@ -176,7 +195,7 @@ describe('npm run import', () => {
     for (let i = 0; i < summary.rows; i++) {
       expect(stored.get(keys.enrollee(enrolleeCard(i))), `row ${i}`).toBe(JSON.stringify(expectedEnrollee(i)));
     }
-    expect(reportOf(file)).toEqual(['line,key,field,column,reason']);
+    expect(reportOf(file)).toEqual(['行号,卡号或编码,字段,列,错误值,原因']);
 
     const rest = await importer(['enrollees', file]);
     expect(rest.code, rest.stderr).toBe(0);

@@ -1,7 +1,8 @@
 /** Fee lines of an itemised bill: typed in the table, pasted from a spreadsheet, or a CSV file exported by the HIS. */
 import { useState } from 'preact/hooks';
 import type { FeeLineInput } from '../bill.js';
-import { decodeHisFile, parseFeeLines } from '../feelines.js';
+import { parseFeeLines } from '../feelines.js';
+import { FilePicker } from './FilePicker.js';
 
 const COLUMNS: [keyof FeeLineInput, string, string][] = [
   ['lineId', '序号', 'w-s'],
@@ -74,18 +75,7 @@ export function FeeLines({ lines, onChange }: { lines: FeeLineInput[]; onChange:
         <button type="button" onClick={() => onChange([...lines, blank()])}>
           添加一行
         </button>
-        <label class="file">
-          导入 HIS 导出的 CSV
-          <input
-            type="file"
-            name="feeLinesFile"
-            accept=".csv,.txt,text/csv,text/plain"
-            onChange={async (e) => {
-              const file = e.currentTarget.files?.[0];
-              if (file) load(decodeHisFile(await file.arrayBuffer()));
-            }}
-          />
-        </label>
+        <FilePicker label="导入 HIS 导出的 CSV" name="feeLinesFile" onText={load} />
       </p>
       <label>
         粘贴明细（从表格复制，首行可为表头：医保编码、名称、数量、单价、金额）

@@ -3,6 +3,7 @@ import { amount, share, yuan } from '../amounts.js';
 import { CATEGORY, FILING_KIND, FILING_STATUS, REGION, SEX } from '../labels.js';
 import type { Accumulators, Enrollee, Filing, PolicyDetail } from '../wire.js';
 import { Cite } from './Cite.js';
+import { HospitalName } from './HospitalName.js';
 
 export interface PersonData {
   enrollee: Enrollee;
@@ -124,7 +125,7 @@ export function PersonPanel({ data }: { data: PersonData }) {
             .filter((filing) => filing.status === 'active')
             .map((filing) => (
               <li key={filing.referralId}>
-                {FILING_KIND[filing.kind]} · {filing.validFrom} 至 {filing.validTo} · {filing.toHospitalId ?? '不限医院'} ·{' '}
+                {FILING_KIND[filing.kind]} · {filing.validFrom} 至 {filing.validTo} · {filing.toHospitalId ? <HospitalName hospitalId={filing.toHospitalId} /> : '不限医院'} ·{' '}
                 {FILING_STATUS[filing.status]} · <code>{filing.referralId}</code>
               </li>
             ))}

@@ -19,9 +19,23 @@ export function ReversalDialog({ settlement, onDone, onClose }: { settlement: Se
     dialog.current?.showModal();
   }, []);
 
+  const tailWrong = typed.trim().length >= tail.length && typed.trim() !== tail;
+  // Why 确认撤销 cannot be pressed yet, said beside it (a disabled button alone explains nothing).
+  const blocked = busy
+    ? '正在撤销…'
+    : typed.trim() === ''
+      ? '请先输入结算单号最后 4 位'
+      : tailWrong
+        ? `结算单号最后 4 位不符（应与结算单号 ${id} 的末 4 位一致）`
+        : typed.trim() !== tail
+          ? '请输入完整的 4 位'
+          : !reason.trim()
+            ? '请填写撤销原因'
+            : null;
+
   const submit = async (event: Event) => {
     event.preventDefault();
-    if (busy || typed.trim() !== tail || !reason.trim()) return;
+    if (blocked) return;
     setBusy(true);
     setError(null);
     try {
@@ -46,18 +60,33 @@ export function ReversalDialog({ settlement, onDone, onClose }: { settlement: Se
         </p>
         <label>
           请输入结算单号最后 4 位确认
-          <input name="confirmTail" autocomplete="off" required value={typed} onInput={(e) => setTyped(e.currentTarget.value)} autofocus />
+          <input
+            name="confirmTail"
+            autocomplete="off"
+            required
+            maxLength={8}
+            value={typed}
+            onInput={(e) => setTyped(e.currentTarget.value)}
+            autofocus
+            aria-invalid={tailWrong ? 'true' : undefined}
+            aria-describedby="reversal-why"
+          />
         </label>
         <label>
           撤销原因
           <input name="reason" required maxLength={200} value={reason} onInput={(e) => setReason(e.currentTarget.value)} />
         </label>
         <ErrorBox error={error} />
+        {blocked && (
+          <p id="reversal-why" class={tailWrong ? 'error' : 'muted'} role={tailWrong ? 'alert' : undefined} data-testid="reversal-why">
+            {blocked}
+          </p>
+        )}
         <p class="dialog-actions">
           <button type="button" onClick={() => dialog.current?.close()}>
             取消
           </button>
-          <button type="submit" class="danger" disabled={busy || typed.trim() !== tail || !reason.trim()}>
+          <button type="submit" class="danger" disabled={blocked !== null} aria-describedby="reversal-why" title={blocked ?? undefined}>
             确认撤销
           </button>
         </p>

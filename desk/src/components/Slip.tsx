@@ -5,7 +5,7 @@
  */
 import { capitals, ratio, yuan } from '../amounts.js';
 import { shanghaiTime, stayDays } from '../format.js';
-import { CATEGORY, FEE_CATEGORY, FILING_KIND, FUND, HOSPITAL_LEVEL, maskCard, REGION, VISIT_TYPE } from '../labels.js';
+import { CATEGORY, FEE_CATEGORY, FILING_KIND, FUND, HOSPITAL_LEVEL, maskCard, notesForPeople, REGION, VISIT_TYPE } from '../labels.js';
 import { feeCategoryRows, fundRate, operatorLabel, patientSplit, waterfall } from '../waterfall.js';
 import type { Accumulators, Enrollee, Filing, Hospital, PolicyDetail, Settlement } from '../wire.js';
 import { Cite } from './Cite.js';
@@ -40,8 +40,10 @@ export function Slip({ settlement: s, hospital, enrollee, policy, filing, reprin
   const split = patientSplit(s);
   const categories = feeCategoryRows(s);
   const operator = operatorLabel(s.operator);
+  // Patient-facing: only Chinese sentences a patient understands; the engine's English notes stay off the slip.
+  const notes = notesForPeople(s.notes);
   return (
-    <article class={`slip${reversed ? ' slip-reversed' : ''}`} data-testid="slip" data-settlement={s.settlementId ?? ''} aria-label="结算单">
+    <article class={`slip printable${reversed ? ' slip-reversed' : ''}`} data-testid="slip" data-settlement={s.settlementId ?? ''} aria-label="结算单">
       {reversed && (
         <div class="watermark" aria-hidden="true">
           已撤销
@@ -269,11 +271,11 @@ export function Slip({ settlement: s, hospital, enrollee, policy, filing, reprin
         </table>
       </section>
 
-      {s.notes.length > 0 && (
+      {notes.length > 0 && (
         <section class="slip-section slip-notes">
           <h3>说明</h3>
           <ul>
-            {s.notes.map((note) => (
+            {notes.map((note) => (
               <li key={note}>{note}</li>
             ))}
           </ul>

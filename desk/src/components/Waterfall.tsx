@@ -1,6 +1,6 @@
 /** The split drawn as a waterfall: one row per step, its bar, amount, fund code, rate and clause. */
 import { amount, Decimal, share, yuan } from '../amounts.js';
-import { stepLabel } from '../labels.js';
+import { isEnglishSentence, notesForPeople, stepLabel } from '../labels.js';
 import { waterfall, waterfallProblems } from '../waterfall.js';
 import type { PolicyDetail, Settlement } from '../wire.js';
 import { Cite } from './Cite.js';
@@ -61,14 +61,15 @@ export function Steps({ settlement }: { settlement: Settlement }) {
       <ol>
         {settlement.steps.map((step) => (
           <li key={step.rule}>
-            <strong>{stepLabel(step.rule)}</strong>：{step.text}
+            <strong>{stepLabel(step.rule)}</strong>
+            {isEnglishSentence(step.text) ? '' : `：${step.text}`}
             {step.amount !== null && <span class="num"> = {yuan(step.amount)}</span>} <Cite cite={step.cite} />
           </li>
         ))}
       </ol>
-      {settlement.notes.length > 0 && (
+      {notesForPeople(settlement.notes).length > 0 && (
         <ul class="notes">
-          {settlement.notes.map((note) => (
+          {notesForPeople(settlement.notes).map((note) => (
             <li key={note}>{note}</li>
           ))}
         </ul>

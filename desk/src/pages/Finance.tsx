@@ -7,13 +7,14 @@ import { useState } from 'preact/hooks';
 import { get, post, seg } from '../api.js';
 import { yuan } from '../amounts.js';
 import { normaliseAmount, normaliseDate } from '../bill.js';
+import { DayStatement, slipLink } from '../components/DayStatement.js';
 import { ErrorBox } from '../components/ErrorBox.js';
-import { decodeHisFile } from '../feelines.js';
+import { FilePicker } from '../components/FilePicker.js';
+import { hospitalOf } from '../fetchers.js';
+import { session } from '../session.js';
 import { hisEntries } from '../reconcile.js';
 import { shanghaiTime, shanghaiToday } from '../format.js';
-import { FUND, VISIT_TYPE } from '../labels.js';
-import { operatorLabel } from '../waterfall.js';
-import type { Me, Reconciliation, ReconciliationDifference, Statement, StatementEntry } from '../wire.js';
+import type { Hospital, Me, Reconciliation, ReconciliationDifference, Statement, StatementEntry } from '../wire.js';
 
 const DIFFERENCE: Record<string, string> = {
   'missing-in-hospital': 'HIS 无此笔',
@@ -21,15 +22,6 @@ const DIFFERENCE: Record<string, string> = {
   'amount-mismatch': '金额不符',
   'kind-mismatch': '类型不符',
 };
-
-function slipLink(settlementId: string | null | undefined) {
-  if (!settlementId) return <span class="muted">—</span>;
-  return (
-    <a href={`/desk/slip/${encodeURIComponent(settlementId)}?reprint=1`}>
-      <code>{settlementId}</code>
-    </a>
-  );
-}
 
 function brief(value: unknown): string {
   if (value === null || value === undefined) return '—';
@@ -54,6 +46,7 @@ export function Finance({ me }: { me: Me }) {
   const [history, setHistory] = useState<Reconciliation[] | null>(null);
   const [reconError, setReconError] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
+  const [hospital, setHospital] = useState<Hospital | null>(null);
 
   const day = normaliseDate(date);
   const base = `/v1/hospitals/${seg(hospitalId.trim())}`;
@@ -65,6 +58,7 @@ export function Finance({ me }: { me: Me }) {
       const { body } = await get<Statement>(`${base}/statements/${seg(day)}`);
       setStatement(body);
       setEntries(body.entries);
+      setHospital(await hospitalOf(body.hospitalId));
       const list = await get<{ reconciliations: Reconciliation[] }>(`${base}/reconciliations?date=${seg(day)}`).then(
         (answer) => answer.body.reconciliations ?? [],
         () => null,
@@ -96,6 +90,9 @@ export function Finance({ me }: { me: Me }) {
       date: day,
       totals: { count: Number(theirs.count), total: normaliseAmount(theirs.total), fundTotal: normaliseAmount(theirs.fundTotal) },
     };
+    // Who reconciled: the operator typed at sign-in, recorded with the reconciliation.
+    const operator = session.operator();
+    if (operator) body.operator = operator;
     if (detail.trim()) {
       const parsed = hisEntries(detail);
       if (parsed.problems.length > 0) return setProblems(parsed.problems);
@@ -114,6 +111,7 @@ export function Finance({ me }: { me: Me }) {
   };
 
   const differences: ReconciliationDifference[] = result?.differences ?? [];
+  const difference = (result?.difference ?? null) as { count?: number; total?: string; fundTotal?: string } | null;
   return (
     <main id="main" class="page finance">
       <h1>对账</h1>
@@ -130,111 +128,7 @@ export function Finance({ me }: { me: Me }) {
       </form>
       <ErrorBox error={error} />
 
-      {statement && (
-        <section class="card" aria-labelledby="statement-title">
-          <h2 id="statement-title">
-            {statement.hospitalId} {statement.date} 日结单
-          </h2>
-          <table class="list" data-testid="statement-totals">
-            <caption>合计</caption>
-            <thead>
-              <tr>
-                <th scope="col">笔数</th>
-                <th scope="col">结算</th>
-                <th scope="col">撤销</th>
-                <th scope="col">医疗费总额</th>
-                <th scope="col">基金支付</th>
-                <th scope="col">个人负担</th>
-                {Object.keys(statement.totals.funds).map((fund) => (
-                  <th scope="col" key={fund}>
-                    {FUND[fund] ?? fund}
-                  </th>
-                ))}
-              </tr>
-            </thead>
-            <tbody>
-              <tr>
-                <td class="num">{statement.totals.count}</td>
-                <td class="num">{statement.totals.settlements}</td>
-                <td class="num">{statement.totals.reversals}</td>
-                <td class="num">{yuan(statement.totals.total)}</td>
-                <td class="num">{yuan(statement.totals.fundTotal)}</td>
-                <td class="num">{yuan(statement.totals.patientTotal)}</td>
-                {Object.entries(statement.totals.funds).map(([fund, value]) => (
-                  <td class="num" key={fund}>
-                    {yuan(value)}
-                  </td>
-                ))}
-              </tr>
-            </tbody>
-          </table>
-          {statement.groups.length > 0 && (
-            <table class="list">
-              <caption>按险种、结算类别</caption>
-              <thead>
-                <tr>
-                  <th scope="col">险种</th>
-                  <th scope="col">结算类别</th>
-                  <th scope="col">政策</th>
-                  <th scope="col">就诊类型</th>
-                  <th scope="col">笔数</th>
-                  <th scope="col">医疗费总额</th>
-                  <th scope="col">基金支付</th>
-                </tr>
-              </thead>
-              <tbody>
-                {statement.groups.map((group) => (
-                  <tr key={`${group.insutype}:${group.clrType}:${group.policyId}:${group.visitType}`}>
-                    <td>{group.insutype}</td>
-                    <td>{group.clrType}</td>
-                    <td>{group.policyId}</td>
-                    <td>{VISIT_TYPE[group.visitType] ?? group.visitType}</td>
-                    <td class="num">{group.count}</td>
-                    <td class="num">{yuan(group.total)}</td>
-                    <td class="num">{yuan(group.fundTotal)}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          )}
-          <table class="list" data-testid="statement-entries">
-            <caption>明细（{entries.length} 笔）</caption>
-            <thead>
-              <tr>
-                <th scope="col">时间</th>
-                <th scope="col">结算单号</th>
-                <th scope="col">结算流水号</th>
-                <th scope="col">类型</th>
-                <th scope="col">医疗费总额</th>
-                <th scope="col">基金支付</th>
-                <th scope="col">个人负担</th>
-                <th scope="col">操作员</th>
-              </tr>
-            </thead>
-            <tbody>
-              {entries.map((entry) => (
-                <tr key={`${entry.settlementId}:${entry.kind}`} class={entry.kind === 'reversal' ? 'reversal' : ''}>
-                  <td>{shanghaiTime(entry.at)}</td>
-                  <td>{slipLink(entry.settlementId)}</td>
-                  <td>
-                    <code>{entry.requestId}</code>
-                  </td>
-                  <td>{entry.kind === 'reversal' ? '撤销' : '结算'}</td>
-                  <td class="num">{yuan(entry.total)}</td>
-                  <td class="num">{yuan(entry.fundTotal)}</td>
-                  <td class="num">{yuan(entry.patientTotal)}</td>
-                  <td>{operatorLabel(entry.operator)}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-          {statement.next && (
-            <button type="button" onClick={() => void more()}>
-              加载更多
-            </button>
-          )}
-        </section>
-      )}
+      {statement && <DayStatement statement={statement} entries={entries} hospital={hospital} onMore={() => void more()} />}
 
       <form class="card" onSubmit={reconcile} aria-labelledby="recon-title">
         <h2 id="recon-title">与 HIS 对账（{day}）</h2>
@@ -257,18 +151,7 @@ export function Finance({ me }: { me: Me }) {
           <textarea name="hisDetail" rows={5} value={detail} onInput={(e) => setDetail(e.currentTarget.value)} />
         </label>
         <p class="row">
-          <label class="file">
-            上传 HIS 明细 CSV
-            <input
-              type="file"
-              name="hisDetailFile"
-              accept=".csv,.txt,text/csv,text/plain"
-              onChange={async (e) => {
-                const file = e.currentTarget.files?.[0];
-                if (file) setDetail(decodeHisFile(await file.arrayBuffer()));
-              }}
-            />
-          </label>
+          <FilePicker label="上传 HIS 明细 CSV" name="hisDetailFile" onText={setDetail} />
           <button type="submit" class="primary" disabled={busy || !hospitalId.trim()}>
             对账
           </button>
@@ -286,15 +169,15 @@ export function Finance({ me }: { me: Me }) {
       {result && (
         <section class="card" aria-labelledby="recon-result" data-testid="reconciliation">
           <h2 id="recon-result" class={result.balanced ? 'ok' : 'error'} data-balanced={String(result.balanced)}>
-            {result.balanced ? '平账' : `不平：${differences.length} 处差异`}
+            {result.balanced ? '平账' : differences.length > 0 ? `不平：${differences.length} 处差异` : '不平：合计不符（见差额行）'}
           </h2>
-          <table class="list">
+          <table class="list" data-testid="recon-totals">
             <thead>
               <tr>
-                <th scope="col" />
-                <th scope="col">笔数</th>
-                <th scope="col">医疗费总额</th>
-                <th scope="col">基金支付</th>
+                <th scope="col">一方</th>
+                <th scope="col" class="num">笔数</th>
+                <th scope="col" class="num">医疗费总额</th>
+                <th scope="col" class="num">基金支付</th>
               </tr>
             </thead>
             <tbody>
@@ -310,6 +193,14 @@ export function Finance({ me }: { me: Me }) {
                 <td class="num">{yuan(result.theirs.total)}</td>
                 <td class="num">{yuan(result.theirs.fundTotal)}</td>
               </tr>
+              {difference && (
+                <tr data-testid="recon-difference" class={result.balanced ? '' : 'reversal'}>
+                  <th scope="row">差额（医保 − HIS）</th>
+                  <td class="num">{difference.count ?? '—'}</td>
+                  <td class="num">{yuan(difference.total)}</td>
+                  <td class="num">{yuan(difference.fundTotal)}</td>
+                </tr>
+              )}
             </tbody>
           </table>
           {differences.length > 0 && (

@@ -6,7 +6,8 @@ import { ErrorBox } from '../components/ErrorBox.js';
 import { CATEGORY, FILING_KIND, FILING_STATUS, REGION, SEX } from '../labels.js';
 import { session } from '../session.js';
 import type { Enrollee, Filing, Hospital, Me } from '../wire.js';
-import { filingsOf } from './Billing.js';
+import { filingsOf } from '../fetchers.js';
+import { HospitalName, hospitalLabel } from '../components/HospitalName.js';
 
 const KNOWN = 'desk.filings';
 
@@ -88,7 +89,8 @@ export function Referral({ me }: { me: Me }) {
   const [revoking, setRevoking] = useState<Filing | null>(null);
   const [busy, setBusy] = useState(false);
   const [form, setForm] = useState({ kind: 'out-of-area', validFrom: '', validTo: '', toHospitalId: '', diagnosis: '' });
-  const [hospital, setHospital] = useState<Hospital | null>(null);
+  /** The receiving hospital as the registry holds it: null while empty, 'unknown' when the registry has no such hospital. */
+  const [hospital, setHospital] = useState<Hospital | 'unknown' | null>(null);
   const [lookupId, setLookupId] = useState('');
   const kindField = useRef<HTMLSelectElement>(null);
   const cardField = useRef<HTMLInputElement>(null);
@@ -120,7 +122,7 @@ export function Referral({ me }: { me: Me }) {
     const timer = setTimeout(() => {
       get<Hospital>(`/v1/hospitals/${seg(id)}`).then(
         (answer) => setHospital(answer.body),
-        () => setHospital(null),
+        () => setHospital('unknown'),
       );
     }, 300);
     return () => clearTimeout(timer);
@@ -128,7 +130,7 @@ export function Referral({ me }: { me: Me }) {
 
   const file = async (event: Event) => {
     event.preventDefault();
-    if (!enrollee || busy) return;
+    if (!enrollee || busy || hospital === 'unknown') return;
     setBusy(true);
     setFileError(null);
     try {
@@ -212,9 +214,18 @@ export function Referral({ me }: { me: Me }) {
                 <input name="validTo" value={form.validTo} onInput={(e) => setForm({ ...form, validTo: e.currentTarget.value })} required inputMode="numeric" autocomplete="off" placeholder="YYYY-MM-DD" />
               </label>
               <label class="field">
-                <span>转入医院编号（空：不限医院）</span>
-                <input name="toHospitalId" value={form.toHospitalId} onInput={(e) => setForm({ ...form, toHospitalId: e.currentTarget.value })} autocomplete="off" />
-                <small class="muted">{hospital ? hospital.name : ''}</small>
+                <span>转入医院（登记库编号；空：不限医院）</span>
+                <input
+                  name="toHospitalId"
+                  value={form.toHospitalId}
+                  onInput={(e) => setForm({ ...form, toHospitalId: e.currentTarget.value })}
+                  autocomplete="off"
+                  aria-describedby="to-hospital"
+                  aria-invalid={hospital === 'unknown' ? 'true' : undefined}
+                />
+                <small id="to-hospital" class={hospital === 'unknown' ? 'error' : 'muted'} data-testid="to-hospital">
+                  {hospital === 'unknown' ? `医院登记库中没有 ${form.toHospitalId.trim()}，不能备案` : hospital ? hospitalLabel(hospital, hospital.hospitalId) : ''}
+                </small>
               </label>
               <label class="field">
                 <span>诊断</span>
@@ -222,7 +233,7 @@ export function Referral({ me }: { me: Me }) {
               </label>
             </div>
             <p class="actions">
-              <button type="submit" class="primary" disabled={busy}>
+              <button type="submit" class="primary" disabled={busy || hospital === 'unknown'}>
                 办理备案
               </button>
             </p>
@@ -262,7 +273,7 @@ export function Referral({ me }: { me: Me }) {
                       <td>
                         {filing.validFrom} 至 {filing.validTo}
                       </td>
-                      <td>{filing.toHospitalId ?? '不限'}</td>
+                      <td>{filing.toHospitalId ? <HospitalName hospitalId={filing.toHospitalId} /> : '不限'}</td>
                       <td>{filing.diagnosis ?? ''}</td>
                       <td data-status={filing.status}>{FILING_STATUS[filing.status] ?? filing.status}</td>
                       <td>

@@ -7,7 +7,7 @@ import { ReversalDialog } from '../components/ReversalDialog.js';
 import { Slip } from '../components/Slip.js';
 import { session } from '../session.js';
 import type { Enrollee, Filing, Hospital, Me, PolicyDetail, Settlement } from '../wire.js';
-import { filingsOf, hospitalOf, policyDetail } from './Billing.js';
+import { filingsOf, hospitalOf, policyDetail } from '../fetchers.js';
 
 interface Loaded {
   settlement: Settlement;

@@ -27,7 +27,7 @@ export function referralRoutes(v1: ApiRouter, deps: RouteDependencies): void {
       scope: OWN_REGION,
       body: { schema: filingCreateSchema, examples: { 'worked-examples': { summary: 'a referral to a Wenzhou city hospital for 2019', value: referralExample } } },
       responses: { 201: { description: 'filed, active', schema: filingResponseSchema } },
-      errors: ['ENROLLEE_NOT_FOUND', 'LIMIT_REACHED', 'UNAVAILABLE'],
+      errors: ['ENROLLEE_NOT_FOUND', 'HOSPITAL_NOT_FOUND', 'LIMIT_REACHED', 'UNAVAILABLE'],
     },
     async (req, res) => {
       const draft = parseOrThrow(filingCreateSchema, req.body);
