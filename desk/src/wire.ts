@@ -70,6 +70,8 @@ export interface Settlement {
   requestId: string;
   status: 'preview' | 'settled' | 'reversed';
   policyId: string;
+  /** sha256 of the policy file's text; absent on settlements recorded before versions were kept. */
+  policyVersion?: string;
   benefitYear: number;
   card: string;
   hospitalId: string;

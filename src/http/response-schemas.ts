@@ -152,12 +152,21 @@ export const feeCategoryResponseSchema = z
   })
   .meta({ id: 'FeeCategoryTotals' });
 
+/** A policy's version: the sha256 of its file's text, as `sha256sum` prints it. */
+const policyVersion = z
+  .string()
+  .regex(/^[0-9a-f]{64}$/)
+  .meta({ description: "the policy file's content hash (sha256 of its text)", example: '5f2c8e0d3b7a41c69e2d8f0a1b3c5d7e9f1a2b4c6d8e0f1a3b5c7d9e1f2a4b6c' });
+
 export const settlementResponseSchema = z
   .strictObject({
     settlementId: z.string().nullable().meta({ description: 'null for a preview', example: 'S-2a5f-0f7c3d2e9b8a4c6d8e1f2a3b4c5d6e7f' }),
     requestId: z.string(),
     status: z.enum(['preview', 'settled', 'reversed']),
     policyId: z.string(),
+    policyVersion: policyVersion
+      .optional()
+      .meta({ description: "the version of the policy used: the sha256 of its file's text; absent only on settlements recorded before versions were kept" }),
     benefitYear: z.number().int(),
     card: z.string(),
     hospitalId: z.string(),
@@ -208,6 +217,7 @@ export const policyListSchema = z.strictObject({
   policies: z.array(
     z.strictObject({
       policyId: z.string(),
+        version: policyVersion,
       region: z.string(),
       name: z.string(),
       benefitYear: z.number().int(),
@@ -220,6 +230,7 @@ export const policyListSchema = z.strictObject({
 
 export const policyDetailSchema = z.strictObject({
   policyId: z.string(),
+  version: policyVersion,
   region: z.string(),
   name: z.string(),
   benefitYear: z.number().int(),
