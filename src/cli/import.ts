@@ -13,7 +13,9 @@
  * column, reason) and <file>.import-summary.json. Exit: 0 all rows applied,
  * 2 some rows rejected, 130 interrupted, 1 the file or Redis failed.
  *
- * Redis: REDIS_URL / REDIS_CLUSTER_NODES as for the server.
+ * Redis: REDIS_URL / REDIS_CLUSTER_NODES as for the server. Regions in a
+ * CSV's 统筹区 column are recognised by the policies in POLICY_DIR (as for
+ * the server): by id, division code or the place their names start with.
  */
 import { createReadStream, createWriteStream, statSync, writeFileSync, type WriteStream } from 'node:fs';
 import { once } from 'node:events';
@@ -23,10 +25,11 @@ import { parseArgs } from 'node:util';
 import cliProgress from 'cli-progress';
 import { stringify } from 'csv-stringify/sync';
 import { csvRows } from '../import/csv.js';
-import { HeaderError, type HeaderMapping } from '../import/mapping.js';
+import { HeaderError, regionNamesOf, type HeaderMapping, type RegionNames } from '../import/mapping.js';
 import { ndjsonRows, type NdjsonItem } from '../import/ndjson.js';
 import { importRows, type ImportSummary, type RowResult } from '../import/pipeline.js';
 import { IMPORT_KINDS, type ImportKind } from '../import/rows.js';
+import { loadPolicyDirectory } from '../policy/loader.js';
 import { RegistryBulk } from '../service/registry-bulk.js';
 import { createRedis, whenReady } from '../store/redis.js';
 import { Store } from '../store/store.js';
@@ -40,7 +43,8 @@ const USAGE = `usage: npm run import -- enrollees|hospitals|referrals <file> [op
   --report <path>         default: <file>.import-report.csv (the summary goes beside it as .json)
   --quiet                 no progress bar
 
-Redis from REDIS_URL (redis://host:port, redis-cluster://h1:p1,h2:p2) or REDIS_CLUSTER_NODES.`;
+Redis from REDIS_URL (redis://host:port, redis-cluster://h1:p1,h2:p2) or REDIS_CLUSTER_NODES.
+Regions (统筹区: 平阳县, 330326, pingyang …) are those of the policies in POLICY_DIR (default config/policies).`;
 
 /** A line of NDJSON or a CSV cell may be this long. */
 const MAX_ROW_BYTES = 65_536;
@@ -114,6 +118,12 @@ async function main(): Promise<number> {
   } catch {
     fail(`unknown --encoding ${values.encoding}`);
   }
+  let regions: RegionNames;
+  try {
+    regions = regionNamesOf(loadPolicyDirectory(process.env.POLICY_DIR ?? 'config/policies').regions);
+  } catch (error) {
+    fail(`the policies name the regions: ${(error as Error).message}`);
+  }
   const reportPath = values.report ?? `${file}.import-report.csv`;
   const summaryPath = values.report ? `${reportPath.replace(/\.csv$/i, '')}.summary.json` : `${file}.import-summary.json`;
 
@@ -161,7 +171,7 @@ async function main(): Promise<number> {
   const input = reader(file, values.encoding, (n) => (bytes += n));
   const source: AsyncIterable<NdjsonItem[]> =
     format === 'csv'
-      ? csvRows(kind, input, { delimiter: values.delimiter, maxRecordBytes: MAX_ROW_BYTES, onHeader: (m) => (mapping = m) })
+      ? csvRows(kind, input, { delimiter: values.delimiter, maxRecordBytes: MAX_ROW_BYTES, regions, onHeader: (m) => (mapping = m) })
       : ndjsonRows(input, MAX_ROW_BYTES);
 
   const report = createWriteStream(reportPath);
