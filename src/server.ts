@@ -115,6 +115,7 @@ async function startWorker(config: AppConfig): Promise<void> {
   const service = composeService({
     redis,
     catalog,
+    policyDir: config.policyDir,
     catalogues,
     keys,
     logger,
