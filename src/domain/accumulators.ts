@@ -1,5 +1,5 @@
 /** Accumulator arithmetic: the only place deltas are applied or negated. */
-import { ZERO, formatMoney } from './money.js';
+import { ZERO, formatMoney, type Money } from './money.js';
 import { MONEY_ACCUMULATORS, type AccumulatorDeltas, type Accumulators } from './types.js';
 
 export function emptyAccumulators(): Accumulators {
@@ -37,6 +37,11 @@ export function applyDeltas(acc: Accumulators, deltas: AccumulatorDeltas): Accum
   };
   // Most deltas of a settlement are zero; decimals are immutable, so keep the operand (a plus costs ~0.4 µs).
   for (const field of MONEY_ACCUMULATORS) if (!deltas[field].isZero()) next[field] = acc[field].plus(deltas[field]);
+  if (deltas.ledgers) {
+    const ledgers: Record<string, Money> = { ...acc.ledgers };
+    for (const [name, delta] of Object.entries(deltas.ledgers)) ledgers[name] = (ledgers[name] ?? ZERO).plus(delta);
+    next.ledgers = ledgers;
+  }
   return next;
 }
 
@@ -47,6 +52,7 @@ export function negateDeltas(deltas: AccumulatorDeltas): AccumulatorDeltas {
     specialOutpatientCounted: -deltas.specialOutpatientCounted,
   };
   for (const field of MONEY_ACCUMULATORS) negated[field] = deltas[field].negated();
+  if (deltas.ledgers) negated.ledgers = Object.fromEntries(Object.entries(deltas.ledgers).map(([name, delta]) => [name, delta.negated()]));
   return negated;
 }
 

@@ -103,6 +103,10 @@ export const FUND_PAY_TYPE: Record<Fund, string | null> = {
   majorDiseaseReferral: null,
   specialGroup: null,
   retiredCadreSpouse: null,
+  // 大额/补充 above the basic cap: no national resident code; reported under 其他基金.
+  supplementary: null,
+  hardship: '620100',
+  medicalAssistance: '610100',
 };
 export const OTHER_FUND_PAY_TYPE = '999997';
 
@@ -110,6 +114,7 @@ export const FUND_PAY_TYPE_NAMES: Record<string, string> = {
   '390100': '城乡居民基本医疗保险基金',
   '390200': '城乡居民大病医疗保险基金',
   '610100': '医疗救助基金',
+  '620100': '政府兜底基金',
   '999997': '其他基金',
 };
 
@@ -120,6 +125,9 @@ export const FUND_NAMES: Record<Fund, string> = {
   majorDiseaseReferral: '晋江特殊医疗保障：提高特大病种市外转诊报销标准',
   specialGroup: '晋江特殊医疗保障：提高特定人群报销标准',
   retiredCadreSpouse: '离休干部无工作遗偶医疗补助',
+  supplementary: '城乡居民补充医疗保险（大额）',
+  hardship: '困难群众大病补充（政府兜底）',
+  medicalAssistance: '医疗救助基金',
 };
 
 /**

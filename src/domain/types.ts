@@ -33,7 +33,17 @@ export const FILING_KINDS = ['referral', 'relocation', 'out-of-area'] as const;
 export type FilingKind = (typeof FILING_KINDS)[number];
 
 /** Fund lines, in the order they are paid and reported. */
-export const FUNDS = ['basic', 'criticalIllness', 'majorDiseaseReferral', 'specialGroup', 'retiredCadreSpouse'] as const;
+export const FUNDS = [
+  'basic',
+  'criticalIllness',
+  'majorDiseaseReferral',
+  'specialGroup',
+  'retiredCadreSpouse',
+  // Added after the seeds' funds: stored ledger entries list funds by position in this order.
+  'supplementary',
+  'hardship',
+  'medicalAssistance',
+] as const;
 export type Fund = (typeof FUNDS)[number];
 
 
@@ -50,6 +60,8 @@ export interface Hospital {
   consortium?: string | null | undefined;
   /** The national facility code (定点医药机构编号, e.g. H35058200011) the platform's envelope names it by. */
   fixmedinsCode?: string | null | undefined;
+  /** Whose designated hospital it is (policy dimension hospital.designation); absent: "pooling-region". */
+  designation?: string | null | undefined;
 }
 
 export interface CoveragePeriod {
@@ -66,6 +78,8 @@ export interface Enrollee {
   categories: PersonCategory[];
   specialDiseases: string[];
   maternityInsured: boolean;
+  /** 缴费档次 (一档/二档, 学生档) where the region has tiers; absent where it has none. */
+  contributionTier?: string | null | undefined;
 }
 
 export interface Filing {
@@ -144,6 +158,8 @@ export interface SettlementRequest {
   emergency?: boolean | undefined;
   consortiumTransfer?: boolean | undefined;
   liability?: Liability | undefined;
+  /** The disease group of an outpatient chronic or special-disease visit, where the region caps by group. */
+  diseaseGroup?: string | null | undefined;
 }
 
 /** The year's running totals of one person (policies.md "Accumulators"). */
@@ -157,6 +173,11 @@ export interface Accumulators {
   criticalIllnessPaid: Money;
   outpatientPaid: Money;
   retiredCadreSpousePaid: Money;
+  /**
+   * A policy's own ledgers (policy vocabulary `ledgers`), by name; a quarter or
+   * day ledger as "name@2024Q2" / "name@2024-03-05". Absent: all zero.
+   */
+  ledgers?: Readonly<Record<string, Money>> | undefined;
 }
 
 export const MONEY_ACCUMULATORS = [
@@ -182,6 +203,8 @@ export interface AccumulatorDeltas {
   criticalIllnessPaid: Money;
   outpatientPaid: Money;
   retiredCadreSpousePaid: Money;
+  /** What the settlement adds to the policy's own ledgers; absent when it adds nothing. */
+  ledgers?: Record<string, Money> | undefined;
 }
 
 /** The clerk at the window (api.md "Operator and reason"), as the desk or HIS names them. */

@@ -1,62 +1,49 @@
 /**
- * Admission ordinals and the deductible factor they carry (Jinjiang 六(一)3:
- * 2nd admission 50%, from the 3rd none; consortium transfers continue the
- * previous stay; the special-outpatient year counts as one admission;
- * Pingyang 三(一)3: special-outpatient deductible once a year).
+ * Admission ordinals (Jinjiang 六(一)3: the n-th admission of the year;
+ * consortium transfers continue the previous stay; a once-a-year visit type
+ * counts as one admission) and the deductible schedule a layer applies to
+ * them: ordinal factors, chained factors, a step down per admission with a
+ * floor, a formula, a readmission window and a cumulative cap.
  */
 import type { Money } from '../domain/money.js';
-import { Decimal } from '../domain/money.js';
+import { Decimal, ZERO, formatMoney, headroom, maxMoney, minMoney, round2 } from '../domain/money.js';
 import { dateOfDayNumber, dayNumber } from '../domain/dates.js';
-import type { Accumulators, Hospital, PreviousStay, SettlementRequest } from '../domain/types.js';
-import type { Policy, VisitTypeRule } from '../policy/schema.js';
+import type { PreviousStay } from '../domain/types.js';
+import type { DeductibleRule, VisitTypeRule } from '../policy/schema.js';
 import { Refused, type Explanation } from './explanation.js';
+import { lookup, type Facts } from './facts.js';
+import type { LedgerBook } from './ledgers.js';
 
 const ONE = new Decimal(1);
-const NONE = new Decimal(0);
 
 export interface AdmissionTerms {
   /** The admission this stay is (null when the visit is no admission of its own). */
   ordinal: number | null;
-  /** Multiplies the tier's deductible. */
-  deductibleFactor: Money;
-  admissionsDelta: number;
-  specialOutpatientDelta: number;
-  /** Why the factor is what it is, for the deductible step. */
+  /** The deductible is waived (a later once-a-year visit, a consortium transfer). */
+  waived: boolean;
+  /** Why, for the deductible step. */
   reason: string;
 }
 
-function factorOf(policy: Policy, ordinal: number): Money {
-  const factors = policy.admissions.deductibleFactors;
-  return factors[Math.min(ordinal, factors.length) - 1]!;
-}
-
-export function admissionTerms(
-  policy: Policy,
-  rule: VisitTypeRule,
-  request: SettlementRequest,
-  hospital: Hospital,
-  inArea: boolean,
-  acc: Accumulators,
-  previousStays: readonly PreviousStay[],
-  explanation: Explanation,
-): AdmissionTerms {
-  if (request.visitType === 'special-outpatient') {
-    if (acc.specialOutpatientCounted) {
-      return { ordinal: null, deductibleFactor: NONE, admissionsDelta: 0, specialOutpatientDelta: 0, reason: 'deductible already taken this year for special outpatient' };
-    }
-    if (!rule.countsAsAdmission) {
-      return { ordinal: null, deductibleFactor: ONE, admissionsDelta: 0, specialOutpatientDelta: 1, reason: 'first special-outpatient settlement of the year' };
-    }
-    const ordinal = acc.admissions + 1;
-    return { ordinal, deductibleFactor: factorOf(policy, ordinal), admissionsDelta: 1, specialOutpatientDelta: 1, reason: `special-outpatient year counted as admission ${ordinal}` };
+/** Counts the admission in the book and says which one it is. */
+export function admissionTerms(facts: Facts, rule: VisitTypeRule, book: LedgerBook, previousStays: readonly PreviousStay[], explanation: Explanation): AdmissionTerms {
+  const { policy, request, hospital } = facts;
+  const admissions = book.before('admissions').toNumber();
+  if (rule.oncePerYear) {
+    if (book.flag(request.visitType)) return { ordinal: null, waived: true, reason: `deductible already taken this year for ${request.visitType}` };
+    book.setFlag(request.visitType, ONE);
+    if (!rule.countsAsAdmission) return { ordinal: null, waived: false, reason: `first ${request.visitType} settlement of the year` };
+    book.deltas.admissions = 1;
+    return { ordinal: admissions + 1, waived: false, reason: `${request.visitType} year counted as admission ${admissions + 1}` };
   }
+  if (!rule.countsAsAdmission) return { ordinal: null, waived: false, reason: 'no admission' };
 
   if (request.consortiumTransfer) {
-    const transfer = policy.admissions.consortiumTransfer;
+    const transfer = policy.admissions?.consortiumTransfer;
     if (!transfer) {
       explanation.note(`${policy.id} has no consortium-transfer rule; settled as a new admission`);
     } else {
-      const continued = continuedStay(request, hospital, inArea, previousStays);
+      const continued = continuedStay(facts, previousStays);
       if (!continued) {
         throw new Refused(
           'CONSORTIUM_TRANSFER_UNMATCHED',
@@ -66,22 +53,19 @@ export function admissionTerms(
       }
       return {
         ordinal: continued.admissionOrdinal,
-        deductibleFactor: NONE,
-        admissionsDelta: 0,
-        specialOutpatientDelta: 0,
+        waived: true,
         reason: `consortium transfer within ${hospital.consortium} continues stay ${continued.settlementId} at ${continued.hospitalId}`,
       };
     }
   }
-
-  if (!rule.countsAsAdmission) return { ordinal: null, deductibleFactor: ONE, admissionsDelta: 0, specialOutpatientDelta: 0, reason: 'no admission' };
-  const ordinal = acc.admissions + 1;
-  return { ordinal, deductibleFactor: factorOf(policy, ordinal), admissionsDelta: 1, specialOutpatientDelta: 0, reason: `admission ${ordinal} of the year` };
+  book.deltas.admissions = 1;
+  return { ordinal: admissions + 1, waived: false, reason: `admission ${admissions + 1} of the year` };
 }
 
 /** policies.md jinjiang-2018 "Admissions" (decision): the stay a consortium transfer continues, if any. */
-function continuedStay(request: SettlementRequest, hospital: Hospital, inArea: boolean, stays: readonly PreviousStay[]): PreviousStay | null {
-  if (!inArea || !hospital.consortium) return null;
+function continuedStay(facts: Facts, stays: readonly PreviousStay[]): PreviousStay | null {
+  const { request, hospital } = facts;
+  if (!facts.inArea || !hospital.consortium) return null;
   const dayBefore = dateOfDayNumber(dayNumber(request.admissionDate) - 1);
   return (
     stays.find(
@@ -91,4 +75,87 @@ function continuedStay(request: SettlementRequest, hospital: Hospital, inArea: b
         (stay.dischargeDate === request.admissionDate || stay.dischargeDate === dayBefore),
     ) ?? null
   );
+}
+
+export interface DeductibleOutcome {
+  applied: Money;
+  text: string;
+  cite: string;
+}
+
+/**
+ * The deductible a layer takes from `eligible`: the amount (looked up, or the
+ * formula), its ordinal rule, floor, readmission window and yearly cap.
+ */
+export function deductibleOf(
+  facts: Facts,
+  rule: DeductibleRule,
+  adjusted: Money | null,
+  admission: AdmissionTerms,
+  amounts: { total: Money; policyScope: Money; eligible: Money },
+  book: LedgerBook,
+  previousStays: readonly PreviousStay[],
+  fallbackCite: string,
+): DeductibleOutcome {
+  let cite = rule.cite ?? fallbackCite;
+  let amount = ZERO;
+  let what = 'deductible';
+  if (rule.amount !== undefined) {
+    const looked = lookup(facts, rule.amount, cite);
+    amount = looked.value;
+    cite = rule.cite ?? looked.cite;
+    what = typeof rule.amount === 'string' ? `deductible ${formatMoney(amount)}` : `${looked.label} deductible`;
+  } else if (rule.formula) {
+    const { share, of, min, max } = rule.formula;
+    amount = round2((of === 'total' ? amounts.total : amounts.policyScope).times(share));
+    if (min) amount = maxMoney(amount, min);
+    if (max) amount = minMoney(amount, max);
+    what = `deductible ${share.toString()} × ${of}${min ? `, at least ${formatMoney(min)}` : ''}${max ? `, at most ${formatMoney(max)}` : ''}`;
+  }
+  if (adjusted !== null) amount = adjusted;
+
+  let factor = ONE;
+  let reason = admission.reason;
+  if (admission.waived) factor = ZERO;
+  else if (admission.ordinal !== null && rule.byAdmission) {
+    const factors = rule.byAdmission;
+    if (rule.chained) {
+      // n-th admission: the product of the factors of admissions 2 … n (the last factor repeats).
+      for (let k = 2; k <= admission.ordinal; k += 1) factor = factor.times(factors[Math.min(k, factors.length) - 1]!);
+    } else factor = factors[Math.min(admission.ordinal, factors.length) - 1]!;
+  }
+  let base = amount;
+  if (rule.subtractPerAdmission && admission.ordinal !== null && admission.ordinal > 1) {
+    base = maxMoney(ZERO, base.minus(rule.subtractPerAdmission.times(admission.ordinal - 1)));
+    reason += `, less ${formatMoney(rule.subtractPerAdmission)} per earlier admission`;
+  }
+  let due = round2(base.times(factor));
+  if (rule.floor !== undefined && !factor.isZero() && amount.gt(0)) {
+    const floor = lookup(facts, rule.floor, cite).value;
+    if (due.lt(floor)) {
+      due = minMoney(floor, amount);
+      reason += `, not below ${formatMoney(floor)}`;
+    }
+  }
+  if (rule.readmissionWithinDays !== undefined && !due.isZero()) {
+    const admitted = dayNumber(facts.request.admissionDate);
+    const recent = previousStays.find((stay) => {
+      const gap = admitted - dayNumber(stay.dischargeDate);
+      return gap >= 0 && gap <= rule.readmissionWithinDays!;
+    });
+    if (recent) {
+      due = ZERO;
+      reason += `, readmitted within ${rule.readmissionWithinDays} days of stay ${recent.settlementId}`;
+    }
+  }
+  if (rule.yearCap) {
+    const cap = lookup(facts, rule.yearCap.amount, cite).value;
+    const room = headroom(cap, book.current(rule.yearCap.ledger));
+    if (due.gt(room)) {
+      due = room;
+      reason += `, deductibles of the year at most ${formatMoney(cap)}`;
+    }
+  }
+  const applied = minMoney(due, amounts.eligible);
+  return { applied, text: `${what} × ${factor.toString()} (${reason})`, cite };
 }

@@ -38,19 +38,24 @@ export function checkEligibility(policy: Policy, rule: VisitTypeRule, request: S
     throw new Refused('NOT_COVERED', `the person has maternity insurance: the maternity fund pays (${rule.cite})`);
   }
 
-  if (request.visitType === 'special-outpatient') checkSpecialDisease(policy, request, enrollee);
+  if (rule.requiresDelivery && !request.delivery) {
+    throw new Refused('VALIDATION_FAILED', `${policy.id} pays ${request.visitType} by delivery mode: delivery is required`, [
+      { path: 'delivery', message: `required for ${request.visitType}: "vaginal" or "cesarean"` },
+    ]);
+  }
+  if (rule.approvedDiseases) checkSpecialDisease(policy, rule, request, enrollee);
 }
 
-function checkSpecialDisease(policy: Policy, request: SettlementRequest, enrollee: Enrollee): void {
-  const spec = policy.specialOutpatient!;
+function checkSpecialDisease(policy: Policy, rule: VisitTypeRule, request: SettlementRequest, enrollee: Enrollee): void {
+  const diseases = rule.approvedDiseases!;
   const disease = request.specialDisease;
   if (!disease) {
-    throw new Refused('SPECIAL_DISEASE_NOT_APPROVED', `a special-outpatient settlement must name the specialDisease (${spec.cite})`);
+    throw new Refused('SPECIAL_DISEASE_NOT_APPROVED', `a ${request.visitType} settlement must name the specialDisease (${rule.cite})`);
   }
-  if (spec.diseases !== 'any' && !spec.diseases.includes(disease)) {
-    throw new Refused('SPECIAL_DISEASE_NOT_APPROVED', `${disease} is not a special disease of ${policy.id} (${spec.cite})`);
+  if (diseases !== 'any' && !diseases.includes(disease)) {
+    throw new Refused('SPECIAL_DISEASE_NOT_APPROVED', `${disease} is not a special disease of ${policy.id} (${rule.cite})`);
   }
   if (!enrollee.specialDiseases.includes(disease)) {
-    throw new Refused('SPECIAL_DISEASE_NOT_APPROVED', `the person holds no approval for special disease ${disease} (${spec.cite})`);
+    throw new Refused('SPECIAL_DISEASE_NOT_APPROVED', `the person holds no approval for special disease ${disease} (${rule.cite})`);
   }
 }

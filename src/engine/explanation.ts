@@ -16,8 +16,14 @@ export class Explanation {
     this.steps.push({ rule: `${this.rulePrefix}/${rule}`, text, amount, cite });
   }
 
+  /** One line per fund: a second layer paying the same fund adds to its line. */
   line(fund: Fund, amount: Money, cite: string, terms: { rate: Money | null; deductible?: Money } = { rate: null }): void {
-    this.lines.push({ fund, fundPayType: FUND_PAY_TYPE[fund], amount, cite, ...terms });
+    const existing = this.lines.findIndex((line) => line.fund === fund);
+    if (existing === -1) this.lines.push({ fund, fundPayType: FUND_PAY_TYPE[fund], amount, cite, ...terms });
+    else if (!amount.isZero()) {
+      const line = this.lines[existing]!;
+      this.lines[existing] = line.amount.isZero() ? { fund, fundPayType: FUND_PAY_TYPE[fund], amount, cite, ...terms } : { ...line, amount: line.amount.plus(amount), rate: null };
+    }
   }
 
   note(text: string): void {

@@ -11,12 +11,12 @@ import type { Policy } from '../policy/schema.js';
 import type { Money } from '../domain/money.js';
 import { checkEligibility, visitTypeRuleOf } from './eligibility.js';
 import { Explanation, Refused } from './explanation.js';
-import { standingOf } from './hospital.js';
-import { settleLumpSum } from './lump-sum.js';
-import { settleOutpatient } from './outpatient.js';
+import { admissionTerms } from './admission.js';
+import { deriveDimensions, holds, type Facts } from './facts.js';
 import { classifyFeeLines, type FeeLineClassification } from './fee-lines.js';
+import { runPipeline } from './layers.js';
+import { LedgerBook } from './ledgers.js';
 import { coveringFiling } from './referral.js';
-import { settleStay, type StayResult } from './stay.js';
 import type { EngineInput, EngineOutcome, Refusal, SettlementComputation } from './types.js';
 
 export function settle(input: EngineInput): EngineOutcome {
@@ -51,21 +51,35 @@ function compute(input: EngineInput): SettlementComputation {
   }
 
   explanation.step('policy-scope', 'policy-scope amount = total − fullSelfPay − overLimitSelfPay − preSelfPay', policyScope, rule.cite);
-  const standing = standingOf(policy, hospital);
 
-  let result: StayResult;
-  switch (rule.benefit) {
-    case 'stay': {
-      const filing = standing.inArea ? null : coveringFiling(input.filings, request, explanation);
-      result = settleStay({ policy, rule, request, enrollee, hospital, standing, filing, acc, previousStays: input.previousStays ?? [], policyScope }, explanation);
-      break;
-    }
-    case 'outpatient':
-      result = settleOutpatient(policy, request, standing, acc, policyScope, explanation);
-      break;
-    case 'lump-sum':
-      result = settleLumpSum(policy, request, policyScope, explanation);
-      break;
+  const inArea = policy.area.admdvsPrefixes.some((prefix) => hospital.admdvs.startsWith(prefix));
+  const facts: Facts = {
+    policy,
+    request,
+    hospital,
+    enrollee,
+    inArea,
+    filing: null,
+    date: policy.attribution.rule === 'discharge-date' ? request.dischargeDate : request.admissionDate,
+    dims: {},
+    dimLabels: [],
+    assumed: [],
+  };
+  if (!inArea) facts.filing = coveringFiling(input.filings, request, explanation);
+  deriveDimensions(facts);
+  explainClasses(facts, explanation);
+
+  // Refusals the policy states (an out-of-area stay without a filing …), in file order.
+  for (const refusal of policy.refusals) {
+    if (holds(refusal.when, facts)) throw new Refused(refusal.code, `${refusal.message} (${refusal.cite})`);
+  }
+
+  const previousStays = input.previousStays ?? [];
+  const book = new LedgerBook(policy, acc, request.visitType, request);
+  const admission = admissionTerms(facts, rule, book, previousStays, explanation);
+  const result = runPipeline({ facts, rule, book, admission, previousStays, total, policyScope, overExpenseCap: { value: ZERO } }, explanation);
+  for (const assumed of facts.assumed) {
+    explanation.note(`assumed parameters used: ${policy.id} ${assumed.path} = ${assumed.value} is not fixed by the notice (${assumed.cite})`);
   }
 
   // Report lines in the fixed fund order; the patient pays the rest, to the fen.
@@ -90,13 +104,24 @@ function compute(input: EngineInput): SettlementComputation {
     payments,
     lines: explanation.lines,
     fundTotal,
-    patientTotal: total.minus(fundTotal),
-    admissionOrdinal: result.admissionOrdinal,
-    referralId: result.referralId,
+    patientTotal: total.minus(fundTotal).minus(result.hospitalBorne),
+    hospitalBorne: result.hospitalBorne,
+    admissionOrdinal: admission.ordinal,
+    referralId: inArea ? null : (facts.filing?.referralId ?? null),
     steps: explanation.steps,
-    deltas: result.deltas,
+    deltas: book.deltas,
     notes: explanation.notes,
+    assumed: facts.assumed,
   };
+}
+
+/** The hospital's classes under the policy (its dimensions), with the cases and shifts that applied. */
+function explainClasses(facts: Facts, explanation: Explanation): void {
+  const entries = Object.entries(facts.dims);
+  if (entries.length === 0) return;
+  const first = Object.values(facts.policy.dimensions)[0]!;
+  const text = entries.map(([name, value]) => `${name} ${value}`).join(', ');
+  explanation.step('tier', `${text}${facts.dimLabels.length ? ` (${facts.dimLabels.join('; ')})` : ''}`, null, first.cite);
 }
 
 /**

@@ -16,6 +16,7 @@ import type {
 import type { CatalogueSet } from '../catalogue/catalogue.js';
 import type { PolicyCatalog } from '../policy/catalog.js';
 import type { FeeLineClassification } from './fee-lines.js';
+import type { AssumedValue } from './facts.js';
 
 export interface EngineInput {
   catalog: PolicyCatalog;
@@ -76,13 +77,18 @@ export interface SettlementComputation {
   payments: Partial<Record<Fund, Money>>;
   lines: PaymentLine[];
   fundTotal: Money;
+  /** total − fundTotal − hospitalBorne. */
   patientTotal: Money;
+  /** What a disease package's price leaves to the hospital (按病种定额: excess borne by the hospital); usually 0. */
+  hospitalBorne: Money;
   admissionOrdinal: number | null;
   /** The filing that covered the stay, if one was needed and found. */
   referralId: string | null;
   steps: Step[];
   deltas: AccumulatorDeltas;
   notes: string[];
+  /** Every value the settlement used that the policy file marks `assumed`. */
+  assumed: AssumedValue[];
 }
 
 export interface Refusal {

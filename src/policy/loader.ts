@@ -13,6 +13,13 @@ import { PolicyCatalog, type LoadedPolicy } from './catalog.js';
 
 export class PolicyFileError extends Error {
   override name = 'PolicyFileError';
+  /** Each problem as "path: message". */
+  constructor(
+    message: string,
+    readonly issues: readonly string[] = [],
+  ) {
+    super(message);
+  }
 }
 
 /** A cite that names its own source file ("002_….txt 六(一)8", "policies.md …") is kept as is. */
@@ -41,20 +48,22 @@ export function parsePolicyFile(fileName: string, text: string): LoadedPolicy {
   try {
     raw = parseYaml(text, { prettyErrors: false });
   } catch (error) {
-    throw new PolicyFileError(`policy file ${fileName}: not valid YAML: ${(error as Error).message.split('\n')[0]}`);
+    const first = `not valid YAML: ${(error as Error).message.split('\n')[0]}`;
+    throw new PolicyFileError(`policy file ${fileName}: ${first}`, [first]);
   }
   const document = (raw as { document?: unknown } | null)?.document;
   const qualified = typeof document === 'string' ? qualifyCitations(raw, document) : raw;
   const result = policyFileSchema.safeParse(qualified);
   if (!result.success) {
-    const first = result.error.issues[0]!;
-    throw new PolicyFileError(`policy file ${fileName}: ${formatPath(first.path)}: ${first.message}`);
+    // Every issue, on one line (npm run policy:check lists them one per line).
+    const issues = result.error.issues.map((issue) => `${formatPath(issue.path)}: ${issue.message.replace(/\s*\n\s*/g, ' ')}`);
+    throw new PolicyFileError(`policy file ${fileName}: ${issues.join('; ')}`, issues);
   }
   const policy: Policy = result.data;
   const expectedName = `${policy.id}`;
   const baseName = path.basename(fileName).replace(/\.(ya?ml|json)$/, '');
   if (baseName !== expectedName) {
-    throw new PolicyFileError(`policy file ${fileName}: id: "${policy.id}" does not match the file name`);
+    throw new PolicyFileError(`policy file ${fileName}: id: "${policy.id}" does not match the file name`, [`id: "${policy.id}" does not match the file name`]);
   }
   return { policy, source: qualified as Record<string, unknown>, file: fileName, version: policyVersion(text) };
 }

@@ -1,248 +1,349 @@
 /**
- * The shape of a policy file (config/policies/<region>-<year>.yaml).
- * Parameters are data with citations: every group carries `cite` (clause of the
- * policy's `document`, or "<file> <clause>" for another source), an optional
- * `decision` (what the spec decided where the document is silent) and
- * `assumed: true` where the value is not in the source at all.
+ * The shape of a policy file (config/policies/<region>-<year>.yaml) in the
+ * policy vocabulary (docs/policy-authoring.md): who and what is settled,
+ * classes and lookups, ledgers, an ordered pipeline of payment layers,
+ * adjustments and refusals, and worked examples. Every section but the
+ * region's identity is optional with a stated default.
  */
 import { z } from 'zod';
-import { Decimal, MONEY_PATTERN, RATE_PATTERN, type Money } from '../domain/money.js';
-import {
-  DELIVERIES,
-  HOSPITAL_KINDS,
-  LIABILITIES,
-  PERSON_CATEGORIES,
-  VISIT_TYPES,
-  type VisitType,
-} from '../domain/types.js';
+import { DELIVERIES, FUNDS, HOSPITAL_KINDS, LIABILITIES, PERSON_CATEGORIES, VISIT_TYPES, type VisitType } from '../domain/types.js';
+import { BUILT_IN_DIMENSIONS, citation, condition, dimension, factorValue, isoDate, ledger, moneyText, moneyValue, optionalCitation, rateValue, ref, scale, table, type Ref } from './vocabulary.js';
 
-const moneyValue = z
-  .string()
-  .regex(MONEY_PATTERN, 'expected an amount as a decimal string with at most two decimals, e.g. "1300"')
-  .transform((value): Money => new Decimal(value));
-
-const rateValue = z
-  .string()
-  .regex(RATE_PATTERN, 'expected a rate as a decimal string, e.g. "0.75"')
-  .transform((value): Money => new Decimal(value))
-  .refine((rate) => rate.lte(1), 'a rate or factor must not exceed 1');
-
-const citation = {
-  cite: z.string().min(1),
-  decision: z.string().min(1).optional(),
-  assumed: z.boolean().default(false),
-};
+export * from './vocabulary.js';
 
 const admdvsPrefix = z.string().regex(/^\d{2,6}$/, 'expected 2–6 leading digits of an admdvs code');
 
-const visitTypeRule = z.strictObject({
-  /** stay: deductible, rate, caps, critical illness, programmes; outpatient: the outpatient pool; lump-sum: fixed amount */
-  benefit: z.enum(['stay', 'outpatient', 'lump-sum']),
-  countsAsAdmission: z.boolean().default(false),
-  womenOnly: z.boolean().default(false),
-  maternityInsuredExcluded: z.boolean().default(false),
-  ...citation,
-});
-
-const locationTierRule = z.strictObject({
-  tier: z.string().min(1),
-  admdvsPrefixes: z.array(admdvsPrefix).optional(),
-  kinds: z.array(z.enum(HOSPITAL_KINDS)).optional(),
-});
-
-const levelShift = z.strictObject({
-  label: z.string().min(1),
-  countyRun: z.boolean().optional(),
-  kinds: z.array(z.enum(HOSPITAL_KINDS)).optional(),
-  levels: z.array(z.union([z.literal(1), z.literal(2), z.literal(3)])).optional(),
-  inAreaOnly: z.boolean().default(false),
-});
-
-const hospitalTier = z.discriminatedUnion('method', [
-  z.strictObject({ method: z.literal('location'), rules: z.array(locationTierRule).min(1), ...citation }),
-  z.strictObject({
-    method: z.literal('level'),
-    kindLevels: z.partialRecord(z.enum(HOSPITAL_KINDS), z.union([z.literal(1), z.literal(2), z.literal(3)])).default({}),
-    shifts: z.array(levelShift).default([]),
-    floor: z.union([z.literal(1), z.literal(2), z.literal(3)]).default(1),
+const visitTypeRule = z
+  .strictObject({
+    countsAsAdmission: z.boolean().default(false).meta({ description: 'takes the next admission ordinal of the year' }),
+    oncePerYear: z.boolean().default(false).meta({ description: 'all settlements of this visit type in a year count as one: the first takes the deductible (and the ordinal), later ones neither' }),
+    womenOnly: z.boolean().default(false),
+    maternityInsuredExcluded: z.boolean().default(false),
+    requiresDelivery: z.boolean().default(false),
+    approvedDiseases: z.union([z.literal('any'), z.array(z.string().min(1)).min(1)]).optional().meta({ description: 'the request must name a specialDisease the person is approved for; "any": any on the record' }),
     ...citation,
-  }),
-]);
+  })
+  .meta({ id: 'VisitTypeRule' });
 
-const tier = z.strictObject({
-  label: z.string().min(1),
-  deductible: moneyValue,
-  rate: rateValue,
-  ...citation,
+const deductible = z
+  .strictObject({
+    amount: ref.optional(),
+    formula: z.strictObject({ share: rateValue, of: z.enum(['total', 'policy-scope']), min: moneyValue.optional(), max: moneyValue.optional() }).optional(),
+    byAdmission: z.array(factorValue).min(1).optional().meta({ description: 'factor of the n-th admission of the year; the last repeats' }),
+    chained: z.boolean().default(false).meta({ description: 'factors multiply from one admission to the next (×75% then ×50% of that)' }),
+    subtractPerAdmission: moneyValue.optional().meta({ description: 'less this much for every earlier admission of the year' }),
+    floor: ref.optional().meta({ description: 'never below this (after ordinal rules)' }),
+    yearCap: z.strictObject({ amount: ref, ledger: z.string().min(1) }).optional().meta({ description: 'deductibles paid in the year together at most this' }),
+    readmissionWithinDays: z.number().int().min(1).optional().meta({ description: 'no deductible when admitted within N days of an earlier discharge' }),
+    ...optionalCitation,
+  })
+  .meta({ id: 'Deductible' });
+
+const cap = z
+  .strictObject({
+    amount: ref,
+    per: z.enum(['visit', 'day', 'quarter', 'year']).default('year'),
+    ledger: z.string().min(1).optional().meta({ description: 'what the cap is measured against; the layer must record into it' }),
+    perExtraDisease: moneyValue.optional().meta({ description: 'raised by this for every approved special disease beyond the first' }),
+    atMost: moneyValue.optional(),
+    perDiseaseGroup: z.boolean().default(false),
+    ...optionalCitation,
+  })
+  .meta({ id: 'Cap' });
+
+const dayBand = z.strictObject({
+  fromDay: z.number().int().min(1),
+  toDay: z.number().int().min(1).nullable().default(null),
+  perDay: moneyValue.optional(),
+  rate: rateValue.optional(),
 });
 
-const bracket = z.strictObject({
-  from: moneyValue,
-  to: moneyValue.nullable(),
-  rate: rateValue,
-});
+const payment = z
+  .strictObject({
+    fund: z.enum(FUNDS),
+    label: z.string().optional(),
+    step: z.string().regex(/^[a-z][a-zA-Z0-9/-]*$/).optional().meta({ description: 'name of the main explanation step' }),
+    when: condition.optional().meta({ description: 'eligibility: when false the line is reported as 0' }),
+    base: z
+      .enum(['residual', 'policy-scope', 'total', 'over-expense-cap'])
+      .default('residual')
+      .meta({ description: "residual: what the earlier layers left within policy scope; over-expense-cap: the part earlier layers' expense caps left out" }),
+    payFirst: ref.optional().meta({ description: 'share of the base the patient pays first (先自负)' }),
+    expenseCap: z.strictObject({ amount: ref, ledger: z.string().min(1), ...optionalCitation }).optional(),
+    deductible: deductible.optional(),
+    rate: ref.optional(),
+    bands: scale.optional(),
+    lumpSum: z.strictObject({ amount: ref, mode: z.enum(['actual-if-lower', 'fixed']).default('actual-if-lower') }).optional(),
+    perDiem: z.strictObject({ bands: z.array(dayBand).min(1) }).optional().meta({ description: 'per bed-day by day bands (按床日)' }),
+    package: z.strictObject({ price: ref, patientShare: rateValue, excess: z.enum(['hospital', 'patient']).default('hospital') }).optional(),
+    perVisitFee: z.strictObject({ amount: ref, oncePerDayLedger: z.string().optional() }).optional(),
+    payoutFactor: ref.optional(),
+    floor: z.strictObject({ share: ref, ...optionalCitation }).optional().meta({ description: '保底: the layer pays at least share × base' }),
+    topUpTo: ref.optional(),
+    caps: z.array(cap).default([]),
+    records: z.record(z.string(), z.enum(['payment', 'residual', 'eligible', 'deductible'])).default({}),
+    missing: z.strictObject({ note: z.string().min(1) }).optional().meta({ description: 'the source of this layer is not available: it pays 0 with this note' }),
+    ...citation,
+  })
+  .meta({ id: 'PaymentLayer' });
 
-const criticalIllnessSchedule = z.strictObject({
-  label: z.string().min(1),
-  /** Absent: everyone. Otherwise the person must hold one of these categories. */
-  categoriesAny: z.array(z.enum(PERSON_CATEGORIES)).optional(),
-  brackets: z.array(bracket).min(1),
-  /** Annual cap on criticalIllnessPaid; null or absent: none. */
-  annualCap: moneyValue.nullable().default(null),
-});
+const choice = z
+  .strictObject({
+    choose: z.enum(['largest', 'most-favourable', 'first']).meta({
+      description:
+        "largest: the option paying most on this settlement; most-favourable: the option worth most to the person over the year (a year-to-date scale's value within its cap), stable across settlements; first: the first applicable",
+    }),
+    options: z.array(payment).min(1),
+    visitTypes: z.array(z.enum(VISIT_TYPES)).optional(),
+    ...optionalCitation,
+  })
+  .meta({ id: 'LayerChoice' });
 
-const programme = z.strictObject({
-  fund: z.enum(['majorDiseaseReferral', 'specialGroup', 'retiredCadreSpouse']),
-  label: z.string().min(1),
-  rate: rateValue,
-  when: z.strictObject({
-    majorDiseases: z.array(z.string().min(1)).optional(),
-    outOfArea: z.boolean().optional(),
-    /** The hospital's registry level, before any level shift. */
-    hospitalLevels: z.array(z.union([z.literal(1), z.literal(2), z.literal(3)])).optional(),
-    activeFiling: z.boolean().optional(),
-    categoriesAny: z.array(z.enum(PERSON_CATEGORIES)).optional(),
-    categoriesNone: z.array(z.enum(PERSON_CATEGORIES)).optional(),
-  }),
-  annualCap: z.strictObject({ amount: moneyValue, accumulator: z.literal('retiredCadreSpousePaid') }).optional(),
-  ...citation,
-});
+const layer = z.union([payment.extend({ visitTypes: z.array(z.enum(VISIT_TYPES)).optional() }), choice]);
+
+export const ADJUSTABLE = ['rate', 'deductible', 'payoutFactor', 'cap', 'expenseCap', 'bands'] as const;
+
+const adjustment = z
+  .strictObject({
+    step: z.string().regex(/^[a-z][a-zA-Z0-9/-]*$/).default('adjustment'),
+    label: z.string().optional(),
+    when: condition,
+    target: z.string().regex(/^[a-zA-Z]+\.(rate|deductible|payoutFactor|cap|expenseCap|bands)$/, 'expected "<fund>.<parameter>", e.g. "basic.rate"'),
+    op: z.enum(['set', 'add', 'subtract', 'multiply', 'remove-cap', 'clamp']),
+    value: z.string().optional(),
+    min: z.string().optional(),
+    max: z.string().optional(),
+    ...citation,
+  })
+  .meta({ id: 'Adjustment' });
+
+const refusal = z
+  .strictObject({
+    when: condition,
+    code: z.enum(['REFERRAL_REQUIRED', 'NOT_COVERED', 'VISIT_TYPE_NOT_COVERED']),
+    message: z.string().min(1),
+    ...citation,
+  })
+  .meta({ id: 'Refusal' });
+
+const testCase = z
+  .strictObject({
+    name: z.string().min(1),
+    hospital: z.strictObject({
+      admdvs: z.string().regex(/^\d{6}$/),
+      level: z.union([z.literal(1), z.literal(2), z.literal(3)]),
+      kind: z.enum(HOSPITAL_KINDS).default('general'),
+      countyRun: z.boolean().default(false),
+      consortium: z.string().optional(),
+      designation: z.string().optional(),
+    }),
+    person: z
+      .strictObject({
+        sex: z.enum(['F', 'M']).default('F'),
+        birthDate: isoDate.default('1970-01-01'),
+        categories: z.array(z.enum(PERSON_CATEGORIES)).default([]),
+        specialDiseases: z.array(z.string()).default([]),
+        maternityInsured: z.boolean().default(false),
+        contributionTier: z.string().optional(),
+      })
+      .default({ sex: 'F', birthDate: '1970-01-01', categories: [], specialDiseases: [], maternityInsured: false }),
+    visit: z.strictObject({
+      visitType: z.enum(VISIT_TYPES).default('inpatient'),
+      admissionDate: isoDate,
+      dischargeDate: isoDate,
+      total: moneyText,
+      fullSelfPay: moneyText.default('0'),
+      overLimitSelfPay: moneyText.default('0'),
+      preSelfPay: moneyText.default('0'),
+      filed: z.boolean().default(false),
+      emergency: z.boolean().optional(),
+      referredFromPrimary: z.boolean().optional(),
+      specialDisease: z.string().optional(),
+      majorDisease: z.string().optional(),
+      diseaseGroup: z.string().optional(),
+      delivery: z.enum(DELIVERIES).optional(),
+    }),
+    prior: z.record(z.string(), z.union([moneyText, z.number().int(), z.boolean()])).default({}).meta({ description: 'year-to-date ledgers before this settlement' }),
+    expect: z.strictObject({
+      payments: z.record(z.string(), moneyText).optional(),
+      patientTotal: moneyText.optional(),
+      refused: z.string().optional(),
+    }),
+    cite: z.string().optional(),
+    note: z.string().optional(),
+  })
+  .meta({ id: 'WorkedExample' });
 
 export const policyFileSchema = z
   .strictObject({
     id: z.string().regex(/^[a-z][a-z0-9-]*-\d{4}$/, 'expected "<region>-<year>"'),
     region: z.string().regex(/^[a-z][a-z0-9-]*$/),
     name: z.string().min(1),
-    document: z.string().min(1),
+    document: z.string().min(1).meta({ description: 'the notice: a file name or a citation with its address' }),
     benefitYear: z.number().int().min(1990).max(2100),
     attribution: z.strictObject({ rule: z.enum(['discharge-date', 'calendar-year-of-stay']), ...citation }),
-    /** The medical insurance catalogue (医保目录) fee lines are classified against: config/catalogues/<id>.csv. */
     catalogue: z.strictObject({
       id: z.string().regex(/^[a-z0-9][a-z0-9-]{0,63}$/, 'expected a catalogue id such as "zhejiang-2019-demo" (the file <id>.csv)'),
       ...citation,
     }),
-    exclusions: z.strictObject({ liabilities: z.array(z.enum(LIABILITIES)), ...citation }),
+    exclusions: z.strictObject({ liabilities: z.array(z.enum(LIABILITIES)), ...citation }).default({ liabilities: [], cite: 'default', assumed: false }),
     visitTypes: z.partialRecord(z.enum(VISIT_TYPES), visitTypeRule),
     area: z.strictObject({ admdvsPrefixes: z.array(admdvsPrefix).min(1), ...citation }),
-    /** The region's insurance division (参保地医保区划; the platform's insuplc_admdvs and clr_optins). */
     insuranceDivision: z.strictObject({ admdvs: z.string().regex(/^\d{6}$/, 'a 6-digit division code'), ...citation }),
-    hospitalTier,
-    tiers: z.record(z.string(), tier),
-    outOfArea: z.strictObject({
-      filedPaymentFactor: rateValue,
-      emergencyCountsAsFiled: z.boolean(),
-      unfiled: z.discriminatedUnion('action', [
-        z.strictObject({ action: z.literal('refuse') }),
-        z.strictObject({ action: z.literal('rate-penalty'), ratePenalty: rateValue }),
-      ]),
-      ...citation,
-    }),
-    /**
-     * 报销截止: the last day claims of the benefit year may be made. After it the
-     * year is closed and may be archived out of Redis (npm run archive).
-     * fixed-date-next-year: a date of the following year; after-discharge: a
-     * number of months after discharge (the year's last possible discharge is 12-31).
-     */
     claimDeadline: z
       .discriminatedUnion('rule', [
-        z.strictObject({
-          rule: z.literal('fixed-date-next-year'),
-          monthDay: z.string().regex(/^(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/, 'expected MM-DD'),
-          ...citation,
-        }),
+        z.strictObject({ rule: z.literal('fixed-date-next-year'), monthDay: z.string().regex(/^(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/, 'expected MM-DD'), ...citation }),
         z.strictObject({ rule: z.literal('after-discharge'), months: z.number().int().min(1).max(60), ...citation }),
       ])
       .optional(),
-    admissions: z.strictObject({
-      /** Deductible factor of the n-th admission of the year; the last repeats. */
-      deductibleFactors: z.array(rateValue).min(1),
-      consortiumTransfer: z.strictObject({ continuesPreviousStay: z.literal(true), ...citation }).optional(),
-      ...citation,
-    }),
-    specialOutpatient: z
+    dimensions: z.record(z.string().regex(/^[a-z][a-zA-Z0-9-]*$/), dimension).default({}),
+    tables: z.record(z.string().regex(/^[a-z][a-zA-Z0-9-]*$/), table).default({}),
+    ledgers: z.record(z.string().regex(/^[a-z][a-zA-Z0-9-]*$/), ledger).default({}),
+    admissions: z
       .strictObject({
-        /** Diseases the policy accepts; "any": any code on the person's record. */
-        diseases: z.union([z.literal('any'), z.array(z.string().min(1)).min(1)]),
-        deductible: z.literal('once-per-year'),
+        consortiumTransfer: z.strictObject({ continuesPreviousStay: z.literal(true), ...citation }).optional(),
         ...citation,
       })
       .optional(),
-    annualCap: z
-      .strictObject({ basis: z.enum(['eligible-expense', 'fund-payment']), amount: moneyValue, ...citation })
-      .optional(),
-    criticalIllness: z
-      .strictObject({
-        base: z.literal('compliant-self-burden'),
-        /** null: the scale is not among the sources; the line is 0 with `missingNote`. */
-        schedules: z.array(criticalIllnessSchedule).min(1).nullable(),
-        missingNote: z.string().optional(),
-        ...citation,
-      })
-      .optional(),
-    localProgrammes: z
-      .strictObject({
-        layers: z.array(z.strictObject({ programmes: z.array(programme).min(1), ...citation, cite: z.string().optional() })).min(1),
-        ...citation,
-      })
-      .optional(),
-    outpatientPool: z
-      .strictObject({
-        annualFundCap: moneyValue,
-        rates: z.record(
-          z.string(),
-          z.strictObject({ rate: rateValue, referredFromPrimaryRate: rateValue.optional(), ...citation }),
-        ),
-        ...citation,
-      })
-      .optional(),
-    lumpSums: z
-      .strictObject({
-        childbirth: z
-          .strictObject({ byDelivery: z.record(z.enum(DELIVERIES), moneyValue), ...citation })
-          .optional(),
-      })
-      .optional(),
+    refusals: z.array(refusal).default([]),
+    adjustments: z.array(adjustment).default([]),
+    adjustmentsCombine: z.literal('in-order').default('in-order').meta({ description: 'adjustments of one parameter apply in file order' }),
+    layers: z.array(layer).min(1),
+    tests: z.array(testCase).default([]),
   })
-  .superRefine((policy, ctx) => {
-    const issue = (path: (string | number)[], message: string) => ctx.addIssue({ code: 'custom', path, message });
-    if (!policy.id.endsWith(`-${policy.benefitYear}`)) issue(['id'], `id must end with the benefit year ${policy.benefitYear}`);
-    if (!policy.id.startsWith(`${policy.region}-`)) issue(['id'], `id must start with the region "${policy.region}"`);
-
-    const tierKeys = new Set(Object.keys(policy.tiers));
-    if (policy.hospitalTier.method === 'location') {
-      policy.hospitalTier.rules.forEach((rule, index) => {
-        if (!tierKeys.has(rule.tier)) issue(['hospitalTier', 'rules', index, 'tier'], `unknown tier "${rule.tier}"`);
-      });
-      const last = policy.hospitalTier.rules.at(-1);
-      if (last && (last.admdvsPrefixes || last.kinds)) {
-        issue(['hospitalTier', 'rules'], 'the last rule must match every hospital (no admdvsPrefixes, no kinds)');
-      }
-    } else {
-      for (const level of ['1', '2', '3']) if (!tierKeys.has(level)) issue(['tiers', level], `level method needs tier "${level}"`);
-    }
-
-    const visitTypes = Object.entries(policy.visitTypes) as [VisitType, z.infer<typeof visitTypeRule>][];
-    if (visitTypes.length === 0) issue(['visitTypes'], 'at least one visit type');
-    for (const [visitType, rule] of visitTypes) {
-      if (rule.benefit === 'outpatient') {
-        if (!policy.outpatientPool) issue(['outpatientPool'], `visit type ${visitType} needs outpatientPool`);
-        else for (const key of tierKeys) if (!policy.outpatientPool.rates[key]) issue(['outpatientPool', 'rates', key], `missing rate for tier "${key}"`);
-      }
-      if (rule.benefit === 'lump-sum' && !policy.lumpSums?.childbirth) {
-        issue(['lumpSums', 'childbirth'], `visit type ${visitType} needs lumpSums.childbirth`);
-      }
-      if (rule.benefit === 'lump-sum' && visitType !== 'childbirth') issue(['visitTypes', visitType, 'benefit'], 'lump-sum is defined for childbirth only');
-      if (visitType === 'special-outpatient' && !policy.specialOutpatient) {
-        issue(['specialOutpatient'], 'visit type special-outpatient needs specialOutpatient');
-      }
-    }
-  });
+  .superRefine((policy, ctx) => checkReferences(policy, (path, message) => ctx.addIssue({ code: 'custom', path, message })));
 
 export type PolicyFile = z.infer<typeof policyFileSchema>;
 export type Policy = PolicyFile;
-export type Tier = Policy['tiers'][string];
-export type HospitalTierRule = Policy['hospitalTier'];
-export type CriticalIllnessSchedule = z.infer<typeof criticalIllnessSchedule>;
-export type Bracket = z.infer<typeof bracket>;
-export type Programme = z.infer<typeof programme>;
 export type VisitTypeRule = z.infer<typeof visitTypeRule>;
+export type PaymentRule = z.infer<typeof payment>;
+export type Layer = z.infer<typeof layer>;
+export type LayerChoice = z.infer<typeof choice>;
+export type Adjustment = z.infer<typeof adjustment>;
+export type DeductibleRule = z.infer<typeof deductible>;
+export type CapRule = z.infer<typeof cap>;
+export type WorkedExample = z.infer<typeof testCase>;
+
+export function isChoice(layer: Layer): layer is LayerChoice {
+  return 'choose' in layer;
+}
+
+export function optionsOf(layer: Layer): PaymentRule[] {
+  return isChoice(layer) ? layer.options : [layer];
+}
+
+const STORED = new Set(['admissions', 'specialOutpatientCounted', 'basicEligible', 'basicPaid', 'compliantSelfBurden', 'criticalIllnessPaid', 'outpatientPaid', 'retiredCadreSpousePaid']);
+
+/** Names used in the file must be declared: tables, dimensions, ledgers; table values must fit the unit. */
+function checkReferences(policy: PolicyFile, issue: (path: (string | number)[], message: string) => void): void {
+  if (!policy.id.endsWith(`-${policy.benefitYear}`)) issue(['id'], `id must end with the benefit year ${policy.benefitYear}`);
+  if (!policy.id.startsWith(`${policy.region}-`)) issue(['id'], `id must start with the region "${policy.region}"`);
+  if (Object.keys(policy.visitTypes).length === 0) issue(['visitTypes'], 'at least one visit type');
+
+  const dims = new Set<string>([...Object.keys(policy.dimensions), ...BUILT_IN_DIMENSIONS]);
+  const ledgerKnown = (name: string) => STORED.has(name) || name in policy.ledgers;
+  const checkRef = (value: Ref | undefined, path: (string | number)[], units: string[]) => {
+    if (value === undefined) return;
+    if (typeof value === 'string') {
+      if (!units.some((unit) => fitsUnit(unit, value))) {
+        issue(path, units.includes('money') ? 'expected an amount as a decimal string with at most two decimals, e.g. "1300", or { table: name }' : `expected a ${units.join(' or ')} as a decimal string, or { table: name }, got "${value}"`);
+      }
+      return;
+    }
+    const t = policy.tables[value.table];
+    if (!t) issue([...path, 'table'], `unknown table "${value.table}"`);
+    else if (!units.includes(t.unit)) issue([...path, 'table'], `table "${value.table}" holds ${t.unit}, expected ${units.join(' or ')}`);
+  };
+
+  const possible = new Map<string, string[]>();
+  for (const [name, dim] of Object.entries(policy.dimensions)) {
+    if (!dim.start && dim.default === undefined && dim.cases.length === 0) issue(['dimensions', name], 'needs start, cases or default');
+    const values = new Set<string>(dim.cases.map((c) => c.value));
+    if (dim.default !== undefined) values.add(dim.default);
+    if (dim.start === 'hospital.level' || dim.shifts.length > 0) {
+      const numbers = [...values].map(Number).filter(Number.isInteger);
+      if (dim.start === 'hospital.level') numbers.push(1, 2, 3);
+      const lo = Math.max(Math.min(...numbers) + Math.min(0, ...dim.shifts.map((x) => x.by)) * dim.shifts.length, dim.min ?? -Infinity);
+      const hi = Math.min(Math.max(...numbers) + Math.max(0, ...dim.shifts.map((x) => x.by)) * dim.shifts.length, dim.max ?? Infinity);
+      values.clear();
+      for (let n = lo; n <= hi && Number.isFinite(lo) && Number.isFinite(hi) && hi - lo < 50; n += 1) values.add(String(n));
+    }
+    possible.set(name, [...values]);
+  }
+  for (const [name, t] of Object.entries(policy.tables)) {
+    t.by.forEach((d, i) => {
+      if (!dims.has(d)) issue(['tables', name, 'by', i], `unknown dimension "${d}"`);
+    });
+    const values: [string, (string | number)[]][] = t.rows.map((r, i) => [r.value, ['tables', name, 'rows', i, 'value']]);
+    if (t.default !== undefined) values.push([t.default, ['tables', name, 'default']]);
+    for (const [value, path] of values) {
+      if (value === 'not-covered') continue;
+      if (!fitsUnit(t.unit, value)) issue([...path], `"${value}" is not a valid ${t.unit} value`);
+    }
+    // Every class a declared dimension can take needs a row (or the table a default).
+    const declared = t.by.filter((d) => possible.has(d));
+    if (t.default === undefined && declared.length > 0) {
+      for (const combo of combinations(declared.map((d) => possible.get(d)!))) {
+        const covered = t.rows.some((row) =>
+          Object.entries(row.key).every(([d, wanted]) => {
+            const i = declared.indexOf(d);
+            if (i === -1) return false; // a row keyed by a built-in fact is not a catch-all
+            return Array.isArray(wanted) ? wanted.includes(combo[i]!) : wanted === combo[i];
+          }),
+        );
+        if (!covered) issue(['tables', name, 'rows'], `no row for ${declared.map((d, i) => `${d} "${combo[i]}"`).join(', ')} (add one, or a default; "not-covered" says it is not covered)`);
+      }
+    }
+    t.rows.forEach((row, i) => {
+      for (const key of Object.keys(row.key)) if (!t.by.includes(key)) issue(['tables', name, 'rows', i, 'key', key], `"${key}" is not among the table's dimensions (by)`);
+    });
+  }
+
+  policy.layers.forEach((layer, li) => {
+    optionsOf(layer).forEach((rule, oi) => {
+      const path = isChoice(layer) ? ['layers', li, 'options', oi] : ['layers', li];
+      checkRef(rule.rate, [...path, 'rate'], ['rate']);
+      checkRef(rule.payFirst, [...path, 'payFirst'], ['rate']);
+      checkRef(rule.payoutFactor, [...path, 'payoutFactor'], ['rate', 'factor']);
+      checkRef(rule.topUpTo, [...path, 'topUpTo'], ['money']);
+      checkRef(rule.deductible?.amount, [...path, 'deductible', 'amount'], ['money']);
+      checkRef(rule.deductible?.floor, [...path, 'deductible', 'floor'], ['money']);
+      checkRef(rule.lumpSum?.amount, [...path, 'lumpSum', 'amount'], ['money']);
+      checkRef(rule.package?.price, [...path, 'package', 'price'], ['money']);
+      checkRef(rule.perVisitFee?.amount, [...path, 'perVisitFee', 'amount'], ['money']);
+      checkRef(rule.floor?.share, [...path, 'floor', 'share'], ['rate']);
+      checkRef(rule.expenseCap?.amount, [...path, 'expenseCap', 'amount'], ['money']);
+      rule.caps.forEach((c, ci) => {
+        checkRef(c.amount, [...path, 'caps', ci, 'amount'], ['money']);
+        if (c.ledger && !ledgerKnown(c.ledger)) issue([...path, 'caps', ci, 'ledger'], `unknown ledger "${c.ledger}"`);
+      });
+      if (rule.expenseCap && !ledgerKnown(rule.expenseCap.ledger)) issue([...path, 'expenseCap', 'ledger'], `unknown ledger "${rule.expenseCap.ledger}"`);
+      if (rule.deductible?.yearCap && !ledgerKnown(rule.deductible.yearCap.ledger)) issue([...path, 'deductible', 'yearCap', 'ledger'], `unknown ledger "${rule.deductible.yearCap.ledger}"`);
+      if (rule.bands && rule.bands.over !== 'stay' && !ledgerKnown(rule.bands.over)) issue([...path, 'bands', 'over'], `unknown ledger "${rule.bands.over}"`);
+      for (const name of Object.keys(rule.records)) if (!ledgerKnown(name)) issue([...path, 'records', name], `unknown ledger "${name}"`);
+      const benefits = [rule.rate ?? rule.bands, rule.lumpSum, rule.perDiem, rule.package, rule.perVisitFee, rule.missing].filter((b) => b !== undefined);
+      if (benefits.length !== 1) issue(path, 'a layer pays by exactly one of: rate or bands, lumpSum, perDiem, package, perVisitFee, missing');
+    });
+  });
+  policy.adjustments.forEach((a, i) => {
+    const fund = a.target.split('.')[0]!;
+    if (!policy.layers.some((l) => optionsOf(l).some((r) => r.fund === fund))) issue(['adjustments', i, 'target'], `no layer pays fund "${fund}"`);
+    if (['set', 'add', 'subtract', 'multiply'].includes(a.op) && a.value === undefined) issue(['adjustments', i, 'value'], `op ${a.op} needs a value`);
+    if (a.op === 'clamp' && a.min === undefined && a.max === undefined) issue(['adjustments', i], 'clamp needs min or max');
+  });
+  const usedVisitTypes = Object.keys(policy.visitTypes) as VisitType[];
+  for (const vt of usedVisitTypes) {
+    const has = policy.layers.some((l) => !l.visitTypes || l.visitTypes.includes(vt));
+    if (!has) issue(['visitTypes', vt], `no layer settles ${vt}`);
+  }
+}
+
+function fitsUnit(unit: string, value: string): boolean {
+  if (unit === 'money') return /^(0|[1-9]\d{0,8})(\.\d{1,2})?$/.test(value);
+  if (unit === 'points') return /^-?(0|[1-9]\d*)(\.\d+)?$/.test(value);
+  return /^(0|[1-9]\d*)(\.\d+)?$/.test(value) && (unit !== 'rate' || Number(value) <= 1);
+}
+
+function combinations(lists: string[][]): string[][] {
+  return lists.reduce<string[][]>((acc, list) => acc.flatMap((prefix) => list.map((value) => [...prefix, value])), [[]]);
+}

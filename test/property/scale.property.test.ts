@@ -11,11 +11,15 @@ import { describe, expect, it } from 'vitest';
 import { emptyAccumulators } from '../../src/domain/accumulators.js';
 import { Decimal, ZERO, formatMoney, fromFen, round2, type Money } from '../../src/domain/money.js';
 import { PERSON_CATEGORIES, type Accumulators } from '../../src/domain/types.js';
-import { criticalIllnessPayment, scheduleFor } from '../../src/engine/critical-illness.js';
 import { Explanation } from '../../src/engine/explanation.js';
+import type { Facts } from '../../src/engine/facts.js';
+import { runPipeline } from '../../src/engine/layers.js';
+import { LedgerBook } from '../../src/engine/ledgers.js';
+import { holds } from '../../src/engine/facts.js';
 import { marginalScale, scaleIncrement } from '../../src/engine/scale.js';
 import { loadPolicyDirectory } from '../../src/policy/loader.js';
-import type { Bracket, Policy } from '../../src/policy/schema.js';
+import { optionsOf, type Bracket, type Policy } from '../../src/policy/schema.js';
+import type { Enrollee, Hospital, PersonCategory, SettlementRequest } from '../../src/domain/types.js';
 import { POLICY_DIR } from '../helpers/worked-examples.js';
 
 const catalog = loadPolicyDirectory(POLICY_DIR);
@@ -24,9 +28,49 @@ const runs = (numRuns: number): fc.Parameters<unknown> => (seed === undefined ? 
 
 const pingyang = catalog.get('pingyang-2019')!.policy;
 const taiyuan = catalog.get('taiyuan-2019')!.policy;
-const SCHEDULES = [pingyang, taiyuan].flatMap((policy) =>
-  (policy.criticalIllness?.schedules ?? []).map((schedule) => ({ name: `${policy.id} ${schedule.label}`, brackets: schedule.brackets })),
-);
+/** The critical-illness options of a policy's layers: bands on the year's compliant self-burden, with their annual cap. */
+function criticalIllnessSchedules(policy: Policy) {
+  return policy.layers.flatMap((layer) =>
+    optionsOf(layer)
+      .filter((rule) => rule.fund === 'criticalIllness' && rule.bands)
+      .map((rule) => ({ label: rule.label ?? rule.fund, when: rule.when, brackets: rule.bands!.brackets, annualCap: rule.caps[0] ? new Decimal(rule.caps[0].amount as string) : null })),
+  );
+}
+const SCHEDULES = [pingyang, taiyuan].flatMap((policy) => criticalIllnessSchedules(policy).map((schedule) => ({ name: `${policy.id} ${schedule.label}`, brackets: schedule.brackets })));
+
+const HOSPITAL: Hospital = { hospitalId: 'H', name: 'H', admdvs: '000000', level: 2, kind: 'general', countyRun: false };
+const REQUEST = { requestId: 'r', card: 'c', hospitalId: 'H', visitType: 'inpatient', admissionDate: '2019-03-01', dischargeDate: '2019-03-05', charges: { total: ZERO, fullSelfPay: ZERO, overLimitSelfPay: ZERO, preSelfPay: ZERO } } as SettlementRequest;
+
+function factsOf(policy: Policy, categories: readonly PersonCategory[]): Facts {
+  const enrollee: Enrollee = { card: 'c', region: policy.region, sex: 'F', birthDate: '1970-01-01', coverage: [], categories: [...categories], specialDiseases: [], maternityInsured: false };
+  const layers = policy.layers.filter((layer) => optionsOf(layer).some((rule) => rule.fund === 'criticalIllness'));
+  return { policy: { ...policy, layers, adjustments: [] }, request: REQUEST, hospital: HOSPITAL, enrollee, inArea: true, filing: null, date: '2019-03-05', dims: {}, dimLabels: [], assumed: [] };
+}
+
+/** The most favourable schedule the person qualifies for (lowest threshold, then highest rate, then highest cap). */
+function scheduleFor(policy: Policy, categories: readonly PersonCategory[]) {
+  const facts = factsOf(policy, categories);
+  let best: ReturnType<typeof criticalIllnessSchedules>[number] | null = null;
+  for (const schedule of criticalIllnessSchedules(policy)) {
+    if (!holds(schedule.when, facts)) continue;
+    const [a, b] = [schedule.brackets[0]!, best?.brackets[0]];
+    const better =
+      best === null ||
+      (!a.from.eq(b!.from) ? a.from.lt(b!.from) : !a.rate.eq(b!.rate) ? a.rate.gt(b!.rate) : schedule.annualCap === null ? best.annualCap !== null : best.annualCap !== null && schedule.annualCap.gt(best.annualCap));
+    if (better) best = schedule;
+  }
+  return best;
+}
+
+/** What the policy's critical-illness layer pays for `burden` more compliant self-burden, through the engine's pipeline. */
+function criticalIllnessPayment(policy: Policy, acc: Accumulators, categories: readonly PersonCategory[], burden: Money, explanation: Explanation): Money {
+  const facts = factsOf(policy, categories);
+  const book = new LedgerBook(facts.policy, acc, 'inpatient', REQUEST);
+  book.add('compliantSelfBurden', burden);
+  const rule = { countsAsAdmission: false, oncePerYear: false, womenOnly: false, maternityInsuredExcluded: false, requiresDelivery: false, cite: 't', assumed: false };
+  const result = runPipeline({ facts, rule, book, admission: { ordinal: null, waived: false, reason: '' }, previousStays: [], total: burden, policyScope: burden, overExpenseCap: { value: ZERO } }, explanation);
+  return result.payments.criticalIllness ?? ZERO;
+}
 
 /**
  * Independent reference: round2(g(B)) in integer arithmetic. Amounts in fen,
@@ -71,7 +115,7 @@ describe('critical-illness scale', () => {
 
   it('Pingyang pays at most g(326000) = 0.6 × 130400 + 0.7 × 163000 = 192340 a year', () => {
     const max = new Decimal('0.6').times(130400).plus(new Decimal('0.7').times(163000));
-    const brackets = pingyang.criticalIllness!.schedules![0]!.brackets;
+    const brackets = criticalIllnessSchedules(pingyang)[0]!.brackets;
     expect(marginalScale(brackets, new Decimal(326000)).eq(max)).toBe(true);
     fc.assert(
       fc.property(fc.integer({ min: 32_600_000, max: 99_999_999_999 }), (fen) => {
@@ -110,7 +154,7 @@ describe('critical-illness scale', () => {
     fc.assert(
       fc.property(fc.constantFrom<Policy>(pingyang, taiyuan), categoriesArb, baseFenArb, partsFenArb, (policy, categories, startFen, partsFen) => {
         // A year that already carries base B0 has paid min(cap, round2(g(B0))).
-        const schedule = scheduleFor(policy.criticalIllness!.schedules!, categories)!;
+        const schedule = scheduleFor(policy, categories)!;
         const start = fromFen(startFen);
         const paidBefore = round2(marginalScale(schedule.brackets, start));
         const acc0: Accumulators = {

@@ -62,25 +62,28 @@ describe('shipped policy files', () => {
     for (const cite of cites) expect(cite).toMatch(/^(\d{3}_[0-9a-f]{16}\.txt|policies\.md) \S/);
   });
 
-  it('Taiyuan tiers are marked assumed; Pingyang and Jinjiang tiers are not', () => {
-    for (const tier of Object.values(catalog.get('taiyuan-2019')!.policy.tiers)) expect(tier.assumed).toBe(true);
-    for (const id of ['pingyang-2019', 'jinjiang-2018']) for (const tier of Object.values(catalog.get(id)!.policy.tiers)) expect(tier.assumed).toBe(false);
+  it('Taiyuan tier values are marked assumed; Pingyang and Jinjiang tier values are not', () => {
+    const tierTables = (id: string) => Object.values(catalog.get(id)!.policy.tables).filter((table) => table.by.includes('tier'));
+    for (const table of tierTables('taiyuan-2019')) expect(table.assumed).toBe(true);
+    for (const id of ['pingyang-2019', 'jinjiang-2018']) for (const table of tierTables(id)) expect(table.assumed || table.rows.some((row) => row.assumed)).toBe(false);
   });
 });
 
 describe('an invalid policy file is rejected with one line naming the file and the field path', () => {
   const invalid: [string, string, string, RegExp][] = [
-    ['a rate given as a number', 'pingyang-2019.yaml', edit(PY, 'rate: "0.70", cite: 三(一)1 }', 'rate: 0.70, cite: 三(一)1 }'), /: tiers\.county\.rate: .*expected string/],
-    ['a rate that is not a decimal string', 'pingyang-2019.yaml', edit(PY, 'rate: "0.70", cite: 三(一)1 }', 'rate: "70%", cite: 三(一)1 }'), /: tiers\.county\.rate: expected a rate/],
-    ['a rate above 1', 'taiyuan-2019.yaml', edit(TY, 'rate: "0.85"', 'rate: "1.85"'), /: tiers\.1\.rate: a rate or factor must not exceed 1/],
-    ['money with three decimals', 'jinjiang-2018.yaml', edit(JJ, 'amount: "150000"', 'amount: "150000.001"'), /: annualCap\.amount: expected an amount/],
+    ['a rate given as a number', 'pingyang-2019.yaml', edit(PY, 'value: "0.70" }', 'value: 0.70 }'), /: tables\.rate\.rows\.1\.value: .*expected string/],
+    ['a rate that is not a decimal string', 'pingyang-2019.yaml', edit(PY, 'value: "0.70" }', 'value: "70%" }'), /: tables\.rate\.rows\.1\.value: "70%" is not a valid rate value/],
+    ['a rate above 1', 'taiyuan-2019.yaml', edit(TY, 'value: "0.85"', 'value: "1.85"'), /: tables\.rate\.rows\.2\.value: "1\.85" is not a valid rate value/],
+    ['money with three decimals', 'jinjiang-2018.yaml', edit(JJ, 'amount: "150000"', 'amount: "150000.001"'), /: layers\.0\.caps\.0\.amount: expected an amount/],
     ['an unknown key at the top', 'pingyang-2019.yaml', edit(PY, 'benefitYear: 2019', 'benefitYear: 2019\nbenefitYears: 2019'), /: \(root\): .*"benefitYears"/],
-    ['an unknown key inside a group', 'jinjiang-2018.yaml', edit(JJ, '  emergencyCountsAsFiled: true', '  emergencyCountsAsFiled: true\n  emergencyFactor: "0.9"'), /: outOfArea: .*"emergencyFactor"/],
-    ['a missing tier (location method)', 'pingyang-2019.yaml', edit(PY, /^ {2}county: .*\n/m, ''), /: hospitalTier\.rules\.1\.tier: unknown tier "county"/],
-    ['a missing tier (level method)', 'jinjiang-2018.yaml', edit(JJ, /^ {2}"2": .*\n/m, ''), /: tiers\.2: level method needs tier "2"/],
-    ['a missing outpatient rate for a tier', 'pingyang-2019.yaml', edit(PY, /^ {4}township: \{ rate: .*\n/m, ''), /: outpatientPool\.rates\.township: missing rate/],
+    ['an unknown key inside a group', 'jinjiang-2018.yaml', edit(JJ, '    code: REFERRAL_REQUIRED', '    code: REFERRAL_REQUIRED\n    emergencyFactor: "0.9"'), /: refusals\.0: .*"emergencyFactor"/],
+    ['a missing row for a class (cases)', 'pingyang-2019.yaml', edit(PY, /^ {6}- \{ key: \{ tier: county \}, value: "900" \}\n/m, ''), /: tables\.deductible\.rows: no row for tier "county"/],
+    ['a missing row for a class (levels)', 'jinjiang-2018.yaml', edit(JJ, /^ {6}- \{ key: \{ tier: "2" \}, value: "400" \}\n/m, ''), /: tables\.deductible\.rows: no row for tier "2"/],
+    ['a missing outpatient rate for a class', 'pingyang-2019.yaml', edit(PY, /^ {6}- \{ key: \{ tier: township \}, value: "0\.50" \}\n/m, ''), /: tables\.outpatientRate\.rows: no row for tier "township"/],
     ['a missing required field', 'taiyuan-2019.yaml', edit(TY, /^benefitYear: 2019\n/m, ''), /: benefitYear: /],
-    ['an unknown hospital kind', 'pingyang-2019.yaml', edit(PY, 'kinds: [township-health-center, community-health-center]', 'kinds: [township-hospital]'), /: hospitalTier\.rules\.0\.kinds\.0: /],
+    ['an unknown hospital kind', 'pingyang-2019.yaml', edit(PY, 'kinds: [township-health-center, community-health-center]', 'kinds: [township-hospital]'), /: dimensions\.tier\.cases\.0\.when\.kinds\.0: /],
+    ['an unknown table', 'pingyang-2019.yaml', edit(PY, 'rate: { table: outpatientRate }', 'rate: { table: outpatientRates }'), /: layers\.1\.rate\.table: unknown table "outpatientRates"/],
+    ['an unknown ledger', 'pingyang-2019.yaml', edit(PY, 'records: { outpatientPaid: payment }', 'records: { outpatientPayd: payment }'), /: layers\.1\.records\.outpatientPayd: unknown ledger "outpatientPayd"/],
     ['an id that does not carry the benefit year', 'pingyang-2019.yaml', edit(PY, 'benefitYear: 2019', 'benefitYear: 2018'), /: id: id must end with the benefit year 2018/],
     ['an id that does not match the file name', 'pingyang-2018.yaml', PY, /: id: "pingyang-2019" does not match the file name/],
     ['invalid YAML', 'pingyang-2019.yaml', edit(PY, 'benefitYear: 2019', 'benefitYear: [2019'), /: not valid YAML: /],
@@ -100,11 +103,11 @@ describe('an invalid policy file is rejected with one line naming the file and t
   it('loadPolicyDirectory stops at the invalid file and names its path', () => {
     const dir = directory({
       'jinjiang-2018.yaml': JJ,
-      'pingyang-2019.yaml': edit(PY, 'deductible: "900"', 'deductible: 900'),
+      'pingyang-2019.yaml': edit(PY, 'value: "900"', 'value: 900'),
     });
     const error = rejection(() => loadPolicyDirectory(dir));
     expect(error).toBeInstanceOf(PolicyFileError);
-    expect(error.message).toBe(`policy file ${path.join(dir, 'pingyang-2019.yaml')}: tiers.county.deductible: Invalid input: expected string, received number`);
+    expect(error.message).toBe(`policy file ${path.join(dir, 'pingyang-2019.yaml')}: tables.deductible.rows.1.value: Invalid input: expected string, received number`);
   });
 
   it('an empty or missing directory is rejected with one line', () => {
@@ -120,11 +123,7 @@ describe('an invalid policy file is rejected with one line naming the file and t
 
 describe('policy parameters are data: a file change, no code change', () => {
   it('a critical-illness scale in a copy of jinjiang-2018 switches the criticalIllness line on', () => {
-    const withScale = edit(
-      JJ,
-      '  schedules: null\n',
-      ['  schedules:', '    - label: 测试大病保险', '      brackets:', '        - { from: "10000", to: null, rate: "0.50" }', ''].join('\n'),
-    );
+    const withScale = edit(JJ, /^ {4}missing: .*\n/m, '    bands: { over: compliantSelfBurden, brackets: [{ from: "10000", to: null, rate: "0.50" }] }\n');
     const custom = loadPolicyDirectory(directory({ 'jinjiang-2018.yaml': withScale }));
     const c = { request: { hospitalId: 'QZ-FIRST', charges: { total: '30000' } }, enrollee: { categories: ['rural-only-daughter' as const] } };
 
@@ -151,8 +150,8 @@ describe('policy parameters are data: a file change, no code change', () => {
   it('the scale in the copy also takes an annual cap from the file', () => {
     const capped = edit(
       JJ,
-      '  schedules: null\n',
-      ['  schedules:', '    - label: 测试大病保险', '      brackets: [{ from: "10000", to: null, rate: "0.50" }]', '      annualCap: "1000"', ''].join('\n'),
+      /^ {4}missing: .*\n/m,
+      '    bands: { over: compliantSelfBurden, brackets: [{ from: "10000", to: null, rate: "0.50" }] }\n    caps: [{ amount: "1000", ledger: criticalIllnessPaid }]\n',
     );
     const custom = loadPolicyDirectory(directory({ 'jinjiang-2018.yaml': capped }));
     const s = settleOk('jinjiang', { request: { charges: { total: '30000' } } }, custom);

@@ -1,0 +1,323 @@
+/**
+ * The ordered pipeline of payment layers (policy vocabulary `layers`): each
+ * layer pays one fund on its base — by default the residual the layers before
+ * it left within policy scope — through pay-first share, expense cap,
+ * deductible, rate or bands (or a lump sum, per-diem bands, a package, a
+ * per-visit fee), payout factor, top-up, floor and caps, and records into the
+ * year-to-date ledgers. Adjustments change a layer's parameters first.
+ */
+import type { Money } from '../domain/money.js';
+import { Decimal, ZERO, formatMoney, headroom, maxMoney, minMoney, round2 } from '../domain/money.js';
+import { dayNumber } from '../domain/dates.js';
+import type { Fund, PreviousStay } from '../domain/types.js';
+import type { Bracket, Layer, PaymentRule, VisitTypeRule } from '../policy/schema.js';
+import { isChoice, optionsOf } from '../policy/schema.js';
+import { deductibleOf, type AdmissionTerms } from './admission.js';
+import type { Explanation } from './explanation.js';
+import { holds, lookup, type Facts } from './facts.js';
+import type { LedgerBook } from './ledgers.js';
+import { marginalScale } from './scale.js';
+
+const ONE = new Decimal(1);
+
+export interface PipelineInput {
+  facts: Facts;
+  rule: VisitTypeRule;
+  book: LedgerBook;
+  admission: AdmissionTerms;
+  previousStays: readonly PreviousStay[];
+  total: Money;
+  policyScope: Money;
+  /** The policy-scope expense that the expense caps of the layers so far left out. */
+  overExpenseCap: { value: Money };
+}
+
+export interface PipelineResult {
+  payments: Partial<Record<Fund, Money>>;
+  hospitalBorne: Money;
+}
+
+/** Layers that apply to the visit type, in file order. */
+export function layersFor(layers: readonly Layer[], visitType: string): Layer[] {
+  return layers.filter((layer) => !layer.visitTypes || (layer.visitTypes as string[]).includes(visitType));
+}
+
+interface Computed {
+  amount: Money;
+  rate: Money | null;
+  deductible?: Money;
+  cite: string;
+  /** What the layer's records read. */
+  recordValues: { payment: Money; residual: Money; eligible: Money; deductible: Money };
+  steps: [string, string, Money | null, string][];
+  notes: string[];
+  hospitalBorne: Money;
+  /**
+   * How favourable the option is for the person over the year: a year-to-date
+   * scale's value after this settlement within its cap, otherwise the payment.
+   * Stable from one settlement to the next, so splitting a stay never changes the choice.
+   */
+  favour: Money;
+}
+
+export function runPipeline(input: PipelineInput, explanation: Explanation): PipelineResult {
+  const { facts, book } = input;
+  const payments: Partial<Record<Fund, Money>> = {};
+  let paid = ZERO;
+  let hospitalBorne = ZERO;
+  for (const layer of layersFor(facts.policy.layers, facts.request.visitType)) {
+    const residual = maxMoney(ZERO, input.policyScope.minus(paid));
+    const options = optionsOf(layer);
+    let chosen: { rule: PaymentRule; computed: Computed } | null = null;
+    for (const rule of options) {
+      if (payments[rule.fund] === undefined) payments[rule.fund] = ZERO;
+      if (!holds(rule.when, facts)) continue;
+      const computed = computeRule(rule, residual, input);
+      if (!isChoice(layer)) {
+        chosen = { rule, computed };
+        break;
+      }
+      const key = layer.choose === 'most-favourable' ? computed.favour : computed.amount;
+      const chosenKey = chosen && (layer.choose === 'most-favourable' ? chosen.computed.favour : chosen.computed.amount);
+      if (chosen === null || key.gt(chosenKey!)) chosen = { rule, computed };
+      if (layer.choose === 'first') break;
+    }
+    if (chosen) {
+      const { rule, computed } = chosen;
+      for (const [name, text, amount, cite] of computed.steps) explanation.step(name, text, amount, cite);
+      for (const note of computed.notes) explanation.note(note);
+      payments[rule.fund] = payments[rule.fund]!.plus(computed.amount);
+      paid = paid.plus(computed.amount);
+      hospitalBorne = hospitalBorne.plus(computed.hospitalBorne);
+      for (const [ledger, what] of Object.entries(rule.records)) book.add(ledger, computed.recordValues[what]);
+      explanation.line(rule.fund, computed.amount, computed.cite, computed.deductible ? { rate: computed.rate, deductible: computed.deductible } : { rate: computed.rate });
+    }
+    // Every fund the layer can pay is reported, zero included.
+    const reported = new Set<Fund>(chosen ? [chosen.rule.fund] : []);
+    for (const rule of options) {
+      if (reported.has(rule.fund)) continue;
+      reported.add(rule.fund);
+      explanation.line(rule.fund, ZERO, rule.cite, rule.rate !== undefined && typeof rule.rate === 'string' ? { rate: new Decimal(rule.rate) } : { rate: null });
+    }
+  }
+  return { payments, hospitalBorne };
+}
+
+/** The adjustments of `fund.param` that hold, applied in file order to `value` (null: no cap). */
+function adjust(input: PipelineInput, fund: Fund, param: string, value: Money | null, steps: Computed['steps']): Money | null {
+  const { facts } = input;
+  let current = value;
+  for (const a of facts.policy.adjustments) {
+    if (a.target !== `${fund}.${param}` || !holds(a.when, facts)) continue;
+    const before = current;
+    const v = a.value === undefined ? ZERO : new Decimal(a.value);
+    switch (a.op) {
+      case 'set':
+        current = v;
+        break;
+      case 'add':
+        current = (current ?? ZERO).plus(v);
+        break;
+      case 'subtract':
+        current = (current ?? ZERO).minus(v);
+        break;
+      case 'multiply':
+        current = current === null ? null : current.times(v);
+        break;
+      case 'remove-cap':
+        current = null;
+        break;
+      case 'clamp':
+        if (current !== null && a.min !== undefined) current = maxMoney(current, new Decimal(a.min));
+        if (current !== null && a.max !== undefined) current = minMoney(current, new Decimal(a.max));
+        break;
+    }
+    if (param === 'rate' && current !== null) current = minMoney(ONE, maxMoney(ZERO, current));
+    if (current !== null && current.isNegative()) current = ZERO;
+    const show = (m: Money | null) => (m === null ? 'none' : m.toString());
+    steps.push([a.step, `${a.label ?? a.target}: ${param} ${show(before)} → ${show(current)}`, null, a.cite]);
+  }
+  return current;
+}
+
+function hasAdjustments(input: PipelineInput, fund: Fund, param: string): boolean {
+  return input.facts.policy.adjustments.some((a) => a.target === `${fund}.${param}`);
+}
+
+function computeRule(rule: PaymentRule, residual: Money, input: PipelineInput): Computed {
+  const { facts, book, total, policyScope } = input;
+  const steps: Computed['steps'] = [];
+  const notes: string[] = [];
+  const main = rule.step ?? 'rate';
+  const sub = (name: string) => (rule.step ? `${rule.step}/${name}` : name);
+  const base0 = rule.base === 'policy-scope' ? policyScope : rule.base === 'total' ? total : rule.base === 'over-expense-cap' ? input.overExpenseCap.value : residual;
+  const done = (amount: Money, extra: Partial<Computed> = {}): Computed => {
+    const payment = minMoney(maxMoney(ZERO, amount), rule.base === 'total' ? total : base0);
+    return {
+      amount: payment,
+      rate: null,
+      cite: rule.cite,
+      recordValues: { payment, residual: base0.minus(payment), eligible: base0, deductible: ZERO },
+      steps,
+      notes,
+      hospitalBorne: ZERO,
+      favour: payment,
+      ...extra,
+    };
+  };
+
+  if (rule.missing) {
+    notes.push(rule.missing.note);
+    steps.push([main, 'no scale for this layer in the sources', ZERO, rule.cite]);
+    return done(ZERO);
+  }
+
+  let base = base0;
+  if (rule.payFirst !== undefined) {
+    const share = lookup(facts, rule.payFirst, rule.cite).value;
+    const first = round2(base.times(share));
+    base = base.minus(first);
+    steps.push([sub('pay-first'), `patient pays ${share.toString()} of ${formatMoney(base0)} first`, first, rule.cite]);
+  }
+
+  let eligible = base;
+  if (rule.expenseCap) {
+    const cap = adjust(input, rule.fund, 'expenseCap', lookup(facts, rule.expenseCap.amount, rule.expenseCap.cite ?? rule.cite).value, steps);
+    if (cap !== null) {
+      const ledger = rule.expenseCap.ledger;
+      eligible = minMoney(base, headroom(cap, book.current(ledger)));
+      input.overExpenseCap.value = rule.base === 'over-expense-cap' ? base.minus(eligible) : input.overExpenseCap.value.plus(base.minus(eligible));
+      book.add(ledger, eligible);
+      steps.push([sub('eligible-expense'), `policy-scope expense within the year's ${formatMoney(cap)} ceiling (used before: ${formatMoney(book.before(ledger))})`, eligible, rule.expenseCap.cite ?? rule.cite]);
+    }
+  }
+
+  let deductible = ZERO;
+  if (rule.deductible) {
+    const adjusted = hasAdjustments(input, rule.fund, 'deductible')
+      ? adjust(input, rule.fund, 'deductible', rule.deductible.amount !== undefined ? lookup(facts, rule.deductible.amount, rule.cite).value : ZERO, steps)
+      : null;
+    const outcome = deductibleOf(facts, rule.deductible, adjusted, input.admission, { total, policyScope, eligible }, book, input.previousStays, rule.cite);
+    deductible = outcome.applied;
+    steps.push([sub('deductible'), outcome.text, deductible, outcome.cite]);
+  }
+
+  const factorLooked = rule.payoutFactor !== undefined ? lookup(facts, rule.payoutFactor, rule.cite).value : ONE;
+  const factor = adjust(input, rule.fund, 'payoutFactor', factorLooked, steps) ?? ONE;
+  const factorText = factor.eq(1) ? '' : ` × ${factor.toString()}`;
+
+  let amount: Money;
+  let rate: Money | null = null;
+  let cite = rule.cite;
+  let hospitalBorne = ZERO;
+  let favour: Money | null = null;
+  if (rule.rate !== undefined) {
+    const looked = lookup(facts, rule.rate, rule.cite);
+    cite = looked.cite;
+    rate = adjust(input, rule.fund, 'rate', looked.value, steps) ?? ZERO;
+    amount = round2(eligible.minus(deductible).times(rate).times(factor));
+    steps.push([main, `${rule.label ? `${rule.label}: ` : ''}(${formatMoney(eligible)} − ${formatMoney(deductible)}) × ${rate.toString()}${factorText}`, amount, cite]);
+    if (rate.isZero() && looked.decision) notes.push(`${rule.label ?? rule.fund} pays nothing at this hospital: ${looked.decision}`);
+    rate = rate.times(factor);
+  } else if (rule.bands) {
+    const bands = rule.bands;
+    const brackets = adjustBrackets(input, rule.fund, bands.brackets, steps);
+    if (bands.over === 'stay') {
+      const measured = bands.basis === 'above-deductible' ? eligible.minus(deductible) : eligible;
+      const edges = bands.basis === 'relative-to-deductible' ? brackets.map((b) => scaled(b, deductible)) : brackets;
+      const below = bands.basis === 'above-deductible' ? ZERO : deductible;
+      amount = round2(marginalScale(edges, measured).minus(marginalScale(edges, minMoney(below, measured))).times(factor));
+      steps.push([main, `${rule.label ? `${rule.label}: ` : ''}bands on ${formatMoney(measured)} (${bands.basis})${factorText}`, amount, bands.cite ?? rule.cite]);
+    } else {
+      const before = book.before(bands.over);
+      const after = book.current(bands.over);
+      const edges = bands.basis === 'relative-to-deductible' ? brackets.map((b) => scaled(b, deductible)) : brackets;
+      amount = round2(marginalScale(edges, after)).minus(round2(marginalScale(edges, before)));
+      favour = round2(marginalScale(edges, after));
+      if (!factor.eq(1)) amount = round2(amount.times(factor));
+      steps.push([main, `${rule.label ? `${rule.label}: ` : ''}${bands.over} of the year ${formatMoney(before)} → ${formatMoney(after)} on the scale${factorText}`, amount, bands.cite ?? rule.cite]);
+    }
+  } else if (rule.lumpSum) {
+    if (facts.request.delivery === undefined || facts.request.delivery === null) {
+      /* a lump sum keyed by delivery needs it; the visit type says so with requiresDelivery */
+    }
+    const lump = lookup(facts, rule.lumpSum.amount, rule.cite);
+    amount = rule.lumpSum.mode === 'actual-if-lower' ? minMoney(lump.value, base) : lump.value;
+    cite = rule.cite;
+    steps.push([main, `${facts.request.delivery ? `${facts.request.delivery} delivery ` : ''}lump sum ${formatMoney(lump.value)}${rule.lumpSum.mode === 'actual-if-lower' ? ', at most the policy-scope amount' : ''}`, amount, rule.cite]);
+  } else if (rule.perDiem) {
+    const days = Math.max(1, dayNumber(facts.request.dischargeDate) - dayNumber(facts.request.admissionDate));
+    amount = ZERO;
+    for (const band of rule.perDiem.bands) {
+      const last = band.toDay === null ? days : Math.min(days, band.toDay);
+      const inBand = last - band.fromDay + 1;
+      if (inBand <= 0) continue;
+      if (band.perDay) amount = amount.plus(band.perDay.times(inBand));
+      else if (band.rate) amount = amount.plus(eligible.minus(deductible).times(inBand).dividedBy(days).times(band.rate));
+    }
+    amount = round2(amount.times(factor));
+    steps.push([main, `${days} bed-days by day bands${factorText}`, amount, rule.cite]);
+  } else if (rule.package) {
+    const price = lookup(facts, rule.package.price, rule.cite).value;
+    const within = minMoney(base, price);
+    amount = round2(within.times(ONE.minus(rule.package.patientShare)).times(factor));
+    if (rule.package.excess === 'hospital' && base.gt(price)) hospitalBorne = base.minus(price);
+    steps.push([main, `package price ${formatMoney(price)}, patient share ${rule.package.patientShare.toString()}${hospitalBorne.gt(0) ? `, excess ${formatMoney(hospitalBorne)} borne by the hospital` : ''}`, amount, rule.cite]);
+  } else if (rule.perVisitFee) {
+    const fee = lookup(facts, rule.perVisitFee.amount, rule.cite).value;
+    const dayLedger = rule.perVisitFee.oncePerDayLedger;
+    const already = dayLedger ? book.current(dayLedger).gt(0) : false;
+    amount = already ? ZERO : minMoney(fee, base);
+    if (dayLedger && !already) book.add(dayLedger, ONE);
+    steps.push([main, already ? 'per-visit fee already paid today' : `per-visit fee ${formatMoney(fee)}`, amount, rule.cite]);
+  } else {
+    amount = ZERO;
+  }
+
+  if (rule.topUpTo !== undefined) {
+    const topUp = minMoney(lookup(facts, rule.topUpTo, rule.cite).value, base);
+    if (amount.lt(topUp)) {
+      amount = topUp;
+      steps.push([sub('top-up'), `topped up to ${formatMoney(topUp)}`, amount, rule.cite]);
+    }
+  }
+  if (rule.floor) {
+    const floor = round2(base.times(lookup(facts, rule.floor.share, rule.floor.cite ?? rule.cite).value));
+    if (amount.lt(floor)) {
+      amount = floor;
+      steps.push([sub('floor'), `the fund pays at least ${formatMoney(floor)} (保底)`, amount, rule.floor.cite ?? rule.cite]);
+    }
+  }
+
+  for (const cap of rule.caps) {
+    let limit = adjust(input, rule.fund, 'cap', lookup(facts, cap.amount, cap.cite ?? rule.cite).value, steps);
+    if (limit === null) continue;
+    if (favour !== null && cap.per === 'year') favour = minMoney(favour, limit);
+    if (cap.perExtraDisease) limit = limit.plus(cap.perExtraDisease.times(Math.max(0, facts.enrollee.specialDiseases.length - 1)));
+    if (cap.atMost) limit = minMoney(limit, cap.atMost);
+    const suffix = cap.perDiseaseGroup ? `:${facts.request.diseaseGroup ?? 'none'}` : '';
+    const room = cap.per === 'visit' || !cap.ledger ? limit : headroom(limit, book.current(cap.ledger, suffix));
+    if (amount.gt(room)) {
+      amount = room;
+      const ledgerText = cap.ledger ? ` (paid before: ${formatMoney(book.current(cap.ledger, suffix))})` : '';
+      steps.push([rule.step ? sub('cap') : 'fund-cap', `${rule.label ?? rule.fund} pays at most ${formatMoney(limit)} a ${cap.per}${ledgerText}`, amount, cap.cite ?? rule.cite]);
+    }
+    if (cap.perDiseaseGroup && cap.ledger) book.add(cap.ledger, amount, suffix);
+  }
+
+  const computed = done(amount, { rate, cite, hospitalBorne });
+  if (favour !== null) computed.favour = favour;
+  computed.recordValues.eligible = eligible;
+  computed.recordValues.deductible = deductible;
+  if (rule.deductible) computed.deductible = deductible;
+  return computed;
+}
+
+function scaled(bracket: Bracket, deductible: Money): Bracket {
+  return { ...bracket, from: bracket.from.times(deductible), to: bracket.to === null ? null : bracket.to.times(deductible) };
+}
+
+function adjustBrackets(input: PipelineInput, fund: Fund, brackets: readonly Bracket[], steps: Computed['steps']): readonly Bracket[] {
+  if (!hasAdjustments(input, fund, 'bands')) return brackets;
+  return brackets.map((b) => ({ ...b, rate: adjust(input, fund, 'bands', b.rate, steps) ?? ZERO }));
+}

@@ -1,0 +1,74 @@
+/**
+ * npm run policy:check on every shipped and gallery policy file (their worked
+ * examples settle as written), every error of a broken file listed with its
+ * path, and the JSON Schema in schemas/ is the one the code generates.
+ */
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { checkPolicyText, formatCheck } from '../../src/policy/check.js';
+import { policyJsonSchema } from '../../src/policy/json-schema.js';
+
+const ROOT = path.join(import.meta.dirname, '..', '..');
+const DIRS = ['config/policies', 'examples/policies'].map((dir) => path.join(ROOT, dir)).filter((dir) => existsSync(dir));
+const FILES = DIRS.flatMap((dir) =>
+  readdirSync(dir)
+    .filter((name) => /\.ya?ml$/.test(name))
+    .map((name) => path.join(dir, name)),
+);
+
+describe('policy:check on every policy file', () => {
+  it('finds the shipped files', () => {
+    expect(FILES.some((file) => file.includes(`${path.sep}config${path.sep}policies${path.sep}`))).toBe(true);
+  });
+  for (const file of FILES) {
+    it(path.relative(ROOT, file), () => {
+      const text = readFileSync(file, 'utf8');
+      expect(text.startsWith('# yaml-language-server: $schema=../../schemas/policy.schema.json')).toBe(true);
+      const check = checkPolicyText(file, text);
+      expect(check.ok, formatCheck(check)).toBe(true);
+      expect(check.examples.length, 'a policy file carries worked examples').toBeGreaterThan(0);
+    });
+  }
+});
+
+describe('policy:check reports', () => {
+  const PY = readFileSync(path.join(ROOT, 'config/policies/pingyang-2019.yaml'), 'utf8');
+
+  it('every error of a file, each with its path', () => {
+    const broken = PY.replace('value: "0.70" }', 'value: 0.70 }').replace('op: subtract', 'op: minus').replace('benefitYear: 2019', 'benefitYear: "2019"');
+    const check = checkPolicyText('/x/pingyang-2019.yaml', broken);
+    expect(check.ok).toBe(false);
+    expect(check.errors.length).toBe(3);
+    expect(check.errors.some((e) => e.startsWith('benefitYear: '))).toBe(true);
+    expect(check.errors.some((e) => e.startsWith('tables.rate.rows.1.value: '))).toBe(true);
+    expect(check.errors.some((e) => e.startsWith('adjustments.0.op: '))).toBe(true);
+    expect(formatCheck(check).split('\n')[0]).toMatch(/3 errors$/);
+  });
+
+  it('a cross-reference error is listed with its path', () => {
+    const check = checkPolicyText('/x/pingyang-2019.yaml', PY.replace('rate: { table: outpatientRate }', 'rate: { table: nope }'));
+    expect(check.errors).toContain('layers.1.rate.table: unknown table "nope"');
+  });
+
+  it('a wrong expectation prints expected against computed, and the steps', () => {
+    const check = checkPolicyText('/x/pingyang-2019.yaml', PY.replace('basic: "6370.00"', 'basic: "6371.00"'));
+    expect(check.ok).toBe(false);
+    const text = formatCheck(check);
+    expect(text).toContain('basic: expected 6371.00, computed 6370.00');
+    expect(text).toMatch(/step pingyang-2019\/inpatient\/rate: /);
+  });
+
+  it('lists the assumed values of a file and of each example', () => {
+    const taiyuan = checkPolicyText('/x/taiyuan-2019.yaml', readFileSync(path.join(ROOT, 'config/policies/taiyuan-2019.yaml'), 'utf8'));
+    expect(taiyuan.assumed.some((a) => a.startsWith('tables.rate'))).toBe(true);
+    expect(taiyuan.examples[0]!.lines.some((l) => l.includes('assumed: tables.rate[tier "3"] = 0.70'))).toBe(true);
+  });
+});
+
+describe('schemas/policy.schema.json', () => {
+  it('is what the code generates (npm run policy:schema)', () => {
+    const onDisk = readFileSync(path.join(ROOT, 'schemas/policy.schema.json'), 'utf8');
+    expect(onDisk).toBe(`${JSON.stringify(policyJsonSchema(), null, 2)}\n`);
+  });
+});
