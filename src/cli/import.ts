@@ -29,7 +29,7 @@ import { HeaderError, regionNamesOf, type HeaderMapping, type RegionNames } from
 import { ndjsonRows, type NdjsonItem } from '../import/ndjson.js';
 import { importRows, type ImportSummary, type RowResult } from '../import/pipeline.js';
 import { IMPORT_KINDS, type ImportKind } from '../import/rows.js';
-import { loadPolicyDirectory } from '../policy/loader.js';
+import { regionsOfPolicyDirectory } from '../import/regions.js';
 import { RegistryBulk } from '../service/registry-bulk.js';
 import { createRedis, whenReady } from '../store/redis.js';
 import { Store } from '../store/store.js';
@@ -120,7 +120,7 @@ async function main(): Promise<number> {
   }
   let regions: RegionNames;
   try {
-    regions = regionNamesOf(loadPolicyDirectory(process.env.POLICY_DIR ?? 'config/policies').regions);
+    regions = regionNamesOf(await regionsOfPolicyDirectory(process.env.POLICY_DIR ?? 'config/policies'));
   } catch (error) {
     fail(`the policies name the regions: ${(error as Error).message}`);
   }

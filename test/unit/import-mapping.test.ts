@@ -1,9 +1,10 @@
 /** CSV headers (Chinese and English) → registry rows, and the cell conversions, against the API's own row schemas. */
 import { describe, expect, it } from 'vitest';
 import { HeaderError, mapHeaders, placeOf, regionNamesOf, toIsoDate, toLevel, toRegion, toSex } from '../../src/import/mapping.js';
+import { regionsOfPolicyDirectory, scanIdentity } from '../../src/import/regions.js';
 import { validateRow } from '../../src/import/rows.js';
 import { loadPolicyDirectory } from '../../src/policy/loader.js';
-import { POLICY_DIR } from '../helpers/worked-examples.js';
+import { POLICY_DIR, ROOT } from '../helpers/worked-examples.js';
 
 /** The regions as the import command knows them: from the loaded policies. */
 const regions = regionNamesOf(loadPolicyDirectory(POLICY_DIR).regions);
@@ -83,6 +84,16 @@ describe('regions, by the loaded policies', () => {
     ]);
     expect(toRegion('鼓楼区', both)).toBe('鼓楼区');
     expect(toRegion('320106', both)).toBe('nanjing-gulou');
+  });
+
+  it('the import command scans the policy files for the same regions a full load gives (shipped and gallery)', async () => {
+    for (const dir of [POLICY_DIR, `${ROOT}/examples/policies`]) {
+      expect(await regionsOfPolicyDirectory(dir)).toEqual(loadPolicyDirectory(dir).regions);
+    }
+    expect(scanIdentity('id: a-2020\nregion: a\nname: "甲县2020年城乡居民医保"\ninsuranceDivision: { admdvs: "123456", cite: x }\n')).toEqual({ region: 'a', name: '甲县2020年城乡居民医保', admdvs: '123456' });
+    // A file not written plainly is loaded in full instead.
+    expect(scanIdentity('{ "id": "a-2020", "region": "a" }')).toBeNull();
+    expect(scanIdentity('region: a\nname: b\ninsuranceDivision:\n  cite: x\nother:\n  admdvs: "123456"\n')).toBeNull();
   });
 
   it('the place a policy name starts with', () => {
