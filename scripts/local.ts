@@ -137,7 +137,7 @@ async function main(): Promise<void> {
   };
   const firstKey = billingKeys[stay.hospitalId]!;
   say('');
-  say(`Settlement service ready on ${base} (policies: ${catalog.policies.map((p) => p.id).join(', ')}; from ${path.relative(root, policyDir) || policyDir})`);
+  say(`Settlement service ready on ${base} (policies: ${catalog.policies.map((p) => p.id).join(', ')}; from ${path.relative(root, policyDir).startsWith('..') ? policyDir : path.relative(root, policyDir)})`);
   say(`Demo data: ${Object.keys(hospitals).length} hospitals, ${Object.keys(enrollees).length} enrollees, ${referrals.length} referral filing(s).`);
   if (madeUp.length > 0) say(`  made up for ${madeUp.join(', ')} (not in config/demo/): a hospital in its division and one enrollee`);
   say(`Keys file: ${path.relative(root, keysFile)}`);
