@@ -16,7 +16,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { emptyAccumulators } from '../src/domain/accumulators.js';
 import { Decimal, fromFen, round2 } from '../src/domain/money.js';
-import type { Accumulators, Charges, Enrollee, Filing, Hospital, PersonCategory } from '../src/domain/types.js';
+import type { Accumulators, Charges, Enrollee, Filing, Hospital, PersonCategory, PreviousStay } from '../src/domain/types.js';
 import { settle } from '../src/engine/settle.js';
 import type { EngineInput } from '../src/engine/types.js';
 import { enrolleeSchema, hospitalSchema, parseSettlementRequest, toEnrollee, toHospital } from '../src/http/schemas.js';
@@ -156,12 +156,17 @@ function makeCase(region: Region, kind: string): Case {
   if (outOfArea && region === 'jinjiang' && chance(0.4)) body.majorDisease = pick(['cardiac-surgery', 'malignant-tumor-surgery', 'cerebral-infarction']);
   if (outOfArea && region === 'jinjiang' && chance(0.2)) body.emergency = true;
   if (visitType === 'outpatient') body.referredFromPrimary = chance(0.3);
-  if (hospitalId === 'JJ-CONS' && chance(0.5)) body.consortiumTransfer = true;
+  // A consortium transfer continues a stay at another hospital of the consortium that ended on the admission day.
+  const previousStays: PreviousStay[] = [];
+  if (hospitalId === 'JJ-CONS' && chance(0.5)) {
+    body.consortiumTransfer = true;
+    previousStays.push({ settlementId: `S-PREV-${serial}`, hospitalId: 'JJ-CONS-2', consortium: 'JJ-YLT-1', dischargeDate: body.admissionDate as string, admissionOrdinal: 1 });
+  }
   const request = parseSettlementRequest(body);
   return {
     label: `${region}/${kind}`,
     wire: body,
-    input: { catalog, request, hospital: hospitals.get(hospitalId)!, enrollee, filings, accumulators: accumulatorsFor(region), accumulatorsYear: year },
+    input: { catalog, request, hospital: hospitals.get(hospitalId)!, enrollee, filings, previousStays, accumulators: accumulatorsFor(region), accumulatorsYear: year },
   };
 }
 

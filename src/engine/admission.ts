@@ -10,7 +10,8 @@ import { Decimal, ZERO, formatMoney, headroom, maxMoney, minMoney, round2 } from
 import { dateOfDayNumber, dayNumber } from '../domain/dates.js';
 import type { PreviousStay } from '../domain/types.js';
 import type { DeductibleRule, VisitTypeRule } from '../policy/schema.js';
-import { Refused, type Explanation } from './explanation.js';
+import { Refused, word, zh, type Explanation } from './explanation.js';
+import { say } from '../messages/index.js';
 import { lookup, type Facts } from './facts.js';
 import type { LedgerBook } from './ledgers.js';
 
@@ -30,18 +31,18 @@ export function admissionTerms(facts: Facts, rule: VisitTypeRule, book: LedgerBo
   const { policy, request, hospital } = facts;
   const admissions = book.before('admissions').toNumber();
   if (rule.oncePerYear) {
-    if (book.flag(request.visitType)) return { ordinal: null, waived: true, reason: `deductible already taken this year for ${request.visitType}` };
+    if (book.flag(request.visitType)) return { ordinal: null, waived: true, reason: zh('engine.reason.onceTaken', { visitType: word(request.visitType) }) };
     book.setFlag(request.visitType, ONE);
-    if (!rule.countsAsAdmission) return { ordinal: null, waived: false, reason: `first ${request.visitType} settlement of the year` };
+    if (!rule.countsAsAdmission) return { ordinal: null, waived: false, reason: zh('engine.reason.onceFirst', { visitType: word(request.visitType) }) };
     book.deltas.admissions = 1;
-    return { ordinal: admissions + 1, waived: false, reason: `${request.visitType} year counted as admission ${admissions + 1}` };
+    return { ordinal: admissions + 1, waived: false, reason: zh('engine.reason.onceAdmission', { visitType: word(request.visitType), n: admissions + 1 }) };
   }
-  if (!rule.countsAsAdmission) return { ordinal: null, waived: false, reason: 'no admission' };
+  if (!rule.countsAsAdmission) return { ordinal: null, waived: false, reason: zh('engine.reason.none') };
 
   if (request.consortiumTransfer) {
     const transfer = policy.admissions?.consortiumTransfer;
     if (!transfer) {
-      explanation.note(`${policy.id} has no consortium-transfer rule; settled as a new admission`);
+      explanation.note(say('engine.note.noTransferRule', { policy: policy.id }, 'en'), zh('engine.note.noTransferRule', { policy: policy.id }));
     } else {
       const continued = continuedStay(facts, previousStays);
       if (!continued) {
@@ -54,12 +55,12 @@ export function admissionTerms(facts: Facts, rule: VisitTypeRule, book: LedgerBo
       return {
         ordinal: continued.admissionOrdinal,
         waived: true,
-        reason: `consortium transfer within ${hospital.consortium} continues stay ${continued.settlementId} at ${continued.hospitalId}`,
+        reason: zh('engine.reason.transfer', { consortium: hospital.consortium ?? '', settlementId: continued.settlementId, hospitalId: continued.hospitalId }),
       };
     }
   }
   book.deltas.admissions = 1;
-  return { ordinal: admissions + 1, waived: false, reason: `admission ${admissions + 1} of the year` };
+  return { ordinal: admissions + 1, waived: false, reason: zh('engine.reason.admission', { n: admissions + 1 }) };
 }
 
 /** policies.md jinjiang-2018 "Admissions" (decision): the stay a consortium transfer continues, if any. */
@@ -99,18 +100,18 @@ export function deductibleOf(
 ): DeductibleOutcome {
   let cite = rule.cite ?? fallbackCite;
   let amount = ZERO;
-  let what = 'deductible';
+  let what = zh('engine.deductible.amount', { amount: '0.00' });
   if (rule.amount !== undefined) {
     const looked = lookup(facts, rule.amount, cite);
     amount = looked.value;
     cite = rule.cite ?? looked.cite;
-    what = typeof rule.amount === 'string' ? `deductible ${formatMoney(amount)}` : `${looked.label} deductible`;
+    what = typeof rule.amount === 'string' ? zh('engine.deductible.amount', { amount: formatMoney(amount) }) : zh('engine.deductible.lookup', { label: looked.label });
   } else if (rule.formula) {
     const { share, of, min, max } = rule.formula;
     amount = round2((of === 'total' ? amounts.total : amounts.policyScope).times(share));
     if (min) amount = maxMoney(amount, min);
     if (max) amount = minMoney(amount, max);
-    what = `deductible ${share.toString()} × ${of}${min ? `, at least ${formatMoney(min)}` : ''}${max ? `, at most ${formatMoney(max)}` : ''}`;
+    what = zh('engine.deductible.formula', { share: share.toString(), of: word(of), min: min ? `，不低于 ${formatMoney(min)}` : '', max: max ? `，不超过 ${formatMoney(max)}` : '' });
   }
   if (adjusted !== null) amount = adjusted;
 
@@ -127,14 +128,14 @@ export function deductibleOf(
   let base = amount;
   if (rule.subtractPerAdmission && admission.ordinal !== null && admission.ordinal > 1) {
     base = maxMoney(ZERO, base.minus(rule.subtractPerAdmission.times(admission.ordinal - 1)));
-    reason += `, less ${formatMoney(rule.subtractPerAdmission)} per earlier admission`;
+    reason += zh('engine.reason.subtract', { amount: formatMoney(rule.subtractPerAdmission) });
   }
   let due = round2(base.times(factor));
   if (rule.floor !== undefined && !factor.isZero() && amount.gt(0)) {
     const floor = lookup(facts, rule.floor, cite).value;
     if (due.lt(floor)) {
       due = minMoney(floor, amount);
-      reason += `, not below ${formatMoney(floor)}`;
+      reason += zh('engine.reason.floor', { floor: formatMoney(floor) });
     }
   }
   if (rule.readmissionWithinDays !== undefined && !due.isZero()) {
@@ -145,7 +146,7 @@ export function deductibleOf(
     });
     if (recent) {
       due = ZERO;
-      reason += `, readmitted within ${rule.readmissionWithinDays} days of stay ${recent.settlementId}`;
+      reason += zh('engine.reason.readmission', { days: rule.readmissionWithinDays, settlementId: recent.settlementId });
     }
   }
   if (rule.yearCap) {
@@ -153,9 +154,9 @@ export function deductibleOf(
     const room = headroom(cap, book.current(rule.yearCap.ledger));
     if (due.gt(room)) {
       due = room;
-      reason += `, deductibles of the year at most ${formatMoney(cap)}`;
+      reason += zh('engine.reason.yearCap', { cap: formatMoney(cap) });
     }
   }
   const applied = minMoney(due, amounts.eligible);
-  return { applied, text: `${what} × ${factor.toString()} (${reason})`, cite };
+  return { applied, text: zh('engine.deductible', { what, factor: factor.toString(), reason }), cite };
 }

@@ -4,11 +4,25 @@ import type { Money } from '../domain/money.js';
 import { FUND_PAY_TYPE } from '../domain/code-tables.js';
 import type { Fund } from '../domain/types.js';
 import type { PaymentLine, Step } from './types.js';
+import { say, type MessageKey, type MessageParams } from '../messages/index.js';
+import { ENGINE_WORDS_ZH } from '../messages/engine.js';
+
+/** A step text in Chinese, from the message catalogue. */
+export function zh(key: MessageKey, params: MessageParams = {}): string {
+  return say(key, params, 'zh');
+}
+
+/** A vocabulary word (visit type, cap period, basis …) as people read it. */
+export function word(value: string): string {
+  return ENGINE_WORDS_ZH[value] ?? value;
+}
 
 export class Explanation {
   readonly steps: Step[] = [];
   readonly lines: PaymentLine[] = [];
+  /** Notes in English (logs, developers); `notesZh` the same notes in Chinese for people. */
   readonly notes: string[] = [];
+  readonly notesZh: string[] = [];
 
   constructor(private readonly rulePrefix: string) {}
 
@@ -18,7 +32,8 @@ export class Explanation {
 
   /** One line per fund: a second layer paying the same fund adds to its line. */
   line(fund: Fund, amount: Money, cite: string, terms: { rate: Money | null; deductible?: Money } = { rate: null }): void {
-    const existing = this.lines.findIndex((line) => line.fund === fund);
+    let existing = -1;
+    for (let i = 0; i < this.lines.length; i += 1) if (this.lines[i]!.fund === fund) existing = i;
     if (existing === -1) this.lines.push({ fund, fundPayType: FUND_PAY_TYPE[fund], amount, cite, ...terms });
     else if (!amount.isZero()) {
       const line = this.lines[existing]!;
@@ -26,8 +41,10 @@ export class Explanation {
     }
   }
 
-  note(text: string): void {
-    if (!this.notes.includes(text)) this.notes.push(text);
+  note(text: string, textZh: string = text): void {
+    if (this.notes.includes(text)) return;
+    this.notes.push(text);
+    this.notesZh.push(textZh);
   }
 }
 

@@ -6,7 +6,7 @@
 import type { IsoDate } from '../domain/dates.js';
 import { Decimal, type Money } from '../domain/money.js';
 import type { Enrollee, Filing, Hospital, SettlementRequest } from '../domain/types.js';
-import type { Condition, Policy, Ref } from '../policy/schema.js';
+import type { Condition, Dimension, Policy, Ref, TableRow } from '../policy/schema.js';
 import { NOT_COVERED } from '../policy/vocabulary.js';
 import { Refused } from './explanation.js';
 
@@ -33,8 +33,24 @@ export interface Facts {
   assumed: AssumedValue[];
 }
 
+/**
+ * The decimal of a number written in a policy file. Files hold few distinct
+ * numbers and decimals are immutable, so each is parsed once (a parse costs
+ * more than the arithmetic it feeds).
+ */
+const DECIMALS = new Map<string, Money>();
+export function decimalOf(text: string): Money {
+  let value = DECIMALS.get(text);
+  if (value === undefined) {
+    value = new Decimal(text);
+    if (DECIMALS.size < 10_000) DECIMALS.set(text, value);
+  }
+  return value;
+}
+
 function prefixed(admdvs: string, prefixes: readonly string[]): boolean {
-  return prefixes.some((prefix) => admdvs.startsWith(prefix));
+  for (const prefix of prefixes) if (admdvs.startsWith(prefix)) return true;
+  return false;
 }
 
 /** Whole years of age on `on`. */
@@ -99,8 +115,8 @@ export function holds(when: Condition | undefined, facts: Omit<Facts, 'dims'> & 
   if (when.majorDiseases && !(request.majorDisease && when.majorDiseases.includes(request.majorDisease))) return false;
   if (when.specialDiseases && !(request.specialDisease && when.specialDiseases.includes(request.specialDisease))) return false;
   if (when.diseaseGroups && !(request.diseaseGroup && when.diseaseGroups.includes(request.diseaseGroup))) return false;
-  if (when.categoriesAny && !when.categoriesAny.some((c) => categories.includes(c))) return false;
-  if (when.categoriesNone && when.categoriesNone.some((c) => categories.includes(c))) return false;
+  if (when.categoriesAny && !anyOf(when.categoriesAny, categories)) return false;
+  if (when.categoriesNone && anyOf(when.categoriesNone, categories)) return false;
   if (when.contributionTiers && !(enrollee.contributionTier && when.contributionTiers.includes(enrollee.contributionTier))) return false;
   if (when.sex && when.sex !== enrollee.sex) return false;
   if (when.age) {
@@ -124,7 +140,13 @@ export function deriveDimensions(facts: Facts): void {
   for (const [name, dim] of Object.entries(facts.policy.dimensions)) {
     let value: string | undefined;
     if (dim.start === 'hospital.level') value = String(facts.hospital.level);
-    const hit = dim.cases.find((c) => holds(c.when, facts));
+    let hit: Dimension['cases'][number] | undefined;
+    for (const c of dim.cases) {
+      if (holds(c.when, facts)) {
+        hit = c;
+        break;
+      }
+    }
     if (hit) {
       value = hit.value;
       if (hit.label) facts.dimLabels.push(hit.label);
@@ -156,19 +178,23 @@ export interface Looked {
 
 /** A value written in the file or looked up in a table; "not-covered" refuses the settlement. */
 export function lookup(facts: Facts, value: Ref, fallbackCite: string): Looked {
-  if (typeof value === 'string') return { value: new Decimal(value), cite: fallbackCite, decision: undefined, label: value };
+  if (typeof value === 'string') return { value: decimalOf(value), cite: fallbackCite, decision: undefined, label: value };
   const table = facts.policy.tables[value.table]!;
-  const row = table.rows.find(
-    (r) =>
-      (r.from === undefined || facts.date >= r.from) &&
-      (r.to === undefined || facts.date <= r.to) &&
-      Object.entries(r.key).every(([dim, wanted]) => {
-        const actual = builtIn(facts, dim);
-        return actual !== undefined && (Array.isArray(wanted) ? wanted.includes(actual) : wanted === actual);
-      }),
-  );
-  const keyText = table.by.map((dim) => `${dim} "${builtIn(facts, dim) ?? '—'}"`).join(', ');
-  const label = `${value.table}${keyText ? ` at ${keyText}` : ''}`;
+  let row: TableRow | undefined;
+  for (const r of table.rows) {
+    if (rowMatches(facts, r)) {
+      row = r;
+      break;
+    }
+  }
+  let keyText = '';
+  let keyLabel = '';
+  for (const dim of table.by) {
+    const actual = builtIn(facts, dim) ?? '—';
+    keyText += `${keyText ? ', ' : ''}${dim} "${actual}"`;
+    keyLabel += `${keyLabel ? '，' : ''}${facts.policy.dimensions[dim]?.label ?? dim} ${actual}`;
+  }
+  const label = `${table.label ?? value.table}${keyLabel ? `：${keyLabel}` : ''}`;
   const text = row ? row.value : table.default;
   const cite = row?.cite ?? table.cite;
   if (text === undefined || text === NOT_COVERED) {
@@ -176,7 +202,25 @@ export function lookup(facts: Facts, value: Ref, fallbackCite: string): Looked {
   }
   if (row?.assumed || table.assumed) {
     const path = `tables.${value.table}${keyText ? `[${keyText}]` : ''}`;
-    if (!facts.assumed.some((a) => a.path === path)) facts.assumed.push({ path, value: text, cite });
+    let known = false;
+    for (const a of facts.assumed) if (a.path === path) known = true;
+    if (!known) facts.assumed.push({ path, value: text, cite });
   }
-  return { value: new Decimal(text), cite, decision: row?.decision ?? table.decision, label };
+  return { value: decimalOf(text), cite, decision: row?.decision ?? table.decision, label };
+}
+
+function anyOf<T>(wanted: readonly T[], held: readonly T[]): boolean {
+  for (const item of wanted) if (held.includes(item)) return true;
+  return false;
+}
+
+function rowMatches(facts: Facts, row: TableRow): boolean {
+  if (row.from !== undefined && facts.date < row.from) return false;
+  if (row.to !== undefined && facts.date > row.to) return false;
+  for (const dim in row.key) {
+    const wanted = row.key[dim]!;
+    const actual = builtIn(facts, dim);
+    if (actual === undefined || !(Array.isArray(wanted) ? wanted.includes(actual) : wanted === actual)) return false;
+  }
+  return true;
 }

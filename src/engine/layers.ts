@@ -13,8 +13,9 @@ import type { Fund, PreviousStay } from '../domain/types.js';
 import type { Bracket, Layer, PaymentRule, VisitTypeRule } from '../policy/schema.js';
 import { isChoice, optionsOf } from '../policy/schema.js';
 import { deductibleOf, type AdmissionTerms } from './admission.js';
-import type { Explanation } from './explanation.js';
-import { holds, lookup, type Facts } from './facts.js';
+import { word, zh, type Explanation } from './explanation.js';
+import { say, type MessageKey } from '../messages/index.js';
+import { decimalOf, holds, lookup, type Facts } from './facts.js';
 import type { LedgerBook } from './ledgers.js';
 import { marginalScale } from './scale.js';
 
@@ -39,7 +40,9 @@ export interface PipelineResult {
 
 /** Layers that apply to the visit type, in file order. */
 export function layersFor(layers: readonly Layer[], visitType: string): Layer[] {
-  return layers.filter((layer) => !layer.visitTypes || (layer.visitTypes as string[]).includes(visitType));
+  const out: Layer[] = [];
+  for (const layer of layers) if (!layer.visitTypes || (layer.visitTypes as string[]).includes(visitType)) out.push(layer);
+  return out;
 }
 
 interface Computed {
@@ -50,7 +53,7 @@ interface Computed {
   /** What the layer's records read. */
   recordValues: { payment: Money; residual: Money; eligible: Money; deductible: Money };
   steps: [string, string, Money | null, string][];
-  notes: string[];
+  notes: (string | [MessageKey, Record<string, string>])[];
   hospitalBorne: Money;
   /**
    * How favourable the option is for the person over the year: a year-to-date
@@ -66,7 +69,7 @@ export function runPipeline(input: PipelineInput, explanation: Explanation): Pip
   let paid = ZERO;
   let hospitalBorne = ZERO;
   for (const layer of layersFor(facts.policy.layers, facts.request.visitType)) {
-    const residual = maxMoney(ZERO, input.policyScope.minus(paid));
+    const residual = paid.isZero() ? input.policyScope : maxMoney(ZERO, input.policyScope.minus(paid));
     const options = optionsOf(layer);
     let chosen: { rule: PaymentRule; computed: Computed } | null = null;
     for (const rule of options) {
@@ -85,19 +88,24 @@ export function runPipeline(input: PipelineInput, explanation: Explanation): Pip
     if (chosen) {
       const { rule, computed } = chosen;
       for (const [name, text, amount, cite] of computed.steps) explanation.step(name, text, amount, cite);
-      for (const note of computed.notes) explanation.note(note);
-      payments[rule.fund] = payments[rule.fund]!.plus(computed.amount);
-      paid = paid.plus(computed.amount);
-      hospitalBorne = hospitalBorne.plus(computed.hospitalBorne);
-      for (const [ledger, what] of Object.entries(rule.records)) book.add(ledger, computed.recordValues[what]);
+      for (const note of computed.notes) {
+        if (typeof note === 'string') explanation.note(note);
+        else explanation.note(say(note[0], note[1], 'en'), say(note[0], note[1], 'zh'));
+      }
+      if (!computed.amount.isZero()) {
+        const before = payments[rule.fund]!;
+        payments[rule.fund] = before.isZero() ? computed.amount : before.plus(computed.amount);
+        paid = paid.plus(computed.amount);
+      }
+      if (!computed.hospitalBorne.isZero()) hospitalBorne = hospitalBorne.plus(computed.hospitalBorne);
+      for (const ledger in rule.records) book.add(ledger, computed.recordValues[rule.records[ledger]!]);
       explanation.line(rule.fund, computed.amount, computed.cite, computed.deductible ? { rate: computed.rate, deductible: computed.deductible } : { rate: computed.rate });
     }
     // Every fund the layer can pay is reported, zero included.
-    const reported = new Set<Fund>(chosen ? [chosen.rule.fund] : []);
-    for (const rule of options) {
-      if (reported.has(rule.fund)) continue;
-      reported.add(rule.fund);
-      explanation.line(rule.fund, ZERO, rule.cite, rule.rate !== undefined && typeof rule.rate === 'string' ? { rate: new Decimal(rule.rate) } : { rate: null });
+    for (let i = 0; i < options.length; i += 1) {
+      const rule = options[i]!;
+      if (rule.fund === chosen?.rule.fund || !firstOfFund(options, i)) continue;
+      explanation.line(rule.fund, ZERO, rule.cite, rule.rate !== undefined && typeof rule.rate === 'string' ? { rate: decimalOf(rule.rate) } : { rate: null });
     }
   }
   return { payments, hospitalBorne };
@@ -110,7 +118,7 @@ function adjust(input: PipelineInput, fund: Fund, param: string, value: Money | 
   for (const a of facts.policy.adjustments) {
     if (a.target !== `${fund}.${param}` || !holds(a.when, facts)) continue;
     const before = current;
-    const v = a.value === undefined ? ZERO : new Decimal(a.value);
+    const v = a.value === undefined ? ZERO : decimalOf(a.value);
     switch (a.op) {
       case 'set':
         current = v;
@@ -128,48 +136,34 @@ function adjust(input: PipelineInput, fund: Fund, param: string, value: Money | 
         current = null;
         break;
       case 'clamp':
-        if (current !== null && a.min !== undefined) current = maxMoney(current, new Decimal(a.min));
-        if (current !== null && a.max !== undefined) current = minMoney(current, new Decimal(a.max));
+        if (current !== null && a.min !== undefined) current = maxMoney(current, decimalOf(a.min));
+        if (current !== null && a.max !== undefined) current = minMoney(current, decimalOf(a.max));
         break;
     }
     if (param === 'rate' && current !== null) current = minMoney(ONE, maxMoney(ZERO, current));
     if (current !== null && current.isNegative()) current = ZERO;
-    const show = (m: Money | null) => (m === null ? 'none' : m.toString());
-    steps.push([a.step, `${a.label ?? a.target}: ${param} ${show(before)} → ${show(current)}`, null, a.cite]);
+    steps.push([a.step, zh('engine.adjustment', { label: a.label ?? a.target, param: word(param), before: before === null ? '—' : before.toString(), after: current === null ? '—' : current.toString() }), null, a.cite]);
   }
   return current;
 }
 
 function hasAdjustments(input: PipelineInput, fund: Fund, param: string): boolean {
-  return input.facts.policy.adjustments.some((a) => a.target === `${fund}.${param}`);
+  const target = `${fund}.${param}`;
+  for (const a of input.facts.policy.adjustments) if (a.target === target) return true;
+  return false;
 }
 
 function computeRule(rule: PaymentRule, residual: Money, input: PipelineInput): Computed {
   const { facts, book, total, policyScope } = input;
   const steps: Computed['steps'] = [];
-  const notes: string[] = [];
+  const notes: Computed['notes'] = [];
   const main = rule.step ?? 'rate';
-  const sub = (name: string) => (rule.step ? `${rule.step}/${name}` : name);
   const base0 = rule.base === 'policy-scope' ? policyScope : rule.base === 'total' ? total : rule.base === 'over-expense-cap' ? input.overExpenseCap.value : residual;
-  const done = (amount: Money, extra: Partial<Computed> = {}): Computed => {
-    const payment = minMoney(maxMoney(ZERO, amount), rule.base === 'total' ? total : base0);
-    return {
-      amount: payment,
-      rate: null,
-      cite: rule.cite,
-      recordValues: { payment, residual: base0.minus(payment), eligible: base0, deductible: ZERO },
-      steps,
-      notes,
-      hospitalBorne: ZERO,
-      favour: payment,
-      ...extra,
-    };
-  };
 
   if (rule.missing) {
     notes.push(rule.missing.note);
-    steps.push([main, 'no scale for this layer in the sources', ZERO, rule.cite]);
-    return done(ZERO);
+    steps.push([main, zh('engine.missing'), ZERO, rule.cite]);
+    return finish(rule, base0, ZERO, steps, notes, {});
   }
 
   let base = base0;
@@ -177,7 +171,7 @@ function computeRule(rule: PaymentRule, residual: Money, input: PipelineInput): 
     const share = lookup(facts, rule.payFirst, rule.cite).value;
     const first = round2(base.times(share));
     base = base.minus(first);
-    steps.push([sub('pay-first'), `patient pays ${share.toString()} of ${formatMoney(base0)} first`, first, rule.cite]);
+    steps.push([subStep(rule, 'pay-first'), zh('engine.payFirst', { share: share.toString(), base: formatMoney(base0) }), first, rule.cite]);
   }
 
   let eligible = base;
@@ -188,7 +182,7 @@ function computeRule(rule: PaymentRule, residual: Money, input: PipelineInput): 
       eligible = minMoney(base, headroom(cap, book.current(ledger)));
       input.overExpenseCap.value = rule.base === 'over-expense-cap' ? base.minus(eligible) : input.overExpenseCap.value.plus(base.minus(eligible));
       book.add(ledger, eligible);
-      steps.push([sub('eligible-expense'), `policy-scope expense within the year's ${formatMoney(cap)} ceiling (used before: ${formatMoney(book.before(ledger))})`, eligible, rule.expenseCap.cite ?? rule.cite]);
+      steps.push([subStep(rule, 'eligible-expense'), zh('engine.eligibleExpense', { cap: formatMoney(cap), before: formatMoney(book.before(ledger)) }), eligible, rule.expenseCap.cite ?? rule.cite]);
     }
   }
 
@@ -199,7 +193,7 @@ function computeRule(rule: PaymentRule, residual: Money, input: PipelineInput): 
       : null;
     const outcome = deductibleOf(facts, rule.deductible, adjusted, input.admission, { total, policyScope, eligible }, book, input.previousStays, rule.cite);
     deductible = outcome.applied;
-    steps.push([sub('deductible'), outcome.text, deductible, outcome.cite]);
+    steps.push([subStep(rule, 'deductible'), outcome.text, deductible, outcome.cite]);
   }
 
   const factorLooked = rule.payoutFactor !== undefined ? lookup(facts, rule.payoutFactor, rule.cite).value : ONE;
@@ -216,8 +210,8 @@ function computeRule(rule: PaymentRule, residual: Money, input: PipelineInput): 
     cite = looked.cite;
     rate = adjust(input, rule.fund, 'rate', looked.value, steps) ?? ZERO;
     amount = round2(eligible.minus(deductible).times(rate).times(factor));
-    steps.push([main, `${rule.label ? `${rule.label}: ` : ''}(${formatMoney(eligible)} − ${formatMoney(deductible)}) × ${rate.toString()}${factorText}`, amount, cite]);
-    if (rate.isZero() && looked.decision) notes.push(`${rule.label ?? rule.fund} pays nothing at this hospital: ${looked.decision}`);
+    steps.push([main, zh('engine.rate', { label: rule.label ? `${rule.label}：` : '', eligible: formatMoney(eligible), deductible: formatMoney(deductible), rate: rate.toString(), factor: factorText }), amount, cite]);
+    if (rate.isZero() && looked.decision) notes.push(['engine.note.paysNothing', { label: rule.label ?? rule.fund, decision: looked.decision }]);
     rate = rate.times(factor);
   } else if (rule.bands) {
     const bands = rule.bands;
@@ -227,7 +221,7 @@ function computeRule(rule: PaymentRule, residual: Money, input: PipelineInput): 
       const edges = bands.basis === 'relative-to-deductible' ? brackets.map((b) => scaled(b, deductible)) : brackets;
       const below = bands.basis === 'above-deductible' ? ZERO : deductible;
       amount = round2(marginalScale(edges, measured).minus(marginalScale(edges, minMoney(below, measured))).times(factor));
-      steps.push([main, `${rule.label ? `${rule.label}: ` : ''}bands on ${formatMoney(measured)} (${bands.basis})${factorText}`, amount, bands.cite ?? rule.cite]);
+      steps.push([main, zh('engine.bands.stay', { label: rule.label ? `${rule.label}：` : '', measured: formatMoney(measured), basis: word(bands.basis), factor: factorText }), amount, bands.cite ?? rule.cite]);
     } else {
       const before = book.before(bands.over);
       const after = book.current(bands.over);
@@ -235,7 +229,7 @@ function computeRule(rule: PaymentRule, residual: Money, input: PipelineInput): 
       amount = round2(marginalScale(edges, after)).minus(round2(marginalScale(edges, before)));
       favour = round2(marginalScale(edges, after));
       if (!factor.eq(1)) amount = round2(amount.times(factor));
-      steps.push([main, `${rule.label ? `${rule.label}: ` : ''}${bands.over} of the year ${formatMoney(before)} → ${formatMoney(after)} on the scale${factorText}`, amount, bands.cite ?? rule.cite]);
+      steps.push([main, zh('engine.bands.ledger', { label: rule.label ? `${rule.label}：` : '', ledger: word(bands.over), before: formatMoney(before), after: formatMoney(after), factor: factorText }), amount, bands.cite ?? rule.cite]);
     }
   } else if (rule.lumpSum) {
     if (facts.request.delivery === undefined || facts.request.delivery === null) {
@@ -244,7 +238,7 @@ function computeRule(rule: PaymentRule, residual: Money, input: PipelineInput): 
     const lump = lookup(facts, rule.lumpSum.amount, rule.cite);
     amount = rule.lumpSum.mode === 'actual-if-lower' ? minMoney(lump.value, base) : lump.value;
     cite = rule.cite;
-    steps.push([main, `${facts.request.delivery ? `${facts.request.delivery} delivery ` : ''}lump sum ${formatMoney(lump.value)}${rule.lumpSum.mode === 'actual-if-lower' ? ', at most the policy-scope amount' : ''}`, amount, rule.cite]);
+    steps.push([main, zh('engine.lumpSum', { delivery: facts.request.delivery ? word(facts.request.delivery) : '', amount: formatMoney(lump.value), ifLower: rule.lumpSum.mode === 'actual-if-lower' ? zh('engine.lumpSum.ifLower') : '' }), amount, rule.cite]);
   } else if (rule.perDiem) {
     const days = Math.max(1, dayNumber(facts.request.dischargeDate) - dayNumber(facts.request.admissionDate));
     amount = ZERO;
@@ -256,20 +250,20 @@ function computeRule(rule: PaymentRule, residual: Money, input: PipelineInput): 
       else if (band.rate) amount = amount.plus(eligible.minus(deductible).times(inBand).dividedBy(days).times(band.rate));
     }
     amount = round2(amount.times(factor));
-    steps.push([main, `${days} bed-days by day bands${factorText}`, amount, rule.cite]);
+    steps.push([main, zh('engine.perDiem', { days, factor: factorText }), amount, rule.cite]);
   } else if (rule.package) {
     const price = lookup(facts, rule.package.price, rule.cite).value;
     const within = minMoney(base, price);
     amount = round2(within.times(ONE.minus(rule.package.patientShare)).times(factor));
     if (rule.package.excess === 'hospital' && base.gt(price)) hospitalBorne = base.minus(price);
-    steps.push([main, `package price ${formatMoney(price)}, patient share ${rule.package.patientShare.toString()}${hospitalBorne.gt(0) ? `, excess ${formatMoney(hospitalBorne)} borne by the hospital` : ''}`, amount, rule.cite]);
+    steps.push([main, zh('engine.package', { price: formatMoney(price), share: rule.package.patientShare.toString(), excess: hospitalBorne.gt(0) ? zh('engine.package.excess', { amount: formatMoney(hospitalBorne) }) : '' }), amount, rule.cite]);
   } else if (rule.perVisitFee) {
     const fee = lookup(facts, rule.perVisitFee.amount, rule.cite).value;
     const dayLedger = rule.perVisitFee.oncePerDayLedger;
     const already = dayLedger ? book.current(dayLedger).gt(0) : false;
     amount = already ? ZERO : minMoney(fee, base);
     if (dayLedger && !already) book.add(dayLedger, ONE);
-    steps.push([main, already ? 'per-visit fee already paid today' : `per-visit fee ${formatMoney(fee)}`, amount, rule.cite]);
+    steps.push([main, already ? zh('engine.perVisitFee.paid') : zh('engine.perVisitFee', { fee: formatMoney(fee) }), amount, rule.cite]);
   } else {
     amount = ZERO;
   }
@@ -278,14 +272,14 @@ function computeRule(rule: PaymentRule, residual: Money, input: PipelineInput): 
     const topUp = minMoney(lookup(facts, rule.topUpTo, rule.cite).value, base);
     if (amount.lt(topUp)) {
       amount = topUp;
-      steps.push([sub('top-up'), `topped up to ${formatMoney(topUp)}`, amount, rule.cite]);
+      steps.push([subStep(rule, 'top-up'), zh('engine.topUp', { amount: formatMoney(topUp) }), amount, rule.cite]);
     }
   }
   if (rule.floor) {
     const floor = round2(base.times(lookup(facts, rule.floor.share, rule.floor.cite ?? rule.cite).value));
     if (amount.lt(floor)) {
       amount = floor;
-      steps.push([sub('floor'), `the fund pays at least ${formatMoney(floor)} (保底)`, amount, rule.floor.cite ?? rule.cite]);
+      steps.push([subStep(rule, 'floor'), zh('engine.floor', { amount: formatMoney(floor) }), amount, rule.floor.cite ?? rule.cite]);
     }
   }
 
@@ -299,18 +293,44 @@ function computeRule(rule: PaymentRule, residual: Money, input: PipelineInput): 
     const room = cap.per === 'visit' || !cap.ledger ? limit : headroom(limit, book.current(cap.ledger, suffix));
     if (amount.gt(room)) {
       amount = room;
-      const ledgerText = cap.ledger ? ` (paid before: ${formatMoney(book.current(cap.ledger, suffix))})` : '';
-      steps.push([rule.step ? sub('cap') : 'fund-cap', `${rule.label ?? rule.fund} pays at most ${formatMoney(limit)} a ${cap.per}${ledgerText}`, amount, cap.cite ?? rule.cite]);
+      const ledgerText = cap.ledger ? zh('engine.cap.before', { amount: formatMoney(book.current(cap.ledger, suffix)) }) : '';
+      steps.push([rule.step ? subStep(rule, 'cap') : 'fund-cap', zh('engine.cap', { label: rule.label ?? rule.fund, limit: formatMoney(limit), per: word(cap.per), before: ledgerText }), amount, cap.cite ?? rule.cite]);
     }
     if (cap.perDiseaseGroup && cap.ledger) book.add(cap.ledger, amount, suffix);
   }
 
-  const computed = done(amount, { rate, cite, hospitalBorne });
+  const computed = finish(rule, base0, amount, steps, notes, { rate, cite, hospitalBorne });
   if (favour !== null) computed.favour = favour;
   computed.recordValues.eligible = eligible;
   computed.recordValues.deductible = deductible;
   if (rule.deductible) computed.deductible = deductible;
   return computed;
+}
+
+function firstOfFund(options: readonly PaymentRule[], index: number): boolean {
+  for (let i = 0; i < index; i += 1) if (options[i]!.fund === options[index]!.fund) return false;
+  return true;
+}
+
+/** The name of a layer's sub-step: bare for the primary layer ("deductible"), under the layer's step otherwise. */
+function subStep(rule: PaymentRule, name: string): string {
+  return rule.step ? `${rule.step}/${name}` : name;
+}
+
+/** No layer pays less than 0 or more than its base. */
+function finish(rule: PaymentRule, base0: Money, amount: Money, steps: Computed['steps'], notes: Computed['notes'], extra: Partial<Computed>): Computed {
+  const payment = minMoney(maxMoney(ZERO, amount), base0);
+  return {
+    amount: payment,
+    rate: null,
+    cite: rule.cite,
+    recordValues: { payment, residual: payment.isZero() ? base0 : base0.minus(payment), eligible: base0, deductible: ZERO },
+    steps,
+    notes,
+    hospitalBorne: ZERO,
+    favour: payment,
+    ...extra,
+  };
 }
 
 function scaled(bracket: Bracket, deductible: Money): Bracket {

@@ -46,7 +46,8 @@ export class LedgerBook {
 
   /** Before, plus what this settlement has added so far. */
   current(name: string, suffix = ''): Money {
-    return this.before(name, suffix).plus(this.added(name, suffix));
+    const added = this.added(name, suffix);
+    return added.isZero() ? this.before(name, suffix) : this.before(name, suffix).plus(added);
   }
 
   added(name: string, suffix = ''): Money {
@@ -58,7 +59,7 @@ export class LedgerBook {
     if (!this.feeds(name)) return;
     if (STORED_MONEY.has(name) && !suffix) {
       const field = name as MoneyAccumulator;
-      this.deltas[field] = this.deltas[field].plus(amount);
+      this.deltas[field] = this.deltas[field].isZero() ? amount : this.deltas[field].plus(amount);
       return;
     }
     const key = this.keyOf(name, suffix);

@@ -10,7 +10,8 @@ import type { StayDates } from '../policy/catalog.js';
 import type { Policy } from '../policy/schema.js';
 import type { Money } from '../domain/money.js';
 import { checkEligibility, visitTypeRuleOf } from './eligibility.js';
-import { Explanation, Refused } from './explanation.js';
+import { Explanation, Refused, zh } from './explanation.js';
+import { say } from '../messages/index.js';
 import { admissionTerms } from './admission.js';
 import { deriveDimensions, holds, type Facts } from './facts.js';
 import { classifyFeeLines, type FeeLineClassification } from './fee-lines.js';
@@ -50,9 +51,10 @@ function compute(input: EngineInput): SettlementComputation {
     ]);
   }
 
-  explanation.step('policy-scope', 'policy-scope amount = total − fullSelfPay − overLimitSelfPay − preSelfPay', policyScope, rule.cite);
+  explanation.step('policy-scope', zh('engine.policyScope'), policyScope, rule.cite);
 
-  const inArea = policy.area.admdvsPrefixes.some((prefix) => hospital.admdvs.startsWith(prefix));
+  let inArea = false;
+  for (const prefix of policy.area.admdvsPrefixes) if (hospital.admdvs.startsWith(prefix)) inArea = true;
   const facts: Facts = {
     policy,
     request,
@@ -79,7 +81,8 @@ function compute(input: EngineInput): SettlementComputation {
   const admission = admissionTerms(facts, rule, book, previousStays, explanation);
   const result = runPipeline({ facts, rule, book, admission, previousStays, total, policyScope, overExpenseCap: { value: ZERO } }, explanation);
   for (const assumed of facts.assumed) {
-    explanation.note(`assumed parameters used: ${policy.id} ${assumed.path} = ${assumed.value} is not fixed by the notice (${assumed.cite})`);
+    const params = { policy: policy.id, path: assumed.path, value: assumed.value, cite: assumed.cite };
+    explanation.note(say('engine.note.assumed', params, 'en'), zh('engine.note.assumed', params));
   }
 
   // Report lines in the fixed fund order; the patient pays the rest, to the fen.
@@ -111,17 +114,21 @@ function compute(input: EngineInput): SettlementComputation {
     steps: explanation.steps,
     deltas: book.deltas,
     notes: explanation.notes,
+    notesZh: explanation.notesZh,
     assumed: facts.assumed,
   };
 }
 
 /** The hospital's classes under the policy (its dimensions), with the cases and shifts that applied. */
 function explainClasses(facts: Facts, explanation: Explanation): void {
-  const entries = Object.entries(facts.dims);
-  if (entries.length === 0) return;
-  const first = Object.values(facts.policy.dimensions)[0]!;
-  const text = entries.map(([name, value]) => `${name} ${value}`).join(', ');
-  explanation.step('tier', `${text}${facts.dimLabels.length ? ` (${facts.dimLabels.join('; ')})` : ''}`, null, first.cite);
+  let text = '';
+  let cite = '';
+  for (const name in facts.dims) {
+    text += `${text ? '，' : ''}${facts.policy.dimensions[name]!.label ?? name} ${facts.dims[name]}`;
+    cite ||= facts.policy.dimensions[name]!.cite;
+  }
+  if (!text) return;
+  explanation.step('tier', zh('engine.classes', { classes: text, shifts: facts.dimLabels.length ? `（${facts.dimLabels.join('；')}）` : '' }), null, cite);
 }
 
 /**
@@ -136,8 +143,7 @@ function chargesOf(input: EngineInput, policy: Policy, explanation: Explanation)
   const lineCount = classification.lines.length;
   explanation.step(
     'fee-lines',
-    `${lineCount} fee line${lineCount === 1 ? '' : 's'} classified against catalogue ${classification.catalogueId}: 丙 items → fullSelfPay ${formatMoney(c.fullSelfPay)}, ` +
-      `above price ceilings → overLimitSelfPay ${formatMoney(c.overLimitSelfPay)}, 乙 self-pay shares → preSelfPay ${formatMoney(c.preSelfPay)}`,
+    zh('engine.feeLines', { count: lineCount, catalogue: classification.catalogueId, full: formatMoney(c.fullSelfPay), over: formatMoney(c.overLimitSelfPay), pre: formatMoney(c.preSelfPay) }),
     c.total,
     policy.catalogue.cite,
   );

@@ -86,7 +86,10 @@ export interface SettlementComputation {
   referralId: string | null;
   steps: Step[];
   deltas: AccumulatorDeltas;
+  /** Notes in English, for logs and developers. */
   notes: string[];
+  /** The same notes in Chinese, for the clerk and the patient. */
+  notesZh: string[];
   /** Every value the settlement used that the policy file marks `assumed`. */
   assumed: AssumedValue[];
 }

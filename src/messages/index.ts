@@ -8,6 +8,7 @@
  * `{param}` placeholders. Add a key there, never a sentence in the code.
  */
 import { commonMessages } from './common.js';
+import { engineMessages } from './engine.js';
 
 export type Lang = 'zh' | 'en';
 export interface MessageEntry {
@@ -18,6 +19,7 @@ export type MessageParams = Readonly<Record<string, string | number>>;
 
 const CATALOGUE = {
   ...commonMessages,
+  ...engineMessages,
 } as const satisfies Record<string, MessageEntry>;
 
 export type MessageKey = keyof typeof CATALOGUE;

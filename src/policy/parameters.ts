@@ -11,6 +11,8 @@ export interface PolicyParameter {
 }
 
 const META = new Set(['cite', 'assumed', 'decision']);
+/** Worked examples are not parameters of the policy. */
+const NOT_PARAMETERS = new Set(['tests']);
 
 export function flattenParameters(source: Record<string, unknown>): PolicyParameter[] {
   const out: PolicyParameter[] = [];
@@ -25,7 +27,7 @@ export function flattenParameters(source: Record<string, unknown>): PolicyParame
       const groupAssumed = group.assumed === true || assumed;
       const groupDecision = typeof group.decision === 'string' ? group.decision : decision;
       for (const [key, value] of Object.entries(group)) {
-        if (META.has(key)) continue;
+        if (META.has(key) || (path === '' && NOT_PARAMETERS.has(key))) continue;
         walk(value, path ? `${path}.${key}` : key, groupCite, groupAssumed, groupDecision);
       }
       return;

@@ -246,9 +246,9 @@ describe('policies', () => {
     const list = await t.http.get('/v1/policies').set(billing('PY-COUNTY')).expect(200);
     expect(list.body.policies.map((p: { policyId: string }) => p.policyId)).toEqual(expect.arrayContaining(['jinjiang-2018', 'pingyang-2019', 'taiyuan-2019']));
     const taiyuan = await t.http.get('/v1/policies/taiyuan-2019').set(billing('PY-COUNTY')).expect(200);
-    const rate = taiyuan.body.parameters.find((p: { path: string }) => p.path === 'tiers.3.rate');
+    const rate = taiyuan.body.parameters.find((p: { path: string }) => p.path === 'tables.rate.rows[0].value');
     expect(rate).toMatchObject({ value: '0.70', assumed: true, cite: '001_0e31973e4dd59fea.txt 三(一)' });
-    expect(taiyuan.body.assumedParameters).toContain('tiers.1.deductible');
+    expect(taiyuan.body.assumedParameters).toContain('tables.deductible.rows[2].value');
     const pingyang = await t.http.get('/v1/policies/pingyang-2019').set(billing('PY-COUNTY')).expect(200);
     expect(pingyang.body.parameters.every((p: { cite: string | null }) => p.cite === null || /\.(txt|md)/.test(p.cite))).toBe(true);
     await t.http.get('/v1/policies/nowhere-2019').set(billing('PY-COUNTY')).expect(404);

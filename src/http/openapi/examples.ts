@@ -121,43 +121,37 @@ export const settlementResponseExample = {
   steps: [
     {
       rule: 'pingyang-2019/inpatient/policy-scope',
-      text: 'policy-scope amount = total − fullSelfPay − overLimitSelfPay − preSelfPay',
+      text: '政策范围内金额 = 总费用 − 全自费 − 超限价自费 − 先行自付',
       amount: '11925.67',
       cite: '000_b298e4d9608db673.txt 三(一)1'
     },
     {
       rule: 'pingyang-2019/inpatient/tier',
-      text: '县内县级医院: deductible 900.00, rate 0.7',
+      text: '分类：医院类别 county（县内县级医院）',
       amount: null,
       cite: '000_b298e4d9608db673.txt 三(一)1'
     },
     {
       rule: 'pingyang-2019/inpatient/eligible-expense',
-      text: 'policy-scope expense within the year\'s 150000.00 ceiling (used before: 0.00)',
+      text: '计入年度费用上限 150000.00 的政策范围内费用（此前已计 0.00）',
       amount: '11925.67',
       cite: '000_b298e4d9608db673.txt 三(一)2'
     },
     {
       rule: 'pingyang-2019/inpatient/deductible',
-      text: '县内县级医院 deductible × 1 (admission 1 of the year)',
+      text: '起付线：医院类别 county × 1（本年第 1 次住院）',
       amount: '900.00',
       cite: '000_b298e4d9608db673.txt 三(一)1'
     },
     {
       rule: 'pingyang-2019/inpatient/rate',
-      text: '(11925.67 − 900.00) × 0.7',
+      text: '基本医疗保险统筹基金：（11925.67 − 900.00）× 0.7',
       amount: '7717.97',
       cite: '000_b298e4d9608db673.txt 三(一)1'
     },
     {
-      rule: 'pingyang-2019/inpatient/compliant-self-burden',
-      text: 'policy-scope amount − basic',
-      amount: '4207.70',
-      cite: '000_b298e4d9608db673.txt 三(二)'
-    },
-    {
       rule: 'pingyang-2019/inpatient/critical-illness',
-      text: '参保人员: compliant self-burden of the year 0.00 → 4207.70 on the scale',
+      text: '大病保险：合规自付 年度累计 0.00 → 4207.70，按分段计算',
       amount: '0.00',
       cite: '000_b298e4d9608db673.txt 三(二)'
     }
