@@ -151,25 +151,32 @@ export function resolveMarkdownSection(markdown: string, clause: string): Resolv
 const CELL_SEPARATOR = /[·・]/;
 
 /**
- * A table cell: "表·二级·市外" (or "表3·三级·省外", "表·住院·起付线·二级") is the
- * first line holding every label after the table's name, e.g. "二级 | 400 |
+ * A table cell: "表·二级·市外" (or "表3·三级·省外", "起付线·二级") is the first
+ * line holding every label after the table's name (表, 表3), e.g. "二级 | 400 |
  * 75% | 市外 …"; else the first line holding the first label below the nearest
  * line before it holding the others (a row under its column headings). The
  * table's heading line (the line before the table's first row) leads.
  */
 export function resolveTableCell(documentText: string, clause: string): ResolvedClause | null {
   const parts = clause.split(CELL_SEPARATOR).map((p) => p.trim()).filter(Boolean);
-  if (parts.length < 2 || !/^表/.test(parts[0]!)) return null;
-  const labels = parts.slice(1);
+  if (parts.length < 2) return null;
+  // "表·二级·市外": the table's name leads; "起付线·二级": every part is a label.
+  const labels = /^表[\d一二三四五六七八九十]*$/.test(parts[0]!) ? parts.slice(1) : parts;
   const lines = documentText.split(/\r?\n/);
   const holds = (line: string, wanted: string[]) => wanted.every((label) => line.includes(label));
   let row = lines.findIndex((line) => holds(line, labels));
-  if (row < 0) {
-    const header = lines.findIndex((line) => holds(line, labels.slice(1)));
-    if (header < 0) return null;
-    row = lines.findIndex((line, i) => i > header && line.includes(labels[0]!));
-    if (row < 0) return null;
-  }
+  // Else a row under its column heading, in the same block of lines (a table has no blank line):
+  // the row's label first (表·<row>·<column>), or the heading first.
+  const under = (heading: string[], rowLabels: string[]): number => {
+    for (let h = 0; h < lines.length; h++) {
+      if (!holds(lines[h]!, heading)) continue;
+      for (let i = h + 1; i < lines.length && lines[i]!.trim() !== ''; i++) if (holds(lines[i]!, rowLabels)) return i;
+    }
+    return -1;
+  };
+  if (row < 0) row = under(labels.slice(1), labels.slice(0, 1));
+  if (row < 0) row = under(labels.slice(0, 1), labels.slice(1));
+  if (row < 0) return null;
   let top = row;
   while (top > 0 && lines[top - 1]!.trim() !== '') top--;
   const headings = top < row ? [lines[top]!.trim()] : [];

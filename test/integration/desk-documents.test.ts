@@ -82,7 +82,10 @@ describe('documents of a region added with a policy file', () => {
     expect(resolved.headings[0]).toBe('住院起付标准和支付比例如下表：');
     expect(resolveTableCell(NOTICE, '表·三级')!.text).toMatch(/^三级 \| 700/);
     expect(resolveTableCell(NOTICE, '表·四级·市内支付比例')).toBeNull();
-    expect(resolveTableCell(NOTICE, '二级·市内')).toBeNull();
+    expect(resolveTableCell(NOTICE, '起付标准·二级')!.text).toMatch(/^二级 \| 400/);
+    expect(resolveTableCell(NOTICE, '起付标准·四级')).toBeNull();
+    expect(resolveTableCell(NOTICE, '二级·400')!.text).toMatch(/^二级 \| 400/);
+    expect(resolveTableCell(NOTICE, '表2·一级·转外未备案')!.text).toMatch(/^一级 \| 200/);
   });
 
   it('a quoted phrase opens its paragraph', () => {
