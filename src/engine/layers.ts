@@ -51,7 +51,7 @@ interface Computed {
   deductible?: Money;
   cite: string;
   /** What the layer's records read. */
-  recordValues: { payment: Money; residual: Money; eligible: Money; deductible: Money };
+  recordValues: { payment: Money; residual: Money; remaining: Money; eligible: Money; deductible: Money };
   steps: [string, string, Money | null, string][];
   notes: (string | [MessageKey, Record<string, string>])[];
   hospitalBorne: Money;
@@ -163,7 +163,7 @@ function computeRule(rule: PaymentRule, residual: Money, input: PipelineInput): 
   if (rule.missing) {
     notes.push(rule.missing.note);
     steps.push([main, zh('engine.missing'), ZERO, rule.cite]);
-    return finish(rule, base0, ZERO, steps, notes, {});
+    return finish(rule, base0, residual, ZERO, steps, notes, {});
   }
 
   let base = base0;
@@ -276,7 +276,7 @@ function computeRule(rule: PaymentRule, residual: Money, input: PipelineInput): 
     }
   }
   if (rule.floor) {
-    const floor = round2(base.times(lookup(facts, rule.floor.share, rule.floor.cite ?? rule.cite).value));
+    const floor = round2(eligible.times(lookup(facts, rule.floor.share, rule.floor.cite ?? rule.cite).value));
     if (amount.lt(floor)) {
       amount = floor;
       steps.push([subStep(rule, 'floor'), zh('engine.floor', { amount: formatMoney(floor) }), amount, rule.floor.cite ?? rule.cite]);
@@ -299,7 +299,7 @@ function computeRule(rule: PaymentRule, residual: Money, input: PipelineInput): 
     if (cap.perDiseaseGroup && cap.ledger) book.add(cap.ledger, amount, suffix);
   }
 
-  const computed = finish(rule, base0, amount, steps, notes, { rate, cite, hospitalBorne });
+  const computed = finish(rule, base0, residual, amount, steps, notes, { rate, cite, hospitalBorne });
   if (favour !== null) computed.favour = favour;
   computed.recordValues.eligible = eligible;
   computed.recordValues.deductible = deductible;
@@ -318,13 +318,13 @@ function subStep(rule: PaymentRule, name: string): string {
 }
 
 /** No layer pays less than 0 or more than its base. */
-function finish(rule: PaymentRule, base0: Money, amount: Money, steps: Computed['steps'], notes: Computed['notes'], extra: Partial<Computed>): Computed {
+function finish(rule: PaymentRule, base0: Money, residualIn: Money, amount: Money, steps: Computed['steps'], notes: Computed['notes'], extra: Partial<Computed>): Computed {
   const payment = minMoney(maxMoney(ZERO, amount), base0);
   return {
     amount: payment,
     rate: null,
     cite: rule.cite,
-    recordValues: { payment, residual: payment.isZero() ? base0 : base0.minus(payment), eligible: base0, deductible: ZERO },
+    recordValues: { payment, residual: payment.isZero() ? base0 : base0.minus(payment), remaining: maxMoney(ZERO, residualIn.minus(payment)), eligible: base0, deductible: ZERO },
     steps,
     notes,
     hospitalBorne: ZERO,

@@ -78,10 +78,13 @@ const payment = z
     package: z.strictObject({ price: ref, patientShare: rateValue, excess: z.enum(['hospital', 'patient']).default('hospital') }).optional(),
     perVisitFee: z.strictObject({ amount: ref, oncePerDayLedger: z.string().optional() }).optional(),
     payoutFactor: ref.optional(),
-    floor: z.strictObject({ share: ref, ...optionalCitation }).optional().meta({ description: '保底: the layer pays at least share × base' }),
+    floor: z.strictObject({ share: ref, ...optionalCitation }).optional().meta({ description: '保底: the layer pays at least share × the eligible amount (the base within any expense cap)' }),
     topUpTo: ref.optional(),
     caps: z.array(cap).default([]),
-    records: z.record(z.string(), z.enum(['payment', 'residual', 'eligible', 'deductible'])).default({}),
+    records: z
+      .record(z.string(), z.enum(['payment', 'residual', 'remaining', 'eligible', 'deductible']))
+      .default({})
+      .meta({ description: "what to add to a ledger: payment; residual (the layer's base − payment); remaining (policy scope − every payment so far); eligible; deductible" }),
     missing: z.strictObject({ note: z.string().min(1) }).optional().meta({ description: 'the source of this layer is not available: it pays 0 with this note' }),
     ...citation,
   })
