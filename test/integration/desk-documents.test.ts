@@ -14,7 +14,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { isWebAddress, parseCitation, resolveCitation, resolvePhrase, resolveTableCell } from '../../desk/src/citations.js';
 import { deskPages } from '../../src/http/desk.js';
 import { loadPolicyDirectory } from '../../src/policy/loader.js';
-import { POLICY_DIR } from '../helpers/worked-examples.js';
+import { POLICY_DIR, ROOT } from '../helpers/worked-examples.js';
 
 const scratch = mkdtempSync(path.join(tmpdir(), 'desk-documents-'));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
@@ -99,5 +99,32 @@ describe('documents of a region added with a policy file', () => {
     expect(isWebAddress(citation.document)).toBe(true);
     expect(isWebAddress('000_b298e4d9608db673.txt')).toBe(false);
     expect(parseCitation('000_b298e4d9608db673.txt 三(一)1')).toEqual({ document: '000_b298e4d9608db673.txt', clause: '三(一)1' });
+  });
+});
+
+describe('citations of the gallery (examples/policies)', () => {
+  it('every cite names its source page, which the clause viewer links to', () => {
+    const gallery = loadPolicyDirectory(path.join(ROOT, 'examples/policies'));
+    const cites: string[] = [];
+    const walk = (node: unknown): void => {
+      if (Array.isArray(node)) node.forEach(walk);
+      else if (node !== null && typeof node === 'object') {
+        for (const [key, value] of Object.entries(node)) {
+          if (key === 'cite' && typeof value === 'string') cites.push(value);
+          else walk(value);
+        }
+      }
+    };
+    for (const entry of gallery.entries) {
+      cites.length = 0;
+      walk(entry.source);
+      expect(cites.length, entry.policy.id).toBeGreaterThan(5);
+      for (const cite of cites) {
+        const citation = parseCitation(cite);
+        expect(citation, cite).not.toBeNull();
+        expect(citation!.document, cite).toBe(entry.policy.document);
+        expect(isWebAddress(citation!.document), cite).toBe(true);
+      }
+    }
   });
 });
