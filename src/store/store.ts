@@ -5,7 +5,7 @@
  */
 import { emptyAccumulators } from '../domain/accumulators.js';
 import { dayNumber } from '../domain/dates.js';
-import { fromFen, toFen } from '../domain/money.js';
+import { fromFen, toFen, type Money } from '../domain/money.js';
 import {
   MONEY_ACCUMULATORS,
   type AccumulatorDeltas,
@@ -126,6 +126,9 @@ export interface Page<T> {
   next: string | null;
 }
 
+/** Hash-field prefix of a policy's own ledgers in acc:{card}:<year>. */
+const LEDGER_FIELD = 'l:';
+
 function decodeAccumulators(hash: Record<string, string>): VersionedAccumulators {
   const accumulators = emptyAccumulators();
   accumulators.admissions = Number(hash.admissions ?? 0);
@@ -134,6 +137,13 @@ function decodeAccumulators(hash: Record<string, string>): VersionedAccumulators
     const fen = hash[field];
     if (fen !== undefined) accumulators[field] = fromFen(fen);
   }
+  // A policy's own ledgers (policy vocabulary), in fen under "l:<key>".
+  let ledgers: Record<string, Money> | undefined;
+  for (const field in hash) {
+    if (!field.startsWith(LEDGER_FIELD)) continue;
+    (ledgers ??= {})[field.slice(LEDGER_FIELD.length)] = fromFen(hash[field]!);
+  }
+  if (ledgers) accumulators.ledgers = ledgers;
   return { accumulators, version: hash.version ?? '0' };
 }
 
@@ -145,6 +155,7 @@ function encodeDeltas(deltas: AccumulatorDeltas): Record<string, string> {
   for (const field of MONEY_ACCUMULATORS) {
     if (!deltas[field].isZero()) encoded[field] = toFen(deltas[field]);
   }
+  for (const [key, delta] of Object.entries(deltas.ledgers ?? {})) if (!delta.isZero()) encoded[`${LEDGER_FIELD}${key}`] = toFen(delta);
   return encoded;
 }
 
