@@ -5,14 +5,19 @@
  * package when it is missing and we are root; otherwise it prints the command
  * to run), writes a demo key file, starts the built server, loads
  * config/demo/ through the API and prints a demo key and a curl to paste.
+ * Everything follows the policy directory (POLICY_DIR, default
+ * config/policies): the regions of its policies get referral keys and demo
+ * data (scripts/lib/local-demo.ts), the banner names its policies.
  * Ctrl-C stops both.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { generateKey, sha256Hex } from '../src/ops/api-keys.js';
+import { loadPolicyDirectory } from '../src/policy/loader.js';
 import { DEMO_BILL } from './lib/demo-catalogue.js';
+import { demoDataFor, type DemoFiles } from './lib/local-demo.js';
 import { startRedis } from './lib/redis-server.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -74,18 +79,26 @@ async function main(): Promise<void> {
     say(`  the operator tools reach it with REDIS_URL=${redisUrl} (e.g. REDIS_URL=${redisUrl} npm run import -- enrollees <file>)`);
   }
 
+  const policyDir = path.resolve(root, process.env.POLICY_DIR ?? 'config/policies');
+  const catalogueDir = path.resolve(root, process.env.CATALOGUE_DIR ?? 'config/catalogues');
+  const catalog = loadPolicyDirectory(policyDir);
+  const demoFile = (name: string) => path.join(root, 'config/demo', name);
+  const files: DemoFiles = {
+    hospitals: JSON.parse(readFileSync(demoFile('hospitals.json'), 'utf8')) as DemoFiles['hospitals'],
+    enrollees: JSON.parse(readFileSync(demoFile('enrollees.json'), 'utf8')) as DemoFiles['enrollees'],
+    referrals: JSON.parse(readFileSync(demoFile('referrals.json'), 'utf8')) as DemoFiles['referrals'],
+  };
+  const { hospitals, enrollees, referrals, regions, madeUp, stays } = demoDataFor(catalog, files);
+
   const adminKey = generateKey();
   const billingKeys: Record<string, string> = {};
-  const hospitals = JSON.parse(readFileSync(path.join(root, 'config/demo/hospitals.json'), 'utf8')) as Record<string, { fixmedinsCode?: string }>;
-  const enrollees = JSON.parse(readFileSync(path.join(root, 'config/demo/enrollees.json'), 'utf8')) as Record<string, unknown>;
-  const referrals = JSON.parse(readFileSync(path.join(root, 'config/demo/referrals.json'), 'utf8')) as unknown[];
   const entries: unknown[] = [{ id: 'demo-admin', role: 'admin', sha256: sha256Hex(adminKey) }];
   for (const hospitalId of Object.keys(hospitals)) {
     billingKeys[hospitalId] = generateKey();
     entries.push({ id: `demo-billing-${hospitalId}`, role: 'billing', hospitalId, sha256: sha256Hex(billingKeys[hospitalId]!) });
   }
   const referralKeys: Record<string, string> = {};
-  for (const region of ['pingyang', 'jinjiang', 'taiyuan']) {
+  for (const region of regions) {
     referralKeys[region] = generateKey();
     entries.push({ id: `demo-referral-${region}`, role: 'referral', region, sha256: sha256Hex(referralKeys[region]!) });
   }
@@ -94,7 +107,7 @@ async function main(): Promise<void> {
 
   const server = spawn(process.execPath, [path.join(root, 'dist/server.js')], {
     stdio: ['ignore', 'inherit', 'inherit'],
-    env: { ...process.env, PORT: String(port), REDIS_URL: redisUrl, API_KEYS_FILE: keysFile, LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn' },
+    env: { ...process.env, PORT: String(port), REDIS_URL: redisUrl, API_KEYS_FILE: keysFile, POLICY_DIR: policyDir, CATALOGUE_DIR: catalogueDir, LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn' },
   });
   children.push(server);
   server.on('exit', (code) => {
@@ -113,22 +126,23 @@ async function main(): Promise<void> {
   for (const [card, enrollee] of Object.entries(enrollees)) await put(`/v1/enrollees/${card}`, enrollee);
   for (const referral of referrals) await put('/v1/referrals', referral, 'POST');
 
+  const stay = stays[0]!;
   const example = {
     requestId: 'DEMO-1',
-    card: '330326198001010001',
-    hospitalId: 'PY-COUNTY',
+    card: stay.card,
+    hospitalId: stay.hospitalId,
     visitType: 'inpatient',
-    admissionDate: '2019-03-01',
-    dischargeDate: '2019-03-10',
+    admissionDate: stay.admissionDate,
+    dischargeDate: stay.dischargeDate,
     charges: { total: '12345.67', fullSelfPay: '300.00', overLimitSelfPay: '0.00', preSelfPay: '120.00' },
   };
+  const firstKey = billingKeys[stay.hospitalId]!;
   say('');
-  say(`Settlement service ready on ${base} (policies: pingyang-2019, taiyuan-2019, jinjiang-2018)`);
+  say(`Settlement service ready on ${base} (policies: ${catalog.policies.map((p) => p.id).join(', ')}; from ${path.relative(root, policyDir).startsWith('..') ? policyDir : path.relative(root, policyDir)})`);
   say(`Demo data: ${Object.keys(hospitals).length} hospitals, ${Object.keys(enrollees).length} enrollees, ${referrals.length} referral filing(s).`);
+  if (madeUp.length > 0) say(`  made up for ${madeUp.join(', ')} (not in config/demo/): a hospital in its division and one enrollee`);
   say(`Keys file: ${path.relative(root, keysFile)}`);
   say(`  admin key:              ${adminKey}`);
-  say(`  billing key PY-COUNTY:  ${billingKeys['PY-COUNTY']}`);
-  say(`  referral key pingyang:  ${referralKeys.pingyang}`);
   say('');
   say(`The desk (住院结算 · 转诊备案 · 对账): ${base}/desk/  — sign in with one of these keys:`);
   say(`  admin (all pages):                        ${adminKey}`);
@@ -138,21 +152,29 @@ async function main(): Promise<void> {
   for (const [region, key] of Object.entries(referralKeys)) {
     say(`  referral ${region.padEnd(9)} (转诊备案):         ${key}`);
   }
-  say('  e.g. billing PY-COUNTY, card 330326198001010001, 2019-03-01 → 2019-03-10, total 12345.67;');
-  say('  a Jinjiang stay at FZ-XIEHE (card 350582198001010001, 2018) needs a filing from the jinjiang referral key.');
+  say('  e.g. one stay per region:');
+  for (const s of stays) say(`    ${s.region}: billing ${s.hospitalId}, card ${s.card}, ${s.admissionDate} → ${s.dischargeDate}, total 12345.67`);
   say('');
-  say('Preview a Pingyang stay (nothing is recorded):');
-  say(`curl -s -X POST ${base}/v1/settlements/preview -H 'Authorization: Bearer ${billingKeys['PY-COUNTY']}' -H 'Content-Type: application/json' -d '${JSON.stringify(example)}'`);
-  // The same stay as a bill of lines, classified against config/catalogues/zhejiang-2019-demo.csv.
-  const billFile = path.join(localDir, 'bill-example.json');
-  writeFileSync(billFile, `${JSON.stringify({ ...example, requestId: 'DEMO-BILL-1', charges: { lines: DEMO_BILL } }, null, 2)}\n`);
-  say('');
-  say(`The same stay sent as its bill (fee lines, ${path.relative(root, billFile)}), classified against the demo catalogue:`);
-  say(`curl -s -X POST ${base}/v1/settlements/preview -H 'Authorization: Bearer ${billingKeys['PY-COUNTY']}' -H 'Content-Type: application/json' -d @${path.relative(process.cwd(), billFile) || billFile}`);
-  say('');
-  say("The national platform's face (docs/national-platform.md): the person, as an HIS asks with 1101:");
-  const envelope = { infno: '1101', msgid: `${hospitals['PY-COUNTY']!.fixmedinsCode}201903010800000001`, fixmedins_code: hospitals['PY-COUNTY']!.fixmedinsCode, opter: '0123', opter_name: '收费员', input: { data: { mdtrt_cert_type: '03', mdtrt_cert_no: example.card, begntime: '2019-03-01 08:00:00' } } };
-  say(`curl -s -X POST ${base}/hsa/v1 -H 'Authorization: Bearer ${billingKeys['PY-COUNTY']}' -H 'Content-Type: application/json' -d '${JSON.stringify(envelope)}'`);
+  say(`Preview a ${stay.region} stay (nothing is recorded):`);
+  say(`curl -s -X POST ${base}/v1/settlements/preview -H 'Authorization: Bearer ${firstKey}' -H 'Content-Type: application/json' -d '${JSON.stringify(example)}'`);
+  // The same stay as a bill of lines, when the region's catalogue knows the demo bill's codes.
+  const catalogueId = catalog.get(stay.policyId)!.policy.catalogue.id;
+  const catalogueFile = path.join(catalogueDir, `${catalogueId}.csv`);
+  const catalogueText = existsSync(catalogueFile) ? readFileSync(catalogueFile, 'utf8') : '';
+  if (DEMO_BILL.every((line) => catalogueText.includes(line.code))) {
+    const billFile = path.join(localDir, 'bill-example.json');
+    writeFileSync(billFile, `${JSON.stringify({ ...example, requestId: 'DEMO-BILL-1', charges: { lines: DEMO_BILL } }, null, 2)}\n`);
+    say('');
+    say(`The same stay sent as its bill (fee lines, ${path.relative(root, billFile)}), classified against ${path.relative(root, catalogueFile)}:`);
+    say(`curl -s -X POST ${base}/v1/settlements/preview -H 'Authorization: Bearer ${firstKey}' -H 'Content-Type: application/json' -d @${path.relative(process.cwd(), billFile) || billFile}`);
+  }
+  const fixmedinsCode = hospitals[stay.hospitalId]!.fixmedinsCode;
+  if (fixmedinsCode) {
+    say('');
+    say("The national platform's face (docs/national-platform.md): the person, as an HIS asks with 1101:");
+    const envelope = { infno: '1101', msgid: `${fixmedinsCode}${stay.admissionDate.replace(/-/g, '')}0800000001`, fixmedins_code: fixmedinsCode, opter: '0123', opter_name: '收费员', input: { data: { mdtrt_cert_type: '03', mdtrt_cert_no: example.card, begntime: `${stay.admissionDate} 08:00:00` } } };
+    say(`curl -s -X POST ${base}/hsa/v1 -H 'Authorization: Bearer ${firstKey}' -H 'Content-Type: application/json' -d '${JSON.stringify(envelope)}'`);
+  }
   say('');
   say('Ctrl-C stops the service and its Redis.');
 }

@@ -37,6 +37,8 @@ import { ArchivedYears } from './service/archived-years.js';
 export interface ComposeOptions {
   redis: ScriptedClient;
   catalog: PolicyCatalog;
+  /** The policy directory: the desk serves the notice texts beside the policy files from it. */
+  policyDir?: string;
   /** The catalogues the policies name (the server swaps them on SIGHUP); absent: none, and bills sent as lines cannot settle. */
   catalogues?: CatalogueHolder;
   keys: KeyRing;
@@ -166,6 +168,7 @@ export function composeService(options: ComposeOptions): Service {
     load,
     rateLimit: options.rateLimit ?? null,
     catalog: options.catalog,
+    ...(options.policyDir ? { policyDir: options.policyDir } : {}),
     settlements,
     registry,
     referrals,

@@ -2,7 +2,8 @@
  * Entry point: validates configuration and refuses to start with a one-line
  * reason; serves HTTP; reloads caller keys on SIGHUP; on SIGTERM turns
  * readiness off, stops accepting, lets in-flight requests finish, quits Redis
- * and exits 0. With WORKERS=N it runs N such processes behind one port.
+ * and exits 0. SIGHUP also reloads the policies, then the catalogues they
+ * name; a bad file keeps what was loaded from it. With WORKERS=N it runs N such processes behind one port.
  * The operations listener (METRICS_PORT) runs in the process itself, or in
  * the primary with WORKERS=N (metrics and readiness of all workers).
  */
@@ -17,7 +18,7 @@ import { KeyRing } from './ops/api-keys.js';
 import { loadConfig, type AppConfig } from './ops/config.js';
 import { createLogger } from './ops/logger.js';
 import { Metrics } from './ops/metrics.js';
-import { loadPolicyDirectory } from './policy/loader.js';
+import { loadPolicyDirectory, reloadPolicyDirectory } from './policy/loader.js';
 import { createRedis, whenReady } from './store/redis.js';
 import { ReplicaAcknowledgement } from './store/replication.js';
 
@@ -114,6 +115,7 @@ async function startWorker(config: AppConfig): Promise<void> {
   const service = composeService({
     redis,
     catalog,
+    policyDir: config.policyDir,
     catalogues,
     keys,
     logger,
@@ -148,6 +150,13 @@ async function startWorker(config: AppConfig): Promise<void> {
       logger.info({ keys: service.keys.current.size }, 'caller keys reloaded');
     } catch (error) {
       logger.error({ err: { message: (error as Error).message } }, 'caller keys not reloaded; keeping the previous ones');
+    }
+    // Policies first: a new policy may name a new catalogue.
+    const policies = reloadPolicyDirectory(config.policyDir, catalog);
+    for (const message of policies.errors) logger.error({ err: { message } }, 'policy not reloaded; keeping the previous one');
+    if (policies.catalog) {
+      catalog.adopt(policies.catalog);
+      logger.info({ policies: catalog.entries.map((e) => ({ id: e.policy.id, version: e.version })) }, 'policies reloaded');
     }
     // One reload at a time: a second SIGHUP reads the files again after the first.
     catalogueReload = catalogueReload.then(() => reloadCatalogues(config.catalogueDir, catalog, service.catalogues.current)).then(

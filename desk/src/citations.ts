@@ -6,6 +6,10 @@
  * "002_dda74ca139f336db.txt 六(二)", or "policies.md taiyuan-2019" (a section
  * of docs/spec/policies.md, where the spec itself decides). The seed notices
  * number their parts 一、 → （一） → 1. (or 1、); a clause names that path.
+ * Notices without numbered parts are cited by table cell ("表·二级·市外": the
+ * row of the table that holds every label) or by a quoted phrase; a document
+ * may also be a web address ("m.example.gov.cn/a/1.html 表·三级"), which the
+ * desk links to rather than fetches.
  */
 
 export interface Citation {
@@ -23,11 +27,20 @@ export interface ResolvedClause {
   text: string;
 }
 
-const CITATION = /^(\S+\.(?:txt|md))\s+(\S.*)$/;
+const CITATION = /^(\S+\.(?:txt|md)|(?:https?:\/\/)?[\w-]+(?:\.[\w-]+)+\/\S*)\s+(\S.*)$/;
 
 export function parseCitation(cite: string): Citation | null {
   const match = CITATION.exec(cite.trim());
-  return match ? { document: match[1]!, clause: match[2]!.trim() } : null;
+  return match ? { document: match[1]!.replace(/^https?:\/\//, ''), clause: match[2]!.trim() } : null;
+}
+
+/** A document named by its web address (no copy shipped): the desk links to it. */
+export function isWebAddress(document: string): boolean {
+  return document.includes('/');
+}
+
+export function webAddressUrl(document: string): string {
+  return `https://${document}`;
 }
 
 const NUMERALS = '一二三四五六七八九十';
@@ -135,9 +148,59 @@ export function resolveMarkdownSection(markdown: string, clause: string): Resolv
   return null;
 }
 
-/** Resolves a citation against the text of the document it names. */
+const CELL_SEPARATOR = /[·・]/;
+
+/**
+ * A table cell: "表·二级·市外" (or "表3·三级·省外", "起付线·二级") is the first
+ * line holding every label after the table's name (表, 表3), e.g. "二级 | 400 |
+ * 75% | 市外 …"; else the first line holding the first label below the nearest
+ * line before it holding the others (a row under its column headings). The
+ * table's heading line (the line before the table's first row) leads.
+ */
+export function resolveTableCell(documentText: string, clause: string): ResolvedClause | null {
+  const parts = clause.split(CELL_SEPARATOR).map((p) => p.trim()).filter(Boolean);
+  if (parts.length < 2) return null;
+  // "表·二级·市外": the table's name leads; "起付线·二级": every part is a label.
+  const labels = /^表[\d一二三四五六七八九十]*$/.test(parts[0]!) ? parts.slice(1) : parts;
+  const lines = documentText.split(/\r?\n/);
+  const holds = (line: string, wanted: string[]) => wanted.every((label) => line.includes(label));
+  let row = lines.findIndex((line) => holds(line, labels));
+  // Else a row under its column heading, in the same block of lines (a table has no blank line):
+  // the row's label first (表·<row>·<column>), or the heading first.
+  const under = (heading: string[], rowLabels: string[]): number => {
+    for (let h = 0; h < lines.length; h++) {
+      if (!holds(lines[h]!, heading)) continue;
+      for (let i = h + 1; i < lines.length && lines[i]!.trim() !== ''; i++) if (holds(lines[i]!, rowLabels)) return i;
+    }
+    return -1;
+  };
+  if (row < 0) row = under(labels.slice(1), labels.slice(0, 1));
+  if (row < 0) row = under(labels.slice(0, 1), labels.slice(1));
+  if (row < 0) return null;
+  let top = row;
+  while (top > 0 && lines[top - 1]!.trim() !== '') top--;
+  const headings = top < row ? [lines[top]!.trim()] : [];
+  return { headings: [...headings, lines[row]!.trim()], start: row, end: row + 1, text: lines[row]! };
+}
+
+/** A quoted phrase ("「…」", "“…”" or the words themselves): the paragraph that holds it. */
+export function resolvePhrase(documentText: string, clause: string): ResolvedClause | null {
+  const phrase = clause.replace(/^[「“"']|[」”"']$/g, '').trim();
+  if (phrase.length < 4) return null;
+  const lines = documentText.split(/\r?\n/);
+  const at = lines.findIndex((line) => line.includes(phrase));
+  if (at < 0) return null;
+  let start = at;
+  while (start > 0 && lines[start - 1]!.trim() !== '') start--;
+  let end = at + 1;
+  while (end < lines.length && lines[end]!.trim() !== '') end++;
+  return { headings: [lines[at]!.trim()], start, end, text: lines.slice(start, end).join('\n') };
+}
+
+/** Resolves a citation against the text of the document it names: by numbered clause, table cell or phrase. */
 export function resolveCitation(citation: Citation, documentText: string): ResolvedClause | null {
-  return citation.document.endsWith('.md') ? resolveMarkdownSection(documentText, citation.clause) : resolveClause(documentText, citation.clause);
+  if (citation.document.endsWith('.md')) return resolveMarkdownSection(documentText, citation.clause);
+  return resolveClause(documentText, citation.clause) ?? resolveTableCell(documentText, citation.clause) ?? resolvePhrase(documentText, citation.clause);
 }
 
 /** Where the desk serves a cited document (read-only). */

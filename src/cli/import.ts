@@ -14,7 +14,9 @@
  * Chinese) and <file>.import-summary.json. Exit: 0 all rows applied,
  * 2 some rows rejected, 130 interrupted, 1 the file or Redis failed.
  *
- * Redis: REDIS_URL / REDIS_CLUSTER_NODES as for the server.
+ * Redis: REDIS_URL / REDIS_CLUSTER_NODES as for the server. Regions in a
+ * CSV's 统筹区 column are recognised by the policies in POLICY_DIR (as for
+ * the server): by id, division code or the place their names start with.
  */
 import { closeSync, createReadStream, createWriteStream, openSync, readSync, statSync, writeFileSync, type WriteStream } from 'node:fs';
 import { once } from 'node:events';
@@ -24,11 +26,12 @@ import { parseArgs } from 'node:util';
 import cliProgress from 'cli-progress';
 import { stringify } from 'csv-stringify/sync';
 import { csvRows } from '../import/csv.js';
-import { chineseHeaderOf, HeaderError, type HeaderMapping } from '../import/mapping.js';
+import { chineseHeaderOf, HeaderError, regionNamesOf, type HeaderMapping, type RegionNames } from '../import/mapping.js';
 import { say } from '../messages/index.js';
 import { ndjsonRows, type NdjsonItem } from '../import/ndjson.js';
 import { importRows, type ImportSummary, type RowResult } from '../import/pipeline.js';
 import { IMPORT_KINDS, type ImportKind } from '../import/rows.js';
+import { regionsOfPolicyDirectory } from '../import/regions.js';
 import { RegistryBulk } from '../service/registry-bulk.js';
 import type { ScriptedClient } from '../store/redis.js';
 import { Store } from '../store/store.js';
@@ -44,6 +47,7 @@ const USAGE = `usage: npm run import -- enrollees|hospitals|referrals <file> [op
   --quiet                 no progress bar
 
 Redis from REDIS_URL (redis://host:port, redis-cluster://h1:p1,h2:p2) or REDIS_CLUSTER_NODES, as the server.
+Regions (统筹区: 平阳县, 330326, pingyang …) are those of the policies in POLICY_DIR (default config/policies).
 In the production container: docker compose run --rm -v "$PWD/registry:/in" settlement node dist/cli/import.js enrollees /in/file.csv`;
 
 /** A line of NDJSON or a CSV cell may be this long. */
@@ -155,6 +159,12 @@ async function main(): Promise<number> {
     const offset = notUtf8At(file);
     if (offset !== null) fail(`${say('import.notUtf8', { file, offset })}\n${say('import.notUtf8', { file, offset }, 'en')}`);
   }
+  let regions: RegionNames;
+  try {
+    regions = regionNamesOf(await regionsOfPolicyDirectory(process.env.POLICY_DIR ?? 'config/policies'));
+  } catch (error) {
+    fail(`the policies name the regions: ${(error as Error).message}`);
+  }
   const reportPath = values.report ?? `${file}.import-report.csv`;
   const summaryPath = values.report ? `${reportPath.replace(/\.csv$/i, '')}.summary.json` : `${file}.import-summary.json`;
 
@@ -201,7 +211,7 @@ async function main(): Promise<number> {
   const input = reader(file, values.encoding, (n) => (bytes += n));
   const rowsOf: AsyncIterable<NdjsonItem[]> =
     format === 'csv'
-      ? csvRows(kind, input, { delimiter: values.delimiter, maxRecordBytes: MAX_ROW_BYTES, onHeader: (m) => (mapping = m) })
+      ? csvRows(kind, input, { delimiter: values.delimiter, maxRecordBytes: MAX_ROW_BYTES, regions, onHeader: (m) => (mapping = m) })
       : ndjsonRows(input, MAX_ROW_BYTES);
   // A refused header ends the source (the pipeline notes it as the source's failure): kept to say it in Chinese.
   let headerError: HeaderError | null = null;

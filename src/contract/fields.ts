@@ -129,3 +129,9 @@ export function errorBodySchema(codes: readonly [string, ...string[]]) {
 
 /** An operator as recorded and answered: the clerk named in the body and the key that sent it. */
 export const operatorView = z.strictObject({ id: nullableString, name: nullableString, keyId: nullableString });
+
+/** A policy's version: the sha256 of its file's text, as `sha256sum` prints it. */
+export const policyVersionSchema = z
+  .string()
+  .regex(/^[0-9a-f]{64}$/)
+  .meta({ description: "the policy file's content hash (sha256 of its text)", example: '5f2c8e0d3b7a41c69e2d8f0a1b3c5d7e9f1a2b4c6d8e0f1a3b5c7d9e1f2a4b6c' });

@@ -1,12 +1,13 @@
 /** Policies as the service lists and explains them (api.md "Policies"). */
 import { z } from 'zod';
 import { VISIT_TYPES } from '../domain/types.js';
-import { nullableString } from './fields.js';
+import { nullableString, policyVersionSchema } from './fields.js';
 
 export const policyListSchema = z.strictObject({
   policies: z.array(
     z.strictObject({
       policyId: z.string(),
+      version: policyVersionSchema,
       region: z.string(),
       name: z.string(),
       benefitYear: z.number().int(),
@@ -19,6 +20,7 @@ export const policyListSchema = z.strictObject({
 
 export const policyDetailSchema = z.strictObject({
   policyId: z.string(),
+  version: policyVersionSchema,
   region: z.string(),
   name: z.string(),
   benefitYear: z.number().int(),

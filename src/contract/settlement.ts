@@ -8,7 +8,7 @@ import { CATALOGUE_CODE_PATTERN, UNIT_PRICE_PATTERN } from '../catalogue/row.js'
 import { Decimal, MAX_AMOUNT, MONEY_PATTERN, ZERO, formatMoney, round2 } from '../domain/money.js';
 import { isIsoDate } from '../domain/dates.js';
 import { DELIVERIES, FUNDS, LIABILITIES, VISIT_TYPES, type FeeLine, type RequestCharges, type SettlementRequest } from '../domain/types.js';
-import { absent, cardSchema, code, dateSchema, idSchema, isoDate, moneySchema, nullableString, operatorView, timestamp, wireMoney } from './fields.js';
+import { absent, cardSchema, code, dateSchema, idSchema, isoDate, moneySchema, nullableString, operatorView, policyVersionSchema, timestamp, wireMoney } from './fields.js';
 import { accumulatorsSchema } from './registry.js';
 
 /** At most this many lines in one itemised bill (api.md "Fee lines"). */
@@ -197,6 +197,9 @@ export const settlementResponseSchema = z
     requestId: z.string(),
     status: z.enum(['preview', 'settled', 'reversed']),
     policyId: z.string(),
+    policyVersion: policyVersionSchema
+      .optional()
+      .meta({ description: "the version of the policy used: the sha256 of its file's text; absent only on settlements recorded before versions were kept" }),
     benefitYear: z.number().int(),
     card: z.string(),
     hospitalId: z.string(),

@@ -53,6 +53,8 @@ export interface AppDependencies extends RouteDependencies {
   isShuttingDown?: () => boolean;
   /** Sheds new requests while the process is too busy; absent: never shed. */
   load?: LoadMonitor | undefined;
+  /** Where the loaded policies' notice texts are (the policy directory), for the desk's clause viewer. */
+  policyDir?: string;
   /** Per caller key; absent or null: no limit. */
   rateLimit?: RateLimitSettings | null | undefined;
 }
@@ -173,7 +175,7 @@ export function createApp(deps: AppDependencies): express.Express {
   app.use('/v1', v1Router);
 
   // The desk pages (desk.md): static, no key; they call /v1 with the clerk's key.
-  root.pages('/desk', deskPages(), 'the desk pages (desk.md): the page, its assets and the policy documents');
+  root.pages('/desk', deskPages(undefined, deps.policyDir ? { catalog: deps.catalog, directory: deps.policyDir } : undefined), 'the desk pages (desk.md): the page, its assets and the policy documents');
 
   app.use((_req: Request, res: Response) => sendError(res, 'NOT_FOUND', 'no such endpoint'));
   app.use(

@@ -7,7 +7,7 @@
 import type { Readable } from 'node:stream';
 import { parse, type Options } from 'csv-parse';
 import type { NdjsonItem } from './ndjson.js';
-import { mapHeaders, type HeaderMapping } from './mapping.js';
+import { mapHeaders, type HeaderMapping, type RegionNames } from './mapping.js';
 import type { ImportKind } from './rows.js';
 import { say } from '../messages/index.js';
 
@@ -17,6 +17,8 @@ export interface CsvOptions {
   onHeader?: (mapping: HeaderMapping) => void;
   /** A cell longer than this is refused (and the file with it): bounded memory whatever the quoting. */
   maxRecordBytes?: number;
+  /** Region names and division codes of the loaded policies (regionNamesOf). */
+  regions?: RegionNames;
 }
 
 /** The records a stream holds now, then the next ones when they come: one await per batch, not per record. */
@@ -70,7 +72,7 @@ export async function* csvRows(kind: ImportKind, input: Readable, options: CsvOp
       const out: NdjsonItem[] = [];
       for (const { line, cells } of records) {
         if (mapping === null) {
-          mapping = mapHeaders(kind, cells);
+          mapping = mapHeaders(kind, cells, options.regions);
           width = cells.length;
           options.onHeader?.(mapping);
         } else if (cells.length !== width) {

@@ -96,22 +96,54 @@ export function toCategory(value: string): string {
   return CATEGORY_NAMES[value.replace(/["“”]/g, '')] ?? value;
 }
 
-/** The seed regions by name or division code; a region id passes as it is. */
-const REGION_NAMES: Record<string, string> = {
-  平阳: 'pingyang',
-  平阳县: 'pingyang',
-  '330326': 'pingyang',
-  太原: 'taiyuan',
-  太原市: 'taiyuan',
-  '140100': 'taiyuan',
-  晋江: 'jinjiang',
-  晋江市: 'jinjiang',
-  '350582': 'jinjiang',
-};
+/** Region names and division codes → region id: what the loaded policies say (regionNamesOf). */
+export type RegionNames = ReadonlyMap<string, string>;
 
-export function toRegion(cell: Cell): string {
+const ADMINISTRATIVE_SUFFIX = /(?:自治县|自治州|新区|县|市|区|州|盟|旗)$/;
+
+/**
+ * The place a policy's name starts with: "平阳县2019年城乡居民基本医疗保险" →
+ * 平阳县, "宿迁市城乡居民医保" → 宿迁市; null when the name starts otherwise.
+ */
+export function placeOf(policyName: string): string | null {
+  const match = /^(\D+?)(?:\d|城乡|城镇|居民|基本|医疗|医保)/.exec(policyName.trim());
+  return match ? match[1]!.replace(/[（(].*$/, '').trim() || null : null;
+}
+
+/**
+ * Every way an export names a loaded region: its id, its insurance division
+ * code (参保地医保区划), the place its policies' names start with, with and
+ * without 县/市/区. A name two regions share names neither (the row then
+ * fails validation on the region, rather than going to the wrong one).
+ */
+export function regionNamesOf(regions: readonly { region: string; names: readonly string[]; admdvs: string }[]): RegionNames {
+  const found = new Map<string, Set<string>>();
+  const add = (name: string, region: string) => {
+    if (!name) return;
+    const set = found.get(name) ?? new Set<string>();
+    set.add(region);
+    found.set(name, set);
+  };
+  for (const { region, names, admdvs } of regions) {
+    add(region, region);
+    add(admdvs, region);
+    for (const name of names) {
+      const place = placeOf(name);
+      if (!place) continue;
+      add(place, region);
+      const short = place.replace(ADMINISTRATIVE_SUFFIX, '');
+      if (short.length >= 2) add(short, region);
+    }
+  }
+  const names = new Map<string, string>();
+  for (const [name, ids] of found) if (ids.size === 1) names.set(name, [...ids][0]!);
+  return names;
+}
+
+/** A region by name or division code as the loaded policies know it; anything else passes as written (lower case). */
+export function toRegion(cell: Cell, regions: RegionNames = new Map()): string {
   const value = cell.trim();
-  return REGION_NAMES[value] ?? value.toLowerCase();
+  return regions.get(value) ?? value.toLowerCase();
 }
 
 /** 1–3, or 一级 / 二级甲等 / 三甲 … by their first character. */
@@ -216,9 +248,13 @@ export interface HeaderMapping {
   columnOf(field: string): string | null;
 }
 
-export function mapHeaders(kind: ImportKind, headers: readonly string[]): HeaderMapping {
+export function mapHeaders(kind: ImportKind, headers: readonly string[], regions: RegionNames = new Map()): HeaderMapping {
   const byHeader = new Map<string, Column>();
-  for (const column of COLUMNS[kind]) for (const header of column.headers) byHeader.set(normalizeHeader(header), column);
+  for (const listed of COLUMNS[kind]) {
+    // The region column reads names against the loaded policies.
+    const column = listed.field === 'region' ? { ...listed, convert: (cell: Cell) => toRegion(cell, regions) } : listed;
+    for (const header of column.headers) byHeader.set(normalizeHeader(header), column);
+  }
   const slots: { index: number; column: Column }[] = [];
   const matched: HeaderMapping['matched'] = [];
   const ignored: string[] = [];

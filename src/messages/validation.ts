@@ -1,5 +1,5 @@
 /**
- * The schemas' own sentences (src/http/schemas.ts, English for developers) as
+ * The schemas' own sentences (src/contract/, English for developers) as
  * a clerk or import operator reads them. Matched by the English text; `{1}`
  * takes the sentence's variable part.
  */

@@ -12,6 +12,8 @@ export interface LoadedPolicy {
   /** The file as written (citations qualified), for GET /v1/policies/{id}. */
   source: Record<string, unknown>;
   file: string;
+  /** The file's content hash (sha256, hex): which text of the policy a settlement used. */
+  version: string;
 }
 
 export interface StayDates {
@@ -54,20 +56,61 @@ export function claimsCloseOn(policy: Policy): string | null {
 }
 
 export class PolicyCatalog {
-  readonly byId = new Map<string, LoadedPolicy>();
-  private readonly byRegion = new Map<string, Policy[]>();
+  private indexes: { byId: Map<string, LoadedPolicy>; byRegion: Map<string, Policy[]> };
 
   constructor(loaded: readonly LoadedPolicy[]) {
+    this.indexes = PolicyCatalog.index(loaded);
+  }
+
+  private static index(loaded: readonly LoadedPolicy[]): PolicyCatalog['indexes'] {
+    const byId = new Map<string, LoadedPolicy>();
+    const byRegion = new Map<string, Policy[]>();
     for (const entry of loaded) {
       const { policy } = entry;
-      if (this.byId.has(policy.id)) throw new Error(`policy ${policy.id} is defined twice (${entry.file})`);
-      const sameYear = this.byRegion.get(policy.region)?.find((p) => p.benefitYear === policy.benefitYear);
+      if (byId.has(policy.id)) throw new Error(`policy ${policy.id} is defined twice (${entry.file})`);
+      const sameYear = byRegion.get(policy.region)?.find((p) => p.benefitYear === policy.benefitYear);
       if (sameYear) throw new Error(`policies ${sameYear.id} and ${policy.id} both cover ${policy.region} ${policy.benefitYear}`);
-      this.byId.set(policy.id, entry);
-      const list = this.byRegion.get(policy.region) ?? [];
+      byId.set(policy.id, entry);
+      const list = byRegion.get(policy.region) ?? [];
       list.push(policy);
-      this.byRegion.set(policy.region, list);
+      byRegion.set(policy.region, list);
     }
+    return { byId, byRegion };
+  }
+
+  get byId(): ReadonlyMap<string, LoadedPolicy> {
+    return this.indexes.byId;
+  }
+
+  private get byRegion(): ReadonlyMap<string, Policy[]> {
+    return this.indexes.byRegion;
+  }
+
+  /** Every policy as loaded (file, version), in load order. */
+  get entries(): LoadedPolicy[] {
+    return [...this.indexes.byId.values()];
+  }
+
+  /**
+   * SIGHUP: takes another catalog's policies in one step, so every holder of
+   * this catalog sees them; a computation already running keeps the policy
+   * object it selected.
+   */
+  adopt(next: PolicyCatalog): void {
+    this.indexes = next.indexes;
+  }
+
+  /** The content hash of the policy file a settlement used, or null when that policy is not loaded. */
+  versionOf(policyId: string): string | null {
+    return this.indexes.byId.get(policyId)?.version ?? null;
+  }
+
+  /** The regions of the loaded policies, each with its name and insurance division (import, demo data). */
+  get regions(): { region: string; names: string[]; admdvs: string }[] {
+    return [...this.indexes.byRegion.keys()].sort().map((region) => {
+      const policies = this.indexes.byRegion.get(region)!;
+      return { region, names: [...new Set(policies.map((p) => p.name))], admdvs: this.divisionOf(region)! };
+    });
   }
 
   get policies(): Policy[] {

@@ -1,8 +1,10 @@
 /**
  * Reads every policy file of a directory, validates it against the schema and
  * fails with one line naming the file and the field. Each policy is one file;
- * a new benefit year is a new file.
+ * a new benefit year is a new file. On SIGHUP a bad file keeps the policy
+ * already loaded from it, like the catalogues.
  */
+import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse as parseYaml } from 'yaml';
@@ -63,10 +65,15 @@ export function parsePolicyFile(fileName: string, text: string): LoadedPolicy {
   if (baseName !== expectedName) {
     throw new PolicyFileError(`policy file ${fileName}: id: "${policy.id}" does not match the file name`, [`id: "${policy.id}" does not match the file name`]);
   }
-  return { policy, source: qualified as Record<string, unknown>, file: fileName };
+  return { policy, source: qualified as Record<string, unknown>, file: fileName, version: policyVersion(text) };
 }
 
-export function loadPolicyDirectory(directory: string): PolicyCatalog {
+/** The version of a policy: the sha256 of its file's text, so `sha256sum` on the file tells which one a settlement used. */
+export function policyVersion(text: string): string {
+  return createHash('sha256').update(text, 'utf8').digest('hex');
+}
+
+function policyFileNames(directory: string): string[] {
   let names: string[];
   try {
     names = readdirSync(directory).filter((name) => /\.(ya?ml|json)$/.test(name)).sort();
@@ -74,9 +81,48 @@ export function loadPolicyDirectory(directory: string): PolicyCatalog {
     throw new PolicyFileError(`policy directory ${directory}: ${(error as Error).message}`);
   }
   if (names.length === 0) throw new PolicyFileError(`policy directory ${directory}: no policy files`);
+  return names;
+}
+
+export function loadPolicyDirectory(directory: string): PolicyCatalog {
+  const names = policyFileNames(directory);
   const loaded = names.map((name) => {
     const file = path.join(directory, name);
     return parsePolicyFile(file, readFileSync(file, 'utf8'));
   });
   return new PolicyCatalog(loaded);
+}
+
+/**
+ * SIGHUP: reads every policy file again. A file that fails keeps the policy
+ * loaded from it before (a new file that fails is not loaded); a removed file
+ * takes its policy away. When the files together do not make a catalog (two
+ * files for one region and year, an empty directory) nothing changes.
+ * Returns the catalog to adopt (null: keep the current one) and every fault.
+ */
+export function reloadPolicyDirectory(directory: string, current: PolicyCatalog): { catalog: PolicyCatalog | null; errors: string[] } {
+  let names: string[];
+  try {
+    names = policyFileNames(directory);
+  } catch (error) {
+    return { catalog: null, errors: [(error as Error).message] };
+  }
+  const previous = new Map(current.entries.map((entry) => [entry.file, entry]));
+  const errors: string[] = [];
+  const loaded: LoadedPolicy[] = [];
+  for (const name of names) {
+    const file = path.join(directory, name);
+    try {
+      loaded.push(parsePolicyFile(file, readFileSync(file, 'utf8')));
+    } catch (error) {
+      errors.push((error as Error).message);
+      const kept = previous.get(file);
+      if (kept) loaded.push(kept);
+    }
+  }
+  try {
+    return { catalog: new PolicyCatalog(loaded), errors };
+  } catch (error) {
+    return { catalog: null, errors: [...errors, `policy directory ${directory}: ${(error as Error).message}`] };
+  }
 }

@@ -12,6 +12,8 @@ export interface SettlementView {
   requestId: string;
   status: 'preview' | 'settled' | 'reversed';
   policyId: string;
+  /** The content hash of the policy file the settlement used (absent on settlements recorded before versions were kept). */
+  policyVersion?: string;
   benefitYear: number;
   card: string;
   hospitalId: string;
@@ -118,7 +120,7 @@ export function settlementView(
   computation: SettlementComputation,
   request: SettlementRequest,
   before: Accumulators,
-  identity: { settlementId: string | null; status: 'preview' | 'settled'; settledAt?: string; actor: Actor },
+  identity: { settlementId: string | null; status: 'preview' | 'settled'; settledAt?: string; actor: Actor; policyVersion?: string | null },
 ): SettlementView {
   const payments: Record<string, string> = {};
   for (const [fund, amount] of Object.entries(computation.payments)) payments[fund] = formatMoney(amount!);
@@ -127,6 +129,7 @@ export function settlementView(
     requestId: request.requestId,
     status: identity.status,
     policyId: computation.policyId,
+    ...(identity.policyVersion ? { policyVersion: identity.policyVersion } : {}),
     benefitYear: computation.benefitYear,
     card: request.card,
     hospitalId: request.hospitalId,

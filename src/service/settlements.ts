@@ -176,8 +176,8 @@ export class SettlementService {
     await this.options.archivedYears?.assertOpen(year, 'preview');
     const snapshot = await this.store.readForSettlement(request.card, request.hospitalId, this.readScope(request, year));
     const { enrollee, notes } = await this.enrolleeFor(request, snapshot);
-    const computation = this.compute(request, snapshot, enrollee, year, notes, 'preview');
-    return settlementView(computation, request, snapshot.accumulators, { settlementId: null, status: 'preview', actor });
+    const { computation, policyVersion } = this.compute(request, snapshot, enrollee, year, notes, 'preview');
+    return settlementView(computation, request, snapshot.accumulators, { settlementId: null, status: 'preview', actor, policyVersion });
   }
 
   /** 结算: computes and commits atomically; idempotent per hospital and requestId, across persons. */
@@ -209,11 +209,12 @@ export class SettlementService {
 
       let computation: SettlementComputation;
       let enrollee: Enrollee;
+      let policyVersion: string | null;
       try {
         const resolved = await this.enrolleeFor(request, snapshot);
         enrollee = resolved.enrollee;
         const notes = resolved.notes;
-        computation = this.compute(request, snapshot, enrollee, year, notes, 'settle');
+        ({ computation, policyVersion } = this.compute(request, snapshot, enrollee, year, notes, 'settle'));
         verify?.(computation);
       } catch (error) {
         // Refused or invalid: nothing is recorded, and the requestId is free for the corrected bill.
@@ -221,7 +222,7 @@ export class SettlementService {
         throw error;
       }
       const settlementId = newId('S', request.card);
-      const view = settlementView(computation, request, snapshot.accumulators, { settlementId, status: 'settled', settledAt, actor });
+      const view = settlementView(computation, request, snapshot.accumulators, { settlementId, status: 'settled', settledAt, actor, policyVersion });
       const body = Buffer.from(JSON.stringify(view));
       const outcome = await this.store.commitSettlement({
         card: request.card,
@@ -324,7 +325,7 @@ export class SettlementService {
     year: number,
     extraNotes: string[],
     mode: 'preview' | 'settle',
-  ): SettlementComputation {
+  ): { computation: SettlementComputation; policyVersion: string | null } {
     const { hospital } = snapshot;
     if (hospital === null) throw new RefusalError('HOSPITAL_NOT_FOUND', `hospital ${request.hospitalId} is not in the registry`);
     const outcome: EngineOutcome = settle({
@@ -347,7 +348,8 @@ export class SettlementService {
     const computation = outcome.settlement;
     if (extraNotes.length) computation.notes.push(...extraNotes);
     if (mode === 'preview') this.emit({ policyId: computation.policyId, visitType: request.visitType, outcome: 'preview', computation });
-    return computation;
+    // Read in the same turn as the selection: a SIGHUP reload cannot come between.
+    return { computation, policyVersion: this.catalog.versionOf(computation.policyId) };
   }
 
   async get(settlementId: string): Promise<StoredSettlement> {

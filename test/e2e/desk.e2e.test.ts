@@ -116,6 +116,9 @@ describe('billing desk (四项金额)', E2E_TIMEOUT, () => {
     expect(await slipField(page, 'ratio')).toBe('62.52%');
     expect(await slipField(page, 'capitals')).toBe('肆仟陆佰贰拾柒元柒角整');
     await expect(page.getByTestId('reprint').count()).resolves.toBe(0);
+    // Which text of the policy settled it: the slip shows the version the answer records.
+    expect(api.policyVersion).toMatch(/^[0-9a-f]{64}$/);
+    expect(await slipField(page, 'policyVersion')).toBe(`pingyang-2019 · 版本 ${api.policyVersion.slice(0, 12)}`);
 
     const text = await printSlip(page, 'desk-slip-print');
     expect(text).toContain('城乡居民基本医疗保险住院结算单');

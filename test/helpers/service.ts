@@ -62,7 +62,8 @@ export async function startTestService(options: TestServiceOptions = {}): Promis
   await whenReady(redis);
   const catalog = loadPolicyDirectory(POLICY_DIR);
   const catalogues = new CatalogueHolder(await loadCatalogues(options.catalogueDir ?? CATALOGUE_DIR, catalog));
-  const { ring, keys } = makeKeys([...Object.keys(workedExamples.hospitals), 'OTHER'], ['pingyang', 'jinjiang', 'taiyuan']);
+  // A referral key per loaded region, however many the policy directory holds.
+  const { ring, keys } = makeKeys([...Object.keys(workedExamples.hospitals), 'OTHER'], catalog.regions.map((r) => r.region));
   const service = composeService({
     redis,
     catalog,

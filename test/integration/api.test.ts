@@ -244,7 +244,7 @@ describe('registry', () => {
 describe('policies', () => {
   it('lists the loaded policies and shows one with citations and assumed flags', async () => {
     const list = await t.http.get('/v1/policies').set(billing('PY-COUNTY')).expect(200);
-    expect(list.body.policies.map((p: { policyId: string }) => p.policyId).sort()).toEqual(['jinjiang-2018', 'pingyang-2019', 'taiyuan-2019']);
+    expect(list.body.policies.map((p: { policyId: string }) => p.policyId)).toEqual(expect.arrayContaining(['jinjiang-2018', 'pingyang-2019', 'taiyuan-2019']));
     const taiyuan = await t.http.get('/v1/policies/taiyuan-2019').set(billing('PY-COUNTY')).expect(200);
     const rate = taiyuan.body.parameters.find((p: { path: string }) => p.path === 'tables.rate.rows[0].value');
     expect(rate).toMatchObject({ value: '0.70', assumed: true, cite: '001_0e31973e4dd59fea.txt 三(一)' });

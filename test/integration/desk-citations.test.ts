@@ -5,7 +5,7 @@
  * resolver, to a clause of the document it names. An unresolvable cite fails
  * here rather than showing a blank at the window.
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseCitation, parseClause, resolveCitation, resolveClause } from '../../desk/src/citations.js';
@@ -16,8 +16,10 @@ import { POLICY_DIR, ROOT, workedExamples } from '../helpers/worked-examples.js'
 
 /** What the desk serves under /desk/documents/ (see desk/vite.config.ts). */
 function documentText(document: string): string {
-  const file = document === 'policies.md' ? path.join(ROOT, 'docs/spec/policies.md') : path.join(ROOT, 'docs/seeds', document);
-  return readFileSync(file, 'utf8');
+  if (document === 'policies.md') return readFileSync(path.join(ROOT, 'docs/spec/policies.md'), 'utf8');
+  // A region added with a policy file brings its notice's text beside the file (src/http/desk.ts).
+  const beside = path.join(POLICY_DIR, document);
+  return readFileSync(existsSync(beside) ? beside : path.join(ROOT, 'docs/seeds', document), 'utf8');
 }
 
 function citesIn(node: unknown, out: Set<string>): Set<string> {

@@ -200,7 +200,8 @@ describe('examples', () => {
       .set(t.auth(t.keys.billing['PY-COUNTY']!))
       .send(settlementRequestExamples['P-PY-1'].value)
       .expect(201);
-    const comparable = (body: Json) => ({ ...body, settlementId: '…', settledAt: '…', operator: { ...body.operator, keyId: '…' } });
+    const comparable = (body: Json) => ({ ...body, settlementId: '…', settledAt: '…', policyVersion: '…', operator: { ...body.operator, keyId: '…' } });
+    expect(settled.body.policyVersion).toMatch(/^[0-9a-f]{64}$/);
     expect(comparable(settled.body)).toEqual(comparable(settlementResponseExample));
     const refused = await t.http
       .post('/v1/settlements')

@@ -7,7 +7,7 @@
  * completes the file.
  */
 import { execFileSync, spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Redis } from 'ioredis';
@@ -41,10 +41,11 @@ interface Run {
   stderr: string;
 }
 
-function importer(args: string[], onStart?: (child: ReturnType<typeof spawn>) => void): Promise<Run> {
+function importer(args: string[], onStart?: (child: ReturnType<typeof spawn>) => void, env: Record<string, string> = {}): Promise<Run> {
   return new Promise((resolve) => {
     const child = spawn(process.execPath, [path.join(ROOT, 'dist/cli/import.js'), ...args], {
-      env: { PATH: process.env.PATH ?? '', REDIS_URL: server.url },
+      cwd: ROOT,
+      env: { PATH: process.env.PATH ?? '', REDIS_URL: server.url, ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stdout = '';
@@ -74,6 +75,26 @@ async function allEnrollees(): Promise<Map<string, string>> {
 }
 
 describe('npm run import', () => {
+  it('regions are those of the loaded policies: a region added as a policy file is known by its name and division code', async () => {
+    const policies = path.join(dir, 'policies');
+    cpSync(path.join(ROOT, 'config/policies'), policies, { recursive: true });
+    const template = readFileSync(path.join(policies, 'taiyuan-2019.yaml'), 'utf8');
+    writeFileSync(
+      path.join(policies, 'lianhua-2019.yaml'),
+      template
+        .replace(/^id: .*$/m, 'id: lianhua-2019')
+        .replace(/^region: .*$/m, 'region: lianhua')
+        .replace(/^name: .*$/m, 'name: 莲花县2019年城乡居民基本医疗保险')
+        .replace(/^(insuranceDivision:\n(?:\s+#.*\n)*\s+admdvs: )"\d+"/m, '$1"360321"'),
+    );
+    const file = path.join(dir, 'new-region.csv');
+    writeFileSync(file, '卡号,统筹区,性别,出生日期,参保期间\nL1,莲花县,女,1990-01-01,2019-01-01~2019-12-31\nL2,360321,男,1990-01-01,2019-01-01~2019-12-31\nL3,莲花,男,1990-01-01,2019-01-01~2019-12-31\nP1,平阳,女,1990-01-01,2019-01-01~2019-12-31\n');
+    const run = await importer(['enrollees', file], undefined, { POLICY_DIR: policies });
+    expect(run.code, run.stderr).toBe(0);
+    for (const card of ['L1', 'L2', 'L3']) expect(JSON.parse((await redis.get(keys.enrollee(card)))!).region).toBe('lianhua');
+    expect(JSON.parse((await redis.get(keys.enrollee('P1')))!).region).toBe('pingyang');
+  });
+
   it('a CSV with Chinese headers: valid rows stored as PUT stores them, bad rows in the report, exit 2; a re-run changes nothing', async () => {
     const file = path.join(dir, 'enrollees.csv');
     const bad = await writeEnrolleeCsv(file, 500, 50);

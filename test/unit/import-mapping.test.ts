@@ -1,7 +1,13 @@
 /** CSV headers (Chinese and English) → registry rows, and the cell conversions, against the API's own row schemas. */
 import { describe, expect, it } from 'vitest';
-import { HeaderError, mapHeaders, toIsoDate, toLevel, toSex } from '../../src/import/mapping.js';
+import { HeaderError, mapHeaders, placeOf, regionNamesOf, toIsoDate, toLevel, toRegion, toSex } from '../../src/import/mapping.js';
+import { regionsOfPolicyDirectory, scanIdentity } from '../../src/import/regions.js';
 import { validateRow } from '../../src/import/rows.js';
+import { loadPolicyDirectory } from '../../src/policy/loader.js';
+import { POLICY_DIR, ROOT } from '../helpers/worked-examples.js';
+
+/** The regions as the import command knows them: from the loaded policies. */
+const regions = regionNamesOf(loadPolicyDirectory(POLICY_DIR).regions);
 
 describe('enrollee files', () => {
   const expected = {
@@ -16,7 +22,7 @@ describe('enrollee files', () => {
   };
 
   it('Chinese headers, Chinese values', () => {
-    const { mapper, ignored } = mapHeaders('enrollees', ['\uFEFF社会保障卡号', '统筹区', '性别', '出生日期', '参保开始', '参保结束', '人员类别', '特殊病种', '生育保险', '备注']);
+    const { mapper, ignored } = mapHeaders('enrollees', ['\uFEFF社会保障卡号', '统筹区', '性别', '出生日期', '参保开始', '参保结束', '人员类别', '特殊病种', '生育保险', '备注'], regions);
     expect(ignored).toEqual(['备注']);
     const row = mapper(['330326199001010011', '平阳县', '女', '1990/5/1', '2019-01-01', '20191231', '低保、建档立卡', 'sle;diabetes', '是', 'x']);
     const checked = validateRow('enrollees', row);
@@ -37,7 +43,7 @@ describe('enrollee files', () => {
   });
 
   it('a cell that cannot be converted is reported under its field', () => {
-    const mapping = mapHeaders('enrollees', ['卡号', '统筹区', '性别', '出生日期', '参保开始', '参保结束', '人员类别']);
+    const mapping = mapHeaders('enrollees', ['卡号', '统筹区', '性别', '出生日期', '参保开始', '参保结束', '人员类别'], regions);
     const checked = validateRow('enrollees', mapping.mapper(['A:1', '平阳', '未知', '1990-02-30', '2019-01-01', '', '外星人']));
     expect(checked.ok).toBe(false);
     if (checked.ok) return;
@@ -50,6 +56,50 @@ describe('enrollee files', () => {
     expect(() => mapHeaders('enrollees', ['card', 'region', 'sex', 'coverage'])).toThrow(/no column for birthDate/);
     expect(() => mapHeaders('enrollees', ['card', 'region', 'sex', 'birthDate'])).toThrow(/no column for coverage/);
     expect(() => mapHeaders('enrollees', ['card', '卡号', 'region', 'sex', 'birthDate', 'coverage'])).toThrow(HeaderError);
+  });
+});
+
+describe('regions, by the loaded policies', () => {
+  it('the seed regions by id, division code and the place their policies name', () => {
+    for (const cell of ['平阳县', '平阳', '330326', 'pingyang', ' PINGYANG ']) expect(toRegion(cell, regions)).toBe('pingyang');
+    for (const cell of ['太原市', '太原', '140100']) expect(toRegion(cell, regions)).toBe('taiyuan');
+    for (const cell of ['晋江市', '晋江', '350582']) expect(toRegion(cell, regions)).toBe('jinjiang');
+  });
+
+  it('a region added as a policy file is known with no code change; without policies no name is', () => {
+    const more = regionNamesOf([
+      { region: 'zhaoqing', names: ['肇庆市2021年城乡居民基本医疗保险'], admdvs: '441200' },
+      { region: 'wuwei', names: ['无为市城乡居民医保'], admdvs: '340225' },
+    ]);
+    expect(['肇庆市', '肇庆', '441200'].map((cell) => toRegion(cell, more))).toEqual(['zhaoqing', 'zhaoqing', 'zhaoqing']);
+    expect(['无为市', '无为', '340225'].map((cell) => toRegion(cell, more))).toEqual(['wuwei', 'wuwei', 'wuwei']);
+    expect(toRegion('平阳县', more)).toBe('平阳县');
+    expect(toRegion('平阳县')).toBe('平阳县');
+  });
+
+  it('a name two regions share names neither', () => {
+    const both = regionNamesOf([
+      { region: 'nanjing-gulou', names: ['鼓楼区2020年城乡居民医疗保险'], admdvs: '320106' },
+      { region: 'fuzhou-gulou', names: ['鼓楼区2020年城乡居民医疗保险'], admdvs: '350102' },
+    ]);
+    expect(toRegion('鼓楼区', both)).toBe('鼓楼区');
+    expect(toRegion('320106', both)).toBe('nanjing-gulou');
+  });
+
+  it('the import command scans the policy files for the same regions a full load gives (shipped and gallery)', async () => {
+    for (const dir of [POLICY_DIR, `${ROOT}/examples/policies`]) {
+      expect(await regionsOfPolicyDirectory(dir)).toEqual(loadPolicyDirectory(dir).regions);
+    }
+    expect(scanIdentity('id: a-2020\nregion: a\nname: "甲县2020年城乡居民医保"\ninsuranceDivision: { admdvs: "123456", cite: x }\n')).toEqual({ region: 'a', name: '甲县2020年城乡居民医保', admdvs: '123456' });
+    // A file not written plainly is loaded in full instead.
+    expect(scanIdentity('{ "id": "a-2020", "region": "a" }')).toBeNull();
+    expect(scanIdentity('region: a\nname: b\ninsuranceDivision:\n  cite: x\nother:\n  admdvs: "123456"\n')).toBeNull();
+  });
+
+  it('the place a policy name starts with', () => {
+    expect(placeOf('平阳县2019年城乡居民基本医疗保险')).toBe('平阳县');
+    expect(placeOf('宿迁市城乡居民医保')).toBe('宿迁市');
+    expect(placeOf('2019年城乡居民基本医疗保险')).toBeNull();
   });
 });
 

@@ -42,8 +42,8 @@ function rejection(fn: () => unknown): Error {
 }
 
 describe('shipped policy files', () => {
-  it('load as three policies, one per region', () => {
-    expect(catalog.policies.map((p) => p.id).sort()).toEqual(['jinjiang-2018', 'pingyang-2019', 'taiyuan-2019']);
+  it('hold the three seed policies (a region added is one more file)', () => {
+    expect(catalog.policies.map((p) => p.id)).toEqual(expect.arrayContaining(['jinjiang-2018', 'pingyang-2019', 'taiyuan-2019']));
   });
 
   it('every cite is qualified with a seed file name or policies.md', () => {

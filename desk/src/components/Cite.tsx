@@ -5,7 +5,7 @@
  */
 import { createContext, type ComponentChildren } from 'preact';
 import { useCallback, useContext, useEffect, useRef, useState } from 'preact/hooks';
-import { documentUrl, parseCitation, resolveCitation, type ResolvedClause } from '../citations.js';
+import { documentUrl, isWebAddress, parseCitation, resolveCitation, webAddressUrl, type ResolvedClause } from '../citations.js';
 
 export const DOCUMENT_TITLE: Record<string, string> = {
   '000_b298e4d9608db673.txt': '平阳县2019年城乡居民基本医疗保险工作的通知',
@@ -20,6 +20,30 @@ const SHORT: Record<string, string> = {
   '002_dda74ca139f336db.txt': '晋江',
   'policies.md': '规则说明',
 };
+
+/** Titles of the loaded policies' documents (a region added with a policy file), from /desk/documents.json. */
+const listed = new Map<string, { title: string; short: string }>();
+let index: Promise<void> | null = null;
+
+export function loadDocumentIndex(): Promise<void> {
+  index ??= fetch('/desk/documents.json')
+    .then((response) => (response.ok ? (response.json() as Promise<{ documents: { document: string; title: string; short: string }[] }>) : { documents: [] }))
+    .then(({ documents }) => {
+      for (const { document, title, short } of documents) if (!listed.has(document)) listed.set(document, { title, short });
+    })
+    .catch(() => {
+      index = null;
+    });
+  return index;
+}
+
+export function documentTitle(document: string): string {
+  return DOCUMENT_TITLE[document] ?? listed.get(document)?.title ?? document;
+}
+
+function documentShort(document: string): string {
+  return SHORT[document] ?? listed.get(document)?.short ?? (isWebAddress(document) ? document.split('/')[0]! : document);
+}
 
 const documents = new Map<string, Promise<string>>();
 
@@ -59,6 +83,12 @@ export function CiteProvider({ children }: { children: ComponentChildren }) {
       setShown({ cite, document: null, clause: cite, resolved: null, failed: '无法识别的引用' });
       return;
     }
+    void loadDocumentIndex();
+    if (isWebAddress(citation.document)) {
+      // No copy is shipped: the dialog names the cell and links to the page.
+      setShown({ cite, document: citation.document, clause: citation.clause, resolved: null, failed: '原文为网页，未随本服务提供；请打开原网页查看' });
+      return;
+    }
     setShown({ cite, document: citation.document, clause: citation.clause, resolved: null, failed: null });
     loadDocument(citation.document).then(
       (text) => {
@@ -88,7 +118,7 @@ export function CiteProvider({ children }: { children: ComponentChildren }) {
         {shown && (
           <div>
             <h2 id="clause-title">
-              {shown.document ? (DOCUMENT_TITLE[shown.document] ?? shown.document) : '引用'} · {shown.clause}
+              {shown.document ? documentTitle(shown.document) : '引用'} · {shown.clause}
             </h2>
             {shown.resolved && (
               <>
@@ -105,7 +135,12 @@ export function CiteProvider({ children }: { children: ComponentChildren }) {
               </p>
             )}
             <p class="dialog-actions">
-              {shown.document && (
+              {shown.document && isWebAddress(shown.document) && (
+                <a href={webAddressUrl(shown.document)} target="_blank" rel="noopener noreferrer">
+                  打开原网页
+                </a>
+              )}
+              {shown.document && !isWebAddress(shown.document) && (
                 <a href={`/desk/document/${encodeURIComponent(shown.document)}?clause=${encodeURIComponent(shown.clause)}`} target="_blank" rel="noopener">
                   查看全文
                 </a>
@@ -128,9 +163,14 @@ export function useCite(): Open {
 /** A clause as a button that opens its text; on paper, the clause as text. */
 export function Cite({ cite }: { cite: string | null | undefined }) {
   const open = useCite();
+  const [, indexLoaded] = useState(false);
+  const citation = cite ? parseCitation(cite) : null;
+  const known = !citation || citation.document in SHORT;
+  useEffect(() => {
+    if (!known) void loadDocumentIndex().then(() => indexLoaded(true));
+  }, [known]);
   if (!cite) return <span class="muted">—</span>;
-  const citation = parseCitation(cite);
-  const label = citation ? `${SHORT[citation.document] ?? citation.document} ${citation.clause}` : cite;
+  const label = citation ? `${documentShort(citation.document)} ${citation.clause}` : cite;
   return (
     <button type="button" class="cite" title={`打开条款原文：${cite}`} data-cite={cite} onClick={() => open(cite)}>
       {label}

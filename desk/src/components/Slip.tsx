@@ -71,6 +71,11 @@ export function Slip({ settlement: s, hospital, enrollee, policy, filing, reprin
           <dd>{shanghaiTime(s.settledAt)}</dd>
           <dt>收费员</dt>
           <dd>{operator || <span class="blank" />}</dd>
+          <dt>结算政策</dt>
+          <dd data-field="policyVersion" title={s.policyVersion ? `sha256 ${s.policyVersion}` : undefined}>
+            {s.policyId}
+            {s.policyVersion ? ` · 版本 ${s.policyVersion.slice(0, 12)}` : ''}
+          </dd>
           {reversed && (
             <>
               <dt>撤销时间</dt>

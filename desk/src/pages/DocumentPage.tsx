@@ -2,7 +2,7 @@
 import { useLocation } from 'preact-iso';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { resolveCitation, type ResolvedClause } from '../citations.js';
-import { DOCUMENT_TITLE, loadDocument } from '../components/Cite.js';
+import { documentTitle, loadDocument, loadDocumentIndex } from '../components/Cite.js';
 
 export function DocumentPage({ file }: { file: string }) {
   const { query } = useLocation();
@@ -13,7 +13,8 @@ export function DocumentPage({ file }: { file: string }) {
   const document = decodeURIComponent(file);
 
   useEffect(() => {
-    loadDocument(document).then(setText, (error: Error) => setFailed(error.message));
+    // The index first, for the title of a document added with a region.
+    void loadDocumentIndex().then(() => loadDocument(document).then(setText, (error: Error) => setFailed(error.message)));
   }, [document]);
 
   const resolved: ResolvedClause | null = text && clause ? resolveCitation({ document, clause }, text) : null;
@@ -24,7 +25,7 @@ export function DocumentPage({ file }: { file: string }) {
   const lines = text?.split(/\r?\n/) ?? [];
   return (
     <main id="main" class="page document">
-      <h1>{DOCUMENT_TITLE[document] ?? document}</h1>
+      <h1>{documentTitle(document)}</h1>
       {clause && <p class="muted">引用条款：{clause}{text && !resolved ? '（未找到）' : ''}</p>}
       {failed && <p class="error" role="alert">{failed}</p>}
       <div class="document-text">

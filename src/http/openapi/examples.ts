@@ -77,6 +77,8 @@ export const settlementResponseExample = {
   requestId: 'P-PY-1',
   status: 'settled',
   policyId: 'pingyang-2019',
+  // sha256 of config/policies/pingyang-2019.yaml: changes with the file, so the test sets it aside like the ids.
+  policyVersion: '5f2c8e0d3b7a41c69e2d8f0a1b3c5d7e9f1a2b4c6d8e0f1a3b5c7d9e1f2a4b6c',
   benefitYear: 2019,
   card: '330326198001010001',
   hospitalId: 'PY-COUNTY',

@@ -21,8 +21,9 @@ export function policyRoutes(v1: ApiRouter, deps: RouteDependencies): void {
     },
     (_req, res) => {
       res.json({
-        policies: deps.catalog.policies.map((policy) => ({
+        policies: deps.catalog.entries.map(({ policy, version }) => ({
           policyId: policy.id,
+          version,
           region: policy.region,
           name: policy.name,
           benefitYear: policy.benefitYear,
@@ -48,10 +49,11 @@ export function policyRoutes(v1: ApiRouter, deps: RouteDependencies): void {
     (req, res) => {
       const loaded = deps.catalog.get(String(req.params.policyId));
       if (!loaded) throw new NotFoundError(`no policy ${String(req.params.policyId)}`);
-      const { policy, source } = loaded;
+      const { policy, source, version } = loaded;
       const parameters = flattenParameters(source);
       res.json({
         policyId: policy.id,
+        version,
         region: policy.region,
         name: policy.name,
         benefitYear: policy.benefitYear,
