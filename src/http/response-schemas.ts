@@ -303,6 +303,7 @@ export const reconciliationResponseSchema = z
         theirs: reconciliationSide,
       }),
     ),
+    differenceCount: z.number().int().meta({ description: 'every difference found; differences lists at most RECON_MAX_DIFFERENCES of them (the first found)' }),
     detail: z.boolean(),
     at: timestamp,
     by: z.strictObject({ keyId: nullableString, operator: z.strictObject({ id: nullableString, name: nullableString }) }),
@@ -313,6 +314,8 @@ export const reconciliationListSchema = z.strictObject({
   hospitalId: z.string(),
   date: isoDate,
   reconciliations: z.array(reconciliationResponseSchema),
+  next: nullableString.meta({ description: 'cursor of the next page, null on the last' }),
+  dropped: z.number().int().meta({ description: 'older runs of the day no longer kept (RECON_MAX_RUNS_PER_DAY)' }),
 });
 
 export const refreshResponseSchema = z.strictObject({ card: z.string(), refreshed: z.literal(true), source: z.string() });

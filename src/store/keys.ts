@@ -52,8 +52,10 @@ export const keys = {
   ledger: (slot: number, hospitalId: string, date: string) => `ledger:{${slotTag(slot)}}:${hospitalId}:${date}`,
   /** The slots holding ledger entries of one hospital-day. */
   ledgerSlots: (hospitalId: string, date: string) => `ledger-slots:{${hospitalId}:${date}}`,
-  /** Reconciliations run for one hospital-day. */
-  reconciliations: (hospitalId: string, date: string) => `recon:{${hospitalId}:${date}}`,
+  /** Reconciliation runs of one hospital-day, oldest first (a bounded list with a life). */
+  reconciliationRuns: (hospitalId: string, date: string) => `recon-runs:{${hospitalId}:${date}}`,
+  /** How many runs the hospital-day ever had (the list keeps the newest). */
+  reconciliationCount: (hospitalId: string, date: string) => `recon-count:{${hospitalId}:${date}}`,
   /** Archived benefit years: year → archive state (store/archive-store.ts). */
   archives: () => 'archives',
   /** The lease of the archive run working on a year (one run at a time). */

@@ -629,12 +629,36 @@ export class Store {
 
   // ── Reconciliations ─────────────────────────────────────────────────────
 
-  async putReconciliation(hospitalId: string, date: string, reconciliationId: string, json: string): Promise<void> {
-    await this.redis.hset(keys.reconciliations(hospitalId, date), reconciliationId, json);
+  /**
+   * Appends a run to the hospital-day's list, keeps the newest `maxRuns` and
+   * renews the day's life; answers how many runs were ever recorded that day.
+   * The list and its counter share one hash tag (one MULTI on a cluster too).
+   */
+  async putReconciliation(hospitalId: string, date: string, json: string, maxRuns: number, ttlSeconds: number): Promise<number> {
+    const list = keys.reconciliationRuns(hospitalId, date);
+    const count = keys.reconciliationCount(hospitalId, date);
+    const replies = await this.redis
+      .multi()
+      .rpush(list, json)
+      .ltrim(list, -maxRuns, -1)
+      .expire(list, ttlSeconds)
+      .incr(count)
+      .expire(count, ttlSeconds)
+      .exec();
+    return Number(results<unknown[]>(replies)[3]);
   }
 
-  async getReconciliations(hospitalId: string, date: string): Promise<string[]> {
-    return this.redis.hvals(keys.reconciliations(hospitalId, date));
+  /** A page of the hospital-day's kept runs, oldest first, and how many runs were dropped. */
+  async getReconciliations(hospitalId: string, date: string, start: number, limit: number): Promise<Page<string> & { dropped: number }> {
+    const [runs, kept, count] = results<[string[], number, string | null]>(
+      await this.redis
+        .multi()
+        .lrange(keys.reconciliationRuns(hospitalId, date), start, start + limit - 1)
+        .llen(keys.reconciliationRuns(hospitalId, date))
+        .get(keys.reconciliationCount(hospitalId, date))
+        .exec(),
+    );
+    return { items: runs, next: start + limit < kept ? String(start + limit) : null, dropped: Math.max(0, Number(count ?? 0) - kept) };
   }
 
   private async cardOfId(id: string): Promise<string | null> {
