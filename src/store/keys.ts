@@ -27,6 +27,8 @@ export const keys = {
   settlementsOfYear: (card: string, year: number) => `stls:{${card}}:${year}`,
   /** Inpatient stays of a benefit year by discharge day, for consortium transfers. */
   staysOfYear: (card: string, year: number) => `stays:{${card}}:${year}`,
+  /** The person's settled, unreversed stays (inpatient, childbirth, emergency death) by discharge day: one hospital at a time. */
+  occupancy: (card: string) => `occupancy:{${card}}`,
   /** The person's idempotency records: field `<hospitalId>:<requestId>`. */
   idempotency: (card: string) => `idem:{${card}}`,
   /** Every filing of the person by id, active and revoked (the cold read). */
@@ -46,6 +48,12 @@ export const keys = {
    */
   nationalMessage: (scope: MessageScope, hospitalId: string, msgid: string) =>
     'card' in scope ? `hsa-msg:{${scope.card}}:${hospitalId}:${msgid}` : `hsa-msg:{@${hospitalId}}:${msgid}`,
+  /**
+   * Which person (card, or '@' for the hospital's own messages) a hospital's
+   * msgid is about: msgids are one hospital's namespace, whatever person an
+   * input names (in the hospital's slot; lives as long as the record).
+   */
+  messageOwner: (hospitalId: string, msgid: string) => `hsa-msgid:{@${hospitalId}}:${msgid}`,
   /** The hospital-wide claim on a requestId, across persons (in the slot of hospital + requestId). */
   requestClaim: (hospitalId: string, requestId: string) => `req:{${hospitalId}:${requestId}}`,
   /** Ledger entries of one hospital-day that live in one slot. */

@@ -42,6 +42,9 @@ import {
 
 export type { WriteOutcome };
 
+/** How long a person's settled stays are kept for the overlap check after their last commit (two benefit years and a margin). */
+export const OCCUPANCY_SECONDS = 800 * 86_400;
+
 export interface VersionedAccumulators {
   accumulators: Accumulators;
   /** Bumped by every commit and reversal; '0' before the first. */
@@ -110,6 +113,8 @@ export interface CommitRequest {
   ledger: { date: string; entry: string };
   /** An inpatient stay later settlements may continue (consortium transfer). */
   stay: PreviousStay | null;
+  /** The days a stay (inpatient, childbirth, emergency death) holds the person in this hospital; refused if they overlap another. */
+  occupancy?: { admissionDate: string; dischargeDate: string } | null | undefined;
   /** The national platform's message that asked for this settlement, recorded with it. */
   message?: { hospitalId: string; msgid: string; record: string; ttlSeconds: number } | undefined;
 }
@@ -464,6 +469,11 @@ export class Store {
     const meta: Omit<SettlementRecordMeta, 'v'> = { s: 'settled', h: commit.hospitalId, y: commit.benefitYear, rq: commit.requestId, d: deltas };
     const stayMember = commit.stay ? encodeStay(commit.stay) : '';
     if (commit.stay) meta.st = stayMember;
+    const occupancy = commit.occupancy
+      ? { admission: dayNumber(commit.occupancy.admissionDate), discharge: dayNumber(commit.occupancy.dischargeDate) }
+      : null;
+    const occupancyMember = occupancy ? `${occupancy.admission}|${occupancy.discharge}|${settlementId}|${commit.hospitalId}` : '';
+    if (occupancy) meta.oc = occupancyMember;
     // replicas: a commit is answered only once the required replicas hold it (replication.ts).
     const reply = await this.replicas.script<[number, string?]>(this.redis, 'commitSettlement', [
       keys.accumulators(card, commit.benefitYear),
@@ -475,6 +485,7 @@ export class Store {
       keys.ledger(slot, commit.hospitalId, commit.ledger.date),
       keys.staysOfYear(card, commit.benefitYear),
       commit.message ? keys.nationalMessage({ card }, commit.message.hospitalId, commit.message.msgid) : keys.nationalMessage({ card }, '-', '-'),
+      keys.occupancy(card),
       `${commit.hospitalId}:${commit.requestId}`,
       commit.bodyHash,
       commit.claimToken,
@@ -488,6 +499,10 @@ export class Store {
       stayMember,
       commit.message?.record ?? '',
       String(commit.message?.ttlSeconds ?? 0),
+      occupancy ? String(occupancy.admission) : '',
+      occupancy ? String(occupancy.discharge) : '',
+      occupancyMember,
+      String(OCCUPANCY_SECONDS),
       String(Object.keys(deltas).length),
       ...Object.entries(deltas).flat(),
     ], (r) => r[0] === 1);
@@ -519,6 +534,7 @@ export class Store {
         keys.accumulators(card, benefitYear),
         keys.ledger(slotOfCard(card), hospitalId, ledger.date),
         keys.staysOfYear(card, benefitYear),
+        keys.occupancy(card),
         JSON.stringify(reversal),
         ledger.field,
         ledger.entry,
@@ -615,6 +631,25 @@ export class Store {
 
   async updateMessage(scope: MessageScope, hospitalId: string, msgid: string, expected: string, record: string, ttlSeconds: number): Promise<ReplaceOutcome> {
     return replaceOutcome(await this.redis.compareAndSet(keys.nationalMessage(scope, hospitalId, msgid), expected, record, String(ttlSeconds)));
+  }
+
+  /** Drops a message record if it is still the one given (a refused message records nothing). */
+  async dropMessage(scope: MessageScope, hospitalId: string, msgid: string, expected: string): Promise<void> {
+    await this.redis.compareAndSet(keys.nationalMessage(scope, hospitalId, msgid), expected, '');
+  }
+
+  /** Names the person a hospital's msgid is about unless it names one already; answers the one it names. */
+  async claimMessageOwner(hospitalId: string, msgid: string, owner: string, ttlSeconds: number): Promise<string | null> {
+    return this.redis.set(keys.messageOwner(hospitalId, msgid), owner, 'EX', ttlSeconds, 'NX', 'GET');
+  }
+
+  async getMessageOwner(hospitalId: string, msgid: string): Promise<string | null> {
+    return this.redis.get(keys.messageOwner(hospitalId, msgid));
+  }
+
+  /** Drops the msgid's owner if it is still the one given. */
+  async dropMessageOwner(hospitalId: string, msgid: string, owner: string): Promise<void> {
+    await this.redis.compareAndSet(keys.messageOwner(hospitalId, msgid), owner, '');
   }
 
   // ── Day ledgers ─────────────────────────────────────────────────────────

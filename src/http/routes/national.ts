@@ -131,6 +131,10 @@ export function nationalRoutes(deps: NationalRouteDependencies): Router {
         async () => stringify(await transaction.run(ctx, input)) ?? 'null',
         (u) => undoMessage(national, hospital.hospitalId, ctx.actor, { i: '', n: envelope.infno, s: 'reversed', u, at: '' }),
       );
+    } else if (transaction.write) {
+      // A message that records itself (2304, with its commit) is still bound to its person first.
+      const scope = transaction.person ? { card: transaction.person(input) } : { hospital: true as const };
+      output = await national.messages.bound(scope, hospital.hospitalId, envelope.msgid!, async () => stringify(await transaction.run(ctx, input)) ?? 'null');
     } else {
       output = stringify(await transaction.run(ctx, input)) ?? 'null';
     }
