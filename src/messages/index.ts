@@ -7,6 +7,7 @@
  * each exports a record of `{ zh, en }` templates keyed `area.name`, with
  * `{param}` placeholders. Add a key there, never a sentence in the code.
  */
+import { boundsMessages } from './bounds.js';
 import { commonMessages } from './common.js';
 
 export type Lang = 'zh' | 'en';
@@ -18,6 +19,7 @@ export type MessageParams = Readonly<Record<string, string | number>>;
 
 const CATALOGUE = {
   ...commonMessages,
+  ...boundsMessages,
 } as const satisfies Record<string, MessageEntry>;
 
 export type MessageKey = keyof typeof CATALOGUE;

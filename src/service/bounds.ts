@@ -3,6 +3,8 @@
  * of what is stored, and the work one request may cost. Defaults here; each
  * has an environment setting, read once at start (server.ts).
  */
+import { VOID_CLAIM_SECONDS } from '../store/store.js';
+
 export interface Bounds {
   /** Differences kept with one reconciliation run (the rest are counted, not stored). */
   reconciliationDifferences: number;
@@ -24,7 +26,7 @@ export const DEFAULT_BOUNDS: Bounds = {
   reconciliationDifferences: 200,
   reconciliationRuns: 20,
   reconciliationTtlDays: 400,
-  voidClaimSeconds: 3600,
+  voidClaimSeconds: VOID_CLAIM_SECONDS,
   perKeyInFlight: 8,
   requestTimeoutMs: 10_000,
   maxJsonDepth: 32,

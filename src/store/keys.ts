@@ -31,6 +31,8 @@ export const keys = {
   occupancy: (card: string) => `occupancy:{${card}}`,
   /** The person's idempotency records: field `<hospitalId>:<requestId>`. */
   idempotency: (card: string) => `idem:{${card}}`,
+  /** A voided claim's mark for one requestId (short-lived: fence-claim-2.lua). */
+  voidClaim: (card: string, idempotencyField: string) => `idem-void:{${card}}:${idempotencyField}`,
   /** Every filing of the person by id, active and revoked (the cold read). */
   filings: (card: string) => `filings:{${card}}`,
   /** Active filings as JSON members scored by their validTo day (the hot read). */

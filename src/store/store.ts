@@ -45,6 +45,9 @@ export type { WriteOutcome };
 /** How long a person's settled stays are kept for the overlap check after their last commit (two benefit years and a margin). */
 export const OCCUPANCY_SECONDS = 800 * 86_400;
 
+/** Default life of a voided claim's mark (a commit comes within seconds of its claim, or never). */
+export const VOID_CLAIM_SECONDS = 3600;
+
 export interface VersionedAccumulators {
   accumulators: Accumulators;
   /** Bumped by every commit and reversal; '0' before the first. */
@@ -193,6 +196,8 @@ export class Store {
     readonly redis: ScriptedClient,
     /** Writes the service answers for wait for replicas when the deployment has them (replication.ts). */
     readonly replicas: ReplicaAcknowledgement = NO_REPLICA_ACKNOWLEDGEMENT,
+    /** How long a voided claim's mark lives (VOID_CLAIM_TTL_SECONDS). */
+    readonly voidClaimSeconds = VOID_CLAIM_SECONDS,
   ) {}
 
   // ── Registry ────────────────────────────────────────────────────────────
@@ -393,19 +398,21 @@ export class Store {
       .hgetall(keys.accumulators(card, scope.year))
       .get(keys.filingsVersion(card))
       .hget(keys.idempotency(card), scope.idempotencyField)
-      .get(keys.coverage(card));
+      .get(keys.coverage(card))
+      .get(keys.voidClaim(card, scope.idempotencyField));
     if (scope.referralId) pipeline.hget(keys.filings(card), scope.referralId);
     if (scope.staysFrom && scope.staysTo) pipeline.zrangebyscore(keys.staysOfYear(card, scope.year), dayNumber(scope.staysFrom), dayNumber(scope.staysTo));
     const replies = results<unknown[]>(await pipeline.exec());
-    const [enrolleeJson, active, acc, filingsVersion, idempotency, coverageEntry] = replies as [
+    const [enrolleeJson, active, acc, filingsVersion, idempotency, coverageEntry, voided] = replies as [
       string | null,
       string[],
       Record<string, string>,
       string | null,
       string | null,
       string | null,
+      string | null,
     ];
-    let index = 6;
+    let index = 7;
     const filings = active.map((json) => JSON.parse(json) as Filing);
     if (scope.referralId) {
       const named = replies[index++] as string | null;
@@ -418,7 +425,7 @@ export class Store {
       filings,
       filingsVersion: filingsVersion ?? '0',
       ...decodeAccumulators(acc),
-      idempotency: decodeIdempotency(idempotency),
+      idempotency: decodeIdempotency(idempotency ?? (voided === null ? null : `void ${voided}`)),
       stays,
     };
   }
@@ -443,7 +450,8 @@ export class Store {
 
   /** The person's idempotency record of one hospital + requestId. */
   async getIdempotency(card: string, idempotencyField: string): Promise<IdempotencyRecord | null> {
-    return decodeIdempotency(await this.redis.hget(keys.idempotency(card), idempotencyField));
+    const [record, voided] = await Promise.all([this.redis.hget(keys.idempotency(card), idempotencyField), this.redis.get(keys.voidClaim(card, idempotencyField))]);
+    return decodeIdempotency(record ?? (voided === null ? null : `void ${voided}`));
   }
 
   /** Deletes the claim if it is still the one given (a refused request lets its requestId go). */
@@ -453,7 +461,9 @@ export class Store {
 
   /** Voids a stale claim in its person's slot unless it committed there. */
   async fenceClaim(card: string, idempotencyField: string, token: string): Promise<FenceOutcome> {
-    return fenceOutcome(await this.redis.fenceClaim(keys.idempotency(card), idempotencyField, token));
+    return fenceOutcome(
+      await this.redis.fenceClaim(keys.idempotency(card), keys.voidClaim(card, idempotencyField), idempotencyField, token, String(this.voidClaimSeconds)),
+    );
   }
 
   /** Names the slot of `card` among those holding the hospital-day's ledger entries (before the entry is written). */
@@ -486,6 +496,7 @@ export class Store {
       keys.staysOfYear(card, commit.benefitYear),
       commit.message ? keys.nationalMessage({ card }, commit.message.hospitalId, commit.message.msgid) : keys.nationalMessage({ card }, '-', '-'),
       keys.occupancy(card),
+      keys.voidClaim(card, `${commit.hospitalId}:${commit.requestId}`),
       `${commit.hospitalId}:${commit.requestId}`,
       commit.bodyHash,
       commit.claimToken,
