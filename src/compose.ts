@@ -28,6 +28,7 @@ import type { ScriptedClient } from './store/redis.js';
 import { slotTag } from './store/keys.js';
 import type { ReplicaAcknowledgement } from './store/replication.js';
 import { Store } from './store/store.js';
+import { DEFAULT_BOUNDS, type Bounds } from './service/bounds.js';
 import { ArchiveStore } from './store/archive-store.js';
 import { ArchivedYears } from './service/archived-years.js';
 
@@ -54,6 +55,10 @@ export interface ComposeOptions {
   load?: LoadSettings;
   /** Per-key rate limit (RATE_LIMIT_RPS, RATE_LIMIT_BURST); absent or null: none. */
   rateLimit?: RateLimitSettings | null;
+  /** Whether the rate limit's counters are shared through Redis (per deployment); default true. */
+  sharedRateLimit?: boolean;
+  /** Sizes, counts, lives and per-request costs (docs/bounds.md); absent: the defaults. */
+  bounds?: Partial<Bounds>;
   /** The enrollment system of record (COVERAGE_URL); absent: the registry is the source. */
   coverage?: {
     url: string;
@@ -91,7 +96,8 @@ export function composeService(options: ComposeOptions): Service {
     metrics,
   );
   const load = options.load ? new LoadMonitor(options.load) : undefined;
-  const rawStore = new Store(options.redis, options.replicas);
+  const bounds: Bounds = { ...DEFAULT_BOUNDS, ...options.bounds };
+  const rawStore = new Store(options.redis, options.replicas, bounds.voidClaimSeconds);
   const store = guarded(rawStore, breaker, 'storage', metrics);
   const now = options.now ?? (() => new Date());
   let coverageBreaker: Service['coverageBreaker'] = null;
@@ -117,7 +123,7 @@ export function composeService(options: ComposeOptions): Service {
   });
   const registry = new RegistryService(store, coverage);
   const referrals = new ReferralService(store, now, options.maxActiveFilings);
-  const statements = new StatementService(store, now, archiveStore);
+  const statements = new StatementService(store, now, archiveStore, bounds);
   const encounters = new EncounterService(store, coverage, settlements, options.catalog, catalogues);
   const national: NationalDependencies = {
     catalog: options.catalog,
@@ -152,7 +158,10 @@ export function composeService(options: ComposeOptions): Service {
     // Informational: with the enrollment system down, cached coverage still settles (or answers 503).
     if (coverageBreaker) checks.coverageUpstream = breakerState(coverageBreaker);
     if (shuttingDown) checks.shutdown = 'in progress';
-    const ready = !shuttingDown && redisOk && breaker.closed && options.catalog.policies.length > 0;
+    // A process that sheds every new request cannot take work: the balancer should send it elsewhere.
+    const shedding = load?.shedReason() ?? null;
+    if (shedding) checks.load = `shedding (${shedding})`;
+    const ready = !shuttingDown && shedding === null && redisOk && breaker.closed && options.catalog.policies.length > 0;
     return { ready, checks };
   };
 
@@ -160,6 +169,8 @@ export function composeService(options: ComposeOptions): Service {
     now,
     load,
     rateLimit: options.rateLimit ?? null,
+    rateLimitStore: options.sharedRateLimit === false ? undefined : options.redis,
+    bounds,
     catalog: options.catalog,
     settlements,
     registry,

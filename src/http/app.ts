@@ -88,6 +88,11 @@ export async function answerReadiness(readiness: () => Promise<Readiness>, res: 
   res.status(ready ? 200 : 503).json(detailed ? { status, checks } : { status });
 }
 
+/** Inside the /v1 router a request's path lacks the prefix the settlement routes' test expects. */
+function withV1Prefix(req: Request): Request {
+  return { method: req.method, path: `/v1${req.path}` } as Request;
+}
+
 function isJson(req: Request): boolean {
   return Boolean(req.is('application/json'));
 }
@@ -176,7 +181,7 @@ export function createApp(deps: AppDependencies): express.Express {
   v1Router.use(keyCheck);
   v1Router.use(budget.admit);
   // Settlement bodies have their own larger limit (routes/settlements.ts); every other body 64 kB.
-  v1Router.use(express.json({ limit: deps.bodyLimit ?? '64kb', strict: false, verify, type: (req) => !isSettlementPost(req as Request) && isJson(req as Request) }), budget.chargeBody);
+  v1Router.use(express.json({ limit: deps.bodyLimit ?? '64kb', strict: false, verify, type: (req) => !isSettlementPost(withV1Prefix(req as Request)) && isJson(req as Request) }), budget.chargeBody);
   const v1 = new ApiRouter(v1Router, '/v1', registry);
   const billParser = express.json({ limit: deps.settlementBodyLimit ?? SETTLEMENT_BODY_LIMIT, strict: false, verify });
   // Settlement routes first: Express tries routes in order, and they carry nearly all the traffic.

@@ -1,0 +1,24 @@
+/**
+ * A person is in one hospital at a time (overlapping stays are refused), so
+ * fixtures that settle many stays of one person give each its own days: one
+ * night each, one after another (discharge = next admission is no overlap).
+ */
+import { dateOfDayNumber, dayNumber } from '../../src/domain/dates.js';
+
+const next = new Map<number, number>();
+
+/** The next stay's days in `year`: admission and discharge one day apart, never overlapping an earlier one from here. */
+export function nextStayDays(year: number, from = `${year}-01-02`): { admissionDate: string; dischargeDate: string } {
+  const day = next.get(year) ?? dayNumber(from);
+  next.set(year, day + 1);
+  return { admissionDate: dateOfDayNumber(day), dischargeDate: dateOfDayNumber(day + 1) };
+}
+
+const byKey = new Map<string, { admissionDate: string; dischargeDate: string }>();
+
+/** nextStayDays, the same for every call with one key (a resent request keeps its body). */
+export function stayDaysOf(key: string, year: number, from?: string): { admissionDate: string; dischargeDate: string } {
+  let days = byKey.get(key);
+  if (!days) byKey.set(key, (days = nextStayDays(year, from)));
+  return days;
+}
