@@ -52,7 +52,8 @@ export function verifyBody(maxDepth: number) {
 
 /**
  * A request whose body has not fully arrived `ms` after it began is answered
- * 408 and its connection closed: a byte every few seconds cannot hold a slot.
+ * 400 (its body cannot be read: VALIDATION_FAILED, as a body cut short is)
+ * and its connection closed: a byte every few seconds cannot hold a slot.
  */
 export function bodyDeadline(ms: number) {
   const body = Buffer.from(JSON.stringify({ error: { code: 'VALIDATION_FAILED', message: `the request did not arrive within ${ms} ms; nothing was done`, details: [{ path: '(body)', message: 'too slow' }] } }));
@@ -61,7 +62,7 @@ export function bodyDeadline(ms: number) {
     const timer = setTimeout(() => {
       if (req.complete || res.headersSent) return;
       res.shouldKeepAlive = false;
-      res.writeHead(408, { 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': body.length, Connection: 'close' }).end(body);
+      res.writeHead(400, { 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': body.length, Connection: 'close' }).end(body);
       // The rest of the body is not waited for.
       req.socket.destroySoon();
     }, ms);

@@ -54,6 +54,7 @@ export interface TestServiceOptions {
   load?: ComposeOptions['load'];
   logger?: ComposeOptions['logger'];
   archivedYearsTtlMs?: number;
+  bounds?: ComposeOptions['bounds'];
 }
 
 export async function startTestService(options: TestServiceOptions = {}): Promise<TestService> {
@@ -76,6 +77,7 @@ export async function startTestService(options: TestServiceOptions = {}): Promis
     ...(options.load ? { load: options.load } : {}),
     ...(options.logger ? { logger: options.logger } : {}),
     ...(options.archivedYearsTtlMs !== undefined ? { archivedYearsTtlMs: options.archivedYearsTtlMs } : {}),
+    ...(options.bounds ? { bounds: options.bounds } : {}),
   });
   // Every answer of this app is held against its OpenAPI document (test/helpers/contract.ts).
   enforceContract(service.app);
