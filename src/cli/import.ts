@@ -165,7 +165,8 @@ async function main(): Promise<number> {
       : ndjsonRows(input, MAX_ROW_BYTES);
 
   const report = createWriteStream(reportPath);
-  await writeLine(report, stringify([['line', 'key', 'field', 'column', 'reason']]));
+  // A BOM so that Excel reads the Chinese as UTF-8.
+  await writeLine(report, `\uFEFF${stringify([['line', 'key', 'field', 'column', 'reason']])}`);
   let rows = 0;
   const onResults = async (results: RowResult[]) => {
     rows += results.length;
@@ -174,7 +175,7 @@ async function main(): Promise<number> {
       if (result.outcome !== 'rejected') continue;
       for (const error of result.errors ?? []) {
         const column = (mapping as HeaderMapping | null)?.columnOf(error.path) ?? '';
-        text += stringify([[result.line, result.key ?? '', error.path, column, error.message]]);
+        text += stringify([[result.line, result.key ?? '', error.path, column, error.message].map(inertCell)]);
       }
     }
     if (text) await writeLine(report, text);
@@ -233,3 +234,8 @@ main().then(
   (code) => process.exit(code),
   (error: unknown) => fail((error as Error).stack ?? String(error)),
 );
+
+/** A cell a spreadsheet shows as text, never runs: one starting = + - @ (or tab, CR) is quoted with a leading apostrophe (OWASP CSV injection). */
+export function inertCell(value: string | number): string | number {
+  return typeof value === 'string' && /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
+}
