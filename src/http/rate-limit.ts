@@ -21,8 +21,8 @@ import type { Metrics } from '../ops/metrics.js';
 import type { ScriptedClient } from '../store/redis.js';
 
 const BURST_WINDOW_S = 10;
-/** Body bytes that cost one more point (about 80 fee lines or 200 reconciliation rows). */
-export const WORK_UNIT_BYTES = 32 * 1024;
+/** Body bytes that cost one more point (about 40 fee lines or 100 reconciliation rows). */
+export const WORK_UNIT_BYTES = 16 * 1024;
 /** How long the shared counters may take before this process's own count stands in. */
 const REDIS_LIMIT_TIMEOUT_MS = 50;
 

@@ -10,6 +10,8 @@ export interface Bounds {
   reconciliationDifferences: number;
   /** Runs kept per hospital-day; older ones are dropped (and counted). */
   reconciliationRuns: number;
+  /** Days with kept runs per hospital (the days run least recently are dropped). */
+  reconciliationDays: number;
   /** Days a hospital-day's reconciliation runs are kept. */
   reconciliationTtlDays: number;
   /** Seconds a voided claim's marker lives (a refused settlement's trace). */
@@ -23,8 +25,9 @@ export interface Bounds {
 }
 
 export const DEFAULT_BOUNDS: Bounds = {
-  reconciliationDifferences: 200,
-  reconciliationRuns: 20,
+  reconciliationDifferences: 100,
+  reconciliationRuns: 10,
+  reconciliationDays: 31,
   reconciliationTtlDays: 400,
   voidClaimSeconds: VOID_CLAIM_SECONDS,
   perKeyInFlight: 8,
@@ -36,6 +39,7 @@ export const DEFAULT_BOUNDS: Bounds = {
 export const BOUND_SETTINGS: Record<keyof Bounds, string> = {
   reconciliationDifferences: 'RECON_MAX_DIFFERENCES',
   reconciliationRuns: 'RECON_MAX_RUNS_PER_DAY',
+  reconciliationDays: 'RECON_MAX_DAYS',
   reconciliationTtlDays: 'RECON_TTL_DAYS',
   voidClaimSeconds: 'VOID_CLAIM_TTL_SECONDS',
   perKeyInFlight: 'MAX_IN_FLIGHT_PER_KEY',

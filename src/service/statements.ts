@@ -6,7 +6,8 @@
  * reconciliation sets the hospital's own figures beside them and classifies
  * every difference (reconcile-match.ts). Each run is kept as a bounded record:
  * its summary and at most RECON_MAX_DIFFERENCES differences, at most
- * RECON_MAX_RUNS_PER_DAY runs per hospital-day, for RECON_TTL_DAYS.
+ * RECON_MAX_RUNS_PER_DAY runs per hospital-day, RECON_MAX_DAYS days per
+ * hospital, each for RECON_TTL_DAYS.
  */
 import { randomUUID } from 'node:crypto';
 import { dateOfDayNumber, dayNumber } from '../domain/dates.js';
@@ -73,7 +74,7 @@ export class StatementService {
     private readonly now: () => Date = () => new Date(),
     /** Figures of archived benefit years (absent: nothing is ever archived). */
     private readonly archives?: Pick<ArchiveStore, 'archivedDay'>,
-    private readonly bounds: Pick<Bounds, 'reconciliationDifferences' | 'reconciliationRuns' | 'reconciliationTtlDays'> = DEFAULT_BOUNDS,
+    private readonly bounds: Pick<Bounds, 'reconciliationDifferences' | 'reconciliationRuns' | 'reconciliationDays' | 'reconciliationTtlDays'> = DEFAULT_BOUNDS,
   ) {}
 
   /** Every entry of the hospital's days from..to (inclusive), in time order. */
@@ -195,13 +196,12 @@ export class StatementService {
       at: this.now().toISOString(),
       by: { keyId: actor.keyId, operator: actor.operator },
     };
-    await this.store.putReconciliation(
-      hospitalId,
-      scope.from,
-      JSON.stringify(reconciliation),
-      this.bounds.reconciliationRuns,
-      this.bounds.reconciliationTtlDays * 86_400,
-    );
+    await this.store.putReconciliation(hospitalId, scope.from, JSON.stringify(reconciliation), {
+      maxRuns: this.bounds.reconciliationRuns,
+      maxDays: this.bounds.reconciliationDays,
+      ttlSeconds: this.bounds.reconciliationTtlDays * 86_400,
+      atMs: this.now().getTime(),
+    });
     return reconciliation;
   }
 

@@ -63,9 +63,11 @@ export const keys = {
   /** The slots holding ledger entries of one hospital-day. */
   ledgerSlots: (hospitalId: string, date: string) => `ledger-slots:{${hospitalId}:${date}}`,
   /** Reconciliation runs of one hospital-day, oldest first (a bounded list with a life). */
-  reconciliationRuns: (hospitalId: string, date: string) => `recon-runs:{${hospitalId}:${date}}`,
+  reconciliationRuns: (hospitalId: string, date: string) => `recon-runs:{recon:${hospitalId}}:${date}`,
   /** How many runs the hospital-day ever had (the list keeps the newest). */
-  reconciliationCount: (hospitalId: string, date: string) => `recon-count:{${hospitalId}:${date}}`,
+  reconciliationCount: (hospitalId: string, date: string) => `recon-count:{recon:${hospitalId}}:${date}`,
+  /** The hospital's days with kept runs, scored by their last run (the oldest are dropped past a count). */
+  reconciliationDays: (hospitalId: string) => `recon-days:{recon:${hospitalId}}`,
   /** Archived benefit years: year → archive state (store/archive-store.ts). */
   archives: () => 'archives',
   /** The lease of the archive run working on a year (one run at a time). */

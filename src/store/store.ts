@@ -680,18 +680,30 @@ export class Store {
    * renews the day's life; answers how many runs were ever recorded that day.
    * The list and its counter share one hash tag (one MULTI on a cluster too).
    */
-  async putReconciliation(hospitalId: string, date: string, json: string, maxRuns: number, ttlSeconds: number): Promise<number> {
+  async putReconciliation(hospitalId: string, date: string, json: string, bounds: { maxRuns: number; maxDays: number; ttlSeconds: number; atMs: number }): Promise<number> {
     const list = keys.reconciliationRuns(hospitalId, date);
     const count = keys.reconciliationCount(hospitalId, date);
+    const days = keys.reconciliationDays(hospitalId);
     const replies = await this.redis
       .multi()
       .rpush(list, json)
-      .ltrim(list, -maxRuns, -1)
-      .expire(list, ttlSeconds)
+      .ltrim(list, -bounds.maxRuns, -1)
+      .expire(list, bounds.ttlSeconds)
       .incr(count)
-      .expire(count, ttlSeconds)
+      .expire(count, bounds.ttlSeconds)
+      .zadd(days, bounds.atMs, date)
+      .expire(days, bounds.ttlSeconds)
+      .zcard(days)
       .exec();
-    return Number(results<unknown[]>(replies)[3]);
+    const [, , , runs, , , , dayCount] = results<number[]>(replies);
+    // Past maxDays: the days run least recently go, runs and counter (the same slot: one MULTI).
+    if (dayCount! > bounds.maxDays) {
+      const dropped = await this.redis.zrange(days, 0, dayCount! - bounds.maxDays - 1);
+      const drop = this.redis.multi().zrem(days, ...dropped);
+      for (const day of dropped) drop.del(keys.reconciliationRuns(hospitalId, day), keys.reconciliationCount(hospitalId, day));
+      results(await drop.exec());
+    }
+    return runs!;
   }
 
   /** A page of the hospital-day's kept runs, oldest first, and how many runs were dropped. */

@@ -22,7 +22,7 @@ function deep(levels: number): string {
 describe('reconciliations are a bounded record', () => {
   let t: TestService;
   beforeAll(async () => {
-    t = await startTestService({ bounds: { reconciliationDifferences: 50, reconciliationRuns: 5 } });
+    t = await startTestService({ bounds: { reconciliationDifferences: 50, reconciliationRuns: 5, reconciliationDays: 3 } });
     await t.loadWorkedRegistry();
   });
   afterAll(async () => t?.close());
@@ -37,7 +37,7 @@ describe('reconciliations are a bounded record', () => {
       expect(res.body.balanced).toBe(false);
     }
     const keys = await t.redis.keys('recon*');
-    expect(keys.length).toBeLessThanOrEqual(2);
+    expect(keys.length).toBeLessThanOrEqual(3);
     let bytes = 0;
     for (const k of keys) {
       bytes += Number(await t.redis.call('MEMORY', 'USAGE', k));
@@ -52,6 +52,19 @@ describe('reconciliations are a bounded record', () => {
     const rest = await t.http.get(`/v1/hospitals/PY-TOWN/reconciliations?date=${DAY}&cursor=2&limit=50`).set(key).expect(200);
     expect(rest.body.reconciliations).toHaveLength(3);
     expect(rest.body.next).toBeNull();
+  });
+
+  it('runs on ever new dates keep at most the last M days of the hospital', async () => {
+    const key = t.auth(t.keys.billing['PY-TOWN']!);
+    const rows = Array.from({ length: 100 }, (_, i) => ({ requestId: `NOPE-${i}`, total: '1.00', fundTotal: '0.00' }));
+    for (let day = 1; day <= 9; day++) {
+      await t.http.post('/v1/hospitals/PY-TOWN/reconciliations').set(key).send({ date: `2026-02-0${day}`, entries: rows }).expect(200);
+    }
+    expect((await t.redis.keys('recon-runs:*')).length).toBe(3);
+    const oldest = await t.http.get('/v1/hospitals/PY-TOWN/reconciliations?date=2026-02-01').set(key).expect(200);
+    expect(oldest.body.reconciliations).toEqual([]);
+    const newest = await t.http.get('/v1/hospitals/PY-TOWN/reconciliations?date=2026-02-09').set(key).expect(200);
+    expect(newest.body.reconciliations).toHaveLength(1);
   });
 
   it('20,000 rows are more than the route takes: 413 before anything is matched or stored', async () => {
