@@ -30,7 +30,7 @@ export const DEFAULT_BOUNDS: Bounds = {
   reconciliationDays: 31,
   reconciliationTtlDays: 400,
   voidClaimSeconds: VOID_CLAIM_SECONDS,
-  perKeyInFlight: 8,
+  perKeyInFlight: 32,
   requestTimeoutMs: 10_000,
   maxJsonDepth: 32,
 };

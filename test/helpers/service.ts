@@ -77,7 +77,8 @@ export async function startTestService(options: TestServiceOptions = {}): Promis
     ...(options.load ? { load: options.load } : {}),
     ...(options.logger ? { logger: options.logger } : {}),
     ...(options.archivedYearsTtlMs !== undefined ? { archivedYearsTtlMs: options.archivedYearsTtlMs } : {}),
-    ...(options.bounds ? { bounds: options.bounds } : {}),
+    // Tests fire bursts of concurrent requests under one key: the in-flight cap is tested where it is set.
+    bounds: { perKeyInFlight: 10_000, ...options.bounds },
   });
   // Every answer of this app is held against its OpenAPI document (test/helpers/contract.ts).
   enforceContract(service.app);

@@ -7,8 +7,15 @@ import { dateOfDayNumber, dayNumber } from '../../src/domain/dates.js';
 
 const next = new Map<number, number>();
 
-/** The next stay's days in `year`: admission and discharge one day apart, never overlapping an earlier one from here. */
-export function nextStayDays(year: number, from = `${year}-01-02`): { admissionDate: string; dischargeDate: string } {
+/**
+ * The next stay's days in `year`: admission and discharge one day apart, never
+ * overlapping an earlier one from here; with `nth`, the nth night from `from`.
+ */
+export function nextStayDays(year: number, from = `${year}-01-02`, nth?: number): { admissionDate: string; dischargeDate: string } {
+  if (nth !== undefined) {
+    const day = dayNumber(from) + nth;
+    return { admissionDate: dateOfDayNumber(day), dischargeDate: dateOfDayNumber(day + 1) };
+  }
   const day = next.get(year) ?? dayNumber(from);
   next.set(year, day + 1);
   return { admissionDate: dateOfDayNumber(day), dischargeDate: dateOfDayNumber(day + 1) };

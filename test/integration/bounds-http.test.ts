@@ -157,3 +157,24 @@ describe("a key's work is charged to it", () => {
     expect(platform.envelope.err_msg).toMatch(/^VALIDATION_FAILED: /);
   });
 });
+
+describe('the rate limit holds per deployment', () => {
+  it('two processes on one Redis give a key one share, not one each', { timeout: 120_000 }, async () => {
+    // 1 a second and 10 more within 10 s: one share is ~11 in a few seconds, two would be ~22.
+    const one = await startTestService({ rateLimit: { perSecond: 1, burst: 10 } });
+    const two = await startTestService({ redisServer: one.server, rateLimit: { perSecond: 1, burst: 10 } });
+    try {
+      const sends = Array.from({ length: 40 }, (_, i) => {
+        const side = i % 2 === 0 ? one : two;
+        return side.http.get('/v1/policies').set(side.auth(side.keys.billing['PY-TOWN']!));
+      });
+      const answers = await Promise.all(sends);
+      const passed = answers.filter((r) => r.status === 200).length;
+      expect(passed).toBeGreaterThanOrEqual(10);
+      expect(passed).toBeLessThanOrEqual(16);
+    } finally {
+      await two.close();
+      await one.close();
+    }
+  });
+});

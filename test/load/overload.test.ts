@@ -9,6 +9,7 @@
  * work.
  */
 import autocannon from 'autocannon';
+import { nextStayDays } from '../helpers/stay-days.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateKey, sha256Hex } from '../../src/ops/api-keys.js';
 import { freePort, startRedis, type RedisServer } from '../helpers/redis-server.js';
@@ -63,8 +64,8 @@ function settlement(): string {
     card: `FLOOD${n % PERSONS}`,
     hospitalId: 'PY-COUNTY',
     visitType: 'inpatient',
-    admissionDate: '2019-03-01',
-    dischargeDate: '2019-03-05',
+    // One person is in one hospital at a time: each of a person's stays has its own night.
+    ...nextStayDays(2019, '2019-01-02', Math.floor(n / PERSONS) % 360),
     charges: { total: `${1000 + (n % 5000)}.00`, fullSelfPay: '100.00' },
   });
 }
