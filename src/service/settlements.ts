@@ -31,7 +31,8 @@ const MAX_COMMIT_ATTEMPTS = 25;
 
 /**
  * Stays that hold the person in one hospital, day by day: two of them may not
- * overlap (the day of a transfer, discharge = next admission, is no overlap;
+ * overlap (each admitted before the other's discharge, or the very same days;
+ * the day of a transfer, discharge = next admission, is no overlap;
  * a consortium transfer is held to the same rule: its admission is on or after
  * the previous stay's discharge day).
  */

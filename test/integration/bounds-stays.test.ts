@@ -66,6 +66,14 @@ describe('overlapping stays of one person', () => {
     expect(after.status, after.text).toBe(201);
   });
 
+  it('a same-day stay sent again under a new requestId is refused; a same-day stay the day after is not', async () => {
+    const first = await settle(stay('PY-COUNTY', '2019-09-01', '2019-09-01'));
+    expect(first.status, first.text).toBe(201);
+    const again = await settle(stay('PY-TOWN', '2019-09-01', '2019-09-01'));
+    expect(again.body.error?.code).toBe('STAY_OVERLAPS');
+    expect((await settle(stay('PY-TOWN', '2019-09-02', '2019-09-02'))).status).toBe(201);
+  });
+
   it('of two overlapping stays sent at once, exactly one settles', async () => {
     const [a, b] = await Promise.all([settle(stay('PY-COUNTY', '2019-08-01', '2019-08-10')), settle(stay('PY-TOWN', '2019-08-05', '2019-08-12'))]);
     expect([a.status, b.status].sort()).toEqual([201, 422]);

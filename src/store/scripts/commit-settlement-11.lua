@@ -85,11 +85,16 @@ if filingsVersion ~= ARGV[5] then return {4, 'filings:' .. filingsVersion} end
 
 if ARGV[14] ~= '' then
   local admission, discharge = tonumber(ARGV[14]), tonumber(ARGV[15])
-  -- Stays discharged after this admission; one overlaps if it was admitted before this discharge.
-  local later = redis.call('ZRANGEBYSCORE', KEYS[10], '(' .. admission, '+inf')
+  -- Stays discharged on or after this admission day. One overlaps if each is admitted before the
+  -- other's discharge, or if it holds the very same days (a same-day stay paid twice).
+  local later = redis.call('ZRANGEBYSCORE', KEYS[10], admission, '+inf')
   for _, member in ipairs(later) do
     local bar = string.find(member, '|', 1, true)
-    if tonumber(string.sub(member, 1, bar - 1)) < discharge then return {7, member} end
+    local otherAdmission = tonumber(string.sub(member, 1, bar - 1))
+    local otherDischarge = tonumber(string.sub(member, bar + 1, string.find(member, '|', bar + 1, true) - 1))
+    if (otherAdmission < discharge and admission < otherDischarge) or (otherAdmission == admission and otherDischarge == discharge) then
+      return {7, member}
+    end
   end
 end
 
