@@ -29,3 +29,13 @@ export function stayDaysOf(key: string, year: number, from?: string): { admissio
   if (!days) byKey.set(key, (days = nextStayDays(year, from)));
   return days;
 }
+
+const nights = new Map<string, number>();
+
+/** The next night of `series` (one person) in `year`: each of a person's stays its own night, from 01-02. */
+export function nextNightOf(series: string, year: number): { admissionDate: string; dischargeDate: string } {
+  const nth = nights.get(`${series}|${year}`) ?? 0;
+  if (nth >= 360) throw new Error(`more than 360 one-night stays of ${series} in ${year}`);
+  nights.set(`${series}|${year}`, nth + 1);
+  return nextStayDays(year, `${year}-01-02`, nth);
+}
