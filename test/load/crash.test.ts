@@ -11,7 +11,7 @@
  * client with the production fail-fast options); the client counts only what
  * it got a 201 for.
  */
-import { nextNightOf } from '../helpers/stay-days.js';
+import { nextNightOf, stayDaysOf } from '../helpers/stay-days.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Redis } from 'ioredis';
 import { composeService } from '../../src/compose.js';
@@ -262,8 +262,8 @@ describe('a commit fsynced whose reply died with Redis', { timeout: 60_000 }, ()
         card,
         hospitalId: 'JJ-CITY',
         visitType: 'inpatient',
-        admissionDate: '2018-07-01',
-        dischargeDate: '2018-07-05',
+        // One hospital at a time: each requestId its own night (a retry keeps its body).
+        ...stayDaysOf(`crash-lost-${requestId}`, 2018, '2018-07-01'),
         charges: charges('8000.00'),
       });
       // Loads the script, so the next commit is one EVALSHA.

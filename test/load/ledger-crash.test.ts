@@ -120,7 +120,7 @@ async function scenario(redisEnv: Record<string, string>, label: string): Promis
             hospitalId,
             visitType: 'inpatient',
             // One hospital at a time: each of the person's stays its own night.
-            ...nextNightOf(person.card, Number(person.dates.admissionDate.slice(0, 4))),
+            ...nextNightOf(`${label}:${person.card}`, Number(person.dates.admissionDate.slice(0, 4))),
             charges: { total: `${cents.slice(0, -2)}.${cents.slice(-2)}` },
             operator: { id: `D${d}`, name: '收费员' },
           },
