@@ -32,10 +32,15 @@ export function stayDaysOf(key: string, year: number, from?: string): { admissio
 
 const nights = new Map<string, number>();
 
-/** The next night of `series` (one person) in `year`: each of a person's stays its own night, from 01-02. */
+/**
+ * The next stay of `series` (one person) in `year`, never overlapping the
+ * earlier ones: a same-day stay on day k, then a one-night stay from k to
+ * k+1, then day k+1 … (neither pair overlaps), about 720 a year.
+ */
 export function nextNightOf(series: string, year: number): { admissionDate: string; dischargeDate: string } {
   const nth = nights.get(`${series}|${year}`) ?? 0;
-  if (nth >= 360) throw new Error(`more than 360 one-night stays of ${series} in ${year}`);
+  if (nth >= 720) throw new Error(`more than 720 stays of ${series} in ${year}`);
   nights.set(`${series}|${year}`, nth + 1);
-  return nextStayDays(year, `${year}-01-02`, nth);
+  const day = dayNumber(`${year}-01-02`) + Math.floor(nth / 2);
+  return { admissionDate: dateOfDayNumber(day), dischargeDate: dateOfDayNumber(day + (nth % 2)) };
 }
