@@ -31,6 +31,7 @@ import type { ScriptedClient } from './store/redis.js';
 import { slotTag } from './store/keys.js';
 import type { ReplicaAcknowledgement } from './store/replication.js';
 import { Store } from './store/store.js';
+import { DEFAULT_BOUNDS, type Bounds } from './service/bounds.js';
 import { ArchiveStore } from './store/archive-store.js';
 import { ArchivedYears } from './service/archived-years.js';
 
@@ -59,6 +60,10 @@ export interface ComposeOptions {
   load?: LoadSettings;
   /** Per-key rate limit (RATE_LIMIT_RPS, RATE_LIMIT_BURST); absent or null: none. */
   rateLimit?: RateLimitSettings | null;
+  /** Whether the rate limit's counters are shared through Redis (per deployment); default true. */
+  sharedRateLimit?: boolean;
+  /** Sizes, counts, lives and per-request costs (docs/bounds.md); absent: the defaults. */
+  bounds?: Partial<Bounds>;
   /** The enrollment system of record (COVERAGE_URL); absent: the registry is the source. */
   coverage?: {
     url: string;
@@ -96,7 +101,8 @@ export function composeService(options: ComposeOptions): Service {
     metrics,
   );
   const load = options.load ? new LoadMonitor(options.load) : undefined;
-  const rawStore = new Store(options.redis, options.replicas);
+  const bounds: Bounds = { ...DEFAULT_BOUNDS, ...options.bounds };
+  const rawStore = new Store(options.redis, options.replicas, bounds.voidClaimSeconds);
   const store = guarded(rawStore, breaker, 'storage', metrics);
   const now = options.now ?? (() => new Date());
   let coverageBreaker: Service['coverageBreaker'] = null;
@@ -124,7 +130,7 @@ export function composeService(options: ComposeOptions): Service {
   });
   const registry = new RegistryService(store, coverage, now);
   const referrals = new ReferralService(store, now, options.maxActiveFilings, registry);
-  const statements = new StatementService(store, now, archiveStore);
+  const statements = new StatementService(store, now, archiveStore, bounds);
   const encounters = new EncounterService(store, coverage, settlements, options.catalog, catalogues);
   const national: NationalDependencies = {
     catalog: options.catalog,
@@ -159,7 +165,10 @@ export function composeService(options: ComposeOptions): Service {
     // Informational: with the enrollment system down, cached coverage still settles (or answers 503).
     if (coverageBreaker) checks.coverageUpstream = breakerState(coverageBreaker);
     if (shuttingDown) checks.shutdown = 'in progress';
-    const ready = !shuttingDown && redisOk && breaker.closed && options.catalog.policies.length > 0;
+    // A process that sheds every new request cannot take work: the balancer should send it elsewhere.
+    const shedding = load?.shedReason() ?? null;
+    if (shedding) checks.load = `shedding (${shedding})`;
+    const ready = !shuttingDown && shedding === null && redisOk && breaker.closed && options.catalog.policies.length > 0;
     return { ready, checks };
   };
 
@@ -167,6 +176,8 @@ export function composeService(options: ComposeOptions): Service {
     now,
     load,
     rateLimit: options.rateLimit ?? null,
+    rateLimitStore: options.sharedRateLimit === false ? undefined : options.redis,
+    bounds,
     catalog: options.catalog,
     ...(options.policyDir ? { policyDir: options.policyDir } : {}),
     settlements,

@@ -16,6 +16,7 @@ import { createOpsApp, type OpsSources } from './http/ops-app.js';
 import { answerPrimary, primaryOpsSources } from './ops/cluster-ops.js';
 import { KeyRing } from './ops/api-keys.js';
 import { loadConfig, type AppConfig } from './ops/config.js';
+import { boundsFromEnv } from './service/bounds.js';
 import { createLogger } from './ops/logger.js';
 import { Metrics } from './ops/metrics.js';
 import { loadPolicyDirectory, reloadPolicyDirectory } from './policy/loader.js';
@@ -112,6 +113,7 @@ async function startWorker(config: AppConfig): Promise<void> {
     process.exit(1);
   });
   const metrics = new Metrics();
+  const bounds = boundsFromEnv(process.env);
   const service = composeService({
     redis,
     catalog,
@@ -128,6 +130,7 @@ async function startWorker(config: AppConfig): Promise<void> {
     nationalMessageTtlDays: config.nationalMessageTtlDays,
     load: config.load,
     rateLimit: config.rateLimit,
+    bounds,
   });
   const opsSources: OpsSources = { readiness: service.readiness, metrics: () => metrics.registry.metrics(), metricsContentType: metrics.registry.contentType };
   if (cluster.isWorker) answerPrimary(metrics.registry, service.readiness);
@@ -136,7 +139,8 @@ async function startWorker(config: AppConfig): Promise<void> {
   // Detect the replicas now (retried at the first write when Redis is not there yet).
   await replicas.requiredReplicas(redis).catch(() => {});
 
-  const server = http.createServer(service.app);
+  // Node's own deadline for a whole request backs the app's (http/body-bounds.ts); checked every second.
+  const server = http.createServer({ requestTimeout: bounds.requestTimeoutMs + 1000, connectionsCheckingInterval: 1000 }, service.app);
   server.keepAliveTimeout = 65_000;
   server.listen(config.port, config.host, () => {
     logger.info({ port: config.port, policies: catalog.policies.map((p) => p.id), keys: keys.size }, 'settlement service listening');

@@ -239,7 +239,7 @@ async function main(): Promise<number> {
       (result.errors ?? []).forEach((error, i) => {
         const reason = result.reasons?.[i];
         const column = reportColumn(kind, mapping as HeaderMapping | null, error.path);
-        text += stringify([[result.line, result.key ?? '', error.path, column, reason?.value ?? '', reason?.zh ?? error.message]]);
+        text += stringify([[result.line, result.key ?? '', error.path, column, reason?.value ?? '', reason?.zh ?? error.message].map(inertCell)]);
       });
     }
     if (text) await writeLine(report, text);
@@ -300,3 +300,8 @@ main().then(
   (code) => process.exit(code),
   (error: unknown) => fail((error as Error).stack ?? String(error)),
 );
+
+/** A cell a spreadsheet shows as text, never runs: one starting = + - @ (or tab, CR) is quoted with a leading apostrophe (OWASP CSV injection). */
+export function inertCell(value: string | number): string | number {
+  return typeof value === 'string' && /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
+}

@@ -97,6 +97,7 @@ export const reconciliationResponseSchema = z
         theirs: reconciliationSide,
       }),
     ),
+    differenceCount: z.number().int().meta({ description: 'every difference found; differences lists at most RECON_MAX_DIFFERENCES of them (the first found)' }),
     detail: z.boolean(),
     at: timestamp,
     by: z.strictObject({ keyId: nullableString, operator: z.strictObject({ id: nullableString, name: nullableString }) }),
@@ -107,4 +108,6 @@ export const reconciliationListSchema = z.strictObject({
   hospitalId: z.string(),
   date: isoDate,
   reconciliations: z.array(reconciliationResponseSchema),
+  next: nullableString.meta({ description: 'cursor of the next page, null on the last' }),
+  dropped: z.number().int().meta({ description: 'older runs of the day no longer kept (RECON_MAX_RUNS_PER_DAY)' }),
 });

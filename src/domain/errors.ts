@@ -12,6 +12,7 @@ export const REFUSAL_CODES = [
   'HOSPITAL_NOT_FOUND',
   'CONSORTIUM_TRANSFER_UNMATCHED',
   'CATALOGUE_CODE_UNKNOWN',
+  'STAY_OVERLAPS',
 ] as const;
 /** Why the rules refuse to settle a request (HTTP 422). */
 export type RefusalCode = (typeof REFUSAL_CODES)[number];

@@ -6,9 +6,11 @@
  * case-sensitive: /v1/Enrollees/… is no route.
  *
  * Order: shed load (503 OVERLOADED, counted, not logged) → observe (request
- * id, log line, duration) → headers → the platform's face (its own lossless
- * body parser) → body → operations endpoints → /v1: authenticate (401) →
- * per-key rate limit (429) → routes → pages.
+ * id, log line, duration) → body deadline (408) → headers → the platform's
+ * face (its own lossless body parser) → operations endpoints → /v1:
+ * authenticate (401) → the key's budget (429: in flight, rate) → body (its
+ * size charged to the key, its depth bounded) → routes → pages. No body is
+ * read before its caller is known.
  */
 import express, { type Request, type Response } from 'express';
 import helmet from 'helmet';
@@ -24,7 +26,10 @@ import { errorHandler, sendError } from './errors.js';
 import { observeRequests } from './observe.js';
 import { RETRY_AFTER_HEADER, buildOpenApiDocument, packageVersion, type OpenApiDocument } from './openapi/document.js';
 import { ApiRouter, OperationRegistry } from './openapi/operations.js';
-import { limitPerKey } from './rate-limit.js';
+import { bodyDeadline, verifyBody } from './body-bounds.js';
+import { keyBudget } from './rate-limit.js';
+import { DEFAULT_BOUNDS, type Bounds } from '../service/bounds.js';
+import type { ScriptedClient } from '../store/redis.js';
 import { healthSchema, readinessSchema, type Readiness } from '../contract/service.js';
 import { bulkRoutes } from './routes/bulk.js';
 import type { RouteDependencies } from './routes/common.js';
@@ -57,6 +62,10 @@ export interface AppDependencies extends RouteDependencies {
   policyDir?: string;
   /** Per caller key; absent or null: no limit. */
   rateLimit?: RateLimitSettings | null | undefined;
+  /** Where per-key rate counters are shared across processes; absent: each process counts alone. */
+  rateLimitStore?: ScriptedClient | undefined;
+  /** The request bounds (docs/bounds.md); absent: the defaults. */
+  bounds?: Pick<Bounds, 'perKeyInFlight' | 'requestTimeoutMs' | 'maxJsonDepth'> | undefined;
 }
 
 /** The operations and pages an app serves, and the document made from them (for tests and tools). */
@@ -77,6 +86,11 @@ export async function answerReadiness(readiness: () => Promise<Readiness>, res: 
   res.status(ready ? 200 : 503).json(detailed ? { status, checks } : { status });
 }
 
+/** Inside the /v1 router a request's path lacks the prefix the settlement routes' test expects. */
+function withV1Prefix(req: Request): Request {
+  return { method: req.method, path: `/v1${req.path}` } as Request;
+}
+
 function isJson(req: Request): boolean {
   return Boolean(req.is('application/json'));
 }
@@ -92,15 +106,17 @@ export function createApp(deps: AppDependencies): express.Express {
   const registry = new OperationRegistry();
   const keyCheck = authenticate(deps.keys);
 
+  const bounds = deps.bounds ?? DEFAULT_BOUNDS;
+  const budget = keyBudget({ rate: deps.rateLimit, perKeyInFlight: bounds.perKeyInFlight, redis: deps.rateLimitStore, metrics: deps.metrics });
+  const verify = verifyBody(bounds.maxJsonDepth);
   if (deps.load) app.use(shedLoad(deps.load, deps.metrics));
   app.use(observeRequests({ logger: deps.logger, metrics: deps.metrics, isShuttingDown: deps.isShuttingDown }));
+  app.use(bodyDeadline(bounds.requestTimeoutMs));
   app.use(helmet());
   // The platform's envelope is read losslessly (amounts as their own text), never by the JSON parser below.
   if (deps.national) {
-    app.use(nationalRoutes({ national: deps.national, keys: deps.keys, rateLimit: deps.rateLimit, metrics: deps.metrics, logger: deps.logger, registry }));
+    app.use(nationalRoutes({ national: deps.national, keys: deps.keys, budget, maxJsonDepth: bounds.maxJsonDepth, metrics: deps.metrics, logger: deps.logger, registry }));
   }
-  // Settlement bodies are parsed after authentication, with their own larger limit (routes/settlements.ts).
-  app.use(express.json({ limit: deps.bodyLimit ?? '64kb', strict: false, type: (req) => !isSettlementPost(req as Request) && isJson(req as Request) }));
 
   const root = new ApiRouter(app, '', registry, keyCheck);
 
@@ -161,10 +177,13 @@ export function createApp(deps: AppDependencies): express.Express {
 
   const v1Router = express.Router({ caseSensitive: true });
   v1Router.use(keyCheck);
-  if (deps.rateLimit) v1Router.use(limitPerKey(deps.rateLimit, deps.metrics));
+  v1Router.use(budget.admit);
+  // Settlement bodies have their own larger limit (routes/settlements.ts); every other body 64 kB.
+  v1Router.use(express.json({ limit: deps.bodyLimit ?? '64kb', strict: false, verify, type: (req) => !isSettlementPost(withV1Prefix(req as Request)) && isJson(req as Request) }), budget.chargeBody);
   const v1 = new ApiRouter(v1Router, '/v1', registry);
+  const billParser = express.json({ limit: deps.settlementBodyLimit ?? SETTLEMENT_BODY_LIMIT, strict: false, verify });
   // Settlement routes first: Express tries routes in order, and they carry nearly all the traffic.
-  settlementRoutes(v1, deps, express.json({ limit: deps.settlementBodyLimit ?? SETTLEMENT_BODY_LIMIT, strict: false }));
+  settlementRoutes(v1, deps, (req, res, next) => billParser(req, res, (error?: unknown) => (error ? next(error) : budget.chargeBody(req, res, next))));
   registryRoutes(v1, deps);
   bulkRoutes(v1, deps);
   referralRoutes(v1, deps);

@@ -39,9 +39,15 @@ export interface ObserveOptions {
   isShuttingDown?: (() => boolean) | undefined;
 }
 
+/** At most one log line per this many ms for 429 answers (with their count). */
+const LIMITED_LOG_INTERVAL_MS = 1000;
+
 export function observeRequests({ logger, metrics, isShuttingDown }: ObserveOptions) {
   // The line is built from masked fields only, so it skips the logger's redaction pass (~2 µs a line).
   const accessLog = logger?.child({}, { redact: [] });
+  // 429s come in floods (a key past its share): one line a second says how many, not one line each.
+  let limitedSince = 0;
+  let limitedUnlogged = 0;
   return (req: Request, res: Response, next: NextFunction): void => {
     const started = process.hrtime.bigint();
     const id = requestIdOf(req.headers['x-request-id']);
@@ -55,6 +61,16 @@ export function observeRequests({ logger, metrics, isShuttingDown }: ObserveOpti
       metrics?.httpDuration.observe({ method: req.method, route: matched ? matched.pattern : 'unmatched', status_code: String(status) }, seconds);
       if (accessLog) {
         const url = matched ? routeUrl(matched.pattern, matched.params, req.originalUrl) : maskUnmatchedUrl(req.originalUrl);
+        if (status === 429) {
+          limitedUnlogged++;
+          const nowMs = Date.now();
+          if (nowMs - limitedSince < LIMITED_LOG_INTERVAL_MS) return;
+          limitedSince = nowMs;
+          const count = limitedUnlogged;
+          limitedUnlogged = 0;
+          accessLog.warn({ req: { id, method: req.method, url }, res: { statusCode: 429 }, rateLimited: count }, `${count} requests answered 429 since the last such line`);
+          return;
+        }
         const level = status >= 500 ? 'error' : status >= 400 ? 'warn' : 'info';
         accessLog[level]({ req: { id, method: req.method, url }, res: { statusCode: status }, responseTime: Math.round(seconds * 1e4) / 10 }, `${req.method} ${url} ${status}`);
       }

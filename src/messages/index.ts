@@ -7,6 +7,7 @@
  * each exports a record of `{ zh, en }` templates keyed `area.name`, with
  * `{param}` placeholders. Add a key there, never a sentence in the code.
  */
+import { boundsMessages } from './bounds.js';
 import { commonMessages } from './common.js';
 import { simulateMessages } from './simulate.js';
 import { nationalMessages } from './national.js';
@@ -32,6 +33,7 @@ const CATALOGUE = {
   ...importMessages,
   ...noteMessages,
   ...validationMessages,
+  ...boundsMessages,
 } as const satisfies Record<string, MessageEntry>;
 
 export type MessageKey = keyof typeof CATALOGUE;

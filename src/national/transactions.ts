@@ -118,8 +118,9 @@ export async function runTransaction(deps: NationalDependencies, caller: Caller,
   const run = async () => stringify(await transaction.run(ctx, input).catch((error: unknown) => withPlatformPaths(error, transaction.fields))) ?? 'null';
   if (!transaction.write) return run();
   if (!envelope.msgid) throw new ValidationError(`msgid is required: it is the idempotency key of a ${envelope.infno}`, [{ path: 'msgid', message: 'required' }]);
-  if (transaction.recordsOwnMessage) return run();
   const scope = transaction.person ? { card: transaction.person(input) } : { hospital: true as const };
+  // A message that records itself (2304, with its commit) is still bound to its person first.
+  if (transaction.recordsOwnMessage) return deps.messages.bound(scope, hospital.hospitalId, envelope.msgid, run);
   return deps.messages.once(
     scope,
     hospital.hospitalId,

@@ -10,9 +10,16 @@
  * output (compare-and-set). A 2601 that arrives while the original is still
  * working marks the message reversed: the original then undoes its own effect
  * and fails. Records live HSA_MESSAGE_TTL_DAYS (the platform only undoes recent calls).
+ *
+ * msgids are one hospital's namespace: before any work, the msgid is bound to
+ * the person it is about (messageOwner), so one msgid never serves two
+ * persons, and a 2601 finds the message whatever psn_no it names. A message
+ * refused (a 4xx: it changed nothing) keeps neither its record nor its
+ * binding: it records nothing, so a 2601 of it undoes nothing. A 2601 of an
+ * unknown or expired msgid answers that (NOT_FOUND), never success.
  */
 import { hash } from 'node:crypto';
-import { AppError } from '../domain/errors.js';
+import { AppError, NotFoundError, UnavailableError } from '../domain/errors.js';
 import type { MessageScope } from '../store/keys.js';
 import type { Store } from '../store/store.js';
 
@@ -60,6 +67,14 @@ export function inputHash(infno: string, input: unknown): string {
   return hash('sha256', `${infno}\n${JSON.stringify(input)}`, 'base64url');
 }
 
+/** Whom a message is about, as its msgid's binding records it. */
+export const ownerOf = (scope: MessageScope): string => ('card' in scope ? scope.card : '@');
+
+/** The work refused the message (a 4xx): nothing of it took effect. An outage may have left part of it done. */
+export function changedNothing(error: unknown): boolean {
+  return error instanceof AppError && !(error instanceof UnavailableError) && error.code !== 'INTERNAL';
+}
+
 export class NationalMessages {
   private readonly ttlSeconds: number;
 
@@ -91,9 +106,40 @@ export class NationalMessages {
     work: () => Promise<string>,
     compensate: (undo: Record<string, string | string[]>) => Promise<void>,
   ): Promise<string> {
+    return this.bound(scope, hospitalId, msgid, () => this.recorded(scope, hospitalId, msgid, infno, input, undo, work, compensate));
+  }
+
+  /**
+   * Runs `work` with the msgid bound to the person `scope` names: refused if
+   * the hospital used the msgid for another person; a refusal of the work
+   * unbinds it again (when this call bound it).
+   */
+  async bound<T>(scope: MessageScope, hospitalId: string, msgid: string, work: () => Promise<T>): Promise<T> {
+    const owner = ownerOf(scope);
+    const held = await this.store.claimMessageOwner(hospitalId, msgid, owner, this.ttlSeconds);
+    if (held !== null && held !== owner) throw new MessageError(`msgid ${msgid} was used by this hospital for another ${held === '@' ? 'kind of message' : 'person'}`);
+    try {
+      return await work();
+    } catch (error) {
+      if (held === null && changedNothing(error)) await this.store.dropMessageOwner(hospitalId, msgid, owner);
+      throw error;
+    }
+  }
+
+  private async recorded(
+    scope: MessageScope,
+    hospitalId: string,
+    msgid: string,
+    infno: string,
+    input: unknown,
+    undo: Record<string, string | string[]>,
+    work: () => Promise<string>,
+    compensate: (undo: Record<string, string | string[]>) => Promise<void>,
+  ): Promise<string> {
     const pending: MessageRecord = { i: inputHash(infno, input), n: infno, s: 'pending', u: undo, at: this.now().toISOString() };
     const pendingRaw = JSON.stringify(pending);
     let raw = await this.store.claimMessage(scope, hospitalId, msgid, pendingRaw, this.ttlSeconds);
+    const mine = raw === null;
     if (raw !== null) {
       const known = knownMessage(raw, msgid, infno, input);
       if (known.s === 'done') return known.o!;
@@ -101,7 +147,14 @@ export class NationalMessages {
     } else {
       raw = pendingRaw;
     }
-    const output = await work();
+    let output: string;
+    try {
+      output = await work();
+    } catch (error) {
+      // Refused: it changed nothing, so it keeps no record (a 2601 of it must not undo another message's work).
+      if (mine && changedNothing(error)) await this.store.dropMessage(scope, hospitalId, msgid, pendingRaw);
+      throw error;
+    }
     const done: MessageRecord = { ...(JSON.parse(raw) as MessageRecord), s: 'done', o: output };
     const outcome = await this.store.updateMessage(scope, hospitalId, msgid, raw, JSON.stringify(done), this.ttlSeconds);
     if (outcome.kind === 'changed') {
@@ -116,8 +169,9 @@ export class NationalMessages {
   }
 
   /**
-   * 2601: undoes the message `omsgid` if it took effect; a message never seen
-   * is marked reversed so that it can never take effect later.
+   * 2601: undoes the message `omsgid` of this hospital if it took effect. A
+   * msgid the hospital never used (or whose record expired) answers NOT_FOUND;
+   * one about another person than `scope` names is refused.
    */
   async reverse(
     scope: MessageScope,
@@ -125,14 +179,15 @@ export class NationalMessages {
     omsgid: string,
     oinfno: string,
     undo: (record: MessageRecord) => Promise<void>,
-  ): Promise<'reversed' | 'never-took-effect' | 'already-reversed'> {
+  ): Promise<'reversed' | 'already-reversed'> {
+    const unknown = () =>
+      new NotFoundError(`msgid ${omsgid} is unknown to this hospital, or its record expired (kept ${this.ttlSeconds / 86_400} days): nothing was undone`);
+    const owner = await this.store.getMessageOwner(hospitalId, omsgid);
+    if (owner === null) throw unknown();
+    if (owner !== ownerOf(scope)) throw new MessageError(`msgid ${omsgid} was not about ${'card' in scope ? `person ${scope.card}` : 'the hospital'}: nothing was undone`);
     for (let round = 0; round < 5; round++) {
       const raw = await this.store.getMessage(scope, hospitalId, omsgid);
-      if (raw === null) {
-        const tombstone: MessageRecord = { i: '-', n: oinfno, s: 'reversed', u: {}, at: this.now().toISOString() };
-        if ((await this.store.claimMessage(scope, hospitalId, omsgid, JSON.stringify(tombstone), this.ttlSeconds)) === null) return 'never-took-effect';
-        continue;
-      }
+      if (raw === null) throw unknown();
       const record = JSON.parse(raw) as MessageRecord;
       if (record.n !== oinfno) throw new MessageError(`msgid ${omsgid} was a ${record.n}, not a ${oinfno}`);
       if (record.s === 'reversed') return 'already-reversed';

@@ -8,6 +8,7 @@
 import { hash } from 'node:crypto';
 import type { CatalogueHolder } from '../catalogue/catalogue.js';
 import { businessDayOf, dateOfDayNumber, dayNumber, yearOf } from '../domain/dates.js';
+import { say } from '../messages/index.js';
 import { AppError, AuthError, ConflictError, NotFoundError, RefusalError, UnavailableError, ValidationError } from '../domain/errors.js';
 import { ledgerField, toStoredLedgerEntry, type LedgerEntry } from '../domain/ledger.js';
 import type { Caller } from '../domain/caller.js';
@@ -31,6 +32,15 @@ export type { SettlementEvent } from './settlement-events.js';
 
 /** How often a settlement recomputes when other writers keep moving the accumulators. */
 const MAX_COMMIT_ATTEMPTS = 25;
+
+/**
+ * Stays that hold the person in one hospital, day by day: two of them may not
+ * overlap (each admitted before the other's discharge, or the very same days;
+ * the day of a transfer, discharge = next admission, is no overlap;
+ * a consortium transfer is held to the same rule: its admission is on or after
+ * the previous stay's discharge day).
+ */
+const OCCUPYING_VISITS = new Set<string>(['inpatient', 'childbirth', 'emergency-death']);
 
 export interface SettleResult {
   /** 201 created, 200 replay of an earlier identical request. */
@@ -240,6 +250,7 @@ export class SettlementService {
         inputs: encodeSettlementInputs({ request, hospital: snapshot.hospital!, enrollee, filings: snapshot.filings }),
         ledger: { date, entry: toStoredLedgerEntry(ledgerEntryOf(view, 'settlement', settledAt, actor, null)) },
         message: message ? { hospitalId: message.hospitalId, msgid: message.msgid, record: message.record(settlementId), ttlSeconds: message.ttlSeconds } : undefined,
+        occupancy: OCCUPYING_VISITS.has(request.visitType) ? { admissionDate: request.admissionDate, dischargeDate: request.dischargeDate } : null,
         stay:
           request.visitType === 'inpatient'
             ? {
@@ -270,6 +281,15 @@ export class SettlementService {
           continue;
         case 'message-recorded':
           throw new MessageRecordedError(outcome.record);
+        case 'overlap': {
+          // Refused atomically by the commit: nothing was written, and the requestId is free again.
+          await this.claims.release(request, held);
+          this.emit({ policyId: computation.policyId, visitType: request.visitType, outcome: 'refused', code: 'STAY_OVERLAPS' });
+          const { settlementId: other, hospitalId, admissionDate, dischargeDate } = outcome;
+          throw new RefusalError('STAY_OVERLAPS', say('bounds.stayOverlaps', { settlementId: other, hospitalId, admissionDate, dischargeDate }, 'en'), [
+            { path: 'admissionDate', message: `overlaps settlement ${outcome.settlementId} (${outcome.admissionDate}..${outcome.dischargeDate}, ${outcome.hospitalId})` },
+          ]);
+        }
         case 'stale':
           // Another writer (another process) moved the accumulators or the filings: recompute from fresh records.
           await new Promise((resolve) => setTimeout(resolve, Math.min(attempt * 2, 20) * Math.random()));

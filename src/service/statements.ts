@@ -2,149 +2,38 @@
  * Day statements and reconciliation (api.md "Day statements and reconciliation"):
  * a hospital's business day is every settlement and every reversal whose entry
  * the commit or reversal script wrote into that day's ledger; totals and groups
- * are sums over those entries, each counted once; a reconciliation sets the
- * hospital's own figures beside them and classifies every difference.
+ * are sums over those entries, each counted once (day-figures.ts); a
+ * reconciliation sets the hospital's own figures beside them and classifies
+ * every difference (reconcile-match.ts). Each run is kept as a bounded record:
+ * its summary and at most RECON_MAX_DIFFERENCES differences, at most
+ * RECON_MAX_RUNS_PER_DAY runs per hospital-day, RECON_MAX_DAYS days per
+ * hospital, each for RECON_TTL_DAYS.
  */
 import { randomUUID } from 'node:crypto';
-import { CLR_TYPE, INSUTYPE_RESIDENT } from '../domain/code-tables.js';
 import { dateOfDayNumber, dayNumber } from '../domain/dates.js';
 import { ArchivedError, NotFoundError } from '../domain/errors.js';
-import { fromStoredLedgerEntry, type LedgerEntry, type LedgerEntryKind } from '../domain/ledger.js';
-import { ZERO, fenOfText, formatMoney, money, textOfFen, type Money } from '../domain/money.js';
+import { fromStoredLedgerEntry, type LedgerEntry } from '../domain/ledger.js';
+import { fenOfText, textOfFen, toFen, type Money } from '../domain/money.js';
+import { CLR_TYPE } from '../domain/code-tables.js';
 import type { Actor, VisitType } from '../domain/types.js';
 import type { ArchiveStore } from '../store/archive-store.js';
-import type { Store } from '../store/store.js';
+import type { Page, Store } from '../store/store.js';
+import { DEFAULT_BOUNDS, type Bounds } from './bounds.js';
+import { clrTypeOf, dayFigures, mergeFigures } from './day-figures.js';
+import { compareEntries } from './reconcile-match.js';
+import {
+  TIME_ZONE,
+  type ArchivedDayFigures,
+  type Figures,
+  type HospitalSide,
+  type Reconciliation,
+  type ReconciliationScope,
+  type Statement,
+  type StatementEntry,
+} from './statement-types.js';
 
-export const TIME_ZONE = 'Asia/Shanghai';
-
-export interface Sums {
-  count: number;
-  total: string;
-  fundTotal: string;
-  patientTotal: string;
-  funds: Record<string, string>;
-}
-
-export interface StatementEntry {
-  settlementId: string;
-  requestId: string;
-  kind: LedgerEntryKind;
-  at: string;
-  card: string;
-  policyId: string;
-  benefitYear: number;
-  visitType: string;
-  clrType: string;
-  total: string;
-  fundTotal: string;
-  patientTotal: string;
-  funds: Record<string, string>;
-  operator: LedgerEntry['operator'];
-  reason: string | null;
-}
-
-export interface Statement {
-  hospitalId: string;
-  date: string;
-  timeZone: string;
-  totals: Sums & { settlements: number; reversals: number };
-  groups: (Sums & { insutype: string; clrType: string; policyId: string; visitType: string })[];
-  entries: StatementEntry[];
-  next: string | null;
-  /** Benefit years whose entries of this day were archived, with their figures (included in totals and groups). */
-  archived?: (DayFigures['totals'] & { benefitYear: number; archive: string })[];
-  notes?: string[];
-}
-
-/** A day's totals and groups, as a statement shows them (and an archive's manifest records them). */
-export interface DayFigures {
-  totals: Sums & { settlements: number; reversals: number };
-  groups: (Sums & { insutype: string; clrType: string; policyId: string; visitType: string })[];
-}
-
-/** What an archive leaves in Redis for one hospital-day of its year (ledger-archived:{…}). */
-export interface ArchivedDayFigures {
-  benefitYear: number;
-  archive: string;
-  figures: DayFigures;
-}
-
-/** Which entries a reconciliation compares: a day (or, for the platform's 3201/3202, a period), all or one clearing type. */
-export interface ReconciliationScope {
-  from: string;
-  to: string;
-  clrType?: string | undefined;
-  /** Reversal entries count (the platform's refd_setl_flag 1); the native API always counts them. */
-  includeReversals: boolean;
-}
-
-/** The hospital's side of a reconciliation (api.md). */
-export interface HospitalSide {
-  totals?: { count: number; total: Money; fundTotal: Money } | undefined;
-  entries?: { settlementId?: string | undefined; requestId?: string | undefined; kind: LedgerEntryKind; total: Money; fundTotal: Money }[] | undefined;
-}
-
-export type DifferenceKind = 'missing-in-hospital' | 'missing-in-service' | 'amount-mismatch' | 'kind-mismatch';
-
-export interface Difference {
-  kind: DifferenceKind;
-  settlementId: string | null;
-  requestId: string | null;
-  ours: { kind: LedgerEntryKind; total: string; fundTotal: string } | null;
-  theirs: { kind: LedgerEntryKind; total: string; fundTotal: string } | null;
-}
-
-interface Figures {
-  count: number;
-  total: string;
-  fundTotal: string;
-}
-
-export interface Reconciliation {
-  reconciliationId: string;
-  hospitalId: string;
-  date: string;
-  /** The last day of the period (the same as date for a day). */
-  to: string;
-  clrType: string | null;
-  balanced: boolean;
-  ours: Figures;
-  theirs: Figures;
-  /** ours − theirs */
-  difference: Figures;
-  differences: Difference[];
-  /** Whether detail rows were compared (对明细账) or totals only (对总账). */
-  detail: boolean;
-  at: string;
-  by: { keyId: string | null; operator: Actor['operator'] };
-}
-
-/** Sums of a day's entries in integer fen (BigInt: exact, and no decimal object per addition). */
-class Summer {
-  count = 0;
-  total = 0n;
-  fundTotal = 0n;
-  patientTotal = 0n;
-  readonly funds = new Map<string, bigint>();
-
-  add(entry: LedgerEntry): void {
-    this.count++;
-    this.total += fenOfText(entry.total);
-    this.fundTotal += fenOfText(entry.fundTotal);
-    this.patientTotal += fenOfText(entry.patientTotal);
-    for (const [fund, amount] of Object.entries(entry.funds)) this.funds.set(fund, (this.funds.get(fund) ?? 0n) + fenOfText(amount));
-  }
-
-  sums(): Sums {
-    return {
-      count: this.count,
-      total: textOfFen(this.total),
-      fundTotal: textOfFen(this.fundTotal),
-      patientTotal: textOfFen(this.patientTotal),
-      funds: Object.fromEntries([...this.funds].map(([fund, amount]) => [fund, textOfFen(amount)])),
-    };
-  }
-}
+export * from './statement-types.js';
+export { dayFigures, mergeFigures } from './day-figures.js';
 
 const byTime = (a: LedgerEntry, b: LedgerEntry) =>
   a.at < b.at ? -1 : a.at > b.at ? 1 : a.settlementId < b.settlementId ? -1 : a.settlementId > b.settlementId ? 1 : a.kind === 'settlement' ? -1 : 1;
@@ -176,61 +65,8 @@ function daysOf(from: string, to: string): string[] {
   return days;
 }
 
-const figures = (count: number, total: Money, fundTotal: Money): Figures => ({ count, total: formatMoney(total), fundTotal: formatMoney(fundTotal) });
-
-const groupKey = (entry: LedgerEntry) => ({ insutype: INSUTYPE_RESIDENT, clrType: CLR_TYPE[entry.visitType as VisitType] ?? '21', policyId: entry.policyId, visitType: entry.visitType });
-
-/** Totals and groups (by clearing type, policy and visit type) over a day's entries, each counted once. */
-export function dayFigures(entries: readonly LedgerEntry[]): DayFigures {
-  const totals = new Summer();
-  const groups = new Map<string, { key: ReturnType<typeof groupKey>; sums: Summer }>();
-  let settlements = 0;
-  for (const entry of entries) {
-    totals.add(entry);
-    if (entry.kind === 'settlement') settlements++;
-    const key = groupKey(entry);
-    const id = `${key.clrType}|${key.policyId}|${key.visitType}`;
-    let group = groups.get(id);
-    if (!group) groups.set(id, (group = { key, sums: new Summer() }));
-    group.sums.add(entry);
-  }
-  return {
-    totals: { ...totals.sums(), settlements, reversals: entries.length - settlements },
-    groups: [...groups.entries()].sort(([a], [b]) => (a < b ? -1 : 1)).map(([, g]) => ({ ...g.key, ...g.sums.sums() })),
-  };
-}
-
-/** Two wire amounts added, in fen like the day's own sums. */
-const plus = (a: string, b: string): string => textOfFen(fenOfText(a) + fenOfText(b));
-
-function addSums<T extends Sums>(a: T, b: Sums): T {
-  const funds: Record<string, string> = { ...a.funds };
-  for (const [fund, amount] of Object.entries(b.funds)) funds[fund] = plus(funds[fund] ?? '0.00', amount);
-  return {
-    ...a,
-    count: a.count + b.count,
-    total: plus(a.total, b.total),
-    fundTotal: plus(a.fundTotal, b.fundTotal),
-    patientTotal: plus(a.patientTotal, b.patientTotal),
-    funds,
-  };
-}
-
-/** The figures of several parts of one day (live entries, archived years) as one. */
-export function mergeFigures(parts: readonly DayFigures[]): DayFigures {
-  const [first, ...rest] = parts;
-  let totals = first!.totals;
-  const groups = new Map(first!.groups.map((g) => [`${g.clrType}|${g.policyId}|${g.visitType}`, g]));
-  for (const part of rest) {
-    totals = { ...addSums(totals, part.totals), settlements: totals.settlements + part.totals.settlements, reversals: totals.reversals + part.totals.reversals };
-    for (const group of part.groups) {
-      const id = `${group.clrType}|${group.policyId}|${group.visitType}`;
-      const mine = groups.get(id);
-      groups.set(id, mine ? addSums(mine, group) : group);
-    }
-  }
-  return { totals, groups: [...groups.entries()].sort(([a], [b]) => (a < b ? -1 : 1)).map(([, g]) => g) };
-}
+/** Figures from integer fen. */
+const figures = (count: number, total: bigint, fundTotal: bigint): Figures => ({ count, total: textOfFen(total), fundTotal: textOfFen(fundTotal) });
 
 export class StatementService {
   constructor(
@@ -238,6 +74,7 @@ export class StatementService {
     private readonly now: () => Date = () => new Date(),
     /** Figures of archived benefit years (absent: nothing is ever archived). */
     private readonly archives?: Pick<ArchiveStore, 'archivedDay'>,
+    private readonly bounds: Pick<Bounds, 'reconciliationDifferences' | 'reconciliationRuns' | 'reconciliationDays' | 'reconciliationTtlDays'> = DEFAULT_BOUNDS,
   ) {}
 
   /** Every entry of the hospital's days from..to (inclusive), in time order. */
@@ -305,43 +142,44 @@ export class StatementService {
         first.archive,
       );
     }
-    const clrOf = (visitType: string) => CLR_TYPE[visitType as VisitType] ?? '21';
-    const entries = live.filter((entry) => (scope.includeReversals || entry.kind === 'settlement') && (scope.clrType === undefined || clrOf(entry.visitType) === scope.clrType));
-    let ourTotal = ZERO;
-    let ourFund = ZERO;
+    const entries = live.filter((entry) => (scope.includeReversals || entry.kind === 'settlement') && (scope.clrType === undefined || clrTypeOf(entry.visitType) === scope.clrType));
+    // One fen arithmetic: integer fen throughout, never a decimal sum of the ledger.
+    let ourTotal = 0n;
+    let ourFund = 0n;
     let ourCount = entries.length;
     for (const entry of entries) {
-      ourTotal = ourTotal.plus(entry.total);
-      ourFund = ourFund.plus(entry.fundTotal);
+      ourTotal += fenOfText(entry.total);
+      ourFund += fenOfText(entry.fundTotal);
     }
     for (const { figures: day } of archived) {
       for (const group of day.groups) {
         if (scope.clrType !== undefined && group.clrType !== scope.clrType) continue;
         ourCount += group.count;
-        ourTotal = ourTotal.plus(group.total);
-        ourFund = ourFund.plus(group.fundTotal);
+        ourTotal += fenOfText(group.total);
+        ourFund += fenOfText(group.fundTotal);
       }
     }
-    const ours = figures(ourCount, ourTotal, ourFund);
-
-    let theirFigures: Figures;
+    const fen = (amount: Money) => BigInt(toFen(amount));
+    let theirCount: number;
+    let theirTotal = 0n;
+    let theirFund = 0n;
     if (theirs.totals) {
-      theirFigures = figures(theirs.totals.count, theirs.totals.total, theirs.totals.fundTotal);
+      theirCount = theirs.totals.count;
+      theirTotal = fen(theirs.totals.total);
+      theirFund = fen(theirs.totals.fundTotal);
     } else {
       const rows = theirs.entries ?? [];
-      theirFigures = figures(
-        rows.length,
-        rows.reduce((sum, row) => sum.plus(row.total), ZERO),
-        rows.reduce((sum, row) => sum.plus(row.fundTotal), ZERO),
-      );
+      theirCount = rows.length;
+      for (const row of rows) {
+        theirTotal += fen(row.total);
+        theirFund += fen(row.fundTotal);
+      }
     }
-    const differences = theirs.entries ? compareEntries(entries, theirs.entries) : [];
-    const difference = figures(
-      ours.count - theirFigures.count,
-      money(ours.total).minus(theirFigures.total),
-      money(ours.fundTotal).minus(theirFigures.fundTotal),
-    );
-    const balanced = differences.length === 0 && difference.count === 0 && money(difference.total).isZero() && money(difference.fundTotal).isZero();
+    const { differences, count: differenceCount } = theirs.entries
+      ? compareEntries(entries, theirs.entries, this.bounds.reconciliationDifferences)
+      : { differences: [], count: 0 };
+    const difference = figures(ourCount - theirCount, ourTotal - theirTotal, ourFund - theirFund);
+    const balanced = differenceCount === 0 && ourCount === theirCount && ourTotal === theirTotal && ourFund === theirFund;
     const reconciliation: Reconciliation = {
       reconciliationId: `C-${randomUUID().replaceAll('-', '')}`,
       hospitalId,
@@ -349,97 +187,28 @@ export class StatementService {
       to: scope.to,
       clrType: scope.clrType ?? null,
       balanced,
-      ours,
-      theirs: theirFigures,
+      ours: figures(ourCount, ourTotal, ourFund),
+      theirs: figures(theirCount, theirTotal, theirFund),
       difference,
       differences,
+      differenceCount,
       detail: theirs.entries !== undefined,
       at: this.now().toISOString(),
       by: { keyId: actor.keyId, operator: actor.operator },
     };
-    await this.store.putReconciliation(hospitalId, scope.from, reconciliation.reconciliationId, JSON.stringify(reconciliation));
+    await this.store.putReconciliation(hospitalId, scope.from, JSON.stringify(reconciliation), {
+      maxRuns: this.bounds.reconciliationRuns,
+      maxDays: this.bounds.reconciliationDays,
+      ttlSeconds: this.bounds.reconciliationTtlDays * 86_400,
+      atMs: this.now().getTime(),
+    });
     return reconciliation;
   }
 
-  async reconciliations(hospitalId: string, date: string): Promise<Reconciliation[]> {
+  /** A page of the hospital-day's kept runs, oldest first; `dropped` counts older runs no longer kept. */
+  async reconciliations(hospitalId: string, date: string, page: { cursor: string | null; limit: number } = { cursor: null, limit: 20 }): Promise<Page<Reconciliation> & { dropped: number }> {
     if ((await this.store.getHospital(hospitalId)) === null) throw new NotFoundError(`no hospital ${hospitalId}`);
-    return (await this.store.getReconciliations(hospitalId, date)).map((json) => JSON.parse(json) as Reconciliation).sort((a, b) => (a.at < b.at ? -1 : 1));
+    const stored = await this.store.getReconciliations(hospitalId, date, page.cursor === null ? 0 : Number(page.cursor), page.limit);
+    return { items: stored.items.map((json) => JSON.parse(json) as Reconciliation), next: stored.next, dropped: stored.dropped };
   }
-}
-
-type TheirRow = NonNullable<HospitalSide['entries']>[number];
-
-/**
- * 对明细账: rows are matched by settlementId (else requestId) and kind. What only
- * the service has is missing in the hospital (a one-sided settlement); what only
- * the hospital has is missing in the service; a match whose amounts differ is
- * an amount mismatch; one entry on each side under the same id but of different
- * kinds (a reversal booked as a settlement) is one kind mismatch.
- */
-function compareEntries(ours: LedgerEntry[], theirs: TheirRow[]): Difference[] {
-  const idOf = (settlementId: string | null | undefined, requestId: string | null | undefined) => settlementId ?? `rq:${requestId ?? ''}`;
-  const ourIndex = new Map<string, LedgerEntry>();
-  const requestToSettlement = new Map<string, string>();
-  for (const entry of ours) {
-    ourIndex.set(`${entry.settlementId}|${entry.kind}`, entry);
-    requestToSettlement.set(entry.requestId, entry.settlementId);
-  }
-  const side = (kind: LedgerEntryKind, total: string, fundTotal: string) => ({ kind, total, fundTotal });
-  const matched = new Set<string>();
-  const differences: Difference[] = [];
-  const unmatchedTheirs: TheirRow[] = [];
-  for (const row of theirs) {
-    const settlementId = row.settlementId ?? (row.requestId ? requestToSettlement.get(row.requestId) : undefined);
-    const key = `${settlementId ?? idOf(row.settlementId, row.requestId)}|${row.kind}`;
-    const ourEntry = ourIndex.get(key);
-    if (!ourEntry || matched.has(key)) {
-      unmatchedTheirs.push(row);
-      continue;
-    }
-    matched.add(key);
-    if (!money(ourEntry.total).eq(row.total) || !money(ourEntry.fundTotal).eq(row.fundTotal)) {
-      differences.push({
-        kind: 'amount-mismatch',
-        settlementId: ourEntry.settlementId,
-        requestId: ourEntry.requestId,
-        ours: side(ourEntry.kind, ourEntry.total, ourEntry.fundTotal),
-        theirs: side(row.kind, formatMoney(row.total), formatMoney(row.fundTotal)),
-      });
-    }
-  }
-  const onlyOurs = ours.filter((entry) => !matched.has(`${entry.settlementId}|${entry.kind}`));
-  const pairedOurs = new Set<LedgerEntry>();
-  for (const row of unmatchedTheirs) {
-    const settlementId = row.settlementId ?? (row.requestId ? requestToSettlement.get(row.requestId) : undefined);
-    const other = onlyOurs.find((entry) => entry.settlementId === settlementId && entry.kind !== row.kind && !pairedOurs.has(entry));
-    if (other) {
-      pairedOurs.add(other);
-      differences.push({
-        kind: 'kind-mismatch',
-        settlementId: other.settlementId,
-        requestId: other.requestId,
-        ours: side(other.kind, other.total, other.fundTotal),
-        theirs: side(row.kind, formatMoney(row.total), formatMoney(row.fundTotal)),
-      });
-      continue;
-    }
-    differences.push({
-      kind: 'missing-in-service',
-      settlementId: row.settlementId ?? null,
-      requestId: row.requestId ?? null,
-      ours: null,
-      theirs: side(row.kind, formatMoney(row.total), formatMoney(row.fundTotal)),
-    });
-  }
-  for (const entry of onlyOurs) {
-    if (pairedOurs.has(entry)) continue;
-    differences.push({
-      kind: 'missing-in-hospital',
-      settlementId: entry.settlementId,
-      requestId: entry.requestId,
-      ours: side(entry.kind, entry.total, entry.fundTotal),
-      theirs: null,
-    });
-  }
-  return differences;
 }

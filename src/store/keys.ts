@@ -27,8 +27,12 @@ export const keys = {
   settlementsOfYear: (card: string, year: number) => `stls:{${card}}:${year}`,
   /** Inpatient stays of a benefit year by discharge day, for consortium transfers. */
   staysOfYear: (card: string, year: number) => `stays:{${card}}:${year}`,
+  /** The person's settled, unreversed stays (inpatient, childbirth, emergency death) by discharge day: one hospital at a time. */
+  occupancy: (card: string) => `occupancy:{${card}}`,
   /** The person's idempotency records: field `<hospitalId>:<requestId>`. */
   idempotency: (card: string) => `idem:{${card}}`,
+  /** A voided claim's mark for one requestId (short-lived: fence-claim-2.lua). */
+  voidClaim: (card: string, idempotencyField: string) => `idem-void:{${card}}:${idempotencyField}`,
   /** Every filing of the person by id, active and revoked (the cold read). */
   filings: (card: string) => `filings:{${card}}`,
   /** Active filings as JSON members scored by their validTo day (the hot read). */
@@ -48,14 +52,24 @@ export const keys = {
    */
   nationalMessage: (scope: MessageScope, hospitalId: string, msgid: string) =>
     'card' in scope ? `hsa-msg:{${scope.card}}:${hospitalId}:${msgid}` : `hsa-msg:{@${hospitalId}}:${msgid}`,
+  /**
+   * Which person (card, or '@' for the hospital's own messages) a hospital's
+   * msgid is about: msgids are one hospital's namespace, whatever person an
+   * input names (in the hospital's slot; lives as long as the record).
+   */
+  messageOwner: (hospitalId: string, msgid: string) => `hsa-msgid:{@${hospitalId}}:${msgid}`,
   /** The hospital-wide claim on a requestId, across persons (in the slot of hospital + requestId). */
   requestClaim: (hospitalId: string, requestId: string) => `req:{${hospitalId}:${requestId}}`,
   /** Ledger entries of one hospital-day that live in one slot. */
   ledger: (slot: number, hospitalId: string, date: string) => `ledger:{${slotTag(slot)}}:${hospitalId}:${date}`,
   /** The slots holding ledger entries of one hospital-day. */
   ledgerSlots: (hospitalId: string, date: string) => `ledger-slots:{${hospitalId}:${date}}`,
-  /** Reconciliations run for one hospital-day. */
-  reconciliations: (hospitalId: string, date: string) => `recon:{${hospitalId}:${date}}`,
+  /** Reconciliation runs of one hospital-day, oldest first (a bounded list with a life). */
+  reconciliationRuns: (hospitalId: string, date: string) => `recon-runs:{recon:${hospitalId}}:${date}`,
+  /** How many runs the hospital-day ever had (the list keeps the newest). */
+  reconciliationCount: (hospitalId: string, date: string) => `recon-count:{recon:${hospitalId}}:${date}`,
+  /** The hospital's days with kept runs, scored by their last run (the oldest are dropped past a count). */
+  reconciliationDays: (hospitalId: string) => `recon-days:{recon:${hospitalId}}`,
   /** Archived benefit years: year → archive state (store/archive-store.ts). */
   archives: () => 'archives',
   /** The lease of the archive run working on a year (one run at a time). */

@@ -1,4 +1,5 @@
 /** Lua script replies, mapped to typed outcomes in one place (see the headers in ./scripts). */
+import { dateOfDayNumber } from '../domain/dates.js';
 
 export type CommitOutcome =
   | { kind: 'committed' }
@@ -9,7 +10,9 @@ export type CommitOutcome =
   /** The claim this commit held was voided by a takeover: claim the requestId again. */
   | { kind: 'fenced' }
   /** The message that asked for this settlement has a record already: nothing was written. */
-  | { kind: 'message-recorded'; record: string };
+  | { kind: 'message-recorded'; record: string }
+  /** The stay overlaps a settled, unreversed stay of the person: nothing was written. */
+  | { kind: 'overlap'; settlementId: string; hospitalId: string; admissionDate: string; dischargeDate: string };
 
 export function commitOutcome(reply: [number, string?]): CommitOutcome {
   switch (reply[0]) {
@@ -25,6 +28,10 @@ export function commitOutcome(reply: [number, string?]): CommitOutcome {
       return { kind: 'fenced' };
     case 6:
       return { kind: 'message-recorded', record: reply[1]! };
+    case 7: {
+      const [admission, discharge, settlementId, hospitalId] = reply[1]!.split('|');
+      return { kind: 'overlap', settlementId: settlementId!, hospitalId: hospitalId!, admissionDate: dateOfDayNumber(Number(admission)), dischargeDate: dateOfDayNumber(Number(discharge)) };
+    }
     default:
       throw new Error(`commit-settlement returned ${JSON.stringify(reply)}`);
   }

@@ -1,30 +1,20 @@
 /**
  * Data access over Redis. Knows the key layout and the encoding (money as
  * integer fen, records as JSON, settlements as compact records), nothing of
- * policy rules.
+ * policy rules. The registry, filings, claims and settlements are here; the
+ * national platform's records, ledgers and reconciliations in its base
+ * (platform-records.ts); the records it hands out in store-records.ts.
  */
-import { emptyAccumulators } from '../domain/accumulators.js';
-import { dayNumber } from '../domain/dates.js';
-import { fromFen, toFen, type Money } from '../domain/money.js';
-import {
-  MONEY_ACCUMULATORS,
-  type AccumulatorDeltas,
-  type Accumulators,
-  type Enrollee,
-  type Filing,
-  type Hospital,
-  type PreviousStay,
-} from '../domain/types.js';
-import { decodeSettlementRecord, encodeSettlementRecord, type ReversalMeta, type SettlementRecordMeta } from './codec/settlement-record.js';
-import type { Encounter, EncounterFeeLine } from '../domain/encounter.js';
-import { decodeStay, encodeStay } from './codec/stay.js';
-import { keys, slotOfCard, slotOfId, type MessageScope } from './keys.js';
 import { Cluster } from 'ioredis';
+import { dayNumber } from '../domain/dates.js';
+import type { Enrollee, Filing, Hospital } from '../domain/types.js';
+import { encodeSettlementRecord, type SettlementRecordMeta } from './codec/settlement-record.js';
+import { decodeStay, encodeStay } from './codec/stay.js';
+import { keys, slotOfCard, slotOfId } from './keys.js';
 import type { ScriptedClient } from './redis.js';
 import { NO_REPLICA_ACKNOWLEDGEMENT, type ReplicaAcknowledgement } from './replication.js';
 import {
   commitOutcome,
-  feeLinesOutcome,
   fenceOutcome,
   filingOutcome,
   putEnrolleeOutcome,
@@ -32,7 +22,6 @@ import {
   reversalOutcome,
   revokeOutcome,
   type CommitOutcome,
-  type FeeLinesOutcome,
   type FenceOutcome,
   type FilingOutcome,
   type ReplaceOutcome,
@@ -41,167 +30,36 @@ import {
 } from './script-results.js';
 
 export type { WriteOutcome };
+export * from './store-records.js';
+import {
+  OCCUPANCY_SECONDS,
+  VOID_CLAIM_SECONDS,
+  decodeAccumulators,
+  decodeIdempotency,
+  encodeDeltas,
+  results,
+  toStored,
+  type CommitRequest,
+  type IdempotencyRecord,
+  type Page,
+  type PersonReadScope,
+  type PersonSnapshot,
+  type ReversalRequest,
+  type StoredSettlement,
+  type VersionedAccumulators,
+} from './store-records.js';
+import { PlatformRecords } from './platform-records.js';
 
-export interface VersionedAccumulators {
-  accumulators: Accumulators;
-  /** Bumped by every commit and reversal; '0' before the first. */
-  version: string;
-}
-
-/** The person's idempotency record for one hospital + requestId. */
-export type IdempotencyRecord =
-  | { kind: 'committed'; bodyHash: string; settlementId: string }
-  /** A takeover of the requestId's claim voided the claim with this token. */
-  | { kind: 'void'; token: string };
-
-/** What a settlement needs to read beyond the year's accumulators. */
-export interface PersonReadScope {
-  year: number;
-  /** "<hospitalId>:<requestId>" */
-  idempotencyField: string;
-  /** Active filings are read from this discharge date on (those that could still cover the stay). */
-  dischargeDate: string;
-  /** The filing the request names, read whatever its status. */
-  referralId?: string | null | undefined;
-  /** Stays discharged on these days are read (a consortium transfer continues one of them). */
-  staysFrom?: string | undefined;
-  staysTo?: string | undefined;
-}
-
-/** Everything a settlement of one person reads, in one round trip to the person's slot. */
-export interface PersonSnapshot extends VersionedAccumulators {
-  enrollee: Enrollee | null;
-  /** The cached copy of the enrollment system's record (opaque here), when an upstream is configured. */
-  coverageEntry: string | null;
-  /** Active filings whose validTo is on or after the discharge date, plus the named one. */
-  filings: Filing[];
-  filingsVersion: string;
-  idempotency: IdempotencyRecord | null;
-  /** Listed inpatient stays discharged in the requested range. */
-  stays: PreviousStay[];
-}
-
-/** A settlement as stored: the response as answered, plus what a reversal needs. */
-export interface StoredSettlement {
-  settlementId: string;
-  card: string;
-  hospitalId: string;
-  requestId: string;
-  benefitYear: number;
-  status: 'settled' | 'reversed';
-  reversal: ReversalMeta | null;
-  /** The response JSON as first answered (UTF-8). */
-  response: Buffer;
-}
-
-export interface CommitRequest {
-  card: string;
-  hospitalId: string;
-  requestId: string;
-  benefitYear: number;
-  bodyHash: string;
-  claimToken: string;
-  expectedVersion: string;
-  expectedFilingsVersion: string;
-  settlementId: string;
-  deltas: AccumulatorDeltas;
-  /** UTF-8 bytes of the response JSON: encoded once, sent to the caller as is, stored compressed. */
-  response: Buffer;
-  /** UTF-8 JSON of what the engine computed from (request, hospital, person, filings), stored compressed after the response. */
-  inputs?: Buffer | undefined;
-  ledger: { date: string; entry: string };
-  /** An inpatient stay later settlements may continue (consortium transfer). */
-  stay: PreviousStay | null;
-  /** The national platform's message that asked for this settlement, recorded with it. */
-  message?: { hospitalId: string; msgid: string; record: string; ttlSeconds: number } | undefined;
-}
-
-export interface ReversalRequest {
-  stored: StoredSettlement;
-  reversal: ReversalMeta;
-  ledger: { date: string; field: string; entry: string };
-}
-
-export interface Page<T> {
-  items: T[];
-  /** Where the next page starts, or null on the last page. */
-  next: string | null;
-}
-
-/** Hash-field prefix of a policy's own ledgers in acc:{card}:<year>. */
-const LEDGER_FIELD = 'l:';
-
-function decodeAccumulators(hash: Record<string, string>): VersionedAccumulators {
-  const accumulators = emptyAccumulators();
-  accumulators.admissions = Number(hash.admissions ?? 0);
-  accumulators.specialOutpatientCounted = Number(hash.specialOutpatientCounted ?? 0) > 0;
-  for (const field of MONEY_ACCUMULATORS) {
-    const fen = hash[field];
-    if (fen !== undefined) accumulators[field] = fromFen(fen);
-  }
-  // A policy's own ledgers (policy vocabulary), in fen under "l:<key>".
-  let ledgers: Record<string, Money> | undefined;
-  for (const field in hash) {
-    if (!field.startsWith(LEDGER_FIELD)) continue;
-    (ledgers ??= {})[field.slice(LEDGER_FIELD.length)] = fromFen(hash[field]!);
-  }
-  if (ledgers) accumulators.ledgers = ledgers;
-  return { accumulators, version: hash.version ?? '0' };
-}
-
-/** Non-zero deltas as field → integer string (fen for money, counts as is). */
-function encodeDeltas(deltas: AccumulatorDeltas): Record<string, string> {
-  const encoded: Record<string, string> = {};
-  if (deltas.admissions !== 0) encoded.admissions = String(deltas.admissions);
-  if (deltas.specialOutpatientCounted !== 0) encoded.specialOutpatientCounted = String(deltas.specialOutpatientCounted);
-  for (const field of MONEY_ACCUMULATORS) {
-    if (!deltas[field].isZero()) encoded[field] = toFen(deltas[field]);
-  }
-  for (const [key, delta] of Object.entries(deltas.ledgers ?? {})) if (!delta.isZero()) encoded[`${LEDGER_FIELD}${key}`] = toFen(delta);
-  return encoded;
-}
-
-function decodeIdempotency(value: string | null): IdempotencyRecord | null {
-  if (value === null) return null;
-  const space = value.indexOf(' ');
-  const head = value.slice(0, space);
-  const tail = value.slice(space + 1);
-  return head === 'void' ? { kind: 'void', token: tail } : { kind: 'committed', bodyHash: head, settlementId: tail };
-}
-
-function toStored(settlementId: string, card: string, record: Buffer): StoredSettlement {
-  const { meta, response } = decodeSettlementRecord(record);
-  return {
-    settlementId,
-    card,
-    hospitalId: meta.h,
-    requestId: meta.rq,
-    benefitYear: meta.y,
-    status: meta.s,
-    reversal: meta.x ?? null,
-    response,
-  };
-}
-
-/** The uploaded lines of an encounter's line hash (fields 'l:<sn>'; 'r:<sn>' and 'count' are bookkeeping). */
-function linesOf(hash: Record<string, string>): EncounterFeeLine[] {
-  return Object.entries(hash)
-    .filter(([field]) => field.startsWith('l:'))
-    .map(([, json]) => JSON.parse(json) as EncounterFeeLine);
-}
-
-function results<T extends unknown[]>(replies: [Error | null, unknown][] | null): T {
-  if (!replies) throw new Error('pipeline returned nothing');
-  for (const [error] of replies) if (error) throw error;
-  return replies.map(([, value]) => value) as T;
-}
-
-export class Store {
+export class Store extends PlatformRecords {
   constructor(
-    readonly redis: ScriptedClient,
+    redis: ScriptedClient,
     /** Writes the service answers for wait for replicas when the deployment has them (replication.ts). */
     readonly replicas: ReplicaAcknowledgement = NO_REPLICA_ACKNOWLEDGEMENT,
-  ) {}
+    /** How long a voided claim's mark lives (VOID_CLAIM_TTL_SECONDS). */
+    readonly voidClaimSeconds = VOID_CLAIM_SECONDS,
+  ) {
+    super(redis);
+  }
 
   // ── Registry ────────────────────────────────────────────────────────────
 
@@ -401,19 +259,21 @@ export class Store {
       .hgetall(keys.accumulators(card, scope.year))
       .get(keys.filingsVersion(card))
       .hget(keys.idempotency(card), scope.idempotencyField)
-      .get(keys.coverage(card));
+      .get(keys.coverage(card))
+      .get(keys.voidClaim(card, scope.idempotencyField));
     if (scope.referralId) pipeline.hget(keys.filings(card), scope.referralId);
     if (scope.staysFrom && scope.staysTo) pipeline.zrangebyscore(keys.staysOfYear(card, scope.year), dayNumber(scope.staysFrom), dayNumber(scope.staysTo));
     const replies = results<unknown[]>(await pipeline.exec());
-    const [enrolleeJson, active, acc, filingsVersion, idempotency, coverageEntry] = replies as [
+    const [enrolleeJson, active, acc, filingsVersion, idempotency, coverageEntry, voided] = replies as [
       string | null,
       string[],
       Record<string, string>,
       string | null,
       string | null,
       string | null,
+      string | null,
     ];
-    let index = 6;
+    let index = 7;
     const filings = active.map((json) => JSON.parse(json) as Filing);
     if (scope.referralId) {
       const named = replies[index++] as string | null;
@@ -426,7 +286,7 @@ export class Store {
       filings,
       filingsVersion: filingsVersion ?? '0',
       ...decodeAccumulators(acc),
-      idempotency: decodeIdempotency(idempotency),
+      idempotency: decodeIdempotency(idempotency ?? (voided === null ? null : `void ${voided}`)),
       stays,
     };
   }
@@ -451,7 +311,8 @@ export class Store {
 
   /** The person's idempotency record of one hospital + requestId. */
   async getIdempotency(card: string, idempotencyField: string): Promise<IdempotencyRecord | null> {
-    return decodeIdempotency(await this.redis.hget(keys.idempotency(card), idempotencyField));
+    const [record, voided] = await Promise.all([this.redis.hget(keys.idempotency(card), idempotencyField), this.redis.get(keys.voidClaim(card, idempotencyField))]);
+    return decodeIdempotency(record ?? (voided === null ? null : `void ${voided}`));
   }
 
   /** Deletes the claim if it is still the one given (a refused request lets its requestId go). */
@@ -461,7 +322,9 @@ export class Store {
 
   /** Voids a stale claim in its person's slot unless it committed there. */
   async fenceClaim(card: string, idempotencyField: string, token: string): Promise<FenceOutcome> {
-    return fenceOutcome(await this.redis.fenceClaim(keys.idempotency(card), idempotencyField, token));
+    return fenceOutcome(
+      await this.redis.fenceClaim(keys.idempotency(card), keys.voidClaim(card, idempotencyField), idempotencyField, token, String(this.voidClaimSeconds)),
+    );
   }
 
   /** Names the slot of `card` among those holding the hospital-day's ledger entries (before the entry is written). */
@@ -477,6 +340,11 @@ export class Store {
     const meta: Omit<SettlementRecordMeta, 'v'> = { s: 'settled', h: commit.hospitalId, y: commit.benefitYear, rq: commit.requestId, d: deltas };
     const stayMember = commit.stay ? encodeStay(commit.stay) : '';
     if (commit.stay) meta.st = stayMember;
+    const occupancy = commit.occupancy
+      ? { admission: dayNumber(commit.occupancy.admissionDate), discharge: dayNumber(commit.occupancy.dischargeDate) }
+      : null;
+    const occupancyMember = occupancy ? `${occupancy.admission}|${occupancy.discharge}|${settlementId}|${commit.hospitalId}` : '';
+    if (occupancy) meta.oc = occupancyMember;
     // replicas: a commit is answered only once the required replicas hold it (replication.ts).
     const reply = await this.replicas.script<[number, string?]>(this.redis, 'commitSettlement', [
       keys.accumulators(card, commit.benefitYear),
@@ -488,6 +356,8 @@ export class Store {
       keys.ledger(slot, commit.hospitalId, commit.ledger.date),
       keys.staysOfYear(card, commit.benefitYear),
       commit.message ? keys.nationalMessage({ card }, commit.message.hospitalId, commit.message.msgid) : keys.nationalMessage({ card }, '-', '-'),
+      keys.occupancy(card),
+      keys.voidClaim(card, `${commit.hospitalId}:${commit.requestId}`),
       `${commit.hospitalId}:${commit.requestId}`,
       commit.bodyHash,
       commit.claimToken,
@@ -501,6 +371,10 @@ export class Store {
       stayMember,
       commit.message?.record ?? '',
       String(commit.message?.ttlSeconds ?? 0),
+      occupancy ? String(occupancy.admission) : '',
+      occupancy ? String(occupancy.discharge) : '',
+      occupancyMember,
+      String(OCCUPANCY_SECONDS),
       String(Object.keys(deltas).length),
       ...Object.entries(deltas).flat(),
     ], (r) => r[0] === 1);
@@ -532,6 +406,7 @@ export class Store {
         keys.accumulators(card, benefitYear),
         keys.ledger(slotOfCard(card), hospitalId, ledger.date),
         keys.staysOfYear(card, benefitYear),
+        keys.occupancy(card),
         JSON.stringify(reversal),
         ledger.field,
         ledger.entry,
@@ -565,89 +440,6 @@ export class Store {
       if (record !== null) items.push(toStored(page[i]!, card, record));
     });
     return { items, next: ids.length > limit ? String(start + limit) : null };
-  }
-
-  // ── Encounters of the national platform's face (2401, 2301, 2402) ──────
-
-  /** Registers the encounter unless it exists; answers the stored one when it does. */
-  async createEncounter(encounter: Encounter): Promise<Encounter | null> {
-    const previous = await this.redis.set(keys.encounter(encounter.card, encounter.mdtrtId), JSON.stringify(encounter), 'NX', 'GET');
-    return previous === null ? null : (JSON.parse(previous) as Encounter);
-  }
-
-  /** The encounter and its stored JSON (for a compare-and-set update). */
-  async getEncounter(card: string, mdtrtId: string): Promise<{ encounter: Encounter; raw: string } | null> {
-    const raw = await this.redis.get(keys.encounter(card, mdtrtId));
-    return raw === null ? null : { encounter: JSON.parse(raw) as Encounter, raw };
-  }
-
-  /** The encounter, its uploaded lines and (when asked) a message's record, in one round trip to the person's slot. */
-  async getEncounterWithLines(
-    card: string,
-    mdtrtId: string,
-    message?: { hospitalId: string; msgid: string },
-  ): Promise<{ encounter: Encounter; raw: string; lines: EncounterFeeLine[]; message: string | null } | null> {
-    const pipeline = this.redis.pipeline().get(keys.encounter(card, mdtrtId)).hgetall(keys.encounterLines(card, mdtrtId));
-    if (message) pipeline.get(keys.nationalMessage({ card }, message.hospitalId, message.msgid));
-    const [raw, all, record] = results<[string | null, Record<string, string>, (string | null)?]>(await pipeline.exec());
-    return raw === null ? null : { encounter: JSON.parse(raw) as Encounter, raw, lines: linesOf(all), message: record ?? null };
-  }
-
-  /** Replaces the encounter if it is still as read. */
-  async updateEncounter(raw: string, next: Encounter): Promise<ReplaceOutcome> {
-    return replaceOutcome(await this.redis.compareAndSet(keys.encounter(next.card, next.mdtrtId), raw, JSON.stringify(next)));
-  }
-
-  async putFeeLines(card: string, mdtrtId: string, lines: EncounterFeeLine[], maxLines: number): Promise<FeeLinesOutcome> {
-    const args: string[] = [String(maxLines)];
-    for (const line of lines) args.push(line.lineId, JSON.stringify(line), line.refundOf ?? '');
-    return feeLinesOutcome(await this.redis.putFeeLines(keys.encounterLines(card, mdtrtId), keys.encounter(card, mdtrtId), ...args));
-  }
-
-  /** Withdraws one line (and its refund), or every line ('0000'); answers how many went. */
-  async withdrawFeeLines(card: string, mdtrtId: string, lineId: string): Promise<number> {
-    const [removed] = await this.redis.withdrawFeeLines(keys.encounterLines(card, mdtrtId), lineId);
-    return removed;
-  }
-
-  /** Every uploaded line of the encounter, refunds included. */
-  async getFeeLines(card: string, mdtrtId: string): Promise<EncounterFeeLine[]> {
-    return linesOf(await this.redis.hgetall(keys.encounterLines(card, mdtrtId)));
-  }
-
-  // ── National-platform messages (msgid) ──────────────────────────────────
-
-  /** Records a message unless its msgid is known; answers the known record. */
-  async claimMessage(scope: MessageScope, hospitalId: string, msgid: string, record: string, ttlSeconds: number): Promise<string | null> {
-    return this.redis.set(keys.nationalMessage(scope, hospitalId, msgid), record, 'EX', ttlSeconds, 'NX', 'GET');
-  }
-
-  async getMessage(scope: MessageScope, hospitalId: string, msgid: string): Promise<string | null> {
-    return this.redis.get(keys.nationalMessage(scope, hospitalId, msgid));
-  }
-
-  async updateMessage(scope: MessageScope, hospitalId: string, msgid: string, expected: string, record: string, ttlSeconds: number): Promise<ReplaceOutcome> {
-    return replaceOutcome(await this.redis.compareAndSet(keys.nationalMessage(scope, hospitalId, msgid), expected, record, String(ttlSeconds)));
-  }
-
-  // ── Day ledgers ─────────────────────────────────────────────────────────
-
-  /** Every stored entry of one hospital-day: gathered from each slot that holds some. */
-  async readLedger(hospitalId: string, date: string): Promise<string[]> {
-    const slots = await this.redis.smembers(keys.ledgerSlots(hospitalId, date));
-    // One command per slot (a cluster pipeline must stay on one node); auto-pipelining batches them per node.
-    const perSlot = await Promise.all(slots.map((slot) => this.redis.hvals(keys.ledger(Number(slot), hospitalId, date))));
-    return perSlot.flat();
-  }
-
-  // ── Reconciliations ─────────────────────────────────────────────────────
-
-  async putReconciliation(hospitalId: string, date: string, reconciliationId: string, json: string): Promise<void> {
-    await this.redis.hset(keys.reconciliations(hospitalId, date), reconciliationId, json);
-  }
-
-  async getReconciliations(hospitalId: string, date: string): Promise<string[]> {
-    return this.redis.hvals(keys.reconciliations(hospitalId, date));
   }
 
   private async cardOfId(id: string): Promise<string | null> {

@@ -53,12 +53,13 @@ describe('archiving 2018 from a 3-master cluster', () => {
     for (const card of cards) await http.put(`/v1/enrollees/${card}`).set(admin).send(jinjiangEnrollee()).expect(201);
     await http.put('/v1/enrollees/CLARCPY').set(admin).send(pingyangEnrollee()).expect(201);
     for (const [i, card] of cards.entries()) {
+      // The second stay is admitted the day the first was discharged (one hospital at a time).
       for (const [k, hospitalId] of (['JJ-CITY', 'QZ-FIRST'] as const).entries()) {
         clock = new Date(Date.UTC(2018, 4, 2 + k, 2, i));
         const res = await http
           .post('/v1/settlements')
           .set({ Authorization: `Bearer ${keys.billing[hospitalId]}` })
-          .send({ requestId: `CL-${i}-${k}`, card, hospitalId, visitType: 'inpatient', admissionDate: '2018-05-01', dischargeDate: clock.toISOString().slice(0, 10), charges: charges(`${2000 + i}.00`) });
+          .send({ requestId: `CL-${i}-${k}`, card, hospitalId, visitType: 'inpatient', admissionDate: k === 0 ? '2018-05-01' : '2018-05-02', dischargeDate: clock.toISOString().slice(0, 10), charges: charges(`${2000 + i}.00`) });
         expect(res.status, res.text).toBe(201);
         ids.push(res.body.settlementId);
       }

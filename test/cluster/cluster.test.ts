@@ -173,7 +173,8 @@ describe('two processes over a 3-master Redis Cluster', () => {
 
     it('settle on A, reverse on B restores the accumulators exactly (read on A); a second reversal on A changes nothing', async () => {
       const before = await accumulators(A, card, 2019);
-      const settled = await call(A, 'POST', '/v1/settlements', billing('PY-COUNTY'), pyStay(card, 'CL-REV-1'));
+      // Its own days: CL-IDEM-1 holds the person's 03-01..03-10 (one hospital at a time).
+      const settled = await call(A, 'POST', '/v1/settlements', billing('PY-COUNTY'), { ...pyStay(card, 'CL-REV-1'), admissionDate: '2019-04-01', dischargeDate: '2019-04-10' });
       expect(settled.status, settled.text).toBe(201);
       const id = settled.body.settlementId as string;
       const during = await accumulators(B, card, 2019);

@@ -16,6 +16,7 @@
  * promotion, to the first settlement answered on the failed shard, and the
  * 503s in between.
  */
+import { nextNightOf } from '../helpers/stay-days.js';
 import calculateSlot from 'cluster-key-slot';
 import supertest from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -103,8 +104,8 @@ describe('kill -9 of a master under settlement load, on a cluster with replicas'
           card,
           hospitalId: HOSPITAL,
           visitType: 'inpatient',
-          admissionDate: '2019-05-01',
-          dischargeDate: '2019-05-08',
+          // One hospital at a time: each of the person's stays its own night.
+          ...nextNightOf(card, 2019),
           charges: { total: `${1000 + ((n * 37) % 900)}.${String(n % 100).padStart(2, '0')}`, fullSelfPay: '50.00' },
         };
         // A desk retries a 503 (or a dropped connection) with the same requestId until it is answered.

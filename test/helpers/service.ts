@@ -54,6 +54,7 @@ export interface TestServiceOptions {
   load?: ComposeOptions['load'];
   logger?: ComposeOptions['logger'];
   archivedYearsTtlMs?: number;
+  bounds?: ComposeOptions['bounds'];
 }
 
 export async function startTestService(options: TestServiceOptions = {}): Promise<TestService> {
@@ -77,6 +78,8 @@ export async function startTestService(options: TestServiceOptions = {}): Promis
     ...(options.load ? { load: options.load } : {}),
     ...(options.logger ? { logger: options.logger } : {}),
     ...(options.archivedYearsTtlMs !== undefined ? { archivedYearsTtlMs: options.archivedYearsTtlMs } : {}),
+    // Tests fire bursts of concurrent requests under one key: the in-flight cap is tested where it is set.
+    bounds: { perKeyInFlight: 10_000, ...options.bounds },
   });
   // Every answer of this app is held against its OpenAPI document (test/helpers/contract.ts).
   enforceContract(service.app);

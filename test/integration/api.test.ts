@@ -1,5 +1,6 @@
 /** The HTTP contract (api.md) against the real app and a real Redis. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { nextStayDays } from '../helpers/stay-days.js';
 import { startTestService, type TestService } from '../helpers/service.js';
 import { workedExamples } from '../helpers/worked-examples.js';
 
@@ -20,8 +21,7 @@ function pingyangStay(overrides: Record<string, unknown> = {}) {
     card: PY_CARD,
     hospitalId: 'PY-COUNTY',
     visitType: 'inpatient',
-    admissionDate: '2019-07-01',
-    dischargeDate: '2019-07-10',
+    ...nextStayDays(2019),
     charges: { total: '10000.00', fullSelfPay: '0.00', overLimitSelfPay: '0.00', preSelfPay: '0.00' },
     ...overrides,
   };
@@ -72,7 +72,7 @@ describe('idempotency', () => {
   it('the same requestId from another hospital is another request', async () => {
     const body = pingyangStay();
     const a = await t.http.post('/v1/settlements').set(billing('PY-COUNTY')).send(body).expect(201);
-    const b = await t.http.post('/v1/settlements').set(billing('PY-TOWN')).send({ ...body, hospitalId: 'PY-TOWN' }).expect(201);
+    const b = await t.http.post('/v1/settlements').set(billing('PY-TOWN')).send({ ...body, hospitalId: 'PY-TOWN', ...nextStayDays(2019) }).expect(201);
     expect(a.body.settlementId).not.toBe(b.body.settlementId);
   });
 });
@@ -166,7 +166,7 @@ describe('referral desk', () => {
       .send({ region: 'pingyang', sex: 'M', birthDate: '1950-01-01', coverage: [{ from: '2019-01-01', to: '2019-12-31' }] })
       .expect(201);
     const stay = (requestId: string) =>
-      pingyangStay({ requestId, card, hospitalId: 'WZ-CITY', charges: { total: '11300.00', fullSelfPay: '0.00', overLimitSelfPay: '0.00', preSelfPay: '0.00' } });
+      pingyangStay({ requestId, card, hospitalId: 'WZ-CITY', admissionDate: '2019-07-01', dischargeDate: '2019-07-10', charges: { total: '11300.00', fullSelfPay: '0.00', overLimitSelfPay: '0.00', preSelfPay: '0.00' } });
 
     const unfiled = await t.http.post('/v1/settlements/preview').set(billing('WZ-CITY')).send(stay('X')).expect(200);
     expect(unfiled.body.payments.basic).toBe('4500.00'); // (11300 − 1300) × 0.45

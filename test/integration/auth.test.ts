@@ -1,5 +1,6 @@
 /** Callers, roles and scopes (api.md "Callers and keys"): every 401 and 403 path. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { nextStayDays } from '../helpers/stay-days.js';
 import { startTestService, type TestService } from '../helpers/service.js';
 
 let t: TestService;
@@ -13,8 +14,7 @@ const stay = (overrides: Record<string, unknown> = {}) => ({
   card: PY_CARD,
   hospitalId: 'PY-COUNTY',
   visitType: 'inpatient',
-  admissionDate: '2019-03-01',
-  dischargeDate: '2019-03-02',
+  ...nextStayDays(2019, '2019-03-01'),
   charges: { total: '1000.00' },
   ...overrides,
 });

@@ -9,6 +9,7 @@ import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '../../src/ops/logger.js';
 import { errorShapeProblem, listen, pingyangEnrollee, type ListeningApp } from '../helpers/load-support.js';
+import { nextStayDays } from '../helpers/stay-days.js';
 import { startTestService, type TestService } from '../helpers/service.js';
 
 const PY_CARD = '330326198001010001';
@@ -17,8 +18,7 @@ const stay = (overrides: Record<string, unknown> = {}) => ({
   card: PY_CARD,
   hospitalId: 'PY-COUNTY',
   visitType: 'inpatient',
-  admissionDate: '2019-03-01',
-  dischargeDate: '2019-03-02',
+  ...nextStayDays(2019, '2019-03-01'),
   charges: { total: '1000.00' },
   ...overrides,
 });
@@ -83,7 +83,7 @@ describe('load shedding', () => {
     await t?.close();
   });
 
-  it('with the in-flight bound reached: 503 OVERLOADED with Retry-After at once; /healthz and /readyz are never shed', async () => {
+  it('with the in-flight bound reached: 503 OVERLOADED with Retry-After at once; /healthz and /readyz are never shed (readiness says not-ready)', async () => {
     const { port } = api.server.address() as net.AddressInfo;
     // A request whose body never finishes arriving holds the only slot.
     const slow = net.connect(port, '127.0.0.1');
@@ -104,8 +104,9 @@ describe('load shedding', () => {
       await new Promise((resolve) => setTimeout(resolve, 10)); // until the slow request's headers have been read
     }
     await api.http.get('/healthz').expect(200);
-    const ready = await api.http.get('/readyz').expect(200);
-    expect(ready.body).toEqual({ status: 'ready' });
+    // Answered, never shed: and it says the truth, that this process cannot take work now.
+    const ready = await api.http.get('/readyz').expect(503);
+    expect(ready.body).toEqual({ status: 'not-ready' });
     // The held request finishes (400: its body is not JSON); the slot is free again.
     slow.end('}');
     expect(await answered).toMatch(/^HTTP\/1\.1 400/);

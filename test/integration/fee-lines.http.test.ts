@@ -10,6 +10,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ANCHOR, CATALOGUE_OF_REGION, PY1_LINES, demoCatalogues, linesFor, type WireLine } from '../helpers/fee-lines.js';
 import { errorShapeProblem, listen, pingyangEnrollee, type ListeningApp } from '../helpers/load-support.js';
+import { stayDaysOf } from '../helpers/stay-days.js';
 import { startTestService, type TestService } from '../helpers/service.js';
 import { CATALOGUE_DIR, expectWorkedOutcome, workedExamples } from '../helpers/worked-examples.js';
 
@@ -23,8 +24,7 @@ const stay = (requestId: string, lines: WireLine[], overrides: Record<string, un
   card: CARD,
   hospitalId: 'PY-COUNTY',
   visitType: 'inpatient',
-  admissionDate: '2019-03-01',
-  dischargeDate: '2019-03-10',
+  ...stayDaysOf(requestId, 2019, '2019-03-01'),
   charges: { lines },
   ...overrides,
 });

@@ -318,7 +318,7 @@ describe('4. a filing revoked (or filed) between read and commit is noticed', ()
       ids.push((await t.http.post('/v1/referrals').set(admin()).send({ card, kind: 'referral', validFrom: '2019-01-01', validTo: '2019-12-31', toHospitalId: 'WZ-CITY' }).expect(201)).body.referralId);
     }
     const settles = Array.from({ length: 10 }, (_, i) =>
-      t.http.post('/v1/settlements').set(billing('WZ-CITY')).send(pyStay(card, `REVRACE2-${i}`, { hospitalId: 'WZ-CITY', referralId: ids[i], admissionDate: `2019-0${(i % 9) + 1}-01`, dischargeDate: `2019-0${(i % 9) + 1}-02` })),
+      t.http.post('/v1/settlements').set(billing('WZ-CITY')).send(pyStay(card, `REVRACE2-${i}`, { hospitalId: 'WZ-CITY', referralId: ids[i], admissionDate: `2019-${String(i + 1).padStart(2, '0')}-01`, dischargeDate: `2019-${String(i + 1).padStart(2, '0')}-02` })),
     );
     const revokes = ids.map((id) => t.http.delete(`/v1/referrals/${id}`).set(admin()));
     const [settled, revoked] = await Promise.all([Promise.all(settles), Promise.all(revokes)]);

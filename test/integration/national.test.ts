@@ -244,12 +244,11 @@ describe('msgid, 2601, keys and codes', () => {
     expect(resent.envelope.err_msg).toMatch(/^IDEMPOTENCY_CONFLICT: .*冲正/);
   });
 
-  it('2601 of a message never seen succeeds, and that msgid can never take effect later', async () => {
+  it('2601 of a message never seen answers NOT_FOUND (nothing was undone); the message sent later takes effect', async () => {
     const later = p.envelope('2304', { data: settleData() });
     const undo = await p.send('2601', { data: { psn_no: card, omsgid: later.msgid, oinfno: '2304' } });
-    expect(undo.ok, undo.text).toBe(true);
-    const arrives = await p.resend(later.body);
-    expect(text(arrives.envelope.infcode)).toBe('-1');
+    expect(text(undo.envelope.infcode)).toBe('-1');
+    expect(undo.envelope.err_msg).toMatch(/^NOT_FOUND: /);
   });
 
   it('a key of another hospital is 403, a wrong fixmedins_code 403, no key 401 — each with the envelope', async () => {

@@ -7,6 +7,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { money } from '../../src/domain/money.js';
+import { nextStayDays } from '../helpers/stay-days.js';
 import { startTestService, type TestService } from '../helpers/service.js';
 
 let t: TestService;
@@ -30,8 +31,7 @@ function stay(overrides: Record<string, unknown> = {}) {
     card: PY_CARD,
     hospitalId: 'PY-COMM',
     visitType: 'inpatient',
-    admissionDate: '2019-07-01',
-    dischargeDate: '2019-07-02',
+    ...nextStayDays(2019, '2019-07-01'),
     charges: { total: '2000.00' },
     ...overrides,
   };
@@ -148,7 +148,7 @@ describe('reconciliation', () => {
   const settled: Awaited<ReturnType<typeof settle>>[] = [];
   let reversedId: string;
 
-  const jj = () => ({ ...stay({ hospitalId: H, card: JJ_CARD, admissionDate: '2018-05-01', dischargeDate: '2018-05-03' }), charges: { total: '1500.00' } });
+  const jj = () => ({ ...stay({ hospitalId: H, card: JJ_CARD, ...nextStayDays(2018, '2018-05-01') }), charges: { total: '1500.00' } });
 
   beforeAll(async () => {
     for (let i = 0; i < 3; i++) settled.push(await settle(jj(), `${DATE}T0${i + 1}:00:00.000Z`));

@@ -8,6 +8,7 @@
  */
 import { allSettlements } from '../helpers/pages.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { nextStayDays } from '../helpers/stay-days.js';
 import { startTestService, type TestService } from '../helpers/service.js';
 import {
   charges,
@@ -71,8 +72,8 @@ function stay(card: string, i: number, prefix: string): Record<string, unknown> 
     card,
     hospitalId: HOSPITAL,
     visitType: 'inpatient',
-    admissionDate: '2018-05-01',
-    dischargeDate: '2018-05-08',
+    // One person is in one hospital at a time: stay i has its own night.
+    ...nextStayDays(2018, '2018-01-02', i),
     charges: charges(total),
   };
 }

@@ -11,6 +11,7 @@
  * client with the production fail-fast options); the client counts only what
  * it got a 201 for.
  */
+import { nextNightOf, stayDaysOf } from '../helpers/stay-days.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Redis } from 'ioredis';
 import { composeService } from '../../src/compose.js';
@@ -119,7 +120,8 @@ describe('kill -9 of Redis under load (AOF, appendfsync always)', { timeout: 90_
           card: person.card,
           hospitalId: person.hospitalId,
           visitType: 'inpatient',
-          ...person.dates,
+          // One hospital at a time: each of the person's stays its own night.
+          ...nextNightOf(person.card, Number(person.dates.admissionDate.slice(0, 4))),
           charges: charges(dec(1500).plus(dec(n % 97).times('211.13')).toFixed(2)),
         };
         inFlight++;
@@ -260,8 +262,8 @@ describe('a commit fsynced whose reply died with Redis', { timeout: 60_000 }, ()
         card,
         hospitalId: 'JJ-CITY',
         visitType: 'inpatient',
-        admissionDate: '2018-07-01',
-        dischargeDate: '2018-07-05',
+        // One hospital at a time: each requestId its own night (a retry keeps its body).
+        ...stayDaysOf(`crash-lost-${requestId}`, 2018, '2018-07-01'),
         charges: charges('8000.00'),
       });
       // Loads the script, so the next commit is one EVALSHA.

@@ -80,7 +80,7 @@ beforeAll(async () => {
     const res = await api.http
       .post('/v1/settlements')
       .set(admin)
-      .send({ requestId: `VIC-${i}`, card: VICTIM, hospitalId: 'PY-COUNTY', visitType: 'inpatient', admissionDate: '2019-02-01', dischargeDate: '2019-02-03', charges: { total: '3000.00' } })
+      .send({ requestId: `VIC-${i}`, card: VICTIM, hospitalId: 'PY-COUNTY', visitType: 'inpatient', admissionDate: `2019-02-0${2 * i + 1}`, dischargeDate: `2019-02-0${2 * i + 2}`, charges: { total: '3000.00' } })
       .expect(201);
     victimSettlements.push(res.body.settlementId);
     const filing = await api.http.post('/v1/referrals').set(admin).send({ card: VICTIM, kind: 'referral', validFrom: '2019-01-01', validTo: '2019-12-31' }).expect(201);

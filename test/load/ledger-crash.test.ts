@@ -7,6 +7,7 @@
  * shows them), each once, and the totals are their sums. On a single Redis and
  * on a 3-master Redis Cluster.
  */
+import { nextNightOf } from '../helpers/stay-days.js';
 import { afterAll, describe, expect, it } from 'vitest';
 import { businessDayOf } from '../../src/domain/dates.js';
 import { startRedisCluster, type RedisCluster } from '../../scripts/lib/redis-cluster.js';
@@ -118,7 +119,8 @@ async function scenario(redisEnv: Record<string, string>, label: string): Promis
             card: person.card,
             hospitalId,
             visitType: 'inpatient',
-            ...person.dates,
+            // One hospital at a time: each of the person's stays its own night.
+            ...nextNightOf(`${label}:${person.card}`, Number(person.dates.admissionDate.slice(0, 4))),
             charges: { total: `${cents.slice(0, -2)}.${cents.slice(-2)}` },
             operator: { id: `D${d}`, name: '收费员' },
           },

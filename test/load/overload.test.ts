@@ -9,6 +9,7 @@
  * work.
  */
 import autocannon from 'autocannon';
+import { nextStayDays } from '../helpers/stay-days.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateKey, sha256Hex } from '../../src/ops/api-keys.js';
 import { freePort, startRedis, type RedisServer } from '../helpers/redis-server.js';
@@ -37,7 +38,7 @@ beforeAll(async () => {
   // Production defaults for shedding; the per-key limit is off so the flood reaches them. The breaker's timeout is
   // 100 ms, not 500: on this machine a 4-second flood does not hold Redis answers unread for 500 ms, and the tighter
   // timeout shows the same fault (before the fix: UNAVAILABLE answers with Redis healthy) within the test's budget.
-  server = await spawnServer({ REDIS_URL: redis.url, API_KEYS_FILE: keysFile, LOG_LEVEL: 'warn', RATE_LIMIT_RPS: '0', REDIS_TIMEOUT_MS: '100', METRICS_PORT: String(metricsPort) });
+  server = await spawnServer({ REDIS_URL: redis.url, API_KEYS_FILE: keysFile, LOG_LEVEL: 'warn', RATE_LIMIT_RPS: '0', MAX_IN_FLIGHT_PER_KEY: '100000', REDIS_TIMEOUT_MS: '100', METRICS_PORT: String(metricsPort) });
   const put = (path: string, body: unknown) =>
     fetch(`${server.base}${path}`, { method: 'PUT', headers: { Authorization: `Bearer ${adminKey}`, 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
   expect((await put('/v1/hospitals/PY-COUNTY', workedExamples.hospitals['PY-COUNTY'])).status).toBe(201);
@@ -63,8 +64,8 @@ function settlement(): string {
     card: `FLOOD${n % PERSONS}`,
     hospitalId: 'PY-COUNTY',
     visitType: 'inpatient',
-    admissionDate: '2019-03-01',
-    dischargeDate: '2019-03-05',
+    // One person is in one hospital at a time: each of a person's stays has its own night.
+    ...nextStayDays(2019, '2019-01-02', Math.floor(n / PERSONS) % 360),
     charges: { total: `${1000 + (n % 5000)}.00`, fullSelfPay: '100.00' },
   });
 }
@@ -74,6 +75,7 @@ async function answerOf(res: Response): Promise<Answer> {
   return { status: res.status, code: body?.error?.code ?? null, retryAfter: res.headers.get('retry-after') };
 }
 
+// One key sends everything here: its in-flight cap is lifted, so that this process's own shedding is what is tested.
 describe('3,000 concurrent connections, Redis healthy', { timeout: 120_000 }, () => {
   it('answers settlements or 503 OVERLOADED, never UNAVAILABLE; readiness is never shed; the breaker stays closed', async () => {
     // autocannon keeps CONNECTIONS sockets open, each sending its next request as soon as the last is answered.

@@ -61,7 +61,7 @@ const summaryOf = (file: string) => JSON.parse(readFileSync(`${file}.import-summ
 /** The text as a GBK (GB18030) export writes it (glibc's iconv: no encoder ships with Node). */
 const encodeGbk = (text: string): Buffer => execFileSync('iconv', ['-f', 'UTF-8', '-t', 'GB18030'], { input: text });
 
-const reportOf = (file: string) => readFileSync(`${file}.import-report.csv`, 'utf8').trim().split('\n');
+const reportOf = (file: string) => readFileSync(`${file}.import-report.csv`, 'utf8').replace(/^\uFEFF/, '').trim().split('\n');
 
 async function allEnrollees(): Promise<Map<string, string>> {
   const found = new Map<string, string>();
@@ -139,6 +139,13 @@ describe('npm run import', () => {
     expect((await importer(['referrals', referrals])).code).toBe(2);
     expect(summaryOf(referrals)).toMatchObject({ created: 1, rejected: 1 });
     expect(reportOf(referrals)[1]).toBe('3,C2,card,社会保障卡号,C2,没有卡号为 C2 的参保人，请先导入参保人');
+    // The report is for a spreadsheet: a BOM for its Chinese, and a card cell that is a formula stays text.
+    expect(readFileSync(`${referrals}.import-report.csv`, 'utf8').startsWith('\uFEFF')).toBe(true);
+    const formula = path.join(dir, 'referrals-formula.csv');
+    writeFileSync(formula, '社会保障卡号,备案类型,开始日期,结束日期,转往医院,诊断\n"=HYPERLINK(""http://x"",""C3"")",转诊转院,2019-03-01,2019-06-30,,\n');
+    await importer(['referrals', formula]);
+    expect(reportOf(formula).slice(1).join('\n')).not.toMatch(/(^|,)"?=/m);
+    expect(reportOf(formula)[1]).toContain("'=HYPERLINK");
     const filed = await redis.hgetall(keys.filings('C1'));
     const [referralId] = Object.keys(filed);
     expect(referralId).toMatch(/^R-[0-9a-f]{4}-[0-9a-f]{32}$/);

@@ -33,6 +33,7 @@ const MEANING: Record<ErrorCode, string> = {
   REFERRAL_REQUIRED: 'an out-of-area stay needs an active referral filing',
   CROSS_YEAR_SPLIT_REQUIRED: 'the stay must be split at the year boundary',
   CONSORTIUM_TRANSFER_UNMATCHED: 'no earlier stay in the consortium to continue',
+  STAY_OVERLAPS: 'the stay\'s days overlap a settled, unreversed stay of the same person (the details name it)',
   LIMIT_REACHED: 'a per-person bound would be exceeded (e.g. active filings)',
   CATALOGUE_CODE_UNKNOWN: 'a fee line names a code the policy\'s catalogue does not hold on that date; one detail per line',
   RATE_LIMITED: 'the key sent more than its share; retry after Retry-After seconds',

@@ -13,24 +13,48 @@ import { AppError, AuthError, ValidationError, retryAfterOf } from '../../domain
 import type { Hospital } from '../../domain/types.js';
 import { envelopeSchema, failureAnswer, parseBody, successAnswer, type AnswerContext } from '../../national/envelope.js';
 import { TRANSACTIONS, runTransaction, transactionFor, type NationalDependencies } from '../../national/transactions.js';
-import type { RateLimitSettings } from '../../ops/config.js';
 import type { Metrics } from '../../ops/metrics.js';
 import { authenticate, callerOf, type KeyRingHolder } from '../auth.js';
 import { STATUS_OF } from '../errors.js';
 import { platformAnswerSchema, platformRequestSchema } from '../openapi/national.js';
 import { ApiRouter, type OperationRegistry } from '../openapi/operations.js';
 import { envelopeAnswerSchema } from '../../contract/service.js';
-import { limitPerKey } from '../rate-limit.js';
+import { assertDepth } from '../body-bounds.js';
+import { noteBodyBytes, type KeyBudget } from '../rate-limit.js';
 import { parseOrThrow } from '../validate.js';
 
 /** A 5,000-line 2301 upload is about 2 MB of JSON. */
 const BODY_LIMIT = '4mb';
 
+/** What each transaction's envelope may weigh: only uploads of lines and rows need more than a few kB. */
+const DEFAULT_ENVELOPE_BYTES = 16 * 1024;
+const ENVELOPE_BYTES: Record<string, number> = { '2301': 4 * 1024 * 1024, '3202': 4 * 1024 * 1024, '2304': 64 * 1024, '2303': 64 * 1024 };
+const INFNO = /"infno"\s*:\s*"(\d{4})"/;
+
+/** Refuses an envelope heavier than its transaction needs (413) or nested too deep (400), before it is parsed. */
+function sizeFitsTransaction(maxDepth: number): RequestHandler {
+  return (req, _res, next) => {
+    const body = typeof req.body === 'string' ? req.body : '';
+    const infno = INFNO.exec(body.slice(0, 4096))?.[1] ?? INFNO.exec(body)?.[1];
+    const limit = (infno === undefined ? undefined : ENVELOPE_BYTES[infno]) ?? DEFAULT_ENVELOPE_BYTES;
+    const bytes = req.bodyBytes ?? Buffer.byteLength(body);
+    if (bytes > limit) return next(new AppError('PAYLOAD_TOO_LARGE', `a ${infno ?? 'message'} envelope may weigh ${limit} bytes; this one weighs ${bytes}`));
+    try {
+      assertDepth(body, maxDepth);
+    } catch (error) {
+      return next(error);
+    }
+    next();
+  };
+}
+
 export interface NationalRouteDependencies {
   national: NationalDependencies;
   registry: OperationRegistry;
   keys: KeyRingHolder;
-  rateLimit?: RateLimitSettings | null | undefined;
+  /** The caller key's budget (rate, in flight, body size charged). */
+  budget: KeyBudget;
+  maxJsonDepth: number;
   metrics?: Metrics | undefined;
   logger?: Logger | undefined;
 }
@@ -74,8 +98,8 @@ export function nationalRoutes(deps: NationalRouteDependencies): Router {
     next();
   };
   const handlers: RequestHandler[] = [stamp];
-  if (deps.rateLimit) handlers.push(limitPerKey(deps.rateLimit, deps.metrics));
-  handlers.push(express.text({ type: () => true, limit: BODY_LIMIT }));
+  handlers.push(deps.budget.admit);
+  handlers.push(express.text({ type: () => true, limit: BODY_LIMIT, verify: noteBodyBytes }), deps.budget.chargeBody, sizeFitsTransaction(deps.maxJsonDepth));
 
   const api = new ApiRouter(router, '', deps.registry, authenticate(deps.keys));
   api.on(

@@ -4,13 +4,16 @@ import { z } from 'zod';
 import { requireHospital } from '../../service/scope.js';
 import { callerOf } from '../auth.js';
 import type { ApiRouter } from '../openapi/operations.js';
-import { reconciliationListSchema, reconciliationResponseSchema, statementSchema } from '../../contract/statement.js';
-import { dateSchema, idSchema } from '../../contract/fields.js';
-import { reconciliationSchema, statementPageSchema } from '../../contract/statement.js';
+import { reconciliationListSchema, reconciliationResponseSchema, reconciliationSchema, statementPageSchema, statementSchema } from '../../contract/statement.js';
+import { dateSchema, idSchema, pageQuery } from '../../contract/fields.js';
+
+/** Runs of a hospital-day: 1–50 a page, default 20. */
+const reconciliationPageSchema = pageQuery(50, 20);
 import { parseOrThrow } from '../validate.js';
 import type { RouteDependencies } from './common.js';
 
 const dateQuery = z.object({ date: dateSchema });
+const reconciliationPageQuery = dateQuery.extend(reconciliationPageSchema.shape);
 const OWN_HOSPITAL = 'billing: its own hospital only; admin: any';
 
 export function statementRoutes(v1: ApiRouter, deps: RouteDependencies): void {
@@ -71,19 +74,20 @@ export function statementRoutes(v1: ApiRouter, deps: RouteDependencies): void {
       method: 'get',
       path: '/hospitals/{hospitalId}/reconciliations',
       operationId: 'listReconciliations',
-      summary: 'The reconciliations run for a hospital-day',
+      summary: 'The reconciliation runs kept for a hospital-day, a page at a time (the newest RECON_MAX_RUNS_PER_DAY are kept)',
       tags: ['Statements'],
       roles: ['admin', 'billing'],
       scope: OWN_HOSPITAL,
       params: z.object({ hospitalId: idSchema }),
-      query: dateQuery,
-      responses: { 200: { description: 'the reconciliations, oldest first', schema: reconciliationListSchema } },
+      query: reconciliationPageQuery,
+      responses: { 200: { description: 'the kept runs, oldest first; dropped counts older runs no longer kept', schema: reconciliationListSchema } },
       errors: ['NOT_FOUND', 'UNAVAILABLE'],
     },
     async (req, res) => {
       const { hospitalId } = hospitalInScope(req);
-      const { date } = parseOrThrow(dateQuery, { date: req.query.date }, '', 'query');
-      res.json({ hospitalId, date, reconciliations: await deps.statements.reconciliations(hospitalId, date) });
+      const { date, limit, cursor } = parseOrThrow(reconciliationPageQuery, { date: req.query.date, limit: req.query.limit, cursor: req.query.cursor }, '', 'query');
+      const page = await deps.statements.reconciliations(hospitalId, date, { limit, cursor: cursor ?? null });
+      res.json({ hospitalId, date, reconciliations: page.items, next: page.next, dropped: page.dropped });
     },
   );
 }

@@ -38,6 +38,8 @@ export interface SettlementRecordMeta {
   d: Record<string, string>;
   /** the stays member this settlement listed, if any (removed on reversal) */
   st?: string;
+  /** the occupancy member of its stay's days, if any (removed on reversal) */
+  oc?: string;
   /** reversal */
   x?: ReversalMeta;
   /** bytes of the deflated response when the inputs follow it */

@@ -8,6 +8,10 @@
   deltas, stores the settlement, lists it under its year, indexes its id,
   writes its entry into the hospital's day ledger, lists an inpatient stay for
   later consortium transfers and records the idempotency entry.
+  A person is in one hospital at a time: a stay (inpatient, childbirth,
+  emergency death) whose days overlap a settled, unreversed stay of the same
+  person is refused, naming that settlement (discharge day = next admission
+  day is no overlap).
   Money is integer fen passed as strings to HINCRBY: never a Lua float.
 
   Input:
@@ -20,6 +24,8 @@
     KEYS[7] ledger:{<slot tag>}:<hospitalId>:<date>  the hospital-day's ledger entries in this slot
     KEYS[8] stays:{card}:<year>                      inpatient stays by discharge day
     KEYS[9] hsa-msg:{card}:<hospitalId>:<msgid>      the platform message's record (a placeholder key when none)
+    KEYS[10] occupancy:{card}                        the person's settled stays, scored by discharge day
+    KEYS[11] idem-void:{card}:<hospitalId>:<requestId>  void mark of this requestId (fence-claim-2.lua)
 
     ARGV[1] idempotency field "<hospitalId>:<requestId>"
     ARGV[2] body hash of the request
@@ -34,8 +40,12 @@
     ARGV[11] stay member
     ARGV[12] the message's record ('' when no message asked for this settlement)
     ARGV[13] seconds the message's record lives
-    ARGV[14] n = number of accumulator deltas
-    ARGV[15 .. 14+2n] field, integer delta (fen or count) pairs
+    ARGV[14] stay's admission day number ('' when the settlement is no stay)
+    ARGV[15] stay's discharge day number
+    ARGV[16] occupancy member "<admissionDay>|<dischargeDay>|<settlementId>|<hospitalId>"
+    ARGV[17] seconds the occupancy set lives after this commit
+    ARGV[18] n = number of accumulator deltas
+    ARGV[19 .. 18+2n] field, integer delta (fen or count) pairs
 
   Output:
     {1}                  committed
@@ -44,13 +54,16 @@
     {4, version}         accumulators or filings moved on: recompute
     {5}                  fenced: the claim with this token was voided; claim the requestId again
     {6, record}          the message has a record already (nothing written)
+    {7, member}          the stay overlaps the settled stay `member` (nothing written)
 ]]
 local accKey, idemKey, stlKey, listKey, indexKey, filingsVersionKey, ledgerKey, staysKey, messageKey =
   KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5], KEYS[6], KEYS[7], KEYS[8], KEYS[9]
 local field, bodyHash, token = ARGV[1], ARGV[2], ARGV[3]
 
 local previous = redis.call('HGET', idemKey, field)
+if redis.call('GET', KEYS[11]) == token then return {5} end
 if previous then
+  -- 'void <token>' fields: marks written before they became keys of their own
   if previous == 'void ' .. token then return {5} end
   if string.sub(previous, 1, 5) ~= 'void ' then
     local space = string.find(previous, ' ', 1, true)
@@ -70,8 +83,23 @@ if version ~= ARGV[4] then return {4, version} end
 local filingsVersion = redis.call('GET', filingsVersionKey) or '0'
 if filingsVersion ~= ARGV[5] then return {4, 'filings:' .. filingsVersion} end
 
-local n = tonumber(ARGV[14])
-for i = 15, 14 + 2 * n, 2 do
+if ARGV[14] ~= '' then
+  local admission, discharge = tonumber(ARGV[14]), tonumber(ARGV[15])
+  -- Stays discharged on or after this admission day. One overlaps if each is admitted before the
+  -- other's discharge, or if it holds the very same days (a same-day stay paid twice).
+  local later = redis.call('ZRANGEBYSCORE', KEYS[10], admission, '+inf')
+  for _, member in ipairs(later) do
+    local bar = string.find(member, '|', 1, true)
+    local otherAdmission = tonumber(string.sub(member, 1, bar - 1))
+    local otherDischarge = tonumber(string.sub(member, bar + 1, string.find(member, '|', bar + 1, true) - 1))
+    if (otherAdmission < discharge and admission < otherDischarge) or (otherAdmission == admission and otherDischarge == discharge) then
+      return {7, member}
+    end
+  end
+end
+
+local n = tonumber(ARGV[18])
+for i = 19, 18 + 2 * n, 2 do
   redis.call('HINCRBY', accKey, ARGV[i], ARGV[i + 1])
 end
 redis.call('HINCRBY', accKey, 'version', 1)
@@ -83,5 +111,10 @@ redis.call('HSET', indexKey, settlementId, ARGV[7])
 redis.call('HSET', ledgerKey, settlementId, ARGV[9])
 if ARGV[10] ~= '' then redis.call('ZADD', staysKey, ARGV[10], ARGV[11]) end
 redis.call('HSET', idemKey, field, bodyHash .. ' ' .. settlementId)
+redis.call('DEL', KEYS[11])
 if ARGV[12] ~= '' then redis.call('SET', messageKey, ARGV[12], 'EX', ARGV[13]) end
+if ARGV[14] ~= '' then
+  redis.call('ZADD', KEYS[10], ARGV[15], ARGV[16])
+  redis.call('EXPIRE', KEYS[10], ARGV[17])
+end
 return {1}

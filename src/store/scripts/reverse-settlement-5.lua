@@ -11,6 +11,7 @@
     KEYS[2] acc:{card}:<year>                        accumulators of its benefit year
     KEYS[3] ledger:{<slot tag>}:<hospitalId>:<date>  the ledger of the reversal's day, this slot
     KEYS[4] stays:{card}:<year>                      inpatient stays of its benefit year
+    KEYS[5] occupancy:{card}                         the person's settled stays (a reversed one no longer occupies its days)
     ARGV[1] reversal meta JSON {at, reason, operator}
     ARGV[2] ledger field ("<settlementId>:r")
     ARGV[3] ledger entry JSON (amounts negated)
@@ -35,6 +36,7 @@ for name, delta in pairs(meta.d) do
 end
 redis.call('HINCRBY', KEYS[2], 'version', 1)
 if meta.st then redis.call('ZREM', KEYS[4], meta.st) end
+if meta.oc then redis.call('ZREM', KEYS[5], meta.oc) end
 
 meta.s = 'reversed'
 meta.x = cjson.decode(ARGV[1])

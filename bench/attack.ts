@@ -1,0 +1,152 @@
+/**
+ * One valid key attacks while a bystander hospital settles (docs/bounds.md):
+ * the built server (node dist/server.js) on a private Redis, with the
+ * production defaults for limits. Each attack runs for its share of the
+ * duration; the bystander (PY-COUNTY, 4 loops of outpatient settlements)
+ * runs throughout. Prints, per attack, the bystander's answers (503 count,
+ * p95) and Redis memory growth, beside a quiet phase measured first (the
+ * floor of this run).
+ *
+ *   npm run bench:attack                      60 s: quiet + attacks 1, 2, 3, 8
+ *   npm run bench:attack -- --duration 600    10 minutes
+ *
+ * Attacks: 1 reconciliations of 490 unmatched rows (64 kB) in a loop;
+ * 2 bills of 5,000 lines (~750 kB) previewed 8 at a time; 3 slow uploads
+ * (a byte every 2 s) on 300 connections; 8 refused settlements in a loop
+ * (each a new requestId).
+ */
+import net from 'node:net';
+import { Redis } from 'ioredis';
+import { parseArgs } from 'node:util';
+import { generateKey, sha256Hex } from '../src/ops/api-keys.js';
+import { startRedis } from '../scripts/lib/redis-server.js';
+import { spawnServer, writeKeysFile } from '../test/helpers/server-process.js';
+
+const { values } = parseArgs({ options: { duration: { type: 'string', default: '60' } } });
+const total = Number(values.duration) * 1000;
+const phaseMs = Math.floor(total / 5);
+
+const say = (line: string) => process.stdout.write(`${line}\n`);
+const admin = generateKey();
+const bystanderKey = generateKey();
+const attackerKey = generateKey();
+const keysFile = writeKeysFile([
+  { id: 'ops', role: 'admin', sha256: sha256Hex(admin) },
+  { id: 'billing-PY-COUNTY', role: 'billing', hospitalId: 'PY-COUNTY', sha256: sha256Hex(bystanderKey) },
+  { id: 'billing-PY-TOWN', role: 'billing', hospitalId: 'PY-TOWN', sha256: sha256Hex(attackerKey) },
+]);
+
+const redis = await startRedis();
+const probe = new Redis(redis.url);
+const server = await spawnServer({ REDIS_URL: redis.url, API_KEYS_FILE: keysFile, LOG_LEVEL: 'warn' });
+const call = (key: string, method: string, path: string, body?: unknown) =>
+  fetch(`${server.base}${path}`, { method, headers: { Authorization: `Bearer ${key}`, ...(body === undefined ? {} : { 'Content-Type': 'application/json' }) }, body: body === undefined ? null : typeof body === 'string' ? body : JSON.stringify(body) });
+
+const hospital = { admdvs: '330326', level: 2, kind: 'general', countyRun: true };
+await call(admin, 'PUT', '/v1/hospitals/PY-COUNTY', { ...hospital, name: '平阳县人民医院' });
+await call(admin, 'PUT', '/v1/hospitals/PY-TOWN', { ...hospital, name: '平阳县某镇卫生院', level: 1 });
+const CARDS = 200;
+for (let i = 0; i < CARDS; i++) {
+  await call(admin, 'PUT', `/v1/enrollees/ATK${String(i).padStart(5, '0')}`, { region: 'pingyang', sex: 'M', birthDate: '1970-01-01', coverage: [{ from: '2019-01-01', to: '2019-12-31' }], categories: [], specialDiseases: [] });
+}
+
+async function usedMemory(): Promise<number> {
+  const info = await probe.info('memory');
+  return Number(/used_memory:(\d+)/.exec(info)![1]);
+}
+
+let stop = false;
+let seq = 0;
+const latencies: number[] = [];
+let unavailable = 0;
+let answered = 0;
+async function bystander(): Promise<void> {
+  while (!stop) {
+    const i = seq++;
+    const started = performance.now();
+    const res = await call(bystanderKey, 'POST', '/v1/settlements', {
+      requestId: `BY-${i}`,
+      card: `ATK${String(i % CARDS).padStart(5, '0')}`,
+      hospitalId: 'PY-COUNTY',
+      visitType: 'outpatient',
+      admissionDate: '2019-05-01',
+      dischargeDate: '2019-05-01',
+      charges: { total: '100.00' },
+    }).catch(() => null);
+    await res?.arrayBuffer();
+    latencies.push(performance.now() - started);
+    answered++;
+    if (res === null || res.status === 503) unavailable++;
+  }
+}
+
+const rows = Array.from({ length: 490 }, (_, i) => ({ requestId: `NOPE-${i}`, total: '100.00', fundTotal: '50.00' }));
+const lines = Array.from({ length: 5000 }, (_, i) => ({ lineId: `LINE-${String(i).padStart(40, '0')}`, code: `CODE-${String(i).padStart(40, '0')}`, quantity: '1', unitPrice: '1.00', amount: '1.00' }));
+const bigBill = JSON.stringify({ requestId: 'BIG', card: 'ATK00000', hospitalId: 'PY-TOWN', visitType: 'inpatient', admissionDate: '2019-03-01', dischargeDate: '2019-03-02', charges: { lines } });
+
+const attacks: Record<string, (until: () => boolean) => Promise<void>> = {
+  quiet: async (until) => {
+    while (!until()) await new Promise((r) => setTimeout(r, 100));
+  },
+  '1 reconciliations': async (until) => {
+    await Promise.all(Array.from({ length: 8 }, async () => {
+      while (!until()) await (await call(attackerKey, 'POST', '/v1/hospitals/PY-TOWN/reconciliations', { date: '2026-03-10', entries: rows })).arrayBuffer();
+    }));
+  },
+  '2 large bills': async (until) => {
+    await Promise.all(Array.from({ length: 8 }, async () => {
+      while (!until()) await (await call(attackerKey, 'POST', '/v1/settlements/preview', bigBill)).arrayBuffer();
+    }));
+  },
+  '3 slow uploads': async (until) => {
+    const url = new URL(server.base);
+    const sockets: net.Socket[] = [];
+    const open = () => {
+      const socket = net.connect(Number(url.port), url.hostname);
+      socket.on('error', () => undefined);
+      socket.on('close', () => sockets.splice(sockets.indexOf(socket), 1));
+      socket.write(`POST /v1/settlements HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${attackerKey}\r\nContent-Type: application/json\r\nContent-Length: 100000\r\n\r\n{`);
+      sockets.push(socket);
+    };
+    while (!until()) {
+      while (sockets.length < 300) open();
+      for (const socket of sockets) socket.write(' ');
+      await new Promise((r) => setTimeout(r, 2000));
+    }
+    for (const socket of [...sockets]) socket.destroy();
+  },
+  '8 refused settlements': async (until) => {
+    let i = 0;
+    await Promise.all(Array.from({ length: 8 }, async () => {
+      while (!until()) {
+        // A man's childbirth: refused (NOT_COVERED), each under a new requestId.
+        const body = { requestId: `REF-${i++}`, card: 'ATK00001', hospitalId: 'PY-TOWN', visitType: 'childbirth', delivery: 'vaginal', admissionDate: '2019-04-01', dischargeDate: '2019-04-03', charges: { total: '3000.00' } };
+        await (await call(attackerKey, 'POST', '/v1/settlements', body)).arrayBuffer();
+      }
+    }));
+  },
+};
+
+const p95 = (xs: number[]) => (xs.length === 0 ? 0 : [...xs].sort((a, b) => a - b)[Math.floor(xs.length * 0.95)]!);
+say(`bench:attack — ${phaseMs / 1000} s a phase, bystander PY-COUNTY (4 loops of settlements), attacker PY-TOWN (one billing key, default limits)`);
+say('phase                   bystander  503s  p95 ms  Redis growth');
+const bystanders = Array.from({ length: 4 }, () => bystander());
+let quietP95 = 0;
+for (const [name, attack] of Object.entries(attacks)) {
+  latencies.length = 0;
+  unavailable = 0;
+  answered = 0;
+  const before = await usedMemory();
+  const ends = Date.now() + phaseMs;
+  await attack(() => Date.now() >= ends);
+  const growth = (await usedMemory()) - before;
+  const q = p95(latencies);
+  if (name === 'quiet') quietP95 = q;
+  const ratio = name === 'quiet' ? '' : `  (p95 ${(q / Math.max(quietP95, 0.001)).toFixed(1)}× quiet)`;
+  say(`${name.padEnd(23)} ${String(answered).padStart(9)} ${String(unavailable).padStart(5)} ${q.toFixed(1).padStart(7)} ${(growth / 1024).toFixed(0).padStart(9)} kB${ratio}`);
+}
+stop = true;
+await Promise.all(bystanders);
+await server.stop();
+probe.disconnect();
+await redis.stop();

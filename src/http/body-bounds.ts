@@ -1,0 +1,75 @@
+/**
+ * Bounds on a request's body that hold before any route sees it
+ * (docs/bounds.md): a deadline for the whole request to arrive (slow bodies
+ * hold a request slot otherwise), and a depth for nested objects and arrays
+ * (a 5,000-level input must be a 400, never a stack overflow later).
+ */
+import type { NextFunction, Request, Response } from 'express';
+import { ValidationError } from '../domain/errors.js';
+import { noteBodyBytes } from './rate-limit.js';
+
+const OPEN_BRACE = 0x7b;
+const OPEN_BRACKET = 0x5b;
+const CLOSE_BRACE = 0x7d;
+const CLOSE_BRACKET = 0x5d;
+const QUOTE = 0x22;
+const BACKSLASH = 0x5c;
+
+/** The deepest nesting of objects and arrays in JSON text (strings skipped); a scan, no recursion. */
+export function jsonDepth(text: Buffer | string): number {
+  let depth = 0;
+  let deepest = 0;
+  let inString = false;
+  const isText = typeof text === "string";
+  for (let i = 0; i < text.length; i++) {
+    const byte = isText ? (text as string).charCodeAt(i) : (text as Buffer)[i]!;
+    if (inString) {
+      if (byte === BACKSLASH) i++;
+      else if (byte === QUOTE) inString = false;
+    } else if (byte === QUOTE) inString = true;
+    else if (byte === OPEN_BRACE || byte === OPEN_BRACKET) {
+      if (++depth > deepest) deepest = depth;
+    } else if (byte === CLOSE_BRACE || byte === CLOSE_BRACKET) depth--;
+  }
+  return deepest;
+}
+
+/** Refuses JSON text nested deeper than `maxDepth` (400 naming the body). */
+export function assertDepth(text: Buffer | string, maxDepth: number): void {
+  const depth = jsonDepth(text);
+  if (depth > maxDepth) {
+    throw new ValidationError(`the body nests objects and arrays ${depth} deep; at most ${maxDepth}`, [{ path: '(body)', message: `nested deeper than ${maxDepth}` }]);
+  }
+}
+
+/** The body parsers' `verify` hook: notes the size for the key's work charge and checks the depth. */
+export function verifyBody(maxDepth: number) {
+  return (req: Request, res: Response, body: Buffer): void => {
+    noteBodyBytes(req, res, body);
+    assertDepth(body, maxDepth);
+  };
+}
+
+/**
+ * A request whose body has not fully arrived `ms` after it began is answered
+ * 400 (its body cannot be read: VALIDATION_FAILED, as a body cut short is)
+ * and its connection closed: a byte every few seconds cannot hold a slot.
+ */
+export function bodyDeadline(ms: number) {
+  const body = Buffer.from(JSON.stringify({ error: { code: 'VALIDATION_FAILED', message: `the request did not arrive within ${ms} ms; nothing was done`, details: [{ path: '(body)', message: 'too slow' }] } }));
+  return (req: Request, res: Response, next: NextFunction): void => {
+    if (req.complete) return next();
+    const timer = setTimeout(() => {
+      if (req.complete || res.headersSent) return;
+      res.shouldKeepAlive = false;
+      res.writeHead(400, { 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': body.length, Connection: 'close' }).end(body);
+      // The rest of the body is not waited for.
+      req.socket.destroySoon();
+    }, ms);
+    timer.unref();
+    const clear = () => clearTimeout(timer);
+    res.once('close', clear);
+    req.once('end', clear);
+    next();
+  };
+}

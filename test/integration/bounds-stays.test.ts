@@ -1,0 +1,81 @@
+/**
+ * A person is in one hospital at a time: a stay whose days overlap a settled,
+ * unreversed stay of the same person is refused (422 STAY_OVERLAPS naming the
+ * other settlement), atomically with the commit; discharge day = next
+ * admission day is no overlap; a consortium transfer is held to the same rule;
+ * a reversed stay frees its days; a refusal records nothing.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestService, type TestService } from '../helpers/service.js';
+
+let t: TestService;
+beforeAll(async () => {
+  t = await startTestService();
+  await t.loadWorkedRegistry();
+});
+afterAll(async () => t?.close());
+
+const PY_CARD = '330326198001010001';
+let seq = 0;
+const stay = (hospitalId: string, admissionDate: string, dischargeDate: string, extra: Record<string, unknown> = {}) => ({
+  requestId: `OV-${++seq}`,
+  card: PY_CARD,
+  hospitalId,
+  visitType: 'inpatient',
+  admissionDate,
+  dischargeDate,
+  charges: { total: '20000.00' },
+  ...extra,
+});
+const settle = (body: Record<string, unknown>) => t.http.post('/v1/settlements').set(t.auth(t.keys.billing[String(body.hospitalId)]!)).send(body);
+
+describe('overlapping stays of one person', () => {
+  it('the same stay under a new requestId, or one inside it at another hospital, is refused naming the settlement; nothing is recorded', async () => {
+    const first = await settle(stay('PY-COUNTY', '2019-06-01', '2019-06-10'));
+    expect(first.status, first.text).toBe(201);
+    const idemBefore = await t.redis.hlen(`idem:{${PY_CARD}}`);
+    const again = await settle(stay('PY-COUNTY', '2019-06-01', '2019-06-10'));
+    expect(again.status, again.text).toBe(422);
+    expect(again.body.error.code).toBe('STAY_OVERLAPS');
+    expect(again.text).toContain(first.body.settlementId);
+    const inside = await settle(stay('PY-TOWN', '2019-06-03', '2019-06-08'));
+    expect(inside.status).toBe(422);
+    expect(inside.body.error.code).toBe('STAY_OVERLAPS');
+    expect(await t.redis.hlen(`idem:{${PY_CARD}}`)).toBe(idemBefore);
+    const listed = await t.http.get(`/v1/enrollees/${PY_CARD}/settlements?year=2019`).set(t.auth(t.keys.admin)).expect(200);
+    expect(listed.body.settlements.filter((s: { status: string }) => s.status === 'settled')).toHaveLength(1);
+  });
+
+  it('a stay admitted on the day the other was discharged is no overlap; a consortium transfer a day early is', async () => {
+    const next = await settle(stay('PY-TOWN', '2019-06-10', '2019-06-15'));
+    expect(next.status, next.text).toBe(201);
+    const early = await settle(stay('PY-COMM', '2019-06-14', '2019-06-20'));
+    expect(early.status).toBe(422);
+    expect(early.body.error.code).toBe('STAY_OVERLAPS');
+  });
+
+  it('an outpatient visit during a stay is not a stay; a reversed stay frees its days', async () => {
+    const outpatient = await settle(stay('PY-TOWN', '2019-06-05', '2019-06-05', { visitType: 'outpatient', charges: { total: '100.00' } }));
+    expect(outpatient.status, outpatient.text).toBe(201);
+    const inside = stay('PY-TOWN', '2019-07-03', '2019-07-08');
+    const first = await settle(stay('PY-COUNTY', '2019-07-01', '2019-07-10'));
+    expect(first.status).toBe(201);
+    expect((await settle(inside)).status).toBe(422);
+    await t.http.post(`/v1/settlements/${first.body.settlementId}/reversal`).set(t.auth(t.keys.billing['PY-COUNTY']!)).send({ reason: 'wrong person' }).expect(200);
+    const after = await settle(inside);
+    expect(after.status, after.text).toBe(201);
+  });
+
+  it('a same-day stay sent again under a new requestId is refused; a same-day stay the day after is not', async () => {
+    const first = await settle(stay('PY-COUNTY', '2019-09-01', '2019-09-01'));
+    expect(first.status, first.text).toBe(201);
+    const again = await settle(stay('PY-TOWN', '2019-09-01', '2019-09-01'));
+    expect(again.body.error?.code).toBe('STAY_OVERLAPS');
+    expect((await settle(stay('PY-TOWN', '2019-09-02', '2019-09-02'))).status).toBe(201);
+  });
+
+  it('of two overlapping stays sent at once, exactly one settles', async () => {
+    const [a, b] = await Promise.all([settle(stay('PY-COUNTY', '2019-08-01', '2019-08-10')), settle(stay('PY-TOWN', '2019-08-05', '2019-08-12'))]);
+    expect([a.status, b.status].sort()).toEqual([201, 422]);
+  });
+});
