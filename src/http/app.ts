@@ -29,7 +29,7 @@ import { ApiRouter, OperationRegistry } from './openapi/operations.js';
 import { bodyDeadline, verifyBody } from './body-bounds.js';
 import { keyBudget } from './rate-limit.js';
 import { DEFAULT_BOUNDS, type Bounds } from '../service/bounds.js';
-import type { ScriptedClient } from '../store/redis.js';
+import type { Cluster, Redis } from 'ioredis';
 import { healthSchema, readinessSchema, type Readiness } from '../contract/service.js';
 import { bulkRoutes } from './routes/bulk.js';
 import type { RouteDependencies } from './routes/common.js';
@@ -63,7 +63,7 @@ export interface AppDependencies extends RouteDependencies {
   /** Per caller key; absent or null: no limit. */
   rateLimit?: RateLimitSettings | null | undefined;
   /** Where per-key rate counters are shared across processes; absent: each process counts alone. */
-  rateLimitStore?: ScriptedClient | undefined;
+  rateLimitStore?: Redis | Cluster | undefined;
   /** The request bounds (docs/bounds.md); absent: the defaults. */
   bounds?: Pick<Bounds, 'perKeyInFlight' | 'requestTimeoutMs' | 'maxJsonDepth'> | undefined;
 }

@@ -18,7 +18,7 @@ import { BurstyRateLimiter, RLWrapperTimeouts, RateLimiterMemory, RateLimiterRed
 import { RateLimitedError } from '../domain/errors.js';
 import type { RateLimitSettings } from '../ops/config.js';
 import type { Metrics } from '../ops/metrics.js';
-import type { ScriptedClient } from '../store/redis.js';
+import type { Cluster, Redis } from 'ioredis';
 
 const BURST_WINDOW_S = 10;
 /** Body bytes that cost one more point (about 40 fee lines or 100 reconciliation rows). */
@@ -49,11 +49,11 @@ export interface KeyBudgetOptions {
   rate: RateLimitSettings | null | undefined;
   perKeyInFlight: number;
   /** Where the rate's counters are shared; absent: this process only. */
-  redis?: ScriptedClient | undefined;
+  redis?: Redis | Cluster | undefined;
   metrics?: Metrics | undefined;
 }
 
-function limiterOf(rate: RateLimitSettings, redis: ScriptedClient | undefined): RateLimiterAbstract {
+function limiterOf(rate: RateLimitSettings, redis: Redis | Cluster | undefined): RateLimiterAbstract {
   const one = (keyPrefix: string, points: number, duration: number): RateLimiterAbstract => {
     const memory = new RateLimiterMemory({ keyPrefix, points, duration });
     if (!redis) return memory;
