@@ -286,9 +286,12 @@ export class SettlementService {
           await this.claims.release(request, held);
           this.emit({ policyId: computation.policyId, visitType: request.visitType, outcome: 'refused', code: 'STAY_OVERLAPS' });
           const { settlementId: other, hospitalId, admissionDate, dischargeDate } = outcome;
-          throw new RefusalError('STAY_OVERLAPS', say('bounds.stayOverlaps', { settlementId: other, hospitalId, admissionDate, dischargeDate }, 'en'), [
-            { path: 'admissionDate', message: `overlaps settlement ${outcome.settlementId} (${outcome.admissionDate}..${outcome.dischargeDate}, ${outcome.hospitalId})` },
+          const params = { settlementId: other, hospitalId, admissionDate, dischargeDate };
+          const refusal = new RefusalError('STAY_OVERLAPS', say('bounds.stayOverlaps', params, 'en'), [
+            { path: 'admissionDate', message: `overlaps settlement ${other} (${admissionDate}..${dischargeDate}, ${hospitalId})` },
           ]);
+          refusal.zh = { message: say('bounds.stayOverlaps', params), details: [{ path: 'admissionDate', message: say('bounds.stayOverlaps', params) }] };
+          throw refusal;
         }
         case 'stale':
           // Another writer (another process) moved the accumulators or the filings: recompute from fresh records.
