@@ -19,7 +19,9 @@ export const validationMessages = {
   'validation.stayOrder': { zh: '出院日期不能早于入院日期', en: 'dischargeDate must not be before admissionDate' },
   'validation.admdvs': { zh: '行政区划代码应为 6 位数字', en: 'a 6-digit administrative division code' },
   'validation.fixmedinsCode': { zh: '国家医保机构编码应为大写字母开头的 12 位编码，如 H35058200011', en: 'a national facility code such as H35058200011' },
-  'validation.region': { zh: '统筹区应为平阳县、太原市、晋江市之一（或其编号）', en: 'a region id such as "pingyang"' },
+  'validation.region': { zh: '统筹区应为已加载政策的统筹区（名称、编号或区划代码）', en: 'a region id such as "pingyang"' },
+  'validation.codeNotInCatalogue': { zh: '医保编码 {1} 不在本统筹区的医保目录（{2}）中', en: 'code {1} is not in catalogue {2}' },
+  'validation.codeNotValidOn': { zh: '医保编码 {1} 在 {2} 不在医保目录的有效期内', en: 'code {1} is not valid on {2}' },
   'validation.totalOrLines': { zh: '必填（或按费用明细提交）', en: 'required (or send the bill as lines)' },
   'validation.amountsOrLines': { zh: '四项金额与费用明细只能二选一', en: 'send the four amounts or the lines, never both' },
   'validation.partsOverTotal': { zh: '全自费、超限价自费、先行自付之和不能超过医疗费总额', en: 'the parts must not exceed total' },
@@ -37,6 +39,8 @@ export const validationMessages = {
 /** The schemas' English sentences → their catalogue key (first match wins). */
 export const VALIDATION_PATTERNS: readonly [RegExp, keyof typeof validationMessages][] = [
   [/^required$/, 'validation.required'],
+  [/^code (\S+) is not in catalogue (\S+)$/, 'validation.codeNotInCatalogue'],
+  [/^code (\S+) is not valid on (\S+) in catalogue/, 'validation.codeNotValidOn'],
   [/^expected a calendar date YYYY-MM-DD/, 'validation.calendarDate'],
   [/^expected a date string YYYY-MM-DD$/, 'validation.dateString'],
   [/^dates run from (\S+) to (\S+)$/, 'validation.dateRange'],

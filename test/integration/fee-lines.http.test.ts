@@ -199,7 +199,13 @@ describe('refusals record nothing', () => {
     expect(res.status).toBe(422);
     expect(errorShapeProblem(422, res.body)).toBeNull();
     expect(res.body.error.code).toBe('CATALOGUE_CODE_UNKNOWN');
+    // The clerk reads which line and which code, in Chinese; a developer asking for English gets the catalogue's own words.
     expect(res.body.error.details).toEqual([
+      { path: 'charges.lines.6.code', message: '医保编码 XNOTACODE000 不在本统筹区的医保目录（zhejiang-2019-demo）中' },
+      { path: 'charges.lines.7.code', message: `医保编码 ${ANCHOR.withdrawnSyrup} 在 2019-04-01 不在医保目录的有效期内` },
+    ]);
+    const english = await t.http.post('/v1/settlements').set(billing()).set('Accept-Language', 'en').send(stay('UNK-1', lines));
+    expect(english.body.error.details).toEqual([
       { path: 'charges.lines.6.code', message: 'code XNOTACODE000 is not in catalogue zhejiang-2019-demo' },
       { path: 'charges.lines.7.code', message: `code ${ANCHOR.withdrawnSyrup} is not valid on 2019-04-01 in catalogue zhejiang-2019-demo (valid (open)..2019-03-31)` },
     ]);

@@ -9,6 +9,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { generateKey, sha256Hex } from '../../src/ops/api-keys.js';
 import { freePort, startRedis, type RedisServer } from '../helpers/redis-server.js';
 import { spawnServer, writeKeysFile, type ServerProcess } from '../helpers/server-process.js';
+import { stayDaysOf } from '../helpers/stay-days.js';
 import { ROOT, workedExamples } from '../helpers/worked-examples.js';
 
 const CARD = '330326198001010001';
@@ -51,7 +52,11 @@ async function loadRegistry(server: ServerProcess): Promise<void> {
   expect((await call(server, 'PUT', `/v1/enrollees/${CARD}`, adminKey, workedExamples.enrollees[CARD])).status).toBeLessThan(300);
 }
 
-const settlement = (requestId: string) => ({ ...workedExamples.cases[0]!.request, requestId });
+// One person in one hospital at a time: each requestId its own night of the case's year (a resent requestId keeps its days).
+const settlement = (requestId: string) => {
+  const request = workedExamples.cases[0]!.request;
+  return { ...request, ...stayDaysOf(requestId, Number(request.dischargeDate.slice(0, 4))), requestId };
+};
 
 describe('configuration', () => {
   it('refuses to start with a one-line reason on an invalid policy file, key file or setting', async () => {
@@ -83,7 +88,8 @@ describe('SIGHUP', () => {
     await loadRegistry(server);
     const newKey = generateKey();
     writeFileSync(keysFile, JSON.stringify([...keyEntries.slice(0, 1), { id: 'py-county-2', role: 'billing', hospitalId: 'PY-COUNTY', sha256: sha256Hex(newKey) }]));
-    const inFlight = Array.from({ length: 40 }, (_, i) => call(server, 'POST', '/v1/settlements/preview', adminKey, settlement(`HUP-${i}`)));
+    // Within the key's in-flight cap (MAX_IN_FLIGHT_PER_KEY, 32): more would be 429 by design, not dropped by the reload.
+    const inFlight = Array.from({ length: 30 }, (_, i) => call(server, 'POST', '/v1/settlements/preview', adminKey, settlement(`HUP-${i}`)));
     server.child.kill('SIGHUP');
     const statuses = await Promise.all(inFlight.map(async (p) => (await p).status));
     expect(statuses.every((s) => s === 200)).toBe(true);

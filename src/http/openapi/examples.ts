@@ -189,7 +189,7 @@ export const settlementResponseExample = {
 export const refusalExample = {
   error: {
     code: 'REFERRAL_REQUIRED',
-    message: 'an out-of-area stay needs an active referral filing or an emergency (002_dda74ca139f336db.txt 七(三))',
+    message: '异地就医须先办理转诊或异地就医备案（备案有效期须覆盖住院日期）',
     details: []
   }
 };
