@@ -113,7 +113,10 @@ export function reloadPolicyDirectory(directory: string, current: PolicyCatalog)
   for (const name of names) {
     const file = path.join(directory, name);
     try {
-      loaded.push(parsePolicyFile(file, readFileSync(file, 'utf8')));
+      const text = readFileSync(file, 'utf8');
+      // An unchanged file keeps its parsed policy: a SIGHUP that rotates keys must not stall the event loop re-validating every policy.
+      const kept = previous.get(file);
+      loaded.push(kept && kept.version === policyVersion(text) ? kept : parsePolicyFile(file, text));
     } catch (error) {
       errors.push((error as Error).message);
       const kept = previous.get(file);

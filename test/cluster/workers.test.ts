@@ -12,6 +12,7 @@ import { writeFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateKey, sha256Hex } from '../../src/ops/api-keys.js';
 import { freePort, startRedis, type RedisServer } from '../helpers/redis-server.js';
+import { stayDaysOf } from '../helpers/stay-days.js';
 import { spawnServer, writeKeysFile, type ServerProcess } from '../helpers/server-process.js';
 import { workedExamples } from '../helpers/worked-examples.js';
 
@@ -155,7 +156,7 @@ describe('WORKERS=2 over one redis-server', () => {
     const ids = Array.from({ length: 10 }, (_, i) => `HUP-NEW-${i}`);
     for (const id of ids) {
       const res = await request('POST', '/v1/settlements/preview', newKey, { ...example.request, requestId: id }, id);
-      expect(res.status).toBe(200);
+      expect(res.status, JSON.stringify(res.body)).toBe(200);
     }
     expect(await servedBy(ids)).toEqual(pidsWith('settlement service listening'));
     const old = Array.from({ length: 10 }, (_, i) => `HUP-OLD-${i}`);
@@ -168,7 +169,7 @@ describe('WORKERS=2 over one redis-server', () => {
     const workerPids = pidsWith('settlement service listening');
     // Hold writes in Redis so a settlement is in flight when SIGTERM arrives.
     execFileSync('redis-cli', ['-p', String(redis.port), 'CLIENT', 'PAUSE', '700', 'WRITE']);
-    const inFlight = request('POST', '/v1/settlements', currentBillingKey, { ...example.request, card: CARD, requestId: 'TERM-1' });
+    const inFlight = request('POST', '/v1/settlements', currentBillingKey, { ...example.request, card: CARD, ...stayDaysOf('TERM-1', 2019, '2019-11-01'), requestId: 'TERM-1' });
     await new Promise((r) => setTimeout(r, 100));
     server.child.kill('SIGTERM');
 

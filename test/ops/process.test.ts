@@ -55,7 +55,7 @@ async function loadRegistry(server: ServerProcess): Promise<void> {
 // One person in one hospital at a time: each requestId its own night of the case's year (a resent requestId keeps its days).
 const settlement = (requestId: string) => {
   const request = workedExamples.cases[0]!.request;
-  return { ...request, ...stayDaysOf(requestId, Number(request.dischargeDate.slice(0, 4))), requestId };
+  return { ...request, ...stayDaysOf(requestId, Number(String(request.dischargeDate).slice(0, 4))), requestId };
 };
 
 describe('configuration', () => {
