@@ -188,10 +188,10 @@ function computeRule(rule: PaymentRule, residual: Money, input: PipelineInput): 
 
   let deductible = ZERO;
   if (rule.deductible) {
-    const adjusted = hasAdjustments(input, rule.fund, 'deductible')
-      ? adjust(input, rule.fund, 'deductible', rule.deductible.amount !== undefined ? lookup(facts, rule.deductible.amount, rule.cite).value : ZERO, steps)
+    const adjustDeductible = hasAdjustments(input, rule.fund, 'deductible')
+      ? (computed: Money): Money | null => adjust(input, rule.fund, 'deductible', computed, steps)
       : null;
-    const outcome = deductibleOf(facts, rule.deductible, adjusted, input.admission, { total, policyScope, eligible }, book, input.previousStays, rule.cite);
+    const outcome = deductibleOf(facts, rule.deductible, adjustDeductible, input.admission, { total, policyScope, eligible }, book, input.previousStays, rule.cite);
     deductible = outcome.applied;
     steps.push([subStep(rule, 'deductible'), outcome.text, deductible, outcome.cite]);
   }
