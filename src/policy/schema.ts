@@ -283,10 +283,12 @@ function checkReferences(policy: PolicyFile, issue: (path: (string | number)[], 
       if (value === 'not-covered') continue;
       if (!fitsUnit(t.unit, value)) issue([...path], `"${value}" is not a valid ${t.unit} value`);
     }
-    // Every class a declared dimension can take needs a row (or the table a default).
-    const declared = t.by.filter((d) => possible.has(d));
+    // Every class a dimension can take needs a row (or the table a default); built-in facts
+    // with a closed set of values (level, filed, …) count as dimensions, the open ones do not.
+    const classesOf = (d: string): readonly string[] | undefined => possible.get(d) ?? closedBuiltIn(d, policy);
+    const declared = t.by.filter((d) => classesOf(d) !== undefined);
     if (t.default === undefined && declared.length > 0) {
-      for (const combo of combinations(declared.map((d) => possible.get(d)!))) {
+      for (const combo of combinations(declared.map((d) => [...classesOf(d)!]))) {
         const covered = t.rows.some((row) =>
           Object.entries(row.key).every(([d, wanted]) => {
             const i = declared.indexOf(d);
@@ -338,6 +340,27 @@ function checkReferences(policy: PolicyFile, issue: (path: (string | number)[], 
   for (const vt of usedVisitTypes) {
     const has = policy.layers.some((l) => !l.visitTypes || l.visitTypes.includes(vt));
     if (!has) issue(['visitTypes', vt], `no layer settles ${vt}`);
+  }
+}
+
+/** The values a built-in fact can take, where that set is closed (the engine's builtIn in facts.ts). */
+function closedBuiltIn(name: string, policy: PolicyFile): readonly string[] | undefined {
+  switch (name) {
+    case 'hospital.level':
+      return ['1', '2', '3'];
+    case 'hospital.kind':
+      return HOSPITAL_KINDS;
+    case 'inArea':
+    case 'filed':
+    case 'emergency':
+    case 'referredFromPrimary':
+      return ['true', 'false'];
+    case 'visitType':
+      return Object.keys(policy.visitTypes);
+    case 'sex':
+      return ['F', 'M'];
+    default:
+      return undefined;
   }
 }
 

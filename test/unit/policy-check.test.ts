@@ -68,6 +68,45 @@ describe('policy:check reports', () => {
   });
 });
 
+describe('policy:check on tables keyed by built-in facts, with no default', () => {
+  const AH = readFileSync(path.join(ROOT, 'examples/policies/anhui-2024.yaml'), 'utf8');
+  const RATE = /^  rate:\n[\s\S]*?decision: the city's own rates are not in the page; 85\/75\/65% stand in\n/m;
+  const keyed = (levels: string[]) =>
+    AH.replace(
+      RATE,
+      [
+        '  rate:',
+        '    label: 报销比例',
+        '    unit: rate',
+        '    by: [location, hospital.level]',
+        '    cite: 报销比例',
+        '    rows:',
+        ...levels.map((l) => `      - { key: { location: [in-city, in-province, out-of-province], hospital.level: "${l}" }, value: "${{ 1: '0.85', 2: '0.75', 3: '0.65' }[l]}" }`),
+        '  filedShare:',
+        '    unit: rate',
+        '    by: [filed]',
+        '    cite: 报销比例',
+        '    rows:',
+        '      - { key: { filed: "true" }, value: "1" }',
+        '      - { key: { filed: "false" }, value: "0.9" }',
+        '',
+      ].join('\n'),
+    );
+
+  it('takes rows for every level and every filed value as complete', () => {
+    expect(AH).toMatch(RATE);
+    const check = checkPolicyText('/x/anhui-2024.yaml', keyed(['1', '2', '3']));
+    expect(check.ok, formatCheck(check)).toBe(true);
+  });
+
+  it('names the missing level of a table keyed by a dimension and hospital.level', () => {
+    const check = checkPolicyText('/x/anhui-2024.yaml', keyed(['1', '3']));
+    expect(check.ok).toBe(false);
+    expect(check.errors).toContain('tables.rate.rows: no row for location "in-city", hospital.level "2" (add one, or a default; "not-covered" says it is not covered)');
+    expect(check.errors.filter((e) => e.includes('no row')).length).toBe(3);
+  });
+});
+
 describe('schemas/policy.schema.json', () => {
   it('is what the code generates (npm run policy:schema)', () => {
     const onDisk = readFileSync(path.join(ROOT, 'schemas/policy.schema.json'), 'utf8');
