@@ -6,8 +6,8 @@
  * region's identity is optional with a stated default.
  */
 import { z } from 'zod';
-import { DELIVERIES, FUNDS, HOSPITAL_KINDS, LIABILITIES, PERSON_CATEGORIES, VISIT_TYPES, type VisitType } from '../domain/types.js';
-import { BUILT_IN_DIMENSIONS, citation, condition, dimension, factorValue, isoDate, ledger, moneyText, moneyValue, optionalCitation, rateValue, ref, scale, table, type Ref } from './vocabulary.js';
+import { DELIVERIES, FUNDS, HOSPITAL_KINDS, LIABILITIES, VISIT_TYPES, type VisitType } from '../domain/types.js';
+import { BUILT_IN_DIMENSIONS, personCategory, citation, condition, dimension, factorValue, isoDate, ledger, moneyText, moneyValue, optionalCitation, rateValue, ref, scale, table, type Ref } from './vocabulary.js';
 
 export * from './vocabulary.js';
 
@@ -144,7 +144,7 @@ const testCase = z
       .strictObject({
         sex: z.enum(['F', 'M']).default('F'),
         birthDate: isoDate.default('1970-01-01'),
-        categories: z.array(z.enum(PERSON_CATEGORIES)).default([]),
+        categories: z.array(personCategory).default([]),
         specialDiseases: z.array(z.string()).default([]),
         maternityInsured: z.boolean().default(false),
         contributionTier: z.string().optional(),
@@ -200,6 +200,10 @@ export const policyFileSchema = z
       ])
       .optional(),
     dimensions: z.record(z.string().regex(/^[a-z][a-zA-Z0-9-]*$/), dimension).default({}),
+    categories: z
+      .record(z.string().regex(/^[a-z][a-z0-9-]{0,31}$/), z.strictObject({ label: z.string().min(1), ...citation }))
+      .default({})
+      .meta({ description: 'the region\'s own person categories, written "<region>.<name>" in conditions and in the registry' }),
     tables: z.record(z.string().regex(/^[a-z][a-zA-Z0-9-]*$/), table).default({}),
     ledgers: z.record(z.string().regex(/^[a-z][a-zA-Z0-9-]*$/), ledger).default({}),
     admissions: z
@@ -242,6 +246,7 @@ function checkReferences(policy: PolicyFile, issue: (path: (string | number)[], 
   if (!policy.id.endsWith(`-${policy.benefitYear}`)) issue(['id'], `id must end with the benefit year ${policy.benefitYear}`);
   if (!policy.id.startsWith(`${policy.region}-`)) issue(['id'], `id must start with the region "${policy.region}"`);
   if (Object.keys(policy.visitTypes).length === 0) issue(['visitTypes'], 'at least one visit type');
+  checkOwnCategories(policy, issue);
 
   const dims = new Set<string>([...Object.keys(policy.dimensions), ...BUILT_IN_DIMENSIONS]);
   const ledgerKnown = (name: string) => STORED.has(name) || name in policy.ledgers;
@@ -341,6 +346,24 @@ function checkReferences(policy: PolicyFile, issue: (path: (string | number)[], 
     const has = policy.layers.some((l) => !l.visitTypes || l.visitTypes.includes(vt));
     if (!has) issue(['visitTypes', vt], `no layer settles ${vt}`);
   }
+}
+
+/** A "<region>.<name>" category used in a condition or an example must be this region's, declared under `categories`. */
+function checkOwnCategories(policy: PolicyFile, issue: (path: (string | number)[], message: string) => void): void {
+  const declared = (c: string) => c.startsWith(`${policy.region}.`) && Object.hasOwn(policy.categories, c.slice(policy.region.length + 1));
+  const walk = (node: unknown, path: (string | number)[]): void => {
+    if (Array.isArray(node)) node.forEach((item, i) => walk(item, [...path, i]));
+    else if (node !== null && typeof node === 'object') {
+      for (const [key, value] of Object.entries(node)) {
+        const lists = key === 'categoriesAny' || key === 'categoriesNone' || (key === 'categories' && path[0] === 'tests');
+        if (!lists || !Array.isArray(value)) walk(value, [...path, key]);
+        else value.forEach((c, i) => {
+          if (typeof c === 'string' && c.includes('.') && !declared(c)) issue([...path, key, i], `"${c}" is not declared under categories (write "${policy.region}.<name>")`);
+        });
+      }
+    }
+  };
+  walk({ ...policy, categories: {} }, []);
 }
 
 /** The values a built-in fact can take, where that set is closed (the engine's builtIn in facts.ts). */

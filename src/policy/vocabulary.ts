@@ -7,7 +7,13 @@
  */
 import { z } from 'zod';
 import { Decimal, MONEY_PATTERN, RATE_PATTERN, type Money } from '../domain/money.js';
-import { DELIVERIES, HOSPITAL_KINDS, PERSON_CATEGORIES, VISIT_TYPES } from '../domain/types.js';
+import { DELIVERIES, HOSPITAL_KINDS, OWN_CATEGORY_PATTERN, PERSON_CATEGORIES, VISIT_TYPES, type OwnCategory } from '../domain/types.js';
+
+/** A category of the common list, or a region's own as "<region>.<name>" (declared under `categories`). */
+export const personCategory = z.union([
+  z.enum(PERSON_CATEGORIES),
+  z.string().regex(OWN_CATEGORY_PATTERN, 'a category of the list, or the region\'s own as "<region>.<name>"') as unknown as z.ZodType<OwnCategory>,
+]);
 
 export const moneyText = z
   .string()
@@ -81,8 +87,8 @@ export const condition = z
     majorDiseases: z.array(z.string().min(1)).optional(),
     specialDiseases: z.array(z.string().min(1)).optional(),
     diseaseGroups: z.array(z.string().min(1)).optional(),
-    categoriesAny: z.array(z.enum(PERSON_CATEGORIES)).optional(),
-    categoriesNone: z.array(z.enum(PERSON_CATEGORIES)).optional(),
+    categoriesAny: z.array(personCategory).optional(),
+    categoriesNone: z.array(personCategory).optional(),
     contributionTiers: z.array(z.string().min(1)).optional(),
     sex: z.enum(['F', 'M']).optional(),
     age: z

@@ -9,6 +9,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { checkPolicyText, formatCheck } from '../../src/policy/check.js';
 import { policyJsonSchema } from '../../src/policy/json-schema.js';
+import { enrolleeSchema } from '../../src/contract/registry.js';
 
 const ROOT = path.join(import.meta.dirname, '..', '..');
 const DIRS = ['config/policies', 'examples/policies', 'test/fixtures/policies'].map((dir) => path.join(ROOT, dir)).filter((dir) => existsSync(dir));
@@ -104,6 +105,30 @@ describe('policy:check on tables keyed by built-in facts, with no default', () =
     expect(check.ok).toBe(false);
     expect(check.errors).toContain('tables.rate.rows: no row for location "in-city", hospital.level "2" (add one, or a default; "not-covered" says it is not covered)');
     expect(check.errors.filter((e) => e.includes('no row')).length).toBe(3);
+  });
+});
+
+describe('a region\'s own person categories (宿迁 低保边缘)', () => {
+  const SQ = readFileSync(path.join(ROOT, 'examples/policies/suqian-2024.yaml'), 'utf8');
+
+  it('are used as "<region>.<name>" once declared', () => {
+    const check = checkPolicyText('/x/suqian-2024.yaml', SQ);
+    expect(check.ok, formatCheck(check)).toBe(true);
+    expect(check.examples.find((e) => e.name.startsWith('低保边缘'))!.ok).toBe(true);
+  });
+
+  it('an undeclared or another region\'s category is an error at its path', () => {
+    const undeclared = checkPolicyText('/x/suqian-2024.yaml', SQ.replace('  near-low-income: { label: 低保边缘', '  near-poor: { label: 低保边缘'));
+    expect(undeclared.errors.some((e) => /^layers\.1\.options\.2\.when\.categoriesAny\.0: "suqian\.near-low-income" is not declared/.test(e))).toBe(true);
+    expect(undeclared.errors.some((e) => /^tests\.\d+\.person\.categories\.0: /.test(e))).toBe(true);
+    const foreign = checkPolicyText('/x/suqian-2024.yaml', SQ.replace('categoriesAny: [suqian.near-low-income]', 'categoriesAny: [huaian.near-low-income]'));
+    expect(foreign.errors).toContain('layers.1.options.2.when.categoriesAny.0: "huaian.near-low-income" is not declared under categories (write "suqian.<name>")');
+  });
+
+  it('the registry takes them, and refuses what is neither listed nor "<region>.<name>"', () => {
+    const person = { region: 'suqian', sex: 'F', birthDate: '1970-01-01', coverage: [] };
+    expect(enrolleeSchema.safeParse({ ...person, categories: ['suqian.near-low-income', 'destitute'] }).success).toBe(true);
+    for (const bad of ['near-low-income', 'Suqian.X', 'suqian.', 'a.b.c', 'suqian.near low']) expect(enrolleeSchema.safeParse({ ...person, categories: [bad] }).success, bad).toBe(false);
   });
 });
 
