@@ -177,13 +177,20 @@ const testCase = z
   })
   .meta({ id: 'WorkedExample' });
 
+const benefitYearNumber = z.number().int().min(1990).max(2100);
+
 export const policyFileSchema = z
   .strictObject({
     id: z.string().regex(/^[a-z][a-z0-9-]*-\d{4}$/, 'expected "<region>-<year>"'),
     region: z.string().regex(/^[a-z][a-z0-9-]*$/),
     name: z.string().min(1),
     document: z.string().min(1).meta({ description: 'the notice: a file name or a citation with its address' }),
-    benefitYear: z.number().int().min(1990).max(2100),
+    // A year the source does not state is written { year, cite, decision, assumed: true }; the
+    // policy sees the number, the file as written (parameters, policy:check) keeps the flag.
+    benefitYear: z
+      .union([benefitYearNumber, z.strictObject({ year: benefitYearNumber, ...citation })])
+      .transform((v) => (typeof v === 'number' ? v : v.year))
+      .meta({ description: 'the benefit year, or { year, cite, decision, assumed } where the source does not state it' }),
     attribution: z.strictObject({ rule: z.enum(['discharge-date', 'calendar-year-of-stay']), ...citation }),
     catalogue: z.strictObject({
       id: z.string().regex(/^[a-z0-9][a-z0-9-]{0,63}$/, 'expected a catalogue id such as "zhejiang-2019-demo" (the file <id>.csv)'),

@@ -132,6 +132,19 @@ describe('a region\'s own person categories (宿迁 低保边缘)', () => {
   });
 });
 
+describe('an assumed benefit year', () => {
+  it('is written { year, cite, decision, assumed }, listed among the assumed values, and settles as the number', () => {
+    const AH = readFileSync(path.join(ROOT, 'examples/policies/anhui-2024.yaml'), 'utf8');
+    const text = AH.replace('benefitYear: 2024\n', 'benefitYear: { year: 2024, cite: 住院, assumed: true, decision: the page is dated 2024-03-07 }\n');
+    expect(text).not.toBe(AH);
+    const check = checkPolicyText('/x/anhui-2024.yaml', text);
+    expect(check.ok, formatCheck(check)).toBe(true);
+    expect(check.assumed.some((a) => a.startsWith('benefitYear'))).toBe(true);
+    const wrong = checkPolicyText('/x/anhui-2024.yaml', text.replace('year: 2024,', 'year: 2025,'));
+    expect(wrong.errors.some((e) => e.startsWith('id: id must end with the benefit year 2025'))).toBe(true);
+  });
+});
+
 describe('schemas/policy.schema.json', () => {
   it('is what the code generates (npm run policy:schema)', () => {
     const onDisk = readFileSync(path.join(ROOT, 'schemas/policy.schema.json'), 'utf8');
