@@ -10,7 +10,7 @@ import type { Money } from '../domain/money.js';
 import { Decimal, ZERO, formatMoney, headroom, maxMoney, minMoney, round2 } from '../domain/money.js';
 import { dayNumber } from '../domain/dates.js';
 import type { Fund, PreviousStay } from '../domain/types.js';
-import type { Bracket, Layer, PaymentRule, VisitTypeRule } from '../policy/schema.js';
+import type { Bracket, BracketSpec, Layer, PaymentRule, VisitTypeRule } from '../policy/schema.js';
 import { isChoice, optionsOf } from '../policy/schema.js';
 import { deductibleOf, type AdmissionTerms } from './admission.js';
 import { word, zh, type Explanation } from './explanation.js';
@@ -215,7 +215,7 @@ function computeRule(rule: PaymentRule, residual: Money, input: PipelineInput): 
     rate = rate.times(factor);
   } else if (rule.bands) {
     const bands = rule.bands;
-    const brackets = adjustBrackets(input, rule.fund, bands.brackets, steps);
+    const brackets = adjustBrackets(input, rule.fund, lookedUpBrackets(facts, bands.brackets, bands.cite ?? rule.cite), steps);
     if (bands.over === 'stay') {
       const measured = bands.basis === 'above-deductible' ? eligible.minus(deductible) : eligible;
       const edges = bands.basis === 'relative-to-deductible' ? brackets.map((b) => scaled(b, deductible)) : brackets;
@@ -335,6 +335,15 @@ function finish(rule: PaymentRule, base0: Money, residualIn: Money, amount: Mone
 
 function scaled(bracket: Bracket, deductible: Money): Bracket {
   return { ...bracket, from: bracket.from.times(deductible), to: bracket.to === null ? null : bracket.to.times(deductible) };
+}
+
+/** Each band's rate, looked up where the file names a table (one table per band, keyed by level …). */
+function lookedUpBrackets(facts: Facts, brackets: readonly BracketSpec[], cite: string): readonly Bracket[] {
+  return brackets.map((b) => {
+    if (b.rate instanceof Decimal) return { ...b, rate: b.rate };
+    const looked = lookup(facts, b.rate, b.cite ?? cite);
+    return { ...b, rate: looked.value, cite: b.cite ?? looked.cite };
+  });
 }
 
 function adjustBrackets(input: PipelineInput, fund: Fund, brackets: readonly Bracket[], steps: Computed['steps']): readonly Bracket[] {

@@ -320,6 +320,9 @@ function checkReferences(policy: PolicyFile, issue: (path: (string | number)[], 
     optionsOf(layer).forEach((rule, oi) => {
       const path = isChoice(layer) ? ['layers', li, 'options', oi] : ['layers', li];
       checkRef(rule.rate, [...path, 'rate'], ['rate']);
+      rule.bands?.brackets.forEach((b, bi) => {
+        if (typeof b.rate === 'object' && 'table' in b.rate) checkRef(b.rate, [...path, 'bands', 'brackets', bi, 'rate'], ['rate']);
+      });
       checkRef(rule.payFirst, [...path, 'payFirst'], ['rate']);
       checkRef(rule.payoutFactor, [...path, 'payoutFactor'], ['rate', 'factor']);
       checkRef(rule.topUpTo, [...path, 'topUpTo'], ['money']);

@@ -143,7 +143,9 @@ export const ref = z.union([z.string().min(1), z.strictObject({ table: z.string(
 export const bracket = z.strictObject({
   from: moneyValue,
   to: moneyValue.nullable().default(null),
-  rate: rateValue,
+  rate: z
+    .union([rateValue, z.strictObject({ table: z.string().min(1) })])
+    .meta({ description: 'the band\'s rate, or { table } to look it up (e.g. by hospital.level): one table per band, no option per level' }),
   cite: z.string().optional(),
 });
 
@@ -174,6 +176,8 @@ export type Dimension = z.infer<typeof dimension>;
 export type Table = z.infer<typeof table>;
 export type TableRow = z.infer<typeof tableRow>;
 export type Ref = z.infer<typeof ref>;
-export type Bracket = z.infer<typeof bracket>;
+export type BracketSpec = z.infer<typeof bracket>;
+/** A band with its rate looked up, as the engine computes with it. */
+export type Bracket = Omit<BracketSpec, 'rate'> & { rate: Money };
 export type Scale = z.infer<typeof scale>;
 export type LedgerSpec = z.infer<typeof ledger>;

@@ -132,6 +132,16 @@ describe('a region\'s own person categories (宿迁 低保边缘)', () => {
   });
 });
 
+describe('band rates looked up in a table (南江 level × segment)', () => {
+  const NJ = readFileSync(path.join(ROOT, 'examples/policies/najiang-2020.yaml'), 'utf8');
+  it('a band naming an unknown table, or a table of money, is an error at its path', () => {
+    const unknown = checkPolicyText('/x/najiang-2020.yaml', NJ.replace('rate: { table: segmentToFiftyThousand }', 'rate: { table: nope }'));
+    expect(unknown.errors).toContain('layers.0.bands.brackets.1.rate.table: unknown table "nope"');
+    const money = checkPolicyText('/x/najiang-2020.yaml', NJ.replace('rate: { table: segmentToFiftyThousand }', 'rate: { table: deductible }'));
+    expect(money.errors).toContain('layers.0.bands.brackets.1.rate.table: table "deductible" holds money, expected rate');
+  });
+});
+
 describe('an assumed benefit year', () => {
   it('is written { year, cite, decision, assumed }, listed among the assumed values, and settles as the number', () => {
     const AH = readFileSync(path.join(ROOT, 'examples/policies/anhui-2024.yaml'), 'utf8');
