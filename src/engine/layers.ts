@@ -252,7 +252,10 @@ function computeRule(rule: PaymentRule, residual: Money, input: PipelineInput): 
     amount = round2(amount.times(factor));
     steps.push([main, zh('engine.perDiem', { days, factor: factorText }), amount, rule.cite]);
   } else if (rule.package) {
-    const price = lookup(facts, rule.package.price, rule.cite).value;
+    const cycleDays = rule.package.cycleDays;
+    // One package per settlement cycle of at most cycleDays bed-days (楚雄: 每个结算周期不超过56天).
+    const cycles = cycleDays === undefined ? 1 : Math.ceil(Math.max(1, dayNumber(facts.request.dischargeDate) - dayNumber(facts.request.admissionDate)) / cycleDays);
+    const price = lookup(facts, rule.package.price, rule.cite).value.times(cycles);
     const within = minMoney(base, price);
     amount = round2(within.times(ONE.minus(rule.package.patientShare)).times(factor));
     if (rule.package.excess === 'hospital' && base.gt(price)) hospitalBorne = base.minus(price);

@@ -75,7 +75,14 @@ const payment = z
     bands: scale.optional(),
     lumpSum: z.strictObject({ amount: ref, mode: z.enum(['actual-if-lower', 'fixed']).default('actual-if-lower') }).optional(),
     perDiem: z.strictObject({ bands: z.array(dayBand).min(1) }).optional().meta({ description: 'per bed-day by day bands (按床日)' }),
-    package: z.strictObject({ price: ref, patientShare: rateValue, excess: z.enum(['hospital', 'patient']).default('hospital') }).optional(),
+    package: z
+      .strictObject({
+        price: ref,
+        patientShare: rateValue,
+        excess: z.enum(['hospital', 'patient']).default('hospital'),
+        cycleDays: z.number().int().min(1).optional().meta({ description: 'one package per settlement cycle of at most N bed-days (a 57-day stay is two)' }),
+      })
+      .optional(),
     perVisitFee: z.strictObject({ amount: ref, oncePerDayLedger: z.string().optional() }).optional(),
     payoutFactor: ref.optional(),
     floor: z.strictObject({ share: ref, ...optionalCitation }).optional().meta({ description: '保底: the layer pays at least share × the eligible amount (the base within any expense cap)' }),
