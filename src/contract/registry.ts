@@ -4,7 +4,7 @@
  * a person's year accumulators.
  */
 import { z } from 'zod';
-import { HOSPITAL_KINDS, PERSON_CATEGORIES, type Enrollee, type Hospital } from '../domain/types.js';
+import { HOSPITAL_KINDS, OWN_CATEGORY_PATTERN, PERSON_CATEGORIES, type Enrollee, type Hospital, type OwnCategory } from '../domain/types.js';
 import { code, dateSchema, idSchema, isoDate, nullableString, wireMoney } from './fields.js';
 
 export const hospitalSchema = z.object({
@@ -22,6 +22,12 @@ export function toHospital(hospitalId: string, body: z.infer<typeof hospitalSche
   return { hospitalId, ...body, consortium: body.consortium ?? null, fixmedinsCode: body.fixmedinsCode ?? null };
 }
 
+/** A category of the common list, or a region's own as "<region>.<name>" (declared in its policy file). */
+const personCategory = z.union([
+  z.enum(PERSON_CATEGORIES),
+  z.string().regex(OWN_CATEGORY_PATTERN, 'a category of the list, or the region\'s own as "<region>.<name>"') as unknown as z.ZodType<OwnCategory>,
+]);
+
 export const enrolleeSchema = z.object({
   region: z.string().regex(/^[a-z][a-z0-9-]{0,31}$/, 'a region id such as "pingyang"'),
   sex: z.enum(['F', 'M']),
@@ -31,7 +37,7 @@ export const enrolleeSchema = z.object({
       z.strictObject({ from: dateSchema, to: dateSchema }).refine((p) => p.from <= p.to, { path: ['to'], message: 'to must not be before from' }),
     )
     .max(100),
-  categories: z.array(z.enum(PERSON_CATEGORIES)).max(20).default([]),
+  categories: z.array(personCategory).max(20).default([]),
   specialDiseases: z.array(code).max(50).default([]),
   maternityInsured: z.boolean().default(false),
 });
@@ -60,7 +66,7 @@ export const enrolleeResponseSchema = z
     sex: z.enum(['F', 'M']),
     birthDate: isoDate,
     coverage: z.array(z.strictObject({ from: isoDate, to: isoDate })),
-    categories: z.array(z.enum(PERSON_CATEGORIES)),
+    categories: z.array(personCategory),
     specialDiseases: z.array(z.string()),
     maternityInsured: z.boolean(),
   })

@@ -232,6 +232,12 @@ export const settlementResponseSchema = z
     accumulatorsBefore: accumulatorsSchema,
     accumulatorsAfter: accumulatorsSchema,
     notes: z.array(z.string()),
+    notesZh: z.array(z.string()).optional().meta({ description: 'the notes in Chinese, for the clerk and the patient; absent on settlements recorded before they were kept' }),
+    assumed: z
+      .array(z.strictObject({ path: z.string(), value: z.string(), cite: z.string() }))
+      .optional()
+      .meta({ description: 'every value the settlement used that the policy file marks assumed (not in the source notice)' }),
+    hospitalBorne: wireMoney.optional().meta({ description: 'what a disease package leaves to the hospital (按病种定额); patientTotal = total − fundTotal − hospitalBorne' }),
     operator: operatorView,
     settledAt: timestamp.optional(),
     reversedAt: timestamp.nullable().optional(),

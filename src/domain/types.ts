@@ -28,6 +28,10 @@ export const PERSON_CATEGORIES = [
   'retired-cadre-surviving-spouse',
 ] as const;
 export type PersonCategory = (typeof PERSON_CATEGORIES)[number];
+/** A region's own category, declared in its policy file: "<region>.<name>" (suqian.near-low-income). */
+export const OWN_CATEGORY_PATTERN = /^[a-z][a-z0-9-]{0,31}\.[a-z][a-z0-9-]{0,31}$/;
+export type OwnCategory = `${string}.${string}`;
+export type EnrolleeCategory = PersonCategory | OwnCategory;
 
 export const FILING_KINDS = ['referral', 'relocation', 'out-of-area'] as const;
 export type FilingKind = (typeof FILING_KINDS)[number];
@@ -75,7 +79,7 @@ export interface Enrollee {
   sex: 'F' | 'M';
   birthDate: IsoDate;
   coverage: CoveragePeriod[];
-  categories: PersonCategory[];
+  categories: EnrolleeCategory[];
   specialDiseases: string[];
   maternityInsured: boolean;
   /** 缴费档次 (一档/二档, 学生档) where the region has tiers; absent where it has none. */

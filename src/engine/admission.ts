@@ -91,7 +91,7 @@ export interface DeductibleOutcome {
 export function deductibleOf(
   facts: Facts,
   rule: DeductibleRule,
-  adjusted: Money | null,
+  adjust: ((computed: Money) => Money | null) | null,
   admission: AdmissionTerms,
   amounts: { total: Money; policyScope: Money; eligible: Money },
   book: LedgerBook,
@@ -113,7 +113,8 @@ export function deductibleOf(
     if (max) amount = minMoney(amount, max);
     what = zh('engine.deductible.formula', { share: share.toString(), of: word(of), min: min ? `，不低于 ${formatMoney(min)}` : '', max: max ? `，不超过 ${formatMoney(max)}` : '' });
   }
-  if (adjusted !== null) amount = adjusted;
+  // Adjustments act on what the rule computed (a fixed amount or a formula), not on 0.
+  if (adjust !== null) amount = adjust(amount) ?? amount;
 
   let factor = ONE;
   let reason = admission.reason;

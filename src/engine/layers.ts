@@ -10,7 +10,7 @@ import type { Money } from '../domain/money.js';
 import { Decimal, ZERO, formatMoney, headroom, maxMoney, minMoney, round2 } from '../domain/money.js';
 import { dayNumber } from '../domain/dates.js';
 import type { Fund, PreviousStay } from '../domain/types.js';
-import type { Bracket, Layer, PaymentRule, VisitTypeRule } from '../policy/schema.js';
+import type { Bracket, BracketSpec, Layer, PaymentRule, VisitTypeRule } from '../policy/schema.js';
 import { isChoice, optionsOf } from '../policy/schema.js';
 import { deductibleOf, type AdmissionTerms } from './admission.js';
 import { word, zh, type Explanation } from './explanation.js';
@@ -188,10 +188,10 @@ function computeRule(rule: PaymentRule, residual: Money, input: PipelineInput): 
 
   let deductible = ZERO;
   if (rule.deductible) {
-    const adjusted = hasAdjustments(input, rule.fund, 'deductible')
-      ? adjust(input, rule.fund, 'deductible', rule.deductible.amount !== undefined ? lookup(facts, rule.deductible.amount, rule.cite).value : ZERO, steps)
+    const adjustDeductible = hasAdjustments(input, rule.fund, 'deductible')
+      ? (computed: Money): Money | null => adjust(input, rule.fund, 'deductible', computed, steps)
       : null;
-    const outcome = deductibleOf(facts, rule.deductible, adjusted, input.admission, { total, policyScope, eligible }, book, input.previousStays, rule.cite);
+    const outcome = deductibleOf(facts, rule.deductible, adjustDeductible, input.admission, { total, policyScope, eligible }, book, input.previousStays, rule.cite);
     deductible = outcome.applied;
     steps.push([subStep(rule, 'deductible'), outcome.text, deductible, outcome.cite]);
   }
@@ -215,7 +215,7 @@ function computeRule(rule: PaymentRule, residual: Money, input: PipelineInput): 
     rate = rate.times(factor);
   } else if (rule.bands) {
     const bands = rule.bands;
-    const brackets = adjustBrackets(input, rule.fund, bands.brackets, steps);
+    const brackets = adjustBrackets(input, rule.fund, lookedUpBrackets(facts, bands.brackets, bands.cite ?? rule.cite), steps);
     if (bands.over === 'stay') {
       const measured = bands.basis === 'above-deductible' ? eligible.minus(deductible) : eligible;
       const edges = bands.basis === 'relative-to-deductible' ? brackets.map((b) => scaled(b, deductible)) : brackets;
@@ -252,7 +252,10 @@ function computeRule(rule: PaymentRule, residual: Money, input: PipelineInput): 
     amount = round2(amount.times(factor));
     steps.push([main, zh('engine.perDiem', { days, factor: factorText }), amount, rule.cite]);
   } else if (rule.package) {
-    const price = lookup(facts, rule.package.price, rule.cite).value;
+    const cycleDays = rule.package.cycleDays;
+    // One package per settlement cycle of at most cycleDays bed-days (楚雄: 每个结算周期不超过56天).
+    const cycles = cycleDays === undefined ? 1 : Math.ceil(Math.max(1, dayNumber(facts.request.dischargeDate) - dayNumber(facts.request.admissionDate)) / cycleDays);
+    const price = lookup(facts, rule.package.price, rule.cite).value.times(cycles);
     const within = minMoney(base, price);
     amount = round2(within.times(ONE.minus(rule.package.patientShare)).times(factor));
     if (rule.package.excess === 'hospital' && base.gt(price)) hospitalBorne = base.minus(price);
@@ -335,6 +338,15 @@ function finish(rule: PaymentRule, base0: Money, residualIn: Money, amount: Mone
 
 function scaled(bracket: Bracket, deductible: Money): Bracket {
   return { ...bracket, from: bracket.from.times(deductible), to: bracket.to === null ? null : bracket.to.times(deductible) };
+}
+
+/** Each band's rate, looked up where the file names a table (one table per band, keyed by level …). */
+function lookedUpBrackets(facts: Facts, brackets: readonly BracketSpec[], cite: string): readonly Bracket[] {
+  return brackets.map((b) => {
+    if (b.rate instanceof Decimal) return { ...b, rate: b.rate };
+    const looked = lookup(facts, b.rate, b.cite ?? cite);
+    return { ...b, rate: looked.value, cite: b.cite ?? looked.cite };
+  });
 }
 
 function adjustBrackets(input: PipelineInput, fund: Fund, brackets: readonly Bracket[], steps: Computed['steps']): readonly Bracket[] {

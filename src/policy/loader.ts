@@ -22,10 +22,14 @@ export class PolicyFileError extends Error {
   }
 }
 
-/** A cite that names its own source file ("002_….txt 六(一)8", "policies.md …") is kept as is. */
-const NAMES_ITS_SOURCE = /^[\w.-]+\.(txt|md)\b/;
+/**
+ * A cite whose first word names its own source is kept as is: a file ("002_….txt 六(一)8",
+ * "policies.md …"), a document number (发文字号 "桂医保发〔2019〕12号 第三条", GB/T 9704 form),
+ * a national standard ("GB/T 2260 阳江市") or a title in book-title marks ("《…办法》第三条").
+ */
+const NAMES_ITS_SOURCE = /^(?:[\w.-]+\.(?:txt|md)(?=\s|$)|\S*[〔[（(]\d{4}[〕\]）)]\d+号(?=\s|$)|(?:GB|WS)(?:\/T)? \d|《)/u;
 
-/** "三(一)1" → "000_b298e4d9608db673.txt 三(一)1", throughout the tree. */
+/** "三(一)1" → "000_b298e4d9608db673.txt 三(一)1", throughout the tree; a cite naming its source is kept. */
 function qualifyCitations(node: unknown, document: string): unknown {
   if (Array.isArray(node)) return node.map((item) => qualifyCitations(item, document));
   if (node === null || typeof node !== 'object') return node;

@@ -6,8 +6,8 @@
  * region's identity is optional with a stated default.
  */
 import { z } from 'zod';
-import { DELIVERIES, FUNDS, HOSPITAL_KINDS, LIABILITIES, PERSON_CATEGORIES, VISIT_TYPES, type VisitType } from '../domain/types.js';
-import { BUILT_IN_DIMENSIONS, citation, condition, dimension, factorValue, isoDate, ledger, moneyText, moneyValue, optionalCitation, rateValue, ref, scale, table, type Ref } from './vocabulary.js';
+import { DELIVERIES, FUNDS, HOSPITAL_KINDS, LIABILITIES, VISIT_TYPES, type VisitType } from '../domain/types.js';
+import { BUILT_IN_DIMENSIONS, personCategory, citation, condition, dimension, factorValue, isoDate, ledger, moneyText, moneyValue, optionalCitation, rateValue, ref, scale, table, type Ref } from './vocabulary.js';
 
 export * from './vocabulary.js';
 
@@ -75,7 +75,14 @@ const payment = z
     bands: scale.optional(),
     lumpSum: z.strictObject({ amount: ref, mode: z.enum(['actual-if-lower', 'fixed']).default('actual-if-lower') }).optional(),
     perDiem: z.strictObject({ bands: z.array(dayBand).min(1) }).optional().meta({ description: 'per bed-day by day bands (按床日)' }),
-    package: z.strictObject({ price: ref, patientShare: rateValue, excess: z.enum(['hospital', 'patient']).default('hospital') }).optional(),
+    package: z
+      .strictObject({
+        price: ref,
+        patientShare: rateValue,
+        excess: z.enum(['hospital', 'patient']).default('hospital'),
+        cycleDays: z.number().int().min(1).optional().meta({ description: 'one package per settlement cycle of at most N bed-days (a 57-day stay is two)' }),
+      })
+      .optional(),
     perVisitFee: z.strictObject({ amount: ref, oncePerDayLedger: z.string().optional() }).optional(),
     payoutFactor: ref.optional(),
     floor: z.strictObject({ share: ref, ...optionalCitation }).optional().meta({ description: '保底: the layer pays at least share × the eligible amount (the base within any expense cap)' }),
@@ -144,7 +151,7 @@ const testCase = z
       .strictObject({
         sex: z.enum(['F', 'M']).default('F'),
         birthDate: isoDate.default('1970-01-01'),
-        categories: z.array(z.enum(PERSON_CATEGORIES)).default([]),
+        categories: z.array(personCategory).default([]),
         specialDiseases: z.array(z.string()).default([]),
         maternityInsured: z.boolean().default(false),
         contributionTier: z.string().optional(),
@@ -177,13 +184,20 @@ const testCase = z
   })
   .meta({ id: 'WorkedExample' });
 
+const benefitYearNumber = z.number().int().min(1990).max(2100);
+
 export const policyFileSchema = z
   .strictObject({
     id: z.string().regex(/^[a-z][a-z0-9-]*-\d{4}$/, 'expected "<region>-<year>"'),
     region: z.string().regex(/^[a-z][a-z0-9-]*$/),
     name: z.string().min(1),
     document: z.string().min(1).meta({ description: 'the notice: a file name or a citation with its address' }),
-    benefitYear: z.number().int().min(1990).max(2100),
+    // A year the source does not state is written { year, cite, decision, assumed: true }; the
+    // policy sees the number, the file as written (parameters, policy:check) keeps the flag.
+    benefitYear: z
+      .union([benefitYearNumber, z.strictObject({ year: benefitYearNumber, ...citation })])
+      .transform((v) => (typeof v === 'number' ? v : v.year))
+      .meta({ description: 'the benefit year, or { year, cite, decision, assumed } where the source does not state it' }),
     attribution: z.strictObject({ rule: z.enum(['discharge-date', 'calendar-year-of-stay']), ...citation }),
     catalogue: z.strictObject({
       id: z.string().regex(/^[a-z0-9][a-z0-9-]{0,63}$/, 'expected a catalogue id such as "zhejiang-2019-demo" (the file <id>.csv)'),
@@ -200,6 +214,10 @@ export const policyFileSchema = z
       ])
       .optional(),
     dimensions: z.record(z.string().regex(/^[a-z][a-zA-Z0-9-]*$/), dimension).default({}),
+    categories: z
+      .record(z.string().regex(/^[a-z][a-z0-9-]{0,31}$/), z.strictObject({ label: z.string().min(1), ...citation }))
+      .default({})
+      .meta({ description: 'the region\'s own person categories, written "<region>.<name>" in conditions and in the registry' }),
     tables: z.record(z.string().regex(/^[a-z][a-zA-Z0-9-]*$/), table).default({}),
     ledgers: z.record(z.string().regex(/^[a-z][a-zA-Z0-9-]*$/), ledger).default({}),
     admissions: z
@@ -242,6 +260,7 @@ function checkReferences(policy: PolicyFile, issue: (path: (string | number)[], 
   if (!policy.id.endsWith(`-${policy.benefitYear}`)) issue(['id'], `id must end with the benefit year ${policy.benefitYear}`);
   if (!policy.id.startsWith(`${policy.region}-`)) issue(['id'], `id must start with the region "${policy.region}"`);
   if (Object.keys(policy.visitTypes).length === 0) issue(['visitTypes'], 'at least one visit type');
+  checkOwnCategories(policy, issue);
 
   const dims = new Set<string>([...Object.keys(policy.dimensions), ...BUILT_IN_DIMENSIONS]);
   const ledgerKnown = (name: string) => STORED.has(name) || name in policy.ledgers;
@@ -283,10 +302,12 @@ function checkReferences(policy: PolicyFile, issue: (path: (string | number)[], 
       if (value === 'not-covered') continue;
       if (!fitsUnit(t.unit, value)) issue([...path], `"${value}" is not a valid ${t.unit} value`);
     }
-    // Every class a declared dimension can take needs a row (or the table a default).
-    const declared = t.by.filter((d) => possible.has(d));
+    // Every class a dimension can take needs a row (or the table a default); built-in facts
+    // with a closed set of values (level, filed, …) count as dimensions, the open ones do not.
+    const classesOf = (d: string): readonly string[] | undefined => possible.get(d) ?? closedBuiltIn(d, policy);
+    const declared = t.by.filter((d) => classesOf(d) !== undefined);
     if (t.default === undefined && declared.length > 0) {
-      for (const combo of combinations(declared.map((d) => possible.get(d)!))) {
+      for (const combo of combinations(declared.map((d) => [...classesOf(d)!]))) {
         const covered = t.rows.some((row) =>
           Object.entries(row.key).every(([d, wanted]) => {
             const i = declared.indexOf(d);
@@ -306,6 +327,9 @@ function checkReferences(policy: PolicyFile, issue: (path: (string | number)[], 
     optionsOf(layer).forEach((rule, oi) => {
       const path = isChoice(layer) ? ['layers', li, 'options', oi] : ['layers', li];
       checkRef(rule.rate, [...path, 'rate'], ['rate']);
+      rule.bands?.brackets.forEach((b, bi) => {
+        if (typeof b.rate === 'object' && 'table' in b.rate) checkRef(b.rate, [...path, 'bands', 'brackets', bi, 'rate'], ['rate']);
+      });
       checkRef(rule.payFirst, [...path, 'payFirst'], ['rate']);
       checkRef(rule.payoutFactor, [...path, 'payoutFactor'], ['rate', 'factor']);
       checkRef(rule.topUpTo, [...path, 'topUpTo'], ['money']);
@@ -338,6 +362,45 @@ function checkReferences(policy: PolicyFile, issue: (path: (string | number)[], 
   for (const vt of usedVisitTypes) {
     const has = policy.layers.some((l) => !l.visitTypes || l.visitTypes.includes(vt));
     if (!has) issue(['visitTypes', vt], `no layer settles ${vt}`);
+  }
+}
+
+/** A "<region>.<name>" category used in a condition or an example must be this region's, declared under `categories`. */
+function checkOwnCategories(policy: PolicyFile, issue: (path: (string | number)[], message: string) => void): void {
+  const declared = (c: string) => c.startsWith(`${policy.region}.`) && Object.hasOwn(policy.categories, c.slice(policy.region.length + 1));
+  const walk = (node: unknown, path: (string | number)[]): void => {
+    if (Array.isArray(node)) node.forEach((item, i) => walk(item, [...path, i]));
+    else if (node !== null && typeof node === 'object') {
+      for (const [key, value] of Object.entries(node)) {
+        const lists = key === 'categoriesAny' || key === 'categoriesNone' || (key === 'categories' && path[0] === 'tests');
+        if (!lists || !Array.isArray(value)) walk(value, [...path, key]);
+        else value.forEach((c, i) => {
+          if (typeof c === 'string' && c.includes('.') && !declared(c)) issue([...path, key, i], `"${c}" is not declared under categories (write "${policy.region}.<name>")`);
+        });
+      }
+    }
+  };
+  walk({ ...policy, categories: {} }, []);
+}
+
+/** The values a built-in fact can take, where that set is closed (the engine's builtIn in facts.ts). */
+function closedBuiltIn(name: string, policy: PolicyFile): readonly string[] | undefined {
+  switch (name) {
+    case 'hospital.level':
+      return ['1', '2', '3'];
+    case 'hospital.kind':
+      return HOSPITAL_KINDS;
+    case 'inArea':
+    case 'filed':
+    case 'emergency':
+    case 'referredFromPrimary':
+      return ['true', 'false'];
+    case 'visitType':
+      return Object.keys(policy.visitTypes);
+    case 'sex':
+      return ['F', 'M'];
+    default:
+      return undefined;
   }
 }
 

@@ -7,7 +7,13 @@
  */
 import { z } from 'zod';
 import { Decimal, MONEY_PATTERN, RATE_PATTERN, type Money } from '../domain/money.js';
-import { DELIVERIES, HOSPITAL_KINDS, PERSON_CATEGORIES, VISIT_TYPES } from '../domain/types.js';
+import { DELIVERIES, HOSPITAL_KINDS, OWN_CATEGORY_PATTERN, PERSON_CATEGORIES, VISIT_TYPES, type OwnCategory } from '../domain/types.js';
+
+/** A category of the common list, or a region's own as "<region>.<name>" (declared under `categories`). */
+export const personCategory = z.union([
+  z.enum(PERSON_CATEGORIES),
+  z.string().regex(OWN_CATEGORY_PATTERN, 'a category of the list, or the region\'s own as "<region>.<name>"') as unknown as z.ZodType<OwnCategory>,
+]);
 
 export const moneyText = z
   .string()
@@ -81,8 +87,8 @@ export const condition = z
     majorDiseases: z.array(z.string().min(1)).optional(),
     specialDiseases: z.array(z.string().min(1)).optional(),
     diseaseGroups: z.array(z.string().min(1)).optional(),
-    categoriesAny: z.array(z.enum(PERSON_CATEGORIES)).optional(),
-    categoriesNone: z.array(z.enum(PERSON_CATEGORIES)).optional(),
+    categoriesAny: z.array(personCategory).optional(),
+    categoriesNone: z.array(personCategory).optional(),
     contributionTiers: z.array(z.string().min(1)).optional(),
     sex: z.enum(['F', 'M']).optional(),
     age: z
@@ -137,7 +143,9 @@ export const ref = z.union([z.string().min(1), z.strictObject({ table: z.string(
 export const bracket = z.strictObject({
   from: moneyValue,
   to: moneyValue.nullable().default(null),
-  rate: rateValue,
+  rate: z
+    .union([rateValue, z.strictObject({ table: z.string().min(1) })])
+    .meta({ description: 'the band\'s rate, or { table } to look it up (e.g. by hospital.level): one table per band, no option per level' }),
   cite: z.string().optional(),
 });
 
@@ -168,6 +176,8 @@ export type Dimension = z.infer<typeof dimension>;
 export type Table = z.infer<typeof table>;
 export type TableRow = z.infer<typeof tableRow>;
 export type Ref = z.infer<typeof ref>;
-export type Bracket = z.infer<typeof bracket>;
+export type BracketSpec = z.infer<typeof bracket>;
+/** A band with its rate looked up, as the engine computes with it. */
+export type Bracket = Omit<BracketSpec, 'rate'> & { rate: Money };
 export type Scale = z.infer<typeof scale>;
 export type LedgerSpec = z.infer<typeof ledger>;

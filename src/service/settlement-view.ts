@@ -36,6 +36,12 @@ export interface SettlementView {
   accumulatorsBefore: AccumulatorsView;
   accumulatorsAfter: AccumulatorsView;
   notes: string[];
+  /** The same notes in Chinese, for the clerk and the patient (absent on settlements recorded before). */
+  notesZh?: string[];
+  /** Every value used that the policy file marks assumed (absent on settlements recorded before). */
+  assumed?: { path: string; value: string; cite: string }[];
+  /** What a disease package's price leaves to the hospital (absent on settlements recorded before). */
+  hospitalBorne?: string;
   /** The clerk named in the body and the caller's key (api.md "Operator and reason"). */
   operator: { id: string | null; name: string | null; keyId: string | null };
   settledAt?: string;
@@ -155,6 +161,9 @@ export function settlementView(
     accumulatorsBefore: accumulatorsView(before),
     accumulatorsAfter: accumulatorsView(applyDeltas(before, computation.deltas)),
     notes: computation.notes,
+    notesZh: computation.notesZh,
+    assumed: computation.assumed.map(({ path, value, cite }) => ({ path, value, cite })),
+    hospitalBorne: formatMoney(computation.hospitalBorne),
     operator: { ...identity.actor.operator, keyId: identity.actor.keyId },
   };
   if (identity.settledAt) view.settledAt = identity.settledAt;

@@ -168,8 +168,9 @@ describe('npm run simulate', { timeout: 240_000 }, () => {
       expect(text).toContain(from);
       writeFileSync(path.join(draftDir, file), text.replace(from, to));
     };
-    edit('taiyuan-2019.yaml', '"2": { label: 二级医院, deductible: "500"', '"2": { label: 二级医院, deductible: "400"');
-    edit('pingyang-2019.yaml', 'county:      { label: 县内县级医院, deductible: "900", rate: "0.70"', 'county:      { label: 县内县级医院, deductible: "900", rate: "0.65"');
+    // One row of each region's tables: Taiyuan's 二级 deductible, Pingyang's county rate.
+    edit('taiyuan-2019.yaml', '- { key: { tier: "2" }, value: "500" }', '- { key: { tier: "2" }, value: "400" }');
+    edit('pingyang-2019.yaml', '- { key: { tier: county }, value: "0.70" }', '- { key: { tier: county }, value: "0.65" }');
 
     const out = path.join(dir, 'draft-2019');
     const result = await run(['--year', '2019', '--from', path.join(dir, 'archives', 'benefit-year-2019'), '--policies', draftDir, '--out', out]);

@@ -33,7 +33,8 @@ function criticalIllnessSchedules(policy: Policy) {
   return policy.layers.flatMap((layer) =>
     optionsOf(layer)
       .filter((rule) => rule.fund === 'criticalIllness' && rule.bands)
-      .map((rule) => ({ label: rule.label ?? rule.fund, when: rule.when, brackets: rule.bands!.brackets, annualCap: rule.caps[0] ? new Decimal(rule.caps[0].amount as string) : null })),
+      .map((rule) => ({ label: rule.label ?? rule.fund, when: rule.when, brackets: rule.bands!.brackets as readonly Bracket[], // the seeds write every band rate as a number
+      annualCap: rule.caps[0] ? new Decimal(rule.caps[0].amount as string) : null })),
   );
 }
 const SCHEDULES = [pingyang, taiyuan].flatMap((policy) => criticalIllnessSchedules(policy).map((schedule) => ({ name: `${policy.id} ${schedule.label}`, brackets: schedule.brackets })));
@@ -56,7 +57,7 @@ function scheduleFor(policy: Policy, categories: readonly PersonCategory[]) {
     const [a, b] = [schedule.brackets[0]!, best?.brackets[0]];
     const better =
       best === null ||
-      (!a.from.eq(b!.from) ? a.from.lt(b!.from) : !a.rate.eq(b!.rate) ? a.rate.gt(b!.rate) : schedule.annualCap === null ? best.annualCap !== null : best.annualCap !== null && schedule.annualCap.gt(best.annualCap));
+      (!a.from.eq(b!.from) ? a.from.lt(b!.from) : !(a.rate as Money).eq(b!.rate as Money) ? (a.rate as Money).gt(b!.rate as Money) : schedule.annualCap === null ? best.annualCap !== null : best.annualCap !== null && schedule.annualCap.gt(best.annualCap));
     if (better) best = schedule;
   }
   return best;

@@ -69,6 +69,28 @@ describe('shipped policy files', () => {
   });
 });
 
+describe('a cite is a clause of `document` unless its first word names another source', () => {
+  const YJ = readFileSync(path.join(POLICY_DIR, '..', '..', 'examples/policies/yangjiang-2020.yaml'), 'utf8');
+  const citeOf = (insuranceDivisionCite: string) => {
+    const loaded = parsePolicyFile('yangjiang-2020.yaml', edit(YJ, 'cite: GB/T 2260 阳江市', `cite: ${insuranceDivisionCite}`));
+    return [(loaded.source.insuranceDivision as { cite: string }).cite, (loaded.source.area as { cite: string }).cite];
+  };
+  it.each([
+    ['GB/T 2260 阳江市', 'GB/T 2260 阳江市'],
+    ['桂医保发〔2019〕12号 第三条', '桂医保发〔2019〕12号 第三条'],
+    ['医保发[2020]5号', '医保发[2020]5号'],
+    ['《阳江市城乡居民医疗保险办法》第三条', '《阳江市城乡居民医疗保险办法》第三条'],
+    ['policies.md yangjiang', 'policies.md yangjiang'],
+    ['第三条', 'm.hunanyuer.com/baike/techan/1681601.html 第三条'],
+    ['通知(2021)第2条', 'm.hunanyuer.com/baike/techan/1681601.html 通知(2021)第2条'],
+    ['GB 阳江', 'm.hunanyuer.com/baike/techan/1681601.html GB 阳江'],
+  ])('%s → %s', (written, kept) => {
+    const [cite, clause] = citeOf(written);
+    expect(cite).toBe(kept);
+    expect(clause).toBe('m.hunanyuer.com/baike/techan/1681601.html 表·市内');
+  });
+});
+
 describe('an invalid policy file is rejected with one line naming the file and the field path', () => {
   const invalid: [string, string, string, RegExp][] = [
     ['a rate given as a number', 'pingyang-2019.yaml', edit(PY, 'value: "0.70" }', 'value: 0.70 }'), /: tables\.rate\.rows\.1\.value: .*expected string/],

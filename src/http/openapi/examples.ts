@@ -177,6 +177,9 @@ export const settlementResponseExample = {
     retiredCadreSpousePaid: '0.00'
   },
   notes: [],
+  notesZh: [],
+  assumed: [],
+  hospitalBorne: '0.00',
   operator: {
     id: null,
     name: null,
