@@ -1,9 +1,9 @@
 /**
  * The minimal floor: what any settlement service on Express + ioredis must
- * do at least — parse the JSON, read the person's two hashes (enrollee and
- * the year's accumulators) in one round trip, run one Lua commit (version
- * check, accumulate, keep the answer), answer. No Store, no claim, no ledger,
- * no rules, no auth, no logging. The service's CPU per request over this one
+ * do at least — parse the JSON, read the person's two records (the enrollee,
+ * a JSON string, and the year's accumulators hash) in one round trip, run
+ * one Lua commit (version check, accumulate, keep the answer), answer. No
+ * Store, no claim, no ledger, no rules, no auth, no logging. The service's CPU per request over this one
  * is the price of everything it guarantees. WORKERS=N runs N processes.
  */
 import cluster from 'node:cluster';
@@ -50,11 +50,11 @@ if (workers > 1 && cluster.isPrimary) {
     const body = req.body as { requestId: string; card: string; dischargeDate: string; charges: { total: string } };
     const year = Number(body.dischargeDate.slice(0, 4));
     const accumulators = keys.accumulators(body.card, year);
-    const [[, enrollee], [, acc]] = (await redis.pipeline().hgetall(keys.enrollee(body.card)).hgetall(accumulators).exec()) as [
-      [Error | null, Record<string, string>],
+    const [[, enrollee], [, acc]] = (await redis.pipeline().get(keys.enrollee(body.card)).hgetall(accumulators).exec()) as [
+      [Error | null, string | null],
       [Error | null, Record<string, string>],
     ];
-    if (!enrollee || Object.keys(enrollee).length === 0) {
+    if (!enrollee || !(JSON.parse(enrollee) as { region?: string }).region) {
       res.status(404).json({ error: 'unknown card' });
       return;
     }

@@ -26,6 +26,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
+import { Redis } from 'ioredis';
 import { generateKey, sha256Hex } from '../src/ops/api-keys.js';
 import { startRedisCluster } from '../scripts/lib/redis-cluster.js';
 import { freePort, startRedis } from '../scripts/lib/redis-server.js';
@@ -112,10 +113,33 @@ interface Run {
   errors: number;
   /** CPU of the server's processes per answered request, µs (null without /proc) */
   cpuPerRequest: number | null;
+  /** Redis commands per answered request by command, script calls and the commands inside them alike (null over a cluster) */
+  commandsPerRequest: Map<string, number> | null;
+}
+
+/** Calls so far per command (INFO commandstats); the runs are one at a time, so a difference is one server's. */
+let commandStats: (() => Promise<Map<string, number>>) | null = null;
+
+function perRequest(before: Map<string, number>, after: Map<string, number>, requests: number): Map<string, number> {
+  const result = new Map<string, number>();
+  for (const [command, calls] of after) {
+    const delta = calls - (before.get(command) ?? 0);
+    if (delta / requests >= 0.05 && command !== 'info') result.set(command, delta / requests);
+  }
+  return result;
+}
+
+function commandsLine(commands: Map<string, number>): string {
+  const total = [...commands.values()].reduce((sum, n) => sum + n, 0);
+  return `${total.toFixed(1)} (${[...commands]
+    .sort((a, b) => b[1] - a[1])
+    .map(([c, n]) => `${c} ${n.toFixed(1)}`)
+    .join(', ')})`;
 }
 
 async function drive(target: string, base: string, key: string, options: { seconds: number; connections: number; pid?: number | undefined }): Promise<Run> {
   const cpuBefore = options.pid ? processTreeCpuMs(options.pid) : null;
+  const commandsBefore = commandStats ? await commandStats() : null;
   const next = requestFactory(`${target.replace(/[^A-Za-z0-9]+/g, '-')}-${Date.now()}`);
   const result = await autocannon({
     url: base,
@@ -145,6 +169,7 @@ async function drive(target: string, base: string, key: string, options: { secon
     non2xx: result.non2xx,
     errors: result.errors + result.timeouts,
     cpuPerRequest: cpuBefore === null ? null : ((processTreeCpuMs(options.pid!)! - cpuBefore) * 1000) / Math.max(1, result.requests.total),
+    commandsPerRequest: commandsBefore && commandStats ? perRequest(commandsBefore, await commandStats(), Math.max(1, result.requests.total)) : null,
   };
 }
 
@@ -157,7 +182,16 @@ async function main(): Promise<void> {
   const redisEnv: Record<string, string> = 'nodes' in redis ? { REDIS_CLUSTER_NODES: redis.nodes } : { REDIS_URL: redis.url };
   const redisLabel = 'nodes' in redis ? `redis cluster ${redis.nodes} (3 masters, ` : `redis-server ${redis.url} (`;
   const children: ChildProcess[] = [];
+  const statsClient = 'nodes' in redis ? null : new Redis(redis.url);
+  if (statsClient) {
+    commandStats = async () => {
+      const calls = new Map<string, number>();
+      for (const match of (await statsClient.info('commandstats')).matchAll(/^cmdstat_([^:]+):calls=(\d+)/gm)) calls.set(match[1]!, Number(match[2]));
+      return calls;
+    };
+  }
   const cleanup = async () => {
+    statsClient?.disconnect();
     for (const child of children) child.kill('SIGTERM');
     await redis.stop();
   };
@@ -280,6 +314,11 @@ async function main(): Promise<void> {
         const floorCpu = mean('floor', (r) => r.cpuPerRequest!);
         const minimalCpu = mean('minimal', (r) => r.cpuPerRequest!);
         say(`server CPU per request: service ${serviceCpu.toFixed(0)} µs, floor ${floorCpu.toFixed(0)} µs, minimal floor ${minimalCpu.toFixed(0)} µs`);
+        if (runs.every((r) => r.commandsPerRequest !== null)) {
+          const last = (prefix: string) => runs.filter((r) => r.target.startsWith(prefix)).at(-1)!.commandsPerRequest!;
+          say(`Redis commands per request (those inside scripts included): service ${commandsLine(last('service'))}`);
+          say(`  floor ${commandsLine(last('floor'))}; minimal floor ${commandsLine(last('minimal'))}`);
+        }
         say(
           `CPU per request ratio service/minimal floor: ${(serviceCpu / minimalCpu).toFixed(2)}× (target ≤ 2.5×), service/project floor: ${(serviceCpu / floorCpu).toFixed(2)}×, project floor/minimal floor: ${(floorCpu / minimalCpu).toFixed(2)}×`,
         );
