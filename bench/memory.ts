@@ -219,11 +219,13 @@ async function main(): Promise<void> {
     let responseBytes = 0;
     let storedBytes = 0;
     let inputsStored = 0;
+    let metaStored = 0;
     for (const key of records) {
       const record = (await redis.getBuffer(key))!;
       storedBytes += record.length;
       const decoded = decodeSettlementRecord(record);
       responseBytes += decoded.response.length;
+      metaStored += record.indexOf(0x0a) + 1;
       if (decoded.meta.r !== undefined) inputsStored += record.length - (record.indexOf(0x0a) + 1) - decoded.meta.r;
     }
     console.log('\nby key family (MEMORY USAGE, AFTER), per settlement:');
@@ -249,7 +251,8 @@ async function main(): Promise<void> {
     for (const [name, bytes] of kinds) console.log(`  ${name.padEnd(46)} ${(bytes / settled).toFixed(0).padStart(6)} B   ${((bytes / all) * 100).toFixed(0).padStart(3)} %`);
     console.log(`  ${'sum of MEMORY USAGE'.padEnd(46)} ${(all / settled).toFixed(0).padStart(6)} B`);
     console.log(
-      `\nresponse JSON ${(responseBytes / records.length).toFixed(0)} B on average; stored record (meta line + deflated response) ${(storedBytes / records.length).toFixed(0)} B`,
+      `\nresponse JSON ${(responseBytes / records.length).toFixed(0)} B on average; stored record ${(storedBytes / records.length).toFixed(0)} B: ` +
+        `meta line ${(metaStored / records.length).toFixed(0)} B, deflated response ${((storedBytes - metaStored - inputsStored) / records.length).toFixed(0)} B, deflated inputs ${(inputsStored / records.length).toFixed(0)} B`,
     );
 
     // 4. Archived: what stays in Redis per settlement once its year is closed and archived.
