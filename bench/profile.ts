@@ -9,6 +9,7 @@
  * requests answered. Same workload as bench/http.ts.
  *
  *   npm run bench:profile [-- --duration 10 --connections 32 --keep <dir>]
+ *   npm run bench:profile -- --target floor     the project's floor (or minimal), same table
  */
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -26,8 +27,12 @@ const { values } = parseArgs({
     duration: { type: 'string', default: '10' },
     connections: { type: 'string', default: '32' },
     keep: { type: 'string' },
+    target: { type: 'string', default: 'service' },
   },
 });
+/** What is profiled: the built service, or one of the floors of bench/http.ts (run from source by tsx) for comparison. */
+const FLOORS: Record<string, string> = { floor: 'bench/floor-server.ts', minimal: 'bench/floor-minimal.ts' };
+if (values.target !== 'service' && !FLOORS[values.target!]) throw new Error(`--target service, floor or minimal, not ${values.target}`);
 const PERSONS = 3000;
 const HOSPITALS = [
   { region: 'pingyang', hospitalId: 'PY-COUNTY', year: 2019, body: { name: '平阳县人民医院', admdvs: '330326', level: 2, kind: 'general', countyRun: true } },
@@ -39,21 +44,21 @@ const HOSPITALS = [
 const GROUPS: [string, (url: string, fn: string) => boolean][] = [
   ['idle', (_u, fn) => fn === '(idle)'],
   ['GC', (_u, fn) => fn === '(garbage collector)'],
-  ['validation (zod, contract)', (u) => /node_modules\/zod\/|\/dist\/contract\/|\/dist\/http\/validate/.test(u)],
-  ['hashing (crypto)', (u, fn) => /internal\/crypto|\/dist\/ops\/api-keys/.test(u) || /^(digest|update|createHash|Hash)$/.test(fn)],
-  ['claim (requestId claim)', (u, fn) => /\/dist\/service\/request-claims/.test(u) || /claim/i.test(fn)],
+  ['validation (zod, contract)', (u) => /node_modules\/zod\/|\/(?:dist|src)\/contract\/|\/(?:dist|src)\/http\/validate/.test(u)],
+  ['hashing (crypto)', (u, fn) => /internal\/crypto|\/(?:dist|src)\/ops\/api-keys/.test(u) || /^(digest|update|createHash|Hash)$/.test(fn)],
+  ['claim (requestId claim)', (u, fn) => /\/(?:dist|src)\/service\/request-claims/.test(u) || /claim/i.test(fn)],
   ['ledger', (u, fn) => /ledger/i.test(u) || /ledger/i.test(fn)],
-  ['deflate (zlib, record codec)', (u) => /zlib|\/dist\/store\/codec\//.test(u)],
-  ['explanation (view, messages)', (u) => /\/dist\/engine\/explanation|\/dist\/service\/settlement-view|\/dist\/messages\//.test(u)],
-  ['logging (pino)', (u) => /node_modules\/(pino|sonic-boom|thread-stream|fast-redact|quick-format)|\/dist\/ops\/logger/.test(u)],
-  ['metrics', (u) => /prom-client|\/dist\/ops\/metrics|\/dist\/http\/observe/.test(u)],
-  ['engine (engine, policy, decimal.js)', (u) => /\/dist\/(engine|policy|domain)\/|decimal\.js/.test(u)],
-  ['service + store (rest of the use-case)', (u) => /\/dist\/(service|store|national|compose)/.test(u)],
+  ['deflate (zlib, record codec)', (u) => /zlib|\/(?:dist|src)\/store\/codec\//.test(u)],
+  ['explanation (view, messages)', (u) => /\/(?:dist|src)\/engine\/explanation|\/(?:dist|src)\/service\/settlement-view|\/(?:dist|src)\/messages\//.test(u)],
+  ['logging (pino)', (u) => /node_modules\/(pino|sonic-boom|thread-stream|fast-redact|quick-format)|\/(?:dist|src)\/ops\/logger/.test(u)],
+  ['metrics', (u) => /prom-client|\/(?:dist|src)\/ops\/metrics|\/(?:dist|src)\/http\/observe/.test(u)],
+  ['engine (engine, policy, decimal.js)', (u) => /\/(?:dist|src)\/(engine|policy|domain)\/|decimal\.js/.test(u)],
+  ['service + store (rest of the use-case)', (u) => /\/(?:dist|src)\/(service|store|national|compose)/.test(u)],
   ['Redis client (ioredis)', (u) => /node_modules\/(ioredis|redis-parser|redis-errors|cluster-key-slot|denque|standard-as-callback)/.test(u)],
   [
     'HTTP (node http, Express, auth, shedding)',
     (u) =>
-      /node:_http|internal\/http|node_modules\/(express|router|body-parser|raw-body|finalhandler|send|on-finished|path-to-regexp|content-type|type-is|qs|iconv-lite|depd|statuses|mime)|\/dist\/http\//.test(
+      /node:_http|internal\/http|node_modules\/(express|router|body-parser|raw-body|finalhandler|send|on-finished|path-to-regexp|content-type|type-is|qs|iconv-lite|depd|statuses|mime)|\/(?:dist|src)\/http\//.test(
         u,
       ),
   ],
@@ -113,11 +118,12 @@ async function main(): Promise<void> {
   writeFileSync(keysFile, JSON.stringify([{ id: 'bench-admin', role: 'admin', sha256: sha256Hex(adminKey) }]));
   const port = await freePort();
   const profileFile = path.join(profileDir, 'service.cpuprofile');
-  const service = spawn(process.execPath, ['--import', path.join(root, 'bench/lib/cpu-profile-on-signal.mjs'), path.join(root, 'dist/server.js')], {
+  const preload = path.join(root, 'bench/lib/cpu-profile-on-signal.mjs');
+  const service = spawn(process.execPath, ['--import', preload, path.join(root, 'dist/server.js')], {
     cwd: root,
     env: {
       ...process.env,
-      CPU_PROFILE_FILE: profileFile,
+      CPU_PROFILE_FILE: values.target === 'service' ? profileFile : '',
       PORT: String(port),
       HOST: '127.0.0.1',
       REDIS_URL: redis.url,
@@ -130,6 +136,7 @@ async function main(): Promise<void> {
     stdio: ['ignore', 'ignore', 'inherit'],
   });
   const exited = new Promise<void>((resolve) => service.on('exit', () => resolve()));
+  let floor: ReturnType<typeof spawn> | null = null;
   try {
     const base = `http://127.0.0.1:${port}`;
     const deadline = Date.now() + 20_000;
@@ -153,11 +160,34 @@ async function main(): Promise<void> {
         }),
       );
     }
+    // A floor is profiled instead: started now, on the registry the service just wrote.
+    let profiled = service;
+    let target = base;
+    if (values.target !== 'service') {
+      const floorPort = await freePort();
+      profiled = spawn(process.execPath, ['--import', 'tsx', '--import', preload, path.join(root, FLOORS[values.target!]!)], {
+        cwd: root,
+        env: { ...process.env, CPU_PROFILE_FILE: profileFile, PORT: String(floorPort), REDIS_URL: redis.url, WORKERS: '1' },
+        stdio: ['ignore', 'ignore', 'inherit'],
+      });
+      floor = profiled;
+      target = `http://127.0.0.1:${floorPort}`;
+      const floorDeadline = Date.now() + 20_000;
+      while (
+        !(await fetch(`${target}/`).then(
+          () => true,
+          () => false,
+        ))
+      ) {
+        if (Date.now() > floorDeadline) throw new Error(`${values.target} floor not up`);
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    }
     let n = 0;
     const prefix = `profile-${Date.now()}`;
     const load = (seconds: number) =>
       autocannon({
-        url: base,
+        url: target,
         connections: Number(values.connections),
         duration: seconds,
         requests: [
@@ -183,26 +213,24 @@ async function main(): Promise<void> {
         ],
       });
     await load(2); // warm-up: JIT, connections, the persons' first settlements of the year
-    service.kill('SIGUSR2');
+    profiled.kill('SIGUSR2');
     await new Promise((r) => setTimeout(r, 200));
     const result = await load(Number(values.duration));
-    service.kill('SIGUSR2');
+    profiled.kill('SIGUSR2');
     const written = Date.now() + 20_000;
     while (!existsSync(profileFile)) {
       if (Date.now() > written) throw new Error('the service wrote no profile');
       await new Promise((r) => setTimeout(r, 100));
     }
+    floor?.kill('SIGTERM');
     service.kill('SIGTERM');
     await exited;
     const requests = result.requests.total;
     const { groups, functions } = summarise(profileDir);
     const busy = [...groups].filter(([g]) => g !== 'idle').reduce((sum, [, us]) => sum + us, 0);
-    say(
-      `bench:profile — node ${process.version}, ${os.cpus().length} cores, load average ${os
-        .loadavg()
-        .map((l) => l.toFixed(2))
-        .join(' ')}`,
-    );
+    const what = values.target === 'service' ? 'the service (dist/server.js)' : `the ${values.target} floor (${FLOORS[values.target!]})`;
+    const loadAverage = os.loadavg().map((l) => l.toFixed(2));
+    say(`bench:profile of ${what} — node ${process.version}, ${os.cpus().length} cores, load average ${loadAverage.join(' ')}`);
     say(
       `${result.requests.total} settlements in ${values.duration} s (${result.requests.average.toFixed(0)} req/s, ${result.non2xx} non-2xx, ${values.connections} connections) after a 2 s warm-up; profile in ${profileDir}`,
     );
@@ -223,6 +251,7 @@ async function main(): Promise<void> {
     }
   } finally {
     if (service.exitCode === null) service.kill('SIGKILL');
+    if (floor && floor.exitCode === null) floor.kill('SIGKILL');
     await redis.stop();
     rmSync(keysFile, { force: true });
     if (!values.keep) rmSync(profileDir, { recursive: true, force: true });
