@@ -228,7 +228,7 @@ async function main(): Promise<void> {
     const requests = result.requests.total;
     const { groups, functions } = summarise(profileDir);
     const busy = [...groups].filter(([g]) => g !== 'idle').reduce((sum, [, us]) => sum + us, 0);
-    const what = values.target === 'service' ? 'the service (dist/server.js)' : `the ${values.target} floor (${FLOORS[values.target!]})`;
+    const what = values.target === 'service' ? 'the service (dist/server.js)' : `the ${values.target === 'floor' ? "project's" : 'minimal'} floor (${FLOORS[values.target!]})`;
     const loadAverage = os.loadavg().map((l) => l.toFixed(2));
     say(`bench:profile of ${what} — node ${process.version}, ${os.cpus().length} cores, load average ${loadAverage.join(' ')}`);
     say(
