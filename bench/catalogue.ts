@@ -21,7 +21,7 @@ import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { importCatalogue } from '../src/catalogue/import.js';
 import { loadCatalogueFile } from '../src/catalogue/loader.js';
-import { CHARGE_LEVELS, FEE_CATEGORIES } from '../src/domain/code-tables.js';
+import { type CHARGE_LEVELS, FEE_CATEGORIES } from '../src/domain/code-tables.js';
 import { emptyAccumulators } from '../src/domain/accumulators.js';
 import { Decimal, round2 } from '../src/domain/money.js';
 import type { Enrollee } from '../src/domain/types.js';
@@ -111,7 +111,13 @@ async function startServer(catalogueDir: string): Promise<Started> {
   const base = `http://127.0.0.1:${port}`;
   for (;;) {
     if (child.exitCode !== null) throw new Error(`server exited ${child.exitCode}`);
-    if (await fetch(`${base}/readyz`).then((r) => r.ok, () => false)) break;
+    if (
+      await fetch(`${base}/readyz`).then(
+        (r) => r.ok,
+        () => false,
+      )
+    )
+      break;
     await new Promise((r) => setTimeout(r, 10));
   }
   const startupMs = ms(process.hrtime.bigint() - started);
@@ -146,8 +152,12 @@ const startDemo = avg(demoRuns.map((r) => r.startupMs));
 const startBig = avg(bigRuns.map((r) => r.startupMs));
 const rssDemo = avg(demoRuns.map((r) => r.rssMb));
 const rssBig = avg(bigRuns.map((r) => r.rssMb));
-say(`server start to ready: demo catalogues ${startDemo.toFixed(0)} ms, ${ROWS} rows ${startBig.toFixed(0)} ms → +${(startBig - startDemo).toFixed(0)} ms (target < 3000 ms: ${startBig < 3000 ? 'met' : 'NOT met'})`);
-say(`server RSS when ready: demo ${rssDemo.toFixed(0)} MB, ${ROWS} rows ${rssBig.toFixed(0)} MB → +${(rssBig - rssDemo).toFixed(0)} MB (target < 150 MB extra: ${rssBig - rssDemo < 150 ? 'met' : 'NOT met'})`);
+say(
+  `server start to ready: demo catalogues ${startDemo.toFixed(0)} ms, ${ROWS} rows ${startBig.toFixed(0)} ms → +${(startBig - startDemo).toFixed(0)} ms (target < 3000 ms: ${startBig < 3000 ? 'met' : 'NOT met'})`,
+);
+say(
+  `server RSS when ready: demo ${rssDemo.toFixed(0)} MB, ${ROWS} rows ${rssBig.toFixed(0)} MB → +${(rssBig - rssDemo).toFixed(0)} MB (target < 150 MB extra: ${rssBig - rssDemo < 150 ? 'met' : 'NOT met'})`,
+);
 
 // ------------------------------------------- 2,000 lines vs four amounts ---
 const hospital = toHospital('PY-COUNTY', hospitalSchema.parse({ name: '平阳县人民医院', admdvs: '330326', level: 2, kind: 'general', countyRun: true }));
@@ -229,16 +239,28 @@ const linesWire = (i: number) => wire(`L-${i}`, { lines: bill(LINES, i) });
     time('JSON.stringify of the response', 40, () => JSON.stringify(view)),
   ];
   say(`${LINES}-line stages: ${stages.map((s) => `${s.label} ${s.perCall.toFixed(2)} ms`).join(', ')}`);
-  say(`in process, parse + hash + engine + view + JSON: four amounts ${(a.perCall * 1000).toFixed(0)} µs, ${LINES} lines ${l.perCall.toFixed(2)} ms → ratio ${(l.perCall / a.perCall).toFixed(0)}× (${((l.perCall * 1000) / LINES).toFixed(1)} µs per line)`);
-  say(`engine alone (settle()): four amounts ${(aEngine.perCall * 1000).toFixed(1)} µs, ${LINES} lines ${lEngine.perCall.toFixed(2)} ms → ratio ${(lEngine.perCall / aEngine.perCall).toFixed(0)}× (${((lEngine.perCall * 1000) / LINES).toFixed(2)} µs per line)`);
+  say(
+    `in process, parse + hash + engine + view + JSON: four amounts ${(a.perCall * 1000).toFixed(0)} µs, ${LINES} lines ${l.perCall.toFixed(2)} ms → ratio ${(l.perCall / a.perCall).toFixed(0)}× (${((l.perCall * 1000) / LINES).toFixed(1)} µs per line)`,
+  );
+  say(
+    `engine alone (settle()): four amounts ${(aEngine.perCall * 1000).toFixed(1)} µs, ${LINES} lines ${lEngine.perCall.toFixed(2)} ms → ratio ${(lEngine.perCall / aEngine.perCall).toFixed(0)}× (${((lEngine.perCall * 1000) / LINES).toFixed(2)} µs per line)`,
+  );
 }
 
 // ------------------------------------------------------------ over HTTP ---
 {
   const admin = { Authorization: `Bearer ${adminKey}`, 'Content-Type': 'application/json' };
   const billing = { Authorization: `Bearer ${billingKey}`, 'Content-Type': 'application/json' };
-  await fetch(`${server.base}/v1/hospitals/PY-COUNTY`, { method: 'PUT', headers: admin, body: JSON.stringify({ name: '平阳县人民医院', admdvs: '330326', level: 2, kind: 'general', countyRun: true }) });
-  await fetch(`${server.base}/v1/enrollees/${enrollee.card}`, { method: 'PUT', headers: admin, body: JSON.stringify({ region: 'pingyang', sex: 'F', birthDate: '1970-01-01', coverage: [{ from: '2019-01-01', to: '2019-12-31' }] }) });
+  await fetch(`${server.base}/v1/hospitals/PY-COUNTY`, {
+    method: 'PUT',
+    headers: admin,
+    body: JSON.stringify({ name: '平阳县人民医院', admdvs: '330326', level: 2, kind: 'general', countyRun: true }),
+  });
+  await fetch(`${server.base}/v1/enrollees/${enrollee.card}`, {
+    method: 'PUT',
+    headers: admin,
+    body: JSON.stringify({ region: 'pingyang', sex: 'F', birthDate: '1970-01-01', coverage: [{ from: '2019-01-01', to: '2019-12-31' }] }),
+  });
   const post = async (url: string, body: string) => {
     const started = process.hrtime.bigint();
     const res = await fetch(`${server.base}${url}`, { method: 'POST', headers: billing, body });
@@ -265,7 +287,7 @@ const linesWire = (i: number) => wire(`L-${i}`, { lines: bill(LINES, i) });
   const settleL = await series('/v1/settlements', 40, (i) => JSON.stringify(linesWire(i)));
   const line = (what: string, a: { mean: number; p50: number; bytes: number }, l: { mean: number; p50: number; bytes: number }) =>
     say(
-      `HTTP ${what} (sequential, built server + Redis): four amounts mean ${a.mean.toFixed(2)} ms (p50 ${a.p50.toFixed(2)}), ${LINES} lines mean ${l.mean.toFixed(2)} ms (p50 ${l.p50.toFixed(2)}) → ratio ${(l.mean / a.mean).toFixed(1)}× (target < 10×: ${l.mean / a.mean < 10 ? 'met' : 'NOT met'}); response ${(a.bytes / 1024).toFixed(1)} kB vs ${(l.bytes / 1024).toFixed(0)} kB`,
+      `HTTP ${what} (sequential, built server + Redis): four amounts mean ${a.mean.toFixed(2)} ms (p50 ${a.p50.toFixed(2)}), ${LINES} lines mean ${l.mean.toFixed(2)} ms (p50 ${l.p50.toFixed(2)}) → ratio ${(l.mean / a.mean).toFixed(1)}× (target ≤ 8×: ${l.mean / a.mean <= 8 ? 'met' : 'NOT met'}); response ${(a.bytes / 1024).toFixed(1)} kB vs ${(l.bytes / 1024).toFixed(0)} kB`,
     );
   line('preview', previewA, previewL);
   line('settle', settleA, settleL);
@@ -277,7 +299,17 @@ await redis.stop();
 {
   const LEVEL_NAME = { '01': '甲', '02': '乙', '03': '丙' } as const satisfies Record<keyof typeof CHARGE_LEVELS, string>;
   const rows = entries.map((e) =>
-    [e.code, e.name, LEVEL_NAME[e.level], e.selfPayRatio ? `${e.selfPayRatio.times(100).toString()}%` : '', e.priceCeiling?.toString() ?? '', FEE_CATEGORIES[e.category], e.validFrom ?? '', e.validTo ?? '', '某某制药有限公司']
+    [
+      e.code,
+      e.name,
+      LEVEL_NAME[e.level],
+      e.selfPayRatio ? `${e.selfPayRatio.times(100).toString()}%` : '',
+      e.priceCeiling?.toString() ?? '',
+      FEE_CATEGORIES[e.category],
+      e.validFrom ?? '',
+      e.validTo ?? '',
+      '某某制药有限公司',
+    ]
       .map((v) => (v.includes(',') ? `"${v}"` : v))
       .join(','),
   );
@@ -285,6 +317,8 @@ await redis.stop();
   writeFileSync(exportFile, `\uFEFF医保目录编码,名称,收费项目等级,自付比例,限价,收费类别,开始日期,结束日期,生产企业\n${rows.join('\n')}\n`);
   const result = await importCatalogue({ input: exportFile, id: 'bench', out: path.join(tmp, 'imported.csv'), rejects: path.join(tmp, 'imported.rejected.csv') });
   const same = readFileSync(path.join(tmp, 'imported.csv'), 'utf8') === readFileSync(bigFile, 'utf8');
-  say(`import tool: ${result.rows} rows in ${result.seconds.toFixed(2)} s → ${Math.round(result.rows / result.seconds)} rows/s; ${result.written} written, ${result.rejected} rejected; output equals the generated catalogue: ${same}`);
+  say(
+    `import tool: ${result.rows} rows in ${result.seconds.toFixed(2)} s → ${Math.round(result.rows / result.seconds)} rows/s; ${result.written} written, ${result.rejected} rejected; output equals the generated catalogue: ${same}`,
+  );
 }
 say(`node ${process.version}, ${os.cpus().length} cores shared with other work: read the ratios, not the absolute figures. Anchor code for a manual check: ${ANCHOR.amoxicillin}`);

@@ -4,10 +4,15 @@
  * Redis.
  *
  *   npm run bench:http                 the service alone
- *   npm run bench                      the service against the floor (Express +
- *                                      ioredis, same round trips, no rules),
- *                                      alternating, plus fixed-rate runs at
- *                                      1,000 req/s evenly spaced (open loop)
+ *   npm run bench                      the service against both floors,
+ *                                      alternating: the project's floor
+ *                                      (bench/floor-server.ts: Express + ioredis,
+ *                                      the service's round trips, no rules) and
+ *                                      the minimal floor (bench/floor-minimal.ts:
+ *                                      one read, one Lua commit), with server
+ *                                      CPU per request and the ratios; then
+ *                                      fixed-rate runs at 1,000 req/s evenly
+ *                                      spaced (open loop)
  *   npm run bench -- --workers 2       both with WORKERS=2
  *   npm run bench -- --cluster         both over a 3-master Redis Cluster
  *   options: --duration <s> (default 5) --rounds <n> (default 2)
@@ -21,6 +26,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
+import { Redis } from 'ioredis';
 import { generateKey, sha256Hex } from '../src/ops/api-keys.js';
 import { startRedisCluster } from '../scripts/lib/redis-cluster.js';
 import { freePort, startRedis } from '../scripts/lib/redis-server.js';
@@ -62,7 +68,12 @@ function say(line: string): void {
 
 async function waitReady(url: string): Promise<void> {
   const deadline = Date.now() + 20_000;
-  while (!(await fetch(url).then((r) => r.ok, () => false))) {
+  while (
+    !(await fetch(url).then(
+      (r) => r.ok,
+      () => false,
+    ))
+  ) {
     if (Date.now() > deadline) throw new Error(`${url} not ready`);
     await new Promise((r) => setTimeout(r, 100));
   }
@@ -102,11 +113,34 @@ interface Run {
   errors: number;
   /** CPU of the server's processes per answered request, µs (null without /proc) */
   cpuPerRequest: number | null;
+  /** Redis commands per answered request by command, script calls and the commands inside them alike (null over a cluster) */
+  commandsPerRequest: Map<string, number> | null;
+}
+
+/** Calls so far per command (INFO commandstats); the runs are one at a time, so a difference is one server's. */
+let commandStats: (() => Promise<Map<string, number>>) | null = null;
+
+function perRequest(before: Map<string, number>, after: Map<string, number>, requests: number): Map<string, number> {
+  const result = new Map<string, number>();
+  for (const [command, calls] of after) {
+    const delta = calls - (before.get(command) ?? 0);
+    if (delta / requests >= 0.05 && command !== 'info') result.set(command, delta / requests);
+  }
+  return result;
+}
+
+function commandsLine(commands: Map<string, number>): string {
+  const total = [...commands.values()].reduce((sum, n) => sum + n, 0);
+  return `${total.toFixed(1)} (${[...commands]
+    .sort((a, b) => b[1] - a[1])
+    .map(([c, n]) => `${c} ${n.toFixed(1)}`)
+    .join(', ')})`;
 }
 
 async function drive(target: string, base: string, key: string, options: { seconds: number; connections: number; pid?: number | undefined }): Promise<Run> {
   const cpuBefore = options.pid ? processTreeCpuMs(options.pid) : null;
-  const next = requestFactory(`${target.replace(/[^A-Za-z0-9]+/g, "-")}-${Date.now()}`);
+  const commandsBefore = commandStats ? await commandStats() : null;
+  const next = requestFactory(`${target.replace(/[^A-Za-z0-9]+/g, '-')}-${Date.now()}`);
   const result = await autocannon({
     url: base,
     connections: options.connections,
@@ -135,6 +169,7 @@ async function drive(target: string, base: string, key: string, options: { secon
     non2xx: result.non2xx,
     errors: result.errors + result.timeouts,
     cpuPerRequest: cpuBefore === null ? null : ((processTreeCpuMs(options.pid!)! - cpuBefore) * 1000) / Math.max(1, result.requests.total),
+    commandsPerRequest: commandsBefore && commandStats ? perRequest(commandsBefore, await commandStats(), Math.max(1, result.requests.total)) : null,
   };
 }
 
@@ -147,7 +182,16 @@ async function main(): Promise<void> {
   const redisEnv: Record<string, string> = 'nodes' in redis ? { REDIS_CLUSTER_NODES: redis.nodes } : { REDIS_URL: redis.url };
   const redisLabel = 'nodes' in redis ? `redis cluster ${redis.nodes} (3 masters, ` : `redis-server ${redis.url} (`;
   const children: ChildProcess[] = [];
+  const statsClient = 'nodes' in redis ? null : new Redis(redis.url);
+  if (statsClient) {
+    commandStats = async () => {
+      const calls = new Map<string, number>();
+      for (const match of (await statsClient.info('commandstats')).matchAll(/^cmdstat_([^:]+):calls=(\d+)/gm)) calls.set(match[1]!, Number(match[2]));
+      return calls;
+    };
+  }
   const cleanup = async () => {
+    statsClient?.disconnect();
     for (const child of children) child.kill('SIGTERM');
     await redis.stop();
   };
@@ -180,19 +224,30 @@ async function main(): Promise<void> {
     const serviceBase = `http://127.0.0.1:${servicePort}`;
     await waitReady(`${serviceBase}/readyz`);
 
-    let floorBase: string | null = null;
-    let floorPid: number | undefined;
-    if (withFloor) {
-      const floorPort = await freePort();
-      const floor = spawnProcess(['--import', 'tsx', path.join(root, 'bench/floor-server.ts')], { PORT: String(floorPort), ...redisEnv, WORKERS: workers });
+    const startFloor = async (script: string): Promise<{ base: string; pid: number | undefined }> => {
+      const port = await freePort();
+      const floor = spawnProcess(['--import', 'tsx', path.join(root, script)], { PORT: String(port), ...redisEnv, WORKERS: workers });
       children.push(floor);
-      floorPid = floor.pid;
-      floorBase = `http://127.0.0.1:${floorPort}`;
+      const base = `http://127.0.0.1:${port}`;
       const deadline = Date.now() + 20_000;
-      while (!(await fetch(`${floorBase}/`).then(() => true, () => false))) {
-        if (Date.now() > deadline) throw new Error('floor server not up');
+      while (
+        !(await fetch(`${base}/`).then(
+          () => true,
+          () => false,
+        ))
+      ) {
+        if (Date.now() > deadline) throw new Error(`${script} not up`);
         await new Promise((r) => setTimeout(r, 100));
       }
+      return { base, pid: floor.pid };
+    };
+    let floorBase: string | null = null;
+    let floorPid: number | undefined;
+    let minimalBase: string | null = null;
+    let minimalPid: number | undefined;
+    if (withFloor) {
+      ({ base: floorBase, pid: floorPid } = await startFloor('bench/floor-server.ts'));
+      ({ base: minimalBase, pid: minimalPid } = await startFloor('bench/floor-minimal.ts'));
     }
 
     // Registry: three in-area hospitals, PERSONS enrollees across the three regions.
@@ -216,10 +271,13 @@ async function main(): Promise<void> {
     // Billing keys are scoped to one hospital; the bench settles at three, so it uses the admin key (same auth cost).
     const key = adminKey;
 
-    say(`settlement HTTP benchmark — node ${process.version}, ${os.cpus().length} cores, WORKERS=${workers}, ${connections} connections, ${duration} s per run, ${PERSONS} persons, RATE_LIMIT_RPS=${values['rate-limit']}`);
-    say(`${redisLabel}no persistence), service ${serviceBase}${floorBase ? `, floor ${floorBase}` : ''}; every request is a new settlement`);
+    say(
+      `settlement HTTP benchmark — node ${process.version}, ${os.cpus().length} cores, WORKERS=${workers}, ${connections} connections, ${duration} s per run, ${PERSONS} persons, RATE_LIMIT_RPS=${values['rate-limit']}`,
+    );
+    say(`${redisLabel}no persistence), service ${serviceBase}${floorBase ? `, project floor ${floorBase}, minimal floor ${minimalBase}` : ''}; every request is a new settlement`);
     await drive('warm-up service', serviceBase, key, { seconds: 2, connections });
     if (floorBase) await drive('warm-up floor', floorBase, key, { seconds: 2, connections });
+    if (minimalBase) await drive('warm-up minimal', minimalBase, key, { seconds: 2, connections });
 
     const runs: Run[] = [];
     for (let round = 1; round <= rounds; round++) {
@@ -230,6 +288,11 @@ async function main(): Promise<void> {
         const f = await drive(`floor #${round}`, floorBase, key, { seconds: duration, connections, pid: floorPid });
         say(row(f));
         runs.push(f);
+      }
+      if (minimalBase) {
+        const m = await drive(`minimal #${round}`, minimalBase, key, { seconds: duration, connections, pid: minimalPid });
+        say(row(m));
+        runs.push(m);
       }
     }
     const mean = (prefix: string, pick: (r: Run) => number) => {
@@ -242,23 +305,47 @@ async function main(): Promise<void> {
     if (floorBase) {
       const floorRps = mean('floor', (r) => r.rps);
       say(`floor:   ${floorRps.toFixed(0)} req/s, p50 ${mean('floor', (r) => r.p50).toFixed(1)} ms, p99 ${mean('floor', (r) => r.p99).toFixed(1)} ms`);
-      say(`ratio service/floor: ${(serviceRps / floorRps).toFixed(2)} (target ≥ 0.80)`);
+      const minimalRps = mean('minimal', (r) => r.rps);
+      say(`minimal: ${minimalRps.toFixed(0)} req/s, p50 ${mean('minimal', (r) => r.p50).toFixed(1)} ms, p99 ${mean('minimal', (r) => r.p99).toFixed(1)} ms`);
+      say(`ratio service/floor: ${(serviceRps / floorRps).toFixed(2)} (project's floor, same round trips)`);
+      say(`ratio service/minimal floor: ${(serviceRps / minimalRps).toFixed(2)} in req/s (one read, one Lua commit)`);
       if (runs.every((r) => r.cpuPerRequest !== null)) {
         const serviceCpu = mean('service', (r) => r.cpuPerRequest!);
         const floorCpu = mean('floor', (r) => r.cpuPerRequest!);
-        say(`server CPU per request: service ${serviceCpu.toFixed(0)} µs, floor ${floorCpu.toFixed(0)} µs; floor/service ${(floorCpu / serviceCpu).toFixed(2)} (the steadier form of the same ratio)`);
+        const minimalCpu = mean('minimal', (r) => r.cpuPerRequest!);
+        say(`server CPU per request: service ${serviceCpu.toFixed(0)} µs, floor ${floorCpu.toFixed(0)} µs, minimal floor ${minimalCpu.toFixed(0)} µs`);
+        if (runs.every((r) => r.commandsPerRequest !== null)) {
+          const last = (prefix: string) => runs.filter((r) => r.target.startsWith(prefix)).at(-1)!.commandsPerRequest!;
+          say(`Redis commands per request (those inside scripts included): service ${commandsLine(last('service'))}`);
+          say(`  floor ${commandsLine(last('floor'))}; minimal floor ${commandsLine(last('minimal'))}`);
+        }
+        say(
+          `CPU per request ratio service/minimal floor: ${(serviceCpu / minimalCpu).toFixed(2)}× (target ≤ 2.5×), service/project floor: ${(serviceCpu / floorCpu).toFixed(2)}×, project floor/minimal floor: ${(floorCpu / minimalCpu).toFixed(2)}×`,
+        );
       }
       say('');
       // Fixed rate: evenly spaced arrivals, latency from when each request was due (bench/lib/paced-load.ts).
       say(`fixed rate ${fixedRate} req/s, evenly spaced, open loop; latency from when each request was due`);
       const paced: Record<string, PacedLoadResult[]> = { service: [], floor: [] };
       for (let round = 1; round <= rounds; round++) {
-        for (const [target, base, pid] of [['service', serviceBase, service.pid], ['floor', floorBase, floorPid]] as const) {
+        for (const [target, base, pid] of [
+          ['service', serviceBase, service.pid],
+          ['floor', floorBase, floorPid],
+        ] as const) {
           const cpuBefore = pid ? processTreeCpuMs(pid) : null;
-          const result = await pacedLoad({ base, path: '/v1/settlements', headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` }, body: requestFactory(`${target}-paced-${round}-${Date.now()}`), rate: fixedRate, seconds: duration });
+          const result = await pacedLoad({
+            base,
+            path: '/v1/settlements',
+            headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` },
+            body: requestFactory(`${target}-paced-${round}-${Date.now()}`),
+            rate: fixedRate,
+            seconds: duration,
+          });
           const cpuMs = cpuBefore === null ? null : processTreeCpuMs(pid!)! - cpuBefore;
           paced[target]!.push(result);
-          say(`${`${target} @${fixedRate}/s #${round}`.padEnd(22)} p50 ${String(result.p50).padStart(5)} ms   p90 ${String(result.p90).padStart(5)} ms   p99 ${String(result.p99).padStart(5)} ms   max ${String(result.max).padStart(6)} ms   non-2xx ${result.non2xx}   errors ${result.errors}${cpuMs === null ? '' : `   server CPU ${((cpuMs * 1000) / result.sent).toFixed(0)} µs/req = ${(cpuMs / 10 / duration).toFixed(0)}% of a core`}`);
+          say(
+            `${`${target} @${fixedRate}/s #${round}`.padEnd(22)} p50 ${String(result.p50).padStart(5)} ms   p90 ${String(result.p90).padStart(5)} ms   p99 ${String(result.p99).padStart(5)} ms   max ${String(result.max).padStart(6)} ms   non-2xx ${result.non2xx}   errors ${result.errors}${cpuMs === null ? '' : `   server CPU ${((cpuMs * 1000) / result.sent).toFixed(0)} µs/req = ${(cpuMs / 10 / duration).toFixed(0)}% of a core`}`,
+          );
         }
       }
       const meanP99 = (target: string) => paced[target]!.reduce((sum, r) => sum + r.p99, 0) / rounds;

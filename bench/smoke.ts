@@ -41,7 +41,13 @@ const SMOKES: Record<string, Smoke> = {
   http: {
     script: 'bench/http.ts',
     args: ['--floor', '--duration', '1', '--rounds', '1', '--connections', '8', '--rate', '200'],
-    figures: [figure('ratio service/floor:'), figure('server CPU per request: service', 'µs'), figure('fixed rate \\d+ req/s: service p99', 'ms')],
+    figures: [
+      figure('ratio service/floor:'),
+      figure('ratio service/minimal floor:'),
+      figure('server CPU per request: service', 'µs'),
+      figure('CPU per request ratio service/minimal floor:', '×'),
+      figure('fixed rate \\d+ req/s: service p99', 'ms'),
+    ],
   },
   ledger: {
     script: 'bench/ledger.ts',
@@ -74,6 +80,16 @@ const SMOKES: Record<string, Smoke> = {
     env: { BENCH_ROWS: '1000', BENCH_LINES: '50' },
     figures: [figure('server start to ready: demo catalogues', 'ms'), figure('HTTP settle .*→ ratio', '×'), figure('import tool: .*→', 'rows/s')],
   },
+  simulate: {
+    script: 'bench/simulate.ts',
+    args: ['--settlements', '2000'],
+    figures: [figure('simulate', 'settlements:'), figure('', 'replays/s both ways'), figure(': ', '× the floor'), figure('1,000,000 settlements, extrapolated from \\d+ and', '')],
+  },
+  profile: {
+    script: 'bench/profile.ts',
+    args: ['--duration', '1', '--connections', '8'],
+    figures: [figure('busy CPU in the profile:', 'ms'), /\| engine \(engine, policy, decimal\.js\) \| \d+/, /\| validation \(zod, contract\) \| \d+/],
+  },
   desk: {
     script: 'bench/desk.ts',
     args: ['--loads', '2'],
@@ -86,7 +102,7 @@ const chosen = values.only ? values.only.split(',') : Object.keys(SMOKES);
 for (const name of chosen) if (!SMOKES[name]) throw new Error(`bench:smoke: no benchmark ${name} (${Object.keys(SMOKES).join(', ')})`);
 
 // Every bench/*.ts is a benchmark here, or a helper named below: a new one cannot be forgotten.
-const HELPERS = new Set(['smoke.ts', 'floor-server.ts']);
+const HELPERS = new Set(['smoke.ts', 'floor-server.ts', 'floor-minimal.ts']);
 const unlisted = readdirSync(path.join(ROOT, 'bench')).filter((f) => f.endsWith('.ts') && !HELPERS.has(f) && !Object.values(SMOKES).some((s) => s.script === `bench/${f}`));
 if (unlisted.length) {
   process.stderr.write(`bench:smoke: benchmarks without a smoke entry: ${unlisted.join(', ')} (add them to bench/smoke.ts)\n`);
