@@ -40,14 +40,25 @@ const redis = await startRedis();
 const probe = new Redis(redis.url);
 const server = await spawnServer({ REDIS_URL: redis.url, API_KEYS_FILE: keysFile, LOG_LEVEL: 'warn' });
 const call = (key: string, method: string, path: string, body?: unknown) =>
-  fetch(`${server.base}${path}`, { method, headers: { Authorization: `Bearer ${key}`, ...(body === undefined ? {} : { 'Content-Type': 'application/json' }) }, body: body === undefined ? null : typeof body === 'string' ? body : JSON.stringify(body) });
+  fetch(`${server.base}${path}`, {
+    method,
+    headers: { Authorization: `Bearer ${key}`, ...(body === undefined ? {} : { 'Content-Type': 'application/json' }) },
+    body: body === undefined ? null : typeof body === 'string' ? body : JSON.stringify(body),
+  });
 
 const hospital = { admdvs: '330326', level: 2, kind: 'general', countyRun: true };
 await call(admin, 'PUT', '/v1/hospitals/PY-COUNTY', { ...hospital, name: '平阳县人民医院' });
 await call(admin, 'PUT', '/v1/hospitals/PY-TOWN', { ...hospital, name: '平阳县某镇卫生院', level: 1 });
 const CARDS = 200;
 for (let i = 0; i < CARDS; i++) {
-  await call(admin, 'PUT', `/v1/enrollees/ATK${String(i).padStart(5, '0')}`, { region: 'pingyang', sex: 'M', birthDate: '1970-01-01', coverage: [{ from: '2019-01-01', to: '2019-12-31' }], categories: [], specialDiseases: [] });
+  await call(admin, 'PUT', `/v1/enrollees/ATK${String(i).padStart(5, '0')}`, {
+    region: 'pingyang',
+    sex: 'M',
+    birthDate: '1970-01-01',
+    coverage: [{ from: '2019-01-01', to: '2019-12-31' }],
+    categories: [],
+    specialDiseases: [],
+  });
 }
 
 async function usedMemory(): Promise<number> {
@@ -81,22 +92,40 @@ async function bystander(): Promise<void> {
 }
 
 const rows = Array.from({ length: 490 }, (_, i) => ({ requestId: `NOPE-${i}`, total: '100.00', fundTotal: '50.00' }));
-const lines = Array.from({ length: 5000 }, (_, i) => ({ lineId: `LINE-${String(i).padStart(40, '0')}`, code: `CODE-${String(i).padStart(40, '0')}`, quantity: '1', unitPrice: '1.00', amount: '1.00' }));
-const bigBill = JSON.stringify({ requestId: 'BIG', card: 'ATK00000', hospitalId: 'PY-TOWN', visitType: 'inpatient', admissionDate: '2019-03-01', dischargeDate: '2019-03-02', charges: { lines } });
+const lines = Array.from({ length: 5000 }, (_, i) => ({
+  lineId: `LINE-${String(i).padStart(40, '0')}`,
+  code: `CODE-${String(i).padStart(40, '0')}`,
+  quantity: '1',
+  unitPrice: '1.00',
+  amount: '1.00',
+}));
+const bigBill = JSON.stringify({
+  requestId: 'BIG',
+  card: 'ATK00000',
+  hospitalId: 'PY-TOWN',
+  visitType: 'inpatient',
+  admissionDate: '2019-03-01',
+  dischargeDate: '2019-03-02',
+  charges: { lines },
+});
 
 const attacks: Record<string, (until: () => boolean) => Promise<void>> = {
   quiet: async (until) => {
     while (!until()) await new Promise((r) => setTimeout(r, 100));
   },
   '1 reconciliations': async (until) => {
-    await Promise.all(Array.from({ length: 8 }, async () => {
-      while (!until()) await (await call(attackerKey, 'POST', '/v1/hospitals/PY-TOWN/reconciliations', { date: '2026-03-10', entries: rows })).arrayBuffer();
-    }));
+    await Promise.all(
+      Array.from({ length: 8 }, async () => {
+        while (!until()) await (await call(attackerKey, 'POST', '/v1/hospitals/PY-TOWN/reconciliations', { date: '2026-03-10', entries: rows })).arrayBuffer();
+      }),
+    );
   },
   '2 large bills': async (until) => {
-    await Promise.all(Array.from({ length: 8 }, async () => {
-      while (!until()) await (await call(attackerKey, 'POST', '/v1/settlements/preview', bigBill)).arrayBuffer();
-    }));
+    await Promise.all(
+      Array.from({ length: 8 }, async () => {
+        while (!until()) await (await call(attackerKey, 'POST', '/v1/settlements/preview', bigBill)).arrayBuffer();
+      }),
+    );
   },
   '3 slow uploads': async (until) => {
     const url = new URL(server.base);
@@ -117,13 +146,24 @@ const attacks: Record<string, (until: () => boolean) => Promise<void>> = {
   },
   '8 refused settlements': async (until) => {
     let i = 0;
-    await Promise.all(Array.from({ length: 8 }, async () => {
-      while (!until()) {
-        // A man's childbirth: refused (NOT_COVERED), each under a new requestId.
-        const body = { requestId: `REF-${i++}`, card: 'ATK00001', hospitalId: 'PY-TOWN', visitType: 'childbirth', delivery: 'vaginal', admissionDate: '2019-04-01', dischargeDate: '2019-04-03', charges: { total: '3000.00' } };
-        await (await call(attackerKey, 'POST', '/v1/settlements', body)).arrayBuffer();
-      }
-    }));
+    await Promise.all(
+      Array.from({ length: 8 }, async () => {
+        while (!until()) {
+          // A man's childbirth: refused (NOT_COVERED), each under a new requestId.
+          const body = {
+            requestId: `REF-${i++}`,
+            card: 'ATK00001',
+            hospitalId: 'PY-TOWN',
+            visitType: 'childbirth',
+            delivery: 'vaginal',
+            admissionDate: '2019-04-01',
+            dischargeDate: '2019-04-03',
+            charges: { total: '3000.00' },
+          };
+          await (await call(attackerKey, 'POST', '/v1/settlements', body)).arrayBuffer();
+        }
+      }),
+    );
   },
 };
 

@@ -85,7 +85,9 @@ async function main(): Promise<void> {
   const size = sizes();
   const kb = (n: number) => `${(n / 1024).toFixed(1)} kB`;
   process.stdout.write('desk assets (dist/desk/assets)\n');
-  process.stdout.write(`  JavaScript: ${kb(size.js)} raw, ${kb(size.jsGzip)} gzipped — budget 150 kB gzipped: ${size.jsGzip <= JS_BUDGET ? 'met' : 'NOT met'} (${((size.jsGzip / JS_BUDGET) * 100).toFixed(0)}% of it)\n`);
+  process.stdout.write(
+    `  JavaScript: ${kb(size.js)} raw, ${kb(size.jsGzip)} gzipped — budget 150 kB gzipped: ${size.jsGzip <= JS_BUDGET ? 'met' : 'NOT met'} (${((size.jsGzip / JS_BUDGET) * 100).toFixed(0)}% of it)\n`,
+  );
   process.stdout.write(`  CSS:        ${kb(size.css)} raw, ${kb(size.cssGzip)} gzipped\n`);
 
   const redis = await startRedis();
@@ -99,7 +101,9 @@ async function main(): Promise<void> {
     const d = median(desk.paint);
     process.stdout.write(`first contentful paint, cold profile, service idle, median of ${loads - 1} loads (first load not counted)\n`);
     process.stdout.write(`  baseline (the same /desk/ HTML, scripts off):         ${b.toFixed(0)} ms\n`);
-    process.stdout.write(`  /desk/ (sign-in form):                                 ${d.toFixed(0)} ms — budget ${PAINT_BUDGET_MS} ms: ${d < PAINT_BUDGET_MS ? 'met' : 'NOT met'}\n`);
+    process.stdout.write(
+      `  /desk/ (sign-in form):                                 ${d.toFixed(0)} ms — budget ${PAINT_BUDGET_MS} ms: ${d < PAINT_BUDGET_MS ? 'met' : 'NOT met'}\n`,
+    );
     process.stdout.write(`  ratio desk / baseline: ${(d / b).toFixed(2)}\n`);
     process.stdout.write(`  /desk/ interactive (form rendered), median: ${median(desk.ready).toFixed(0)} ms; all paints: ${desk.paint.map((v) => v.toFixed(0)).join(', ')} ms\n`);
   } finally {

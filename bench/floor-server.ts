@@ -64,7 +64,10 @@ if (workers > 1 && cluster.isPrimary) {
       ledger: { date, entry: JSON.stringify({ id: settlementId, padding: padding.slice(0, 150) }) },
       stay: null,
     });
-    res.status(outcome.kind === 'committed' ? 201 : 409).type('application/json').send(response);
+    res
+      .status(outcome.kind === 'committed' ? 201 : 409)
+      .type('application/json')
+      .send(response);
   });
   await whenReady(redis);
   const server = http.createServer(app).listen(port, '127.0.0.1');

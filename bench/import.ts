@@ -72,7 +72,9 @@ async function main(): Promise<void> {
   const server = await startRedis();
   const redis = new Redis(server.url);
   try {
-    console.log(`import benchmark: ${ROWS.toLocaleString('en')} enrollees; shared machine (${os.cpus().length} cores, load ${os.loadavg()[0]!.toFixed(1)}), figures vary with the neighbours`);
+    console.log(
+      `import benchmark: ${ROWS.toLocaleString('en')} enrollees; shared machine (${os.cpus().length} cores, load ${os.loadavg()[0]!.toFixed(1)}), figures vary with the neighbours`,
+    );
     const file = path.join(dir, 'enrollees.csv');
     let started = Date.now();
     await writeEnrolleeCsv(file, ROWS);
@@ -130,7 +132,9 @@ async function main(): Promise<void> {
     const floorSeconds = (Date.now() - started) / 1000;
     const floorRate = Math.round(ROWS / floorSeconds);
     client.disconnect();
-    console.log(`floor    : the same ${ROWS.toLocaleString('en')} records through Store.putEnrollees alone in ${floorSeconds.toFixed(2)} s → ${floorRate.toLocaleString('en')} rows/s`);
+    console.log(
+      `floor    : the same ${ROWS.toLocaleString('en')} records through Store.putEnrollees alone in ${floorSeconds.toFixed(2)} s → ${floorRate.toLocaleString('en')} rows/s`,
+    );
     console.log(`ratio    : import / floor = ${(first.summary.rowsPerSecond / floorRate).toFixed(2)} (the file, CSV parsing, header mapping and validation cost the rest)`);
   } finally {
     redis.disconnect();

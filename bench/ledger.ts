@@ -124,7 +124,13 @@ async function statementTime(label: string, redisOptions: { url?: string; cluste
   const redis = createRedis({ ...redisOptions, offlineQueue: false, commandTimeoutMs: 10_000 });
   await whenReady(redis, 20_000);
   const admin = generateKey();
-  const service = composeService({ redis, catalog, keys: KeyRing.fromEntries([{ id: 'ops', role: 'admin', sha256: sha256Hex(admin) }]), redisTimeoutMs: 10_000, now: () => new Date('2026-11-20T03:00:00.000Z') });
+  const service = composeService({
+    redis,
+    catalog,
+    keys: KeyRing.fromEntries([{ id: 'ops', role: 'admin', sha256: sha256Hex(admin) }]),
+    redisTimeoutMs: 10_000,
+    now: () => new Date('2026-11-20T03:00:00.000Z'),
+  });
   const store = service.store;
   await store.putHospital({ hospitalId: 'PY-COUNTY', ...(fixture.hospitals['PY-COUNTY'] as object) } as never);
   for (let c = 0; c < 2000; c++) await store.putEnrollee(enrollee(`ST${c}`));
@@ -135,7 +141,15 @@ async function statementTime(label: string, redisOptions: { url?: string; cluste
     Array.from({ length: CONCURRENCY }, async () => {
       for (let i = next++; i < DAY_ENTRIES; i = next++) {
         await settlements.settle(
-          parseSettlementRequest({ requestId: `ST-${i}`, card: `ST${i % 2000}`, hospitalId: 'PY-COUNTY', visitType: 'outpatient', admissionDate: '2019-05-01', dischargeDate: '2019-05-01', charges: { total: '100.00' } }),
+          parseSettlementRequest({
+            requestId: `ST-${i}`,
+            card: `ST${i % 2000}`,
+            hospitalId: 'PY-COUNTY',
+            visitType: 'outpatient',
+            admissionDate: '2019-05-01',
+            dischargeDate: '2019-05-01',
+            charges: { total: '100.00' },
+          }),
         );
       }
     }),
@@ -172,7 +186,9 @@ async function statementTime(label: string, redisOptions: { url?: string; cluste
   const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
   console.log(`statement of a day with ${count} entries at one hospital (${label}; loaded in ${loadSeconds.toFixed(1)} s):`);
   console.log(`  first page (totals, groups, 100 entries): median ${median(firstPage).toFixed(0)} ms  (runs: ${firstPage.map((x) => x.toFixed(0)).join(', ')})`);
-  console.log(`  whole day (pages of 1,000):                median ${median(wholeDay).toFixed(0)} ms  (runs: ${wholeDay.map((x) => x.toFixed(0)).join(', ')})  (target < 1000 ms a statement)`);
+  console.log(
+    `  whole day (pages of 1,000):                median ${median(wholeDay).toFixed(0)} ms  (runs: ${wholeDay.map((x) => x.toFixed(0)).join(', ')})  (target < 1000 ms a statement)`,
+  );
   server.close();
   redis.disconnect();
   service.breaker.shutdown();

@@ -90,12 +90,16 @@ async function main(): Promise<void> {
       }
     }
     const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
-    console.log(`bench:replicas — one master + one replica (redis-server on localhost), ${IN_FLIGHT} settlements in flight, ${ROUNDS} alternating rounds of ${PER_ROUND}; shared, busy 2-core machine`);
+    console.log(
+      `bench:replicas — one master + one replica (redis-server on localhost), ${IN_FLIGHT} settlements in flight, ${ROUNDS} alternating rounds of ${PER_ROUND}; shared, busy 2-core machine`,
+    );
     const base = mean(results.none.map((r) => r.rate));
     for (const mode of ['none', 'shared', 'dedicated'] as Mode[]) {
       const rs = results[mode];
       console.log(
-        `  ${mode.padEnd(10)} ${mean(rs.map((r) => r.rate)).toFixed(0).padStart(6)} settlements/s (${rs.map((r) => r.rate.toFixed(0)).join(', ')})  ` +
+        `  ${mode.padEnd(10)} ${mean(rs.map((r) => r.rate))
+          .toFixed(0)
+          .padStart(6)} settlements/s (${rs.map((r) => r.rate.toFixed(0)).join(', ')})  ` +
           `p50 ${mean(rs.map((r) => r.p50)).toFixed(2)} ms  p99 ${mean(rs.map((r) => r.p99)).toFixed(2)} ms  ${(mean(rs.map((r) => r.rate)) / base).toFixed(2)} × none`,
       );
     }

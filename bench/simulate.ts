@@ -59,7 +59,12 @@ function* yearLines(count: number): Generator<object> {
           const outcome = settle({ catalog, request, hospital, enrollee: person.enrollee, filings: [], accumulators: acc, accumulatorsYear: 2019, catalogues });
           if (!outcome.ok) continue;
           const settlementId = `S-${person.enrollee.card}-${position}`;
-          const response = settlementView(outcome.settlement, request, acc, { settlementId, status: 'settled', settledAt: `${request.dischargeDate}T06:00:00.000Z`, actor: NO_ACTOR });
+          const response = settlementView(outcome.settlement, request, acc, {
+            settlementId,
+            status: 'settled',
+            settledAt: `${request.dischargeDate}T06:00:00.000Z`,
+            actor: NO_ACTOR,
+          });
           acc = applyDeltas(acc, outcome.settlement.deltas);
           yield {
             settlementId,
@@ -109,10 +114,14 @@ function simulateFlags(): string[] {
 function simulate(from: string, out: string): Promise<{ seconds: number; cpuSeconds: number; maxRssMb: number; stdout: string }> {
   return new Promise((resolve, reject) => {
     const started = performance.now();
-    const child = spawn('/usr/bin/time', ['-f', 'maxrss=%M', process.execPath, ...simulateFlags(), 'src/cli/simulate.ts', '--year', '2019', '--from', from, '--policies', POLICY_DIR, '--out', out, '--quiet'], {
-      cwd: ROOT,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const child = spawn(
+      '/usr/bin/time',
+      ['-f', 'maxrss=%M', process.execPath, ...simulateFlags(), 'src/cli/simulate.ts', '--year', '2019', '--from', from, '--policies', POLICY_DIR, '--out', out, '--quiet'],
+      {
+        cwd: ROOT,
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     let stdout = '';
     let stderr = '';
     let cpuMs = 0;
@@ -137,7 +146,7 @@ function engineFloor(count: number): number {
   let card = '';
   for (let round = 0; round < 2; round++) {
     for (const { request, hospital, enrollee } of requests) {
-      if (request.card !== card) ((acc = emptyAccumulators()), (card = request.card));
+      if (request.card !== card) (acc = emptyAccumulators()), (card = request.card);
       const outcome = settle({ catalog, request, hospital, enrollee, filings: [], accumulators: acc, accumulatorsYear: 2019, catalogues });
       if (outcome.ok) acc = applyDeltas(acc, outcome.settlement.deltas);
     }

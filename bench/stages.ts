@@ -120,7 +120,10 @@ measure('API key check', () => ring.verify(key));
 const sink = new Writable({ write: (_chunk, _encoding, done) => done() });
 const accessLog = createLogger('info', sink).child({}, { redact: [] });
 measure('access log line', () =>
-  accessLog.info({ req: { id: 'request-id', method: 'POST', url: routeUrl('/v1/settlements', {}, '/v1/settlements') }, res: { statusCode: 201 }, responseTime: 1.2 }, 'POST /v1/settlements 201'),
+  accessLog.info(
+    { req: { id: 'request-id', method: 'POST', url: routeUrl('/v1/settlements', {}, '/v1/settlements') }, res: { statusCode: 201 }, responseTime: 1.2 },
+    'POST /v1/settlements 201',
+  ),
 );
 const metrics = new Metrics({ defaultMetrics: false });
 measure('metrics (3 observations)', () => {

@@ -77,10 +77,7 @@ function main() {
   }
   const root = process.getuid?.() === 0;
   if (!root || !hasCommand('apt-get')) {
-    process.stderr.write(
-      `ensure-system: missing Debian packages: ${missing.join(' ')}\n` +
-        `Install them, then run the command again:\n  sudo apt-get update && sudo ${line}\n`,
-    );
+    process.stderr.write(`ensure-system: missing Debian packages: ${missing.join(' ')}\n` + `Install them, then run the command again:\n  sudo apt-get update && sudo ${line}\n`);
     process.exit(1);
   }
   process.stderr.write(`ensure-system: installing ${missing.join(' ')} (Debian packages)…\n`);

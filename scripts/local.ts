@@ -107,7 +107,15 @@ async function main(): Promise<void> {
 
   const server = spawn(process.execPath, [path.join(root, 'dist/server.js')], {
     stdio: ['ignore', 'inherit', 'inherit'],
-    env: { ...process.env, PORT: String(port), REDIS_URL: redisUrl, API_KEYS_FILE: keysFile, POLICY_DIR: policyDir, CATALOGUE_DIR: catalogueDir, LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn' },
+    env: {
+      ...process.env,
+      PORT: String(port),
+      REDIS_URL: redisUrl,
+      API_KEYS_FILE: keysFile,
+      POLICY_DIR: policyDir,
+      CATALOGUE_DIR: catalogueDir,
+      LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
+    },
   });
   children.push(server);
   server.on('exit', (code) => {
@@ -138,7 +146,9 @@ async function main(): Promise<void> {
   };
   const firstKey = billingKeys[stay.hospitalId]!;
   say('');
-  say(`Settlement service ready on ${base} (policies: ${catalog.policies.map((p) => p.id).join(', ')}; from ${path.relative(root, policyDir).startsWith('..') ? policyDir : path.relative(root, policyDir)})`);
+  say(
+    `Settlement service ready on ${base} (policies: ${catalog.policies.map((p) => p.id).join(', ')}; from ${path.relative(root, policyDir).startsWith('..') ? policyDir : path.relative(root, policyDir)})`,
+  );
   say(`Demo data: ${Object.keys(hospitals).length} hospitals, ${Object.keys(enrollees).length} enrollees, ${referrals.length} referral filing(s).`);
   if (madeUp.length > 0) say(`  made up for ${madeUp.join(', ')} (not in config/demo/): a hospital in its division and one enrollee`);
   say(`Keys file: ${path.relative(root, keysFile)}`);
@@ -166,13 +176,22 @@ async function main(): Promise<void> {
     writeFileSync(billFile, `${JSON.stringify({ ...example, requestId: 'DEMO-BILL-1', charges: { lines: DEMO_BILL } }, null, 2)}\n`);
     say('');
     say(`The same stay sent as its bill (fee lines, ${path.relative(root, billFile)}), classified against ${path.relative(root, catalogueFile)}:`);
-    say(`curl -s -X POST ${base}/v1/settlements/preview -H 'Authorization: Bearer ${firstKey}' -H 'Content-Type: application/json' -d @${path.relative(process.cwd(), billFile) || billFile}`);
+    say(
+      `curl -s -X POST ${base}/v1/settlements/preview -H 'Authorization: Bearer ${firstKey}' -H 'Content-Type: application/json' -d @${path.relative(process.cwd(), billFile) || billFile}`,
+    );
   }
   const fixmedinsCode = hospitals[stay.hospitalId]!.fixmedinsCode;
   if (fixmedinsCode) {
     say('');
     say("The national platform's face (docs/national-platform.md): the person, as an HIS asks with 1101:");
-    const envelope = { infno: '1101', msgid: `${fixmedinsCode}${stay.admissionDate.replace(/-/g, '')}0800000001`, fixmedins_code: fixmedinsCode, opter: '0123', opter_name: '收费员', input: { data: { mdtrt_cert_type: '03', mdtrt_cert_no: example.card, begntime: `${stay.admissionDate} 08:00:00` } } };
+    const envelope = {
+      infno: '1101',
+      msgid: `${fixmedinsCode}${stay.admissionDate.replace(/-/g, '')}0800000001`,
+      fixmedins_code: fixmedinsCode,
+      opter: '0123',
+      opter_name: '收费员',
+      input: { data: { mdtrt_cert_type: '03', mdtrt_cert_no: example.card, begntime: `${stay.admissionDate} 08:00:00` } },
+    };
     say(`curl -s -X POST ${base}/hsa/v1 -H 'Authorization: Bearer ${firstKey}' -H 'Content-Type: application/json' -d '${JSON.stringify(envelope)}'`);
   }
   say('');

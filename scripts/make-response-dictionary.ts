@@ -68,7 +68,10 @@ interface Sample {
 
 function hex(random: () => number, length: number): string {
   let out = '';
-  while (out.length < length) out += Math.floor(random() * 0x100000000).toString(16).padStart(8, '0');
+  while (out.length < length)
+    out += Math.floor(random() * 0x100000000)
+      .toString(16)
+      .padStart(8, '0');
   return out.slice(0, length);
 }
 
@@ -89,7 +92,12 @@ function responses(): Sample[] {
   for (const [card, requests] of worked) {
     const filings = (workedExamplesFixture as unknown as { referrals: Omit<Filing, 'referralId' | 'status'>[] }).referrals
       .filter((r) => r.card === card)
-      .map((r, i) => ({ ...r, referralId: `R-${slotOfCard(card).toString(16).padStart(4, '0')}-${hex(random, 32)}`, status: 'active' as const, createdAt: `2019-01-0${i + 1}T01:00:00.000Z` }));
+      .map((r, i) => ({
+        ...r,
+        referralId: `R-${slotOfCard(card).toString(16).padStart(4, '0')}-${hex(random, 32)}`,
+        status: 'active' as const,
+        createdAt: `2019-01-0${i + 1}T01:00:00.000Z`,
+      }));
     persons.push({ enrollee: toEnrollee(card, enrolleeSchema.parse(workedExamplesFixture.enrollees[card])), filings, requests });
   }
   for (const person of workload.persons) persons.push({ ...person, filings: [] });

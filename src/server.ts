@@ -163,14 +163,16 @@ async function startWorker(config: AppConfig): Promise<void> {
       logger.info({ policies: catalog.entries.map((e) => ({ id: e.policy.id, version: e.version })) }, 'policies reloaded');
     }
     // One reload at a time: a second SIGHUP reads the files again after the first.
-    catalogueReload = catalogueReload.then(() => reloadCatalogues(config.catalogueDir, catalog, service.catalogues.current)).then(
-      ({ catalogues: next, errors }) => {
-        service.catalogues.current = next;
-        for (const message of errors) logger.error({ err: { message } }, 'catalogue not reloaded; keeping the previous one');
-        logger.info({ catalogues: [...next.values()].map((c) => ({ id: c.id, rows: c.size })) }, 'catalogues reloaded');
-      },
-      (error: Error) => logger.error({ err: { message: error.message } }, 'catalogues not reloaded; keeping the previous ones'),
-    );
+    catalogueReload = catalogueReload
+      .then(() => reloadCatalogues(config.catalogueDir, catalog, service.catalogues.current))
+      .then(
+        ({ catalogues: next, errors }) => {
+          service.catalogues.current = next;
+          for (const message of errors) logger.error({ err: { message } }, 'catalogue not reloaded; keeping the previous one');
+          logger.info({ catalogues: [...next.values()].map((c) => ({ id: c.id, rows: c.size })) }, 'catalogues reloaded');
+        },
+        (error: Error) => logger.error({ err: { message: error.message } }, 'catalogues not reloaded; keeping the previous ones'),
+      );
   });
 
   let stopping = false;

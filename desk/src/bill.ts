@@ -76,7 +76,10 @@ export function normaliseAmount(text: string): string {
 /** A requestId per bill (api.md: ^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$), reused for every retry of that bill. */
 export function newRequestId(now = new Date()): string {
   const stamp = now.toISOString().replace(/[-:T]/g, '').slice(0, 14);
-  const random = Array.from(crypto.getRandomValues(new Uint8Array(5)), (b) => b.toString(36).padStart(2, '0')).join('').slice(0, 8).toUpperCase();
+  const random = Array.from(crypto.getRandomValues(new Uint8Array(5)), (b) => b.toString(36).padStart(2, '0'))
+    .join('')
+    .slice(0, 8)
+    .toUpperCase();
   return `DESK-${stamp}-${random}`;
 }
 

@@ -50,7 +50,18 @@ export type FlowEvent =
   | { type: 'newBill'; requestId: string; hospitalId: string };
 
 export function initialFlow(bill: BillInput, requestId: string, unknown = false): FlowState {
-  return { phase: unknown ? 'unknown' : 'editing', bill, requestId, preview: null, previewingKey: null, staleAnswer: false, settled: null, replay: false, error: null, attempts: 0 };
+  return {
+    phase: unknown ? 'unknown' : 'editing',
+    bill,
+    requestId,
+    preview: null,
+    previewingKey: null,
+    staleAnswer: false,
+    settled: null,
+    replay: false,
+    error: null,
+    attempts: 0,
+  };
 }
 
 /** The bill cannot change: a settlement is on its way, its result unknown, done, or being confirmed. */

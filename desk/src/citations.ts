@@ -44,11 +44,7 @@ export function webAddressUrl(document: string): string {
 }
 
 const NUMERALS = '一二三四五六七八九十';
-const LEVEL_PATTERNS: RegExp[] = [
-  new RegExp(`^\\s*([${NUMERALS}]+)\\s*、`),
-  new RegExp(`^\\s*[（(]\\s*([${NUMERALS}]+)\\s*[)）]`),
-  /^\s*(\d{1,2})\s*[.．、]/,
-];
+const LEVEL_PATTERNS: RegExp[] = [new RegExp(`^\\s*([${NUMERALS}]+)\\s*、`), new RegExp(`^\\s*[（(]\\s*([${NUMERALS}]+)\\s*[)）]`), /^\s*(\d{1,2})\s*[.．、]/];
 
 /** "三(一)1" → [["三", 0], ["一", 1], ["1", 2]]: each part with its numbering level. */
 export function parseClause(clause: string): { number: string; level: number }[] | null {
@@ -158,7 +154,10 @@ const CELL_SEPARATOR = /[·・]/;
  * table's heading line (the line before the table's first row) leads.
  */
 export function resolveTableCell(documentText: string, clause: string): ResolvedClause | null {
-  const parts = clause.split(CELL_SEPARATOR).map((p) => p.trim()).filter(Boolean);
+  const parts = clause
+    .split(CELL_SEPARATOR)
+    .map((p) => p.trim())
+    .filter(Boolean);
   if (parts.length < 2) return null;
   // "表·二级·市外": the table's name leads; "起付线·二级": every part is a label.
   const labels = /^表[\d一二三四五六七八九十]*$/.test(parts[0]!) ? parts.slice(1) : parts;

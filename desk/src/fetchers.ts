@@ -66,7 +66,10 @@ export async function settlementsOf(card: string, year: number): Promise<Settlem
 function yearOf(bill: BillInput, enrollee: Enrollee): number {
   const discharge = normaliseDate(bill.dischargeDate);
   if (isIsoDate(discharge)) return Number(discharge.slice(0, 4));
-  const last = enrollee.coverage.map((period) => period.to).sort().pop();
+  const last = enrollee.coverage
+    .map((period) => period.to)
+    .sort()
+    .pop();
   return last ? Number(last.slice(0, 4)) : new Date().getFullYear();
 }
 

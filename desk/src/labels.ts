@@ -1,5 +1,29 @@
 /** zh-CN labels as desk staff read them. */
-const ERROR_CODES = ['UNAUTHENTICATED', 'FORBIDDEN', 'VALIDATION_FAILED', 'NOT_FOUND', 'ENROLLEE_NOT_FOUND', 'HOSPITAL_NOT_FOUND', 'NO_POLICY', 'NOT_COVERED', 'VISIT_TYPE_NOT_COVERED', 'SPECIAL_DISEASE_NOT_APPROVED', 'REFERRAL_REQUIRED', 'CROSS_YEAR_SPLIT_REQUIRED', 'IDEMPOTENCY_CONFLICT', 'ALREADY_REVERSED', 'CONSORTIUM_TRANSFER_UNMATCHED', 'CATALOGUE_CODE_UNKNOWN', 'LIMIT_REACHED', 'RATE_LIMITED', 'OVERLOADED', 'UNAVAILABLE', 'PAYLOAD_TOO_LARGE', 'ARCHIVED', 'INTERNAL'] as const;
+const ERROR_CODES = [
+  'UNAUTHENTICATED',
+  'FORBIDDEN',
+  'VALIDATION_FAILED',
+  'NOT_FOUND',
+  'ENROLLEE_NOT_FOUND',
+  'HOSPITAL_NOT_FOUND',
+  'NO_POLICY',
+  'NOT_COVERED',
+  'VISIT_TYPE_NOT_COVERED',
+  'SPECIAL_DISEASE_NOT_APPROVED',
+  'REFERRAL_REQUIRED',
+  'CROSS_YEAR_SPLIT_REQUIRED',
+  'IDEMPOTENCY_CONFLICT',
+  'ALREADY_REVERSED',
+  'CONSORTIUM_TRANSFER_UNMATCHED',
+  'CATALOGUE_CODE_UNKNOWN',
+  'LIMIT_REACHED',
+  'RATE_LIMITED',
+  'OVERLOADED',
+  'UNAVAILABLE',
+  'PAYLOAD_TOO_LARGE',
+  'ARCHIVED',
+  'INTERNAL',
+] as const;
 import { say, type MessageKey } from '../../src/messages/index.js';
 import { CHARGE_LEVELS, FEE_CATEGORIES, PERSON_CATEGORY_NAMES } from '../../src/domain/code-tables.js';
 
@@ -54,9 +78,7 @@ export const FEE_CATEGORY: Record<string, string> = FEE_CATEGORIES;
 export const CHARGE_LEVEL: Record<string, string> = CHARGE_LEVELS;
 
 /** Error codes as the window reads them (the one catalogue's `errors.label.*`); the server's message follows. */
-export const ERROR: Record<string, string> = Object.fromEntries(
-  ERROR_CODES.map((code) => [code, say(`errors.label.${code}` as MessageKey)]),
-);
+export const ERROR: Record<string, string> = Object.fromEntries(ERROR_CODES.map((code) => [code, say(`errors.label.${code}` as MessageKey)]));
 
 /** Step rules of a settlement's explanation, by their last segment. */
 export const STEP: Record<string, string> = {

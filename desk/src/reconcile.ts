@@ -30,4 +30,3 @@ export function hisEntries(text: string): { entries: Record<string, string>[]; p
   });
   return { entries, problems };
 }
-

@@ -53,9 +53,7 @@ export function fundRate(s: Settlement, fund: string, policy?: PolicyDetail | nu
   if (fund === 'criticalIllness') {
     const step = stepOf(s, 'critical-illness');
     const label = step ? step.text.split(':')[0]!.trim() : null;
-    const schedules = ((policy?.source.criticalIllness as { schedules?: unknown } | undefined)?.schedules ?? null) as
-      | { label: string; brackets: { rate: string }[] }[]
-      | null;
+    const schedules = ((policy?.source.criticalIllness as { schedules?: unknown } | undefined)?.schedules ?? null) as { label: string; brackets: { rate: string }[] }[] | null;
     if (!schedules || schedules.length === 0) return null;
     const schedule = schedules.find((candidate) => candidate.label === label) ?? schedules[0]!;
     return `分段 ${schedule.brackets.map((bracket) => percent(bracket.rate)).join(' / ')}`;
@@ -65,9 +63,7 @@ export function fundRate(s: Settlement, fund: string, policy?: PolicyDetail | nu
 
 export function waterfall(s: Settlement, policy?: PolicyDetail | null): WaterfallRow[] {
   const total = amount(s.charges?.total ?? s.total);
-  const rows: WaterfallRow[] = [
-    { key: 'total', label: '医疗费总额', amount: s.charges?.total ?? s.total, kind: 'total', from: new Decimal(0), to: total },
-  ];
+  const rows: WaterfallRow[] = [{ key: 'total', label: '医疗费总额', amount: s.charges?.total ?? s.total, kind: 'total', from: new Decimal(0), to: total }];
   const scopeStep = stepOf(s, 'policy-scope');
   if (s.charges) {
     // Out-of-scope parts peel off the top of the total; what is left is the policy scope.
@@ -83,14 +79,30 @@ export function waterfall(s: Settlement, policy?: PolicyDetail | null): Waterfal
       top = from;
     }
   }
-  rows.push({ key: 'policyScope', label: '符合政策范围金额', amount: s.policyScope, kind: 'scope', from: new Decimal(0), to: amount(s.policyScope), cite: scopeStep?.cite ?? null });
+  rows.push({
+    key: 'policyScope',
+    label: '符合政策范围金额',
+    amount: s.policyScope,
+    kind: 'scope',
+    from: new Decimal(0),
+    to: amount(s.policyScope),
+    cite: scopeStep?.cite ?? null,
+  });
   const eligible = stepOf(s, 'eligible-expense');
   if (eligible?.amount && !amount(eligible.amount).eq(amount(s.policyScope))) {
     rows.push({ key: 'eligible', label: '计入年度最高限额的费用', amount: eligible.amount, kind: 'cap', from: new Decimal(0), to: amount(eligible.amount), cite: eligible.cite });
   }
   const deductible = stepOf(s, 'deductible');
   if (deductible?.amount) {
-    rows.push({ key: 'deductible', label: '起付线（个人负担）', amount: deductible.amount, kind: 'deductible', from: new Decimal(0), to: amount(deductible.amount), cite: deductible.cite });
+    rows.push({
+      key: 'deductible',
+      label: '起付线（个人负担）',
+      amount: deductible.amount,
+      kind: 'deductible',
+      from: new Decimal(0),
+      to: amount(deductible.amount),
+      cite: deductible.cite,
+    });
   }
   // Fund lines step down from the total; what remains is the patient's share.
   let remaining = total;

@@ -76,12 +76,23 @@ export function demoDataFor(catalog: PolicyCatalog, files: DemoFiles): DemoData 
     if (!card || !hospitalId) {
       madeUp.push(region);
       if (!hospitalId) {
-        hospitalId = `${region.toUpperCase().replace(/[^A-Z0-9]/g, '').slice(0, 12)}-DEMO`;
+        hospitalId = `${region
+          .toUpperCase()
+          .replace(/[^A-Z0-9]/g, '')
+          .slice(0, 12)}-DEMO`;
         hospitals[hospitalId] = { name: `${latest.name.replace(/\d.*$/, '')}演示医院（二级）`, admdvs, level: 2, kind: 'general', countyRun: true };
       }
       if (!card) {
         card = madeUpCard(admdvs, 1);
-        enrollees[card] = { region, sex: 'F', birthDate: '1980-01-01', coverage: [{ from: `${year}-01-01`, to: `${year}-12-31` }], categories: [], specialDiseases: [], maternityInsured: false };
+        enrollees[card] = {
+          region,
+          sex: 'F',
+          birthDate: '1980-01-01',
+          coverage: [{ from: `${year}-01-01`, to: `${year}-12-31` }],
+          categories: [],
+          specialDiseases: [],
+          maternityInsured: false,
+        };
       }
     }
     stays.push({ region, policyId: latest.id, card, hospitalId, admissionDate: `${year}-03-01`, dischargeDate: `${year}-03-10` });

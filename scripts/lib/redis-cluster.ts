@@ -145,17 +145,27 @@ export async function startRedisCluster(options: StartRedisClusterOptions = {}):
   };
   const launch = async (port: number) => {
     const args = [
-      '--port', String(port),
-      '--bind', '127.0.0.1',
-      '--protected-mode', 'no',
-      '--cluster-enabled', 'yes',
-      '--cluster-config-file', `nodes-${port}.conf`,
-      '--cluster-node-timeout', String(options.nodeTimeoutMs ?? 2000),
+      '--port',
+      String(port),
+      '--bind',
+      '127.0.0.1',
+      '--protected-mode',
+      'no',
+      '--cluster-enabled',
+      'yes',
+      '--cluster-config-file',
+      `nodes-${port}.conf`,
+      '--cluster-node-timeout',
+      String(options.nodeTimeoutMs ?? 2000),
       // As config/redis.conf recommends: a shard without a master stops only its own slots.
-      '--cluster-require-full-coverage', 'no',
-      '--appendonly', 'no',
-      '--save', '',
-      '--dir', dirs.get(port)!,
+      '--cluster-require-full-coverage',
+      'no',
+      '--appendonly',
+      'no',
+      '--save',
+      '',
+      '--dir',
+      dirs.get(port)!,
     ];
     children.set(port, spawn('redis-server', args, { stdio: 'ignore' }));
     await until(`redis-server on ${port} answering`, 10_000, async () => (await cli(port, 'PING')).trim() === 'PONG');

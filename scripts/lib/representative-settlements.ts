@@ -148,10 +148,27 @@ export function representativeWorkload(options: WorkloadOptions): Workload {
               ['PY-TOWN', 35],
               ['PY-COUNTY', 25],
             ]);
-            return { ...base, hospitalId, visitType: type, ...stay(0), charges: chargesOf(random, amount(random, 30, 900)), referredFromPrimary: hospitalId === 'PY-COUNTY' && random() < 0.3 };
+            return {
+              ...base,
+              hospitalId,
+              visitType: type,
+              ...stay(0),
+              charges: chargesOf(random, amount(random, 30, 900)),
+              referredFromPrimary: hospitalId === 'PY-COUNTY' && random() < 0.3,
+            };
           }
           if (type === 'special-outpatient') {
-            return { ...base, hospitalId: pick(random, [['PY-TOWN', 50], ['PY-COUNTY', 50]]), visitType: type, ...stay(0), charges: chargesOf(random, amount(random, 300, 8000)), specialDisease: specialDiseases[0] };
+            return {
+              ...base,
+              hospitalId: pick(random, [
+                ['PY-TOWN', 50],
+                ['PY-COUNTY', 50],
+              ]),
+              visitType: type,
+              ...stay(0),
+              charges: chargesOf(random, amount(random, 300, 8000)),
+              specialDisease: specialDiseases[0],
+            };
           }
           const hospitalId = pick(random, [
             ['PY-TOWN', 15],
@@ -169,10 +186,31 @@ export function representativeWorkload(options: WorkloadOptions): Workload {
             ['childbirth', canChildbirth ? 10 : 0],
           ] as [string, number][]);
           if (type === 'childbirth') {
-            return { ...base, hospitalId: pick(random, [['JJ-CITY', 60], ['QZ-FIRST', 40]]), visitType: type, ...stay(3), charges: chargesOf(random, amount(random, 2500, 12000)), delivery: random() < 0.6 ? 'vaginal' : 'cesarean' };
+            return {
+              ...base,
+              hospitalId: pick(random, [
+                ['JJ-CITY', 60],
+                ['QZ-FIRST', 40],
+              ]),
+              visitType: type,
+              ...stay(3),
+              charges: chargesOf(random, amount(random, 2500, 12000)),
+              delivery: random() < 0.6 ? 'vaginal' : 'cesarean',
+            };
           }
           if (type === 'special-outpatient') {
-            return { ...base, hospitalId: pick(random, [['JJ-CITY', 50], ['JJ-ANHAI', 25], ['JJ-COMM', 25]]), visitType: type, ...stay(0), charges: chargesOf(random, amount(random, 200, 6000)), specialDisease: specialDiseases[0] };
+            return {
+              ...base,
+              hospitalId: pick(random, [
+                ['JJ-CITY', 50],
+                ['JJ-ANHAI', 25],
+                ['JJ-COMM', 25],
+              ]),
+              visitType: type,
+              ...stay(0),
+              charges: chargesOf(random, amount(random, 200, 6000)),
+              specialDisease: specialDiseases[0],
+            };
           }
           const hospitalId = pick(random, [
             ['JJ-CITY', 35],
@@ -184,7 +222,14 @@ export function representativeWorkload(options: WorkloadOptions): Workload {
             ['XM-L2', 3],
           ]);
           const outOfArea = hospitalId === 'FZ-XIEHE' || hospitalId === 'XM-L2';
-          return { ...base, hospitalId, visitType: type, ...stay(2 + Math.floor(random() * 20)), charges: chargesOf(random, amount(random, 800, outOfArea ? 200000 : 80000)), emergency: outOfArea };
+          return {
+            ...base,
+            hospitalId,
+            visitType: type,
+            ...stay(2 + Math.floor(random() * 20)),
+            charges: chargesOf(random, amount(random, 800, outOfArea ? 200000 : 80000)),
+            emergency: outOfArea,
+          };
         }
         const hospitalId = pick(random, [
           ['TY-L3', 40],
@@ -210,7 +255,9 @@ export function representativeWorkload(options: WorkloadOptions): Workload {
       // Discharge day, between 08:00 and 17:59 in Asia/Shanghai (00:00–09:59 UTC).
       const n = Number.parseInt(request.requestId.replace(/\D/g, '').slice(-6) || '0', 10);
       const minutes = (n * 37) % 600;
-      return new Date(`${request.dischargeDate}T${String(Math.floor(minutes / 60)).padStart(2, '0')}:${String(minutes % 60).padStart(2, '0')}:${String(n % 60).padStart(2, '0')}.${String(n % 1000).padStart(3, '0')}Z`);
+      return new Date(
+        `${request.dischargeDate}T${String(Math.floor(minutes / 60)).padStart(2, '0')}:${String(minutes % 60).padStart(2, '0')}:${String(n % 60).padStart(2, '0')}.${String(n % 1000).padStart(3, '0')}Z`,
+      );
     },
   };
 }

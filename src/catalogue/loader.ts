@@ -29,7 +29,10 @@ class CatalogueBuilder {
   readonly catalogue: Catalogue;
   private sawHeader = false;
 
-  constructor(id: string, private readonly file: string) {
+  constructor(
+    id: string,
+    private readonly file: string,
+  ) {
     this.catalogue = new Catalogue(id, file);
   }
 
@@ -119,11 +122,7 @@ export async function loadCatalogues(directory: string, policies: PolicyCatalog)
  * SIGHUP: reads every catalogue again; a file that fails keeps the catalogue
  * already loaded (and says why), the others take effect.
  */
-export async function reloadCatalogues(
-  directory: string,
-  policies: PolicyCatalog,
-  current: CatalogueSet,
-): Promise<{ catalogues: Map<string, Catalogue>; errors: string[] }> {
+export async function reloadCatalogues(directory: string, policies: PolicyCatalog, current: CatalogueSet): Promise<{ catalogues: Map<string, Catalogue>; errors: string[] }> {
   const catalogues = new Map<string, Catalogue>();
   const errors: string[] = [];
   for (const id of catalogueIdsOf(policies)) {

@@ -60,5 +60,5 @@ try {
   redis.disconnect();
 } catch (error) {
   redis.disconnect();
-  fail(error instanceof ArchiveError ? error.message : (error as Error).stack ?? String(error));
+  fail(error instanceof ArchiveError ? error.message : ((error as Error).stack ?? String(error)));
 }

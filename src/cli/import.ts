@@ -254,7 +254,8 @@ async function main(): Promise<number> {
     bar?.stop();
     report.end();
     redis.disconnect();
-    const reason = error instanceof HeaderError ? `${say('import.header', { reason: error.zh })}\n${say('import.header', { reason: error.message }, 'en')}` : (error as Error).message;
+    const reason =
+      error instanceof HeaderError ? `${say('import.header', { reason: error.zh })}\n${say('import.header', { reason: error.message }, 'en')}` : (error as Error).message;
     fail(`${reason}${error instanceof HeaderError ? '' : ' (rows with a result in the report were written; re-run the file to finish: it changes nothing already applied)'}`);
   }
   bar?.update(summary.interrupted ? Math.min(bytes, size) : size, { rows });

@@ -4,7 +4,7 @@
  * tool that cannot connect says which address it tried (password hidden) and
  * how to give it another, instead of a bare "not reachable".
  */
-import { ConfigError, loadConfig } from '../ops/config.js';
+import { type ConfigError, loadConfig } from '../ops/config.js';
 import { createRedis, whenReady, type ScriptedClient } from '../store/redis.js';
 
 /** Connection errors before a tool stops retrying (ioredis retries after 50, 100, 150 … ms). */

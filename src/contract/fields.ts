@@ -17,11 +17,7 @@ export const cardSchema = z
   .string()
   .regex(CARD_PATTERN, 'a card number is 1–32 letters and digits')
   .meta({ description: 'the social-security card number (社会保障卡号)', example: '330326198001010001' });
-export const idSchema = z
-  .string()
-  .regex(ID_PATTERN, 'expected 1–64 letters, digits, ".", "_" or "-", starting with a letter or digit')
-  .meta({ example: 'PY-COUNTY' });
-
+export const idSchema = z.string().regex(ID_PATTERN, 'expected 1–64 letters, digits, ".", "_" or "-", starting with a letter or digit').meta({ example: 'PY-COUNTY' });
 
 /** An optional field sent as null or left out is the same request (and the same request hash). */
 export const absent = <T extends z.ZodType>(schema: T) => schema.nullish().transform((value) => value ?? undefined);
@@ -50,7 +46,10 @@ export const code = z.string().regex(/^[a-z0-9][a-z0-9.-]{0,63}$/i, 'expected a 
 /** api.md "Operator and reason": the clerk as the desk or HIS names them. */
 export const operatorSchema = z
   .strictObject({
-    id: z.string().regex(/^[A-Za-z0-9._-]{1,32}$/, 'an operator id is 1–32 letters, digits, ".", "_" or "-"').nullish(),
+    id: z
+      .string()
+      .regex(/^[A-Za-z0-9._-]{1,32}$/, 'an operator id is 1–32 letters, digits, ".", "_" or "-"')
+      .nullish(),
     name: z
       .string()
       .min(1)
@@ -64,7 +63,12 @@ export const operatorSchema = z
 export const reversalBodySchema = z
   .object({
     operator: operatorSchema,
-    reason: z.string().min(1).max(200).regex(/^[^\p{C}]+$/u, 'a reason has no control characters').nullish(),
+    reason: z
+      .string()
+      .min(1)
+      .max(200)
+      .regex(/^[^\p{C}]+$/u, 'a reason has no control characters')
+      .nullish(),
   })
   .nullish()
   .transform((body) => ({ operator: body?.operator ?? { id: null, name: null }, reason: body?.reason ?? null }));
@@ -105,7 +109,10 @@ export const wireSignedMoney = z
   .string()
   .regex(/^-?(0|[1-9]\d{0,9})\.\d{2}$/)
   .meta({ description: 'yuan, a decimal string with two decimals, negative for reversals', example: '-1234.50' });
-export const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/).meta({ description: 'YYYY-MM-DD', example: '2019-03-10' });
+export const isoDate = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/)
+  .meta({ description: 'YYYY-MM-DD', example: '2019-03-10' });
 export const timestamp = z.iso.datetime().meta({ description: 'ISO 8601 instant (UTC)', example: '2019-03-10T09:30:00.000Z' });
 export const nullableString = z.string().nullable();
 

@@ -17,7 +17,6 @@ export const filingCreateSchema = z
   })
   .refine((f) => f.validFrom <= f.validTo, { path: ['validTo'], message: 'validTo must not be before validFrom' });
 
-
 export const filingResponseSchema = z
   .strictObject({
     referralId: z.string().meta({ example: 'R-2a5f-0f7c3d2e9b8a4c6d8e1f2a3b4c5d6e7f' }),

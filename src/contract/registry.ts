@@ -15,7 +15,10 @@ export const hospitalSchema = z.object({
   countyRun: z.boolean(),
   consortium: idSchema.nullish(),
   /** 定点医药机构编号: one letter and 11 digits or capitals (H35058200011). */
-  fixmedinsCode: z.string().regex(/^[A-Z][A-Z0-9]{11}$/, 'a national facility code such as H35058200011').nullish(),
+  fixmedinsCode: z
+    .string()
+    .regex(/^[A-Z][A-Z0-9]{11}$/, 'a national facility code such as H35058200011')
+    .nullish(),
 });
 
 export function toHospital(hospitalId: string, body: z.infer<typeof hospitalSchema>): Hospital {
@@ -32,11 +35,7 @@ export const enrolleeSchema = z.object({
   region: z.string().regex(/^[a-z][a-z0-9-]{0,31}$/, 'a region id such as "pingyang"'),
   sex: z.enum(['F', 'M']),
   birthDate: dateSchema,
-  coverage: z
-    .array(
-      z.strictObject({ from: dateSchema, to: dateSchema }).refine((p) => p.from <= p.to, { path: ['to'], message: 'to must not be before from' }),
-    )
-    .max(100),
+  coverage: z.array(z.strictObject({ from: dateSchema, to: dateSchema }).refine((p) => p.from <= p.to, { path: ['to'], message: 'to must not be before from' })).max(100),
   categories: z.array(personCategory).max(20).default([]),
   specialDiseases: z.array(code).max(50).default([]),
   maternityInsured: z.boolean().default(false),

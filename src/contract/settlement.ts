@@ -35,15 +35,9 @@ export const feeLineSchema = z.strictObject({
   code: z.string().regex(CATALOGUE_CODE_PATTERN, 'expected a catalogue code of 1–50 letters, digits, ".", "_" or "-"'),
   hospitalCode: freeText(64).nullish(),
   name: freeText(200).nullish(),
-  quantity: z
-    .string({ error: notANumber('quantity', '2') })
-    .regex(QUANTITY_PATTERN, 'quantity is a decimal string greater than 0 with at most 8 integer digits and 4 decimals'),
-  unitPrice: z
-    .string({ error: notANumber('unitPrice', '12.50') })
-    .regex(UNIT_PRICE_PATTERN, 'unitPrice is yuan per unit as a decimal string with at most 6 decimals'),
-  amount: z
-    .string({ error: notANumber('amount', '25.00') })
-    .regex(MONEY_PATTERN, 'money is a decimal string between "0" and "999999999.99" with at most two decimals'),
+  quantity: z.string({ error: notANumber('quantity', '2') }).regex(QUANTITY_PATTERN, 'quantity is a decimal string greater than 0 with at most 8 integer digits and 4 decimals'),
+  unitPrice: z.string({ error: notANumber('unitPrice', '12.50') }).regex(UNIT_PRICE_PATTERN, 'unitPrice is yuan per unit as a decimal string with at most 6 decimals'),
+  amount: z.string({ error: notANumber('amount', '25.00') }).regex(MONEY_PATTERN, 'money is a decimal string between "0" and "999999999.99" with at most two decimals'),
   time: z.string().regex(FEE_TIME_PATTERN, 'expected a time YYYY-MM-DDTHH:mm:ss').nullish(),
 });
 
@@ -151,7 +145,10 @@ export const settlementRequestSchema = z
 export function parseSettlementRequest(body: unknown): SettlementRequest {
   return settlementRequestSchema.parse(body);
 }
-const priceString = z.string().regex(/^(0|[1-9]\d*)(\.\d+)?$/).meta({ description: 'a unit-price ceiling, as a decimal string', example: '12.5000' });
+const priceString = z
+  .string()
+  .regex(/^(0|[1-9]\d*)(\.\d+)?$/)
+  .meta({ description: 'a unit-price ceiling, as a decimal string', example: '12.5000' });
 
 export const feeLineResponseSchema = z
   .strictObject({
@@ -177,7 +174,7 @@ export const chargesResponseSchema = z
     preSelfPay: wireMoney,
     lines: z.array(feeLineResponseSchema).optional(),
   })
-  .meta({ id: 'ChargesResult', description: 'The four amounts the rules started from, and each line\'s classification when the bill came as lines.' });
+  .meta({ id: 'ChargesResult', description: "The four amounts the rules started from, and each line's classification when the bill came as lines." });
 
 export const feeCategoryResponseSchema = z
   .strictObject({
@@ -209,10 +206,7 @@ export const settlementResponseSchema = z
     total: wireMoney,
     policyScope: wireMoney,
     charges: chargesResponseSchema,
-    feeCategories: z
-      .array(feeCategoryResponseSchema)
-      .optional()
-      .meta({ description: 'an itemised bill only: the national fee categories 01-14 in code order, for the slip' }),
+    feeCategories: z.array(feeCategoryResponseSchema).optional().meta({ description: 'an itemised bill only: the national fee categories 01-14 in code order, for the slip' }),
     payments: z.partialRecord(z.enum(FUNDS), wireMoney).meta({ description: 'every fund line the policy has for this visit, zero lines included' }),
     fundTotal: wireMoney,
     patientTotal: wireMoney,

@@ -6,7 +6,6 @@
 import { z } from 'zod';
 import { dateSchema, idSchema, isoDate, nullableString, operatorSchema, operatorView, pageQuery, signedMoneySchema, timestamp, wireSignedMoney } from './fields.js';
 
-
 const reconciliationRow = z
   .strictObject({
     settlementId: idSchema.optional(),
@@ -21,13 +20,11 @@ const reconciliationRow = z
 export const reconciliationSchema = z
   .object({
     date: dateSchema,
-    totals: z
-      .strictObject({ count: z.number().int().min(0).max(10_000_000), total: signedMoneySchema, fundTotal: signedMoneySchema })
-      .optional(),
+    totals: z.strictObject({ count: z.number().int().min(0).max(10_000_000), total: signedMoneySchema, fundTotal: signedMoneySchema }).optional(),
     entries: z.array(reconciliationRow).max(50_000).optional(),
     operator: operatorSchema,
   })
-  .refine((body) => body.totals !== undefined || body.entries !== undefined, { path: ['totals'], message: 'send the day\'s totals, its entries, or both' });
+  .refine((body) => body.totals !== undefined || body.entries !== undefined, { path: ['totals'], message: "send the day's totals, its entries, or both" });
 
 export const statementPageSchema = pageQuery(1000, 100);
 

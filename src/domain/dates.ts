@@ -52,4 +52,3 @@ export const LATEST_DATE: IsoDate = '2100-12-31';
 export function withinSupportedDates(date: IsoDate): boolean {
   return withinPeriod(date, EARLIEST_DATE, LATEST_DATE);
 }
-

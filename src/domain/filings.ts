@@ -4,11 +4,7 @@ import { withinPeriod } from './dates.js';
 import type { Filing } from './types.js';
 
 export function filingCoversStay(filing: Filing, hospitalId: string, dischargeDate: IsoDate): boolean {
-  return (
-    filing.status === 'active' &&
-    withinPeriod(dischargeDate, filing.validFrom, filing.validTo) &&
-    (filing.toHospitalId == null || filing.toHospitalId === hospitalId)
-  );
+  return filing.status === 'active' && withinPeriod(dischargeDate, filing.validFrom, filing.validTo) && (filing.toHospitalId == null || filing.toHospitalId === hospitalId);
 }
 
 /** Why a named filing does not cover the stay, or null when it does. */

@@ -83,9 +83,7 @@ export function toStoredLedgerEntry(entry: LedgerEntry): string {
 }
 
 export function fromStoredLedgerEntry(json: string): LedgerEntry {
-  const [kind, settlementId, requestId, hospitalId, card, at, policyId, benefitYear, visitType, total, fundTotal, funds, operator, reason] = JSON.parse(
-    json,
-  ) as StoredEntry;
+  const [kind, settlementId, requestId, hospitalId, card, at, policyId, benefitYear, visitType, total, fundTotal, funds, operator, reason] = JSON.parse(json) as StoredEntry;
   const byFund: Record<string, string> = {};
   funds.forEach((amount, i) => {
     if (amount !== null) byFund[FUNDS[i]!] = amount;

@@ -50,7 +50,6 @@ export const FUNDS = [
 ] as const;
 export type Fund = (typeof FUNDS)[number];
 
-
 export interface Hospital {
   hospitalId: string;
   name: string;
@@ -184,14 +183,7 @@ export interface Accumulators {
   ledgers?: Readonly<Record<string, Money>> | undefined;
 }
 
-export const MONEY_ACCUMULATORS = [
-  'basicEligible',
-  'basicPaid',
-  'compliantSelfBurden',
-  'criticalIllnessPaid',
-  'outpatientPaid',
-  'retiredCadreSpousePaid',
-] as const;
+export const MONEY_ACCUMULATORS = ['basicEligible', 'basicPaid', 'compliantSelfBurden', 'criticalIllnessPaid', 'outpatientPaid', 'retiredCadreSpousePaid'] as const;
 export type MoneyAccumulator = (typeof MONEY_ACCUMULATORS)[number];
 
 /**

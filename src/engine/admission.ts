@@ -71,9 +71,7 @@ function continuedStay(facts: Facts, stays: readonly PreviousStay[]): PreviousSt
   return (
     stays.find(
       (stay) =>
-        stay.hospitalId !== hospital.hospitalId &&
-        stay.consortium === hospital.consortium &&
-        (stay.dischargeDate === request.admissionDate || stay.dischargeDate === dayBefore),
+        stay.hospitalId !== hospital.hospitalId && stay.consortium === hospital.consortium && (stay.dischargeDate === request.admissionDate || stay.dischargeDate === dayBefore),
     ) ?? null
   );
 }
@@ -111,7 +109,12 @@ export function deductibleOf(
     amount = round2((of === 'total' ? amounts.total : amounts.policyScope).times(share));
     if (min) amount = maxMoney(amount, min);
     if (max) amount = minMoney(amount, max);
-    what = zh('engine.deductible.formula', { share: share.toString(), of: word(of), min: min ? `，不低于 ${formatMoney(min)}` : '', max: max ? `，不超过 ${formatMoney(max)}` : '' });
+    what = zh('engine.deductible.formula', {
+      share: share.toString(),
+      of: word(of),
+      min: min ? `，不低于 ${formatMoney(min)}` : '',
+      max: max ? `，不超过 ${formatMoney(max)}` : '',
+    });
   }
   // Adjustments act on what the rule computed (a fixed amount or a formula), not on 0.
   if (adjust !== null) amount = adjust(amount) ?? amount;

@@ -142,7 +142,17 @@ function adjust(input: PipelineInput, fund: Fund, param: string, value: Money | 
     }
     if (param === 'rate' && current !== null) current = minMoney(ONE, maxMoney(ZERO, current));
     if (current !== null && current.isNegative()) current = ZERO;
-    steps.push([a.step, zh('engine.adjustment', { label: a.label ?? a.target, param: word(param), before: before === null ? '—' : before.toString(), after: current === null ? '—' : current.toString() }), null, a.cite]);
+    steps.push([
+      a.step,
+      zh('engine.adjustment', {
+        label: a.label ?? a.target,
+        param: word(param),
+        before: before === null ? '—' : before.toString(),
+        after: current === null ? '—' : current.toString(),
+      }),
+      null,
+      a.cite,
+    ]);
   }
   return current;
 }
@@ -182,15 +192,18 @@ function computeRule(rule: PaymentRule, residual: Money, input: PipelineInput): 
       eligible = minMoney(base, headroom(cap, book.current(ledger)));
       input.overExpenseCap.value = rule.base === 'over-expense-cap' ? base.minus(eligible) : input.overExpenseCap.value.plus(base.minus(eligible));
       book.add(ledger, eligible);
-      steps.push([subStep(rule, 'eligible-expense'), zh('engine.eligibleExpense', { cap: formatMoney(cap), before: formatMoney(book.before(ledger)) }), eligible, rule.expenseCap.cite ?? rule.cite]);
+      steps.push([
+        subStep(rule, 'eligible-expense'),
+        zh('engine.eligibleExpense', { cap: formatMoney(cap), before: formatMoney(book.before(ledger)) }),
+        eligible,
+        rule.expenseCap.cite ?? rule.cite,
+      ]);
     }
   }
 
   let deductible = ZERO;
   if (rule.deductible) {
-    const adjustDeductible = hasAdjustments(input, rule.fund, 'deductible')
-      ? (computed: Money): Money | null => adjust(input, rule.fund, 'deductible', computed, steps)
-      : null;
+    const adjustDeductible = hasAdjustments(input, rule.fund, 'deductible') ? (computed: Money): Money | null => adjust(input, rule.fund, 'deductible', computed, steps) : null;
     const outcome = deductibleOf(facts, rule.deductible, adjustDeductible, input.admission, { total, policyScope, eligible }, book, input.previousStays, rule.cite);
     deductible = outcome.applied;
     steps.push([subStep(rule, 'deductible'), outcome.text, deductible, outcome.cite]);
@@ -210,7 +223,18 @@ function computeRule(rule: PaymentRule, residual: Money, input: PipelineInput): 
     cite = looked.cite;
     rate = adjust(input, rule.fund, 'rate', looked.value, steps) ?? ZERO;
     amount = round2(eligible.minus(deductible).times(rate).times(factor));
-    steps.push([main, zh('engine.rate', { label: rule.label ? `${rule.label}：` : '', eligible: formatMoney(eligible), deductible: formatMoney(deductible), rate: rate.toString(), factor: factorText }), amount, cite]);
+    steps.push([
+      main,
+      zh('engine.rate', {
+        label: rule.label ? `${rule.label}：` : '',
+        eligible: formatMoney(eligible),
+        deductible: formatMoney(deductible),
+        rate: rate.toString(),
+        factor: factorText,
+      }),
+      amount,
+      cite,
+    ]);
     if (rate.isZero() && looked.decision) notes.push(['engine.note.paysNothing', { label: rule.label ?? rule.fund, decision: looked.decision }]);
     rate = rate.times(factor);
   } else if (rule.bands) {
@@ -220,8 +244,17 @@ function computeRule(rule: PaymentRule, residual: Money, input: PipelineInput): 
       const measured = bands.basis === 'above-deductible' ? eligible.minus(deductible) : eligible;
       const edges = bands.basis === 'relative-to-deductible' ? brackets.map((b) => scaled(b, deductible)) : brackets;
       const below = bands.basis === 'above-deductible' ? ZERO : deductible;
-      amount = round2(marginalScale(edges, measured).minus(marginalScale(edges, minMoney(below, measured))).times(factor));
-      steps.push([main, zh('engine.bands.stay', { label: rule.label ? `${rule.label}：` : '', measured: formatMoney(measured), basis: word(bands.basis), factor: factorText }), amount, bands.cite ?? rule.cite]);
+      amount = round2(
+        marginalScale(edges, measured)
+          .minus(marginalScale(edges, minMoney(below, measured)))
+          .times(factor),
+      );
+      steps.push([
+        main,
+        zh('engine.bands.stay', { label: rule.label ? `${rule.label}：` : '', measured: formatMoney(measured), basis: word(bands.basis), factor: factorText }),
+        amount,
+        bands.cite ?? rule.cite,
+      ]);
     } else {
       const before = book.before(bands.over);
       const after = book.current(bands.over);
@@ -229,7 +262,18 @@ function computeRule(rule: PaymentRule, residual: Money, input: PipelineInput): 
       amount = round2(marginalScale(edges, after)).minus(round2(marginalScale(edges, before)));
       favour = round2(marginalScale(edges, after));
       if (!factor.eq(1)) amount = round2(amount.times(factor));
-      steps.push([main, zh('engine.bands.ledger', { label: rule.label ? `${rule.label}：` : '', ledger: word(bands.over), before: formatMoney(before), after: formatMoney(after), factor: factorText }), amount, bands.cite ?? rule.cite]);
+      steps.push([
+        main,
+        zh('engine.bands.ledger', {
+          label: rule.label ? `${rule.label}：` : '',
+          ledger: word(bands.over),
+          before: formatMoney(before),
+          after: formatMoney(after),
+          factor: factorText,
+        }),
+        amount,
+        bands.cite ?? rule.cite,
+      ]);
     }
   } else if (rule.lumpSum) {
     if (facts.request.delivery === undefined || facts.request.delivery === null) {
@@ -238,7 +282,16 @@ function computeRule(rule: PaymentRule, residual: Money, input: PipelineInput): 
     const lump = lookup(facts, rule.lumpSum.amount, rule.cite);
     amount = rule.lumpSum.mode === 'actual-if-lower' ? minMoney(lump.value, base) : lump.value;
     cite = rule.cite;
-    steps.push([main, zh('engine.lumpSum', { delivery: facts.request.delivery ? word(facts.request.delivery) : '', amount: formatMoney(lump.value), ifLower: rule.lumpSum.mode === 'actual-if-lower' ? zh('engine.lumpSum.ifLower') : '' }), amount, rule.cite]);
+    steps.push([
+      main,
+      zh('engine.lumpSum', {
+        delivery: facts.request.delivery ? word(facts.request.delivery) : '',
+        amount: formatMoney(lump.value),
+        ifLower: rule.lumpSum.mode === 'actual-if-lower' ? zh('engine.lumpSum.ifLower') : '',
+      }),
+      amount,
+      rule.cite,
+    ]);
   } else if (rule.perDiem) {
     const days = Math.max(1, dayNumber(facts.request.dischargeDate) - dayNumber(facts.request.admissionDate));
     amount = ZERO;
@@ -259,7 +312,16 @@ function computeRule(rule: PaymentRule, residual: Money, input: PipelineInput): 
     const within = minMoney(base, price);
     amount = round2(within.times(ONE.minus(rule.package.patientShare)).times(factor));
     if (rule.package.excess === 'hospital' && base.gt(price)) hospitalBorne = base.minus(price);
-    steps.push([main, zh('engine.package', { price: formatMoney(price), share: rule.package.patientShare.toString(), excess: hospitalBorne.gt(0) ? zh('engine.package.excess', { amount: formatMoney(hospitalBorne) }) : '' }), amount, rule.cite]);
+    steps.push([
+      main,
+      zh('engine.package', {
+        price: formatMoney(price),
+        share: rule.package.patientShare.toString(),
+        excess: hospitalBorne.gt(0) ? zh('engine.package.excess', { amount: formatMoney(hospitalBorne) }) : '',
+      }),
+      amount,
+      rule.cite,
+    ]);
   } else if (rule.perVisitFee) {
     const fee = lookup(facts, rule.perVisitFee.amount, rule.cite).value;
     const dayLedger = rule.perVisitFee.oncePerDayLedger;
@@ -297,7 +359,12 @@ function computeRule(rule: PaymentRule, residual: Money, input: PipelineInput): 
     if (amount.gt(room)) {
       amount = room;
       const ledgerText = cap.ledger ? zh('engine.cap.before', { amount: formatMoney(book.current(cap.ledger, suffix)) }) : '';
-      steps.push([rule.step ? subStep(rule, 'cap') : 'fund-cap', zh('engine.cap', { label: rule.label ?? rule.fund, limit: formatMoney(limit), per: word(cap.per), before: ledgerText }), amount, cap.cite ?? rule.cite]);
+      steps.push([
+        rule.step ? subStep(rule, 'cap') : 'fund-cap',
+        zh('engine.cap', { label: rule.label ?? rule.fund, limit: formatMoney(limit), per: word(cap.per), before: ledgerText }),
+        amount,
+        cap.cite ?? rule.cite,
+      ]);
     }
     if (cap.perDiseaseGroup && cap.ledger) book.add(cap.ledger, amount, suffix);
   }

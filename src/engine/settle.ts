@@ -143,7 +143,13 @@ function chargesOf(input: EngineInput, policy: Policy, explanation: Explanation)
   const lineCount = classification.lines.length;
   explanation.step(
     'fee-lines',
-    zh('engine.feeLines', { count: lineCount, catalogue: classification.catalogueId, full: formatMoney(c.fullSelfPay), over: formatMoney(c.overLimitSelfPay), pre: formatMoney(c.preSelfPay) }),
+    zh('engine.feeLines', {
+      count: lineCount,
+      catalogue: classification.catalogueId,
+      full: formatMoney(c.fullSelfPay),
+      over: formatMoney(c.overLimitSelfPay),
+      pre: formatMoney(c.preSelfPay),
+    }),
     c.total,
     policy.catalogue.cite,
   );

@@ -1,18 +1,7 @@
 /** What the engine takes and gives. The engine is pure: no I/O, no clock, no randomness. */
 import type { ErrorDetail, RefusalCode } from '../domain/errors.js';
 import type { Money } from '../domain/money.js';
-import type {
-  AccumulatorDeltas,
-  Accumulators,
-  Charges,
-  Enrollee,
-  Filing,
-  Fund,
-  Hospital,
-  PreviousStay,
-  SettlementRequest,
-  VisitType,
-} from '../domain/types.js';
+import type { AccumulatorDeltas, Accumulators, Charges, Enrollee, Filing, Fund, Hospital, PreviousStay, SettlementRequest, VisitType } from '../domain/types.js';
 import type { CatalogueSet } from '../catalogue/catalogue.js';
 import type { PolicyCatalog } from '../policy/catalog.js';
 import type { FeeLineClassification } from './fee-lines.js';

@@ -179,7 +179,10 @@ export function createApp(deps: AppDependencies): express.Express {
   v1Router.use(keyCheck);
   v1Router.use(budget.admit);
   // Settlement bodies have their own larger limit (routes/settlements.ts); every other body 64 kB.
-  v1Router.use(express.json({ limit: deps.bodyLimit ?? '64kb', strict: false, verify, type: (req) => !isSettlementPost(withV1Prefix(req as Request)) && isJson(req as Request) }), budget.chargeBody);
+  v1Router.use(
+    express.json({ limit: deps.bodyLimit ?? '64kb', strict: false, verify, type: (req) => !isSettlementPost(withV1Prefix(req as Request)) && isJson(req as Request) }),
+    budget.chargeBody,
+  );
   const v1 = new ApiRouter(v1Router, '/v1', registry);
   const billParser = express.json({ limit: deps.settlementBodyLimit ?? SETTLEMENT_BODY_LIMIT, strict: false, verify });
   // Settlement routes first: Express tries routes in order, and they carry nearly all the traffic.
@@ -194,7 +197,11 @@ export function createApp(deps: AppDependencies): express.Express {
   app.use('/v1', v1Router);
 
   // The desk pages (desk.md): static, no key; they call /v1 with the clerk's key.
-  root.pages('/desk', deskPages(undefined, deps.policyDir ? { catalog: deps.catalog, directory: deps.policyDir } : undefined), 'the desk pages (desk.md): the page, its assets and the policy documents');
+  root.pages(
+    '/desk',
+    deskPages(undefined, deps.policyDir ? { catalog: deps.catalog, directory: deps.policyDir } : undefined),
+    'the desk pages (desk.md): the page, its assets and the policy documents',
+  );
 
   app.use((_req: Request, res: Response) => sendError(res, 'NOT_FOUND', 'no such endpoint'));
   app.use(

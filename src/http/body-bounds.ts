@@ -20,7 +20,7 @@ export function jsonDepth(text: Buffer | string): number {
   let depth = 0;
   let deepest = 0;
   let inString = false;
-  const isText = typeof text === "string";
+  const isText = typeof text === 'string';
   for (let i = 0; i < text.length; i++) {
     const byte = isText ? (text as string).charCodeAt(i) : (text as Buffer)[i]!;
     if (inString) {
@@ -56,7 +56,11 @@ export function verifyBody(maxDepth: number) {
  * and its connection closed: a byte every few seconds cannot hold a slot.
  */
 export function bodyDeadline(ms: number) {
-  const body = Buffer.from(JSON.stringify({ error: { code: 'VALIDATION_FAILED', message: `the request did not arrive within ${ms} ms; nothing was done`, details: [{ path: '(body)', message: 'too slow' }] } }));
+  const body = Buffer.from(
+    JSON.stringify({
+      error: { code: 'VALIDATION_FAILED', message: `the request did not arrive within ${ms} ms; nothing was done`, details: [{ path: '(body)', message: 'too slow' }] },
+    }),
+  );
   return (req: Request, res: Response, next: NextFunction): void => {
     if (req.complete) return next();
     const timer = setTimeout(() => {

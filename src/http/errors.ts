@@ -67,9 +67,7 @@ function chineseMessage(code: ErrorCode, details: ErrorDetail[]): string {
 export function sendError(res: Response, code: ErrorCode, message: string, details: ErrorDetail[] = [], retryAfterSeconds?: number, zh: ChineseEdition = {}): void {
   if (retryAfterSeconds !== undefined) res.set('Retry-After', String(retryAfterSeconds));
   const english = langOf(res.req?.get('accept-language')) === 'en';
-  const body = english
-    ? { code, message, details }
-    : { code, message: zh.message ?? chineseMessage(code, details), details: zh.details ?? chineseDetails(code, details) };
+  const body = english ? { code, message, details } : { code, message: zh.message ?? chineseMessage(code, details), details: zh.details ?? chineseDetails(code, details) };
   res.status(STATUS_OF[code]).json({ error: body });
 }
 

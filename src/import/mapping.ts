@@ -6,7 +6,7 @@
  * that cannot be converted is passed on as written, so the row's schema
  * rejects it with the field's name.
  */
-import { PERSON_CATEGORIES } from '../domain/types.js';
+import type { PERSON_CATEGORIES } from '../domain/types.js';
 import { say } from '../messages/index.js';
 import type { ImportKind } from './rows.js';
 
@@ -276,7 +276,16 @@ export function mapHeaders(kind: ImportKind, headers: readonly string[], regions
   const missing = COLUMNS[kind].filter((c) => c.required && !seen.has(c.field));
   if (missing.length > 0) {
     throw new HeaderError(
-      `no column for ${missing.map((c) => `${c.field} (${c.headers.filter((h) => /[^\x00-\x7f]/.test(h)).slice(0, 2).concat(c.field).join(' / ')})`).join(', ')}`,
+      `no column for ${missing
+        .map(
+          (c) =>
+            `${c.field} (${c.headers
+              .filter((h) => /[^\x00-\x7f]/.test(h))
+              .slice(0, 2)
+              .concat(c.field)
+              .join(' / ')})`,
+        )
+        .join(', ')}`,
       say('import.header.missing', { columns: missing.map((c) => `“${chineseHeaderOf(kind, c.field)}”（${c.field}）`).join('、') }),
     );
   }

@@ -125,7 +125,9 @@ export async function importRows(kind: ImportKind, bulk: RegistryBulk, source: A
         summary.rows++;
         summary.lastLine = item.line;
         if ('errors' in item) {
-          batch.push({ result: { line: item.line, key: null, outcome: 'rejected', errors: item.errors, ...(item.zh ? { reasons: item.zh.map((zh) => ({ zh, value: '' })) } : {}) } });
+          batch.push({
+            result: { line: item.line, key: null, outcome: 'rejected', errors: item.errors, ...(item.zh ? { reasons: item.zh.map((zh) => ({ zh, value: '' })) } : {}) },
+          });
         } else {
           batchBytes += item.bytes;
           const checked = validateRow(kind, item.value);

@@ -2,7 +2,7 @@
  * One row of a bulk import, validated with the same zod schemas as the HTTP
  * API (a row is the PUT body plus its key), and turned into a domain record.
  */
-import { z } from 'zod';
+import type { z } from 'zod';
 import type { ErrorDetail } from '../domain/errors.js';
 import type { Enrollee, Hospital } from '../domain/types.js';
 import { cardSchema, idSchema } from '../contract/fields.js';

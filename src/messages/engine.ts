@@ -13,7 +13,10 @@ export const engineMessages = {
   },
   'engine.classes': { zh: '分类：{classes}{shifts}', en: 'classes: {classes}{shifts}' },
   'engine.payFirst': { zh: '个人先负担 {base} 的 {share}', en: 'patient pays {share} of {base} first' },
-  'engine.eligibleExpense': { zh: '计入年度费用上限 {cap} 的政策范围内费用（此前已计 {before}）', en: "policy-scope expense within the year's {cap} ceiling (used before: {before})" },
+  'engine.eligibleExpense': {
+    zh: '计入年度费用上限 {cap} 的政策范围内费用（此前已计 {before}）',
+    en: "policy-scope expense within the year's {cap} ceiling (used before: {before})",
+  },
   'engine.deductible': { zh: '{what} × {factor}（{reason}）', en: '{what} × {factor} ({reason})' },
   'engine.deductible.amount': { zh: '起付线 {amount}', en: 'deductible {amount}' },
   'engine.deductible.lookup': { zh: '{label}', en: '{label}' },
@@ -23,7 +26,10 @@ export const engineMessages = {
   'engine.reason.onceTaken': { zh: '本年 {visitType} 已负担起付线', en: 'deductible already taken this year for {visitType}' },
   'engine.reason.onceFirst': { zh: '本年首次 {visitType} 结算', en: 'first {visitType} settlement of the year' },
   'engine.reason.onceAdmission': { zh: '本年 {visitType} 视为第 {n} 次住院', en: '{visitType} year counted as admission {n}' },
-  'engine.reason.transfer': { zh: '医联体 {consortium} 内转院，延续 {hospitalId} 的住院 {settlementId}', en: 'consortium transfer within {consortium} continues stay {settlementId} at {hospitalId}' },
+  'engine.reason.transfer': {
+    zh: '医联体 {consortium} 内转院，延续 {hospitalId} 的住院 {settlementId}',
+    en: 'consortium transfer within {consortium} continues stay {settlementId} at {hospitalId}',
+  },
   'engine.reason.subtract': { zh: '，每多一次住院减 {amount}', en: ', less {amount} per earlier admission' },
   'engine.reason.floor': { zh: '，不低于 {floor}', en: ', not below {floor}' },
   'engine.reason.readmission': { zh: '，出院后 {days} 天内再次住院（{settlementId}）', en: ', readmitted within {days} days of stay {settlementId}' },

@@ -24,7 +24,10 @@ export const errorMessages = {
   'errors.code.REFERRAL_REQUIRED': { zh: '异地就医须先办理转诊或异地就医备案（备案有效期须覆盖住院日期）', en: 'an out-of-area stay needs an active referral filing' },
   'errors.code.CROSS_YEAR_SPLIT_REQUIRED': { zh: '跨年度住院须在年度交界处分段结算', en: 'the stay must be split at the year boundary' },
   'errors.code.CONSORTIUM_TRANSFER_UNMATCHED': { zh: '医联体内转院未找到前次住院记录', en: 'no earlier stay in the consortium to continue' },
-  'errors.code.STAY_OVERLAPS': { zh: '该参保人同期已有一次住院结算（同一人同一时间只能在一家医院住院），见明细中的结算号；如前次结算有误，请先撤销', en: 'the stay overlaps a settled stay of the same person' },
+  'errors.code.STAY_OVERLAPS': {
+    zh: '该参保人同期已有一次住院结算（同一人同一时间只能在一家医院住院），见明细中的结算号；如前次结算有误，请先撤销',
+    en: 'the stay overlaps a settled stay of the same person',
+  },
   'errors.code.LIMIT_REACHED': { zh: '超出每人可办理的数量上限，请先撤销不再需要的备案', en: 'a per-person bound would be exceeded' },
   'errors.code.CATALOGUE_CODE_UNKNOWN': { zh: '费用明细中有医保编码不在政策目录中（见各行说明）', en: 'a fee line names an unknown code' },
   'errors.code.RATE_LIMITED': { zh: '请求过于频繁，请稍后再试', en: 'too many requests' },
@@ -58,9 +61,15 @@ export const errorMessages = {
   'errors.label.INTERNAL': { zh: '服务内部错误', en: 'internal error' },
 
   // Refusals that name what they refuse.
-  'errors.referral.hospitalUnknown': { zh: '转入医院 {hospitalId} 未在医院登记库中登记，不能备案；请从登记库中选择医院', en: 'the receiving hospital {hospitalId} is not in the registry' },
+  'errors.referral.hospitalUnknown': {
+    zh: '转入医院 {hospitalId} 未在医院登记库中登记，不能备案；请从登记库中选择医院',
+    en: 'the receiving hospital {hospitalId} is not in the registry',
+  },
   'errors.referral.hospitalUnknownDetail': { zh: '医院登记库中没有 {hospitalId}', en: '{hospitalId} is not in the registry' },
-  'errors.replication.unconfirmed': { zh: '结果未知：请求已写入但未获备份确认，请以同一结算流水号重试查询结果', en: 'the result is unknown until a retry with the same requestId answers it' },
+  'errors.replication.unconfirmed': {
+    zh: '结果未知：请求已写入但未获备份确认，请以同一结算流水号重试查询结果',
+    en: 'the result is unknown until a retry with the same requestId answers it',
+  },
 
   // Framework-level refusals (before any route runs).
   'errors.body.notJson': { zh: '提交的内容不是有效的 JSON', en: 'the body is not valid JSON' },

@@ -23,7 +23,10 @@ export const envelopeSchema = z.object({
   mdtrtarea_admvs: z.string().nullish(),
   insuplc_admdvs: z.string().nullish(),
   opter_type: code(/^\d{1,2}$/, 'an operator type (1 clerk, 2 kiosk, 3 mobile)').nullish(),
-  opter: z.string().regex(/^[A-Za-z0-9._-]{1,32}$/, 'an operator id of up to 32 letters and digits').nullish(),
+  opter: z
+    .string()
+    .regex(/^[A-Za-z0-9._-]{1,32}$/, 'an operator id of up to 32 letters and digits')
+    .nullish(),
   opter_name: text(64).nullish(),
   inf_time: z.string().nullish(),
   sign_no: z.string().nullish(),

@@ -6,15 +6,7 @@
  * Code tables live in src/domain/code-tables.ts.
  */
 import { LosslessNumber } from 'lossless-json';
-import {
-  CLR_TYPE,
-  FUND_NAMES,
-  FUND_PAY_TYPE,
-  FUND_PAY_TYPE_NAMES,
-  GEND,
-  INSUTYPE_RESIDENT,
-  OTHER_FUND_PAY_TYPE,
-} from '../domain/code-tables.js';
+import { CLR_TYPE, FUND_NAMES, FUND_PAY_TYPE, FUND_PAY_TYPE_NAMES, GEND, INSUTYPE_RESIDENT, OTHER_FUND_PAY_TYPE } from '../domain/code-tables.js';
 import { withinPeriod } from '../domain/dates.js';
 import type { Encounter } from '../domain/encounter.js';
 import { Decimal, formatMoney } from '../domain/money.js';
@@ -183,7 +175,8 @@ export function settlementInfo(view: SettlementView, ctx: SetlinfoContext) {
       // "本次可支付限额": what this fund paid in this settlement (its headroom is in the steps).
       crt_payb_lmt_amt: amount(line.amount),
       fund_payamt: amount(line.amount),
-      fund_pay_type_name: code === OTHER_FUND_PAY_TYPE ? `${FUND_PAY_TYPE_NAMES[code]}（${FUND_NAMES[line.fund as Fund]}）` : (FUND_PAY_TYPE_NAMES[code] ?? FUND_NAMES[line.fund as Fund]),
+      fund_pay_type_name:
+        code === OTHER_FUND_PAY_TYPE ? `${FUND_PAY_TYPE_NAMES[code]}（${FUND_NAMES[line.fund as Fund]}）` : (FUND_PAY_TYPE_NAMES[code] ?? FUND_NAMES[line.fund as Fund]),
       setl_proc_info: `${line.cite}${step ? `: ${step.text}` : ''}`,
     };
   });

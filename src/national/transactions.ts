@@ -79,7 +79,9 @@ const T2601 = {
   input: reverseMessageInput,
   async run(ctx, { data }) {
     const scope = data.oinfno === '3201' || data.oinfno === '3202' ? { hospital: true as const } : { card: data.psn_no };
-    await ctx.deps.messages.reverse(scope, ctx.hospital.hospitalId, data.omsgid, data.oinfno, (record) => undoMessage(ctx.deps, ctx.hospital.hospitalId, ctx.actor, doneMessageOf(record)));
+    await ctx.deps.messages.reverse(scope, ctx.hospital.hospitalId, data.omsgid, data.oinfno, (record) =>
+      undoMessage(ctx.deps, ctx.hospital.hospitalId, ctx.actor, doneMessageOf(record)),
+    );
     return null;
   },
 } satisfies Transaction<z.infer<typeof reverseMessageInput>>;
@@ -107,7 +109,14 @@ function withPlatformPaths(error: unknown, fields: Record<string, string> | unde
 }
 
 /** Runs one transaction for a caller on the envelope's facility; answers its output serialised. */
-export async function runTransaction(deps: NationalDependencies, caller: Caller, hospital: Hospital, envelope: Envelope, input: unknown, transaction: Transaction<any>): Promise<string> {
+export async function runTransaction(
+  deps: NationalDependencies,
+  caller: Caller,
+  hospital: Hospital,
+  envelope: Envelope,
+  input: unknown,
+  transaction: Transaction<any>,
+): Promise<string> {
   const ctx: TransactionContext = {
     hospital,
     caller,
@@ -121,22 +130,16 @@ export async function runTransaction(deps: NationalDependencies, caller: Caller,
   const scope = transaction.person ? { card: transaction.person(input) } : { hospital: true as const };
   // A message that records itself (2304, with its commit) is still bound to its person first.
   if (transaction.recordsOwnMessage) return deps.messages.bound(scope, hospital.hospitalId, envelope.msgid, run);
-  return deps.messages.once(
-    scope,
-    hospital.hospitalId,
-    envelope.msgid,
-    envelope.infno,
-    input,
-    transaction.undo?.(ctx, input) ?? {},
-    run,
-    (undo) => undoMessage(deps, hospital.hospitalId, ctx.actor, { infno: envelope.infno, undo }),
+  return deps.messages.once(scope, hospital.hospitalId, envelope.msgid, envelope.infno, input, transaction.undo?.(ctx, input) ?? {}, run, (undo) =>
+    undoMessage(deps, hospital.hospitalId, ctx.actor, { infno: envelope.infno, undo }),
   );
 }
 
 /** The transaction an envelope names, if the caller may send it. */
 export function transactionFor(caller: Caller, infno: string): Transaction<any> {
   const transaction = TRANSACTIONS[infno];
-  if (!transaction) throw new ValidationError(`infno ${infno} is not a transaction this service speaks`, [{ path: 'infno', message: `one of ${Object.keys(TRANSACTIONS).join(', ')}` }]);
+  if (!transaction)
+    throw new ValidationError(`infno ${infno} is not a transaction this service speaks`, [{ path: 'infno', message: `one of ${Object.keys(TRANSACTIONS).join(', ')}` }]);
   if (caller.role !== 'admin' && !transaction.roles.includes(caller.role)) throw new AuthError('FORBIDDEN', `role ${caller.role} may not send ${infno}`);
   return transaction;
 }

@@ -58,8 +58,7 @@ export function blanksAbsent(value: unknown, depth = 0): unknown {
 }
 
 /** A code or identifier vendors send as a string or as a number (med_type 21, infno 2304). */
-export const code = (pattern: RegExp, what: string) =>
-  numberOrString.transform(textOf).refine((text) => pattern.test(text), `expected ${what}`);
+export const code = (pattern: RegExp, what: string) => numberOrString.transform(textOf).refine((text) => pattern.test(text), `expected ${what}`);
 
 /** Free text (names, descriptions) of bounded length, no control characters. */
 export const text = (max: number) =>

@@ -48,9 +48,7 @@ export class KeyRing {
       if (seen.has(entry.id)) throw new KeyFileError(`key file ${source}: duplicate id "${entry.id}"`);
       seen.add(entry.id);
     }
-    return new KeyRing(
-      result.data.map(({ sha256, ...caller }) => ({ caller: caller as Caller, digest: Buffer.from(sha256.toLowerCase(), 'hex') })),
-    );
+    return new KeyRing(result.data.map(({ sha256, ...caller }) => ({ caller: caller as Caller, digest: Buffer.from(sha256.toLowerCase(), 'hex') })));
   }
 
   static fromFile(path: string): KeyRing {

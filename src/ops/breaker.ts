@@ -152,33 +152,35 @@ export function breakerState(breaker: CircuitBreaker<never[], unknown> | Circuit
 export function guarded<T extends object>(target: T, breaker: CircuitBreaker<[Operation], unknown>, what: string, metrics?: Metrics, retryAfterSeconds = 1): T {
   // One wrapper per method, made on first use (not on every call).
   const wrappers = new Map<string, (...args: unknown[]) => Promise<unknown>>();
-  const wrap = (method: (...a: unknown[]) => Promise<unknown>, name: string) => async (...args: unknown[]) => {
-    const started = process.hrtime.bigint();
-    let outcome = 'ok';
-    try {
-      return await breaker.fire(() => method.apply(target, args));
-    } catch (error) {
-      if (error instanceof AppError) {
-        outcome = 'refused';
-        throw error;
+  const wrap =
+    (method: (...a: unknown[]) => Promise<unknown>, name: string) =>
+    async (...args: unknown[]) => {
+      const started = process.hrtime.bigint();
+      let outcome = 'ok';
+      try {
+        return await breaker.fire(() => method.apply(target, args));
+      } catch (error) {
+        if (error instanceof AppError) {
+          outcome = 'refused';
+          throw error;
+        }
+        if (isReplyError(error) && notARedisFailure(error)) {
+          outcome = 'refused';
+          throw new Error(`${what} refused the command: ${error.message}`);
+        }
+        if (error instanceof DeadlineError && error.busy) {
+          outcome = 'busy';
+          throw new OverloadedError(
+            `this process is too busy: the ${what} answer was not read in time; nothing was recorded unless a retry with the same requestId says so`,
+            retryAfterSeconds,
+          );
+        }
+        outcome = breaker.opened ? 'rejected' : 'error';
+        throw new UnavailableError(`${what} is unavailable (${(error as Error).message}); nothing was recorded unless a retry with the same requestId says so`, retryAfterSeconds);
+      } finally {
+        metrics?.redisDuration.observe({ operation: name, outcome }, Number(process.hrtime.bigint() - started) / 1e9);
       }
-      if (isReplyError(error) && notARedisFailure(error)) {
-        outcome = 'refused';
-        throw new Error(`${what} refused the command: ${error.message}`);
-      }
-      if (error instanceof DeadlineError && error.busy) {
-        outcome = 'busy';
-        throw new OverloadedError(
-          `this process is too busy: the ${what} answer was not read in time; nothing was recorded unless a retry with the same requestId says so`,
-          retryAfterSeconds,
-        );
-      }
-      outcome = breaker.opened ? 'rejected' : 'error';
-      throw new UnavailableError(`${what} is unavailable (${(error as Error).message}); nothing was recorded unless a retry with the same requestId says so`, retryAfterSeconds);
-    } finally {
-      metrics?.redisDuration.observe({ operation: name, outcome }, Number(process.hrtime.bigint() - started) / 1e9);
-    }
-  };
+    };
   return new Proxy(target, {
     get(object, property, receiver) {
       const value = Reflect.get(object, property, receiver);

@@ -43,7 +43,10 @@ export function primaryOpsSources(): { metrics: () => Promise<string>; metricsCo
         clearTimeout(timer);
         cluster.off('message', onMessage);
         const checks: Record<string, string> = { workers: `${answers.size} of ${workers.length} answered` };
-        for (const [pid, answer] of answers) checks[`worker ${pid}`] = `${answer.ready ? 'ready' : 'not-ready'} (${Object.entries(answer.checks).map(([k, v]) => `${k}: ${v}`).join(', ')})`;
+        for (const [pid, answer] of answers)
+          checks[`worker ${pid}`] = `${answer.ready ? 'ready' : 'not-ready'} (${Object.entries(answer.checks)
+            .map(([k, v]) => `${k}: ${v}`)
+            .join(', ')})`;
         const ready = workers.length > 0 && answers.size === workers.length && [...answers.values()].every((a) => a.ready);
         resolve({ ready, checks });
       };

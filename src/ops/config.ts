@@ -10,8 +10,14 @@ const limit = z.coerce.number().int().min(0);
 const envSchema = z.object({
   PORT: port.default(8080),
   HOST: z.string().default('0.0.0.0'),
-  REDIS_URL: z.string().regex(/^(rediss?|redis-cluster):\/\//, 'expected redis://host:port or redis-cluster://host:port,…').optional(),
-  REDIS_CLUSTER_NODES: z.string().regex(/^[^,\s]+:\d+(,[^,\s]+:\d+)*$/, 'expected host:port[,host:port…]').optional(),
+  REDIS_URL: z
+    .string()
+    .regex(/^(rediss?|redis-cluster):\/\//, 'expected redis://host:port or redis-cluster://host:port,…')
+    .optional(),
+  REDIS_CLUSTER_NODES: z
+    .string()
+    .regex(/^[^,\s]+:\d+(,[^,\s]+:\d+)*$/, 'expected host:port[,host:port…]')
+    .optional(),
   API_KEYS_FILE: z.string().min(1, 'API_KEYS_FILE is required: the JSON file of caller key hashes (api.md)'),
   POLICY_DIR: z.string().default('config/policies'),
   CATALOGUE_DIR: z.string().min(1).default('config/catalogues'),

@@ -26,8 +26,23 @@ const CARD_RUN = /[A-Za-z0-9]{6,}/g;
 const IDENTITY_RUN = /\d{17}[\dXx]|\d{15,}/g;
 /** Words of the API's own paths: left readable in unmatched URLs (compared case-insensitively). */
 const API_WORDS = new Set([
-  'settlements', 'preview', 'reversal', 'enrollees', 'accumulators', 'refresh', 'hospitals', 'referrals', 'policies',
-  'statements', 'reconciliations', 'healthz', 'readyz', 'metrics', 'openapi', 'docs', 'desk',
+  'settlements',
+  'preview',
+  'reversal',
+  'enrollees',
+  'accumulators',
+  'refresh',
+  'hospitals',
+  'referrals',
+  'policies',
+  'statements',
+  'reconciliations',
+  'healthz',
+  'readyz',
+  'metrics',
+  'openapi',
+  'docs',
+  'desk',
 ]);
 
 /** The text with every run of the pattern masked (decoded first; re-encoded when something was masked). */

@@ -21,9 +21,7 @@ export interface StayDates {
   dischargeDate: string;
 }
 
-export type PolicySelection =
-  | { ok: true; policy: Policy; benefitYear: number }
-  | { ok: false; code: RefusalCode; message: string };
+export type PolicySelection = { ok: true; policy: Policy; benefitYear: number } | { ok: false; code: RefusalCode; message: string };
 
 /** The benefit year a stay belongs to under an attribution rule, or a refusal. */
 export function benefitYearOf(rule: Policy['attribution']['rule'], stay: StayDates): PolicySelection | number {
@@ -137,7 +135,10 @@ export class PolicyCatalog {
       if (day === null) return { ok: false, reason: `policy ${policy.id} names no claimDeadline, so when ${year} closes cannot be told` };
       days.push({ id: policy.id, lastClaimDay: day, cite: policy.claimDeadline!.cite });
     }
-    const lastClaimDay = days.map((d) => d.lastClaimDay).sort().at(-1)!;
+    const lastClaimDay = days
+      .map((d) => d.lastClaimDay)
+      .sort()
+      .at(-1)!;
     return { ok: true, lastClaimDay, policies: days };
   }
 

@@ -93,7 +93,12 @@ function runExample(catalog: PolicyCatalog, policy: Policy, example: WorkedExamp
     visitType: visit.visitType,
     admissionDate: visit.admissionDate,
     dischargeDate: visit.dischargeDate,
-    charges: { total: new Decimal(visit.total), fullSelfPay: new Decimal(visit.fullSelfPay), overLimitSelfPay: new Decimal(visit.overLimitSelfPay), preSelfPay: new Decimal(visit.preSelfPay) },
+    charges: {
+      total: new Decimal(visit.total),
+      fullSelfPay: new Decimal(visit.fullSelfPay),
+      overLimitSelfPay: new Decimal(visit.overLimitSelfPay),
+      preSelfPay: new Decimal(visit.preSelfPay),
+    },
     emergency: visit.emergency,
     referredFromPrimary: visit.referredFromPrimary,
     specialDisease: visit.specialDisease ?? null,
@@ -158,7 +163,9 @@ export function formatCheck(check: PolicyCheck): string {
     for (const error of check.errors) out.push(`    ${error}`);
     return out.join('\n');
   }
-  out.push(`${check.ok ? '✓' : '✗'} ${check.file}: valid; ${check.examples.length} worked example${check.examples.length === 1 ? '' : 's'}, ${check.examples.filter((e) => !e.ok).length} failing`);
+  out.push(
+    `${check.ok ? '✓' : '✗'} ${check.file}: valid; ${check.examples.length} worked example${check.examples.length === 1 ? '' : 's'}, ${check.examples.filter((e) => !e.ok).length} failing`,
+  );
   if (check.assumed.length > 0) {
     out.push(`  assumed values (${check.assumed.length}):`);
     for (const a of check.assumed) out.push(`    ${a}`);

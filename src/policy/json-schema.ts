@@ -8,6 +8,6 @@ export function policyJsonSchema(): Record<string, unknown> {
     ...schema,
     $id: 'https://resident-insurance-settlement.local/schemas/policy.schema.json',
     title: 'Policy file (policy vocabulary)',
-    description: 'A pooling region\'s resident-insurance rules for one benefit year, as data. See docs/policy-authoring.md.',
+    description: "A pooling region's resident-insurance rules for one benefit year, as data. See docs/policy-authoring.md.",
   };
 }

@@ -35,10 +35,7 @@ function qualifyCitations(node: unknown, document: string): unknown {
   if (node === null || typeof node !== 'object') return node;
   const out: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(node)) {
-    out[key] =
-      key === 'cite' && typeof value === 'string' && !NAMES_ITS_SOURCE.test(value)
-        ? `${document} ${value}`
-        : qualifyCitations(value, document);
+    out[key] = key === 'cite' && typeof value === 'string' && !NAMES_ITS_SOURCE.test(value) ? `${document} ${value}` : qualifyCitations(value, document);
   }
   return out;
 }
@@ -80,7 +77,9 @@ export function policyVersion(text: string): string {
 function policyFileNames(directory: string): string[] {
   let names: string[];
   try {
-    names = readdirSync(directory).filter((name) => /\.(ya?ml|json)$/.test(name)).sort();
+    names = readdirSync(directory)
+      .filter((name) => /\.(ya?ml|json)$/.test(name))
+      .sort();
   } catch (error) {
     throw new PolicyFileError(`policy directory ${directory}: ${(error as Error).message}`);
   }

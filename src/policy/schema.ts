@@ -7,7 +7,24 @@
  */
 import { z } from 'zod';
 import { DELIVERIES, FUNDS, HOSPITAL_KINDS, LIABILITIES, VISIT_TYPES, type VisitType } from '../domain/types.js';
-import { BUILT_IN_DIMENSIONS, personCategory, citation, condition, dimension, factorValue, isoDate, ledger, moneyText, moneyValue, optionalCitation, rateValue, ref, scale, table, type Ref } from './vocabulary.js';
+import {
+  BUILT_IN_DIMENSIONS,
+  personCategory,
+  citation,
+  condition,
+  dimension,
+  factorValue,
+  isoDate,
+  ledger,
+  moneyText,
+  moneyValue,
+  optionalCitation,
+  rateValue,
+  ref,
+  scale,
+  table,
+  type Ref,
+} from './vocabulary.js';
 
 export * from './vocabulary.js';
 
@@ -16,11 +33,17 @@ const admdvsPrefix = z.string().regex(/^\d{2,6}$/, 'expected 2–6 leading digit
 const visitTypeRule = z
   .strictObject({
     countsAsAdmission: z.boolean().default(false).meta({ description: 'takes the next admission ordinal of the year' }),
-    oncePerYear: z.boolean().default(false).meta({ description: 'all settlements of this visit type in a year count as one: the first takes the deductible (and the ordinal), later ones neither' }),
+    oncePerYear: z
+      .boolean()
+      .default(false)
+      .meta({ description: 'all settlements of this visit type in a year count as one: the first takes the deductible (and the ordinal), later ones neither' }),
     womenOnly: z.boolean().default(false),
     maternityInsuredExcluded: z.boolean().default(false),
     requiresDelivery: z.boolean().default(false),
-    approvedDiseases: z.union([z.literal('any'), z.array(z.string().min(1)).min(1)]).optional().meta({ description: 'the request must name a specialDisease the person is approved for; "any": any on the record' }),
+    approvedDiseases: z
+      .union([z.literal('any'), z.array(z.string().min(1)).min(1)])
+      .optional()
+      .meta({ description: 'the request must name a specialDisease the person is approved for; "any": any on the record' }),
     ...citation,
   })
   .meta({ id: 'VisitTypeRule' });
@@ -33,7 +56,10 @@ const deductible = z
     chained: z.boolean().default(false).meta({ description: 'factors multiply from one admission to the next (×75% then ×50% of that)' }),
     subtractPerAdmission: moneyValue.optional().meta({ description: 'less this much for every earlier admission of the year' }),
     floor: ref.optional().meta({ description: 'never below this (after ordinal rules)' }),
-    yearCap: z.strictObject({ amount: ref, ledger: z.string().min(1) }).optional().meta({ description: 'deductibles paid in the year together at most this' }),
+    yearCap: z
+      .strictObject({ amount: ref, ledger: z.string().min(1) })
+      .optional()
+      .meta({ description: 'deductibles paid in the year together at most this' }),
     readmissionWithinDays: z.number().int().min(1).optional().meta({ description: 'no deductible when admitted within N days of an earlier discharge' }),
     ...optionalCitation,
   })
@@ -62,7 +88,11 @@ const payment = z
   .strictObject({
     fund: z.enum(FUNDS),
     label: z.string().optional(),
-    step: z.string().regex(/^[a-z][a-zA-Z0-9/-]*$/).optional().meta({ description: 'name of the main explanation step' }),
+    step: z
+      .string()
+      .regex(/^[a-z][a-zA-Z0-9/-]*$/)
+      .optional()
+      .meta({ description: 'name of the main explanation step' }),
     when: condition.optional().meta({ description: 'eligibility: when false the line is reported as 0' }),
     base: z
       .enum(['residual', 'policy-scope', 'total', 'over-expense-cap'])
@@ -74,7 +104,10 @@ const payment = z
     rate: ref.optional(),
     bands: scale.optional(),
     lumpSum: z.strictObject({ amount: ref, mode: z.enum(['actual-if-lower', 'fixed']).default('actual-if-lower') }).optional(),
-    perDiem: z.strictObject({ bands: z.array(dayBand).min(1) }).optional().meta({ description: 'per bed-day by day bands (按床日)' }),
+    perDiem: z
+      .strictObject({ bands: z.array(dayBand).min(1) })
+      .optional()
+      .meta({ description: 'per bed-day by day bands (按床日)' }),
     package: z
       .strictObject({
         price: ref,
@@ -85,14 +118,20 @@ const payment = z
       .optional(),
     perVisitFee: z.strictObject({ amount: ref, oncePerDayLedger: z.string().optional() }).optional(),
     payoutFactor: ref.optional(),
-    floor: z.strictObject({ share: ref, ...optionalCitation }).optional().meta({ description: '保底: the layer pays at least share × the eligible amount (the base within any expense cap)' }),
+    floor: z
+      .strictObject({ share: ref, ...optionalCitation })
+      .optional()
+      .meta({ description: '保底: the layer pays at least share × the eligible amount (the base within any expense cap)' }),
     topUpTo: ref.optional(),
     caps: z.array(cap).default([]),
     records: z
       .record(z.string(), z.enum(['payment', 'residual', 'remaining', 'eligible', 'deductible']))
       .default({})
       .meta({ description: "what to add to a ledger: payment; residual (the layer's base − payment); remaining (policy scope − every payment so far); eligible; deductible" }),
-    missing: z.strictObject({ note: z.string().min(1) }).optional().meta({ description: 'the source of this layer is not available: it pays 0 with this note' }),
+    missing: z
+      .strictObject({ note: z.string().min(1) })
+      .optional()
+      .meta({ description: 'the source of this layer is not available: it pays 0 with this note' }),
     ...citation,
   })
   .meta({ id: 'PaymentLayer' });
@@ -115,7 +154,10 @@ export const ADJUSTABLE = ['rate', 'deductible', 'payoutFactor', 'cap', 'expense
 
 const adjustment = z
   .strictObject({
-    step: z.string().regex(/^[a-z][a-zA-Z0-9/-]*$/).default('adjustment'),
+    step: z
+      .string()
+      .regex(/^[a-z][a-zA-Z0-9/-]*$/)
+      .default('adjustment'),
     label: z.string().optional(),
     when: condition,
     target: z.string().regex(/^[a-zA-Z]+\.(rate|deductible|payoutFactor|cap|expenseCap|bands)$/, 'expected "<fund>.<parameter>", e.g. "basic.rate"'),
@@ -173,7 +215,10 @@ const testCase = z
       diseaseGroup: z.string().optional(),
       delivery: z.enum(DELIVERIES).optional(),
     }),
-    prior: z.record(z.string(), z.union([moneyText, z.number().int(), z.boolean()])).default({}).meta({ description: 'year-to-date ledgers before this settlement' }),
+    prior: z
+      .record(z.string(), z.union([moneyText, z.number().int(), z.boolean()]))
+      .default({})
+      .meta({ description: 'year-to-date ledgers before this settlement' }),
     expect: z.strictObject({
       payments: z.record(z.string(), moneyText).optional(),
       patientTotal: moneyText.optional(),
@@ -253,7 +298,16 @@ export function optionsOf(layer: Layer): PaymentRule[] {
   return isChoice(layer) ? layer.options : [layer];
 }
 
-const STORED = new Set(['admissions', 'specialOutpatientCounted', 'basicEligible', 'basicPaid', 'compliantSelfBurden', 'criticalIllnessPaid', 'outpatientPaid', 'retiredCadreSpousePaid']);
+const STORED = new Set([
+  'admissions',
+  'specialOutpatientCounted',
+  'basicEligible',
+  'basicPaid',
+  'compliantSelfBurden',
+  'criticalIllnessPaid',
+  'outpatientPaid',
+  'retiredCadreSpousePaid',
+]);
 
 /** Names used in the file must be declared: tables, dimensions, ledgers; table values must fit the unit. */
 function checkReferences(policy: PolicyFile, issue: (path: (string | number)[], message: string) => void): void {
@@ -268,7 +322,12 @@ function checkReferences(policy: PolicyFile, issue: (path: (string | number)[], 
     if (value === undefined) return;
     if (typeof value === 'string') {
       if (!units.some((unit) => fitsUnit(unit, value))) {
-        issue(path, units.includes('money') ? 'expected an amount as a decimal string with at most two decimals, e.g. "1300", or { table: name }' : `expected a ${units.join(' or ')} as a decimal string, or { table: name }, got "${value}"`);
+        issue(
+          path,
+          units.includes('money')
+            ? 'expected an amount as a decimal string with at most two decimals, e.g. "1300", or { table: name }'
+            : `expected a ${units.join(' or ')} as a decimal string, or { table: name }, got "${value}"`,
+        );
       }
       return;
     }
@@ -315,7 +374,8 @@ function checkReferences(policy: PolicyFile, issue: (path: (string | number)[], 
             return Array.isArray(wanted) ? wanted.includes(combo[i]!) : wanted === combo[i];
           }),
         );
-        if (!covered) issue(['tables', name, 'rows'], `no row for ${declared.map((d, i) => `${d} "${combo[i]}"`).join(', ')} (add one, or a default; "not-covered" says it is not covered)`);
+        if (!covered)
+          issue(['tables', name, 'rows'], `no row for ${declared.map((d, i) => `${d} "${combo[i]}"`).join(', ')} (add one, or a default; "not-covered" says it is not covered)`);
       }
     }
     t.rows.forEach((row, i) => {
@@ -345,7 +405,8 @@ function checkReferences(policy: PolicyFile, issue: (path: (string | number)[], 
         if (c.ledger && !ledgerKnown(c.ledger)) issue([...path, 'caps', ci, 'ledger'], `unknown ledger "${c.ledger}"`);
       });
       if (rule.expenseCap && !ledgerKnown(rule.expenseCap.ledger)) issue([...path, 'expenseCap', 'ledger'], `unknown ledger "${rule.expenseCap.ledger}"`);
-      if (rule.deductible?.yearCap && !ledgerKnown(rule.deductible.yearCap.ledger)) issue([...path, 'deductible', 'yearCap', 'ledger'], `unknown ledger "${rule.deductible.yearCap.ledger}"`);
+      if (rule.deductible?.yearCap && !ledgerKnown(rule.deductible.yearCap.ledger))
+        issue([...path, 'deductible', 'yearCap', 'ledger'], `unknown ledger "${rule.deductible.yearCap.ledger}"`);
       if (rule.bands && rule.bands.over !== 'stay' && !ledgerKnown(rule.bands.over)) issue([...path, 'bands', 'over'], `unknown ledger "${rule.bands.over}"`);
       for (const name of Object.keys(rule.records)) if (!ledgerKnown(name)) issue([...path, 'records', name], `unknown ledger "${name}"`);
       const benefits = [rule.rate ?? rule.bands, rule.lumpSum, rule.perDiem, rule.package, rule.perVisitFee, rule.missing].filter((b) => b !== undefined);
@@ -374,9 +435,10 @@ function checkOwnCategories(policy: PolicyFile, issue: (path: (string | number)[
       for (const [key, value] of Object.entries(node)) {
         const lists = key === 'categoriesAny' || key === 'categoriesNone' || (key === 'categories' && path[0] === 'tests');
         if (!lists || !Array.isArray(value)) walk(value, [...path, key]);
-        else value.forEach((c, i) => {
-          if (typeof c === 'string' && c.includes('.') && !declared(c)) issue([...path, key, i], `"${c}" is not declared under categories (write "${policy.region}.<name>")`);
-        });
+        else
+          value.forEach((c, i) => {
+            if (typeof c === 'string' && c.includes('.') && !declared(c)) issue([...path, key, i], `"${c}" is not declared under categories (write "${policy.region}.<name>")`);
+          });
       }
     }
   };

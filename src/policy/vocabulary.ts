@@ -77,7 +77,7 @@ export const condition = z
     levels: z.array(level).optional().meta({ description: "the hospital's registry level" }),
     countyRun: z.boolean().optional(),
     consortium: z.boolean().optional().meta({ description: 'the hospital belongs to a 医联体' }),
-    designations: z.array(z.string().min(1)).optional().meta({ description: "the hospital's designation in the registry (default \"pooling-region\")" }),
+    designations: z.array(z.string().min(1)).optional().meta({ description: 'the hospital\'s designation in the registry (default "pooling-region")' }),
     inArea: z.boolean().optional(),
     filed: z.boolean().optional().meta({ description: 'an active filing (备案/转诊) covers the stay' }),
     emergency: z.boolean().optional(),
@@ -95,7 +95,10 @@ export const condition = z
       .strictObject({ min: z.number().int().min(0).optional(), below: z.number().int().min(0).optional() })
       .optional()
       .meta({ description: 'age in whole years on the admission date: min ≤ age < below' }),
-    is: z.record(z.string(), z.union([z.string(), z.array(z.string())])).optional().meta({ description: 'dimension values, e.g. { tier: county }' }),
+    is: z
+      .record(z.string(), z.union([z.string(), z.array(z.string())]))
+      .optional()
+      .meta({ description: 'dimension values, e.g. { tier: county }' }),
     from: isoDate.optional().meta({ description: 'the attribution date is on or after this date' }),
     to: isoDate.optional().meta({ description: 'the attribution date is on or before this date' }),
   })
@@ -145,7 +148,7 @@ export const bracket = z.strictObject({
   to: moneyValue.nullable().default(null),
   rate: z
     .union([rateValue, z.strictObject({ table: z.string().min(1) })])
-    .meta({ description: 'the band\'s rate, or { table } to look it up (e.g. by hospital.level): one table per band, no option per level' }),
+    .meta({ description: "the band's rate, or { table } to look it up (e.g. by hospital.level): one table per band, no option per level" }),
   cite: z.string().optional(),
 });
 

@@ -41,7 +41,10 @@ export class ArchivedYears {
   async assertOpen(year: number, what: string): Promise<void> {
     const state = (await this.current()).get(year);
     if (state) {
-      throw new ArchivedError(`benefit year ${year} is closed and ${state.state === 'archived' ? 'archived' : 'being archived'} to ${state.archive}: ${what} refused`, state.archive);
+      throw new ArchivedError(
+        `benefit year ${year} is closed and ${state.state === 'archived' ? 'archived' : 'being archived'} to ${state.archive}: ${what} refused`,
+        state.archive,
+      );
     }
   }
 

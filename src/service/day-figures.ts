@@ -38,7 +38,12 @@ export class Summer {
 
 export const clrTypeOf = (visitType: string): string => CLR_TYPE[visitType as VisitType] ?? '21';
 
-const groupKey = (entry: LedgerEntry) => ({ insutype: INSUTYPE_RESIDENT, clrType: CLR_TYPE[entry.visitType as VisitType] ?? '21', policyId: entry.policyId, visitType: entry.visitType });
+const groupKey = (entry: LedgerEntry) => ({
+  insutype: INSUTYPE_RESIDENT,
+  clrType: CLR_TYPE[entry.visitType as VisitType] ?? '21',
+  policyId: entry.policyId,
+  visitType: entry.visitType,
+});
 
 /** Totals and groups (by clearing type, policy and visit type) over a day's entries, each counted once. */
 export function dayFigures(entries: readonly LedgerEntry[]): DayFigures {
@@ -91,4 +96,3 @@ export function mergeFigures(parts: readonly DayFigures[]): DayFigures {
   }
   return { totals, groups: [...groups.entries()].sort(([a], [b]) => (a < b ? -1 : 1)).map(([, g]) => g) };
 }
-

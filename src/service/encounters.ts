@@ -9,7 +9,7 @@ import { hash } from 'node:crypto';
 import type { CatalogueHolder } from '../catalogue/catalogue.js';
 import { DSCG_WAY_DEATH, MED_TYPE_EMERGENCY, MED_TYPE_VISIT, medTypeFamily } from '../domain/code-tables.js';
 import { admissionDateOf, effectiveLines, stayRequestId, type Diagnosis, type Encounter, type EncounterFeeLine } from '../domain/encounter.js';
-import { AppError, ConflictError, NotFoundError, RefusalError, ValidationError, type ErrorDetail } from '../domain/errors.js';
+import { type AppError, ConflictError, NotFoundError, RefusalError, ValidationError, type ErrorDetail } from '../domain/errors.js';
 import { Decimal } from '../domain/money.js';
 import type { Actor, Delivery, FeeLine, Hospital, SettlementRequest, VisitType } from '../domain/types.js';
 import type { ClassifiedFeeLine, FeeLineClassification } from '../engine/fee-lines.js';
@@ -124,7 +124,9 @@ function visitTypeOf(medType: string): VisitType | null {
   const family = medTypeFamily(medType);
   const visitType = family === MED_TYPE_EMERGENCY ? null : MED_TYPE_VISIT[family];
   if (visitType === undefined) {
-    throw new RefusalError('VISIT_TYPE_NOT_COVERED', `med_type ${medType} is not a visit type this service settles (11, 13, 14, 21, 24, 25, 52)`, [{ path: 'medType', message: 'not settled here' }]);
+    throw new RefusalError('VISIT_TYPE_NOT_COVERED', `med_type ${medType} is not a visit type this service settles (11, 13, 14, 21, 24, 25, 52)`, [
+      { path: 'medType', message: 'not settled here' },
+    ]);
   }
   return visitType;
 }
@@ -212,8 +214,16 @@ export class EncounterService {
     await this.requireUnsettled(encounter);
     return this.update(card, mdtrtId, hospitalId, (e) => {
       if (e.status === 'cancelled') throw new ValidationError(`encounter ${mdtrtId} was cancelled`, [{ path: 'mdtrtId', message: 'cancelled' }]);
-      if (!isVisit(e.visitType) || !isVisit(visitType)) throw new ValidationError('only an outpatient visit is described this way', [{ path: 'medType', message: `not an outpatient med_type (11, 14): ${visit.medType}` }]);
-      const next = { ...e, medType: visit.medType, visitType, diseaseCode: visit.diseaseCode, maternityType: visit.maternityType, diagnoses: visit.diagnoses.length ? visit.diagnoses : e.diagnoses };
+      if (!isVisit(e.visitType) || !isVisit(visitType))
+        throw new ValidationError('only an outpatient visit is described this way', [{ path: 'medType', message: `not an outpatient med_type (11, 14): ${visit.medType}` }]);
+      const next = {
+        ...e,
+        medType: visit.medType,
+        visitType,
+        diseaseCode: visit.diseaseCode,
+        maternityType: visit.maternityType,
+        diagnoses: visit.diagnoses.length ? visit.diagnoses : e.diagnoses,
+      };
       return JSON.stringify(next) === JSON.stringify(e) ? null : next;
     });
   }
@@ -223,7 +233,10 @@ export class EncounterService {
     return this.update(card, mdtrtId, hospitalId, (e) => {
       if (e.status === 'cancelled') throw new ValidationError(`encounter ${mdtrtId} was cancelled`, [{ path: 'mdtrtId', message: 'cancelled' }]);
       if (e.status === 'discharged' && e.dischargedAt === at && e.dischargeWay === way) return null;
-      if (e.status === 'discharged') throw new ValidationError(`encounter ${mdtrtId} is discharged already (${e.dischargedAt}); cancel the discharge first`, [{ path: 'dischargedAt', message: 'discharged already' }]);
+      if (e.status === 'discharged')
+        throw new ValidationError(`encounter ${mdtrtId} is discharged already (${e.dischargedAt}); cancel the discharge first`, [
+          { path: 'dischargedAt', message: 'discharged already' },
+        ]);
       if (at < e.admittedAt) throw new ValidationError('the discharge is before the admission', [{ path: 'dischargedAt', message: `before the admission ${e.admittedAt}` }]);
       const visitType: VisitType | null = medTypeFamily(e.medType) === MED_TYPE_EMERGENCY ? (way === DSCG_WAY_DEATH ? 'emergency-death' : null) : e.visitType;
       return { ...e, status: 'discharged', dischargedAt: at, dischargeWay: way, visitType, diagnoses: diagnoses.length ? diagnoses : e.diagnoses };
@@ -268,7 +281,9 @@ export class EncounterService {
       case 'too-many':
         throw new ValidationError(`an encounter holds at most ${MAX_ENCOUNTER_LINES} fee lines`, [{ path: 'lines', message: 'too many lines' }]);
       case 'line-conflict':
-        throw new ValidationError(`feedetl_sn ${outcome.lineId} was uploaded before with other content`, [{ path: `${at(outcome.lineId)}.lineId`, message: 'used before for another line' }]);
+        throw new ValidationError(`feedetl_sn ${outcome.lineId} was uploaded before with other content`, [
+          { path: `${at(outcome.lineId)}.lineId`, message: 'used before for another line' },
+        ]);
       case 'refund-of-nothing':
         throw new ValidationError(`refund line ${outcome.lineId} names a line that was never uploaded`, [{ path: `${at(outcome.lineId)}.refundOf`, message: 'no such line' }]);
       case 'refund-of-refund':
@@ -315,7 +330,10 @@ export class EncounterService {
     const lines = (await this.store.getFeeLines(card, mdtrtId)).sort((a, b) => (a.lineId < b.lineId ? -1 : 1));
     if (lines.length === 0) return [];
     const byId = new Map(lines.map((line) => [line.lineId, line]));
-    const classification = await this.classify(encounter, lines.map((line) => (line.refundOf === null ? line : (byId.get(line.refundOf) ?? line))));
+    const classification = await this.classify(
+      encounter,
+      lines.map((line) => (line.refundOf === null ? line : (byId.get(line.refundOf) ?? line))),
+    );
     return lines.map((line, index) => ({
       line,
       classified: line.refundOf === null ? classification.lines[index]! : negatedLine(classification.lines[index]!, line.lineId),
@@ -395,7 +413,8 @@ export class EncounterService {
     if (!found || found.encounter.hospitalId !== hospitalId) throw notFound(mdtrtId);
     const { encounter, lines } = found;
     const asOf = settledAsOf(encounter, effectiveLines(lines), dischargeAt);
-    if (asOf.time < encounter.admittedAt) throw new ValidationError('the discharge time is before the admission', [{ path: 'dischargedAt', message: `before the admission ${encounter.admittedAt}` }]);
+    if (asOf.time < encounter.admittedAt)
+      throw new ValidationError('the discharge time is before the admission', [{ path: 'dischargedAt', message: `before the admission ${encounter.admittedAt}` }]);
     const request = this.requestOf(encounter, lines, asOf.time.slice(0, 10));
     return { encounter, view: await this.settlements.preview(request, actor), asOf, lines: effectiveLines(lines) };
   }
@@ -442,7 +461,14 @@ export class EncounterService {
   }
 
   /** 2305: reverses the stay's settlement; the stay may then be settled again (next round). */
-  async reverse(card: string, mdtrtId: string, hospitalId: string, settlementId: string, actor: Actor, reason: string | null): Promise<{ encounter: Encounter; body: string | Buffer }> {
+  async reverse(
+    card: string,
+    mdtrtId: string,
+    hospitalId: string,
+    settlementId: string,
+    actor: Actor,
+    reason: string | null,
+  ): Promise<{ encounter: Encounter; body: string | Buffer }> {
     const { encounter } = await this.get(card, mdtrtId, hospitalId);
     const stored = await this.settlements.get(settlementId);
     const view = JSON.parse(stored.response.toString()) as SettlementView;

@@ -173,15 +173,8 @@ export class NationalMessages {
    * msgid the hospital never used (or whose record expired) answers NOT_FOUND;
    * one about another person than `scope` names is refused.
    */
-  async reverse(
-    scope: MessageScope,
-    hospitalId: string,
-    omsgid: string,
-    oinfno: string,
-    undo: (record: MessageRecord) => Promise<void>,
-  ): Promise<'reversed' | 'already-reversed'> {
-    const unknown = () =>
-      new NotFoundError(`msgid ${omsgid} is unknown to this hospital, or its record expired (kept ${this.ttlSeconds / 86_400} days): nothing was undone`);
+  async reverse(scope: MessageScope, hospitalId: string, omsgid: string, oinfno: string, undo: (record: MessageRecord) => Promise<void>): Promise<'reversed' | 'already-reversed'> {
+    const unknown = () => new NotFoundError(`msgid ${omsgid} is unknown to this hospital, or its record expired (kept ${this.ttlSeconds / 86_400} days): nothing was undone`);
     const owner = await this.store.getMessageOwner(hospitalId, omsgid);
     if (owner === null) throw unknown();
     if (owner !== ownerOf(scope)) throw new MessageError(`msgid ${omsgid} was not about ${'card' in scope ? `person ${scope.card}` : 'the hospital'}: nothing was undone`);

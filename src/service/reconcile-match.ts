@@ -68,7 +68,13 @@ export function compareEntries(ours: readonly LedgerEntry[], theirs: readonly Th
     const other = settlementId === undefined ? undefined : onlyOurs.get(settlementId)?.find((entry) => entry.kind !== row.kind && !pairedOurs.has(entry));
     if (other) {
       pairedOurs.add(other);
-      note(() => ({ kind: 'kind-mismatch', settlementId: other.settlementId, requestId: other.requestId, ours: side(other.kind, other.total, other.fundTotal), theirs: theirSide(row) }));
+      note(() => ({
+        kind: 'kind-mismatch',
+        settlementId: other.settlementId,
+        requestId: other.requestId,
+        ours: side(other.kind, other.total, other.fundTotal),
+        theirs: theirSide(row),
+      }));
       continue;
     }
     note(() => ({ kind: 'missing-in-service', settlementId: row.settlementId ?? null, requestId: row.requestId ?? null, ours: null, theirs: theirSide(row) }));

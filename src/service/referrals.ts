@@ -162,7 +162,9 @@ export async function fileTransfer(ctx: FilerContext, caller: Caller, filer: Hos
   if (draft.validTo < draft.validFrom) throw new ValidationError('the filing ends before it begins', [{ path: 'validTo', message: 'before validFrom' }]);
   const enrollee = await ctx.registry.getEnrollee(draft.card);
   const receiving = await ctx.registry.getHospitalByCode(draft.toHospitalCode).catch(() => {
-    throw new RefusalError('HOSPITAL_NOT_FOUND', `no hospital with the national code ${draft.toHospitalCode} in the registry`, [{ path: 'toHospitalCode', message: 'not in the registry' }]);
+    throw new RefusalError('HOSPITAL_NOT_FOUND', `no hospital with the national code ${draft.toHospitalCode} in the registry`, [
+      { path: 'toHospitalCode', message: 'not in the registry' },
+    ]);
   });
   if (caller.role === 'referral' && caller.region !== enrollee.region) throw new AuthError('FORBIDDEN', `this key files for region ${caller.region}, not ${enrollee.region}`);
   if (caller.role === 'billing') {
@@ -170,7 +172,8 @@ export async function fileTransfer(ctx: FilerContext, caller: Caller, filer: Hos
       ctx.catalog.divisionOf(enrollee.region) === filer.admdvs ||
       ctx.catalog.policies.some((p) => p.region === enrollee.region && p.area.admdvsPrefixes.some((prefix) => filer.admdvs.startsWith(prefix)));
     if (!inArea) throw new AuthError('FORBIDDEN', `hospital ${filer.hospitalId} is not in the insurance area of the person's region ${enrollee.region}`);
-    if (receiving.hospitalId === filer.hospitalId) throw new ValidationError('a transfer names another hospital than the one filing it', [{ path: 'toHospitalCode', message: 'the filing hospital itself' }]);
+    if (receiving.hospitalId === filer.hospitalId)
+      throw new ValidationError('a transfer names another hospital than the one filing it', [{ path: 'toHospitalCode', message: 'the filing hospital itself' }]);
   }
   return ctx.referrals.create({
     referralId: draft.referralId,
@@ -189,6 +192,7 @@ export async function revokeTransfer(ctx: FilerContext, caller: Caller, filer: H
   const filing = await ctx.referrals.get(referralId);
   if (filing.card !== card) throw new ValidationError('the filing is of another person', [{ path: 'card', message: "not the filing's person" }]);
   if (caller.role === 'billing' && filing.filedBy?.hospitalId !== filer.hospitalId) throw new AuthError('FORBIDDEN', 'a hospital revokes the filings it filed');
-  if (caller.role === 'referral' && caller.region !== (await ctx.registry.getEnrollee(filing.card)).region) throw new AuthError('FORBIDDEN', `this key acts for region ${caller.region}`);
+  if (caller.role === 'referral' && caller.region !== (await ctx.registry.getEnrollee(filing.card)).region)
+    throw new AuthError('FORBIDDEN', `this key acts for region ${caller.region}`);
   return ctx.referrals.revoke(filing.referralId, actor, reason);
 }

@@ -60,10 +60,7 @@ export function idempotencyField(subject: { hospitalId: string; requestId: strin
 }
 
 export function conflictError(subject: { hospitalId: string; requestId: string }): ConflictError {
-  return new ConflictError(
-    'IDEMPOTENCY_CONFLICT',
-    `requestId ${subject.requestId} was already used by hospital ${subject.hospitalId} with a different body`,
-  );
+  return new ConflictError('IDEMPOTENCY_CONFLICT', `requestId ${subject.requestId} was already used by hospital ${subject.hospitalId} with a different body`);
 }
 
 export class RequestClaims {

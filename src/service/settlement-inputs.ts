@@ -32,7 +32,9 @@ export function settlementInputsOf(value: unknown): SettlementInputs {
 }
 
 type RecordedRequest = Omit<SettlementRequest, 'charges'> & {
-  charges: { lines: (Omit<FeeLine, 'quantity' | 'unitPrice' | 'amount'> & { quantity: string; unitPrice: string; amount: string })[] } | Record<'total' | 'fullSelfPay' | 'overLimitSelfPay' | 'preSelfPay', string>;
+  charges:
+    | { lines: (Omit<FeeLine, 'quantity' | 'unitPrice' | 'amount'> & { quantity: string; unitPrice: string; amount: string })[] }
+    | Record<'total' | 'fullSelfPay' | 'overLimitSelfPay' | 'preSelfPay', string>;
 };
 
 /**

@@ -87,9 +87,15 @@ export class SpecialDiseaseFilings {
       const raw = (await this.store.all(card))[filingId];
       if (!raw) throw new NotFoundError(`no special-disease filing ${filingId} of this person`);
       const filing = JSON.parse(raw) as SpecialDiseaseFiling;
-      if (filedByHospital !== undefined && filing.filedBy.hospitalId !== filedByHospital) throw new ValidationError('a hospital revokes the filings it filed', [{ path: 'filingId', message: 'filed by another' }]);
+      if (filedByHospital !== undefined && filing.filedBy.hospitalId !== filedByHospital)
+        throw new ValidationError('a hospital revokes the filings it filed', [{ path: 'filingId', message: 'filed by another' }]);
       if (filing.status === 'revoked') return filing;
-      const revoked: SpecialDiseaseFiling = { ...filing, status: 'revoked', revokedAt: this.now().toISOString(), revocation: { reason, operator: { ...actor.operator, keyId: actor.keyId } } };
+      const revoked: SpecialDiseaseFiling = {
+        ...filing,
+        status: 'revoked',
+        revokedAt: this.now().toISOString(),
+        revocation: { reason, operator: { ...actor.operator, keyId: actor.keyId } },
+      };
       const outcome = await this.store.revoke(card, filingId, raw, JSON.stringify(revoked));
       if (outcome === 'revoked') return revoked;
       if (outcome === 'not-found') throw new NotFoundError(`no special-disease filing ${filingId} of this person`);

@@ -108,4 +108,3 @@ export interface Reconciliation {
   at: string;
   by: { keyId: string | null; operator: Actor['operator'] };
 }
-

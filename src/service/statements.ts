@@ -142,7 +142,9 @@ export class StatementService {
         first.archive,
       );
     }
-    const entries = live.filter((entry) => (scope.includeReversals || entry.kind === 'settlement') && (scope.clrType === undefined || clrTypeOf(entry.visitType) === scope.clrType));
+    const entries = live.filter(
+      (entry) => (scope.includeReversals || entry.kind === 'settlement') && (scope.clrType === undefined || clrTypeOf(entry.visitType) === scope.clrType),
+    );
     // One fen arithmetic: integer fen throughout, never a decimal sum of the ledger.
     let ourTotal = 0n;
     let ourFund = 0n;
@@ -175,9 +177,7 @@ export class StatementService {
         theirFund += fen(row.fundTotal);
       }
     }
-    const { differences, count: differenceCount } = theirs.entries
-      ? compareEntries(entries, theirs.entries, this.bounds.reconciliationDifferences)
-      : { differences: [], count: 0 };
+    const { differences, count: differenceCount } = theirs.entries ? compareEntries(entries, theirs.entries, this.bounds.reconciliationDifferences) : { differences: [], count: 0 };
     const difference = figures(ourCount - theirCount, ourTotal - theirTotal, ourFund - theirFund);
     const balanced = differenceCount === 0 && ourCount === theirCount && ourTotal === theirTotal && ourFund === theirFund;
     const reconciliation: Reconciliation = {
@@ -206,7 +206,11 @@ export class StatementService {
   }
 
   /** A page of the hospital-day's kept runs, oldest first; `dropped` counts older runs no longer kept. */
-  async reconciliations(hospitalId: string, date: string, page: { cursor: string | null; limit: number } = { cursor: null, limit: 20 }): Promise<Page<Reconciliation> & { dropped: number }> {
+  async reconciliations(
+    hospitalId: string,
+    date: string,
+    page: { cursor: string | null; limit: number } = { cursor: null, limit: 20 },
+  ): Promise<Page<Reconciliation> & { dropped: number }> {
     if ((await this.store.getHospital(hospitalId)) === null) throw new NotFoundError(`no hospital ${hospitalId}`);
     const stored = await this.store.getReconciliations(hospitalId, date, page.cursor === null ? 0 : Number(page.cursor), page.limit);
     return { items: stored.items.map((json) => JSON.parse(json) as Reconciliation), next: stored.next, dropped: stored.dropped };

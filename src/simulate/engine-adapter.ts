@@ -81,7 +81,13 @@ export function replayStay(policies: LoadedPolicies, inputs: SettlementInputs, s
   const computation = outcome.settlement;
   ytd.accumulators = applyDeltas(ytd.accumulators, computation.deltas);
   if (request.visitType === 'inpatient') {
-    ytd.stays.push({ settlementId, hospitalId: request.hospitalId, consortium: hospital.consortium ?? null, dischargeDate: request.dischargeDate, admissionOrdinal: computation.admissionOrdinal });
+    ytd.stays.push({
+      settlementId,
+      hospitalId: request.hospitalId,
+      consortium: hospital.consortium ?? null,
+      dischargeDate: request.dischargeDate,
+      admissionOrdinal: computation.admissionOrdinal,
+    });
   }
   return { ok: true, computation };
 }

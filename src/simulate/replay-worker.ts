@@ -16,11 +16,7 @@ export interface WorkerSetup {
 }
 
 export type ToWorker = { type: 'batch'; items: RawSettlement[] } | { type: 'end' };
-export type FromWorker =
-  | { type: 'ready' }
-  | { type: 'failed'; reason: string }
-  | { type: 'batch-done'; count: number }
-  | { type: 'tally'; tally: ReturnType<typeof emptyTally> };
+export type FromWorker = { type: 'ready' } | { type: 'failed'; reason: string } | { type: 'batch-done'; count: number } | { type: 'tally'; tally: ReturnType<typeof emptyTally> };
 
 const port = parentPort!;
 const setup = workerData as WorkerSetup;

@@ -9,10 +9,10 @@ import type { FiguresView, GroupView, WhatIfReport } from './report.js';
 /** At most this many mismatches are shown in the page (report.json lists more). */
 const SHOWN_MISMATCHES = 200;
 
-const escape = (text: string) => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 const label = (key: string, fallback: string) => (hasMessage(key) ? say(key as MessageKey) : fallback);
 const fundName = (fund: string) => label(`simulate.fund.${fund}`, fund);
-const t = (key: MessageKey, params: Record<string, string | number> = {}) => escape(say(key, params));
+const t = (key: MessageKey, params: Record<string, string | number> = {}) => escapeHtml(say(key, params));
 
 function groupName(dimension: string, key: string): string {
   switch (dimension) {
@@ -46,9 +46,10 @@ const diff = (amount: string) => `<td class="num">${signed(amount)}</td>`;
 
 function fundTable(report: WhatIfReport): string {
   const rows = Object.keys(report.baseline.funds).map(
-    (fund) => `<tr><th>${escape(fundName(fund))}</th>${num(report.baseline.funds[fund]!)}${num(report.draft.funds[fund]!)}${diff(report.difference.funds[fund]!)}</tr>`,
+    (fund) => `<tr><th>${escapeHtml(fundName(fund))}</th>${num(report.baseline.funds[fund]!)}${num(report.draft.funds[fund]!)}${diff(report.difference.funds[fund]!)}</tr>`,
   );
-  const line = (name: string, pick: (f: FiguresView) => string) => `<tr class="sum"><th>${name}</th>${num(pick(report.baseline))}${num(pick(report.draft))}${diff(pick(report.difference))}</tr>`;
+  const line = (name: string, pick: (f: FiguresView) => string) =>
+    `<tr class="sum"><th>${name}</th>${num(pick(report.baseline))}${num(pick(report.draft))}${diff(pick(report.difference))}</tr>`;
   return `<table><thead><tr><th>${t('simulate.fund')}</th><th>${t('simulate.baseline')}</th><th>${t('simulate.draft')}</th><th>${t('simulate.difference')}</th></tr></thead>
 <tbody>${rows.join('')}${line(t('simulate.fundTotal'), (f) => f.fundTotal)}${line(t('simulate.patient'), (f) => f.patient)}${line(t('simulate.total'), (f) => f.total)}</tbody></table>`;
 }
@@ -56,7 +57,7 @@ function fundTable(report: WhatIfReport): string {
 function groupTable(dimension: string, groups: Record<string, GroupView>): string {
   const rows = Object.entries(groups).map(
     ([key, g]) =>
-      `<tr><th>${escape(groupName(dimension, key))}</th><td class="num">${g.settlements}</td>${num(g.baseline.fundTotal)}${num(g.draft.fundTotal)}${diff(g.difference.fundTotal)}${num(g.baseline.patient)}${num(g.draft.patient)}${diff(g.difference.patient)}</tr>`,
+      `<tr><th>${escapeHtml(groupName(dimension, key))}</th><td class="num">${g.settlements}</td>${num(g.baseline.fundTotal)}${num(g.draft.fundTotal)}${diff(g.difference.fundTotal)}${num(g.baseline.patient)}${num(g.draft.patient)}${diff(g.difference.patient)}</tr>`,
   );
   return `<table><thead><tr><th rowspan="2">${t('simulate.group')}</th><th rowspan="2">${t('simulate.count')}</th><th colspan="3">${t('simulate.fundTotal')}</th><th colspan="3">${t('simulate.patient')}</th></tr>
 <tr><th>${t('simulate.baseline')}</th><th>${t('simulate.draft')}</th><th>${t('simulate.difference')}</th><th>${t('simulate.baseline')}</th><th>${t('simulate.draft')}</th><th>${t('simulate.difference')}</th></tr></thead>
@@ -78,9 +79,9 @@ function histogramSvg(report: WhatIfReport): string {
     const zero = bin.from === '0.00' && bin.to === '0.00';
     const cls = zero ? 'bar-zero' : bin.to !== null && bin.to.startsWith('-') ? 'bar-down' : 'bar-up';
     const name = zero ? '0' : bin.from === null ? `≤ ${grouped(bin.to!)}` : bin.to === null ? `≥ ${grouped(bin.from)}` : `${grouped(bin.from)} ~ ${grouped(bin.to)}`;
-    return `<rect class="${cls}" x="${x + 2}" y="${y}" width="${barWidth - 4}" height="${h}"><title>${escape(name)}：${bin.persons}</title></rect>
+    return `<rect class="${cls}" x="${x + 2}" y="${y}" width="${barWidth - 4}" height="${h}"><title>${escapeHtml(name)}：${bin.persons}</title></rect>
 <text class="count" x="${x + barWidth / 2}" y="${y - 4}">${bin.persons}</text>
-<text class="tick slant" transform="translate(${x + barWidth / 2 + 4},${height - bottom + 14}) rotate(-35)">${escape(name)}</text>`;
+<text class="tick slant" transform="translate(${x + barWidth / 2 + 4},${height - bottom + 14}) rotate(-35)">${escapeHtml(name)}</text>`;
   });
   return `<svg viewBox="0 0 ${width} ${height}" width="100%" role="img" aria-label="${t('simulate.histogram')}">
 <line x1="${left}" y1="${height - bottom}" x2="${width - 10}" y2="${height - bottom}" class="axis"/>
@@ -91,7 +92,7 @@ ${bars.join('\n')}</svg>`;
 function largestTable(report: WhatIfReport): string {
   const rows = report.largestChanges.map(
     (p) =>
-      `<tr><td>${escape(p.card)}</td><td>${escape(groupName('region', p.region))}</td><td class="num">${p.stays}</td>${num(p.baselinePatient)}${num(p.draftPatient)}${diff(p.change)}</tr>`,
+      `<tr><td>${escapeHtml(p.card)}</td><td>${escapeHtml(groupName('region', p.region))}</td><td class="num">${p.stays}</td>${num(p.baselinePatient)}${num(p.draftPatient)}${diff(p.change)}</tr>`,
   );
   return `<table><thead><tr><th>${t('simulate.card')}</th><th>${t('simulate.region')}</th><th>${t('simulate.stays')}</th><th>${t('simulate.patient')}（${t('simulate.baseline')}）</th><th>${t('simulate.patient')}（${t('simulate.draft')}）</th><th>${t('simulate.change')}</th></tr></thead><tbody>${rows.join('')}</tbody></table>`;
 }
@@ -101,7 +102,7 @@ function refusedTable(report: WhatIfReport): string {
   for (const scenario of ['baseline', 'draft'] as const) {
     for (const [code, r] of Object.entries(report[scenario].refusedByReason)) {
       rows.push(
-        `<tr><td>${t(scenario === 'baseline' ? 'simulate.baseline' : 'simulate.draft')}</td><td>${escape(code)}<div class="small">${escape(r.message)}</div></td><td class="num">${r.count}</td>${num(r.total)}<td class="small">${escape(r.examples.slice(0, 5).join('、'))}</td></tr>`,
+        `<tr><td>${t(scenario === 'baseline' ? 'simulate.baseline' : 'simulate.draft')}</td><td>${escapeHtml(code)}<div class="small">${escapeHtml(r.message)}</div></td><td class="num">${r.count}</td>${num(r.total)}<td class="small">${escapeHtml(r.examples.slice(0, 5).join('、'))}</td></tr>`,
       );
     }
   }
@@ -113,7 +114,7 @@ function mismatchTable(report: WhatIfReport): string {
   const shown = report.mismatches.slice(0, SHOWN_MISMATCHES);
   const rows = shown.map(
     (m) =>
-      `<tr><td>${escape(m.settlementId)}</td><td>${escape(m.fund === 'patient' ? say('simulate.patient') : m.fund === 'refused' ? m.fund : fundName(m.fund))}</td><td class="num">${escape(m.given)}</td><td class="num">${escape(m.replayed)}</td><td class="small">${escape(label(`simulate.mismatch.${m.reason}`, m.reason))}</td></tr>`,
+      `<tr><td>${escapeHtml(m.settlementId)}</td><td>${escapeHtml(m.fund === 'patient' ? say('simulate.patient') : m.fund === 'refused' ? m.fund : fundName(m.fund))}</td><td class="num">${escapeHtml(m.given)}</td><td class="num">${escapeHtml(m.replayed)}</td><td class="small">${escapeHtml(label(`simulate.mismatch.${m.reason}`, m.reason))}</td></tr>`,
   );
   return `<p>${t('simulate.listedOf', { listed: shown.length, count: report.mismatchCount })}</p><table><thead><tr><th>${t('simulate.settlementId')}</th><th>${t('simulate.fund')}</th><th>${t('simulate.given')}</th><th>${t('simulate.replayed')}</th><th>${t('simulate.reason')}</th></tr></thead><tbody>${rows.join('')}</tbody></table>`;
 }
@@ -143,8 +144,8 @@ export function renderReportHtml(report: WhatIfReport): string {
 <meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'">
 <title>${t('simulate.title', { year: report.year })}</title><style>${STYLE}</style></head><body>
 <h1>${t('simulate.title', { year: report.year })}</h1>
-<p class="meta">${t('simulate.source')}：${escape(report.source)}　${t('simulate.generatedAt')}：${escape(report.generatedAt)}<br>
-${t('simulate.baselinePolicies')}：${escape(report.baseline.policies.join('、'))}（${escape(report.baseline.directory)}）　${t('simulate.draftPolicies')}：${escape(report.draft.policies.join('、'))}（${escape(report.draft.directory)}）</p>
+<p class="meta">${t('simulate.source')}：${escapeHtml(report.source)}　${t('simulate.generatedAt')}：${escapeHtml(report.generatedAt)}<br>
+${t('simulate.baselinePolicies')}：${escapeHtml(report.baseline.policies.join('、'))}（${escapeHtml(report.baseline.directory)}）　${t('simulate.draftPolicies')}：${escapeHtml(report.draft.policies.join('、'))}（${escapeHtml(report.draft.directory)}）</p>
 <p>${t('simulate.intro', { year: report.year })}</p>
 <h2>${t('simulate.summary')}</h2>
 <p class="lead">${t('simulate.fundChange', { draft: grouped(report.draft.fundTotal), direction, amount: grouped(d.replace('-', '')) })}<br>

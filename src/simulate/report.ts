@@ -122,7 +122,10 @@ export function buildReport(
       Object.fromEntries(
         Object.entries(tally.groups[dimension])
           .sort(([a], [b]) => (a < b ? -1 : 1))
-          .map(([key, g]) => [key, { settlements: g.settlements, baseline: figuresView(g.baseline, funds), draft: figuresView(g.draft, funds), difference: difference(g.baseline, g.draft, funds) }]),
+          .map(([key, g]) => [
+            key,
+            { settlements: g.settlements, baseline: figuresView(g.baseline, funds), draft: figuresView(g.draft, funds), difference: difference(g.baseline, g.draft, funds) },
+          ]),
       ),
     ]),
   ) as Record<Dimension, Record<string, GroupView>>;

@@ -126,7 +126,13 @@ function fromArchiveLine(text: string): RecordedSettlement {
         settlementId: text.slice(17, text.indexOf('"', 17)),
         card: card as string,
         reversed: status === 'reversed',
-        given: { payments: payments as Record<string, string>, fundTotal: fundTotal as string, patientTotal: patientTotal as string, total: total as string, accumulatorsBefore: before as SettlementView['accumulatorsBefore'] },
+        given: {
+          payments: payments as Record<string, string>,
+          fundTotal: fundTotal as string,
+          patientTotal: patientTotal as string,
+          total: total as string,
+          accumulatorsBefore: before as SettlementView['accumulatorsBefore'],
+        },
         inputs: recorded ? settlementInputsOf(recorded) : null,
       };
     }

@@ -168,6 +168,10 @@ export class ReplicaAcknowledgement {
 }
 
 /** No replicas required: every call runs on the shared connection, unchanged. */
-export const NO_REPLICA_ACKNOWLEDGEMENT = new ReplicaAcknowledgement({ minReplicas: 0, timeoutMs: 0, connect: () => {
-  throw new Error('no dedicated connections without replicas');
-} });
+export const NO_REPLICA_ACKNOWLEDGEMENT = new ReplicaAcknowledgement({
+  minReplicas: 0,
+  timeoutMs: 0,
+  connect: () => {
+    throw new Error('no dedicated connections without replicas');
+  },
+});

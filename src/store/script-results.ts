@@ -30,7 +30,13 @@ export function commitOutcome(reply: [number, string?]): CommitOutcome {
       return { kind: 'message-recorded', record: reply[1]! };
     case 7: {
       const [admission, discharge, settlementId, hospitalId] = reply[1]!.split('|');
-      return { kind: 'overlap', settlementId: settlementId!, hospitalId: hospitalId!, admissionDate: dateOfDayNumber(Number(admission)), dischargeDate: dateOfDayNumber(Number(discharge)) };
+      return {
+        kind: 'overlap',
+        settlementId: settlementId!,
+        hospitalId: hospitalId!,
+        admissionDate: dateOfDayNumber(Number(admission)),
+        dischargeDate: dateOfDayNumber(Number(discharge)),
+      };
     }
     default:
       throw new Error(`commit-settlement returned ${JSON.stringify(reply)}`);

@@ -170,4 +170,3 @@ export function results<T extends unknown[]>(replies: [Error | null, unknown][] 
   for (const [error] of replies) if (error) throw error;
   return replies.map(([, value]) => value) as T;
 }
-

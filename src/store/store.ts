@@ -322,9 +322,7 @@ export class Store extends PlatformRecords {
 
   /** Voids a stale claim in its person's slot unless it committed there. */
   async fenceClaim(card: string, idempotencyField: string, token: string): Promise<FenceOutcome> {
-    return fenceOutcome(
-      await this.redis.fenceClaim(keys.idempotency(card), keys.voidClaim(card, idempotencyField), idempotencyField, token, String(this.voidClaimSeconds)),
-    );
+    return fenceOutcome(await this.redis.fenceClaim(keys.idempotency(card), keys.voidClaim(card, idempotencyField), idempotencyField, token, String(this.voidClaimSeconds)));
   }
 
   /** Names the slot of `card` among those holding the hospital-day's ledger entries (before the entry is written). */
@@ -340,44 +338,47 @@ export class Store extends PlatformRecords {
     const meta: Omit<SettlementRecordMeta, 'v'> = { s: 'settled', h: commit.hospitalId, y: commit.benefitYear, rq: commit.requestId, d: deltas };
     const stayMember = commit.stay ? encodeStay(commit.stay) : '';
     if (commit.stay) meta.st = stayMember;
-    const occupancy = commit.occupancy
-      ? { admission: dayNumber(commit.occupancy.admissionDate), discharge: dayNumber(commit.occupancy.dischargeDate) }
-      : null;
+    const occupancy = commit.occupancy ? { admission: dayNumber(commit.occupancy.admissionDate), discharge: dayNumber(commit.occupancy.dischargeDate) } : null;
     const occupancyMember = occupancy ? `${occupancy.admission}|${occupancy.discharge}|${settlementId}|${commit.hospitalId}` : '';
     if (occupancy) meta.oc = occupancyMember;
     // replicas: a commit is answered only once the required replicas hold it (replication.ts).
-    const reply = await this.replicas.script<[number, string?]>(this.redis, 'commitSettlement', [
-      keys.accumulators(card, commit.benefitYear),
-      keys.idempotency(card),
-      keys.settlement(card, settlementId),
-      keys.settlementsOfYear(card, commit.benefitYear),
-      keys.idIndex(slot),
-      keys.filingsVersion(card),
-      keys.ledger(slot, commit.hospitalId, commit.ledger.date),
-      keys.staysOfYear(card, commit.benefitYear),
-      commit.message ? keys.nationalMessage({ card }, commit.message.hospitalId, commit.message.msgid) : keys.nationalMessage({ card }, '-', '-'),
-      keys.occupancy(card),
-      keys.voidClaim(card, `${commit.hospitalId}:${commit.requestId}`),
-      `${commit.hospitalId}:${commit.requestId}`,
-      commit.bodyHash,
-      commit.claimToken,
-      commit.expectedVersion,
-      commit.expectedFilingsVersion,
-      settlementId,
-      card,
-      encodeSettlementRecord(meta, commit.response, commit.inputs),
-      commit.ledger.entry,
-      commit.stay ? String(dayNumber(commit.stay.dischargeDate)) : '',
-      stayMember,
-      commit.message?.record ?? '',
-      String(commit.message?.ttlSeconds ?? 0),
-      occupancy ? String(occupancy.admission) : '',
-      occupancy ? String(occupancy.discharge) : '',
-      occupancyMember,
-      String(OCCUPANCY_SECONDS),
-      String(Object.keys(deltas).length),
-      ...Object.entries(deltas).flat(),
-    ], (r) => r[0] === 1);
+    const reply = await this.replicas.script<[number, string?]>(
+      this.redis,
+      'commitSettlement',
+      [
+        keys.accumulators(card, commit.benefitYear),
+        keys.idempotency(card),
+        keys.settlement(card, settlementId),
+        keys.settlementsOfYear(card, commit.benefitYear),
+        keys.idIndex(slot),
+        keys.filingsVersion(card),
+        keys.ledger(slot, commit.hospitalId, commit.ledger.date),
+        keys.staysOfYear(card, commit.benefitYear),
+        commit.message ? keys.nationalMessage({ card }, commit.message.hospitalId, commit.message.msgid) : keys.nationalMessage({ card }, '-', '-'),
+        keys.occupancy(card),
+        keys.voidClaim(card, `${commit.hospitalId}:${commit.requestId}`),
+        `${commit.hospitalId}:${commit.requestId}`,
+        commit.bodyHash,
+        commit.claimToken,
+        commit.expectedVersion,
+        commit.expectedFilingsVersion,
+        settlementId,
+        card,
+        encodeSettlementRecord(meta, commit.response, commit.inputs),
+        commit.ledger.entry,
+        commit.stay ? String(dayNumber(commit.stay.dischargeDate)) : '',
+        stayMember,
+        commit.message?.record ?? '',
+        String(commit.message?.ttlSeconds ?? 0),
+        occupancy ? String(occupancy.admission) : '',
+        occupancy ? String(occupancy.discharge) : '',
+        occupancyMember,
+        String(OCCUPANCY_SECONDS),
+        String(Object.keys(deltas).length),
+        ...Object.entries(deltas).flat(),
+      ],
+      (r) => r[0] === 1,
+    );
     const outcome = commitOutcome(reply);
     // A replay answers what a replica holds too (the first answer may have been "unknown").
     if (outcome.kind === 'replay') await this.confirmReplicated(card, outcome.settlementId);

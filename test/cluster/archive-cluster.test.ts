@@ -59,7 +59,15 @@ describe('archiving 2018 from a 3-master cluster', () => {
         const res = await http
           .post('/v1/settlements')
           .set({ Authorization: `Bearer ${keys.billing[hospitalId]}` })
-          .send({ requestId: `CL-${i}-${k}`, card, hospitalId, visitType: 'inpatient', admissionDate: k === 0 ? '2018-05-01' : '2018-05-02', dischargeDate: clock.toISOString().slice(0, 10), charges: charges(`${2000 + i}.00`) });
+          .send({
+            requestId: `CL-${i}-${k}`,
+            card,
+            hospitalId,
+            visitType: 'inpatient',
+            admissionDate: k === 0 ? '2018-05-01' : '2018-05-02',
+            dischargeDate: clock.toISOString().slice(0, 10),
+            charges: charges(`${2000 + i}.00`),
+          });
         expect(res.status, res.text).toBe(201);
         ids.push(res.body.settlementId);
       }
@@ -68,7 +76,15 @@ describe('archiving 2018 from a 3-master cluster', () => {
     const py = await http
       .post('/v1/settlements')
       .set({ Authorization: `Bearer ${keys.billing['PY-COUNTY']}` })
-      .send({ requestId: 'CL-PY', card: 'CLARCPY', hospitalId: 'PY-COUNTY', visitType: 'inpatient', admissionDate: '2019-03-01', dischargeDate: '2019-03-09', charges: charges('6000.00') });
+      .send({
+        requestId: 'CL-PY',
+        card: 'CLARCPY',
+        hospitalId: 'PY-COUNTY',
+        visitType: 'inpatient',
+        admissionDate: '2019-03-01',
+        dischargeDate: '2019-03-09',
+        charges: charges('6000.00'),
+      });
     expect(py.status, py.text).toBe(201);
 
     const masters = (await cluster.topology()).filter((n) => n.role === 'master');

@@ -33,7 +33,7 @@ const scratch = mkdtempSync(path.join(os.tmpdir(), 'settle-cluster-backup-'));
 const cleanup: (() => Promise<void>)[] = [];
 
 let source: RedisCluster;
-let masters: { port: number; dir: string }[] = [];
+const masters: { port: number; dir: string }[] = [];
 let acknowledgedBeforeRdb: Sent[] = [];
 let acknowledgedBeforeAof: Sent[] = [];
 
@@ -58,7 +58,9 @@ async function restoreIntoFreshCluster(shardDirs: { dir: string; aof: boolean }[
   for (const shard of shardDirs) {
     const staging = await startRedis(shard.aof ? ['--appendonly', 'yes'] : [], { dir: shard.dir });
     try {
-      await run('redis-cli', ['--cluster', 'import', `127.0.0.1:${fresh.ports[0]}`, '--cluster-from', `127.0.0.1:${staging.port}`, '--cluster-copy', '--cluster-replace'], { timeout: 60_000 });
+      await run('redis-cli', ['--cluster', 'import', `127.0.0.1:${fresh.ports[0]}`, '--cluster-from', `127.0.0.1:${staging.port}`, '--cluster-copy', '--cluster-replace'], {
+        timeout: 60_000,
+      });
     } finally {
       await staging.stop();
     }
@@ -109,7 +111,7 @@ afterAll(async () => {
 });
 
 describe('backups of a Redis Cluster, taken under settlement load', { timeout: 180_000 }, () => {
-  it('every master\'s RDB, imported into a fresh cluster, holds every acknowledged settlement and balance', async () => {
+  it("every master's RDB, imported into a fresh cluster, holds every acknowledged settlement and balance", async () => {
     const files = readdirSync(path.join(scratch, 'rdb')).filter((f) => f.endsWith('.rdb'));
     expect(files).toHaveLength(masters.length);
     const shards = files.map((file) => {
@@ -123,7 +125,7 @@ describe('backups of a Redis Cluster, taken under settlement load', { timeout: 1
     console.info(`[backup] cluster RDB: ${report.acknowledgedBefore} acknowledged before the backup all restored; ${report.listed} in it`);
   });
 
-  it('every master\'s AOF directory, imported into a fresh cluster, holds every acknowledged settlement and balance', async () => {
+  it("every master's AOF directory, imported into a fresh cluster, holds every acknowledged settlement and balance", async () => {
     const shards = masters.map(({ port }) => ({ dir: path.join(scratch, `aof-${port}`), aof: true }));
     const fresh = await restoreIntoFreshCluster(shards);
     const server = await serverOn(fresh.nodes);

@@ -254,9 +254,7 @@ describe('two processes over a 3-master Redis Cluster', () => {
 
   it('the data is spread: each node holds exactly the settlements of the cards whose slots it owns', async () => {
     // One settled card on every node (worked-example cards, plus cards picked for the nodes they miss).
-    const settledCards = new Set(
-      workedExamples.cases.filter((c) => c.expect.status === 'settled').map((c) => c.request.card),
-    );
+    const settledCards = new Set(workedExamples.cases.filter((c) => c.expect.status === 'settled').map((c) => c.request.card));
     settledCards.add('CLUSTERIDEM1');
     for (const owner of owners) {
       if ([...settledCards].some((card) => ownerOf(card) === owner.port)) continue;
@@ -321,7 +319,10 @@ describe('bulk registry writes over the cluster', () => {
       headers: { Authorization: `Bearer ${keys.admin}`, 'Content-Type': 'application/x-ndjson' },
       body: rows.map((row) => `${JSON.stringify(row)}\n`).join(''),
     });
-    const lines = (await res.text()).split('\n').filter(Boolean).map((line) => JSON.parse(line) as Record<string, any>);
+    const lines = (await res.text())
+      .split('\n')
+      .filter(Boolean)
+      .map((line) => JSON.parse(line) as Record<string, any>);
     return { status: res.status, summary: lines.find((line) => 'summary' in line)?.summary };
   };
 

@@ -52,7 +52,15 @@ beforeAll(async () => {
 }, 90_000);
 
 afterAll(async () => {
-  if (process.env.SHOW_SERVER_LOG) console.log(server?.output().split('\n').filter((l) => /error|unexpected/i.test(l)).slice(0, 20).join('\n'));
+  if (process.env.SHOW_SERVER_LOG)
+    console.log(
+      server
+        ?.output()
+        .split('\n')
+        .filter((l) => /error|unexpected/i.test(l))
+        .slice(0, 20)
+        .join('\n'),
+    );
   await server?.stop();
   await cluster?.stop();
 });
@@ -115,7 +123,10 @@ describe('kill -9 of a master under settlement load, on a cluster with replicas'
             .post('/v1/settlements')
             .set(billing)
             .send(body)
-            .then((r) => ({ status: r.status, text: r.text }), () => ({ status: 0, text: 'connection error' }));
+            .then(
+              (r) => ({ status: r.status, text: r.text }),
+              () => ({ status: 0, text: 'connection error' }),
+            );
           statuses.set(res.status, (statuses.get(res.status) ?? 0) + 1);
           if (res.status === 503) last503 = Date.now();
           if (res.status === 201 || res.status === 200) {
@@ -184,7 +195,15 @@ describe('kill -9 of a master under settlement load, on a cluster with replicas'
       const ids = listed.map((s) => s.settlementId);
       expect(new Set(ids).size).toBe(ids.length);
       for (const answer of answers.filter((a) => a.card === card)) expect(ids).toContain(JSON.parse(answer.text).settlementId);
-      const zero = { admissions: 0, basicEligible: '0.00', basicPaid: '0.00', compliantSelfBurden: '0.00', criticalIllnessPaid: '0.00', outpatientPaid: '0.00', retiredCadreSpousePaid: '0.00' };
+      const zero = {
+        admissions: 0,
+        basicEligible: '0.00',
+        basicPaid: '0.00',
+        compliantSelfBurden: '0.00',
+        criticalIllnessPaid: '0.00',
+        outpatientPaid: '0.00',
+        retiredCadreSpousePaid: '0.00',
+      };
       const acc = (await http.get(`/v1/enrollees/${card}/accumulators/2019`).set(admin).expect(200)).body as WireAccumulators;
       expect(countedPart(acc), card).toEqual(plusDeltas(zero, deltasOf(listed)));
       expect(listed.length).toBe(answers.filter((a) => a.card === card).length);

@@ -199,7 +199,10 @@ describe('one Redis with one replica', () => {
     redis.on('error', () => {});
     await whenReady(redis);
     try {
-      const report = await new YearArchiver(new ArchiveStore(redis), loadPolicyDirectory(POLICY_DIR)).archive({ year: 2019, outDir: mkdtempSync(path.join(os.tmpdir(), 'settle-repl-archive-')) });
+      const report = await new YearArchiver(new ArchiveStore(redis), loadPolicyDirectory(POLICY_DIR)).archive({
+        year: 2019,
+        outDir: mkdtempSync(path.join(os.tmpdir(), 'settle-repl-archive-')),
+      });
       expect(report.manifest.counts.settlements).toBeGreaterThan(0);
     } finally {
       redis.disconnect();
@@ -255,11 +258,7 @@ describe('a 3-master cluster with one replica each', () => {
     expect(await acknowledgement.requiredReplicas(client)).toBe(1);
     const masters = (await cluster.topology()).filter((n) => n.role === 'master');
     const waits = async () =>
-      new Map(
-        await Promise.all(
-          masters.map(async (m) => [m.port, Number(/cmdstat_wait:calls=(\d+)/.exec(await cluster.cli(m.port, 'INFO', 'commandstats'))?.[1] ?? 0)] as const),
-        ),
-      );
+      new Map(await Promise.all(masters.map(async (m) => [m.port, Number(/cmdstat_wait:calls=(\d+)/.exec(await cluster.cli(m.port, 'INFO', 'commandstats'))?.[1] ?? 0)] as const)));
     for (const owner of masters) {
       // A key in a slot this master owns.
       let i = 0;

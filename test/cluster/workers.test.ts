@@ -35,7 +35,14 @@ beforeAll(async () => {
   keysFile = writeKeysFile([adminEntry, { id: 'billing', role: 'billing', hospitalId: HOSPITAL, sha256: sha256Hex(billingKey) }]);
   const metricsPort = await freePort();
   opsBase = `http://127.0.0.1:${metricsPort}`;
-  server = await spawnServer({ REDIS_URL: redis.url, API_KEYS_FILE: keysFile, WORKERS: '2', SHUTDOWN_DRAIN_MS: '300', REDIS_TIMEOUT_MS: '3000', METRICS_PORT: String(metricsPort) });
+  server = await spawnServer({
+    REDIS_URL: redis.url,
+    API_KEYS_FILE: keysFile,
+    WORKERS: '2',
+    SHUTDOWN_DRAIN_MS: '300',
+    REDIS_TIMEOUT_MS: '3000',
+    METRICS_PORT: String(metricsPort),
+  });
   // spawnServer waits for the first worker; wait for the second too.
   await until('both workers listening', () => pidsWith('settlement service listening').size === 2);
 }, 60_000);
@@ -69,7 +76,11 @@ function logLines(): LogLine[] {
 }
 
 function pidsWith(msg: string): Set<number> {
-  return new Set(logLines().filter((l) => l.msg === msg).map((l) => l.pid!));
+  return new Set(
+    logLines()
+      .filter((l) => l.msg === msg)
+      .map((l) => l.pid!),
+  );
 }
 
 /** One request on a connection of its own (no keep-alive), so the primary hands each to the next worker. */
@@ -103,7 +114,11 @@ function request(method: string, path: string, key: string | null, body?: unknow
 async function servedBy(requestIds: string[]): Promise<Set<number>> {
   const wanted = new Set(requestIds);
   await until('request log lines', () => logLines().filter((l) => wanted.has(l.req?.id ?? '')).length === requestIds.length);
-  return new Set(logLines().filter((l) => wanted.has(l.req?.id ?? '')).map((l) => l.pid!));
+  return new Set(
+    logLines()
+      .filter((l) => wanted.has(l.req?.id ?? ''))
+      .map((l) => l.pid!),
+  );
 }
 
 describe('WORKERS=2 over one redis-server', () => {
@@ -132,7 +147,7 @@ describe('WORKERS=2 over one redis-server', () => {
     }
   });
 
-  it('the primary serves both workers\' metrics, aggregated, and their readiness', async () => {
+  it("the primary serves both workers' metrics, aggregated, and their readiness", async () => {
     // After the worked example: one settlement, whichever worker made it, counted once; replays counted by both.
     const text = await (await fetch(`${opsBase}/metrics`)).text();
     expect(text).toMatch(/settlements_total\{policy="pingyang-2019",visit_type="inpatient",outcome="settled"\} 1\n/);

@@ -30,7 +30,9 @@ async function glyphPictures(env: NodeJS.ProcessEnv = process.env): Promise<Map<
     const page = await browser.newPage({ locale: 'zh-CN', viewport: { width: 400, height: 200 } });
     const pictures = new Map<string, Buffer>();
     for (const character of [...CHARACTERS, NO_FONT_HAS]) {
-      await page.setContent(`<html lang="zh-CN"><body style="margin:0;background:#fff"><span id="g" style="font:48px sans-serif;display:inline-block;width:64px;height:64px">${character}</span></body></html>`);
+      await page.setContent(
+        `<html lang="zh-CN"><body style="margin:0;background:#fff"><span id="g" style="font:48px sans-serif;display:inline-block;width:64px;height:64px">${character}</span></body></html>`,
+      );
       pictures.set(character, await page.locator('#g').screenshot());
     }
     await page.setContent('<html lang="zh-CN"><body style="font:32px sans-serif">城乡居民基本医疗保险 结算单</body></html>');
@@ -57,7 +59,10 @@ describe('Chinese text in Debian chromium', { timeout: 60_000 }, () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'no-cjk-fonts-'));
     made.push(dir);
     const conf = path.join(dir, 'fonts.conf');
-    writeFileSync(conf, `<?xml version="1.0"?><!DOCTYPE fontconfig SYSTEM "fonts.dtd"><fontconfig><dir>/usr/share/fonts/truetype/dejavu</dir><cachedir>${dir}/cache</cachedir></fontconfig>`);
+    writeFileSync(
+      conf,
+      `<?xml version="1.0"?><!DOCTYPE fontconfig SYSTEM "fonts.dtd"><fontconfig><dir>/usr/share/fonts/truetype/dejavu</dir><cachedir>${dir}/cache</cachedir></fontconfig>`,
+    );
     const pictures = await glyphPictures({ ...process.env, FONTCONFIG_FILE: conf });
     expect(tofu(pictures)).toEqual(CHARACTERS);
   });

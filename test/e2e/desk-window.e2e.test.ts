@@ -234,12 +234,14 @@ interface CatalogueRow {
 }
 
 function catalogue(file: string): CatalogueRow[] {
-  const [header, ...rows] = readFileSync(path.join(ROOT, 'config/catalogues', file), 'utf8').trim().split('\n');
+  const [header, ...rows] = readFileSync(path.join(ROOT, 'config/catalogues', file), 'utf8')
+    .trim()
+    .split('\n');
   const names = header!.split(',');
   return rows.map((row) => Object.fromEntries(row.split(',').map((cell, i) => [names[i], cell])) as unknown as CatalogueRow);
 }
 
-describe('operator and reason, a person\'s filings, the day statement and reconciliation', E2E_TIMEOUT, () => {
+describe("operator and reason, a person's filings, the day statement and reconciliation", E2E_TIMEOUT, () => {
   it('shows the operator on the slip, and reverses with a reason and an operator that the settlement then carries', async () => {
     const card = await newPingyangPerson('330326197505050105');
     const settled = await desk.api(desk.keys.billing['PY-COUNTY']!, 'POST', '/v1/settlements', {
@@ -273,7 +275,13 @@ describe('operator and reason, a person\'s filings, the day statement and reconc
 
   it('lists a person’s filings on the referral and billing pages', async () => {
     const jj = '350582198202020002';
-    const filed = await desk.api(desk.keys.referral.jinjiang!, 'POST', '/v1/referrals', { card: jj, kind: 'out-of-area', validFrom: '2018-01-01', validTo: '2018-12-31', toHospitalId: 'FZ-XIEHE' });
+    const filed = await desk.api(desk.keys.referral.jinjiang!, 'POST', '/v1/referrals', {
+      card: jj,
+      kind: 'out-of-area',
+      validFrom: '2018-01-01',
+      validTo: '2018-12-31',
+      toHospitalId: 'FZ-XIEHE',
+    });
     expect(filed.status).toBe(201);
     const referral = await desk.signedIn(desk.keys.referral.jinjiang!);
     await referral.getByLabel('社会保障卡号').fill(jj);
@@ -292,7 +300,12 @@ describe('operator and reason, a person\'s filings, the day statement and reconc
     const ids: string[] = [];
     for (const [i, total] of ['5000.00', '8000.00'].entries()) {
       const person = `33032619750505030${i}`;
-      await desk.api(desk.keys.admin, 'PUT', `/v1/enrollees/${person}`, { region: 'pingyang', sex: 'F', birthDate: '1975-05-05', coverage: [{ from: '2019-01-01', to: '2019-12-31' }] });
+      await desk.api(desk.keys.admin, 'PUT', `/v1/enrollees/${person}`, {
+        region: 'pingyang',
+        sex: 'F',
+        birthDate: '1975-05-05',
+        coverage: [{ from: '2019-01-01', to: '2019-12-31' }],
+      });
       const settled = await desk.api(desk.keys.billing['PY-COUNTY']!, 'POST', '/v1/settlements', {
         requestId: `RECON-${i}`,
         card: person,
@@ -313,7 +326,10 @@ describe('operator and reason, a person\'s filings, the day statement and reconc
     await page.getByTestId('statement-entries').waitFor();
     // The HIS has the first settlement with another amount.
     const entries = statement.entries as { settlementId: string; requestId: string; kind: string; total: string; fundTotal: string }[];
-    const rows = entries.map((e) => `${e.settlementId},${e.requestId},${e.kind === 'reversal' ? '撤销' : '结算'},${e.settlementId === ids[0] ? amount(e.total).plus(1).toFixed(2) : e.total},${e.fundTotal}`);
+    const rows = entries.map(
+      (e) =>
+        `${e.settlementId},${e.requestId},${e.kind === 'reversal' ? '撤销' : '结算'},${e.settlementId === ids[0] ? amount(e.total).plus(1).toFixed(2) : e.total},${e.fundTotal}`,
+    );
     await page.getByLabel('HIS 笔数').fill(String(statement.totals.count));
     await page.getByLabel('HIS 医疗费总额').fill(amount(statement.totals.total).plus(1).toFixed(2));
     await page.getByLabel('HIS 基金支付').fill(statement.totals.fundTotal);
@@ -333,10 +349,19 @@ describe('operator and reason, a person\'s filings, the day statement and reconc
   });
 });
 
-describe('a bill of fee lines (itemised, against the policy\'s catalogue)', E2E_TIMEOUT, () => {
+describe("a bill of fee lines (itemised, against the policy's catalogue)", E2E_TIMEOUT, () => {
   const card = '330326197505050201';
   it('settles a Pingyang stay sent as fee lines from a HIS CSV; the slip shows the categories and the operator', async () => {
-    expect((await desk.api(desk.keys.admin, 'PUT', `/v1/enrollees/${card}`, { region: 'pingyang', sex: 'F', birthDate: '1975-05-05', coverage: [{ from: '2019-01-01', to: '2019-12-31' }] })).status).toBeLessThan(300);
+    expect(
+      (
+        await desk.api(desk.keys.admin, 'PUT', `/v1/enrollees/${card}`, {
+          region: 'pingyang',
+          sex: 'F',
+          birthDate: '1975-05-05',
+          coverage: [{ from: '2019-01-01', to: '2019-12-31' }],
+        })
+      ).status,
+    ).toBeLessThan(300);
     const rows = catalogue('zhejiang-2019-demo.csv');
     const a = rows.find((r) => r.level === '01' && !r.priceCeiling)!;
     const ceiling = rows.find((r) => r.level === '01' && r.priceCeiling)!;

@@ -288,7 +288,16 @@ describe('billing desk (四项金额)', E2E_TIMEOUT, () => {
 describe('referral desk and an out-of-area stay (Jinjiang)', E2E_TIMEOUT, () => {
   it('is refused 异地未备案 without a filing, and settles after the referral desk files one', async () => {
     const card = '350582198001010001';
-    const stay = { card, hospitalId: 'FZ-XIEHE', admissionDate: '2018-08-01', dischargeDate: '2018-08-10', total: '30000.00', fullSelfPay: '0', overLimitSelfPay: '0', preSelfPay: '0' };
+    const stay = {
+      card,
+      hospitalId: 'FZ-XIEHE',
+      admissionDate: '2018-08-01',
+      dischargeDate: '2018-08-10',
+      total: '30000.00',
+      fullSelfPay: '0',
+      overLimitSelfPay: '0',
+      preSelfPay: '0',
+    };
     const billing = await desk.signedIn(desk.keys.billing['FZ-XIEHE']!);
     await fillFourTotalBill(billing, stay);
     await billing.getByRole('button', { name: '预结算 (F8)' }).click();

@@ -88,9 +88,7 @@ export function admdvsArb(region: Region | 'any' = 'any'): fc.Arbitrary<string> 
 }
 
 /** The worked-example registry: real hospitals of every area. */
-export const REGISTRY_HOSPITALS: Hospital[] = Object.entries(workedExamples.hospitals).map(([id, h]) =>
-  toHospital(id, hospitalSchema.parse(h)),
-);
+export const REGISTRY_HOSPITALS: Hospital[] = Object.entries(workedExamples.hospitals).map(([id, h]) => toHospital(id, hospitalSchema.parse(h)));
 
 export function randomHospitalArb(region: Region | 'any' = 'any'): fc.Arbitrary<Hospital> {
   return fc
@@ -109,10 +107,7 @@ export function randomHospitalArb(region: Region | 'any' = 'any'): fc.Arbitrary<
 
 /** Random hospitals (weighted toward the person's region) and the real ones of the registry. */
 export function hospitalArb(region: Region | 'any' = 'any'): fc.Arbitrary<Hospital> {
-  return fc.oneof(
-    { arbitrary: randomHospitalArb(region), weight: 3 },
-    { arbitrary: fc.constantFrom(...REGISTRY_HOSPITALS), weight: 1 },
-  );
+  return fc.oneof({ arbitrary: randomHospitalArb(region), weight: 3 }, { arbitrary: fc.constantFrom(...REGISTRY_HOSPITALS), weight: 1 });
 }
 
 // --------------------------------------------------------------- enrollees ---
@@ -186,9 +181,7 @@ export function splitCharges(total: number, w: ChargeShares): ChargesFen {
   return { total, fullSelfPay: part(w.full), overLimitSelfPay: part(w.overLimit), preSelfPay: part(w.pre) };
 }
 
-export const chargesFenArb: fc.Arbitrary<ChargesFen> = fc
-  .tuple(totalFenArb, chargeSharesArb)
-  .map(([total, shares]) => splitCharges(total, shares));
+export const chargesFenArb: fc.Arbitrary<ChargesFen> = fc.tuple(totalFenArb, chargeSharesArb).map(([total, shares]) => splitCharges(total, shares));
 
 export function chargesToWire(c: ChargesFen): Record<string, string> {
   return {
@@ -278,9 +271,7 @@ const VISIT_WEIGHTS: Record<Region, Record<(typeof VISIT_TYPES)[number], number>
 };
 
 function visitTypeArb(region: Region): fc.Arbitrary<(typeof VISIT_TYPES)[number]> {
-  return fc.oneof(
-    ...VISIT_TYPES.map((visitType) => ({ arbitrary: fc.constant(visitType), weight: VISIT_WEIGHTS[region][visitType] })),
-  );
+  return fc.oneof(...VISIT_TYPES.map((visitType) => ({ arbitrary: fc.constant(visitType), weight: VISIT_WEIGHTS[region][visitType] })));
 }
 
 export function visitSpecArb(region: Region, charges: fc.Arbitrary<ChargesFen> = chargesFenArb): fc.Arbitrary<VisitSpec> {
@@ -309,13 +300,7 @@ export function visitSpecArb(region: Region, charges: fc.Arbitrary<ChargesFen> =
   });
 }
 
-export function buildRequestWire(
-  spec: VisitSpec,
-  enrollee: Enrollee,
-  hospital: Hospital,
-  filings: readonly Filing[],
-  requestId: string,
-): Record<string, unknown> {
+export function buildRequestWire(spec: VisitSpec, enrollee: Enrollee, hospital: Hospital, filings: readonly Filing[], requestId: string): Record<string, unknown> {
   const year = BENEFIT_YEAR[enrollee.region as Region];
   const dischargeDate = isoDay(year, spec.dischargeDay);
   const stayDays = spec.crossYear ? spec.stayDays : Math.min(spec.stayDays, spec.dischargeDay);
@@ -443,13 +428,7 @@ export interface YearOfVisits {
 
 /** Large charges so that a sequence reaches the annual caps. */
 const heavyChargesArb: fc.Arbitrary<ChargesFen> = fc
-  .tuple(
-    fc.oneof(
-      { arbitrary: fc.integer({ min: 0, max: 5_000_00 }), weight: 2 },
-      { arbitrary: fc.integer({ min: 50_000_00, max: MAX_TOTAL_FEN }), weight: 3 },
-    ),
-    chargeSharesArb,
-  )
+  .tuple(fc.oneof({ arbitrary: fc.integer({ min: 0, max: 5_000_00 }), weight: 2 }, { arbitrary: fc.integer({ min: 50_000_00, max: MAX_TOTAL_FEN }), weight: 3 }), chargeSharesArb)
   .map(([total, shares]) => splitCharges(total, shares));
 
 export const yearOfVisitsArb: fc.Arbitrary<YearOfVisits> = regionArb.chain((region) =>

@@ -41,7 +41,12 @@ export function drillPersons(prefix: string, perRegion = 4): { person: DrillPers
 export async function seedRegistry(base: string, adminKey: string, people: { person: DrillPerson; enrollee: Record<string, unknown> }[]): Promise<void> {
   const http = supertest(base);
   const auth = { Authorization: `Bearer ${adminKey}` };
-  for (const [id, hospital] of Object.entries(workedExamples.hospitals)) await http.put(`/v1/hospitals/${id}`).set(auth).send(hospital).expect((r) => expect(r.status).toBeLessThan(300));
+  for (const [id, hospital] of Object.entries(workedExamples.hospitals))
+    await http
+      .put(`/v1/hospitals/${id}`)
+      .set(auth)
+      .send(hospital)
+      .expect((r) => expect(r.status).toBeLessThan(300));
   for (const { person, enrollee } of people) await http.put(`/v1/enrollees/${person.card}`).set(auth).send(enrollee).expect(201);
 }
 
@@ -61,7 +66,11 @@ export function startLoad(base: string, adminKey: string, persons: DrillPerson[]
         hospitalId: person.hospitalId,
         visitType: 'inpatient',
         ...person.dates,
-        charges: charges(dec(1500).plus(dec(n % 97).times('211.13')).toFixed(2)),
+        charges: charges(
+          dec(1500)
+            .plus(dec(n % 97).times('211.13'))
+            .toFixed(2),
+        ),
       };
       try {
         const res = await http.post('/v1/settlements').set(auth).send(body);
@@ -79,7 +88,10 @@ export function startLoad(base: string, adminKey: string, persons: DrillPerson[]
     async until(count: number, timeoutMs = 30_000) {
       const deadline = Date.now() + timeoutMs;
       while (sent.filter((s) => s.status === 201).length < count) {
-        if (Date.now() > deadline) throw new Error(`only ${sent.filter((s) => s.status === 201).length} of ${count} settlements acknowledged; statuses: ${[...new Set(sent.map((s) => s.status))].join(',')}`);
+        if (Date.now() > deadline)
+          throw new Error(
+            `only ${sent.filter((s) => s.status === 201).length} of ${count} settlements acknowledged; statuses: ${[...new Set(sent.map((s) => s.status))].join(',')}`,
+          );
         await sleep(10);
       }
     },
@@ -113,12 +125,14 @@ export async function expectRestored(base: string, adminKey: string, persons: Dr
   }
   let listed = 0;
   for (const person of persons) {
-    const list = await allSettlements<{ settlementId: string; requestId: string; accumulatorsBefore: WireAccumulators; accumulatorsAfter: WireAccumulators; admissionOrdinal: number | null; payments: Record<string, string> }>(
-      http,
-      auth,
-      person.card,
-      person.year,
-    );
+    const list = await allSettlements<{
+      settlementId: string;
+      requestId: string;
+      accumulatorsBefore: WireAccumulators;
+      accumulatorsAfter: WireAccumulators;
+      admissionOrdinal: number | null;
+      payments: Record<string, string>;
+    }>(http, auth, person.card, person.year);
     listed += list.length;
     const ids = new Set(list.map((s) => s.settlementId));
     for (const s of acknowledgedBefore.filter((a) => a.person.card === person.card)) expect(ids).toContain(JSON.parse(s.text).settlementId);

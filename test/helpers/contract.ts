@@ -132,7 +132,10 @@ export class ContractChecker {
       return problems;
     }
     if (rule.contentType === 'application/x-ndjson') {
-      const lines = body.toString('utf8').split('\n').filter((line) => line !== '');
+      const lines = body
+        .toString('utf8')
+        .split('\n')
+        .filter((line) => line !== '');
       for (const [i, line] of lines.entries()) problems.push(...this.checkJson(`${named} line ${i + 1}`, Buffer.from(line), rule.validate));
       return problems;
     }

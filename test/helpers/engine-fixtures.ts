@@ -196,9 +196,7 @@ export function paid(s: SettlementComputation): Record<string, string> {
 
 /** Accumulator deltas as wire strings (counts as numbers). */
 export function deltas(s: SettlementComputation): Record<string, string | number> {
-  return Object.fromEntries(
-    Object.entries(s.deltas).map(([field, value]) => [field, typeof value === 'number' ? value : formatMoney(value)]),
-  );
+  return Object.fromEntries(Object.entries(s.deltas).map(([field, value]) => [field, typeof value === 'number' ? value : formatMoney(value)]));
 }
 
 export const fmt = (value: Money): string => formatMoney(value);

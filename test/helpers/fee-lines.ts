@@ -99,12 +99,7 @@ export function linesRequest(region: Region, lines: WireLine[], overrides: Recor
 }
 
 /** The pure engine on a bill of lines, with the demo catalogues (or others). */
-export function runLines(
-  region: Region,
-  lines: WireLine[],
-  overrides: Record<string, unknown> = {},
-  catalogues: CatalogueSet = demoCatalogues,
-): EngineOutcome {
+export function runLines(region: Region, lines: WireLine[], overrides: Record<string, unknown> = {}, catalogues: CatalogueSet = demoCatalogues): EngineOutcome {
   const request = linesRequest(region, lines, overrides);
   return settle({
     catalog,

@@ -116,10 +116,9 @@ export const unicodeTrap: fc.Arbitrary<string> = fc.oneof(
 );
 
 /** Long strings: past every field limit, sometimes past the 64 kb body limit (413). */
-export const longString: fc.Arbitrary<string> = fc.oneof(
-  { arbitrary: fc.integer({ min: 33, max: 5_000 }), weight: 4 },
-  { arbitrary: fc.integer({ min: 60_000, max: 80_000 }), weight: 1 },
-).map((n) => 'x'.repeat(n));
+export const longString: fc.Arbitrary<string> = fc
+  .oneof({ arbitrary: fc.integer({ min: 33, max: 5_000 }), weight: 4 }, { arbitrary: fc.integer({ min: 60_000, max: 80_000 }), weight: 1 })
+  .map((n) => 'x'.repeat(n));
 
 /** A value nested `depth` levels deep (objects, arrays or both). */
 export function nest(depth: number, kind: 'object' | 'array' | 'mixed', leaf: unknown = 1): unknown {
@@ -230,7 +229,15 @@ export function mutationsOf(valid: fc.Arbitrary<Record<string, unknown>>): fc.Ar
       { arbitrary: fc.record({ op: fc.constant('set' as const), path, value: anyTrap }), weight: 8 },
       { arbitrary: fc.record({ op: fc.constant('number' as const), path }), weight: 2 },
       { arbitrary: fc.record({ op: fc.constant('wrap' as const), path }), weight: 1 },
-      { arbitrary: fc.record({ op: fc.constant('extra' as const), path, key: fc.oneof(fc.string({ maxLength: 8 }), fc.constantFrom('__proto__', 'constructor', 'prototype')), value: anyTrap }), weight: 1 },
+      {
+        arbitrary: fc.record({
+          op: fc.constant('extra' as const),
+          path,
+          key: fc.oneof(fc.string({ maxLength: 8 }), fc.constantFrom('__proto__', 'constructor', 'prototype')),
+          value: anyTrap,
+        }),
+        weight: 1,
+      },
     );
     return fc.array(mutation, { minLength: 1, maxLength: 3 }).map((mutations) => {
       const copy = structuredClone(body);
@@ -303,14 +310,35 @@ export function fuzzBody(valid: fc.Arbitrary<Record<string, unknown>>): fc.Arbit
     { arbitrary: json(fc.anything({ maxDepth: 3, withNullPrototype: true, withObjectString: true }).map((v) => JSON.parse(JSON.stringify(v) ?? 'null') as unknown)), weight: 1 },
     { arbitrary: json(deepValue), weight: 1 },
     // arrays instead of objects, null body, scalars
-    { arbitrary: json(fc.oneof(valid.map((v) => [v]), mutationsOf(valid).map((v) => [v, v]), fc.constant(null), fc.constant([]), wrongType)), weight: 2 },
+    {
+      arbitrary: json(
+        fc.oneof(
+          valid.map((v) => [v]),
+          mutationsOf(valid).map((v) => [v, v]),
+          fc.constant(null),
+          fc.constant([]),
+          wrongType,
+        ),
+      ),
+      weight: 2,
+    },
     { arbitrary: rawText(valid).map((text): FuzzBody => ({ kind: 'raw', value: text, ...plainJson })), weight: 3 },
     // header twists: other content types and charsets, a gzip claim on plain text
     {
       arbitrary: fc
         .record({
-          text: fc.oneof(valid.map((v) => JSON.stringify(v)), rawText(valid)),
-          contentType: fc.constantFrom('application/json; charset=utf-8', 'application/json; charset=latin1', 'application/json; charset=utf-16', 'text/plain', 'application/x-www-form-urlencoded', 'application/merge-patch+json'),
+          text: fc.oneof(
+            valid.map((v) => JSON.stringify(v)),
+            rawText(valid),
+          ),
+          contentType: fc.constantFrom(
+            'application/json; charset=utf-8',
+            'application/json; charset=latin1',
+            'application/json; charset=utf-16',
+            'text/plain',
+            'application/x-www-form-urlencoded',
+            'application/merge-patch+json',
+          ),
           contentEncoding: fc.constantFrom(null, null, 'gzip', 'deflate', 'br', 'identity', 'x-unknown'),
         })
         .map(({ text, contentType, contentEncoding }): FuzzBody => ({ kind: 'raw', value: text, contentType, contentEncoding })),
@@ -382,8 +410,5 @@ export function pathSegment(real: string[], prefix: 'S' | 'R'): fc.Arbitrary<str
 
 /** A path segment for a card or hospital id: one of `valid` mostly, else traps. */
 export function namedSegment(valid: string[]): fc.Arbitrary<string> {
-  return fc.oneof(
-    { arbitrary: fc.constantFrom(...valid), weight: 8 },
-    { arbitrary: pathSegment([], 'S'), weight: 2 },
-  );
+  return fc.oneof({ arbitrary: fc.constantFrom(...valid), weight: 8 }, { arbitrary: pathSegment([], 'S'), weight: 2 });
 }

@@ -50,7 +50,20 @@ export function admission(card: string, begntime: string) {
       dscg_maindiag_code: 'K35.800',
       dscg_maindiag_name: '急性阑尾炎',
     },
-    diseinfo: [{ psn_no: card, diag_type: '1', maindiag_flag: '1', diag_srt_no: n('1'), diag_code: 'K35.800', diag_name: '急性阑尾炎', diag_dept: '普外科', dise_dor_no: 'D001', dise_dor_name: '李医生', diag_time: begntime }],
+    diseinfo: [
+      {
+        psn_no: card,
+        diag_type: '1',
+        maindiag_flag: '1',
+        diag_srt_no: n('1'),
+        diag_code: 'K35.800',
+        diag_name: '急性阑尾炎',
+        diag_dept: '普外科',
+        dise_dor_no: 'D001',
+        dise_dor_name: '李医生',
+        diag_time: begntime,
+      },
+    ],
   };
 }
 

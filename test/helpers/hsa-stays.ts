@@ -61,7 +61,20 @@ export async function admit(p: Hsa, card: string, begntime: string, medType = '2
       geso_val: n('0'),
       expContent: '',
     },
-    diseinfo: [{ psn_no: card, diag_type: '1', maindiag_flag: '1', diag_srt_no: n('1'), diag_code: 'K35.800', diag_name: '急性阑尾炎', diag_dept: '普外科', dise_dor_no: 'D001', dise_dor_name: '李医生', diag_time: begntime }],
+    diseinfo: [
+      {
+        psn_no: card,
+        diag_type: '1',
+        maindiag_flag: '1',
+        diag_srt_no: n('1'),
+        diag_code: 'K35.800',
+        diag_name: '急性阑尾炎',
+        diag_dept: '普外科',
+        dise_dor_no: 'D001',
+        dise_dor_name: '李医生',
+        diag_time: begntime,
+      },
+    ],
   });
   expect(admitted.ok, admitted.text).toBe(true);
   return text(admitted.envelope.output.result.mdtrt_id);

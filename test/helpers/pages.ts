@@ -1,12 +1,7 @@
 /** Follows `next` through a person's paginated settlement list (GET /v1/enrollees/{card}/settlements). */
 import type supertest from 'supertest';
 
-export async function allSettlements<T = Record<string, unknown>>(
-  http: ReturnType<typeof supertest>,
-  auth: Record<string, string>,
-  card: string,
-  year: number,
-): Promise<T[]> {
+export async function allSettlements<T = Record<string, unknown>>(http: ReturnType<typeof supertest>, auth: Record<string, string>, card: string, year: number): Promise<T[]> {
   const all: T[] = [];
   let cursor: string | null = null;
   do {

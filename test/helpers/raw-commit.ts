@@ -3,9 +3,15 @@ import { zeroDeltas } from '../../src/domain/accumulators.js';
 import type { AccumulatorDeltas } from '../../src/domain/types.js';
 import type { CommitRequest } from '../../src/store/store.js';
 
-export function rawCommit(
-  fields: { card: string; requestId: string; settlementId: string; hospitalId?: string; expectedVersion?: string; deltas?: AccumulatorDeltas; date?: string },
-): CommitRequest {
+export function rawCommit(fields: {
+  card: string;
+  requestId: string;
+  settlementId: string;
+  hospitalId?: string;
+  expectedVersion?: string;
+  deltas?: AccumulatorDeltas;
+  date?: string;
+}): CommitRequest {
   const hospitalId = fields.hospitalId ?? 'H1';
   return {
     card: fields.card,

@@ -52,7 +52,10 @@ export async function spawnServer(env: Record<string, string>, options: { waitRe
     const deadline = Date.now() + 15_000;
     for (;;) {
       if (child.exitCode !== null) throw new Error(`server exited ${child.exitCode}: ${output}`);
-      const ok = await fetch(`${base}/readyz`).then((r) => r.ok, () => false);
+      const ok = await fetch(`${base}/readyz`).then(
+        (r) => r.ok,
+        () => false,
+      );
       if (ok) break;
       if (Date.now() > deadline) throw new Error(`server not ready: ${output}`);
       await new Promise((r) => setTimeout(r, 50));

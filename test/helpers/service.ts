@@ -64,7 +64,10 @@ export async function startTestService(options: TestServiceOptions = {}): Promis
   const catalog = loadPolicyDirectory(POLICY_DIR);
   const catalogues = new CatalogueHolder(await loadCatalogues(options.catalogueDir ?? CATALOGUE_DIR, catalog));
   // A referral key per loaded region, however many the policy directory holds.
-  const { ring, keys } = makeKeys([...Object.keys(workedExamples.hospitals), 'OTHER'], catalog.regions.map((r) => r.region));
+  const { ring, keys } = makeKeys(
+    [...Object.keys(workedExamples.hospitals), 'OTHER'],
+    catalog.regions.map((r) => r.region),
+  );
   const service = composeService({
     redis,
     catalog,
@@ -94,14 +97,22 @@ export async function startTestService(options: TestServiceOptions = {}): Promis
     auth,
     async loadWorkedRegistry() {
       for (const [id, hospital] of Object.entries(workedExamples.hospitals)) {
-        await http.put(`/v1/hospitals/${id}`).set(auth(keys.admin)).send(hospital).expect((r) => {
-          if (r.status !== 201 && r.status !== 200) throw new Error(`hospital ${id}: ${r.status} ${r.text}`);
-        });
+        await http
+          .put(`/v1/hospitals/${id}`)
+          .set(auth(keys.admin))
+          .send(hospital)
+          .expect((r) => {
+            if (r.status !== 201 && r.status !== 200) throw new Error(`hospital ${id}: ${r.status} ${r.text}`);
+          });
       }
       for (const [card, enrollee] of Object.entries(workedExamples.enrollees)) {
-        await http.put(`/v1/enrollees/${card}`).set(auth(keys.admin)).send(enrollee).expect((r) => {
-          if (r.status !== 201 && r.status !== 200) throw new Error(`enrollee ${card}: ${r.status} ${r.text}`);
-        });
+        await http
+          .put(`/v1/enrollees/${card}`)
+          .set(auth(keys.admin))
+          .send(enrollee)
+          .expect((r) => {
+            if (r.status !== 201 && r.status !== 200) throw new Error(`enrollee ${card}: ${r.status} ${r.text}`);
+          });
       }
       for (const referral of workedExamples.referrals) {
         await http.post('/v1/referrals').set(auth(keys.admin)).send(referral).expect(201);

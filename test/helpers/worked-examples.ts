@@ -13,9 +13,7 @@ export const CATALOGUE_DIR = path.join(ROOT, 'config/catalogues');
 
 export interface WorkedCase {
   request: Record<string, unknown> & { requestId: string; card: string; hospitalId: string };
-  expect:
-    | { status: 'settled'; payments: Record<string, string>; fundTotal: string; patientTotal: string }
-    | { status: 'refused'; error: string };
+  expect: { status: 'settled'; payments: Record<string, string>; fundTotal: string; patientTotal: string } | { status: 'refused'; error: string };
 }
 
 export interface WorkedExamples {
@@ -25,9 +23,7 @@ export interface WorkedExamples {
   cases: WorkedCase[];
 }
 
-export const workedExamples: WorkedExamples = JSON.parse(
-  readFileSync(path.join(ROOT, 'test/fixtures/worked-examples.json'), 'utf8'),
-);
+export const workedExamples: WorkedExamples = JSON.parse(readFileSync(path.join(ROOT, 'test/fixtures/worked-examples.json'), 'utf8'));
 
 export function registry(): { hospitals: Map<string, Hospital>; enrollees: Map<string, Enrollee>; filings: Filing[] } {
   const hospitals = new Map(Object.entries(workedExamples.hospitals).map(([id, h]) => [id, toHospital(id, hospitalSchema.parse(h))]));
@@ -38,7 +34,11 @@ export function registry(): { hospitals: Map<string, Hospital>; enrollees: Map<s
 
 /** Asserts an HTTP answer matches a worked example's expectation exactly (status, payments, totals, cited lines). */
 export function expectWorkedOutcome(
-  res: { status: number; text: string; body: { status?: string; payments?: unknown; fundTotal?: string; patientTotal?: string; lines?: { cite: string }[]; error?: { code: string } } },
+  res: {
+    status: number;
+    text: string;
+    body: { status?: string; payments?: unknown; fundTotal?: string; patientTotal?: string; lines?: { cite: string }[]; error?: { code: string } };
+  },
   expected: WorkedCase['expect'],
 ): void {
   if (expected.status === 'refused') {

@@ -72,7 +72,11 @@ describe('idempotency', () => {
   it('the same requestId from another hospital is another request', async () => {
     const body = pingyangStay();
     const a = await t.http.post('/v1/settlements').set(billing('PY-COUNTY')).send(body).expect(201);
-    const b = await t.http.post('/v1/settlements').set(billing('PY-TOWN')).send({ ...body, hospitalId: 'PY-TOWN', ...nextStayDays(2019) }).expect(201);
+    const b = await t.http
+      .post('/v1/settlements')
+      .set(billing('PY-TOWN'))
+      .send({ ...body, hospitalId: 'PY-TOWN', ...nextStayDays(2019) })
+      .expect(201);
     expect(a.body.settlementId).not.toBe(b.body.settlementId);
   });
 });
@@ -118,13 +122,29 @@ describe('reversal', () => {
       .set(t.auth(t.keys.admin))
       .send({ region: 'pingyang', sex: 'M', birthDate: '1960-01-01', coverage: [{ from: '2019-01-01', to: '2019-12-31' }], specialDiseases: ['sle'] })
       .expect(201);
-    const visit = { card, hospitalId: 'PY-TOWN', visitType: 'special-outpatient', specialDisease: 'sle', admissionDate: '2019-05-05', dischargeDate: '2019-05-05', charges: { total: '1000.00' } };
-    const first = await t.http.post('/v1/settlements').set(billing('PY-TOWN')).send({ ...visit, requestId: 'SO-1' }).expect(201);
+    const visit = {
+      card,
+      hospitalId: 'PY-TOWN',
+      visitType: 'special-outpatient',
+      specialDisease: 'sle',
+      admissionDate: '2019-05-05',
+      dischargeDate: '2019-05-05',
+      charges: { total: '1000.00' },
+    };
+    const first = await t.http
+      .post('/v1/settlements')
+      .set(billing('PY-TOWN'))
+      .send({ ...visit, requestId: 'SO-1' })
+      .expect(201);
     expect(first.body.payments.basic).toBe('320.00'); // (1000 − 600) × 0.8
     expect((await accumulators(card, 2019)).specialOutpatientCounted).toBe(true);
     await t.http.post(`/v1/settlements/${first.body.settlementId}/reversal`).set(billing('PY-TOWN')).expect(200);
     expect((await accumulators(card, 2019)).specialOutpatientCounted).toBe(false);
-    const second = await t.http.post('/v1/settlements').set(billing('PY-TOWN')).send({ ...visit, requestId: 'SO-2' }).expect(201);
+    const second = await t.http
+      .post('/v1/settlements')
+      .set(billing('PY-TOWN'))
+      .send({ ...visit, requestId: 'SO-2' })
+      .expect(201);
     expect(second.body.payments.basic).toBe('320.00');
   });
 
@@ -144,7 +164,11 @@ describe('settlements of a person', () => {
       .send({ region: 'pingyang', sex: 'F', birthDate: '1980-01-01', coverage: [{ from: '2019-01-01', to: '2019-12-31' }] })
       .expect(201);
     const a = await t.http.post('/v1/settlements').set(billing('PY-COUNTY')).send(pingyangStay({ card })).expect(201);
-    const b = await t.http.post('/v1/settlements').set(billing('PY-TOWN')).send(pingyangStay({ card, hospitalId: 'PY-TOWN' })).expect(201);
+    const b = await t.http
+      .post('/v1/settlements')
+      .set(billing('PY-TOWN'))
+      .send(pingyangStay({ card, hospitalId: 'PY-TOWN' }))
+      .expect(201);
     await t.http.post(`/v1/settlements/${a.body.settlementId}/reversal`).set(billing('PY-COUNTY')).expect(200);
     const all = await t.http.get(`/v1/enrollees/${card}/settlements?year=2019`).set(t.auth(t.keys.admin)).expect(200);
     expect(all.body.settlements.map((s: { settlementId: string }) => s.settlementId)).toEqual([a.body.settlementId, b.body.settlementId]);
@@ -166,7 +190,14 @@ describe('referral desk', () => {
       .send({ region: 'pingyang', sex: 'M', birthDate: '1950-01-01', coverage: [{ from: '2019-01-01', to: '2019-12-31' }] })
       .expect(201);
     const stay = (requestId: string) =>
-      pingyangStay({ requestId, card, hospitalId: 'WZ-CITY', admissionDate: '2019-07-01', dischargeDate: '2019-07-10', charges: { total: '11300.00', fullSelfPay: '0.00', overLimitSelfPay: '0.00', preSelfPay: '0.00' } });
+      pingyangStay({
+        requestId,
+        card,
+        hospitalId: 'WZ-CITY',
+        admissionDate: '2019-07-01',
+        dischargeDate: '2019-07-10',
+        charges: { total: '11300.00', fullSelfPay: '0.00', overLimitSelfPay: '0.00', preSelfPay: '0.00' },
+      });
 
     const unfiled = await t.http.post('/v1/settlements/preview').set(billing('WZ-CITY')).send(stay('X')).expect(200);
     expect(unfiled.body.payments.basic).toBe('4500.00'); // (11300 − 1300) × 0.45
@@ -194,23 +225,19 @@ describe('referral desk', () => {
 
     const after = await t.http.post('/v1/settlements/preview').set(billing('WZ-CITY')).send(stay('Y')).expect(200);
     expect(after.body.payments.basic).toBe('4500.00');
-    const named = await t.http.post('/v1/settlements/preview').set(billing('WZ-CITY')).send({ ...stay('Z'), referralId }).expect(200);
+    const named = await t.http
+      .post('/v1/settlements/preview')
+      .set(billing('WZ-CITY'))
+      .send({ ...stay('Z'), referralId })
+      .expect(200);
     expect(named.body.payments.basic).toBe('4500.00');
     expect(named.body.notes.join(' ')).toMatch(/revoked/);
   });
 
   it('a filing for an unknown card is 404 ENROLLEE_NOT_FOUND; bad dates are 400', async () => {
-    const res = await t.http
-      .post('/v1/referrals')
-      .set(t.auth(t.keys.admin))
-      .send({ card: 'NOBODY', kind: 'referral', validFrom: '2019-01-01', validTo: '2019-12-31' })
-      .expect(404);
+    const res = await t.http.post('/v1/referrals').set(t.auth(t.keys.admin)).send({ card: 'NOBODY', kind: 'referral', validFrom: '2019-01-01', validTo: '2019-12-31' }).expect(404);
     expect(res.body.error.code).toBe('ENROLLEE_NOT_FOUND');
-    const bad = await t.http
-      .post('/v1/referrals')
-      .set(t.auth(t.keys.admin))
-      .send({ card: PY_CARD, kind: 'referral', validFrom: '2019-12-31', validTo: '2019-01-01' })
-      .expect(400);
+    const bad = await t.http.post('/v1/referrals').set(t.auth(t.keys.admin)).send({ card: PY_CARD, kind: 'referral', validFrom: '2019-12-31', validTo: '2019-01-01' }).expect(400);
     expect(bad.body.error.details[0].path).toBe('validTo');
     await t.http.get('/v1/referrals/R-0000-00000000000000000000000000000000').set(t.auth(t.keys.admin)).expect(404);
   });
@@ -220,7 +247,11 @@ describe('registry', () => {
   it('PUT creates (201) then updates (200); GET reads back', async () => {
     const hospital = { name: '测试医院', admdvs: '330326', level: 2, kind: 'general', countyRun: true };
     await t.http.put('/v1/hospitals/TEST-H').set(t.auth(t.keys.admin)).send(hospital).expect(201);
-    await t.http.put('/v1/hospitals/TEST-H').set(t.auth(t.keys.admin)).send({ ...hospital, level: 3 }).expect(200);
+    await t.http
+      .put('/v1/hospitals/TEST-H')
+      .set(t.auth(t.keys.admin))
+      .send({ ...hospital, level: 3 })
+      .expect(200);
     const read = await t.http.get('/v1/hospitals/TEST-H').set(t.auth(t.keys.admin)).expect(200);
     expect(read.body.level).toBe(3);
     const enrollee = await t.http.get(`/v1/enrollees/${JJ_CARD}`).set(billing('JJ-CITY')).expect(200);
@@ -260,25 +291,169 @@ describe('every 4xx code of the contract', () => {
     ['no key', 401, 'UNAUTHENTICATED', () => t.http.post('/v1/settlements').send(pingyangStay())],
     ['unknown key', 401, 'UNAUTHENTICATED', () => t.http.post('/v1/settlements').set(t.auth('not-a-key')).send(pingyangStay())],
     ['billing key of another hospital', 403, 'FORBIDDEN', () => t.http.post('/v1/settlements').set(billing('PY-TOWN')).send(pingyangStay())],
-    ['money as a JSON number', 400, 'VALIDATION_FAILED', () => t.http.post('/v1/settlements').set(billing('PY-COUNTY')).send(pingyangStay({ charges: { total: 100 } }))],
-    ['unknown visit type', 400, 'VALIDATION_FAILED', () => t.http.post('/v1/settlements').set(billing('PY-COUNTY')).send(pingyangStay({ visitType: 'dental' }))],
-    ['bad date', 400, 'VALIDATION_FAILED', () => t.http.post('/v1/settlements').set(billing('PY-COUNTY')).send(pingyangStay({ dischargeDate: '2019-02-30' }))],
-    ['negative amount', 400, 'VALIDATION_FAILED', () => t.http.post('/v1/settlements').set(billing('PY-COUNTY')).send(pingyangStay({ charges: { total: '-1.00' } }))],
-    ['three decimals', 400, 'VALIDATION_FAILED', () => t.http.post('/v1/settlements').set(billing('PY-COUNTY')).send(pingyangStay({ charges: { total: '1.005' } }))],
-    ['parts above the total', 400, 'VALIDATION_FAILED', () => t.http.post('/v1/settlements').set(billing('PY-COUNTY')).send(pingyangStay({ charges: { total: '10.00', fullSelfPay: '20.00' } }))],
+    [
+      'money as a JSON number',
+      400,
+      'VALIDATION_FAILED',
+      () =>
+        t.http
+          .post('/v1/settlements')
+          .set(billing('PY-COUNTY'))
+          .send(pingyangStay({ charges: { total: 100 } })),
+    ],
+    [
+      'unknown visit type',
+      400,
+      'VALIDATION_FAILED',
+      () =>
+        t.http
+          .post('/v1/settlements')
+          .set(billing('PY-COUNTY'))
+          .send(pingyangStay({ visitType: 'dental' })),
+    ],
+    [
+      'bad date',
+      400,
+      'VALIDATION_FAILED',
+      () =>
+        t.http
+          .post('/v1/settlements')
+          .set(billing('PY-COUNTY'))
+          .send(pingyangStay({ dischargeDate: '2019-02-30' })),
+    ],
+    [
+      'negative amount',
+      400,
+      'VALIDATION_FAILED',
+      () =>
+        t.http
+          .post('/v1/settlements')
+          .set(billing('PY-COUNTY'))
+          .send(pingyangStay({ charges: { total: '-1.00' } })),
+    ],
+    [
+      'three decimals',
+      400,
+      'VALIDATION_FAILED',
+      () =>
+        t.http
+          .post('/v1/settlements')
+          .set(billing('PY-COUNTY'))
+          .send(pingyangStay({ charges: { total: '1.005' } })),
+    ],
+    [
+      'parts above the total',
+      400,
+      'VALIDATION_FAILED',
+      () =>
+        t.http
+          .post('/v1/settlements')
+          .set(billing('PY-COUNTY'))
+          .send(pingyangStay({ charges: { total: '10.00', fullSelfPay: '20.00' } })),
+    ],
     ['malformed JSON', 400, 'VALIDATION_FAILED', () => t.http.post('/v1/settlements').set(billing('PY-COUNTY')).set('Content-Type', 'application/json').send('{"requestId":')],
-    ['unknown enrollee', 404, 'ENROLLEE_NOT_FOUND', () => t.http.post('/v1/settlements').set(billing('PY-COUNTY')).send(pingyangStay({ card: 'NOBODY' }))],
+    [
+      'unknown enrollee',
+      404,
+      'ENROLLEE_NOT_FOUND',
+      () =>
+        t.http
+          .post('/v1/settlements')
+          .set(billing('PY-COUNTY'))
+          .send(pingyangStay({ card: 'NOBODY' })),
+    ],
     ['unknown settlement', 404, 'NOT_FOUND', () => t.http.get('/v1/settlements/S-0000-00000000000000000000000000000000').set(t.auth(t.keys.admin))],
-    ['unknown hospital', 422, 'HOSPITAL_NOT_FOUND', () => t.http.post('/v1/settlements').set(t.auth(t.keys.admin)).send(pingyangStay({ hospitalId: 'OTHER' }))],
-    ['no policy for the year', 422, 'NO_POLICY', () => t.http.post('/v1/settlements').set(billing('PY-COUNTY')).send(pingyangStay({ admissionDate: '2020-01-02', dischargeDate: '2020-01-05' }))],
-    ['not covered', 422, 'NOT_COVERED', () => t.http.post('/v1/settlements').set(billing('PY-COUNTY')).send(pingyangStay({ liability: 'work-injury' }))],
-    ['visit type not covered', 422, 'VISIT_TYPE_NOT_COVERED', () => t.http.post('/v1/settlements').set(billing('TY-L3')).send(pingyangStay({ card: '140105198001010001', hospitalId: 'TY-L3', visitType: 'outpatient' }))],
-    ['special disease not approved', 422, 'SPECIAL_DISEASE_NOT_APPROVED', () => t.http.post('/v1/settlements').set(billing('PY-TOWN')).send(pingyangStay({ card: PY_SO_CARD, hospitalId: 'PY-TOWN', visitType: 'special-outpatient', specialDisease: 'sle' }))],
-    ['referral required', 422, 'REFERRAL_REQUIRED', () => t.http.post('/v1/settlements').set(billing('FZ-XIEHE')).send(pingyangStay({ card: JJ_CARD, hospitalId: 'FZ-XIEHE', admissionDate: '2018-05-01', dischargeDate: '2018-05-03' }))],
-    ['cross-year split required', 422, 'CROSS_YEAR_SPLIT_REQUIRED', () => t.http.post('/v1/settlements').set(billing('JJ-CITY')).send(pingyangStay({ card: JJ_CARD, hospitalId: 'JJ-CITY', admissionDate: '2018-12-28', dischargeDate: '2019-01-03' }))],
+    [
+      'unknown hospital',
+      422,
+      'HOSPITAL_NOT_FOUND',
+      () =>
+        t.http
+          .post('/v1/settlements')
+          .set(t.auth(t.keys.admin))
+          .send(pingyangStay({ hospitalId: 'OTHER' })),
+    ],
+    [
+      'no policy for the year',
+      422,
+      'NO_POLICY',
+      () =>
+        t.http
+          .post('/v1/settlements')
+          .set(billing('PY-COUNTY'))
+          .send(pingyangStay({ admissionDate: '2020-01-02', dischargeDate: '2020-01-05' })),
+    ],
+    [
+      'not covered',
+      422,
+      'NOT_COVERED',
+      () =>
+        t.http
+          .post('/v1/settlements')
+          .set(billing('PY-COUNTY'))
+          .send(pingyangStay({ liability: 'work-injury' })),
+    ],
+    [
+      'visit type not covered',
+      422,
+      'VISIT_TYPE_NOT_COVERED',
+      () =>
+        t.http
+          .post('/v1/settlements')
+          .set(billing('TY-L3'))
+          .send(pingyangStay({ card: '140105198001010001', hospitalId: 'TY-L3', visitType: 'outpatient' })),
+    ],
+    [
+      'special disease not approved',
+      422,
+      'SPECIAL_DISEASE_NOT_APPROVED',
+      () =>
+        t.http
+          .post('/v1/settlements')
+          .set(billing('PY-TOWN'))
+          .send(pingyangStay({ card: PY_SO_CARD, hospitalId: 'PY-TOWN', visitType: 'special-outpatient', specialDisease: 'sle' })),
+    ],
+    [
+      'referral required',
+      422,
+      'REFERRAL_REQUIRED',
+      () =>
+        t.http
+          .post('/v1/settlements')
+          .set(billing('FZ-XIEHE'))
+          .send(pingyangStay({ card: JJ_CARD, hospitalId: 'FZ-XIEHE', admissionDate: '2018-05-01', dischargeDate: '2018-05-03' })),
+    ],
+    [
+      'cross-year split required',
+      422,
+      'CROSS_YEAR_SPLIT_REQUIRED',
+      () =>
+        t.http
+          .post('/v1/settlements')
+          .set(billing('JJ-CITY'))
+          .send(pingyangStay({ card: JJ_CARD, hospitalId: 'JJ-CITY', admissionDate: '2018-12-28', dischargeDate: '2019-01-03' })),
+    ],
     // Settlement bodies may carry a 5,000-line bill (2 MB); every other body stays under 64 kB.
-    ['settlement body too large', 413, 'PAYLOAD_TOO_LARGE', () => t.http.post('/v1/settlements').set(billing('PY-COUNTY')).send(pingyangStay({ padding: 'x'.repeat(2_100_000) }))],
-    ['registry body too large', 413, 'PAYLOAD_TOO_LARGE', () => t.http.put('/v1/hospitals/PY-BIG').set(t.auth(t.keys.admin)).send({ ...workedExamples.hospitals['PY-COUNTY'], padding: 'x'.repeat(70_000) })],
+    [
+      'settlement body too large',
+      413,
+      'PAYLOAD_TOO_LARGE',
+      () =>
+        t.http
+          .post('/v1/settlements')
+          .set(billing('PY-COUNTY'))
+          .send(pingyangStay({ padding: 'x'.repeat(2_100_000) })),
+    ],
+    [
+      'registry body too large',
+      413,
+      'PAYLOAD_TOO_LARGE',
+      () =>
+        t.http
+          .put('/v1/hospitals/PY-BIG')
+          .set(t.auth(t.keys.admin))
+          .send({ ...workedExamples.hospitals['PY-COUNTY'], padding: 'x'.repeat(70_000) }),
+    ],
     ['no such endpoint', 404, 'NOT_FOUND', () => t.http.get('/v1/nothing').set(t.auth(t.keys.admin))],
   ];
   for (const [name, status, code, call] of cases) {
@@ -294,7 +469,11 @@ describe('every 4xx code of the contract', () => {
   }
 
   it('a validation error names the field path', async () => {
-    const res = await t.http.post('/v1/settlements').set(billing('PY-COUNTY')).send(pingyangStay({ charges: { total: 100 } })).expect(400);
+    const res = await t.http
+      .post('/v1/settlements')
+      .set(billing('PY-COUNTY'))
+      .send(pingyangStay({ charges: { total: 100 } }))
+      .expect(400);
     expect(res.body.error.details[0].path).toBe('charges.total');
     expect(res.body.error.details[0].message).toMatch(/金额应以文字提交/);
   });

@@ -53,7 +53,10 @@ afterAll(async () => {
 
 async function settle(body: Record<string, unknown>, at: string) {
   clock = new Date(at);
-  const res = await t.http.post('/v1/settlements').set(billing(body.hospitalId as string)).send(body);
+  const res = await t.http
+    .post('/v1/settlements')
+    .set(billing(body.hospitalId as string))
+    .send(body);
   expect(res.status, res.text).toBe(201);
   return res.body as { settlementId: string; requestId: string; total: string; fundTotal: string };
 }
@@ -82,7 +85,10 @@ describe('archiving benefit year 2018 out of Redis', () => {
     await t.http.put('/v1/enrollees/ARCPY1').set(admin()).send(pingyangEnrollee()).expect(201);
     let n = 0;
     for (const card of ['ARCJJ1', 'ARCJJ2', 'ARCJJ3']) {
-      for (const [hospitalId, discharge] of [['JJ-CITY', '2018-06-10'], ['QZ-FIRST', '2018-09-20']] as const) {
+      for (const [hospitalId, discharge] of [
+        ['JJ-CITY', '2018-06-10'],
+        ['QZ-FIRST', '2018-09-20'],
+      ] as const) {
         ids2018.push((await settle(jj(card, `ARC-${++n}`, hospitalId, discharge, `${3000 + n * 111}.50`), `${discharge}T03:00:00Z`)).settlementId);
       }
     }
@@ -97,7 +103,15 @@ describe('archiving benefit year 2018 out of Redis', () => {
     reversedId = ids2018[2]!;
     await t.http.post(`/v1/settlements/${reversedId}/reversal`).set(admin()).send({ reason: '退费' }).expect(200);
     await settle(
-      { requestId: 'ARC-PY-1', card: 'ARCPY1', hospitalId: 'JJ-CITY', visitType: 'inpatient', admissionDate: '2019-01-05', dischargeDate: '2019-01-10', charges: charges('5000.00') },
+      {
+        requestId: 'ARC-PY-1',
+        card: 'ARCPY1',
+        hospitalId: 'JJ-CITY',
+        visitType: 'inpatient',
+        admissionDate: '2019-01-05',
+        dischargeDate: '2019-01-10',
+        charges: charges('5000.00'),
+      },
       '2019-01-15T04:00:00Z',
     );
 
@@ -186,8 +200,18 @@ describe('archiving benefit year 2018 out of Redis', () => {
     expectArchived(await t.http.post(`/v1/settlements/${ids2018[0]}/reversal`).set(admin()).send({}));
     expectArchived(await t.http.post('/v1/settlements').set(billing('JJ-CITY')).send(late.body));
     expectArchived(await t.http.get('/v1/enrollees/ARCJJ1/settlements?year=2018').set(admin()));
-    expectArchived(await t.http.post('/v1/settlements').set(billing('JJ-CITY')).send(jj('ARCJJ2', 'ARC-NEW', 'JJ-CITY', '2018-12-01', '100.00')));
-    expectArchived(await t.http.post('/v1/settlements/preview').set(billing('JJ-CITY')).send(jj('ARCJJ2', 'ARC-NEW', 'JJ-CITY', '2018-12-01', '100.00')));
+    expectArchived(
+      await t.http
+        .post('/v1/settlements')
+        .set(billing('JJ-CITY'))
+        .send(jj('ARCJJ2', 'ARC-NEW', 'JJ-CITY', '2018-12-01', '100.00')),
+    );
+    expectArchived(
+      await t.http
+        .post('/v1/settlements/preview')
+        .set(billing('JJ-CITY'))
+        .send(jj('ARCJJ2', 'ARC-NEW', 'JJ-CITY', '2018-12-01', '100.00')),
+    );
     // Attacks: ten concurrent late retries settle nothing; another hospital's key learns no more than the archive's name.
     const retries = await Promise.all(Array.from({ length: 10 }, () => t.http.post('/v1/settlements').set(billing('JJ-CITY')).send(late.body)));
     for (const retry of retries) expectArchived(retry);
@@ -196,7 +220,10 @@ describe('archiving benefit year 2018 out of Redis', () => {
     expect(foreign.text).not.toMatch(/ARCJJ1|ARC-LATE|4321/);
     // The same requestId with another body is still a conflict, not a new settlement.
     clock = new Date('2020-01-02T02:00:00Z');
-    const other = await t.http.post('/v1/settlements').set(billing('JJ-CITY')).send({ ...late.body, charges: charges('1.00') });
+    const other = await t.http
+      .post('/v1/settlements')
+      .set(billing('JJ-CITY'))
+      .send({ ...late.body, charges: charges('1.00') });
     expect([404, 409]).toContain(other.status);
     expect(await t.redis.keys('stl:{ARCJJ*')).toEqual([]);
     // An id that never existed is still NOT_FOUND.
@@ -207,7 +234,15 @@ describe('archiving benefit year 2018 out of Redis', () => {
 
   it('2019 keeps working; a re-run of the archive changes nothing, and a second run at the same time is refused', async () => {
     const s = await settle(
-      { requestId: 'ARC-PY-2', card: 'ARCPY1', hospitalId: 'PY-COUNTY', visitType: 'inpatient', admissionDate: '2019-03-01', dischargeDate: '2019-03-09', charges: charges('8000.00') },
+      {
+        requestId: 'ARC-PY-2',
+        card: 'ARCPY1',
+        hospitalId: 'PY-COUNTY',
+        visitType: 'inpatient',
+        admissionDate: '2019-03-01',
+        dischargeDate: '2019-03-09',
+        charges: charges('8000.00'),
+      },
       '2019-03-09T03:00:00Z',
     );
     expect((await t.http.get(`/v1/settlements/${s.settlementId}`).set(admin())).status).toBe(200);
@@ -246,12 +281,29 @@ describe('kill -9 of the archive command, re-run each time', { timeout: 180_000 
     const ids = new Set<string>();
     for (let p = 0; p < 300; p++) {
       const card = `CRJJ${p}`;
-      await store.putEnrollee({ card, region: 'jinjiang', sex: 'M', birthDate: '1970-01-01', coverage: [{ from: '2018-01-01', to: '2018-12-31' }], categories: [], specialDiseases: [], maternityInsured: false });
+      await store.putEnrollee({
+        card,
+        region: 'jinjiang',
+        sex: 'M',
+        birthDate: '1970-01-01',
+        coverage: [{ from: '2018-01-01', to: '2018-12-31' }],
+        categories: [],
+        specialDiseases: [],
+        maternityInsured: false,
+      });
       for (let k = 0; k < 4; k++) {
         at = new Date(Date.UTC(2018, 2 + k, 1 + (p % 27), 3));
         const discharge = at.toISOString().slice(0, 10);
         const { body } = await service.settle(
-          parseSettlementRequest({ requestId: `CR-${p}-${k}`, card, hospitalId: k % 2 ? 'JJ-CITY' : 'QZ-FIRST', visitType: 'inpatient', admissionDate: `${discharge.slice(0, 8)}01`, dischargeDate: discharge, charges: charges(`${1000 + p}.00`) }),
+          parseSettlementRequest({
+            requestId: `CR-${p}-${k}`,
+            card,
+            hospitalId: k % 2 ? 'JJ-CITY' : 'QZ-FIRST',
+            visitType: 'inpatient',
+            admissionDate: `${discharge.slice(0, 8)}01`,
+            dischargeDate: discharge,
+            charges: charges(`${1000 + p}.00`),
+          }),
         );
         ids.add((JSON.parse(body.toString()) as { settlementId: string }).settlementId);
       }
@@ -274,10 +326,11 @@ describe('kill -9 of the archive command, re-run each time', { timeout: 180_000 
         let timer: NodeJS.Timeout | null = null;
         child.stderr!.on('data', (d: Buffer) => {
           stderr += d.toString();
-          if (kill && !timer && stderr.includes(kill.line)) timer = setTimeout(() => {
-            killed = true;
-            child.kill('SIGKILL');
-          }, kill.after);
+          if (kill && !timer && stderr.includes(kill.line))
+            timer = setTimeout(() => {
+              killed = true;
+              child.kill('SIGKILL');
+            }, kill.after);
         });
         child.once('exit', (code) => {
           if (timer) clearTimeout(timer);

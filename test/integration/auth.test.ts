@@ -116,7 +116,14 @@ describe('scopes', () => {
     expect((await t.http.delete(`/v1/referrals/${referralId}`).set(jinjiang)).status).toBe(403);
     const own = await t.http.post('/v1/referrals').set(jinjiang).send({ card: JJ_CARD, kind: 'referral', validFrom: '2018-01-01', validTo: '2018-02-01' });
     expect(own.status).toBe(201);
-    expect((await t.http.post('/v1/settlements').set(jinjiang).send(stay({ card: JJ_CARD, hospitalId: 'JJ-CITY' }))).status).toBe(403);
+    expect(
+      (
+        await t.http
+          .post('/v1/settlements')
+          .set(jinjiang)
+          .send(stay({ card: JJ_CARD, hospitalId: 'JJ-CITY' }))
+      ).status,
+    ).toBe(403);
     const filing = await t.http.get(`/v1/referrals/${referralId}`).set(t.auth(t.keys.admin)).expect(200);
     expect(filing.body.status).toBe('active');
   });

@@ -58,7 +58,11 @@ describe('reconciliations are a bounded record', () => {
     const key = t.auth(t.keys.billing['PY-TOWN']!);
     const rows = Array.from({ length: 100 }, (_, i) => ({ requestId: `NOPE-${i}`, total: '1.00', fundTotal: '0.00' }));
     for (let day = 1; day <= 9; day++) {
-      await t.http.post('/v1/hospitals/PY-TOWN/reconciliations').set(key).send({ date: `2026-02-0${day}`, entries: rows }).expect(200);
+      await t.http
+        .post('/v1/hospitals/PY-TOWN/reconciliations')
+        .set(key)
+        .send({ date: `2026-02-0${day}`, entries: rows })
+        .expect(200);
     }
     expect((await t.redis.keys('recon-runs:*')).length).toBe(3);
     const oldest = await t.http.get('/v1/hospitals/PY-TOWN/reconciliations?date=2026-02-01').set(key).expect(200);
@@ -82,7 +86,11 @@ describe("a key's work is charged to it", () => {
   beforeAll(async () => {
     // Only the hospital the platform's envelopes name: a whole registry would spend the admin key's share.
     t = await startTestService({ rateLimit: { perSecond: 20, burst: 0 }, bounds: { perKeyInFlight: 3, requestTimeoutMs: 3000 } });
-    await t.http.put('/v1/hospitals/PY-COUNTY').set(t.auth(t.keys.admin)).send({ ...workedExamples.hospitals['PY-COUNTY'], fixmedinsCode: CODE }).expect(201);
+    await t.http
+      .put('/v1/hospitals/PY-COUNTY')
+      .set(t.auth(t.keys.admin))
+      .send({ ...workedExamples.hospitals['PY-COUNTY'], fixmedinsCode: CODE })
+      .expect(201);
     api = await listen(t.service.app);
   });
   afterAll(async () => {
@@ -102,9 +110,23 @@ describe("a key's work is charged to it", () => {
   it('a large body costs its key points by its size: the same key is then 429, another key is not', async () => {
     await new Promise((resolve) => setTimeout(resolve, 1100));
     const key = t.auth(t.keys.billing['PY-TOWN']!);
-    const lines = Array.from({ length: 5000 }, (_, i) => ({ lineId: `LINE-${String(i).padStart(40, '0')}`, code: `CODE-${String(i).padStart(40, '0')}`, quantity: '1', unitPrice: '1.00', amount: '1.00' }));
+    const lines = Array.from({ length: 5000 }, (_, i) => ({
+      lineId: `LINE-${String(i).padStart(40, '0')}`,
+      code: `CODE-${String(i).padStart(40, '0')}`,
+      quantity: '1',
+      unitPrice: '1.00',
+      amount: '1.00',
+    }));
     // ~750 kB: 23 points, more than this key's whole second.
-    await t.http.post('/v1/settlements/preview').set(key).send({ requestId: 'BIG', card: '330326198001010001', hospitalId: 'PY-TOWN', visitType: 'inpatient', admissionDate: '2019-03-01', dischargeDate: '2019-03-02', charges: { lines } });
+    await t.http.post('/v1/settlements/preview').set(key).send({
+      requestId: 'BIG',
+      card: '330326198001010001',
+      hospitalId: 'PY-TOWN',
+      visitType: 'inpatient',
+      admissionDate: '2019-03-01',
+      dischargeDate: '2019-03-02',
+      charges: { lines },
+    });
     const after = await t.http.get('/v1/policies').set(key);
     expect(after.status).toBe(429);
     expect(after.body.error.code).toBe('RATE_LIMITED');
@@ -125,18 +147,26 @@ describe("a key's work is charged to it", () => {
           socket.on('close', () => resolve(answer));
           socket.on('error', () => resolve(answer));
         });
-        socket.write(`POST /v1/settlements/preview HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${key}\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{"requestId":`);
+        socket.write(
+          `POST /v1/settlements/preview HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${key}\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{"requestId":`,
+        );
         return { answered };
       }),
     );
     await new Promise((resolve) => setTimeout(resolve, 100));
     const fourth = await api.http.get('/v1/policies').set({ Authorization: `Bearer ${key}` });
     expect(fourth.status, fourth.text).toBe(429);
-    await api.http.get('/v1/policies').set({ Authorization: `Bearer ${t.keys.billing['PY-COUNTY']!}` }).expect(200);
+    await api.http
+      .get('/v1/policies')
+      .set({ Authorization: `Bearer ${t.keys.billing['PY-COUNTY']!}` })
+      .expect(200);
     // The deadline (3 s here) answers the slow ones 400 and frees their slots.
     for (const answer of await Promise.all(slow.map((s) => s.answered))) expect(answer).toMatch(/^HTTP\/1\.1 400 [\s\S]*did not arrive within/);
     await new Promise((resolve) => setTimeout(resolve, 1100));
-    await api.http.get('/v1/policies').set({ Authorization: `Bearer ${key}` }).expect(200);
+    await api.http
+      .get('/v1/policies')
+      .set({ Authorization: `Bearer ${key}` })
+      .expect(200);
   });
 
   it('5,000-level nesting in a pass-through field is 400 (native) and infcode -1 VALIDATION_FAILED (platform), never a 5xx', async () => {

@@ -17,7 +17,7 @@ beforeAll(async () => {
 });
 afterAll(async () => t?.close());
 
-it('200 requests past a key\'s share log at most a few lines, which count them', async () => {
+it("200 requests past a key's share log at most a few lines, which count them", async () => {
   const key = t.auth(t.keys.billing['PY-TOWN']!);
   const answers = await Promise.all(Array.from({ length: 200 }, () => t.http.get('/v1/policies').set(key)));
   const limited = answers.filter((r) => r.status === 429).length;

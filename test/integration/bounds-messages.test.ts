@@ -19,7 +19,11 @@ const CODE = 'H33032600001';
 beforeAll(async () => {
   t = await startTestService();
   await t.loadWorkedRegistry();
-  await t.http.put('/v1/hospitals/PY-COUNTY').set(t.auth(t.keys.admin)).send({ ...workedExamples.hospitals['PY-COUNTY'], fixmedinsCode: CODE }).expect(200);
+  await t.http
+    .put('/v1/hospitals/PY-COUNTY')
+    .set(t.auth(t.keys.admin))
+    .send({ ...workedExamples.hospitals['PY-COUNTY'], fixmedinsCode: CODE })
+    .expect(200);
   for (const card of ['MSGA0001', 'MSGB0001', 'MSGC0001', 'MSGD0001']) await t.http.put(`/v1/enrollees/${card}`).set(t.auth(t.keys.admin)).send(pingyangEnrollee()).expect(201);
   p = hsa(t.http, t.keys.billing['PY-COUNTY']!, CODE);
 });

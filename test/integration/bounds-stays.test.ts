@@ -27,7 +27,11 @@ const stay = (hospitalId: string, admissionDate: string, dischargeDate: string, 
   charges: { total: '20000.00' },
   ...extra,
 });
-const settle = (body: Record<string, unknown>) => t.http.post('/v1/settlements').set(t.auth(t.keys.billing[String(body.hospitalId)]!)).send(body);
+const settle = (body: Record<string, unknown>) =>
+  t.http
+    .post('/v1/settlements')
+    .set(t.auth(t.keys.billing[String(body.hospitalId)]!))
+    .send(body);
 
 describe('overlapping stays of one person', () => {
   it('the same stay under a new requestId, or one inside it at another hospital, is refused naming the settlement; nothing is recorded', async () => {

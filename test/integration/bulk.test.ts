@@ -26,7 +26,13 @@ const ndjson = (rows: unknown[]) => rows.map((row) => `${JSON.stringify(row)}\n`
 
 async function bulk(body: string, key = t.keys.admin, type = 'application/x-ndjson') {
   const res = await t.http.post('/v1/enrollees:bulk').set(t.auth(key)).set('Content-Type', type).send(body);
-  const lines = res.status === 200 ? res.text.split('\n').filter(Boolean).map((line) => JSON.parse(line) as Record<string, any>) : [];
+  const lines =
+    res.status === 200
+      ? res.text
+          .split('\n')
+          .filter(Boolean)
+          .map((line) => JSON.parse(line) as Record<string, any>)
+      : [];
   return { res, lines, results: lines.filter((l) => 'line' in l), summary: lines.find((l) => 'summary' in l)?.summary };
 }
 

@@ -67,12 +67,16 @@ describe('documents of a region added with a policy file', () => {
     await request(app).get('/desk/documents/shipped.txt').expect(200);
     await request(app).get('/desk/documents/not-named.txt').expect(404);
     await request(app).get('/desk/documents/..%2Fyangjiang-notice.txt').expect(404);
-    await request(app).get(`/desk/documents/${encodeURIComponent(path.basename(POLICY_DIR))}`).expect(404);
+    await request(app)
+      .get(`/desk/documents/${encodeURIComponent(path.basename(POLICY_DIR))}`)
+      .expect(404);
   });
 
   it('documents.json names every loaded policy document with its title and short name', async () => {
     const { body } = await request(app).get('/desk/documents.json').expect(200);
-    expect(body.documents).toContainEqual(expect.objectContaining({ document: 'yangjiang-notice.txt', title: expect.stringMatching(/^阳江市\d{4}年/), short: '阳江市', region: 'yangjiang' }));
+    expect(body.documents).toContainEqual(
+      expect.objectContaining({ document: 'yangjiang-notice.txt', title: expect.stringMatching(/^阳江市\d{4}年/), short: '阳江市', region: 'yangjiang' }),
+    );
     expect(body.documents).toHaveLength(catalog.policies.length);
   });
 

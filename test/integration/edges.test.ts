@@ -56,9 +56,7 @@ describe('per-key rate limits', () => {
   });
 
   it('requests without a valid key are 401, never counted against anyone (no counter is made for them)', async () => {
-    const answers = await Promise.all(
-      Array.from({ length: 200 }, (_, i) => t.http.get('/v1/policies').set(i % 2 ? { Authorization: `Bearer unknown-${i}` } : {})),
-    );
+    const answers = await Promise.all(Array.from({ length: 200 }, (_, i) => t.http.get('/v1/policies').set(i % 2 ? { Authorization: `Bearer unknown-${i}` } : {})));
     expect(new Set(answers.map((r) => r.status))).toEqual(new Set([401]));
     expect(answers.every((r) => r.body.error.code === 'UNAUTHENTICATED')).toBe(true);
     const metrics = await t.http.get('/metrics').set(t.auth(t.keys.admin)).expect(200);
@@ -93,7 +91,9 @@ describe('load shedding', () => {
       slow.on('data', (chunk) => (text += chunk.toString()));
       slow.on('close', () => resolve(text));
     });
-    slow.write(`POST /v1/settlements/preview HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${t.keys.admin}\r\nContent-Type: application/json\r\nContent-Length: 1000\r\nConnection: close\r\n\r\n{"requestId":`);
+    slow.write(
+      `POST /v1/settlements/preview HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${t.keys.admin}\r\nContent-Type: application/json\r\nContent-Length: 1000\r\nConnection: close\r\n\r\n{"requestId":`,
+    );
     for (;;) {
       const res = await api.http.get('/v1/policies').set(t.auth(t.keys.admin));
       if (res.status === 503) {
@@ -146,12 +146,54 @@ describe('parsing', () => {
     const admin = t.auth(t.keys.admin);
     const before = (await t.http.get(`/v1/enrollees/${PY_CARD}/accumulators/2019`).set(admin)).body;
     const cases: [string, () => PromiseLike<{ status: number; body: { error: { code: string; details: { path: string }[] } } }>][] = [
-      ['admissionDate', () => t.http.post('/v1/settlements').set(admin).send(stay({ admissionDate: '0000-01-01' }))],
-      ['admissionDate', () => t.http.post('/v1/settlements/preview').set(admin).send(stay({ admissionDate: '1899-12-31' }))],
-      ['dischargeDate', () => t.http.post('/v1/settlements').set(admin).send(stay({ dischargeDate: '2101-01-01' }))],
-      ['birthDate', () => t.http.put('/v1/enrollees/EDGE1').set(admin).send({ ...pingyangEnrollee(), birthDate: '0000-01-01' })],
-      ['coverage.0.from', () => t.http.put('/v1/enrollees/EDGE1').set(admin).send({ ...pingyangEnrollee(), coverage: [{ from: '1899-12-31', to: '2019-12-31' }] })],
-      ['coverage.0.to', () => t.http.put('/v1/enrollees/EDGE1').set(admin).send({ ...pingyangEnrollee(), coverage: [{ from: '2019-01-01', to: '9999-12-31' }] })],
+      [
+        'admissionDate',
+        () =>
+          t.http
+            .post('/v1/settlements')
+            .set(admin)
+            .send(stay({ admissionDate: '0000-01-01' })),
+      ],
+      [
+        'admissionDate',
+        () =>
+          t.http
+            .post('/v1/settlements/preview')
+            .set(admin)
+            .send(stay({ admissionDate: '1899-12-31' })),
+      ],
+      [
+        'dischargeDate',
+        () =>
+          t.http
+            .post('/v1/settlements')
+            .set(admin)
+            .send(stay({ dischargeDate: '2101-01-01' })),
+      ],
+      [
+        'birthDate',
+        () =>
+          t.http
+            .put('/v1/enrollees/EDGE1')
+            .set(admin)
+            .send({ ...pingyangEnrollee(), birthDate: '0000-01-01' }),
+      ],
+      [
+        'coverage.0.from',
+        () =>
+          t.http
+            .put('/v1/enrollees/EDGE1')
+            .set(admin)
+            .send({ ...pingyangEnrollee(), coverage: [{ from: '1899-12-31', to: '2019-12-31' }] }),
+      ],
+      [
+        'coverage.0.to',
+        () =>
+          t.http
+            .put('/v1/enrollees/EDGE1')
+            .set(admin)
+            .send({ ...pingyangEnrollee(), coverage: [{ from: '2019-01-01', to: '9999-12-31' }] }),
+      ],
       ['validFrom', () => t.http.post('/v1/referrals').set(admin).send({ card: PY_CARD, kind: 'referral', validFrom: '0001-01-01', validTo: '2019-12-31' })],
       ['validTo', () => t.http.post('/v1/referrals').set(admin).send({ card: PY_CARD, kind: 'referral', validFrom: '2019-01-01', validTo: '2101-01-01' })],
     ];
@@ -159,21 +201,35 @@ describe('parsing', () => {
       const res = await call();
       expect(res.status, path).toBe(400);
       expect(res.body.error.code).toBe('VALIDATION_FAILED');
-      expect(res.body.error.details.map((d) => d.path), path).toContain(path);
+      expect(
+        res.body.error.details.map((d) => d.path),
+        path,
+      ).toContain(path);
     }
     await t.http.get('/v1/enrollees/EDGE1').set(admin).expect(404);
     expect((await t.http.get(`/v1/enrollees/${PY_CARD}/accumulators/2019`).set(admin)).body).toEqual(before);
     // The edges themselves are dates like any other.
-    await t.http.put('/v1/enrollees/EDGE2').set(admin).send({ ...pingyangEnrollee(), birthDate: '1900-01-01', coverage: [{ from: '2019-01-01', to: '2100-12-31' }] }).expect(201);
+    await t.http
+      .put('/v1/enrollees/EDGE2')
+      .set(admin)
+      .send({ ...pingyangEnrollee(), birthDate: '1900-01-01', coverage: [{ from: '2019-01-01', to: '2100-12-31' }] })
+      .expect(201);
   });
 
   it('a birth date after today (Asia/Shanghai) is 400; today is a birth date', async () => {
     const admin = t.auth(t.keys.admin);
-    const future = await t.http.put('/v1/enrollees/EDGE3').set(admin).send({ ...pingyangEnrollee(), birthDate: '2019-06-02' });
+    const future = await t.http
+      .put('/v1/enrollees/EDGE3')
+      .set(admin)
+      .send({ ...pingyangEnrollee(), birthDate: '2019-06-02' });
     expect(future.status).toBe(400);
     expect(future.body.error.details).toEqual([{ path: 'birthDate', message: '出生日期不能晚于今天' }]);
     await t.http.get('/v1/enrollees/EDGE3').set(admin).expect(404);
-    await t.http.put('/v1/enrollees/EDGE3').set(admin).send({ ...pingyangEnrollee(), birthDate: '2019-06-01' }).expect(201);
+    await t.http
+      .put('/v1/enrollees/EDGE3')
+      .set(admin)
+      .send({ ...pingyangEnrollee(), birthDate: '2019-06-01' })
+      .expect(201);
   });
 });
 
@@ -188,7 +244,11 @@ describe('operations endpoints on the public port', () => {
   it('/metrics needs an admin key; /readyz shows its checks to an admin key only', async () => {
     await t.http.get('/metrics').expect(401);
     await t.http.get('/metrics').set(t.auth(t.keys.billing['PY-COUNTY']!)).expect(403);
-    await t.http.post('/v1/settlements').set(t.auth(t.keys.billing['PY-COUNTY']!)).send(stay({ charges: { total: '12345.67', fullSelfPay: '300.00', preSelfPay: '120.00' } })).expect(201);
+    await t.http
+      .post('/v1/settlements')
+      .set(t.auth(t.keys.billing['PY-COUNTY']!))
+      .send(stay({ charges: { total: '12345.67', fullSelfPay: '300.00', preSelfPay: '120.00' } }))
+      .expect(201);
     const metrics = await t.http.get('/metrics').set(t.auth(t.keys.admin)).expect(200);
     // Money in integer fen: a float sum of yuan drifts (20748.780000000002).
     expect(metrics.text).toMatch(/settlement_amount_fen_total\{policy="pingyang-2019",fund="basic"\} \d+\n/);

@@ -45,7 +45,11 @@ describe('the language of a refusal', () => {
   });
 
   it('names each bad field with a Chinese reason (validation), and malformed JSON and unknown keys too', async () => {
-    const res = await t.http.post('/v1/settlements').set(t.auth(t.keys.billing['PY-COUNTY']!)).send(stay({ card: PY_CARD, hospitalId: 'PY-COUNTY', charges: { total: 100 } })).expect(400);
+    const res = await t.http
+      .post('/v1/settlements')
+      .set(t.auth(t.keys.billing['PY-COUNTY']!))
+      .send(stay({ card: PY_CARD, hospitalId: 'PY-COUNTY', charges: { total: 100 } }))
+      .expect(400);
     expect(res.body.error.code).toBe('VALIDATION_FAILED');
     expect(res.body.error.message).toContain('charges.total');
     expect(res.body.error.details[0]).toEqual({ path: 'charges.total', message: '金额应以文字提交，如 "1234.50"，不能是数字类型' });
@@ -80,6 +84,10 @@ describe('a filing to a hospital the registry does not hold', () => {
     expect(en.body.error.message).toBe('the receiving hospital NO-SUCH-HOSP is not in the registry');
     expect((await t.http.get(`/v1/enrollees/${JJ_CARD}/referrals?status=all`).set(referral).expect(200)).body.referrals.length).toBe(before);
     // A registered hospital is filed as before.
-    await t.http.post('/v1/referrals').set(referral).send({ card: JJ_CARD, kind: 'out-of-area', validFrom: '2018-01-01', validTo: '2018-12-31', toHospitalId: 'FZ-XIEHE' }).expect(201);
+    await t.http
+      .post('/v1/referrals')
+      .set(referral)
+      .send({ card: JJ_CARD, kind: 'out-of-area', validFrom: '2018-01-01', validTo: '2018-12-31', toHospitalId: 'FZ-XIEHE' })
+      .expect(201);
   });
 });

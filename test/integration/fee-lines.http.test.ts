@@ -49,7 +49,10 @@ afterAll(async () => {
 
 describe('P-PY-1 from a bill of lines', () => {
   it('settles to basic 7717.97 with the derived amounts, each line classified and the slip by category', async () => {
-    const res = await t.http.post('/v1/settlements').set(billing()).send({ ...PY1, charges: { lines: PY1_LINES } });
+    const res = await t.http
+      .post('/v1/settlements')
+      .set(billing())
+      .send({ ...PY1, charges: { lines: PY1_LINES } });
     expectWorkedOutcome(res, { status: 'settled', payments: { basic: '7717.97', criticalIllness: '0.00' }, fundTotal: '7717.97', patientTotal: '4627.70' });
     const body = res.body as Record<string, any>;
     expect(body.total).toBe('12345.67');
@@ -79,7 +82,11 @@ describe('P-PY-1 from a bill of lines', () => {
   });
 
   it('a four-amount settlement echoes its charges too, without lines or categories', async () => {
-    const res = await t.http.post('/v1/settlements/preview').set(billing()).send({ ...PY1, requestId: 'AMOUNTS-1' }).expect(200);
+    const res = await t.http
+      .post('/v1/settlements/preview')
+      .set(billing())
+      .send({ ...PY1, requestId: 'AMOUNTS-1' })
+      .expect(200);
     expect(res.body.charges).toEqual({ total: '12345.67', fullSelfPay: '300.00', overLimitSelfPay: '0.00', preSelfPay: '120.00' });
     expect(res.body.feeCategories).toBeUndefined();
   });
@@ -142,7 +149,10 @@ describe('idempotency covers the lines', () => {
       expect(res.body.error.code).toBe('IDEMPOTENCY_CONFLICT');
     }
     // the same request as four amounts is another body too
-    const amounts = await t.http.post('/v1/settlements').set(billing()).send({ ...stay('IDEM-L1', []), charges: PY1.charges });
+    const amounts = await t.http
+      .post('/v1/settlements')
+      .set(billing())
+      .send({ ...stay('IDEM-L1', []), charges: PY1.charges });
     expect(amounts.status).toBe(409);
   });
 
@@ -159,7 +169,16 @@ describe('idempotency covers the lines', () => {
 
 describe('large bills', () => {
   const bill = (n: number) =>
-    Array.from({ length: n }, (_, i) => ({ lineId: `B${i}`, code: ANCHOR.amoxicillin, hospitalCode: `YP-${i}`, name: '阿莫西林胶囊', quantity: '1.5', unitPrice: '0.666667', amount: '1.00', time: '2019-03-05T10:00:00' }));
+    Array.from({ length: n }, (_, i) => ({
+      lineId: `B${i}`,
+      code: ANCHOR.amoxicillin,
+      hospitalCode: `YP-${i}`,
+      name: '阿莫西林胶囊',
+      quantity: '1.5',
+      unitPrice: '0.666667',
+      amount: '1.00',
+      time: '2019-03-05T10:00:00',
+    }));
 
   it('5,000 lines settle (2 MB body limit on the settlement routes) and replay', async () => {
     const body = stay('BIG-5000', bill(5000));
@@ -173,7 +192,11 @@ describe('large bills', () => {
   });
 
   it('5,001 lines are a 400 on charges.lines', async () => {
-    const res = await t.http.post('/v1/settlements/preview').set(billing()).send(stay('BIG-5001', bill(5001))).expect(400);
+    const res = await t.http
+      .post('/v1/settlements/preview')
+      .set(billing())
+      .send(stay('BIG-5001', bill(5001)))
+      .expect(400);
     expect(res.body.error.details[0]).toMatchObject({ path: 'charges.lines' });
   });
 
@@ -216,7 +239,10 @@ describe('refusals record nothing', () => {
 
   it("a code only another policy's catalogue holds is unknown here", async () => {
     const foreign = codeOnlyIn('shanxi-2019-demo', 'zhejiang-2019-demo');
-    const res = await t.http.post('/v1/settlements/preview').set(billing()).send(stay('FOREIGN-1', [{ lineId: 'A', code: foreign, quantity: '1', unitPrice: '1', amount: '1.00' }]));
+    const res = await t.http
+      .post('/v1/settlements/preview')
+      .set(billing())
+      .send(stay('FOREIGN-1', [{ lineId: 'A', code: foreign, quantity: '1', unitPrice: '1', amount: '1.00' }]));
     expect(res.status).toBe(422);
     expect(res.body.error.code).toBe('CATALOGUE_CODE_UNKNOWN');
   });
@@ -229,7 +255,9 @@ describe('refusals record nothing', () => {
 
 /** A code of one demo catalogue that another does not hold. */
 function codeOnlyIn(id: string, notIn: string): string {
-  const rows = readFileSync(path.join(CATALOGUE_DIR, `${id}.csv`), 'utf8').split('\n').slice(1);
+  const rows = readFileSync(path.join(CATALOGUE_DIR, `${id}.csv`), 'utf8')
+    .split('\n')
+    .slice(1);
   const code = rows.map((row) => row.split(',')[0]!).find((c) => c && demoCatalogues.get(notIn)!.periodsOf(c).length === 0);
   if (!code) throw new Error(`every code of ${id} is in ${notIn}`);
   return code;

@@ -75,16 +75,28 @@ describe('1. one person cannot deny service to all', () => {
     const pipeline = t.redis.pipeline();
     for (let i = 0; i < 20_000; i++) {
       const id = newId('R', card);
-      pipeline.hset(keys.filings(card), id, JSON.stringify({ referralId: id, card, kind: 'referral', validFrom: '2019-01-01', validTo: '2019-12-31', status: 'revoked', diagnosis: 'x'.repeat(200) }));
+      pipeline.hset(
+        keys.filings(card),
+        id,
+        JSON.stringify({ referralId: id, card, kind: 'referral', validFrom: '2019-01-01', validTo: '2019-12-31', status: 'revoked', diagnosis: 'x'.repeat(200) }),
+      );
     }
     await pipeline.exec();
     const bystanders = ['BYSTANDER1', 'BYSTANDER2', 'BYSTANDER3'];
     for (const card of bystanders) await enrol(card);
     const abuse = Array.from({ length: 10 }, (_, i) =>
-      t.http.post('/v1/settlements/preview').set(billing('WZ-CITY')).send(pyStay(card, `FLOOD-P-${i}`, { hospitalId: 'WZ-CITY' })),
+      t.http
+        .post('/v1/settlements/preview')
+        .set(billing('WZ-CITY'))
+        .send(pyStay(card, `FLOOD-P-${i}`, { hospitalId: 'WZ-CITY' })),
     );
     const others = bystanders.flatMap((b, i) =>
-      Array.from({ length: 5 }, (_, k) => t.http.post('/v1/settlements').set(billing('PY-COUNTY')).send(pyStay(b, `BY-${i}-${k}`, { admissionDate: `2019-0${k + 1}-01`, dischargeDate: `2019-0${k + 1}-02` }))),
+      Array.from({ length: 5 }, (_, k) =>
+        t.http
+          .post('/v1/settlements')
+          .set(billing('PY-COUNTY'))
+          .send(pyStay(b, `BY-${i}-${k}`, { admissionDate: `2019-0${k + 1}-01`, dischargeDate: `2019-0${k + 1}-02` })),
+      ),
     );
     const [abuseAnswers, otherAnswers] = await Promise.all([Promise.all(abuse), Promise.all(others)]);
     expect(abuseAnswers.map((r) => r.status)).toEqual(Array(10).fill(200));
@@ -95,18 +107,26 @@ describe('1. one person cannot deny service to all', () => {
     expect(abuseAnswers[0]!.body.steps.some((s: { rule: string }) => s.rule.endsWith('/referral-penalty'))).toBe(true);
   });
 
-  it("a settlement reads only the active filings that could cover the stay (validTo on or after discharge), and the one it names", async () => {
+  it('a settlement reads only the active filings that could cover the stay (validTo on or after discharge), and the one it names', async () => {
     const card = 'FLOOD3';
     await enrol(card);
     const referral = t.auth(t.keys.referral.pingyang!);
     const expired = await t.http.post('/v1/referrals').set(referral).send({ card, kind: 'referral', validFrom: '2019-01-01', validTo: '2019-03-31' }).expect(201);
-    const current = await t.http.post('/v1/referrals').set(referral).send({ card, kind: 'referral', validFrom: '2019-06-01', validTo: '2019-12-31', toHospitalId: 'WZ-CITY' }).expect(201);
+    const current = await t.http
+      .post('/v1/referrals')
+      .set(referral)
+      .send({ card, kind: 'referral', validFrom: '2019-06-01', validTo: '2019-12-31', toHospitalId: 'WZ-CITY' })
+      .expect(201);
     const snapshot = await t.service.store.readPerson(card, { year: 2019, idempotencyField: 'X:Y', dischargeDate: '2019-07-03' });
     expect(snapshot.filings.map((f) => f.referralId)).toEqual([current.body.referralId]);
     // A named filing is read whatever its dates or status, so the note can say why it does not cover.
     const named = await t.service.store.readPerson(card, { year: 2019, idempotencyField: 'X:Y', dischargeDate: '2019-07-03', referralId: expired.body.referralId });
     expect(named.filings.map((f) => f.referralId).sort()).toEqual([current.body.referralId, expired.body.referralId].sort());
-    const res = await t.http.post('/v1/settlements/preview').set(billing('WZ-CITY')).send(pyStay(card, 'FLOOD3-1', { hospitalId: 'WZ-CITY', referralId: expired.body.referralId })).expect(200);
+    const res = await t.http
+      .post('/v1/settlements/preview')
+      .set(billing('WZ-CITY'))
+      .send(pyStay(card, 'FLOOD3-1', { hospitalId: 'WZ-CITY', referralId: expired.body.referralId }))
+      .expect(200);
     expect(res.body.notes.join(' ')).toMatch(/valid 2019-01-01\.\.2019-03-31/);
   });
 
@@ -115,7 +135,14 @@ describe('1. one person cannot deny service to all', () => {
     await enrol(card);
     const outpatient = (i: number) => pyStay(card, `LF-${i}`, { visitType: 'outpatient', hospitalId: 'PY-TOWN', charges: { total: '0.00' } });
     for (let batch = 0; batch < 12; batch++) {
-      const answers = await Promise.all(Array.from({ length: 100 }, (_, k) => t.http.post('/v1/settlements').set(billing('PY-TOWN')).send(outpatient(batch * 100 + k))));
+      const answers = await Promise.all(
+        Array.from({ length: 100 }, (_, k) =>
+          t.http
+            .post('/v1/settlements')
+            .set(billing('PY-TOWN'))
+            .send(outpatient(batch * 100 + k)),
+        ),
+      );
       expect(answers.every((r) => r.status === 201)).toBe(true);
     }
     const first = await t.http.get(`/v1/enrollees/${card}/settlements?year=2019`).set(admin()).expect(200);
@@ -143,12 +170,16 @@ describe('2. a requestId is unique per hospital across persons', () => {
     const first = await t.http.post('/v1/settlements').set(billing('PY-COUNTY')).send(pyStay('RQA1', 'HIS-CROSS-1')).expect(201);
     const corrected = await t.http.post('/v1/settlements').set(billing('PY-COUNTY')).send(pyStay('RQB1', 'HIS-CROSS-1')).expect(409);
     expect(corrected.body.error.code).toBe('IDEMPOTENCY_CONFLICT');
-    expect((await allSettlements(t.http, admin(), 'RQB1', 2019))).toHaveLength(0);
+    expect(await allSettlements(t.http, admin(), 'RQB1', 2019)).toHaveLength(0);
     // The first card's retry still replays.
     const again = await t.http.post('/v1/settlements').set(billing('PY-COUNTY')).send(pyStay('RQA1', 'HIS-CROSS-1')).expect(200);
     expect(again.text).toBe(first.text);
     // Another hospital may use the same requestId.
-    await t.http.post('/v1/settlements').set(billing('PY-TOWN')).send(pyStay('RQB1', 'HIS-CROSS-1', { hospitalId: 'PY-TOWN' })).expect(201);
+    await t.http
+      .post('/v1/settlements')
+      .set(billing('PY-TOWN'))
+      .send(pyStay('RQB1', 'HIS-CROSS-1', { hospitalId: 'PY-TOWN' }))
+      .expect(201);
   });
 
   it('30 concurrent attempts with 30 cards under one requestId: exactly one settlement', async () => {
@@ -193,7 +224,11 @@ describe('2. a requestId is unique per hospital across persons', () => {
     // A typo in the card (no such enrollee), then the corrected card under the same requestId.
     await t.http.post('/v1/settlements').set(billing('PY-COUNTY')).send(pyStay('TYPOCARD1', 'HIS-FIX-1')).expect(404);
     // A refusal by the rules, then the corrected bill.
-    await t.http.post('/v1/settlements').set(billing('PY-COUNTY')).send(pyStay('FIXEDCARD1', 'HIS-FIX-1', { liability: 'third-party' })).expect(422);
+    await t.http
+      .post('/v1/settlements')
+      .set(billing('PY-COUNTY'))
+      .send(pyStay('FIXEDCARD1', 'HIS-FIX-1', { liability: 'third-party' }))
+      .expect(422);
     const fixed = await t.http.post('/v1/settlements').set(billing('PY-COUNTY')).send(pyStay('FIXEDCARD1', 'HIS-FIX-1')).expect(201);
     expect(fixed.body.card).toBe('FIXEDCARD1');
     expect(await t.redis.get(keys.requestClaim('PY-COUNTY', 'HIS-FIX-1'))).toMatch(/^FIXEDCARD1 /);
@@ -208,7 +243,7 @@ describe('2. a requestId is unique per hospital across persons', () => {
     expect(await allSettlements(t.http, admin(), 'DONEB', 2019)).toHaveLength(0);
   });
 
-  it('a claim voided but not yet replaced (the taker died between fence and replace): the holder\'s retry settles', async () => {
+  it("a claim voided but not yet replaced (the taker died between fence and replace): the holder's retry settles", async () => {
     await enrol('VOIDA');
     const body = pyStay('VOIDA', 'HIS-VOID-1');
     const hash = requestHash(settlementRequestSchema.parse(body));
@@ -232,7 +267,11 @@ describe('3. a consortium transfer must continue a real stay (Jinjiang 六(一)3
   const JJ = 'CONS1';
   beforeAll(async () => {
     await enrol(JJ, JJ_ENROLLEE);
-    for (const [id, consortium] of [['JJ-CONS-A', 'JJ-YLT-9'], ['JJ-CONS-B', 'JJ-YLT-9'], ['JJ-CONS-C', 'JJ-YLT-8']] as const) {
+    for (const [id, consortium] of [
+      ['JJ-CONS-A', 'JJ-YLT-9'],
+      ['JJ-CONS-B', 'JJ-YLT-9'],
+      ['JJ-CONS-C', 'JJ-YLT-8'],
+    ] as const) {
       await t.http.put(`/v1/hospitals/${id}`).set(admin()).send({ name: id, admdvs: '350582', level: 2, kind: 'general', countyRun: true, consortium });
     }
   });
@@ -249,7 +288,11 @@ describe('3. a consortium transfer must continue a real stay (Jinjiang 六(一)3
 
   it('a transfer with no earlier stay is 422 CONSORTIUM_TRANSFER_UNMATCHED and records nothing; repeated, still refused', async () => {
     for (let i = 0; i < 3; i++) {
-      const res = await t.http.post('/v1/settlements').set(admin()).send(jjStay('JJ-CONS-B', `CT-NONE-${i}`, '2018-03-01', '2018-03-05', true)).expect(422);
+      const res = await t.http
+        .post('/v1/settlements')
+        .set(admin())
+        .send(jjStay('JJ-CONS-B', `CT-NONE-${i}`, '2018-03-01', '2018-03-05', true))
+        .expect(422);
       expect(res.body.error.code).toBe('CONSORTIUM_TRANSFER_UNMATCHED');
     }
     const acc = (await t.http.get(`/v1/enrollees/${JJ}/accumulators/2018`).set(admin()).expect(200)).body;
@@ -257,28 +300,56 @@ describe('3. a consortium transfer must continue a real stay (Jinjiang 六(一)3
   });
 
   it('continuing a stay discharged the same day at another consortium hospital: no deductible, no new admission', async () => {
-    const first = await t.http.post('/v1/settlements').set(admin()).send(jjStay('JJ-CONS-A', 'CT-1', '2018-04-01', '2018-04-10')).expect(201);
+    const first = await t.http
+      .post('/v1/settlements')
+      .set(admin())
+      .send(jjStay('JJ-CONS-A', 'CT-1', '2018-04-01', '2018-04-10'))
+      .expect(201);
     expect(first.body.admissionOrdinal).toBe(1);
-    const transfer = await t.http.post('/v1/settlements').set(admin()).send(jjStay('JJ-CONS-B', 'CT-2', '2018-04-10', '2018-04-20', true)).expect(201);
+    const transfer = await t.http
+      .post('/v1/settlements')
+      .set(admin())
+      .send(jjStay('JJ-CONS-B', 'CT-2', '2018-04-10', '2018-04-20', true))
+      .expect(201);
     expect(transfer.body.admissionOrdinal).toBe(1);
     expect(transfer.body.payments.basic).toBe('7500.00'); // level 2: 10000 × 0.75, deductible × 0
     expect(transfer.body.accumulatorsAfter.admissions).toBe(1);
     // A chain A → B → C only where C is of the same consortium: C is another one.
-    await t.http.post('/v1/settlements').set(admin()).send(jjStay('JJ-CONS-C', 'CT-3', '2018-04-21', '2018-04-25', true)).expect(422);
+    await t.http
+      .post('/v1/settlements')
+      .set(admin())
+      .send(jjStay('JJ-CONS-C', 'CT-3', '2018-04-21', '2018-04-25', true))
+      .expect(422);
     // Two days later is no continuation either.
-    await t.http.post('/v1/settlements').set(admin()).send(jjStay('JJ-CONS-A', 'CT-4', '2018-04-22', '2018-04-25', true)).expect(422);
+    await t.http
+      .post('/v1/settlements')
+      .set(admin())
+      .send(jjStay('JJ-CONS-A', 'CT-4', '2018-04-22', '2018-04-25', true))
+      .expect(422);
   });
 
   it('a reversed stay can no longer be continued', async () => {
-    const first = await t.http.post('/v1/settlements').set(admin()).send(jjStay('JJ-CONS-A', 'CT-R1', '2018-06-01', '2018-06-05')).expect(201);
+    const first = await t.http
+      .post('/v1/settlements')
+      .set(admin())
+      .send(jjStay('JJ-CONS-A', 'CT-R1', '2018-06-01', '2018-06-05'))
+      .expect(201);
     await t.http.post(`/v1/settlements/${first.body.settlementId}/reversal`).set(admin()).send({}).expect(200);
-    const res = await t.http.post('/v1/settlements').set(admin()).send(jjStay('JJ-CONS-B', 'CT-R2', '2018-06-05', '2018-06-09', true)).expect(422);
+    const res = await t.http
+      .post('/v1/settlements')
+      .set(admin())
+      .send(jjStay('JJ-CONS-B', 'CT-R2', '2018-06-05', '2018-06-09', true))
+      .expect(422);
     expect(res.body.error.code).toBe('CONSORTIUM_TRANSFER_UNMATCHED');
   });
 
   it('Pingyang has no such rule: the flag changes nothing and a note says so', async () => {
     await enrol('CONSPY1');
-    const res = await t.http.post('/v1/settlements').set(billing('PY-COUNTY')).send(pyStay('CONSPY1', 'CT-PY-1', { consortiumTransfer: true })).expect(201);
+    const res = await t.http
+      .post('/v1/settlements')
+      .set(billing('PY-COUNTY'))
+      .send(pyStay('CONSPY1', 'CT-PY-1', { consortiumTransfer: true }))
+      .expect(201);
     expect(res.body.admissionOrdinal).toBe(1);
     expect(res.body.notes.join(' ')).toMatch(/no consortium-transfer rule/);
   });
@@ -288,7 +359,11 @@ describe('4. a filing revoked (or filed) between read and commit is noticed', ()
   it('the commit of a settlement computed with a filing that was revoked meanwhile is stale, and the service recomputes', async () => {
     const card = 'REVRACE1';
     await enrol(card);
-    const filing = await t.http.post('/v1/referrals').set(admin()).send({ card, kind: 'referral', validFrom: '2019-01-01', validTo: '2019-12-31', toHospitalId: 'WZ-CITY' }).expect(201);
+    const filing = await t.http
+      .post('/v1/referrals')
+      .set(admin())
+      .send({ card, kind: 'referral', validFrom: '2019-01-01', validTo: '2019-12-31', toHospitalId: 'WZ-CITY' })
+      .expect(201);
     const scope = { year: 2019, idempotencyField: 'WZ-CITY:REVRACE-1', dischargeDate: '2019-07-03' };
     const read = await t.service.store.readPerson(card, scope);
     expect(read.filings).toHaveLength(1);
@@ -315,10 +390,23 @@ describe('4. a filing revoked (or filed) between read and commit is noticed', ()
     await enrol(card);
     const ids: string[] = [];
     for (let i = 0; i < 10; i++) {
-      ids.push((await t.http.post('/v1/referrals').set(admin()).send({ card, kind: 'referral', validFrom: '2019-01-01', validTo: '2019-12-31', toHospitalId: 'WZ-CITY' }).expect(201)).body.referralId);
+      ids.push(
+        (await t.http.post('/v1/referrals').set(admin()).send({ card, kind: 'referral', validFrom: '2019-01-01', validTo: '2019-12-31', toHospitalId: 'WZ-CITY' }).expect(201)).body
+          .referralId,
+      );
     }
     const settles = Array.from({ length: 10 }, (_, i) =>
-      t.http.post('/v1/settlements').set(billing('WZ-CITY')).send(pyStay(card, `REVRACE2-${i}`, { hospitalId: 'WZ-CITY', referralId: ids[i], admissionDate: `2019-${String(i + 1).padStart(2, '0')}-01`, dischargeDate: `2019-${String(i + 1).padStart(2, '0')}-02` })),
+      t.http
+        .post('/v1/settlements')
+        .set(billing('WZ-CITY'))
+        .send(
+          pyStay(card, `REVRACE2-${i}`, {
+            hospitalId: 'WZ-CITY',
+            referralId: ids[i],
+            admissionDate: `2019-${String(i + 1).padStart(2, '0')}-01`,
+            dischargeDate: `2019-${String(i + 1).padStart(2, '0')}-02`,
+          }),
+        ),
     );
     const revokes = ids.map((id) => t.http.delete(`/v1/referrals/${id}`).set(admin()));
     const [settled, revoked] = await Promise.all([Promise.all(settles), Promise.all(revokes)]);

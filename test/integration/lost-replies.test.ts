@@ -73,7 +73,11 @@ describe('a lost reply to the commit script', () => {
     await http.put('/v1/enrollees/330326198001010001').set(admin).send(workedExamples.enrollees['330326198001010001']).expect(201);
     const request = workedExamples.cases[0]!.request;
     // Warm the script cache so the commit is a single EVALSHA.
-    await http.post('/v1/settlements').set(admin).send({ ...request, requestId: 'WARM-UP', admissionDate: '2019-01-01', dischargeDate: '2019-01-02' }).expect(201);
+    await http
+      .post('/v1/settlements')
+      .set(admin)
+      .send({ ...request, requestId: 'WARM-UP', admissionDate: '2019-01-01', dischargeDate: '2019-01-02' })
+      .expect(201);
 
     proxy.arm({ kind: 'delay-reply', match: /evalsha/i, ms: 600 });
     const started = Date.now();

@@ -21,7 +21,11 @@ beforeAll(async () => {
   t = await startTestService();
   await t.loadWorkedRegistry();
   for (const [id, code] of Object.entries(CODES)) {
-    await t.http.put(`/v1/hospitals/${id}`).set(t.auth(t.keys.admin)).send({ ...workedExamples.hospitals[id], fixmedinsCode: code }).expect(200);
+    await t.http
+      .put(`/v1/hospitals/${id}`)
+      .set(t.auth(t.keys.admin))
+      .send({ ...workedExamples.hospitals[id], fixmedinsCode: code })
+      .expect(200);
   }
 });
 afterAll(async () => t?.close());
@@ -44,7 +48,16 @@ interface Region {
 
 const catalogueOf = { pingyang: 'zhejiang-2019-demo', jinjiang: 'quanzhou-2018-demo', taiyuan: 'shanxi-2019-demo' } as const;
 const REGIONS: Region[] = [
-  { region: 'pingyang', year: 2019, stayAt: 'PY-COUNTY', visitAt: 'PY-COUNTY', specialAt: 'PY-TOWN', disease: 'esrd-dialysis', stayLines: PY1_LINES, visitLines: (day) => linesFor({ total: '1000.00', fullSelfPay: '100.00' }, demoCatalogues.get(catalogueOf.pingyang)!, day)! },
+  {
+    region: 'pingyang',
+    year: 2019,
+    stayAt: 'PY-COUNTY',
+    visitAt: 'PY-COUNTY',
+    specialAt: 'PY-TOWN',
+    disease: 'esrd-dialysis',
+    stayLines: PY1_LINES,
+    visitLines: (day) => linesFor({ total: '1000.00', fullSelfPay: '100.00' }, demoCatalogues.get(catalogueOf.pingyang)!, day)!,
+  },
   {
     region: 'jinjiang',
     year: 2018,
@@ -70,7 +83,14 @@ const REGIONS: Region[] = [
 let cards = 0;
 async function enrol(region: Region, specialDiseases: string[] = []): Promise<string> {
   const card = `CONF${region.region.slice(0, 2).toUpperCase()}${++cards}`;
-  const enrollee = { region: region.region, sex: 'M', birthDate: '1970-01-01', coverage: [{ from: `${region.year}-01-01`, to: `${region.year}-12-31` }], categories: [], specialDiseases };
+  const enrollee = {
+    region: region.region,
+    sex: 'M',
+    birthDate: '1970-01-01',
+    coverage: [{ from: `${region.year}-01-01`, to: `${region.year}-12-31` }],
+    categories: [],
+    specialDiseases,
+  };
   await t.http.put(`/v1/enrollees/${card}`).set(t.auth(t.keys.admin)).send(enrollee).expect(201);
   return card;
 }
@@ -154,7 +174,15 @@ interface NativeAnswer {
   body: any;
 }
 
-async function nativePreview(hospitalId: string, card: string, visitType: string, admission: string, discharge: string, lines: WireLine[], extra: Record<string, unknown> = {}): Promise<NativeAnswer> {
+async function nativePreview(
+  hospitalId: string,
+  card: string,
+  visitType: string,
+  admission: string,
+  discharge: string,
+  lines: WireLine[],
+  extra: Record<string, unknown> = {},
+): Promise<NativeAnswer> {
   const res = await t.http
     .post('/v1/settlements/preview')
     .set(t.auth(t.keys.billing[hospitalId]!))
@@ -200,19 +228,105 @@ describe('the inpatient flow with vendor-shaped messages', () => {
       const admitted = ok(
         await p.send('2401', {
           mdtrtinfo: {
-            psn_no: card, insutype: '390', coner_name: '', tel: '', begntime: `${admission} 08:00:00`, endtime: '', mdtrt_cert_type: '03', mdtrt_cert_no: card, med_type: '21',
-            ipt_no: 'ZY0001', medrcdno: '', atddr_no: 'D001', chfpdr_name: '李医生', adm_diag_dscr: '', adm_dept_codg: 'A03', adm_dept_name: '普外科', adm_bed: '', dscg_maindiag_code: 'K35.800',
-            dscg_maindiag_name: '急性阑尾炎', main_cond_dscr: '', dise_codg: '', dise_name: '', oprn_oprt_code: '', oprn_oprt_name: '', fpsc_no: '', matn_type: '', birctrl_type: '', latechb_flag: '',
-            geso_val: n('0'), fetts: n('0'), fetus_cnt: n('0'), pret_flag: '', birctrl_matn_date: '', dise_type_code: '', insuplc_admdvs: '', mdtrtarea_admvs: '', expContent: '',
+            psn_no: card,
+            insutype: '390',
+            coner_name: '',
+            tel: '',
+            begntime: `${admission} 08:00:00`,
+            endtime: '',
+            mdtrt_cert_type: '03',
+            mdtrt_cert_no: card,
+            med_type: '21',
+            ipt_no: 'ZY0001',
+            medrcdno: '',
+            atddr_no: 'D001',
+            chfpdr_name: '李医生',
+            adm_diag_dscr: '',
+            adm_dept_codg: 'A03',
+            adm_dept_name: '普外科',
+            adm_bed: '',
+            dscg_maindiag_code: 'K35.800',
+            dscg_maindiag_name: '急性阑尾炎',
+            main_cond_dscr: '',
+            dise_codg: '',
+            dise_name: '',
+            oprn_oprt_code: '',
+            oprn_oprt_name: '',
+            fpsc_no: '',
+            matn_type: '',
+            birctrl_type: '',
+            latechb_flag: '',
+            geso_val: n('0'),
+            fetts: n('0'),
+            fetus_cnt: n('0'),
+            pret_flag: '',
+            birctrl_matn_date: '',
+            dise_type_code: '',
+            insuplc_admdvs: '',
+            mdtrtarea_admvs: '',
+            expContent: '',
           },
-          diseinfo: [{ psn_no: card, diag_type: '1', maindiag_flag: '1', diag_srt_no: n('1'), diag_code: 'K35.800', diag_name: '急性阑尾炎', diag_dept: '', dise_dor_no: '', dise_dor_name: '', diag_time: '', vali_flag: '' }],
+          diseinfo: [
+            {
+              psn_no: card,
+              diag_type: '1',
+              maindiag_flag: '1',
+              diag_srt_no: n('1'),
+              diag_code: 'K35.800',
+              diag_name: '急性阑尾炎',
+              diag_dept: '',
+              dise_dor_no: '',
+              dise_dor_name: '',
+              diag_time: '',
+              vali_flag: '',
+            },
+          ],
         }),
       );
       const mdtrtId = text(admitted.result.mdtrt_id);
       const uploaded = ok(await p.send('2301', { feedetail: region.stayLines.map((line) => feeRow(line, mdtrtId, card, '21')) }));
       const discharged = await p.send('2402', {
-        dscginfo: { mdtrt_id: mdtrtId, psn_no: card, insutype: '390', endtime: `${discharge} 10:00:00`, dise_codg: '', dise_name: '', oprn_oprt_code: '', oprn_oprt_name: '', fpsc_no: '', matn_type: '', birctrl_type: '', latechb_flag: '', geso_val: n('0'), fetts: n('0'), fetus_cnt: n('0'), pret_flag: '', birctrl_matn_date: '', cop_flag: '', dscg_dept_codg: '', dscg_dept_name: '', dscg_bed: '', dscg_way: '', die_date: '', expContent: '' },
-        diseinfo: [{ mdtrt_id: mdtrtId, psn_no: card, diag_type: '1', maindiag_flag: '1', diag_srt_no: n('1'), diag_code: 'K35.800', diag_name: '急性阑尾炎', diag_dept: '', dise_dor_no: '', dise_dor_name: '', diag_time: '' }],
+        dscginfo: {
+          mdtrt_id: mdtrtId,
+          psn_no: card,
+          insutype: '390',
+          endtime: `${discharge} 10:00:00`,
+          dise_codg: '',
+          dise_name: '',
+          oprn_oprt_code: '',
+          oprn_oprt_name: '',
+          fpsc_no: '',
+          matn_type: '',
+          birctrl_type: '',
+          latechb_flag: '',
+          geso_val: n('0'),
+          fetts: n('0'),
+          fetus_cnt: n('0'),
+          pret_flag: '',
+          birctrl_matn_date: '',
+          cop_flag: '',
+          dscg_dept_codg: '',
+          dscg_dept_name: '',
+          dscg_bed: '',
+          dscg_way: '',
+          die_date: '',
+          expContent: '',
+        },
+        diseinfo: [
+          {
+            mdtrt_id: mdtrtId,
+            psn_no: card,
+            diag_type: '1',
+            maindiag_flag: '1',
+            diag_srt_no: n('1'),
+            diag_code: 'K35.800',
+            diag_name: '急性阑尾炎',
+            diag_dept: '',
+            dise_dor_no: '',
+            dise_dor_name: '',
+            diag_time: '',
+          },
+        ],
       });
       ok(discharged);
       const data = settleData(card, mdtrtId, uploaded.result, { mid_setl_flag: '', dscgTime: '', dscg_time: '' });
@@ -230,14 +344,23 @@ describe('the inpatient flow with vendor-shaped messages', () => {
     });
   }
 
-  it('a pre-settlement before discharge settles as of the message\'s discharge time, else the latest fee line, and says which', async () => {
+  it("a pre-settlement before discharge settles as of the message's discharge time, else the latest fee line, and says which", async () => {
     const region = REGIONS[0]!;
     const card = await enrol(region);
     const p = platform(region.stayAt);
-    const admitted = ok(await p.send('2401', { mdtrtinfo: { psn_no: card, insutype: '390', begntime: '2019-03-01 08:00:00', mdtrt_cert_type: '03', mdtrt_cert_no: card, med_type: '21', dise_codg: '', matn_type: '' }, diseinfo: [] }));
+    const admitted = ok(
+      await p.send('2401', {
+        mdtrtinfo: { psn_no: card, insutype: '390', begntime: '2019-03-01 08:00:00', mdtrt_cert_type: '03', mdtrt_cert_no: card, med_type: '21', dise_codg: '', matn_type: '' },
+        diseinfo: [],
+      }),
+    );
     const mdtrtId = text(admitted.result.mdtrt_id);
     const uploaded = ok(await p.send('2301', { feedetail: region.stayLines.map((line) => feeRow(line, mdtrtId, card, '21')) }));
-    const latest = region.stayLines.map((l) => l.time!).sort().at(-1)!.replace('T', ' ');
+    const latest = region.stayLines
+      .map((l) => l.time!)
+      .sort()
+      .at(-1)!
+      .replace('T', ' ');
     const byLine = ok(await p.send('2303', { data: settleData(card, mdtrtId, uploaded.result, { mid_setl_flag: '0', dscg_time: '' }) }));
     expect(byLine.dscginfo).toEqual({ dscg_time: latest, dscg_time_src: '3' });
     const byMessage = ok(await p.send('2303', { data: settleData(card, mdtrtId, uploaded.result, { mid_setl_flag: '0', dscg_time: '2019-03-12 09:00:00' }) }));
@@ -264,19 +387,61 @@ describe('the outpatient flow with vendor-shaped messages', () => {
         await person(p, card, `${day} 08:00:00`);
         const registered = ok(
           await p.send('2201', {
-            data: { psn_no: card, insutype: '390', begntime: `${day} 08:30:00`, mdtrt_cert_type: '03', mdtrt_cert_no: card, ipt_otp_no: 'MZ0001', atddr_no: 'D001', dr_name: '李医生', dept_code: 'A01', dept_name: '内科', caty: 'A03', expContent: '' },
+            data: {
+              psn_no: card,
+              insutype: '390',
+              begntime: `${day} 08:30:00`,
+              mdtrt_cert_type: '03',
+              mdtrt_cert_no: card,
+              ipt_otp_no: 'MZ0001',
+              atddr_no: 'D001',
+              dr_name: '李医生',
+              dept_code: 'A01',
+              dept_name: '内科',
+              caty: 'A03',
+              expContent: '',
+            },
           }),
         );
         const mdtrtId = text(registered.data.mdtrt_id);
         expect(registered.data).toMatchObject({ psn_no: card, ipt_otp_no: 'MZ0001' });
         ok(
           await p.send('2203', {
-            mdtrtinfo: { mdtrt_id: mdtrtId, psn_no: card, med_type: visit.medType, begntime: `${day} 08:30:00`, main_cond_dscr: '', dise_codg: visit.special ? region.disease : '', dise_name: '', birctrl_type: '', birctrl_matn_date: '', matn_type: '', geso_val: n('0'), expContent: '' },
-            diseinfo: [{ diag_type: '1', diag_srt_no: n('1'), diag_code: 'N18.500', diag_name: '慢性肾病5期', diag_dept: '内科', dise_dor_no: 'D001', dise_dor_name: '李医生', diag_time: `${day} 08:40:00`, vali_flag: '1' }],
+            mdtrtinfo: {
+              mdtrt_id: mdtrtId,
+              psn_no: card,
+              med_type: visit.medType,
+              begntime: `${day} 08:30:00`,
+              main_cond_dscr: '',
+              dise_codg: visit.special ? region.disease : '',
+              dise_name: '',
+              birctrl_type: '',
+              birctrl_matn_date: '',
+              matn_type: '',
+              geso_val: n('0'),
+              expContent: '',
+            },
+            diseinfo: [
+              {
+                diag_type: '1',
+                diag_srt_no: n('1'),
+                diag_code: 'N18.500',
+                diag_name: '慢性肾病5期',
+                diag_dept: '内科',
+                dise_dor_no: 'D001',
+                dise_dor_name: '李医生',
+                diag_time: `${day} 08:40:00`,
+                vali_flag: '1',
+              },
+            ],
           }),
         );
         const lines = region.visitLines(day);
-        const uploaded = ok(await p.send('2204', { feedetail: lines.map((line) => feeRow(line, mdtrtId, card, visit.medType, { chrg_bchno: 'B0001', dise_codg: '', rxno: '', rx_circ_flag: '', tcmdrug_used_way: '' })) }));
+        const uploaded = ok(
+          await p.send('2204', {
+            feedetail: lines.map((line) => feeRow(line, mdtrtId, card, visit.medType, { chrg_bchno: 'B0001', dise_codg: '', rxno: '', rx_circ_flag: '', tcmdrug_used_way: '' })),
+          }),
+        );
         expect(uploaded.result.every((row: { chrg_bchno: string }) => row.chrg_bchno === 'B0001')).toBe(true);
         const data = settleData(card, mdtrtId, uploaded.result, { med_type: visit.medType, chrg_bchno: 'B0001' });
         const native = await nativePreview(hospitalId, card, visit.visitType, day, day, lines, visit.special ? { specialDisease: region.disease } : {});
@@ -300,20 +465,58 @@ describe('the outpatient flow with vendor-shaped messages', () => {
     }
   }
 
-  it('2205 withdraws a batch; a settlement names the batch of the visit\'s lines; 2601 undoes a 2207', async () => {
+  it("2205 withdraws a batch; a settlement names the batch of the visit's lines; 2601 undoes a 2207", async () => {
     const region = REGIONS[0]!;
     const card = await enrol(region);
     const p = platform(region.visitAt);
     const day = '2019-04-03';
-    const registered = ok(await p.send('2201', { data: { psn_no: card, insutype: '390', begntime: `${day} 08:30:00`, mdtrt_cert_type: '03', mdtrt_cert_no: card, ipt_otp_no: '', atddr_no: '', dr_name: '', dept_code: '', dept_name: '', caty: '' } }));
+    const registered = ok(
+      await p.send('2201', {
+        data: {
+          psn_no: card,
+          insutype: '390',
+          begntime: `${day} 08:30:00`,
+          mdtrt_cert_type: '03',
+          mdtrt_cert_no: card,
+          ipt_otp_no: '',
+          atddr_no: '',
+          dr_name: '',
+          dept_code: '',
+          dept_name: '',
+          caty: '',
+        },
+      }),
+    );
     const mdtrtId = text(registered.data.mdtrt_id);
     const lines = region.visitLines(day);
     ok(await p.send('2204', { feedetail: lines.map((line) => feeRow(line, mdtrtId, card, '11', { chrg_bchno: 'B1' })) }));
-    const wrongBatch = await p.send('2206', { data: settleData(card, mdtrtId, [], { med_type: '11', chrg_bchno: 'B2', medfee_sumamt: n('0'), fulamt_ownpay_amt: '', overlmt_selfpay: '', preselfpay_amt: '', inscp_scp_amt: '' }) });
+    const wrongBatch = await p.send('2206', {
+      data: settleData(card, mdtrtId, [], {
+        med_type: '11',
+        chrg_bchno: 'B2',
+        medfee_sumamt: n('0'),
+        fulamt_ownpay_amt: '',
+        overlmt_selfpay: '',
+        preselfpay_amt: '',
+        inscp_scp_amt: '',
+      }),
+    });
     expect(wrongBatch.envelope.err_msg).toMatch(/^VALIDATION_FAILED: 收费批次号.*input\.data\.chrg_bchno/);
-    const wrongType = await p.send('2206', { data: settleData(card, mdtrtId, [], { med_type: '14', chrg_bchno: 'B1', medfee_sumamt: n('0'), fulamt_ownpay_amt: '', overlmt_selfpay: '', preselfpay_amt: '', inscp_scp_amt: '' }) });
+    const wrongType = await p.send('2206', {
+      data: settleData(card, mdtrtId, [], {
+        med_type: '14',
+        chrg_bchno: 'B1',
+        medfee_sumamt: n('0'),
+        fulamt_ownpay_amt: '',
+        overlmt_selfpay: '',
+        preselfpay_amt: '',
+        inscp_scp_amt: '',
+      }),
+    });
     expect(wrongType.envelope.err_msg).toMatch(/input\.data\.med_type/);
-    const asStay = await p.send('2303', { data: settleData(card, mdtrtId, [], { medfee_sumamt: n('0'), fulamt_ownpay_amt: '', overlmt_selfpay: '', preselfpay_amt: '', inscp_scp_amt: '' }) });
+    const asStay = await p.send('2303', {
+      data: settleData(card, mdtrtId, [], { medfee_sumamt: n('0'), fulamt_ownpay_amt: '', overlmt_selfpay: '', preselfpay_amt: '', inscp_scp_amt: '' }),
+    });
     expect(asStay.envelope.err_msg).toMatch(/^VALIDATION_FAILED: 住院请用 2303\/2304 结算，门诊请用 2206\/2207 结算（字段 input\.data\.mdtrt_id）/);
     const withdrawn = ok(await p.send('2205', { data: { mdtrt_id: mdtrtId, chrg_bchno: 'B1', psn_no: card, expContent: '' } }));
     expect(text(withdrawn.result.withdrawn)).toBe(String(lines.length));
@@ -335,7 +538,9 @@ describe('special-disease filings (2503 / 2504, and the native API)', () => {
     const p = platform(region.specialAt);
     const day = '2019-05-06';
     const visit = async () => {
-      const registered = ok(await p.send('2201', { data: { psn_no: card, insutype: '390', begntime: `${day} 08:30:00`, mdtrt_cert_type: '03', mdtrt_cert_no: card, med_type: '14' } }));
+      const registered = ok(
+        await p.send('2201', { data: { psn_no: card, insutype: '390', begntime: `${day} 08:30:00`, mdtrt_cert_type: '03', mdtrt_cert_no: card, med_type: '14' } }),
+      );
       const mdtrtId = text(registered.data.mdtrt_id);
       ok(await p.send('2203', { mdtrtinfo: { mdtrt_id: mdtrtId, psn_no: card, med_type: '14', dise_codg: region.disease }, diseinfo: [] }));
       const uploaded = ok(await p.send('2204', { feedetail: region.visitLines(day).map((line) => feeRow(line, mdtrtId, card, '14', { chrg_bchno: 'B1' })) }));
@@ -345,7 +550,26 @@ describe('special-disease filings (2503 / 2504, and the native API)', () => {
     expect(unapproved.envelope.err_msg).toMatch(/^SPECIAL_DISEASE_NOT_APPROVED: 该人员未备案此门诊慢特病/);
 
     // A filing that ends before the visit does not approve it.
-    const early = ok(await p.send('2503', { data: { psn_no: card, insutype: '390', opsp_dise_code: region.disease, opsp_dise_name: '尿毒症透析', tel: '', addr: '', insu_optins: '', ide_fixmedins_no: '', ide_fixmedins_name: '', hosp_ide_date: '', diag_dr_codg: '', diag_dr_name: '', begndate: '2019-01-01', enddate: '2019-04-30' } }));
+    const early = ok(
+      await p.send('2503', {
+        data: {
+          psn_no: card,
+          insutype: '390',
+          opsp_dise_code: region.disease,
+          opsp_dise_name: '尿毒症透析',
+          tel: '',
+          addr: '',
+          insu_optins: '',
+          ide_fixmedins_no: '',
+          ide_fixmedins_name: '',
+          hosp_ide_date: '',
+          diag_dr_codg: '',
+          diag_dr_name: '',
+          begndate: '2019-01-01',
+          enddate: '2019-04-30',
+        },
+      }),
+    );
     expect(early.result.trt_dcla_detl_sn).toMatch(/^D-/);
     expect((await visit()).envelope.err_msg).toMatch(/^SPECIAL_DISEASE_NOT_APPROVED/);
     const filed = ok(await p.send('2503', { data: { psn_no: card, insutype: '390', opsp_dise_code: region.disease, begndate: '2019-05-01', enddate: '2019-12-31' } }));
@@ -411,7 +635,12 @@ describe('reading messages the way the platform does', () => {
     const region = REGIONS[0]!;
     const card = await enrol(region);
     const p = platform(region.stayAt);
-    const admitted = ok(await p.send('2401', { mdtrtinfo: { psn_no: card, insutype: null, begntime: '2019-03-01 08:00:00', mdtrt_cert_type: '', mdtrt_cert_no: null, med_type: '21', unknown_field: 'ignored' }, diseinfo: null }));
+    const admitted = ok(
+      await p.send('2401', {
+        mdtrtinfo: { psn_no: card, insutype: null, begntime: '2019-03-01 08:00:00', mdtrt_cert_type: '', mdtrt_cert_no: null, med_type: '21', unknown_field: 'ignored' },
+        diseinfo: null,
+      }),
+    );
     const mdtrtId = text(admitted.result.mdtrt_id);
     const line = region.stayLines[0]!;
     const fraction = await p.send('2301', { feedetail: [feeRow(line, mdtrtId, card, '21', { det_item_fee_sumamt: n(`${line.amount}001`) })] });

@@ -22,7 +22,11 @@ beforeAll(async () => {
   await t.loadWorkedRegistry();
   // The registry's hospitals gain their national codes.
   for (const [id, code] of Object.entries(CODES)) {
-    await t.http.put(`/v1/hospitals/${id}`).set(t.auth(t.keys.admin)).send({ ...workedExamples.hospitals[id], fixmedinsCode: code }).expect(200);
+    await t.http
+      .put(`/v1/hospitals/${id}`)
+      .set(t.auth(t.keys.admin))
+      .send({ ...workedExamples.hospitals[id], fixmedinsCode: code })
+      .expect(200);
   }
 });
 afterAll(async () => t?.close());
@@ -71,18 +75,23 @@ const REGIONS: Region[] = [
   },
 ];
 
-
-describe('an inpatient stay through the platform\'s transactions, in each region', () => {
+describe("an inpatient stay through the platform's transactions, in each region", () => {
   for (const region of REGIONS) {
     it(region.name, async () => {
       // Persons npm run local loads, so that the recorded exchange in docs/national-platform.md replays there as printed.
       const card = LOCAL_CARDS[region.hospitalId]!;
-      await t.http.put(`/v1/enrollees/${card}`).set(t.auth(t.keys.admin)).send(region.enrollee()).expect((r) => expect([200, 201]).toContain(r.status));
+      await t.http
+        .put(`/v1/enrollees/${card}`)
+        .set(t.auth(t.keys.admin))
+        .send(region.enrollee())
+        .expect((r) => expect([200, 201]).toContain(r.status));
       const p = platform(region.hospitalId);
 
       expect((await p.send('9001', { signIn: { opter_no: '0123', mac: '00-00-00-00-00-00', ip: '127.0.0.1' } })).envelope.output.signinoutb.sign_no).toBeTruthy();
 
-      const person = await p.send('1101', { data: { mdtrt_cert_type: '03', mdtrt_cert_no: card, card_sn: '', begntime: `${region.admission} 08:00:00`, psn_cert_type: '', certno: '', psn_name: '' } });
+      const person = await p.send('1101', {
+        data: { mdtrt_cert_type: '03', mdtrt_cert_no: card, card_sn: '', begntime: `${region.admission} 08:00:00`, psn_cert_type: '', certno: '', psn_name: '' },
+      });
       expect(person.ok, person.text).toBe(true);
       expect(person.envelope.output.baseinfo.psn_no).toBe(card);
       expect(person.envelope.output.insuinfo[0]).toMatchObject({ insutype: '390', psn_insu_stas: '1' });
@@ -132,8 +141,33 @@ describe('an inpatient stay through the platform\'s transactions, in each region
       expect(preview.envelope.output.setlinfo.setl_id).toBeUndefined();
 
       const discharged = await p.send('2402', {
-        dscginfo: { mdtrt_id: mdtrtId, psn_no: card, insutype: '390', endtime: `${region.discharge} 10:00:00`, dscg_way: '1', dscg_dept_codg: 'A03', dscg_dept_name: '普外科', dscg_bed: '12', cop_flag: '0', expContent: '' },
-        diseinfo: [{ mdtrt_id: mdtrtId, psn_no: card, diag_type: '1', maindiag_flag: '1', diag_srt_no: n('1'), diag_code: 'K35.800', diag_name: '急性阑尾炎', diag_dept: '普外科', dise_dor_no: 'D001', dise_dor_name: '李医生', diag_time: `${region.discharge} 09:00:00` }],
+        dscginfo: {
+          mdtrt_id: mdtrtId,
+          psn_no: card,
+          insutype: '390',
+          endtime: `${region.discharge} 10:00:00`,
+          dscg_way: '1',
+          dscg_dept_codg: 'A03',
+          dscg_dept_name: '普外科',
+          dscg_bed: '12',
+          cop_flag: '0',
+          expContent: '',
+        },
+        diseinfo: [
+          {
+            mdtrt_id: mdtrtId,
+            psn_no: card,
+            diag_type: '1',
+            maindiag_flag: '1',
+            diag_srt_no: n('1'),
+            diag_code: 'K35.800',
+            diag_name: '急性阑尾炎',
+            diag_dept: '普外科',
+            dise_dor_no: 'D001',
+            dise_dor_name: '李医生',
+            diag_time: `${region.discharge} 09:00:00`,
+          },
+        ],
       });
       expect(discharged.ok, discharged.text).toBe(true);
 
@@ -141,7 +175,15 @@ describe('an inpatient stay through the platform\'s transactions, in each region
       const native = await t.http
         .post('/v1/settlements/preview')
         .set(t.auth(t.keys.billing[region.hospitalId]!))
-        .send({ requestId: 'NATIVE-CMP', card, hospitalId: region.hospitalId, visitType: 'inpatient', admissionDate: region.admission, dischargeDate: region.discharge, charges: { lines: region.lines } })
+        .send({
+          requestId: 'NATIVE-CMP',
+          card,
+          hospitalId: region.hospitalId,
+          visitType: 'inpatient',
+          admissionDate: region.admission,
+          dischargeDate: region.discharge,
+          charges: { lines: region.lines },
+        })
         .expect(200);
 
       const settled = await p.send('2304', { data: settleData });
@@ -176,14 +218,32 @@ describe('an inpatient stay through the platform\'s transactions, in each region
       const nativeSettle = await t.http
         .post('/v1/settlements')
         .set(t.auth(t.keys.billing[region.hospitalId]!))
-        .send({ requestId: mdtrtId, card, hospitalId: region.hospitalId, visitType: 'inpatient', admissionDate: region.admission, dischargeDate: region.discharge, charges: { lines: (native.body.charges.lines as { lineId: string }[]).map((l) => region.lines.find((x) => x.lineId === l.lineId)!) } });
+        .send({
+          requestId: mdtrtId,
+          card,
+          hospitalId: region.hospitalId,
+          visitType: 'inpatient',
+          admissionDate: region.admission,
+          dischargeDate: region.discharge,
+          charges: { lines: (native.body.charges.lines as { lineId: string }[]).map((l) => region.lines.find((x) => x.lineId === l.lineId)!) },
+        });
       expect([200, 409]).toContain(nativeSettle.status);
       if (nativeSettle.status === 200) expect(nativeSettle.body.settlementId).toBe(setlinfo.setl_id);
 
       const reversed = await p.send('2305', { data: { mdtrt_id: mdtrtId, setl_id: setlinfo.setl_id, psn_no: card } });
       expect(reversed.ok, reversed.text).toBe(true);
-      expect(text(reversed.envelope.output.setlinfo.hifp_pay)).toBe(new Decimal(text(setlinfo.hifp_pay)).negated().toFixed(2).replace(/^-0\.00$/, '0.00'));
-      const acc = (await t.http.get(`/v1/enrollees/${card}/accumulators/${region.admission.slice(0, 4)}`).set(t.auth(t.keys.admin)).expect(200)).body;
+      expect(text(reversed.envelope.output.setlinfo.hifp_pay)).toBe(
+        new Decimal(text(setlinfo.hifp_pay))
+          .negated()
+          .toFixed(2)
+          .replace(/^-0\.00$/, '0.00'),
+      );
+      const acc = (
+        await t.http
+          .get(`/v1/enrollees/${card}/accumulators/${region.admission.slice(0, 4)}`)
+          .set(t.auth(t.keys.admin))
+          .expect(200)
+      ).body;
       expect(acc.admissions).toBe(0);
       // After a reversal the stay can be settled again (a new round).
       const again = await p.send('2304', { data: settleData });
@@ -198,7 +258,11 @@ describe('msgid, 2601, keys and codes', () => {
   let p: Hsa;
   let mdtrtId: string;
   beforeAll(async () => {
-    await t.http.put(`/v1/enrollees/${card}`).set(t.auth(t.keys.admin)).send(pingyangEnrollee()).expect((r) => expect([200, 201]).toContain(r.status));
+    await t.http
+      .put(`/v1/enrollees/${card}`)
+      .set(t.auth(t.keys.admin))
+      .send(pingyangEnrollee())
+      .expect((r) => expect([200, 201]).toContain(r.status));
     p = platform('PY-COUNTY');
     mdtrtId = await admit(p, card, '2019-05-01 08:00:00');
     const up = await p.send('2301', { feedetail: PY1_LINES.map((line) => feedetail({ ...line, time: line.time!.replace('2019-03', '2019-05') }, mdtrtId, card)) });
@@ -275,7 +339,11 @@ describe('msgid, 2601, keys and codes', () => {
     expect(tooPrecise.envelope.err_msg).toMatch(/input\.data\.medfee_sumamt/);
     const unknownInfno = await p.send('9999', {});
     expect(unknownInfno.envelope.err_msg).toMatch(/^VALIDATION_FAILED: 不支持的交易编号 infno/);
-    const notJson = await t.http.post('/hsa/v1').set('Authorization', `Bearer ${t.keys.billing['PY-COUNTY']}`).set('Content-Type', 'application/json').send('{"infno": 1101, "input": ');
+    const notJson = await t.http
+      .post('/hsa/v1')
+      .set('Authorization', `Bearer ${t.keys.billing['PY-COUNTY']}`)
+      .set('Content-Type', 'application/json')
+      .send('{"infno": 1101, "input": ');
     expect(notJson.status).toBe(200);
     expect(notJson.body.infcode).toBe(-1);
   });
@@ -287,7 +355,18 @@ describe('msgid, 2601, keys and codes', () => {
     const count = stays.reduce((a: number, g: { count: number }) => a + g.count, 0);
     const total = stays.reduce((a: Money, g: { total: string }) => a.plus(g.total), new Decimal(0)).toFixed(2);
     const fund = stays.reduce((a: Money, g: { fundTotal: string }) => a.plus(g.fundTotal), new Decimal(0)).toFixed(2);
-    const data = { insutype: '390', clr_type: '21', setl_optins: '330326', stmt_begndate: today, stmt_enddate: today, medfee_sumamt: n(total), fund_pay_sumamt: n(fund), acct_pay: n('0'), fixmedins_setl_cnt: n(String(count)), refd_setl_flag: '1' };
+    const data = {
+      insutype: '390',
+      clr_type: '21',
+      setl_optins: '330326',
+      stmt_begndate: today,
+      stmt_enddate: today,
+      medfee_sumamt: n(total),
+      fund_pay_sumamt: n(fund),
+      acct_pay: n('0'),
+      fixmedins_setl_cnt: n(String(count)),
+      refd_setl_flag: '1',
+    };
     const balanced = await p.send('3201', { data });
     expect(balanced.ok, balanced.text).toBe(true);
     expect(balanced.envelope.output.stmtinfo.stmt_rslt).toBe('0');
@@ -301,7 +380,11 @@ describe('2302, 2404, 2405, 2501 / 2502 and 3202 with its detail rows inline', (
   const card = '330326198502020002'; // npm run local loads this person too
   let p: Hsa;
   beforeAll(async () => {
-    await t.http.put(`/v1/enrollees/${card}`).set(t.auth(t.keys.admin)).send(pingyangEnrollee()).expect((r) => expect([200, 201]).toContain(r.status));
+    await t.http
+      .put(`/v1/enrollees/${card}`)
+      .set(t.auth(t.keys.admin))
+      .send(pingyangEnrollee())
+      .expect((r) => expect([200, 201]).toContain(r.status));
     p = platform('PY-COUNTY');
   });
 
@@ -425,24 +508,78 @@ describe('the outpatient flow and special-disease filings (recorded for the docs
     const p = platform('PY-COUNTY');
     const day = '2019-04-02';
     const register = async () => {
-      const registered = await p.send('2201', { data: { psn_no: card, insutype: '390', begntime: `${day} 08:30:00`, mdtrt_cert_type: '03', mdtrt_cert_no: card, ipt_otp_no: 'MZ0001', atddr_no: 'D001', dr_name: '李医生', dept_code: 'A01', dept_name: '内科', caty: 'A03', expContent: '' } });
+      const registered = await p.send('2201', {
+        data: {
+          psn_no: card,
+          insutype: '390',
+          begntime: `${day} 08:30:00`,
+          mdtrt_cert_type: '03',
+          mdtrt_cert_no: card,
+          ipt_otp_no: 'MZ0001',
+          atddr_no: 'D001',
+          dr_name: '李医生',
+          dept_code: 'A01',
+          dept_name: '内科',
+          caty: 'A03',
+          expContent: '',
+        },
+      });
       expect(registered.ok, registered.text).toBe(true);
       return text(registered.envelope.output.data.mdtrt_id);
     };
     const mdtrtId = await register();
     const visit = await p.send('2203', {
-      mdtrtinfo: { mdtrt_id: mdtrtId, psn_no: card, med_type: '11', begntime: `${day} 08:30:00`, main_cond_dscr: '', dise_codg: '', dise_name: '', birctrl_type: '', birctrl_matn_date: '', expContent: '' },
-      diseinfo: [{ diag_type: '1', diag_srt_no: n('1'), diag_code: 'J06.900', diag_name: '急性上呼吸道感染', diag_dept: '内科', dise_dor_no: 'D001', dise_dor_name: '李医生', diag_time: `${day} 08:40:00`, vali_flag: '1' }],
+      mdtrtinfo: {
+        mdtrt_id: mdtrtId,
+        psn_no: card,
+        med_type: '11',
+        begntime: `${day} 08:30:00`,
+        main_cond_dscr: '',
+        dise_codg: '',
+        dise_name: '',
+        birctrl_type: '',
+        birctrl_matn_date: '',
+        expContent: '',
+      },
+      diseinfo: [
+        {
+          diag_type: '1',
+          diag_srt_no: n('1'),
+          diag_code: 'J06.900',
+          diag_name: '急性上呼吸道感染',
+          diag_dept: '内科',
+          dise_dor_no: 'D001',
+          dise_dor_name: '李医生',
+          diag_time: `${day} 08:40:00`,
+          vali_flag: '1',
+        },
+      ],
     });
     expect(visit.ok, visit.text).toBe(true);
     const lines = linesFor({ total: '1000.00', fullSelfPay: '100.00' }, demoCatalogues.get('zhejiang-2019-demo')!, day)!;
-    const uploaded = await p.send('2204', { feedetail: lines.map((line) => feedetail(line, mdtrtId, card, { med_type: '11', chrg_bchno: 'MZ0001-1', rxno: '', rx_circ_flag: '0', dise_codg: '' })) });
+    const uploaded = await p.send('2204', {
+      feedetail: lines.map((line) => feedetail(line, mdtrtId, card, { med_type: '11', chrg_bchno: 'MZ0001-1', rxno: '', rx_circ_flag: '0', dise_codg: '' })),
+    });
     expect(uploaded.ok, uploaded.text).toBe(true);
     const rows = uploaded.envelope.output.result as Record<string, unknown>[];
     const sum = (field: string) => n(rows.reduce((acc: Money, row) => acc.plus(d(row[field])), new Decimal(0)).toFixed(2));
     const data = {
-      psn_no: card, mdtrt_cert_type: '03', mdtrt_cert_no: card, med_type: '11', medfee_sumamt: sum('det_item_fee_sumamt'), psn_setlway: '01', mdtrt_id: mdtrtId, chrg_bchno: 'MZ0001-1', insutype: '390', acct_used_flag: '0', invono: '',
-      fulamt_ownpay_amt: sum('fulamt_ownpay_amt'), overlmt_selfpay: sum('overlmt_amt'), preselfpay_amt: sum('preselfpay_amt'), inscp_scp_amt: sum('inscp_scp_amt'), expContent: '',
+      psn_no: card,
+      mdtrt_cert_type: '03',
+      mdtrt_cert_no: card,
+      med_type: '11',
+      medfee_sumamt: sum('det_item_fee_sumamt'),
+      psn_setlway: '01',
+      mdtrt_id: mdtrtId,
+      chrg_bchno: 'MZ0001-1',
+      insutype: '390',
+      acct_used_flag: '0',
+      invono: '',
+      fulamt_ownpay_amt: sum('fulamt_ownpay_amt'),
+      overlmt_selfpay: sum('overlmt_amt'),
+      preselfpay_amt: sum('preselfpay_amt'),
+      inscp_scp_amt: sum('inscp_scp_amt'),
+      expContent: '',
     };
     const preview = await p.send('2206', { data });
     expect(preview.ok, preview.text).toBe(true);
@@ -459,7 +596,24 @@ describe('the outpatient flow and special-disease filings (recorded for the docs
     const cancelled = await p.send('2202', { data: { mdtrt_id: other, psn_no: card, ipt_otp_no: 'MZ0001', expContent: '' } });
     expect(cancelled.ok, cancelled.text).toBe(true);
 
-    const filed = await p.send('2503', { data: { psn_no: card, insutype: '390', opsp_dise_code: 'esrd-dialysis', opsp_dise_name: '尿毒症透析', tel: '', addr: '', insu_optins: '330326', ide_fixmedins_no: 'H33032600001', ide_fixmedins_name: '平阳县人民医院', hosp_ide_date: '2019-04-01', diag_dr_codg: 'D001', diag_dr_name: '李医生', begndate: '2019-04-01', enddate: '2019-12-31' } });
+    const filed = await p.send('2503', {
+      data: {
+        psn_no: card,
+        insutype: '390',
+        opsp_dise_code: 'esrd-dialysis',
+        opsp_dise_name: '尿毒症透析',
+        tel: '',
+        addr: '',
+        insu_optins: '330326',
+        ide_fixmedins_no: 'H33032600001',
+        ide_fixmedins_name: '平阳县人民医院',
+        hosp_ide_date: '2019-04-01',
+        diag_dr_codg: 'D001',
+        diag_dr_name: '李医生',
+        begndate: '2019-04-01',
+        enddate: '2019-12-31',
+      },
+    });
     expect(filed.ok, filed.text).toBe(true);
     const revoked = await p.send('2504', { data: { trt_dcla_detl_sn: filed.envelope.output.result.trt_dcla_detl_sn, psn_no: card, memo: '复核未通过' } });
     expect(revoked.ok, revoked.text).toBe(true);

@@ -11,14 +11,7 @@ import addFormatsModule from 'ajv-formats';
 import express from 'express';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { apiDescriptionOf } from '../../src/http/app.js';
-import {
-  enrolleeExample,
-  hospitalExample,
-  referralExample,
-  refusalExample,
-  settlementRequestExamples,
-  settlementResponseExample,
-} from '../../src/http/openapi/examples.js';
+import { enrolleeExample, hospitalExample, referralExample, refusalExample, settlementRequestExamples, settlementResponseExample } from '../../src/http/openapi/examples.js';
 import { ContractChecker, expressRoutes, undocumentedRoutes } from '../helpers/contract.js';
 import { startTestService, type TestService } from '../helpers/service.js';
 import { workedExamples } from '../helpers/worked-examples.js';
@@ -31,7 +24,12 @@ let t: TestService;
 let document: Json;
 beforeAll(async () => {
   t = await startTestService();
-  document = (await t.http.get('/openapi.json').expect(200).expect('Content-Type', /application\/json/)).body as Json;
+  document = (
+    await t.http
+      .get('/openapi.json')
+      .expect(200)
+      .expect('Content-Type', /application\/json/)
+  ).body as Json;
 });
 afterAll(async () => t?.close());
 
@@ -195,19 +193,11 @@ describe('examples', () => {
 
   it('answer what the service answers for them (ids, instants and key aside)', async () => {
     await t.loadWorkedRegistry();
-    const settled = await t.http
-      .post('/v1/settlements')
-      .set(t.auth(t.keys.billing['PY-COUNTY']!))
-      .send(settlementRequestExamples['P-PY-1'].value)
-      .expect(201);
+    const settled = await t.http.post('/v1/settlements').set(t.auth(t.keys.billing['PY-COUNTY']!)).send(settlementRequestExamples['P-PY-1'].value).expect(201);
     const comparable = (body: Json) => ({ ...body, settlementId: '…', settledAt: '…', policyVersion: '…', operator: { ...body.operator, keyId: '…' } });
     expect(settled.body.policyVersion).toMatch(/^[0-9a-f]{64}$/);
     expect(comparable(settled.body)).toEqual(comparable(settlementResponseExample));
-    const refused = await t.http
-      .post('/v1/settlements')
-      .set(t.auth(t.keys.billing['FZ-XIEHE']!))
-      .send(settlementRequestExamples['P-JJ-5'].value)
-      .expect(422);
+    const refused = await t.http.post('/v1/settlements').set(t.auth(t.keys.billing['FZ-XIEHE']!)).send(settlementRequestExamples['P-JJ-5'].value).expect(422);
     expect(refused.body).toEqual(refusalExample);
   });
 });
@@ -233,9 +223,7 @@ describe('the contract check itself', () => {
     expect(c.check('POST', '/v1/settlements', 503, { ...headers, 'retry-after': '1' }, json(error))).toEqual([]);
     // A code the operation does not declare at that status:
     expect(c.check('GET', '/v1/policies', 404, headers, json({ error: { code: 'NOT_FOUND', message: 'x', details: [] } }))[0]).toMatch(/not declared/);
-    expect(c.check('GET', '/v1/policies/x', 404, headers, json({ error: { code: 'ENROLLEE_NOT_FOUND', message: 'x', details: [] } }))[0]).toMatch(
-      /does not match/,
-    );
+    expect(c.check('GET', '/v1/policies/x', 404, headers, json({ error: { code: 'ENROLLEE_NOT_FOUND', message: 'x', details: [] } }))[0]).toMatch(/does not match/);
   });
 
   it('holds an answer to no operation to the error body and a 4xx', () => {
@@ -247,7 +235,8 @@ describe('the contract check itself', () => {
   it('checks each line of an NDJSON answer', () => {
     const c = checker();
     const ndjson = { ...headers, 'content-type': 'application/x-ndjson' };
-    const good = '{"line":1,"card":"A1","outcome":"created"}\n{"summary":{"kind":"enrollees","rows":1,"created":1,"updated":0,"unchanged":0,"rejected":0,"lastLine":1,"interrupted":false,"sourceError":null}}\n';
+    const good =
+      '{"line":1,"card":"A1","outcome":"created"}\n{"summary":{"kind":"enrollees","rows":1,"created":1,"updated":0,"unchanged":0,"rejected":0,"lastLine":1,"interrupted":false,"sourceError":null}}\n';
     expect(c.check('POST', '/v1/enrollees:bulk', 200, ndjson, Buffer.from(good))).toEqual([]);
     expect(c.check('POST', '/v1/enrollees:bulk', 200, ndjson, Buffer.from('{"line":1,"outcome":"maybe"}\n'))[0]).toMatch(/line 1/);
   });
@@ -255,7 +244,10 @@ describe('the contract check itself', () => {
 
 describe('the reference page and the index', () => {
   it('/docs is the interactive reference, served from this process with a policy of its own', async () => {
-    const page = await t.http.get('/docs').expect(200).expect('Content-Type', /text\/html/);
+    const page = await t.http
+      .get('/docs')
+      .expect(200)
+      .expect('Content-Type', /text\/html/);
     expect(page.text).toContain('data-url="/openapi.json"');
     expect(page.text).toContain('"withDefaultFonts":false');
     expect(page.text).not.toMatch(/https?:\/\//); // no CDN
@@ -266,7 +258,10 @@ describe('the reference page and the index', () => {
     expect(csp).not.toContain('unsafe-eval');
     expect(csp).not.toMatch(/script-src[^;]*unsafe-inline/);
     const script = page.text.match(/<script src="([^"]+)"/)![1]!;
-    const bundle = await t.http.get(script).expect(200).expect('Content-Type', /javascript/);
+    const bundle = await t.http
+      .get(script)
+      .expect(200)
+      .expect('Content-Type', /javascript/);
     expect(bundle.text.length).toBeGreaterThan(100_000);
     // Other answers keep helmet's default policy.
     const health = await t.http.get('/healthz').expect(200);

@@ -93,7 +93,11 @@ describe('npm run simulate', { timeout: 240_000 }, () => {
     let at = new Date('2018-01-01T02:00:00Z');
     const service = new SettlementService(store, catalog, new LocalCoverage(store), { now: () => at, catalogues: { current: catalogues } as never });
     let refused = 0;
-    for (const [region, seed] of [['jinjiang', 1], ['pingyang', 2], ['taiyuan', 3]] as [SeedRegion, number][]) {
+    for (const [region, seed] of [
+      ['jinjiang', 1],
+      ['pingyang', 2],
+      ['taiyuan', 3],
+    ] as [SeedRegion, number][]) {
       const year = yearOfRegion(region);
       const persons = syntheticPersons(region, 60, seed);
       const list = settledByYear.get(year) ?? [];

@@ -39,7 +39,10 @@ function stay(overrides: Record<string, unknown> = {}) {
 
 async function settle(body: Record<string, unknown>, at: string) {
   clock = new Date(at);
-  const res = await t.http.post('/v1/settlements').set(billing(String(body.hospitalId))).send(body);
+  const res = await t.http
+    .post('/v1/settlements')
+    .set(billing(String(body.hospitalId)))
+    .send(body);
   expect(res.status, res.text).toBe(201);
   return res.body as { settlementId: string; requestId: string; total: string; fundTotal: string; patientTotal: string; payments: Record<string, string> };
 }
@@ -174,7 +177,10 @@ describe('reconciliation', () => {
     fundTotal: rows.reduce((a, r) => a.plus(r.fundTotal), money(0)).toFixed(2),
   });
   const reconcile = async (body: Record<string, unknown>) => {
-    const res = await t.http.post(`/v1/hospitals/${H}/reconciliations`).set(billing(H)).send({ date: DATE, operator: { id: 'F01', name: '财务' }, ...body });
+    const res = await t.http
+      .post(`/v1/hospitals/${H}/reconciliations`)
+      .set(billing(H))
+      .send({ date: DATE, operator: { id: 'F01', name: '财务' }, ...body });
     expect(res.status, res.text).toBe(200);
     return res.body;
   };
@@ -204,7 +210,13 @@ describe('reconciliation', () => {
     const r = await reconcile({ entries: rows });
     expect(r.balanced).toBe(false);
     expect(r.differences).toEqual([
-      { kind: 'missing-in-hospital', settlementId: settled[1]!.settlementId, requestId: settled[1]!.requestId, ours: { kind: 'settlement', total: '1500.00', fundTotal: settled[1]!.fundTotal }, theirs: null },
+      {
+        kind: 'missing-in-hospital',
+        settlementId: settled[1]!.settlementId,
+        requestId: settled[1]!.requestId,
+        ours: { kind: 'settlement', total: '1500.00', fundTotal: settled[1]!.fundTotal },
+        theirs: null,
+      },
     ]);
     expect(r.difference.count).toBe(1);
   });
@@ -212,7 +224,9 @@ describe('reconciliation', () => {
   it('one missing on the service side', async () => {
     const ghost = { requestId: 'HIS-GHOST-1', kind: 'settlement', total: '88.00', fundTotal: '40.00' };
     const r = await reconcile({ entries: [...theirRows(), ghost] });
-    expect(r.differences).toEqual([{ kind: 'missing-in-service', settlementId: null, requestId: 'HIS-GHOST-1', ours: null, theirs: { kind: 'settlement', total: '88.00', fundTotal: '40.00' } }]);
+    expect(r.differences).toEqual([
+      { kind: 'missing-in-service', settlementId: null, requestId: 'HIS-GHOST-1', ours: null, theirs: { kind: 'settlement', total: '88.00', fundTotal: '40.00' } },
+    ]);
   });
 
   it('an amount mismatch, matched by requestId alone', async () => {
@@ -250,7 +264,11 @@ describe('reconciliation', () => {
       const res = await t.http.post(`/v1/hospitals/${H}/reconciliations`).set(billing(H)).send(bad);
       expect(res.status, JSON.stringify(bad)).toBe(400);
     }
-    await t.http.post(`/v1/hospitals/${H}/reconciliations`).set(billing('PY-TOWN')).send({ date: DATE, totals: { count: 0, total: '0', fundTotal: '0' } }).expect(403);
+    await t.http
+      .post(`/v1/hospitals/${H}/reconciliations`)
+      .set(billing('PY-TOWN'))
+      .send({ date: DATE, totals: { count: 0, total: '0', fundTotal: '0' } })
+      .expect(403);
     const after = (await t.http.get(`/v1/hospitals/${H}/reconciliations?date=${DATE}`).set(admin()).expect(200)).body.reconciliations;
     expect(after).toHaveLength(before);
     expect(after[0]).toMatchObject({ hospitalId: H, date: DATE, by: { keyId: `billing-${H}` } });

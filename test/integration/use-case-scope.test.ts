@@ -105,14 +105,23 @@ describe('referrals: a referral key acts for persons of its own region only', ()
     expect(revoked.status).toBe('revoked');
   });
 
-  it('a filing of a person unknown to the registry is nobody\'s region', async () => {
+  it("a filing of a person unknown to the registry is nobody's region", async () => {
     await expect(referrals.fileFor(pingyangDesk, { ...draft, card: 'NOBODY1' })).rejects.toMatchObject({ code: 'ENROLLEE_NOT_FOUND' });
   });
 });
 
 describe('registry: invariants hold whoever writes', () => {
   it('refuses a birth date after today (Asia/Shanghai) and stores nothing', async () => {
-    const enrollee = { card: 'FUTURE1', region: 'pingyang', sex: 'F' as const, birthDate: '2019-06-02', coverage: [], categories: [], specialDiseases: [], maternityInsured: false };
+    const enrollee = {
+      card: 'FUTURE1',
+      region: 'pingyang',
+      sex: 'F' as const,
+      birthDate: '2019-06-02',
+      coverage: [],
+      categories: [],
+      specialDiseases: [],
+      maternityInsured: false,
+    };
     await expect(registry.putEnrollee(enrollee)).rejects.toBeInstanceOf(ValidationError);
     await expect(registry.getEnrollee('FUTURE1')).rejects.toMatchObject({ code: 'ENROLLEE_NOT_FOUND' });
     // Born today in Shanghai (already 2019-06-01 there at 02:00 UTC) may be enrolled today.

@@ -10,19 +10,7 @@ import { allSettlements } from '../helpers/pages.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { nextStayDays } from '../helpers/stay-days.js';
 import { startTestService, type TestService } from '../helpers/service.js';
-import {
-  charges,
-  countedPart,
-  dec,
-  deltasOf,
-  jinjiangEnrollee,
-  listen,
-  metricValue,
-  sleep,
-  sumMoney,
-  type ListeningApp,
-  type WireAccumulators,
-} from '../helpers/load-support.js';
+import { charges, countedPart, dec, deltasOf, jinjiangEnrollee, listen, metricValue, sleep, sumMoney, type ListeningApp, type WireAccumulators } from '../helpers/load-support.js';
 
 const YEAR = 2018;
 const HOSPITAL = 'JJ-CITY'; // 晋江市医院: county-run level 3 in area → level 2: D 400, r 0.75

@@ -122,7 +122,11 @@ describe('kill -9 of Redis under load (AOF, appendfsync always)', { timeout: 90_
           visitType: 'inpatient',
           // One hospital at a time: each of the person's stays its own night.
           ...nextNightOf(person.card, Number(person.dates.admissionDate.slice(0, 4))),
-          charges: charges(dec(1500).plus(dec(n % 97).times('211.13')).toFixed(2)),
+          charges: charges(
+            dec(1500)
+              .plus(dec(n % 97).times('211.13'))
+              .toFixed(2),
+          ),
         };
         inFlight++;
         let entry: Sent;
@@ -207,12 +211,14 @@ describe('kill -9 of Redis under load (AOF, appendfsync always)', { timeout: 90_
 
     // 3. Per person: listed = everything acknowledged, once; accumulators = Σ deltas of the listed.
     for (const person of PERSONS) {
-      const list = await allSettlements<{ settlementId: string; requestId: string; accumulatorsBefore: WireAccumulators; accumulatorsAfter: WireAccumulators; admissionOrdinal: number | null; payments: Record<string, string> }>(
-        api.http,
-        admin,
-        person.card,
-        person.year,
-      );
+      const list = await allSettlements<{
+        settlementId: string;
+        requestId: string;
+        accumulatorsBefore: WireAccumulators;
+        accumulatorsAfter: WireAccumulators;
+        admissionOrdinal: number | null;
+        payments: Record<string, string>;
+      }>(api.http, admin, person.card, person.year);
       const ours = [...eventually.entries()].filter(([requestId]) => requestId.startsWith(`CR-${person.card}-`));
       expect(list.map((s) => s.settlementId).sort()).toEqual(ours.map(([, id]) => id).sort());
       for (const s of list) expect(eventually.get(s.requestId)).toBe(s.settlementId);

@@ -56,30 +56,32 @@ const WRONG: Record<string, unknown[]> = {
   time: ['2019-03-02', '2019-03-02 10:00:00', '2019-02-30T10:00:00', '2019-03-02T24:00:00', 5, '2019-03-02T10:00:00Z', '2019-03-02T10:00'],
 };
 
-const fieldDefect: fc.Arbitrary<Defect> = fc
-  .record({ field: fc.constantFrom(...Object.keys(WRONG)), pick: fc.nat(), at: fc.nat() })
-  .map(({ field, pick, at }) => ({
-    kind: 'invalid',
-    apply: (lines) => {
-      const values = WRONG[field]!;
-      lineAt(lines, at)[field] = values[pick % values.length];
-    },
-  }));
+const fieldDefect: fc.Arbitrary<Defect> = fc.record({ field: fc.constantFrom(...Object.keys(WRONG)), pick: fc.nat(), at: fc.nat() }).map(({ field, pick, at }) => ({
+  kind: 'invalid',
+  apply: (lines) => {
+    const values = WRONG[field]!;
+    lineAt(lines, at)[field] = values[pick % values.length];
+  },
+}));
 
 const lineDefect: fc.Arbitrary<Defect> = fc.oneof(
   fc.nat().map((at): Defect => ({ kind: 'invalid', apply: (lines) => void (lineAt(lines, at).extra = 'field') })),
   fc.nat().map((at): Defect => ({ kind: 'invalid', apply: (lines) => void delete lineAt(lines, at)[['lineId', 'code', 'quantity', 'unitPrice', 'amount'][at % 5]!] })),
-  fc.record({ at: fc.nat(), value: fc.constantFrom<unknown>('line', 3, null, [], true) }).map(({ at, value }): Defect => ({ kind: 'invalid', apply: (lines) => void (lines[at % lines.length] = value as Record<string, unknown>) })),
+  fc
+    .record({ at: fc.nat(), value: fc.constantFrom<unknown>('line', 3, null, [], true) })
+    .map(({ at, value }): Defect => ({ kind: 'invalid', apply: (lines) => void (lines[at % lines.length] = value as Record<string, unknown>) })),
   // duplicate lineId
   fc.nat().map((at): Defect => ({ kind: 'invalid', apply: (lines) => void (lineAt(lines, 1 + (at % (lines.length - 1))).lineId = lineAt(lines, 0).lineId ?? 'F0001') })),
   // amount off by a fen or more
-  fc.record({ at: fc.nat(), fen: fc.integer({ min: 1, max: 100_000 }) }).map(({ at, fen }): Defect => ({
-    kind: 'invalid',
-    apply: (lines) => {
-      const line = lineAt(lines, at);
-      line.amount = (Math.round(Number(line.amount) * 100 + fen) / 100).toFixed(2);
-    },
-  })),
+  fc.record({ at: fc.nat(), fen: fc.integer({ min: 1, max: 100_000 }) }).map(
+    ({ at, fen }): Defect => ({
+      kind: 'invalid',
+      apply: (lines) => {
+        const line = lineAt(lines, at);
+        line.amount = (Math.round(Number(line.amount) * 100 + fen) / 100).toFixed(2);
+      },
+    }),
+  ),
 );
 
 const chargesDefect: fc.Arbitrary<Defect> = fc.oneof(
@@ -96,20 +98,27 @@ const chargesDefect: fc.Arbitrary<Defect> = fc.oneof(
 );
 
 const codeDefect: fc.Arbitrary<Defect> = fc.oneof(
-  fc.record({ at: fc.nat(), digits: fc.stringMatching(/^[0-9]{6,20}$/) }).map(({ at, digits }): Defect => ({ kind: 'code', apply: (lines) => void (lineAt(lines, at).code = `ZZ${digits}`) })),
-  fc.nat().map((at): Defect => ({
-    kind: 'code',
-    apply: (lines) => {
-      const line = lineAt(lines, at);
-      Object.assign(line, { code: ANCHOR.withdrawnSyrup, time: '2019-04-02T09:00:00' });
-    },
-  })),
+  fc
+    .record({ at: fc.nat(), digits: fc.stringMatching(/^[0-9]{6,20}$/) })
+    .map(({ at, digits }): Defect => ({ kind: 'code', apply: (lines) => void (lineAt(lines, at).code = `ZZ${digits}`) })),
+  fc.nat().map(
+    (at): Defect => ({
+      kind: 'code',
+      apply: (lines) => {
+        const line = lineAt(lines, at);
+        Object.assign(line, { code: ANCHOR.withdrawnSyrup, time: '2019-04-02T09:00:00' });
+      },
+    }),
+  ),
 );
 
-const defectsArb = fc.array(fc.oneof({ arbitrary: fieldDefect, weight: 4 }, { arbitrary: lineDefect, weight: 3 }, { arbitrary: chargesDefect, weight: 1 }, { arbitrary: codeDefect, weight: 2 }), {
-  minLength: 1,
-  maxLength: 3,
-});
+const defectsArb = fc.array(
+  fc.oneof({ arbitrary: fieldDefect, weight: 4 }, { arbitrary: lineDefect, weight: 3 }, { arbitrary: chargesDefect, weight: 1 }, { arbitrary: codeDefect, weight: 2 }),
+  {
+    minLength: 1,
+    maxLength: 3,
+  },
+);
 
 async function snapshot() {
   const acc = await api.http.get(`/v1/enrollees/${CARD}/accumulators/2019`).set(t.auth(t.keys.admin)).expect(200);
@@ -136,7 +145,10 @@ describe('fuzzing fee lines over HTTP', () => {
         const lines = structuredClone(PY1_LINES) as unknown as Record<string, unknown>[];
         const charges: Record<string, unknown> = { lines };
         for (const defect of defects) defect.apply(lines, charges);
-        const res = await api.http.post(preview ? '/v1/settlements/preview' : '/v1/settlements').set(billing).send(bodyOf(requestId, charges));
+        const res = await api.http
+          .post(preview ? '/v1/settlements/preview' : '/v1/settlements')
+          .set(billing)
+          .send(bodyOf(requestId, charges));
         statuses[res.status] = (statuses[res.status] ?? 0) + 1;
         expect(res.status, res.text).toBeLessThan(500);
         expect([400, 422], res.text).toContain(res.status);
@@ -155,7 +167,11 @@ describe('fuzzing fee lines over HTTP', () => {
     expect(await snapshot()).toEqual(before);
     // No idempotency record was written: each requestId settles a valid bill now.
     for (const requestId of REQUEST_IDS) {
-      await api.http.post('/v1/settlements').set(billing).send(bodyOf(requestId, { lines: PY1_LINES })).expect(201);
+      await api.http
+        .post('/v1/settlements')
+        .set(billing)
+        .send(bodyOf(requestId, { lines: PY1_LINES }))
+        .expect(201);
     }
   });
 
@@ -178,7 +194,10 @@ describe('fuzzing fee lines over HTTP', () => {
 
   it('lines adding up past 999,999,999.99 are a 400, not a 500', async () => {
     const big = Array.from({ length: 3 }, (_, i) => ({ lineId: `H${i}`, code: ANCHOR.appendectomy, quantity: '1', unitPrice: '400000000', amount: '400000000.00' }));
-    const res = await api.http.post('/v1/settlements/preview').set(billing).send(bodyOf('FL-HUGE', { lines: big }));
+    const res = await api.http
+      .post('/v1/settlements/preview')
+      .set(billing)
+      .send(bodyOf('FL-HUGE', { lines: big }));
     expect(res.status).toBe(400);
     expect(res.body.error.details[0].path).toBe('charges.lines');
   });

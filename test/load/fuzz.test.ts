@@ -80,7 +80,15 @@ beforeAll(async () => {
     const res = await api.http
       .post('/v1/settlements')
       .set(admin)
-      .send({ requestId: `VIC-${i}`, card: VICTIM, hospitalId: 'PY-COUNTY', visitType: 'inpatient', admissionDate: `2019-02-0${2 * i + 1}`, dischargeDate: `2019-02-0${2 * i + 2}`, charges: { total: '3000.00' } })
+      .send({
+        requestId: `VIC-${i}`,
+        card: VICTIM,
+        hospitalId: 'PY-COUNTY',
+        visitType: 'inpatient',
+        admissionDate: `2019-02-0${2 * i + 1}`,
+        dischargeDate: `2019-02-0${2 * i + 2}`,
+        charges: { total: '3000.00' },
+      })
       .expect(201);
     victimSettlements.push(res.body.settlementId);
     const filing = await api.http.post('/v1/referrals').set(admin).send({ card: VICTIM, kind: 'referral', validFrom: '2019-01-01', validTo: '2019-12-31' }).expect(201);
@@ -107,13 +115,11 @@ async function listed(card: string, year: number): Promise<{ settlementId: strin
 // ------------------------------------------------------------ valid bodies ---
 
 const day = (year: number) => fc.integer({ min: 0, max: 364 }).map((d) => isoDay(year, d));
-const period = fc
-  .tuple(fc.constantFrom(2018, 2019), fc.constantFrom(2018, 2019), day(2018), day(2019))
-  .map(([y1, y2, a, b]) => {
-    const first = y1 === 2018 ? a : b;
-    const second = y2 === 2018 ? a : b;
-    return first <= second ? [first, second] : [second, first];
-  });
+const period = fc.tuple(fc.constantFrom(2018, 2019), fc.constantFrom(2018, 2019), day(2018), day(2019)).map(([y1, y2, a, b]) => {
+  const first = y1 === 2018 ? a : b;
+  const second = y2 === 2018 ? a : b;
+  return first <= second ? [first, second] : [second, first];
+});
 
 const settlementValid: fc.Arbitrary<Record<string, unknown>> = fc
   .record({
@@ -155,7 +161,10 @@ const enrolleeValid: fc.Arbitrary<Record<string, unknown>> = fc.record({
   region: fc.constantFrom('pingyang', 'jinjiang', 'taiyuan'),
   sex: fc.constantFrom('F', 'M'),
   birthDate: fc.integer({ min: 1930, max: 2019 }).chain((y) => day(y)),
-  coverage: fc.array(period.map(([from, to]) => ({ from, to })), { maxLength: 3 }),
+  coverage: fc.array(
+    period.map(([from, to]) => ({ from, to })),
+    { maxLength: 3 },
+  ),
   categories: fc.subarray([...PERSON_CATEGORIES], { maxLength: 3 }),
   specialDiseases: fc.subarray(['sle', 'diabetes', 'malignant-tumor'], { maxLength: 2 }),
   maternityInsured: fc.boolean(),
@@ -387,12 +396,7 @@ describe('fuzzing the write endpoints (never a 5xx, contract error bodies, nothi
       expect(res.body.status).toBe(seen.reversed.has(id) ? 'reversed' : 'settled');
     }
     const victim = await accumulators(VICTIM, 2019);
-    const victimList = await allSettlements<{ status: string; accumulatorsBefore: WireAccumulators; accumulatorsAfter: WireAccumulators }>(
-      api.http,
-      admin,
-      VICTIM,
-      2019,
-    );
+    const victimList = await allSettlements<{ status: string; accumulatorsBefore: WireAccumulators; accumulatorsAfter: WireAccumulators }>(api.http, admin, VICTIM, 2019);
     const zero = await accumulators('NOBODY', 2019);
     expect(countedPart(victim)).toEqual(plusDeltas(zero, deltasOf(victimList.filter((s) => s.status === 'settled'))));
   });

@@ -21,12 +21,26 @@ const KILLS = 20;
 const DESKS = 6;
 const HOSPITALS = ['PY-COUNTY', 'PY-TOWN', 'JJ-CITY'];
 const PERSONS = [
-  ...Array.from({ length: 6 }, (_, i) => ({ card: `LEDPY${i}`, region: 'pingyang', enrollee: pingyangEnrollee(), dates: { admissionDate: '2019-05-01', dischargeDate: '2019-05-03' } })),
-  ...Array.from({ length: 4 }, (_, i) => ({ card: `LEDJJ${i}`, region: 'jinjiang', enrollee: jinjiangEnrollee(), dates: { admissionDate: '2018-05-01', dischargeDate: '2018-05-03' } })),
+  ...Array.from({ length: 6 }, (_, i) => ({
+    card: `LEDPY${i}`,
+    region: 'pingyang',
+    enrollee: pingyangEnrollee(),
+    dates: { admissionDate: '2019-05-01', dischargeDate: '2019-05-03' },
+  })),
+  ...Array.from({ length: 4 }, (_, i) => ({
+    card: `LEDJJ${i}`,
+    region: 'jinjiang',
+    enrollee: jinjiangEnrollee(),
+    dates: { admissionDate: '2018-05-01', dischargeDate: '2018-05-03' },
+  })),
 ];
 const personsAt = (hospitalId: string) => PERSONS.filter((p) => (hospitalId.startsWith('JJ') ? p.region === 'jinjiang' : p.region === 'pingyang'));
 
-const negated = (amount: string) => dec(amount).negated().toFixed(2).replace(/^-0\.00$/, '0.00');
+const negated = (amount: string) =>
+  dec(amount)
+    .negated()
+    .toFixed(2)
+    .replace(/^-0\.00$/, '0.00');
 
 interface Answer {
   status: number | 'error';

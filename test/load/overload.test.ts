@@ -38,7 +38,15 @@ beforeAll(async () => {
   // Production defaults for shedding; the per-key limit is off so the flood reaches them. The breaker's timeout is
   // 100 ms, not 500: on this machine a 4-second flood does not hold Redis answers unread for 500 ms, and the tighter
   // timeout shows the same fault (before the fix: UNAVAILABLE answers with Redis healthy) within the test's budget.
-  server = await spawnServer({ REDIS_URL: redis.url, API_KEYS_FILE: keysFile, LOG_LEVEL: 'warn', RATE_LIMIT_RPS: '0', MAX_IN_FLIGHT_PER_KEY: '100000', REDIS_TIMEOUT_MS: '100', METRICS_PORT: String(metricsPort) });
+  server = await spawnServer({
+    REDIS_URL: redis.url,
+    API_KEYS_FILE: keysFile,
+    LOG_LEVEL: 'warn',
+    RATE_LIMIT_RPS: '0',
+    MAX_IN_FLIGHT_PER_KEY: '100000',
+    REDIS_TIMEOUT_MS: '100',
+    METRICS_PORT: String(metricsPort),
+  });
   const put = (path: string, body: unknown) =>
     fetch(`${server.base}${path}`, { method: 'PUT', headers: { Authorization: `Bearer ${adminKey}`, 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
   expect((await put('/v1/hospitals/PY-COUNTY', workedExamples.hospitals['PY-COUNTY'])).status).toBe(201);
@@ -111,16 +119,30 @@ describe('3,000 concurrent connections, Redis healthy', { timeout: 120_000 }, ()
     await new Promise((resolve) => setTimeout(resolve, (FLOOD_S * 1000) / 2));
     const probed = await answerOf(await fetch(`${server.base}/readyz`));
     const result = await flood;
-    console.info(`[overload] ${CONNECTIONS} connections for ${FLOOD_S} s: ${JSON.stringify(tally)}, socket errors ${result.errors}, timeouts ${result.timeouts}; /readyz during the flood: ${JSON.stringify(probed)}`);
+    console.info(
+      `[overload] ${CONNECTIONS} connections for ${FLOOD_S} s: ${JSON.stringify(tally)}, socket errors ${result.errors}, timeouts ${result.timeouts}; /readyz during the flood: ${JSON.stringify(probed)}`,
+    );
 
-    expect(Object.keys(tally).filter((answer) => answer !== '201' && answer !== '503 OVERLOADED'), JSON.stringify(tally)).toEqual([]);
+    expect(
+      Object.keys(tally).filter((answer) => answer !== '201' && answer !== '503 OVERLOADED'),
+      JSON.stringify(tally),
+    ).toEqual([]);
     expect(tally['201']).toBeGreaterThan(0);
     expect(retryAfterMissing).toEqual([]);
     expect(probed.code).not.toBe('OVERLOADED');
 
     // Afterwards: the breaker is closed, readiness is green, settlements work.
     const metrics = await (await fetch(`${metricsBase}/metrics`)).text();
-    console.info(metrics.split('\n').filter((l) => /^(redis_call_duration_seconds_count|http_requests_rejected_total|circuit_breaker|http_request_duration_seconds_(sum|count).*settlements"|nodejs_eventloop_lag_max)/.test(l)).join('\n'));
+    console.info(
+      metrics
+        .split('\n')
+        .filter((l) =>
+          /^(redis_call_duration_seconds_count|http_requests_rejected_total|circuit_breaker|http_request_duration_seconds_(sum|count).*settlements"|nodejs_eventloop_lag_max)/.test(
+            l,
+          ),
+        )
+        .join('\n'),
+    );
     expect(metrics).toMatch(/circuit_breaker_state\{breaker="redis"\} 0/);
     expect(metrics).toMatch(/http_requests_rejected_total\{reason="overloaded-[a-z-]+"\} [1-9]/);
     const ready = await fetch(`${metricsBase}/readyz`);

@@ -95,7 +95,9 @@ describe('backups of a single Redis, taken under settlement load', { timeout: 12
     const server = await serverOn(restored.url);
     const report = await expectRestored(server.base, keys.admin, persons, acknowledgedBeforeRdb);
     expect(report.listed).toBeGreaterThanOrEqual(acknowledgedBeforeRdb.length);
-    console.info(`[backup] RDB: ${report.acknowledgedBefore} acknowledged before the snapshot all restored; ${report.listed} in it; ${totalAcknowledged} acknowledged in the whole run`);
+    console.info(
+      `[backup] RDB: ${report.acknowledgedBefore} acknowledged before the snapshot all restored; ${report.listed} in it; ${totalAcknowledged} acknowledged in the whole run`,
+    );
   });
 
   it('the copied AOF directory restores into a fresh server with every acknowledged settlement and balance', async () => {
@@ -105,6 +107,8 @@ describe('backups of a single Redis, taken under settlement load', { timeout: 12
     const server = await serverOn(restored.url);
     const report = await expectRestored(server.base, keys.admin, persons, acknowledgedBeforeAof);
     expect(report.listed).toBeGreaterThanOrEqual(acknowledgedBeforeAof.length);
-    console.info(`[backup] AOF: ${report.acknowledgedBefore} acknowledged before the copy all restored; ${report.listed} in it; ${totalAcknowledged} acknowledged in the whole run`);
+    console.info(
+      `[backup] AOF: ${report.acknowledgedBefore} acknowledged before the copy all restored; ${report.listed} in it; ${totalAcknowledged} acknowledged in the whole run`,
+    );
   });
 });

@@ -90,12 +90,18 @@ describe('the Redis breaker', () => {
     const outcomes: string[] = [];
     // More calls than the breaker's volume threshold (5): before, each was a timeout and the breaker opened.
     for (let i = 0; i < 6; i++) {
-      const answer = store.clientId().then(() => 'answered', (error: Error) => error.constructor.name);
+      const answer = store.clientId().then(
+        () => 'answered',
+        (error: Error) => error.constructor.name,
+      );
       busyFor(TIMEOUT_MS * 4); // the reply lands in the socket meanwhile, unread
       outcomes.push(await answer);
     }
     // On a crowded machine Redis itself may not have answered yet: then the busy process says OVERLOADED, never UNAVAILABLE.
-    expect(outcomes.every((o) => o === 'answered' || o === 'OverloadedError'), outcomes.join()).toBe(true);
+    expect(
+      outcomes.every((o) => o === 'answered' || o === 'OverloadedError'),
+      outcomes.join(),
+    ).toBe(true);
     expect(outcomes).toContain('answered');
     expect(breaker.closed).toBe(true);
     expect(breaker.stats.failures).toBe(0);

@@ -31,7 +31,16 @@ describe('docs/deploy.md', () => {
   it('explains keygen --id and distinct ids, backups and restore, alerts and the dashboard', () => {
     expect(deploy).toContain('--id');
     expect(deploy).toMatch(/second key of the same hospital/);
-    for (const heading of ['## Secrets and key rotation', '## Sizing', '## Backups and restore', '## Monitoring and alerts', '## Failover, and what the operator does after one', '## Upgrades', '## Operator tools', '## Replicas: what a 201 promises']) {
+    for (const heading of [
+      '## Secrets and key rotation',
+      '## Sizing',
+      '## Backups and restore',
+      '## Monitoring and alerts',
+      '## Failover, and what the operator does after one',
+      '## Upgrades',
+      '## Operator tools',
+      '## Replicas: what a 201 promises',
+    ]) {
       expect(deploy).toContain(heading);
     }
     expect(deploy).toContain('ops/prometheus/alerts.yml');

@@ -34,12 +34,9 @@ describe('ensure-system', () => {
     expect([real.status, real.stdout, real.stderr]).toEqual([0, '', '']);
   });
 
-  it.runIf(process.getuid?.() === 0 && spawnSync('sh', ['-c', 'command -v runuser']).status === 0)(
-    'stops at once, not root, with the one apt-get line',
-    () => {
-      const result = run(['test'], bare, 'nobody');
-      expect(result.status).toBe(1);
-      expect(result.stderr).toContain(`sudo apt-get update && sudo apt-get install -y --no-install-recommends ${ALL}`);
-    },
-  );
+  it.runIf(process.getuid?.() === 0 && spawnSync('sh', ['-c', 'command -v runuser']).status === 0)('stops at once, not root, with the one apt-get line', () => {
+    const result = run(['test'], bare, 'nobody');
+    expect(result.status).toBe(1);
+    expect(result.stderr).toContain(`sudo apt-get update && sudo apt-get install -y --no-install-recommends ${ALL}`);
+  });
 });

@@ -61,7 +61,11 @@ const summaryOf = (file: string) => JSON.parse(readFileSync(`${file}.import-summ
 /** The text as a GBK (GB18030) export writes it (glibc's iconv: no encoder ships with Node). */
 const encodeGbk = (text: string): Buffer => execFileSync('iconv', ['-f', 'UTF-8', '-t', 'GB18030'], { input: text });
 
-const reportOf = (file: string) => readFileSync(`${file}.import-report.csv`, 'utf8').replace(/^\uFEFF/, '').trim().split('\n');
+const reportOf = (file: string) =>
+  readFileSync(`${file}.import-report.csv`, 'utf8')
+    .replace(/^\uFEFF/, '')
+    .trim()
+    .split('\n');
 
 async function allEnrollees(): Promise<Map<string, string>> {
   const found = new Map<string, string>();
@@ -88,7 +92,10 @@ describe('npm run import', () => {
         .replace(/^(insuranceDivision:\n(?:\s+#.*\n)*\s+admdvs: )"\d+"/m, '$1"360321"'),
     );
     const file = path.join(dir, 'new-region.csv');
-    writeFileSync(file, '卡号,统筹区,性别,出生日期,参保期间\nL1,莲花县,女,1990-01-01,2019-01-01~2019-12-31\nL2,360321,男,1990-01-01,2019-01-01~2019-12-31\nL3,莲花,男,1990-01-01,2019-01-01~2019-12-31\nP1,平阳,女,1990-01-01,2019-01-01~2019-12-31\n');
+    writeFileSync(
+      file,
+      '卡号,统筹区,性别,出生日期,参保期间\nL1,莲花县,女,1990-01-01,2019-01-01~2019-12-31\nL2,360321,男,1990-01-01,2019-01-01~2019-12-31\nL3,莲花,男,1990-01-01,2019-01-01~2019-12-31\nP1,平阳,女,1990-01-01,2019-01-01~2019-12-31\n',
+    );
     const run = await importer(['enrollees', file], undefined, { POLICY_DIR: policies });
     expect(run.code, run.stderr).toBe(0);
     for (const card of ['L1', 'L2', 'L3']) expect(JSON.parse((await redis.get(keys.enrollee(card)))!).region).toBe('lianhua');

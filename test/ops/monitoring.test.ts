@@ -42,8 +42,29 @@ const REDIS_EXPORTER: Record<string, string> = {
 const SYNTHETIC = new Set(['up']);
 
 const PROMQL_WORDS = new Set([
-  'sum', 'max', 'min', 'avg', 'count', 'rate', 'increase', 'irate', 'histogram_quantile', 'time', 'by', 'without',
-  'on', 'ignoring', 'group_left', 'group_right', 'and', 'or', 'unless', 'bool', 'offset', 'le', 'label_values',
+  'sum',
+  'max',
+  'min',
+  'avg',
+  'count',
+  'rate',
+  'increase',
+  'irate',
+  'histogram_quantile',
+  'time',
+  'by',
+  'without',
+  'on',
+  'ignoring',
+  'group_left',
+  'group_right',
+  'and',
+  'or',
+  'unless',
+  'bool',
+  'offset',
+  'le',
+  'label_values',
 ]);
 
 /** The metric names of a PromQL expression: identifiers outside label matchers, groupings, ranges and strings. */
@@ -89,7 +110,7 @@ function dashboardExpressions(): { name: string; expr: string }[] {
 let redis: RedisServer;
 let server: ServerProcess;
 let scrape = '';
-let exposed = new Set<string>();
+const exposed = new Set<string>();
 
 beforeAll(async () => {
   redis = await startRedis();
@@ -123,8 +144,18 @@ describe('ops/prometheus/alerts.yml', () => {
   });
 
   it('covers what the runbook promises to alert on', () => {
-    const all = alertExpressions().map((r) => r.expr).join('\n');
-    for (const metric of ['circuit_breaker_state', 'http_requests_rejected_total', 'http_request_duration_seconds_bucket', 'redis_aof_last_write_status', 'redis_memory_max_bytes', 'redis_connected_slaves', 'redis_master_link_up']) {
+    const all = alertExpressions()
+      .map((r) => r.expr)
+      .join('\n');
+    for (const metric of [
+      'circuit_breaker_state',
+      'http_requests_rejected_total',
+      'http_request_duration_seconds_bucket',
+      'redis_aof_last_write_status',
+      'redis_memory_max_bytes',
+      'redis_connected_slaves',
+      'redis_master_link_up',
+    ]) {
       expect(all, metric).toContain(metric);
     }
     expect(all).toMatch(/status_code=~"5\.\."/);
@@ -153,7 +184,11 @@ describe('ops/grafana/dashboard.json', () => {
   it('every query names a metric of the scrape, and every route it selects is one the server labels', () => {
     const queries = dashboardExpressions();
     expect(queries.length).toBeGreaterThan(10);
-    const unknown = queries.flatMap((q) => metricNames(q.expr).filter((name) => !exposed.has(name)).map((name) => `${q.name}: ${name}`));
+    const unknown = queries.flatMap((q) =>
+      metricNames(q.expr)
+        .filter((name) => !exposed.has(name))
+        .map((name) => `${q.name}: ${name}`),
+    );
     expect(unknown).toEqual([]);
     const labelled = new Set([...scrape.matchAll(/route="([^"]+)"/g)].map((m) => m[1]!));
     const routes = [...queries, ...alertExpressions()].flatMap((q) => routesSelected(q.expr));
@@ -172,9 +207,10 @@ describe('ops/grafana/dashboard.json', () => {
 // The expression reader itself, so a query it misreads cannot pass unnoticed.
 describe('metricNames', () => {
   it('reads metric names, not functions, labels, groupings or ranges', () => {
-    expect(metricNames('histogram_quantile(0.99, sum by (le, route) (rate(http_request_duration_seconds_bucket{route="/v1/x"}[5m]))) > 0.25')).toEqual(['http_request_duration_seconds_bucket']);
+    expect(metricNames('histogram_quantile(0.99, sum by (le, route) (rate(http_request_duration_seconds_bucket{route="/v1/x"}[5m]))) > 0.25')).toEqual([
+      'http_request_duration_seconds_bucket',
+    ]);
     expect(metricNames('redis_connected_slaves == 0 and on (instance) redis_instance_info{role="master"}')).toEqual(['redis_connected_slaves', 'redis_instance_info']);
     expect(metricNames('time() - redis_rdb_last_save_timestamp_seconds > 2 * 3600')).toEqual(['redis_rdb_last_save_timestamp_seconds']);
   });
 });
-

@@ -179,7 +179,10 @@ describe('logs and metrics', () => {
     expect(output).not.toContain(billingKey);
     expect(output).not.toContain('12345.67');
     expect(output).toContain(`**************0001`);
-    const lines = output.trim().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>);
+    const lines = output
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as Record<string, unknown>);
     const settleLine = lines.find((l) => (l.req as { id?: string } | undefined)?.id === 'desk-42');
     expect(settleLine).toMatchObject({ res: { statusCode: 201 } });
     expect(lines.filter((l) => (l.req as { id?: string } | undefined)?.id === 'desk-42')).toHaveLength(1);

@@ -25,7 +25,10 @@ const scaled = (units: bigint, scale: number): string => {
 const entryArb = fc.record({
   level: fc.constantFrom(...CHARGE_LEVEL_CODES),
   ratio: fc.integer({ min: 0, max: 10_000 }).map((n) => new Decimal(n).dividedBy(10_000)),
-  ceiling: fc.option(fc.bigInt({ min: 0n, max: 2_000_000_000n }).map((n) => new Decimal(scaled(n, 6))), { nil: null }),
+  ceiling: fc.option(
+    fc.bigInt({ min: 0n, max: 2_000_000_000n }).map((n) => new Decimal(scaled(n, 6))),
+    { nil: null },
+  ),
   category: fc.constantFrom(...FEE_CATEGORY_CODES),
 });
 
@@ -61,9 +64,7 @@ const wireLineArb = (size: number) =>
       return { code: `P${code}`, quantity: q.replace(/\.?0+$/, '') || '0', unitPrice: p, amount };
     });
 
-const billArb = catalogueArb.chain(({ catalogue, size }) =>
-  fc.record({ catalogue: fc.constant(catalogue), lines: fc.array(wireLineArb(size), { minLength: 1, maxLength: 40 }) }),
-);
+const billArb = catalogueArb.chain(({ catalogue, size }) => fc.record({ catalogue: fc.constant(catalogue), lines: fc.array(wireLineArb(size), { minLength: 1, maxLength: 40 }) }));
 
 const hasTwoDecimals = (m: Money) => m.decimalPlaces() <= 2;
 

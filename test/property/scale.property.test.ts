@@ -33,19 +33,53 @@ function criticalIllnessSchedules(policy: Policy) {
   return policy.layers.flatMap((layer) =>
     optionsOf(layer)
       .filter((rule) => rule.fund === 'criticalIllness' && rule.bands)
-      .map((rule) => ({ label: rule.label ?? rule.fund, when: rule.when, brackets: rule.bands!.brackets as readonly Bracket[], // the seeds write every band rate as a number
-      annualCap: rule.caps[0] ? new Decimal(rule.caps[0].amount as string) : null })),
+      .map((rule) => ({
+        label: rule.label ?? rule.fund,
+        when: rule.when,
+        brackets: rule.bands!.brackets as readonly Bracket[], // the seeds write every band rate as a number
+        annualCap: rule.caps[0] ? new Decimal(rule.caps[0].amount as string) : null,
+      })),
   );
 }
-const SCHEDULES = [pingyang, taiyuan].flatMap((policy) => criticalIllnessSchedules(policy).map((schedule) => ({ name: `${policy.id} ${schedule.label}`, brackets: schedule.brackets })));
+const SCHEDULES = [pingyang, taiyuan].flatMap((policy) =>
+  criticalIllnessSchedules(policy).map((schedule) => ({ name: `${policy.id} ${schedule.label}`, brackets: schedule.brackets })),
+);
 
 const HOSPITAL: Hospital = { hospitalId: 'H', name: 'H', admdvs: '000000', level: 2, kind: 'general', countyRun: false };
-const REQUEST = { requestId: 'r', card: 'c', hospitalId: 'H', visitType: 'inpatient', admissionDate: '2019-03-01', dischargeDate: '2019-03-05', charges: { total: ZERO, fullSelfPay: ZERO, overLimitSelfPay: ZERO, preSelfPay: ZERO } } as SettlementRequest;
+const REQUEST = {
+  requestId: 'r',
+  card: 'c',
+  hospitalId: 'H',
+  visitType: 'inpatient',
+  admissionDate: '2019-03-01',
+  dischargeDate: '2019-03-05',
+  charges: { total: ZERO, fullSelfPay: ZERO, overLimitSelfPay: ZERO, preSelfPay: ZERO },
+} as SettlementRequest;
 
 function factsOf(policy: Policy, categories: readonly PersonCategory[]): Facts {
-  const enrollee: Enrollee = { card: 'c', region: policy.region, sex: 'F', birthDate: '1970-01-01', coverage: [], categories: [...categories], specialDiseases: [], maternityInsured: false };
+  const enrollee: Enrollee = {
+    card: 'c',
+    region: policy.region,
+    sex: 'F',
+    birthDate: '1970-01-01',
+    coverage: [],
+    categories: [...categories],
+    specialDiseases: [],
+    maternityInsured: false,
+  };
   const layers = policy.layers.filter((layer) => optionsOf(layer).some((rule) => rule.fund === 'criticalIllness'));
-  return { policy: { ...policy, layers, adjustments: [] }, request: REQUEST, hospital: HOSPITAL, enrollee, inArea: true, filing: null, date: '2019-03-05', dims: {}, dimLabels: [], assumed: [] };
+  return {
+    policy: { ...policy, layers, adjustments: [] },
+    request: REQUEST,
+    hospital: HOSPITAL,
+    enrollee,
+    inArea: true,
+    filing: null,
+    date: '2019-03-05',
+    dims: {},
+    dimLabels: [],
+    assumed: [],
+  };
 }
 
 /** The most favourable schedule the person qualifies for (lowest threshold, then highest rate, then highest cap). */
@@ -57,7 +91,13 @@ function scheduleFor(policy: Policy, categories: readonly PersonCategory[]) {
     const [a, b] = [schedule.brackets[0]!, best?.brackets[0]];
     const better =
       best === null ||
-      (!a.from.eq(b!.from) ? a.from.lt(b!.from) : !(a.rate as Money).eq(b!.rate as Money) ? (a.rate as Money).gt(b!.rate as Money) : schedule.annualCap === null ? best.annualCap !== null : best.annualCap !== null && schedule.annualCap.gt(best.annualCap));
+      (!a.from.eq(b!.from)
+        ? a.from.lt(b!.from)
+        : !(a.rate as Money).eq(b!.rate as Money)
+          ? (a.rate as Money).gt(b!.rate as Money)
+          : schedule.annualCap === null
+            ? best.annualCap !== null
+            : best.annualCap !== null && schedule.annualCap.gt(best.annualCap));
     if (better) best = schedule;
   }
   return best;
@@ -69,7 +109,10 @@ function criticalIllnessPayment(policy: Policy, acc: Accumulators, categories: r
   const book = new LedgerBook(facts.policy, acc, 'inpatient', REQUEST);
   book.add('compliantSelfBurden', burden);
   const rule = { countsAsAdmission: false, oncePerYear: false, womenOnly: false, maternityInsuredExcluded: false, requiresDelivery: false, cite: 't', assumed: false };
-  const result = runPipeline({ facts, rule, book, admission: { ordinal: null, waived: false, reason: '' }, previousStays: [], total: burden, policyScope: burden, overExpenseCap: { value: ZERO } }, explanation);
+  const result = runPipeline(
+    { facts, rule, book, admission: { ordinal: null, waived: false, reason: '' }, previousStays: [], total: burden, policyScope: burden, overExpenseCap: { value: ZERO } },
+    explanation,
+  );
   return result.payments.criticalIllness ?? ZERO;
 }
 

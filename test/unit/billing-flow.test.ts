@@ -110,7 +110,13 @@ describe('result unknown', () => {
     const s = unknown();
     expect(s.phase).toBe('unknown');
     expect(s.attempts).toBe(1);
-    for (const event of [{ type: 'edit', patch: { total: '1' } }, { type: 'newBill', requestId: 'REQ-2', hospitalId: '' }, { type: 'settleSent' }, { type: 'previewSent' }, { type: 'confirmOpened' }] as FlowEvent[]) {
+    for (const event of [
+      { type: 'edit', patch: { total: '1' } },
+      { type: 'newBill', requestId: 'REQ-2', hospitalId: '' },
+      { type: 'settleSent' },
+      { type: 'previewSent' },
+      { type: 'confirmOpened' },
+    ] as FlowEvent[]) {
       expect(flow(s, event)).toBe(s);
     }
   });

@@ -65,7 +65,9 @@ describe('header mapping and values', () => {
   });
 
   it('headers in another order, with spaces, and 支付标准 for the ceiling', async () => {
-    const text = ['收费类别, 名称 ,医保目录编码,支付标准,收费项目等级,自付比例', '09,阿莫西林胶囊,XJ01CAA040A001010101445,,01,', '08,注射器,C0301010010000000000,2.50,02,10%'].join('\n');
+    const text = ['收费类别, 名称 ,医保目录编码,支付标准,收费项目等级,自付比例', '09,阿莫西林胶囊,XJ01CAA040A001010101445,,01,', '08,注射器,C0301010010000000000,2.50,02,10%'].join(
+      '\n',
+    );
     const { out } = await run(text);
     expect(out).toBe([CANONICAL_HEADER, 'XJ01CAA040A001010101445,阿莫西林胶囊,01,,,09,,', 'C0301010010000000000,注射器,02,0.1,2.50,08,,', ''].join('\n'));
   });
@@ -108,7 +110,11 @@ describe('rejected rows', () => {
     const { result, out, rejects } = await run(text);
     expect(out).toBe(`${CANONICAL_HEADER}\nA1,好的,01,,,09,,\n`);
     expect(result.written).toBe(1);
-    const rows = rejects.trim().split('\n').slice(1).map((row) => row.split(',').slice(0, 3).join(','));
+    const rows = rejects
+      .trim()
+      .split('\n')
+      .slice(1)
+      .map((row) => row.split(',').slice(0, 3).join(','));
     expect(rows).toEqual([
       '3,A2,level',
       '4,A3,selfPayRatio',
@@ -151,9 +157,14 @@ describe('npm run catalogue:import', () => {
     const input = path.join(dir, 'export.csv');
     writeFileSync(input, `${CHINESE}\r\nBAD,x,丁,,,09,,,,\r\n`);
     const out = path.join(dir, 'zj.csv');
-    const result = spawnSync(process.execPath, ['--import', 'tsx', path.join(ROOT, 'src/cli/catalogue-import.ts'), input, '--id', 'zhejiang-2020', '--out', out], { cwd: ROOT, encoding: 'utf8' });
+    const result = spawnSync(process.execPath, ['--import', 'tsx', path.join(ROOT, 'src/cli/catalogue-import.ts'), input, '--id', 'zhejiang-2020', '--out', out], {
+      cwd: ROOT,
+      encoding: 'utf8',
+    });
     expect(result.status, result.stderr).toBe(0);
-    expect(result.stdout).toMatch(/^7 rows read in [\d.]+ s \(\d+ rows\/s\)\n6 written to .*zj\.csv\n1 rejected, each with its line number and reason, in .*zj\.rejected\.csv\ncolumns not imported: 生产企业, 备注\n$/);
+    expect(result.stdout).toMatch(
+      /^7 rows read in [\d.]+ s \(\d+ rows\/s\)\n6 written to .*zj\.csv\n1 rejected, each with its line number and reason, in .*zj\.rejected\.csv\ncolumns not imported: 生产企业, 备注\n$/,
+    );
     expect(readFileSync(out, 'utf8')).toBe(EXPECTED);
     expect(readFileSync(path.join(dir, 'zj.rejected.csv'), 'utf8')).toMatch(/^line,code,column,reason\n8,BAD,level,/);
   });
@@ -162,7 +173,11 @@ describe('npm run catalogue:import', () => {
     const noId = spawnSync(process.execPath, ['--import', 'tsx', path.join(ROOT, 'src/cli/catalogue-import.ts'), 'x.csv'], { cwd: ROOT, encoding: 'utf8' });
     expect(noId.status).toBe(1);
     expect(noId.stderr).toMatch(/^catalogue import failed: usage: npm run catalogue:import/);
-    const missing = spawnSync(process.execPath, ['--import', 'tsx', path.join(ROOT, 'src/cli/catalogue-import.ts'), path.join(scratch, 'absent.csv'), '--id', 'x', '--out', path.join(scratch, 'x.csv')], { cwd: ROOT, encoding: 'utf8' });
+    const missing = spawnSync(
+      process.execPath,
+      ['--import', 'tsx', path.join(ROOT, 'src/cli/catalogue-import.ts'), path.join(scratch, 'absent.csv'), '--id', 'x', '--out', path.join(scratch, 'x.csv')],
+      { cwd: ROOT, encoding: 'utf8' },
+    );
     expect(missing.status).toBe(1);
     expect(missing.stderr.trim().split('\n')).toHaveLength(1);
     expect(missing.stderr).toMatch(/absent\.csv: ENOENT/);

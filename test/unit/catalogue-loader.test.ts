@@ -85,7 +85,11 @@ describe('a bad file is refused with file, row and column', () => {
     ['category without its zero', `${HEADER}\nA2,x,01,,,9,,`, /row 2, column category/],
     ['bad date', `${HEADER}\nA2,x,01,,,09,2019-02-30,`, /row 2, column validFrom: expected a date YYYY-MM-DD or nothing/],
     ['validTo before validFrom', `${HEADER}\nA2,x,01,,,09,2019-05-01,2019-04-30`, /row 2, column validTo: validTo 2019-04-30 is before validFrom 2019-05-01/],
-    ['overlapping periods of one code', `${HEADER}\nA2,x,01,,1,09,,2019-06-30\nA2,x,01,,2,09,2019-06-30,`, /row 3, column validFrom: code A2 is already valid \(open\)\.\.2019-06-30, which overlaps 2019-06-30\.\.\(open\)/],
+    [
+      'overlapping periods of one code',
+      `${HEADER}\nA2,x,01,,1,09,,2019-06-30\nA2,x,01,,2,09,2019-06-30,`,
+      /row 3, column validFrom: code A2 is already valid \(open\)\.\.2019-06-30, which overlaps 2019-06-30\.\.\(open\)/,
+    ],
     ['the same code twice', `${HEADER}\n${GOOD}\n${GOOD}`, /row 3, column validFrom: code A1 is already valid/],
     ['a missing column', `${HEADER}\nA2,x,01,,,09,`, /row 2, column validTo: missing \(the row has 7 of 8 columns\)/],
     ['an extra column', `${HEADER}\nA2,x,01,,,09,,,`, /row 2, column 9: unexpected extra column/],

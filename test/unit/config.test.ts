@@ -20,7 +20,13 @@ describe('loadConfig', () => {
   });
 
   it('refuses negative, fractional or non-numeric limits', () => {
-    for (const [name, value] of [['RATE_LIMIT_RPS', '-1'], ['RATE_LIMIT_BURST', '1.5'], ['MAX_IN_FLIGHT', 'lots'], ['MAX_EVENT_LOOP_DELAY_MS', '-5'], ['METRICS_PORT', '65536']]) {
+    for (const [name, value] of [
+      ['RATE_LIMIT_RPS', '-1'],
+      ['RATE_LIMIT_BURST', '1.5'],
+      ['MAX_IN_FLIGHT', 'lots'],
+      ['MAX_EVENT_LOOP_DELAY_MS', '-5'],
+      ['METRICS_PORT', '65536'],
+    ]) {
       expect(() => loadConfig({ ...base, [name!]: value }), name).toThrow(ConfigError);
       expect(() => loadConfig({ ...base, [name!]: value }), name).toThrow(new RegExp(`invalid configuration: ${name}`));
     }

@@ -65,8 +65,24 @@ const SETTLED: Settlement = {
     { rule: 'pingyang-2019/inpatient/deductible', text: '县内县级医院 deductible × 1 (admission 1 of the year)', amount: '900.00', cite: '000_b298e4d9608db673.txt 三(一)1' },
     { rule: 'pingyang-2019/inpatient/rate', text: '(11925.67 − 900.00) × 0.7', amount: '7717.97', cite: '000_b298e4d9608db673.txt 三(一)1' },
   ],
-  accumulatorsBefore: { admissions: 0, basicEligible: '0.00', basicPaid: '0.00', compliantSelfBurden: '0.00', criticalIllnessPaid: '0.00', outpatientPaid: '0.00', retiredCadreSpousePaid: '0.00' },
-  accumulatorsAfter: { admissions: 1, basicEligible: '11925.67', basicPaid: '7717.97', compliantSelfBurden: '4207.70', criticalIllnessPaid: '0.00', outpatientPaid: '0.00', retiredCadreSpousePaid: '0.00' },
+  accumulatorsBefore: {
+    admissions: 0,
+    basicEligible: '0.00',
+    basicPaid: '0.00',
+    compliantSelfBurden: '0.00',
+    criticalIllnessPaid: '0.00',
+    outpatientPaid: '0.00',
+    retiredCadreSpousePaid: '0.00',
+  },
+  accumulatorsAfter: {
+    admissions: 1,
+    basicEligible: '11925.67',
+    basicPaid: '7717.97',
+    compliantSelfBurden: '4207.70',
+    criticalIllnessPaid: '0.00',
+    outpatientPaid: '0.00',
+    retiredCadreSpousePaid: '0.00',
+  },
   notes: [],
 };
 

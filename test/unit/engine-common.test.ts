@@ -11,20 +11,7 @@ import { applyDeltas, negateDeltas } from '../../src/domain/accumulators.js';
 import { ZERO, formatMoney } from '../../src/domain/money.js';
 import type { Charges, PersonCategory } from '../../src/domain/types.js';
 import { settle } from '../../src/engine/settle.js';
-import {
-  buildAccumulators,
-  buildEnrollee,
-  buildHospital,
-  buildRequest,
-  catalog,
-  fmt,
-  paid,
-  run,
-  settleOk,
-  settled,
-  type Case,
-  type Region,
-} from '../helpers/engine-fixtures.js';
+import { buildAccumulators, buildEnrollee, buildHospital, buildRequest, catalog, fmt, paid, run, settleOk, settled, type Case, type Region } from '../helpers/engine-fixtures.js';
 
 const SEED_FILES = ['000_b298e4d9608db673.txt', '001_0e31973e4dd59fea.txt', '002_dda74ca139f336db.txt'];
 const cites = (cite: string) => SEED_FILES.some((file) => cite.includes(file)) || cite.includes('policies.md');
@@ -38,34 +25,79 @@ const SCENARIOS: [string, Region, Case, string[]][] = [
   ['pingyang inpatient in-city unfiled (penalty)', 'pingyang', { request: { hospitalId: 'WZ-CITY', charges: { total: '50000' } } }, ['basic', 'criticalIllness']],
   ['pingyang inpatient out-of-city filed', 'pingyang', { request: { hospitalId: 'ZJ-PROV', referralId: 'R-PY' }, filings: [PY_FILING] }, ['basic', 'criticalIllness']],
   ['pingyang inpatient with named bad referral (note)', 'pingyang', { request: { hospitalId: 'ZJ-PROV', referralId: 'R-X' } }, ['basic', 'criticalIllness']],
-  ['pingyang expense cap + CI', 'pingyang', { request: { charges: { total: '99999.99' } }, acc: { basicEligible: '120000', compliantSelfBurden: '160000' } }, ['basic', 'criticalIllness']],
+  [
+    'pingyang expense cap + CI',
+    'pingyang',
+    { request: { charges: { total: '99999.99' } }, acc: { basicEligible: '120000', compliantSelfBurden: '160000' } },
+    ['basic', 'criticalIllness'],
+  ],
   ['pingyang childbirth', 'pingyang', { request: { visitType: 'childbirth' } }, ['basic', 'criticalIllness']],
   ['pingyang emergency-death', 'pingyang', { request: { visitType: 'emergency-death', hospitalId: 'PY-TOWN' } }, ['basic', 'criticalIllness']],
-  ['pingyang special outpatient', 'pingyang', { request: { visitType: 'special-outpatient', specialDisease: 'sle' }, enrollee: { specialDiseases: ['sle'] } }, ['basic', 'criticalIllness']],
+  [
+    'pingyang special outpatient',
+    'pingyang',
+    { request: { visitType: 'special-outpatient', specialDisease: 'sle' }, enrollee: { specialDiseases: ['sle'] } },
+    ['basic', 'criticalIllness'],
+  ],
   ['pingyang outpatient township', 'pingyang', { request: { visitType: 'outpatient', hospitalId: 'PY-TOWN', charges: { total: '321.23' } } }, ['basic']],
-  ['pingyang outpatient capped', 'pingyang', { request: { visitType: 'outpatient', hospitalId: 'PY-COUNTY', referredFromPrimary: true }, acc: { outpatientPaid: '799.99' } }, ['basic']],
+  [
+    'pingyang outpatient capped',
+    'pingyang',
+    { request: { visitType: 'outpatient', hospitalId: 'PY-COUNTY', referredFromPrimary: true }, acc: { outpatientPaid: '799.99' } },
+    ['basic'],
+  ],
   ['pingyang outpatient out of county (note)', 'pingyang', { request: { visitType: 'outpatient', hospitalId: 'WZ-CITY' } }, ['basic']],
-  ['jinjiang inpatient', 'jinjiang', { request: { charges: { total: '23456.78', overLimitSelfPay: '56.78' } } }, ['basic', 'criticalIllness', 'majorDiseaseReferral', 'specialGroup', 'retiredCadreSpouse']],
-  ['jinjiang out of area filed, all programmes', 'jinjiang', {
-    request: { hospitalId: 'FZ-XIEHE', majorDisease: 'esrd', charges: { total: '87654.32' } },
-    filings: [JJ_FILING],
-    enrollee: { categories: ['rural-two-daughters', 'retired-cadre-surviving-spouse'] },
-    acc: { admissions: 1, basicPaid: '100000', retiredCadreSpousePaid: '45000' },
-  }, ['basic', 'criticalIllness', 'majorDiseaseReferral', 'specialGroup', 'retiredCadreSpouse']],
-  ['jinjiang emergency out of area', 'jinjiang', { request: { hospitalId: 'XM-L2', emergency: true } }, ['basic', 'criticalIllness', 'majorDiseaseReferral', 'specialGroup', 'retiredCadreSpouse']],
-  ['jinjiang consortium transfer', 'jinjiang', {
-    request: { hospitalId: 'JJ-CONS', consortiumTransfer: true },
-    previousStays: [{ settlementId: 'S-PREV', hospitalId: 'JJ-CITY', consortium: 'JJ-YLT-1', dischargeDate: '2018-03-01', admissionOrdinal: 1 }],
-    acc: { admissions: 1 },
-  }, ['basic', 'criticalIllness', 'majorDiseaseReferral', 'specialGroup', 'retiredCadreSpouse']],
-  ['jinjiang special outpatient', 'jinjiang', { request: { visitType: 'special-outpatient', specialDisease: 'x1' }, enrollee: { specialDiseases: ['x1'] } }, ['basic', 'criticalIllness', 'majorDiseaseReferral', 'specialGroup', 'retiredCadreSpouse']],
+  [
+    'jinjiang inpatient',
+    'jinjiang',
+    { request: { charges: { total: '23456.78', overLimitSelfPay: '56.78' } } },
+    ['basic', 'criticalIllness', 'majorDiseaseReferral', 'specialGroup', 'retiredCadreSpouse'],
+  ],
+  [
+    'jinjiang out of area filed, all programmes',
+    'jinjiang',
+    {
+      request: { hospitalId: 'FZ-XIEHE', majorDisease: 'esrd', charges: { total: '87654.32' } },
+      filings: [JJ_FILING],
+      enrollee: { categories: ['rural-two-daughters', 'retired-cadre-surviving-spouse'] },
+      acc: { admissions: 1, basicPaid: '100000', retiredCadreSpousePaid: '45000' },
+    },
+    ['basic', 'criticalIllness', 'majorDiseaseReferral', 'specialGroup', 'retiredCadreSpouse'],
+  ],
+  [
+    'jinjiang emergency out of area',
+    'jinjiang',
+    { request: { hospitalId: 'XM-L2', emergency: true } },
+    ['basic', 'criticalIllness', 'majorDiseaseReferral', 'specialGroup', 'retiredCadreSpouse'],
+  ],
+  [
+    'jinjiang consortium transfer',
+    'jinjiang',
+    {
+      request: { hospitalId: 'JJ-CONS', consortiumTransfer: true },
+      previousStays: [{ settlementId: 'S-PREV', hospitalId: 'JJ-CITY', consortium: 'JJ-YLT-1', dischargeDate: '2018-03-01', admissionOrdinal: 1 }],
+      acc: { admissions: 1 },
+    },
+    ['basic', 'criticalIllness', 'majorDiseaseReferral', 'specialGroup', 'retiredCadreSpouse'],
+  ],
+  [
+    'jinjiang special outpatient',
+    'jinjiang',
+    { request: { visitType: 'special-outpatient', specialDisease: 'x1' }, enrollee: { specialDiseases: ['x1'] } },
+    ['basic', 'criticalIllness', 'majorDiseaseReferral', 'specialGroup', 'retiredCadreSpouse'],
+  ],
   ['jinjiang childbirth', 'jinjiang', { request: { visitType: 'childbirth', delivery: 'cesarean' } }, ['basic']],
   ['taiyuan inpatient', 'taiyuan', { request: { hospitalId: 'TY-L2', charges: { total: '45678.91' } }, enrollee: { categories: ['medical-aid'] } }, ['basic', 'criticalIllness']],
-  ['taiyuan out of area filed, CI capped', 'taiyuan', {
-    request: { hospitalId: 'BJ-PUMCH', charges: { total: '200000' } },
-    filings: [{ referralId: 'R-TY', kind: 'out-of-area', validFrom: '2019-01-01', validTo: '2019-12-31' }],
-    acc: { compliantSelfBurden: '500000', criticalIllnessPaid: '399000' },
-  }, ['basic', 'criticalIllness']],
+  [
+    'taiyuan out of area filed, CI capped',
+    'taiyuan',
+    {
+      request: { hospitalId: 'BJ-PUMCH', charges: { total: '200000' } },
+      filings: [{ referralId: 'R-TY', kind: 'out-of-area', validFrom: '2019-01-01', validTo: '2019-12-31' }],
+      acc: { compliantSelfBurden: '500000', criticalIllnessPaid: '399000' },
+    },
+    ['basic', 'criticalIllness'],
+  ],
 ];
 
 describe('common ground over every kind of settlement', () => {
@@ -223,11 +255,19 @@ describe('the engine is pure', () => {
   it('accumulators of the wrong year are a programming error, not a refusal', () => {
     const request = buildRequest('pingyang');
     expect(() =>
-      settle({ catalog, request, hospital: buildHospital('PY-COUNTY'), enrollee: buildEnrollee('pingyang'), filings: [], accumulators: buildAccumulators(), accumulatorsYear: 2018 }),
+      settle({
+        catalog,
+        request,
+        hospital: buildHospital('PY-COUNTY'),
+        enrollee: buildEnrollee('pingyang'),
+        filings: [],
+        accumulators: buildAccumulators(),
+        accumulatorsYear: 2018,
+      }),
     ).toThrow(/accumulators of 2018/);
   });
 
-  it('a reversal subtracts exactly the settlement\'s own deltas', () => {
+  it("a reversal subtracts exactly the settlement's own deltas", () => {
     const before = { admissions: 2, basicEligible: '1234.56', basicPaid: '999.99', compliantSelfBurden: '40000', criticalIllnessPaid: '100' };
     const acc = buildAccumulators(before);
     const s = settleOk('pingyang', { request: { charges: { total: '77777.77' } }, acc: before });
@@ -245,7 +285,14 @@ describe('invariants over generated requests (deterministic seed)', () => {
     jinjiang: ['JJ-CITY', 'QZ-FIRST', 'JJ-TCM', 'JJ-ANHAI', 'JJ-COMM', 'JJ-CONS', 'FZ-XIEHE', 'XM-L2'],
     taiyuan: ['TY-L1', 'TY-L2', 'TY-L3', 'BJ-PUMCH'],
   };
-  const categories = fc.subarray(['medical-aid', 'low-income-assistance', 'rural-destitute', 'registered-poor', 'rural-only-daughter', 'retired-cadre-surviving-spouse'] as PersonCategory[]);
+  const categories = fc.subarray([
+    'medical-aid',
+    'low-income-assistance',
+    'rural-destitute',
+    'registered-poor',
+    'rural-only-daughter',
+    'retired-cadre-surviving-spouse',
+  ] as PersonCategory[]);
 
   for (const region of ['pingyang', 'jinjiang', 'taiyuan'] as const) {
     it(`${region}: split adds up, every line is between 0 and the policy-scope amount`, () => {

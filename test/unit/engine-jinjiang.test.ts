@@ -136,11 +136,11 @@ describe('jinjiang-2018 admissions (六(一)3)', () => {
   });
 
   const UNMATCHED: [string, Case][] = [
-    ['no earlier stay at all (a client\'s word only)', transfer({ previousStays: [] })],
+    ["no earlier stay at all (a client's word only)", transfer({ previousStays: [] })],
     ['the earlier stay ended two days before', transfer({ previousStays: [{ ...PREVIOUS, dischargeDate: '2018-02-27' }] })],
     ['the earlier stay was at the same hospital', transfer({ previousStays: [{ ...PREVIOUS, hospitalId: 'JJ-CONS' }] })],
     ['the earlier stay was in another consortium', transfer({ previousStays: [{ ...PREVIOUS, consortium: 'JJ-YLT-2' }] })],
-    ['the earlier stay\'s hospital had no consortium', transfer({ previousStays: [{ ...PREVIOUS, consortium: null }] })],
+    ["the earlier stay's hospital had no consortium", transfer({ previousStays: [{ ...PREVIOUS, consortium: null }] })],
     ['the hospital belongs to no consortium', transfer({ request: { hospitalId: 'QZ-FIRST', consortiumTransfer: true, charges: { total: '10000' } } })],
     [
       'the hospital is out of area (even in a consortium)',
@@ -196,12 +196,12 @@ describe('jinjiang-2018 special outpatient (六(一)3, 七(二))', () => {
     expect(s.admissionOrdinal).toBe(2);
   });
 
-  it('any code on the person\'s record is accepted (the list is not in the sources)', () => {
+  it("any code on the person's record is accepted (the list is not in the sources)", () => {
     const s = so({ request: { specialDisease: 'hypertension-3' } });
     expect(paid(s).basic).toBe('1950.00');
   });
 
-  it('a disease not on the person\'s record → SPECIAL_DISEASE_NOT_APPROVED', () => {
+  it("a disease not on the person's record → SPECIAL_DISEASE_NOT_APPROVED", () => {
     const r = jjRefused({
       request: { visitType: 'special-outpatient', specialDisease: 'copd' },
       enrollee: { specialDiseases: ['diabetes'] },
@@ -210,9 +210,7 @@ describe('jinjiang-2018 special outpatient (六(一)3, 七(二))', () => {
   });
 
   it('no disease named → SPECIAL_DISEASE_NOT_APPROVED', () => {
-    expect(jjRefused({ request: { visitType: 'special-outpatient' }, enrollee: { specialDiseases: ['diabetes'] } }).code).toBe(
-      'SPECIAL_DISEASE_NOT_APPROVED',
-    );
+    expect(jjRefused({ request: { visitType: 'special-outpatient' }, enrollee: { specialDiseases: ['diabetes'] } }).code).toBe('SPECIAL_DISEASE_NOT_APPROVED');
   });
 });
 

@@ -229,7 +229,7 @@ describe('pingyang-2019 critical illness (三(二))', () => {
     expect(paid(s)).toEqual({ basic: '104370.00', criticalIllness: '37818.00' });
   });
 
-  it('two stays: the year\'s CI equals g(year\'s burden)', () => {
+  it("two stays: the year's CI equals g(year's burden)", () => {
     const first = py({ request: { charges: { total: '100000' } } });
     // basic = 99100 × 0.7 = 69370.00; b = 30630 < 32600 → CI 0
     expect(paid(first)).toEqual({ basic: '69370.00', criticalIllness: '0.00' });
@@ -281,12 +281,12 @@ describe('pingyang-2019 special outpatient (三(一)3)', () => {
     expect(deltas(s).basicEligible).toBe('2000.00');
   });
 
-  it('a disease not in the person\'s list → SPECIAL_DISEASE_NOT_APPROVED', () => {
+  it("a disease not in the person's list → SPECIAL_DISEASE_NOT_APPROVED", () => {
     const r = pyRefused({ request: { visitType: 'special-outpatient', specialDisease: 'sle' }, enrollee: holder });
     expect(r.code).toBe('SPECIAL_DISEASE_NOT_APPROVED');
   });
 
-  it('a disease not in Pingyang\'s list (even if on the person\'s record) → SPECIAL_DISEASE_NOT_APPROVED', () => {
+  it("a disease not in Pingyang's list (even if on the person's record) → SPECIAL_DISEASE_NOT_APPROVED", () => {
     const r = pyRefused({ request: { visitType: 'special-outpatient', specialDisease: 'diabetes' }, enrollee: { specialDiseases: ['diabetes'] } });
     expect(r.code).toBe('SPECIAL_DISEASE_NOT_APPROVED');
   });
@@ -297,7 +297,18 @@ describe('pingyang-2019 special outpatient (三(一)3)', () => {
   });
 
   it('every disease of the list is accepted', () => {
-    const list = ['malignant-tumor', 'organ-transplant', 'esrd-dialysis', 'sle', 'aplastic-anemia', 'hemophilia', 'schizophrenia', 'severe-affective-disorder', 'childhood-autism', 'tuberculosis'];
+    const list = [
+      'malignant-tumor',
+      'organ-transplant',
+      'esrd-dialysis',
+      'sle',
+      'aplastic-anemia',
+      'hemophilia',
+      'schizophrenia',
+      'severe-affective-disorder',
+      'childhood-autism',
+      'tuberculosis',
+    ];
     for (const disease of list) {
       const s = py({ request: { visitType: 'special-outpatient', specialDisease: disease, charges: { total: '1000' } }, enrollee: { specialDiseases: [disease] } });
       expect(paid(s).basic).toBe('70.00'); // (1000 − 900) × 0.7

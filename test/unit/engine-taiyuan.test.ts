@@ -82,8 +82,7 @@ describe('taiyuan-2019 out of area (异地就医备案)', () => {
 
 describe('taiyuan-2019 critical illness schedules (三(二))', () => {
   // One level-3 stay of S = 100000: basic = 99200 × 0.7 = 69440.00; b = 30560.
-  const big = (categories: PersonCategory[] = [], acc: AccOverrides = {}) =>
-    ty({ request: { charges: { total: '100000' } }, enrollee: { categories }, acc });
+  const big = (categories: PersonCategory[] = [], acc: AccOverrides = {}) => ty({ request: { charges: { total: '100000' } }, enrollee: { categories }, acc });
 
   it('everyone: 75% above 10,000', () => {
     // 0.75 × (30560 − 10000) = 15420.00
@@ -123,8 +122,7 @@ describe('taiyuan-2019 critical illness schedules (三(二))', () => {
   });
 
   it('a very large bill shows each cap: everyone 400,000, rural-destitute 500,000, registered-poor none', () => {
-    const huge = (categories: PersonCategory[]) =>
-      ty({ request: { charges: { total: '3000000' } }, enrollee: { categories } });
+    const huge = (categories: PersonCategory[]) => ty({ request: { charges: { total: '3000000' } }, enrollee: { categories } });
     // basic = (3000000 − 800) × 0.7 = 2099440.00; b = 900560
     // everyone: 0.75 × (900560 − 10000) = 667920 → cap 400000.00
     expect(paid(huge([]))).toEqual({ basic: '2099440.00', criticalIllness: '400000.00' });

@@ -53,7 +53,15 @@ function classify(lines: FeeLine[], dischargeDate = '2019-03-10'): FeeLineClassi
 const wire = (m: Money) => formatMoney(m);
 function parts(c: FeeLineClassification, index = 0) {
   const l = c.lines[index]!;
-  return { level: l.level, category: l.category, amount: wire(l.amount), full: wire(l.fullSelfPay), over: wire(l.overLimitSelfPay), pre: wire(l.preSelfPay), scope: wire(l.policyScope) };
+  return {
+    level: l.level,
+    category: l.category,
+    amount: wire(l.amount),
+    full: wire(l.fullSelfPay),
+    over: wire(l.overLimitSelfPay),
+    pre: wire(l.preSelfPay),
+    scope: wire(l.policyScope),
+  };
 }
 
 describe('per level', () => {

@@ -22,7 +22,11 @@ describe('enrollee files', () => {
   };
 
   it('Chinese headers, Chinese values', () => {
-    const { mapper, ignored } = mapHeaders('enrollees', ['\uFEFF社会保障卡号', '统筹区', '性别', '出生日期', '参保开始', '参保结束', '人员类别', '特殊病种', '生育保险', '备注'], regions);
+    const { mapper, ignored } = mapHeaders(
+      'enrollees',
+      ['\uFEFF社会保障卡号', '统筹区', '性别', '出生日期', '参保开始', '参保结束', '人员类别', '特殊病种', '生育保险', '备注'],
+      regions,
+    );
     expect(ignored).toEqual(['备注']);
     const row = mapper(['330326199001010011', '平阳县', '女', '1990/5/1', '2019-01-01', '20191231', '低保、建档立卡', 'sle;diabetes', '是', 'x']);
     const checked = validateRow('enrollees', row);
@@ -31,7 +35,16 @@ describe('enrollee files', () => {
 
   it('English headers (any case, spaces or underscores), codes, a coverage column with several periods', () => {
     const { mapper } = mapHeaders('enrollees', ['Card', 'REGION', 'sex', 'birth_date', 'coverage', 'categories', 'special diseases', 'maternity']);
-    const row = mapper(['330326199001010011', 'pingyang', '2', '1990-05-01', '2018-01-01~2018-12-31; 2019-01-01 至 2019-12-31', 'low-income-assistance|registered-poor', 'sle,diabetes', 'Y']);
+    const row = mapper([
+      '330326199001010011',
+      'pingyang',
+      '2',
+      '1990-05-01',
+      '2018-01-01~2018-12-31; 2019-01-01 至 2019-12-31',
+      'low-income-assistance|registered-poor',
+      'sle,diabetes',
+      'Y',
+    ]);
     const checked = validateRow('enrollees', row);
     expect(checked.ok && checked.row.record).toEqual({ ...expected, coverage: [{ from: '2018-01-01', to: '2018-12-31' }, expected.coverage[0]] });
   });
@@ -90,7 +103,11 @@ describe('regions, by the loaded policies', () => {
     for (const dir of [POLICY_DIR, `${ROOT}/examples/policies`]) {
       expect(await regionsOfPolicyDirectory(dir)).toEqual(loadPolicyDirectory(dir).regions);
     }
-    expect(scanIdentity('id: a-2020\nregion: a\nname: "甲县2020年城乡居民医保"\ninsuranceDivision: { admdvs: "123456", cite: x }\n')).toEqual({ region: 'a', name: '甲县2020年城乡居民医保', admdvs: '123456' });
+    expect(scanIdentity('id: a-2020\nregion: a\nname: "甲县2020年城乡居民医保"\ninsuranceDivision: { admdvs: "123456", cite: x }\n')).toEqual({
+      region: 'a',
+      name: '甲县2020年城乡居民医保',
+      admdvs: '123456',
+    });
     // A file not written plainly is loaded in full instead.
     expect(scanIdentity('{ "id": "a-2020", "region": "a" }')).toBeNull();
     expect(scanIdentity('region: a\nname: b\ninsuranceDivision:\n  cite: x\nother:\n  admdvs: "123456"\n')).toBeNull();
@@ -130,13 +147,7 @@ describe('hospital files', () => {
     expect(toLevel('四级')).toBe('四级');
     const kinds = mapHeaders('hospitals', ['id', 'name', 'admdvs', 'level', 'type', 'countyRun']);
     const kindOf = (cell: string) => kinds.mapper(['H', 'n', '330326', '1', cell, '否']).kind;
-    expect(['综合医院', '中医院', '乡镇卫生院', '社区卫生服务中心', 'tcm'].map(kindOf)).toEqual([
-      'general',
-      'tcm',
-      'township-health-center',
-      'community-health-center',
-      'tcm',
-    ]);
+    expect(['综合医院', '中医院', '乡镇卫生院', '社区卫生服务中心', 'tcm'].map(kindOf)).toEqual(['general', 'tcm', 'township-health-center', 'community-health-center', 'tcm']);
   });
 });
 
@@ -149,7 +160,14 @@ describe('referral files', () => {
       ['C1', '异地就医备案', '2019/3/1', '2019/6/30', '', ''],
     ].map((cells) => validateRow('referrals', mapper(cells)));
     expect(rows.map((r) => r.ok && (r.row.record as { kind: string }).kind)).toEqual(['referral', 'relocation', 'out-of-area']);
-    expect(rows[0]!.ok && rows[0]!.row.record).toEqual({ card: 'C1', kind: 'referral', validFrom: '2019-03-01', validTo: '2019-06-30', toHospitalId: 'WZ-CITY', diagnosis: 'C34.9' });
+    expect(rows[0]!.ok && rows[0]!.row.record).toEqual({
+      card: 'C1',
+      kind: 'referral',
+      validFrom: '2019-03-01',
+      validTo: '2019-06-30',
+      toHospitalId: 'WZ-CITY',
+      diagnosis: 'C34.9',
+    });
   });
 });
 
@@ -165,7 +183,8 @@ describe('CSV rows', () => {
   it('carry the line each record ends on, quoted newlines and blank lines included; a short record is reported', async () => {
     const { Readable } = await import('node:stream');
     const { csvRows } = await import('../../src/import/csv.js');
-    const text = 'card,region,sex,birthDate,coverage,specialDiseases\nA1,平阳,女,1990-01-01,2019-01-01~2019-12-31,"sle,\ndiabetes"\n\nA2,平阳,男,1990-01-01,2019-01-01~2019-12-31,\nA3,平阳\n';
+    const text =
+      'card,region,sex,birthDate,coverage,specialDiseases\nA1,平阳,女,1990-01-01,2019-01-01~2019-12-31,"sle,\ndiabetes"\n\nA2,平阳,男,1990-01-01,2019-01-01~2019-12-31,\nA3,平阳\n';
     const items = [];
     for await (const batch of csvRows('enrollees', Readable.from([Buffer.from(text)]))) items.push(...batch);
     expect(items.map((item) => item.line)).toEqual([3, 5, 6]);

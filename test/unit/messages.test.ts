@@ -18,7 +18,9 @@ describe('every error code speaks Chinese', () => {
   it('has a message and a label in the catalogue for each code the HTTP layer maps', async () => {
     const { STATUS_OF } = await import('../../src/http/errors.js');
     const { hasMessage } = await import('../../src/messages/index.js');
-    const missing = Object.keys(STATUS_OF).flatMap((code) => ['errors.code.', 'errors.label.'].map((prefix) => prefix + code)).filter((key) => !hasMessage(key));
+    const missing = Object.keys(STATUS_OF)
+      .flatMap((code) => ['errors.code.', 'errors.label.'].map((prefix) => prefix + code))
+      .filter((key) => !hasMessage(key));
     expect(missing).toEqual([]);
   });
 });

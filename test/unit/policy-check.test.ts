@@ -71,7 +71,7 @@ describe('policy:check reports', () => {
 
 describe('policy:check on tables keyed by built-in facts, with no default', () => {
   const AH = readFileSync(path.join(ROOT, 'examples/policies/anhui-2024.yaml'), 'utf8');
-  const RATE = /^  rate:\n[\s\S]*?decision: the city's own rates are not in the page; 85\/75\/65% stand in\n/m;
+  const RATE = /^ {2}rate:\n[\s\S]*?decision: the city's own rates are not in the page; 85\/75\/65% stand in\n/m;
   const keyed = (levels: string[]) =>
     AH.replace(
       RATE,
@@ -108,7 +108,7 @@ describe('policy:check on tables keyed by built-in facts, with no default', () =
   });
 });
 
-describe('a region\'s own person categories (宿迁 低保边缘)', () => {
+describe("a region's own person categories (宿迁 低保边缘)", () => {
   const SQ = readFileSync(path.join(ROOT, 'examples/policies/suqian-2024.yaml'), 'utf8');
 
   it('are used as "<region>.<name>" once declared', () => {
@@ -117,7 +117,7 @@ describe('a region\'s own person categories (宿迁 低保边缘)', () => {
     expect(check.examples.find((e) => e.name.startsWith('低保边缘'))!.ok).toBe(true);
   });
 
-  it('an undeclared or another region\'s category is an error at its path', () => {
+  it("an undeclared or another region's category is an error at its path", () => {
     const undeclared = checkPolicyText('/x/suqian-2024.yaml', SQ.replace('  near-low-income: { label: 低保边缘', '  near-poor: { label: 低保边缘'));
     expect(undeclared.errors.some((e) => /^layers\.1\.options\.2\.when\.categoriesAny\.0: "suqian\.near-low-income" is not declared/.test(e))).toBe(true);
     expect(undeclared.errors.some((e) => /^tests\.\d+\.person\.categories\.0: /.test(e))).toBe(true);
@@ -128,7 +128,8 @@ describe('a region\'s own person categories (宿迁 低保边缘)', () => {
   it('the registry takes them, and refuses what is neither listed nor "<region>.<name>"', () => {
     const person = { region: 'suqian', sex: 'F', birthDate: '1970-01-01', coverage: [] };
     expect(enrolleeSchema.safeParse({ ...person, categories: ['suqian.near-low-income', 'destitute'] }).success).toBe(true);
-    for (const bad of ['near-low-income', 'Suqian.X', 'suqian.', 'a.b.c', 'suqian.near low']) expect(enrolleeSchema.safeParse({ ...person, categories: [bad] }).success, bad).toBe(false);
+    for (const bad of ['near-low-income', 'Suqian.X', 'suqian.', 'a.b.c', 'suqian.near low'])
+      expect(enrolleeSchema.safeParse({ ...person, categories: [bad] }).success, bad).toBe(false);
   });
 });
 

@@ -26,7 +26,10 @@ const sha256 = (text: string) => createHash('sha256').update(text, 'utf8').diges
 
 /** A new region from a shipped file: only its id, region and name change. */
 function newRegionFrom(text: string, id: string, region: string, name: string): string {
-  return text.replace(/^id: .*$/m, `id: ${id}`).replace(/^region: .*$/m, `region: ${region}`).replace(/^name: .*$/m, `name: ${name}`);
+  return text
+    .replace(/^id: .*$/m, `id: ${id}`)
+    .replace(/^region: .*$/m, `region: ${region}`)
+    .replace(/^name: .*$/m, `name: ${name}`);
 }
 
 describe('policy versions', () => {
@@ -66,7 +69,12 @@ describe('reloadPolicyDirectory', () => {
     const catalog = loadPolicyDirectory(dir);
     const holder = { catalog };
     const template = catalog.entries[0]!;
-    const text = newRegionFrom(readFileSync(template.file, 'utf8'), `lianhua-${template.policy.benefitYear}`, 'lianhua', `莲花县${template.policy.benefitYear}年城乡居民基本医疗保险`);
+    const text = newRegionFrom(
+      readFileSync(template.file, 'utf8'),
+      `lianhua-${template.policy.benefitYear}`,
+      'lianhua',
+      `莲花县${template.policy.benefitYear}年城乡居民基本医疗保险`,
+    );
     writeFileSync(path.join(dir, `lianhua-${template.policy.benefitYear}.yaml`), text);
 
     const { catalog: next, errors } = reloadPolicyDirectory(dir, catalog);

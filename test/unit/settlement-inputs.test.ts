@@ -57,7 +57,11 @@ describe('recorded settlement inputs', () => {
     expect(decoded.inputs!.equals(inputs)).toBe(true);
     // reverse-settlement-4.lua: cjson.decode(meta), set s and x, cjson.encode(meta) .. the rest as is.
     const split = record.indexOf(0x0a);
-    const rewritten = { ...(JSON.parse(record.subarray(0, split).toString()) as object), s: 'reversed', x: { at: 'now', reason: null, operator: { id: null, name: null, keyId: null } } };
+    const rewritten = {
+      ...(JSON.parse(record.subarray(0, split).toString()) as object),
+      s: 'reversed',
+      x: { at: 'now', reason: null, operator: { id: null, name: null, keyId: null } },
+    };
     const reversed = decodeSettlementRecord(Buffer.concat([Buffer.from(JSON.stringify(rewritten)), record.subarray(split)]));
     expect(reversed.meta.s).toBe('reversed');
     expect(reversed.inputs!.equals(inputs)).toBe(true);

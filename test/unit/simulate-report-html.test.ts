@@ -18,7 +18,14 @@ describe('report.html', () => {
     tally.mismatchCount = 1;
     tally.mismatches.push({ settlementId: EVIL, card: EVIL, fund: EVIL, given: EVIL, replayed: EVIL, reason: EVIL });
     tally.groups.region[EVIL] = { settlements: 1, baseline: { funds: {}, fundTotal: 0, patient: 0, total: 0 }, draft: { funds: {}, fundTotal: 0, patient: 0, total: 0 } };
-    const report = buildReport(tally, { year: 2019, source: EVIL, generatedAt: EVIL, seconds: 1, baseline: { directory: EVIL, ids: [EVIL] }, draft: { directory: EVIL, ids: [EVIL] } });
+    const report = buildReport(tally, {
+      year: 2019,
+      source: EVIL,
+      generatedAt: EVIL,
+      seconds: 1,
+      baseline: { directory: EVIL, ids: [EVIL] },
+      draft: { directory: EVIL, ids: [EVIL] },
+    });
     const html = renderReportHtml(report);
     expect(html).not.toMatch(/<script|<img|onerror=alert\(2\)>/i);
     expect(html).toContain('&#60;script&#62;');

@@ -19,7 +19,16 @@ const request = parseSettlementRequest({
   dischargeDate: '2019-03-10',
   charges: { total: '5000.00' },
 });
-const accumulators = { admissions: 1, specialOutpatientCounted: false, basicEligible: '1.00', basicPaid: '2.00', compliantSelfBurden: '0.00', criticalIllnessPaid: '0.00', outpatientPaid: '0.00', retiredCadreSpousePaid: '0.00' };
+const accumulators = {
+  admissions: 1,
+  specialOutpatientCounted: false,
+  basicEligible: '1.00',
+  basicPaid: '2.00',
+  compliantSelfBurden: '0.00',
+  criticalIllnessPaid: '0.00',
+  outpatientPaid: '0.00',
+  retiredCadreSpousePaid: '0.00',
+};
 const response = {
   settlementId: 'S-1',
   requestId: 'R1 "total":"9.99"',

@@ -36,7 +36,8 @@ describe('what-if tally', () => {
     expect(histogramBin(-500_001)).toBe(0);
     expect(histogramBin(-1)).toBe(8);
     const tally = emptyTally();
-    for (const change of [-600_000, -1, 0, 1, 600_000]) notePerson(tally, { card: `C${change}`, region: 'r', stays: 1, baselinePatient: 0, draftPatient: change, change, baselineFund: 0, draftFund: 0 });
+    for (const change of [-600_000, -1, 0, 1, 600_000])
+      notePerson(tally, { card: `C${change}`, region: 'r', stays: 1, baselinePatient: 0, draftPatient: change, change, baselineFund: 0, draftFund: 0 });
     const report = buildReport(tally, { year: 2019, source: 's', generatedAt: 'now', seconds: 0, baseline: { directory: 'a', ids: [] }, draft: { directory: 'b', ids: [] } });
     expect(report.histogram[0]).toEqual({ from: null, to: '-5000.01', persons: 1 });
     expect(report.histogram[8]).toEqual({ from: '-10.00', to: '-0.01', persons: 1 });
@@ -48,7 +49,8 @@ describe('what-if tally', () => {
   it('keeps the twenty largest changes by size across merged workers', () => {
     const a = emptyTally();
     const b = emptyTally();
-    for (let i = 1; i <= 50; i++) notePerson(i % 2 ? a : b, { card: `P${i}`, region: 'r', stays: 1, baselinePatient: 0, draftPatient: 0, change: i % 3 ? i * 100 : -i * 100, baselineFund: 0, draftFund: 0 });
+    for (let i = 1; i <= 50; i++)
+      notePerson(i % 2 ? a : b, { card: `P${i}`, region: 'r', stays: 1, baselinePatient: 0, draftPatient: 0, change: i % 3 ? i * 100 : -i * 100, baselineFund: 0, draftFund: 0 });
     mergeTally(a, b);
     expect(a.largest).toHaveLength(LARGEST);
     expect(a.largest.map((p) => Math.abs(p.change))).toEqual(Array.from({ length: 20 }, (_, i) => (50 - i) * 100));

@@ -8,14 +8,38 @@ const statement: Statement = {
   date: '2019-03-10',
   timeZone: 'Asia/Shanghai',
   totals: { count: 2, settlements: 2, reversals: 0, total: '13000.00', fundTotal: '7840.00', patientTotal: '5160.00', funds: { basic: '7840.00', criticalIllness: '0.00' } },
-  groups: [{ insutype: '390', clrType: '21', policyId: 'pingyang-2019', visitType: 'inpatient', count: 2, total: '13000.00', fundTotal: '7840.00', patientTotal: '5160.00', funds: {} }],
+  groups: [
+    { insutype: '390', clrType: '21', policyId: 'pingyang-2019', visitType: 'inpatient', count: 2, total: '13000.00', fundTotal: '7840.00', patientTotal: '5160.00', funds: {} },
+  ],
   entries: [],
   next: null,
 };
 
 describe('statement CSV', () => {
   it('starts with a BOM, ends lines with CRLF, names funds and kinds in Chinese, amounts as plain decimals', () => {
-    const csv = statementCsv(statement, [{ settlementId: 'S-1', requestId: 'R,1', kind: 'reversal', at: '2019-03-10T02:00:00Z', card: '330326199001011234', policyId: 'pingyang-2019', benefitYear: 2019, clrType: '21', reason: null, visitType: 'inpatient', total: '-100.00', fundTotal: '-60.00', patientTotal: '-40.00', funds: {}, operator: { id: '0123', name: '张三', keyId: null } }], '平阳县人民医院（H33032600001）');
+    const csv = statementCsv(
+      statement,
+      [
+        {
+          settlementId: 'S-1',
+          requestId: 'R,1',
+          kind: 'reversal',
+          at: '2019-03-10T02:00:00Z',
+          card: '330326199001011234',
+          policyId: 'pingyang-2019',
+          benefitYear: 2019,
+          clrType: '21',
+          reason: null,
+          visitType: 'inpatient',
+          total: '-100.00',
+          fundTotal: '-60.00',
+          patientTotal: '-40.00',
+          funds: {},
+          operator: { id: '0123', name: '张三', keyId: null },
+        },
+      ],
+      '平阳县人民医院（H33032600001）',
+    );
     expect(csv.startsWith('\uFEFF日结单,平阳县人民医院（H33032600001）,2019-03-10,时区 Asia/Shanghai\r\n')).toBe(true);
     const lines = csv.slice(1).split('\r\n');
     expect(lines).toContain(',2,2,0,13000.00,7840.00,5160.00');

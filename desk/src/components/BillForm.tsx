@@ -27,15 +27,46 @@ export interface BillFormProps {
   onNewBill: () => void;
 }
 
-export function BillForm({ bill, person, phase, locked, fixedHospital, requestId, canConfirm, showHint, patientName, firstBillField, confirmButton, change, onPatientName, onPreview, onConfirm, onNewBill }: BillFormProps) {
+export function BillForm({
+  bill,
+  person,
+  phase,
+  locked,
+  fixedHospital,
+  requestId,
+  canConfirm,
+  showHint,
+  patientName,
+  firstBillField,
+  confirmButton,
+  change,
+  onPatientName,
+  onPreview,
+  onConfirm,
+  onNewBill,
+}: BillFormProps) {
   return (
-    <form class="card bill" onSubmit={(event) => { event.preventDefault(); onPreview(); }} aria-label="结算信息">
+    <form
+      class="card bill"
+      onSubmit={(event) => {
+        event.preventDefault();
+        onPreview();
+      }}
+      aria-label="结算信息"
+    >
       <h2>本次费用</h2>
       <fieldset disabled={locked}>
         <legend class="sr-only">就诊信息</legend>
         <div class="grid">
           <Field label="结算医院">
-            <input name="hospitalId" value={bill.hospitalId} readOnly={Boolean(fixedHospital)} onInput={(e) => change({ hospitalId: e.currentTarget.value })} required aria-describedby="hospital-name" />
+            <input
+              name="hospitalId"
+              value={bill.hospitalId}
+              readOnly={Boolean(fixedHospital)}
+              onInput={(e) => change({ hospitalId: e.currentTarget.value })}
+              required
+              aria-describedby="hospital-name"
+            />
             <small class="muted" id="hospital-name">
               <HospitalName hospitalId={bill.hospitalId} />
             </small>
@@ -50,10 +81,25 @@ export function BillForm({ bill, person, phase, locked, fixedHospital, requestId
             </select>
           </Field>
           <Field label="入院日期" hint="YYYY-MM-DD 或 20190301">
-            <input ref={firstBillField} name="admissionDate" value={bill.admissionDate} onInput={(e) => change({ admissionDate: e.currentTarget.value })} required inputMode="numeric" autocomplete="off" />
+            <input
+              ref={firstBillField}
+              name="admissionDate"
+              value={bill.admissionDate}
+              onInput={(e) => change({ admissionDate: e.currentTarget.value })}
+              required
+              inputMode="numeric"
+              autocomplete="off"
+            />
           </Field>
           <Field label="出院日期">
-            <input name="dischargeDate" value={bill.dischargeDate} onInput={(e) => change({ dischargeDate: e.currentTarget.value })} required inputMode="numeric" autocomplete="off" />
+            <input
+              name="dischargeDate"
+              value={bill.dischargeDate}
+              onInput={(e) => change({ dischargeDate: e.currentTarget.value })}
+              required
+              inputMode="numeric"
+              autocomplete="off"
+            />
           </Field>
         </div>
 
@@ -74,13 +120,34 @@ export function BillForm({ bill, person, phase, locked, fixedHospital, requestId
               <input name="total" value={bill.total} onInput={(e) => change({ total: e.currentTarget.value })} required inputMode="decimal" autocomplete="off" />
             </Field>
             <Field label="全自费">
-              <input name="fullSelfPay" value={bill.fullSelfPay} onInput={(e) => change({ fullSelfPay: e.currentTarget.value })} inputMode="decimal" autocomplete="off" placeholder="0.00" />
+              <input
+                name="fullSelfPay"
+                value={bill.fullSelfPay}
+                onInput={(e) => change({ fullSelfPay: e.currentTarget.value })}
+                inputMode="decimal"
+                autocomplete="off"
+                placeholder="0.00"
+              />
             </Field>
             <Field label="超限价自费">
-              <input name="overLimitSelfPay" value={bill.overLimitSelfPay} onInput={(e) => change({ overLimitSelfPay: e.currentTarget.value })} inputMode="decimal" autocomplete="off" placeholder="0.00" />
+              <input
+                name="overLimitSelfPay"
+                value={bill.overLimitSelfPay}
+                onInput={(e) => change({ overLimitSelfPay: e.currentTarget.value })}
+                inputMode="decimal"
+                autocomplete="off"
+                placeholder="0.00"
+              />
             </Field>
             <Field label="先行自付">
-              <input name="preSelfPay" value={bill.preSelfPay} onInput={(e) => change({ preSelfPay: e.currentTarget.value })} inputMode="decimal" autocomplete="off" placeholder="0.00" />
+              <input
+                name="preSelfPay"
+                value={bill.preSelfPay}
+                onInput={(e) => change({ preSelfPay: e.currentTarget.value })}
+                inputMode="decimal"
+                autocomplete="off"
+                placeholder="0.00"
+              />
             </Field>
           </div>
         ) : (
@@ -101,7 +168,13 @@ export function BillForm({ bill, person, phase, locked, fixedHospital, requestId
               </datalist>
             </Field>
             <Field label="门诊特殊病种">
-              <input name="specialDisease" value={bill.specialDisease} onInput={(e) => change({ specialDisease: e.currentTarget.value })} list="special-diseases" autocomplete="off" />
+              <input
+                name="specialDisease"
+                value={bill.specialDisease}
+                onInput={(e) => change({ specialDisease: e.currentTarget.value })}
+                list="special-diseases"
+                autocomplete="off"
+              />
               <datalist id="special-diseases">
                 {person.enrollee.specialDiseases.map((disease) => (
                   <option key={disease} value={disease} />

@@ -43,7 +43,11 @@ export function DayStatement({ statement, entries, hospital, onMore }: { stateme
         <button type="button" onClick={() => window.print()} data-testid="print-statement">
           打印日结单
         </button>
-        <button type="button" onClick={() => download(`日结单-${statement.hospitalId}-${statement.date}.csv`, statementCsv(statement, entries, name))} data-testid="export-statement">
+        <button
+          type="button"
+          onClick={() => download(`日结单-${statement.hospitalId}-${statement.date}.csv`, statementCsv(statement, entries, name))}
+          data-testid="export-statement"
+        >
           导出 CSV（Excel）
         </button>
       </p>
@@ -55,12 +59,24 @@ export function DayStatement({ statement, entries, hospital, onMore }: { stateme
           <caption>合计</caption>
           <thead>
             <tr>
-              <th scope="col" class="num">笔数</th>
-              <th scope="col" class="num">结算</th>
-              <th scope="col" class="num">撤销</th>
-              <th scope="col" class="num">医疗费总额</th>
-              <th scope="col" class="num">基金支付</th>
-              <th scope="col" class="num">个人负担</th>
+              <th scope="col" class="num">
+                笔数
+              </th>
+              <th scope="col" class="num">
+                结算
+              </th>
+              <th scope="col" class="num">
+                撤销
+              </th>
+              <th scope="col" class="num">
+                医疗费总额
+              </th>
+              <th scope="col" class="num">
+                基金支付
+              </th>
+              <th scope="col" class="num">
+                个人负担
+              </th>
             </tr>
           </thead>
           <tbody>
@@ -79,7 +95,9 @@ export function DayStatement({ statement, entries, hospital, onMore }: { stateme
           <thead>
             <tr>
               <th scope="col">基金</th>
-              <th scope="col" class="num">金额（元）</th>
+              <th scope="col" class="num">
+                金额（元）
+              </th>
             </tr>
           </thead>
           <tbody>
@@ -100,9 +118,15 @@ export function DayStatement({ statement, entries, hospital, onMore }: { stateme
                 <th scope="col">结算类别</th>
                 <th scope="col">就诊类型</th>
                 <th scope="col">政策</th>
-                <th scope="col" class="num">笔数</th>
-                <th scope="col" class="num">医疗费总额</th>
-                <th scope="col" class="num">基金支付</th>
+                <th scope="col" class="num">
+                  笔数
+                </th>
+                <th scope="col" class="num">
+                  医疗费总额
+                </th>
+                <th scope="col" class="num">
+                  基金支付
+                </th>
               </tr>
             </thead>
             <tbody>
@@ -122,10 +146,12 @@ export function DayStatement({ statement, entries, hospital, onMore }: { stateme
         )}
         <footer class="statement-foot">
           <span>
-            制表：<span class="blank" />
+            制表：
+            <span class="blank" />
           </span>
           <span>
-            财务审核：<span class="blank" />
+            财务审核：
+            <span class="blank" />
           </span>
           <span>打印时间：{shanghaiTime(new Date().toISOString())}</span>
         </footer>
@@ -138,9 +164,15 @@ export function DayStatement({ statement, entries, hospital, onMore }: { stateme
             <th scope="col">结算单号</th>
             <th scope="col">结算流水号</th>
             <th scope="col">类型</th>
-            <th scope="col" class="num">医疗费总额</th>
-            <th scope="col" class="num">基金支付</th>
-            <th scope="col" class="num">个人负担</th>
+            <th scope="col" class="num">
+              医疗费总额
+            </th>
+            <th scope="col" class="num">
+              基金支付
+            </th>
+            <th scope="col" class="num">
+              个人负担
+            </th>
             <th scope="col">操作员</th>
           </tr>
         </thead>

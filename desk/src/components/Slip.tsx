@@ -50,9 +50,7 @@ export function Slip({ settlement: s, hospital, enrollee, policy, filing, reprin
         </div>
       )}
       <header class="slip-head">
-        <div class="slip-hospital">
-          {hospital ? `${hospital.name}（${HOSPITAL_LEVEL[hospital.level] ?? ''}医院）` : s.hospitalId}
-        </div>
+        <div class="slip-hospital">{hospital ? `${hospital.name}（${HOSPITAL_LEVEL[hospital.level] ?? ''}医院）` : s.hospitalId}</div>
         <h2 class="slip-title">
           {titleOf(s.visitType)}
           {reprint && (
@@ -105,7 +103,7 @@ export function Slip({ settlement: s, hospital, enrollee, policy, filing, reprin
             </tr>
             <tr>
               <th scope="row">人员类别</th>
-              <td>{enrollee ? (enrollee.categories.map((c) => CATEGORY[c] ?? c).join('、') || '普通参保人员') : '—'}</td>
+              <td>{enrollee ? enrollee.categories.map((c) => CATEGORY[c] ?? c).join('、') || '普通参保人员' : '—'}</td>
               <th scope="row">参保地区</th>
               <td>{enrollee ? (REGION[enrollee.region] ?? enrollee.region) : (policy?.name ?? s.policyId)}</td>
             </tr>
@@ -291,10 +289,12 @@ export function Slip({ settlement: s, hospital, enrollee, policy, filing, reprin
         <p>医保支付以医保经办机构结算为准</p>
         <div class="signatures">
           <span>
-            患者/家属签字：<span class="blank wide" />
+            患者/家属签字：
+            <span class="blank wide" />
           </span>
           <span>
-            收费员签字：<span class="blank wide" />
+            收费员签字：
+            <span class="blank wide" />
           </span>
         </div>
       </footer>

@@ -26,8 +26,17 @@ export function DocumentPage({ file }: { file: string }) {
   return (
     <main id="main" class="page document">
       <h1>{documentTitle(document)}</h1>
-      {clause && <p class="muted">引用条款：{clause}{text && !resolved ? '（未找到）' : ''}</p>}
-      {failed && <p class="error" role="alert">{failed}</p>}
+      {clause && (
+        <p class="muted">
+          引用条款：{clause}
+          {text && !resolved ? '（未找到）' : ''}
+        </p>
+      )}
+      {failed && (
+        <p class="error" role="alert">
+          {failed}
+        </p>
+      )}
       <div class="document-text">
         {resolved && <pre>{lines.slice(0, resolved.start).join('\n')}</pre>}
         {resolved && (

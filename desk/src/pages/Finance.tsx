@@ -175,9 +175,15 @@ export function Finance({ me }: { me: Me }) {
             <thead>
               <tr>
                 <th scope="col">一方</th>
-                <th scope="col" class="num">笔数</th>
-                <th scope="col" class="num">医疗费总额</th>
-                <th scope="col" class="num">基金支付</th>
+                <th scope="col" class="num">
+                  笔数
+                </th>
+                <th scope="col" class="num">
+                  医疗费总额
+                </th>
+                <th scope="col" class="num">
+                  基金支付
+                </th>
               </tr>
             </thead>
             <tbody>

@@ -58,7 +58,8 @@ function RevokeDialog({ filing, onDone, onClose }: { filing: Filing; onDone: (fi
       <form onSubmit={submit}>
         <h2 id="revoke-title">撤销备案</h2>
         <p>
-          {FILING_KIND[filing.kind]} <code>{filing.referralId}</code>（{filing.validFrom} 至 {filing.validTo}）。撤销后，出院日期在有效期内的新结算不再按已备案处理；已完成的结算不受影响。
+          {FILING_KIND[filing.kind]} <code>{filing.referralId}</code>（{filing.validFrom} 至 {filing.validTo}
+          ）。撤销后，出院日期在有效期内的新结算不再按已备案处理；已完成的结算不受影响。
         </p>
         <label>
           撤销原因
@@ -187,8 +188,7 @@ export function Referral({ me }: { me: Me }) {
             <h2 id="person-title">参保人 {enrollee.card}</h2>
             <p>
               {SEX[enrollee.sex]} · {enrollee.birthDate} · {REGION[enrollee.region] ?? enrollee.region} · 参保期{' '}
-              {enrollee.coverage.map((period) => `${period.from} 至 ${period.to}`).join('；')} ·{' '}
-              {enrollee.categories.map((c) => CATEGORY[c] ?? c).join('、') || '普通参保人员'}
+              {enrollee.coverage.map((period) => `${period.from} 至 ${period.to}`).join('；')} · {enrollee.categories.map((c) => CATEGORY[c] ?? c).join('、') || '普通参保人员'}
             </p>
           </section>
 
@@ -207,11 +207,27 @@ export function Referral({ me }: { me: Me }) {
               </label>
               <label class="field">
                 <span>有效期起</span>
-                <input name="validFrom" value={form.validFrom} onInput={(e) => setForm({ ...form, validFrom: e.currentTarget.value })} required inputMode="numeric" autocomplete="off" placeholder="YYYY-MM-DD" />
+                <input
+                  name="validFrom"
+                  value={form.validFrom}
+                  onInput={(e) => setForm({ ...form, validFrom: e.currentTarget.value })}
+                  required
+                  inputMode="numeric"
+                  autocomplete="off"
+                  placeholder="YYYY-MM-DD"
+                />
               </label>
               <label class="field">
                 <span>有效期止</span>
-                <input name="validTo" value={form.validTo} onInput={(e) => setForm({ ...form, validTo: e.currentTarget.value })} required inputMode="numeric" autocomplete="off" placeholder="YYYY-MM-DD" />
+                <input
+                  name="validTo"
+                  value={form.validTo}
+                  onInput={(e) => setForm({ ...form, validTo: e.currentTarget.value })}
+                  required
+                  inputMode="numeric"
+                  autocomplete="off"
+                  placeholder="YYYY-MM-DD"
+                />
               </label>
               <label class="field">
                 <span>转入医院（登记库编号；空：不限医院）</span>

@@ -72,13 +72,7 @@ export function SlipPage({ me, settlementId }: { me: Me; settlementId: string })
           <div class="slip-frame">
             <Slip settlement={loaded.settlement} hospital={loaded.hospital} enrollee={loaded.enrollee} policy={loaded.policy} filing={loaded.filing} reprint={reprint} />
           </div>
-          {reversing && (
-            <ReversalDialog
-              settlement={loaded.settlement}
-              onClose={() => setReversing(false)}
-              onDone={(settlement) => setLoaded({ ...loaded, settlement })}
-            />
-          )}
+          {reversing && <ReversalDialog settlement={loaded.settlement} onClose={() => setReversing(false)} onDone={(settlement) => setLoaded({ ...loaded, settlement })} />}
         </>
       )}
     </main>

@@ -26,19 +26,19 @@ const MEANING: Record<ErrorCode, string> = {
   ALREADY_REVERSED: 'the reversal cannot be repeated identically',
   PAYLOAD_TOO_LARGE: 'the body is larger than the limit',
   HOSPITAL_NOT_FOUND: 'the hospital is not in the registry',
-  NO_POLICY: 'no policy of the person\'s region covers the benefit year',
+  NO_POLICY: "no policy of the person's region covers the benefit year",
   NOT_COVERED: 'outside coverage (dates, liability, sex, maternity)',
   VISIT_TYPE_NOT_COVERED: 'the policy does not settle this visit type',
   SPECIAL_DISEASE_NOT_APPROVED: 'the special disease is unnamed, unknown or not approved for the person',
   REFERRAL_REQUIRED: 'an out-of-area stay needs an active referral filing',
   CROSS_YEAR_SPLIT_REQUIRED: 'the stay must be split at the year boundary',
   CONSORTIUM_TRANSFER_UNMATCHED: 'no earlier stay in the consortium to continue',
-  STAY_OVERLAPS: 'the stay\'s days overlap a settled, unreversed stay of the same person (the details name it)',
+  STAY_OVERLAPS: "the stay's days overlap a settled, unreversed stay of the same person (the details name it)",
   LIMIT_REACHED: 'a per-person bound would be exceeded (e.g. active filings)',
-  CATALOGUE_CODE_UNKNOWN: 'a fee line names a code the policy\'s catalogue does not hold on that date; one detail per line',
+  CATALOGUE_CODE_UNKNOWN: "a fee line names a code the policy's catalogue does not hold on that date; one detail per line",
   RATE_LIMITED: 'the key sent more than its share; retry after Retry-After seconds',
   OVERLOADED: 'this process is too busy (storage is fine); nothing recorded; retry after Retry-After seconds',
-  ARCHIVED: 'a closed year\'s record, moved to the archive the details name',
+  ARCHIVED: "a closed year's record, moved to the archive the details name",
   INTERNAL: 'an unexpected fault (never with a stack trace)',
   UNAVAILABLE: 'storage or the enrollment system is unavailable; nothing recorded; retry after Retry-After seconds',
 };
@@ -158,7 +158,7 @@ export function buildOpenApiDocument(registry: OperationRegistry): OpenApiDocume
         title: 'Resident-insurance settlement service',
         version: packageVersion(),
         description:
-          'Discharge settlement for China\'s urban-rural resident basic medical insurance (城乡居民基本医疗保险): ' +
+          "Discharge settlement for China's urban-rural resident basic medical insurance (城乡居民基本医疗保险): " +
           'the split between each fund and the patient, line by line, each line citing its clause; referral filings; ' +
           'day statements and reconciliation; the registry and its bulk import.\n\n' +
           'Money is a decimal string with at most two decimals on the way in and exactly two on the way out, never a JSON number. ' +

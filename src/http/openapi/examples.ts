@@ -91,11 +91,11 @@ export const settlementResponseExample = {
     total: '12345.67',
     fullSelfPay: '300.00',
     overLimitSelfPay: '0.00',
-    preSelfPay: '120.00'
+    preSelfPay: '120.00',
   },
   payments: {
     basic: '7717.97',
-    criticalIllness: '0.00'
+    criticalIllness: '0.00',
   },
   fundTotal: '7717.97',
   patientTotal: '4627.70',
@@ -108,53 +108,53 @@ export const settlementResponseExample = {
       amount: '7717.97',
       cite: '000_b298e4d9608db673.txt 三(一)1',
       rate: '0.7',
-      deductible: '900.00'
+      deductible: '900.00',
     },
     {
       fund: 'criticalIllness',
       fundPayType: '390200',
       amount: '0.00',
       cite: '000_b298e4d9608db673.txt 三(二)',
-      rate: null
-    }
+      rate: null,
+    },
   ],
   steps: [
     {
       rule: 'pingyang-2019/inpatient/policy-scope',
       text: '政策范围内金额 = 总费用 − 全自费 − 超限价自费 − 先行自付',
       amount: '11925.67',
-      cite: '000_b298e4d9608db673.txt 三(一)1'
+      cite: '000_b298e4d9608db673.txt 三(一)1',
     },
     {
       rule: 'pingyang-2019/inpatient/tier',
       text: '分类：医院类别 county（县内县级医院）',
       amount: null,
-      cite: '000_b298e4d9608db673.txt 三(一)1'
+      cite: '000_b298e4d9608db673.txt 三(一)1',
     },
     {
       rule: 'pingyang-2019/inpatient/eligible-expense',
       text: '计入年度费用上限 150000.00 的政策范围内费用（此前已计 0.00）',
       amount: '11925.67',
-      cite: '000_b298e4d9608db673.txt 三(一)2'
+      cite: '000_b298e4d9608db673.txt 三(一)2',
     },
     {
       rule: 'pingyang-2019/inpatient/deductible',
       text: '起付线：医院类别 county × 1（本年第 1 次住院）',
       amount: '900.00',
-      cite: '000_b298e4d9608db673.txt 三(一)1'
+      cite: '000_b298e4d9608db673.txt 三(一)1',
     },
     {
       rule: 'pingyang-2019/inpatient/rate',
       text: '基本医疗保险统筹基金：（11925.67 − 900.00）× 0.7',
       amount: '7717.97',
-      cite: '000_b298e4d9608db673.txt 三(一)1'
+      cite: '000_b298e4d9608db673.txt 三(一)1',
     },
     {
       rule: 'pingyang-2019/inpatient/critical-illness',
       text: '大病保险：合规自付 年度累计 0.00 → 4207.70，按分段计算',
       amount: '0.00',
-      cite: '000_b298e4d9608db673.txt 三(二)'
-    }
+      cite: '000_b298e4d9608db673.txt 三(二)',
+    },
   ],
   accumulatorsBefore: {
     admissions: 0,
@@ -164,7 +164,7 @@ export const settlementResponseExample = {
     compliantSelfBurden: '0.00',
     criticalIllnessPaid: '0.00',
     outpatientPaid: '0.00',
-    retiredCadreSpousePaid: '0.00'
+    retiredCadreSpousePaid: '0.00',
   },
   accumulatorsAfter: {
     admissions: 1,
@@ -174,7 +174,7 @@ export const settlementResponseExample = {
     compliantSelfBurden: '4207.70',
     criticalIllnessPaid: '0.00',
     outpatientPaid: '0.00',
-    retiredCadreSpousePaid: '0.00'
+    retiredCadreSpousePaid: '0.00',
   },
   notes: [],
   notesZh: [],
@@ -183,9 +183,9 @@ export const settlementResponseExample = {
   operator: {
     id: null,
     name: null,
-    keyId: 'billing-PY-COUNTY'
+    keyId: 'billing-PY-COUNTY',
   },
-  settledAt: '2019-03-10T09:30:00.000Z'
+  settledAt: '2019-03-10T09:30:00.000Z',
 };
 
 /** The refusal of P-JJ-5. */
@@ -193,8 +193,8 @@ export const refusalExample = {
   error: {
     code: 'REFERRAL_REQUIRED',
     message: '异地就医须先办理转诊或异地就医备案（备案有效期须覆盖住院日期）',
-    details: []
-  }
+    details: [],
+  },
 };
 
 export const hospitalExample = {

@@ -9,7 +9,9 @@ import { z } from 'zod';
 import { TRANSACTIONS } from '../../national/transactions.js';
 
 /** A platform amount: a JSON number written from its decimal text (some vendors send strings). */
-const amount = z.union([z.number(), z.string()]).meta({ description: 'a decimal amount: a JSON number (or string) read exactly, 16,2 (unit price 16,6, quantity 16,4); zeros past the scale are accepted' });
+const amount = z
+  .union([z.number(), z.string()])
+  .meta({ description: 'a decimal amount: a JSON number (or string) read exactly, 16,2 (unit price 16,6, quantity 16,4); zeros past the scale are accepted' });
 const text = z.string().nullable().optional();
 
 const setlinfo = z.looseObject({
@@ -56,12 +58,19 @@ const feeResult = z.looseObject({
 });
 const withdrawn = z.looseObject({ result: z.looseObject({ withdrawn: amount }) });
 const filed = z.looseObject({ result: z.looseObject({ trt_dcla_detl_sn: z.string() }) });
-const statement = z.looseObject({ stmtinfo: z.looseObject({ setl_optins: text, stmt_rslt: z.string(), stmt_rslt_dscr: z.string() }), result: z.array(z.looseObject({})).optional() });
+const statement = z.looseObject({
+  stmtinfo: z.looseObject({ setl_optins: text, stmt_rslt: z.string(), stmt_rslt_dscr: z.string() }),
+  result: z.array(z.looseObject({})).optional(),
+});
 
 /** Each transaction's output (null: the transaction answers no output). */
 const OUTPUTS: Record<string, z.ZodType> = {
   '9001': z.looseObject({ signinoutb: z.looseObject({ sign_time: z.string(), sign_no: z.string() }) }),
-  '1101': z.looseObject({ baseinfo: z.looseObject({ psn_no: z.string(), gend: z.string(), brdy: z.string() }), insuinfo: z.array(z.looseObject({ insutype: z.string(), psn_insu_stas: z.string(), insuplc_admdvs: z.string() })), idetinfo: z.array(z.looseObject({})) }),
+  '1101': z.looseObject({
+    baseinfo: z.looseObject({ psn_no: z.string(), gend: z.string(), brdy: z.string() }),
+    insuinfo: z.array(z.looseObject({ insutype: z.string(), psn_insu_stas: z.string(), insuplc_admdvs: z.string() })),
+    idetinfo: z.array(z.looseObject({})),
+  }),
   '2401': z.looseObject({ result: z.looseObject({ mdtrt_id: z.string() }) }),
   '2201': z.looseObject({ data: z.looseObject({ mdtrt_id: z.string(), psn_no: z.string(), ipt_otp_no: text }) }),
   '2301': z.looseObject({ result: z.array(feeResult) }),
@@ -69,7 +78,12 @@ const OUTPUTS: Record<string, z.ZodType> = {
   '5204': z.looseObject({ result: z.array(feeResult) }),
   '2302': withdrawn,
   '2205': withdrawn,
-  '2303': settlement.extend({ dscginfo: z.looseObject({ dscg_time: z.string(), dscg_time_src: z.enum(['1', '2', '3', '4']).meta({ description: '1 the discharge (2402), 2 this message, 3 the latest fee line, 4 the admission' }) }) }),
+  '2303': settlement.extend({
+    dscginfo: z.looseObject({
+      dscg_time: z.string(),
+      dscg_time_src: z.enum(['1', '2', '3', '4']).meta({ description: '1 the discharge (2402), 2 this message, 3 the latest fee line, 4 the admission' }),
+    }),
+  }),
   '2206': settlement.extend({ dscginfo: z.looseObject({ dscg_time: z.string(), dscg_time_src: z.string() }) }),
   '2304': settlement,
   '2207': settlement,
@@ -90,7 +104,9 @@ function outputOf(infno: string): z.ZodType {
 function inputOf(infno: string): z.ZodType {
   const json = z.toJSONSchema(TRANSACTIONS[infno]!.input, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>;
   delete json.$schema;
-  return z.record(z.string(), z.unknown()).meta({ override: json as never, description: `input of ${infno} (national-platform.md §3); "" and null are absent, unknown fields ignored` });
+  return z
+    .record(z.string(), z.unknown())
+    .meta({ override: json as never, description: `input of ${infno} (national-platform.md §3); "" and null are absent, unknown fields ignored` });
 }
 
 const envelopeFields = {
@@ -111,7 +127,9 @@ export function platformRequestSchema(): z.ZodType {
   const members = Object.keys(TRANSACTIONS)
     .sort()
     .map((infno) =>
-      z.looseObject({ infno: z.literal(infno), ...envelopeFields, input: inputOf(infno) }).meta({ id: `HsaRequest${infno}`, description: `${infno}: answers output ${`HsaOutput${infno}`}` }),
+      z
+        .looseObject({ infno: z.literal(infno), ...envelopeFields, input: inputOf(infno) })
+        .meta({ id: `HsaRequest${infno}`, description: `${infno}: answers output ${`HsaOutput${infno}`}` }),
     );
   return z.discriminatedUnion('infno', members as unknown as [z.ZodObject, z.ZodObject, ...z.ZodObject[]]).meta({ id: 'PlatformEnvelope' });
 }

@@ -77,7 +77,7 @@ export function bulkRoutes(v1: ApiRouter, deps: RouteDependencies): void {
       summary: 'Create or replace many enrollees: NDJSON in, a result per line out as it streams',
       description:
         `Each line is the body of PUT /v1/enrollees/{card} with its \`card\`; lines of at most ${MAX_BULK_LINE_BYTES} bytes. ` +
-        'PUT semantics: the same line again answers `unchanged` and changes nothing; a changed enrollee\'s cached coverage copy is dropped. ' +
+        "PUT semantics: the same line again answers `unchanged` and changes nothing; a changed enrollee's cached coverage copy is dropped. " +
         'The answer (200, NDJSON) carries one result per non-blank line in line order, then `{"summary":…}`. ' +
         'A body that ends mid-line (no newline, not valid JSON) has that line rejected and the complete lines before it applied. ' +
         'Should storage fail once answering has begun, the last line is `{"error":…}`: lines without a result were not confirmed; send them again.',
@@ -122,10 +122,7 @@ export function bulkRoutes(v1: ApiRouter, deps: RouteDependencies): void {
         if (!res.headersSent) throw error;
         // Answering has begun: the status is sent, so the failure is the last line.
         const known = error instanceof AppError ? error : null;
-        await send(
-          res,
-          `${JSON.stringify({ error: { code: known?.code ?? 'INTERNAL', message: known?.message ?? 'internal error', details: [] } })}\n`,
-        );
+        await send(res, `${JSON.stringify({ error: { code: known?.code ?? 'INTERNAL', message: known?.message ?? 'internal error', details: [] } })}\n`);
         if (!res.writableEnded) res.end();
       }
     },

@@ -121,18 +121,21 @@ export function nationalRoutes(deps: NationalRouteDependencies): Router {
     },
     ...handlers,
     async (req: Request, res: Response) => {
-    const caller = callerOf(req);
-    const envelope = parseOrThrow(envelopeSchema, parseBody(typeof req.body === 'string' ? req.body : ''), '', 'envelope');
-    const hospital = await hospitalOf(envelope.fixmedins_code);
-    if (hospital === null) throw new AuthError('FORBIDDEN', `no hospital of the registry has the national code ${envelope.fixmedins_code}`);
-    req.envelopeHospital = hospital;
-    if (caller.role === 'billing' && caller.hospitalId !== hospital.hospitalId) {
-      throw new AuthError('FORBIDDEN', `this key acts for hospital ${caller.hospitalId}, not for ${envelope.fixmedins_code}`);
-    }
-    const transaction = transactionFor(caller, envelope.infno);
-    const input = parseOrThrow(transaction.input, envelope.input, 'input', 'input');
-    const output = await runTransaction(national, caller, hospital, envelope, input, transaction);
-    res.status(200).type('application/json').send(successAnswer(answerContext(req, national.now), output));
+      const caller = callerOf(req);
+      const envelope = parseOrThrow(envelopeSchema, parseBody(typeof req.body === 'string' ? req.body : ''), '', 'envelope');
+      const hospital = await hospitalOf(envelope.fixmedins_code);
+      if (hospital === null) throw new AuthError('FORBIDDEN', `no hospital of the registry has the national code ${envelope.fixmedins_code}`);
+      req.envelopeHospital = hospital;
+      if (caller.role === 'billing' && caller.hospitalId !== hospital.hospitalId) {
+        throw new AuthError('FORBIDDEN', `this key acts for hospital ${caller.hospitalId}, not for ${envelope.fixmedins_code}`);
+      }
+      const transaction = transactionFor(caller, envelope.infno);
+      const input = parseOrThrow(transaction.input, envelope.input, 'input', 'input');
+      const output = await runTransaction(national, caller, hospital, envelope, input, transaction);
+      res
+        .status(200)
+        .type('application/json')
+        .send(successAnswer(answerContext(req, national.now), output));
     },
   );
 
@@ -147,7 +150,8 @@ export function nationalRoutes(deps: NationalRouteDependencies): Router {
     } else {
       const parserError = error as { type?: string; status?: number };
       if (parserError.type === 'entity.too.large') appError = new AppError('PAYLOAD_TOO_LARGE', `the body is larger than ${BODY_LIMIT}`);
-      else if (typeof parserError.status === 'number' && parserError.status < 500) appError = new ValidationError('the body cannot be read', [{ path: '(body)', message: String(parserError.type ?? 'unreadable') }]);
+      else if (typeof parserError.status === 'number' && parserError.status < 500)
+        appError = new ValidationError('the body cannot be read', [{ path: '(body)', message: String(parserError.type ?? 'unreadable') }]);
       else {
         const { name, message, stack } = error instanceof Error ? error : new Error(String(error));
         deps.logger?.error({ req: { id: req.id }, err: { type: name, message, stack } }, 'unexpected error');
@@ -156,10 +160,14 @@ export function nationalRoutes(deps: NationalRouteDependencies): Router {
       }
     }
     // The HIS reads Chinese in err_msg; the English, with its fields, is the log's.
-    if (status < 500) deps.logger?.info({ req: { id: req.id }, code: appError.code, err: appError.message, details: appError.details.slice(0, 10) }, 'national transaction refused');
+    if (status < 500)
+      deps.logger?.info({ req: { id: req.id }, code: appError.code, err: appError.message, details: appError.details.slice(0, 10) }, 'national transaction refused');
     const retryAfter = retryAfterOf(appError);
     if (retryAfter !== undefined) res.set('Retry-After', String(retryAfter));
-    res.status(status).type('application/json').send(failureAnswer(answerContext(req, national.now), appError));
+    res
+      .status(status)
+      .type('application/json')
+      .send(failureAnswer(answerContext(req, national.now), appError));
   });
   return router;
 }

@@ -39,7 +39,7 @@ export function policyRoutes(v1: ApiRouter, deps: RouteDependencies): void {
       method: 'get',
       path: '/policies/{policyId}',
       operationId: 'getPolicy',
-      summary: 'A policy\'s parameters, each with its citation and whether it is assumed',
+      summary: "A policy's parameters, each with its citation and whether it is assumed",
       tags: ['Policies'],
       roles: READERS,
       params: z.object({ policyId: z.string().meta({ example: 'pingyang-2019' }) }),

@@ -80,7 +80,6 @@ export const INDEX_LINKS = {
 
 /** `documentText` answers the document built once every route is registered (createApp). */
 export function referenceRoutes(root: ApiRouter, version: string, documentText: () => string): void {
-
   root.on(
     {
       method: 'get',

@@ -138,7 +138,7 @@ export function settlementRoutes(v1: ApiRouter, deps: RouteDependencies, billPar
       summary: "A person's settlements of a benefit year, in commit order, a page at a time",
       tags: ['Settlements'],
       roles: ['admin', 'billing'],
-      scope: 'billing: sees its own hospital\'s settlements only (a page may then hold fewer; `next` still leads on)',
+      scope: "billing: sees its own hospital's settlements only (a page may then hold fewer; `next` still leads on)",
       params: z.object({ card: cardSchema }),
       query: z.object({ year: yearSchema }).extend(pageSchema.shape),
       responses: { 200: { description: 'a page of settlements', schema: settlementListSchema } },
@@ -149,11 +149,7 @@ export function settlementRoutes(v1: ApiRouter, deps: RouteDependencies, billPar
       const year = parseOrThrow(yearSchema, req.query.year, 'year', 'query');
       const { limit, cursor } = parseOrThrow(pageSchema, { limit: req.query.limit, cursor: req.query.cursor }, '', 'query');
       const page = await deps.settlements.listFor(callerOf(req), card, year, cursor ?? null, limit);
-      sendJsonText(
-        res,
-        200,
-        `{"card":${JSON.stringify(card)},"year":${year},"settlements":[${page.bodies.join(',')}],"next":${JSON.stringify(page.next)}}`,
-      );
+      sendJsonText(res, 200, `{"card":${JSON.stringify(card)},"year":${year},"settlements":[${page.bodies.join(',')}],"next":${JSON.stringify(page.next)}}`);
     },
   );
 }

@@ -35,7 +35,9 @@ const filingSchema = z
     createdAt: z.string(),
     revokedAt: z.string().nullable(),
     filedBy: z.object({ hospitalId: z.string().nullable(), keyId: z.string().nullable() }),
-    revocation: z.object({ reason: z.string().nullable(), operator: z.object({ id: z.string().nullable(), name: z.string().nullable(), keyId: z.string().nullable() }) }).optional(),
+    revocation: z
+      .object({ reason: z.string().nullable(), operator: z.object({ id: z.string().nullable(), name: z.string().nullable(), keyId: z.string().nullable() }) })
+      .optional(),
   })
   .meta({ id: 'SpecialDiseaseFiling' });
 const listSchema = z.object({ card: z.string(), filings: z.array(filingSchema) }).meta({ id: 'SpecialDiseaseFilingList' });

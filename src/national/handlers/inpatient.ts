@@ -135,7 +135,8 @@ const T2302 = {
 
 /** 2303/2304 settle stays; an outpatient visit is settled with 2206/2207. */
 function requireStay(encounter: Encounter): void {
-  if (isVisit(encounter.visitType)) throw new ValidationError(`encounter ${encounter.mdtrtId} is an outpatient visit: settle it with 2206/2207`, [{ path: 'input.data.mdtrt_id', message: 'not a stay' }]);
+  if (isVisit(encounter.visitType))
+    throw new ValidationError(`encounter ${encounter.mdtrtId} is an outpatient visit: settle it with 2206/2207`, [{ path: 'input.data.mdtrt_id', message: 'not a stay' }]);
 }
 
 const T2303 = {
@@ -184,4 +185,16 @@ const T5204 = {
   run: (ctx, { data }) => readLines(ctx, data),
 } satisfies Transaction<z.infer<typeof encounterData>>;
 
-export const INPATIENT = { '2401': T2401, '2402': T2402, '2404': T2404, '2405': T2405, '2301': T2301, '2302': T2302, '2303': T2303, '2304': T2304, '2305': T2305, '5203': T5203, '5204': T5204 };
+export const INPATIENT = {
+  '2401': T2401,
+  '2402': T2402,
+  '2404': T2404,
+  '2405': T2405,
+  '2301': T2301,
+  '2302': T2302,
+  '2303': T2303,
+  '2304': T2304,
+  '2305': T2305,
+  '5203': T5203,
+  '5204': T5204,
+};

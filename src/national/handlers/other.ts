@@ -25,7 +25,10 @@ const T9001 = {
 
 /** The person behind a certificate: types 02 and 03 carry the card number (national-platform.md §5). */
 function cardOfCertificate(type: string | undefined, number: string | undefined, fallback: string | undefined, path: string): string {
-  if (type === '01') throw new ValidationError('an e-voucher token (mdtrt_cert_type 01) cannot be resolved here: send the card (03) or ID number (02)', [{ path, message: 'type 01 not supported' }]);
+  if (type === '01')
+    throw new ValidationError('an e-voucher token (mdtrt_cert_type 01) cannot be resolved here: send the card (03) or ID number (02)', [
+      { path, message: 'type 01 not supported' },
+    ]);
   const found = (type && CARD_CERT_TYPES.includes(type) ? number : undefined) ?? fallback;
   if (!found || !/^[A-Za-z0-9]{1,32}$/.test(found)) throw new ValidationError('no person number: send mdtrt_cert_no (type 02 or 03) or certno', [{ path, message: 'required' }]);
   return found;
@@ -130,7 +133,8 @@ const T2504 = {
 /** Dates of a statement period; at most 31 days. */
 function period(begin: string, end: string, path: string): { from: string; to: string } {
   if (end < begin) throw new ValidationError('stmt_enddate is before stmt_begndate', [{ path: `${path}.stmt_enddate`, message: 'before stmt_begndate' }]);
-  if (dayNumber(end) - dayNumber(begin) > 30) throw new ValidationError('a statement period is at most 31 days', [{ path: `${path}.stmt_enddate`, message: 'more than 31 days after stmt_begndate' }]);
+  if (dayNumber(end) - dayNumber(begin) > 30)
+    throw new ValidationError('a statement period is at most 31 days', [{ path: `${path}.stmt_enddate`, message: 'more than 31 days after stmt_begndate' }]);
   return { from: begin, to: end };
 }
 

@@ -123,13 +123,18 @@ type OutpatientSettleData = z.infer<typeof outpatientSettleInput>['data'];
 /** 2206/2207 settle an outpatient visit of the med_type 2203 gave it, and the batch its lines were uploaded under. */
 function checkVisit(ctx: TransactionContext, data: OutpatientSettleData) {
   return async (encounter: Encounter): Promise<void> => {
-    if (!isVisit(encounter.visitType)) throw new ValidationError(`encounter ${encounter.mdtrtId} is a stay: settle it with 2303/2304`, [{ path: 'input.data.mdtrt_id', message: 'not an outpatient visit' }]);
+    if (!isVisit(encounter.visitType))
+      throw new ValidationError(`encounter ${encounter.mdtrtId} is a stay: settle it with 2303/2304`, [{ path: 'input.data.mdtrt_id', message: 'not an outpatient visit' }]);
     if (data.med_type !== encounter.medType) {
-      throw new ValidationError(`the visit's med_type is ${encounter.medType}: send 2203 first to change it`, [{ path: 'input.data.med_type', message: `not the visit's ${encounter.medType}` }]);
+      throw new ValidationError(`the visit's med_type is ${encounter.medType}: send 2203 first to change it`, [
+        { path: 'input.data.med_type', message: `not the visit's ${encounter.medType}` },
+      ]);
     }
     const batches = await ctx.deps.encounters.batchesOf(encounter.card, encounter.mdtrtId);
     if (!batches.has(data.chrg_bchno) || batches.size > 1) {
-      throw new ValidationError(`the visit's lines are of batch(es) ${[...batches].join(', ')}: one settlement settles one batch`, [{ path: 'input.data.chrg_bchno', message: 'not the batch of every line of the visit' }]);
+      throw new ValidationError(`the visit's lines are of batch(es) ${[...batches].join(', ')}: one settlement settles one batch`, [
+        { path: 'input.data.chrg_bchno', message: 'not the batch of every line of the visit' },
+      ]);
     }
   };
 }

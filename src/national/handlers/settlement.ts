@@ -33,7 +33,9 @@ export interface SettleData {
 export function checkSettleData(data: SettleData): void {
   requireResident(data.insutype, 'input.data.insutype');
   if (data.psn_setlway && data.psn_setlway !== PSN_SETLWAY_PER_ITEM) {
-    throw new ValidationError('only per-item settlement (psn_setlway 01) is settled here', [{ path: 'input.data.psn_setlway', message: 'fixed-quota settlement (02) is not supported' }]);
+    throw new ValidationError('only per-item settlement (psn_setlway 01) is settled here', [
+      { path: 'input.data.psn_setlway', message: 'fixed-quota settlement (02) is not supported' },
+    ]);
   }
   if (data.mid_setl_flag === '1') {
     throw new ValidationError('mid-stay settlement (mid_setl_flag 1) is not settled here: settle at discharge', [{ path: 'input.data.mid_setl_flag', message: 'not supported' }]);
@@ -52,7 +54,10 @@ export function checkSums(data: SettleData, charges: Charges): void {
   ];
   const details = sent
     .filter(([, given, ours]) => given != null && !given.eq(ours))
-    .map(([field, given, ours]) => ({ path: `input.data.${field}`, message: `${formatMoney(given!)} is not the stay's ${formatMoney(ours)} (the sum of its fee lines as classified)` }));
+    .map(([field, given, ours]) => ({
+      path: `input.data.${field}`,
+      message: `${formatMoney(given!)} is not the stay's ${formatMoney(ours)} (the sum of its fee lines as classified)`,
+    }));
   if (details.length) throw new ValidationError(`the amounts sent do not match the stay's fee lines: ${details[0]!.message}`, details);
 }
 

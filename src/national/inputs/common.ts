@@ -32,7 +32,11 @@ export const diseinfo = z
   .max(50)
   .optional()
   .transform((rows): Diagnosis[] =>
-    (rows ?? []).map((row, i) => ({ code: row.diag_code, name: row.diag_name ?? null, main: row.maindiag_flag === '1' || (i === 0 && !rows!.some((r) => r.maindiag_flag === '1')) })),
+    (rows ?? []).map((row, i) => ({
+      code: row.diag_code,
+      name: row.diag_name ?? null,
+      main: row.maindiag_flag === '1' || (i === 0 && !rows!.some((r) => r.maindiag_flag === '1')),
+    })),
   );
 
 export const encounterRef = z.object({ mdtrt_id: mdtrtId, psn_no: card });

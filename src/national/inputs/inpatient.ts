@@ -2,7 +2,22 @@
 import { z } from 'zod';
 import { DSCG_WAYS } from '../../domain/code-tables.js';
 import { date, dateTime } from '../values.js';
-import { card, certType, checkLineAmounts, checkUpload, diseinfo, encounterRef, feeLineFields, flag, insutype, lineSerial, medType, optionalText, setlId, settleDataFields } from './common.js';
+import {
+  card,
+  certType,
+  checkLineAmounts,
+  checkUpload,
+  diseinfo,
+  encounterRef,
+  feeLineFields,
+  flag,
+  insutype,
+  lineSerial,
+  medType,
+  optionalText,
+  setlId,
+  settleDataFields,
+} from './common.js';
 
 export const admissionInput = z.object({
   mdtrtinfo: z.object({
