@@ -46,7 +46,7 @@ async function until(what: string, check: () => Promise<boolean>, timeoutMs = 20
 }
 
 async function serverOn(nodes: string): Promise<ServerProcess> {
-  const server = await spawnServer({ REDIS_CLUSTER_NODES: nodes, API_KEYS_FILE: keysFile, LOG_LEVEL: 'warn', REDIS_TIMEOUT_MS: '2000' });
+  const server = await spawnServer({ REDIS_CLUSTER_NODES: nodes, API_KEYS_FILE: keysFile, LOG_LEVEL: 'warn', REDIS_TIMEOUT_MS: '2000', RATE_LIMIT_RPS: '0' });
   cleanup.push(() => server.stop());
   return server;
 }

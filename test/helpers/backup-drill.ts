@@ -10,6 +10,7 @@ import { expect } from 'vitest';
 import { allSettlements } from './pages.js';
 import { charges, countedPart, dec, deltasOf, jinjiangEnrollee, pingyangEnrollee, plusDeltas, sleep, type WireAccumulators } from './load-support.js';
 import { workedExamples } from './worked-examples.js';
+import { nextNightOf } from './stay-days.js';
 
 export interface DrillPerson {
   card: string;
@@ -58,14 +59,15 @@ export function startLoad(base: string, adminKey: string, persons: DrillPerson[]
   let stopped = false;
   let seq = 0;
   const worker = async (person: DrillPerson) => {
-    while (!stopped) {
+    // One person is in one hospital at a time: each settlement its own night of the year (at most 720 a person).
+    for (let stays = 0; !stopped && stays < 700; stays++) {
       const n = seq++;
       const body = {
         requestId: `BK-${person.card}-${n}`,
         card: person.card,
         hospitalId: person.hospitalId,
         visitType: 'inpatient',
-        ...person.dates,
+        ...nextNightOf(person.card, person.year),
         charges: charges(
           dec(1500)
             .plus(dec(n % 97).times('211.13'))

@@ -166,12 +166,14 @@ describe('fuzzing fee lines over HTTP', () => {
     expect(statuses[422]).toBeGreaterThan(20);
     expect(await snapshot()).toEqual(before);
     // No idempotency record was written: each requestId settles a valid bill now.
+    // Each is reversed before the next: one person, one stay at a time (a reversed stay frees its days).
     for (const requestId of REQUEST_IDS) {
-      await api.http
+      const settled = await api.http
         .post('/v1/settlements')
         .set(billing)
         .send(bodyOf(requestId, { lines: PY1_LINES }))
         .expect(201);
+      await api.http.post(`/v1/settlements/${settled.body.settlementId}/reversal`).set(billing).expect(200);
     }
   });
 

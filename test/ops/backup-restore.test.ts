@@ -43,7 +43,7 @@ async function until(what: string, check: () => Promise<boolean>, timeoutMs = 20
 }
 
 async function serverOn(redisUrl: string): Promise<ServerProcess> {
-  const server = await spawnServer({ REDIS_URL: redisUrl, API_KEYS_FILE: keysFile, LOG_LEVEL: 'warn' });
+  const server = await spawnServer({ REDIS_URL: redisUrl, API_KEYS_FILE: keysFile, LOG_LEVEL: 'warn', RATE_LIMIT_RPS: '0' });
   cleanup.push(() => server.stop());
   return server;
 }
