@@ -1,34 +1,9 @@
 /** An inpatient stay through the platform's face (2401, 2301, 2402), the way vendor code builds the messages. */
 import { expect } from 'vitest';
-import type { WireLine } from './fee-lines.js';
 import { n, text, type Hsa } from './hsa.js';
 
-export function feedetail(line: WireLine, mdtrtId: string, card: string, extra: Record<string, unknown> = {}) {
-  return {
-    feedetl_sn: line.lineId,
-    init_feedetl_sn: '',
-    mdtrt_id: mdtrtId,
-    drord_no: `YZ${line.lineId}`,
-    psn_no: card,
-    med_type: '21',
-    fee_ocur_time: (line.time ?? '2019-03-02T10:00:00').replace('T', ' '),
-    med_list_codg: line.code,
-    medins_list_codg: line.hospitalCode ?? `HOS-${line.lineId}`,
-    det_item_fee_sumamt: n(line.amount),
-    cnt: n(line.quantity),
-    pric: n(line.unitPrice),
-    bilg_dept_codg: 'A03',
-    bilg_dept_name: '普外科',
-    bilg_dr_codg: 'D001',
-    bilg_dr_name: '李医生',
-    hosp_appr_flag: '0',
-    etip_flag: '0',
-    dscg_tkdrug_flag: '0',
-    matn_fee_flag: '0',
-    memo: '',
-    ...extra,
-  };
-}
+/** A 2301 feedetail row as vendors send it: the one builder the national tests share. */
+export { feedetail } from './hsa-stays.js';
 
 export function admission(card: string, begntime: string) {
   return {
