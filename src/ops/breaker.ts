@@ -170,6 +170,8 @@ export function guarded<T extends object>(target: T, breaker: CircuitBreaker<[Op
         }
         if (error instanceof DeadlineError && error.busy) {
           outcome = 'busy';
+          // Counted with the other sheds: every 503 OVERLOADED an operator sees has its reason in one counter.
+          metrics?.rejected.inc({ reason: 'overloaded-redis-deadline' });
           throw new OverloadedError(
             `this process is too busy: the ${what} answer was not read in time; nothing was recorded unless a retry with the same requestId says so`,
             retryAfterSeconds,
