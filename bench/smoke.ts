@@ -90,6 +90,11 @@ const SMOKES: Record<string, Smoke> = {
     args: ['--duration', '1', '--connections', '8'],
     figures: [figure('busy CPU in the profile:', 'ms'), /\| engine \(engine, policy, decimal\.js\) \| \d+/, /\| validation \(zod, contract\) \| \d+/],
   },
+  attack: {
+    script: 'bench/attack.ts',
+    args: ['--duration', '5'],
+    figures: [/^bench:attack — /m, /^quiet\s+\d+\s+\d+\s+\d+\.\d\s+-?\d+ kB/m, /^1 reconciliations\s+\d+\s+\d+\s+\d+\.\d\s+-?\d+ kB/m],
+  },
   desk: {
     script: 'bench/desk.ts',
     args: ['--loads', '2'],
