@@ -105,7 +105,7 @@ async function startServer(catalogueDir: string): Promise<Started> {
   const started = process.hrtime.bigint();
   const child = spawn(process.execPath, [path.join(ROOT, 'dist/server.js')], {
     cwd: ROOT,
-    env: { PATH: process.env.PATH ?? '', PORT: String(port), REDIS_URL: redis.url, API_KEYS_FILE: keysFile, CATALOGUE_DIR: catalogueDir, LOG_LEVEL: 'warn' },
+    env: { PATH: process.env.PATH ?? '', PORT: String(port), REDIS_URL: redis.url, API_KEYS_FILE: keysFile, CATALOGUE_DIR: catalogueDir, LOG_LEVEL: 'warn', RATE_LIMIT_RPS: '0' },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
   const base = `http://127.0.0.1:${port}`;
@@ -266,7 +266,14 @@ const linesWire = (i: number) => wire(`L-${i}`, { lines: bill(LINES, i) });
     const res = await fetch(`${server.base}${url}`, { method: 'POST', headers: billing, body });
     const text = await res.text();
     if (res.status >= 300) throw new Error(`${res.status} ${text.slice(0, 200)}`);
-    return { ms: ms(process.hrtime.bigint() - started), bytes: text.length };
+    const took = ms(process.hrtime.bigint() - started);
+    // One person is in one hospital at a time: each settled stay is reversed (untimed) so the next may take the same days.
+    if (url === '/v1/settlements') {
+      const { settlementId } = JSON.parse(text) as { settlementId: string };
+      const undone = await fetch(`${server.base}/v1/settlements/${settlementId}/reversal`, { method: 'POST', headers: billing, body: '{}' });
+      if (undone.status >= 300) throw new Error(`reversal ${undone.status} ${(await undone.text()).slice(0, 200)}`);
+    }
+    return { ms: took, bytes: text.length };
   };
   const series = async (url: string, count: number, body: (i: number) => string) => {
     const bodies = Array.from({ length: count }, (_, i) => body(i));

@@ -104,7 +104,8 @@ async function main(): Promise<void> {
     process.stdout.write(
       `  /desk/ (sign-in form):                                 ${d.toFixed(0)} ms — budget ${PAINT_BUDGET_MS} ms: ${d < PAINT_BUDGET_MS ? 'met' : 'NOT met'}\n`,
     );
-    process.stdout.write(`  ratio desk / baseline: ${(d / b).toFixed(2)}\n`);
+    // Scripts off, chromium may record no paint of the bare HTML: say so rather than print NaN.
+    process.stdout.write(`  ratio desk / baseline: ${Number.isFinite(b) ? (d / b).toFixed(2) : 'n/a (the scripts-off baseline recorded no paint)'}\n`);
     process.stdout.write(`  /desk/ interactive (form rendered), median: ${median(desk.ready).toFixed(0)} ms; all paints: ${desk.paint.map((v) => v.toFixed(0)).join(', ')} ms\n`);
   } finally {
     await server.stop();
