@@ -11,7 +11,7 @@ import express from 'express';
 import { zeroDeltas } from '../src/domain/accumulators.js';
 import { newId } from '../src/store/keys.js';
 import { createRedis, whenReady } from '../src/store/redis.js';
-import { Store } from '../src/store/store.js';
+import { openRepositories } from '../src/store/repositories.js';
 
 const port = Number(process.env.PORT ?? 8090);
 const workers = Number(process.env.WORKERS ?? 1);
@@ -31,7 +31,7 @@ if (workers > 1 && cluster.isPrimary) {
     offlineQueue: false,
     commandTimeoutMs: 500,
   });
-  const store = new Store(redis);
+  const store = openRepositories(redis);
   const padding = 'x'.repeat(Math.max(0, responseBytes - 200));
   const app = express();
   app.use(express.json({ limit: '64kb' }));
@@ -41,15 +41,15 @@ if (workers > 1 && cluster.isPrimary) {
     const settledAt = new Date().toISOString();
     const date = settledAt.slice(0, 10);
     const [snapshot] = await Promise.all([
-      store.readForSettlement(body.card, body.hospitalId, { year, idempotencyField: `${body.hospitalId}:${body.requestId}`, dischargeDate: body.dischargeDate }),
-      store.claimRequest(body.hospitalId, body.requestId, `${body.card} ${body.requestId} t ${Date.now()}`),
-      store.noteLedgerSlot(body.hospitalId, date, body.card),
+      store.settlements.readForSettlement(body.card, body.hospitalId, { year, idempotencyField: `${body.hospitalId}:${body.requestId}`, dischargeDate: body.dischargeDate }),
+      store.settlements.claimRequest(body.hospitalId, body.requestId, `${body.card} ${body.requestId} t ${Date.now()}`),
+      store.ledgers.noteLedgerSlot(body.hospitalId, date, body.card),
     ]);
     const deltas = zeroDeltas();
     deltas.admissions = 1;
     const settlementId = newId('S', body.card);
     const response = Buffer.from(JSON.stringify({ settlementId, requestId: body.requestId, status: 'settled', padding }));
-    const outcome = await store.commitSettlement({
+    const outcome = await store.settlements.commitSettlement({
       card: body.card,
       hospitalId: body.hospitalId,
       requestId: body.requestId,

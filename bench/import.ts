@@ -24,7 +24,7 @@ import { Redis } from 'ioredis';
 import { enrolleeCard, expectedEnrollee, writeEnrolleeCsv } from '../scripts/lib/registry-files.js';
 import { startRedis } from '../scripts/lib/redis-server.js';
 import { createRedis, whenReady } from '../src/store/redis.js';
-import { Store } from '../src/store/store.js';
+import { openRepositories } from '../src/store/repositories.js';
 import { keys } from '../src/store/keys.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -117,14 +117,14 @@ async function main(): Promise<void> {
     await redis.flushall();
     const client = createRedis({ url: server.url, offlineQueue: true });
     await whenReady(client);
-    const store = new Store(client);
+    const store = openRepositories(client);
     started = Date.now();
     const BATCH = 1000;
     let inFlight: Promise<unknown> | null = null;
     for (let start = 0; start < ROWS; start += BATCH) {
       const batch = [];
       for (let i = start; i < Math.min(start + BATCH, ROWS); i++) batch.push(expectedEnrollee(i));
-      const write = store.putEnrollees(batch);
+      const write = store.registry.putEnrollees(batch);
       if (inFlight) await inFlight;
       inFlight = write;
     }
@@ -133,7 +133,7 @@ async function main(): Promise<void> {
     const floorRate = Math.round(ROWS / floorSeconds);
     client.disconnect();
     console.log(
-      `floor    : the same ${ROWS.toLocaleString('en')} records through Store.putEnrollees alone in ${floorSeconds.toFixed(2)} s → ${floorRate.toLocaleString('en')} rows/s`,
+      `floor    : the same ${ROWS.toLocaleString('en')} records through RegistryRepository.putEnrollees alone in ${floorSeconds.toFixed(2)} s → ${floorRate.toLocaleString('en')} rows/s`,
     );
     console.log(`ratio    : import / floor = ${(first.summary.rowsPerSecond / floorRate).toFixed(2)} (the file, CSV parsing, header mapping and validation cost the rest)`);
   } finally {

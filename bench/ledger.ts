@@ -26,7 +26,7 @@ import { LocalCoverage } from '../src/service/coverage.js';
 import { SettlementService } from '../src/service/settlements.js';
 import { parseSettlementRequest } from '../src/contract/settlement.js';
 import { SCRIPT_SOURCES, createRedis, whenReady, type ScriptedClient } from '../src/store/redis.js';
-import { Store } from '../src/store/store.js';
+import { LedgerRepository, openRepositories } from '../src/store/repositories.js';
 import { startRedisCluster } from '../scripts/lib/redis-cluster.js';
 import { startRedis } from '../scripts/lib/redis-server.js';
 
@@ -62,7 +62,7 @@ function withoutLedger(client: ScriptedClient): ScriptedClient {
   return client;
 }
 
-class StoreWithoutLedger extends Store {
+class LedgersWithoutSlots extends LedgerRepository {
   override async noteLedgerSlot(): Promise<void> {}
 }
 
@@ -93,10 +93,10 @@ async function ledgerCost(url: string): Promise<void> {
   const withClient = createRedis({ url, offlineQueue: false, commandTimeoutMs: 5000 });
   const withoutClient = withoutLedger(createRedis({ url, offlineQueue: false, commandTimeoutMs: 5000 }));
   await Promise.all([whenReady(withClient), whenReady(withoutClient)]);
-  const withStore = new Store(withClient);
-  const withoutStore = new StoreWithoutLedger(withoutClient);
-  await withStore.putHospital({ hospitalId: 'PY-COUNTY', ...(fixture.hospitals['PY-COUNTY'] as object) } as never);
-  for (let c = 0; c < 400; c++) for (const prefix of ['LBW', 'LBO']) await withStore.putEnrollee(enrollee(`${prefix}${c}`));
+  const withStore = openRepositories(withClient);
+  const withoutStore = { ...openRepositories(withoutClient), ledgers: new LedgersWithoutSlots(withoutClient) };
+  await withStore.registry.putHospital({ hospitalId: 'PY-COUNTY', ...(fixture.hospitals['PY-COUNTY'] as object) } as never);
+  for (let c = 0; c < 400; c++) for (const prefix of ['LBW', 'LBO']) await withStore.registry.putEnrollee(enrollee(`${prefix}${c}`));
   const withLedger = new SettlementService(withStore, catalog, new LocalCoverage(withStore));
   const noLedger = new SettlementService(withoutStore, catalog, new LocalCoverage(withoutStore));
   await settleMany(withLedger, 'warmW', Math.min(500, PER_ROUND), 'LBW');
@@ -131,9 +131,9 @@ async function statementTime(label: string, redisOptions: { url?: string; cluste
     redisTimeoutMs: 10_000,
     now: () => new Date('2026-11-20T03:00:00.000Z'),
   });
-  const store = service.store;
-  await store.putHospital({ hospitalId: 'PY-COUNTY', ...(fixture.hospitals['PY-COUNTY'] as object) } as never);
-  for (let c = 0; c < 2000; c++) await store.putEnrollee(enrollee(`ST${c}`));
+  const store = service.repositories;
+  await store.registry.putHospital({ hospitalId: 'PY-COUNTY', ...(fixture.hospitals['PY-COUNTY'] as object) } as never);
+  for (let c = 0; c < 2000; c++) await store.registry.putEnrollee(enrollee(`ST${c}`));
   const settlements = new SettlementService(store, catalog, new LocalCoverage(store), { now: () => new Date('2026-11-20T03:00:00.000Z') });
   let next = 0;
   const started = Date.now();

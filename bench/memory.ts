@@ -38,7 +38,7 @@ import { ArchiveStore } from '../src/store/archive-store.js';
 import { SettlementService } from '../src/service/settlements.js';
 import { decodeSettlementRecord } from '../src/store/codec/settlement-record.js';
 import { createRedis, whenReady } from '../src/store/redis.js';
-import { Store } from '../src/store/store.js';
+import { openRepositories } from '../src/store/repositories.js';
 import { representativeWorkload } from '../scripts/lib/representative-settlements.js';
 import { startRedis, type RedisServer } from '../scripts/lib/redis-server.js';
 
@@ -146,12 +146,12 @@ async function main(): Promise<void> {
   try {
     const redis = createRedis({ url: work.url });
     await whenReady(redis);
-    const store = new Store(redis);
+    const store = openRepositories(redis);
     let clock = new Date();
     const service = new SettlementService(store, catalog, new LocalCoverage(store), { now: () => clock });
     const workload = representativeWorkload({ persons: PERSONS });
-    for (const hospital of workload.hospitals) await store.putHospital(hospital);
-    for (const person of workload.persons) await store.putEnrollee(person.enrollee);
+    for (const hospital of workload.hospitals) await store.registry.putHospital(hospital);
+    for (const person of workload.persons) await store.registry.putEnrollee(person.enrollee);
     const registryBytes = await usedMemory(redis as unknown as Redis);
 
     let settled = 0;

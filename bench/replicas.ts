@@ -20,7 +20,7 @@ import { LocalCoverage } from '../src/service/coverage.js';
 import { SettlementService } from '../src/service/settlements.js';
 import { createRedis, whenReady, type ScriptedClient } from '../src/store/redis.js';
 import { NO_REPLICA_ACKNOWLEDGEMENT, ReplicaAcknowledgement } from '../src/store/replication.js';
-import { Store } from '../src/store/store.js';
+import { openRepositories } from '../src/store/repositories.js';
 import { startRedis } from '../scripts/lib/redis-server.js';
 import { representativeWorkload } from '../scripts/lib/representative-settlements.js';
 
@@ -55,14 +55,14 @@ async function main(): Promise<void> {
     };
     const services = Object.fromEntries(
       (Object.keys(acknowledgements) as Mode[]).map((mode) => {
-        const store = new Store(shared, acknowledgements[mode]);
+        const store = openRepositories(shared, acknowledgements[mode]);
         return [mode, new SettlementService(store, catalog, new LocalCoverage(store))];
       }),
     ) as Record<Mode, SettlementService>;
     const workload = representativeWorkload({ persons: ROUNDS * 3 * PER_ROUND, seed: 17, cardPrefix: 'R' });
-    const store = new Store(shared);
-    for (const hospital of workload.hospitals) await store.putHospital(hospital);
-    for (const person of workload.persons) await store.putEnrollee(person.enrollee);
+    const store = openRepositories(shared);
+    for (const hospital of workload.hospitals) await store.registry.putHospital(hospital);
+    for (const person of workload.persons) await store.registry.putEnrollee(person.enrollee);
     // One first settlement per person: each settlement of a round is a new person's.
     const bodies = workload.persons.map((p) => p.requests[0]!);
     let next = 0;

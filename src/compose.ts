@@ -19,7 +19,6 @@ import { CachedUpstreamCoverage, LocalCoverage, type CoverageSource } from './se
 import type { PolicyCatalog } from './policy/catalog.js';
 import { ReferralService } from './service/referrals.js';
 import { SpecialDiseaseFilings } from './service/special-disease-filings.js';
-import { SpecialDiseaseStore } from './store/special-disease-store.js';
 import { RegistryBulk } from './service/registry-bulk.js';
 import { RegistryService } from './service/registry.js';
 import { SettlementService } from './service/settlements.js';
@@ -30,9 +29,8 @@ import type { NationalDependencies } from './national/transactions.js';
 import type { ScriptedClient } from './store/redis.js';
 import { slotTag } from './store/keys.js';
 import type { ReplicaAcknowledgement } from './store/replication.js';
-import { Store } from './store/store.js';
+import { openRepositories, type Repositories } from './store/repositories.js';
 import { DEFAULT_BOUNDS, type Bounds } from './service/bounds.js';
-import { ArchiveStore } from './store/archive-store.js';
 import { ArchivedYears } from './service/archived-years.js';
 
 export interface ComposeOptions {
@@ -83,7 +81,8 @@ export interface Service {
   breaker: CircuitBreaker<[() => Promise<unknown>], unknown>;
   /** The enrollment system's breaker, when COVERAGE_URL is set. */
   coverageBreaker: CircuitBreaker<[() => Promise<unknown>], unknown> | null;
-  store: Store;
+  /** The repositories unguarded (tests and tools reach Redis through them directly). */
+  repositories: Repositories;
   /** Readiness: Redis through the breaker, breaker closed, policies loaded, not shutting down. */
   readiness: () => Promise<Readiness>;
   /** Absent when the service does not shed load. */
@@ -102,11 +101,12 @@ export function composeService(options: ComposeOptions): Service {
   );
   const load = options.load ? new LoadMonitor(options.load) : undefined;
   const bounds: Bounds = { ...DEFAULT_BOUNDS, ...options.bounds };
-  const rawStore = new Store(options.redis, options.replicas, bounds.voidClaimSeconds);
-  const store = guarded(rawStore, breaker, 'storage', metrics);
+  const repositories = openRepositories(options.redis, options.replicas, bounds.voidClaimSeconds);
+  // Every repository behind the one breaker: Redis is one dependency, however many aggregates it holds.
+  const repos = Object.fromEntries(Object.entries(repositories).map(([name, repository]) => [name, guarded(repository, breaker, 'storage', metrics)])) as unknown as Repositories;
   const now = options.now ?? (() => new Date());
   let coverageBreaker: Service['coverageBreaker'] = null;
-  let coverage: CoverageSource = new LocalCoverage(store);
+  let coverage: CoverageSource = new LocalCoverage(repos);
   if (options.coverage) {
     const client = createEnrollmentClient({
       baseUrl: options.coverage.url,
@@ -115,23 +115,23 @@ export function composeService(options: ComposeOptions): Service {
       metrics,
     });
     coverageBreaker = client.breaker;
-    coverage = new CachedUpstreamCoverage(store, client.fetch, { ...options.coverage, now: () => now().getTime(), metrics });
+    coverage = new CachedUpstreamCoverage(repos, client.fetch, { ...options.coverage, now: () => now().getTime(), metrics });
   }
   const catalogues = options.catalogues ?? new CatalogueHolder();
-  const archiveStore = guarded(new ArchiveStore(options.redis), breaker, 'storage', metrics);
+  const archiveStore = repos.archive;
   const archivedYears = new ArchivedYears(archiveStore, Date.now, options.archivedYearsTtlMs);
-  const specialDiseases = new SpecialDiseaseFilings(guarded(new SpecialDiseaseStore(options.redis), breaker, 'storage', metrics), now);
-  const settlements = new SettlementService(store, options.catalog, coverage, {
+  const specialDiseases = new SpecialDiseaseFilings(repos.specialDiseases, now);
+  const settlements = new SettlementService(repos, options.catalog, coverage, {
     now,
     specialDiseases,
     onOutcome: (event) => metrics.recordSettlement(event),
     catalogues,
     archivedYears,
   });
-  const registry = new RegistryService(store, coverage, now);
-  const referrals = new ReferralService(store, now, options.maxActiveFilings, registry);
-  const statements = new StatementService(store, now, archiveStore, bounds);
-  const encounters = new EncounterService(store, coverage, settlements, options.catalog, catalogues);
+  const registry = new RegistryService(repos, coverage, now);
+  const referrals = new ReferralService(repos, now, options.maxActiveFilings, registry);
+  const statements = new StatementService(repos, now, archiveStore, bounds);
+  const encounters = new EncounterService(repos, coverage, settlements, options.catalog, catalogues);
   const national: NationalDependencies = {
     catalog: options.catalog,
     registry,
@@ -139,11 +139,11 @@ export function composeService(options: ComposeOptions): Service {
     encounters,
     referrals,
     statements,
-    messages: new NationalMessages(store, now, options.nationalMessageTtlDays),
+    messages: new NationalMessages(repos, now, options.nationalMessageTtlDays),
     now,
     specialDiseases,
   };
-  const bulk = new RegistryBulk(store, now, options.maxActiveFilings);
+  const bulk = new RegistryBulk(repos, now, options.maxActiveFilings);
   const keys = new KeyRingHolder(options.keys);
   let shuttingDown = false;
 
@@ -199,7 +199,7 @@ export function composeService(options: ComposeOptions): Service {
     metrics,
     breaker,
     coverageBreaker,
-    store: rawStore,
+    repositories,
     readiness,
     load,
     beginShutdown: () => {

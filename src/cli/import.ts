@@ -34,7 +34,7 @@ import { IMPORT_KINDS, type ImportKind } from '../import/rows.js';
 import { regionsOfPolicyDirectory } from '../import/regions.js';
 import { RegistryBulk } from '../service/registry-bulk.js';
 import type { ScriptedClient } from '../store/redis.js';
-import { Store } from '../store/store.js';
+import { openRepositories } from '../store/repositories.js';
 import { connectToolRedis } from './redis-connection.js';
 
 const USAGE = `usage: npm run import -- enrollees|hospitals|referrals <file> [options]
@@ -175,7 +175,7 @@ async function main(): Promise<number> {
     process.stderr.write(`${(error as Error).message}\n`);
     process.exit(1);
   }
-  const bulk = new RegistryBulk(new Store(redis));
+  const bulk = new RegistryBulk(openRepositories(redis));
 
   // Ctrl-C: finish the batch in flight, write the report, exit 130. Twice: now.
   let stopping = false;

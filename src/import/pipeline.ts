@@ -11,7 +11,7 @@
  */
 import type { ErrorDetail } from '../domain/errors.js';
 import type { RegistryBulk } from '../service/registry-bulk.js';
-import type { WriteOutcome } from '../store/store.js';
+import type { WriteOutcome } from '../store/script-results.js';
 import { say } from '../messages/index.js';
 import type { NdjsonItem } from './ndjson.js';
 import { validateRow, valueAt, type ImportKind, type ValidRow } from './rows.js';

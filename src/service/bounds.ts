@@ -3,7 +3,7 @@
  * of what is stored, and the work one request may cost. Defaults here; each
  * has an environment setting, read once at start (server.ts).
  */
-import { VOID_CLAIM_SECONDS } from '../store/store.js';
+import { VOID_CLAIM_SECONDS } from '../store/store-records.js';
 
 export interface Bounds {
   /** Differences kept with one reconciliation run (the rest are counted, not stored). */

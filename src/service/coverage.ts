@@ -15,7 +15,7 @@ import { NotFoundError, UnavailableError } from '../domain/errors.js';
 import { say } from '../messages/index.js';
 import type { Enrollee } from '../domain/types.js';
 import type { Metrics } from '../ops/metrics.js';
-import type { Store } from '../store/store.js';
+import type { Repositories } from '../store/repositories.js';
 
 export interface CoverageResolution {
   enrollee: Enrollee;
@@ -44,7 +44,7 @@ function notFound(card: string): NotFoundError {
 export class LocalCoverage implements CoverageSource {
   readonly upstream = false;
 
-  constructor(private readonly store: Store) {}
+  constructor(private readonly repos: Pick<Repositories, 'registry'>) {}
 
   async resolve(card: string, inputs: CoverageInputs): Promise<CoverageResolution> {
     if (!inputs.enrollee) throw notFound(card);
@@ -52,7 +52,7 @@ export class LocalCoverage implements CoverageSource {
   }
 
   async lookup(card: string): Promise<CoverageResolution> {
-    return this.resolve(card, { enrollee: await this.store.getEnrollee(card), coverageEntry: null });
+    return this.resolve(card, { enrollee: await this.repos.registry.getEnrollee(card), coverageEntry: null });
   }
 
   async refresh(): Promise<void> {}
@@ -84,7 +84,7 @@ export class CachedUpstreamCoverage implements CoverageSource {
   private readonly now: () => number;
 
   constructor(
-    private readonly store: Store,
+    private readonly repos: Pick<Repositories, 'registry'>,
     /** Goes through its own breaker and timeout (see ops/enrollment-client.ts). */
     private readonly fetchUpstream: EnrollmentFetch,
     private readonly options: CachedCoverageOptions,
@@ -93,12 +93,12 @@ export class CachedUpstreamCoverage implements CoverageSource {
   }
 
   async lookup(card: string): Promise<CoverageResolution> {
-    return this.resolve(card, { enrollee: null, coverageEntry: await this.store.getCoverageEntry(card) });
+    return this.resolve(card, { enrollee: null, coverageEntry: await this.repos.registry.getCoverageEntry(card) });
   }
 
   async refresh(card: string): Promise<void> {
     this.inFlight.delete(card);
-    await this.store.dropCoverageEntry(card);
+    await this.repos.registry.dropCoverageEntry(card);
   }
 
   async resolve(card: string, inputs: CoverageInputs): Promise<CoverageResolution> {
@@ -147,7 +147,7 @@ export class CachedUpstreamCoverage implements CoverageSource {
         const ttl = enrollee === null ? this.options.negativeTtlSeconds : this.options.maxStaleSeconds;
         const cached: CacheEntry = { fetchedAt, enrollee };
         // A copy that cannot be written is only a missed cache; the answer itself is good.
-        await this.store.putCoverageEntry(card, JSON.stringify(cached), Math.max(1, Math.ceil(ttl))).catch(() => undefined);
+        await this.repos.registry.putCoverageEntry(card, JSON.stringify(cached), Math.max(1, Math.ceil(ttl))).catch(() => undefined);
         entry.answeredAt = fetchedAt;
         setTimeout(() => this.forget(card, entry.call), COALESCE_MS).unref();
         return enrollee;

@@ -16,7 +16,8 @@ import type { ClassifiedFeeLine, FeeLineClassification } from '../engine/fee-lin
 import { classifyStayLines } from '../engine/settle.js';
 import type { PolicyCatalog } from '../policy/catalog.js';
 import { newId } from '../store/keys.js';
-import type { StoredSettlement, Store } from '../store/store.js';
+import type { Repositories } from '../store/repositories.js';
+import type { StoredSettlement } from '../store/store-records.js';
 import type { CoverageSource } from './coverage.js';
 import { idempotencyField } from './request-claims.js';
 import type { SettlementView } from './settlement-view.js';
@@ -133,7 +134,7 @@ function visitTypeOf(medType: string): VisitType | null {
 
 export class EncounterService {
   constructor(
-    private readonly store: Store,
+    private readonly repos: Pick<Repositories, 'platform' | 'settlements'>,
     private readonly coverage: CoverageSource,
     private readonly settlements: SettlementService,
     private readonly catalog: PolicyCatalog,
@@ -161,20 +162,20 @@ export class EncounterService {
       maternityType: draft.maternityType,
       person: { sex: enrollee.sex, birthDate: enrollee.birthDate },
     };
-    return (await this.store.createEncounter(encounter)) ?? encounter;
+    return (await this.repos.platform.createEncounter(encounter)) ?? encounter;
   }
 
   async get(card: string, mdtrtId: string, hospitalId: string): Promise<{ encounter: Encounter; raw: string }> {
-    const found = await this.store.getEncounter(card, mdtrtId);
+    const found = await this.repos.platform.getEncounter(card, mdtrtId);
     if (!found || found.encounter.hospitalId !== hospitalId) throw notFound(mdtrtId);
     return found;
   }
 
   /** The stay's settlement of its current round, if it is settled and not reversed. */
   async activeSettlement(encounter: Encounter): Promise<StoredSettlement | null> {
-    const record = await this.store.getIdempotency(encounter.card, idempotencyField({ hospitalId: encounter.hospitalId, requestId: stayRequestId(encounter) }));
+    const record = await this.repos.settlements.getIdempotency(encounter.card, idempotencyField({ hospitalId: encounter.hospitalId, requestId: stayRequestId(encounter) }));
     if (record?.kind !== 'committed') return null;
-    const stored = await this.store.getSettlementOf(encounter.card, record.settlementId);
+    const stored = await this.repos.settlements.getSettlementOf(encounter.card, record.settlementId);
     return stored?.status === 'settled' ? stored : null;
   }
 
@@ -195,7 +196,7 @@ export class EncounterService {
       const { encounter, raw } = await this.get(card, mdtrtId, hospitalId);
       const next = change(encounter);
       if (next === null) return encounter; // already so
-      if ((await this.store.updateEncounter(raw, next)).kind === 'replaced') return next;
+      if ((await this.repos.platform.updateEncounter(raw, next)).kind === 'replaced') return next;
     }
     throw new ConflictError('IDEMPOTENCY_CONFLICT', `encounter ${mdtrtId} kept changing; retry`);
   }
@@ -262,14 +263,14 @@ export class EncounterService {
     const { encounter } = await this.get(card, mdtrtId, hospitalId);
     if (encounter.status === 'cancelled') throw new ValidationError(`encounter ${mdtrtId} was cancelled`, [{ path: 'lines', message: 'cancelled' }]);
     await this.requireUnsettled(encounter);
-    const stored = await this.store.getFeeLines(card, mdtrtId);
+    const stored = await this.repos.platform.getFeeLines(card, mdtrtId);
     const byId = new Map(stored.map((line) => [line.lineId, line]));
     for (const line of batch) if (!byId.has(line.lineId)) byId.set(line.lineId, line);
     // A refund line is answered with its original's figures, negated: classify the originals.
     const originals = batch.map((line) => (line.refundOf === null ? line : (byId.get(line.refundOf) ?? line)));
     const classification = await this.classify(encounter, originals);
 
-    const outcome = await this.store.putFeeLines(card, mdtrtId, batch, MAX_ENCOUNTER_LINES);
+    const outcome = await this.repos.platform.putFeeLines(card, mdtrtId, batch, MAX_ENCOUNTER_LINES);
     const at = (lineId: string) => `lines.${batch.findIndex((line) => line.lineId === lineId)}`;
     switch (outcome.kind) {
       case 'stored':
@@ -305,29 +306,29 @@ export class EncounterService {
   async withdrawLines(card: string, mdtrtId: string, hospitalId: string, lineId: string): Promise<number> {
     const { encounter } = await this.get(card, mdtrtId, hospitalId);
     await this.requireUnsettled(encounter);
-    return this.store.withdrawFeeLines(card, mdtrtId, lineId);
+    return this.repos.platform.withdrawFeeLines(card, mdtrtId, lineId);
   }
 
   /** 2205: withdraws the lines of one charge batch (chrg_bchno), or every line ('0000'), of a visit not settled. */
   async withdrawBatch(card: string, mdtrtId: string, hospitalId: string, batch: string): Promise<number> {
     const { encounter } = await this.get(card, mdtrtId, hospitalId);
     await this.requireUnsettled(encounter);
-    if (batch === '0000') return this.store.withdrawFeeLines(card, mdtrtId, '0000');
-    const lines = (await this.store.getFeeLines(card, mdtrtId)).filter((line) => line.batch === batch && line.refundOf === null);
+    if (batch === '0000') return this.repos.platform.withdrawFeeLines(card, mdtrtId, '0000');
+    const lines = (await this.repos.platform.getFeeLines(card, mdtrtId)).filter((line) => line.batch === batch && line.refundOf === null);
     let withdrawn = 0;
-    for (const line of lines) withdrawn += await this.store.withdrawFeeLines(card, mdtrtId, line.lineId);
+    for (const line of lines) withdrawn += await this.repos.platform.withdrawFeeLines(card, mdtrtId, line.lineId);
     return withdrawn;
   }
 
   /** The charge batches (chrg_bchno) of a stay's effective lines. */
   async batchesOf(card: string, mdtrtId: string): Promise<Set<string | null>> {
-    return new Set(effectiveLines(await this.store.getFeeLines(card, mdtrtId)).map((line) => line.batch ?? null));
+    return new Set(effectiveLines(await this.repos.platform.getFeeLines(card, mdtrtId)).map((line) => line.batch ?? null));
   }
 
   /** 5204: every uploaded line with what the catalogue makes of it now. */
   async lineResults(card: string, mdtrtId: string, hospitalId: string): Promise<LineResult[]> {
     const { encounter } = await this.get(card, mdtrtId, hospitalId);
-    const lines = (await this.store.getFeeLines(card, mdtrtId)).sort((a, b) => (a.lineId < b.lineId ? -1 : 1));
+    const lines = (await this.repos.platform.getFeeLines(card, mdtrtId)).sort((a, b) => (a.lineId < b.lineId ? -1 : 1));
     if (lines.length === 0) return [];
     const byId = new Map(lines.map((line) => [line.lineId, line]));
     const classification = await this.classify(
@@ -365,7 +366,7 @@ export class EncounterService {
 
   /** The native settlement request of a stay: its effective lines as an itemised bill. */
   async settlementRequest(encounter: Encounter, dischargeDate: string | null): Promise<SettlementRequest> {
-    return this.requestOf(encounter, await this.store.getFeeLines(encounter.card, encounter.mdtrtId), dischargeDate);
+    return this.requestOf(encounter, await this.repos.platform.getFeeLines(encounter.card, encounter.mdtrtId), dischargeDate);
   }
 
   private requestOf(encounter: Encounter, uploaded: EncounterFeeLine[], dischargeDate: string | null): SettlementRequest {
@@ -409,7 +410,7 @@ export class EncounterService {
     actor: Actor,
     dischargeAt: string | null,
   ): Promise<{ encounter: Encounter; view: SettlementView; asOf: SettledAsOf; lines: EncounterFeeLine[] }> {
-    const found = await this.store.getEncounterWithLines(card, mdtrtId);
+    const found = await this.repos.platform.getEncounterWithLines(card, mdtrtId);
     if (!found || found.encounter.hospitalId !== hospitalId) throw notFound(mdtrtId);
     const { encounter, lines } = found;
     const asOf = settledAsOf(encounter, effectiveLines(lines), dischargeAt);
@@ -427,7 +428,7 @@ export class EncounterService {
     hospitalId: string,
     msgid?: string,
   ): Promise<{ encounter: Encounter; request: SettlementRequest; message: null } | { encounter: Encounter; request: null; message: string }> {
-    const found = await this.store.getEncounterWithLines(card, mdtrtId, msgid ? { hospitalId, msgid } : undefined);
+    const found = await this.repos.platform.getEncounterWithLines(card, mdtrtId, msgid ? { hospitalId, msgid } : undefined);
     if (!found || found.encounter.hospitalId !== hospitalId) throw notFound(mdtrtId);
     // A message done before is answered from its record, even if the stay changed since.
     if (found.message !== null) return { encounter: found.encounter, request: null, message: found.message };

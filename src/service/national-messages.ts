@@ -21,7 +21,7 @@
 import { hash } from 'node:crypto';
 import { AppError, NotFoundError, UnavailableError } from '../domain/errors.js';
 import type { MessageScope } from '../store/keys.js';
-import type { Store } from '../store/store.js';
+import type { Repositories } from '../store/repositories.js';
 
 export const DEFAULT_MESSAGE_TTL_DAYS = 30;
 
@@ -79,7 +79,7 @@ export class NationalMessages {
   private readonly ttlSeconds: number;
 
   constructor(
-    private readonly store: Store,
+    private readonly repos: Pick<Repositories, 'platform'>,
     private readonly now: () => Date = () => new Date(),
     ttlDays = DEFAULT_MESSAGE_TTL_DAYS,
   ) {
@@ -116,12 +116,12 @@ export class NationalMessages {
    */
   async bound<T>(scope: MessageScope, hospitalId: string, msgid: string, work: () => Promise<T>): Promise<T> {
     const owner = ownerOf(scope);
-    const held = await this.store.claimMessageOwner(hospitalId, msgid, owner, this.ttlSeconds);
+    const held = await this.repos.platform.claimMessageOwner(hospitalId, msgid, owner, this.ttlSeconds);
     if (held !== null && held !== owner) throw new MessageError(`msgid ${msgid} was used by this hospital for another ${held === '@' ? 'kind of message' : 'person'}`);
     try {
       return await work();
     } catch (error) {
-      if (held === null && changedNothing(error)) await this.store.dropMessageOwner(hospitalId, msgid, owner);
+      if (held === null && changedNothing(error)) await this.repos.platform.dropMessageOwner(hospitalId, msgid, owner);
       throw error;
     }
   }
@@ -138,7 +138,7 @@ export class NationalMessages {
   ): Promise<string> {
     const pending: MessageRecord = { i: inputHash(infno, input), n: infno, s: 'pending', u: undo, at: this.now().toISOString() };
     const pendingRaw = JSON.stringify(pending);
-    let raw = await this.store.claimMessage(scope, hospitalId, msgid, pendingRaw, this.ttlSeconds);
+    let raw = await this.repos.platform.claimMessage(scope, hospitalId, msgid, pendingRaw, this.ttlSeconds);
     const mine = raw === null;
     if (raw !== null) {
       const known = knownMessage(raw, msgid, infno, input);
@@ -152,11 +152,11 @@ export class NationalMessages {
       output = await work();
     } catch (error) {
       // Refused: it changed nothing, so it keeps no record (a 2601 of it must not undo another message's work).
-      if (mine && changedNothing(error)) await this.store.dropMessage(scope, hospitalId, msgid, pendingRaw);
+      if (mine && changedNothing(error)) await this.repos.platform.dropMessage(scope, hospitalId, msgid, pendingRaw);
       throw error;
     }
     const done: MessageRecord = { ...(JSON.parse(raw) as MessageRecord), s: 'done', o: output };
-    const outcome = await this.store.updateMessage(scope, hospitalId, msgid, raw, JSON.stringify(done), this.ttlSeconds);
+    const outcome = await this.repos.platform.updateMessage(scope, hospitalId, msgid, raw, JSON.stringify(done), this.ttlSeconds);
     if (outcome.kind === 'changed') {
       const now = outcome.current === null ? null : (JSON.parse(outcome.current) as MessageRecord);
       if (now?.s === 'done') return now.o!; // a concurrent retry finished first, with the same work
@@ -175,24 +175,24 @@ export class NationalMessages {
    */
   async reverse(scope: MessageScope, hospitalId: string, omsgid: string, oinfno: string, undo: (record: MessageRecord) => Promise<void>): Promise<'reversed' | 'already-reversed'> {
     const unknown = () => new NotFoundError(`msgid ${omsgid} is unknown to this hospital, or its record expired (kept ${this.ttlSeconds / 86_400} days): nothing was undone`);
-    const owner = await this.store.getMessageOwner(hospitalId, omsgid);
+    const owner = await this.repos.platform.getMessageOwner(hospitalId, omsgid);
     if (owner === null) throw unknown();
     if (owner !== ownerOf(scope)) throw new MessageError(`msgid ${omsgid} was not about ${'card' in scope ? `person ${scope.card}` : 'the hospital'}: nothing was undone`);
     for (let round = 0; round < 5; round++) {
-      const raw = await this.store.getMessage(scope, hospitalId, omsgid);
+      const raw = await this.repos.platform.getMessage(scope, hospitalId, omsgid);
       if (raw === null) throw unknown();
       const record = JSON.parse(raw) as MessageRecord;
       if (record.n !== oinfno) throw new MessageError(`msgid ${omsgid} was a ${record.n}, not a ${oinfno}`);
       if (record.s === 'reversed') return 'already-reversed';
       // Mark first: a still-running original then compensates itself; then undo what is done.
       const reversed: MessageRecord = { ...record, s: 'reversed' };
-      const outcome = await this.store.updateMessage(scope, hospitalId, omsgid, raw, JSON.stringify(reversed), this.ttlSeconds);
+      const outcome = await this.repos.platform.updateMessage(scope, hospitalId, omsgid, raw, JSON.stringify(reversed), this.ttlSeconds);
       if (outcome.kind === 'changed') continue;
       try {
         await undo(record);
       } catch (error) {
         // Not undoable now (e.g. a settled stay's admission): the message stands as it was.
-        await this.store.updateMessage(scope, hospitalId, omsgid, JSON.stringify(reversed), raw, this.ttlSeconds);
+        await this.repos.platform.updateMessage(scope, hospitalId, omsgid, JSON.stringify(reversed), raw, this.ttlSeconds);
         throw error;
       }
       return 'reversed';

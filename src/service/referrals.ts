@@ -6,7 +6,8 @@ import type { PolicyCatalog } from '../policy/catalog.js';
 import type { RegistryService } from './registry.js';
 import { say } from '../messages/index.js';
 import { newId } from '../store/keys.js';
-import type { Page, Store } from '../store/store.js';
+import type { Repositories } from '../store/repositories.js';
+import type { Page } from '../store/store-records.js';
 import { actorOf, requireRegion } from './scope.js';
 
 /** A person holds at most this many active filings unless configured otherwise (MAX_ACTIVE_FILINGS). */
@@ -32,7 +33,7 @@ export interface EnrolleeSource {
 
 export class ReferralService {
   constructor(
-    private readonly store: Store,
+    private readonly repos: Pick<Repositories, 'registry' | 'filings'>,
     private readonly now: () => Date = () => new Date(),
     private readonly maxActive = DEFAULT_MAX_ACTIVE_FILINGS,
     private readonly enrollees: EnrolleeSource | null = null,
@@ -80,7 +81,7 @@ export class ReferralService {
 
   async create(draft: FilingDraft): Promise<Filing> {
     // A filing to a hospital the registry does not hold could never match a stay: refused, naming it.
-    if (draft.toHospitalId && (await this.store.getHospital(draft.toHospitalId)) === null) {
+    if (draft.toHospitalId && (await this.repos.registry.getHospital(draft.toHospitalId)) === null) {
       const hospitalId = draft.toHospitalId;
       const refusal = new RefusalError('HOSPITAL_NOT_FOUND', `the receiving hospital ${hospitalId} is not in the registry`, [
         { path: 'toHospitalId', message: `${hospitalId} is not in the registry` },
@@ -104,7 +105,7 @@ export class ReferralService {
       revokedAt: null,
       ...(draft.filedBy ? { filedBy: draft.filedBy } : {}),
     };
-    const outcome = await this.store.createFiling(filing, this.maxActive);
+    const outcome = await this.repos.filings.createFiling(filing, this.maxActive);
     if (outcome === 'limit-reached') {
       throw new LimitError(`the person already holds ${this.maxActive} active filings: revoke those no longer needed before filing another`);
     }
@@ -116,20 +117,20 @@ export class ReferralService {
   }
 
   async get(referralId: string): Promise<Filing> {
-    const filing = await this.store.getFiling(referralId);
+    const filing = await this.repos.filings.getFiling(referralId);
     if (!filing) throw new NotFoundError(`no referral filing ${referralId}`);
     return filing;
   }
 
   /** The person's active filings (bounded by the cap), or every filing a page at a time. */
   async ofPerson(card: string, status: 'active' | 'all', cursor: string | null, limit: number): Promise<Page<Filing>> {
-    if (status === 'active') return { items: await this.store.getActiveFilings(card), next: null };
-    return this.store.scanFilings(card, cursor ?? '0', limit);
+    if (status === 'active') return { items: await this.repos.filings.getActiveFilings(card), next: null };
+    return this.repos.filings.scanFilings(card, cursor ?? '0', limit);
   }
 
   async revoke(referralId: string, actor: Actor, reason: string | null): Promise<Filing> {
     const revocation = { reason, operator: { ...actor.operator, keyId: actor.keyId } };
-    const filing = await this.store.revokeFiling(referralId, this.now().toISOString(), revocation);
+    const filing = await this.repos.filings.revokeFiling(referralId, this.now().toISOString(), revocation);
     if (!filing) throw new NotFoundError(`no referral filing ${referralId}`);
     return filing;
   }

@@ -11,25 +11,26 @@
  */
 import type { Enrollee, Filing, Hospital } from '../domain/types.js';
 import { derivedId } from '../store/keys.js';
-import type { Store, WriteOutcome } from '../store/store.js';
+import type { Repositories } from '../store/repositories.js';
+import type { WriteOutcome } from '../store/script-results.js';
 import { DEFAULT_MAX_ACTIVE_FILINGS, type FilingDraft } from './referrals.js';
 
 export type BulkOutcome = WriteOutcome | { rejected: { code: 'ENROLLEE_NOT_FOUND' | 'LIMIT_REACHED'; message: string } };
 
 export class RegistryBulk {
   constructor(
-    private readonly store: Store,
+    private readonly repos: Pick<Repositories, 'registry' | 'filings'>,
     private readonly now: () => Date = () => new Date(),
     private readonly maxActiveFilings = DEFAULT_MAX_ACTIVE_FILINGS,
   ) {}
 
   /** The store drops a changed person's cached coverage in the same script that writes the record. */
   putEnrollees(enrollees: readonly Enrollee[]): Promise<WriteOutcome[]> {
-    return this.store.putEnrollees(enrollees);
+    return this.repos.registry.putEnrollees(enrollees);
   }
 
   putHospitals(hospitals: readonly Hospital[]): Promise<WriteOutcome[]> {
-    return this.store.putHospitals(hospitals);
+    return this.repos.registry.putHospitals(hospitals);
   }
 
   /** The id a filing row gets: derived from what it files, so the same row files once. */
@@ -39,7 +40,7 @@ export class RegistryBulk {
   }
 
   async fileReferrals(drafts: readonly FilingDraft[]): Promise<{ referralId: string; outcome: BulkOutcome }[]> {
-    const known = await this.store.enrolleesExist(drafts.map((d) => d.card));
+    const known = await this.repos.registry.enrolleesExist(drafts.map((d) => d.card));
     const createdAt = this.now().toISOString();
     const filings: Filing[] = [];
     const slots: number[] = [];
@@ -61,7 +62,7 @@ export class RegistryBulk {
       });
       return { referralId, outcome: 'created' };
     });
-    const outcomes = await this.store.createFilings(filings, this.maxActiveFilings);
+    const outcomes = await this.repos.filings.createFilings(filings, this.maxActiveFilings);
     outcomes.forEach((outcome, j) => {
       const result = results[slots[j]!]!;
       if (outcome === 'exists') result.outcome = 'unchanged';

@@ -4,17 +4,17 @@ import { businessDayOf } from '../domain/dates.js';
 import { NotFoundError, ValidationError } from '../domain/errors.js';
 import type { CoverageSource } from './coverage.js';
 import type { Enrollee, Hospital } from '../domain/types.js';
-import type { Store } from '../store/store.js';
+import type { Repositories } from '../store/repositories.js';
 
 export class RegistryService {
   constructor(
-    private readonly store: Store,
+    private readonly repos: Pick<Repositories, 'registry' | 'settlements'>,
     private readonly coverage: CoverageSource,
     private readonly now: () => Date = () => new Date(),
   ) {}
 
   async putHospital(hospital: Hospital): Promise<'created' | 'updated'> {
-    const outcome = await this.store.putHospital(hospital);
+    const outcome = await this.repos.registry.putHospital(hospital);
     if (outcome === 'code-taken') {
       throw new ValidationError(`fixmedinsCode ${hospital.fixmedinsCode} already names another hospital`, [
         { path: 'fixmedinsCode', message: 'already the national code of another hospital' },
@@ -25,13 +25,13 @@ export class RegistryService {
 
   /** The hospital the national platform names by its facility code (fixmedins_code). */
   async getHospitalByCode(fixmedinsCode: string): Promise<Hospital> {
-    const hospital = await this.store.getHospitalByCode(fixmedinsCode);
+    const hospital = await this.repos.registry.getHospitalByCode(fixmedinsCode);
     if (!hospital) throw new NotFoundError(`no hospital with the national code ${fixmedinsCode}`);
     return hospital;
   }
 
   async getHospital(hospitalId: string): Promise<Hospital> {
-    const hospital = await this.store.getHospital(hospitalId);
+    const hospital = await this.repos.registry.getHospital(hospitalId);
     if (!hospital) throw new NotFoundError(`no hospital ${hospitalId}`);
     return hospital;
   }
@@ -41,7 +41,7 @@ export class RegistryService {
     if (enrollee.birthDate > businessDayOf(this.now())) {
       throw new ValidationError('invalid request body: birthDate: a birth date cannot be in the future', [{ path: 'birthDate', message: 'a birth date cannot be in the future' }]);
     }
-    const outcome = await this.store.putEnrollee(enrollee);
+    const outcome = await this.repos.registry.putEnrollee(enrollee);
     await this.coverage.refresh(enrollee.card);
     return outcome;
   }
@@ -60,7 +60,7 @@ export class RegistryService {
   }
 
   async getAccumulators(card: string, year: number): Promise<AccumulatorsView & { card: string; year: number; version: string }> {
-    const { accumulators, version } = await this.store.getAccumulators(card, year);
+    const { accumulators, version } = await this.repos.settlements.getAccumulators(card, year);
     return { card, year, ...accumulatorsView(accumulators), version };
   }
 }

@@ -21,7 +21,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { ConflictError, UnavailableError } from '../domain/errors.js';
-import type { Store } from '../store/store.js';
+import type { Repositories } from '../store/repositories.js';
 
 /** How long a claim that has not committed protects its requestId from another body. */
 export const CLAIM_LEASE_MS = 15_000;
@@ -65,7 +65,7 @@ export function conflictError(subject: { hospitalId: string; requestId: string }
 
 export class RequestClaims {
   constructor(
-    private readonly store: Store,
+    private readonly repos: Pick<Repositories, 'settlements'>,
     private readonly nowMs: () => number,
     private readonly leaseMs = CLAIM_LEASE_MS,
   ) {}
@@ -74,15 +74,15 @@ export class RequestClaims {
   async claim(subject: ClaimSubject, bodyHash: string): Promise<Claim> {
     for (let round = 0; round < MAX_ROUNDS; round++) {
       const mine = this.fresh(subject, bodyHash);
-      const held = await this.store.claimRequest(subject.hospitalId, subject.requestId, mine.raw);
+      const held = await this.repos.settlements.claimRequest(subject.hospitalId, subject.requestId, mine.raw);
       if (held === null) return mine;
       const holder = decode(held);
       if (holder.card === subject.card && holder.bodyHash === bodyHash) return { token: holder.token, raw: held };
       if (this.nowMs() - holder.atMs < this.leaseMs) throw conflictError(subject);
       // A stale claim of another body: if it never committed, void it and take its place.
-      const fence = await this.store.fenceClaim(holder.card, idempotencyField(subject), holder.token);
+      const fence = await this.repos.settlements.fenceClaim(holder.card, idempotencyField(subject), holder.token);
       if (fence.kind === 'committed') throw conflictError(subject);
-      const replaced = await this.store.replaceClaim(subject.hospitalId, subject.requestId, held, mine.raw);
+      const replaced = await this.repos.settlements.replaceClaim(subject.hospitalId, subject.requestId, held, mine.raw);
       if (replaced.kind === 'replaced') return mine;
       // Someone else replaced it meanwhile: look again.
     }
@@ -95,7 +95,7 @@ export class RequestClaims {
    */
   async reclaim(subject: ClaimSubject, bodyHash: string, voided: Claim): Promise<Claim> {
     const mine = this.fresh(subject, bodyHash);
-    const replaced = await this.store.replaceClaim(subject.hospitalId, subject.requestId, voided.raw, mine.raw);
+    const replaced = await this.repos.settlements.replaceClaim(subject.hospitalId, subject.requestId, voided.raw, mine.raw);
     return replaced.kind === 'replaced' ? mine : this.claim(subject, bodyHash);
   }
 
@@ -107,9 +107,9 @@ export class RequestClaims {
    * claim is deleted if it is still this one.
    */
   async release(subject: ClaimSubject, claim: Claim): Promise<void> {
-    const fence = await this.store.fenceClaim(subject.card, idempotencyField(subject), claim.token);
+    const fence = await this.repos.settlements.fenceClaim(subject.card, idempotencyField(subject), claim.token);
     if (fence.kind === 'committed') return; // a retry of the same body settled meanwhile: the claim stays
-    await this.store.dropClaim(subject.hospitalId, subject.requestId, claim.raw);
+    await this.repos.settlements.dropClaim(subject.hospitalId, subject.requestId, claim.raw);
   }
 
   private fresh(subject: ClaimSubject, bodyHash: string): Claim {

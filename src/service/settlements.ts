@@ -18,7 +18,8 @@ import type { SpecialDiseaseFilings } from './special-disease-filings.js';
 import type { EngineOutcome, SettlementComputation } from '../engine/types.js';
 import type { PolicyCatalog } from '../policy/catalog.js';
 import { newId } from '../store/keys.js';
-import type { PersonReadScope, PersonSnapshot, StoredSettlement, Store } from '../store/store.js';
+import type { Repositories } from '../store/repositories.js';
+import type { PersonReadScope, PersonSnapshot, StoredSettlement } from '../store/store-records.js';
 import type { ArchivedYears } from './archived-years.js';
 import type { CoverageSource } from './coverage.js';
 import { KeyedMutex } from './keyed-mutex.js';
@@ -126,14 +127,14 @@ export class SettlementService {
   private readonly claims: RequestClaims;
 
   constructor(
-    private readonly store: Store,
+    private readonly repos: Pick<Repositories, 'settlements' | 'ledgers'>,
     private readonly catalog: PolicyCatalog,
     /** Who is covered: the registry, or the cached copy of the enrollment system. */
     private readonly coverage: CoverageSource,
     private readonly options: SettlementServiceOptions = {},
   ) {
     this.now = options.now ?? (() => new Date());
-    this.claims = new RequestClaims(store, () => this.now().getTime());
+    this.claims = new RequestClaims(repos, () => this.now().getTime());
   }
 
   // ── The desk's use-cases: the caller's scope checked here, whichever face asks ──
@@ -184,7 +185,7 @@ export class SettlementService {
   async preview(request: SettlementRequest, actor: Actor = NO_ACTOR): Promise<SettlementView> {
     const year = yearOf(request.dischargeDate);
     await this.options.archivedYears?.assertOpen(year, 'preview');
-    const snapshot = await this.store.readForSettlement(request.card, request.hospitalId, this.readScope(request, year));
+    const snapshot = await this.repos.settlements.readForSettlement(request.card, request.hospitalId, this.readScope(request, year));
     const { enrollee, notes } = await this.enrolleeFor(request, snapshot);
     const { computation, policyVersion } = this.compute(request, snapshot, enrollee, year, notes, 'preview');
     return settlementView(computation, request, snapshot.accumulators, { settlementId: null, status: 'preview', actor, policyVersion });
@@ -207,9 +208,9 @@ export class SettlementService {
       const date = businessDayOf(settledAt);
       // The claim and the ledger's slot list are written before the commit, in parallel with the read.
       const [snapshot, held] = await Promise.all([
-        this.store.readForSettlement(request.card, request.hospitalId, scope),
+        this.repos.settlements.readForSettlement(request.card, request.hospitalId, scope),
         claim,
-        this.store.noteLedgerSlot(request.hospitalId, date, request.card),
+        this.repos.ledgers.noteLedgerSlot(request.hospitalId, date, request.card),
       ]);
       if (snapshot.idempotency?.kind === 'committed') return this.replay(request, bodyHash, snapshot.idempotency);
       if (snapshot.idempotency?.kind === 'void' && snapshot.idempotency.token === held.token) {
@@ -234,7 +235,7 @@ export class SettlementService {
       const settlementId = newId('S', request.card);
       const view = settlementView(computation, request, snapshot.accumulators, { settlementId, status: 'settled', settledAt, actor, policyVersion });
       const body = Buffer.from(JSON.stringify(view));
-      const outcome = await this.store.commitSettlement({
+      const outcome = await this.repos.settlements.commitSettlement({
         card: request.card,
         hospitalId: request.hospitalId,
         requestId: request.requestId,
@@ -321,8 +322,8 @@ export class SettlementService {
   private async replay(request: SettlementRequest, bodyHash: string, record: { bodyHash: string; settlementId: string }): Promise<SettleResult> {
     if (record.bodyHash !== bodyHash) throw conflictError(request);
     // replicas: answered only once a replica holds it (its first answer may have been "unknown").
-    await this.store.confirmReplicated(request.card, record.settlementId);
-    const stored = await this.store.getSettlementOf(request.card, record.settlementId);
+    await this.repos.settlements.confirmReplicated(request.card, record.settlementId);
+    const stored = await this.repos.settlements.getSettlementOf(request.card, record.settlementId);
     if (stored === null) {
       const missing = new Error(`idempotency record points to a missing settlement ${record.settlementId}`);
       // archive: the idempotency record outlives its archived settlement.
@@ -376,7 +377,7 @@ export class SettlementService {
   }
 
   async get(settlementId: string): Promise<StoredSettlement> {
-    const stored = await this.store.getSettlement(settlementId);
+    const stored = await this.repos.settlements.getSettlement(settlementId);
     if (!stored) {
       const missing = new NotFoundError(`no settlement ${settlementId}`);
       throw this.options.archivedYears ? await this.options.archivedYears.explainMissing(settlementId, missing) : missing;
@@ -394,10 +395,10 @@ export class SettlementService {
       await this.options.archivedYears?.assertOpen(stored.benefitYear, 'reversal');
       const at = this.now().toISOString();
       const date = businessDayOf(at);
-      await this.store.noteLedgerSlot(stored.hospitalId, date, stored.card);
+      await this.repos.ledgers.noteLedgerSlot(stored.hospitalId, date, stored.card);
       const view = JSON.parse(stored.response.toString()) as SettlementView;
       const entry = ledgerEntryOf(view, 'reversal', at, actor, reason);
-      const outcome = await this.store.reverseSettlement({
+      const outcome = await this.repos.settlements.reverseSettlement({
         stored,
         reversal: { at, reason, operator: { ...actor.operator, keyId: actor.keyId } },
         ledger: { date, field: ledgerField('reversal', stored.settlementId), entry: toStoredLedgerEntry(entry) },
@@ -406,9 +407,9 @@ export class SettlementService {
       if (outcome === 'reversed') this.emit({ policyId: view.policyId, visitType: view.visitType, outcome: 'reversed' });
     } else {
       // replicas: a repeated reversal is answered only once a replica holds the first.
-      await this.store.confirmReplicated(stored.card, stored.settlementId);
+      await this.repos.settlements.confirmReplicated(stored.card, stored.settlementId);
     }
-    return SettlementService.currentBody((await this.store.getSettlementOf(stored.card, stored.settlementId)) ?? stored);
+    return SettlementService.currentBody((await this.repos.settlements.getSettlementOf(stored.card, stored.settlementId)) ?? stored);
   }
 
   /** A page of the person's settlements of a year, each with its current status. */
@@ -420,7 +421,7 @@ export class SettlementService {
   private async listStored(card: string, year: number, cursor: string | null, limit: number) {
     await this.options.archivedYears?.assertListed(year);
     const start = cursor === null ? 0 : Number(cursor);
-    return this.store.listSettlements(card, year, start, limit);
+    return this.repos.settlements.listSettlements(card, year, start, limit);
   }
 
   /** The stored response with the settlement's current status (a settled one is answered byte for byte). */

@@ -17,7 +17,8 @@ import { fenOfText, textOfFen, toFen, type Money } from '../domain/money.js';
 import { CLR_TYPE } from '../domain/code-tables.js';
 import type { Actor, VisitType } from '../domain/types.js';
 import type { ArchiveStore } from '../store/archive-store.js';
-import type { Page, Store } from '../store/store.js';
+import type { Repositories } from '../store/repositories.js';
+import type { Page } from '../store/store-records.js';
 import { DEFAULT_BOUNDS, type Bounds } from './bounds.js';
 import { clrTypeOf, dayFigures, mergeFigures } from './day-figures.js';
 import { compareEntries } from './reconcile-match.js';
@@ -70,7 +71,7 @@ const figures = (count: number, total: bigint, fundTotal: bigint): Figures => ({
 
 export class StatementService {
   constructor(
-    private readonly store: Store,
+    private readonly repos: Pick<Repositories, 'registry' | 'ledgers'>,
     private readonly now: () => Date = () => new Date(),
     /** Figures of archived benefit years (absent: nothing is ever archived). */
     private readonly archives?: Pick<ArchiveStore, 'archivedDay'>,
@@ -79,8 +80,8 @@ export class StatementService {
 
   /** Every entry of the hospital's days from..to (inclusive), in time order. */
   async entriesOf(hospitalId: string, from: string, to = from): Promise<LedgerEntry[]> {
-    if ((await this.store.getHospital(hospitalId)) === null) throw new NotFoundError(`no hospital ${hospitalId}`);
-    const stored = await Promise.all(daysOf(from, to).map((date) => this.store.readLedger(hospitalId, date)));
+    if ((await this.repos.registry.getHospital(hospitalId)) === null) throw new NotFoundError(`no hospital ${hospitalId}`);
+    const stored = await Promise.all(daysOf(from, to).map((date) => this.repos.ledgers.readLedger(hospitalId, date)));
     return stored.flat().map(fromStoredLedgerEntry).sort(byTime);
   }
 
@@ -196,7 +197,7 @@ export class StatementService {
       at: this.now().toISOString(),
       by: { keyId: actor.keyId, operator: actor.operator },
     };
-    await this.store.putReconciliation(hospitalId, scope.from, JSON.stringify(reconciliation), {
+    await this.repos.ledgers.putReconciliation(hospitalId, scope.from, JSON.stringify(reconciliation), {
       maxRuns: this.bounds.reconciliationRuns,
       maxDays: this.bounds.reconciliationDays,
       ttlSeconds: this.bounds.reconciliationTtlDays * 86_400,
@@ -211,8 +212,8 @@ export class StatementService {
     date: string,
     page: { cursor: string | null; limit: number } = { cursor: null, limit: 20 },
   ): Promise<Page<Reconciliation> & { dropped: number }> {
-    if ((await this.store.getHospital(hospitalId)) === null) throw new NotFoundError(`no hospital ${hospitalId}`);
-    const stored = await this.store.getReconciliations(hospitalId, date, page.cursor === null ? 0 : Number(page.cursor), page.limit);
+    if ((await this.repos.registry.getHospital(hospitalId)) === null) throw new NotFoundError(`no hospital ${hospitalId}`);
+    const stored = await this.repos.ledgers.getReconciliations(hospitalId, date, page.cursor === null ? 0 : Number(page.cursor), page.limit);
     return { items: stored.items.map((json) => JSON.parse(json) as Reconciliation), next: stored.next, dropped: stored.dropped };
   }
 }

@@ -29,7 +29,8 @@ import { loadPolicyDirectory } from '../../src/policy/loader.js';
 import { LocalCoverage } from '../../src/service/coverage.js';
 import { SettlementService } from '../../src/service/settlements.js';
 import { createRedis, whenReady, type ScriptedClient } from '../../src/store/redis.js';
-import { Store, type CommitRequest } from '../../src/store/store.js';
+import { openRepositories, SettlementRepository } from '../../src/store/repositories.js';
+import type { CommitRequest } from '../../src/store/store-records.js';
 import { ReplicaAcknowledgement, detectReplicas } from '../../src/store/replication.js';
 import { sleep } from '../helpers/load-support.js';
 import { startRedis, type RedisServer } from '../helpers/redis-server.js';
@@ -138,7 +139,7 @@ describe('one Redis with one replica', () => {
   it('a commit the master applied but no replica confirmed: 503 "result unknown", retries 503 until a replica holds it, then the stored result (200 replay), counted once', async () => {
     // In-process, so that the replica stops exactly between the claim (confirmed) and the commit.
     let stopBeforeCommit = true;
-    class StoppingStore extends Store {
+    class StoppingSettlements extends SettlementRepository {
       override async commitSettlement(commit: CommitRequest) {
         if (stopBeforeCommit) replica.process.kill('SIGSTOP');
         stopBeforeCommit = false;
@@ -153,10 +154,10 @@ describe('one Redis with one replica', () => {
       timeoutMs: 300,
       connect: () => createRedis({ url: master.url, offlineQueue: false, commandTimeoutMs: 2000 }),
     });
-    const store = new StoppingStore(redis, acknowledgement);
+    const store = { ...openRepositories(redis, acknowledgement), settlements: new StoppingSettlements(redis, acknowledgement) };
     const settlements = new SettlementService(store, loadPolicyDirectory(POLICY_DIR), new LocalCoverage(store));
     const request = parseSettlementRequest({ ...example.request, card: 'REPL4', requestId: 'REPL-4' });
-    await store.putEnrollee({ ...toEnrollee('REPL4', enrolleeSchema.parse(workedExamples.enrollees[example.request.card])) });
+    await store.registry.putEnrollee({ ...toEnrollee('REPL4', enrolleeSchema.parse(workedExamples.enrollees[example.request.card])) });
     try {
       await expect(settlements.settle(request)).rejects.toThrow(ReplicationUnconfirmedError);
       await expect(settlements.settle(request)).rejects.toThrow(/result is unknown/);
@@ -168,7 +169,7 @@ describe('one Redis with one replica', () => {
       const view = JSON.parse(replay.body.toString()) as { settlementId: string; accumulatorsAfter: { admissions: number } };
       expect(view.accumulatorsAfter.admissions).toBe(1);
       expect(await onReplica.exists(`stl:{REPL4}:${view.settlementId}`)).toBe(1);
-      expect((await store.getAccumulators('REPL4', 2019)).accumulators.admissions).toBe(1);
+      expect((await store.settlements.getAccumulators('REPL4', 2019)).accumulators.admissions).toBe(1);
     } finally {
       replica.process.kill('SIGCONT');
       acknowledgement.disconnect();

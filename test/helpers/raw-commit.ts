@@ -1,7 +1,7 @@
 /** A commit built by hand, for tests that drive the store directly (lost replies, crashes). */
 import { zeroDeltas } from '../../src/domain/accumulators.js';
 import type { AccumulatorDeltas } from '../../src/domain/types.js';
-import type { CommitRequest } from '../../src/store/store.js';
+import type { CommitRequest } from '../../src/store/store-records.js';
 
 export function rawCommit(fields: {
   card: string;

@@ -28,7 +28,7 @@ import { SettlementService } from '../../src/service/settlements.js';
 import { readNdjsonGz } from '../../src/ops/archive-files.js';
 import { ArchiveStore } from '../../src/store/archive-store.js';
 import { slotTag } from '../../src/store/keys.js';
-import { Store } from '../../src/store/store.js';
+import { openRepositories } from '../../src/store/repositories.js';
 import { startRedis, type RedisServer } from '../helpers/redis-server.js';
 import { startTestService, type TestService } from '../helpers/service.js';
 import { charges, jinjiangEnrollee, pingyangEnrollee, sleep } from '../helpers/load-support.js';
@@ -275,13 +275,13 @@ describe('kill -9 of the archive command, re-run each time', { timeout: 180_000 
   it('leaves each settlement in Redis or in a verified archive at every moment, and ends with all archived once', async () => {
     const t2 = await startTestService({ redisServer: redis });
     await t2.loadWorkedRegistry();
-    const store = new Store(t2.redis);
+    const store = openRepositories(t2.redis);
     let at = new Date('2018-03-01T02:00:00Z');
     const service = new SettlementService(store, catalog, new LocalCoverage(store), { now: () => at });
     const ids = new Set<string>();
     for (let p = 0; p < 300; p++) {
       const card = `CRJJ${p}`;
-      await store.putEnrollee({
+      await store.registry.putEnrollee({
         card,
         region: 'jinjiang',
         sex: 'M',

@@ -89,13 +89,13 @@ describe('a refused message records nothing and undoes nothing', () => {
     const mdtrtId = await admit(p, card, '2019-07-01 08:00:00');
     const upload = lines(mdtrtId, card).map((line) => ({ ...line, fee_ocur_time: line.fee_ocur_time.replace('2019-05', '2019-07') }));
     expect((await p.send('2301', { feedetail: upload })).ok).toBe(true);
-    const before = (await t.service.store.getFeeLines(card, mdtrtId)).length;
+    const before = (await t.service.repositories.platform.getFeeLines(card, mdtrtId)).length;
     const changed = p.envelope('2301', { feedetail: [{ ...upload[0]!, det_item_fee_sumamt: n('1.00'), cnt: n('1'), pric: n('1.00') }] });
     const refused = await p.resend(changed.body);
     expect(text(refused.envelope.infcode)).toBe('-1');
     const undo = await p.send('2601', { data: { psn_no: card, omsgid: changed.msgid, oinfno: '2301' } });
     expect(errorOf(undo)).toMatch(/^NOT_FOUND: /);
-    expect((await t.service.store.getFeeLines(card, mdtrtId)).length).toBe(before);
+    expect((await t.service.repositories.platform.getFeeLines(card, mdtrtId)).length).toBe(before);
   });
 
   it('a refused second 2402, once undone, does not reopen the first discharge', async () => {
@@ -107,7 +107,7 @@ describe('a refused message records nothing and undoes nothing', () => {
     expect(text(refused.envelope.infcode)).toBe('-1');
     const undo = await p.send('2601', { data: { psn_no: card, omsgid: again.msgid, oinfno: '2402' } });
     expect(text(undo.envelope.infcode)).toBe('-1');
-    const stored = await t.service.store.getEncounter(card, mdtrtId);
+    const stored = await t.service.repositories.platform.getEncounter(card, mdtrtId);
     expect(stored!.encounter.status).toBe('discharged');
     expect(stored!.encounter.dischargedAt).toMatch(/^2019-08-05/);
   });

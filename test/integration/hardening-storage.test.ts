@@ -117,10 +117,15 @@ describe('1. one person cannot deny service to all', () => {
       .set(referral)
       .send({ card, kind: 'referral', validFrom: '2019-06-01', validTo: '2019-12-31', toHospitalId: 'WZ-CITY' })
       .expect(201);
-    const snapshot = await t.service.store.readPerson(card, { year: 2019, idempotencyField: 'X:Y', dischargeDate: '2019-07-03' });
+    const snapshot = await t.service.repositories.settlements.readPerson(card, { year: 2019, idempotencyField: 'X:Y', dischargeDate: '2019-07-03' });
     expect(snapshot.filings.map((f) => f.referralId)).toEqual([current.body.referralId]);
     // A named filing is read whatever its dates or status, so the note can say why it does not cover.
-    const named = await t.service.store.readPerson(card, { year: 2019, idempotencyField: 'X:Y', dischargeDate: '2019-07-03', referralId: expired.body.referralId });
+    const named = await t.service.repositories.settlements.readPerson(card, {
+      year: 2019,
+      idempotencyField: 'X:Y',
+      dischargeDate: '2019-07-03',
+      referralId: expired.body.referralId,
+    });
     expect(named.filings.map((f) => f.referralId).sort()).toEqual([current.body.referralId, expired.body.referralId].sort());
     const res = await t.http
       .post('/v1/settlements/preview')
@@ -208,7 +213,7 @@ describe('2. a requestId is unique per hospital across persons', () => {
     const taken = await t.http.post('/v1/settlements').set(billing('PY-COUNTY')).send(pyStay('STUCKB', 'HIS-STUCK-1')).expect(201);
     expect(taken.body.card).toBe('STUCKB');
     // The old claim was fenced in STUCKA's slot: its late commit cannot settle a second time.
-    const late = await t.service.store.commitSettlement({
+    const late = await t.service.repositories.settlements.commitSettlement({
       ...rawCommit({ card: 'STUCKA', requestId: 'HIS-STUCK-1', settlementId: newId('S', 'STUCKA'), hospitalId: 'PY-COUNTY' }),
       bodyHash: hashA,
       claimToken: 'tokA',
@@ -365,19 +370,19 @@ describe('4. a filing revoked (or filed) between read and commit is noticed', ()
       .send({ card, kind: 'referral', validFrom: '2019-01-01', validTo: '2019-12-31', toHospitalId: 'WZ-CITY' })
       .expect(201);
     const scope = { year: 2019, idempotencyField: 'WZ-CITY:REVRACE-1', dischargeDate: '2019-07-03' };
-    const read = await t.service.store.readPerson(card, scope);
+    const read = await t.service.repositories.settlements.readPerson(card, scope);
     expect(read.filings).toHaveLength(1);
     await t.http.delete(`/v1/referrals/${filing.body.referralId}`).set(admin()).expect(200);
-    const outcome = await t.service.store.commitSettlement({
+    const outcome = await t.service.repositories.settlements.commitSettlement({
       ...rawCommit({ card, requestId: 'REVRACE-1', settlementId: newId('S', card), hospitalId: 'WZ-CITY' }),
       expectedVersion: read.version,
       expectedFilingsVersion: read.filingsVersion,
     });
     expect(outcome.kind).toBe('stale');
     // A new filing moves the version too.
-    const again = await t.service.store.readPerson(card, scope);
+    const again = await t.service.repositories.settlements.readPerson(card, scope);
     await t.http.post('/v1/referrals').set(admin()).send({ card, kind: 'referral', validFrom: '2019-01-01', validTo: '2019-12-31' }).expect(201);
-    const outcome2 = await t.service.store.commitSettlement({
+    const outcome2 = await t.service.repositories.settlements.commitSettlement({
       ...rawCommit({ card, requestId: 'REVRACE-2', settlementId: newId('S', card), hospitalId: 'WZ-CITY' }),
       expectedVersion: again.version,
       expectedFilingsVersion: again.filingsVersion,

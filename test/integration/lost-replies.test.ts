@@ -11,7 +11,7 @@ import { money } from '../../src/domain/money.js';
 import { loadPolicyDirectory } from '../../src/policy/loader.js';
 import { newId } from '../../src/store/keys.js';
 import { createRedis, whenReady } from '../../src/store/redis.js';
-import { Store } from '../../src/store/store.js';
+import { openRepositories } from '../../src/store/repositories.js';
 import supertest from 'supertest';
 import { startRedis, type RedisServer } from '../helpers/redis-server.js';
 import { rawCommit } from '../helpers/raw-commit.js';
@@ -42,23 +42,23 @@ describe('a lost reply to the commit script', () => {
   it('is re-sent by ioredis after the reconnect and counted once', async () => {
     const client = createRedis({ url: `redis://127.0.0.1:${proxy.port}` }); // ioredis defaults: offline queue, resend unfulfilled commands
     await whenReady(client);
-    const store = new Store(client);
+    const store = openRepositories(client);
     const card = 'RESEND1';
     // Loads the script, so the next call is one EVALSHA that Redis executes.
-    expect((await store.commitSettlement(commitOf(card, 'WARM', '100'))).kind).toBe('committed');
+    expect((await store.settlements.commitSettlement(commitOf(card, 'WARM', '100'))).kind).toBe('committed');
 
     const commit = { ...commitOf(card, 'LOST', '12345'), expectedVersion: '1' };
     proxy.arm({ kind: 'drop-connection-after', match: /evalsha/i });
-    const outcome = await store.commitSettlement(commit);
+    const outcome = await store.settlements.commitSettlement(commit);
     expect(proxy.fired).toBe(1);
     // The re-sent script found the record its first execution wrote.
     expect(outcome).toEqual({ kind: 'replay', settlementId: commit.settlementId });
 
-    const { accumulators, version } = await store.getAccumulators(card, 2019);
+    const { accumulators, version } = await store.settlements.getAccumulators(card, 2019);
     expect(accumulators.admissions).toBe(2);
     expect(accumulators.basicPaid.toFixed(2)).toBe('124.45'); // 1.00 + 123.45, once
     expect(version).toBe('2');
-    expect((await store.listSettlements(card, 2019, 0, 10)).items).toHaveLength(2);
+    expect((await store.settlements.listSettlements(card, 2019, 0, 10)).items).toHaveLength(2);
     client.disconnect();
   });
 

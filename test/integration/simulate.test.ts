@@ -30,7 +30,7 @@ import { LocalCoverage } from '../../src/service/coverage.js';
 import { SettlementService } from '../../src/service/settlements.js';
 import type { WhatIfReport } from '../../src/simulate/report.js';
 import { ArchiveStore } from '../../src/store/archive-store.js';
-import { Store } from '../../src/store/store.js';
+import { openRepositories } from '../../src/store/repositories.js';
 import { startRedis, type RedisServer } from '../helpers/redis-server.js';
 import { startTestService, type TestService } from '../helpers/service.js';
 import { syntheticPersons, yearOfRegion, type SeedRegion } from '../helpers/synthetic-year.js';
@@ -87,7 +87,7 @@ afterAll(async () => {
 
 describe('npm run simulate', { timeout: 240_000 }, () => {
   it('settles a generated year of the three seed regions, reversing some last stays', async () => {
-    const store = new Store(t.redis);
+    const store = openRepositories(t.redis);
     const catalog = loadPolicyDirectory(POLICY_DIR);
     const catalogues = await loadCatalogues(CATALOGUE_DIR, catalog);
     let at = new Date('2018-01-01T02:00:00Z');
@@ -102,7 +102,7 @@ describe('npm run simulate', { timeout: 240_000 }, () => {
       const persons = syntheticPersons(region, 60, seed);
       const list = settledByYear.get(year) ?? [];
       for (const [p, person] of persons.entries()) {
-        await store.putEnrollee(person.enrollee);
+        await store.registry.putEnrollee(person.enrollee);
         const settled: { body: Record<string, unknown>; id: string }[] = [];
         for (const body of person.stays) {
           at = new Date(`${body.dischargeDate as string}T06:00:00Z`);

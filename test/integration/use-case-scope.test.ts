@@ -14,7 +14,7 @@ import { ReferralService } from '../../src/service/referrals.js';
 import { RegistryService } from '../../src/service/registry.js';
 import { SettlementService } from '../../src/service/settlements.js';
 import { createRedis, whenReady, type ScriptedClient } from '../../src/store/redis.js';
-import { Store } from '../../src/store/store.js';
+import { openRepositories } from '../../src/store/repositories.js';
 import { startRedis, type RedisServer } from '../helpers/redis-server.js';
 import { POLICY_DIR, registry as workedRegistry } from '../helpers/worked-examples.js';
 
@@ -49,7 +49,7 @@ beforeAll(async () => {
   server = await startRedis();
   redis = createRedis({ url: server.url });
   await whenReady(redis);
-  const store = new Store(redis);
+  const store = openRepositories(redis);
   const coverage = new LocalCoverage(store);
   const now = () => new Date('2019-06-01T02:00:00.000Z');
   registry = new RegistryService(store, coverage, now);

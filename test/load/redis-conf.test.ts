@@ -14,7 +14,7 @@ import { money } from '../../src/domain/money.js';
 import { newId } from '../../src/store/keys.js';
 import { rawCommit } from '../helpers/raw-commit.js';
 import { createRedis, whenReady, type ScriptedClient } from '../../src/store/redis.js';
-import { Store } from '../../src/store/store.js';
+import { openRepositories } from '../../src/store/repositories.js';
 import { freePort } from '../helpers/redis-server.js';
 import { ROOT } from '../helpers/worked-examples.js';
 
@@ -79,13 +79,13 @@ describe('config/redis.conf', () => {
   });
 
   it('keeps a committed settlement across kill -9', async () => {
-    const store = new Store(client);
+    const store = openRepositories(client);
     const card = 'CONFKILL1';
     const deltas = zeroDeltas();
     deltas.admissions = 1;
     deltas.basicPaid = money('1234.56');
     const settlementId = newId('S', card);
-    const outcome = await store.commitSettlement(rawCommit({ card, requestId: 'CONF-1', settlementId, deltas }));
+    const outcome = await store.settlements.commitSettlement(rawCommit({ card, requestId: 'CONF-1', settlementId, deltas }));
     expect(outcome.kind).toBe('committed');
 
     child.kill('SIGKILL');
@@ -99,9 +99,9 @@ describe('config/redis.conf', () => {
       if (Date.now() > deadline) throw new Error('redis-server did not come back');
       await new Promise((r) => setTimeout(r, 50));
     }
-    const { accumulators } = await store.getAccumulators(card, 2019);
+    const { accumulators } = await store.settlements.getAccumulators(card, 2019);
     expect(accumulators.admissions).toBe(1);
     expect(accumulators.basicPaid.toFixed(2)).toBe('1234.56');
-    expect((await store.getSettlement(settlementId))?.settlementId).toBe(settlementId);
+    expect((await store.settlements.getSettlement(settlementId))?.settlementId).toBe(settlementId);
   });
 });

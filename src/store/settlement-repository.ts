@@ -1,36 +1,28 @@
 /**
- * Data access over Redis. Knows the key layout and the encoding (money as
- * integer fen, records as JSON, settlements as compact records), nothing of
- * policy rules. The registry, filings, claims and settlements are here; the
- * national platform's records, ledgers and reconciliations in its base
- * (platform-records.ts); the records it hands out in store-records.ts.
+ * Settlements in the person's slot: the one read a settlement makes, the
+ * hospital-wide claim on a requestId, the commit and reversal scripts, the
+ * stored records and the year's accumulators. Money as integer fen, records
+ * as compact settlement records; nothing of policy rules.
  */
-import { Cluster } from 'ioredis';
 import { dayNumber } from '../domain/dates.js';
 import type { Enrollee, Filing, Hospital } from '../domain/types.js';
 import { encodeSettlementRecord, type SettlementRecordMeta } from './codec/settlement-record.js';
 import { decodeStay, encodeStay } from './codec/stay.js';
-import { keys, slotOfCard, slotOfId } from './keys.js';
+import { cardOfId } from './id-index.js';
+import { keys, slotOfCard } from './keys.js';
 import type { ScriptedClient } from './redis.js';
+import { RegistryRepository } from './registry-repository.js';
 import { NO_REPLICA_ACKNOWLEDGEMENT, type ReplicaAcknowledgement } from './replication.js';
 import {
   commitOutcome,
   fenceOutcome,
-  filingOutcome,
-  putEnrolleeOutcome,
   replaceOutcome,
   reversalOutcome,
-  revokeOutcome,
   type CommitOutcome,
   type FenceOutcome,
-  type FilingOutcome,
   type ReplaceOutcome,
   type ReversalOutcome,
-  type WriteOutcome,
 } from './script-results.js';
-
-export type { WriteOutcome };
-export * from './store-records.js';
 import {
   OCCUPANCY_SECONDS,
   VOID_CLAIM_SECONDS,
@@ -48,198 +40,20 @@ import {
   type StoredSettlement,
   type VersionedAccumulators,
 } from './store-records.js';
-import { PlatformRecords } from './platform-records.js';
 
-export class Store extends PlatformRecords {
+export class SettlementRepository {
   constructor(
-    redis: ScriptedClient,
+    readonly redis: ScriptedClient,
     /** Writes the service answers for wait for replicas when the deployment has them (replication.ts). */
     readonly replicas: ReplicaAcknowledgement = NO_REPLICA_ACKNOWLEDGEMENT,
     /** How long a voided claim's mark lives (VOID_CLAIM_TTL_SECONDS). */
     readonly voidClaimSeconds = VOID_CLAIM_SECONDS,
-  ) {
-    super(redis);
-  }
-
-  // ── Registry ────────────────────────────────────────────────────────────
-
-  /** Stores the hospital; 'code-taken' (nothing written) when its fixmedinsCode names another hospital. */
-  async putHospital(hospital: Hospital): Promise<'created' | 'updated' | 'code-taken'> {
-    const code = hospital.fixmedinsCode ?? null;
-    if (code !== null) {
-      const holder = await this.redis.set(keys.hospitalByCode(code), hospital.hospitalId, 'NX', 'GET');
-      if (holder !== null && holder !== hospital.hospitalId) return 'code-taken';
-    }
-    const previousJson = await this.redis.set(keys.hospital(hospital.hospitalId), JSON.stringify(hospital), 'GET');
-    await this.redis.sadd(keys.hospitals(), hospital.hospitalId);
-    const previousCode = previousJson === null ? null : ((JSON.parse(previousJson) as Hospital).fixmedinsCode ?? null);
-    // A code the hospital gave up no longer names it (unless another hospital took it meanwhile).
-    if (previousCode !== null && previousCode !== code && (await this.redis.get(keys.hospitalByCode(previousCode))) === hospital.hospitalId) {
-      await this.redis.del(keys.hospitalByCode(previousCode));
-    }
-    return previousJson === null ? 'created' : 'updated';
-  }
-
-  /** The hospital whose national facility code this is. */
-  async getHospitalByCode(fixmedinsCode: string): Promise<Hospital | null> {
-    const hospitalId = await this.redis.get(keys.hospitalByCode(fixmedinsCode));
-    return hospitalId === null ? null : this.getHospital(hospitalId);
-  }
-
-  async getHospital(hospitalId: string): Promise<Hospital | null> {
-    const json = await this.redis.get(keys.hospital(hospitalId));
-    return json === null ? null : (JSON.parse(json) as Hospital);
-  }
-
-  async putEnrollee(enrollee: Enrollee): Promise<'created' | 'updated'> {
-    const previous = await this.redis.set(keys.enrollee(enrollee.card), JSON.stringify(enrollee), 'GET');
-    return previous === null ? 'created' : 'updated';
-  }
-
-  async getEnrollee(card: string): Promise<Enrollee | null> {
-    const json = await this.redis.get(keys.enrollee(card));
-    return json === null ? null : (JSON.parse(json) as Enrollee);
-  }
-
-  // ── Bulk registry writes (service/registry-bulk.ts) ─────────────────────
-  // The same keys and encoding as the single writes above, one command per
-  // record issued together: ioredis auto-pipelining sends them as one batch
-  // per node (on one Redis or a cluster alike). Each record is one command
-  // (a script for an enrollee), so a batch cut short never leaves a
-  // half-written record.
-
-  /**
-   * Writes each enrollee and drops their cached coverage copy, unless the
-   * record is already exactly so: one script call per group of records that
-   * share a cluster slot (on one Redis, groups of up to 250, so no call holds
-   * Redis for long).
-   */
-  async putEnrollees(enrollees: readonly Enrollee[]): Promise<WriteOutcome[]> {
-    const groups = new Map<number | string, number[]>();
-    const cluster = this.redis instanceof Cluster;
-    enrollees.forEach((enrollee, i) => {
-      const group = cluster ? slotOfCard(enrollee.card) : Math.floor(i / 250);
-      const members = groups.get(group);
-      if (members) members.push(i);
-      else groups.set(group, [i]);
-    });
-    const outcomes: WriteOutcome[] = new Array(enrollees.length);
-    await Promise.all(
-      [...groups.values()].map(async (members) => {
-        const keysAndArgs: string[] = new Array(members.length * 3);
-        members.forEach((i, j) => {
-          const { card } = enrollees[i]!;
-          keysAndArgs[2 * j] = keys.enrollee(card);
-          keysAndArgs[2 * j + 1] = keys.coverage(card);
-          keysAndArgs[2 * members.length + j] = JSON.stringify(enrollees[i]);
-        });
-        const codes = cluster ? await this.inOwnPipeline(members.length * 2, keysAndArgs) : await this.redis.putEnrollees(members.length * 2, ...keysAndArgs);
-        members.forEach((i, j) => (outcomes[i] = putEnrolleeOutcome(codes[j]!)));
-      }),
-    );
-    return outcomes;
-  }
-
-  /**
-   * On a cluster, ioredis auto-pipelining routes a call by its first argument,
-   * which for a script with a variable number of keys is that number, not a
-   * key: such a call goes in a pipeline of its own (its keys share one slot).
-   */
-  private async inOwnPipeline(numberOfKeys: number, keysAndArgs: string[]): Promise<number[]> {
-    const pipeline = this.redis.pipeline() as unknown as { putEnrollees(...args: (string | number)[]): { exec(): Promise<[Error | null, unknown][] | null> } };
-    const [reply] = results<[number[]]>(await pipeline.putEnrollees(numberOfKeys, ...keysAndArgs).exec());
-    return reply;
-  }
-
-  async putHospitals(hospitals: readonly Hospital[]): Promise<WriteOutcome[]> {
-    const jsons = hospitals.map((hospital) => JSON.stringify(hospital));
-    const [previous] = await Promise.all([
-      Promise.all(hospitals.map((hospital, i) => this.redis.set(keys.hospital(hospital.hospitalId), jsons[i]!, 'GET'))),
-      Promise.all(hospitals.map((hospital) => this.redis.sadd(keys.hospitals(), hospital.hospitalId))),
-    ]);
-    return previous.map((json, i) => (json === null ? 'created' : json === jsons[i] ? 'unchanged' : 'updated'));
-  }
-
-  async enrolleesExist(cards: readonly string[]): Promise<boolean[]> {
-    return (await Promise.all(cards.map((card) => this.redis.exists(keys.enrollee(card))))).map((n) => n === 1);
-  }
-
-  /** Files each filing under its own (given) id; an id already filed is left as it is. */
-  async createFilings(filings: readonly Filing[], maxActive: number): Promise<FilingOutcome[]> {
-    return Promise.all(filings.map((filing) => this.createFiling(filing, maxActive)));
-  }
-
-  // ── Coverage cache (copy of the enrollment system's record) ─────────────
-
-  getCoverageEntry(card: string): Promise<string | null> {
-    return this.redis.get(keys.coverage(card));
-  }
-
-  async putCoverageEntry(card: string, entry: string, ttlSeconds: number): Promise<void> {
-    await this.redis.set(keys.coverage(card), entry, 'EX', ttlSeconds);
-  }
-
-  async dropCoverageEntry(card: string): Promise<void> {
-    await this.redis.del(keys.coverage(card));
-  }
+    /** The hospital read beside the person's records (readForSettlement). */
+    private readonly registry: RegistryRepository = new RegistryRepository(redis, replicas),
+  ) {}
 
   async getAccumulators(card: string, year: number): Promise<VersionedAccumulators> {
     return decodeAccumulators(await this.redis.hgetall(keys.accumulators(card, year)));
-  }
-
-  // ── Referral filings ────────────────────────────────────────────────────
-
-  async createFiling(filing: Filing, maxActive: number): Promise<FilingOutcome> {
-    const reply = await this.redis.putFiling(
-      keys.filings(filing.card),
-      keys.activeFilings(filing.card),
-      keys.filingsVersion(filing.card),
-      keys.idIndex(slotOfCard(filing.card)),
-      filing.referralId,
-      JSON.stringify(filing),
-      filing.card,
-      String(dayNumber(filing.validTo)),
-      String(maxActive),
-    );
-    return filingOutcome(reply);
-  }
-
-  async getFiling(referralId: string): Promise<Filing | null> {
-    const card = await this.cardOfId(referralId);
-    if (card === null) return null;
-    const json = await this.redis.hget(keys.filings(card), referralId);
-    return json === null ? null : (JSON.parse(json) as Filing);
-  }
-
-  /** The person's active filings (at most the cap), soonest validTo first. */
-  async getActiveFilings(card: string): Promise<Filing[]> {
-    return (await this.redis.zrange(keys.activeFilings(card), 0, -1)).map((json) => JSON.parse(json) as Filing);
-  }
-
-  /** Every filing of the person, active and revoked, a page at a time (HSCAN order). */
-  async scanFilings(card: string, cursor: string, count: number): Promise<Page<Filing>> {
-    const [next, flat] = await this.redis.hscan(keys.filings(card), cursor, 'COUNT', count);
-    const items: Filing[] = [];
-    for (let i = 1; i < flat.length; i += 2) items.push(JSON.parse(flat[i]!) as Filing);
-    return { items, next: next === '0' ? null : next };
-  }
-
-  /** Sets the filing's status to revoked (kept, never erased); returns the filing as stored afterwards. */
-  async revokeFiling(referralId: string, revokedAt: string, revocation: Filing['revocation']): Promise<Filing | null> {
-    const card = await this.cardOfId(referralId);
-    if (card === null) return null;
-    for (;;) {
-      const json = await this.redis.hget(keys.filings(card), referralId);
-      if (json === null) return null;
-      const filing = JSON.parse(json) as Filing;
-      if (filing.status === 'revoked') return filing;
-      const revoked: Filing = { ...filing, status: 'revoked', revokedAt, revocation };
-      const outcome = revokeOutcome(
-        await this.redis.revokeFiling(keys.filings(card), keys.activeFilings(card), keys.filingsVersion(card), referralId, JSON.stringify(revoked), json),
-      );
-      if (outcome === 'revoked') return revoked;
-      if (outcome === 'not-found') return null;
-    }
   }
 
   // ── Settlements ─────────────────────────────────────────────────────────
@@ -293,7 +107,7 @@ export class Store extends PlatformRecords {
 
   /** The person's records and the hospital, in one call (two commands to two slots, pipelined by the client). */
   async readForSettlement(card: string, hospitalId: string, scope: PersonReadScope): Promise<PersonSnapshot & { hospital: Hospital | null }> {
-    const [snapshot, hospital] = await Promise.all([this.readPerson(card, scope), this.getHospital(hospitalId)]);
+    const [snapshot, hospital] = await Promise.all([this.readPerson(card, scope), this.registry.getHospital(hospitalId)]);
     return { ...snapshot, hospital };
   }
 
@@ -323,12 +137,6 @@ export class Store extends PlatformRecords {
   /** Voids a stale claim in its person's slot unless it committed there. */
   async fenceClaim(card: string, idempotencyField: string, token: string): Promise<FenceOutcome> {
     return fenceOutcome(await this.redis.fenceClaim(keys.idempotency(card), keys.voidClaim(card, idempotencyField), idempotencyField, token, String(this.voidClaimSeconds)));
-  }
-
-  /** Names the slot of `card` among those holding the hospital-day's ledger entries (before the entry is written). */
-  async noteLedgerSlot(hospitalId: string, date: string, card: string): Promise<void> {
-    // replicas: a slot named now must be on a replica before the entry it leads to is answered for.
-    await this.replicas.command<number>(this.redis, 'SADD', [keys.ledgerSlots(hospitalId, date), slotOfCard(card)], (added) => added > 0);
   }
 
   async commitSettlement(commit: CommitRequest): Promise<CommitOutcome> {
@@ -443,11 +251,7 @@ export class Store extends PlatformRecords {
     return { items, next: ids.length > limit ? String(start + limit) : null };
   }
 
-  private async cardOfId(id: string): Promise<string | null> {
-    const slot = slotOfId(id);
-    if (slot === null) return null;
-    // An archived settlement's entry reads "<card>:<year>" (archive-store.ts).
-    const value = await this.redis.hget(keys.idIndex(slot), id);
-    return value === null ? null : value.split(':')[0]!;
+  private cardOfId(id: string): Promise<string | null> {
+    return cardOfId(this.redis, id);
   }
 }
