@@ -1,7 +1,8 @@
 /**
  * Renders the recorded national-platform messages of test/integration/national.test.ts
- * (run with HSA_TRANSCRIPT=<file>) into docs/national-platform.md, between its
- * exchange markers: one request and answer per transaction, the Pingyang stay first.
+ * and national.messages.test.ts (run with HSA_TRANSCRIPT=<file>.json: each writes
+ * <file>.<part>.json) into docs/national-platform.md, between its exchange
+ * markers: one request and answer per transaction, the Pingyang stay first.
  *
  *   npm run docs:national
  */
@@ -46,7 +47,8 @@ interface Exchange {
   status: number;
   answer: string;
 }
-const transcript = JSON.parse(readFileSync(transcriptPath, 'utf8')) as Exchange[];
+// The stays first, as when one file recorded every exchange.
+const transcript = ['stays', 'messages'].flatMap((part) => JSON.parse(readFileSync(transcriptPath.replace(/(\.json)?$/, `.${part}.json`), 'utf8')) as Exchange[]);
 const pretty = (text: string) => stringify(parse(text), undefined, 2)!;
 
 const sections: string[] = [];
