@@ -9,7 +9,8 @@
 import { Cluster, type Redis } from 'ioredis';
 import { keys, slotOfCard } from './keys.js';
 import type { ScriptedClient } from './redis.js';
-import { archiveRemovalOutcome, type ArchiveRemovalOutcome } from './script-results.js';
+import type { ArchiveRemovalOutcome } from './script-results.js';
+import { archiveLedgerEntry, archiveSettlement } from './scripts/archive.js';
 
 export interface ArchiveState {
   state: 'archiving' | 'removing' | 'archived';
@@ -125,21 +126,20 @@ export class ArchiveStore {
   // ── Removing a verified year ────────────────────────────────────────────
 
   async removeSettlement(card: string, year: number, settlementId: string, recordSha1: string): Promise<ArchiveRemovalOutcome> {
-    const reply = await this.redis.archiveSettlement(
-      keys.settlement(card, settlementId),
-      keys.settlementsOfYear(card, year),
-      keys.staysOfYear(card, year),
-      keys.idIndex(slotOfCard(card)),
+    return archiveSettlement(this.redis, {
+      settlementKey: keys.settlement(card, settlementId),
+      settlementsOfYearKey: keys.settlementsOfYear(card, year),
+      staysKey: keys.staysOfYear(card, year),
+      idIndexKey: keys.idIndex(slotOfCard(card)),
       settlementId,
       recordSha1,
       card,
-      String(year),
-    );
-    return archiveRemovalOutcome(reply);
+      year,
+    });
   }
 
   async removeLedgerEntry(key: string, field: string, stored: string): Promise<ArchiveRemovalOutcome> {
-    return archiveRemovalOutcome(await this.redis.archiveLedgerEntry(key, field, stored));
+    return archiveLedgerEntry(this.redis, { ledgerKey: key, field, stored });
   }
 
   /** An empty stays set is gone already; a year list emptied by removals too (Redis drops empty keys). */

@@ -10,7 +10,8 @@ import { cardOfId } from './id-index.js';
 import { keys, slotOfCard } from './keys.js';
 import type { ScriptedClient } from './redis.js';
 import { NO_REPLICA_ACKNOWLEDGEMENT, type ReplicaAcknowledgement } from './replication.js';
-import { filingOutcome, revokeOutcome, type FilingOutcome } from './script-results.js';
+import type { FilingOutcome } from './script-results.js';
+import { putFiling, revokeFiling } from './scripts/filings.js';
 import type { Page } from './store-records.js';
 
 export class FilingRepository {
@@ -27,18 +28,17 @@ export class FilingRepository {
   // ── Referral filings ────────────────────────────────────────────────────
 
   async createFiling(filing: Filing, maxActive: number): Promise<FilingOutcome> {
-    const reply = await this.redis.putFiling(
-      keys.filings(filing.card),
-      keys.activeFilings(filing.card),
-      keys.filingsVersion(filing.card),
-      keys.idIndex(slotOfCard(filing.card)),
-      filing.referralId,
-      JSON.stringify(filing),
-      filing.card,
-      String(dayNumber(filing.validTo)),
-      String(maxActive),
-    );
-    return filingOutcome(reply);
+    return putFiling(this.redis, {
+      filingsKey: keys.filings(filing.card),
+      activeFilingsKey: keys.activeFilings(filing.card),
+      filingsVersionKey: keys.filingsVersion(filing.card),
+      idIndexKey: keys.idIndex(slotOfCard(filing.card)),
+      referralId: filing.referralId,
+      filing: JSON.stringify(filing),
+      card: filing.card,
+      validToDay: dayNumber(filing.validTo),
+      maxActive,
+    });
   }
 
   async getFiling(referralId: string): Promise<Filing | null> {
@@ -71,9 +71,14 @@ export class FilingRepository {
       const filing = JSON.parse(json) as Filing;
       if (filing.status === 'revoked') return filing;
       const revoked: Filing = { ...filing, status: 'revoked', revokedAt, revocation };
-      const outcome = revokeOutcome(
-        await this.redis.revokeFiling(keys.filings(card), keys.activeFilings(card), keys.filingsVersion(card), referralId, JSON.stringify(revoked), json),
-      );
+      const outcome = await revokeFiling(this.redis, {
+        filingsKey: keys.filings(card),
+        activeFilingsKey: keys.activeFilings(card),
+        filingsVersionKey: keys.filingsVersion(card),
+        referralId,
+        revoked: JSON.stringify(revoked),
+        read: json,
+      });
       if (outcome === 'revoked') return revoked;
       if (outcome === 'not-found') return null;
     }

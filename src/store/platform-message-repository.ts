@@ -6,7 +6,9 @@ import type { Encounter, EncounterFeeLine } from '../domain/encounter.js';
 import { keys, type MessageScope } from './keys.js';
 import type { ScriptedClient } from './redis.js';
 import { NO_REPLICA_ACKNOWLEDGEMENT, type ReplicaAcknowledgement } from './replication.js';
-import { feeLinesOutcome, replaceOutcome, type FeeLinesOutcome, type ReplaceOutcome } from './script-results.js';
+import type { FeeLinesOutcome, ReplaceOutcome } from './script-results.js';
+import { compareAndSet } from './scripts/claims.js';
+import { putFeeLines, withdrawFeeLines } from './scripts/fee-lines.js';
 import { linesOf, results } from './store-records.js';
 
 export class PlatformMessageRepository {
@@ -43,19 +45,21 @@ export class PlatformMessageRepository {
 
   /** Replaces the encounter if it is still as read. */
   async updateEncounter(raw: string, next: Encounter): Promise<ReplaceOutcome> {
-    return replaceOutcome(await this.redis.compareAndSet(keys.encounter(next.card, next.mdtrtId), raw, JSON.stringify(next)));
+    return compareAndSet(this.redis, { key: keys.encounter(next.card, next.mdtrtId), expected: raw, value: JSON.stringify(next) });
   }
 
   async putFeeLines(card: string, mdtrtId: string, lines: EncounterFeeLine[], maxLines: number): Promise<FeeLinesOutcome> {
-    const args: string[] = [String(maxLines)];
-    for (const line of lines) args.push(line.lineId, JSON.stringify(line), line.refundOf ?? '');
-    return feeLinesOutcome(await this.redis.putFeeLines(keys.encounterLines(card, mdtrtId), keys.encounter(card, mdtrtId), ...args));
+    return putFeeLines(this.redis, {
+      linesKey: keys.encounterLines(card, mdtrtId),
+      encounterKey: keys.encounter(card, mdtrtId),
+      maxLines,
+      lines: lines.map((line) => ({ lineId: line.lineId, json: JSON.stringify(line), refundOf: line.refundOf ?? null })),
+    });
   }
 
   /** Withdraws one line (and its refund), or every line ('0000'); answers how many went. */
   async withdrawFeeLines(card: string, mdtrtId: string, lineId: string): Promise<number> {
-    const [removed] = await this.redis.withdrawFeeLines(keys.encounterLines(card, mdtrtId), lineId);
-    return removed;
+    return withdrawFeeLines(this.redis, { linesKey: keys.encounterLines(card, mdtrtId), lineId });
   }
 
   /** Every uploaded line of the encounter, refunds included. */
@@ -75,12 +79,12 @@ export class PlatformMessageRepository {
   }
 
   async updateMessage(scope: MessageScope, hospitalId: string, msgid: string, expected: string, record: string, ttlSeconds: number): Promise<ReplaceOutcome> {
-    return replaceOutcome(await this.redis.compareAndSet(keys.nationalMessage(scope, hospitalId, msgid), expected, record, String(ttlSeconds)));
+    return compareAndSet(this.redis, { key: keys.nationalMessage(scope, hospitalId, msgid), expected, value: record, ttlSeconds });
   }
 
   /** Drops a message record if it is still the one given (a refused message records nothing). */
   async dropMessage(scope: MessageScope, hospitalId: string, msgid: string, expected: string): Promise<void> {
-    await this.redis.compareAndSet(keys.nationalMessage(scope, hospitalId, msgid), expected, '');
+    await compareAndSet(this.redis, { key: keys.nationalMessage(scope, hospitalId, msgid), expected, value: '' });
   }
 
   /** Names the person a hospital's msgid is about unless it names one already; answers the one it names. */
@@ -94,6 +98,6 @@ export class PlatformMessageRepository {
 
   /** Drops the msgid's owner if it is still the one given. */
   async dropMessageOwner(hospitalId: string, msgid: string, owner: string): Promise<void> {
-    await this.redis.compareAndSet(keys.messageOwner(hospitalId, msgid), owner, '');
+    await compareAndSet(this.redis, { key: keys.messageOwner(hospitalId, msgid), expected: owner, value: '' });
   }
 }

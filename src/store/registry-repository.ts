@@ -8,8 +8,8 @@ import type { Enrollee, Hospital } from '../domain/types.js';
 import { keys, slotOfCard } from './keys.js';
 import type { ScriptedClient } from './redis.js';
 import { NO_REPLICA_ACKNOWLEDGEMENT, type ReplicaAcknowledgement } from './replication.js';
-import { putEnrolleeOutcome, type WriteOutcome } from './script-results.js';
-import { results } from './store-records.js';
+import type { WriteOutcome } from './script-results.js';
+import { putEnrollees as putEnrolleesScript } from './scripts/put-enrollees.js';
 
 export class RegistryRepository {
   constructor(
@@ -82,29 +82,15 @@ export class RegistryRepository {
     const outcomes: WriteOutcome[] = new Array(enrollees.length);
     await Promise.all(
       [...groups.values()].map(async (members) => {
-        const keysAndArgs: string[] = new Array(members.length * 3);
-        members.forEach((i, j) => {
-          const { card } = enrollees[i]!;
-          keysAndArgs[2 * j] = keys.enrollee(card);
-          keysAndArgs[2 * j + 1] = keys.coverage(card);
-          keysAndArgs[2 * members.length + j] = JSON.stringify(enrollees[i]);
-        });
-        const codes = cluster ? await this.inOwnPipeline(members.length * 2, keysAndArgs) : await this.redis.putEnrollees(members.length * 2, ...keysAndArgs);
-        members.forEach((i, j) => (outcomes[i] = putEnrolleeOutcome(codes[j]!)));
+        const written = await putEnrolleesScript(
+          this.redis,
+          members.map((i) => ({ enrolleeKey: keys.enrollee(enrollees[i]!.card), coverageKey: keys.coverage(enrollees[i]!.card), json: JSON.stringify(enrollees[i]) })),
+          { ownPipeline: cluster },
+        );
+        members.forEach((i, j) => (outcomes[i] = written[j]!));
       }),
     );
     return outcomes;
-  }
-
-  /**
-   * On a cluster, ioredis auto-pipelining routes a call by its first argument,
-   * which for a script with a variable number of keys is that number, not a
-   * key: such a call goes in a pipeline of its own (its keys share one slot).
-   */
-  private async inOwnPipeline(numberOfKeys: number, keysAndArgs: string[]): Promise<number[]> {
-    const pipeline = this.redis.pipeline() as unknown as { putEnrollees(...args: (string | number)[]): { exec(): Promise<[Error | null, unknown][] | null> } };
-    const [reply] = results<[number[]]>(await pipeline.putEnrollees(numberOfKeys, ...keysAndArgs).exec());
-    return reply;
   }
 
   async putHospitals(hospitals: readonly Hospital[]): Promise<WriteOutcome[]> {

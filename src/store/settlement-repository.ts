@@ -13,16 +13,10 @@ import { keys, slotOfCard } from './keys.js';
 import type { ScriptedClient } from './redis.js';
 import { RegistryRepository } from './registry-repository.js';
 import { NO_REPLICA_ACKNOWLEDGEMENT, type ReplicaAcknowledgement } from './replication.js';
-import {
-  commitOutcome,
-  fenceOutcome,
-  replaceOutcome,
-  reversalOutcome,
-  type CommitOutcome,
-  type FenceOutcome,
-  type ReplaceOutcome,
-  type ReversalOutcome,
-} from './script-results.js';
+import type { CommitOutcome, FenceOutcome, ReplaceOutcome, ReversalOutcome } from './script-results.js';
+import { compareAndSet, fenceClaim } from './scripts/claims.js';
+import { commitSettlement as commitSettlementScript } from './scripts/commit-settlement.js';
+import { reverseSettlement as reverseSettlementScript } from './scripts/reverse-settlement.js';
 import {
   OCCUPANCY_SECONDS,
   VOID_CLAIM_SECONDS,
@@ -120,7 +114,7 @@ export class SettlementRepository {
   }
 
   async replaceClaim(hospitalId: string, requestId: string, expected: string, claim: string): Promise<ReplaceOutcome> {
-    return replaceOutcome(await this.redis.compareAndSet(keys.requestClaim(hospitalId, requestId), expected, claim));
+    return compareAndSet(this.redis, { key: keys.requestClaim(hospitalId, requestId), expected, value: claim });
   }
 
   /** The person's idempotency record of one hospital + requestId. */
@@ -131,12 +125,18 @@ export class SettlementRepository {
 
   /** Deletes the claim if it is still the one given (a refused request lets its requestId go). */
   async dropClaim(hospitalId: string, requestId: string, expected: string): Promise<void> {
-    await this.redis.compareAndSet(keys.requestClaim(hospitalId, requestId), expected, '');
+    await compareAndSet(this.redis, { key: keys.requestClaim(hospitalId, requestId), expected, value: '' });
   }
 
   /** Voids a stale claim in its person's slot unless it committed there. */
   async fenceClaim(card: string, idempotencyField: string, token: string): Promise<FenceOutcome> {
-    return fenceOutcome(await this.redis.fenceClaim(keys.idempotency(card), keys.voidClaim(card, idempotencyField), idempotencyField, token, String(this.voidClaimSeconds)));
+    return fenceClaim(this.redis, {
+      idempotencyKey: keys.idempotency(card),
+      voidClaimKey: keys.voidClaim(card, idempotencyField),
+      idempotencyField,
+      token,
+      voidSeconds: this.voidClaimSeconds,
+    });
   }
 
   async commitSettlement(commit: CommitRequest): Promise<CommitOutcome> {
@@ -150,44 +150,37 @@ export class SettlementRepository {
     const occupancyMember = occupancy ? `${occupancy.admission}|${occupancy.discharge}|${settlementId}|${commit.hospitalId}` : '';
     if (occupancy) meta.oc = occupancyMember;
     // replicas: a commit is answered only once the required replicas hold it (replication.ts).
-    const reply = await this.replicas.script<[number, string?]>(
-      this.redis,
-      'commitSettlement',
-      [
-        keys.accumulators(card, commit.benefitYear),
-        keys.idempotency(card),
-        keys.settlement(card, settlementId),
-        keys.settlementsOfYear(card, commit.benefitYear),
-        keys.idIndex(slot),
-        keys.filingsVersion(card),
-        keys.ledger(slot, commit.hospitalId, commit.ledger.date),
-        keys.staysOfYear(card, commit.benefitYear),
-        commit.message ? keys.nationalMessage({ card }, commit.message.hospitalId, commit.message.msgid) : keys.nationalMessage({ card }, '-', '-'),
-        keys.occupancy(card),
-        keys.voidClaim(card, `${commit.hospitalId}:${commit.requestId}`),
-        `${commit.hospitalId}:${commit.requestId}`,
-        commit.bodyHash,
-        commit.claimToken,
-        commit.expectedVersion,
-        commit.expectedFilingsVersion,
-        settlementId,
-        card,
-        encodeSettlementRecord(meta, commit.response, commit.inputs),
-        commit.ledger.entry,
-        commit.stay ? String(dayNumber(commit.stay.dischargeDate)) : '',
-        stayMember,
-        commit.message?.record ?? '',
-        String(commit.message?.ttlSeconds ?? 0),
-        occupancy ? String(occupancy.admission) : '',
-        occupancy ? String(occupancy.discharge) : '',
-        occupancyMember,
-        String(OCCUPANCY_SECONDS),
-        String(Object.keys(deltas).length),
-        ...Object.entries(deltas).flat(),
-      ],
-      (r) => r[0] === 1,
-    );
-    const outcome = commitOutcome(reply);
+    const outcome = await commitSettlementScript(this.redis, this.replicas, {
+      accumulatorsKey: keys.accumulators(card, commit.benefitYear),
+      idempotencyKey: keys.idempotency(card),
+      settlementKey: keys.settlement(card, settlementId),
+      settlementsOfYearKey: keys.settlementsOfYear(card, commit.benefitYear),
+      idIndexKey: keys.idIndex(slot),
+      filingsVersionKey: keys.filingsVersion(card),
+      ledgerKey: keys.ledger(slot, commit.hospitalId, commit.ledger.date),
+      staysKey: keys.staysOfYear(card, commit.benefitYear),
+      messageKey: commit.message ? keys.nationalMessage({ card }, commit.message.hospitalId, commit.message.msgid) : keys.nationalMessage({ card }, '-', '-'),
+      occupancyKey: keys.occupancy(card),
+      voidClaimKey: keys.voidClaim(card, `${commit.hospitalId}:${commit.requestId}`),
+      idempotencyField: `${commit.hospitalId}:${commit.requestId}`,
+      bodyHash: commit.bodyHash,
+      claimToken: commit.claimToken,
+      expectedVersion: commit.expectedVersion,
+      expectedFilingsVersion: commit.expectedFilingsVersion,
+      settlementId,
+      card,
+      record: encodeSettlementRecord(meta, commit.response, commit.inputs),
+      ledgerEntry: commit.ledger.entry,
+      stayDischargeDay: commit.stay ? String(dayNumber(commit.stay.dischargeDate)) : '',
+      stayMember,
+      messageRecord: commit.message?.record ?? '',
+      messageTtlSeconds: commit.message?.ttlSeconds ?? 0,
+      occupancyAdmissionDay: occupancy ? String(occupancy.admission) : '',
+      occupancyDischargeDay: occupancy ? String(occupancy.discharge) : '',
+      occupancyMember,
+      occupancySeconds: OCCUPANCY_SECONDS,
+      deltas,
+    });
     // A replay answers what a replica holds too (the first answer may have been "unknown").
     if (outcome.kind === 'replay') await this.confirmReplicated(card, outcome.settlementId);
     return outcome;
@@ -207,22 +200,16 @@ export class SettlementRepository {
   async reverseSettlement({ stored, reversal, ledger }: ReversalRequest): Promise<ReversalOutcome> {
     const { card, settlementId, hospitalId, benefitYear } = stored;
     // replicas: a reversal is answered only once the required replicas hold it.
-    const reply = await this.replicas.script<[number]>(
-      this.redis,
-      'reverseSettlement',
-      [
-        keys.settlement(card, settlementId),
-        keys.accumulators(card, benefitYear),
-        keys.ledger(slotOfCard(card), hospitalId, ledger.date),
-        keys.staysOfYear(card, benefitYear),
-        keys.occupancy(card),
-        JSON.stringify(reversal),
-        ledger.field,
-        ledger.entry,
-      ],
-      (r) => r[0] === 1,
-    );
-    const outcome = reversalOutcome(reply);
+    const outcome = await reverseSettlementScript(this.redis, this.replicas, {
+      settlementKey: keys.settlement(card, settlementId),
+      accumulatorsKey: keys.accumulators(card, benefitYear),
+      ledgerKey: keys.ledger(slotOfCard(card), hospitalId, ledger.date),
+      staysKey: keys.staysOfYear(card, benefitYear),
+      occupancyKey: keys.occupancy(card),
+      reversal: JSON.stringify(reversal),
+      ledgerField: ledger.field,
+      ledgerEntry: ledger.entry,
+    });
     if (outcome === 'already-reversed') await this.confirmReplicated(card, settlementId);
     return outcome;
   }

@@ -5,20 +5,19 @@
  */
 import { keys } from './keys.js';
 import type { ScriptedClient } from './redis.js';
+import { putSpecialDiseaseFiling, revokeSpecialDiseaseFiling } from './scripts/special-disease-filing.js';
 
 export class SpecialDiseaseStore {
   constructor(readonly redis: ScriptedClient) {}
 
   /** Files once per id, within a count per person: 'stored', 'exists' or 'limit-reached'. */
   async put(card: string, filingId: string, json: string, maxFilings: number): Promise<'stored' | 'exists' | 'limit-reached'> {
-    const reply = await this.redis.specialDiseaseFiling(keys.specialDiseaseFilings(card), keys.filingsVersion(card), 'put', filingId, json, String(maxFilings));
-    return reply === 1 ? 'stored' : reply === 2 ? 'exists' : 'limit-reached';
+    return putSpecialDiseaseFiling(this.redis, { filingsKey: keys.specialDiseaseFilings(card), filingsVersionKey: keys.filingsVersion(card), filingId, filing: json, maxFilings });
   }
 
   /** Replaces a filing as read with its revoked form: 'revoked', 'not-found' or 'changed'. */
   async revoke(card: string, filingId: string, read: string, revoked: string): Promise<'revoked' | 'not-found' | 'changed'> {
-    const reply = await this.redis.specialDiseaseFiling(keys.specialDiseaseFilings(card), keys.filingsVersion(card), 'revoke', filingId, revoked, read);
-    return reply === 1 ? 'revoked' : reply === 0 ? 'not-found' : 'changed';
+    return revokeSpecialDiseaseFiling(this.redis, { filingsKey: keys.specialDiseaseFilings(card), filingsVersionKey: keys.filingsVersion(card), filingId, revoked, read });
   }
 
   /** Every special-disease filing of the person (bounded by the count), as stored. */

@@ -1,0 +1,25 @@
+/** archive-settlement-4.lua and archive-ledger-entry-1.lua with named arguments, in the order their headers document, and their replies decoded. */
+import type { ScriptedClient } from '../redis.js';
+import { archiveRemovalOutcome, type ArchiveRemovalOutcome } from '../script-results.js';
+
+export interface ArchiveSettlementCall {
+  settlementKey: string;
+  settlementsOfYearKey: string;
+  staysKey: string;
+  idIndexKey: string;
+  settlementId: string;
+  /** SHA-1 (hex) of the record as archived. */
+  recordSha1: string;
+  card: string;
+  year: number;
+}
+
+export async function archiveSettlement(client: ScriptedClient, c: ArchiveSettlementCall): Promise<ArchiveRemovalOutcome> {
+  return archiveRemovalOutcome(
+    await client.archiveSettlement(c.settlementKey, c.settlementsOfYearKey, c.staysKey, c.idIndexKey, c.settlementId, c.recordSha1, c.card, String(c.year)),
+  );
+}
+
+export async function archiveLedgerEntry(client: ScriptedClient, c: { ledgerKey: string; field: string; stored: string }): Promise<ArchiveRemovalOutcome> {
+  return archiveRemovalOutcome(await client.archiveLedgerEntry(c.ledgerKey, c.field, c.stored));
+}
