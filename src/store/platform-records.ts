@@ -1,7 +1,7 @@
 /**
  * The national platform's records in Redis: encounters (2401, 2301, 2402),
- * their fee lines, message records and their msgid bindings, the day ledgers'
- * entries and reconciliation runs. The base of Store (one connection set).
+ * their fee lines, message records and their msgid bindings, and reconciliation
+ * runs (day ledgers: ledger-records.ts). The base of Store (one connection set).
  */
 import type { Encounter, EncounterFeeLine } from '../domain/encounter.js';
 import { keys, type MessageScope } from './keys.js';
@@ -92,16 +92,6 @@ export class PlatformRecords {
   /** Drops the msgid's owner if it is still the one given. */
   async dropMessageOwner(hospitalId: string, msgid: string, owner: string): Promise<void> {
     await this.redis.compareAndSet(keys.messageOwner(hospitalId, msgid), owner, '');
-  }
-
-  // ── Day ledgers ─────────────────────────────────────────────────────────
-
-  /** Every stored entry of one hospital-day: gathered from each slot that holds some. */
-  async readLedger(hospitalId: string, date: string): Promise<string[]> {
-    const slots = await this.redis.smembers(keys.ledgerSlots(hospitalId, date));
-    // One command per slot (a cluster pipeline must stay on one node); auto-pipelining batches them per node.
-    const perSlot = await Promise.all(slots.map((slot) => this.redis.hvals(keys.ledger(Number(slot), hospitalId, date))));
-    return perSlot.flat();
   }
 
   // ── Reconciliations ─────────────────────────────────────────────────────

@@ -11,6 +11,7 @@ import type { Enrollee, Filing, Hospital } from '../domain/types.js';
 import { encodeSettlementRecord, type SettlementRecordMeta } from './codec/settlement-record.js';
 import { decodeStay, encodeStay } from './codec/stay.js';
 import { keys, slotOfCard, slotOfId } from './keys.js';
+import { LedgerRecords, outboxField } from './ledger-records.js';
 import type { ScriptedClient } from './redis.js';
 import { NO_REPLICA_ACKNOWLEDGEMENT, type ReplicaAcknowledgement } from './replication.js';
 import {
@@ -51,6 +52,9 @@ import {
 import { PlatformRecords } from './platform-records.js';
 
 export class Store extends PlatformRecords {
+  /** Day ledgers: outboxes, compaction, statement pages (ledger-records.ts). */
+  readonly ledger: LedgerRecords;
+
   constructor(
     redis: ScriptedClient,
     /** Writes the service answers for wait for replicas when the deployment has them (replication.ts). */
@@ -59,6 +63,7 @@ export class Store extends PlatformRecords {
     readonly voidClaimSeconds = VOID_CLAIM_SECONDS,
   ) {
     super(redis);
+    this.ledger = new LedgerRecords(redis, replicas);
   }
 
   // ── Registry ────────────────────────────────────────────────────────────
@@ -325,10 +330,9 @@ export class Store extends PlatformRecords {
     return fenceOutcome(await this.redis.fenceClaim(keys.idempotency(card), keys.voidClaim(card, idempotencyField), idempotencyField, token, String(this.voidClaimSeconds)));
   }
 
-  /** Names the slot of `card` among those holding the hospital-day's ledger entries (before the entry is written). */
-  async noteLedgerSlot(hospitalId: string, date: string, card: string): Promise<void> {
-    // replicas: a slot named now must be on a replica before the entry it leads to is answered for.
-    await this.replicas.command<number>(this.redis, 'SADD', [keys.ledgerSlots(hospitalId, date), slotOfCard(card)], (added) => added > 0);
+  /** Names the slot of `card` among those pending for the hospital-day (before the entry is written); answers when (ms). */
+  noteLedgerSlot(hospitalId: string, date: string, card: string): Promise<number> {
+    return this.ledger.noteSlot(hospitalId, date, card);
   }
 
   async commitSettlement(commit: CommitRequest): Promise<CommitOutcome> {
@@ -352,7 +356,7 @@ export class Store extends PlatformRecords {
         keys.settlementsOfYear(card, commit.benefitYear),
         keys.idIndex(slot),
         keys.filingsVersion(card),
-        keys.ledger(slot, commit.hospitalId, commit.ledger.date),
+        keys.ledgerOutbox(slot),
         keys.staysOfYear(card, commit.benefitYear),
         commit.message ? keys.nationalMessage({ card }, commit.message.hospitalId, commit.message.msgid) : keys.nationalMessage({ card }, '-', '-'),
         keys.occupancy(card),
@@ -376,6 +380,7 @@ export class Store extends PlatformRecords {
         String(OCCUPANCY_SECONDS),
         String(Object.keys(deltas).length),
         ...Object.entries(deltas).flat(),
+        outboxField(commit.hospitalId, commit.ledger.date, settlementId),
       ],
       (r) => r[0] === 1,
     );
@@ -405,11 +410,11 @@ export class Store extends PlatformRecords {
       [
         keys.settlement(card, settlementId),
         keys.accumulators(card, benefitYear),
-        keys.ledger(slotOfCard(card), hospitalId, ledger.date),
+        keys.ledgerOutbox(slotOfCard(card)),
         keys.staysOfYear(card, benefitYear),
         keys.occupancy(card),
         JSON.stringify(reversal),
-        ledger.field,
+        outboxField(hospitalId, ledger.date, ledger.field),
         ledger.entry,
       ],
       (r) => r[0] === 1,
