@@ -122,12 +122,20 @@ export function ledgerField(kind: LedgerEntryKind, settlementId: string): string
  * score gives it back exactly. Written once per ledger field: the same entry
  * moved twice is the same member.
  */
-type DayRest = [string, string, string | null, string, number, string, string, string, (string | null)[], [string | null, string | null, string | null] | null, string?];
+type DayRest = [string, string, string | null, string, number, string, DayAmount, DayAmount, (DayAmount | null)[], [string | null, string | null, string | null] | null, string?];
+
+/** An amount in the day's entries: integer fen when that gives its text back exactly (fewer bytes), else the text. */
+type DayAmount = number | string;
+const toDayAmount = (text: string): DayAmount => {
+  const fen = fenOfText(text);
+  return textOfFen(fen) === text && fen <= BigInt(Number.MAX_SAFE_INTEGER) && -fen <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(fen) : text;
+};
+const fromDayAmount = (amount: DayAmount): string => (typeof amount === 'number' ? textOfFen(BigInt(amount)) : amount);
 
 export const dayScoreOf = (entry: LedgerEntry): number => Date.parse(entry.at);
 
 export function toDayMember(entry: LedgerEntry): string {
-  const funds: (string | null)[] = FUNDS.map((fund) => entry.funds[fund] ?? null);
+  const funds: (DayAmount | null)[] = FUNDS.map((fund) => (entry.funds[fund] === undefined ? null : toDayAmount(entry.funds[fund])));
   while (funds.length > 0 && funds[funds.length - 1] === null) funds.pop();
   const { id, name, keyId } = entry.operator;
   const exact = new Date(dayScoreOf(entry)).toISOString() === entry.at;
@@ -138,8 +146,8 @@ export function toDayMember(entry: LedgerEntry): string {
     entry.policyId,
     entry.benefitYear,
     entry.visitType,
-    entry.total,
-    entry.fundTotal,
+    toDayAmount(entry.total),
+    toDayAmount(entry.fundTotal),
     funds,
     id !== null || name !== null || keyId !== null ? [id, name, keyId] : null,
   ];
@@ -151,11 +159,13 @@ export function fromDayMember(member: string, score: number, hospitalId: string)
   const first = member.indexOf('|');
   const settlementId = member.slice(0, first);
   const kind = member.slice(first + 1, first + 2) === '0' ? 'settlement' : 'reversal';
-  const [requestId, card, at, policyId, benefitYear, visitType, total, fundTotal, funds, operator, reason] = JSON.parse(member.slice(first + 3)) as DayRest;
+  const [requestId, card, at, policyId, benefitYear, visitType, totalAmount, fundAmount, funds, operator, reason] = JSON.parse(member.slice(first + 3)) as DayRest;
   const byFund: Record<string, string> = {};
   funds.forEach((amount, i) => {
-    if (amount !== null) byFund[FUNDS[i]!] = amount;
+    if (amount !== null) byFund[FUNDS[i]!] = fromDayAmount(amount);
   });
+  const total = fromDayAmount(totalAmount);
+  const fundTotal = fromDayAmount(fundAmount);
   const when = at ?? new Date(score).toISOString();
   return {
     kind,

@@ -117,6 +117,15 @@ describe('a day entry (member of the ordered set)', () => {
     );
   });
 
+  it('keeps an amount as text when integer fen would not give it back exactly', () => {
+    const entry = fromStoredLedgerEntry(
+      JSON.stringify(['S', 'S-2a79-0', 'r', 'H', 'c', '2026-04-01T00:00:00.000Z', 'p', 2026, 'outpatient', '100', '-0.50', ['100', '-0.5'], null]),
+    );
+    const read = fromDayMember(toDayMember(entry), dayScoreOf(entry), 'H');
+    expect([read.total, read.fundTotal, read.funds]).toEqual(['100', '-0.50', { basic: '100', criticalIllness: '-0.5' }]);
+    expect(toDayMember(entry)).toContain('"100",-50,["100","-0.5"]');
+  });
+
   it('keeps a time the score does not give back exactly', () => {
     const entry = fromStoredLedgerEntry(JSON.stringify(['S', 'S-2a79-0', 'r', 'H', 'c', '2026-04-01T08:00:00+08:00', 'p', 2026, 'outpatient', '1.00', '1.00', ['1.00'], null]));
     expect(fromDayMember(toDayMember(entry), dayScoreOf(entry), 'H').at).toBe('2026-04-01T08:00:00+08:00');
