@@ -269,6 +269,16 @@ async function main(): Promise<void> {
       const archiver = new YearArchiver(new ArchiveStore(redis), catalog);
       for (const year of [2018, 2019]) await archiver.archive({ year, outDir, now: new Date('2026-01-01T12:00:00+08:00') });
       const left = (await usedMemory(redis as unknown as Redis)) - registryBytes;
+      const leftFamilies = new Map<string, number>();
+      for (const key of (await scanAll(redis as unknown as Redis)).filter((k) => !REGISTRY.test(k))) {
+        leftFamilies.set(family(key), (leftFamilies.get(family(key)) ?? 0) + Number(await redis.memory('USAGE', key, 'SAMPLES', '0')));
+      }
+      console.log(
+        `left after archiving, by key family (MEMORY USAGE per settlement): ${[...leftFamilies]
+          .sort((a, b) => b[1] - a[1])
+          .map(([name, bytes]) => `${name.slice(0, name.indexOf(' ') < 0 ? undefined : name.indexOf(' '))} ${(bytes / settled).toFixed(0)} B`)
+          .join(', ')}`,
+      );
       console.log(
         `\nafter archiving both years: ${(left / settled).toFixed(0)} B per settlement stay in Redis (target ≤ 400 B; work Redis: ${(settledBytes / settled).toFixed(0)} B before archiving), ` +
           `${((left / settledBytes) * 100).toFixed(0)} %: accumulators, idempotency records, claims, index marks, archived day figures`,
