@@ -63,7 +63,9 @@ function withoutLedger(client: ScriptedClient): ScriptedClient {
 }
 
 class LedgersWithoutSlots extends LedgerRepository {
-  override async noteLedgerSlot(): Promise<void> {}
+  override async noteLedgerSlot(): Promise<number> {
+    return Date.now();
+  }
 }
 
 async function settleMany(service: SettlementService, prefix: string, count: number, cardPrefix: string): Promise<number> {
@@ -164,10 +166,12 @@ async function statementTime(label: string, redisOptions: { url?: string; cluste
     const body = (await res.json()) as { totals: { count: number }; entries: unknown[]; next: string | null };
     return { ms: Number(process.hrtime.bigint() - t0) / 1e6, body };
   };
+  const onePage: number[] = [];
   const firstPage: number[] = [];
   const wholeDay: number[] = [];
   let count = 0;
   for (let run = 0; run < 5; run++) {
+    onePage.push((await get('?limit=1')).ms);
     const page = await get('?limit=100');
     firstPage.push(page.ms);
     count = page.body.totals.count;
@@ -185,6 +189,7 @@ async function statementTime(label: string, redisOptions: { url?: string; cluste
   }
   const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
   console.log(`statement of a day with ${count} entries at one hospital (${label}; loaded in ${loadSeconds.toFixed(1)} s):`);
+  console.log(`  ?limit=1 (totals, groups, 1 entry):         median ${median(onePage).toFixed(1)} ms  (runs: ${onePage.map((x) => x.toFixed(1)).join(', ')})`);
   console.log(`  first page (totals, groups, 100 entries): median ${median(firstPage).toFixed(0)} ms  (runs: ${firstPage.map((x) => x.toFixed(0)).join(', ')})`);
   console.log(
     `  whole day (pages of 1,000):                median ${median(wholeDay).toFixed(0)} ms  (runs: ${wholeDay.map((x) => x.toFixed(0)).join(', ')})  (target < 1000 ms a statement)`,

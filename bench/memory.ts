@@ -1,7 +1,7 @@
 /**
  * Bytes of Redis memory per settlement, every key a settlement writes
  * included (record, year list entry, id index, requestId claim, idempotency
- * field, day-ledger entry and slot list, listed stay, the person-year's
+ * field, day-ledger entry (compacted into its hospital-day), listed stay, the person-year's
  * accumulators), BEFORE and AFTER compaction, in one run. Printed, never
  * asserted (target ≤ 1,024 B after at the bench's 80 per hospital-day, ≤ 400 B
  * once archived).
@@ -123,7 +123,11 @@ async function copyInto(source: Redis, keys: string[], variant: RecordVariant | 
 }
 
 function family(key: string): string {
-  if (key.startsWith('ledger-slots:')) return 'ledger-slots (slot list of a hospital-day)';
+  if (key.startsWith('ledger-slots:')) return 'ledger-slots (slot list of a hospital-day, earlier layout)';
+  if (key.startsWith('ledger-day:')) return "ledger-day (a hospital-day's entries)";
+  if (key.startsWith('ledger-figures:')) return "ledger-figures (a hospital-day's figures)";
+  if (key.startsWith('ledger-pending:')) return 'ledger-pending (slots noted for a hospital-day)';
+  if (key.startsWith('ledger-outbox:')) return 'ledger-outbox (entries not yet compacted)';
   const prefix = key.slice(0, key.indexOf(':'));
   return (
     {
@@ -190,6 +194,9 @@ async function main(): Promise<void> {
         .join(', ')}`,
     );
 
+    // The day ledgers as they rest: every outbox compacted into its hospital-day (nothing is in flight here, so no grace).
+    await store.ledgers.sweep(0);
+    store.ledgers.stop();
     const keys = await scanAll(redis as unknown as Redis);
     const rows: [string, number][] = [];
     let after: Redis | null = null;
@@ -239,7 +246,7 @@ async function main(): Promise<void> {
     const kinds: [string, number][] = [
       ['settlement record (meta + deflated answer)', stlBytes * (1 - inputsShare)],
       ['settlement inputs (deflated, in the record)', stlBytes * inputsShare],
-      ['ledger entry (day ledger + slot list)', bytesOf('ledger', 'ledger-slots')],
+      ['ledger entry (hospital-day entries + figures)', bytesOf('ledger', 'ledger-slots', 'ledger-day', 'ledger-figures', 'ledger-pending', 'ledger-outbox')],
       ['idempotency (idem field + requestId claim)', bytesOf('idem', 'req')],
       ['index (id index, year list, stays)', bytesOf('idx', 'stls', 'stays')],
       ['accumulators (person-year)', bytesOf('acc')],
@@ -262,6 +269,16 @@ async function main(): Promise<void> {
       const archiver = new YearArchiver(new ArchiveStore(redis), catalog);
       for (const year of [2018, 2019]) await archiver.archive({ year, outDir, now: new Date('2026-01-01T12:00:00+08:00') });
       const left = (await usedMemory(redis as unknown as Redis)) - registryBytes;
+      const leftFamilies = new Map<string, number>();
+      for (const key of (await scanAll(redis as unknown as Redis)).filter((k) => !REGISTRY.test(k))) {
+        leftFamilies.set(family(key), (leftFamilies.get(family(key)) ?? 0) + Number(await redis.memory('USAGE', key, 'SAMPLES', '0')));
+      }
+      console.log(
+        `left after archiving, by key family (MEMORY USAGE per settlement): ${[...leftFamilies]
+          .sort((a, b) => b[1] - a[1])
+          .map(([name, bytes]) => `${name.slice(0, name.indexOf(' ') < 0 ? undefined : name.indexOf(' '))} ${(bytes / settled).toFixed(0)} B`)
+          .join(', ')}`,
+      );
       console.log(
         `\nafter archiving both years: ${(left / settled).toFixed(0)} B per settlement stay in Redis (target ≤ 400 B; work Redis: ${(settledBytes / settled).toFixed(0)} B before archiving), ` +
           `${((left / settledBytes) * 100).toFixed(0)} %: accumulators, idempotency records, claims, index marks, archived day figures`,

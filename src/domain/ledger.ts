@@ -8,7 +8,8 @@
  */
 import { businessDayOf, type IsoDate } from './dates.js';
 import { fenOfText, textOfFen } from './money.js';
-import { FUNDS } from './types.js';
+import { CLR_TYPE } from './code-tables.js';
+import { FUNDS, type VisitType } from './types.js';
 
 export type LedgerEntryKind = 'settlement' | 'reversal';
 
@@ -111,4 +112,98 @@ export function fromStoredLedgerEntry(json: string): LedgerEntry {
 /** The ledger field of an entry: a settlement and its reversal are two fields, each written once. */
 export function ledgerField(kind: LedgerEntryKind, settlementId: string): string {
   return kind === 'settlement' ? settlementId : `${settlementId}:r`;
+}
+
+/**
+ * An entry as a member of its hospital-day's ordered set (scored by the ms of
+ * `at`): "<settlementId>|<0 settlement, 1 reversal>|<JSON rest>", so members
+ * of one ms sort by id, a settlement before its reversal — the statement's
+ * order. The hospital and day are the key's; `at` is left out (null) when the
+ * score gives it back exactly. Written once per ledger field: the same entry
+ * moved twice is the same member.
+ */
+type DayRest = [string, string, string | null, string, number, string, DayAmount, DayAmount, (DayAmount | null)[], [string | null, string | null, string | null] | null, string?];
+
+/** An amount in the day's entries: integer fen when that gives its text back exactly (fewer bytes), else the text. */
+type DayAmount = number | string;
+const toDayAmount = (text: string): DayAmount => {
+  const fen = fenOfText(text);
+  return textOfFen(fen) === text && fen <= BigInt(Number.MAX_SAFE_INTEGER) && -fen <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(fen) : text;
+};
+const fromDayAmount = (amount: DayAmount): string => (typeof amount === 'number' ? textOfFen(BigInt(amount)) : amount);
+
+export const dayScoreOf = (entry: LedgerEntry): number => Date.parse(entry.at);
+
+export function toDayMember(entry: LedgerEntry): string {
+  const funds: (DayAmount | null)[] = FUNDS.map((fund) => (entry.funds[fund] === undefined ? null : toDayAmount(entry.funds[fund])));
+  while (funds.length > 0 && funds[funds.length - 1] === null) funds.pop();
+  const { id, name, keyId } = entry.operator;
+  const exact = new Date(dayScoreOf(entry)).toISOString() === entry.at;
+  const rest: DayRest = [
+    entry.requestId,
+    entry.card,
+    exact ? null : entry.at,
+    entry.policyId,
+    entry.benefitYear,
+    entry.visitType,
+    toDayAmount(entry.total),
+    toDayAmount(entry.fundTotal),
+    funds,
+    id !== null || name !== null || keyId !== null ? [id, name, keyId] : null,
+  ];
+  if (entry.reason !== null) rest.push(entry.reason);
+  return `${entry.settlementId}|${entry.kind === 'settlement' ? 0 : 1}|${JSON.stringify(rest)}`;
+}
+
+export function fromDayMember(member: string, score: number, hospitalId: string): LedgerEntry {
+  const first = member.indexOf('|');
+  const settlementId = member.slice(0, first);
+  const kind = member.slice(first + 1, first + 2) === '0' ? 'settlement' : 'reversal';
+  const [requestId, card, at, policyId, benefitYear, visitType, totalAmount, fundAmount, funds, operator, reason] = JSON.parse(member.slice(first + 3)) as DayRest;
+  const byFund: Record<string, string> = {};
+  funds.forEach((amount, i) => {
+    if (amount !== null) byFund[FUNDS[i]!] = fromDayAmount(amount);
+  });
+  const total = fromDayAmount(totalAmount);
+  const fundTotal = fromDayAmount(fundAmount);
+  const when = at ?? new Date(score).toISOString();
+  return {
+    kind,
+    settlementId,
+    requestId,
+    hospitalId,
+    card,
+    at: when,
+    date: businessDayOf(when),
+    policyId,
+    benefitYear,
+    visitType,
+    total,
+    fundTotal,
+    patientTotal: textOfFen(fenOfText(total) - fenOfText(fundTotal)),
+    funds: byFund,
+    operator: { id: operator?.[0] ?? null, name: operator?.[1] ?? null, keyId: operator?.[2] ?? null },
+    reason: reason ?? null,
+  };
+}
+
+/**
+ * What one entry adds to its hospital-day's figures hash, in integer fen and
+ * counts (HINCRBY; `sign` -1 takes it off again): totals under n (count), s
+ * (settlements), t (total), f (fund total), F<fund>; each group (clearing
+ * type, policy, visit type) under "<clrType>|<policyId>|<visitType>|<the same>".
+ * The patient's share is t − f, so it is not kept.
+ */
+export function dayFigureDeltas(entry: LedgerEntry, sign: 1n | -1n = 1n): string[] {
+  const group = `${CLR_TYPE[entry.visitType as VisitType] ?? '21'}|${entry.policyId}|${entry.visitType}|`;
+  const total = String(sign * fenOfText(entry.total));
+  const fund = String(sign * fenOfText(entry.fundTotal));
+  const one = String(sign);
+  const fields = ['n', one, 't', total, 'f', fund, `${group}n`, one, `${group}t`, total, `${group}f`, fund];
+  if (entry.kind === 'settlement') fields.push('s', one);
+  for (const [name, amount] of Object.entries(entry.funds)) {
+    const fen = String(sign * fenOfText(amount));
+    fields.push(`F${name}`, fen, `${group}F${name}`, fen);
+  }
+  return fields;
 }

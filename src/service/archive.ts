@@ -28,7 +28,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { businessDayOf } from '../domain/dates.js';
-import { fromStoredLedgerEntry, type LedgerEntry } from '../domain/ledger.js';
+import { dayFigureDeltas, fromDayMember, ledgerField, type LedgerEntry } from '../domain/ledger.js';
 import {
   NdjsonGzWriter,
   archiveExists,
@@ -92,6 +92,7 @@ export interface SettlementLine {
   inputs: unknown;
 }
 
+/** One line of ledger.ndjson.gz: the hospital-day's key, the entry's ledger field, the entry as stored there (its member) and read. */
 interface LedgerLine {
   key: string;
   field: string;
@@ -119,16 +120,14 @@ export class ArchiveError extends Error {
 
 const sha1 = (bytes: Buffer) => createHash('sha1').update(bytes).digest('hex');
 
-function yearOfLedgerKey(key: string): string {
-  return key.slice(key.lastIndexOf(':') + 1, key.lastIndexOf(':') + 5);
+/** "ledger-day:{<hospitalId>:<date>}" → hospitalId, date */
+function ledgerDayKeyParts(key: string): { hospitalId: string; date: string } {
+  const tag = key.slice(key.indexOf('{') + 1, key.lastIndexOf('}'));
+  return { hospitalId: tag.slice(0, tag.lastIndexOf(':')), date: tag.slice(tag.lastIndexOf(':') + 1) };
 }
 
-/** "ledger:{tag}:<hospitalId>:<date>" → hospitalId, date */
-function ledgerKeyParts(key: string): { hospitalId: string; date: string } {
-  const date = key.slice(key.lastIndexOf(':') + 1);
-  const rest = key.slice(0, key.lastIndexOf(':'));
-  return { hospitalId: rest.slice(rest.lastIndexOf(':') + 1), date };
-}
+/** A line written before the days were compacted names a hash of the earlier layout ("ledger:{tag}:…"). */
+const isLegacyLine = (line: LedgerLine) => line.key.startsWith('ledger:{');
 
 export class YearArchiver {
   constructor(
@@ -247,15 +246,17 @@ export class YearArchiver {
       }
     }
     const perDay = new Map<string, LedgerEntry[]>();
-    for await (const ledgerKeys of this.store.ledgerKeys()) {
-      for (const key of ledgerKeys) {
+    // Entries still in outboxes (or in the earlier layout) are moved into their days first.
+    await this.store.compactLedgers();
+    for await (const dayKeys of this.store.ledgerDayKeys()) {
+      for (const key of dayKeys) {
+        const { hospitalId, date } = ledgerDayKeyParts(key);
         // Entries of `year` are booked from its first day on (late claims and reversals run into later years).
-        if (yearOfLedgerKey(key) < String(year)) continue;
-        const { hospitalId, date } = ledgerKeyParts(key);
-        for (const [field, stored] of Object.entries(await this.store.readLedgerHash(key)).sort(([a], [b]) => (a < b ? -1 : 1))) {
-          const entry = fromStoredLedgerEntry(stored);
+        if (date.slice(0, 4) < String(year)) continue;
+        for (const [stored, score] of await this.store.readLedgerDay(key)) {
+          const entry = fromDayMember(stored, score, hospitalId);
           if (entry.benefitYear !== year) continue;
-          const line: LedgerLine = { key, field, stored, entry };
+          const line: LedgerLine = { key, field: ledgerField(entry.kind, entry.settlementId), stored, entry };
           await writers['ledger.ndjson.gz'].write(line);
           counts.ledgerEntries++;
           const day = `${hospitalId} ${date}`;
@@ -326,8 +327,8 @@ export class YearArchiver {
     let ledgerEntries = 0;
     for await (const line of readNdjsonGz<LedgerLine>(path.join(dir, 'ledger.ndjson.gz'))) {
       ledgerEntries++;
-      const stored = (await this.store.readLedgerHash(line.key))[line.field];
-      if (stored !== line.stored) throw new ArchiveError(`ledger entry ${line.field} of ${line.key} changed while it was being archived; nothing was removed: run again`);
+      const held = isLegacyLine(line) ? (await this.store.readLedgerHash(line.key))[line.field] === line.stored : await this.store.hasLedgerDayEntry(line.key, line.stored);
+      if (!held) throw new ArchiveError(`ledger entry ${line.field} of ${line.key} changed while it was being archived; nothing was removed: run again`);
     }
     let listed = 0;
     for await (const cards of this.store.cardsWithSettlements(year)) {
@@ -366,7 +367,10 @@ export class YearArchiver {
     await flush();
     for await (const line of readNdjsonGz<LedgerLine>(path.join(dir, 'ledger.ndjson.gz'))) {
       batch.push(
-        this.store.removeLedgerEntry(line.key, line.field, line.stored).then((outcome) => {
+        (isLegacyLine(line)
+          ? this.store.removeLedgerEntry(line.key, line.field, line.stored)
+          : this.store.removeLedgerDayEntry(line.entry.hospitalId, line.entry.date, line.stored, dayFigureDeltas(line.entry, -1n))
+        ).then((outcome) => {
           if (outcome === 'removed') removed.ledgerEntries++;
           if (outcome === 'changed') changed.push(`${line.key} ${line.field}`);
         }),

@@ -6,7 +6,7 @@
 import { CLR_TYPE, INSUTYPE_RESIDENT } from '../domain/code-tables.js';
 import type { LedgerEntry } from '../domain/ledger.js';
 import { fenOfText, textOfFen } from '../domain/money.js';
-import type { VisitType } from '../domain/types.js';
+import { FUNDS, type VisitType } from '../domain/types.js';
 import type { DayFigures, Sums } from './statement-types.js';
 
 /** Sums of a day's entries in integer fen (BigInt: exact, and no decimal object per addition). */
@@ -95,4 +95,66 @@ export function mergeFigures(parts: readonly DayFigures[]): DayFigures {
     }
   }
   return { totals, groups: [...groups.entries()].sort(([a], [b]) => (a < b ? -1 : 1)).map(([, g]) => g) };
+}
+
+const fundOrder = (a: string, b: string) => {
+  const [i, j] = [(FUNDS as readonly string[]).indexOf(a), (FUNDS as readonly string[]).indexOf(b)];
+  return i !== j ? (i < 0 ? 1 : j < 0 ? -1 : i - j) : a < b ? -1 : a > b ? 1 : 0;
+};
+
+interface FenSums {
+  count: number;
+  total: bigint;
+  fundTotal: bigint;
+  funds: Map<string, bigint>;
+}
+
+const sumsOfFen = (s: FenSums): Sums => ({
+  count: s.count,
+  total: textOfFen(s.total),
+  fundTotal: textOfFen(s.fundTotal),
+  patientTotal: textOfFen(s.total - s.fundTotal),
+  funds: Object.fromEntries([...s.funds].sort(([a], [b]) => fundOrder(a, b)).map(([fund, fen]) => [fund, textOfFen(fen)])),
+});
+
+/**
+ * A day's figures as kept in Redis while its entries are written (integer fen
+ * and counts: domain/ledger.ts dayFigureDeltas) — the same totals and groups
+ * dayFigures gives over the day's entries.
+ */
+export function figuresOfHash(hash: Record<string, string>): DayFigures {
+  const fresh = (): FenSums => ({ count: 0, total: 0n, fundTotal: 0n, funds: new Map() });
+  const totals = fresh();
+  let settlements = 0;
+  const groups = new Map<string, FenSums>();
+  const add = (sums: FenSums, stat: string, value: string) => {
+    if (stat === 'n') sums.count = Number(value);
+    else if (stat === 't') sums.total = BigInt(value);
+    else if (stat === 'f') sums.fundTotal = BigInt(value);
+    else if (stat.startsWith('F')) sums.funds.set(stat.slice(1), BigInt(value));
+  };
+  for (const [field, value] of Object.entries(hash)) {
+    const bar = field.lastIndexOf('|');
+    if (bar < 0) {
+      if (field === 's') settlements = Number(value);
+      else add(totals, field, value);
+      continue;
+    }
+    const id = field.slice(0, bar);
+    let group = groups.get(id);
+    if (!group) groups.set(id, (group = fresh()));
+    add(group, field.slice(bar + 1), value);
+  }
+  return {
+    totals: { ...sumsOfFen(totals), settlements, reversals: totals.count - settlements },
+    groups: [...groups.entries()]
+      .filter(([, g]) => g.count !== 0)
+      .sort(([a], [b]) => (a < b ? -1 : 1))
+      .map(([id, g]) => {
+        const clrType = id.slice(0, id.indexOf('|'));
+        const visitType = id.slice(id.lastIndexOf('|') + 1);
+        const policyId = id.slice(id.indexOf('|') + 1, id.lastIndexOf('|'));
+        return { insutype: INSUTYPE_RESIDENT, clrType, policyId, visitType, ...sumsOfFen(g) };
+      }),
+  };
 }

@@ -207,7 +207,7 @@ export class SettlementService {
       const settledAt = this.now().toISOString();
       const date = businessDayOf(settledAt);
       // The claim and the ledger's slot list are written before the commit, in parallel with the read.
-      const [snapshot, held] = await Promise.all([
+      const [snapshot, held, notedAt] = await Promise.all([
         this.repos.settlements.readForSettlement(request.card, request.hospitalId, scope),
         claim,
         this.repos.ledgers.noteLedgerSlot(request.hospitalId, date, request.card),
@@ -235,6 +235,8 @@ export class SettlementService {
       const settlementId = newId('S', request.card);
       const view = settlementView(computation, request, snapshot.accumulators, { settlementId, status: 'settled', settledAt, actor, policyVersion });
       const body = Buffer.from(JSON.stringify(view));
+      // A slow computation (the enrollment system) notes its ledger slot again: compaction keeps a slot pending only for a grace after its note.
+      if (this.repos.ledgers.noteIsStale(notedAt)) await this.repos.ledgers.noteLedgerSlot(request.hospitalId, date, request.card);
       const outcome = await this.repos.settlements.commitSettlement({
         card: request.card,
         hospitalId: request.hospitalId,
@@ -265,11 +267,13 @@ export class SettlementService {
       });
       switch (outcome.kind) {
         case 'committed':
+          this.repos.ledgers.touched(request.hospitalId, date);
           this.emit({ policyId: computation.policyId, visitType: request.visitType, outcome: 'settled', computation });
           return { replay: false, body, view };
         case 'replay': {
           // A resent commit (ioredis re-sends unanswered commands after a reconnect) finds its own record.
           if (outcome.settlementId === settlementId) {
+            this.repos.ledgers.touched(request.hospitalId, date);
             this.emit({ policyId: computation.policyId, visitType: request.visitType, outcome: 'settled', computation });
             return { replay: false, body, view };
           }
@@ -404,7 +408,10 @@ export class SettlementService {
         ledger: { date, field: ledgerField('reversal', stored.settlementId), entry: toStoredLedgerEntry(entry) },
       });
       if (outcome === 'not-found') throw new NotFoundError(`no settlement ${stored.settlementId}`);
-      if (outcome === 'reversed') this.emit({ policyId: view.policyId, visitType: view.visitType, outcome: 'reversed' });
+      if (outcome === 'reversed') {
+        this.repos.ledgers.touched(stored.hospitalId, date);
+        this.emit({ policyId: view.policyId, visitType: view.visitType, outcome: 'reversed' });
+      }
     } else {
       // replicas: a repeated reversal is answered only once a replica holds the first.
       await this.repos.settlements.confirmReplicated(stored.card, stored.settlementId);

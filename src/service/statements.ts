@@ -12,7 +12,7 @@
 import { randomUUID } from 'node:crypto';
 import { dateOfDayNumber, dayNumber } from '../domain/dates.js';
 import { ArchivedError, NotFoundError } from '../domain/errors.js';
-import { fromStoredLedgerEntry, type LedgerEntry } from '../domain/ledger.js';
+import type { LedgerEntry } from '../domain/ledger.js';
 import { fenOfText, textOfFen, toFen, type Money } from '../domain/money.js';
 import { CLR_TYPE } from '../domain/code-tables.js';
 import type { Actor, VisitType } from '../domain/types.js';
@@ -20,11 +20,12 @@ import type { ArchiveStore } from '../store/archive-store.js';
 import type { Repositories } from '../store/repositories.js';
 import type { Page } from '../store/store-records.js';
 import { DEFAULT_BOUNDS, type Bounds } from './bounds.js';
-import { clrTypeOf, dayFigures, mergeFigures } from './day-figures.js';
+import { clrTypeOf, dayFigures, figuresOfHash, mergeFigures } from './day-figures.js';
 import { compareEntries } from './reconcile-match.js';
 import {
   TIME_ZONE,
   type ArchivedDayFigures,
+  type DayFigures,
   type Figures,
   type HospitalSide,
   type Reconciliation,
@@ -34,7 +35,7 @@ import {
 } from './statement-types.js';
 
 export * from './statement-types.js';
-export { dayFigures, mergeFigures } from './day-figures.js';
+export { dayFigures, figuresOfHash, mergeFigures } from './day-figures.js';
 
 const byTime = (a: LedgerEntry, b: LedgerEntry) =>
   a.at < b.at ? -1 : a.at > b.at ? 1 : a.settlementId < b.settlementId ? -1 : a.settlementId > b.settlementId ? 1 : a.kind === 'settlement' ? -1 : 1;
@@ -81,23 +82,44 @@ export class StatementService {
   /** Every entry of the hospital's days from..to (inclusive), in time order. */
   async entriesOf(hospitalId: string, from: string, to = from): Promise<LedgerEntry[]> {
     if ((await this.repos.registry.getHospital(hospitalId)) === null) throw new NotFoundError(`no hospital ${hospitalId}`);
-    const stored = await Promise.all(daysOf(from, to).map((date) => this.repos.ledgers.readLedger(hospitalId, date)));
-    return stored.flat().map(fromStoredLedgerEntry).sort(byTime);
+    const days = await Promise.all(daysOf(from, to).map((date) => this.repos.ledgers.dayEntries(hospitalId, date)));
+    return days.flat().sort(byTime);
   }
 
   async statement(hospitalId: string, date: string, page: { cursor: string | null; limit: number }): Promise<Statement> {
-    const { live, archived } = await this.dayOf(hospitalId, date);
-    const figures = mergeFigures([dayFigures(live), ...archived.map((a) => a.figures)]);
     const start = page.cursor === null ? 0 : Number(page.cursor);
     const end = start + page.limit;
+    const [hospital, archivedDay] = await Promise.all([
+      this.repos.registry.getHospital(hospitalId),
+      this.archives ? this.archives.archivedDay(hospitalId, date) : Promise.resolve(new Map<number, string>()),
+    ]);
+    if (hospital === null) throw new NotFoundError(`no hospital ${hospitalId}`);
+    let figures: DayFigures;
+    let entries: LedgerEntry[];
+    let count: number;
+    let archived: ArchivedDayFigures[] = [];
+    if (archivedDay.size === 0) {
+      // The day's figures as kept while it was written, and only this page's entries.
+      const day = await this.repos.ledgers.page(hospitalId, date, start, page.limit);
+      figures = figuresOfHash(day.figures);
+      entries = day.entries;
+      count = day.count;
+    } else {
+      // A day with archived benefit years: its live entries summed here (the archive's own figures added), as they stand.
+      const day = await this.dayOf(hospitalId, date);
+      archived = day.archived;
+      figures = mergeFigures([dayFigures(day.live), ...archived.map((a) => a.figures)]);
+      entries = day.live.slice(start, end);
+      count = day.live.length;
+    }
     const statement: Statement = {
       hospitalId,
       date,
       timeZone: TIME_ZONE,
       totals: figures.totals,
       groups: figures.groups,
-      entries: live.slice(start, end).map(wireEntry),
-      next: end < live.length ? String(end) : null,
+      entries: entries.map(wireEntry),
+      next: end < count ? String(end) : null,
     };
     if (archived.length) {
       // Decision 26 (docs/policies.md): totals and groups still cover the whole day; the archived entries are named by their archive.

@@ -8,9 +8,11 @@
  */
 import { Cluster, type Redis } from 'ioredis';
 import { keys, slotOfCard } from './keys.js';
+import { LedgerRecords } from './ledger-records.js';
 import type { ScriptedClient } from './redis.js';
 import type { ArchiveRemovalOutcome } from './script-results.js';
 import { archiveLedgerEntry, archiveSettlement } from './scripts/archive.js';
+import { archiveDayEntry } from './scripts/ledger.js';
 
 export interface ArchiveState {
   state: 'archiving' | 'removing' | 'archived';
@@ -30,7 +32,11 @@ export interface PersonYear {
 }
 
 export class ArchiveStore {
-  constructor(readonly redis: ScriptedClient) {}
+  private readonly ledger: LedgerRecords;
+
+  constructor(readonly redis: ScriptedClient) {
+    this.ledger = new LedgerRecords(redis);
+  }
 
   // ── Markers (read by the service) ───────────────────────────────────────
 
@@ -114,11 +120,29 @@ export class ArchiveStore {
     return { card, ids, records, accumulators };
   }
 
-  /** Every day-ledger hash key (of any year) on every master. */
-  ledgerKeys(): AsyncGenerator<string[]> {
-    return this.scan('ledger:{*}:*');
+  /** Moves every day-ledger entry not yet in its hospital-day there (outboxes, the earlier layout): the year is then read from the days alone. */
+  compactLedgers(): Promise<void> {
+    return this.ledger.sweep();
   }
 
+  /** Every hospital-day's entries key (of any year) on every master. */
+  ledgerDayKeys(): AsyncGenerator<string[]> {
+    return this.scan('ledger-day:{*}');
+  }
+
+  /** The day's entries in time order: member and score. */
+  async readLedgerDay(key: string): Promise<[string, number][]> {
+    const flat = await this.redis.zrange(key, 0, -1, 'WITHSCORES');
+    const entries: [string, number][] = [];
+    for (let i = 0; i < flat.length; i += 2) entries.push([flat[i]!, Number(flat[i + 1])]);
+    return entries;
+  }
+
+  async hasLedgerDayEntry(key: string, member: string): Promise<boolean> {
+    return (await this.redis.zscore(key, member)) !== null;
+  }
+
+  /** Earlier layout (an archive written before the days were compacted): one slot's hash of a hospital-day. */
   readLedgerHash(key: string): Promise<Record<string, string>> {
     return this.redis.hgetall(key);
   }
@@ -140,6 +164,11 @@ export class ArchiveStore {
 
   async removeLedgerEntry(key: string, field: string, stored: string): Promise<ArchiveRemovalOutcome> {
     return archiveLedgerEntry(this.redis, { ledgerKey: key, field, stored });
+  }
+
+  /** Removes one entry from its hospital-day, taking `figureDeltas` (its figures negated) off the day's figures. */
+  async removeLedgerDayEntry(hospitalId: string, date: string, member: string, figureDeltas: string[]): Promise<ArchiveRemovalOutcome> {
+    return archiveDayEntry(this.redis, { dayKey: keys.ledgerDay(hospitalId, date), figuresKey: keys.ledgerFigures(hospitalId, date), member, figureDeltas });
   }
 
   /** An empty stays set is gone already; a year list emptied by removals too (Redis drops empty keys). */

@@ -6,9 +6,8 @@
  * their id→card index lives in a hash under a tag that hashes to that same
  * slot; so the commit script writes the index atomically with the record, and
  * a lookup by id needs no card — yet the id does not reveal the card. Day
- * ledgers use the same trick: the entries of one hospital-day live in one hash
- * per slot (written by the commit itself), and a per-hospital-day set names
- * the slots a statement must gather.
+ * ledgers: the commit writes the entry into its slot's outbox, and compaction
+ * moves it into the hospital-day's own keys (ledger-records.ts).
  *
  * Hospital ids and request ids never contain ':' (src/contract/fields.ts), so ':' is a
  * safe separator inside keys and tags.
@@ -60,9 +59,17 @@ export const keys = {
   messageOwner: (hospitalId: string, msgid: string) => `hsa-msgid:{@${hospitalId}}:${msgid}`,
   /** The hospital-wide claim on a requestId, across persons (in the slot of hospital + requestId). */
   requestClaim: (hospitalId: string, requestId: string) => `req:{${hospitalId}:${requestId}}`,
-  /** Ledger entries of one hospital-day that live in one slot. */
+  /** A slot's day-ledger entries not yet moved into their hospital-day (written by the commit and reversal scripts). */
+  ledgerOutbox: (slot: number) => `ledger-outbox:{${slotTag(slot)}}`,
+  /** The slots whose outbox may hold entries of one hospital-day: slot → ms of its latest note. */
+  ledgerPending: (hospitalId: string, date: string) => `ledger-pending:{${hospitalId}:${date}}`,
+  /** A hospital-day's entries, ordered by time (ledger-records.ts). */
+  ledgerDay: (hospitalId: string, date: string) => `ledger-day:{${hospitalId}:${date}}`,
+  /** A hospital-day's totals and groups in integer fen and counts, kept as entries are moved in. */
+  ledgerFigures: (hospitalId: string, date: string) => `ledger-figures:{${hospitalId}:${date}}`,
+  /** Earlier layout, still read and moved into the hospital-day: one slot's entries of a hospital-day. */
   ledger: (slot: number, hospitalId: string, date: string) => `ledger:{${slotTag(slot)}}:${hospitalId}:${date}`,
-  /** The slots holding ledger entries of one hospital-day. */
+  /** Earlier layout: the slots holding entries of one hospital-day. */
   ledgerSlots: (hospitalId: string, date: string) => `ledger-slots:{${hospitalId}:${date}}`,
   /** Reconciliation runs of one hospital-day, oldest first (a bounded list with a life). */
   reconciliationRuns: (hospitalId: string, date: string) => `recon-runs:{recon:${hospitalId}}:${date}`,

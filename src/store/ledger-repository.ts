@@ -1,33 +1,22 @@
 /**
- * Day ledgers (one hash per cluster slot per hospital-day, and the set of
- * slots that hold entries) and reconciliation runs. The entries themselves
- * are written by the commit and reversal scripts (settlement-repository.ts).
+ * Day ledgers (outboxes, compaction and statement pages: ledger-records.ts)
+ * and reconciliation runs. The entries themselves are written into the
+ * outboxes by the commit and reversal scripts (settlement-repository.ts).
  */
-import { keys, slotOfCard } from './keys.js';
+import { keys } from './keys.js';
+import { LedgerRecords } from './ledger-records.js';
 import type { ScriptedClient } from './redis.js';
 import { NO_REPLICA_ACKNOWLEDGEMENT, type ReplicaAcknowledgement } from './replication.js';
 import { results, type Page } from './store-records.js';
 
-export class LedgerRepository {
-  constructor(
-    readonly redis: ScriptedClient,
-    readonly replicas: ReplicaAcknowledgement = NO_REPLICA_ACKNOWLEDGEMENT,
-  ) {}
-
-  /** Names the slot of `card` among those holding the hospital-day's ledger entries (before the entry is written). */
-  async noteLedgerSlot(hospitalId: string, date: string, card: string): Promise<void> {
-    // replicas: a slot named now must be on a replica before the entry it leads to is answered for.
-    await this.replicas.command<number>(this.redis, 'SADD', [keys.ledgerSlots(hospitalId, date), slotOfCard(card)], (added) => added > 0);
+export class LedgerRepository extends LedgerRecords {
+  constructor(redis: ScriptedClient, replicas: ReplicaAcknowledgement = NO_REPLICA_ACKNOWLEDGEMENT) {
+    super(redis, replicas);
   }
 
-  // ── Day ledgers ─────────────────────────────────────────────────────────
-
-  /** Every stored entry of one hospital-day: gathered from each slot that holds some. */
-  async readLedger(hospitalId: string, date: string): Promise<string[]> {
-    const slots = await this.redis.smembers(keys.ledgerSlots(hospitalId, date));
-    // One command per slot (a cluster pipeline must stay on one node); auto-pipelining batches them per node.
-    const perSlot = await Promise.all(slots.map((slot) => this.redis.hvals(keys.ledger(Number(slot), hospitalId, date))));
-    return perSlot.flat();
+  /** Names the slot of `card` among those pending for the hospital-day (before the entry is written); answers when (ms). */
+  noteLedgerSlot(hospitalId: string, date: string, card: string): Promise<number> {
+    return this.noteSlot(hospitalId, date, card);
   }
 
   // ── Reconciliations ─────────────────────────────────────────────────────

@@ -40,6 +40,9 @@ interface ScriptCommands {
   compareAndSet(...keysAndArgs: string[]): Promise<[number, (string | null)?]>;
   archiveSettlement(...keysAndArgs: string[]): Promise<number>;
   archiveLedgerEntry(...keysAndArgs: string[]): Promise<number>;
+  archiveDayEntry(...keysAndArgs: string[]): Promise<number>;
+  compactLedger(...keysAndArgs: string[]): Promise<number>;
+  forgetLedgerSlot(...keysAndArgs: string[]): Promise<number>;
   /** put-enrollees-n.lua: the number of keys first. */
   putEnrollees(numberOfKeys: number, ...keysAndArgs: string[]): Promise<number[]>;
 }

@@ -45,6 +45,7 @@ type ScriptName = keyof typeof SCRIPT_NAMES;
 const SCRIPT_NAMES = {
   commitSettlement: true,
   reverseSettlement: true,
+  compactLedger: true,
 } as const;
 
 /** How many replicas the deployment has (on a cluster, the most any master has), with a line saying what was found. */

@@ -10,6 +10,7 @@ import { encodeSettlementRecord, type SettlementRecordMeta } from './codec/settl
 import { decodeStay, encodeStay } from './codec/stay.js';
 import { cardOfId } from './id-index.js';
 import { keys, slotOfCard } from './keys.js';
+import { outboxField } from './ledger-records.js';
 import type { ScriptedClient } from './redis.js';
 import { RegistryRepository } from './registry-repository.js';
 import { NO_REPLICA_ACKNOWLEDGEMENT, type ReplicaAcknowledgement } from './replication.js';
@@ -157,7 +158,7 @@ export class SettlementRepository {
       settlementsOfYearKey: keys.settlementsOfYear(card, commit.benefitYear),
       idIndexKey: keys.idIndex(slot),
       filingsVersionKey: keys.filingsVersion(card),
-      ledgerKey: keys.ledger(slot, commit.hospitalId, commit.ledger.date),
+      ledgerOutboxKey: keys.ledgerOutbox(slot),
       staysKey: keys.staysOfYear(card, commit.benefitYear),
       messageKey: commit.message ? keys.nationalMessage({ card }, commit.message.hospitalId, commit.message.msgid) : keys.nationalMessage({ card }, '-', '-'),
       occupancyKey: keys.occupancy(card),
@@ -180,6 +181,7 @@ export class SettlementRepository {
       occupancyMember,
       occupancySeconds: OCCUPANCY_SECONDS,
       deltas,
+      ledgerOutboxField: outboxField(commit.hospitalId, commit.ledger.date, settlementId),
     });
     // A replay answers what a replica holds too (the first answer may have been "unknown").
     if (outcome.kind === 'replay') await this.confirmReplicated(card, outcome.settlementId);
@@ -203,11 +205,11 @@ export class SettlementRepository {
     const outcome = await reverseSettlementScript(this.redis, this.replicas, {
       settlementKey: keys.settlement(card, settlementId),
       accumulatorsKey: keys.accumulators(card, benefitYear),
-      ledgerKey: keys.ledger(slotOfCard(card), hospitalId, ledger.date),
+      ledgerOutboxKey: keys.ledgerOutbox(slotOfCard(card)),
       staysKey: keys.staysOfYear(card, benefitYear),
       occupancyKey: keys.occupancy(card),
       reversal: JSON.stringify(reversal),
-      ledgerField: ledger.field,
+      ledgerOutboxField: outboxField(hospitalId, ledger.date, ledger.field),
       ledgerEntry: ledger.entry,
     });
     if (outcome === 'already-reversed') await this.confirmReplicated(card, settlementId);

@@ -6,7 +6,8 @@
   takeover of the requestId's claim → fenced), checks that the accumulators
   and the filings are still the versions the engine computed from, applies the
   deltas, stores the settlement, lists it under its year, indexes its id,
-  writes its entry into the hospital's day ledger, lists an inpatient stay for
+  writes its day-ledger entry into the slot's ledger outbox (moved into the
+  hospital-day by compaction: src/store/ledger-records.ts), lists an inpatient stay for
   later consortium transfers and records the idempotency entry.
   A person is in one hospital at a time: a stay (inpatient, childbirth,
   emergency death) whose days overlap a settled, unreversed stay of the same
@@ -21,7 +22,7 @@
     KEYS[4] stls:{card}:<year>                       list of the year's settlement ids
     KEYS[5] idx:{<slot tag>}                         id → card index of the slot
     KEYS[6] filings-version:{card}                   filings version counter
-    KEYS[7] ledger:{<slot tag>}:<hospitalId>:<date>  the hospital-day's ledger entries in this slot
+    KEYS[7] ledger-outbox:{<slot tag>}               the slot's day-ledger entries not yet compacted
     KEYS[8] stays:{card}:<year>                      inpatient stays by discharge day
     KEYS[9] hsa-msg:{card}:<hospitalId>:<msgid>      the platform message's record (a placeholder key when none)
     KEYS[10] occupancy:{card}                        the person's settled stays, scored by discharge day
@@ -46,6 +47,7 @@
     ARGV[17] seconds the occupancy set lives after this commit
     ARGV[18] n = number of accumulator deltas
     ARGV[19 .. 18+2n] field, integer delta (fen or count) pairs
+    ARGV[19+2n] outbox field "<hospitalId>|<date>|<settlementId>"
 
   Output:
     {1}                  committed
@@ -108,7 +110,7 @@ local settlementId = ARGV[6]
 redis.call('SET', stlKey, ARGV[8])
 redis.call('RPUSH', listKey, settlementId)
 redis.call('HSET', indexKey, settlementId, ARGV[7])
-redis.call('HSET', ledgerKey, settlementId, ARGV[9])
+redis.call('HSET', ledgerKey, ARGV[19 + 2 * n], ARGV[9])
 if ARGV[10] ~= '' then redis.call('ZADD', staysKey, ARGV[10], ARGV[11]) end
 redis.call('HSET', idemKey, field, bodyHash .. ' ' .. settlementId)
 redis.call('DEL', KEYS[11])

@@ -10,7 +10,8 @@ export interface CommitSettlementCall {
   settlementsOfYearKey: string;
   idIndexKey: string;
   filingsVersionKey: string;
-  ledgerKey: string;
+  /** The person's slot's ledger outbox (ledger-records.ts). */
+  ledgerOutboxKey: string;
   staysKey: string;
   /** The platform message's record (a placeholder key when none). */
   messageKey: string;
@@ -40,6 +41,8 @@ export interface CommitSettlementCall {
   occupancySeconds: number;
   /** Accumulator field → integer delta (fen or count). */
   deltas: Record<string, string>;
+  /** "<hospitalId>|<date>|<settlementId>": the entry's field in the outbox. */
+  ledgerOutboxField: string;
 }
 
 export function commitSettlementKeysAndArgs(c: CommitSettlementCall): (string | Buffer)[] {
@@ -50,7 +53,7 @@ export function commitSettlementKeysAndArgs(c: CommitSettlementCall): (string | 
     c.settlementsOfYearKey,
     c.idIndexKey,
     c.filingsVersionKey,
-    c.ledgerKey,
+    c.ledgerOutboxKey,
     c.staysKey,
     c.messageKey,
     c.occupancyKey,
@@ -74,6 +77,7 @@ export function commitSettlementKeysAndArgs(c: CommitSettlementCall): (string | 
     String(c.occupancySeconds),
     String(Object.keys(c.deltas).length),
     ...Object.entries(c.deltas).flat(),
+    c.ledgerOutboxField,
   ];
 }
 

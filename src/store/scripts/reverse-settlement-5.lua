@@ -1,7 +1,7 @@
 --[[
   Reverse one settlement: subtract exactly its own deltas, once, and write the
-  reversal's own (negated) entry into the hospital's ledger of the day it
-  happened. Repeating the call changes nothing.
+  reversal's own (negated) entry into the slot's ledger outbox, for the day it
+  happened (moved into the hospital-day by compaction). Repeating the call changes nothing.
 
   The record is `<meta JSON>\n<deflated response>` (codec/settlement-record.ts);
   only the meta line is read and rewritten, the response bytes are kept as is.
@@ -9,11 +9,11 @@
   Input:
     KEYS[1] stl:{card}:<settlementId>                the settlement record
     KEYS[2] acc:{card}:<year>                        accumulators of its benefit year
-    KEYS[3] ledger:{<slot tag>}:<hospitalId>:<date>  the ledger of the reversal's day, this slot
+    KEYS[3] ledger-outbox:{<slot tag>}               the slot's day-ledger entries not yet compacted
     KEYS[4] stays:{card}:<year>                      inpatient stays of its benefit year
     KEYS[5] occupancy:{card}                         the person's settled stays (a reversed one no longer occupies its days)
     ARGV[1] reversal meta JSON {at, reason, operator}
-    ARGV[2] ledger field ("<settlementId>:r")
+    ARGV[2] outbox field ("<hospitalId>|<date>|<settlementId>:r")
     ARGV[3] ledger entry JSON (amounts negated)
 
   Output:

@@ -6,14 +6,14 @@ import { reversalOutcome, type ReversalOutcome } from '../script-results.js';
 export interface ReverseSettlementCall {
   settlementKey: string;
   accumulatorsKey: string;
-  /** The ledger of the reversal's day, the person's slot. */
-  ledgerKey: string;
+  /** The person's slot's ledger outbox (ledger-records.ts). */
+  ledgerOutboxKey: string;
   staysKey: string;
   occupancyKey: string;
   /** Reversal meta JSON {at, reason, operator}. */
   reversal: string;
-  /** "<settlementId>:r" */
-  ledgerField: string;
+  /** "<hospitalId>|<date>|<settlementId>:r": the entry's field in the outbox. */
+  ledgerOutboxField: string;
   /** Ledger entry JSON, amounts negated. */
   ledgerEntry: string;
 }
@@ -23,7 +23,7 @@ export async function reverseSettlement(client: ScriptedClient, replicas: Replic
   const reply = await replicas.script<[number]>(
     client,
     'reverseSettlement',
-    [c.settlementKey, c.accumulatorsKey, c.ledgerKey, c.staysKey, c.occupancyKey, c.reversal, c.ledgerField, c.ledgerEntry],
+    [c.settlementKey, c.accumulatorsKey, c.ledgerOutboxKey, c.staysKey, c.occupancyKey, c.reversal, c.ledgerOutboxField, c.ledgerEntry],
     (r) => r[0] === 1,
   );
   return reversalOutcome(reply);

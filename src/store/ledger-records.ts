@@ -1,0 +1,256 @@
+/**
+ * Day ledgers in Redis. On a cluster a commit may write only its person's
+ * slot, so the commit and reversal scripts write each entry into their slot's
+ * outbox (`ledger-outbox:{slot}`, one hash per slot shared by every
+ * hospital-day: no key per entry) and note the slot, before the commit, in the
+ * hospital-day's pending set. Compaction moves the entries into the
+ * hospital-day's own keys — an ordered set of compact entries and a hash of
+ * its figures in integer fen — so that a statement page reads its own entries
+ * and the figures, never the whole day.
+ *
+ * A move is crash-safe and counted once: an entry is added with ZADD NX (the
+ * same entry is the same member) and only an entry added adds its figures;
+ * it leaves the outbox only after it is in the day. A slot leaves the pending
+ * set only if no commit noted it within NOTE_GRACE_MS of the drain (a commit
+ * notes again when its own note is older than NOTE_REFRESH_MS), so an entry
+ * written after the drain is still found by the next compaction. Every read
+ * of a day compacts it first. Entries of the earlier layout (a hash per slot
+ * per hospital-day and a slot set) are moved the same way when read.
+ */
+import { Cluster, type Redis } from 'ioredis';
+import { dayFigureDeltas, dayScoreOf, fromDayMember, fromStoredLedgerEntry, toDayMember, type LedgerEntry } from '../domain/ledger.js';
+import { keys, slotOfCard } from './keys.js';
+import type { ScriptedClient } from './redis.js';
+import { NO_REPLICA_ACKNOWLEDGEMENT, type ReplicaAcknowledgement } from './replication.js';
+import { results } from './store-records.js';
+import { compactLedger, forgetLedgerSlot, type CompactedEntry } from './scripts/ledger.js';
+
+/** How long after its latest note a slot stays pending although drained (covers a commit's note-to-commit time and clock skew). */
+export const NOTE_GRACE_MS = 10_000;
+/** A commit whose note is older than this notes its slot again before it commits. */
+export const NOTE_REFRESH_MS = 2_000;
+/** A background compaction runs this long after a hospital-day was written. */
+const COMPACT_DELAY_MS = 1_000;
+/** Entries moved per script call, fields read per HSCAN call, slots drained at once. */
+const MOVE_BATCH = 200;
+const SCAN_COUNT = 500;
+const PARALLEL_SLOTS = 64;
+
+/** The outbox field of an entry: hospital and day first, so a day's entries are found by prefix. */
+export const outboxField = (hospitalId: string, date: string, ledgerField: string): string => `${hospitalId}|${date}|${ledgerField}`;
+
+/** "prefix:{<hospitalId>:<date>}" → hospitalId, date */
+function dayOfKey(key: string): { hospitalId: string; date: string } {
+  const tag = key.slice(key.indexOf('{') + 1, key.lastIndexOf('}'));
+  return { hospitalId: tag.slice(0, tag.lastIndexOf(':')), date: tag.slice(tag.lastIndexOf(':') + 1) };
+}
+
+/** "ledger:{tag}:<hospitalId>:<date>" (earlier layout) → hospitalId, date */
+export function legacyKeyParts(key: string): { hospitalId: string; date: string } {
+  const date = key.slice(key.lastIndexOf(':') + 1);
+  const rest = key.slice(0, key.lastIndexOf(':'));
+  return { hospitalId: rest.slice(rest.lastIndexOf(':') + 1), date };
+}
+
+async function eachLimited<T>(items: readonly T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: Math.min(limit, items.length) }, async () => {
+      for (let i = next++; i < items.length; i = next++) await work(items[i]!);
+    }),
+  );
+}
+
+export interface DayPage {
+  /** The day's figures hash (ledger-records' fields: domain/ledger.ts dayFigureDeltas). */
+  figures: Record<string, string>;
+  entries: LedgerEntry[];
+  /** Entries of the day. */
+  count: number;
+}
+
+export class LedgerRecords {
+  private readonly scheduled = new Map<string, NodeJS.Timeout>();
+
+  constructor(
+    readonly redis: ScriptedClient,
+    readonly replicas: ReplicaAcknowledgement = NO_REPLICA_ACKNOWLEDGEMENT,
+    /** Wall clock of the notes and of the drains (ms). */
+    private readonly clock: () => number = Date.now,
+  ) {}
+
+  /** Names the slot of `card` among those pending for the hospital-day (before the entry is written); answers when it was noted. */
+  async noteSlot(hospitalId: string, date: string, card: string): Promise<number> {
+    const at = this.clock();
+    // replicas: a slot named now must be on a replica before the entry it leads to is answered for.
+    await this.replicas.command<number>(this.redis, 'ZADD', [keys.ledgerPending(hospitalId, date), 'GT', 'CH', at, slotOfCard(card)], (changed) => changed > 0);
+    return at;
+  }
+
+  /** Whether a note made at `notedAt` is too old to cover a commit now (note again first). */
+  noteIsStale(notedAt: number): boolean {
+    return this.clock() - notedAt > NOTE_REFRESH_MS;
+  }
+
+  /** Compacts the hospital-day soon, in the background (reads compact it anyway). */
+  touched(hospitalId: string, date: string, delayMs = COMPACT_DELAY_MS): void {
+    const id = `${hospitalId}|${date}`;
+    if (this.scheduled.has(id)) return;
+    const timer = setTimeout(() => {
+      this.scheduled.delete(id);
+      this.compactDay(hospitalId, date).then(
+        ({ pending }) => {
+          if (pending > 0) this.touched(hospitalId, date, NOTE_GRACE_MS);
+        },
+        // A failed background compaction loses nothing: the entries stay in their outboxes for the next one.
+        () => {},
+      );
+    }, delayMs);
+    timer.unref();
+    this.scheduled.set(id, timer);
+  }
+
+  /** Drops the scheduled background compactions (shutdown). */
+  stop(): void {
+    for (const timer of this.scheduled.values()) clearTimeout(timer);
+    this.scheduled.clear();
+  }
+
+  /**
+   * Moves every pending entry of the hospital-day into it; answers how many
+   * slots stay pending (noted within the grace).
+   */
+  async compactDay(hospitalId: string, date: string, graceMs = NOTE_GRACE_MS): Promise<{ pending: number }> {
+    const started = this.clock();
+    const pendingKey = keys.ledgerPending(hospitalId, date);
+    const [slots, legacySlots] = await Promise.all([this.redis.zrange(pendingKey, 0, -1), this.redis.smembers(keys.ledgerSlots(hospitalId, date))]);
+    let pending = 0;
+    await eachLimited(slots, PARALLEL_SLOTS, async (slot) => {
+      await this.drainOutbox(keys.ledgerOutbox(Number(slot)), `${hospitalId}|${date}|`);
+      if (!(await forgetLedgerSlot(this.redis, { pendingKey, slot, cutoffMs: started - graceMs }))) pending++;
+    });
+    // Earlier layout: nothing writes there any more, so a drained slot is dropped at once.
+    await eachLimited(legacySlots, PARALLEL_SLOTS, async (slot) => {
+      await this.drainLegacy(keys.ledger(Number(slot), hospitalId, date));
+      await this.redis.srem(keys.ledgerSlots(hospitalId, date), slot);
+    });
+    return { pending };
+  }
+
+  /** A page of the hospital-day (compacted first): its figures, the entries at positions start.., and how many it holds. */
+  async page(hospitalId: string, date: string, start: number, limit: number): Promise<DayPage> {
+    await this.compactDay(hospitalId, date);
+    const [figures, flat, count] = results<[Record<string, string>, string[], number]>(
+      await this.redis
+        .multi()
+        .hgetall(keys.ledgerFigures(hospitalId, date))
+        .zrange(keys.ledgerDay(hospitalId, date), start, start + limit - 1, 'WITHSCORES')
+        .zcard(keys.ledgerDay(hospitalId, date))
+        .exec(),
+    );
+    return { figures, entries: this.decode(flat, hospitalId), count };
+  }
+
+  /** Every entry of the hospital-day (compacted first), in time order. */
+  async dayEntries(hospitalId: string, date: string): Promise<LedgerEntry[]> {
+    await this.compactDay(hospitalId, date);
+    return this.decode(await this.redis.zrange(keys.ledgerDay(hospitalId, date), 0, -1, 'WITHSCORES'), hospitalId);
+  }
+
+  private decode(flat: string[], hospitalId: string): LedgerEntry[] {
+    const entries: LedgerEntry[] = [];
+    for (let i = 0; i < flat.length; i += 2) entries.push(fromDayMember(flat[i]!, Number(flat[i + 1]), hospitalId));
+    return entries;
+  }
+
+  /**
+   * Everything not yet in its hospital-day, wherever it is: every outbox
+   * (entries of a commit whose note was lost in a crash too), the earlier
+   * layout, and the pending sets' drained slots (npm run archive runs it
+   * first; a bench, with nothing in flight, with graceMs 0).
+   */
+  async sweep(graceMs = NOTE_GRACE_MS): Promise<void> {
+    for await (const batch of this.scan('ledger-outbox:{*}')) await eachLimited(batch, PARALLEL_SLOTS, (key) => this.drainOutbox(key, ''));
+    for await (const batch of this.scan('ledger:{*}:*')) await eachLimited(batch, PARALLEL_SLOTS, (key) => this.drainLegacy(key));
+    for await (const batch of this.scan('ledger-slots:{*}')) await Promise.all(batch.map((key) => this.redis.del(key)));
+    for await (const batch of this.scan('ledger-pending:{*}')) {
+      await eachLimited(batch, 8, async (key) => {
+        const { hospitalId, date } = dayOfKey(key);
+        await this.compactDay(hospitalId, date, graceMs);
+      });
+    }
+  }
+
+  /** Every key matching `pattern` on the single Redis or every master of the cluster, a SCAN batch at a time. */
+  async *scan(pattern: string): AsyncGenerator<string[]> {
+    const nodes = this.redis instanceof Cluster ? this.redis.nodes('master') : [this.redis as Redis];
+    for (const node of nodes) {
+      let cursor = '0';
+      do {
+        const [next, batch] = await node.scan(cursor, 'MATCH', pattern, 'COUNT', 1000);
+        cursor = next;
+        if (batch.length) yield batch.sort();
+      } while (cursor !== '0');
+    }
+  }
+
+  /** Moves an outbox's entries whose field starts with `prefix` ('' for all) into their hospital-days. */
+  private async drainOutbox(outbox: string, prefix: string): Promise<void> {
+    let cursor = '0';
+    do {
+      const [next, flat] = await this.redis.hscan(outbox, cursor, 'MATCH', `${prefix.replace(/[*?[\]\\]/g, '\\$&')}*`, 'COUNT', SCAN_COUNT);
+      cursor = next;
+      const byDay = new Map<string, { fields: string[]; stored: string[] }>();
+      for (let i = 0; i < flat.length; i += 2) {
+        const field = flat[i]!;
+        const day = field.slice(0, field.indexOf('|', field.indexOf('|') + 1));
+        const group = byDay.get(day) ?? { fields: [], stored: [] };
+        group.fields.push(field);
+        group.stored.push(flat[i + 1]!);
+        byDay.set(day, group);
+      }
+      for (const [day, { fields, stored }] of byDay) {
+        const [hospitalId, date] = day.split('|') as [string, string];
+        const moved = await this.moveInto(hospitalId, date, fields, stored);
+        if (moved.length) await this.redis.hdel(outbox, ...moved);
+      }
+    } while (cursor !== '0');
+  }
+
+  /** Moves one hash of the earlier layout into its hospital-day. */
+  private async drainLegacy(key: string): Promise<void> {
+    const { hospitalId, date } = legacyKeyParts(key);
+    const all = await this.redis.hgetall(key);
+    const fields = Object.keys(all);
+    const moved = await this.moveInto(hospitalId, date, fields, Object.values(all));
+    for (let i = 0; i < moved.length; i += MOVE_BATCH) await this.redis.hdel(key, ...moved.slice(i, i + MOVE_BATCH));
+  }
+
+  /**
+   * Adds stored entries (outbox format) to the hospital-day, a batch per
+   * script call; answers the fields now safely in the day (an entry that does
+   * not read as one stays where it is).
+   */
+  private async moveInto(hospitalId: string, date: string, fields: string[], stored: string[]): Promise<string[]> {
+    const done: string[] = [];
+    for (let start = 0; start < fields.length; start += MOVE_BATCH) {
+      const entries: CompactedEntry[] = [];
+      const batch: string[] = [];
+      for (let i = start; i < Math.min(fields.length, start + MOVE_BATCH); i++) {
+        let entry: LedgerEntry;
+        try {
+          entry = fromStoredLedgerEntry(stored[i]!);
+        } catch {
+          continue;
+        }
+        entries.push({ score: dayScoreOf(entry), member: toDayMember(entry), figureDeltas: dayFigureDeltas(entry) });
+        batch.push(fields[i]!);
+      }
+      if (batch.length === 0) continue;
+      // replicas: an entry leaves its outbox only once the day holds it on the required replicas.
+      await compactLedger(this.redis, this.replicas, { dayKey: keys.ledgerDay(hospitalId, date), figuresKey: keys.ledgerFigures(hospitalId, date), entries });
+      done.push(...batch);
+    }
+    return done;
+  }
+}

@@ -1,0 +1,34 @@
+/** compact-ledger-2.lua, forget-ledger-slot-1.lua and archive-day-entry-2.lua with named arguments, in the order their headers document, and their replies decoded. */
+import type { ScriptedClient } from '../redis.js';
+import type { ReplicaAcknowledgement } from '../replication.js';
+import { archiveRemovalOutcome, type ArchiveRemovalOutcome } from '../script-results.js';
+
+/** One entry moved into its hospital-day: its score (ms), its member and its figures as field, integer delta pairs. */
+export interface CompactedEntry {
+  score: number;
+  member: string;
+  figureDeltas: readonly string[];
+}
+
+/** Answers how many entries were added now (a repeated move adds none); acknowledged by replicas when it added some. */
+export function compactLedger(
+  client: ScriptedClient,
+  replicas: ReplicaAcknowledgement,
+  c: { dayKey: string; figuresKey: string; entries: readonly CompactedEntry[] },
+): Promise<number> {
+  const args: string[] = [];
+  for (const entry of c.entries) args.push(String(entry.score), entry.member, String(entry.figureDeltas.length / 2), ...entry.figureDeltas);
+  return replicas.script<number>(client, 'compactLedger', [c.dayKey, c.figuresKey, ...args], (added) => added > 0);
+}
+
+/** Whether the slot was forgotten (false: noted since `cutoffMs`, or not pending). */
+export async function forgetLedgerSlot(client: ScriptedClient, c: { pendingKey: string; slot: string; cutoffMs: number }): Promise<boolean> {
+  return (await client.forgetLedgerSlot(c.pendingKey, c.slot, String(c.cutoffMs))) === 1;
+}
+
+export async function archiveDayEntry(
+  client: ScriptedClient,
+  c: { dayKey: string; figuresKey: string; member: string; figureDeltas: readonly string[] },
+): Promise<ArchiveRemovalOutcome> {
+  return archiveRemovalOutcome(await client.archiveDayEntry(c.dayKey, c.figuresKey, c.member, ...c.figureDeltas));
+}

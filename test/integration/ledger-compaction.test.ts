@@ -1,0 +1,175 @@
+/**
+ * A statement page costs its own entries: the day's figures are kept as
+ * entries are moved into the hospital-day, and a page reads only its entries
+ * (a busy day's `?limit=1` used to read the whole day). The move from the
+ * slots' outboxes is counted once, whatever crashes and retries repeat, and
+ * finds an entry whose commit lands after a drain; the earlier layout's
+ * entries are moved when read.
+ */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import type { Redis } from 'ioredis';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseSettlementRequest } from '../../src/contract/settlement.js';
+import { fromDayMember, toStoredLedgerEntry, ledgerField } from '../../src/domain/ledger.js';
+import { loadPolicyDirectory } from '../../src/policy/loader.js';
+import { LocalCoverage } from '../../src/service/coverage.js';
+import { SettlementService } from '../../src/service/settlements.js';
+import { dayFigures, StatementService } from '../../src/service/statements.js';
+import { keys, slotOfCard } from '../../src/store/keys.js';
+import { outboxField } from '../../src/store/ledger-records.js';
+import { createRedis, whenReady, type ScriptedClient } from '../../src/store/redis.js';
+import { openRepositories, type Repositories } from '../../src/store/repositories.js';
+import { startRedis, type RedisServer } from '../helpers/redis-server.js';
+
+const ROOT = path.resolve(import.meta.dirname, '../..');
+const catalog = loadPolicyDirectory(path.join(ROOT, 'config/policies'));
+const fixture = JSON.parse(readFileSync(path.join(ROOT, 'test/fixtures/worked-examples.json'), 'utf8')) as { hospitals: Record<string, object> };
+const HOSPITAL = 'PY-COUNTY';
+const DATE = '2026-11-20';
+const NOW = new Date('2026-11-20T03:00:00.000Z');
+const ENTRIES = 1_200;
+
+let server: RedisServer;
+let redis: ScriptedClient;
+let store: Repositories;
+let statements: StatementService;
+let settlements: SettlementService;
+
+const enrollee = (card: string) => ({
+  card,
+  region: 'pingyang',
+  sex: 'M' as const,
+  birthDate: '1970-01-01',
+  coverage: [{ from: '2019-01-01', to: '2019-12-31' }],
+  categories: [],
+  specialDiseases: [],
+  maternityInsured: false,
+});
+
+const settle = (i: number, card = `LC${i % 300}`) =>
+  settlements.settle(
+    parseSettlementRequest({
+      requestId: `LC-${i}`,
+      card,
+      hospitalId: HOSPITAL,
+      visitType: 'outpatient',
+      admissionDate: '2019-05-01',
+      dischargeDate: '2019-05-01',
+      charges: { total: `${100 + (i % 7)}.${String(i % 100).padStart(2, '0')}` },
+    }),
+  );
+
+async function bytesOut(work: () => Promise<unknown>): Promise<number> {
+  const read = async () => Number(/total_net_output_bytes:(\d+)/.exec(await (redis as unknown as Redis).info('stats'))![1]);
+  const before = await read();
+  await work();
+  return (await read()) - before;
+}
+
+beforeAll(async () => {
+  server = await startRedis();
+  redis = createRedis({ url: server.url });
+  await whenReady(redis);
+  store = openRepositories(redis);
+  await store.registry.putHospital({ hospitalId: HOSPITAL, ...fixture.hospitals[HOSPITAL] } as never);
+  await store.registry.putHospital({ hospitalId: 'PY-OLD', ...fixture.hospitals[HOSPITAL] } as never);
+  for (let c = 0; c < 300; c++) await store.registry.putEnrollee(enrollee(`LC${c}`));
+  settlements = new SettlementService(store, catalog, new LocalCoverage(store), { now: () => NOW });
+  statements = new StatementService(store, () => NOW);
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: 16 }, async () => {
+      for (let i = next++; i < ENTRIES; i = next++) await settle(i);
+    }),
+  );
+}, 120_000);
+
+afterAll(async () => {
+  store?.ledgers.stop();
+  redis?.disconnect();
+  await server?.stop();
+});
+
+describe('a statement page of a busy day', () => {
+  it('reads its own entries and the kept figures, not the whole day', async () => {
+    const whole = await statements.entriesOf(HOSPITAL, DATE);
+    expect(whole).toHaveLength(ENTRIES);
+    // Once the writers' notes are past their grace (the slots written in the last seconds are drained again by each read).
+    await store.ledgers.compactDay(HOSPITAL, DATE, 0);
+    let page!: Awaited<ReturnType<StatementService['statement']>>;
+    const bytes = await bytesOut(async () => (page = await statements.statement(HOSPITAL, DATE, { cursor: null, limit: 1 })));
+    const perEntry = JSON.stringify(whole[0]).length / 2;
+    // The whole day is > 100 kB; a page of one entry, its figures and the hospital a few kB.
+    expect(bytes).toBeLessThan(20 * perEntry);
+    expect(bytes).toBeLessThan(ENTRIES * perEntry * 0.05);
+    expect(page.entries).toHaveLength(1);
+    expect(page.next).toBe('1');
+    const figures = dayFigures(whole);
+    expect({ totals: page.totals, groups: page.groups }).toEqual(figures);
+  });
+
+  it('pages through the day in time order, each entry once', async () => {
+    const whole = await statements.entriesOf(HOSPITAL, DATE);
+    const seen: string[] = [];
+    let cursor: string | null = null;
+    do {
+      const page: Awaited<ReturnType<StatementService['statement']>> = await statements.statement(HOSPITAL, DATE, { cursor, limit: 500 });
+      seen.push(...page.entries.map((e) => `${e.settlementId} ${e.kind}`));
+      cursor = page.next;
+    } while (cursor !== null);
+    expect(seen).toEqual(whole.map((e) => `${e.settlementId} ${e.kind}`));
+  });
+});
+
+describe('moving entries into the hospital-day', () => {
+  it('counts an entry once when a crashed move is repeated (outbox not yet emptied)', async () => {
+    const before = await statements.statement(HOSPITAL, DATE, { cursor: null, limit: 3 });
+    // As if the process died after the move and before HDEL: the entries are in their outboxes again, their slots noted.
+    for (const entry of before.entries) {
+      const stored = (await statements.entriesOf(HOSPITAL, DATE)).find((e) => e.settlementId === entry.settlementId)!;
+      await redis.hset(keys.ledgerOutbox(slotOfCard(stored.card)), outboxField(HOSPITAL, DATE, ledgerField(stored.kind, stored.settlementId)), toStoredLedgerEntry(stored));
+      await store.ledgers.noteLedgerSlot(HOSPITAL, DATE, stored.card);
+    }
+    const after = await statements.statement(HOSPITAL, DATE, { cursor: null, limit: 3 });
+    expect(after.totals).toEqual(before.totals);
+    expect(after.groups).toEqual(before.groups);
+    expect(after.entries).toEqual(before.entries);
+    for (const entry of before.entries) expect(await redis.hlen(keys.ledgerOutbox(slotOfCard(entry.card)))).toBe(0);
+  });
+
+  it('finds an entry whose commit lands after a drain of its slot (the slot stays pending within the grace)', async () => {
+    const card = 'LC-LATE';
+    await store.registry.putEnrollee(enrollee(card));
+    await store.ledgers.noteLedgerSlot(HOSPITAL, DATE, card);
+    await statements.statement(HOSPITAL, DATE, { cursor: null, limit: 1 });
+    // The commit writes its entry now, after the drain above.
+    const [entry] = (await statements.entriesOf(HOSPITAL, DATE)).slice(-1);
+    const late = { ...entry!, settlementId: `S-${slotOfCard(card).toString(16).padStart(4, '0')}-${'f'.repeat(32)}`, card, requestId: 'LC-LATE' };
+    await redis.hset(keys.ledgerOutbox(slotOfCard(card)), outboxField(HOSPITAL, DATE, late.settlementId), toStoredLedgerEntry(late));
+    const page = await statements.statement(HOSPITAL, DATE, { cursor: null, limit: 1 });
+    expect(page.totals.count).toBe(ENTRIES + 1);
+    expect((await statements.entriesOf(HOSPITAL, DATE)).some((e) => e.settlementId === late.settlementId)).toBe(true);
+  });
+
+  it('forgets a drained slot whose note is past the grace, keeps one noted since', async () => {
+    const pending = keys.ledgerPending(HOSPITAL, DATE);
+    expect(await redis.zcard(pending)).toBeGreaterThan(0);
+    await store.ledgers.compactDay(HOSPITAL, DATE, 0);
+    expect(await redis.zcard(pending)).toBe(0);
+  });
+
+  it('moves entries of the earlier layout (a hash per slot, a slot set) when the day is read, and drops those keys', async () => {
+    const [model] = await statements.entriesOf(HOSPITAL, DATE);
+    const old = { ...model!, hospitalId: 'PY-OLD', settlementId: `S-${slotOfCard(model!.card).toString(16).padStart(4, '0')}-${'a'.repeat(32)}` };
+    const legacy = keys.ledger(slotOfCard(old.card), 'PY-OLD', DATE);
+    await redis.hset(legacy, old.settlementId, toStoredLedgerEntry(old));
+    await redis.sadd(keys.ledgerSlots('PY-OLD', DATE), slotOfCard(old.card));
+    const page = await statements.statement('PY-OLD', DATE, { cursor: null, limit: 10 });
+    expect(page.entries.map((e) => e.settlementId)).toEqual([old.settlementId]);
+    expect(page.totals.total).toBe(old.total);
+    expect(await redis.exists(legacy, keys.ledgerSlots('PY-OLD', DATE))).toBe(0);
+    const [member, score] = await redis.zrange(keys.ledgerDay('PY-OLD', DATE), 0, -1, 'WITHSCORES');
+    expect(fromDayMember(member!, Number(score), 'PY-OLD')).toEqual(old);
+  });
+});
