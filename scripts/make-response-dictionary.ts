@@ -15,33 +15,29 @@
  *    nearest the end of the dictionary cheapest, and the first picks are the
  *    most common), until the next pick gains too little or the window is full.
  * 3. The sizes on the held-out half are printed (no dictionary, the current
- *    file's dictionary, the new one) and the file is written.
+ *    file's dictionary, the new one) and the file is written, with the
+ *    held-out size of the new version (HELD_OUT_BYTES): the staleness test
+ *    (test/unit/response-dictionary.test.ts) fails when today's answers
+ *    deflate more than STALE_MARGIN worse than that.
  *
- *   npm run make:dictionary                 writes version CURRENT_DICTIONARY
- *   npm run make:dictionary -- --check      exits 1 when the file is not what this script makes
+ *   npm run make:dictionary -- --version N  writes version N and makes it current, keeping the others
+ *   npm run make:dictionary -- --check      exits 1 when a fresh dictionary would beat the current one by more than STALE_MARGIN
  *
- * The same sources give the same bytes. Until the first release the current
- * version may be regenerated in place (e.g. when responses gain fields); after
- * it, records written with a version exist forever: add a new version instead
- * (--version N writes version N and makes it current, keeping the others).
+ * The same sources give the same bytes. Records written with a version exist
+ * forever (they name it in their meta line): never rewrite a version that may
+ * have been stored, add the next one.
  */
 import { createHash } from 'node:crypto';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { deflateRawSync } from 'node:zlib';
-import { applyDeltas, emptyAccumulators } from '../src/domain/accumulators.js';
-import type { Accumulators, Enrollee, Filing, Hospital } from '../src/domain/types.js';
-import { settle } from '../src/engine/settle.js';
-import { enrolleeSchema, toEnrollee } from '../src/contract/registry.js';
-import { parseSettlementRequest } from '../src/contract/settlement.js';
-import { loadPolicyDirectory } from '../src/policy/loader.js';
-import { settlementView } from '../src/service/settlement-view.js';
-import { slotOfCard } from '../src/store/keys.js';
-import { CURRENT_DICTIONARY, RESPONSE_DICTIONARIES } from '../src/store/codec/response-dictionaries.js';
-import { DEFLATE_LEVEL } from '../src/store/codec/settlement-record.js';
-import { representativeWorkload, seededRandom, workedExamplesFixture, type RequestBody } from './lib/representative-settlements.js';
+import * as generated from '../src/store/codec/response-dictionaries.js';
+import { compressedSize, responseSamples, SAMPLE_PERSONS, STALE_MARGIN, splitSamples, type Sample } from './lib/response-samples.js';
+
+const { CURRENT_DICTIONARY, RESPONSE_DICTIONARIES } = generated;
+/** Held-out bytes per version as recorded when each was built (absent for versions built before they were recorded). */
+const RECORDED: Record<number, number> = (generated as { HELD_OUT_BYTES?: Record<number, number> }).HELD_OUT_BYTES ?? {};
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const OUTPUT = path.join(ROOT, 'src/store/codec/response-dictionaries.ts');
@@ -56,87 +52,9 @@ const { values } = parseArgs({
   options: {
     check: { type: 'boolean', default: false },
     version: { type: 'string' },
-    persons: { type: 'string', default: '900' },
+    persons: { type: 'string', default: String(SAMPLE_PERSONS) },
   },
 });
-
-interface Sample {
-  /** policy, visit type, hospital: the shape of the response */
-  shape: string;
-  bytes: Buffer;
-}
-
-function hex(random: () => number, length: number): string {
-  let out = '';
-  while (out.length < length)
-    out += Math.floor(random() * 0x100000000)
-      .toString(16)
-      .padStart(8, '0');
-  return out.slice(0, length);
-}
-
-/** The responses the service would store for these persons, with deterministic ids and times. */
-function responses(): Sample[] {
-  const catalog = loadPolicyDirectory(path.join(ROOT, 'config/policies'));
-  const random = seededRandom(7);
-  const workload = representativeWorkload({ persons: Number(values.persons), seed: 20190101 });
-  const hospitals = new Map<string, Hospital>(workload.hospitals.map((h) => [h.hospitalId, h]));
-
-  // The worked examples, with their filing, then the workload.
-  const persons: { enrollee: Enrollee; filings: Filing[]; requests: RequestBody[] }[] = [];
-  const worked = new Map<string, RequestBody[]>();
-  for (const { request, expect } of workedExamplesFixture.cases) {
-    if (expect.status !== 'settled') continue;
-    worked.set(request.card, [...(worked.get(request.card) ?? []), request as RequestBody]);
-  }
-  for (const [card, requests] of worked) {
-    const filings = (workedExamplesFixture as unknown as { referrals: Omit<Filing, 'referralId' | 'status'>[] }).referrals
-      .filter((r) => r.card === card)
-      .map((r, i) => ({
-        ...r,
-        referralId: `R-${slotOfCard(card).toString(16).padStart(4, '0')}-${hex(random, 32)}`,
-        status: 'active' as const,
-        createdAt: `2019-01-0${i + 1}T01:00:00.000Z`,
-      }));
-    persons.push({ enrollee: toEnrollee(card, enrolleeSchema.parse(workedExamplesFixture.enrollees[card])), filings, requests });
-  }
-  for (const person of workload.persons) persons.push({ ...person, filings: [] });
-
-  const samples: Sample[] = [];
-  for (const { enrollee, filings, requests } of persons) {
-    let accumulators: Accumulators = emptyAccumulators();
-    for (const body of requests) {
-      const request = parseSettlementRequest(body);
-      const outcome = settle({
-        catalog,
-        request,
-        hospital: hospitals.get(request.hospitalId)!,
-        enrollee,
-        filings,
-        previousStays: [],
-        accumulators,
-        accumulatorsYear: Number(request.dischargeDate.slice(0, 4)),
-      });
-      if (!outcome.ok) continue;
-      const settlementId = `S-${slotOfCard(enrollee.card).toString(16).padStart(4, '0')}-${hex(random, 32)}`;
-      const view = settlementView(outcome.settlement, request, accumulators, {
-        settlementId,
-        status: 'settled',
-        settledAt: workload.settledAtOf(body).toISOString(),
-        actor: { operator: workload.operatorOf(body), keyId: `billing-${request.hospitalId}` },
-      });
-      accumulators = applyDeltas(accumulators, outcome.settlement.deltas);
-      samples.push({ shape: `${view.policyId} ${view.visitType} ${view.hospitalId}`, bytes: Buffer.from(JSON.stringify(view)) });
-    }
-  }
-  return samples;
-}
-
-function compressedSize(samples: Buffer[], dictionary: Buffer | null): number {
-  let total = 0;
-  for (const sample of samples) total += deflateRawSync(sample, dictionary ? { level: DEFLATE_LEVEL, dictionary } : { level: DEFLATE_LEVEL }).length;
-  return total;
-}
 
 function build(training: Sample[]): Buffer {
   // Candidates: the first few responses of every shape; the greedy judge: an even spread of the training half.
@@ -170,7 +88,7 @@ function build(training: Sample[]): Buffer {
   return dictionary;
 }
 
-function render(dictionaries: Map<number, Buffer>, current: number): string {
+function render(dictionaries: Map<number, Buffer>, current: number, heldOut: Record<number, number>): string {
   const entries = [...dictionaries]
     .sort(([a], [b]) => a - b)
     .map(([version, bytes]) => {
@@ -191,39 +109,48 @@ export const CURRENT_DICTIONARY = ${current};
 export const RESPONSE_DICTIONARIES: Record<number, Buffer> = {
 ${entries}
 };
+
+/**
+ * Mean bytes of the held-out representative answers deflated with each
+ * version when it was built: the staleness test holds today's answers to it.
+ */
+export const HELD_OUT_BYTES: Record<number, number> = { ${Object.entries(heldOut)
+    .map(([version, bytes]) => `${version}: ${bytes}`)
+    .join(', ')} };
 `;
 }
 
 function main(): void {
-  const samples = responses();
-  const training = samples.filter((_, i) => i % 2 === 0);
-  const heldOut = samples.filter((_, i) => i % 2 === 1).map((s) => s.bytes);
+  const samples = responseSamples(Number(values.persons));
+  const { training, heldOut } = splitSamples(samples);
   process.stderr.write(`${samples.length} responses (${new Set(samples.map((s) => s.shape)).size} shapes); building from ${training.length}, judging on ${heldOut.length}\n`);
   const dictionary = build(training);
   const version = values.version ? Number(values.version) : CURRENT_DICTIONARY;
-  const dictionaries = new Map<number, Buffer>(Object.entries(RESPONSE_DICTIONARIES).map(([v, bytes]) => [Number(v), bytes]));
-  dictionaries.set(version, dictionary);
-  const text = render(dictionaries, Math.max(version, CURRENT_DICTIONARY));
 
   const raw = heldOut.reduce((sum, s) => sum + s.length, 0) / heldOut.length;
-  const row = (name: string, dict: Buffer | null) => {
-    const bytes = compressedSize(heldOut, dict) / heldOut.length;
-    process.stderr.write(`  ${name.padEnd(34)} ${bytes.toFixed(0).padStart(5)} B  (${((bytes / raw) * 100).toFixed(1)} % of ${raw.toFixed(0)} B)\n`);
-  };
+  const mean = (dict: Buffer | null) => Math.round(compressedSize(heldOut, dict) / heldOut.length);
+  const row = (name: string, bytes: number) =>
+    process.stderr.write(`  ${name.padEnd(34)} ${String(bytes).padStart(5)} B  (${((bytes / raw) * 100).toFixed(1)} % of ${raw.toFixed(0)} B)\n`);
+  const now = mean(RESPONSE_DICTIONARIES[CURRENT_DICTIONARY] ?? null);
+  const built = mean(dictionary);
   process.stderr.write('held-out responses, deflated:\n');
-  row('no dictionary', null);
-  row(`version ${CURRENT_DICTIONARY} as in the file now`, RESPONSE_DICTIONARIES[CURRENT_DICTIONARY] ?? null);
-  row(`version ${version} as built (${dictionary.length} B)`, dictionary);
+  row('no dictionary', mean(null));
+  row(`version ${CURRENT_DICTIONARY} as in the file now`, now);
+  row(`version ${version} as built (${dictionary.length} B)`, built);
 
-  const existing = readFileSync(OUTPUT, 'utf8');
   if (values.check) {
-    if (existing !== text) {
-      process.stderr.write(`${path.relative(ROOT, OUTPUT)} is not what this script makes: run npm run make:dictionary\n`);
+    if (now > built * (1 + STALE_MARGIN)) {
+      process.stderr.write(
+        `the dictionary is stale: ${now} B against ${built} B with a fresh one (margin ${STALE_MARGIN * 100} %): run npm run make:dictionary -- --version ${CURRENT_DICTIONARY + 1}\n`,
+      );
       process.exit(1);
     }
-    process.stderr.write(`${path.relative(ROOT, OUTPUT)} is up to date\n`);
+    process.stderr.write(`${path.relative(ROOT, OUTPUT)} is fresh enough (${now} B, a fresh one ${built} B)\n`);
     return;
   }
+  const dictionaries = new Map<number, Buffer>(Object.entries(RESPONSE_DICTIONARIES).map(([v, bytes]) => [Number(v), bytes]));
+  dictionaries.set(version, dictionary);
+  const text = render(dictionaries, Math.max(version, CURRENT_DICTIONARY), { ...RECORDED, [version]: built });
   writeFileSync(OUTPUT, text);
   process.stderr.write(`wrote ${path.relative(ROOT, OUTPUT)} (version ${version}, ${dictionary.length} B)\n`);
 }
