@@ -33,16 +33,18 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import * as generated from '../src/store/codec/response-dictionaries.js';
-import { compressedSize, responseSamples, SAMPLE_PERSONS, STALE_MARGIN, splitSamples, type Sample } from './lib/response-samples.js';
+import { compressedSize, DEFLATE_LEVEL, INPUTS_DEFLATE_LEVEL, responseSamples, SAMPLE_PERSONS, STALE_MARGIN, splitSamples, type Sample } from './lib/response-samples.js';
 
 const { CURRENT_DICTIONARY, RESPONSE_DICTIONARIES } = generated;
-/** Held-out bytes per version as recorded when each was built (absent for versions built before they were recorded). */
-const RECORDED: Record<number, number> = (generated as { HELD_OUT_BYTES?: Record<number, number> }).HELD_OUT_BYTES ?? {};
+// What the file holds beyond the responses' dictionaries (absent for versions built before they were kept).
+const previous = generated as { INPUT_DICTIONARIES?: Record<number, Buffer>; HELD_OUT_BYTES?: Record<number, number>; HELD_OUT_INPUT_BYTES?: Record<number, number> };
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const OUTPUT = path.join(ROOT, 'src/store/codec/response-dictionaries.ts');
 /** deflate's window is 32 KiB: dictionary and the response being compressed share it. */
 const MAX_DICTIONARY = 32 * 1024 - 4 * 1024;
+/** The inputs' dictionary stays small: zlib hashes the whole dictionary on every deflate. */
+const MAX_INPUTS_DICTIONARY = 6 * 1024;
 /** Stop when the next pick shrinks the training sample by less than this share. */
 const MIN_GAIN = 0.004;
 const TRAINING_SAMPLE = 240;
@@ -56,26 +58,27 @@ const { values } = parseArgs({
   },
 });
 
-function build(training: Sample[]): Buffer {
+/** A dictionary of at most `maxBytes`, picked greedily from the training samples' `part`, judged at `level`. */
+function build(training: Sample[], part: 'bytes' | 'inputs', maxBytes: number, level: number): Buffer {
   // Candidates: the first few responses of every shape; the greedy judge: an even spread of the training half.
   const perShape = new Map<string, number>();
   const candidates: Buffer[] = [];
   for (const sample of training) {
     const n = perShape.get(sample.shape) ?? 0;
-    if (n < CANDIDATES_PER_CLASS) candidates.push(sample.bytes);
+    if (n < CANDIDATES_PER_CLASS) candidates.push(sample[part]);
     perShape.set(sample.shape, n + 1);
   }
   const step = Math.max(1, Math.floor(training.length / TRAINING_SAMPLE));
-  const judge = training.filter((_, i) => i % step === 0).map((s) => s.bytes);
+  const judge = training.filter((_, i) => i % step === 0).map((s) => s[part]);
 
   let dictionary = Buffer.alloc(0);
-  let size = compressedSize(judge, null);
+  let size = compressedSize(judge, null, level);
   const remaining = [...candidates];
   for (;;) {
     let best: { index: number; size: number } | null = null;
     remaining.forEach((candidate, index) => {
-      if (candidate.length + dictionary.length > MAX_DICTIONARY) return;
-      const trial = compressedSize(judge, Buffer.concat([candidate, dictionary]));
+      if (candidate.length + dictionary.length > maxBytes) return;
+      const trial = compressedSize(judge, Buffer.concat([candidate, dictionary]), level);
       if (best === null || trial < best.size) best = { index, size: trial };
     });
     const chosen = best as { index: number; size: number } | null;
@@ -83,19 +86,35 @@ function build(training: Sample[]): Buffer {
     dictionary = Buffer.concat([remaining[chosen.index]!, dictionary]);
     size = chosen.size;
     remaining.splice(chosen.index, 1);
-    process.stderr.write(`  picked ${dictionary.length} B of dictionary: judge sample ${(size / judge.length).toFixed(0)} B per response\n`);
+    process.stderr.write(`  picked ${dictionary.length} B of ${part} dictionary: judge sample ${(size / judge.length).toFixed(0)} B each\n`);
   }
   return dictionary;
 }
 
-function render(dictionaries: Map<number, Buffer>, current: number, heldOut: Record<number, number>): string {
-  const entries = [...dictionaries]
+function entriesOf(dictionaries: Map<number, Buffer>): string {
+  return [...dictionaries]
     .sort(([a], [b]) => a - b)
     .map(([version, bytes]) => {
       const sha = createHash('sha256').update(bytes).digest('hex');
       return `  // ${bytes.length} bytes, sha256 ${sha}\n  ${version}: Buffer.from(\n    ${JSON.stringify(bytes.toString('base64'))},\n    'base64',\n  ),`;
     })
     .join('\n');
+}
+
+function figures(byVersion: Record<number, number>): string {
+  return `{ ${Object.entries(byVersion)
+    .map(([version, bytes]) => `${version}: ${bytes}`)
+    .join(', ')} }`;
+}
+
+interface Generated {
+  responses: Map<number, Buffer>;
+  inputs: Map<number, Buffer>;
+  heldOut: Record<number, number>;
+  heldOutInputs: Record<number, number>;
+}
+
+function render(current: number, g: Generated): string {
   return `/**
  * Preset deflate dictionaries for stored settlement responses, by version.
  * GENERATED by scripts/make-response-dictionary.ts (npm run make:dictionary):
@@ -107,52 +126,71 @@ function render(dictionaries: Map<number, Buffer>, current: number, heldOut: Rec
 export const CURRENT_DICTIONARY = ${current};
 
 export const RESPONSE_DICTIONARIES: Record<number, Buffer> = {
-${entries}
+${entriesOf(g.responses)}
+};
+
+/** The inputs' dictionaries (the replay's copy of what the engine read), by the same version; none: deflated alone. */
+export const INPUT_DICTIONARIES: Record<number, Buffer> = {
+${entriesOf(g.inputs)}
 };
 
 /**
- * Mean bytes of the held-out representative answers deflated with each
- * version when it was built: the staleness test holds today's answers to it.
+ * Mean bytes of the held-out representative answers (and inputs) deflated
+ * with each version when it was built: the staleness test holds today's to it.
  */
-export const HELD_OUT_BYTES: Record<number, number> = { ${Object.entries(heldOut)
-    .map(([version, bytes]) => `${version}: ${bytes}`)
-    .join(', ')} };
+export const HELD_OUT_BYTES: Record<number, number> = ${figures(g.heldOut)};
+export const HELD_OUT_INPUT_BYTES: Record<number, number> = ${figures(g.heldOutInputs)};
 `;
 }
 
 function main(): void {
   const samples = responseSamples(Number(values.persons));
-  const { training, heldOut } = splitSamples(samples);
+  const { training, heldOut, heldOutInputs } = splitSamples(samples);
   process.stderr.write(`${samples.length} responses (${new Set(samples.map((s) => s.shape)).size} shapes); building from ${training.length}, judging on ${heldOut.length}\n`);
-  const dictionary = build(training);
+  const dictionary = build(training, 'bytes', MAX_DICTIONARY, DEFLATE_LEVEL);
+  const inputsDictionary = build(training, 'inputs', MAX_INPUTS_DICTIONARY, INPUTS_DEFLATE_LEVEL);
   const version = values.version ? Number(values.version) : CURRENT_DICTIONARY;
 
-  const raw = heldOut.reduce((sum, s) => sum + s.length, 0) / heldOut.length;
-  const mean = (dict: Buffer | null) => Math.round(compressedSize(heldOut, dict) / heldOut.length);
-  const row = (name: string, bytes: number) =>
-    process.stderr.write(`  ${name.padEnd(34)} ${String(bytes).padStart(5)} B  (${((bytes / raw) * 100).toFixed(1)} % of ${raw.toFixed(0)} B)\n`);
-  const now = mean(RESPONSE_DICTIONARIES[CURRENT_DICTIONARY] ?? null);
-  const built = mean(dictionary);
-  process.stderr.write('held-out responses, deflated:\n');
-  row('no dictionary', mean(null));
-  row(`version ${CURRENT_DICTIONARY} as in the file now`, now);
-  row(`version ${version} as built (${dictionary.length} B)`, built);
+  const report = (what: string, set: Buffer[], level: number, current: Buffer | null, fresh: Buffer) => {
+    const raw = set.reduce((sum, s) => sum + s.length, 0) / set.length;
+    const mean = (dict: Buffer | null) => Math.round(compressedSize(set, dict, level) / set.length);
+    const row = (name: string, bytes: number) =>
+      process.stderr.write(`  ${name.padEnd(34)} ${String(bytes).padStart(5)} B  (${((bytes / raw) * 100).toFixed(1)} % of ${raw.toFixed(0)} B)\n`);
+    const now = mean(current);
+    const built = mean(fresh);
+    process.stderr.write(`held-out ${what}, deflated:\n`);
+    row('no dictionary', mean(null));
+    row(`version ${CURRENT_DICTIONARY} as in the file now`, now);
+    row(`version ${version} as built (${fresh.length} B)`, built);
+    return { now, built };
+  };
+  const responses = report('responses', heldOut, DEFLATE_LEVEL, RESPONSE_DICTIONARIES[CURRENT_DICTIONARY] ?? null, dictionary);
+  const inputs = report('inputs', heldOutInputs, INPUTS_DEFLATE_LEVEL, previous.INPUT_DICTIONARIES?.[CURRENT_DICTIONARY] ?? null, inputsDictionary);
 
   if (values.check) {
-    if (now > built * (1 + STALE_MARGIN)) {
+    const stale = [
+      ['responses', responses],
+      ['inputs', inputs],
+    ].filter(([, f]) => (f as typeof responses).now > (f as typeof responses).built * (1 + STALE_MARGIN));
+    if (stale.length > 0) {
       process.stderr.write(
-        `the dictionary is stale: ${now} B against ${built} B with a fresh one (margin ${STALE_MARGIN * 100} %): run npm run make:dictionary -- --version ${CURRENT_DICTIONARY + 1}\n`,
+        `the dictionaries are stale (${stale.map(([what]) => what).join(', ')}: a fresh one deflates more than ${STALE_MARGIN * 100} % smaller): run npm run make:dictionary -- --version ${CURRENT_DICTIONARY + 1}\n`,
       );
       process.exit(1);
     }
-    process.stderr.write(`${path.relative(ROOT, OUTPUT)} is fresh enough (${now} B, a fresh one ${built} B)\n`);
+    process.stderr.write(`${path.relative(ROOT, OUTPUT)} is fresh enough\n`);
     return;
   }
-  const dictionaries = new Map<number, Buffer>(Object.entries(RESPONSE_DICTIONARIES).map(([v, bytes]) => [Number(v), bytes]));
-  dictionaries.set(version, dictionary);
-  const text = render(dictionaries, Math.max(version, CURRENT_DICTIONARY), { ...RECORDED, [version]: built });
-  writeFileSync(OUTPUT, text);
-  process.stderr.write(`wrote ${path.relative(ROOT, OUTPUT)} (version ${version}, ${dictionary.length} B)\n`);
+  const generatedNow: Generated = {
+    responses: new Map(Object.entries(RESPONSE_DICTIONARIES).map(([v, bytes]) => [Number(v), bytes])),
+    inputs: new Map(Object.entries(previous.INPUT_DICTIONARIES ?? {}).map(([v, bytes]) => [Number(v), bytes])),
+    heldOut: { ...previous.HELD_OUT_BYTES, [version]: responses.built },
+    heldOutInputs: { ...previous.HELD_OUT_INPUT_BYTES, [version]: inputs.built },
+  };
+  generatedNow.responses.set(version, dictionary);
+  generatedNow.inputs.set(version, inputsDictionary);
+  writeFileSync(OUTPUT, render(Math.max(version, CURRENT_DICTIONARY), generatedNow));
+  process.stderr.write(`wrote ${path.relative(ROOT, OUTPUT)} (version ${version}: responses ${dictionary.length} B, inputs ${inputsDictionary.length} B)\n`);
 }
 
 main();

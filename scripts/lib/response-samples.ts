@@ -14,9 +14,11 @@ import { settle } from '../../src/engine/settle.js';
 import { enrolleeSchema, toEnrollee } from '../../src/contract/registry.js';
 import { parseSettlementRequest } from '../../src/contract/settlement.js';
 import { loadPolicyDirectory } from '../../src/policy/loader.js';
+import { encodeSettlementInputs } from '../../src/service/settlement-inputs.js';
 import { settlementView } from '../../src/service/settlement-view.js';
 import { slotOfCard } from '../../src/store/keys.js';
 import { DEFLATE_LEVEL } from '../../src/store/codec/settlement-record.js';
+export { DEFLATE_LEVEL, INPUTS_DEFLATE_LEVEL } from '../../src/store/codec/settlement-record.js';
 import { representativeWorkload, seededRandom, workedExamplesFixture, type RequestBody } from './representative-settlements.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -35,6 +37,8 @@ export interface Sample {
   /** policy, visit type, hospital: the shape of the response */
   shape: string;
   bytes: Buffer;
+  /** the settlement's inputs as the record keeps them (encodeSettlementInputs) */
+  inputs: Buffer;
 }
 
 function hex(random: () => number, length: number): string {
@@ -97,20 +101,25 @@ export function responseSamples(personCount = SAMPLE_PERSONS): Sample[] {
         actor: { operator: workload.operatorOf(body), keyId: `billing-${request.hospitalId}` },
       });
       accumulators = applyDeltas(accumulators, outcome.settlement.deltas);
-      samples.push({ shape: `${view.policyId} ${view.visitType} ${view.hospitalId}`, bytes: Buffer.from(JSON.stringify(view)) });
+      samples.push({
+        shape: `${view.policyId} ${view.visitType} ${view.hospitalId}`,
+        bytes: Buffer.from(JSON.stringify(view)),
+        inputs: encodeSettlementInputs({ request, hospital: hospitals.get(request.hospitalId)!, enrollee, filings }),
+      });
     }
   }
   return samples;
 }
 
-/** Half the samples train the dictionary, the other half only judge it. */
-export function splitSamples(samples: Sample[]): { training: Sample[]; heldOut: Buffer[] } {
-  return { training: samples.filter((_, i) => i % 2 === 0), heldOut: samples.filter((_, i) => i % 2 === 1).map((s) => s.bytes) };
+/** Half the samples train the dictionaries, the other half only judge them. */
+export function splitSamples(samples: Sample[]): { training: Sample[]; heldOut: Buffer[]; heldOutInputs: Buffer[] } {
+  const heldOut = samples.filter((_, i) => i % 2 === 1);
+  return { training: samples.filter((_, i) => i % 2 === 0), heldOut: heldOut.map((s) => s.bytes), heldOutInputs: heldOut.map((s) => s.inputs) };
 }
 
-/** Total deflated bytes of the samples, as the codec stores them. */
-export function compressedSize(samples: Buffer[], dictionary: Buffer | null): number {
+/** Total deflated bytes of the samples, at the level the codec stores them with. */
+export function compressedSize(samples: Buffer[], dictionary: Buffer | null, level = DEFLATE_LEVEL): number {
   let total = 0;
-  for (const sample of samples) total += deflateRawSync(sample, dictionary ? { level: DEFLATE_LEVEL, dictionary } : { level: DEFLATE_LEVEL }).length;
+  for (const sample of samples) total += deflateRawSync(sample, dictionary ? { level, dictionary } : { level }).length;
   return total;
 }
