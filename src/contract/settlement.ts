@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 import { CATALOGUE_CODE_PATTERN, UNIT_PRICE_PATTERN } from '../catalogue/row.js';
-import { Decimal, MAX_AMOUNT, MONEY_PATTERN, ZERO, formatMoney, round2 } from '../domain/money.js';
+import { Decimal, MAX_AMOUNT, MONEY_PATTERN, ZERO, formatMoney, lineAmountFen, round2, scaledOfText } from '../domain/money.js';
 import { isIsoDate } from '../domain/dates.js';
 import { DELIVERIES, FUNDS, LIABILITIES, VISIT_TYPES, type FeeLine, type RequestCharges, type SettlementRequest } from '../domain/types.js';
 import { absent, cardSchema, code, dateSchema, idSchema, isoDate, moneySchema, nullableString, operatorView, policyVersionSchema, timestamp, wireMoney } from './fields.js';
@@ -17,6 +17,8 @@ export const MAX_FEE_LINES = 5000;
 const QUANTITY_PATTERN = /^(0|[1-9]\d{0,7})(\.\d{1,4})?$/;
 const FEE_TIME_PATTERN = /^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])T([01]\d|2[0-3]):[0-5]\d:[0-5]\d$/;
 const FREE_TEXT_PATTERN = /^[^\u0000-\u001f\u007f]+$/;
+/** MAX_AMOUNT in fen: 5,000 lines of at most that each stay far below 2^53. */
+const MAX_AMOUNT_FEN = 99_999_999_999;
 
 const notANumber = (what: string, example: string) => (issue: { input: unknown }) =>
   issue.input === undefined ? 'required' : `${what} must be a string such as "${example}", not a number`;
@@ -49,32 +51,35 @@ const feeLinesSchema = z
     const issue = (path: (string | number)[], message: string) => ctx.addIssue({ code: 'custom', path, message, input: lines });
     const parsed: FeeLine[] = new Array<FeeLine>(lines.length);
     const seen = new Set<string>();
-    let total = ZERO;
+    // The arithmetic in integer fen (property-tested against decimal.js); the line keeps its decimals for the engine.
+    let totalFen = 0;
     for (let index = 0; index < lines.length; index++) {
       const line = lines[index]!;
       if (seen.has(line.lineId)) issue([index, 'lineId'], `lineId ${line.lineId} occurs twice`);
       seen.add(line.lineId);
       if (line.time != null && !isIsoDate(line.time.slice(0, 10))) issue([index, 'time'], 'expected a time YYYY-MM-DDTHH:mm:ss on a calendar date');
-      const quantity = new Decimal(line.quantity);
-      if (quantity.isZero()) issue([index, 'quantity'], 'quantity must be greater than 0');
-      const unitPrice = new Decimal(line.unitPrice);
-      const amount = new Decimal(line.amount);
-      const expected = round2(quantity.times(unitPrice));
-      if (!expected.eq(amount)) issue([index, 'amount'], `amount must be quantity × unitPrice rounded half up to the fen: ${formatMoney(expected)}`);
-      total = total.plus(amount);
+      const quantity4 = scaledOfText(line.quantity, 4);
+      if (quantity4 === 0) issue([index, 'quantity'], 'quantity must be greater than 0');
+      const amountFen = scaledOfText(line.amount, 2);
+      const expectedFen = lineAmountFen(quantity4, scaledOfText(line.unitPrice, 6));
+      if (typeof expectedFen === 'bigint' ? expectedFen !== BigInt(amountFen) : expectedFen !== amountFen) {
+        const expected = round2(new Decimal(line.quantity).times(line.unitPrice));
+        issue([index, 'amount'], `amount must be quantity × unitPrice rounded half up to the fen: ${formatMoney(expected)}`);
+      }
+      totalFen += amountFen;
       // Every field, in one order, absent ones as null: the request hash sees equal lines as equal.
       parsed[index] = {
         lineId: line.lineId,
         code: line.code,
         hospitalCode: line.hospitalCode ?? null,
         name: line.name ?? null,
-        quantity,
-        unitPrice,
-        amount,
+        quantity: new Decimal(line.quantity),
+        unitPrice: new Decimal(line.unitPrice),
+        amount: new Decimal(line.amount),
         time: line.time ?? null,
       };
     }
-    if (total.gt(MAX_AMOUNT)) issue([], `the lines add up to more than ${formatMoney(MAX_AMOUNT)}`);
+    if (totalFen > MAX_AMOUNT_FEN) issue([], `the lines add up to more than ${formatMoney(MAX_AMOUNT)}`);
     return parsed;
   });
 

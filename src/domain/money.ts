@@ -82,3 +82,32 @@ export function textOfFen(fen: bigint): string {
   const size = negative ? -fen : fen;
   return `${negative ? '-' : ''}${size / 100n}.${(size % 100n).toString().padStart(2, '0')}`;
 }
+
+/**
+ * A pattern-checked unsigned decimal ("12.5", "3") as an integer in units of
+ * 10^-scale: exact while the result stays below 2^53 (the fee-line patterns
+ * bound quantities to 10^12 and amounts to 10^11 in their units).
+ */
+export function scaledOfText(text: string, scale: number): number {
+  const dot = text.indexOf('.');
+  if (dot < 0) return Number(text) * 10 ** scale;
+  const fraction = text.slice(dot + 1);
+  return Number(text.slice(0, dot)) * 10 ** scale + Number(fraction) * 10 ** (scale - fraction.length);
+}
+
+const SAFE = Number.MAX_SAFE_INTEGER;
+
+/**
+ * quantity (units of 10^-4) × unitPrice (units of 10^-6) rounded half up to
+ * the fen, as integer fen: the arithmetic of a fee line without a decimal
+ * object. Products past 2^53 go through BigInt; exact either way.
+ */
+export function lineAmountFen(quantity4: number, unitPrice6: number): bigint | number {
+  const product = quantity4 * unitPrice6; // units of 10^-10 yuan; below 2^53 the float product is the exact one
+  if (product <= SAFE) {
+    const rest = product % 1e8;
+    return (product - rest) / 1e8 + (rest >= 5e7 ? 1 : 0);
+  }
+  const big = BigInt(quantity4) * BigInt(unitPrice6);
+  return big / 100_000_000n + (big % 100_000_000n >= 50_000_000n ? 1n : 0n);
+}

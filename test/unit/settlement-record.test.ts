@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { CURRENT_DICTIONARY, RESPONSE_DICTIONARIES } from '../../src/store/codec/response-dictionaries.js';
+import { CURRENT_DICTIONARY, INPUT_DICTIONARIES, RESPONSE_DICTIONARIES } from '../../src/store/codec/response-dictionaries.js';
 import { decodeSettlementRecord, encodeSettlementRecord } from '../../src/store/codec/settlement-record.js';
 import { ROOT } from '../helpers/worked-examples.js';
 
@@ -33,7 +33,7 @@ describe('settlement record codec', () => {
 
   it('every dictionary is the one its generated file names (sha256): never edited by hand', () => {
     const text = readFileSync(path.join(ROOT, 'src/store/codec/response-dictionaries.ts'), 'utf8');
-    for (const [version, bytes] of Object.entries(RESPONSE_DICTIONARIES)) {
+    for (const [version, bytes] of [...Object.entries(RESPONSE_DICTIONARIES), ...Object.entries(INPUT_DICTIONARIES)]) {
       const sha = createHash('sha256').update(bytes).digest('hex');
       expect(text, `version ${version}`).toContain(`${bytes.length} bytes, sha256 ${sha}`);
       expect(bytes.length).toBeLessThanOrEqual(32 * 1024);
