@@ -13,8 +13,7 @@ import type { Fund, PreviousStay } from '../domain/types.js';
 import type { Bracket, BracketSpec, Layer, PaymentRule, VisitTypeRule } from '../policy/schema.js';
 import { adjustmentsOf, compiledOf } from '../policy/compiled.js';
 import { deductibleOf, type AdmissionTerms } from './admission.js';
-import { word, zh, type Explanation } from './explanation.js';
-import { say, type MessageKey } from '../messages/index.js';
+import { en, word, zh, type EngineKey, type Explanation } from './explanation.js';
 import { decimalOf, holds, lookup, type Facts } from './facts.js';
 import type { LedgerBook } from './ledgers.js';
 import { marginalScale } from './scale.js';
@@ -63,7 +62,7 @@ interface Computed {
   /** What the layer's records read (see recordValue): its base, the residual it was given, eligible and deductible. */
   records: { base: Money; residual: Money; eligible: Money; deductible: Money };
   steps: [string, string, Money | null, string][];
-  notes: (string | [MessageKey, Record<string, string>])[];
+  notes: (string | [EngineKey, Record<string, string>])[];
   hospitalBorne: Money;
   /**
    * How favourable the option is for the person over the year: a year-to-date
@@ -100,7 +99,7 @@ export function runPipeline(input: PipelineInput, explanation: Explanation): Pip
       for (const [name, text, amount, cite] of computed.steps) explanation.step(name, text, amount, cite);
       for (const note of computed.notes) {
         if (typeof note === 'string') explanation.note(note);
-        else explanation.note(say(note[0], note[1], 'en'), say(note[0], note[1], 'zh'));
+        else explanation.note(en(note[0], note[1]), zh(note[0], note[1]));
       }
       if (!computed.amount.isZero()) {
         const before = payments[rule.fund]!;
