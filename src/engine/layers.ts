@@ -16,7 +16,7 @@ import { deductibleOf, type AdmissionTerms } from './admission.js';
 import { en, word, zh, type EngineKey, type Explanation } from './explanation.js';
 import { decimalOf, holds, lookup, type Facts } from './facts.js';
 import type { LedgerBook } from './ledgers.js';
-import { marginalScale } from './scale.js';
+import { marginalScale, roundedScale } from './scale.js';
 
 const ONE = new Decimal(1);
 
@@ -262,8 +262,8 @@ function computeRule(rule: PaymentRule, residual: Money, input: PipelineInput): 
       const before = book.before(bands.over);
       const after = book.current(bands.over);
       const edges = bands.basis === 'relative-to-deductible' ? brackets.map((b) => scaled(b, deductible)) : brackets;
-      favour = round2(marginalScale(edges, after));
-      amount = less(favour, round2(marginalScale(edges, before)));
+      favour = roundedScale(edges, after);
+      amount = less(favour, roundedScale(edges, before));
       if (!factor.eq(1)) amount = round2(amount.times(factor));
       steps.push([
         main,
