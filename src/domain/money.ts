@@ -23,7 +23,8 @@ export function money(value: string | number | Money): Money {
 
 /** Round to the fen, half up (policies.md "Money"). */
 export function round2(value: Money): Money {
-  return value.toDecimalPlaces(2, Decimal.ROUND_HALF_UP);
+  // Most values are already in fen: decimals are immutable, so keep the operand.
+  return value.decimalPlaces() <= 2 ? value : value.toDecimalPlaces(2, Decimal.ROUND_HALF_UP);
 }
 
 /**

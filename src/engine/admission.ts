@@ -10,8 +10,7 @@ import { Decimal, ZERO, formatMoney, headroom, maxMoney, minMoney, round2 } from
 import { dateOfDayNumber, dayNumber } from '../domain/dates.js';
 import type { PreviousStay } from '../domain/types.js';
 import type { DeductibleRule, VisitTypeRule } from '../policy/schema.js';
-import { Refused, word, zh, type Explanation } from './explanation.js';
-import { say } from '../messages/index.js';
+import { Refused, en, word, zh, type Explanation } from './explanation.js';
 import { lookup, type Facts } from './facts.js';
 import type { LedgerBook } from './ledgers.js';
 
@@ -29,7 +28,7 @@ export interface AdmissionTerms {
 /** Counts the admission in the book and says which one it is. */
 export function admissionTerms(facts: Facts, rule: VisitTypeRule, book: LedgerBook, previousStays: readonly PreviousStay[], explanation: Explanation): AdmissionTerms {
   const { policy, request, hospital } = facts;
-  const admissions = book.before('admissions').toNumber();
+  const admissions = book.admissionsBefore();
   if (rule.oncePerYear) {
     if (book.flag(request.visitType)) return { ordinal: null, waived: true, reason: zh('engine.reason.onceTaken', { visitType: word(request.visitType) }) };
     book.setFlag(request.visitType, ONE);
@@ -42,7 +41,7 @@ export function admissionTerms(facts: Facts, rule: VisitTypeRule, book: LedgerBo
   if (request.consortiumTransfer) {
     const transfer = policy.admissions?.consortiumTransfer;
     if (!transfer) {
-      explanation.note(say('engine.note.noTransferRule', { policy: policy.id }, 'en'), zh('engine.note.noTransferRule', { policy: policy.id }));
+      explanation.note(en('engine.note.noTransferRule', { policy: policy.id }), zh('engine.note.noTransferRule', { policy: policy.id }));
     } else {
       const continued = continuedStay(facts, previousStays);
       if (!continued) {

@@ -7,16 +7,25 @@ import type { PaymentLine, Step } from './types.js';
 import type { MessageParams } from '../messages/index.js';
 import { ENGINE_WORDS_ZH, engineMessages } from '../messages/engine.js';
 
-type EngineKey = keyof typeof engineMessages;
+export type EngineKey = keyof typeof engineMessages;
 /** Templates split once into text and placeholder names (say() runs a regex per call; the engine writes ~8 texts a settlement). */
-const COMPILED = new Map<string, readonly string[]>();
+const COMPILED = { zh: new Map<string, readonly string[]>(), en: new Map<string, readonly string[]>() };
 
 /** A step text in Chinese, from the message catalogue (same result as say(key, params, 'zh')). */
 export function zh(key: EngineKey, params: MessageParams = {}): string {
-  let parts = COMPILED.get(key);
+  return fill(key, params, 'zh');
+}
+
+/** The English edition, for notes (same result as say(key, params, 'en')). */
+export function en(key: EngineKey, params: MessageParams = {}): string {
+  return fill(key, params, 'en');
+}
+
+function fill(key: EngineKey, params: MessageParams, lang: 'zh' | 'en'): string {
+  let parts = COMPILED[lang].get(key);
   if (parts === undefined) {
-    parts = engineMessages[key].zh.split(/\{(\w+)\}/);
-    COMPILED.set(key, parts);
+    parts = engineMessages[key][lang].split(/\{(\w+)\}/);
+    COMPILED[lang].set(key, parts);
   }
   let out = parts[0]!;
   for (let i = 1; i < parts.length; i += 2) {
@@ -48,10 +57,10 @@ export class Explanation {
   line(fund: Fund, amount: Money, cite: string, terms: { rate: Money | null; deductible?: Money } = { rate: null }): void {
     let existing = -1;
     for (let i = 0; i < this.lines.length; i += 1) if (this.lines[i]!.fund === fund) existing = i;
-    if (existing === -1) this.lines.push({ fund, fundPayType: FUND_PAY_TYPE[fund], amount, cite, ...terms });
+    if (existing === -1) this.lines.push(paymentLine(fund, amount, cite, terms));
     else if (!amount.isZero()) {
       const line = this.lines[existing]!;
-      this.lines[existing] = line.amount.isZero() ? { fund, fundPayType: FUND_PAY_TYPE[fund], amount, cite, ...terms } : { ...line, amount: line.amount.plus(amount), rate: null };
+      this.lines[existing] = line.amount.isZero() ? paymentLine(fund, amount, cite, terms) : { ...line, amount: line.amount.plus(amount), rate: null };
     }
   }
 
@@ -60,6 +69,13 @@ export class Explanation {
     this.notes.push(text);
     this.notesZh.push(textZh);
   }
+}
+
+/** The same object (keys in the same order) as { fund, fundPayType, amount, cite, ...terms }, without the spread. */
+function paymentLine(fund: Fund, amount: Money, cite: string, terms: { rate: Money | null; deductible?: Money }): PaymentLine {
+  const line: PaymentLine = { fund, fundPayType: FUND_PAY_TYPE[fund], amount, cite, rate: terms.rate };
+  if ('deductible' in terms) line.deductible = terms.deductible!;
+  return line;
 }
 
 /** Thrown inside the engine, turned into a typed refusal at its boundary. */

@@ -6,7 +6,8 @@
 import type { IsoDate } from '../domain/dates.js';
 import { Decimal, type Money } from '../domain/money.js';
 import type { Enrollee, Filing, Hospital, SettlementRequest } from '../domain/types.js';
-import type { Condition, Dimension, Policy, Ref, TableRow } from '../policy/schema.js';
+import type { Condition, Dimension, Policy, Ref, Table, TableRow } from '../policy/schema.js';
+import { TABLE_MEMO_LIMIT, compiledOf, type TableHit } from '../policy/compiled.js';
 import { NOT_COVERED } from '../policy/vocabulary.js';
 import { Refused } from './explanation.js';
 
@@ -179,7 +180,28 @@ export interface Looked {
 /** A value written in the file or looked up in a table; "not-covered" refuses the settlement. */
 export function lookup(facts: Facts, value: Ref, fallbackCite: string): Looked {
   if (typeof value === 'string') return { value: decimalOf(value), cite: fallbackCite, decision: undefined, label: value };
-  const table = facts.policy.tables[value.table]!;
+  const compiled = compiledOf(facts.policy).tables.get(value.table)!;
+  // The row found depends only on the key facts (and the date, for dated rows): remembered per policy.
+  let key = compiled.dated ? facts.date : '';
+  for (const dim of compiled.keyDims) key += `\u0000${builtIn(facts, dim) ?? '\u0001'}`;
+  let hit = compiled.memo.get(key);
+  if (hit === undefined) {
+    hit = findRow(facts, value.table, compiled.table);
+    if (compiled.memo.size < TABLE_MEMO_LIMIT) compiled.memo.set(key, hit);
+  }
+  if (hit.value === null) {
+    throw new Refused('NOT_COVERED', `${facts.policy.id}: ${compiled.table.label ?? value.table} is not covered at ${hit.keyText || 'this visit'} (${hit.cite})`);
+  }
+  if (hit.assumedPath !== null) {
+    let known = false;
+    for (const a of facts.assumed) if (a.path === hit.assumedPath) known = true;
+    if (!known) facts.assumed.push({ path: hit.assumedPath, value: hit.text!, cite: hit.cite });
+  }
+  return hit as Looked;
+}
+
+/** The first row whose key matches (and whose dates hold), with the texts that explain it. */
+function findRow(facts: Facts, name: string, table: Table): TableHit {
   let row: TableRow | undefined;
   for (const r of table.rows) {
     if (rowMatches(facts, r)) {
@@ -194,19 +216,19 @@ export function lookup(facts: Facts, value: Ref, fallbackCite: string): Looked {
     keyText += `${keyText ? ', ' : ''}${dim} "${actual}"`;
     keyLabel += `${keyLabel ? '，' : ''}${facts.policy.dimensions[dim]?.label ?? dim} ${actual}`;
   }
-  const label = `${table.label ?? value.table}${keyLabel ? `：${keyLabel}` : ''}`;
+  const label = `${table.label ?? name}${keyLabel ? `：${keyLabel}` : ''}`;
   const text = row ? row.value : table.default;
   const cite = row?.cite ?? table.cite;
-  if (text === undefined || text === NOT_COVERED) {
-    throw new Refused('NOT_COVERED', `${facts.policy.id}: ${table.label ?? value.table} is not covered at ${keyText || 'this visit'} (${cite})`);
-  }
-  if (row?.assumed || table.assumed) {
-    const path = `tables.${value.table}${keyText ? `[${keyText}]` : ''}`;
-    let known = false;
-    for (const a of facts.assumed) if (a.path === path) known = true;
-    if (!known) facts.assumed.push({ path, value: text, cite });
-  }
-  return { value: decimalOf(text), cite, decision: row?.decision ?? table.decision, label };
+  const covered = text !== undefined && text !== NOT_COVERED;
+  return {
+    value: covered ? decimalOf(text) : null,
+    cite,
+    decision: row?.decision ?? table.decision,
+    label,
+    text,
+    keyText,
+    assumedPath: covered && (row?.assumed || table.assumed) ? `tables.${name}${keyText ? `[${keyText}]` : ''}` : null,
+  };
 }
 
 function anyOf<T>(wanted: readonly T[], held: readonly T[]): boolean {

@@ -11,15 +11,24 @@ import { Decimal, ZERO, formatMoney, headroom, maxMoney, minMoney, round2 } from
 import { dayNumber } from '../domain/dates.js';
 import type { Fund, PreviousStay } from '../domain/types.js';
 import type { Bracket, BracketSpec, Layer, PaymentRule, VisitTypeRule } from '../policy/schema.js';
-import { isChoice, optionsOf } from '../policy/schema.js';
+import { adjustmentsOf, compiledOf } from '../policy/compiled.js';
 import { deductibleOf, type AdmissionTerms } from './admission.js';
-import { word, zh, type Explanation } from './explanation.js';
-import { say, type MessageKey } from '../messages/index.js';
+import { en, word, zh, type EngineKey, type Explanation } from './explanation.js';
 import { decimalOf, holds, lookup, type Facts } from './facts.js';
 import type { LedgerBook } from './ledgers.js';
-import { marginalScale } from './scale.js';
+import { marginalScale, roundedScale } from './scale.js';
 
 const ONE = new Decimal(1);
+
+/** a × b, keeping a when b is 1 (the usual payout factor): the same value without a new decimal. */
+function times(a: Money, b: Money): Money {
+  return b === ONE || b.eq(ONE) ? a : a.times(b);
+}
+
+/** a − b, keeping a when b is 0 (no deductible). */
+function less(a: Money, b: Money): Money {
+  return b.isZero() ? a : a.minus(b);
+}
 
 export interface PipelineInput {
   facts: Facts;
@@ -50,10 +59,10 @@ interface Computed {
   rate: Money | null;
   deductible?: Money;
   cite: string;
-  /** What the layer's records read. */
-  recordValues: { payment: Money; residual: Money; remaining: Money; eligible: Money; deductible: Money };
+  /** What the layer's records read (see recordValue): its base, the residual it was given, eligible and deductible. */
+  records: { base: Money; residual: Money; eligible: Money; deductible: Money };
   steps: [string, string, Money | null, string][];
-  notes: (string | [MessageKey, Record<string, string>])[];
+  notes: (string | [EngineKey, Record<string, string>])[];
   hospitalBorne: Money;
   /**
    * How favourable the option is for the person over the year: a year-to-date
@@ -68,29 +77,29 @@ export function runPipeline(input: PipelineInput, explanation: Explanation): Pip
   const payments: Partial<Record<Fund, Money>> = {};
   let paid = ZERO;
   let hospitalBorne = ZERO;
-  for (const layer of layersFor(facts.policy.layers, facts.request.visitType)) {
+  const compiled = compiledOf(facts.policy);
+  for (const { options, choose, firstOfFund } of compiled.layers.get(facts.request.visitType) ?? []) {
     const residual = paid.isZero() ? input.policyScope : maxMoney(ZERO, input.policyScope.minus(paid));
-    const options = optionsOf(layer);
     let chosen: { rule: PaymentRule; computed: Computed } | null = null;
     for (const rule of options) {
       if (payments[rule.fund] === undefined) payments[rule.fund] = ZERO;
       if (!holds(rule.when, facts)) continue;
       const computed = computeRule(rule, residual, input);
-      if (!isChoice(layer)) {
+      if (choose === null) {
         chosen = { rule, computed };
         break;
       }
-      const key = layer.choose === 'most-favourable' ? computed.favour : computed.amount;
-      const chosenKey = chosen && (layer.choose === 'most-favourable' ? chosen.computed.favour : chosen.computed.amount);
+      const key = choose === 'most-favourable' ? computed.favour : computed.amount;
+      const chosenKey = chosen && (choose === 'most-favourable' ? chosen.computed.favour : chosen.computed.amount);
       if (chosen === null || key.gt(chosenKey!)) chosen = { rule, computed };
-      if (layer.choose === 'first') break;
+      if (choose === 'first') break;
     }
     if (chosen) {
       const { rule, computed } = chosen;
       for (const [name, text, amount, cite] of computed.steps) explanation.step(name, text, amount, cite);
       for (const note of computed.notes) {
         if (typeof note === 'string') explanation.note(note);
-        else explanation.note(say(note[0], note[1], 'en'), say(note[0], note[1], 'zh'));
+        else explanation.note(en(note[0], note[1]), zh(note[0], note[1]));
       }
       if (!computed.amount.isZero()) {
         const before = payments[rule.fund]!;
@@ -98,13 +107,13 @@ export function runPipeline(input: PipelineInput, explanation: Explanation): Pip
         paid = paid.plus(computed.amount);
       }
       if (!computed.hospitalBorne.isZero()) hospitalBorne = hospitalBorne.plus(computed.hospitalBorne);
-      for (const ledger in rule.records) book.add(ledger, computed.recordValues[rule.records[ledger]!]);
+      for (const ledger in rule.records) book.add(ledger, recordValue(computed, rule.records[ledger]!));
       explanation.line(rule.fund, computed.amount, computed.cite, computed.deductible ? { rate: computed.rate, deductible: computed.deductible } : { rate: computed.rate });
     }
     // Every fund the layer can pay is reported, zero included.
     for (let i = 0; i < options.length; i += 1) {
       const rule = options[i]!;
-      if (rule.fund === chosen?.rule.fund || !firstOfFund(options, i)) continue;
+      if (rule.fund === chosen?.rule.fund || !firstOfFund[i]) continue;
       explanation.line(rule.fund, ZERO, rule.cite, rule.rate !== undefined && typeof rule.rate === 'string' ? { rate: decimalOf(rule.rate) } : { rate: null });
     }
   }
@@ -115,8 +124,8 @@ export function runPipeline(input: PipelineInput, explanation: Explanation): Pip
 function adjust(input: PipelineInput, fund: Fund, param: string, value: Money | null, steps: Computed['steps']): Money | null {
   const { facts } = input;
   let current = value;
-  for (const a of facts.policy.adjustments) {
-    if (a.target !== `${fund}.${param}` || !holds(a.when, facts)) continue;
+  for (const a of adjustmentsOf(compiledOf(facts.policy), fund, param)) {
+    if (!holds(a.when, facts)) continue;
     const before = current;
     const v = a.value === undefined ? ZERO : decimalOf(a.value);
     switch (a.op) {
@@ -158,9 +167,7 @@ function adjust(input: PipelineInput, fund: Fund, param: string, value: Money | 
 }
 
 function hasAdjustments(input: PipelineInput, fund: Fund, param: string): boolean {
-  const target = `${fund}.${param}`;
-  for (const a of input.facts.policy.adjustments) if (a.target === target) return true;
-  return false;
+  return adjustmentsOf(compiledOf(input.facts.policy), fund, param).length > 0;
 }
 
 function computeRule(rule: PaymentRule, residual: Money, input: PipelineInput): Computed {
@@ -173,7 +180,7 @@ function computeRule(rule: PaymentRule, residual: Money, input: PipelineInput): 
   if (rule.missing) {
     notes.push(rule.missing.note);
     steps.push([main, zh('engine.missing'), ZERO, rule.cite]);
-    return finish(rule, base0, residual, ZERO, steps, notes, {});
+    return finish(base0, residual, ZERO, steps, notes, null, rule.cite, ZERO);
   }
 
   let base = base0;
@@ -222,7 +229,7 @@ function computeRule(rule: PaymentRule, residual: Money, input: PipelineInput): 
     const looked = lookup(facts, rule.rate, rule.cite);
     cite = looked.cite;
     rate = adjust(input, rule.fund, 'rate', looked.value, steps) ?? ZERO;
-    amount = round2(eligible.minus(deductible).times(rate).times(factor));
+    amount = round2(times(less(eligible, deductible).times(rate), factor));
     steps.push([
       main,
       zh('engine.rate', {
@@ -236,19 +243,15 @@ function computeRule(rule: PaymentRule, residual: Money, input: PipelineInput): 
       cite,
     ]);
     if (rate.isZero() && looked.decision) notes.push(['engine.note.paysNothing', { label: rule.label ?? rule.fund, decision: looked.decision }]);
-    rate = rate.times(factor);
+    rate = times(rate, factor);
   } else if (rule.bands) {
     const bands = rule.bands;
     const brackets = adjustBrackets(input, rule.fund, lookedUpBrackets(facts, bands.brackets, bands.cite ?? rule.cite), steps);
     if (bands.over === 'stay') {
-      const measured = bands.basis === 'above-deductible' ? eligible.minus(deductible) : eligible;
+      const measured = bands.basis === 'above-deductible' ? less(eligible, deductible) : eligible;
       const edges = bands.basis === 'relative-to-deductible' ? brackets.map((b) => scaled(b, deductible)) : brackets;
       const below = bands.basis === 'above-deductible' ? ZERO : deductible;
-      amount = round2(
-        marginalScale(edges, measured)
-          .minus(marginalScale(edges, minMoney(below, measured)))
-          .times(factor),
-      );
+      amount = round2(times(less(marginalScale(edges, measured), marginalScale(edges, minMoney(below, measured))), factor));
       steps.push([
         main,
         zh('engine.bands.stay', { label: rule.label ? `${rule.label}：` : '', measured: formatMoney(measured), basis: word(bands.basis), factor: factorText }),
@@ -259,8 +262,8 @@ function computeRule(rule: PaymentRule, residual: Money, input: PipelineInput): 
       const before = book.before(bands.over);
       const after = book.current(bands.over);
       const edges = bands.basis === 'relative-to-deductible' ? brackets.map((b) => scaled(b, deductible)) : brackets;
-      amount = round2(marginalScale(edges, after)).minus(round2(marginalScale(edges, before)));
-      favour = round2(marginalScale(edges, after));
+      favour = roundedScale(edges, after);
+      amount = less(favour, roundedScale(edges, before));
       if (!factor.eq(1)) amount = round2(amount.times(factor));
       steps.push([
         main,
@@ -302,7 +305,7 @@ function computeRule(rule: PaymentRule, residual: Money, input: PipelineInput): 
       if (band.perDay) amount = amount.plus(band.perDay.times(inBand));
       else if (band.rate) amount = amount.plus(eligible.minus(deductible).times(inBand).dividedBy(days).times(band.rate));
     }
-    amount = round2(amount.times(factor));
+    amount = round2(times(amount, factor));
     steps.push([main, zh('engine.perDiem', { days, factor: factorText }), amount, rule.cite]);
   } else if (rule.package) {
     const cycleDays = rule.package.cycleDays;
@@ -369,17 +372,29 @@ function computeRule(rule: PaymentRule, residual: Money, input: PipelineInput): 
     if (cap.perDiseaseGroup && cap.ledger) book.add(cap.ledger, amount, suffix);
   }
 
-  const computed = finish(rule, base0, residual, amount, steps, notes, { rate, cite, hospitalBorne });
+  const computed = finish(base0, residual, amount, steps, notes, rate, cite, hospitalBorne);
   if (favour !== null) computed.favour = favour;
-  computed.recordValues.eligible = eligible;
-  computed.recordValues.deductible = deductible;
+  computed.records.eligible = eligible;
+  computed.records.deductible = deductible;
   if (rule.deductible) computed.deductible = deductible;
   return computed;
 }
 
-function firstOfFund(options: readonly PaymentRule[], index: number): boolean {
-  for (let i = 0; i < index; i += 1) if (options[i]!.fund === options[index]!.fund) return false;
-  return true;
+/** What a layer adds to a ledger it records into (computed only when one does). */
+function recordValue(computed: Computed, kind: 'payment' | 'residual' | 'remaining' | 'eligible' | 'deductible'): Money {
+  const payment = computed.amount;
+  switch (kind) {
+    case 'payment':
+      return payment;
+    case 'residual':
+      return payment.isZero() ? computed.records.base : computed.records.base.minus(payment);
+    case 'remaining':
+      return maxMoney(ZERO, computed.records.residual.minus(payment));
+    case 'eligible':
+      return computed.records.eligible;
+    case 'deductible':
+      return computed.records.deductible;
+  }
 }
 
 /** The name of a layer's sub-step: bare for the primary layer ("deductible"), under the layer's step otherwise. */
@@ -388,19 +403,18 @@ function subStep(rule: PaymentRule, name: string): string {
 }
 
 /** No layer pays less than 0 or more than its base. */
-function finish(rule: PaymentRule, base0: Money, residualIn: Money, amount: Money, steps: Computed['steps'], notes: Computed['notes'], extra: Partial<Computed>): Computed {
+function finish(
+  base0: Money,
+  residualIn: Money,
+  amount: Money,
+  steps: Computed['steps'],
+  notes: Computed['notes'],
+  rate: Money | null,
+  cite: string,
+  hospitalBorne: Money,
+): Computed {
   const payment = minMoney(maxMoney(ZERO, amount), base0);
-  return {
-    amount: payment,
-    rate: null,
-    cite: rule.cite,
-    recordValues: { payment, residual: payment.isZero() ? base0 : base0.minus(payment), remaining: maxMoney(ZERO, residualIn.minus(payment)), eligible: base0, deductible: ZERO },
-    steps,
-    notes,
-    hospitalBorne: ZERO,
-    favour: payment,
-    ...extra,
-  };
+  return { amount: payment, rate, cite, records: { base: base0, residual: residualIn, eligible: base0, deductible: ZERO }, steps, notes, hospitalBorne, favour: payment };
 }
 
 function scaled(bracket: Bracket, deductible: Money): Bracket {

@@ -44,6 +44,11 @@ export class LedgerBook {
     return this.acc.ledgers?.[this.keyOf(name, suffix)] ?? ZERO;
   }
 
+  /** The admissions of the year before this settlement, as a count. */
+  admissionsBefore(): number {
+    return this.acc.admissions;
+  }
+
   /** Before, plus what this settlement has added so far. */
   current(name: string, suffix = ''): Money {
     const added = this.added(name, suffix);

@@ -10,8 +10,7 @@ import type { StayDates } from '../policy/catalog.js';
 import type { Policy } from '../policy/schema.js';
 import type { Money } from '../domain/money.js';
 import { checkEligibility, visitTypeRuleOf } from './eligibility.js';
-import { Explanation, Refused, zh } from './explanation.js';
-import { say } from '../messages/index.js';
+import { Explanation, Refused, en, zh } from './explanation.js';
 import { admissionTerms } from './admission.js';
 import { deriveDimensions, holds, type Facts } from './facts.js';
 import { classifyFeeLines, type FeeLineClassification } from './fee-lines.js';
@@ -19,6 +18,14 @@ import { runPipeline } from './layers.js';
 import { LedgerBook } from './ledgers.js';
 import { coveringFiling } from './referral.js';
 import type { EngineInput, EngineOutcome, Refusal, SettlementComputation } from './types.js';
+
+/** Each fund's place in the fixed order of the answer's lines. */
+const FUND_ORDER = Object.fromEntries(FUNDS.map((fund, i) => [fund, i])) as Record<Fund, number>;
+
+/** a − b, keeping a when b is 0 (the same value without a new decimal). */
+function less(a: Money, b: Money): Money {
+  return b.isZero() ? a : a.minus(b);
+}
 
 export function settle(input: EngineInput): EngineOutcome {
   try {
@@ -44,7 +51,7 @@ function compute(input: EngineInput): SettlementComputation {
   const explanation = new Explanation(`${policy.id}/${request.visitType}`);
   const { charges, itemised } = chargesOf(input, policy, explanation);
   const { total, fullSelfPay, overLimitSelfPay, preSelfPay } = charges;
-  const policyScope = total.minus(fullSelfPay).minus(overLimitSelfPay).minus(preSelfPay);
+  const policyScope = less(less(less(total, fullSelfPay), overLimitSelfPay), preSelfPay);
   if (policyScope.isNegative()) {
     throw new Refused('VALIDATION_FAILED', 'fullSelfPay + overLimitSelfPay + preSelfPay exceed the total', [
       { path: 'charges', message: 'the policy-scope amount total − fullSelfPay − overLimitSelfPay − preSelfPay must not be negative' },
@@ -82,7 +89,7 @@ function compute(input: EngineInput): SettlementComputation {
   const result = runPipeline({ facts, rule, book, admission, previousStays, total, policyScope, overExpenseCap: { value: ZERO } }, explanation);
   for (const assumed of facts.assumed) {
     const params = { policy: policy.id, path: assumed.path, value: assumed.value, cite: assumed.cite };
-    explanation.note(say('engine.note.assumed', params, 'en'), zh('engine.note.assumed', params));
+    explanation.note(en('engine.note.assumed', params), zh('engine.note.assumed', params));
   }
 
   // Report lines in the fixed fund order; the patient pays the rest, to the fen.
@@ -92,9 +99,9 @@ function compute(input: EngineInput): SettlementComputation {
     const amount = result.payments[fund];
     if (amount === undefined) continue;
     payments[fund] = amount;
-    fundTotal = fundTotal.plus(amount);
+    if (!amount.isZero()) fundTotal = fundTotal.isZero() ? amount : fundTotal.plus(amount);
   }
-  explanation.lines.sort((a, b) => FUNDS.indexOf(a.fund) - FUNDS.indexOf(b.fund));
+  explanation.lines.sort((a, b) => FUND_ORDER[a.fund] - FUND_ORDER[b.fund]);
 
   return {
     policyId: policy.id,
@@ -107,7 +114,7 @@ function compute(input: EngineInput): SettlementComputation {
     payments,
     lines: explanation.lines,
     fundTotal,
-    patientTotal: total.minus(fundTotal).minus(result.hospitalBorne),
+    patientTotal: less(less(total, fundTotal), result.hospitalBorne),
     hospitalBorne: result.hospitalBorne,
     admissionOrdinal: admission.ordinal,
     referralId: inArea ? null : (facts.filing?.referralId ?? null),

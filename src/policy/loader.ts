@@ -10,6 +10,7 @@ import path from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { policyFileSchema, type Policy } from './schema.js';
 import { PolicyCatalog, type LoadedPolicy } from './catalog.js';
+import { compiledOf } from './compiled.js';
 
 export class PolicyFileError extends Error {
   override name = 'PolicyFileError';
@@ -66,6 +67,8 @@ export function parsePolicyFile(fileName: string, text: string): LoadedPolicy {
   if (baseName !== expectedName) {
     throw new PolicyFileError(`policy file ${fileName}: id: "${policy.id}" does not match the file name`, [`id: "${policy.id}" does not match the file name`]);
   }
+  // Indexed for the engine now, not on the first settlement; a reload keeps an unchanged file's policy, and so this.
+  compiledOf(policy);
   return { policy, source: qualified as Record<string, unknown>, file: fileName, version: policyVersion(text) };
 }
 
