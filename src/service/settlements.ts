@@ -14,6 +14,7 @@ import { ledgerField, toStoredLedgerEntry, type LedgerEntry } from '../domain/le
 import type { Caller } from '../domain/caller.js';
 import type { Actor, Enrollee, Hospital, Operator, SettlementRequest } from '../domain/types.js';
 import { settle } from '../engine/settle.js';
+import { needsOfPolicies } from '../engine/needs.js';
 import type { SpecialDiseaseFilings } from './special-disease-filings.js';
 import type { EngineOutcome, SettlementComputation } from '../engine/types.js';
 import type { PolicyCatalog } from '../policy/catalog.js';
@@ -310,11 +311,15 @@ export class SettlementService {
       dischargeDate: request.dischargeDate,
       referralId: request.referralId,
     };
-    if (request.consortiumTransfer) {
-      // policies.md jinjiang-2018: the previous stay ended on the transfer's admission date or the day before.
-      scope.staysFrom = dateOfDayNumber(dayNumber(request.admissionDate) - 1);
+    // What the policies of the year read beyond it (the engine says; the person's policy is known only after the read).
+    const needs = needsOfPolicies(this.catalog.policies.filter((policy) => policy.benefitYear === year));
+    // policies.md jinjiang-2018: a transfer continues a stay discharged on its admission date or the day before.
+    const lookBack = Math.max(request.consortiumTransfer ? 1 : 0, needs.staysLookBackDays);
+    if (lookBack > 0) {
+      scope.staysFrom = dateOfDayNumber(dayNumber(request.admissionDate) - lookBack);
       scope.staysTo = request.admissionDate;
     }
+    if (needs.previousYear) scope.previousYear = true;
     return scope;
   }
 
@@ -358,6 +363,7 @@ export class SettlementService {
       enrollee,
       filings: snapshot.filings,
       previousStays: snapshot.stays,
+      previousYearAccumulators: snapshot.previousYearAccumulators,
       accumulators: snapshot.accumulators,
       accumulatorsYear: year,
       catalogues: this.options.catalogues?.current,
