@@ -221,6 +221,11 @@ const testCase = z
       .record(z.string(), z.union([moneyText, z.number().int(), z.boolean()]))
       .default({})
       .meta({ description: 'year-to-date ledgers before this settlement' }),
+    priorYear: z
+      .record(z.string(), z.union([moneyText, z.number().int(), z.boolean()]))
+      .optional()
+      .meta({ description: "last benefit year's ledgers at its end (carryOver); absent: not known, nothing carried" }),
+    dischargedBefore: z.array(isoDate).default([]).meta({ description: 'discharge days of earlier inpatient stays (a readmission window)' }),
     expect: z.strictObject({
       payments: z.record(z.string(), moneyText).optional(),
       patientTotal: moneyText.optional(),
