@@ -121,6 +121,12 @@ function ledgerEntryOf(view: SettlementView, kind: LedgerEntry['kind'], at: stri
   };
 }
 
+/** Notes the service adds to the engine's: for the log, and for people (Chinese). */
+interface ExtraNotes {
+  en: string[];
+  zh: string[];
+}
+
 export class SettlementService {
   private readonly mutex = new KeyedMutex();
   private readonly now: () => Date;
@@ -339,11 +345,14 @@ export class SettlementService {
   }
 
   /** Who is covered, with the special diseases filed for them (read within the filings version the commit checks). */
-  private async enrolleeFor(request: SettlementRequest, snapshot: Parameters<CoverageSource['resolve']>[1]): Promise<{ enrollee: Enrollee; notes: string[] }> {
+  private async enrolleeFor(request: SettlementRequest, snapshot: Parameters<CoverageSource['resolve']>[1]): Promise<{ enrollee: Enrollee; notes: ExtraNotes }> {
     const resolved = await this.coverage.resolve(request.card, snapshot);
-    if (!this.options.specialDiseases) return resolved;
-    const { enrollee, note } = await this.options.specialDiseases.withFiledDiseases(request, resolved.enrollee);
-    return { enrollee, notes: note ? [...resolved.notes, note] : resolved.notes };
+    // The coverage notes are written for people already (Chinese): the same in both lists.
+    const notes = { en: resolved.notes, zh: resolved.notes };
+    if (!this.options.specialDiseases) return { enrollee: resolved.enrollee, notes };
+    const { enrollee, note, noteZh } = await this.options.specialDiseases.withFiledDiseases(request, resolved.enrollee);
+    if (note) return { enrollee, notes: { en: [...notes.en, note], zh: [...notes.zh, noteZh ?? note] } };
+    return { enrollee, notes };
   }
 
   private compute(
@@ -351,7 +360,7 @@ export class SettlementService {
     snapshot: PersonSnapshot & { hospital: Hospital | null },
     enrollee: Enrollee,
     year: number,
-    extraNotes: string[],
+    extraNotes: ExtraNotes,
     mode: 'preview' | 'settle',
   ): { computation: SettlementComputation; policyVersion: string | null } {
     const { hospital } = snapshot;
@@ -375,7 +384,8 @@ export class SettlementService {
       throw new RefusalError(code, message, details);
     }
     const computation = outcome.settlement;
-    if (extraNotes.length) computation.notes.push(...extraNotes);
+    if (extraNotes.en.length) computation.notes.push(...extraNotes.en);
+    if (extraNotes.zh.length) computation.notesZh.push(...extraNotes.zh);
     if (mode === 'preview') this.emit({ policyId: computation.policyId, visitType: request.visitType, outcome: 'preview', computation });
     // Read in the same turn as the selection: a SIGHUP reload cannot come between.
     return { computation, policyVersion: this.catalog.versionOf(computation.policyId) };
