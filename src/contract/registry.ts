@@ -89,12 +89,9 @@ export const accumulatorsResponseSchema = accumulatorsSchema
     card: z.string(),
     year: z.number().int(),
     version: z.string().meta({ description: 'moved by every commit and reversal' }),
-    ledgers: z
-      .record(z.string(), wireMoney)
-      .optional()
-      .meta({
-        description: 'the policy\'s own year-to-date ledgers by key ("name", "name@2024Q2", "name@2024-03-05"); counts and flags read as 1.00 per unit; absent when there are none',
-      }),
+    ledgers: z.record(z.string(), wireMoney).optional().meta({
+      description: 'the policy\'s own year-to-date ledgers by key ("name", "name@2024Q2", "name@2024-03-05"); counts and flags read as 1.00 per unit; absent when there are none',
+    }),
   })
   .meta({ id: 'YearAccumulators' });
 
