@@ -85,7 +85,14 @@ export const accumulatorsSchema = z
   .meta({ id: 'Accumulators', description: 'A person\'s running totals of one benefit year (policies.md "Accumulators").' });
 
 export const accumulatorsResponseSchema = accumulatorsSchema
-  .extend({ card: z.string(), year: z.number().int(), version: z.string().meta({ description: 'moved by every commit and reversal' }) })
+  .extend({
+    card: z.string(),
+    year: z.number().int(),
+    version: z.string().meta({ description: 'moved by every commit and reversal' }),
+    ledgers: z.record(z.string(), wireMoney).optional().meta({
+      description: 'the policy\'s own year-to-date ledgers by key ("name", "name@2024Q2", "name@2024-03-05"); counts and flags read as 1.00 per unit; absent when there are none',
+    }),
+  })
   .meta({ id: 'YearAccumulators' });
 
 export const refreshResponseSchema = z.strictObject({ card: z.string(), refreshed: z.literal(true), source: z.string() });

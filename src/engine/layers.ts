@@ -9,7 +9,7 @@
 import type { Money } from '../domain/money.js';
 import { Decimal, ZERO, formatMoney, headroom, maxMoney, minMoney, round2 } from '../domain/money.js';
 import { dayNumber } from '../domain/dates.js';
-import type { Fund, PreviousStay } from '../domain/types.js';
+import type { Accumulators, Fund, PreviousStay } from '../domain/types.js';
 import type { Bracket, BracketSpec, Layer, PaymentRule, VisitTypeRule } from '../policy/schema.js';
 import { adjustmentsOf, compiledOf } from '../policy/compiled.js';
 import { deductibleOf, type AdmissionTerms } from './admission.js';
@@ -17,6 +17,7 @@ import { en, word, zh, type EngineKey, type Explanation } from './explanation.js
 import { decimalOf, holds, lookup, type Facts } from './facts.js';
 import type { LedgerBook } from './ledgers.js';
 import { marginalScale, roundedScale } from './scale.js';
+import { carriedInto } from './carry-over.js';
 
 const ONE = new Decimal(1);
 
@@ -36,6 +37,8 @@ export interface PipelineInput {
   book: LedgerBook;
   admission: AdmissionTerms;
   previousStays: readonly PreviousStay[];
+  /** Last benefit year's accumulators (for carry-over), when read. */
+  previousYear?: Accumulators | null;
   total: Money;
   policyScope: Money;
   /** The policy-scope expense that the expense caps of the layers so far left out. */
@@ -357,6 +360,11 @@ function computeRule(rule: PaymentRule, residual: Money, input: PipelineInput): 
     if (favour !== null && cap.per === 'year') favour = minMoney(favour, limit);
     if (cap.perExtraDisease) limit = limit.plus(cap.perExtraDisease.times(Math.max(0, facts.enrollee.specialDiseases.length - 1)));
     if (cap.atMost) limit = minMoney(limit, cap.atMost);
+    if (cap.carryOver) {
+      const carried = carriedInto(facts, cap, input.previousYear ?? null, facts.policy.benefitYear, cap.cite ?? rule.cite);
+      if (carried.text !== null) steps.push([subStep(rule, 'carry-over'), carried.text, carried.amount, carried.cite]);
+      limit = limit.plus(carried.amount);
+    }
     const suffix = cap.perDiseaseGroup ? `:${facts.request.diseaseGroup ?? 'none'}` : '';
     const room = cap.per === 'visit' || !cap.ledger ? limit : headroom(limit, book.current(cap.ledger, suffix));
     if (amount.gt(room)) {

@@ -86,7 +86,10 @@ function compute(input: EngineInput): SettlementComputation {
   const previousStays = input.previousStays ?? [];
   const book = new LedgerBook(policy, acc, request.visitType, request);
   const admission = admissionTerms(facts, rule, book, previousStays, explanation);
-  const result = runPipeline({ facts, rule, book, admission, previousStays, total, policyScope, overExpenseCap: { value: ZERO } }, explanation);
+  const result = runPipeline(
+    { facts, rule, book, admission, previousStays, previousYear: input.previousYearAccumulators ?? null, total, policyScope, overExpenseCap: { value: ZERO } },
+    explanation,
+  );
   for (const assumed of facts.assumed) {
     const params = { policy: policy.id, path: assumed.path, value: assumed.value, cite: assumed.cite };
     explanation.note(en('engine.note.assumed', params), zh('engine.note.assumed', params));

@@ -15,10 +15,13 @@ export interface EngineInput {
   /** All filings of the person; the engine decides which one covers the stay. */
   filings: readonly Filing[];
   /**
-   * Settled, unreversed inpatient stays of the benefit year that a consortium
-   * transfer could continue (read only when the request is one).
+   * Settled, unreversed inpatient stays discharged shortly before the
+   * admission: those a consortium transfer could continue, and those within
+   * the policy's readmission window (needs.ts says how far back).
    */
   previousStays?: readonly PreviousStay[];
+  /** The person's accumulators of the previous benefit year, where a cap carries over (needs.ts). */
+  previousYearAccumulators?: Accumulators | null;
   /**
    * The person's accumulators of the benefit year the stay belongs to. Under
    * every attribution rule that is the year of the discharge date (a Jinjiang

@@ -47,6 +47,10 @@ export const engineMessages = {
   'engine.topUp': { zh: '补足至 {amount}', en: 'topped up to {amount}' },
   'engine.floor': { zh: '保底：基金至少支付 {amount}', en: 'the fund pays at least {amount} (保底)' },
   'engine.cap': { zh: '{label}每{per}最高支付 {limit}{before}', en: '{label} pays at most {limit} a {per}{before}' },
+  'engine.carryOver': {
+    zh: '{year} 年未用完的额度结转：上年限额 {cap} − 上年已用 {used}，结转 {amount}',
+    en: "carried from {year}: last year's cap {cap} − used {used}, {amount} carried",
+  },
   'engine.cap.before': { zh: '（此前已付 {amount}）', en: ' (paid before: {amount})' },
   'engine.adjustment': { zh: '{label}：{param} {before} → {after}', en: '{label}: {param} {before} → {after}' },
   'engine.missing': { zh: '来源中没有本层的标准，支付 0.00', en: 'no scale for this layer in the sources' },

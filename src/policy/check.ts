@@ -106,7 +106,16 @@ function runExample(catalog: PolicyCatalog, policy: Policy, example: WorkedExamp
     diseaseGroup: visit.diseaseGroup ?? null,
     delivery: visit.delivery ?? null,
   };
-  const outcome = settle({ catalog, request, hospital, enrollee, filings, accumulators: priorOf(example.prior), accumulatorsYear: year });
+  const previousStays = example.dischargedBefore.map((dischargeDate, i) => ({
+    settlementId: `EXAMPLE-STAY-${i + 1}`,
+    hospitalId: 'EXAMPLE-EARLIER',
+    consortium: null,
+    dischargeDate,
+    admissionOrdinal: null,
+  }));
+  const previousYearAccumulators = example.priorYear ? priorOf(example.priorYear) : null;
+  const accumulators = priorOf(example.prior);
+  const outcome = settle({ catalog, request, hospital, enrollee, filings, previousStays, previousYearAccumulators, accumulators, accumulatorsYear: year });
   const lines: string[] = [];
   let ok = true;
   if (example.expect.refused !== undefined) {

@@ -10,6 +10,7 @@ import { DELIVERIES, FUNDS, HOSPITAL_KINDS, LIABILITIES, VISIT_TYPES, type Visit
 import {
   BUILT_IN_DIMENSIONS,
   personCategory,
+  carryOver,
   citation,
   condition,
   dimension,
@@ -60,7 +61,7 @@ const deductible = z
       .strictObject({ amount: ref, ledger: z.string().min(1) })
       .optional()
       .meta({ description: 'deductibles paid in the year together at most this' }),
-    readmissionWithinDays: z.number().int().min(1).optional().meta({ description: 'no deductible when admitted within N days of an earlier discharge' }),
+    readmissionWithinDays: z.number().int().min(1).max(365).optional().meta({ description: 'no deductible when admitted within N days of an earlier discharge' }),
     ...optionalCitation,
   })
   .meta({ id: 'Deductible' });
@@ -73,6 +74,7 @@ const cap = z
     perExtraDisease: moneyValue.optional().meta({ description: 'raised by this for every approved special disease beyond the first' }),
     atMost: moneyValue.optional(),
     perDiseaseGroup: z.boolean().default(false),
+    carryOver: carryOver.optional().meta({ description: "结转: the cap grows by last year's unused room" }),
     ...optionalCitation,
   })
   .meta({ id: 'Cap' });
@@ -219,6 +221,11 @@ const testCase = z
       .record(z.string(), z.union([moneyText, z.number().int(), z.boolean()]))
       .default({})
       .meta({ description: 'year-to-date ledgers before this settlement' }),
+    priorYear: z
+      .record(z.string(), z.union([moneyText, z.number().int(), z.boolean()]))
+      .optional()
+      .meta({ description: "last benefit year's ledgers at its end (carryOver); absent: not known, nothing carried" }),
+    dischargedBefore: z.array(isoDate).default([]).meta({ description: 'discharge days of earlier inpatient stays (a readmission window)' }),
     expect: z.strictObject({
       payments: z.record(z.string(), moneyText).optional(),
       patientTotal: moneyText.optional(),
@@ -403,6 +410,10 @@ function checkReferences(policy: PolicyFile, issue: (path: (string | number)[], 
       rule.caps.forEach((c, ci) => {
         checkRef(c.amount, [...path, 'caps', ci, 'amount'], ['money']);
         if (c.ledger && !ledgerKnown(c.ledger)) issue([...path, 'caps', ci, 'ledger'], `unknown ledger "${c.ledger}"`);
+        const carried = c.carryOver?.ledger ?? c.ledger;
+        if (c.carryOver && (!carried || !ledgerKnown(carried) || (policy.ledgers[carried]?.period ?? 'year') !== 'year'))
+          issue([...path, 'caps', ci, 'carryOver'], 'carries the room of a year ledger: name one (ledger) or give the cap one');
+        if (c.carryOver) checkRef(c.carryOver.cap, [...path, 'caps', ci, 'carryOver', 'cap'], ['money']);
       });
       if (rule.expenseCap && !ledgerKnown(rule.expenseCap.ledger)) issue([...path, 'expenseCap', 'ledger'], `unknown ledger "${rule.expenseCap.ledger}"`);
       if (rule.deductible?.yearCap && !ledgerKnown(rule.deductible.yearCap.ledger))

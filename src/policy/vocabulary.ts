@@ -174,6 +174,19 @@ export const ledger = z
   })
   .meta({ id: 'Ledger' });
 
+/**
+ * 结转: a cap of this year grows by what a ledger left unused of its cap last
+ * year (last year's cap − last year's total, not below 0), at most `max`.
+ */
+export const carryOver = z
+  .strictObject({
+    ledger: z.string().min(1).optional().meta({ description: "last year's ledger whose unused room is carried; default: the cap's own ledger" }),
+    cap: ref.optional().meta({ description: "that ledger's cap last year; default: this cap's amount" }),
+    max: moneyValue.optional().meta({ description: 'at most this much is carried' }),
+    ...optionalCitation,
+  })
+  .meta({ id: 'CarryOver' });
+
 export type Condition = z.infer<typeof condition>;
 export type Dimension = z.infer<typeof dimension>;
 export type Table = z.infer<typeof table>;
@@ -184,3 +197,4 @@ export type BracketSpec = z.infer<typeof bracket>;
 export type Bracket = Omit<BracketSpec, 'rate'> & { rate: Money };
 export type Scale = z.infer<typeof scale>;
 export type LedgerSpec = z.infer<typeof ledger>;
+export type CarryOver = z.infer<typeof carryOver>;

@@ -1,6 +1,7 @@
 /** The insurer's registry: hospitals, enrollees and their accumulators. */
 import { accumulatorsView, type AccumulatorsView } from '../domain/accumulators.js';
 import { businessDayOf } from '../domain/dates.js';
+import { formatMoney } from '../domain/money.js';
 import { NotFoundError, ValidationError } from '../domain/errors.js';
 import type { CoverageSource } from './coverage.js';
 import type { Enrollee, Hospital } from '../domain/types.js';
@@ -59,8 +60,10 @@ export class RegistryService {
     return this.coverage.upstream;
   }
 
-  async getAccumulators(card: string, year: number): Promise<AccumulatorsView & { card: string; year: number; version: string }> {
+  async getAccumulators(card: string, year: number): Promise<AccumulatorsView & { card: string; year: number; version: string; ledgers?: Record<string, string> }> {
     const { accumulators, version } = await this.repos.settlements.getAccumulators(card, year);
-    return { card, year, ...accumulatorsView(accumulators), version };
+    const view = { card, year, ...accumulatorsView(accumulators), version };
+    if (!accumulators.ledgers) return view;
+    return { ...view, ledgers: Object.fromEntries(Object.entries(accumulators.ledgers).map(([key, value]) => [key, formatMoney(value)])) };
   }
 }

@@ -14,6 +14,7 @@ import { ledgerField, toStoredLedgerEntry, type LedgerEntry } from '../domain/le
 import type { Caller } from '../domain/caller.js';
 import type { Actor, Enrollee, Hospital, Operator, SettlementRequest } from '../domain/types.js';
 import { settle } from '../engine/settle.js';
+import { needsOfPolicies } from '../engine/needs.js';
 import type { SpecialDiseaseFilings } from './special-disease-filings.js';
 import type { EngineOutcome, SettlementComputation } from '../engine/types.js';
 import type { PolicyCatalog } from '../policy/catalog.js';
@@ -119,6 +120,12 @@ function ledgerEntryOf(view: SettlementView, kind: LedgerEntry['kind'], at: stri
     operator: { ...actor.operator, keyId: actor.keyId },
     reason,
   };
+}
+
+/** Notes the service adds to the engine's: for the log, and for people (Chinese). */
+interface ExtraNotes {
+  en: string[];
+  zh: string[];
 }
 
 export class SettlementService {
@@ -315,11 +322,15 @@ export class SettlementService {
       dischargeDate: request.dischargeDate,
       referralId: request.referralId,
     };
-    if (request.consortiumTransfer) {
-      // policies.md jinjiang-2018: the previous stay ended on the transfer's admission date or the day before.
-      scope.staysFrom = dateOfDayNumber(dayNumber(request.admissionDate) - 1);
+    // What the policies of the year read beyond it (the engine says; the person's policy is known only after the read).
+    const needs = needsOfPolicies(this.catalog.policies.filter((policy) => policy.benefitYear === year));
+    // policies.md jinjiang-2018: a transfer continues a stay discharged on its admission date or the day before.
+    const lookBack = Math.max(request.consortiumTransfer ? 1 : 0, needs.staysLookBackDays);
+    if (lookBack > 0) {
+      scope.staysFrom = dateOfDayNumber(dayNumber(request.admissionDate) - lookBack);
       scope.staysTo = request.admissionDate;
     }
+    if (needs.previousYear) scope.previousYear = true;
     return scope;
   }
 
@@ -339,11 +350,14 @@ export class SettlementService {
   }
 
   /** Who is covered, with the special diseases filed for them (read within the filings version the commit checks). */
-  private async enrolleeFor(request: SettlementRequest, snapshot: Parameters<CoverageSource['resolve']>[1]): Promise<{ enrollee: Enrollee; notes: string[] }> {
+  private async enrolleeFor(request: SettlementRequest, snapshot: Parameters<CoverageSource['resolve']>[1]): Promise<{ enrollee: Enrollee; notes: ExtraNotes }> {
     const resolved = await this.coverage.resolve(request.card, snapshot);
-    if (!this.options.specialDiseases) return resolved;
-    const { enrollee, note } = await this.options.specialDiseases.withFiledDiseases(request, resolved.enrollee);
-    return { enrollee, notes: note ? [...resolved.notes, note] : resolved.notes };
+    // The coverage notes are written for people already (Chinese): the same in both lists.
+    const notes = { en: resolved.notes, zh: resolved.notes };
+    if (!this.options.specialDiseases) return { enrollee: resolved.enrollee, notes };
+    const { enrollee, note, noteZh } = await this.options.specialDiseases.withFiledDiseases(request, resolved.enrollee);
+    if (note) return { enrollee, notes: { en: [...notes.en, note], zh: [...notes.zh, noteZh ?? note] } };
+    return { enrollee, notes };
   }
 
   private compute(
@@ -351,7 +365,7 @@ export class SettlementService {
     snapshot: PersonSnapshot & { hospital: Hospital | null },
     enrollee: Enrollee,
     year: number,
-    extraNotes: string[],
+    extraNotes: ExtraNotes,
     mode: 'preview' | 'settle',
   ): { computation: SettlementComputation; policyVersion: string | null } {
     const { hospital } = snapshot;
@@ -363,6 +377,7 @@ export class SettlementService {
       enrollee,
       filings: snapshot.filings,
       previousStays: snapshot.stays,
+      previousYearAccumulators: snapshot.previousYearAccumulators,
       accumulators: snapshot.accumulators,
       accumulatorsYear: year,
       catalogues: this.options.catalogues?.current,
@@ -374,7 +389,8 @@ export class SettlementService {
       throw new RefusalError(code, message, details);
     }
     const computation = outcome.settlement;
-    if (extraNotes.length) computation.notes.push(...extraNotes);
+    if (extraNotes.en.length) computation.notes.push(...extraNotes.en);
+    if (extraNotes.zh.length) computation.notesZh.push(...extraNotes.zh);
     if (mode === 'preview') this.emit({ policyId: computation.policyId, visitType: request.visitType, outcome: 'preview', computation });
     // Read in the same turn as the selection: a SIGHUP reload cannot come between.
     return { computation, policyVersion: this.catalog.versionOf(computation.policyId) };

@@ -9,6 +9,7 @@ import type { CatalogueSet } from '../catalogue/catalogue.js';
 import { applyDeltas, emptyAccumulators } from '../domain/accumulators.js';
 import { dateOfDayNumber, dayNumber, yearOf } from '../domain/dates.js';
 import type { Accumulators, PreviousStay } from '../domain/types.js';
+import { needsOfPolicies } from '../engine/needs.js';
 import { settle } from '../engine/settle.js';
 import type { SettlementComputation } from '../engine/types.js';
 import { loadPolicyDirectory } from '../policy/loader.js';
@@ -55,9 +56,11 @@ export function replayStay(policies: LoadedPolicies, inputs: SettlementInputs, s
   const { request, hospital } = inputs;
   const year = yearOf(request.dischargeDate);
   let previousStays: PreviousStay[] = [];
-  if (request.consortiumTransfer) {
-    // The service reads stays discharged on the transfer's admission date or the day before (settlements.ts readScope).
-    const from = dateOfDayNumber(dayNumber(request.admissionDate) - 1);
+  // As the service reads them (settlements.ts readScope): a transfer's day before, and the policies' readmission window.
+  const needs = needsOfPolicies(policies.catalog.policies.filter((policy) => policy.benefitYear === year));
+  const lookBack = Math.max(request.consortiumTransfer ? 1 : 0, needs.staysLookBackDays);
+  if (lookBack > 0) {
+    const from = dateOfDayNumber(dayNumber(request.admissionDate) - lookBack);
     previousStays = ytd.stays.filter((s) => s.dischargeDate >= from && s.dischargeDate <= request.admissionDate);
   }
   let outcome;

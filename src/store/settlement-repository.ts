@@ -4,8 +4,8 @@
  * stored records and the year's accumulators. Money as integer fen, records
  * as compact settlement records; nothing of policy rules.
  */
-import { dayNumber } from '../domain/dates.js';
-import type { Enrollee, Filing, Hospital } from '../domain/types.js';
+import { dayNumber, yearOf } from '../domain/dates.js';
+import type { Enrollee, Filing, Hospital, PreviousStay } from '../domain/types.js';
 import { encodeSettlementRecord, type SettlementRecordMeta } from './codec/settlement-record.js';
 import { decodeStay, encodeStay } from './codec/stay.js';
 import { cardOfId } from './id-index.js';
@@ -57,8 +57,9 @@ export class SettlementRepository {
    * The person's records for one settlement, bounded whatever the person's
    * history: the enrollee, the active filings that could still cover the stay
    * (and the one it names), the year's accumulators and the filings version,
-   * the idempotency record of this hospital + requestId, and the stays a
-   * consortium transfer could continue.
+   * the idempotency record of this hospital + requestId, the stays a
+   * consortium transfer could continue or a readmission window looks back
+   * over, and last year's accumulators where a cap carries over.
    */
   async readPerson(card: string, scope: PersonReadScope): Promise<PersonSnapshot> {
     const pipeline = this.redis
@@ -71,7 +72,10 @@ export class SettlementRepository {
       .get(keys.coverage(card))
       .get(keys.voidClaim(card, scope.idempotencyField));
     if (scope.referralId) pipeline.hget(keys.filings(card), scope.referralId);
-    if (scope.staysFrom && scope.staysTo) pipeline.zrangebyscore(keys.staysOfYear(card, scope.year), dayNumber(scope.staysFrom), dayNumber(scope.staysTo));
+    // A look-back across the year's start reads last year's stays too (at most two keys: a window is under a year).
+    const stayYears = scope.staysFrom && scope.staysTo ? (yearOf(scope.staysFrom) < scope.year ? [scope.year - 1, scope.year] : [scope.year]) : [];
+    for (const year of stayYears) pipeline.zrangebyscore(keys.staysOfYear(card, year), dayNumber(scope.staysFrom!), dayNumber(scope.staysTo!));
+    if (scope.previousYear) pipeline.hgetall(keys.accumulators(card, scope.year - 1));
     const replies = results<unknown[]>(await pipeline.exec());
     const [enrolleeJson, active, acc, filingsVersion, idempotency, coverageEntry, voided] = replies as [
       string | null,
@@ -88,7 +92,9 @@ export class SettlementRepository {
       const named = replies[index++] as string | null;
       if (named !== null && !filings.some((f) => f.referralId === scope.referralId)) filings.push(JSON.parse(named) as Filing);
     }
-    const stays = scope.staysFrom && scope.staysTo ? (replies[index++] as string[]).map(decodeStay) : [];
+    const stays: PreviousStay[] = [];
+    for (const _ of stayYears) for (const stay of replies[index++] as string[]) stays.push(decodeStay(stay));
+    const previousYearAccumulators = scope.previousYear ? decodeAccumulators(replies[index++] as Record<string, string>).accumulators : null;
     return {
       enrollee: enrolleeJson === null ? null : (JSON.parse(enrolleeJson) as Enrollee),
       coverageEntry,
@@ -97,6 +103,7 @@ export class SettlementRepository {
       ...decodeAccumulators(acc),
       idempotency: decodeIdempotency(idempotency ?? (voided === null ? null : `void ${voided}`)),
       stays,
+      previousYearAccumulators,
     };
   }
 

@@ -39,6 +39,8 @@ export interface PersonReadScope {
   /** Stays discharged on these days are read (a consortium transfer continues one of them). */
   staysFrom?: string | undefined;
   staysTo?: string | undefined;
+  /** Last benefit year's accumulators are read too (a cap carries over its unused room). */
+  previousYear?: boolean | undefined;
 }
 
 /** Everything a settlement of one person reads, in one round trip to the person's slot. */
@@ -52,6 +54,8 @@ export interface PersonSnapshot extends VersionedAccumulators {
   idempotency: IdempotencyRecord | null;
   /** Listed inpatient stays discharged in the requested range. */
   stays: PreviousStay[];
+  /** Last benefit year's accumulators, when the scope asked for them. */
+  previousYearAccumulators: Accumulators | null;
 }
 
 /** A settlement as stored: the response as answered, plus what a reversal needs. */

@@ -50,6 +50,8 @@ export interface TestServiceOptions {
   now?: () => Date;
   /** Folder of catalogue files; default config/catalogues. */
   catalogueDir?: string;
+  /** Folder of policy files; default config/policies. */
+  policyDir?: string;
   rateLimit?: ComposeOptions['rateLimit'];
   load?: ComposeOptions['load'];
   logger?: ComposeOptions['logger'];
@@ -61,7 +63,7 @@ export async function startTestService(options: TestServiceOptions = {}): Promis
   const server = options.redisServer ?? (await startRedis());
   const redis = createRedis({ url: server.url, offlineQueue: false, commandTimeoutMs: options.redisTimeoutMs ?? 1000 });
   await whenReady(redis);
-  const catalog = loadPolicyDirectory(POLICY_DIR);
+  const catalog = loadPolicyDirectory(options.policyDir ?? POLICY_DIR);
   const catalogues = new CatalogueHolder(await loadCatalogues(options.catalogueDir ?? CATALOGUE_DIR, catalog));
   // A referral key per loaded region, however many the policy directory holds.
   const { ring, keys } = makeKeys(

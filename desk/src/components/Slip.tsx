@@ -40,8 +40,8 @@ export function Slip({ settlement: s, hospital, enrollee, policy, filing, reprin
   const split = patientSplit(s);
   const categories = feeCategoryRows(s);
   const operator = operatorLabel(s.operator);
-  // Patient-facing: only Chinese sentences a patient understands; the engine's English notes stay off the slip.
-  const notes = notesForPeople(s.notes);
+  // Patient-facing: the notes in Chinese; a settlement recorded before they were kept shows its Chinese notes only.
+  const notes = s.notesZh ?? notesForPeople(s.notes);
   return (
     <article class={`slip printable${reversed ? ' slip-reversed' : ''}`} data-testid="slip" data-settlement={s.settlementId ?? ''} aria-label="结算单">
       {reversed && (

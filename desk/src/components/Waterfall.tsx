@@ -55,6 +55,8 @@ export function Waterfall({ settlement, policy, caption = '费用分解' }: { se
 
 /** The rules' own explanation, step by step, each with its clause. */
 export function Steps({ settlement }: { settlement: Settlement }) {
+  // The notes in Chinese (notesZh); a settlement recorded before they were kept shows its Chinese notes only.
+  const notes = settlement.notesZh ?? notesForPeople(settlement.notes);
   return (
     <details class="steps">
       <summary>计算过程（{settlement.steps.length} 步）</summary>
@@ -67,9 +69,9 @@ export function Steps({ settlement }: { settlement: Settlement }) {
           </li>
         ))}
       </ol>
-      {notesForPeople(settlement.notes).length > 0 && (
+      {notes.length > 0 && (
         <ul class="notes">
-          {notesForPeople(settlement.notes).map((note) => (
+          {notes.map((note) => (
             <li key={note}>{note}</li>
           ))}
         </ul>
