@@ -23,7 +23,7 @@ import { createRedis, whenReady } from '../store/redis.js';
 const USAGE = `usage: npm run simulate -- --year YYYY --from <archive dir | redis> --policies <draft policy dir> --out <report dir>
 
   --baseline <dir>   the policies in force (default POLICY_DIR or config/policies)
-  --workers <n>      replay threads (default: one per core, at most 2)
+  --workers <n>      replay threads (default: one per core)
   --quiet            no progress bar`;
 
 function fail(message: string): never {

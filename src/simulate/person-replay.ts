@@ -10,7 +10,7 @@ import type { Accumulators } from '../domain/types.js';
 import { formatMoney } from '../domain/money.js';
 import type { SettlementInputs } from '../service/settlement-inputs.js';
 import { freshYearToDate, replayStay, type LoadedPolicies, type ReplayOutcome } from './engine-adapter.js';
-import { LISTED, addAmounts, fenOf, groupOf, notePerson, noteRefusal, type Figures, type Tally } from './tally.js';
+import { LISTED, addFen, amountsFen, fenOf, groupOf, notePerson, noteRefusal, type AmountsFen, type Dimension, type Tally } from './tally.js';
 
 /** The answer as given: the parts of the stored response the replay compares. */
 export interface GivenAnswer {
@@ -42,18 +42,19 @@ interface Answer {
   payments: Record<string, string>;
   fundTotal: string;
   patientTotal: string;
+  /** The same in fen, read once: added to the scenario and to each of the stay's groups. */
+  fen: AmountsFen;
+  fundTotalFen: number;
 }
 
 function answerOf(outcome: ReplayOutcome, total: string): Answer {
-  if (!outcome.ok) return { payments: {}, fundTotal: '0.00', patientTotal: total };
+  if (!outcome.ok) return { payments: {}, fundTotal: '0.00', patientTotal: total, fen: amountsFen({}, total, total), fundTotalFen: 0 };
   const c = outcome.computation;
   const payments: Record<string, string> = {};
   for (const [fund, amount] of Object.entries(c.payments)) payments[fund] = formatMoney(amount!);
-  return { payments, fundTotal: formatMoney(c.fundTotal), patientTotal: formatMoney(c.patientTotal) };
-}
-
-function addAnswer(into: Figures, answer: Answer, total: string): void {
-  addAmounts(into, answer.payments, answer.patientTotal, total);
+  const patientTotal = formatMoney(c.patientTotal);
+  const fundTotal = formatMoney(c.fundTotal);
+  return { payments, fundTotal, patientTotal, fen: amountsFen(payments, patientTotal, total), fundTotalFen: fenOf(fundTotal) };
 }
 
 function compare(tally: Tally, stay: RecordedSettlement, outcome: ReplayOutcome, answer: Answer, before: Accumulators): void {
@@ -101,7 +102,7 @@ export function replayPerson(settlements: readonly RecordedSettlement[], scenari
     const inputs = stay.inputs!;
     const total = stay.given.total;
     tally.replayed++;
-    addAmounts(tally.given, stay.given.payments, stay.given.patientTotal, total);
+    addFen(tally.given, amountsFen(stay.given.payments, stay.given.patientTotal, total));
 
     // applyDeltas makes a new object: this one stays as it was before the stay.
     const before = baselineYtd.accumulators;
@@ -116,26 +117,25 @@ export function replayPerson(settlements: readonly RecordedSettlement[], scenari
       [tally.draft, draft, draftAnswer],
     ] as const) {
       if (outcome.ok) scenario.settled++;
-      else noteRefusal(scenario, outcome.code, outcome.message, stay.settlementId, total);
-      addAnswer(scenario.figures, answer, total);
+      else noteRefusal(scenario, outcome.code, outcome.message, stay.settlementId, answer.fen.total);
+      addFen(scenario.figures, answer.fen);
     }
     const { enrollee, hospital, request } = inputs;
-    const keys: [Parameters<typeof groupOf>[1], string][] = [
-      ['region', enrollee.region],
-      ['hospitalClass', String(hospital.level)],
-      ['visitType', request.visitType],
-      ...(enrollee.categories.length ? enrollee.categories : ['none']).map((c) => ['personCategory', c] as [Parameters<typeof groupOf>[1], string]),
-    ];
-    for (const [dimension, key] of keys) {
+    const inGroup = (dimension: Dimension, key: string) => {
       const group = groupOf(tally, dimension, key);
       group.settlements++;
-      addAnswer(group.baseline, baselineAnswer, total);
-      addAnswer(group.draft, draftAnswer, total);
-    }
-    baselinePatient += fenOf(baselineAnswer.patientTotal);
-    draftPatient += fenOf(draftAnswer.patientTotal);
-    baselineFund += fenOf(baselineAnswer.fundTotal);
-    draftFund += fenOf(draftAnswer.fundTotal);
+      addFen(group.baseline, baselineAnswer.fen);
+      addFen(group.draft, draftAnswer.fen);
+    };
+    inGroup('region', enrollee.region);
+    inGroup('hospitalClass', String(hospital.level));
+    inGroup('visitType', request.visitType);
+    if (enrollee.categories.length === 0) inGroup('personCategory', 'none');
+    for (const category of enrollee.categories) inGroup('personCategory', category);
+    baselinePatient += baselineAnswer.fen.patient;
+    draftPatient += draftAnswer.fen.patient;
+    baselineFund += baselineAnswer.fundTotalFen;
+    draftFund += draftAnswer.fundTotalFen;
   }
   notePerson(tally, { card: live[0]!.card, region, stays: live.length, baselinePatient, draftPatient, change: draftPatient - baselinePatient, baselineFund, draftFund });
 }

@@ -1,12 +1,12 @@
 /**
- * A replay worker thread: holds both policy sets, receives batches of one
- * shard's settlements (a person's all in one shard, in order), replays each
- * person once their last settlement has come, and sends its tally at the end.
+ * A replay worker thread: holds both policy sets, receives batches of whole
+ * persons (a person's settlements together, in order), replays each person
+ * and sends its tally at the end.
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { loadPolicies } from './engine-adapter.js';
 import { replayPerson, type RecordedSettlement, type Scenarios } from './person-replay.js';
-import { recordedSettlementOf, type RawSettlement } from './sources.js';
+import { archiveLines, recordedSettlementOf, type RawRecord } from './sources.js';
 import { emptyTally } from './tally.js';
 
 export interface WorkerSetup {
@@ -15,7 +15,7 @@ export interface WorkerSetup {
   catalogueDir: string;
 }
 
-export type ToWorker = { type: 'batch'; items: RawSettlement[] } | { type: 'end' };
+export type ToWorker = { type: 'lines'; buffer: ArrayBuffer; byteOffset: number; byteLength: number } | { type: 'records'; items: RawRecord[] } | { type: 'end' };
 export type FromWorker = { type: 'ready' } | { type: 'failed'; reason: string } | { type: 'batch-done'; count: number } | { type: 'tally'; tally: ReturnType<typeof emptyTally> };
 
 const port = parentPort!;
@@ -26,22 +26,31 @@ if (!baseline.ok || !draft.ok) {
 } else {
   const scenarios: Scenarios = { baseline: baseline.policies, draft: draft.policies };
   const tally = emptyTally();
-  let person: RecordedSettlement[] = [];
-  const flush = () => {
+  const replay = (settlements: Iterable<RecordedSettlement>): number => {
+    let count = 0;
+    let person: RecordedSettlement[] = [];
+    for (const settlement of settlements) {
+      count++;
+      if (person.length && person[0]!.card !== settlement.card) {
+        replayPerson(person, scenarios, tally);
+        person = [];
+      }
+      person.push(settlement);
+    }
+    // A batch ends with a person's last settlement.
     if (person.length) replayPerson(person, scenarios, tally);
-    person = [];
+    return count;
   };
   port.on('message', (message: ToWorker) => {
     if (message.type === 'end') {
-      flush();
       port.postMessage({ type: 'tally', tally } satisfies FromWorker);
       return;
     }
-    for (const raw of message.items) {
-      if (person.length && person[0]!.card !== raw.card) flush();
-      person.push(recordedSettlementOf(raw));
-    }
-    port.postMessage({ type: 'batch-done', count: message.items.length } satisfies FromWorker);
+    const count =
+      message.type === 'lines'
+        ? replay(archiveLines(Buffer.from(message.buffer, message.byteOffset, message.byteLength)))
+        : replay(message.items.map((item) => recordedSettlementOf(item)));
+    port.postMessage({ type: 'batch-done', count } satisfies FromWorker);
   });
   port.postMessage({ type: 'ready' } satisfies FromWorker);
 }

@@ -1,36 +1,33 @@
 /**
- * Replays a year on worker threads (one per core by default), a person's
- * settlements all going to one worker by a hash of the card. Batches are
- * acknowledged, and at most a few are in flight per worker, so memory stays
- * bounded whatever the year's size.
+ * Replays a year on worker threads (one per core by default). The reading
+ * thread only gunzips and cuts the bytes between persons; batches of whole
+ * persons go to the workers in turn (so a run's lists come out the same each
+ * time), their buffers moved, not copied. At most a few batches are in flight
+ * per worker, so memory stays bounded whatever the year's size.
  */
 import os from 'node:os';
 import { Worker } from 'node:worker_threads';
 import type { FromWorker, ToWorker, WorkerSetup } from './replay-worker.js';
-import type { RawSettlement, YearSource } from './sources.js';
+import type { RawBatch, YearSource } from './sources.js';
 import { emptyTally, mergeTally, type Tally } from './tally.js';
 
 export interface RunOptions extends WorkerSetup {
   source: YearSource;
   workers?: number;
-  batchSize?: number;
+  /** Uncompressed bytes (archive) or record bytes (Redis) per batch. */
+  batchBytes?: number;
   /** Called with the number of settlements replayed so far. */
   progress?: (done: number) => void;
 }
 
 const MAX_IN_FLIGHT = 4;
-/** Each worker's heap is capped: a person at a time and a few batches in flight need far less, whatever the year. */
+/** About 250 archive lines: few enough messages, and 2 workers × 4 in flight hold ~8 MB. */
+const BATCH_BYTES = 1 << 20;
+/** Each worker's heap is capped: a batch at a time and a few waiting need far less, whatever the year. */
 const WORKER_HEAP_MB = 128;
-
-function shardOf(card: string, shards: number): number {
-  let hash = 2166136261;
-  for (let i = 0; i < card.length; i++) hash = Math.imul(hash ^ card.charCodeAt(i), 16777619);
-  return (hash >>> 0) % shards;
-}
 
 interface Lane {
   worker: Worker;
-  pending: RawSettlement[];
   inFlight: number;
   wake: (() => void) | null;
   tally: Promise<Tally>;
@@ -50,12 +47,22 @@ function startWorker(workerData: WorkerSetup): Worker {
   return new Worker(`import(${JSON.stringify(tsx)}).then((api) => { api.register(); return import(${JSON.stringify(file)}); })`, { eval: true, workerData, resourceLimits });
 }
 
+/** The message for a batch and the buffers it moves (each owned whole by its view: the sources make them so). */
+function messageOf(batch: RawBatch): [ToWorker, ArrayBuffer[]] {
+  if (batch.kind === 'lines') {
+    const { buffer, byteOffset, byteLength } = batch.bytes;
+    return [{ type: 'lines', buffer: buffer as ArrayBuffer, byteOffset, byteLength }, [buffer as ArrayBuffer]];
+  }
+  return [{ type: 'records', items: batch.items }, batch.items.map((item) => item.record.buffer as ArrayBuffer)];
+}
+
 export async function runReplay(options: RunOptions): Promise<Tally> {
-  const count = Math.max(1, options.workers ?? Math.min(2, os.availableParallelism()));
-  const batchSize = options.batchSize ?? 500;
+  const count = Math.max(1, options.workers ?? os.availableParallelism());
+  const batchBytes = options.batchBytes ?? BATCH_BYTES;
   let done = 0;
   const setup: WorkerSetup = { baselineDir: options.baselineDir, draftDir: options.draftDir, catalogueDir: options.catalogueDir };
   const lanes: Lane[] = [];
+  const readies: Promise<void>[] = [];
   for (let i = 0; i < count; i++) {
     const worker = startWorker(setup);
     let resolveTally!: (t: Tally) => void;
@@ -65,7 +72,7 @@ export async function runReplay(options: RunOptions): Promise<Tally> {
     failed.catch(() => {});
     let resolveReady!: () => void;
     const ready = new Promise<void>((resolve) => (resolveReady = resolve));
-    const lane: Lane = { worker, pending: [], inFlight: 0, wake: null, tally, failed };
+    const lane: Lane = { worker, inFlight: 0, wake: null, tally, failed };
     worker.on('message', (message: FromWorker) => {
       switch (message.type) {
         case 'ready':
@@ -88,24 +95,25 @@ export async function runReplay(options: RunOptions): Promise<Tally> {
     worker.on('error', (error) => rejectAll(error));
     worker.on('exit', (code) => rejectAll(new ReplayError(`a replay worker stopped (exit ${code})`)));
     lanes.push(lane);
-    await Promise.race([ready, failed]);
+    // The workers load their policies side by side.
+    readies.push(Promise.race([ready, failed]));
   }
   const failure = Promise.race(lanes.map((lane) => lane.failed));
   failure.catch(() => {});
 
-  const send = async (lane: Lane) => {
+  const send = async (lane: Lane, batch: RawBatch) => {
     while (lane.inFlight >= MAX_IN_FLIGHT) await Promise.race([new Promise<void>((resolve) => (lane.wake = resolve)), failure]);
     lane.inFlight++;
-    lane.worker.postMessage({ type: 'batch', items: lane.pending } satisfies ToWorker);
-    lane.pending = [];
+    const [message, transfer] = messageOf(batch);
+    lane.worker.postMessage(message, transfer);
   };
   try {
-    for await (const item of options.source.items()) {
-      const lane = lanes[shardOf(item.card, count)]!;
-      lane.pending.push(item);
-      if (lane.pending.length >= batchSize) await send(lane);
+    await Promise.all(readies);
+    let turn = 0;
+    for await (const batch of options.source.batches(batchBytes)) {
+      await send(lanes[turn]!, batch);
+      turn = (turn + 1) % count;
     }
-    for (const lane of lanes) if (lane.pending.length) await send(lane);
     for (const lane of lanes) lane.worker.postMessage({ type: 'end' } satisfies ToWorker);
     const tallies = await Promise.race([Promise.all(lanes.map((lane) => lane.tally)), failure]);
     const total = emptyTally();

@@ -7,7 +7,6 @@
  */
 import { createReadStream, existsSync } from 'node:fs';
 import path from 'node:path';
-import { createInterface } from 'node:readline';
 import { createGunzip } from 'node:zlib';
 import { checkFiles, readManifest } from '../ops/archive-files.js';
 import type { Manifest, SettlementLine } from '../service/archive.js';
@@ -19,6 +18,15 @@ import type { RecordedSettlement } from './person-replay.js';
 
 /** One settlement as read: an archive line (text), or a Redis record (bytes). */
 export type RawSettlement = { card: string; line: string } | { card: string; settlementId: string; record: Uint8Array };
+/** A Redis record as read: its bytes own their buffer, so a message to a worker can move it instead of copying. */
+export type RawRecord = { card: string; settlementId: string; record: Uint8Array };
+
+/**
+ * Settlements of whole persons (a person is never split over two batches), so
+ * any worker can replay a batch alone: archive lines still as bytes (the
+ * reading thread never decodes them), or Redis records.
+ */
+export type RawBatch = { kind: 'lines'; bytes: Uint8Array } | { kind: 'records'; items: RawRecord[] };
 
 export interface YearSource {
   /** What it reads, for the report. */
@@ -26,7 +34,8 @@ export interface YearSource {
   /** How many settlements it holds, when known beforehand (an archive's manifest). */
   expected: number | null;
   manifest: Manifest | null;
-  items(): AsyncGenerator<RawSettlement>;
+  /** Batches of about `targetBytes` (larger when one person alone is larger), in the source's order. */
+  batches(targetBytes: number): AsyncGenerator<RawBatch>;
 }
 
 export class SourceError extends Error {
@@ -46,18 +55,72 @@ export async function archiveSource(directory: string, year: number): Promise<Ye
     name: dir,
     expected: manifest.counts.settlements,
     manifest,
-    async *items() {
-      const lines = createInterface({ input: createReadStream(file, { highWaterMark: 1 << 20 }).pipe(createGunzip()), crlfDelay: Infinity });
-      for await (const line of lines) if (line) yield { card: cardOfLine(line), line };
+    async *batches(targetBytes: number) {
+      let parts: Buffer[] = [];
+      let size = 0;
+      for await (const chunk of createReadStream(file, { highWaterMark: 1 << 20 }).pipe(createGunzip({ chunkSize: 1 << 17 }))) {
+        parts.push(chunk as Buffer);
+        size += (chunk as Buffer).length;
+        if (size < targetBytes) continue;
+        const bytes = joined(parts, size);
+        const cut = lastPersonStart(bytes);
+        if (cut === 0) {
+          // One person so far: wait for the next one.
+          parts = [bytes];
+          continue;
+        }
+        // Copied before the batch's buffer is moved to a worker.
+        const rest = Buffer.from(bytes.subarray(cut));
+        parts = [rest];
+        size = rest.length;
+        yield { kind: 'lines', bytes: bytes.subarray(0, cut) };
+      }
+      if (size > 0) yield { kind: 'lines', bytes: joined(parts, size) };
     },
   };
 }
 
-/** The card of an archive line without parsing it (`"card":"…"` comes second). */
-function cardOfLine(line: string): string {
-  const start = line.indexOf('"card":"') + 8;
-  if (start < 8) throw new SourceError(`an archive line without a card: ${line.slice(0, 80)}`);
-  return line.slice(start, line.indexOf('"', start));
+/** The parts in one buffer of their own (never a slice of Node's pool, which a transfer would take whole). */
+function joined(parts: Buffer[], size: number): Buffer {
+  const bytes = Buffer.from(new ArrayBuffer(size));
+  let at = 0;
+  for (const part of parts) {
+    bytes.set(part, at);
+    at += part.length;
+  }
+  return bytes;
+}
+
+const CARD_KEY = Buffer.from('"card":"');
+const NEWLINE = 10;
+const QUOTE = 34;
+
+/** Where the card of the line starting at `start` is (`"card":"…"` comes second in a line). */
+function cardAt(bytes: Buffer, start: number, end: number): [number, number] {
+  const at = bytes.indexOf(CARD_KEY, start);
+  if (at < 0 || at >= end) throw new SourceError(`an archive line without a card: ${bytes.toString('utf8', start, Math.min(end, start + 80))}`);
+  const from = at + CARD_KEY.length;
+  return [from, bytes.indexOf(QUOTE, from)];
+}
+
+/**
+ * Where the last person whose lines are all complete in `bytes` starts
+ * (the archive writes a person's settlements together): the batch ends
+ * before them, as their stays may go on in the next bytes. 0 when there is no
+ * such boundary yet.
+ */
+function lastPersonStart(bytes: Buffer): number {
+  const lastNewline = bytes.lastIndexOf(NEWLINE);
+  if (lastNewline <= 0) return 0;
+  let start = bytes.lastIndexOf(NEWLINE, lastNewline - 1) + 1;
+  const [cardFrom, cardTo] = cardAt(bytes, start, lastNewline);
+  while (start > 0) {
+    const previous = bytes.lastIndexOf(NEWLINE, start - 2) + 1;
+    const [from, to] = cardAt(bytes, previous, start - 1);
+    if (bytes.compare(bytes, cardFrom, cardTo, from, to) !== 0) return start;
+    start = previous;
+  }
+  return 0;
 }
 
 /** Redis, read-only: every person with settlements of the year, their records in list order. */
@@ -66,9 +129,11 @@ export function redisSource(store: ArchiveStore, year: number, name: string): Ye
     name,
     expected: null,
     manifest: null,
-    async *items() {
+    async *batches(targetBytes: number) {
       // SCAN may return a key twice; a card is read once (memory: one short string per person).
       const seen = new Set<string>();
+      let items: RawRecord[] = [];
+      let size = 0;
       for await (const cards of store.cardsWithSettlements(year)) {
         const fresh = cards.filter((card) => !seen.has(card));
         for (const card of fresh) seen.add(card);
@@ -76,11 +141,20 @@ export function redisSource(store: ArchiveStore, year: number, name: string): Ye
         for (const person of people) {
           for (let i = 0; i < person.ids.length; i++) {
             const record = person.records[i];
+            if (!record) continue;
             // A compact copy: a Buffer may view a larger pooled one, which a message to a worker would carry whole.
-            if (record) yield { card: person.card, settlementId: person.ids[i]!, record: new Uint8Array(record) };
+            items.push({ card: person.card, settlementId: person.ids[i]!, record: new Uint8Array(record) });
+            size += record.length;
+          }
+          // Cut between persons only.
+          if (size >= targetBytes) {
+            yield { kind: 'records', items };
+            items = [];
+            size = 0;
           }
         }
       }
+      if (items.length) yield { kind: 'records', items };
     },
   };
 }
@@ -89,41 +163,58 @@ function givenOf(view: SettlementView): RecordedSettlement['given'] {
   return { payments: view.payments, fundTotal: view.fundTotal, patientTotal: view.patientTotal, total: view.total, accumulatorsBefore: view.accumulatorsBefore };
 }
 
-/** The JSON value (an object without nested objects, or a string) after `"key":` from `from` on, or null. */
-function flatValueAfter(line: string, key: string, from: number, until: number): string | null {
-  const at = line.indexOf(key, from);
-  if (at < 0 || at >= until) return null;
-  const start = at + key.length;
-  const end = line[start] === '{' ? line.indexOf('}', start) + 1 : line.indexOf('"', start + 1) + 1;
-  return end > start && end <= until ? line.slice(start, end) : null;
-}
+const LINE_START = '{"settlementId":"';
+const INPUTS_KEY = ',"inputs":';
 
 /**
- * An archive line without parsing the stored response whole (its steps and
- * lines are most of the line and the replay reads none of them): the line's
- * keys come in the order archive.ts writes them, inputs last, and a key
- * pattern `"name":` cannot occur inside a JSON string (its quotes are escaped).
- * Any other shape is parsed whole.
+ * The JSON value (an object without nested objects, or a string) after
+ * `"key":` from `from` on, parsed, or undefined. `text` is the line's bytes
+ * one character each (latin1), so its offsets are the bytes' offsets (UTF-8
+ * never codes a multi-byte character with an ASCII byte); values are decoded
+ * from the bytes as UTF-8.
  */
-function fromArchiveLine(text: string): RecordedSettlement {
-  const response = text.indexOf(',"response":{');
-  const inputs = text.lastIndexOf(',"inputs":');
+function flatValueAfter(line: Buffer, text: string, key: string, from: number, until: number): unknown {
+  const at = text.indexOf(key, from);
+  if (at < 0 || at >= until) return undefined;
+  const start = at + key.length;
+  const end = text.charCodeAt(start) === OPEN_BRACE ? text.indexOf('}', start) + 1 : text.indexOf('"', start + 1) + 1;
+  return end > start && end <= until ? JSON.parse(line.toString('utf8', start, end)) : undefined;
+}
+const OPEN_BRACE = 123;
+
+/**
+ * An archive line (its UTF-8 bytes) without decoding the stored response
+ * (its steps and lines are most of the line and the replay reads none of
+ * them): the line's keys come in the order archive.ts writes them, inputs
+ * last, and a key pattern `"name":` cannot occur inside a JSON string (its
+ * quotes are escaped). Any other shape is parsed whole.
+ */
+export function fromArchiveLine(line: Buffer): RecordedSettlement {
+  // One byte a character: a few times cheaper than UTF-8 decoding, and searched as one-byte text.
+  const text = line.toString('latin1');
   const meta = text.indexOf(',"meta":{');
-  if (text.startsWith('{"settlementId":"') && meta > 0 && response > meta && inputs > response) {
-    const parts = [
-      flatValueAfter(text, '"card":', 0, meta),
-      flatValueAfter(text, '"s":', meta, response),
-      flatValueAfter(text, '"total":', response, inputs),
-      flatValueAfter(text, '"payments":', response, inputs),
-      flatValueAfter(text, '"fundTotal":', response, inputs),
-      flatValueAfter(text, '"patientTotal":', response, inputs),
-      flatValueAfter(text, '"accumulatorsBefore":', response, inputs),
-    ];
-    if (parts.every((part) => part !== null)) {
-      const [card, status, total, payments, fundTotal, patientTotal, before] = parts.map((part) => JSON.parse(part!) as unknown);
-      const recorded = JSON.parse(text.slice(inputs + 10, -1)) as unknown;
+  const response = text.indexOf(',"response":{', meta);
+  const inputs = text.lastIndexOf(INPUTS_KEY);
+  if (text.startsWith(LINE_START) && meta > 0 && response > meta && inputs > response) {
+    const card = flatValueAfter(line, text, '"card":', 0, meta);
+    const status = flatValueAfter(line, text, '"s":', meta, response);
+    const total = flatValueAfter(line, text, '"total":', response, inputs);
+    const payments = flatValueAfter(line, text, '"payments":', response, inputs);
+    const fundTotal = flatValueAfter(line, text, '"fundTotal":', response, inputs);
+    const patientTotal = flatValueAfter(line, text, '"patientTotal":', response, inputs);
+    const before = flatValueAfter(line, text, '"accumulatorsBefore":', response, inputs);
+    if (
+      card !== undefined &&
+      status !== undefined &&
+      total !== undefined &&
+      payments !== undefined &&
+      fundTotal !== undefined &&
+      patientTotal !== undefined &&
+      before !== undefined
+    ) {
+      const recorded = JSON.parse(line.toString('utf8', inputs + INPUTS_KEY.length, line.length - 1)) as unknown;
       return {
-        settlementId: text.slice(17, text.indexOf('"', 17)),
+        settlementId: line.toString('utf8', LINE_START.length, text.indexOf('"', LINE_START.length)),
         card: card as string,
         reversed: status === 'reversed',
         given: {
@@ -137,19 +228,32 @@ function fromArchiveLine(text: string): RecordedSettlement {
       };
     }
   }
-  const line = JSON.parse(text) as SettlementLine & { meta: { s: string }; response: SettlementView };
+  const whole = JSON.parse(line.toString('utf8')) as SettlementLine & { meta: { s: string }; response: SettlementView };
   return {
-    settlementId: line.settlementId,
-    card: line.card,
-    reversed: line.meta.s === 'reversed',
-    given: givenOf(line.response),
-    inputs: line.inputs ? settlementInputsOf(line.inputs) : null,
+    settlementId: whole.settlementId,
+    card: whole.card,
+    reversed: whole.meta.s === 'reversed',
+    given: givenOf(whole.response),
+    inputs: whole.inputs ? settlementInputsOf(whole.inputs) : null,
   };
+}
+
+/** Each line of a batch of archive bytes (whole lines), parsed. */
+export function* archiveLines(bytes: Buffer): Generator<RecordedSettlement> {
+  let start = 0;
+  while (start < bytes.length) {
+    let end = bytes.indexOf(NEWLINE, start);
+    if (end < 0) end = bytes.length;
+    // A line ended by CRLF ends before its CR.
+    const last = end > start && bytes[end - 1] === 13 ? end - 1 : end;
+    if (last > start) yield fromArchiveLine(bytes.subarray(start, last));
+    start = end + 1;
+  }
 }
 
 /** A raw item parsed into what the replay needs (in a worker). */
 export function recordedSettlementOf(raw: RawSettlement): RecordedSettlement {
-  if ('line' in raw) return fromArchiveLine(raw.line);
+  if ('line' in raw) return fromArchiveLine(Buffer.from(raw.line));
   const { meta, response, inputs } = decodeSettlementRecord(Buffer.from(raw.record.buffer, raw.record.byteOffset, raw.record.byteLength));
   return {
     settlementId: raw.settlementId,

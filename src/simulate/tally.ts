@@ -132,6 +132,32 @@ export function addAmounts(into: Figures, payments: Record<string, string>, pati
   into.total += fenOf(total);
 }
 
+/** One settlement's amounts in fen, read once and added to every group it counts in. */
+export interface AmountsFen {
+  funds: [fund: string, fen: number][];
+  fundTotal: number;
+  patient: number;
+  total: number;
+}
+
+export function amountsFen(payments: Record<string, string>, patientTotal: string, total: string): AmountsFen {
+  const funds: [string, number][] = [];
+  let fundTotal = 0;
+  for (const fund in payments) {
+    const fen = fenOf(payments[fund]!);
+    funds.push([fund, fen]);
+    fundTotal += fen;
+  }
+  return { funds, fundTotal, patient: fenOf(patientTotal), total: fenOf(total) };
+}
+
+export function addFen(into: Figures, amounts: AmountsFen): void {
+  for (const [fund, fen] of amounts.funds) into.funds[fund] = (into.funds[fund] ?? 0) + fen;
+  into.fundTotal += amounts.fundTotal;
+  into.patient += amounts.patient;
+  into.total += amounts.total;
+}
+
 export function addFigures(into: Figures, from: Figures): void {
   for (const [fund, fen] of Object.entries(from.funds)) into.funds[fund] = (into.funds[fund] ?? 0) + fen;
   into.fundTotal += from.fundTotal;
@@ -139,11 +165,11 @@ export function addFigures(into: Figures, from: Figures): void {
   into.total += from.total;
 }
 
-export function noteRefusal(scenario: ScenarioTally, code: string, message: string, settlementId: string, total: string): void {
+export function noteRefusal(scenario: ScenarioTally, code: string, message: string, settlementId: string, total: string | number): void {
   scenario.refused++;
   const reason = (scenario.refusedByReason[code] ??= { count: 0, total: 0, message, examples: [] });
   reason.count++;
-  reason.total += fenOf(total);
+  reason.total += typeof total === 'number' ? total : fenOf(total);
   if (reason.examples.length < EXAMPLES_PER_REASON) reason.examples.push(settlementId);
 }
 

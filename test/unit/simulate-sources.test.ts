@@ -1,11 +1,16 @@
 /**
  * An archive line read without parsing the stored response whole gives what
  * parsing it whole gives, even when the response's texts quote the keys it
- * looks for; any other shape falls back to the whole parse.
+ * looks for; any other shape falls back to the whole parse. An archive is read
+ * in batches of whole persons, every line once, in order.
  */
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseSettlementRequest } from '../../src/contract/settlement.js';
-import { recordedSettlementOf } from '../../src/simulate/sources.js';
+import { NdjsonGzWriter, writeManifest } from '../../src/ops/archive-files.js';
+import { archiveLines, archiveSource, recordedSettlementOf } from '../../src/simulate/sources.js';
 import { registry } from '../helpers/worked-examples.js';
 
 const { hospitals, enrollees } = registry();
@@ -67,5 +72,50 @@ describe('archive lines', () => {
     const { inputs, ...rest } = line;
     expect(recordedSettlementOf({ card: enrollee.card, line: JSON.stringify({ inputs, ...rest }) })).toEqual(expected);
     expect(recordedSettlementOf({ card: enrollee.card, line: JSON.stringify({ ...line, inputs: null }) }).inputs).toBeNull();
+  });
+});
+
+describe('archive batches', () => {
+  it('hold whole persons, every line once and in order, whatever the batch size', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'simulate-sources-'));
+    try {
+      const archive = path.join(dir, 'benefit-year-2019');
+      mkdirSync(archive);
+      const writer = new NdjsonGzWriter(path.join(archive, 'settlements.ndjson.gz'));
+      const written: string[] = [];
+      // Persons of 1 to 7 settlements; one person far larger than a batch.
+      for (let p = 0; p < 60; p++) {
+        const stays = p === 30 ? 40 : 1 + (p % 7);
+        for (let i = 0; i < stays; i++) {
+          const card = `C${p}`;
+          const settlementId = `S-${p}-${i}`;
+          written.push(settlementId);
+          await writer.write({ ...line, settlementId, card, response: { ...response, settlementId, steps: [{ ...response.steps[0], text: '住院'.repeat(p) }] } });
+        }
+      }
+      const summary = await writer.close();
+      writeManifest(archive, { benefitYear: 2019, files: { 'settlements.ndjson.gz': summary }, counts: { settlements: summary.lines } });
+      const source = await archiveSource(dir, 2019);
+      expect(source.expected).toBe(written.length);
+      for (const target of [1, 5000, 1 << 20]) {
+        const read: string[] = [];
+        const seen = new Set<string>();
+        for await (const batch of source.batches(target)) {
+          if (batch.kind !== 'lines') throw new Error('an archive gives lines');
+          const cards = new Set<string>();
+          for (const settlement of archiveLines(Buffer.from(batch.bytes))) {
+            read.push(settlement.settlementId);
+            cards.add(settlement.card);
+          }
+          for (const card of cards) {
+            expect(seen.has(card), `${card} in two batches (target ${target})`).toBe(false);
+            seen.add(card);
+          }
+        }
+        expect(read).toEqual(written);
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
