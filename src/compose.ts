@@ -31,6 +31,7 @@ import type { ScriptedClient } from './store/redis.js';
 import { slotTag } from './store/keys.js';
 import type { ReplicaAcknowledgement } from './store/replication.js';
 import { Store } from './store/store.js';
+import { HospitalIndex } from './store/hospital-index.js';
 import { DEFAULT_BOUNDS, type Bounds } from './service/bounds.js';
 import { ArchiveStore } from './store/archive-store.js';
 import { ArchivedYears } from './service/archived-years.js';
@@ -128,7 +129,8 @@ export function composeService(options: ComposeOptions): Service {
     catalogues,
     archivedYears,
   });
-  const registry = new RegistryService(store, coverage, now);
+  const hospitalIndex = guarded(new HospitalIndex(options.redis), breaker, 'storage', metrics);
+  const registry = new RegistryService(store, coverage, now, hospitalIndex);
   const referrals = new ReferralService(store, now, options.maxActiveFilings, registry);
   const statements = new StatementService(store, now, archiveStore, bounds);
   const encounters = new EncounterService(store, coverage, settlements, options.catalog, catalogues);
@@ -143,7 +145,7 @@ export function composeService(options: ComposeOptions): Service {
     now,
     specialDiseases,
   };
-  const bulk = new RegistryBulk(store, now, options.maxActiveFilings);
+  const bulk = new RegistryBulk(store, now, options.maxActiveFilings, hospitalIndex);
   const keys = new KeyRingHolder(options.keys);
   let shuttingDown = false;
 

@@ -10,6 +10,7 @@
  * filing revoked since stays revoked.
  */
 import type { Enrollee, Filing, Hospital } from '../domain/types.js';
+import { HospitalIndex } from '../store/hospital-index.js';
 import { derivedId } from '../store/keys.js';
 import type { Store, WriteOutcome } from '../store/store.js';
 import { DEFAULT_MAX_ACTIVE_FILINGS, type FilingDraft } from './referrals.js';
@@ -21,6 +22,8 @@ export class RegistryBulk {
     private readonly store: Store,
     private readonly now: () => Date = () => new Date(),
     private readonly maxActiveFilings = DEFAULT_MAX_ACTIVE_FILINGS,
+    /** The hospitals by name and code, kept with every hospital written (searches read it). */
+    private readonly hospitalIndex: HospitalIndex = new HospitalIndex(store.redis),
   ) {}
 
   /** The store drops a changed person's cached coverage in the same script that writes the record. */
@@ -28,8 +31,10 @@ export class RegistryBulk {
     return this.store.putEnrollees(enrollees);
   }
 
-  putHospitals(hospitals: readonly Hospital[]): Promise<WriteOutcome[]> {
-    return this.store.putHospitals(hospitals);
+  async putHospitals(hospitals: readonly Hospital[]): Promise<WriteOutcome[]> {
+    const outcomes = await this.store.putHospitals(hospitals);
+    await this.hospitalIndex.note(hospitals.filter((_, i) => outcomes[i] !== 'unchanged'));
+    return outcomes;
   }
 
   /** The id a filing row gets: derived from what it files, so the same row files once. */

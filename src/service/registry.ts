@@ -4,14 +4,22 @@ import { businessDayOf } from '../domain/dates.js';
 import { NotFoundError, ValidationError } from '../domain/errors.js';
 import type { CoverageSource } from './coverage.js';
 import type { Enrollee, Hospital } from '../domain/types.js';
+import { HospitalIndex } from '../store/hospital-index.js';
 import type { Store } from '../store/store.js';
+import { HospitalSearch, type HospitalPage, type HospitalQuery } from './hospital-search.js';
 
 export class RegistryService {
+  private readonly search: HospitalSearch;
+
   constructor(
     private readonly store: Store,
     private readonly coverage: CoverageSource,
     private readonly now: () => Date = () => new Date(),
-  ) {}
+    /** The hospitals by name and code (written with every hospital, read by searches). */
+    private readonly hospitalIndex: HospitalIndex = new HospitalIndex(store.redis),
+  ) {
+    this.search = new HospitalSearch(hospitalIndex);
+  }
 
   async putHospital(hospital: Hospital): Promise<'created' | 'updated'> {
     const outcome = await this.store.putHospital(hospital);
@@ -20,7 +28,17 @@ export class RegistryService {
         { path: 'fixmedinsCode', message: 'already the national code of another hospital' },
       ]);
     }
+    await this.hospitalIndex.note([hospital]);
     return outcome;
+  }
+
+  /**
+   * Registry hospitals by part of their name, national code or id, a page at a
+   * time. Every reader key sees the whole registry, as it may read any hospital
+   * by id: a referral's receiving hospital is outside the key's region by nature.
+   */
+  searchHospitals(query: HospitalQuery): Promise<HospitalPage> {
+    return this.search.search(query);
   }
 
   /** The hospital the national platform names by its facility code (fixmedins_code). */
