@@ -151,13 +151,14 @@ export function HospitalPicker({
         onBlur={() => setOpen(false)}
         onFocus={() => fresh && !picked && setOpen(true)}
       />
-      <ul id={listId} role="listbox" aria-label={`${label}候选`} class="picker-list" hidden={!shown || found.hospitals.length === 0} data-testid={`${name}-options`}>
+      <div id={listId} role="listbox" aria-label={`${label}候选`} class="picker-list" hidden={!shown || found.hospitals.length === 0} data-testid={`${name}-options`}>
         {shown &&
           found.hospitals.map((hospital, i) => (
-            <li
+            <div
               key={hospital.hospitalId}
               id={`${listId}-${i}`}
               role="option"
+              tabIndex={-1}
               aria-selected={i === active}
               data-hospital={hospital.hospitalId}
               onMouseDown={(e) => {
@@ -167,9 +168,9 @@ export function HospitalPicker({
             >
               <span class="picker-name">{hospital.name}</span>
               <span class="muted">{hospital.fixmedinsCode ? ` 国家医保编码 ${hospital.fixmedinsCode}` : ' 未登记国家医保编码'}</span>
-            </li>
+            </div>
           ))}
-      </ul>
+      </div>
       <small id={`${name}-status`} class={failed || (fresh && found.total === 0) ? 'error' : 'muted'} data-testid={`${name}-status`} aria-live="polite">
         {status}
       </small>
