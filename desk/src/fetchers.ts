@@ -39,6 +39,11 @@ export function hospitalOf(hospitalId: string): Promise<Hospital | null> {
   return hospital;
 }
 
+/** A hospital the page already holds (a search's answer): later names of it need no request. */
+export function rememberHospital(hospital: Hospital): void {
+  hospitalCache.set(hospital.hospitalId, Promise.resolve(hospital));
+}
+
 /** A person's filings (GET /v1/enrollees/{card}/referrals); null where the service has no such list. */
 export async function filingsOf(card: string): Promise<Filing[] | null> {
   try {

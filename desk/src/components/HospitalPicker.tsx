@@ -9,6 +9,7 @@
  */
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { get } from '../api.js';
+import { rememberHospital } from '../fetchers.js';
 import type { Hospital } from '../wire.js';
 import { hospitalLabel } from './HospitalName.js';
 
@@ -52,6 +53,7 @@ export function HospitalPicker({
 
   const pick = (hospital: Hospital) => {
     pickOnArrival.current = false;
+    rememberHospital(hospital);
     setText(hospitalLabel(hospital, hospital.hospitalId));
     setOpen(false);
     setFound(null);
@@ -98,20 +100,23 @@ export function HospitalPicker({
 
   const fresh = found !== null && found.q === q;
   const keyDown = (event: KeyboardEvent) => {
-    const list = fresh ? found.hospitals : [];
+    // The box's value now, not the last render's: a scanner or a macro types and presses Enter in one go.
+    const now = (event.currentTarget as HTMLInputElement).value.trim();
+    const current = found !== null && found.q === now;
+    const list = current ? found.hospitals : [];
     if (event.key === 'ArrowDown' || event.key === 'ArrowUp') {
       if (!list.length) return;
       event.preventDefault();
       setOpen(true);
       setActive((i) => (event.key === 'ArrowDown' ? (i + 1) % list.length : (i - 1 + list.length) % list.length));
     } else if (event.key === 'Enter') {
-      if (!q || (picked && !open)) return; // nothing to pick: the form's own Enter
+      if (!now || (picked && now === hospitalLabel(picked, picked.hospitalId))) return; // nothing to pick: the form's own Enter
       event.preventDefault();
       const hospital = list[active];
       if (hospital) return pick(hospital);
-      if (!fresh) {
+      if (!current) {
         pickOnArrival.current = true;
-        search(q);
+        search(now);
       }
     } else if (event.key === 'Escape' && open) {
       event.preventDefault();
