@@ -8,7 +8,7 @@
 import { hash } from 'node:crypto';
 import type { CatalogueHolder } from '../catalogue/catalogue.js';
 import { businessDayOf, dateOfDayNumber, dayNumber, yearOf } from '../domain/dates.js';
-import { say } from '../messages/index.js';
+import { say, type MessageEntry } from '../messages/index.js';
 import { AppError, AuthError, ConflictError, NotFoundError, RefusalError, UnavailableError, ValidationError } from '../domain/errors.js';
 import { ledgerField, toStoredLedgerEntry, type LedgerEntry } from '../domain/ledger.js';
 import type { Caller } from '../domain/caller.js';
@@ -334,7 +334,7 @@ export class SettlementService {
   }
 
   /** Who is covered, with the special diseases filed for them (read within the filings version the commit checks). */
-  private async enrolleeFor(request: SettlementRequest, snapshot: Parameters<CoverageSource['resolve']>[1]): Promise<{ enrollee: Enrollee; notes: string[] }> {
+  private async enrolleeFor(request: SettlementRequest, snapshot: Parameters<CoverageSource['resolve']>[1]): Promise<{ enrollee: Enrollee; notes: MessageEntry[] }> {
     const resolved = await this.coverage.resolve(request.card, snapshot);
     if (!this.options.specialDiseases) return resolved;
     const { enrollee, note } = await this.options.specialDiseases.withFiledDiseases(request, resolved.enrollee);
@@ -346,7 +346,7 @@ export class SettlementService {
     snapshot: PersonSnapshot & { hospital: Hospital | null },
     enrollee: Enrollee,
     year: number,
-    extraNotes: string[],
+    extraNotes: MessageEntry[],
     mode: 'preview' | 'settle',
   ): { computation: SettlementComputation; policyVersion: string | null } {
     const { hospital } = snapshot;
@@ -369,7 +369,10 @@ export class SettlementService {
       throw new RefusalError(code, message, details);
     }
     const computation = outcome.settlement;
-    if (extraNotes.length) computation.notes.push(...extraNotes);
+    for (const note of extraNotes) {
+      computation.notes.push(note.en);
+      computation.notesZh.push(note.zh);
+    }
     if (mode === 'preview') this.emit({ policyId: computation.policyId, visitType: request.visitType, outcome: 'preview', computation });
     // Read in the same turn as the selection: a SIGHUP reload cannot come between.
     return { computation, policyVersion: this.catalog.versionOf(computation.policyId) };

@@ -9,6 +9,7 @@ import { ConflictError, LimitError, NotFoundError, ValidationError } from '../do
 import type { Actor, Enrollee, SettlementRequest } from '../domain/types.js';
 import { newId } from '../store/keys.js';
 import type { SpecialDiseaseStore } from '../store/special-disease-store.js';
+import { sayBoth, type MessageEntry } from '../messages/index.js';
 
 /** A person holds at most this many special-disease filings, revoked ones included. */
 export const MAX_SPECIAL_DISEASE_FILINGS = 50;
@@ -108,7 +109,7 @@ export class SpecialDiseaseFilings {
    * approved diseases, and the disease of an active filing valid on the
    * settlement's date. Other visits read nothing more.
    */
-  async withFiledDiseases(request: SettlementRequest, enrollee: Enrollee): Promise<{ enrollee: Enrollee; note: string | null }> {
+  async withFiledDiseases(request: SettlementRequest, enrollee: Enrollee): Promise<{ enrollee: Enrollee; note: MessageEntry | null }> {
     const disease = request.specialDisease;
     if (request.visitType !== 'special-outpatient' || !disease || enrollee.specialDiseases.includes(disease)) return { enrollee, note: null };
     const on = request.dischargeDate;
@@ -116,7 +117,7 @@ export class SpecialDiseaseFilings {
     if (!filing) return { enrollee, note: null };
     return {
       enrollee: { ...enrollee, specialDiseases: [...enrollee.specialDiseases, disease] },
-      note: `special disease ${disease} approved by filing ${filing.filingId} (${filing.validFrom} – ${filing.validTo})`,
+      note: sayBoth('notes.specialDisease.filed', { disease, filingId: filing.filingId, validFrom: filing.validFrom, validTo: filing.validTo }),
     };
   }
 }
