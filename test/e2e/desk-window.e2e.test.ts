@@ -110,7 +110,7 @@ describe('a key opens on a page its role may use', E2E_TIMEOUT, () => {
 
   it('a billing key sees its hospital by name and national code, not its id', async () => {
     const page = await desk.signedIn(desk.keys.billing['PY-COUNTY']!);
-    expect(await page.getByTestId('who').innerText()).toContain('平阳县人民医院（H33032600001）');
+    await expect.poll(() => page.getByTestId('who').innerText()).toContain('平阳县人民医院（H33032600001）');
     await page.close();
   });
 });
