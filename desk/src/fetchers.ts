@@ -32,7 +32,11 @@ export function hospitalOf(hospitalId: string): Promise<Hospital | null> {
   if (!hospital) {
     hospital = get<Hospital>(`/v1/hospitals/${seg(hospitalId)}`).then(
       (answer) => answer.body,
-      () => null,
+      () => {
+        // Not kept: a later page asks again (a busy service's refusal must not hide the name for the session).
+        hospitalCache.delete(hospitalId);
+        return null;
+      },
     );
     hospitalCache.set(hospitalId, hospital);
   }

@@ -90,7 +90,7 @@ describe('billing desk (四项金额)', E2E_TIMEOUT, () => {
     await expect(page.getByTestId('confirm-patient').innerText()).resolves.toBe('4,627.70');
     // The dialog names the person: the typed name, the masked card, sex and birth date as the registry holds them.
     expect(await page.getByTestId('confirm-person').innerText()).toMatch(/^患者 王五，社会保障卡号 330326\*+0001，女，1980-01-01 出生$/);
-    expect(await page.locator('.confirm-dialog').innerText()).toContain('平阳县人民医院（H33032600001）');
+    await expect.poll(() => page.locator('.confirm-dialog').innerText()).toContain('平阳县人民医院（H33032600001）');
     await screenshot(page, 'desk-billing-confirm');
     await page.getByTestId('confirm-settle').click();
     await page.getByRole('heading', { name: '结算完成' }).waitFor();
