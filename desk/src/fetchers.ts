@@ -32,11 +32,20 @@ export function hospitalOf(hospitalId: string): Promise<Hospital | null> {
   if (!hospital) {
     hospital = get<Hospital>(`/v1/hospitals/${seg(hospitalId)}`).then(
       (answer) => answer.body,
-      () => null,
+      () => {
+        // Not kept: a later page asks again (a busy service's refusal must not hide the name for the session).
+        hospitalCache.delete(hospitalId);
+        return null;
+      },
     );
     hospitalCache.set(hospitalId, hospital);
   }
   return hospital;
+}
+
+/** A hospital the page already holds (a search's answer): later names of it need no request. */
+export function rememberHospital(hospital: Hospital): void {
+  hospitalCache.set(hospital.hospitalId, Promise.resolve(hospital));
 }
 
 /** A person's filings (GET /v1/enrollees/{card}/referrals); null where the service has no such list. */

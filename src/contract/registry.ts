@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 import { HOSPITAL_KINDS, OWN_CATEGORY_PATTERN, PERSON_CATEGORIES, type Enrollee, type Hospital, type OwnCategory } from '../domain/types.js';
-import { code, dateSchema, idSchema, isoDate, nullableString, wireMoney } from './fields.js';
+import { code, dateSchema, idSchema, isoDate, nullableString, pageQuery, wireMoney } from './fields.js';
 
 export const hospitalSchema = z.object({
   name: z.string().min(1).max(200),
@@ -57,6 +57,36 @@ export const hospitalResponseSchema = z
     fixmedinsCode: nullableString.optional(),
   })
   .meta({ id: 'Hospital', description: 'A registry hospital (the insurer, not the request, says what a hospital is).' });
+
+/** GET /v1/hospitals: part of a name, national code or id; a division prefix; pages of at most 50. */
+export const hospitalSearchQuery = z
+  .object({
+    q: z
+      .string()
+      .max(50, 'q is at most 50 characters')
+      .regex(/^[^\p{C}]*$/u, 'q has no control characters')
+      .default('')
+      .meta({ description: 'part of the name (平阳, 人民医院), the national code (H3303…) or the registry id; width, case and spaces ignored; empty: every hospital' }),
+    admdvs: z
+      .string()
+      .regex(/^\d{2}(\d{2}){0,2}$/, 'admdvs is a division code prefix of 2, 4 or 6 digits (33, 3303, 330326)')
+      .optional()
+      .meta({ description: 'only hospitals whose division code begins so: province (2 digits), city (4) or county (6)' }),
+  })
+  .extend(pageQuery(50, 20, 6).shape);
+
+export const hospitalPageSchema = z
+  .strictObject({
+    q: z.string(),
+    hospitals: z.array(hospitalResponseSchema),
+    total: z.number().int().nonnegative().meta({ description: 'how many hospitals match' }),
+    next: nullableString.meta({ description: 'cursor of the next page, null on the last' }),
+  })
+  .meta({
+    id: 'HospitalPage',
+    description:
+      'Registry hospitals matching a search: exact code or id first, then names beginning with it, names holding it, codes and ids holding it; names in pinyin order within each.',
+  });
 
 export const enrolleeResponseSchema = z
   .strictObject({

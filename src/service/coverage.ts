@@ -12,14 +12,15 @@
  * cached briefly so a flood of unknown cards does not reach the upstream.
  */
 import { NotFoundError, UnavailableError } from '../domain/errors.js';
-import { say } from '../messages/index.js';
+import { sayBoth, type MessageEntry } from '../messages/index.js';
 import type { Enrollee } from '../domain/types.js';
 import type { Metrics } from '../ops/metrics.js';
 import type { Repositories } from '../store/repositories.js';
 
 export interface CoverageResolution {
   enrollee: Enrollee;
-  notes: string[];
+  /** Each note in Chinese (the answer's notesZh, the slip) and English (its notes). */
+  notes: MessageEntry[];
 }
 
 /** What the person snapshot already read, so a settlement needs no extra round trip. */
@@ -121,8 +122,8 @@ export class CachedUpstreamCoverage implements CoverageSource {
         this.count('stale');
         return {
           enrollee: entry.enrollee,
-          // The note travels on the answer and the slip: Chinese; the reason stays in the log.
-          notes: [say('notes.coverage.stale', { seconds: Math.round(ageSeconds) })],
+          // The note travels on the answer and the slip: Chinese in notesZh; the upstream's reason only in the English note.
+          notes: [sayBoth('notes.coverage.stale', { seconds: Math.round(ageSeconds), reason: error instanceof Error ? error.message.slice(0, 200) : 'unknown' })],
         };
       }
       throw new UnavailableError(`the enrollment system is unavailable and no recent copy of card ${card}'s coverage is cached; nothing was recorded`, 5);

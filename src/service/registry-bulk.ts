@@ -19,7 +19,7 @@ export type BulkOutcome = WriteOutcome | { rejected: { code: 'ENROLLEE_NOT_FOUND
 
 export class RegistryBulk {
   constructor(
-    private readonly repos: Pick<Repositories, 'registry' | 'filings'>,
+    private readonly repos: Pick<Repositories, 'registry' | 'filings' | 'hospitalIndex'>,
     private readonly now: () => Date = () => new Date(),
     private readonly maxActiveFilings = DEFAULT_MAX_ACTIVE_FILINGS,
   ) {}
@@ -29,8 +29,11 @@ export class RegistryBulk {
     return this.repos.registry.putEnrollees(enrollees);
   }
 
-  putHospitals(hospitals: readonly Hospital[]): Promise<WriteOutcome[]> {
-    return this.repos.registry.putHospitals(hospitals);
+  async putHospitals(hospitals: readonly Hospital[]): Promise<WriteOutcome[]> {
+    const outcomes = await this.repos.registry.putHospitals(hospitals);
+    // The search index keeps every hospital written (searches read it).
+    await this.repos.hospitalIndex.note(hospitals.filter((_, i) => outcomes[i] !== 'unchanged'));
+    return outcomes;
   }
 
   /** The id a filing row gets: derived from what it files, so the same row files once. */

@@ -6,13 +6,18 @@ import { NotFoundError, ValidationError } from '../domain/errors.js';
 import type { CoverageSource } from './coverage.js';
 import type { Enrollee, Hospital } from '../domain/types.js';
 import type { Repositories } from '../store/repositories.js';
+import { HospitalSearch, type HospitalPage, type HospitalQuery } from './hospital-search.js';
 
 export class RegistryService {
+  private readonly search: HospitalSearch;
+
   constructor(
-    private readonly repos: Pick<Repositories, 'registry' | 'settlements'>,
+    private readonly repos: Pick<Repositories, 'registry' | 'settlements' | 'hospitalIndex'>,
     private readonly coverage: CoverageSource,
     private readonly now: () => Date = () => new Date(),
-  ) {}
+  ) {
+    this.search = new HospitalSearch(repos.hospitalIndex);
+  }
 
   async putHospital(hospital: Hospital): Promise<'created' | 'updated'> {
     const outcome = await this.repos.registry.putHospital(hospital);
@@ -21,7 +26,17 @@ export class RegistryService {
         { path: 'fixmedinsCode', message: 'already the national code of another hospital' },
       ]);
     }
+    await this.repos.hospitalIndex.note([hospital]);
     return outcome;
+  }
+
+  /**
+   * Registry hospitals by part of their name, national code or id, a page at a
+   * time. Every reader key sees the whole registry, as it may read any hospital
+   * by id: a referral's receiving hospital is outside the key's region by nature.
+   */
+  searchHospitals(query: HospitalQuery): Promise<HospitalPage> {
+    return this.search.search(query);
   }
 
   /** The hospital the national platform names by its facility code (fixmedins_code). */

@@ -8,7 +8,7 @@
 import { hash } from 'node:crypto';
 import type { CatalogueHolder } from '../catalogue/catalogue.js';
 import { businessDayOf, dateOfDayNumber, dayNumber, yearOf } from '../domain/dates.js';
-import { say } from '../messages/index.js';
+import { say, type MessageEntry } from '../messages/index.js';
 import { AppError, AuthError, ConflictError, NotFoundError, RefusalError, UnavailableError, ValidationError } from '../domain/errors.js';
 import { ledgerField, toStoredLedgerEntry, type LedgerEntry } from '../domain/ledger.js';
 import type { Caller } from '../domain/caller.js';
@@ -120,12 +120,6 @@ function ledgerEntryOf(view: SettlementView, kind: LedgerEntry['kind'], at: stri
     operator: { ...actor.operator, keyId: actor.keyId },
     reason,
   };
-}
-
-/** Notes the service adds to the engine's: for the log, and for people (Chinese). */
-interface ExtraNotes {
-  en: string[];
-  zh: string[];
 }
 
 export class SettlementService {
@@ -350,14 +344,11 @@ export class SettlementService {
   }
 
   /** Who is covered, with the special diseases filed for them (read within the filings version the commit checks). */
-  private async enrolleeFor(request: SettlementRequest, snapshot: Parameters<CoverageSource['resolve']>[1]): Promise<{ enrollee: Enrollee; notes: ExtraNotes }> {
+  private async enrolleeFor(request: SettlementRequest, snapshot: Parameters<CoverageSource['resolve']>[1]): Promise<{ enrollee: Enrollee; notes: MessageEntry[] }> {
     const resolved = await this.coverage.resolve(request.card, snapshot);
-    // The coverage notes are written for people already (Chinese): the same in both lists.
-    const notes = { en: resolved.notes, zh: resolved.notes };
-    if (!this.options.specialDiseases) return { enrollee: resolved.enrollee, notes };
-    const { enrollee, note, noteZh } = await this.options.specialDiseases.withFiledDiseases(request, resolved.enrollee);
-    if (note) return { enrollee, notes: { en: [...notes.en, note], zh: [...notes.zh, noteZh ?? note] } };
-    return { enrollee, notes };
+    if (!this.options.specialDiseases) return resolved;
+    const { enrollee, note } = await this.options.specialDiseases.withFiledDiseases(request, resolved.enrollee);
+    return { enrollee, notes: note ? [...resolved.notes, note] : resolved.notes };
   }
 
   private compute(
@@ -365,7 +356,7 @@ export class SettlementService {
     snapshot: PersonSnapshot & { hospital: Hospital | null },
     enrollee: Enrollee,
     year: number,
-    extraNotes: ExtraNotes,
+    extraNotes: MessageEntry[],
     mode: 'preview' | 'settle',
   ): { computation: SettlementComputation; policyVersion: string | null } {
     const { hospital } = snapshot;
@@ -389,8 +380,10 @@ export class SettlementService {
       throw new RefusalError(code, message, details);
     }
     const computation = outcome.settlement;
-    if (extraNotes.en.length) computation.notes.push(...extraNotes.en);
-    if (extraNotes.zh.length) computation.notesZh.push(...extraNotes.zh);
+    for (const note of extraNotes) {
+      computation.notes.push(note.en);
+      computation.notesZh.push(note.zh);
+    }
     if (mode === 'preview') this.emit({ policyId: computation.policyId, visitType: request.visitType, outcome: 'preview', computation });
     // Read in the same turn as the selection: a SIGHUP reload cannot come between.
     return { computation, policyVersion: this.catalog.versionOf(computation.policyId) };

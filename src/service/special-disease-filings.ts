@@ -6,10 +6,10 @@
  * it honours the registry's approved special diseases.
  */
 import { ConflictError, LimitError, NotFoundError, ValidationError } from '../domain/errors.js';
-import { say } from '../messages/index.js';
 import type { Actor, Enrollee, SettlementRequest } from '../domain/types.js';
 import { newId } from '../store/keys.js';
 import type { SpecialDiseaseStore } from '../store/special-disease-store.js';
+import { sayBoth, type MessageEntry } from '../messages/index.js';
 
 /** A person holds at most this many special-disease filings, revoked ones included. */
 export const MAX_SPECIAL_DISEASE_FILINGS = 50;
@@ -109,17 +109,15 @@ export class SpecialDiseaseFilings {
    * approved diseases, and the disease of an active filing valid on the
    * settlement's date. Other visits read nothing more.
    */
-  async withFiledDiseases(request: SettlementRequest, enrollee: Enrollee): Promise<{ enrollee: Enrollee; note: string | null; noteZh?: string }> {
+  async withFiledDiseases(request: SettlementRequest, enrollee: Enrollee): Promise<{ enrollee: Enrollee; note: MessageEntry | null }> {
     const disease = request.specialDisease;
     if (request.visitType !== 'special-outpatient' || !disease || enrollee.specialDiseases.includes(disease)) return { enrollee, note: null };
     const on = request.dischargeDate;
     const filing = (await this.ofPerson(request.card)).find((f) => f.status === 'active' && f.disease === disease && f.validFrom <= on && on <= f.validTo);
     if (!filing) return { enrollee, note: null };
-    const params = { disease, filingId: filing.filingId, validFrom: filing.validFrom, validTo: filing.validTo };
     return {
       enrollee: { ...enrollee, specialDiseases: [...enrollee.specialDiseases, disease] },
-      note: say('notes.specialDisease.filed', params, 'en'),
-      noteZh: say('notes.specialDisease.filed', params),
+      note: sayBoth('notes.specialDisease.filed', { disease, filingId: filing.filingId, validFrom: filing.validFrom, validTo: filing.validTo }),
     };
   }
 }

@@ -17,6 +17,7 @@ import { fenOfText, textOfFen, toFen, type Money } from '../domain/money.js';
 import { CLR_TYPE } from '../domain/code-tables.js';
 import type { Actor, VisitType } from '../domain/types.js';
 import type { ArchiveStore } from '../store/archive-store.js';
+import { say, type Lang } from '../messages/index.js';
 import type { Repositories } from '../store/repositories.js';
 import type { Page } from '../store/store-records.js';
 import { DEFAULT_BOUNDS, type Bounds } from './bounds.js';
@@ -86,7 +87,8 @@ export class StatementService {
     return days.flat().sort(byTime);
   }
 
-  async statement(hospitalId: string, date: string, page: { cursor: string | null; limit: number }): Promise<Statement> {
+  /** `lang`: the language of the notes (the finance office reads Chinese; Accept-Language: en asks for English). */
+  async statement(hospitalId: string, date: string, page: { cursor: string | null; limit: number }, lang: Lang = 'zh'): Promise<Statement> {
     const start = page.cursor === null ? 0 : Number(page.cursor);
     const end = start + page.limit;
     const [hospital, archivedDay] = await Promise.all([
@@ -124,10 +126,7 @@ export class StatementService {
     if (archived.length) {
       // Decision 26 (docs/policies.md): totals and groups still cover the whole day; the archived entries are named by their archive.
       statement.archived = archived.map((a) => ({ benefitYear: a.benefitYear, archive: a.archive, ...a.figures.totals }));
-      statement.notes = archived.map(
-        (a) =>
-          `${a.figures.totals.count} entries of benefit year ${a.benefitYear} were moved to archive ${a.archive}: totals and groups include them (from its manifest); entries lists only those still here`,
-      );
+      statement.notes = archived.map((a) => say('notes.statement.archived', { count: a.figures.totals.count, year: a.benefitYear, archive: a.archive }, lang));
     }
     return statement;
   }

@@ -87,6 +87,8 @@ export const keys = {
   /** National facility code (fixmedins_code) → hospitalId. */
   hospitalByCode: (fixmedinsCode: string) => `hospital-code:${fixmedinsCode}`,
   hospitals: () => 'hospitals',
+  /** hospitalId → hospital JSON of every registry hospital, and field "~v" moved by every write: the search's copy (hospital-index.ts). */
+  hospitalIndex: () => 'hospital-index',
   /** id → card of every settlement and filing whose card hashes to `slot`. */
   idIndex: (slot: number) => `idx:{${slotTag(slot)}}`,
 };

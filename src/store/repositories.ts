@@ -5,6 +5,7 @@
  */
 import { ArchiveStore } from './archive-store.js';
 import { FilingRepository } from './filing-repository.js';
+import { HospitalIndex } from './hospital-index.js';
 import { LedgerRepository } from './ledger-repository.js';
 import { PlatformMessageRepository } from './platform-message-repository.js';
 import type { ScriptedClient } from './redis.js';
@@ -16,6 +17,8 @@ import { VOID_CLAIM_SECONDS } from './store-records.js';
 
 export interface Repositories {
   registry: RegistryRepository;
+  /** The hospitals by name and code (searches). */
+  hospitalIndex: HospitalIndex;
   filings: FilingRepository;
   specialDiseases: SpecialDiseaseStore;
   settlements: SettlementRepository;
@@ -34,6 +37,7 @@ export function openRepositories(
   const registry = new RegistryRepository(redis, replicas);
   return {
     registry,
+    hospitalIndex: new HospitalIndex(redis),
     filings: new FilingRepository(redis, replicas),
     specialDiseases: new SpecialDiseaseStore(redis),
     settlements: new SettlementRepository(redis, replicas, voidClaimSeconds, registry),
@@ -43,4 +47,4 @@ export function openRepositories(
   };
 }
 
-export { ArchiveStore, FilingRepository, LedgerRepository, PlatformMessageRepository, RegistryRepository, SettlementRepository, SpecialDiseaseStore };
+export { ArchiveStore, FilingRepository, HospitalIndex, LedgerRepository, PlatformMessageRepository, RegistryRepository, SettlementRepository, SpecialDiseaseStore };

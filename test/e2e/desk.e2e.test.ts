@@ -90,7 +90,7 @@ describe('billing desk (四项金额)', E2E_TIMEOUT, () => {
     await expect(page.getByTestId('confirm-patient').innerText()).resolves.toBe('4,627.70');
     // The dialog names the person: the typed name, the masked card, sex and birth date as the registry holds them.
     expect(await page.getByTestId('confirm-person').innerText()).toMatch(/^患者 王五，社会保障卡号 330326\*+0001，女，1980-01-01 出生$/);
-    expect(await page.locator('.confirm-dialog').innerText()).toContain('平阳县人民医院（H33032600001）');
+    await expect.poll(() => page.locator('.confirm-dialog').innerText()).toContain('平阳县人民医院（H33032600001）');
     await screenshot(page, 'desk-billing-confirm');
     await page.getByTestId('confirm-settle').click();
     await page.getByRole('heading', { name: '结算完成' }).waitFor();
@@ -317,8 +317,12 @@ describe('referral desk and an out-of-area stay (Jinjiang)', E2E_TIMEOUT, () => 
     await referral.getByLabel('备案类型').selectOption('out-of-area');
     await referral.getByLabel('有效期起').fill('2018-01-01');
     await referral.getByLabel('有效期止').fill('2018-12-31');
-    await referral.getByLabel('转入医院（登记库编号；空：不限医院）').fill('FZ-XIEHE');
-    await expect.poll(() => referral.getByTestId('to-hospital').innerText()).toMatch(/^福建医科大学附属协和医院/);
+    // The receiving hospital found by name in the registry and picked (never typed as an id).
+    const toHospital = referral.getByRole('combobox', { name: '转入医院（空：不限医院）' });
+    await toHospital.fill('福建医科');
+    await referral.getByRole('option', { name: /福建医科大学附属协和医院/ }).waitFor();
+    await toHospital.press('Enter');
+    await expect(toHospital.inputValue()).resolves.toMatch(/^福建医科大学附属协和医院/);
     await referral.getByLabel('诊断').fill('I63.9 脑梗死');
     await referral.getByRole('button', { name: '办理备案' }).click();
     await referral.getByTestId('filed').waitFor();

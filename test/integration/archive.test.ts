@@ -160,7 +160,10 @@ describe('archiving benefit year 2018 out of Redis', () => {
     expect(after.groups).toEqual(statementBefore.groups);
     expect(after.entries.map((e: { requestId: string }) => e.requestId)).toEqual(['ARC-PY-1']);
     expect(after.archived).toEqual([{ benefitYear: 2018, archive: 'benefit-year-2018', ...manifest.days['JJ-CITY 2019-01-15']!.totals }]);
-    expect(after.notes[0]).toMatch(/moved to archive benefit-year-2018/);
+    // The note is Chinese for the finance office; Accept-Language: en gives the English one.
+    expect(after.notes[0]).toMatch(/^\d+ 笔属 2018 医保年度的结算已移入归档 benefit-year-2018/);
+    const english = (await t.http.get('/v1/hospitals/JJ-CITY/statements/2019-01-15').set(admin()).set('Accept-Language', 'en').expect(200)).body;
+    expect(english.notes[0]).toMatch(/moved to archive benefit-year-2018/);
 
     const pure = (await t.http.get('/v1/hospitals/JJ-CITY/statements/2018-06-10').set(admin()).expect(200)).body;
     expect(pure.totals).toEqual(manifest.days['JJ-CITY 2018-06-10']!.totals);

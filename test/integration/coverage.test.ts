@@ -102,7 +102,9 @@ describe('coverage cache', () => {
       .set(t.auth(t.keys.billing['PY-COUNTY']!))
       .send({ ...workedExamples.cases[0]!.request, requestId: `STALE-${clock}` })
       .expect(201);
-    expect(res.body.notes.join(' ')).toMatch(/按 7200 秒前缓存的参保信息结算/);
+    // Chinese for the clerk and the slip (notesZh), English for developers (notes), as every note of an answer.
+    expect(res.body.notesZh.join(' ')).toMatch(/按 7200 秒前缓存的参保信息结算/);
+    expect(res.body.notes.join(' ')).toMatch(/cached copy of the enrollment system, 7200 s old/);
   });
 
   it('upstream slower than its timeout is a failure too', async () => {
@@ -112,7 +114,8 @@ describe('coverage cache', () => {
     const started = Date.now();
     const res = await preview().expect(200);
     expect(Date.now() - started).toBeLessThan(1000);
-    expect(res.body.notes.join(' ')).toMatch(/缓存的参保信息/);
+    expect(res.body.notesZh.join(' ')).toMatch(/缓存的参保信息/);
+    expect(res.body.notes.join(' ')).toMatch(/cached copy of the enrollment system/);
   });
 
   it('upstream down and no copy: 503 UNAVAILABLE fast, with Retry-After; never a guess', async () => {

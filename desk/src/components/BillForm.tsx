@@ -5,7 +5,10 @@ import { DELIVERY, LIABILITY, VISIT_TYPE } from '../labels.js';
 import type { Phase } from '../billing-flow.js';
 import { FeeLines } from './FeeLines.js';
 import { Field } from './Field.js';
+import { useState } from 'preact/hooks';
+import type { Hospital } from '../wire.js';
 import { HospitalName } from './HospitalName.js';
+import { HospitalPicker } from './HospitalPicker.js';
 import type { PersonData } from './PersonPanel.js';
 
 export interface BillFormProps {
@@ -45,6 +48,8 @@ export function BillForm({
   onConfirm,
   onNewBill,
 }: BillFormProps) {
+  /** The hospital an admin key picked from the registry (a billing key settles for its own). */
+  const [picked, setPicked] = useState<Hospital | null>(null);
   return (
     <form
       class="card bill"
@@ -58,19 +63,24 @@ export function BillForm({
       <fieldset disabled={locked}>
         <legend class="sr-only">就诊信息</legend>
         <div class="grid">
-          <Field label="结算医院">
-            <input
-              name="hospitalId"
-              value={bill.hospitalId}
-              readOnly={Boolean(fixedHospital)}
-              onInput={(e) => change({ hospitalId: e.currentTarget.value })}
-              required
-              aria-describedby="hospital-name"
+          {fixedHospital ? (
+            <p class="field" data-testid="bill-hospital">
+              <span class="muted">结算医院</span>
+              <strong>
+                <HospitalName hospitalId={bill.hospitalId} />
+              </strong>
+            </p>
+          ) : (
+            <HospitalPicker
+              label="结算医院"
+              name="billHospital"
+              picked={picked}
+              onChange={(state) => {
+                setPicked(state.hospital);
+                change({ hospitalId: state.hospital?.hospitalId ?? '' });
+              }}
             />
-            <small class="muted" id="hospital-name">
-              <HospitalName hospitalId={bill.hospitalId} />
-            </small>
-          </Field>
+          )}
           <Field label="就诊类型">
             <select name="visitType" value={bill.visitType} onChange={(e) => change({ visitType: e.currentTarget.value })}>
               {Object.entries(VISIT_TYPE).map(([value, label]) => (

@@ -10,6 +10,8 @@ import { normaliseAmount, normaliseDate } from '../bill.js';
 import { DayStatement, slipLink } from '../components/DayStatement.js';
 import { ErrorBox } from '../components/ErrorBox.js';
 import { FilePicker } from '../components/FilePicker.js';
+import { HospitalName } from '../components/HospitalName.js';
+import { HospitalPicker } from '../components/HospitalPicker.js';
 import { hospitalOf } from '../fetchers.js';
 import { session } from '../session.js';
 import { hisEntries } from '../reconcile.js';
@@ -47,6 +49,8 @@ export function Finance({ me }: { me: Me }) {
   const [reconError, setReconError] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
   const [hospital, setHospital] = useState<Hospital | null>(null);
+  /** The hospital an admin key picked from the registry (a billing key's is its own). */
+  const [picked, setPicked] = useState<Hospital | null>(null);
 
   const day = normaliseDate(date);
   const base = `/v1/hospitals/${seg(hospitalId.trim())}`;
@@ -116,15 +120,29 @@ export function Finance({ me }: { me: Me }) {
     <main id="main" class="page finance">
       <h1>对账</h1>
       <form class="card lookup" onSubmit={loadStatement} aria-label="日结单">
-        <label class="field">
-          <span>医院编号</span>
-          <input name="hospitalId" value={hospitalId} readOnly={me.role === 'billing'} onInput={(e) => setHospitalId(e.currentTarget.value)} required />
-        </label>
+        {me.role === 'billing' ? (
+          <p class="field">
+            <span class="muted">医院</span>
+            <HospitalName hospitalId={hospitalId} />
+          </p>
+        ) : (
+          <HospitalPicker
+            label="医院"
+            name="financeHospital"
+            picked={picked}
+            onChange={(state) => {
+              setPicked(state.hospital);
+              setHospitalId(state.hospital?.hospitalId ?? '');
+            }}
+          />
+        )}
         <label class="field">
           <span>业务日期（北京时间）</span>
           <input name="date" value={date} onInput={(e) => setDate(e.currentTarget.value)} required inputMode="numeric" autocomplete="off" />
         </label>
-        <button type="submit">查询日结单</button>
+        <button type="submit" disabled={!hospitalId.trim()}>
+          查询日结单
+        </button>
       </form>
       <ErrorBox error={error} />
 

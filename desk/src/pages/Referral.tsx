@@ -5,9 +5,10 @@ import { normaliseDate } from '../bill.js';
 import { ErrorBox } from '../components/ErrorBox.js';
 import { CATEGORY, FILING_KIND, FILING_STATUS, REGION, SEX } from '../labels.js';
 import { session } from '../session.js';
-import type { Enrollee, Filing, Hospital, Me } from '../wire.js';
+import type { Enrollee, Filing, Me } from '../wire.js';
 import { filingsOf } from '../fetchers.js';
-import { HospitalName, hospitalLabel } from '../components/HospitalName.js';
+import { HospitalName } from '../components/HospitalName.js';
+import { HospitalPicker, type PickerState } from '../components/HospitalPicker.js';
 
 const KNOWN = 'desk.filings';
 
@@ -89,9 +90,11 @@ export function Referral({ me }: { me: Me }) {
   const [filed, setFiled] = useState<Filing | null>(null);
   const [revoking, setRevoking] = useState<Filing | null>(null);
   const [busy, setBusy] = useState(false);
-  const [form, setForm] = useState({ kind: 'out-of-area', validFrom: '', validTo: '', toHospitalId: '', diagnosis: '' });
-  /** The receiving hospital as the registry holds it: null while empty, 'unknown' when the registry has no such hospital. */
-  const [hospital, setHospital] = useState<Hospital | 'unknown' | null>(null);
+  const [form, setForm] = useState({ kind: 'out-of-area', validFrom: '', validTo: '', diagnosis: '' });
+  /** The receiving hospital picked from the registry (none: any hospital); pending while typed but not picked. */
+  const [to, setTo] = useState<PickerState>({ hospital: null, pending: false });
+  /** A new key empties the hospital box after a filing. */
+  const [filedCount, setFiledCount] = useState(0);
   const [lookupId, setLookupId] = useState('');
   const kindField = useRef<HTMLSelectElement>(null);
   const cardField = useRef<HTMLInputElement>(null);
@@ -117,21 +120,9 @@ export function Referral({ me }: { me: Me }) {
     }
   };
 
-  useEffect(() => {
-    const id = form.toHospitalId.trim();
-    if (!id) return setHospital(null);
-    const timer = setTimeout(() => {
-      get<Hospital>(`/v1/hospitals/${seg(id)}`).then(
-        (answer) => setHospital(answer.body),
-        () => setHospital('unknown'),
-      );
-    }, 300);
-    return () => clearTimeout(timer);
-  }, [form.toHospitalId]);
-
   const file = async (event: Event) => {
     event.preventDefault();
-    if (!enrollee || busy || hospital === 'unknown') return;
+    if (!enrollee || busy || to.pending) return;
     setBusy(true);
     setFileError(null);
     try {
@@ -141,7 +132,7 @@ export function Referral({ me }: { me: Me }) {
         validFrom: normaliseDate(form.validFrom),
         validTo: normaliseDate(form.validTo),
       };
-      if (form.toHospitalId.trim()) body.toHospitalId = form.toHospitalId.trim();
+      if (to.hospital) body.toHospitalId = to.hospital.hospitalId;
       if (form.diagnosis.trim()) body.diagnosis = form.diagnosis.trim();
       const operator = session.operator();
       if (operator) body.operator = operator;
@@ -149,7 +140,9 @@ export function Referral({ me }: { me: Me }) {
       remember(filing);
       setFiled(filing);
       setFilings((list) => [...list.filter((f) => f.referralId !== filing.referralId), filing]);
-      setForm({ kind: form.kind, validFrom: '', validTo: '', toHospitalId: '', diagnosis: '' });
+      setForm({ kind: form.kind, validFrom: '', validTo: '', diagnosis: '' });
+      setTo({ hospital: null, pending: false });
+      setFiledCount((n) => n + 1);
     } catch (failure) {
       setFileError(failure);
     } finally {
@@ -229,34 +222,41 @@ export function Referral({ me }: { me: Me }) {
                   placeholder="YYYY-MM-DD"
                 />
               </label>
-              <label class="field">
-                <span>转入医院（登记库编号；空：不限医院）</span>
-                <input
-                  name="toHospitalId"
-                  value={form.toHospitalId}
-                  onInput={(e) => setForm({ ...form, toHospitalId: e.currentTarget.value })}
-                  autocomplete="off"
-                  aria-describedby="to-hospital"
-                  aria-invalid={hospital === 'unknown' ? 'true' : undefined}
-                />
-                <small id="to-hospital" class={hospital === 'unknown' ? 'error' : 'muted'} data-testid="to-hospital">
-                  {hospital === 'unknown' ? `医院登记库中没有 ${form.toHospitalId.trim()}，不能备案` : hospital ? hospitalLabel(hospital, hospital.hospitalId) : ''}
-                </small>
-              </label>
+              <HospitalPicker
+                key={filedCount}
+                label="转入医院（空：不限医院）"
+                name="toHospital"
+                picked={to.hospital}
+                onChange={setTo}
+                hint="按医院名称或国家医保编码查找，从列表中选定"
+              />
               <label class="field">
                 <span>诊断</span>
                 <input name="diagnosis" value={form.diagnosis} onInput={(e) => setForm({ ...form, diagnosis: e.currentTarget.value })} maxLength={200} autocomplete="off" />
               </label>
             </div>
             <p class="actions">
-              <button type="submit" class="primary" disabled={busy || hospital === 'unknown'}>
+              <button type="submit" class="primary" disabled={busy || to.pending} aria-describedby={to.pending ? 'file-blocked' : undefined}>
                 办理备案
               </button>
+              {to.pending && (
+                <small id="file-blocked" class="muted">
+                  转入医院尚未从列表中选定：请选定，或清空该栏（不限医院）
+                </small>
+              )}
             </p>
             <ErrorBox error={fileError} />
             {filed && (
               <p class="ok" role="status" data-testid="filed">
-                已备案：<code>{filed.referralId}</code>（{FILING_KIND[filed.kind]}，{filed.validFrom} 至 {filed.validTo}）
+                已备案：<code>{filed.referralId}</code>（{FILING_KIND[filed.kind]}，{filed.validFrom} 至 {filed.validTo}，
+                {filed.toHospitalId ? (
+                  <>
+                    转入 <HospitalName hospitalId={filed.toHospitalId} />
+                  </>
+                ) : (
+                  '不限医院'
+                )}
+                ）
               </p>
             )}
           </form>

@@ -2,7 +2,14 @@
 import { z } from 'zod';
 import { enrolleeExample, hospitalExample } from '../openapi/examples.js';
 import type { ApiRouter } from '../openapi/operations.js';
-import { accumulatorsResponseSchema, enrolleeResponseSchema, hospitalResponseSchema, refreshResponseSchema } from '../../contract/registry.js';
+import {
+  accumulatorsResponseSchema,
+  enrolleeResponseSchema,
+  hospitalPageSchema,
+  hospitalResponseSchema,
+  hospitalSearchQuery,
+  refreshResponseSchema,
+} from '../../contract/registry.js';
 import { cardSchema, idSchema, yearSchema } from '../../contract/fields.js';
 import { enrolleeSchema, hospitalSchema, toEnrollee, toHospital } from '../../contract/registry.js';
 import { parseOrThrow } from '../validate.js';
@@ -34,6 +41,25 @@ export function registryRoutes(v1: ApiRouter, deps: RouteDependencies): void {
       const hospital = toHospital(hospitalId, parseOrThrow(hospitalSchema, req.body));
       const outcome = await deps.registry.putHospital(hospital);
       res.status(outcome === 'created' ? 201 : 200).json(hospital);
+    },
+  );
+  v1.on(
+    {
+      method: 'get',
+      path: '/hospitals',
+      operationId: 'searchHospitals',
+      summary: 'Find registry hospitals by part of their name, national code or id (the referral desk picks the receiving hospital so)',
+      tags: ['Registry'],
+      roles: READERS,
+      scope: "every reader key: the whole registry, as GET /v1/hospitals/{hospitalId} (a receiving hospital is outside a referral key's region by nature)",
+      query: hospitalSearchQuery,
+      responses: { 200: { description: 'a page of matching hospitals', schema: hospitalPageSchema } },
+      errors: ['UNAVAILABLE'],
+    },
+    async (req, res) => {
+      const query = parseOrThrow(hospitalSearchQuery, { q: req.query.q, admdvs: req.query.admdvs, limit: req.query.limit, cursor: req.query.cursor }, '', 'query');
+      const page = await deps.registry.searchHospitals({ q: query.q, admdvs: query.admdvs, cursor: query.cursor ?? null, limit: query.limit });
+      res.json({ q: query.q, ...page });
     },
   );
   v1.on(

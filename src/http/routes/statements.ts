@@ -10,6 +10,7 @@ import { dateSchema, idSchema, pageQuery } from '../../contract/fields.js';
 /** Runs of a hospital-day: 1–50 a page, default 20. */
 const reconciliationPageSchema = pageQuery(50, 20);
 import { parseOrThrow } from '../validate.js';
+import { langOf } from '../../messages/index.js';
 import type { RouteDependencies } from './common.js';
 
 const dateQuery = z.object({ date: dateSchema });
@@ -43,7 +44,7 @@ export function statementRoutes(v1: ApiRouter, deps: RouteDependencies): void {
       const { hospitalId } = hospitalInScope(req);
       const date = parseOrThrow(dateSchema, req.params.date, 'date', 'date');
       const { limit, cursor } = parseOrThrow(statementPageSchema, { limit: req.query.limit, cursor: req.query.cursor }, '', 'query');
-      res.json(await deps.statements.statement(hospitalId, date, { limit, cursor: cursor ?? null }));
+      res.json(await deps.statements.statement(hospitalId, date, { limit, cursor: cursor ?? null }, langOf(req.get('accept-language'))));
     },
   );
 
