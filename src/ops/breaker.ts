@@ -187,6 +187,8 @@ export function guarded<T extends object>(target: T, breaker: CircuitBreaker<[Op
     get(object, property, receiver) {
       const value = Reflect.get(object, property, receiver);
       if (typeof value !== 'function' || typeof property !== 'string') return value;
+      // Methods that do no I/O of their own (a class lists them in `localMethods`) are called as they are.
+      if ((object.constructor as { localMethods?: readonly string[] }).localMethods?.includes(property)) return value.bind(object);
       let wrapper = wrappers.get(property);
       if (!wrapper) wrappers.set(property, (wrapper = wrap(value as (...a: unknown[]) => Promise<unknown>, property)));
       return wrapper;

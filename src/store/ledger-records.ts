@@ -70,6 +70,9 @@ export interface DayPage {
 }
 
 export class LedgerRecords {
+  /** Synchronous: no Redis call of their own (a breaker guard passes them through). */
+  static readonly localMethods: readonly string[] = ['noteIsStale', 'touched', 'stop'];
+
   private readonly scheduled = new Map<string, NodeJS.Timeout>();
 
   constructor(
