@@ -5,7 +5,7 @@
  * as compact settlement records; nothing of policy rules.
  */
 import { dayNumber } from '../domain/dates.js';
-import type { Enrollee, Filing, Hospital } from '../domain/types.js';
+import type { Hospital } from '../domain/types.js';
 import { encodeSettlementRecord, type SettlementRecordMeta } from './codec/settlement-record.js';
 import { decodeStay, encodeStay } from './codec/stay.js';
 import { cardOfId } from './id-index.js';
@@ -34,6 +34,7 @@ import {
   type StoredSettlement,
   type VersionedAccumulators,
 } from './store-records.js';
+import { parseEnrollee, parseFiling } from './record-schemas.js';
 
 export class SettlementRepository {
   constructor(
@@ -82,14 +83,14 @@ export class SettlementRepository {
       string | null,
     ];
     let index = 7;
-    const filings = active.map((json) => JSON.parse(json) as Filing);
+    const filings = active.map(parseFiling);
     if (scope.referralId) {
       const named = replies[index++] as string | null;
-      if (named !== null && !filings.some((f) => f.referralId === scope.referralId)) filings.push(JSON.parse(named) as Filing);
+      if (named !== null && !filings.some((f) => f.referralId === scope.referralId)) filings.push(parseFiling(named));
     }
     const stays = scope.staysFrom && scope.staysTo ? (replies[index++] as string[]).map(decodeStay) : [];
     return {
-      enrollee: enrolleeJson === null ? null : (JSON.parse(enrolleeJson) as Enrollee),
+      enrollee: enrolleeJson === null ? null : parseEnrollee(enrolleeJson),
       coverageEntry,
       filings,
       filingsVersion: filingsVersion ?? '0',
