@@ -13,6 +13,8 @@ import type { ScriptedClient } from './redis.js';
 import type { ArchiveRemovalOutcome } from './script-results.js';
 import { archiveLedgerEntry, archiveSettlement } from './scripts/archive.js';
 import { archiveDayEntry } from './scripts/ledger.js';
+import { parseStored } from './record-schemas.js';
+import { z } from 'zod';
 
 export interface ArchiveState {
   state: 'archiving' | 'removing' | 'archived';
@@ -24,6 +26,9 @@ export interface ArchiveState {
 }
 
 /** A person's settlements of the year, in list order, as stored. */
+const archiveStateSchema = z.looseObject({ state: z.enum(['archiving', 'removing', 'archived']), archive: z.string(), at: z.string() });
+const parseArchiveState = (json: string): ArchiveState => parseStored<ArchiveState>(archiveStateSchema, json, 'archive state');
+
 export interface PersonYear {
   card: string;
   ids: string[];
@@ -42,12 +47,12 @@ export class ArchiveStore {
 
   async archiveStates(): Promise<Map<number, ArchiveState>> {
     const all = await this.redis.hgetall(keys.archives());
-    return new Map(Object.entries(all).map(([year, json]) => [Number(year), JSON.parse(json) as ArchiveState]));
+    return new Map(Object.entries(all).map(([year, json]) => [Number(year), parseArchiveState(json)]));
   }
 
   async archiveState(year: number): Promise<ArchiveState | null> {
     const json = await this.redis.hget(keys.archives(), String(year));
-    return json === null ? null : (JSON.parse(json) as ArchiveState);
+    return json === null ? null : parseArchiveState(json);
   }
 
   async setArchiveState(year: number, state: ArchiveState): Promise<void> {

@@ -13,6 +13,7 @@ import { NO_REPLICA_ACKNOWLEDGEMENT, type ReplicaAcknowledgement } from './repli
 import type { FilingOutcome } from './script-results.js';
 import { putFiling, revokeFiling } from './scripts/filings.js';
 import type { Page } from './store-records.js';
+import { parseFiling } from './record-schemas.js';
 
 export class FilingRepository {
   constructor(
@@ -45,19 +46,19 @@ export class FilingRepository {
     const card = await this.cardOfId(referralId);
     if (card === null) return null;
     const json = await this.redis.hget(keys.filings(card), referralId);
-    return json === null ? null : (JSON.parse(json) as Filing);
+    return json === null ? null : parseFiling(json);
   }
 
   /** The person's active filings (at most the cap), soonest validTo first. */
   async getActiveFilings(card: string): Promise<Filing[]> {
-    return (await this.redis.zrange(keys.activeFilings(card), 0, -1)).map((json) => JSON.parse(json) as Filing);
+    return (await this.redis.zrange(keys.activeFilings(card), 0, -1)).map(parseFiling);
   }
 
   /** Every filing of the person, active and revoked, a page at a time (HSCAN order). */
   async scanFilings(card: string, cursor: string, count: number): Promise<Page<Filing>> {
     const [next, flat] = await this.redis.hscan(keys.filings(card), cursor, 'COUNT', count);
     const items: Filing[] = [];
-    for (let i = 1; i < flat.length; i += 2) items.push(JSON.parse(flat[i]!) as Filing);
+    for (let i = 1; i < flat.length; i += 2) items.push(parseFiling(flat[i]!));
     return { items, next: next === '0' ? null : next };
   }
 
@@ -68,7 +69,7 @@ export class FilingRepository {
     for (;;) {
       const json = await this.redis.hget(keys.filings(card), referralId);
       if (json === null) return null;
-      const filing = JSON.parse(json) as Filing;
+      const filing = parseFiling(json);
       if (filing.status === 'revoked') return filing;
       const revoked: Filing = { ...filing, status: 'revoked', revokedAt, revocation };
       const outcome = await revokeFiling(this.redis, {

@@ -10,6 +10,7 @@ import type { FeeLinesOutcome, ReplaceOutcome } from './script-results.js';
 import { compareAndSet } from './scripts/claims.js';
 import { putFeeLines, withdrawFeeLines } from './scripts/fee-lines.js';
 import { linesOf, results } from './store-records.js';
+import { parseEncounter } from './record-schemas.js';
 
 export class PlatformMessageRepository {
   constructor(
@@ -22,13 +23,13 @@ export class PlatformMessageRepository {
   /** Registers the encounter unless it exists; answers the stored one when it does. */
   async createEncounter(encounter: Encounter): Promise<Encounter | null> {
     const previous = await this.redis.set(keys.encounter(encounter.card, encounter.mdtrtId), JSON.stringify(encounter), 'NX', 'GET');
-    return previous === null ? null : (JSON.parse(previous) as Encounter);
+    return previous === null ? null : parseEncounter(previous);
   }
 
   /** The encounter and its stored JSON (for a compare-and-set update). */
   async getEncounter(card: string, mdtrtId: string): Promise<{ encounter: Encounter; raw: string } | null> {
     const raw = await this.redis.get(keys.encounter(card, mdtrtId));
-    return raw === null ? null : { encounter: JSON.parse(raw) as Encounter, raw };
+    return raw === null ? null : { encounter: parseEncounter(raw), raw };
   }
 
   /** The encounter, its uploaded lines and (when asked) a message's record, in one round trip to the person's slot. */
@@ -40,7 +41,7 @@ export class PlatformMessageRepository {
     const pipeline = this.redis.pipeline().get(keys.encounter(card, mdtrtId)).hgetall(keys.encounterLines(card, mdtrtId));
     if (message) pipeline.get(keys.nationalMessage({ card }, message.hospitalId, message.msgid));
     const [raw, all, record] = results<[string | null, Record<string, string>, (string | null)?]>(await pipeline.exec());
-    return raw === null ? null : { encounter: JSON.parse(raw) as Encounter, raw, lines: linesOf(all), message: record ?? null };
+    return raw === null ? null : { encounter: parseEncounter(raw), raw, lines: linesOf(all), message: record ?? null };
   }
 
   /** Replaces the encounter if it is still as read. */

@@ -10,6 +10,7 @@ import type { ScriptedClient } from './redis.js';
 import { NO_REPLICA_ACKNOWLEDGEMENT, type ReplicaAcknowledgement } from './replication.js';
 import type { WriteOutcome } from './script-results.js';
 import { putEnrollees as putEnrolleesScript } from './scripts/put-enrollees.js';
+import { parseEnrollee, parseHospital } from './record-schemas.js';
 
 export class RegistryRepository {
   constructor(
@@ -28,7 +29,7 @@ export class RegistryRepository {
     }
     const previousJson = await this.redis.set(keys.hospital(hospital.hospitalId), JSON.stringify(hospital), 'GET');
     await this.redis.sadd(keys.hospitals(), hospital.hospitalId);
-    const previousCode = previousJson === null ? null : ((JSON.parse(previousJson) as Hospital).fixmedinsCode ?? null);
+    const previousCode = previousJson === null ? null : (parseHospital(previousJson).fixmedinsCode ?? null);
     // A code the hospital gave up no longer names it (unless another hospital took it meanwhile).
     if (previousCode !== null && previousCode !== code && (await this.redis.get(keys.hospitalByCode(previousCode))) === hospital.hospitalId) {
       await this.redis.del(keys.hospitalByCode(previousCode));
@@ -44,7 +45,7 @@ export class RegistryRepository {
 
   async getHospital(hospitalId: string): Promise<Hospital | null> {
     const json = await this.redis.get(keys.hospital(hospitalId));
-    return json === null ? null : (JSON.parse(json) as Hospital);
+    return json === null ? null : parseHospital(json);
   }
 
   async putEnrollee(enrollee: Enrollee): Promise<'created' | 'updated'> {
@@ -54,7 +55,7 @@ export class RegistryRepository {
 
   async getEnrollee(card: string): Promise<Enrollee | null> {
     const json = await this.redis.get(keys.enrollee(card));
-    return json === null ? null : (JSON.parse(json) as Enrollee);
+    return json === null ? null : parseEnrollee(json);
   }
 
   // ── Bulk registry writes (service/registry-bulk.ts) ─────────────────────

@@ -5,7 +5,7 @@
  * as compact settlement records; nothing of policy rules.
  */
 import { dayNumber, yearOf } from '../domain/dates.js';
-import type { Enrollee, Filing, Hospital, PreviousStay } from '../domain/types.js';
+import type { Hospital, PreviousStay } from '../domain/types.js';
 import { encodeSettlementRecord, type SettlementRecordMeta } from './codec/settlement-record.js';
 import { decodeStay, encodeStay } from './codec/stay.js';
 import { cardOfId } from './id-index.js';
@@ -35,6 +35,7 @@ import {
   type StoredSettlement,
   type VersionedAccumulators,
 } from './store-records.js';
+import { parseEnrollee, parseFiling } from './record-schemas.js';
 
 export class SettlementRepository {
   constructor(
@@ -87,16 +88,16 @@ export class SettlementRepository {
       string | null,
     ];
     let index = 7;
-    const filings = active.map((json) => JSON.parse(json) as Filing);
+    const filings = active.map(parseFiling);
     if (scope.referralId) {
       const named = replies[index++] as string | null;
-      if (named !== null && !filings.some((f) => f.referralId === scope.referralId)) filings.push(JSON.parse(named) as Filing);
+      if (named !== null && !filings.some((f) => f.referralId === scope.referralId)) filings.push(parseFiling(named));
     }
     const stays: PreviousStay[] = [];
     for (const _ of stayYears) for (const stay of replies[index++] as string[]) stays.push(decodeStay(stay));
     const previousYearAccumulators = scope.previousYear ? decodeAccumulators(replies[index++] as Record<string, string>).accumulators : null;
     return {
-      enrollee: enrolleeJson === null ? null : (JSON.parse(enrolleeJson) as Enrollee),
+      enrollee: enrolleeJson === null ? null : parseEnrollee(enrolleeJson),
       coverageEntry,
       filings,
       filingsVersion: filingsVersion ?? '0',

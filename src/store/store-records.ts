@@ -8,6 +8,7 @@ import { fromFen, toFen, type Money } from '../domain/money.js';
 import { MONEY_ACCUMULATORS, type AccumulatorDeltas, type Accumulators, type Enrollee, type Filing, type PreviousStay } from '../domain/types.js';
 import type { EncounterFeeLine } from '../domain/encounter.js';
 import { decodeSettlementRecord, type ReversalMeta } from './codec/settlement-record.js';
+import { parseFeeLine } from './record-schemas.js';
 
 /** How long a person's settled stays are kept for the overlap check after their last commit (two benefit years and a margin). */
 export const OCCUPANCY_SECONDS = 800 * 86_400;
@@ -166,7 +167,7 @@ export function toStored(settlementId: string, card: string, record: Buffer): St
 export function linesOf(hash: Record<string, string>): EncounterFeeLine[] {
   return Object.entries(hash)
     .filter(([field]) => field.startsWith('l:'))
-    .map(([, json]) => JSON.parse(json) as EncounterFeeLine);
+    .map(([, json]) => parseFeeLine(json));
 }
 
 export function results<T extends unknown[]>(replies: [Error | null, unknown][] | null): T {
