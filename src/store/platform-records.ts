@@ -6,8 +6,18 @@
 import type { Encounter, EncounterFeeLine } from '../domain/encounter.js';
 import { keys, type MessageScope } from './keys.js';
 import type { ScriptedClient } from './redis.js';
-import { feeLinesOutcome, replaceOutcome, type FeeLinesOutcome, type ReplaceOutcome } from './script-results.js';
+import { feeLinesOutcome, replaceOutcome, stayChangeOutcome, type FeeLinesOutcome, type ReplaceOutcome, type StayChangeOutcome } from './script-results.js';
 import { linesOf, results, type Page } from './store-records.js';
+
+/** A stay's state as read before a change; the change's script checks it is still so. */
+export interface StayExpectation {
+  round: number;
+  /** "<hospitalId>:<requestId>" of the stay's current round */
+  field: string;
+  /** that field's value ('' when absent) */
+  idem: string;
+  settlementId: string | null;
+}
 
 export class PlatformRecords {
   constructor(readonly redis: ScriptedClient) {}
@@ -43,16 +53,49 @@ export class PlatformRecords {
     return replaceOutcome(await this.redis.compareAndSet(keys.encounter(next.card, next.mdtrtId), raw, JSON.stringify(next)));
   }
 
-  async putFeeLines(card: string, mdtrtId: string, lines: EncounterFeeLine[], maxLines: number): Promise<FeeLinesOutcome> {
-    const args: string[] = [String(maxLines)];
-    for (const line of lines) args.push(line.lineId, JSON.stringify(line), line.refundOf ?? '');
-    return feeLinesOutcome(await this.redis.putFeeLines(keys.encounterLines(card, mdtrtId), keys.encounter(card, mdtrtId), ...args));
+  /**
+   * What a change of a stay checks in its script: the stay's idempotency field
+   * as read now (its settlement, if any, is read again there).
+   */
+  async stayExpectation(encounter: Encounter, field: string): Promise<StayExpectation> {
+    const idem = (await this.redis.hget(keys.idempotency(encounter.card), field)) ?? '';
+    const settlementId = idem === '' || idem.startsWith('void ') ? null : (idem.split(' ')[1] ?? null);
+    return { round: encounter.round, field, idem, settlementId };
   }
 
-  /** Withdraws one line (and its refund), or every line ('0000'); answers how many went. */
-  async withdrawFeeLines(card: string, mdtrtId: string, lineId: string): Promise<number> {
-    const [removed] = await this.redis.withdrawFeeLines(keys.encounterLines(card, mdtrtId), lineId);
-    return removed;
+  private stayKeys(card: string, mdtrtId: string, expect: StayExpectation): string[] {
+    const settlement = expect.settlementId === null ? keys.encounter(card, mdtrtId) : keys.settlement(card, expect.settlementId);
+    return [keys.encounterLines(card, mdtrtId), keys.encounter(card, mdtrtId), keys.staySettling(card, mdtrtId), keys.idempotency(card), settlement];
+  }
+
+  private stayArgs(expect: StayExpectation): string[] {
+    return [String(expect.round), expect.field, expect.idem];
+  }
+
+  /** Stores a batch of lines if the stay is still unsettled as expected (put-fee-lines-5.lua). */
+  async putFeeLines(card: string, mdtrtId: string, lines: EncounterFeeLine[], maxLines: number, expect: StayExpectation): Promise<FeeLinesOutcome> {
+    const args: string[] = [String(maxLines), ...this.stayArgs(expect)];
+    for (const line of lines) args.push(line.lineId, JSON.stringify(line), line.refundOf ?? '');
+    return feeLinesOutcome(await this.redis.putFeeLines(...this.stayKeys(card, mdtrtId, expect), ...args));
+  }
+
+  /** Withdraws one line (and its refund), or every line ('0000'), of a stay still unsettled as expected; `count` says how many went. */
+  async withdrawFeeLines(card: string, mdtrtId: string, lineId: string, expect: StayExpectation): Promise<StayChangeOutcome> {
+    return stayChangeOutcome(await this.redis.withdrawFeeLines(...this.stayKeys(card, mdtrtId, expect), lineId, ...this.stayArgs(expect)));
+  }
+
+  /** Replaces the encounter if it is still as read and its stay still unsettled as expected. */
+  async replaceUnsettledEncounter(raw: string, next: Encounter, expect: StayExpectation): Promise<StayChangeOutcome> {
+    return stayChangeOutcome(await this.redis.replaceUnsettledEncounter(...this.stayKeys(next.card, next.mdtrtId, expect), raw, ...this.stayArgs(expect), JSON.stringify(next)));
+  }
+
+  /** Marks a settlement of the stay at work (a token in a set living `ttlMs` at most: a crashed holder frees it). */
+  async holdStay(card: string, mdtrtId: string, token: string, ttlMs: number): Promise<void> {
+    results(await this.redis.multi().sadd(keys.staySettling(card, mdtrtId), token).pexpire(keys.staySettling(card, mdtrtId), ttlMs).exec());
+  }
+
+  async releaseStay(card: string, mdtrtId: string, token: string): Promise<void> {
+    await this.redis.srem(keys.staySettling(card, mdtrtId), token);
   }
 
   /** Every uploaded line of the encounter, refunds included. */
