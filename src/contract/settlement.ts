@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 import { CATALOGUE_CODE_PATTERN, UNIT_PRICE_PATTERN } from '../catalogue/row.js';
-import { Decimal, MAX_AMOUNT, MONEY_PATTERN, ZERO, formatMoney, round2 } from '../domain/money.js';
+import { Decimal, MAX_AMOUNT, MONEY_PATTERN, ZERO, formatMoney, lineAmount, round2 } from '../domain/money.js';
 import { isIsoDate } from '../domain/dates.js';
 import { DELIVERIES, FUNDS, LIABILITIES, VISIT_TYPES, type FeeLine, type RequestCharges, type SettlementRequest } from '../domain/types.js';
 import { absent, cardSchema, code, dateSchema, idSchema, isoDate, moneySchema, nullableString, operatorView, policyVersionSchema, timestamp, wireMoney } from './fields.js';
@@ -61,6 +61,8 @@ const feeLinesSchema = z
       const amount = new Decimal(line.amount);
       const expected = round2(quantity.times(unitPrice));
       if (!expected.eq(amount)) issue([index, 'amount'], `amount must be quantity × unitPrice rounded half up to the fen: ${formatMoney(expected)}`);
+      else if (!quantity.isZero() && lineAmount(quantity, unitPrice) === null)
+        issue([index, 'amount'], `quantity × unitPrice is ${quantity.times(unitPrice).toString()}: rounding it to the fen would change it by more than 10 %`);
       total = total.plus(amount);
       // Every field, in one order, absent ones as null: the request hash sees equal lines as equal.
       parsed[index] = {

@@ -1,0 +1,67 @@
+/**
+ * Per-line rounding is bounded: a line is its quantity × unit price rounded
+ * half up to the fen, and that rounding may move it by at most a tenth of its
+ * exact value. A 25.00 drug split into 4,999 lines of 0.005 (each billed 0.01,
+ * 49.99 in all) is refused 400 naming the line's amount; nothing is recorded.
+ * A split whose lines are each worth whole fen bills what the whole line does.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ANCHOR } from '../helpers/fee-lines.js';
+import { startTestService, type TestService } from '../helpers/service.js';
+
+let t: TestService;
+beforeAll(async () => {
+  t = await startTestService();
+  await t.loadWorkedRegistry();
+});
+afterAll(async () => t?.close());
+
+const CARD = '330326198001010001';
+const bill = (requestId: string, lines: { quantity: string; unitPrice: string; amount: string }[]) => ({
+  requestId,
+  card: CARD,
+  hospitalId: 'PY-COUNTY',
+  visitType: 'outpatient',
+  admissionDate: '2019-05-02',
+  dischargeDate: '2019-05-02',
+  charges: { lines: lines.map((line, i) => ({ lineId: `L${i}`, code: ANCHOR.amoxicillin, ...line })) },
+});
+const preview = (body: object) => t.http.post('/v1/settlements/preview').set(t.auth(t.keys.billing['PY-COUNTY']!)).send(body);
+
+describe('splitting a line cannot bill more than the whole', () => {
+  it('25.00 as 4,999 lines of 0.005 is refused 400 naming each line amount; nothing is recorded', async () => {
+    const split = Array.from({ length: 4_999 }, () => ({ quantity: '0.0002', unitPrice: '25.00', amount: '0.01' }));
+    const keysBefore = await t.redis.dbsize();
+    const res = await t.http.post('/v1/settlements').set(t.auth(t.keys.billing['PY-COUNTY']!)).send(bill('SPLIT-1', split));
+    expect(res.status, res.text.slice(0, 400)).toBe(400);
+    expect(res.body.error.code).toBe('VALIDATION_FAILED');
+    expect(res.body.error.details[0].path).toBe('charges.lines.0.amount');
+    expect(res.body.error.details[0].message).toMatch(/超过 10%/);
+    expect(await t.redis.dbsize()).toBe(keysBefore);
+  });
+
+  it('the whole line, or split into lines of whole fen, bills 25.00 either way', async () => {
+    const whole = await preview(bill('SPLIT-2', [{ quantity: '1', unitPrice: '25.00', amount: '25.00' }]));
+    expect(whole.status, whole.text).toBe(200);
+    const split = await preview(
+      bill(
+        'SPLIT-3',
+        Array.from({ length: 5 }, () => ({ quantity: '0.2', unitPrice: '25.00', amount: '5.00' })),
+      ),
+    );
+    expect(split.status, split.text).toBe(200);
+    expect(split.body.charges.total).toBe('25.00');
+    expect(split.body.charges.total).toBe(whole.body.charges.total);
+  });
+
+  it('a unit price of fractions of a fen rounds within a tenth: 3 × 0.333 lines bill 0.99, accepted', async () => {
+    const res = await preview(
+      bill(
+        'SPLIT-4',
+        Array.from({ length: 3 }, () => ({ quantity: '1', unitPrice: '0.333', amount: '0.33' })),
+      ),
+    );
+    expect(res.status, res.text).toBe(200);
+    expect(res.body.charges.total).toBe('0.99');
+  });
+});
