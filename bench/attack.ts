@@ -13,7 +13,8 @@
  *
  * --phases picks attacks by number (1,2,3,8; the quiet phase always runs
  * first); --minutes sets each phase's length instead of a fifth of
- * --duration. Each phase also prints Redis used_memory at its start and end
+ * --duration; --bystanders 0 leaves the bystander out, so that Redis growth
+ * is the attacker's alone (a bystander's settlements are kept, ~1.9 kB each). Each phase also prints Redis used_memory at its start and end
  * and how many requests the attacker sent.
  *
  * Attacks: 1 reconciliations of 490 unmatched rows (64 kB) in a loop;
@@ -29,7 +30,12 @@ import { startRedis } from '../scripts/lib/redis-server.js';
 import { spawnServer, writeKeysFile } from '../test/helpers/server-process.js';
 
 const { values } = parseArgs({
-  options: { duration: { type: 'string', default: '60' }, phases: { type: 'string', default: '1,2,3,8' }, minutes: { type: 'string' } },
+  options: {
+    duration: { type: 'string', default: '60' },
+    phases: { type: 'string', default: '1,2,3,8' },
+    minutes: { type: 'string' },
+    bystanders: { type: 'string', default: '4' },
+  },
 });
 const total = Number(values.duration) * 1000;
 const phaseMs = values.minutes === undefined ? Math.floor(total / 5) : Math.round(Number(values.minutes) * 60_000);
@@ -184,9 +190,9 @@ const attacks: Record<string, (until: () => boolean) => Promise<void>> = {
 };
 
 const p95 = (xs: number[]) => (xs.length === 0 ? 0 : [...xs].sort((a, b) => a - b)[Math.floor(xs.length * 0.95)]!);
-say(`bench:attack — ${phaseMs / 1000} s a phase, bystander PY-COUNTY (4 loops of settlements), attacker PY-TOWN (one billing key, default limits)`);
+say(`bench:attack — ${phaseMs / 1000} s a phase, bystander PY-COUNTY (${values.bystanders} loops of settlements), attacker PY-TOWN (one billing key, default limits)`);
 say('phase                   bystander  503s  p95 ms  Redis growth');
-const bystanders = Array.from({ length: 4 }, () => bystander());
+const bystanders = Array.from({ length: Number(values.bystanders) }, () => bystander());
 let quietP95 = 0;
 const memoryLines: string[] = [];
 for (const [name, run] of Object.entries(attacks)) {
