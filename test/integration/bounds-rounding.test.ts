@@ -6,17 +6,26 @@
  * A split whose lines are each worth whole fen bills what the whole line does.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ANCHOR } from '../helpers/fee-lines.js';
+import { ANCHOR, PY1_LINES } from '../helpers/fee-lines.js';
+import { hsa, n } from '../helpers/hsa.js';
+import { admit, feedetail } from '../helpers/hsa-stay.js';
 import { startTestService, type TestService } from '../helpers/service.js';
+import { workedExamples } from '../helpers/worked-examples.js';
 
 let t: TestService;
 beforeAll(async () => {
   t = await startTestService();
   await t.loadWorkedRegistry();
+  await t.http
+    .put('/v1/hospitals/PY-COUNTY')
+    .set(t.auth(t.keys.admin))
+    .send({ ...workedExamples.hospitals['PY-COUNTY'], fixmedinsCode: FIXMEDINS })
+    .expect(200);
 });
 afterAll(async () => t?.close());
 
 const CARD = '330326198001010001';
+const FIXMEDINS = 'H33032600001';
 const bill = (requestId: string, lines: { quantity: string; unitPrice: string; amount: string }[]) => ({
   requestId,
   card: CARD,
@@ -63,5 +72,17 @@ describe('splitting a line cannot bill more than the whole', () => {
     );
     expect(res.status, res.text).toBe(200);
     expect(res.body.charges.total).toBe('0.99');
+  });
+
+  it('2301: lines of 0.005 are refused naming det_item_fee_sumamt; nothing is stored', async () => {
+    const p = hsa(t.http, t.keys.billing['PY-COUNTY']!, FIXMEDINS);
+    const mdtrtId = await admit(p, CARD, '2019-05-01 08:00:00');
+    const split = Array.from({ length: 3 }, (_, i) =>
+      feedetail({ ...PY1_LINES[0]!, lineId: `S${i}`, quantity: '0.0002', unitPrice: '25.00', amount: '0.01' }, mdtrtId, CARD, { det_item_fee_sumamt: n('0.01') }),
+    );
+    const answer = await p.send('2301', { feedetail: split });
+    expect(answer.ok).toBe(false);
+    expect(answer.text).toContain('feedetail.0.det_item_fee_sumamt');
+    expect(await t.redis.exists(`enc-lines:{${CARD}}:${mdtrtId}`)).toBe(0);
   });
 });
