@@ -9,6 +9,13 @@
  *
  *   npm run bench:attack                      60 s: quiet + attacks 1, 2, 3, 8
  *   npm run bench:attack -- --duration 600    10 minutes
+ *   npm run bench:attack -- --phases 1 --minutes 10    quiet, then attack 1 for 10 minutes
+ *
+ * --phases picks attacks by number (1,2,3,8; the quiet phase always runs
+ * first); --minutes sets each phase's length instead of a fifth of
+ * --duration; --bystanders 0 leaves the bystander out, so that Redis growth
+ * is the attacker's alone (a bystander's settlements are kept, ~1.9 kB each). Each phase also prints Redis used_memory at its start and end
+ * and how many requests the attacker sent.
  *
  * Attacks: 1 reconciliations of 490 unmatched rows (64 kB) in a loop;
  * 2 bills of 5,000 lines (~750 kB) previewed 8 at a time; 3 slow uploads
@@ -22,9 +29,17 @@ import { generateKey, sha256Hex } from '../src/ops/api-keys.js';
 import { startRedis } from '../scripts/lib/redis-server.js';
 import { spawnServer, writeKeysFile } from '../test/helpers/server-process.js';
 
-const { values } = parseArgs({ options: { duration: { type: 'string', default: '60' } } });
+const { values } = parseArgs({
+  options: {
+    duration: { type: 'string', default: '60' },
+    phases: { type: 'string', default: '1,2,3,8' },
+    minutes: { type: 'string' },
+    bystanders: { type: 'string', default: '4' },
+  },
+});
 const total = Number(values.duration) * 1000;
-const phaseMs = Math.floor(total / 5);
+const phaseMs = values.minutes === undefined ? Math.floor(total / 5) : Math.round(Number(values.minutes) * 60_000);
+const chosen = new Set(values.phases.split(',').map((p) => p.trim()));
 
 const say = (line: string) => process.stdout.write(`${line}\n`);
 const admin = generateKey();
@@ -45,6 +60,12 @@ const call = (key: string, method: string, path: string, body?: unknown) =>
     headers: { Authorization: `Bearer ${key}`, ...(body === undefined ? {} : { 'Content-Type': 'application/json' }) },
     body: body === undefined ? null : typeof body === 'string' ? body : JSON.stringify(body),
   });
+
+let sent = 0;
+const attack = (method: string, path: string, body?: unknown) => {
+  sent++;
+  return call(attackerKey, method, path, body);
+};
 
 const hospital = { admdvs: '330326', level: 2, kind: 'general', countyRun: true };
 await call(admin, 'PUT', '/v1/hospitals/PY-COUNTY', { ...hospital, name: '平阳县人民医院' });
@@ -116,14 +137,14 @@ const attacks: Record<string, (until: () => boolean) => Promise<void>> = {
   '1 reconciliations': async (until) => {
     await Promise.all(
       Array.from({ length: 8 }, async () => {
-        while (!until()) await (await call(attackerKey, 'POST', '/v1/hospitals/PY-TOWN/reconciliations', { date: '2026-03-10', entries: rows })).arrayBuffer();
+        while (!until()) await (await attack('POST', '/v1/hospitals/PY-TOWN/reconciliations', { date: '2026-03-10', entries: rows })).arrayBuffer();
       }),
     );
   },
   '2 large bills': async (until) => {
     await Promise.all(
       Array.from({ length: 8 }, async () => {
-        while (!until()) await (await call(attackerKey, 'POST', '/v1/settlements/preview', bigBill)).arrayBuffer();
+        while (!until()) await (await attack('POST', '/v1/settlements/preview', bigBill)).arrayBuffer();
       }),
     );
   },
@@ -132,6 +153,7 @@ const attacks: Record<string, (until: () => boolean) => Promise<void>> = {
     const sockets: net.Socket[] = [];
     const open = () => {
       const socket = net.connect(Number(url.port), url.hostname);
+      sent++;
       socket.on('error', () => undefined);
       socket.on('close', () => sockets.splice(sockets.indexOf(socket), 1));
       socket.write(`POST /v1/settlements HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${attackerKey}\r\nContent-Type: application/json\r\nContent-Length: 100000\r\n\r\n{`);
@@ -160,7 +182,7 @@ const attacks: Record<string, (until: () => boolean) => Promise<void>> = {
             dischargeDate: '2019-04-03',
             charges: { total: '3000.00' },
           };
-          await (await call(attackerKey, 'POST', '/v1/settlements', body)).arrayBuffer();
+          await (await attack('POST', '/v1/settlements', body)).arrayBuffer();
         }
       }),
     );
@@ -168,23 +190,30 @@ const attacks: Record<string, (until: () => boolean) => Promise<void>> = {
 };
 
 const p95 = (xs: number[]) => (xs.length === 0 ? 0 : [...xs].sort((a, b) => a - b)[Math.floor(xs.length * 0.95)]!);
-say(`bench:attack — ${phaseMs / 1000} s a phase, bystander PY-COUNTY (4 loops of settlements), attacker PY-TOWN (one billing key, default limits)`);
+say(`bench:attack — ${phaseMs / 1000} s a phase, bystander PY-COUNTY (${values.bystanders} loops of settlements), attacker PY-TOWN (one billing key, default limits)`);
 say('phase                   bystander  503s  p95 ms  Redis growth');
-const bystanders = Array.from({ length: 4 }, () => bystander());
+const bystanders = Array.from({ length: Number(values.bystanders) }, () => bystander());
 let quietP95 = 0;
-for (const [name, attack] of Object.entries(attacks)) {
+const memoryLines: string[] = [];
+for (const [name, run] of Object.entries(attacks)) {
+  if (name !== 'quiet' && !chosen.has(name.split(' ')[0]!)) continue;
   latencies.length = 0;
+  sent = 0;
   unavailable = 0;
   answered = 0;
   const before = await usedMemory();
-  const ends = Date.now() + phaseMs;
-  await attack(() => Date.now() >= ends);
-  const growth = (await usedMemory()) - before;
+  // The quiet phase is the floor, not a soak: at most 12 s.
+  const ends = Date.now() + (name === 'quiet' ? Math.min(phaseMs, 12_000) : phaseMs);
+  await run(() => Date.now() >= ends);
+  const after = await usedMemory();
+  const growth = after - before;
+  memoryLines.push(`${name.padEnd(23)} used_memory ${before} → ${after} B, attacker requests ${sent}`);
   const q = p95(latencies);
   if (name === 'quiet') quietP95 = q;
   const ratio = name === 'quiet' ? '' : `  (p95 ${(q / Math.max(quietP95, 0.001)).toFixed(1)}× quiet)`;
   say(`${name.padEnd(23)} ${String(answered).padStart(9)} ${String(unavailable).padStart(5)} ${q.toFixed(1).padStart(7)} ${(growth / 1024).toFixed(0).padStart(9)} kB${ratio}`);
 }
+for (const line of memoryLines) say(line);
 stop = true;
 await Promise.all(bystanders);
 await server.stop();

@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 import { CATALOGUE_CODE_PATTERN, UNIT_PRICE_PATTERN } from '../catalogue/row.js';
-import { Decimal, MAX_AMOUNT, MONEY_PATTERN, ZERO, formatMoney, lineAmountFen, round2, scaledOfText } from '../domain/money.js';
+import { Decimal, MAX_AMOUNT, MONEY_PATTERN, ZERO, formatMoney, lineAmountFen, lineRoundingTooLarge, round2, scaledOfText } from '../domain/money.js';
 import { isIsoDate } from '../domain/dates.js';
 import { DELIVERIES, FUNDS, LIABILITIES, VISIT_TYPES, type FeeLine, type RequestCharges, type SettlementRequest } from '../domain/types.js';
 import { absent, cardSchema, code, dateSchema, idSchema, isoDate, moneySchema, nullableString, operatorView, policyVersionSchema, timestamp, wireMoney } from './fields.js';
@@ -61,10 +61,16 @@ const feeLinesSchema = z
       const quantity4 = scaledOfText(line.quantity, 4);
       if (quantity4 === 0) issue([index, 'quantity'], 'quantity must be greater than 0');
       const amountFen = scaledOfText(line.amount, 2);
-      const expectedFen = lineAmountFen(quantity4, scaledOfText(line.unitPrice, 6));
+      const unitPrice6 = scaledOfText(line.unitPrice, 6);
+      const expectedFen = lineAmountFen(quantity4, unitPrice6);
       if (typeof expectedFen === 'bigint' ? expectedFen !== BigInt(amountFen) : expectedFen !== amountFen) {
         const expected = round2(new Decimal(line.quantity).times(line.unitPrice));
         issue([index, 'amount'], `amount must be quantity × unitPrice rounded half up to the fen: ${formatMoney(expected)}`);
+      } else if (quantity4 !== 0 && lineRoundingTooLarge(quantity4, unitPrice6)) {
+        issue(
+          [index, 'amount'],
+          `quantity × unitPrice is ${new Decimal(line.quantity).times(line.unitPrice).toString()}: rounding it to the fen would change it by more than 10 %`,
+        );
       }
       totalFen += amountFen;
       // Every field, in one order, absent ones as null: the request hash sees equal lines as equal.

@@ -28,6 +28,22 @@ export function round2(value: Money): Money {
 }
 
 /**
+ * A fee line's amount is its quantity × unit price rounded half up to the fen
+ * (api.md, national-platform.md §2301), and that rounding may move it by at
+ * most this share of its exact value: a line worth a fraction of a fen (25.00
+ * split into 4,999 lines of 0.005, each billed 0.01) is refused, so splitting
+ * an item into lines changes what it bills by at most 10 % (docs/bounds.md).
+ */
+export const MAX_LINE_ROUNDING_SHARE = new Decimal('0.1');
+
+/** The line amount quantity × unitPrice rounds to, or null when rounding would move it by more than MAX_LINE_ROUNDING_SHARE. */
+export function lineAmount(quantity: Money, unitPrice: Money): Money | null {
+  const exact = quantity.times(unitPrice);
+  const rounded = round2(exact);
+  return rounded.minus(exact).abs().gt(exact.abs().times(MAX_LINE_ROUNDING_SHARE)) ? null : rounded;
+}
+
+/**
  * "1234.50" — the wire form of every amount. Same result as toFixed(2), which
  * costs ~6× toString (it copies and re-rounds); a response formats ~35
  * amounts, nearly all already in fen, so those only need padding.
@@ -103,6 +119,22 @@ const SAFE = Number.MAX_SAFE_INTEGER;
  * the fen, as integer fen: the arithmetic of a fee line without a decimal
  * object. Products past 2^53 go through BigInt; exact either way.
  */
+/**
+ * Whether rounding quantity × unitPrice to the fen moves it by more than
+ * MAX_LINE_ROUNDING_SHARE of its exact value — lineAmount's refusal, in
+ * integers (quantity in 10^-4, unit price in 10^-6).
+ */
+export function lineRoundingTooLarge(quantity4: number, unitPrice6: number): boolean {
+  const product = quantity4 * unitPrice6; // units of 10^-10 yuan
+  if (product <= SAFE) {
+    const rest = product % 1e8;
+    return (rest >= 5e7 ? 1e8 - rest : rest) * 10 > product;
+  }
+  const big = BigInt(quantity4) * BigInt(unitPrice6);
+  const rest = big % 100_000_000n;
+  return (rest >= 50_000_000n ? 100_000_000n - rest : rest) * 10n > big;
+}
+
 export function lineAmountFen(quantity4: number, unitPrice6: number): bigint | number {
   const product = quantity4 * unitPrice6; // units of 10^-10 yuan; below 2^53 the float product is the exact one
   if (product <= SAFE) {

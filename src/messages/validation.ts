@@ -28,6 +28,10 @@ export const validationMessages = {
   'validation.controlCharacters': { zh: '不能含控制字符', en: 'no control characters' },
   'validation.lineTwice': { zh: '明细行号 {1} 重复', en: 'lineId {1} occurs twice' },
   'validation.lineAmount': { zh: '金额须等于数量 × 单价（四舍五入到分）：{1}', en: 'amount must be quantity × unitPrice: {1}' },
+  'validation.lineRounding': {
+    zh: '数量 × 单价为 {1}，四舍五入到分会使其变动超过 10%：请合并拆分的明细',
+    en: 'quantity × unitPrice is {1}: rounding it to the fen would change it by more than 10 %',
+  },
   'validation.quantity': { zh: '数量须大于 0', en: 'quantity must be greater than 0' },
   'validation.rowKey': { zh: '每行须有结算单号或结算流水号', en: 'a row names its settlementId or its requestId' },
   'validation.catalogueCode': { zh: '医保编码应为 1–50 位字母、数字或“.”“_”“-”', en: 'expected a catalogue code' },
@@ -60,6 +64,7 @@ export const VALIDATION_PATTERNS: readonly [RegExp, keyof typeof validationMessa
   [/no control characters$/, 'validation.controlCharacters'],
   [/^lineId (\S+) occurs twice$/, 'validation.lineTwice'],
   [/^amount must be quantity × unitPrice rounded half up to the fen: (\S+)$/, 'validation.lineAmount'],
+  [/^(?:quantity × unitPrice|cnt × pric) is (\S+): rounding it to the fen would change it by more than 10 %$/, 'validation.lineRounding'],
   [/^quantity must be greater than 0$/, 'validation.quantity'],
   [/^a row names its settlementId or its requestId$/, 'validation.rowKey'],
   [/^expected a catalogue code/, 'validation.catalogueCode'],

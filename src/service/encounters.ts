@@ -10,7 +10,6 @@ import type { CatalogueHolder } from '../catalogue/catalogue.js';
 import { DSCG_WAY_DEATH, MED_TYPE_EMERGENCY, MED_TYPE_VISIT, medTypeFamily } from '../domain/code-tables.js';
 import { admissionDateOf, effectiveLines, stayRequestId, type Diagnosis, type Encounter, type EncounterFeeLine } from '../domain/encounter.js';
 import { type AppError, ConflictError, NotFoundError, RefusalError, ValidationError, type ErrorDetail } from '../domain/errors.js';
-import { Decimal } from '../domain/money.js';
 import type { Actor, Delivery, FeeLine, Hospital, SettlementRequest, VisitType } from '../domain/types.js';
 import type { ClassifiedFeeLine, FeeLineClassification } from '../engine/fee-lines.js';
 import { classifyStayLines } from '../engine/settle.js';
@@ -22,6 +21,8 @@ import type { CoverageSource } from './coverage.js';
 import { idempotencyField } from './request-claims.js';
 import type { SettlementView } from './settlement-view.js';
 import type { SettleOptions, SettlementService } from './settlements.js';
+import { StayChanges } from './stay-changes.js';
+import { feeLineOf, negatedLine } from './encounter-lines.js';
 
 /** An encounter holds at most this many fee lines (a settlement takes at most 5,000). */
 export const MAX_ENCOUNTER_LINES = 5_000;
@@ -93,33 +94,6 @@ function notFound(mdtrtId: string): NotFoundError {
   return new NotFoundError(`no encounter ${mdtrtId} of this person at this hospital`);
 }
 
-function negatedLine(classified: ClassifiedFeeLine, lineId: string): ClassifiedFeeLine {
-  return {
-    ...classified,
-    lineId,
-    amount: classified.amount.negated(),
-    fullSelfPay: classified.fullSelfPay.negated(),
-    overLimitSelfPay: classified.overLimitSelfPay.negated(),
-    preSelfPay: classified.preSelfPay.negated(),
-    policyScope: classified.policyScope.negated(),
-  };
-}
-
-/** A stored line as the engine's FeeLine (amounts as decimals, refunds as the charge they undo). */
-function feeLineOf(line: EncounterFeeLine): FeeLine {
-  const abs = (text: string) => new Decimal(text).abs();
-  return {
-    lineId: line.lineId,
-    code: line.code,
-    hospitalCode: line.hospitalCode,
-    name: line.name,
-    quantity: abs(line.quantity),
-    unitPrice: new Decimal(line.unitPrice),
-    amount: abs(line.amount),
-    time: line.time,
-  };
-}
-
 /** med_type → visit type; an emergency (13) is none until a discharge by death. */
 function visitTypeOf(medType: string): VisitType | null {
   const family = medTypeFamily(medType);
@@ -139,7 +113,16 @@ export class EncounterService {
     private readonly settlements: SettlementService,
     private readonly catalog: PolicyCatalog,
     private readonly catalogues: CatalogueHolder | undefined,
-  ) {}
+  ) {
+    this.stays = new StayChanges(repos, settlements);
+  }
+
+  private readonly stays: StayChanges;
+
+  /** 2304/2207: settles while the stay's lines and status hold still (stay-changes.ts). */
+  holding<T>(card: string, mdtrtId: string, work: () => Promise<T>): Promise<T> {
+    return this.stays.holding(card, mdtrtId, work);
+  }
 
   /** 2401: registers the stay; the same message again answers the same encounter. */
   async admit(draft: AdmissionDraft): Promise<Encounter> {
@@ -184,11 +167,17 @@ export class EncounterService {
     return this.activeSettlement((await this.get(card, mdtrtId, hospitalId)).encounter);
   }
 
-  private async requireUnsettled(encounter: Encounter): Promise<void> {
-    const active = await this.activeSettlement(encounter);
-    if (active) {
-      throw new ConflictError('IDEMPOTENCY_CONFLICT', `encounter ${encounter.mdtrtId} is settled (${active.settlementId}): reverse the settlement (2305) first`);
-    }
+  /** Replaces the encounter while its stay is unsettled (the same again: nothing changes, still checked). */
+  private changeUnsettled(card: string, mdtrtId: string, hospitalId: string, change: (encounter: Encounter) => Encounter | null): Promise<Encounter> {
+    return this.stays.unsettled(
+      () => this.get(card, mdtrtId, hospitalId),
+      async ({ encounter, raw }, expect) => {
+        const next = change(encounter) ?? encounter;
+        const outcome = await this.repos.platform.replaceUnsettledEncounter(raw, next, expect);
+        if (outcome.kind === 'no-encounter') throw notFound(mdtrtId);
+        return outcome.kind === 'done' ? next : outcome;
+      },
+    );
   }
 
   private async update(card: string, mdtrtId: string, hospitalId: string, change: (encounter: Encounter) => Encounter | null): Promise<Encounter> {
@@ -203,17 +192,13 @@ export class EncounterService {
 
   /** 2404: cancels an admission that is not settled. */
   async cancelAdmission(card: string, mdtrtId: string, hospitalId: string): Promise<Encounter> {
-    const { encounter } = await this.get(card, mdtrtId, hospitalId);
-    await this.requireUnsettled(encounter);
-    return this.update(card, mdtrtId, hospitalId, (e) => (e.status === 'cancelled' ? null : { ...e, status: 'cancelled' }));
+    return this.changeUnsettled(card, mdtrtId, hospitalId, (e) => (e.status === 'cancelled' ? null : { ...e, status: 'cancelled' }));
   }
 
   /** 2203: what the visit is (med_type, special disease, diagnoses), while it is not settled; the same again changes nothing. */
   async recordVisit(card: string, mdtrtId: string, hospitalId: string, visit: VisitRecord): Promise<Encounter> {
     const visitType = visitTypeOf(visit.medType);
-    const { encounter } = await this.get(card, mdtrtId, hospitalId);
-    await this.requireUnsettled(encounter);
-    return this.update(card, mdtrtId, hospitalId, (e) => {
+    return this.changeUnsettled(card, mdtrtId, hospitalId, (e) => {
       if (e.status === 'cancelled') throw new ValidationError(`encounter ${mdtrtId} was cancelled`, [{ path: 'mdtrtId', message: 'cancelled' }]);
       if (!isVisit(e.visitType) || !isVisit(visitType))
         throw new ValidationError('only an outpatient visit is described this way', [{ path: 'medType', message: `not an outpatient med_type (11, 14): ${visit.medType}` }]);
@@ -246,9 +231,7 @@ export class EncounterService {
 
   /** 2405: reopens a discharged stay that is not settled. */
   async cancelDischarge(card: string, mdtrtId: string, hospitalId: string): Promise<Encounter> {
-    const { encounter } = await this.get(card, mdtrtId, hospitalId);
-    await this.requireUnsettled(encounter);
-    return this.update(card, mdtrtId, hospitalId, (e) => {
+    return this.changeUnsettled(card, mdtrtId, hospitalId, (e) => {
       if (e.status !== 'discharged') return null;
       const visitType = medTypeFamily(e.medType) === MED_TYPE_EMERGENCY ? null : e.visitType;
       return { ...e, status: 'admitted', dischargedAt: null, dischargeWay: null, visitType };
@@ -260,17 +243,21 @@ export class EncounterService {
    * the catalogue makes of it. Unknown codes refuse the whole batch.
    */
   async uploadLines(card: string, mdtrtId: string, hospitalId: string, batch: EncounterFeeLine[]): Promise<LineResult[]> {
-    const { encounter } = await this.get(card, mdtrtId, hospitalId);
-    if (encounter.status === 'cancelled') throw new ValidationError(`encounter ${mdtrtId} was cancelled`, [{ path: 'lines', message: 'cancelled' }]);
-    await this.requireUnsettled(encounter);
-    const stored = await this.repos.platform.getFeeLines(card, mdtrtId);
-    const byId = new Map(stored.map((line) => [line.lineId, line]));
-    for (const line of batch) if (!byId.has(line.lineId)) byId.set(line.lineId, line);
-    // A refund line is answered with its original's figures, negated: classify the originals.
-    const originals = batch.map((line) => (line.refundOf === null ? line : (byId.get(line.refundOf) ?? line)));
-    const classification = await this.classify(encounter, originals);
-
-    const outcome = await this.repos.platform.putFeeLines(card, mdtrtId, batch, MAX_ENCOUNTER_LINES);
+    const done = await this.stays.unsettled(
+      () => this.get(card, mdtrtId, hospitalId),
+      async ({ encounter }, expect) => {
+        if (encounter.status === 'cancelled') throw new ValidationError(`encounter ${mdtrtId} was cancelled`, [{ path: 'lines', message: 'cancelled' }]);
+        const stored = await this.repos.platform.getFeeLines(card, mdtrtId);
+        const byId = new Map(stored.map((line) => [line.lineId, line]));
+        for (const line of batch) if (!byId.has(line.lineId)) byId.set(line.lineId, line);
+        // A refund line is answered with its original's figures, negated: classify the originals.
+        const originals = batch.map((line) => (line.refundOf === null ? line : (byId.get(line.refundOf) ?? line)));
+        const classification = await this.classify(encounter, originals);
+        const outcome = await this.repos.platform.putFeeLines(card, mdtrtId, batch, MAX_ENCOUNTER_LINES, expect);
+        return outcome.kind === 'stay' ? outcome : { outcome, classification };
+      },
+    );
+    const { outcome, classification } = done;
     const at = (lineId: string) => `lines.${batch.findIndex((line) => line.lineId === lineId)}`;
     switch (outcome.kind) {
       case 'stored':
@@ -303,21 +290,30 @@ export class EncounterService {
   }
 
   /** 2302: withdraws one line (with its refund) or every line ('0000') of a stay not settled. */
-  async withdrawLines(card: string, mdtrtId: string, hospitalId: string, lineId: string): Promise<number> {
-    const { encounter } = await this.get(card, mdtrtId, hospitalId);
-    await this.requireUnsettled(encounter);
-    return this.repos.platform.withdrawFeeLines(card, mdtrtId, lineId);
+  withdrawLines(card: string, mdtrtId: string, hospitalId: string, lineId: string): Promise<number> {
+    return this.withdraw(card, mdtrtId, hospitalId, async () => [lineId]);
   }
 
   /** 2205: withdraws the lines of one charge batch (chrg_bchno), or every line ('0000'), of a visit not settled. */
-  async withdrawBatch(card: string, mdtrtId: string, hospitalId: string, batch: string): Promise<number> {
-    const { encounter } = await this.get(card, mdtrtId, hospitalId);
-    await this.requireUnsettled(encounter);
-    if (batch === '0000') return this.repos.platform.withdrawFeeLines(card, mdtrtId, '0000');
-    const lines = (await this.repos.platform.getFeeLines(card, mdtrtId)).filter((line) => line.batch === batch && line.refundOf === null);
-    let withdrawn = 0;
-    for (const line of lines) withdrawn += await this.repos.platform.withdrawFeeLines(card, mdtrtId, line.lineId);
-    return withdrawn;
+  withdrawBatch(card: string, mdtrtId: string, hospitalId: string, batch: string): Promise<number> {
+    const pick = async () => (await this.repos.platform.getFeeLines(card, mdtrtId)).filter((line) => line.batch === batch && line.refundOf === null).map((line) => line.lineId);
+    return this.withdraw(card, mdtrtId, hospitalId, batch === '0000' ? async () => ['0000'] : pick);
+  }
+
+  private withdraw(card: string, mdtrtId: string, hospitalId: string, pick: () => Promise<string[]>): Promise<number> {
+    return this.stays.unsettled(
+      () => this.get(card, mdtrtId, hospitalId),
+      async (_found, expect) => {
+        let withdrawn = 0;
+        for (const lineId of await pick()) {
+          const outcome = await this.repos.platform.withdrawFeeLines(card, mdtrtId, lineId, expect);
+          if (outcome.kind === 'no-encounter') throw notFound(mdtrtId);
+          if (outcome.kind === 'stay') return outcome;
+          withdrawn += outcome.count;
+        }
+        return withdrawn;
+      },
+    );
   }
 
   /** The charge batches (chrg_bchno) of a stay's effective lines. */

@@ -182,6 +182,11 @@ export class SettlementService {
     return { bodies: visible.map(SettlementService.currentBody), next: page.next };
   }
 
+  /** Refuses `what` in a benefit year that is archived or being archived (ARCHIVED naming the archive). */
+  async assertYearOpen(year: number, what: string): Promise<void> {
+    await this.options.archivedYears?.assertOpen(year, what);
+  }
+
   /** 预结算: the same computation, nothing recorded. */
   async preview(request: SettlementRequest, actor: Actor = NO_ACTOR): Promise<SettlementView> {
     const year = yearOf(request.dischargeDate);

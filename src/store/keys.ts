@@ -44,6 +44,8 @@ export const keys = {
   encounter: (card: string, mdtrtId: string) => `enc:{${card}}:${mdtrtId}`,
   /** Its fee lines (2301) and refunds. */
   encounterLines: (card: string, mdtrtId: string) => `enc-lines:{${card}}:${mdtrtId}`,
+  /** A token per settlement of the stay (2304/2207) at work: its lines and status hold still meanwhile. Short-lived. */
+  staySettling: (card: string, mdtrtId: string) => `enc-settling:{${card}}:${mdtrtId}`,
   /**
    * A national-platform message (msgid) of one hospital: input hash, state and
    * what its undo needs. In the slot of the person it is about (so that a

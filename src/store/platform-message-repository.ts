@@ -6,11 +6,21 @@ import type { Encounter, EncounterFeeLine } from '../domain/encounter.js';
 import { keys, type MessageScope } from './keys.js';
 import type { ScriptedClient } from './redis.js';
 import { NO_REPLICA_ACKNOWLEDGEMENT, type ReplicaAcknowledgement } from './replication.js';
-import type { FeeLinesOutcome, ReplaceOutcome } from './script-results.js';
+import type { FeeLinesOutcome, ReplaceOutcome, StayChangeOutcome } from './script-results.js';
 import { compareAndSet } from './scripts/claims.js';
-import { putFeeLines, withdrawFeeLines } from './scripts/fee-lines.js';
+import { putFeeLines, replaceUnsettledEncounter, withdrawFeeLines, type StayKeys } from './scripts/fee-lines.js';
 import { linesOf, results } from './store-records.js';
 import { parseEncounter } from './record-schemas.js';
+
+/** A stay's state as read before a change; the change's script checks it is still so. */
+export interface StayExpectation {
+  round: number;
+  /** "<hospitalId>:<requestId>" of the stay's current round */
+  field: string;
+  /** that field's value ('' when absent) */
+  idem: string;
+  settlementId: string | null;
+}
 
 export class PlatformMessageRepository {
   constructor(
@@ -49,18 +59,53 @@ export class PlatformMessageRepository {
     return compareAndSet(this.redis, { key: keys.encounter(next.card, next.mdtrtId), expected: raw, value: JSON.stringify(next) });
   }
 
-  async putFeeLines(card: string, mdtrtId: string, lines: EncounterFeeLine[], maxLines: number): Promise<FeeLinesOutcome> {
-    return putFeeLines(this.redis, {
+  /**
+   * What a change of a stay checks in its script: the stay's idempotency field
+   * as read now (its settlement, if any, is read again there).
+   */
+  async stayExpectation(encounter: Encounter, field: string): Promise<StayExpectation> {
+    const idem = (await this.redis.hget(keys.idempotency(encounter.card), field)) ?? '';
+    const settlementId = idem === '' || idem.startsWith('void ') ? null : (idem.split(' ')[1] ?? null);
+    return { round: encounter.round, field, idem, settlementId };
+  }
+
+  private stayKeys(card: string, mdtrtId: string, expect: StayExpectation): StayKeys {
+    return {
       linesKey: keys.encounterLines(card, mdtrtId),
       encounterKey: keys.encounter(card, mdtrtId),
+      settlingKey: keys.staySettling(card, mdtrtId),
+      idempotencyKey: keys.idempotency(card),
+      settlementKey: expect.settlementId === null ? keys.encounter(card, mdtrtId) : keys.settlement(card, expect.settlementId),
+    };
+  }
+
+  /** Stores a batch of lines if the stay is still unsettled as expected (put-fee-lines-5.lua). */
+  async putFeeLines(card: string, mdtrtId: string, lines: EncounterFeeLine[], maxLines: number, expect: StayExpectation): Promise<FeeLinesOutcome> {
+    return putFeeLines(this.redis, {
+      ...this.stayKeys(card, mdtrtId, expect),
+      expect,
       maxLines,
       lines: lines.map((line) => ({ lineId: line.lineId, json: JSON.stringify(line), refundOf: line.refundOf ?? null })),
     });
   }
 
-  /** Withdraws one line (and its refund), or every line ('0000'); answers how many went. */
-  async withdrawFeeLines(card: string, mdtrtId: string, lineId: string): Promise<number> {
-    return withdrawFeeLines(this.redis, { linesKey: keys.encounterLines(card, mdtrtId), lineId });
+  /** Withdraws one line (and its refund), or every line ('0000'), of a stay still unsettled as expected; `count` says how many went. */
+  async withdrawFeeLines(card: string, mdtrtId: string, lineId: string, expect: StayExpectation): Promise<StayChangeOutcome> {
+    return withdrawFeeLines(this.redis, { ...this.stayKeys(card, mdtrtId, expect), expect, lineId });
+  }
+
+  /** Replaces the encounter if it is still as read and its stay still unsettled as expected. */
+  async replaceUnsettledEncounter(raw: string, next: Encounter, expect: StayExpectation): Promise<StayChangeOutcome> {
+    return replaceUnsettledEncounter(this.redis, { ...this.stayKeys(next.card, next.mdtrtId, expect), expect, raw, next: JSON.stringify(next) });
+  }
+
+  /** Marks a settlement of the stay at work (a token in a set living `ttlMs` at most: a crashed holder frees it). */
+  async holdStay(card: string, mdtrtId: string, token: string, ttlMs: number): Promise<void> {
+    results(await this.redis.multi().sadd(keys.staySettling(card, mdtrtId), token).pexpire(keys.staySettling(card, mdtrtId), ttlMs).exec());
+  }
+
+  async releaseStay(card: string, mdtrtId: string, token: string): Promise<void> {
+    await this.redis.srem(keys.staySettling(card, mdtrtId), token);
   }
 
   /** Every uploaded line of the encounter, refunds included. */

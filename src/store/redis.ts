@@ -36,7 +36,8 @@ interface ScriptCommands {
   specialDiseaseFiling(...keysAndArgs: string[]): Promise<number>;
   fenceClaim(...keysAndArgs: string[]): Promise<[number, string?]>;
   putFeeLines(...keysAndArgs: string[]): Promise<[number, string?]>;
-  withdrawFeeLines(...keysAndArgs: string[]): Promise<[number]>;
+  withdrawFeeLines(...keysAndArgs: string[]): Promise<[number, (number | string)?]>;
+  replaceUnsettledEncounter(...keysAndArgs: string[]): Promise<[number, string?]>;
   compareAndSet(...keysAndArgs: string[]): Promise<[number, (string | null)?]>;
   archiveSettlement(...keysAndArgs: string[]): Promise<number>;
   archiveLedgerEntry(...keysAndArgs: string[]): Promise<number>;

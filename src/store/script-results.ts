@@ -116,7 +116,26 @@ export function replaceOutcome(reply: [number, (string | null)?]): ReplaceOutcom
   }
 }
 
+/** Why a change of a stay was not made: settled, being settled (2304 at work), its settlement archived, or changed since read. */
+export type StayRefusal = { kind: 'stay'; state: 'settled' | 'settling' | 'archived' | 'moved' };
+
+function stayRefusal(state: string | number | undefined): StayRefusal {
+  if (state === 'settled' || state === 'settling' || state === 'archived' || state === 'moved') return { kind: 'stay', state };
+  throw new Error(`unsettled-stay check returned ${JSON.stringify(state)}`);
+}
+
+/** withdraw-fee-lines / replace-unsettled-encounter: done (lines withdrawn), no encounter, or refused by the stay's state. */
+export type StayChangeOutcome = { kind: 'done'; count: number } | { kind: 'no-encounter' } | StayRefusal;
+
+export function stayChangeOutcome(reply: [number, (number | string)?]): StayChangeOutcome {
+  if (reply[0] === 1) return { kind: 'done', count: Number(reply[1] ?? 0) };
+  if (reply[0] === 0) return { kind: 'no-encounter' };
+  if (reply[0] === 9) return stayRefusal(reply[1]);
+  throw new Error(`stay change returned ${JSON.stringify(reply)}`);
+}
+
 export type FeeLinesOutcome =
+  | StayRefusal
   | { kind: 'stored' }
   | { kind: 'no-encounter' }
   | { kind: 'cancelled' }
@@ -144,6 +163,8 @@ export function feeLinesOutcome(reply: [number, string?]): FeeLinesOutcome {
       return { kind: 'too-many' };
     case 8:
       return { kind: 'refund-partial', lineId };
+    case 9:
+      return stayRefusal(reply[1]);
     default:
       throw new Error(`put-fee-lines returned ${JSON.stringify(reply)}`);
   }

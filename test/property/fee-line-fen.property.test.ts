@@ -6,7 +6,7 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { Decimal, lineAmountFen, round2, scaledOfText } from '../../src/domain/money.js';
+import { Decimal, lineAmount, lineAmountFen, lineRoundingTooLarge, round2, scaledOfText } from '../../src/domain/money.js';
 import { feeLineSchema } from '../../src/contract/settlement.js';
 import { parseSettlementRequest } from '../../src/contract/settlement.js';
 
@@ -26,6 +26,16 @@ describe('fee-line arithmetic in integer fen', () => {
     fc.assert(
       fc.property(decimalText(9, 6), (text) => {
         expect(BigInt(scaledOfText(text, 6))).toBe(BigInt(new Decimal(text).times(1e6).toFixed(0)));
+      }),
+      { numRuns: 20_000 },
+    );
+  });
+
+  it('lineRoundingTooLarge refuses exactly the lines lineAmount (decimal.js) refuses', () => {
+    const tiny = fc.oneof(unitPrice, decimalText(0, 6));
+    fc.assert(
+      fc.property(quantity, tiny, (q, p) => {
+        expect(lineRoundingTooLarge(scaledOfText(q, 4), scaledOfText(p, 6))).toBe(lineAmount(new Decimal(q), new Decimal(p)) === null);
       }),
       { numRuns: 20_000 },
     );

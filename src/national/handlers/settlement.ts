@@ -93,6 +93,12 @@ export async function preSettle(ctx: TransactionContext, data: SettleData, disch
 export async function settle(ctx: TransactionContext, infno: string, input: { data: SettleData }, check?: (encounter: Encounter) => Promise<void> | void) {
   const { data } = input;
   checkSettleData(data);
+  // The stay's lines and status hold still from the read of its lines to the commit (2301/2302/2404/2405 refuse meanwhile).
+  return ctx.deps.encounters.holding(data.psn_no, data.mdtrt_id, () => settleHeld(ctx, infno, input, check));
+}
+
+async function settleHeld(ctx: TransactionContext, infno: string, input: { data: SettleData }, check?: (encounter: Encounter) => Promise<void> | void) {
+  const { data } = input;
   const msgid = ctx.msgid!;
   const hospitalId = ctx.hospital.hospitalId;
   const prepared = await ctx.deps.encounters.prepare(data.psn_no, data.mdtrt_id, hospitalId, msgid);

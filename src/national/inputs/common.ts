@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 import type { Diagnosis } from '../../domain/encounter.js';
-import { Decimal, round2, type Money } from '../../domain/money.js';
+import { Decimal, lineAmount, round2, type Money } from '../../domain/money.js';
 import { amount, code, dateTime, price, quantity, signedAmount, text } from '../values.js';
 
 export const card = code(/^[A-Za-z0-9]{1,32}$/, 'a person number (psn_no): the card number, 1–32 letters and digits');
@@ -74,6 +74,12 @@ export function checkLineAmounts(line: LineAmounts, ctx: z.RefinementCtx): void 
   if (!refund && line.init_feedetl_sn) ctx.addIssue({ code: 'custom', path: ['cnt'], message: 'a refund line has a negative cnt' });
   if (!round2(line.cnt.times(line.pric)).eq(line.det_item_fee_sumamt)) {
     ctx.addIssue({ code: 'custom', path: ['det_item_fee_sumamt'], message: `must be cnt × pric rounded to the fen (${round2(line.cnt.times(line.pric)).toFixed(2)})` });
+  } else if (!line.cnt.isZero() && lineAmount(line.cnt, line.pric) === null) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['det_item_fee_sumamt'],
+      message: `cnt × pric is ${line.cnt.times(line.pric).toString()}: rounding it to the fen would change it by more than 10 %`,
+    });
   }
 }
 

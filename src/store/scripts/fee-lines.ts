@@ -1,22 +1,50 @@
-/** put-fee-lines-2.lua and withdraw-fee-lines-1.lua with named arguments, in the order their headers document, and their replies decoded. */
+/**
+ * put-fee-lines-5.lua, withdraw-fee-lines-5.lua and replace-unsettled-encounter-5.lua
+ * with named arguments, in the order their headers document, and their replies
+ * decoded. The three share one layout: the stay's keys, then what the change
+ * expects of the stay (still unsettled as read), checked in the same script.
+ */
 import type { ScriptedClient } from '../redis.js';
-import { feeLinesOutcome, type FeeLinesOutcome } from '../script-results.js';
+import { feeLinesOutcome, stayChangeOutcome, type FeeLinesOutcome, type StayChangeOutcome } from '../script-results.js';
 
-export interface PutFeeLinesCall {
+/** The stay's keys every change of it names (all in the person's slot). */
+export interface StayKeys {
   linesKey: string;
   encounterKey: string;
-  maxLines: number;
-  lines: readonly { lineId: string; json: string; refundOf: string | null }[];
+  /** enc-settling:{card}:<mdtrtId>: a token per settlement of the stay at work. */
+  settlingKey: string;
+  idempotencyKey: string;
+  /** The settlement the expectation names (any key of the slot when none). */
+  settlementKey: string;
 }
 
-export async function putFeeLines(client: ScriptedClient, c: PutFeeLinesCall): Promise<FeeLinesOutcome> {
-  const args: string[] = [String(c.maxLines)];
+/** The stay as read before the change. */
+export interface StayExpectationArgs {
+  round: number;
+  /** "<hospitalId>:<requestId>" of the stay's current round */
+  field: string;
+  /** that field's value as read ('' when absent) */
+  idem: string;
+}
+
+const stayKeyList = (k: StayKeys): string[] => [k.linesKey, k.encounterKey, k.settlingKey, k.idempotencyKey, k.settlementKey];
+const expectationArgs = (e: StayExpectationArgs): string[] => [String(e.round), e.field, e.idem];
+
+export async function putFeeLines(
+  client: ScriptedClient,
+  c: StayKeys & { expect: StayExpectationArgs; maxLines: number; lines: readonly { lineId: string; json: string; refundOf: string | null }[] },
+): Promise<FeeLinesOutcome> {
+  const args: string[] = [String(c.maxLines), ...expectationArgs(c.expect)];
   for (const line of c.lines) args.push(line.lineId, line.json, line.refundOf ?? '');
-  return feeLinesOutcome(await client.putFeeLines(c.linesKey, c.encounterKey, ...args));
+  return feeLinesOutcome(await client.putFeeLines(...stayKeyList(c), ...args));
 }
 
-/** How many lines went ('0000': every line). */
-export async function withdrawFeeLines(client: ScriptedClient, c: { linesKey: string; lineId: string }): Promise<number> {
-  const [removed] = await client.withdrawFeeLines(c.linesKey, c.lineId);
-  return removed;
+/** One line (and its refund), or every line ('0000'); `count` says how many went. */
+export async function withdrawFeeLines(client: ScriptedClient, c: StayKeys & { expect: StayExpectationArgs; lineId: string }): Promise<StayChangeOutcome> {
+  return stayChangeOutcome(await client.withdrawFeeLines(...stayKeyList(c), c.lineId, ...expectationArgs(c.expect)));
+}
+
+/** Replaces the encounter if it is still `raw` and its stay still unsettled as expected. */
+export async function replaceUnsettledEncounter(client: ScriptedClient, c: StayKeys & { expect: StayExpectationArgs; raw: string; next: string }): Promise<StayChangeOutcome> {
+  return stayChangeOutcome(await client.replaceUnsettledEncounter(...stayKeyList(c), c.raw, ...expectationArgs(c.expect), c.next));
 }

@@ -1,5 +1,6 @@
 --[[
-  Upload a batch of fee lines of one encounter (2301), all or nothing.
+  Upload a batch of fee lines of one encounter (2301), all or nothing, while
+  the stay is not settled.
   A line already uploaded with the same content is left as it is (a resent
   batch); with other content it is a conflict. A refund line names the line it
   undoes (init_feedetl_sn), which must exist (uploaded before or earlier in
@@ -9,8 +10,14 @@
   Input:
     KEYS[1] enc-lines:{card}:<mdtrtId>  hash: 'l:<sn>' → line JSON, 'r:<sn>' → the sn of its refund, 'count'
     KEYS[2] enc:{card}:<mdtrtId>         the encounter (JSON)
+    KEYS[3] enc-settling:{card}:<mdtrtId> set: a token per settlement of the stay at work (2304/2207)
+    KEYS[4] idem:{card}                  the person's idempotency records
+    KEYS[5] stl:{card}:<settlementId>    the settlement ARGV[4] names (any key of the slot when none)
     ARGV[1] most lines an encounter may hold
-    ARGV[2 ..] sn, line JSON, refunded sn ('' for a charge) — triples
+    ARGV[2] the encounter's round as read (its requestId's suffix)
+    ARGV[3] the stay's idempotency field ("<hospitalId>:<requestId>")
+    ARGV[4] that field's value as read ('' when absent)
+    ARGV[5 ..] sn, line JSON, refunded sn ('' for a charge) — triples
 
   Output:
     {1}        stored
@@ -22,10 +29,31 @@
     {6}        the encounter was cancelled
     {7}        the encounter would hold more lines than allowed
     {8, sn}    that refund does not undo its line in full
+    {9, state} the stay is 'settled', 'settling' (a 2304 at work), 'archived'
+               (its settlement moved to an archive) or 'moved' (changed since read: read again)
 ]]
+-- The stay must not be settled, nor being settled, when it changes: checked
+-- here, atomically with the change (a check before it leaves a gap a 2304 can
+-- take). The caller read the stay's idempotency field first and names it.
+local function unsettled()
+  if redis.call('SCARD', KEYS[3]) > 0 then return 'settling' end
+  local idem = redis.call('HGET', KEYS[4], ARGV[3]) or ''
+  if idem ~= ARGV[4] then return 'moved' end
+  if idem == '' or string.sub(idem, 1, 5) == 'void ' then return nil end
+  local record = redis.call('GET', KEYS[5])
+  if not record then return 'archived' end
+  local meta = cjson.decode(string.sub(record, 1, string.find(record, '\n', 1, true) - 1))
+  if meta.s ~= 'reversed' then return 'settled' end
+  return nil
+end
+
 local encounter = redis.call('GET', KEYS[2])
 if not encounter then return {0} end
-if cjson.decode(encounter).status == 'cancelled' then return {6} end
+local decoded = cjson.decode(encounter)
+if decoded.status == 'cancelled' then return {6} end
+if tostring(decoded.round) ~= ARGV[2] then return {9, 'moved'} end
+local state = unsettled()
+if state then return {9, state} end
 
 local batch, refundedBy, fresh = {}, {}, 0
 local function lineOf(sn)
@@ -39,7 +67,7 @@ local function negated(text)
   return '-' .. text
 end
 
-for i = 2, #ARGV, 3 do
+for i = 5, #ARGV, 3 do
   local sn, json, target = ARGV[i], ARGV[i + 1], ARGV[i + 2]
   local existing = redis.call('HGET', KEYS[1], 'l:' .. sn)
   if existing then
@@ -63,7 +91,7 @@ for i = 2, #ARGV, 3 do
 end
 if tonumber(redis.call('HGET', KEYS[1], 'count') or '0') + fresh > tonumber(ARGV[1]) then return {7} end
 
-for i = 2, #ARGV, 3 do
+for i = 5, #ARGV, 3 do
   local sn, target = ARGV[i], ARGV[i + 2]
   if batch[sn] and redis.call('HSETNX', KEYS[1], 'l:' .. sn, batch[sn]) == 1 then
     redis.call('HINCRBY', KEYS[1], 'count', 1)

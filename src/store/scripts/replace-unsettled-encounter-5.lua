@@ -1,0 +1,44 @@
+--[[
+  Replace an encounter if it is still as read and its stay is not settled,
+  nor being settled (2404 cancels an admission, 2405 a discharge, 2203
+  describes a visit): compare-and-set with the settled check in one script.
+
+  Input:
+    KEYS[1] (unused: the slot's first key, kept for the common layout) enc-lines:{card}:<mdtrtId>
+    KEYS[2] enc:{card}:<mdtrtId>         the encounter (JSON)
+    KEYS[3] enc-settling:{card}:<mdtrtId> set: a token per settlement of the stay at work (2304/2207)
+    KEYS[4] idem:{card}                  the person's idempotency records
+    KEYS[5] stl:{card}:<settlementId>    the settlement ARGV[4] names (any key of the slot when none)
+    ARGV[1] the encounter's JSON as read
+    ARGV[2] the encounter's round as read (its requestId's suffix)
+    ARGV[3] the stay's idempotency field ("<hospitalId>:<requestId>")
+    ARGV[4] that field's value as read ('' when absent)
+    ARGV[5] the encounter's new JSON
+
+  Output:
+    {1}        replaced
+    {0}        no such encounter
+    {9, state} the stay is 'settled', 'settling' (a 2304 at work), 'archived'
+               (its settlement moved to an archive) or 'moved' (changed since read: read again)
+]]
+-- The stay must not be settled, nor being settled, when it changes: checked
+-- here, atomically with the change (a check before it leaves a gap a 2304 can
+-- take). The caller read the stay's idempotency field first and names it.
+local function unsettled()
+  if redis.call('SCARD', KEYS[3]) > 0 then return 'settling' end
+  local idem = redis.call('HGET', KEYS[4], ARGV[3]) or ''
+  if idem ~= ARGV[4] then return 'moved' end
+  if idem == '' or string.sub(idem, 1, 5) == 'void ' then return nil end
+  local record = redis.call('GET', KEYS[5])
+  if not record then return 'archived' end
+  local meta = cjson.decode(string.sub(record, 1, string.find(record, '\n', 1, true) - 1))
+  if meta.s ~= 'reversed' then return 'settled' end
+  return nil
+end
+local encounter = redis.call('GET', KEYS[2])
+if not encounter then return {0} end
+if encounter ~= ARGV[1] then return {9, 'moved'} end
+local state = unsettled()
+if state then return {9, state} end
+redis.call('SET', KEYS[2], ARGV[5])
+return {1}

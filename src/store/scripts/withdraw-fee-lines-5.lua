@@ -1,0 +1,63 @@
+--[[
+  Withdraw fee lines of one encounter (2302): one line (with its refund, or,
+  for a refund line, leaving its original charged again), or all ('0000'),
+  while the stay is not settled.
+
+  Input:
+    KEYS[1] enc-lines:{card}:<mdtrtId>  (see put-fee-lines-5.lua)
+    KEYS[2] enc:{card}:<mdtrtId>         the encounter (JSON)
+    KEYS[3] enc-settling:{card}:<mdtrtId> set: a token per settlement of the stay at work (2304/2207)
+    KEYS[4] idem:{card}                  the person's idempotency records
+    KEYS[5] stl:{card}:<settlementId>    the settlement ARGV[4] names (any key of the slot when none)
+    ARGV[1] sn, or '0000' for every line
+    ARGV[2] the encounter's round as read (its requestId's suffix)
+    ARGV[3] the stay's idempotency field ("<hospitalId>:<requestId>")
+    ARGV[4] that field's value as read ('' when absent)
+
+  Output:
+    {1, n}     the number of lines withdrawn (0: none such)
+    {0}        no such encounter
+    {9, state} the stay is 'settled', 'settling' (a 2304 at work), 'archived'
+               (its settlement moved to an archive) or 'moved' (changed since read: read again)
+]]
+-- The stay must not be settled, nor being settled, when it changes: checked
+-- here, atomically with the change (a check before it leaves a gap a 2304 can
+-- take). The caller read the stay's idempotency field first and names it.
+local function unsettled()
+  if redis.call('SCARD', KEYS[3]) > 0 then return 'settling' end
+  local idem = redis.call('HGET', KEYS[4], ARGV[3]) or ''
+  if idem ~= ARGV[4] then return 'moved' end
+  if idem == '' or string.sub(idem, 1, 5) == 'void ' then return nil end
+  local record = redis.call('GET', KEYS[5])
+  if not record then return 'archived' end
+  local meta = cjson.decode(string.sub(record, 1, string.find(record, '\n', 1, true) - 1))
+  if meta.s ~= 'reversed' then return 'settled' end
+  return nil
+end
+local encounter = redis.call('GET', KEYS[2])
+if not encounter then return {0} end
+if tostring(cjson.decode(encounter).round) ~= ARGV[2] then return {9, 'moved'} end
+local state = unsettled()
+if state then return {9, state} end
+
+if ARGV[1] == '0000' then
+  local count = tonumber(redis.call('HGET', KEYS[1], 'count') or '0')
+  redis.call('DEL', KEYS[1])
+  return {1, count}
+end
+local json = redis.call('HGET', KEYS[1], 'l:' .. ARGV[1])
+if not json then return {1, 0} end
+local removed = 1
+redis.call('HDEL', KEYS[1], 'l:' .. ARGV[1])
+local line = cjson.decode(json)
+if line.refundOf ~= cjson.null and line.refundOf ~= nil then
+  redis.call('HDEL', KEYS[1], 'r:' .. line.refundOf)
+else
+  local refund = redis.call('HGET', KEYS[1], 'r:' .. ARGV[1])
+  if refund then
+    redis.call('HDEL', KEYS[1], 'l:' .. refund, 'r:' .. ARGV[1])
+    removed = 2
+  end
+end
+redis.call('HINCRBY', KEYS[1], 'count', -removed)
+return {1, removed}
