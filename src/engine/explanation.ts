@@ -64,10 +64,11 @@ export class Explanation {
     }
   }
 
-  note(text: string, textZh: string = text): void {
+  /** `textZh` null: a note for the log only (a policy's own note written without a Chinese text stays off the slip). */
+  note(text: string, textZh: string | null): void {
     if (this.notes.includes(text)) return;
     this.notes.push(text);
-    this.notesZh.push(textZh);
+    if (textZh !== null) this.notesZh.push(textZh);
   }
 }
 

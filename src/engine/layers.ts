@@ -65,7 +65,8 @@ interface Computed {
   /** What the layer's records read (see recordValue): its base, the residual it was given, eligible and deductible. */
   records: { base: Money; residual: Money; eligible: Money; deductible: Money };
   steps: [string, string, Money | null, string][];
-  notes: (string | [EngineKey, Record<string, string>])[];
+  /** A policy's own note (English, and its Chinese when the file gives one), or a catalogue message. */
+  notes: ({ en: string; zh: string | null } | [EngineKey, Record<string, string>])[];
   hospitalBorne: Money;
   /**
    * How favourable the option is for the person over the year: a year-to-date
@@ -101,7 +102,7 @@ export function runPipeline(input: PipelineInput, explanation: Explanation): Pip
       const { rule, computed } = chosen;
       for (const [name, text, amount, cite] of computed.steps) explanation.step(name, text, amount, cite);
       for (const note of computed.notes) {
-        if (typeof note === 'string') explanation.note(note);
+        if (!Array.isArray(note)) explanation.note(note.en, note.zh);
         else explanation.note(en(note[0], note[1]), zh(note[0], note[1]));
       }
       if (!computed.amount.isZero()) {
@@ -181,7 +182,7 @@ function computeRule(rule: PaymentRule, residual: Money, input: PipelineInput): 
   const base0 = rule.base === 'policy-scope' ? policyScope : rule.base === 'total' ? total : rule.base === 'over-expense-cap' ? input.overExpenseCap.value : residual;
 
   if (rule.missing) {
-    notes.push(rule.missing.note);
+    notes.push({ en: rule.missing.note, zh: rule.missing.noteZh ?? null });
     steps.push([main, zh('engine.missing'), ZERO, rule.cite]);
     return finish(base0, residual, ZERO, steps, notes, null, rule.cite, ZERO);
   }

@@ -4,17 +4,19 @@
  */
 import { filingCoversStay, findCoveringFiling, whyFilingDoesNotCover } from '../domain/filings.js';
 import type { Filing, SettlementRequest } from '../domain/types.js';
-import type { Explanation } from './explanation.js';
+import { en, zh, type Explanation } from './explanation.js';
 
 /** The active filing that covers this stay; a named referralId is the only one considered. */
 export function coveringFiling(filings: readonly Filing[], request: SettlementRequest, explanation: Explanation): Filing | null {
   if (request.referralId == null) return findCoveringFiling(filings, request.hospitalId, request.dischargeDate);
   const named = filings.find((filing) => filing.referralId === request.referralId);
   if (!named) {
-    explanation.note(`referral ${request.referralId} is not a filing of this person; the stay is settled as unfiled`);
+    const params = { referralId: request.referralId };
+    explanation.note(en('engine.note.referralNotOwn', params), zh('engine.note.referralNotOwn', params));
     return null;
   }
   if (filingCoversStay(named, request.hospitalId, request.dischargeDate)) return named;
-  explanation.note(`${whyFilingDoesNotCover(named, request.hospitalId, request.dischargeDate)}; the stay is settled as unfiled`);
+  const params = { referralId: request.referralId, why: whyFilingDoesNotCover(named, request.hospitalId, request.dischargeDate) ?? 'the filing does not cover this stay' };
+  explanation.note(en('engine.note.referralNotCovering', params), zh('engine.note.referralNotCovering', params));
   return null;
 }

@@ -164,9 +164,8 @@ function chargesOf(input: EngineInput, policy: Policy, explanation: Explanation)
     policy.catalogue.cite,
   );
   if (policy.catalogue.assumed && classification.levelBUsed) {
-    explanation.note(
-      `the 乙 self-pay ratios of catalogue ${classification.catalogueId} are assumed (an illustrative catalogue, not the province's): preSelfPay ${formatMoney(c.preSelfPay)} rests on them`,
-    );
+    const params = { catalogue: classification.catalogueId, preSelfPay: formatMoney(c.preSelfPay) };
+    explanation.note(en('engine.note.catalogueAssumed', params), zh('engine.note.catalogueAssumed', params));
   }
   return { charges: c, itemised: classification };
 }

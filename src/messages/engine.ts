@@ -59,6 +59,18 @@ export const engineMessages = {
     en: 'assumed parameters used: {policy} {path} = {value} is not fixed by the notice ({cite})',
   },
   'engine.note.paysNothing': { zh: '{label}在此医院不予支付：{decision}', en: '{label} pays nothing at this hospital: {decision}' },
+  'engine.note.catalogueAssumed': {
+    zh: '目录 {catalogue} 的乙类先行自付比例为假定值（示例目录，非本省目录）：先行自付 {preSelfPay} 据此计算',
+    en: "the 乙 self-pay ratios of catalogue {catalogue} are assumed (an illustrative catalogue, not the province's): preSelfPay {preSelfPay} rests on them",
+  },
+  'engine.note.referralNotOwn': {
+    zh: '备案 {referralId} 不是该参保人的备案，本次按未备案结算',
+    en: 'referral {referralId} is not a filing of this person; the stay is settled as unfiled',
+  },
+  'engine.note.referralNotCovering': {
+    zh: '备案 {referralId} 不覆盖本次就医（转入医院或有效期不符），本次按未备案结算',
+    en: '{why}; the stay is settled as unfiled',
+  },
   'engine.note.noTransferRule': { zh: '{policy} 没有医联体转院规则，按新的一次住院结算', en: '{policy} has no consortium-transfer rule; settled as a new admission' },
 } as const satisfies Record<string, MessageEntry>;
 

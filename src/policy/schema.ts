@@ -131,7 +131,10 @@ const payment = z
       .default({})
       .meta({ description: "what to add to a ledger: payment; residual (the layer's base − payment); remaining (policy scope − every payment so far); eligible; deductible" }),
     missing: z
-      .strictObject({ note: z.string().min(1) })
+      .strictObject({
+        note: z.string().min(1).meta({ description: 'for the log and developers' }),
+        noteZh: z.string().min(1).optional().meta({ description: 'the same in Chinese, shown to the clerk and on the slip (absent: the note stays off the slip)' }),
+      })
       .optional()
       .meta({ description: 'the source of this layer is not available: it pays 0 with this note' }),
     ...citation,
