@@ -18,6 +18,9 @@
  * - a request refused by the rules (422) or found invalid records nothing: it
  *   releases its claim at once (release()), so the corrected bill may reuse
  *   the requestId.
+ * - a claim commits within MAX_CLAIM_AGE_MS of being made or is fenced by the
+ *   commit script (the service then claims afresh): so a void mark need live
+ *   only that long, however late ioredis re-sends a commit.
  */
 import { randomBytes } from 'node:crypto';
 import { ConflictError, UnavailableError } from '../domain/errors.js';
