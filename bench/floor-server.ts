@@ -56,6 +56,7 @@ if (workers > 1 && cluster.isPrimary) {
       benefitYear: year,
       bodyHash: body.requestId,
       claimToken: 't',
+      claimedAtMs: Date.now(),
       expectedVersion: snapshot.version,
       expectedFilingsVersion: snapshot.filingsVersion,
       settlementId,

@@ -3,7 +3,7 @@
  * of what is stored, and the work one request may cost. Defaults here; each
  * has an environment setting, read once at start (server.ts).
  */
-import { VOID_CLAIM_SECONDS } from '../store/store-records.js';
+import { MAX_CLAIM_AGE_MS, VOID_CLAIM_SECONDS } from '../store/store-records.js';
 
 export interface Bounds {
   /** Differences kept with one reconciliation run (the rest are counted, not stored). */
@@ -14,7 +14,7 @@ export interface Bounds {
   reconciliationDays: number;
   /** Days a hospital-day's reconciliation runs are kept. */
   reconciliationTtlDays: number;
-  /** Seconds a voided claim's marker lives (a refused settlement's trace). */
+  /** Seconds a voided claim's marker lives (a refused settlement's trace); at least the maximum claim age. */
   voidClaimSeconds: number;
   /** Requests one key may have in flight in this process. */
   perKeyInFlight: number;
@@ -55,6 +55,10 @@ export function boundsFromEnv(env: NodeJS.ProcessEnv = process.env): Bounds {
     if (text === undefined || text === '') continue;
     if (!/^[1-9]\d{0,9}$/.test(text)) throw new Error(`${setting} must be a positive whole number, not ${JSON.stringify(text)}`);
     bounds[name] = Number(text);
+  }
+  // A mark gone before its claim's commit is fenced by age would let that commit settle.
+  if (bounds.voidClaimSeconds * 1000 < MAX_CLAIM_AGE_MS) {
+    throw new Error(`VOID_CLAIM_TTL_SECONDS must be at least ${MAX_CLAIM_AGE_MS / 1000} (the age past which a claim may no longer commit), not ${bounds.voidClaimSeconds}`);
   }
   return bounds;
 }

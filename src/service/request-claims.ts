@@ -18,6 +18,9 @@
  * - a request refused by the rules (422) or found invalid records nothing: it
  *   releases its claim at once (release()), so the corrected bill may reuse
  *   the requestId.
+ * - a claim commits within MAX_CLAIM_AGE_MS of being made or is fenced by the
+ *   commit script (the service then claims afresh): so a void mark need live
+ *   only that long, however late ioredis re-sends a commit.
  */
 import { randomBytes } from 'node:crypto';
 import { ConflictError, UnavailableError } from '../domain/errors.js';
@@ -31,6 +34,8 @@ export interface Claim {
   token: string;
   /** The claim as stored (for compare-and-set). */
   raw: string;
+  /** When it was made on the wall clock (the commit script fences a claim too old: MAX_CLAIM_AGE_MS). */
+  atWallMs: number;
 }
 
 interface ClaimHolder {
@@ -66,8 +71,11 @@ export function conflictError(subject: { hospitalId: string; requestId: string }
 export class RequestClaims {
   constructor(
     private readonly repos: Pick<Repositories, 'settlements'>,
+    /** The service's clock (a test's may stand still or lie in the past): claims store it, the lease reads it. */
     private readonly nowMs: () => number,
     private readonly leaseMs = CLAIM_LEASE_MS,
+    /** The wall clock, which Redis TIME keeps too. */
+    private readonly wallMs: () => number = Date.now,
   ) {}
 
   /** Claims the subject's requestId for its card and body, or throws IDEMPOTENCY_CONFLICT. */
@@ -77,7 +85,7 @@ export class RequestClaims {
       const held = await this.repos.settlements.claimRequest(subject.hospitalId, subject.requestId, mine.raw);
       if (held === null) return mine;
       const holder = decode(held);
-      if (holder.card === subject.card && holder.bodyHash === bodyHash) return { token: holder.token, raw: held };
+      if (holder.card === subject.card && holder.bodyHash === bodyHash) return { token: holder.token, raw: held, atWallMs: this.onWallClock(holder.atMs) };
       if (this.nowMs() - holder.atMs < this.leaseMs) throw conflictError(subject);
       // A stale claim of another body: if it never committed, void it and take its place.
       const fence = await this.repos.settlements.fenceClaim(holder.card, idempotencyField(subject), holder.token);
@@ -114,6 +122,12 @@ export class RequestClaims {
 
   private fresh(subject: ClaimSubject, bodyHash: string): Claim {
     const token = randomBytes(6).toString('base64url');
-    return { token, raw: encode({ card: subject.card, bodyHash, token, atMs: this.nowMs() }) };
+    const atMs = this.nowMs();
+    return { token, raw: encode({ card: subject.card, bodyHash, token, atMs }), atWallMs: this.onWallClock(atMs) };
+  }
+
+  /** A claim's time (service clock) as wall-clock ms: the same in production, where the service clock is the wall clock. */
+  private onWallClock(atMs: number): number {
+    return Number.isFinite(atMs) ? atMs - this.nowMs() + this.wallMs() : 0;
   }
 }

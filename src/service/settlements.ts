@@ -250,6 +250,7 @@ export class SettlementService {
         benefitYear: computation.benefitYear,
         bodyHash,
         claimToken: held.token,
+        claimedAtMs: held.atWallMs,
         expectedVersion: snapshot.version,
         expectedFilingsVersion: snapshot.filingsVersion,
         settlementId,

@@ -19,6 +19,7 @@ import { compareAndSet, fenceClaim } from './scripts/claims.js';
 import { commitSettlement as commitSettlementScript } from './scripts/commit-settlement.js';
 import { reverseSettlement as reverseSettlementScript } from './scripts/reverse-settlement.js';
 import {
+  MAX_CLAIM_AGE_MS,
   OCCUPANCY_SECONDS,
   VOID_CLAIM_SECONDS,
   decodeAccumulators,
@@ -190,6 +191,8 @@ export class SettlementRepository {
       occupancySeconds: OCCUPANCY_SECONDS,
       deltas,
       ledgerOutboxField: outboxField(commit.hospitalId, commit.ledger.date, settlementId),
+      claimedAtMs: commit.claimedAtMs,
+      maxClaimAgeMs: MAX_CLAIM_AGE_MS,
     });
     // A replay answers what a replica holds too (the first answer may have been "unknown").
     if (outcome.kind === 'replay') await this.confirmReplicated(card, outcome.settlementId);

@@ -13,8 +13,15 @@ import { parseFeeLine } from './record-schemas.js';
 /** How long a person's settled stays are kept for the overlap check after their last commit (two benefit years and a margin). */
 export const OCCUPANCY_SECONDS = 800 * 86_400;
 
-/** Default life of a voided claim's mark (a commit comes within seconds of its claim, or never). */
-export const VOID_CLAIM_SECONDS = 3600;
+/**
+ * How long after its claim a settlement may commit: the commit script fences
+ * an older claim (the service then claims afresh), so a commit resent after a
+ * reconnect, however late, cannot outlive its claim's void mark.
+ */
+export const MAX_CLAIM_AGE_MS = 20_000;
+
+/** Default life of a voided claim's mark: the maximum claim age and 10 s for clocks of service hosts behind Redis's. */
+export const VOID_CLAIM_SECONDS = MAX_CLAIM_AGE_MS / 1000 + 10;
 
 export interface VersionedAccumulators {
   accumulators: Accumulators;
@@ -79,6 +86,8 @@ export interface CommitRequest {
   benefitYear: number;
   bodyHash: string;
   claimToken: string;
+  /** When that claim was made, wall-clock ms: past MAX_CLAIM_AGE_MS the commit is fenced. */
+  claimedAtMs: number;
   expectedVersion: string;
   expectedFilingsVersion: string;
   settlementId: string;

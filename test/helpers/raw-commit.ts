@@ -20,6 +20,7 @@ export function rawCommit(fields: {
     benefitYear: 2019,
     bodyHash: `hash-of-${fields.requestId}`,
     claimToken: 'token',
+    claimedAtMs: Date.now(),
     expectedVersion: fields.expectedVersion ?? '0',
     expectedFilingsVersion: '0',
     settlementId: fields.settlementId,

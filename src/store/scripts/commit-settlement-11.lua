@@ -3,7 +3,8 @@
 
   Checks the person's idempotency record for this hospital + requestId (same
   body → replay the settlement it names; another body → conflict; voided by a
-  takeover of the requestId's claim → fenced), checks that the accumulators
+  takeover of the requestId's claim, or a claim older than the maximum claim
+  age → fenced), checks that the accumulators
   and the filings are still the versions the engine computed from, applies the
   deltas, stores the settlement, lists it under its year, indexes its id,
   writes its day-ledger entry into the slot's ledger outbox (moved into the
@@ -48,13 +49,16 @@
     ARGV[18] n = number of accumulator deltas
     ARGV[19 .. 18+2n] field, integer delta (fen or count) pairs
     ARGV[19+2n] outbox field "<hospitalId>|<date>|<settlementId>"
+    ARGV[20+2n] ms (wall clock) the claim with this token was made
+    ARGV[21+2n] ms a claim may commit after it was made: later, it is fenced, so that its void
+                mark need live only this long (a resent command may arrive any time later)
 
   Output:
     {1}                  committed
     {2, settlementId}    replay: this requestId and body were committed as that settlement
     {3}                  idempotency conflict: same requestId, another body
     {4, version}         accumulators or filings moved on: recompute
-    {5}                  fenced: the claim with this token was voided; claim the requestId again
+    {5}                  fenced: the claim with this token was voided or is too old; claim the requestId again
     {6, record}          the message has a record already (nothing written)
     {7, member}          the stay overlaps the settled stay `member` (nothing written)
 ]]
@@ -74,6 +78,12 @@ if previous then
   end
   -- voided for an earlier claim of this requestId: this claim may commit
 end
+
+-- After the replay check: a resent commit that did commit still answers its settlement.
+local n = tonumber(ARGV[18])
+local time = redis.call('TIME')
+local nowMs = tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
+if nowMs - tonumber(ARGV[20 + 2 * n]) > tonumber(ARGV[21 + 2 * n]) then return {5} end
 
 if ARGV[12] ~= '' then
   local known = redis.call('GET', messageKey)
@@ -100,7 +110,6 @@ if ARGV[14] ~= '' then
   end
 end
 
-local n = tonumber(ARGV[18])
 for i = 19, 18 + 2 * n, 2 do
   redis.call('HINCRBY', accKey, ARGV[i], ARGV[i + 1])
 end

@@ -43,6 +43,10 @@ export interface CommitSettlementCall {
   deltas: Record<string, string>;
   /** "<hospitalId>|<date>|<settlementId>": the entry's field in the outbox. */
   ledgerOutboxField: string;
+  /** When the claim with claimToken was made, wall-clock ms (compared with Redis TIME). */
+  claimedAtMs: number;
+  /** How long after claimedAtMs the claim may still commit. */
+  maxClaimAgeMs: number;
 }
 
 export function commitSettlementKeysAndArgs(c: CommitSettlementCall): (string | Buffer)[] {
@@ -78,6 +82,8 @@ export function commitSettlementKeysAndArgs(c: CommitSettlementCall): (string | 
     String(Object.keys(c.deltas).length),
     ...Object.entries(c.deltas).flat(),
     c.ledgerOutboxField,
+    String(c.claimedAtMs),
+    String(c.maxClaimAgeMs),
   ];
 }
 

@@ -2,8 +2,9 @@
   Fence a stale claim on a requestId in the person's slot it names: unless
   that claim already committed there, mark it void so that its commit (if it
   is still on its way) fails instead of settling twice. The mark is a key of
-  its own with a short life (a refused request leaves nothing permanent): a
-  commit comes within seconds of its claim, or never.
+  its own with a short life (a refused request leaves nothing permanent): the
+  commit script fences any claim older than its maximum age, so the mark need
+  live only that long (VOID_CLAIM_TTL_SECONDS is at least that age).
 
   Input:
     KEYS[1] idem:{card}                          idempotency records of the claim's person
