@@ -6,17 +6,10 @@
  */
 import { z } from 'zod';
 import type { Encounter, EncounterFeeLine } from '../domain/encounter.js';
+import { CorruptRecordError } from '../domain/errors.js';
 import type { Enrollee, Filing, Hospital } from '../domain/types.js';
 
-export class CorruptRecordError extends Error {
-  constructor(
-    readonly what: string,
-    detail: string,
-  ) {
-    super(`stored ${what} is corrupt: ${detail}`);
-    this.name = 'CorruptRecordError';
-  }
-}
+export { CorruptRecordError };
 
 const text = z.string();
 const optionalText = z.string().nullish();

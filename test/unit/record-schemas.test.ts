@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { z } from 'zod';
+import { fromDayMember, fromStoredLedgerEntry } from '../../src/domain/ledger.js';
 import { messageRecordOf } from '../../src/service/national-messages.js';
 import { storedView } from '../../src/service/settlement-view.js';
 import { decodeSettlementRecord } from '../../src/store/codec/settlement-record.js';
@@ -121,5 +122,21 @@ describe('records whose type the service owns are checked and handed back as sto
 
   it('a hospital read from the index is parsed with its schema', () => {
     expect(() => parseHospital(JSON.stringify({ hospitalId: 'H1' }))).toThrow(CorruptRecordError);
+  });
+});
+
+describe('the ledger positional records are checked by hand as they are read', () => {
+  const entry: unknown[] = ['S', 'S-1', 'Q1', 'H', 'C1', '2026-04-01T08:00:00.000Z', 'P', 2026, 'outpatient', '10.00', '6.00', ['6.00'], null];
+  const rest: unknown[] = ['Q1', 'C1', null, 'P', 2026, 'outpatient', 1000, 600, [600], null];
+
+  it('a well-formed entry and day member read back; a corrupt one is a CorruptRecordError naming the field', () => {
+    expect(fromStoredLedgerEntry(JSON.stringify(entry)).total).toBe('10.00');
+    expect(fromDayMember(`S-1|0|${JSON.stringify(rest)}`, Date.parse('2026-04-01T08:00:00.000Z'), 'H').fundTotal).toBe('6.00');
+    expect(() => fromStoredLedgerEntry(JSON.stringify(entry.with(7, '2026')))).toThrow(/stored ledger entry is corrupt: field 7/);
+    expect(() => fromStoredLedgerEntry(JSON.stringify(entry.with(0, 'X')))).toThrow(CorruptRecordError);
+    expect(() => fromStoredLedgerEntry(JSON.stringify(entry.slice(0, 12)))).toThrow(CorruptRecordError);
+    expect(() => fromStoredLedgerEntry('{"kind":"S"}')).toThrow(CorruptRecordError);
+    expect(() => fromDayMember(`S-1|0|${JSON.stringify(rest.with(8, ['6.00', {}]))}`, 0, 'H')).toThrow(/stored day-ledger member is corrupt: field 8/);
+    expect(() => fromDayMember('S-1|0|[', 0, 'H')).toThrow(CorruptRecordError);
   });
 });
