@@ -141,3 +141,17 @@ export class LimitError extends AppError {
     super('LIMIT_REACHED', message);
   }
 }
+
+/**
+ * A record read back from storage that is not what was written (corrupt or
+ * foreign): a fault of the store, never of the request, so not an AppError.
+ */
+export class CorruptRecordError extends Error {
+  constructor(
+    readonly what: string,
+    detail: string,
+  ) {
+    super(`stored ${what} is corrupt: ${detail}`);
+    this.name = 'CorruptRecordError';
+  }
+}

@@ -7,6 +7,7 @@
  * `toStored` / `fromStored` are the only translation.
  */
 import { businessDayOf, type IsoDate } from './dates.js';
+import { CorruptRecordError } from './errors.js';
 import { fenOfText, textOfFen } from './money.js';
 import { CLR_TYPE } from './code-tables.js';
 import { FUNDS, type VisitType } from './types.js';
@@ -84,7 +85,7 @@ export function toStoredLedgerEntry(entry: LedgerEntry): string {
 }
 
 export function fromStoredLedgerEntry(json: string): LedgerEntry {
-  const [kind, settlementId, requestId, hospitalId, card, at, policyId, benefitYear, visitType, total, fundTotal, funds, operator, reason] = JSON.parse(json) as StoredEntry;
+  const [kind, settlementId, requestId, hospitalId, card, at, policyId, benefitYear, visitType, total, fundTotal, funds, operator, reason] = storedEntryOf(json);
   const byFund: Record<string, string> = {};
   funds.forEach((amount, i) => {
     if (amount !== null) byFund[FUNDS[i]!] = amount;
@@ -107,6 +108,73 @@ export function fromStoredLedgerEntry(json: string): LedgerEntry {
     operator: { id: operator?.[0] ?? null, name: operator?.[1] ?? null, keyId: operator?.[2] ?? null },
     reason: reason ?? null,
   };
+}
+
+/*
+ * The positional records checked by hand, not by a schema: a statement reads
+ * every entry of a day, and these checks cost a few ns where a tuple schema
+ * costs microseconds. A corrupt record is a CorruptRecordError, never a cast.
+ */
+const isText = (value: unknown): value is string => typeof value === 'string';
+const isNullableText = (value: unknown): boolean => value === null || typeof value === 'string';
+const isDayAmount = (value: unknown): boolean => typeof value === 'number' || typeof value === 'string';
+const isOperator = (value: unknown): boolean => value === null || (Array.isArray(value) && value.length === 3 && value.every(isNullableText));
+
+function positional(json: string, what: string, min: number, max: number): unknown[] {
+  let value: unknown;
+  try {
+    value = JSON.parse(json);
+  } catch (error) {
+    throw new CorruptRecordError(what, (error as Error).message);
+  }
+  if (!Array.isArray(value) || value.length < min || value.length > max) throw new CorruptRecordError(what, `expected an array of ${min}–${max} fields`);
+  return value;
+}
+
+/** The first position whose value fails its check, or -1. */
+function firstBad(fields: unknown[], checks: ((value: unknown) => boolean)[]): number {
+  for (let i = 0; i < fields.length; i++) if (!checks[i]!(fields[i])) return i;
+  return -1;
+}
+
+const STORED_ENTRY_CHECKS: ((value: unknown) => boolean)[] = [
+  (kind) => kind === 'S' || kind === 'R',
+  ...Array<(value: unknown) => boolean>(6).fill(isText),
+  (year) => typeof year === 'number',
+  isText,
+  isText,
+  isText,
+  (funds) => Array.isArray(funds) && funds.every(isNullableText),
+  isOperator,
+  isNullableText,
+];
+
+function storedEntryOf(json: string): StoredEntry {
+  const fields = positional(json, 'ledger entry', 13, 14);
+  const bad = firstBad(fields, STORED_ENTRY_CHECKS);
+  if (bad >= 0) throw new CorruptRecordError('ledger entry', `field ${bad}`);
+  return fields as StoredEntry;
+}
+
+const DAY_REST_CHECKS: ((value: unknown) => boolean)[] = [
+  isText,
+  isText,
+  isNullableText,
+  isText,
+  (year) => typeof year === 'number',
+  isText,
+  isDayAmount,
+  isDayAmount,
+  (funds) => Array.isArray(funds) && funds.every((amount) => amount === null || isDayAmount(amount)),
+  isOperator,
+  isNullableText,
+];
+
+function dayRestOf(json: string): DayRest {
+  const fields = positional(json, 'day-ledger member', 10, 11);
+  const bad = firstBad(fields, DAY_REST_CHECKS);
+  if (bad >= 0) throw new CorruptRecordError('day-ledger member', `field ${bad}`);
+  return fields as DayRest;
 }
 
 /** The ledger field of an entry: a settlement and its reversal are two fields, each written once. */
@@ -159,7 +227,7 @@ export function fromDayMember(member: string, score: number, hospitalId: string)
   const first = member.indexOf('|');
   const settlementId = member.slice(0, first);
   const kind = member.slice(first + 1, first + 2) === '0' ? 'settlement' : 'reversal';
-  const [requestId, card, at, policyId, benefitYear, visitType, totalAmount, fundAmount, funds, operator, reason] = JSON.parse(member.slice(first + 3)) as DayRest;
+  const [requestId, card, at, policyId, benefitYear, visitType, totalAmount, fundAmount, funds, operator, reason] = dayRestOf(member.slice(first + 3));
   const byFund: Record<string, string> = {};
   funds.forEach((amount, i) => {
     if (amount !== null) byFund[FUNDS[i]!] = fromDayAmount(amount);

@@ -15,7 +15,7 @@ import type { NationalMessages } from '../service/national-messages.js';
 import type { ReferralService } from '../service/referrals.js';
 import type { RegistryService } from '../service/registry.js';
 import type { SettlementService } from '../service/settlements.js';
-import type { SettlementView } from '../service/settlement-view.js';
+import { storedView, type SettlementView } from '../service/settlement-view.js';
 import type { SpecialDiseaseFilings } from '../service/special-disease-filings.js';
 import type { StatementService } from '../service/statements.js';
 import { settlementInfo } from './field-map.js';
@@ -98,5 +98,5 @@ export function settlementOutput(
 }
 
 export function viewOf(body: string | Buffer): SettlementView {
-  return JSON.parse(body.toString()) as SettlementView;
+  return storedView(body);
 }

@@ -15,6 +15,7 @@ import { NotFoundError, UnavailableError } from '../domain/errors.js';
 import { sayBoth, type MessageEntry } from '../messages/index.js';
 import type { Enrollee } from '../domain/types.js';
 import type { Metrics } from '../ops/metrics.js';
+import { checkStored, coverageEntrySchema } from '../store/record-schemas.js';
 import type { Repositories } from '../store/repositories.js';
 
 export interface CoverageResolution {
@@ -103,7 +104,7 @@ export class CachedUpstreamCoverage implements CoverageSource {
   }
 
   async resolve(card: string, inputs: CoverageInputs): Promise<CoverageResolution> {
-    const entry = inputs.coverageEntry === null ? null : (JSON.parse(inputs.coverageEntry) as CacheEntry);
+    const entry = inputs.coverageEntry === null ? null : checkStored<CacheEntry>(coverageEntrySchema, inputs.coverageEntry, 'coverage cache entry');
     const ageSeconds = entry ? (this.now() - entry.fetchedAt) / 1000 : Infinity;
     if (entry && entry.enrollee === null && ageSeconds < this.options.negativeTtlSeconds) {
       this.count('negative');

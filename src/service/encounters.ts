@@ -19,7 +19,7 @@ import type { Repositories } from '../store/repositories.js';
 import type { StoredSettlement } from '../store/store-records.js';
 import type { CoverageSource } from './coverage.js';
 import { idempotencyField } from './request-claims.js';
-import type { SettlementView } from './settlement-view.js';
+import { storedView, type SettlementView } from './settlement-view.js';
 import type { SettleOptions, SettlementService } from './settlements.js';
 import { StayChanges } from './stay-changes.js';
 import { feeLineOf, negatedLine } from './encounter-lines.js';
@@ -444,7 +444,7 @@ export class EncounterService {
     let { encounter, request } = prepared;
     for (let attempt = 0; attempt < 3; attempt++) {
       const result = await this.settlements.settle(request, actor, options);
-      const view = result.view ?? (JSON.parse(result.body.toString()) as SettlementView);
+      const view = result.view ?? storedView(result.body);
       if (!result.replay) return { encounter, view, replay: false };
       const current = await this.settlements.get(view.settlementId!);
       if (current.status === 'settled') return { encounter, view, replay: true };
@@ -468,7 +468,7 @@ export class EncounterService {
   ): Promise<{ encounter: Encounter; body: string | Buffer }> {
     const { encounter } = await this.get(card, mdtrtId, hospitalId);
     const stored = await this.settlements.get(settlementId);
-    const view = JSON.parse(stored.response.toString()) as SettlementView;
+    const view = storedView(stored.response);
     if (stored.card !== card || stored.hospitalId !== hospitalId || !view.requestId.startsWith(encounter.mdtrtId)) {
       throw new NotFoundError(`settlement ${settlementId} is no settlement of encounter ${mdtrtId}`);
     }

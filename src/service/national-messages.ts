@@ -21,6 +21,7 @@
 import { hash } from 'node:crypto';
 import { AppError, NotFoundError, UnavailableError } from '../domain/errors.js';
 import type { MessageScope } from '../store/keys.js';
+import { checkStored, messageRecordSchema } from '../store/record-schemas.js';
 import type { Repositories } from '../store/repositories.js';
 
 export const DEFAULT_MESSAGE_TTL_DAYS = 30;
@@ -57,10 +58,15 @@ export function settledMessageRecord(infno: string, input: unknown, undo: Record
 
 /** A known message: the stored record if it is this input's, else why it cannot be taken. */
 export function knownMessage(raw: string, msgid: string, infno: string, input: unknown): MessageRecord {
-  const known = JSON.parse(raw) as MessageRecord;
+  const known = messageRecordOf(raw);
   if (known.s === 'reversed') throw new MessageError(`msgid ${msgid} was reversed (2601)`);
   if (known.i !== inputHash(infno, input) || known.n !== infno) throw new MessageError(`msgid ${msgid} was used for another input (${known.n})`);
   return known;
+}
+
+/** A stored message record, checked against its schema. */
+export function messageRecordOf(raw: string): MessageRecord {
+  return checkStored<MessageRecord>(messageRecordSchema, raw, 'message record');
 }
 
 export function inputHash(infno: string, input: unknown): string {
@@ -155,10 +161,10 @@ export class NationalMessages {
       if (mine && changedNothing(error)) await this.repos.platform.dropMessage(scope, hospitalId, msgid, pendingRaw);
       throw error;
     }
-    const done: MessageRecord = { ...(JSON.parse(raw) as MessageRecord), s: 'done', o: output };
+    const done: MessageRecord = { ...messageRecordOf(raw), s: 'done', o: output };
     const outcome = await this.repos.platform.updateMessage(scope, hospitalId, msgid, raw, JSON.stringify(done), this.ttlSeconds);
     if (outcome.kind === 'changed') {
-      const now = outcome.current === null ? null : (JSON.parse(outcome.current) as MessageRecord);
+      const now = outcome.current === null ? null : messageRecordOf(outcome.current);
       if (now?.s === 'done') return now.o!; // a concurrent retry finished first, with the same work
       if (now?.s === 'reversed') {
         await compensate(undo);
@@ -181,7 +187,7 @@ export class NationalMessages {
     for (let round = 0; round < 5; round++) {
       const raw = await this.repos.platform.getMessage(scope, hospitalId, omsgid);
       if (raw === null) throw unknown();
-      const record = JSON.parse(raw) as MessageRecord;
+      const record = messageRecordOf(raw);
       if (record.n !== oinfno) throw new MessageError(`msgid ${omsgid} was a ${record.n}, not a ${oinfno}`);
       if (record.s === 'reversed') return 'already-reversed';
       // Mark first: a still-running original then compensates itself; then undo what is done.

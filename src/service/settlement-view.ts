@@ -6,6 +6,12 @@ import { formatMoney } from '../domain/money.js';
 import type { Accumulators, Actor, SettlementRequest } from '../domain/types.js';
 import type { FeeLineClassification } from '../engine/fee-lines.js';
 import type { SettlementComputation } from '../engine/types.js';
+import { checkStored, storedSettlementViewSchema } from '../store/record-schemas.js';
+
+/** A stored settlement answer, checked on the fields read from it (the body itself is sent as stored). */
+export function storedView(response: string | Buffer): SettlementView {
+  return checkStored<SettlementView>(storedSettlementViewSchema, response.toString(), 'settlement answer');
+}
 
 export interface SettlementView {
   settlementId: string | null;

@@ -28,7 +28,7 @@ import { actorOf, requireHospital } from './scope.js';
 import { RequestClaims, conflictError, idempotencyField, type Claim } from './request-claims.js';
 import type { SettlementEvent } from './settlement-events.js';
 import { encodeSettlementInputs } from './settlement-inputs.js';
-import { settlementView, type SettlementView } from './settlement-view.js';
+import { settlementView, storedView, type SettlementView } from './settlement-view.js';
 
 export type { SettlementEvent } from './settlement-events.js';
 
@@ -344,7 +344,7 @@ export class SettlementService {
       // archive: the idempotency record outlives its archived settlement.
       throw this.options.archivedYears ? await this.options.archivedYears.explainMissing(record.settlementId, missing) : missing;
     }
-    const { policyId } = JSON.parse(stored.response.toString()) as SettlementView;
+    const { policyId } = storedView(stored.response);
     this.emit({ policyId, visitType: request.visitType, outcome: 'replay' });
     return { replay: true, body: stored.response };
   }
@@ -415,7 +415,7 @@ export class SettlementService {
       const at = this.now().toISOString();
       const date = businessDayOf(at);
       await this.repos.ledgers.noteLedgerSlot(stored.hospitalId, date, stored.card);
-      const view = JSON.parse(stored.response.toString()) as SettlementView;
+      const view = storedView(stored.response);
       const entry = ledgerEntryOf(view, 'reversal', at, actor, reason);
       const outcome = await this.repos.settlements.reverseSettlement({
         stored,
@@ -449,7 +449,7 @@ export class SettlementService {
   /** The stored response with the settlement's current status (a settled one is answered byte for byte). */
   static currentBody(stored: StoredSettlement): string | Buffer {
     if (stored.status === 'settled') return stored.response;
-    const view = JSON.parse(stored.response.toString()) as SettlementView;
+    const view = storedView(stored.response);
     view.status = stored.status;
     view.reversedAt = stored.reversal?.at ?? null;
     if (stored.reversal) view.reversal = stored.reversal;

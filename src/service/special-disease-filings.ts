@@ -8,6 +8,7 @@
 import { ConflictError, LimitError, NotFoundError, ValidationError } from '../domain/errors.js';
 import type { Actor, Enrollee, SettlementRequest } from '../domain/types.js';
 import { newId } from '../store/keys.js';
+import { checkStored, specialDiseaseFilingSchema } from '../store/record-schemas.js';
 import type { SpecialDiseaseStore } from '../store/special-disease-store.js';
 import { sayBoth, type MessageEntry } from '../messages/index.js';
 
@@ -28,6 +29,11 @@ export interface SpecialDiseaseFiling {
   /** Who filed it: a hospital through the platform, or a key on the native API. */
   filedBy: { hospitalId: string | null; keyId: string | null };
   revocation?: { reason: string | null; operator: { id: string | null; name: string | null; keyId: string | null } };
+}
+
+/** A stored filing, checked against its schema. */
+function filingOf(json: string): SpecialDiseaseFiling {
+  return checkStored<SpecialDiseaseFiling>(specialDiseaseFilingSchema, json, 'special-disease filing');
 }
 
 export interface SpecialDiseaseDraft {
@@ -72,14 +78,14 @@ export class SpecialDiseaseFilings {
   async ofPerson(card: string): Promise<SpecialDiseaseFiling[]> {
     const all = await this.store.all(card);
     return Object.values(all)
-      .map((json) => JSON.parse(json) as SpecialDiseaseFiling)
+      .map(filingOf)
       .sort((a, b) => (a.createdAt < b.createdAt ? -1 : 1));
   }
 
   async get(card: string, filingId: string): Promise<SpecialDiseaseFiling> {
     const found = (await this.store.all(card))[filingId];
     if (!found) throw new NotFoundError(`no special-disease filing ${filingId} of this person`);
-    return JSON.parse(found) as SpecialDiseaseFiling;
+    return filingOf(found);
   }
 
   /** Revokes a filing (kept, with who and why); revoking it again changes nothing. */
@@ -87,7 +93,7 @@ export class SpecialDiseaseFilings {
     for (let round = 0; round < 5; round++) {
       const raw = (await this.store.all(card))[filingId];
       if (!raw) throw new NotFoundError(`no special-disease filing ${filingId} of this person`);
-      const filing = JSON.parse(raw) as SpecialDiseaseFiling;
+      const filing = filingOf(raw);
       if (filedByHospital !== undefined && filing.filedBy.hospitalId !== filedByHospital)
         throw new ValidationError('a hospital revokes the filings it filed', [{ path: 'filingId', message: 'filed by another' }]);
       if (filing.status === 'revoked') return filing;

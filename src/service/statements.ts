@@ -18,6 +18,7 @@ import { CLR_TYPE } from '../domain/code-tables.js';
 import type { Actor, VisitType } from '../domain/types.js';
 import type { ArchiveStore } from '../store/archive-store.js';
 import { say, type Lang } from '../messages/index.js';
+import { archivedDayFiguresSchema, checkStored, reconciliationSchema } from '../store/record-schemas.js';
 import type { Repositories } from '../store/repositories.js';
 import type { Page } from '../store/store-records.js';
 import { DEFAULT_BOUNDS, type Bounds } from './bounds.js';
@@ -141,7 +142,9 @@ export class StatementService {
       this.entriesOf(hospitalId, date),
       this.archives ? this.archives.archivedDay(hospitalId, date) : Promise.resolve(new Map<number, string>()),
     ]);
-    const archived = [...archivedDay.entries()].sort(([a], [b]) => a - b).map(([, json]) => JSON.parse(json) as ArchivedDayFigures);
+    const archived = [...archivedDay.entries()]
+      .sort(([a], [b]) => a - b)
+      .map(([, json]) => checkStored<ArchivedDayFigures>(archivedDayFiguresSchema, json, 'archived day figures'));
     const archivedYears = new Set(archived.map((a) => a.benefitYear));
     return { live: entries.filter((entry) => !archivedYears.has(entry.benefitYear)), archived };
   }
@@ -235,6 +238,6 @@ export class StatementService {
   ): Promise<Page<Reconciliation> & { dropped: number }> {
     if ((await this.repos.registry.getHospital(hospitalId)) === null) throw new NotFoundError(`no hospital ${hospitalId}`);
     const stored = await this.repos.ledgers.getReconciliations(hospitalId, date, page.cursor === null ? 0 : Number(page.cursor), page.limit);
-    return { items: stored.items.map((json) => JSON.parse(json) as Reconciliation), next: stored.next, dropped: stored.dropped };
+    return { items: stored.items.map((json) => checkStored<Reconciliation>(reconciliationSchema, json, 'reconciliation')), next: stored.next, dropped: stored.dropped };
   }
 }

@@ -11,7 +11,7 @@ import { createGunzip } from 'node:zlib';
 import { checkFiles, readManifest } from '../ops/archive-files.js';
 import type { Manifest, SettlementLine } from '../service/archive.js';
 import { decodeSettlementInputs, settlementInputsOf } from '../service/settlement-inputs.js';
-import type { SettlementView } from '../service/settlement-view.js';
+import { storedView, type SettlementView } from '../service/settlement-view.js';
 import type { ArchiveStore } from '../store/archive-store.js';
 import { decodeSettlementRecord } from '../store/codec/settlement-record.js';
 import type { RecordedSettlement } from './person-replay.js';
@@ -259,7 +259,7 @@ export function recordedSettlementOf(raw: RawSettlement): RecordedSettlement {
     settlementId: raw.settlementId,
     card: raw.card,
     reversed: meta.s === 'reversed',
-    given: givenOf(JSON.parse(response.toString('utf8')) as SettlementView),
+    given: givenOf(storedView(response)),
     inputs: inputs ? decodeSettlementInputs(inputs) : null,
   };
 }

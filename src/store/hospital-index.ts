@@ -12,6 +12,7 @@
  */
 import type { Hospital } from '../domain/types.js';
 import { keys } from './keys.js';
+import { parseHospital } from './record-schemas.js';
 import type { RedisClient } from './redis.js';
 import { results } from './store-records.js';
 
@@ -45,7 +46,7 @@ export class HospitalIndex {
     const version = all[VERSION] ?? '0';
     delete all[VERSION];
     if (fillMissing && Object.keys(all).length < registered && (await this.fill(all)) > 0) return this.load(false);
-    return { version, hospitals: Object.values(all).map((json) => JSON.parse(json) as Hospital) };
+    return { version, hospitals: Object.values(all).map(parseHospital) };
   }
 
   /** Adds the registry's hospitals missing from `indexed`; answers how many it added. */

@@ -6,17 +6,10 @@
  */
 import { z } from 'zod';
 import type { Encounter, EncounterFeeLine } from '../domain/encounter.js';
+import { CorruptRecordError } from '../domain/errors.js';
 import type { Enrollee, Filing, Hospital } from '../domain/types.js';
 
-export class CorruptRecordError extends Error {
-  constructor(
-    readonly what: string,
-    detail: string,
-  ) {
-    super(`stored ${what} is corrupt: ${detail}`);
-    this.name = 'CorruptRecordError';
-  }
-}
+export { CorruptRecordError };
 
 const text = z.string();
 const optionalText = z.string().nullish();
@@ -72,8 +65,12 @@ function parseWith<T>(schema: z.ZodType, json: string, what: string): T {
     throw new CorruptRecordError(what, (error as Error).message);
   }
   const parsed = schema.safeParse(value);
-  if (!parsed.success) throw new CorruptRecordError(what, parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; '));
+  if (!parsed.success) throw new CorruptRecordError(what, describe(parsed.error));
   return parsed.data as T;
+}
+
+function describe(error: z.ZodError): string {
+  return error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ');
 }
 
 export const parseEnrollee = (json: string): Enrollee => parseWith<Enrollee>(enrolleeSchema, json, 'enrollee');
@@ -81,6 +78,105 @@ export const parseHospital = (json: string): Hospital => parseWith<Hospital>(hos
 export const parseFiling = (json: string): Filing => parseWith<Filing>(filingSchema, json, 'filing');
 export const parseEncounter = (json: string): Encounter => parseWith<Encounter>(encounterSchema, json, 'encounter');
 export const parseFeeLine = (json: string): EncounterFeeLine => parseWith<EncounterFeeLine>(feeLineSchema, json, 'fee line');
+
+/*
+ * Records whose type the service owns: the schemas check what the code reads,
+ * and checkStored hands back the value as stored (its keys in their stored
+ * order), so a record written back or an answer rebuilt from it is the same
+ * text a bare JSON.parse gave.
+ */
+const nullableText = z.string().nullable();
+
+/** A national message's record (msgid → input hash, infno, state, undo ids, output). */
+export const messageRecordSchema = z.looseObject({
+  i: text,
+  n: text,
+  s: z.enum(['pending', 'done', 'reversed']),
+  u: z.record(z.string(), z.union([text, z.array(text)])),
+  o: text.optional(),
+  at: text,
+});
+
+/** A special-disease filing (门诊慢特病备案). */
+export const specialDiseaseFilingSchema = z.looseObject({
+  filingId: text,
+  card: text,
+  disease: text,
+  diseaseName: nullableText,
+  validFrom: text,
+  validTo: text,
+  status: z.enum(['active', 'revoked']),
+  createdAt: text,
+  revokedAt: nullableText,
+  filedBy: z.looseObject({ hospitalId: nullableText, keyId: nullableText }),
+});
+
+const figuresSchema = z.looseObject({});
+
+/** An archived benefit year's figures of one hospital-day. */
+export const archivedDayFiguresSchema = z.looseObject({ benefitYear: z.number(), archive: text, figures: figuresSchema });
+
+/** A kept reconciliation run of a hospital-day. */
+export const reconciliationSchema = z.looseObject({
+  reconciliationId: text,
+  hospitalId: text,
+  date: text,
+  to: text,
+  clrType: nullableText,
+  balanced: z.boolean(),
+  ours: figuresSchema,
+  theirs: figuresSchema,
+  difference: figuresSchema,
+  differences: z.array(z.unknown()),
+  differenceCount: z.number(),
+});
+
+/** The coverage cache's entry: when the upstream answered and whom (null: not enrolled). */
+export const coverageEntrySchema = z.looseObject({ fetchedAt: z.number(), enrollee: enrolleeSchema.nullable() });
+
+/**
+ * A stored settlement answer, checked on the fields the service reads from it
+ * (the ledger entry, the replay's outcome event, scope checks); the rest is
+ * the answer as it was sent.
+ */
+export const storedSettlementViewSchema = z.looseObject({
+  settlementId: nullableText,
+  requestId: text,
+  status: z.enum(['preview', 'settled', 'reversed']),
+  policyId: text,
+  benefitYear: z.number(),
+  card: text,
+  hospitalId: text,
+  visitType: text,
+  total: text,
+  fundTotal: text,
+  patientTotal: text,
+  payments: z.record(z.string(), text),
+});
+
+/** A compact settlement record's meta line. */
+export const settlementRecordMetaSchema = z.looseObject({
+  v: z.number(),
+  s: z.enum(['settled', 'reversed']),
+  h: text,
+  y: z.number(),
+  rq: text,
+  d: z.record(z.string(), text),
+  r: z.number().optional(),
+});
+
+/** A stored record checked against its schema and handed back as stored (same keys, same order). */
+export function checkStored<T>(schema: z.ZodType, json: string, what: string): T {
+  let value: unknown;
+  try {
+    value = JSON.parse(json);
+  } catch (error) {
+    throw new CorruptRecordError(what, (error as Error).message);
+  }
+  const parsed = schema.safeParse(value);
+  if (!parsed.success) throw new CorruptRecordError(what, describe(parsed.error));
+  return value as T;
+}
 
 /** Any other stored JSON record, checked against the schema given. */
 export function parseStored<T>(schema: z.ZodType, json: string, what: string): T {

@@ -15,6 +15,7 @@
  * and the inputs' where that version has one; version 1 had none).
  */
 import { deflateRawSync, inflateRawSync } from 'node:zlib';
+import { checkStored, settlementRecordMetaSchema } from '../record-schemas.js';
 import { CURRENT_DICTIONARY, INPUT_DICTIONARIES, RESPONSE_DICTIONARIES } from './response-dictionaries.js';
 
 /** The reversal's who and why, as recorded. */
@@ -78,7 +79,7 @@ export function encodeSettlementRecord(meta: Omit<SettlementRecordMeta, 'v' | 'r
 export function decodeSettlementRecord(record: Buffer): DecodedRecord {
   const split = record.indexOf(NEWLINE);
   if (split < 0) throw new Error('settlement record without a meta line');
-  const meta = JSON.parse(record.subarray(0, split).toString('utf8')) as SettlementRecordMeta;
+  const meta = checkStored<SettlementRecordMeta>(settlementRecordMetaSchema, record.subarray(0, split).toString('utf8'), 'settlement record meta');
   const dictionary = RESPONSE_DICTIONARIES[meta.v];
   if (!dictionary) throw new Error(`settlement record of unknown version ${meta.v}`);
   const start = split + 1;
