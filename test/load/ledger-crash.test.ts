@@ -166,13 +166,23 @@ async function scenario(redisEnv: Record<string, string>, label: string): Promis
     }
   }
 
+  // A process just restarted may shed (503 with Retry-After) while it warms up: a desk reads again.
+  const read = async (path: string): Promise<Answer> => {
+    let answer = await call('GET', path, admin);
+    for (let retry = 0; answer.status === 503 && retry < 20; retry++) {
+      await sleep(250);
+      answer = await call('GET', path, admin);
+    }
+    return answer;
+  };
+
   // Every person's settlements, as the lists show them: the committed truth.
   const committed: Settled[] = [];
   for (const person of PERSONS) {
     const year = person.region === 'jinjiang' ? 2018 : 2019;
     let cursor: string | null = null;
     do {
-      const page = await call('GET', `/v1/enrollees/${person.card}/settlements?year=${year}&limit=200${cursor ? `&cursor=${cursor}` : ''}`, admin);
+      const page = await read(`/v1/enrollees/${person.card}/settlements?year=${year}&limit=200${cursor ? `&cursor=${cursor}` : ''}`);
       expect(page.status).toBe(200);
       committed.push(...page.body.settlements);
       cursor = page.body.next;
@@ -203,7 +213,7 @@ async function scenario(redisEnv: Record<string, string>, label: string): Promis
     let cursor: string | null = null;
     let totals: any;
     do {
-      const page = await call('GET', `/v1/hospitals/${hospitalId}/statements/${date}?limit=1000${cursor ? `&cursor=${cursor}` : ''}`, admin);
+      const page = await read(`/v1/hospitals/${hospitalId}/statements/${date}?limit=1000${cursor ? `&cursor=${cursor}` : ''}`);
       expect(page.status).toBe(200);
       seen.push(...page.body.entries);
       totals = page.body.totals;
