@@ -57,6 +57,11 @@ function camelCase(name: string): string {
   return name.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
 }
 
+/** A line `--#include <name>.lua` is replaced by scripts/include/<name>.lua: a check several scripts make is written once. */
+function withIncludes(lua: string): string {
+  return lua.replace(/^--#include ([a-z-]+\.lua)$/gm, (_, name: string) => readFileSync(path.join(SCRIPT_DIR, 'include', name), 'utf8').trimEnd());
+}
+
 /**
  * Defines every script of the directory on the client: `commit-settlement-5.lua` →
  * client.commitSettlement(5 keys, args…); `put-enrollees-n.lua` (a variable number of
@@ -66,7 +71,7 @@ export function defineScripts(client: RedisClient): ScriptedClient {
   for (const file of readdirSync(SCRIPT_DIR)) {
     const match = /^([a-z-]+)-(\d+|n)\.lua$/.exec(file);
     if (!match) continue;
-    const lua = readFileSync(path.join(SCRIPT_DIR, file), 'utf8');
+    const lua = withIncludes(readFileSync(path.join(SCRIPT_DIR, file), 'utf8'));
     client.defineCommand(camelCase(match[1]!), { ...(match[2] === 'n' ? {} : { numberOfKeys: Number(match[2]) }), lua });
     if (match[2] !== 'n') SCRIPT_SOURCES.set(camelCase(match[1]!), { lua, sha: createHash('sha1').update(lua).digest('hex'), numberOfKeys: Number(match[2]) });
   }

@@ -20,20 +20,7 @@
     {9, state} the stay is 'settled', 'settling' (a 2304 at work), 'archived'
                (its settlement moved to an archive) or 'moved' (changed since read: read again)
 ]]
--- The stay must not be settled, nor being settled, when it changes: checked
--- here, atomically with the change (a check before it leaves a gap a 2304 can
--- take). The caller read the stay's idempotency field first and names it.
-local function unsettled()
-  if redis.call('SCARD', KEYS[3]) > 0 then return 'settling' end
-  local idem = redis.call('HGET', KEYS[4], ARGV[3]) or ''
-  if idem ~= ARGV[4] then return 'moved' end
-  if idem == '' or string.sub(idem, 1, 5) == 'void ' then return nil end
-  local record = redis.call('GET', KEYS[5])
-  if not record then return 'archived' end
-  local meta = cjson.decode(string.sub(record, 1, string.find(record, '\n', 1, true) - 1))
-  if meta.s ~= 'reversed' then return 'settled' end
-  return nil
-end
+--#include stay-unsettled.lua
 local encounter = redis.call('GET', KEYS[2])
 if not encounter then return {0} end
 if tostring(cjson.decode(encounter).round) ~= ARGV[2] then return {9, 'moved'} end
