@@ -157,10 +157,10 @@ export const storedSettlementViewSchema = z.looseObject({
 /** A compact settlement record's meta line. */
 export const settlementRecordMetaSchema = z.looseObject({
   v: z.number(),
-  s: z.enum(['settled', 'reversed']),
-  h: text,
-  y: z.number(),
-  rq: text,
+  s: z.enum(['settled', 'reversed']).optional(),
+  h: text.optional(),
+  y: z.number().optional(),
+  rq: text.optional(),
   d: z.record(z.string(), text),
   r: z.number().optional(),
 });

@@ -6,7 +6,7 @@
  */
 import { dayNumber, yearOf } from '../domain/dates.js';
 import type { Hospital, PreviousStay } from '../domain/types.js';
-import { encodeSettlementRecord, type SettlementRecordMeta } from './codec/settlement-record.js';
+import { compactOccupancyMember, compactStayMember, encodeSettlementRecord, type SettlementRecordMeta } from './codec/settlement-record.js';
 import { decodeStay, encodeStay } from './codec/stay.js';
 import { cardOfId } from './id-index.js';
 import { keys, slotOfCard } from './keys.js';
@@ -153,12 +153,13 @@ export class SettlementRepository {
     const { card, settlementId } = commit;
     const slot = slotOfCard(card);
     const deltas = encodeDeltas(commit.deltas);
-    const meta: Omit<SettlementRecordMeta, 'v'> = { s: 'settled', h: commit.hospitalId, y: commit.benefitYear, rq: commit.requestId, d: deltas };
+    // Compact meta line: hospital, year and requestId are in the answer, the settlement id in the key.
+    const meta: Omit<SettlementRecordMeta, 'v'> = { d: deltas };
     const stayMember = commit.stay ? encodeStay(commit.stay) : '';
-    if (commit.stay) meta.st = stayMember;
+    if (commit.stay) meta.st = compactStayMember(stayMember, settlementId);
     const occupancy = commit.occupancy ? { admission: dayNumber(commit.occupancy.admissionDate), discharge: dayNumber(commit.occupancy.dischargeDate) } : null;
     const occupancyMember = occupancy ? `${occupancy.admission}|${occupancy.discharge}|${settlementId}|${commit.hospitalId}` : '';
-    if (occupancy) meta.oc = occupancyMember;
+    if (occupancy) meta.oc = compactOccupancyMember(occupancy.admission, occupancy.discharge, commit.hospitalId);
     // replicas: a commit is answered only once the required replicas hold it (replication.ts).
     const outcome = await commitSettlementScript(this.redis, this.replicas, {
       accumulatorsKey: keys.accumulators(card, commit.benefitYear),
@@ -220,6 +221,7 @@ export class SettlementRepository {
       staysKey: keys.staysOfYear(card, benefitYear),
       occupancyKey: keys.occupancy(card),
       reversal: JSON.stringify(reversal),
+      settlementId,
       ledgerOutboxField: outboxField(hospitalId, ledger.date, ledger.field),
       ledgerEntry: ledger.entry,
     });

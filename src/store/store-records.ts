@@ -160,13 +160,15 @@ export function decodeIdempotency(value: string | null): IdempotencyRecord | nul
 
 export function toStored(settlementId: string, card: string, record: Buffer): StoredSettlement {
   const { meta, response } = decodeSettlementRecord(record);
+  // A compact meta line leaves to the answer what the answer holds (codec/settlement-record.ts).
+  const answer = meta.h === undefined ? (JSON.parse(response.toString('utf8')) as { hospitalId: string; requestId: string; benefitYear: number }) : null;
   return {
     settlementId,
     card,
-    hospitalId: meta.h,
-    requestId: meta.rq,
-    benefitYear: meta.y,
-    status: meta.s,
+    hospitalId: answer ? answer.hospitalId : meta.h!,
+    requestId: answer ? answer.requestId : meta.rq!,
+    benefitYear: answer ? answer.benefitYear : meta.y!,
+    status: meta.s ?? 'settled',
     reversal: meta.x ?? null,
     response,
   };

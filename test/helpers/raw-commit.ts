@@ -25,7 +25,7 @@ export function rawCommit(fields: {
     expectedFilingsVersion: '0',
     settlementId: fields.settlementId,
     deltas: fields.deltas ?? zeroDeltas(),
-    response: Buffer.from(JSON.stringify({ settlementId: fields.settlementId, requestId: fields.requestId })),
+    response: Buffer.from(JSON.stringify({ settlementId: fields.settlementId, requestId: fields.requestId, hospitalId, benefitYear: 2019 })),
     ledger: { date: fields.date ?? '2026-11-24', entry: JSON.stringify({ id: fields.settlementId }) },
     stay: null,
   };

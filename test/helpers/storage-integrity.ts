@@ -91,13 +91,16 @@ export async function checkStorageIntegrity(redis: Redis): Promise<IntegrityRepo
     const card = cardOfKey(key);
     const settlementId = key.slice(key.lastIndexOf(':') + 1);
     const { meta, response } = decodeSettlementRecord((await redis.getBuffer(key))!);
-    const view = JSON.parse(response.toString()) as { settlementId: string; requestId: string };
+    const view = JSON.parse(response.toString()) as { settlementId: string; requestId: string; hospitalId: string; benefitYear: number };
     if (view.settlementId !== settlementId) problems.push(`${key}: response names ${view.settlementId}`);
-    if ((await redis.hget(`idem:{${card}}`, `${meta.h}:${meta.rq}`))?.endsWith(` ${settlementId}`) !== true) problems.push(`${key}: no idempotency record`);
-    if ((await redis.lpos(`stls:{${card}}:${meta.y}`, settlementId)) === null) problems.push(`${key}: not listed under ${meta.y}`);
+    // A compact meta line leaves hospital, requestId and year to the answer.
+    const [hospitalId, requestId, year] = meta.h === undefined ? [view.hospitalId, view.requestId, view.benefitYear] : [meta.h, meta.rq, meta.y];
+    if ((await redis.hget(`idem:{${card}}`, `${hospitalId}:${requestId}`))?.endsWith(` ${settlementId}`) !== true) problems.push(`${key}: no idempotency record`);
+    if ((await redis.lpos(`stls:{${card}}:${year}`, settlementId)) === null) problems.push(`${key}: not listed under ${year}`);
     if (!ledger.has(ledgerField('settlement', settlementId))) problems.push(`${key}: no ledger entry`);
-    if (meta.s === 'reversed' && !ledger.has(ledgerField('reversal', settlementId))) problems.push(`${key}: reversed without a reversal entry`);
-    if (meta.s === 'settled' && ledger.has(ledgerField('reversal', settlementId))) problems.push(`${key}: settled with a reversal entry`);
+    const reversed = meta.s === 'reversed';
+    if (reversed && !ledger.has(ledgerField('reversal', settlementId))) problems.push(`${key}: reversed without a reversal entry`);
+    if (!reversed && ledger.has(ledgerField('reversal', settlementId))) problems.push(`${key}: settled with a reversal entry`);
   }
   for (const key of await scanAll(redis, 'idx:*')) {
     for (const [id, card] of Object.entries(await redis.hgetall(key))) {

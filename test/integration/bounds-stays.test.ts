@@ -70,6 +70,55 @@ describe('overlapping stays of one person', () => {
     expect(after.status, after.text).toBe(201);
   });
 
+  it('a reversal frees the stay and its days whether the record has a compact meta line or one the previous release wrote', async () => {
+    const card = PY_CARD;
+    const members = async (id: string) => [
+      ...(await t.redis.zrange(`occupancy:{${card}}`, 0, -1)).filter((m) => m.includes(id)),
+      ...(await t.redis.zrange(`stays:{${card}}:2019`, 0, -1)).filter((m) => m.includes(id)),
+    ];
+    const reverse = (id: string) => t.http.post(`/v1/settlements/${id}/reversal`).set(t.auth(t.keys.billing['PY-COUNTY']!)).send({ reason: 'wrong person' }).expect(200);
+    const compact = await settle(stay('PY-COUNTY', '2019-10-01', '2019-10-05'));
+    expect(compact.status, compact.text).toBe(201);
+    const compactKey = `stl:{${card}}:${compact.body.settlementId}`;
+    const compactMeta = JSON.parse(((await t.redis.get(compactKey)) ?? '').split('\n')[0]!) as Record<string, unknown>;
+    expect(compactMeta).not.toHaveProperty('h');
+    expect(String(compactMeta.oc)).not.toContain(compact.body.settlementId);
+    expect(await members(compact.body.settlementId)).toHaveLength(2);
+    await reverse(compact.body.settlementId);
+    expect(await members(compact.body.settlementId)).toEqual([]);
+
+    // The previous release's line: hospital, year, requestId and status, and the members whole.
+    const old = await settle(stay('PY-COUNTY', '2019-10-11', '2019-10-15'));
+    expect(old.status, old.text).toBe(201);
+    const id = old.body.settlementId as string;
+    const key = `stl:{${card}}:${id}`;
+    const record = (await t.redis.getBuffer(key))!;
+    const split = record.indexOf(0x0a);
+    const meta = JSON.parse(record.subarray(0, split).toString()) as { v: number; d: unknown; st: string; oc: string; r?: number };
+    const [stayMember] = await members(id).then((found) => found.filter((m) => m.startsWith(id)));
+    const [occupancyMember] = await members(id).then((found) => found.filter((m) => !m.startsWith(id)));
+    expect(meta.st).toBe(stayMember!.slice(id.length));
+    const previous = {
+      v: meta.v,
+      s: 'settled',
+      h: 'PY-COUNTY',
+      y: 2019,
+      rq: old.body.requestId,
+      d: meta.d,
+      st: stayMember,
+      oc: occupancyMember,
+      ...(meta.r === undefined ? {} : { r: meta.r }),
+    };
+    await t.redis.set(key, Buffer.concat([Buffer.from(JSON.stringify(previous)), record.subarray(split)]));
+    const read = await t.http.get(`/v1/settlements/${id}`).set(t.auth(t.keys.admin)).expect(200);
+    expect(read.body).toEqual(old.body);
+    expect((await settle(stay('PY-TOWN', '2019-10-12', '2019-10-14'))).status).toBe(422);
+    await reverse(id);
+    expect(await members(id)).toEqual([]);
+    const after = await settle(stay('PY-TOWN', '2019-10-12', '2019-10-14'));
+    expect(after.status, after.text).toBe(201);
+  });
+
   it('a same-day stay sent again under a new requestId is refused; a same-day stay the day after is not', async () => {
     const first = await settle(stay('PY-COUNTY', '2019-09-01', '2019-09-01'));
     expect(first.status, first.text).toBe(201);

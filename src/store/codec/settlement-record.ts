@@ -13,6 +13,12 @@
  * The dictionaries of a version must never change once records were written
  * with it: `v` in the meta names the pair to inflate with (the response's,
  * and the inputs' where that version has one; version 1 had none).
+ *
+ * A compact meta line (written since 2026-12) holds only what the answer does
+ * not: no hospital, year or requestId (read from the answer), no status while
+ * settled, and the stay and occupancy members without the settlement id (the
+ * key holds it; scripts/include/settlement-members.lua puts it back). Earlier
+ * lines, with `h`, still read as written.
  */
 import { deflateRawSync, inflateRawSync } from 'node:zlib';
 import { checkStored, settlementRecordMetaSchema } from '../record-schemas.js';
@@ -28,19 +34,19 @@ export interface ReversalMeta {
 export interface SettlementRecordMeta {
   /** Dictionary (format) version. */
   v: number;
-  /** status */
-  s: 'settled' | 'reversed';
-  /** hospital id */
-  h: string;
-  /** benefit year */
-  y: number;
-  /** request id */
-  rq: string;
+  /** status; a compact line leaves it out while settled */
+  s?: 'settled' | 'reversed';
+  /** hospital id (earlier lines only: a compact line has it in the answer) */
+  h?: string;
+  /** benefit year (earlier lines only) */
+  y?: number;
+  /** request id (earlier lines only) */
+  rq?: string;
   /** accumulator deltas as integer strings (fen or counts), field → delta */
   d: Record<string, string>;
-  /** the stays member this settlement listed, if any (removed on reversal) */
+  /** the stays member this settlement listed, if any (removed on reversal); compact: without its leading settlement id */
   st?: string;
-  /** the occupancy member of its stay's days, if any (removed on reversal) */
+  /** the occupancy member of its stay's days, if any (removed on reversal); compact: its settlement id field empty */
   oc?: string;
   /** reversal */
   x?: ReversalMeta;
@@ -90,4 +96,15 @@ export function decodeSettlementRecord(record: Buffer): DecodedRecord {
     response: inflateRawSync(record.subarray(start, start + meta.r), { dictionary }),
     inputs: inflateRawSync(record.subarray(start + meta.r), inputsDictionary ? { dictionary: inputsDictionary } : {}),
   };
+}
+
+/** The stays member as a compact meta line holds it: without the settlement id it starts with. */
+export function compactStayMember(member: string, settlementId: string): string {
+  if (!member.startsWith(`${settlementId}|`)) throw new Error('stay member does not start with its settlement id');
+  return member.slice(settlementId.length);
+}
+
+/** The occupancy member "<admission>|<discharge>|<settlementId>|<hospitalId>" as a compact meta line holds it: the id left empty. */
+export function compactOccupancyMember(admission: number, discharge: number, hospitalId: string): string {
+  return `${admission}|${discharge}||${hospitalId}`;
 }

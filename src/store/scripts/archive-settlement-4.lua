@@ -22,12 +22,13 @@
     0   already removed (a re-run)
     -1  the record changed since it was archived (nothing changed)
 ]]
+--#include settlement-members.lua
 local record = redis.call('GET', KEYS[1])
 if not record then return 0 end
 if redis.sha1hex(record) ~= ARGV[2] then return -1 end
 local split = string.find(record, '\n', 1, true)
 local meta = cjson.decode(string.sub(record, 1, split - 1))
-if meta.st then redis.call('ZREM', KEYS[3], meta.st) end
+if meta.st then redis.call('ZREM', KEYS[3], stayMemberOf(meta, ARGV[1])) end
 redis.call('DEL', KEYS[1])
 redis.call('LREM', KEYS[2], 1, ARGV[1])
 redis.call('HSET', KEYS[4], ARGV[1], ARGV[3] .. ':' .. ARGV[4])

@@ -5,6 +5,7 @@
 
   The record is `<meta JSON>\n<deflated response>` (codec/settlement-record.ts);
   only the meta line is read and rewritten, the response bytes are kept as is.
+  A compact meta line gains `s` and `x` here and stays compact.
 
   Input:
     KEYS[1] stl:{card}:<settlementId>                the settlement record
@@ -15,12 +16,14 @@
     ARGV[1] reversal meta JSON {at, reason, operator}
     ARGV[2] outbox field ("<hospitalId>|<date>|<settlementId>:r")
     ARGV[3] ledger entry JSON (amounts negated)
+    ARGV[4] settlement id (a compact meta line's members leave it out)
 
   Output:
     {0}   no such settlement
     {1}   reversed now
     {2}   already reversed (nothing changed)
 ]]
+--#include settlement-members.lua
 local record = redis.call('GET', KEYS[1])
 if not record then return {0} end
 local split = string.find(record, '\n', 1, true)
@@ -35,8 +38,8 @@ for name, delta in pairs(meta.d) do
   end
 end
 redis.call('HINCRBY', KEYS[2], 'version', 1)
-if meta.st then redis.call('ZREM', KEYS[4], meta.st) end
-if meta.oc then redis.call('ZREM', KEYS[5], meta.oc) end
+if meta.st then redis.call('ZREM', KEYS[4], stayMemberOf(meta, ARGV[4])) end
+if meta.oc then redis.call('ZREM', KEYS[5], occupancyMemberOf(meta, ARGV[4])) end
 
 meta.s = 'reversed'
 meta.x = cjson.decode(ARGV[1])

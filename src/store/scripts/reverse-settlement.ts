@@ -16,6 +16,8 @@ export interface ReverseSettlementCall {
   ledgerOutboxField: string;
   /** Ledger entry JSON, amounts negated. */
   ledgerEntry: string;
+  /** Puts it back into a compact meta line's stay and occupancy members. */
+  settlementId: string;
 }
 
 /** Answered only once the required replicas hold the reversal (replication.ts). */
@@ -23,7 +25,7 @@ export async function reverseSettlement(client: ScriptedClient, replicas: Replic
   const reply = await replicas.script<[number]>(
     client,
     'reverseSettlement',
-    [c.settlementKey, c.accumulatorsKey, c.ledgerOutboxKey, c.staysKey, c.occupancyKey, c.reversal, c.ledgerOutboxField, c.ledgerEntry],
+    [c.settlementKey, c.accumulatorsKey, c.ledgerOutboxKey, c.staysKey, c.occupancyKey, c.reversal, c.ledgerOutboxField, c.ledgerEntry, c.settlementId],
     (r) => r[0] === 1,
   );
   return reversalOutcome(reply);
