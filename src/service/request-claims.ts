@@ -60,6 +60,14 @@ function decode(raw: string): ClaimHolder {
   return { card: card!, bodyHash: bodyHash!, token: token!, atMs: Number(atMs) };
 }
 
+/** Characters of the request hash (settlements.ts requestHash). */
+export const REQUEST_HASH_LENGTH = 22;
+
+/** A stored body hash (the 43 characters earlier releases kept, or 22) and a request's: the same body? */
+export function sameBody(stored: string, bodyHash: string): boolean {
+  return stored.length >= bodyHash.length && stored.startsWith(bodyHash);
+}
+
 export function idempotencyField(subject: { hospitalId: string; requestId: string }): string {
   return `${subject.hospitalId}:${subject.requestId}`;
 }
@@ -85,7 +93,7 @@ export class RequestClaims {
       const held = await this.repos.settlements.claimRequest(subject.hospitalId, subject.requestId, mine.raw);
       if (held === null) return mine;
       const holder = decode(held);
-      if (holder.card === subject.card && holder.bodyHash === bodyHash) return { token: holder.token, raw: held, atWallMs: this.onWallClock(holder.atMs) };
+      if (holder.card === subject.card && sameBody(holder.bodyHash, bodyHash)) return { token: holder.token, raw: held, atWallMs: this.onWallClock(holder.atMs) };
       if (this.nowMs() - holder.atMs < this.leaseMs) throw conflictError(subject);
       // A stale claim of another body: if it never committed, void it and take its place.
       const fence = await this.repos.settlements.fenceClaim(holder.card, idempotencyField(subject), holder.token);

@@ -25,7 +25,7 @@ import type { ArchivedYears } from './archived-years.js';
 import type { CoverageSource } from './coverage.js';
 import { KeyedMutex } from './keyed-mutex.js';
 import { actorOf, requireHospital } from './scope.js';
-import { RequestClaims, conflictError, idempotencyField, type Claim } from './request-claims.js';
+import { REQUEST_HASH_LENGTH, RequestClaims, conflictError, idempotencyField, sameBody, type Claim } from './request-claims.js';
 import type { SettlementEvent } from './settlement-events.js';
 import { encodeSettlementInputs } from './settlement-inputs.js';
 import { settlementView, storedView, type SettlementView } from './settlement-view.js';
@@ -92,9 +92,13 @@ export const NO_ACTOR: Actor = { operator: { id: null, name: null }, keyId: null
  * (absent optional ones as null) and quantities and prices as parsed decimals
  * ("2.0" and "2" are one quantity). The operator is not part of the request (a
  * retry by the next clerk is the same bill).
+ *
+ * 22 characters (132 bits of SHA-256): it is kept in every idempotency record
+ * and claim, and collisions stay out of reach. Earlier releases kept all 43;
+ * a stored hash is the same body when it starts with this one (sameBody).
  */
 export function requestHash(request: SettlementRequest): string {
-  return hash('sha256', JSON.stringify(request), 'base64url');
+  return hash('sha256', JSON.stringify(request), 'base64url').slice(0, REQUEST_HASH_LENGTH);
 }
 
 /** The day-ledger entry of a settlement, or of its reversal (amounts negated). */
@@ -335,7 +339,7 @@ export class SettlementService {
   }
 
   private async replay(request: SettlementRequest, bodyHash: string, record: { bodyHash: string; settlementId: string }): Promise<SettleResult> {
-    if (record.bodyHash !== bodyHash) throw conflictError(request);
+    if (!sameBody(record.bodyHash, bodyHash)) throw conflictError(request);
     // replicas: answered only once a replica holds it (its first answer may have been "unknown").
     await this.repos.settlements.confirmReplicated(request.card, record.settlementId);
     const stored = await this.repos.settlements.getSettlementOf(request.card, record.settlementId);

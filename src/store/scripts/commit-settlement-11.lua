@@ -73,7 +73,8 @@ if previous then
   if previous == 'void ' .. token then return {5} end
   if string.sub(previous, 1, 5) ~= 'void ' then
     local space = string.find(previous, ' ', 1, true)
-    if string.sub(previous, 1, space - 1) ~= bodyHash then return {3} end
+    -- Earlier releases stored a longer hash: the same body when it starts with this one.
+    if space - 1 < #bodyHash or string.sub(previous, 1, #bodyHash) ~= bodyHash then return {3} end
     return {2, string.sub(previous, space + 1)}
   end
   -- voided for an earlier claim of this requestId: this claim may commit
