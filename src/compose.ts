@@ -62,6 +62,8 @@ export interface ComposeOptions {
   sharedRateLimit?: boolean;
   /** Sizes, counts, lives and per-request costs (docs/bounds.md); absent: the defaults. */
   bounds?: Partial<Bounds>;
+  /** Write settlements as the previous release reads them (STORE_WRITE_FORMAT=previous, during a rolling upgrade). */
+  previousStoreFormat?: boolean;
   /** The enrollment system of record (COVERAGE_URL); absent: the registry is the source. */
   coverage?: {
     url: string;
@@ -101,7 +103,7 @@ export function composeService(options: ComposeOptions): Service {
   );
   const load = options.load ? new LoadMonitor(options.load) : undefined;
   const bounds: Bounds = { ...DEFAULT_BOUNDS, ...options.bounds };
-  const repositories = openRepositories(options.redis, options.replicas, bounds.voidClaimSeconds);
+  const repositories = openRepositories(options.redis, options.replicas, bounds.voidClaimSeconds, options.previousStoreFormat ?? false);
   // Every repository behind the one breaker: Redis is one dependency, however many aggregates it holds.
   const repos = Object.fromEntries(Object.entries(repositories).map(([name, repository]) => [name, guarded(repository, breaker, 'storage', metrics)])) as unknown as Repositories;
   const now = options.now ?? (() => new Date());
@@ -127,6 +129,7 @@ export function composeService(options: ComposeOptions): Service {
     onOutcome: (event) => metrics.recordSettlement(event),
     catalogues,
     archivedYears,
+    previousStoreFormat: options.previousStoreFormat ?? false,
   });
   const registry = new RegistryService(repos, coverage, now);
   const referrals = new ReferralService(repos, now, options.maxActiveFilings, registry);

@@ -128,6 +128,7 @@ async function startWorker(config: AppConfig): Promise<void> {
     coverage: config.coverage,
     maxActiveFilings: config.maxActiveFilings,
     nationalMessageTtlDays: config.nationalMessageTtlDays,
+    previousStoreFormat: config.previousStoreFormat,
     load: config.load,
     rateLimit: config.rateLimit,
     bounds,

@@ -41,6 +41,8 @@ const envSchema = z.object({
   MAX_ACTIVE_FILINGS: positiveInt.max(1000).default(20),
   /** Days a national-platform message (msgid) is remembered for replays and 2601. */
   HSA_MESSAGE_TTL_DAYS: positiveInt.max(3650).default(30),
+  /** 'previous' while processes of the previous release still run (docs/deploy.md "Upgrades"). */
+  STORE_WRITE_FORMAT: z.enum(['compact', 'previous']).default('compact'),
   /** ms between readiness turning 503 and the listener closing, for load balancers to notice */
   SHUTDOWN_DRAIN_MS: z.coerce.number().int().min(0).default(0),
   /** requests a second per caller key, per process (0 = no limit) */
@@ -75,6 +77,8 @@ export interface AppConfig {
   shutdownDrainMs: number;
   maxActiveFilings: number;
   nationalMessageTtlDays: number;
+  /** Settlements written as the previous release reads them (during a rolling upgrade). */
+  previousStoreFormat: boolean;
   /** Per caller key and process; null: off. */
   rateLimit: RateLimitSettings | null;
   load: LoadSettings;
@@ -152,6 +156,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     shutdownDrainMs: e.SHUTDOWN_DRAIN_MS,
     maxActiveFilings: e.MAX_ACTIVE_FILINGS,
     nationalMessageTtlDays: e.HSA_MESSAGE_TTL_DAYS,
+    previousStoreFormat: e.STORE_WRITE_FORMAT === 'previous',
     rateLimit: e.RATE_LIMIT_RPS > 0 ? { perSecond: e.RATE_LIMIT_RPS, burst: e.RATE_LIMIT_BURST } : null,
     load: { maxInFlight: e.MAX_IN_FLIGHT, maxEventLoopDelayMs: e.MAX_EVENT_LOOP_DELAY_MS },
     metricsListener: e.METRICS_PORT > 0 ? { port: e.METRICS_PORT, host: e.METRICS_HOST } : null,

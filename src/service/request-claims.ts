@@ -63,9 +63,10 @@ function decode(raw: string): ClaimHolder {
 /** Characters of the request hash (settlements.ts requestHash). */
 export const REQUEST_HASH_LENGTH = 22;
 
-/** A stored body hash (the 43 characters earlier releases kept, or 22) and a request's: the same body? */
+/** A stored body hash and a request's, each whole (43 characters, as the previous release kept them) or 22: the same body when the shorter starts the longer. */
 export function sameBody(stored: string, bodyHash: string): boolean {
-  return stored.length >= bodyHash.length && stored.startsWith(bodyHash);
+  const n = Math.min(stored.length, bodyHash.length);
+  return n > 0 && stored.slice(0, n) === bodyHash.slice(0, n);
 }
 
 export function idempotencyField(subject: { hospitalId: string; requestId: string }): string {

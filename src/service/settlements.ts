@@ -63,6 +63,8 @@ export interface SettlementServiceOptions {
   archivedYears?: ArchivedYears;
   /** Special-disease filings a special-outpatient settlement honours besides the registry's approvals. */
   specialDiseases?: SpecialDiseaseFilings;
+  /** Keep the whole request hash, as the previous release compares it (STORE_WRITE_FORMAT=previous). */
+  previousStoreFormat?: boolean;
 }
 
 export interface SettleOptions {
@@ -97,8 +99,9 @@ export const NO_ACTOR: Actor = { operator: { id: null, name: null }, keyId: null
  * and claim, and collisions stay out of reach. Earlier releases kept all 43;
  * a stored hash is the same body when it starts with this one (sameBody).
  */
-export function requestHash(request: SettlementRequest): string {
-  return hash('sha256', JSON.stringify(request), 'base64url').slice(0, REQUEST_HASH_LENGTH);
+export function requestHash(request: SettlementRequest, whole = false): string {
+  const digest = hash('sha256', JSON.stringify(request), 'base64url');
+  return whole ? digest : digest.slice(0, REQUEST_HASH_LENGTH);
 }
 
 /** The day-ledger entry of a settlement, or of its reversal (amounts negated). */
@@ -210,7 +213,7 @@ export class SettlementService {
     const year = yearOf(request.dischargeDate);
     // archive: a closed, archived year settles nothing more (a late retry answers ARCHIVED).
     await this.options.archivedYears?.assertOpen(year, 'settlement');
-    const bodyHash = requestHash(request);
+    const bodyHash = requestHash(request, this.options.previousStoreFormat);
     const scope = this.readScope(request, year);
     let claim: Promise<Claim> = this.claims.claim(request, bodyHash);
     for (let attempt = 1; attempt <= MAX_COMMIT_ATTEMPTS; attempt++) {

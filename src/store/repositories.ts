@@ -33,6 +33,8 @@ export function openRepositories(
   replicas: ReplicaAcknowledgement = NO_REPLICA_ACKNOWLEDGEMENT,
   /** How long a voided claim's mark lives (VOID_CLAIM_TTL_SECONDS). */
   voidClaimSeconds = VOID_CLAIM_SECONDS,
+  /** Settlement records with the previous release's meta line (STORE_WRITE_FORMAT=previous). */
+  previousStoreFormat = false,
 ): Repositories {
   const registry = new RegistryRepository(redis, replicas);
   return {
@@ -40,7 +42,7 @@ export function openRepositories(
     hospitalIndex: new HospitalIndex(redis),
     filings: new FilingRepository(redis, replicas),
     specialDiseases: new SpecialDiseaseStore(redis),
-    settlements: new SettlementRepository(redis, replicas, voidClaimSeconds, registry),
+    settlements: new SettlementRepository(redis, replicas, voidClaimSeconds, registry, previousStoreFormat),
     platform: new PlatformMessageRepository(redis, replicas),
     ledgers: new LedgerRepository(redis, replicas),
     archive: new ArchiveStore(redis),

@@ -47,6 +47,8 @@ export class SettlementRepository {
     readonly voidClaimSeconds = VOID_CLAIM_SECONDS,
     /** The hospital read beside the person's records (readForSettlement). */
     private readonly registry: RegistryRepository = new RegistryRepository(redis, replicas),
+    /** Meta lines as the previous release reads them, while its processes still run (STORE_WRITE_FORMAT=previous). */
+    private readonly previousStoreFormat = false,
   ) {}
 
   async getAccumulators(card: string, year: number): Promise<VersionedAccumulators> {
@@ -154,12 +156,13 @@ export class SettlementRepository {
     const slot = slotOfCard(card);
     const deltas = encodeDeltas(commit.deltas);
     // Compact meta line: hospital, year and requestId are in the answer, the settlement id in the key.
-    const meta: Omit<SettlementRecordMeta, 'v'> = { d: deltas };
+    const previous = this.previousStoreFormat;
+    const meta: Omit<SettlementRecordMeta, 'v'> = previous ? { s: 'settled', h: commit.hospitalId, y: commit.benefitYear, rq: commit.requestId, d: deltas } : { d: deltas };
     const stayMember = commit.stay ? encodeStay(commit.stay) : '';
-    if (commit.stay) meta.st = compactStayMember(stayMember, settlementId);
+    if (commit.stay) meta.st = previous ? stayMember : compactStayMember(stayMember, settlementId);
     const occupancy = commit.occupancy ? { admission: dayNumber(commit.occupancy.admissionDate), discharge: dayNumber(commit.occupancy.dischargeDate) } : null;
     const occupancyMember = occupancy ? `${occupancy.admission}|${occupancy.discharge}|${settlementId}|${commit.hospitalId}` : '';
-    if (occupancy) meta.oc = compactOccupancyMember(occupancy.admission, occupancy.discharge, commit.hospitalId);
+    if (occupancy) meta.oc = previous ? occupancyMember : compactOccupancyMember(occupancy.admission, occupancy.discharge, commit.hospitalId);
     // replicas: a commit is answered only once the required replicas hold it (replication.ts).
     const outcome = await commitSettlementScript(this.redis, this.replicas, {
       accumulatorsKey: keys.accumulators(card, commit.benefitYear),

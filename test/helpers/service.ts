@@ -57,6 +57,8 @@ export interface TestServiceOptions {
   logger?: ComposeOptions['logger'];
   archivedYearsTtlMs?: number;
   bounds?: ComposeOptions['bounds'];
+  /** STORE_WRITE_FORMAT=previous */
+  previousStoreFormat?: boolean;
 }
 
 export async function startTestService(options: TestServiceOptions = {}): Promise<TestService> {
@@ -83,6 +85,7 @@ export async function startTestService(options: TestServiceOptions = {}): Promis
     ...(options.load ? { load: options.load } : {}),
     ...(options.logger ? { logger: options.logger } : {}),
     ...(options.archivedYearsTtlMs !== undefined ? { archivedYearsTtlMs: options.archivedYearsTtlMs } : {}),
+    ...(options.previousStoreFormat ? { previousStoreFormat: true } : {}),
     // Tests fire bursts of concurrent requests under one key: the in-flight cap is tested where it is set.
     bounds: { perKeyInFlight: 10_000, ...options.bounds },
   });

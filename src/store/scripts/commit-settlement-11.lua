@@ -73,8 +73,9 @@ if previous then
   if previous == 'void ' .. token then return {5} end
   if string.sub(previous, 1, 5) ~= 'void ' then
     local space = string.find(previous, ' ', 1, true)
-    -- Earlier releases stored a longer hash: the same body when it starts with this one.
-    if space - 1 < #bodyHash or string.sub(previous, 1, #bodyHash) ~= bodyHash then return {3} end
+    -- A hash whole (as the previous release kept it) or shortened: the same body when the shorter starts the longer.
+    local n = math.min(space - 1, #bodyHash)
+    if n == 0 or string.sub(previous, 1, n) ~= string.sub(bodyHash, 1, n) then return {3} end
     return {2, string.sub(previous, space + 1)}
   end
   -- voided for an earlier claim of this requestId: this claim may commit

@@ -1,0 +1,72 @@
+/**
+ * A rolling upgrade: processes of the previous release and of this one settle
+ * side by side on one Redis. With STORE_WRITE_FORMAT=previous this release
+ * writes what the previous one reads (meta line with hospital, year and
+ * requestId, whole stay members, the whole request hash); without it, the
+ * compact records. Either reads, replays and reverses what the other wrote.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startRedis, type RedisServer } from '../helpers/redis-server.js';
+import { startTestService, type TestService } from '../helpers/service.js';
+
+let server: RedisServer;
+let previous: TestService;
+let compact: TestService;
+beforeAll(async () => {
+  server = await startRedis();
+  previous = await startTestService({ redisServer: server, previousStoreFormat: true });
+  compact = await startTestService({ redisServer: server });
+  await compact.loadWorkedRegistry();
+});
+afterAll(async () => {
+  await previous?.close();
+  await compact?.close();
+  await server?.stop();
+});
+
+const CARD = '330326198001010001';
+const stay = (requestId: string, admissionDate: string, dischargeDate: string, hospitalId = 'PY-COUNTY') => ({
+  requestId,
+  card: CARD,
+  hospitalId,
+  visitType: 'inpatient',
+  admissionDate,
+  dischargeDate,
+  charges: { total: '20000.00' },
+});
+const settle = (t: TestService, body: ReturnType<typeof stay>) => t.http.post('/v1/settlements').set(t.auth(t.keys.billing[body.hospitalId]!)).send(body);
+const metaOf = async (id: string) => JSON.parse(((await compact.redis.get(`stl:{${CARD}}:${id}`)) ?? '').split('\n')[0]!) as Record<string, unknown>;
+const idemOf = (requestId: string) => compact.redis.hget(`idem:{${CARD}}`, `PY-COUNTY:${requestId}`);
+
+describe('STORE_WRITE_FORMAT during a rolling upgrade', () => {
+  it('previous: the meta line and hashes as the previous release wrote them; compact replays, refuses and reverses them', async () => {
+    const first = await settle(previous, stay('FMT-1', '2019-03-01', '2019-03-05'));
+    expect(first.status, first.text).toBe(201);
+    const id = first.body.settlementId as string;
+    expect(await metaOf(id)).toMatchObject({ s: 'settled', h: 'PY-COUNTY', y: 2019, rq: 'FMT-1' });
+    expect(String((await metaOf(id)).st).startsWith(id)).toBe(true);
+    expect((await idemOf('FMT-1'))!.split(' ')[0]).toHaveLength(43);
+    const again = await settle(compact, stay('FMT-1', '2019-03-01', '2019-03-05'));
+    expect(again.status).toBe(200);
+    expect(again.text).toBe(first.text);
+    expect((await settle(compact, stay('FMT-1', '2019-03-01', '2019-03-06'))).status).toBe(409);
+    expect((await settle(compact, stay('FMT-2', '2019-03-02', '2019-03-04', 'PY-TOWN'))).status).toBe(422);
+    await compact.http.post(`/v1/settlements/${id}/reversal`).set(compact.auth(compact.keys.billing['PY-COUNTY']!)).send({ reason: 'wrong person' }).expect(200);
+    expect((await settle(compact, stay('FMT-2', '2019-03-02', '2019-03-04', 'PY-TOWN'))).status).toBe(201);
+  });
+
+  it('compact: the short record and hash; a process in previous mode still replays and refuses them', async () => {
+    const first = await settle(compact, stay('FMT-3', '2019-04-01', '2019-04-05'));
+    expect(first.status, first.text).toBe(201);
+    const meta = await metaOf(first.body.settlementId);
+    expect(meta).not.toHaveProperty('h');
+    expect(meta).not.toHaveProperty('s');
+    expect((await idemOf('FMT-3'))!.split(' ')[0]).toHaveLength(22);
+    const again = await settle(previous, stay('FMT-3', '2019-04-01', '2019-04-05'));
+    expect(again.status).toBe(200);
+    expect(again.text).toBe(first.text);
+    expect((await settle(previous, stay('FMT-3', '2019-04-01', '2019-04-06'))).status).toBe(409);
+    const read = await previous.http.get(`/v1/settlements/${first.body.settlementId}`).set(previous.auth(previous.keys.admin)).expect(200);
+    expect(read.body).toEqual(first.body);
+  });
+});
