@@ -15,6 +15,12 @@
  *                                      spaced (open loop)
  *   npm run bench -- --workers 2       both with WORKERS=2
  *   npm run bench -- --cluster         both over a 3-master Redis Cluster
+ *   npm run bench -- --baseline dist-before
+ *                                      also a second service built from other code
+ *                                      (its dist/ copied to dist-before/ in the repo,
+ *                                      where its imports resolve), driven between the
+ *                                      others in every round on the same Redis and
+ *                                      persons: CPU per request after/before
  *   options: --duration <s> (default 5) --rounds <n> (default 2)
  *            --connections <n> (default 32) --rate <req/s> (default 1000) --no-floor
  *            --rate-limit <req/s per key> (default 0: off; a high value measures the limiter's cost)
@@ -46,6 +52,7 @@ const { values } = parseArgs({
     connections: { type: 'string', default: '32' },
     rate: { type: 'string', default: '1000' },
     'rate-limit': { type: 'string', default: '0' },
+    baseline: { type: 'string' },
   },
 });
 const withFloor = values.floor && !values['no-floor'];
@@ -195,22 +202,34 @@ async function main(): Promise<void> {
         { id: 'bench-billing', role: 'billing', hospitalId: 'PY-COUNTY', sha256: sha256Hex(billingKey) },
       ]),
     );
+    const startService = (dist: string, port: number) =>
+      spawnProcess([path.join(dist, 'server.js')], {
+        PORT: String(port),
+        HOST: '127.0.0.1',
+        ...redisEnv,
+        API_KEYS_FILE: keysFile,
+        LOG_LEVEL: 'info',
+        WORKERS: workers,
+        // One key at thousands a second is a benchmark, not a hospital: the per-key limit is off unless --rate-limit
+        // raises it. Load shedding keeps its defaults (the connections stay far below MAX_IN_FLIGHT), so its cost is in the figures.
+        RATE_LIMIT_RPS: values['rate-limit'],
+        METRICS_PORT: '0',
+      });
     const servicePort = await freePort();
-    const service = spawnProcess([path.join(root, 'dist/server.js')], {
-      PORT: String(servicePort),
-      HOST: '127.0.0.1',
-      ...redisEnv,
-      API_KEYS_FILE: keysFile,
-      LOG_LEVEL: 'info',
-      WORKERS: workers,
-      // One key at thousands a second is a benchmark, not a hospital: the per-key limit is off unless --rate-limit
-      // raises it. Load shedding keeps its defaults (the connections stay far below MAX_IN_FLIGHT), so its cost is in the figures.
-      RATE_LIMIT_RPS: values['rate-limit'],
-      METRICS_PORT: '0',
-    });
+    const service = startService(path.join(root, 'dist'), servicePort);
     children.push(service);
     const serviceBase = `http://127.0.0.1:${servicePort}`;
     await waitReady(`${serviceBase}/readyz`);
+    let baselineBase: string | null = null;
+    let baselinePid: number | undefined;
+    if (values.baseline) {
+      const port = await freePort();
+      const baseline = startService(path.resolve(values.baseline), port);
+      children.push(baseline);
+      baselineBase = `http://127.0.0.1:${port}`;
+      baselinePid = baseline.pid;
+      await waitReady(`${baselineBase}/readyz`);
+    }
 
     const startFloor = async (script: string): Promise<{ base: string; pid: number | undefined }> => {
       const port = await freePort();
@@ -251,6 +270,8 @@ async function main(): Promise<void> {
     );
     say(`${redisLabel}no persistence), service ${serviceBase}${floorBase ? `, project floor ${floorBase}, minimal floor ${minimalBase}` : ''}; every request is a new settlement`);
     await drive('warm-up service', serviceBase, key, bodies.service, { seconds: 2, connections, warmUp: true });
+    // The baseline settles the same persons: it takes its bodies from the service's factory, so their stays never overlap.
+    if (baselineBase) await drive('warm-up baseline', baselineBase, key, bodies.service, { seconds: 2, connections, warmUp: true });
     if (floorBase) await drive('warm-up floor', floorBase, key, bodies.floor, { seconds: 2, connections, warmUp: true });
     if (minimalBase) await drive('warm-up minimal', minimalBase, key, bodies.minimal, { seconds: 2, connections, warmUp: true });
 
@@ -259,6 +280,11 @@ async function main(): Promise<void> {
       const s = await drive(`service #${round}`, serviceBase, key, bodies.service, { seconds: duration, connections, pid: service.pid });
       say(row(s));
       runs.push(s);
+      if (baselineBase) {
+        const b = await drive(`baseline #${round}`, baselineBase, key, bodies.service, { seconds: duration, connections, pid: baselinePid });
+        say(row(b));
+        runs.push(b);
+      }
       if (floorBase) {
         const f = await drive(`floor #${round}`, floorBase, key, bodies.floor, { seconds: duration, connections, pid: floorPid });
         say(row(f));
@@ -282,6 +308,21 @@ async function main(): Promise<void> {
       `answers settled (2xx): ${(((answered - refused) / Math.max(1, answered)) * 100).toFixed(2)} % of ${answered} in the measured runs (each run ≥ ${100 - MAX_REFUSED_SHARE * 100} % or the bench stops)`,
     );
     say(`service: ${serviceRps.toFixed(0)} req/s, p50 ${mean('service', (r) => r.p50).toFixed(1)} ms, p99 ${mean('service', (r) => r.p99).toFixed(1)} ms (mean of ${rounds} runs)`);
+    if (baselineBase && runs.every((r) => r.cpuPerRequest !== null)) {
+      const serviceCpu = mean('service', (r) => r.cpuPerRequest!);
+      const baselineCpu = mean('baseline', (r) => r.cpuPerRequest!);
+      // Each round's pair ran back to back: the median of their ratios is steadier on a shared machine than the means.
+      const cpuOf = (prefix: string) => runs.filter((r) => r.target.startsWith(prefix)).map((r) => r.cpuPerRequest!);
+      const pairs = cpuOf('service')
+        .map((cpu, i) => cpu / cpuOf('baseline')[i]!)
+        .sort((a, b) => a - b);
+      say(
+        `CPU per request service/baseline (${values.baseline}): ${(serviceCpu / baselineCpu).toFixed(3)}× of the means, median of the rounds' ratios ${pairs[Math.floor(pairs.length / 2)]!.toFixed(3)}× (${serviceCpu.toFixed(0)} / ${baselineCpu.toFixed(0)} µs; rounds: ${runs
+          .filter((r) => r.target.startsWith('service') || r.target.startsWith('baseline'))
+          .map((r) => `${r.target} ${r.cpuPerRequest!.toFixed(0)}`)
+          .join(', ')})`,
+      );
+    }
     if (floorBase) {
       const floorRps = mean('floor', (r) => r.rps);
       say(`floor:   ${floorRps.toFixed(0)} req/s, p50 ${mean('floor', (r) => r.p50).toFixed(1)} ms, p99 ${mean('floor', (r) => r.p99).toFixed(1)} ms`);
