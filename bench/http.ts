@@ -277,14 +277,21 @@ async function main(): Promise<void> {
 
     const runs: Run[] = [];
     for (let round = 1; round <= rounds; round++) {
-      const s = await drive(`service #${round}`, serviceBase, key, bodies.service, { seconds: duration, connections, pid: service.pid });
-      say(row(s));
-      runs.push(s);
-      if (baselineBase) {
-        const b = await drive(`baseline #${round}`, baselineBase, key, bodies.service, { seconds: duration, connections, pid: baselinePid });
-        say(row(b));
-        runs.push(b);
-      }
+      // With a baseline the two alternate which goes first (A B, B A, …): the second slot of a round measured dearer in an A/A run.
+      const pair = [
+        async () => {
+          const s = await drive(`service #${round}`, serviceBase, key, bodies.service, { seconds: duration, connections, pid: service.pid });
+          say(row(s));
+          runs.push(s);
+        },
+        async () => {
+          if (!baselineBase) return;
+          const b = await drive(`baseline #${round}`, baselineBase, key, bodies.service, { seconds: duration, connections, pid: baselinePid });
+          say(row(b));
+          runs.push(b);
+        },
+      ];
+      for (const run of round % 2 === 1 ? pair : pair.reverse()) await run();
       if (floorBase) {
         const f = await drive(`floor #${round}`, floorBase, key, bodies.floor, { seconds: duration, connections, pid: floorPid });
         say(row(f));
