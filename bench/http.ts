@@ -15,6 +15,12 @@
  *                                      spaced (open loop)
  *   npm run bench -- --workers 2       both with WORKERS=2
  *   npm run bench -- --cluster         both over a 3-master Redis Cluster
+ *   npm run bench -- --baseline dist-before
+ *                                      also a second service built from other code
+ *                                      (its dist/ copied to dist-before/ in the repo,
+ *                                      where its imports resolve), driven between the
+ *                                      others in every round on the same Redis and
+ *                                      persons: CPU per request after/before
  *   options: --duration <s> (default 5) --rounds <n> (default 2)
  *            --connections <n> (default 32) --rate <req/s> (default 1000) --no-floor
  *            --rate-limit <req/s per key> (default 0: off; a high value measures the limiter's cost)
@@ -32,6 +38,7 @@ import { startRedisCluster } from '../scripts/lib/redis-cluster.js';
 import { freePort, startRedis } from '../scripts/lib/redis-server.js';
 import { pacedLoad, type PacedLoadResult } from './lib/paced-load.js';
 import { processTreeCpuMs } from './lib/process-cpu.js';
+import { MAX_REFUSED_SHARE, PERSONS, registerWorkload, settlementBodies, statusCodes } from './lib/settlement-workload.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const { values } = parseArgs({
@@ -45,6 +52,7 @@ const { values } = parseArgs({
     connections: { type: 'string', default: '32' },
     rate: { type: 'string', default: '1000' },
     'rate-limit': { type: 'string', default: '0' },
+    baseline: { type: 'string' },
   },
 });
 const withFloor = values.floor && !values['no-floor'];
@@ -53,14 +61,6 @@ const duration = Number(values.duration);
 const rounds = Number(values.rounds);
 const connections = Number(values.connections);
 const fixedRate = Number(values.rate);
-
-const PERSONS = 3000;
-const HOSPITALS: Record<string, { region: string; hospitalId: string; body: unknown; year: number }> = {
-  pingyang: { region: 'pingyang', hospitalId: 'PY-COUNTY', year: 2019, body: { name: '平阳县人民医院', admdvs: '330326', level: 2, kind: 'general', countyRun: true } },
-  jinjiang: { region: 'jinjiang', hospitalId: 'JJ-CITY', year: 2018, body: { name: '晋江市医院', admdvs: '350582', level: 3, kind: 'general', countyRun: true } },
-  taiyuan: { region: 'taiyuan', hospitalId: 'TY-L3', year: 2019, body: { name: '山西医科大学第一医院', admdvs: '140106', level: 3, kind: 'general', countyRun: false } },
-};
-const regions = Object.keys(HOSPITALS);
 
 function say(line: string): void {
   process.stdout.write(`${line}\n`);
@@ -83,26 +83,6 @@ function spawnProcess(args: string[], env: Record<string, string>): ChildProcess
   return spawn(process.execPath, args, { cwd: root, env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'inherit'] });
 }
 
-/** One settlement body per call: persons in rotation, a new requestId every time. */
-function requestFactory(prefix: string) {
-  let n = 0;
-  return () => {
-    n++;
-    const person = n % PERSONS;
-    const region = regions[person % regions.length]!;
-    const { hospitalId, year } = HOSPITALS[region]!;
-    return JSON.stringify({
-      requestId: `${prefix}-${n}`,
-      card: `BENCH${person}`,
-      hospitalId,
-      visitType: 'inpatient',
-      admissionDate: `${year}-03-01`,
-      dischargeDate: `${year}-03-10`,
-      charges: { total: `${1000 + (n % 50000)}.${String(n % 100).padStart(2, '0')}`, fullSelfPay: '100.00', overLimitSelfPay: '0.00', preSelfPay: '0.00' },
-    });
-  };
-}
-
 interface Run {
   target: string;
   rps: number;
@@ -111,6 +91,8 @@ interface Run {
   p99: number;
   non2xx: number;
   errors: number;
+  /** answers and failed requests: the denominator of the refused share */
+  answered: number;
   /** CPU of the server's processes per answered request, µs (null without /proc) */
   cpuPerRequest: number | null;
   /** Redis commands per answered request by command, script calls and the commands inside them alike (null over a cluster) */
@@ -137,10 +119,24 @@ function commandsLine(commands: Map<string, number>): string {
     .join(', ')})`;
 }
 
-async function drive(target: string, base: string, key: string, options: { seconds: number; connections: number; pid?: number | undefined }): Promise<Run> {
+/** Stops the benchmark when a run's answers are not settlements: its CPU per request would mix refusals in. */
+function checkAnswers(target: string, answered: number, refused: number, codes: string): void {
+  if (refused / Math.max(1, answered) > MAX_REFUSED_SHARE) {
+    throw new Error(
+      `${target}: ${refused} of ${answered} answers not 2xx (${codes}); over ${MAX_REFUSED_SHARE * 100} % the figures measure refusals, not settlements, so no ratio is printed`,
+    );
+  }
+}
+
+async function drive(
+  target: string,
+  base: string,
+  key: string,
+  next: () => string,
+  options: { seconds: number; connections: number; pid?: number | undefined; warmUp?: boolean },
+): Promise<Run> {
   const cpuBefore = options.pid ? processTreeCpuMs(options.pid) : null;
   const commandsBefore = commandStats ? await commandStats() : null;
-  const next = requestFactory(`${target.replace(/[^A-Za-z0-9]+/g, '-')}-${Date.now()}`);
   const result = await autocannon({
     url: base,
     connections: options.connections,
@@ -154,12 +150,10 @@ async function drive(target: string, base: string, key: string, options: { secon
       },
     ],
   });
-  if (result.non2xx > 0) {
-    const codes = Object.entries((result as unknown as { statusCodeStats: Record<string, { count: number }> }).statusCodeStats ?? {})
-      .map(([code, stat]) => `${code}×${stat.count}`)
-      .join(' ');
-    say(`  ${target}: status codes ${codes}`);
-  }
+  if (result.non2xx > 0) say(`  ${target}: status codes ${statusCodes(result)}`);
+  const answered = result.requests.total + result.errors + result.timeouts;
+  // A warm-up's figures are not used: a service still compiling may shed (503) there.
+  if (!options.warmUp) checkAnswers(target, answered, result.non2xx + result.errors + result.timeouts, statusCodes(result));
   return {
     target,
     rps: result.requests.average,
@@ -168,6 +162,7 @@ async function drive(target: string, base: string, key: string, options: { secon
     p99: result.latency.p99,
     non2xx: result.non2xx,
     errors: result.errors + result.timeouts,
+    answered,
     cpuPerRequest: cpuBefore === null ? null : ((processTreeCpuMs(options.pid!)! - cpuBefore) * 1000) / Math.max(1, result.requests.total),
     commandsPerRequest: commandsBefore && commandStats ? perRequest(commandsBefore, await commandStats(), Math.max(1, result.requests.total)) : null,
   };
@@ -207,22 +202,34 @@ async function main(): Promise<void> {
         { id: 'bench-billing', role: 'billing', hospitalId: 'PY-COUNTY', sha256: sha256Hex(billingKey) },
       ]),
     );
+    const startService = (dist: string, port: number) =>
+      spawnProcess([path.join(dist, 'server.js')], {
+        PORT: String(port),
+        HOST: '127.0.0.1',
+        ...redisEnv,
+        API_KEYS_FILE: keysFile,
+        LOG_LEVEL: 'info',
+        WORKERS: workers,
+        // One key at thousands a second is a benchmark, not a hospital: the per-key limit is off unless --rate-limit
+        // raises it. Load shedding keeps its defaults (the connections stay far below MAX_IN_FLIGHT), so its cost is in the figures.
+        RATE_LIMIT_RPS: values['rate-limit'],
+        METRICS_PORT: '0',
+      });
     const servicePort = await freePort();
-    const service = spawnProcess([path.join(root, 'dist/server.js')], {
-      PORT: String(servicePort),
-      HOST: '127.0.0.1',
-      ...redisEnv,
-      API_KEYS_FILE: keysFile,
-      LOG_LEVEL: 'info',
-      WORKERS: workers,
-      // One key at thousands a second is a benchmark, not a hospital: the per-key limit is off unless --rate-limit
-      // raises it. Load shedding keeps its defaults (the connections stay far below MAX_IN_FLIGHT), so its cost is in the figures.
-      RATE_LIMIT_RPS: values['rate-limit'],
-      METRICS_PORT: '0',
-    });
+    const service = startService(path.join(root, 'dist'), servicePort);
     children.push(service);
     const serviceBase = `http://127.0.0.1:${servicePort}`;
     await waitReady(`${serviceBase}/readyz`);
+    let baselineBase: string | null = null;
+    let baselinePid: number | undefined;
+    if (values.baseline) {
+      const port = await freePort();
+      const baseline = startService(path.resolve(values.baseline), port);
+      children.push(baseline);
+      baselineBase = `http://127.0.0.1:${port}`;
+      baselinePid = baseline.pid;
+      await waitReady(`${baselineBase}/readyz`);
+    }
 
     const startFloor = async (script: string): Promise<{ base: string; pid: number | undefined }> => {
       const port = await freePort();
@@ -250,47 +257,48 @@ async function main(): Promise<void> {
       ({ base: minimalBase, pid: minimalPid } = await startFloor('bench/floor-minimal.ts'));
     }
 
-    // Registry: three in-area hospitals, PERSONS enrollees across the three regions.
-    const admin = { authorization: `Bearer ${adminKey}`, 'content-type': 'application/json' };
-    for (const { hospitalId, body } of Object.values(HOSPITALS)) {
-      await fetch(`${serviceBase}/v1/hospitals/${hospitalId}`, { method: 'PUT', headers: admin, body: JSON.stringify(body) });
-    }
-    for (let person = 0; person < PERSONS; person += 100) {
-      await Promise.all(
-        Array.from({ length: 100 }, (_, i) => {
-          const region = regions[(person + i) % regions.length]!;
-          const year = HOSPITALS[region]!.year;
-          return fetch(`${serviceBase}/v1/enrollees/BENCH${person + i}`, {
-            method: 'PUT',
-            headers: admin,
-            body: JSON.stringify({ region, sex: 'F', birthDate: '1970-01-01', coverage: [{ from: `${year}-01-01`, to: `${year}-12-31` }] }),
-          });
-        }),
-      );
-    }
+    // Registry: three in-area hospitals, PERSONS enrollees across the three regions; every answer checked.
+    await registerWorkload(serviceBase, adminKey);
     // Billing keys are scoped to one hospital; the bench settles at three, so it uses the admin key (same auth cost).
     const key = adminKey;
+    // One body factory per server for the whole run: a person's stays on one server never overlap.
+    const stamp = Date.now();
+    const bodies = { service: settlementBodies(`service-${stamp}`), floor: settlementBodies(`floor-${stamp}`), minimal: settlementBodies(`minimal-${stamp}`) };
 
     say(
       `settlement HTTP benchmark — node ${process.version}, ${os.cpus().length} cores, WORKERS=${workers}, ${connections} connections, ${duration} s per run, ${PERSONS} persons, RATE_LIMIT_RPS=${values['rate-limit']}`,
     );
     say(`${redisLabel}no persistence), service ${serviceBase}${floorBase ? `, project floor ${floorBase}, minimal floor ${minimalBase}` : ''}; every request is a new settlement`);
-    await drive('warm-up service', serviceBase, key, { seconds: 2, connections });
-    if (floorBase) await drive('warm-up floor', floorBase, key, { seconds: 2, connections });
-    if (minimalBase) await drive('warm-up minimal', minimalBase, key, { seconds: 2, connections });
+    await drive('warm-up service', serviceBase, key, bodies.service, { seconds: 2, connections, warmUp: true });
+    // The baseline settles the same persons: it takes its bodies from the service's factory, so their stays never overlap.
+    if (baselineBase) await drive('warm-up baseline', baselineBase, key, bodies.service, { seconds: 2, connections, warmUp: true });
+    if (floorBase) await drive('warm-up floor', floorBase, key, bodies.floor, { seconds: 2, connections, warmUp: true });
+    if (minimalBase) await drive('warm-up minimal', minimalBase, key, bodies.minimal, { seconds: 2, connections, warmUp: true });
 
     const runs: Run[] = [];
     for (let round = 1; round <= rounds; round++) {
-      const s = await drive(`service #${round}`, serviceBase, key, { seconds: duration, connections, pid: service.pid });
-      say(row(s));
-      runs.push(s);
+      // With a baseline the two alternate which goes first (A B, B A, …): the second slot of a round measured dearer in an A/A run.
+      const pair = [
+        async () => {
+          const s = await drive(`service #${round}`, serviceBase, key, bodies.service, { seconds: duration, connections, pid: service.pid });
+          say(row(s));
+          runs.push(s);
+        },
+        async () => {
+          if (!baselineBase) return;
+          const b = await drive(`baseline #${round}`, baselineBase, key, bodies.service, { seconds: duration, connections, pid: baselinePid });
+          say(row(b));
+          runs.push(b);
+        },
+      ];
+      for (const run of round % 2 === 1 ? pair : pair.reverse()) await run();
       if (floorBase) {
-        const f = await drive(`floor #${round}`, floorBase, key, { seconds: duration, connections, pid: floorPid });
+        const f = await drive(`floor #${round}`, floorBase, key, bodies.floor, { seconds: duration, connections, pid: floorPid });
         say(row(f));
         runs.push(f);
       }
       if (minimalBase) {
-        const m = await drive(`minimal #${round}`, minimalBase, key, { seconds: duration, connections, pid: minimalPid });
+        const m = await drive(`minimal #${round}`, minimalBase, key, bodies.minimal, { seconds: duration, connections, pid: minimalPid });
         say(row(m));
         runs.push(m);
       }
@@ -301,7 +309,27 @@ async function main(): Promise<void> {
     };
     const serviceRps = mean('service', (r) => r.rps);
     say('');
+    const refused = runs.reduce((sum, r) => sum + r.non2xx + r.errors, 0);
+    const answered = runs.reduce((sum, r) => sum + r.answered, 0);
+    say(
+      `answers settled (2xx): ${(((answered - refused) / Math.max(1, answered)) * 100).toFixed(2)} % of ${answered} in the measured runs (each run ≥ ${100 - MAX_REFUSED_SHARE * 100} % or the bench stops)`,
+    );
     say(`service: ${serviceRps.toFixed(0)} req/s, p50 ${mean('service', (r) => r.p50).toFixed(1)} ms, p99 ${mean('service', (r) => r.p99).toFixed(1)} ms (mean of ${rounds} runs)`);
+    if (baselineBase && runs.every((r) => r.cpuPerRequest !== null)) {
+      const serviceCpu = mean('service', (r) => r.cpuPerRequest!);
+      const baselineCpu = mean('baseline', (r) => r.cpuPerRequest!);
+      // Each round's pair ran back to back: the median of their ratios is steadier on a shared machine than the means.
+      const cpuOf = (prefix: string) => runs.filter((r) => r.target.startsWith(prefix)).map((r) => r.cpuPerRequest!);
+      const pairs = cpuOf('service')
+        .map((cpu, i) => cpu / cpuOf('baseline')[i]!)
+        .sort((a, b) => a - b);
+      say(
+        `CPU per request service/baseline (${values.baseline}): ${(serviceCpu / baselineCpu).toFixed(3)}× of the means, median of the rounds' ratios ${pairs[Math.floor(pairs.length / 2)]!.toFixed(3)}× (${serviceCpu.toFixed(0)} / ${baselineCpu.toFixed(0)} µs; rounds: ${runs
+          .filter((r) => r.target.startsWith('service') || r.target.startsWith('baseline'))
+          .map((r) => `${r.target} ${r.cpuPerRequest!.toFixed(0)}`)
+          .join(', ')})`,
+      );
+    }
     if (floorBase) {
       const floorRps = mean('floor', (r) => r.rps);
       say(`floor:   ${floorRps.toFixed(0)} req/s, p50 ${mean('floor', (r) => r.p50).toFixed(1)} ms, p99 ${mean('floor', (r) => r.p99).toFixed(1)} ms`);
@@ -337,12 +365,13 @@ async function main(): Promise<void> {
             base,
             path: '/v1/settlements',
             headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` },
-            body: requestFactory(`${target}-paced-${round}-${Date.now()}`),
+            body: bodies[target],
             rate: fixedRate,
             seconds: duration,
           });
           const cpuMs = cpuBefore === null ? null : processTreeCpuMs(pid!)! - cpuBefore;
           paced[target]!.push(result);
+          checkAnswers(`${target} @${fixedRate}/s #${round}`, result.sent, result.non2xx + result.errors, `non-2xx ${result.non2xx}, errors ${result.errors}`);
           say(
             `${`${target} @${fixedRate}/s #${round}`.padEnd(22)} p50 ${String(result.p50).padStart(5)} ms   p90 ${String(result.p90).padStart(5)} ms   p99 ${String(result.p99).padStart(5)} ms   max ${String(result.max).padStart(6)} ms   non-2xx ${result.non2xx}   errors ${result.errors}${cpuMs === null ? '' : `   server CPU ${((cpuMs * 1000) / result.sent).toFixed(0)} µs/req = ${(cpuMs / 10 / duration).toFixed(0)}% of a core`}`,
           );

@@ -103,7 +103,13 @@ async function hsa(infno: string, input: unknown): Promise<any> {
   return parsed.output;
 }
 
-await call('/v1/hospitals/PY-COUNTY', admin, JSON.stringify({ name: '平阳县人民医院', admdvs: '330326', level: 2, kind: 'general', countyRun: true, fixmedinsCode: CODE }), 'PUT');
+/** A setup write that did not land would turn the timed settlements into refusals: stop with its answer. */
+async function setup(pathname: string, body: string): Promise<void> {
+  const res = await call(pathname, admin, body, 'PUT');
+  if (res.status < 200 || res.status > 299) throw new Error(`setup PUT ${pathname} answered ${res.status}: ${res.text.slice(0, 500)}`);
+}
+
+await setup('/v1/hospitals/PY-COUNTY', JSON.stringify({ name: '平阳县人民医院', admdvs: '330326', level: 2, kind: 'general', countyRun: true, fixmedinsCode: CODE }));
 const enrollee = JSON.stringify({ region: 'pingyang', sex: 'M', birthDate: '1970-01-01', coverage: [{ from: '2019-01-01', to: '2019-12-31' }] });
 
 async function pool<T>(items: T[], work: (item: T) => Promise<void>): Promise<number> {
@@ -124,10 +130,10 @@ const total = ROUNDS * PER_ROUND;
 await pool(
   Array.from({ length: total }, (_, i) => i),
   async (i) => {
-    await call(`/v1/enrollees/BNN${i}`, admin, enrollee, 'PUT');
+    await setup(`/v1/enrollees/BNN${i}`, enrollee);
     native.push(`BNN${i}`);
     const card = `BNA${i}`;
-    await call(`/v1/enrollees/${card}`, admin, enrollee, 'PUT');
+    await setup(`/v1/enrollees/${card}`, enrollee);
     const admitted = await hsa('2401', {
       mdtrtinfo: { psn_no: card, insutype: '390', med_type: '21', begntime: '2019-03-01 08:00:00', mdtrt_cert_type: '03', mdtrt_cert_no: card },
       diseinfo: [],

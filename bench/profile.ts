@@ -20,6 +20,7 @@ import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
 import { generateKey, sha256Hex } from '../src/ops/api-keys.js';
 import { freePort, startRedis } from '../scripts/lib/redis-server.js';
+import { MAX_REFUSED_SHARE, registerWorkload, settlementBodies, statusCodes } from './lib/settlement-workload.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const { values } = parseArgs({
@@ -33,13 +34,6 @@ const { values } = parseArgs({
 /** What is profiled: the built service, or one of the floors of bench/http.ts (run from source by tsx) for comparison. */
 const FLOORS: Record<string, string> = { floor: 'bench/floor-server.ts', minimal: 'bench/floor-minimal.ts' };
 if (values.target !== 'service' && !FLOORS[values.target!]) throw new Error(`--target service, floor or minimal, not ${values.target}`);
-const PERSONS = 3000;
-const HOSPITALS = [
-  { region: 'pingyang', hospitalId: 'PY-COUNTY', year: 2019, body: { name: '平阳县人民医院', admdvs: '330326', level: 2, kind: 'general', countyRun: true } },
-  { region: 'jinjiang', hospitalId: 'JJ-CITY', year: 2018, body: { name: '晋江市医院', admdvs: '350582', level: 3, kind: 'general', countyRun: true } },
-  { region: 'taiyuan', hospitalId: 'TY-L3', year: 2019, body: { name: '山西医科大学第一医院', admdvs: '140106', level: 3, kind: 'general', countyRun: false } },
-];
-
 /** First match wins: the url (module) or function name of a profile node → group. */
 const GROUPS: [string, (url: string, fn: string) => boolean][] = [
   ['idle', (_u, fn) => fn === '(idle)'],
@@ -150,16 +144,7 @@ async function main(): Promise<void> {
       await new Promise((r) => setTimeout(r, 100));
     }
     const admin = { authorization: `Bearer ${adminKey}`, 'content-type': 'application/json' };
-    for (const { hospitalId, body } of HOSPITALS) await fetch(`${base}/v1/hospitals/${hospitalId}`, { method: 'PUT', headers: admin, body: JSON.stringify(body) });
-    for (let person = 0; person < PERSONS; person += 100) {
-      await Promise.all(
-        Array.from({ length: 100 }, (_, i) => {
-          const { region, year } = HOSPITALS[(person + i) % HOSPITALS.length]!;
-          const body = { region, sex: 'F', birthDate: '1970-01-01', coverage: [{ from: `${year}-01-01`, to: `${year}-12-31` }] };
-          return fetch(`${base}/v1/enrollees/BENCH${person + i}`, { method: 'PUT', headers: admin, body: JSON.stringify(body) });
-        }),
-      );
-    }
+    await registerWorkload(base, adminKey);
     // A floor is profiled instead: started now, on the registry the service just wrote.
     let profiled = service;
     let target = base;
@@ -183,36 +168,23 @@ async function main(): Promise<void> {
         await new Promise((r) => setTimeout(r, 100));
       }
     }
-    let n = 0;
-    const prefix = `profile-${Date.now()}`;
-    const load = (seconds: number) =>
-      autocannon({
+    const next = settlementBodies(`profile-${Date.now()}`);
+    const load = async (seconds: number, warmUp = false) => {
+      const result = await autocannon({
         url: target,
         connections: Number(values.connections),
         duration: seconds,
-        requests: [
-          {
-            method: 'POST',
-            path: '/v1/settlements',
-            headers: admin,
-            setupRequest: (request) => {
-              n++;
-              const { hospitalId, year } = HOSPITALS[(n % PERSONS) % HOSPITALS.length]!;
-              const body = {
-                requestId: `${prefix}-${n}`,
-                card: `BENCH${n % PERSONS}`,
-                hospitalId,
-                visitType: 'inpatient',
-                admissionDate: `${year}-03-01`,
-                dischargeDate: `${year}-03-10`,
-                charges: { total: `${1000 + (n % 50000)}.${String(n % 100).padStart(2, '0')}`, fullSelfPay: '100.00', overLimitSelfPay: '0.00', preSelfPay: '0.00' },
-              };
-              return { ...request, body: JSON.stringify(body) };
-            },
-          },
-        ],
+        requests: [{ method: 'POST', path: '/v1/settlements', headers: admin, setupRequest: (request) => ({ ...request, body: next() }) }],
       });
-    await load(2); // warm-up: JIT, connections, the persons' first settlements of the year
+      // A profile of refusals is not a settlement's: stop with the codes (a warm-up may shed while compiling).
+      if (warmUp) return result;
+      const failed = result.non2xx + result.errors + result.timeouts;
+      if (failed / Math.max(1, result.requests.total + result.errors + result.timeouts) > MAX_REFUSED_SHARE) {
+        throw new Error(`${failed} of ${result.requests.total} answers not 2xx (${statusCodes(result)}): not a profile of settlements`);
+      }
+      return result;
+    };
+    await load(2, true); // warm-up: JIT, connections, the persons' first settlements of the year
     profiled.kill('SIGUSR2');
     await new Promise((r) => setTimeout(r, 200));
     const result = await load(Number(values.duration));

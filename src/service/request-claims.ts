@@ -22,9 +22,25 @@
  *   commit script (the service then claims afresh): so a void mark need live
  *   only that long, however late ioredis re-sends a commit.
  */
-import { randomBytes } from 'node:crypto';
+import { randomFillSync } from 'node:crypto';
 import { ConflictError, UnavailableError } from '../domain/errors.js';
 import type { Repositories } from '../store/repositories.js';
+
+const TOKEN_BYTES = 6;
+/** randomBytes(6) asks OpenSSL once per call (~10 µs); one fill serves 256 tokens (what randomUUID does too). */
+const tokenPool = Buffer.alloc(TOKEN_BYTES * 256);
+let tokenOffset = tokenPool.length;
+
+/** 6 random bytes as base64url (8 characters), as randomBytes(6).toString('base64url') gives. */
+export function claimToken(): string {
+  if (tokenOffset === tokenPool.length) {
+    randomFillSync(tokenPool);
+    tokenOffset = 0;
+  }
+  const start = tokenOffset;
+  tokenOffset += TOKEN_BYTES;
+  return tokenPool.toString('base64url', start, tokenOffset);
+}
 
 /** How long a claim that has not committed protects its requestId from another body. */
 export const CLAIM_LEASE_MS = 15_000;
@@ -130,7 +146,7 @@ export class RequestClaims {
   }
 
   private fresh(subject: ClaimSubject, bodyHash: string): Claim {
-    const token = randomBytes(6).toString('base64url');
+    const token = claimToken();
     const atMs = this.nowMs();
     return { token, raw: encode({ card: subject.card, bodyHash, token, atMs }), atWallMs: this.onWallClock(atMs) };
   }

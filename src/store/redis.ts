@@ -46,6 +46,7 @@ interface ScriptCommands {
   forgetLedgerSlot(...keysAndArgs: string[]): Promise<number>;
   /** put-enrollees-n.lua: the number of keys first. */
   putEnrollees(numberOfKeys: number, ...keysAndArgs: string[]): Promise<number[]>;
+  readPerson(...keysAndArgs: string[]): Promise<unknown[]>;
 }
 
 export type ScriptedClient = RedisClient & ScriptCommands;

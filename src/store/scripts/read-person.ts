@@ -1,0 +1,78 @@
+/** read-person-11.lua with named arguments, in the order its header documents, and its reply decoded. */
+import type { ScriptedClient } from '../redis.js';
+
+export interface ReadPersonCall {
+  enrolleeKey: string;
+  activeFilingsKey: string;
+  accumulatorsKey: string;
+  filingsVersionKey: string;
+  idempotencyKey: string;
+  coverageKey: string;
+  voidClaimKey: string;
+  filingsKey: string;
+  /** The stays keys of the look-back (none, one or two years); unused places take the first key. */
+  staysKeys: string[];
+  previousAccumulatorsKey: string;
+  dischargeDay: number;
+  idempotencyField: string;
+  referralId: string | null;
+  staysFromDay: number;
+  staysToDay: number;
+  previousYear: boolean;
+}
+
+export interface PersonRecords {
+  enrollee: string | null;
+  activeFilings: string[];
+  accumulators: Record<string, string>;
+  filingsVersion: string | null;
+  idempotency: string | null;
+  coverageEntry: string | null;
+  voidClaim: string | null;
+  namedFiling: string | null;
+  stays: string[];
+  previousAccumulators: Record<string, string> | null;
+}
+
+/** HGETALL's flat reply as the object ioredis's hgetall gives. */
+function hashOf(flat: string[]): Record<string, string> {
+  const hash: Record<string, string> = {};
+  for (let i = 0; i < flat.length; i += 2) hash[flat[i]!] = flat[i + 1]!;
+  return hash;
+}
+
+export async function readPerson(client: ScriptedClient, c: ReadPersonCall): Promise<PersonRecords> {
+  const stays = c.staysKeys.length;
+  const reply = (await client.readPerson(
+    c.enrolleeKey,
+    c.activeFilingsKey,
+    c.accumulatorsKey,
+    c.filingsVersionKey,
+    c.idempotencyKey,
+    c.coverageKey,
+    c.voidClaimKey,
+    c.filingsKey,
+    c.staysKeys[0] ?? c.enrolleeKey,
+    c.staysKeys[1] ?? c.enrolleeKey,
+    c.previousAccumulatorsKey,
+    String(c.dischargeDay),
+    c.idempotencyField,
+    c.referralId ?? '',
+    String(stays),
+    String(c.staysFromDay),
+    String(c.staysToDay),
+    c.previousYear ? '1' : '0',
+  )) as [string | null, string[], string[], string | null, string | null, string | null, string | null, string | null, string[], string[], string[]];
+  return {
+    enrollee: reply[0],
+    activeFilings: reply[1],
+    accumulators: hashOf(reply[2]),
+    filingsVersion: reply[3],
+    idempotency: reply[4],
+    coverageEntry: reply[5],
+    voidClaim: reply[6],
+    namedFiling: reply[7],
+    stays: [...reply[8], ...reply[9]],
+    previousAccumulators: c.previousYear ? hashOf(reply[10]) : null,
+  };
+}
