@@ -130,6 +130,7 @@ async function startWorker(config: AppConfig): Promise<void> {
     nationalMessageTtlDays: config.nationalMessageTtlDays,
     load: config.load,
     rateLimit: config.rateLimit,
+    heavy: config.heavy,
     bounds,
   });
   const opsSources: OpsSources = { readiness: service.readiness, metrics: () => metrics.registry.metrics(), metricsContentType: metrics.registry.contentType };

@@ -57,6 +57,7 @@ export interface TestServiceOptions {
   logger?: ComposeOptions['logger'];
   archivedYearsTtlMs?: number;
   bounds?: ComposeOptions['bounds'];
+  heavy?: ComposeOptions['heavy'];
 }
 
 export async function startTestService(options: TestServiceOptions = {}): Promise<TestService> {
@@ -80,6 +81,8 @@ export async function startTestService(options: TestServiceOptions = {}): Promis
     coverage: options.coverage ?? null,
     ...(options.now ? { now: options.now } : {}),
     ...(options.rateLimit ? { rateLimit: options.rateLimit } : {}),
+    // As the in-flight cap below: the heavy lane is tested where it is set.
+    heavy: options.heavy ?? { maxInFlight: 0, maxInFlightPerKey: 0 },
     ...(options.load ? { load: options.load } : {}),
     ...(options.logger ? { logger: options.logger } : {}),
     ...(options.archivedYearsTtlMs !== undefined ? { archivedYearsTtlMs: options.archivedYearsTtlMs } : {}),
