@@ -6,10 +6,10 @@ import { SettlementService } from '../../service/settlements.js';
 import { callerOf } from '../auth.js';
 import { refusalExample, settlementRequestExamples, settlementResponseExample } from '../openapi/examples.js';
 import type { ApiRouter } from '../openapi/operations.js';
-import { settlementListSchema, settlementResponseSchema } from '../../contract/settlement.js';
+import { settlementListSchema, settlementRequestSchema, settlementResponseSchema } from '../../contract/settlement.js';
 import { cardSchema, idSchema, operatorSchema, pageSchema, reversalBodySchema, yearSchema } from '../../contract/fields.js';
-import { settlementRequestSchema } from '../../contract/settlement.js';
 import { parseOrThrow } from '../validate.js';
+import { answerText, parseSettlementBody } from '../bill-body.js';
 import { itemsOf, sendJsonText, type RouteDependencies } from './common.js';
 
 function operatorOf(body: unknown) {
@@ -54,8 +54,9 @@ export function settlementRoutes(v1: ApiRouter, deps: RouteDependencies, billPar
     billParser,
     async (req, res) => {
       await chargeLines(deps, req);
-      const request = parseOrThrow(settlementRequestSchema, req.body);
-      res.status(200).json(await deps.settlements.previewFor(callerOf(req), request, operatorOf(req.body)));
+      const request = await parseSettlementBody(req.body);
+      const view = await deps.settlements.previewFor(callerOf(req), request, operatorOf(req.body));
+      sendJsonText(res, 200, await answerText(view));
     },
   );
   v1.on(
@@ -89,7 +90,7 @@ export function settlementRoutes(v1: ApiRouter, deps: RouteDependencies, billPar
     billParser,
     async (req, res) => {
       await chargeLines(deps, req);
-      const request = parseOrThrow(settlementRequestSchema, req.body);
+      const request = await parseSettlementBody(req.body);
       const result = await deps.settlements.settleFor(callerOf(req), request, operatorOf(req.body));
       if (result.replay) res.set('Idempotent-Replay', 'true');
       sendJsonText(res, result.replay ? 200 : 201, result.body);
