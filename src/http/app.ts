@@ -26,7 +26,7 @@ import { errorHandler, sendError } from './errors.js';
 import { observeRequests } from './observe.js';
 import { RETRY_AFTER_HEADER, buildOpenApiDocument, packageVersion, type OpenApiDocument } from './openapi/document.js';
 import { ApiRouter, OperationRegistry } from './openapi/operations.js';
-import { bodyDeadline, verifyBody } from './body-bounds.js';
+import { bodyDeadline, jsonInTurns, verifyBody } from './body-bounds.js';
 import { keyBudget } from './rate-limit.js';
 import { DEFAULT_BOUNDS, type Bounds } from '../service/bounds.js';
 import type { Cluster, Redis } from 'ioredis';
@@ -186,7 +186,7 @@ export function createApp(deps: AppDependencies): express.Express {
     budget.chargeBody,
   );
   const v1 = new ApiRouter(v1Router, '/v1', registry);
-  const billParser = budget.watchBody(express.json({ limit: deps.settlementBodyLimit ?? SETTLEMENT_BODY_LIMIT, strict: false, verify }));
+  const billParser = budget.watchBody(jsonInTurns({ limit: deps.settlementBodyLimit ?? SETTLEMENT_BODY_LIMIT, maxDepth: bounds.maxJsonDepth }));
   const routeDeps = { ...deps, chargeItems: budget.chargeItems };
   // Settlement routes first: Express tries routes in order, and they carry nearly all the traffic.
   settlementRoutes(v1, routeDeps, (req, res, next) => billParser(req, res, (error?: unknown) => (error ? next(error) : budget.chargeBody(req, res, next))));
