@@ -52,7 +52,7 @@ const admin = generateKey();
 const bystanderKey = generateKey();
 const attackerKey = generateKey();
 // Its own share: the admin key spends its own seeding the registry.
-const probeKeys = Array.from({ length: 4 }, () => generateKey());
+const probeKeys = Array.from({ length: 6 }, () => generateKey());
 const keysFile = writeKeysFile([
   { id: 'ops', role: 'admin', sha256: sha256Hex(admin) },
   ...probeKeys.map((key, i) => ({ id: `probe-${i}`, role: 'admin', sha256: sha256Hex(key) })),
@@ -139,10 +139,14 @@ const bigBill = JSON.stringify({
   charges: { lines },
 });
 
+async function serverFigures(): Promise<{ turnMs: number; cpuMs: number }> {
+  const text = await (await call(admin, 'GET', '/metrics')).text();
+  const figure = (name: string) => Number(new RegExp(`^${name} (\\S+)`, 'm').exec(text)?.[1] ?? Number.NaN) * 1000;
+  return { turnMs: figure('nodejs_eventloop_lag_max_seconds'), cpuMs: figure('process_cpu_seconds_total') };
+}
 /** The largest event-loop delay (ms) the server saw since the last read. */
 async function largestTurnSinceLastRead(): Promise<number> {
-  const text = await (await call(admin, 'GET', '/metrics')).text();
-  return Number(/^nodejs_eventloop_lag_max_seconds (\S+)/m.exec(text)?.[1] ?? Number.NaN) * 1000;
+  return (await serverFigures()).turnMs;
 }
 const validBill = JSON.stringify({
   ...(JSON.parse(bigBill) as object),
@@ -177,6 +181,23 @@ for (const [i, [label, body]] of (
   const turn = await largestTurnSinceLastRead();
   say(
     `one 5,000-line preview alone (${label}): ${res.status}, ${(body.length / 1024).toFixed(0)} kB in, ${(answer.byteLength / 1024).toFixed(0)} kB out, ${took.toFixed(0)} ms; largest event-loop turn ${turn.toFixed(1)} ms`,
+  );
+}
+
+// What a bill costs the server beside a small request (a point each): process CPU, small previews against one large one.
+{
+  const small = JSON.stringify({ ...(JSON.parse(bigBill) as object), requestId: 'SMALL', charges: { total: '100.00' } });
+  const smallCount = 100;
+  const before = await serverFigures();
+  for (let i = 0; i < smallCount; i++) await (await call(probeKeys[4]!, 'POST', '/v1/settlements/preview', small)).arrayBuffer();
+  const between = await serverFigures();
+  const res = await call(probeKeys[5]!, 'POST', '/v1/settlements/preview', validBill);
+  await res.arrayBuffer();
+  const after = await serverFigures();
+  const perSmall = (between.cpuMs - before.cpuMs) / smallCount;
+  const big = after.cpuMs - between.cpuMs;
+  say(
+    `server CPU: a small preview ${perSmall.toFixed(2)} ms, a 5,000-line preview (${res.status}) ${big.toFixed(0)} ms → ${(big / perSmall).toFixed(0)} small ones (${(5000 / (big / perSmall)).toFixed(0)} lines a point)`,
   );
 }
 

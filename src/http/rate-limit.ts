@@ -35,10 +35,12 @@ export const WORK_UNIT_BYTES = 16 * 1024;
 /** A body larger than this needs a heavy slot (every route but the bills' and the platform's takes at most this). */
 export const HEAVY_BODY_BYTES = 64 * 1024;
 /**
- * Fee lines (or reconciliation rows) that cost one point. Measured (docs/bounds.md):
- * a 5,000-line preview costs the CPU of about 200 small settlements, one point each.
+ * Fee lines (or reconciliation rows) that cost one point. Measured (bench:attack):
+ * a 5,000-line preview takes the server's CPU of about 30 small ones (166–175
+ * lines a point); its heap churn, whose collections pause everyone, is not in
+ * that, so a point is 100 lines: a 5,000-line bill costs 50, about what its bytes do.
  */
-export const ITEMS_PER_POINT = 25;
+export const ITEMS_PER_POINT = 100;
 export const DEFAULT_HEAVY: HeavySettings = { maxInFlight: 2, maxInFlightPerKey: 1 };
 /** How long the shared counters may take before this process's own count stands in. */
 const REDIS_LIMIT_TIMEOUT_MS = 50;

@@ -108,8 +108,8 @@ describe("a bill's lines are charged to its key", () => {
   });
   afterAll(async () => t?.close());
 
-  // 150 short lines: under 16 kB, so by bytes one point; by lines 6.
-  const lines = Array.from({ length: 150 }, (_, i) => ({ lineId: `L${i}`, code: 'X', quantity: '1', unitPrice: '1.00', amount: '1.00' }));
+  // 600 short lines: under 48 kB, so by bytes 2 points; by lines 6.
+  const lines = Array.from({ length: 600 }, (_, i) => ({ lineId: `L${i}`, code: 'X', quantity: '1', unitPrice: '1', amount: '1.00' }));
   const bill = (requestId: string) => ({
     requestId,
     card: '330326198001010001',
@@ -120,22 +120,22 @@ describe("a bill's lines are charged to its key", () => {
     charges: { lines },
   });
 
-  it('a key that may spend 10 points a second previews one 150-line bill (7 points), not two; the 429 names the lines; other keys are not charged', async () => {
+  it('a key that may spend 10 points a second previews one 600-line bill (7 points), not two; the 429 names the lines; other keys are not charged', async () => {
     await new Promise((resolve) => setTimeout(resolve, 1100));
     const key = t.auth(t.keys.billing['PY-TOWN']!);
-    expect(JSON.stringify(bill('A')).length).toBeLessThan(16 * 1024);
+    expect(JSON.stringify(bill('A')).length).toBeLessThan(48 * 1024);
     const first = await t.http.post('/v1/settlements/preview').set(key).send(bill('A'));
     expect(first.status, first.text.slice(0, 200)).not.toBe(429);
     const second = await t.http.post('/v1/settlements/preview').set(key).set('Accept-Language', 'en').send(bill('B'));
     expect(second.status).toBe(429);
     expect(second.headers['retry-after']).toMatch(/^\d+$/);
-    expect(second.body.error.message).toMatch(/150 fee lines, one point per 25 \(6 points\)/);
+    expect(second.body.error.message).toMatch(/600 fee lines, one point per 100 \(6 points\)/);
     await t.http.get('/v1/policies').set(t.auth(t.keys.billing['PY-COUNTY']!)).expect(200);
     await new Promise((resolve) => setTimeout(resolve, 1100));
     const third = await t.http.post('/v1/settlements/preview').set(key).send(bill('C'));
     expect(third.status).not.toBe(429);
     const fourth = await t.http.post('/v1/settlements/preview').set(key).send(bill('D'));
     expect(fourth.status).toBe(429);
-    expect(fourth.body.error.message).toContain('150行费用明细');
+    expect(fourth.body.error.message).toContain('600行费用明细');
   });
 });
