@@ -17,6 +17,11 @@
  * is the attacker's alone (a bystander's settlements are kept, ~1.9 kB each). Each phase also prints Redis used_memory at its start and end
  * and how many requests the attacker sent.
  *
+ * First, one 5,000-line preview alone (valid codes, then the attack's
+ * unknown ones): its time and the largest event-loop turn the server saw
+ * meanwhile (nodejs_eventloop_lag_max_seconds of /metrics, read before and
+ * after: prom-client's monitorEventLoopDelay, reset at each read).
+ *
  * Attacks: 1 reconciliations of 490 unmatched rows (64 kB) in a loop;
  * 2 bills of 5,000 lines (~750 kB) previewed 8 at a time; 3 slow uploads
  * (a byte every 2 s) on 300 connections; 8 refused settlements in a loop
@@ -27,6 +32,7 @@ import { Redis } from 'ioredis';
 import { parseArgs } from 'node:util';
 import { generateKey, sha256Hex } from '../src/ops/api-keys.js';
 import { startRedis } from '../scripts/lib/redis-server.js';
+import { ANCHOR } from '../scripts/lib/demo-catalogue.js';
 import { spawnServer, writeKeysFile } from '../test/helpers/server-process.js';
 
 const { values } = parseArgs({
@@ -45,8 +51,11 @@ const say = (line: string) => process.stdout.write(`${line}\n`);
 const admin = generateKey();
 const bystanderKey = generateKey();
 const attackerKey = generateKey();
+// Its own share: the admin key spends its own seeding the registry.
+const probeKeys = Array.from({ length: 6 }, () => generateKey());
 const keysFile = writeKeysFile([
   { id: 'ops', role: 'admin', sha256: sha256Hex(admin) },
+  ...probeKeys.map((key, i) => ({ id: `probe-${i}`, role: 'admin', sha256: sha256Hex(key) })),
   { id: 'billing-PY-COUNTY', role: 'billing', hospitalId: 'PY-COUNTY', sha256: sha256Hex(bystanderKey) },
   { id: 'billing-PY-TOWN', role: 'billing', hospitalId: 'PY-TOWN', sha256: sha256Hex(attackerKey) },
 ]);
@@ -129,6 +138,68 @@ const bigBill = JSON.stringify({
   dischargeDate: '2019-03-02',
   charges: { lines },
 });
+
+async function serverFigures(): Promise<{ turnMs: number; cpuMs: number }> {
+  const text = await (await call(admin, 'GET', '/metrics')).text();
+  const figure = (name: string) => Number(new RegExp(`^${name} (\\S+)`, 'm').exec(text)?.[1] ?? Number.NaN) * 1000;
+  return { turnMs: figure('nodejs_eventloop_lag_max_seconds'), cpuMs: figure('process_cpu_seconds_total') };
+}
+/** The largest event-loop delay (ms) the server saw since the last read. */
+async function largestTurnSinceLastRead(): Promise<number> {
+  return (await serverFigures()).turnMs;
+}
+const validBill = JSON.stringify({
+  ...(JSON.parse(bigBill) as object),
+  requestId: 'BIG-VALID',
+  charges: {
+    lines: Array.from({ length: 5000 }, (_, i) => ({
+      lineId: `B${i}`,
+      code: ANCHOR.amoxicillin,
+      hospitalCode: `YP-${i}`,
+      name: '阿莫西林胶囊',
+      quantity: '1.5',
+      unitPrice: '0.666667',
+      amount: '1.00',
+      time: '2019-03-02T10:00:00',
+    })),
+  },
+});
+// Each twice (the first also compiles the code it runs), each under a key of its own: one bill is ~200 points.
+for (const [i, [label, body]] of (
+  [
+    ['valid codes', validBill],
+    ['valid codes, again', validBill],
+    ['unknown codes', bigBill],
+    ['unknown codes, again', bigBill],
+  ] as const
+).entries()) {
+  await largestTurnSinceLastRead();
+  const started = performance.now();
+  const res = await call(probeKeys[i]!, 'POST', '/v1/settlements/preview', body);
+  const answer = await res.arrayBuffer();
+  const took = performance.now() - started;
+  const turn = await largestTurnSinceLastRead();
+  say(
+    `one 5,000-line preview alone (${label}): ${res.status}, ${(body.length / 1024).toFixed(0)} kB in, ${(answer.byteLength / 1024).toFixed(0)} kB out, ${took.toFixed(0)} ms; largest event-loop turn ${turn.toFixed(1)} ms`,
+  );
+}
+
+// What a bill costs the server beside a small request (a point each): process CPU, small previews against one large one.
+{
+  const small = JSON.stringify({ ...(JSON.parse(bigBill) as object), requestId: 'SMALL', charges: { total: '100.00' } });
+  const smallCount = 100;
+  const before = await serverFigures();
+  for (let i = 0; i < smallCount; i++) await (await call(probeKeys[4]!, 'POST', '/v1/settlements/preview', small)).arrayBuffer();
+  const between = await serverFigures();
+  const res = await call(probeKeys[5]!, 'POST', '/v1/settlements/preview', validBill);
+  await res.arrayBuffer();
+  const after = await serverFigures();
+  const perSmall = (between.cpuMs - before.cpuMs) / smallCount;
+  const big = after.cpuMs - between.cpuMs;
+  say(
+    `server CPU: a small preview ${perSmall.toFixed(2)} ms, a 5,000-line preview (${res.status}) ${big.toFixed(0)} ms → ${(big / perSmall).toFixed(0)} small ones (${(5000 / (big / perSmall)).toFixed(0)} lines a point)`,
+  );
+}
 
 const attacks: Record<string, (until: () => boolean) => Promise<void>> = {
   quiet: async (until) => {

@@ -11,7 +11,8 @@ import { createApp } from './http/app.js';
 import { KeyRingHolder } from './http/auth.js';
 import type { KeyRing } from './ops/api-keys.js';
 import { breakerState, createBreaker, guarded, notARedisFailure } from './ops/breaker.js';
-import type { LoadSettings, RateLimitSettings } from './ops/config.js';
+import type { HeavySettings, LoadSettings, RateLimitSettings } from './ops/config.js';
+import { DEFAULT_HEAVY } from './http/rate-limit.js';
 import { LoadMonitor } from './ops/load.js';
 import { createEnrollmentClient } from './ops/enrollment-client.js';
 import { Metrics } from './ops/metrics.js';
@@ -58,6 +59,8 @@ export interface ComposeOptions {
   load?: LoadSettings;
   /** Per-key rate limit (RATE_LIMIT_RPS, RATE_LIMIT_BURST); absent or null: none. */
   rateLimit?: RateLimitSettings | null;
+  /** Requests with large bodies (MAX_HEAVY_IN_FLIGHT, MAX_HEAVY_IN_FLIGHT_PER_KEY); absent: the defaults. */
+  heavy?: HeavySettings;
   /** Whether the rate limit's counters are shared through Redis (per deployment); default true. */
   sharedRateLimit?: boolean;
   /** Sizes, counts, lives and per-request costs (docs/bounds.md); absent: the defaults. */
@@ -179,6 +182,7 @@ export function composeService(options: ComposeOptions): Service {
     now,
     load,
     rateLimit: options.rateLimit ?? null,
+    heavy: options.heavy ?? DEFAULT_HEAVY,
     rateLimitStore: options.sharedRateLimit === false ? undefined : options.redis,
     bounds,
     catalog: options.catalog,

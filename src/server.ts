@@ -131,6 +131,7 @@ async function startWorker(config: AppConfig): Promise<void> {
     previousStoreFormat: config.previousStoreFormat,
     load: config.load,
     rateLimit: config.rateLimit,
+    heavy: config.heavy,
     bounds,
   });
   const opsSources: OpsSources = { readiness: service.readiness, metrics: () => metrics.registry.metrics(), metricsContentType: metrics.registry.contentType };

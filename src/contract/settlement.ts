@@ -43,17 +43,31 @@ export const feeLineSchema = z.strictObject({
   time: z.string().regex(FEE_TIME_PATTERN, 'expected a time YYYY-MM-DDTHH:mm:ss').nullish(),
 });
 
-const feeLinesSchema = z
-  .array(feeLineSchema)
-  .min(1, 'at least one line')
-  .max(MAX_FEE_LINES, `at most ${MAX_FEE_LINES} lines`)
-  .transform((lines, ctx): FeeLine[] => {
-    const issue = (path: (string | number)[], message: string) => ctx.addIssue({ code: 'custom', path, message, input: lines });
-    const parsed: FeeLine[] = new Array<FeeLine>(lines.length);
-    const seen = new Set<string>();
-    // The arithmetic in integer fen (property-tested against decimal.js); the line keeps its decimals for the engine.
-    let totalFen = 0;
-    for (let index = 0; index < lines.length; index++) {
+export type WireFeeLine = z.output<typeof feeLineSchema>;
+
+/**
+ * The checks across a bill's lines (unique lineIds, amount = quantity ×
+ * unitPrice, the bill's bound), a range of lines at a time: the schema runs
+ * them over the whole list at once, a large bill in turns (src/http/bill-body.ts).
+ * Paths are relative to the list.
+ */
+export class FeeLineChecks {
+  private readonly parsed: FeeLine[];
+  private readonly seen = new Set<string>();
+  // The arithmetic in integer fen (property-tested against decimal.js); the line keeps its decimals for the engine.
+  private totalFen = 0;
+
+  constructor(
+    private readonly lines: readonly WireFeeLine[],
+    private readonly issue: (path: (string | number)[], message: string) => void,
+  ) {
+    this.parsed = new Array<FeeLine>(lines.length);
+  }
+
+  /** Checks and converts lines [from, to). */
+  check(from: number, to: number): void {
+    const { lines, parsed, seen, issue } = this;
+    for (let index = from; index < to; index++) {
       const line = lines[index]!;
       if (seen.has(line.lineId)) issue([index, 'lineId'], `lineId ${line.lineId} occurs twice`);
       seen.add(line.lineId);
@@ -72,7 +86,7 @@ const feeLinesSchema = z
           `quantity × unitPrice is ${new Decimal(line.quantity).times(line.unitPrice).toString()}: rounding it to the fen would change it by more than 10 %`,
         );
       }
-      totalFen += amountFen;
+      this.totalFen += amountFen;
       // Every field, in one order, absent ones as null: the request hash sees equal lines as equal.
       parsed[index] = {
         lineId: line.lineId,
@@ -85,8 +99,23 @@ const feeLinesSchema = z
         time: line.time ?? null,
       };
     }
-    if (totalFen > MAX_AMOUNT_FEN) issue([], `the lines add up to more than ${formatMoney(MAX_AMOUNT)}`);
-    return parsed;
+  }
+
+  /** The bill's bound, once every line is checked; the lines as the domain has them. */
+  finish(): FeeLine[] {
+    if (this.totalFen > MAX_AMOUNT_FEN) this.issue([], `the lines add up to more than ${formatMoney(MAX_AMOUNT)}`);
+    return this.parsed;
+  }
+}
+
+const feeLinesSchema = z
+  .array(feeLineSchema)
+  .min(1, 'at least one line')
+  .max(MAX_FEE_LINES, `at most ${MAX_FEE_LINES} lines`)
+  .transform((lines, ctx): FeeLine[] => {
+    const checks = new FeeLineChecks(lines, (path, message) => ctx.addIssue({ code: 'custom', path, message, input: lines }));
+    checks.check(0, lines.length);
+    return checks.finish();
   });
 
 const AMOUNT_FIELDS = ['total', 'fullSelfPay', 'overLimitSelfPay', 'preSelfPay'] as const;

@@ -17,7 +17,7 @@ import helmet from 'helmet';
 import type { Logger } from 'pino';
 import { z } from 'zod';
 import type { NationalDependencies } from '../national/transactions.js';
-import type { RateLimitSettings } from '../ops/config.js';
+import type { HeavySettings, RateLimitSettings } from '../ops/config.js';
 import type { LoadMonitor } from '../ops/load.js';
 import type { Metrics } from '../ops/metrics.js';
 import { authenticate, callerIfAny, type KeyRingHolder } from './auth.js';
@@ -26,7 +26,7 @@ import { errorHandler, sendError } from './errors.js';
 import { observeRequests } from './observe.js';
 import { RETRY_AFTER_HEADER, buildOpenApiDocument, packageVersion, type OpenApiDocument } from './openapi/document.js';
 import { ApiRouter, OperationRegistry } from './openapi/operations.js';
-import { bodyDeadline, verifyBody } from './body-bounds.js';
+import { bodyDeadline, jsonInTurns, verifyBody } from './body-bounds.js';
 import { keyBudget } from './rate-limit.js';
 import { DEFAULT_BOUNDS, type Bounds } from '../service/bounds.js';
 import type { Cluster, Redis } from 'ioredis';
@@ -62,6 +62,8 @@ export interface AppDependencies extends RouteDependencies {
   policyDir?: string;
   /** Per caller key; absent or null: no limit. */
   rateLimit?: RateLimitSettings | null | undefined;
+  /** Requests with large bodies (the heavy lane); absent: DEFAULT_HEAVY. */
+  heavy?: HeavySettings | undefined;
   /** Where per-key rate counters are shared across processes; absent: each process counts alone. */
   rateLimitStore?: Redis | Cluster | undefined;
   /** The request bounds (docs/bounds.md); absent: the defaults. */
@@ -107,7 +109,7 @@ export function createApp(deps: AppDependencies): express.Express {
   const keyCheck = authenticate(deps.keys);
 
   const bounds = deps.bounds ?? DEFAULT_BOUNDS;
-  const budget = keyBudget({ rate: deps.rateLimit, perKeyInFlight: bounds.perKeyInFlight, redis: deps.rateLimitStore, metrics: deps.metrics });
+  const budget = keyBudget({ rate: deps.rateLimit, perKeyInFlight: bounds.perKeyInFlight, heavy: deps.heavy, redis: deps.rateLimitStore, metrics: deps.metrics });
   const verify = verifyBody(bounds.maxJsonDepth);
   if (deps.load) app.use(shedLoad(deps.load, deps.metrics));
   app.use(observeRequests({ logger: deps.logger, metrics: deps.metrics, isShuttingDown: deps.isShuttingDown }));
@@ -184,10 +186,11 @@ export function createApp(deps: AppDependencies): express.Express {
     budget.chargeBody,
   );
   const v1 = new ApiRouter(v1Router, '/v1', registry);
-  const billParser = express.json({ limit: deps.settlementBodyLimit ?? SETTLEMENT_BODY_LIMIT, strict: false, verify });
+  const billParser = budget.watchBody(jsonInTurns({ limit: deps.settlementBodyLimit ?? SETTLEMENT_BODY_LIMIT, maxDepth: bounds.maxJsonDepth }));
+  const routeDeps = { ...deps, chargeItems: budget.chargeItems };
   // Settlement routes first: Express tries routes in order, and they carry nearly all the traffic.
-  settlementRoutes(v1, deps, (req, res, next) => billParser(req, res, (error?: unknown) => (error ? next(error) : budget.chargeBody(req, res, next))));
-  registryRoutes(v1, deps);
+  settlementRoutes(v1, routeDeps, (req, res, next) => billParser(req, res, (error?: unknown) => (error ? next(error) : budget.chargeBody(req, res, next))));
+  registryRoutes(v1, routeDeps);
   bulkRoutes(v1, deps);
   referralRoutes(v1, deps);
   specialDiseaseRoutes(v1, deps);

@@ -3,6 +3,7 @@
  * shape, no stack traces. `message` (and the details' messages) are Chinese
  * unless Accept-Language prefers English; the code never changes.
  */
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { NextFunction, Request, Response } from 'express';
 import { AppError, ReplicationUnconfirmedError, retryAfterOf, type ErrorCode, type ErrorDetail } from '../domain/errors.js';
 import { langOf, say, type MessageKey } from '../messages/index.js';
@@ -58,6 +59,17 @@ function chineseDetails(code: ErrorCode, details: ErrorDetail[]): ErrorDetail[] 
   return details.map((detail) => chineseDetail(code, detail));
 }
 
+const MANY_DETAILS = 500;
+
+async function chineseDetailsInTurns(code: ErrorCode, details: ErrorDetail[]): Promise<ErrorDetail[]> {
+  const inChinese: ErrorDetail[] = [];
+  for (let from = 0; from < details.length; from += MANY_DETAILS) {
+    await nextTurn();
+    for (const detail of details.slice(from, from + MANY_DETAILS)) inChinese.push(chineseDetail(code, detail));
+  }
+  return inChinese;
+}
+
 function chineseMessage(code: ErrorCode, details: ErrorDetail[]): string {
   const fields = [...new Set(details.map((detail) => detail.path))].slice(0, 5).join('、') || '（请求体）';
   const archive = details.find((detail) => detail.path === 'archive')?.message ?? '';
@@ -83,7 +95,15 @@ export function errorHandler(onUnexpected: (error: unknown, req: Request) => voi
     if (res.headersSent) return;
     if (error instanceof AppError) {
       const zh = error instanceof ReplicationUnconfirmedError ? { message: say('errors.replication.unconfirmed'), ...error.zh } : error.zh;
-      return sendError(res, error.code, error.message, error.details, retryAfterOf(error), zh);
+      const { code, message, details } = error;
+      // A refusal of a large bill names every line (5,000 details): their Chinese is made in turns.
+      if (details.length > MANY_DETAILS && zh?.details === undefined && langOf(req.get('accept-language')) !== 'en') {
+        void chineseDetailsInTurns(code, details).then((inChinese) => {
+          if (!res.headersSent) sendError(res, code, message, details, retryAfterOf(error), { ...zh, details: inChinese });
+        });
+        return;
+      }
+      return sendError(res, code, message, details, retryAfterOf(error), zh);
     }
     const parserError = error as BodyParserError;
     switch (parserError.type) {

@@ -11,9 +11,14 @@ function pathOf(prefix: string, path: readonly PropertyKey[]): string {
 export function parseOrThrow<S extends z.ZodType>(schema: S, value: unknown, prefix = '', what = 'request body'): z.output<S> {
   const result = schema.safeParse(value);
   if (result.success) return result.data;
-  const issues = result.error.issues.slice(0, 20);
+  throw validationErrorOf(result.error.issues, prefix, what);
+}
+
+/** The contract's 400 for zod issues (the first 20), in English and Chinese. */
+export function validationErrorOf(all: readonly z.core.$ZodIssue[], prefix = '', what = 'request body'): ValidationError {
+  const issues = all.slice(0, 20);
   const details: ErrorDetail[] = issues.map((issue) => ({ path: pathOf(prefix, issue.path), message: issue.message }));
   const error = new ValidationError(`invalid ${what}: ${details[0]!.path}: ${details[0]!.message}`, details);
   error.zh = { details: issues.map((issue, i) => ({ path: details[i]!.path, message: zodIssueZh(issue) })) };
-  throw error;
+  return error;
 }

@@ -53,6 +53,10 @@ const envSchema = z.object({
   MAX_IN_FLIGHT: limit.default(1024),
   /** event-loop delay (ms, worst in the last 100 ms) above which new requests are answered 503 OVERLOADED (0 = off) */
   MAX_EVENT_LOOP_DELAY_MS: limit.default(200),
+  /** requests with a body over 64 kB being served at once by a process; more are answered 503 OVERLOADED before their body is read (0 = no bound) */
+  MAX_HEAVY_IN_FLIGHT: limit.default(2),
+  /** such requests of one caller key at once in a process; more are answered 429 before their body is read (0 = no bound) */
+  MAX_HEAVY_IN_FLIGHT_PER_KEY: limit.default(1),
   /** the listener of /metrics and the detailed /readyz (0 = none) */
   METRICS_PORT: port.default(9464),
   METRICS_HOST: z.string().min(1).default('127.0.0.1'),
@@ -82,6 +86,7 @@ export interface AppConfig {
   /** Per caller key and process; null: off. */
   rateLimit: RateLimitSettings | null;
   load: LoadSettings;
+  heavy: HeavySettings;
   /** The operations listener (/metrics, detailed /readyz); null: off. */
   metricsListener: { port: number; host: string } | null;
 }
@@ -91,6 +96,14 @@ export interface RateLimitSettings {
   perSecond: number;
   /** Requests beyond perSecond allowed within any 10-second window. */
   burst: number;
+}
+
+/** Requests with a large body (docs/bounds.md "heavy lane"); 0: no bound. */
+export interface HeavySettings {
+  /** In this process, all keys. */
+  maxInFlight: number;
+  /** In this process, per caller key. */
+  maxInFlightPerKey: number;
 }
 
 export interface LoadSettings {
@@ -159,6 +172,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     previousStoreFormat: e.STORE_WRITE_FORMAT === 'previous',
     rateLimit: e.RATE_LIMIT_RPS > 0 ? { perSecond: e.RATE_LIMIT_RPS, burst: e.RATE_LIMIT_BURST } : null,
     load: { maxInFlight: e.MAX_IN_FLIGHT, maxEventLoopDelayMs: e.MAX_EVENT_LOOP_DELAY_MS },
+    heavy: { maxInFlight: e.MAX_HEAVY_IN_FLIGHT, maxInFlightPerKey: e.MAX_HEAVY_IN_FLIGHT_PER_KEY },
     metricsListener: e.METRICS_PORT > 0 ? { port: e.METRICS_PORT, host: e.METRICS_HOST } : null,
   };
 }

@@ -59,6 +59,7 @@ export interface TestServiceOptions {
   bounds?: ComposeOptions['bounds'];
   /** STORE_WRITE_FORMAT=previous */
   previousStoreFormat?: boolean;
+  heavy?: ComposeOptions['heavy'];
 }
 
 export async function startTestService(options: TestServiceOptions = {}): Promise<TestService> {
@@ -82,6 +83,8 @@ export async function startTestService(options: TestServiceOptions = {}): Promis
     coverage: options.coverage ?? null,
     ...(options.now ? { now: options.now } : {}),
     ...(options.rateLimit ? { rateLimit: options.rateLimit } : {}),
+    // As the in-flight cap below: the heavy lane is tested where it is set.
+    heavy: options.heavy ?? { maxInFlight: 0, maxInFlightPerKey: 0 },
     ...(options.load ? { load: options.load } : {}),
     ...(options.logger ? { logger: options.logger } : {}),
     ...(options.archivedYearsTtlMs !== undefined ? { archivedYearsTtlMs: options.archivedYearsTtlMs } : {}),

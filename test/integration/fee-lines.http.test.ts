@@ -237,6 +237,21 @@ describe('refusals record nothing', () => {
     await t.http.post('/v1/settlements').set(billing()).send(stay('UNK-1', PY1_LINES)).expect(201);
   });
 
+  it('a 5,000-line bill of unknown codes names every line in Chinese, as a short one does (its details are made in turns)', async () => {
+    const lines = Array.from({ length: 5000 }, (_, i) => ({ lineId: `N${i}`, code: `XNOTACODE${i}`, quantity: '1', unitPrice: '1', amount: '1.00' }));
+    const res = await t.http.post('/v1/settlements/preview').set(billing()).send(stay('UNK-5000', lines));
+    expect(res.status).toBe(422);
+    expect(errorShapeProblem(422, res.body)).toBeNull();
+    expect(res.body.error.details).toHaveLength(5000);
+    const short = await t.http
+      .post('/v1/settlements/preview')
+      .set(billing())
+      .send(stay('UNK-3', lines.slice(4997)));
+    expect(res.body.error.message).toBe(short.body.error.message);
+    expect(res.body.error.details.slice(4997)).toEqual(short.body.error.details.map((d: { path: string }, i: number) => ({ ...d, path: `charges.lines.${4997 + i}.code` })));
+    expect(res.body.error.details[4999]).toEqual({ path: 'charges.lines.4999.code', message: '医保编码 XNOTACODE4999 不在本统筹区的医保目录（zhejiang-2019-demo）中' });
+  });
+
   it("a code only another policy's catalogue holds is unknown here", async () => {
     const foreign = codeOnlyIn('shanxi-2019-demo', 'zhejiang-2019-demo');
     const res = await t.http

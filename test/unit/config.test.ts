@@ -9,13 +9,23 @@ describe('loadConfig', () => {
     const config = loadConfig(base);
     expect(config.rateLimit).toEqual({ perSecond: 100, burst: 200 });
     expect(config.load).toEqual({ maxInFlight: 1024, maxEventLoopDelayMs: 200 });
+    expect(config.heavy).toEqual({ maxInFlight: 2, maxInFlightPerKey: 1 });
     expect(config.metricsListener).toEqual({ port: 9464, host: '127.0.0.1' });
   });
 
   it('0 switches each guard off', () => {
-    const config = loadConfig({ ...base, RATE_LIMIT_RPS: '0', MAX_IN_FLIGHT: '0', MAX_EVENT_LOOP_DELAY_MS: '0', METRICS_PORT: '0' });
+    const config = loadConfig({
+      ...base,
+      RATE_LIMIT_RPS: '0',
+      MAX_IN_FLIGHT: '0',
+      MAX_EVENT_LOOP_DELAY_MS: '0',
+      MAX_HEAVY_IN_FLIGHT: '0',
+      MAX_HEAVY_IN_FLIGHT_PER_KEY: '0',
+      METRICS_PORT: '0',
+    });
     expect(config.rateLimit).toBeNull();
     expect(config.load).toEqual({ maxInFlight: 0, maxEventLoopDelayMs: 0 });
+    expect(config.heavy).toEqual({ maxInFlight: 0, maxInFlightPerKey: 0 });
     expect(config.metricsListener).toBeNull();
   });
 
@@ -25,6 +35,8 @@ describe('loadConfig', () => {
       ['RATE_LIMIT_BURST', '1.5'],
       ['MAX_IN_FLIGHT', 'lots'],
       ['MAX_EVENT_LOOP_DELAY_MS', '-5'],
+      ['MAX_HEAVY_IN_FLIGHT', '2.5'],
+      ['MAX_HEAVY_IN_FLIGHT_PER_KEY', 'one'],
       ['METRICS_PORT', '65536'],
     ]) {
       expect(() => loadConfig({ ...base, [name!]: value }), name).toThrow(ConfigError);

@@ -22,6 +22,7 @@ import { envelopeAnswerSchema } from '../../contract/service.js';
 import { assertDepth } from '../body-bounds.js';
 import { noteBodyBytes, type KeyBudget } from '../rate-limit.js';
 import { parseOrThrow } from '../validate.js';
+import { itemsOf } from './common.js';
 
 /** A 5,000-line 2301 upload is about 2 MB of JSON. */
 const BODY_LIMIT = '4mb';
@@ -99,7 +100,11 @@ export function nationalRoutes(deps: NationalRouteDependencies): Router {
   };
   const handlers: RequestHandler[] = [stamp];
   handlers.push(deps.budget.admit);
-  handlers.push(express.text({ type: () => true, limit: BODY_LIMIT, verify: noteBodyBytes }), deps.budget.chargeBody, sizeFitsTransaction(deps.maxJsonDepth));
+  handlers.push(
+    deps.budget.watchBody(express.text({ type: () => true, limit: BODY_LIMIT, verify: noteBodyBytes })),
+    deps.budget.chargeBody,
+    sizeFitsTransaction(deps.maxJsonDepth),
+  );
 
   const api = new ApiRouter(router, '', deps.registry, authenticate(deps.keys));
   api.on(
@@ -123,6 +128,10 @@ export function nationalRoutes(deps: NationalRouteDependencies): Router {
     async (req: Request, res: Response) => {
       const caller = callerOf(req);
       const envelope = parseOrThrow(envelopeSchema, parseBody(typeof req.body === 'string' ? req.body : ''), '', 'envelope');
+      // 2301's fee lines and 3202's rows cost their key before they are validated.
+      const { feedetail, detail } = (envelope.input ?? {}) as { feedetail?: unknown; detail?: unknown };
+      const items = itemsOf(feedetail) || itemsOf(detail);
+      if (items > 0) await deps.budget.chargeItems(req, items, feedetail === undefined ? 'rows' : 'lines');
       const hospital = await hospitalOf(envelope.fixmedins_code);
       if (hospital === null) throw new AuthError('FORBIDDEN', `no hospital of the registry has the national code ${envelope.fixmedins_code}`);
       req.envelopeHospital = hospital;

@@ -6,11 +6,11 @@ import { SettlementService } from '../../service/settlements.js';
 import { callerOf } from '../auth.js';
 import { refusalExample, settlementRequestExamples, settlementResponseExample } from '../openapi/examples.js';
 import type { ApiRouter } from '../openapi/operations.js';
-import { settlementListSchema, settlementResponseSchema } from '../../contract/settlement.js';
+import { settlementListSchema, settlementRequestSchema, settlementResponseSchema } from '../../contract/settlement.js';
 import { cardSchema, idSchema, operatorSchema, pageSchema, reversalBodySchema, yearSchema } from '../../contract/fields.js';
-import { settlementRequestSchema } from '../../contract/settlement.js';
 import { parseOrThrow } from '../validate.js';
-import { sendJsonText, type RouteDependencies } from './common.js';
+import { answerText, parseSettlementBody } from '../bill-body.js';
+import { itemsOf, sendJsonText, type RouteDependencies } from './common.js';
 
 function operatorOf(body: unknown) {
   return parseOrThrow(operatorSchema, (body as { operator?: unknown } | null)?.operator, 'operator');
@@ -32,6 +32,11 @@ export function isSettlementPost(req: Request): boolean {
   return req.method === 'POST' && SETTLEMENT_POSTS.test(req.path);
 }
 
+/** A bill's fee lines as sent, charged to the key before they are validated. */
+function chargeLines(deps: RouteDependencies, req: Request): Promise<void> | undefined {
+  return deps.chargeItems?.(req, itemsOf((req.body as { charges?: { lines?: unknown } } | null)?.charges?.lines), 'lines');
+}
+
 export function settlementRoutes(v1: ApiRouter, deps: RouteDependencies, billParser: RequestHandler): void {
   v1.on(
     {
@@ -48,8 +53,10 @@ export function settlementRoutes(v1: ApiRouter, deps: RouteDependencies, billPar
     },
     billParser,
     async (req, res) => {
-      const request = parseOrThrow(settlementRequestSchema, req.body);
-      res.status(200).json(await deps.settlements.previewFor(callerOf(req), request, operatorOf(req.body)));
+      await chargeLines(deps, req);
+      const request = await parseSettlementBody(req.body);
+      const view = await deps.settlements.previewFor(callerOf(req), request, operatorOf(req.body));
+      sendJsonText(res, 200, await answerText(view));
     },
   );
   v1.on(
@@ -82,7 +89,8 @@ export function settlementRoutes(v1: ApiRouter, deps: RouteDependencies, billPar
     },
     billParser,
     async (req, res) => {
-      const request = parseOrThrow(settlementRequestSchema, req.body);
+      await chargeLines(deps, req);
+      const request = await parseSettlementBody(req.body);
       const result = await deps.settlements.settleFor(callerOf(req), request, operatorOf(req.body));
       if (result.replay) res.set('Idempotent-Replay', 'true');
       sendJsonText(res, result.replay ? 200 : 201, result.body);

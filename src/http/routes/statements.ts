@@ -11,7 +11,7 @@ import { dateSchema, idSchema, pageQuery } from '../../contract/fields.js';
 const reconciliationPageSchema = pageQuery(50, 20);
 import { parseOrThrow } from '../validate.js';
 import { langOf } from '../../messages/index.js';
-import type { RouteDependencies } from './common.js';
+import { itemsOf, type RouteDependencies } from './common.js';
 
 const dateQuery = z.object({ date: dateSchema });
 const reconciliationPageQuery = dateQuery.extend(reconciliationPageSchema.shape);
@@ -64,6 +64,7 @@ export function statementRoutes(v1: ApiRouter, deps: RouteDependencies): void {
     },
     async (req, res) => {
       const { caller, hospitalId } = hospitalInScope(req);
+      await deps.chargeItems?.(req, itemsOf((req.body as { entries?: unknown } | null)?.entries), 'rows');
       const body = parseOrThrow(reconciliationSchema, req.body);
       const scope = { from: body.date, to: body.date, includeReversals: true };
       res.json(await deps.statements.reconcile(hospitalId, scope, body, { operator: body.operator, keyId: caller.id }));

@@ -1,0 +1,115 @@
+/**
+ * A settlement's body, validated in turns when it is a large bill: the
+ * request schema over a 5,000-line bill is one synchronous run of ~100–400 ms
+ * that every other request waits behind. Above LARGE_BILL_LINES the envelope
+ * is validated with one stand-in line, then the lines LINES_PER_TURN at a
+ * time, with a turn of the event loop between; the result, the errors and
+ * their paths are the schema's own (the same checks, FeeLineChecks).
+ * Smaller bills take the schema in one go, as before.
+ */
+import { setImmediate as nextTurn } from 'node:timers/promises';
+import { z } from 'zod';
+import { FeeLineChecks, MAX_FEE_LINES, feeLineSchema, settlementRequestSchema, type WireFeeLine } from '../contract/settlement.js';
+import type { SettlementRequest } from '../domain/types.js';
+import type { SettlementView } from '../service/settlement-view.js';
+import { parseOrThrow, validationErrorOf } from './validate.js';
+
+/** Bills with more lines than this are validated in turns. */
+export const LARGE_BILL_LINES = 500;
+/** Lines validated in one turn (~5–10 ms on a quiet machine). */
+export const LINES_PER_TURN = 250;
+
+/** A line every check passes, one whose amount is not money, and one whose amount is not quantity × unitPrice. */
+const STAND_IN: WireFeeLine = { lineId: 'L', code: 'C', quantity: '1', unitPrice: '1', amount: '1.00' };
+const BAD_SHAPE = { ...STAND_IN, amount: 'x' };
+const BAD_ACROSS = { ...STAND_IN, amount: '2.00' };
+const lineListSchema = z.array(feeLineSchema);
+/** The same lines with unknown keys dropped: zod checks across lines when unknown keys are a line's only fault. */
+const strippedListSchema = z.array(z.object(feeLineSchema.shape));
+const LINES_PATH = ['charges', 'lines'] as const;
+
+type Issue = z.core.$ZodIssue;
+
+function largeBillLines(body: unknown): unknown[] | null {
+  const lines = (body as { charges?: { lines?: unknown } } | null)?.charges?.lines;
+  return Array.isArray(lines) && lines.length > LARGE_BILL_LINES && lines.length <= MAX_FEE_LINES ? lines : null;
+}
+
+/** The body as a SettlementRequest, or the schema's 400. */
+export async function parseSettlementBody(body: unknown): Promise<SettlementRequest> {
+  const lines = largeBillLines(body);
+  if (lines === null) return parseOrThrow(settlementRequestSchema, body);
+  const outer = body as Record<string, unknown> & { charges: Record<string, unknown> };
+  const withLine = (line: unknown) => settlementRequestSchema.safeParse({ ...outer, charges: { ...outer.charges, lines: [line] } });
+  const envelope = withLine(STAND_IN);
+  await nextTurn();
+
+  const shapeIssues: Issue[] = [];
+  let aborted = false;
+  const wire = new Array<WireFeeLine>(lines.length);
+  for (let from = 0; from < lines.length; from += LINES_PER_TURN) {
+    const chunk = lines.slice(from, from + LINES_PER_TURN);
+    let result = lineListSchema.safeParse(chunk);
+    if (!result.success) {
+      for (const issue of result.error.issues) {
+        shapeIssues.push({ ...issue, path: [...LINES_PATH, from + (issue.path[0] as number), ...issue.path.slice(1)] });
+        if (issue.code !== 'unrecognized_keys') aborted = true;
+      }
+      if (!aborted) result = strippedListSchema.safeParse(chunk);
+    }
+    if (result.success) for (let i = 0; i < result.data.length; i++) wire[from + i] = result.data[i]!;
+    await nextTurn();
+  }
+  if (aborted) throw validationErrorOf(inPlaceOf(withLine(BAD_SHAPE).error!.issues, shapeIssues));
+
+  const acrossIssues: Issue[] = [];
+  const checks = new FeeLineChecks(wire, (path, message) => acrossIssues.push({ code: 'custom', path: [...LINES_PATH, ...path], message, input: undefined }));
+  for (let from = 0; from < wire.length; from += LINES_PER_TURN) {
+    checks.check(from, Math.min(wire.length, from + LINES_PER_TURN));
+    await nextTurn();
+  }
+  const parsed = checks.finish();
+  if (shapeIssues.length > 0 || acrossIssues.length > 0) {
+    const standIn = { ...(acrossIssues.length > 0 ? BAD_ACROSS : STAND_IN), ...(shapeIssues.length > 0 ? { unknown: 0 } : {}) };
+    throw validationErrorOf(inPlaceOf(withLine(standIn).error!.issues, [...shapeIssues, ...acrossIssues]));
+  }
+  if (!envelope.success) throw validationErrorOf(envelope.error.issues);
+  // The envelope's key order is kept (the request hash depends on it); only its stand-in line is replaced.
+  return { ...envelope.data, charges: { lines: parsed } };
+}
+
+/**
+ * The schema's issues for the envelope with one failing stand-in line, that
+ * line's issue replaced by the bill's own: zod decides the order and what a
+ * failing line keeps from running (the refinements after it), as it would
+ * over the whole bill.
+ */
+function inPlaceOf(envelope: readonly Issue[], lines: readonly Issue[]): Issue[] {
+  const standIn = `${LINES_PATH.join('.')}.0`;
+  const at = envelope.findIndex((issue) => isStandIns(issue, standIn));
+  return [...envelope.slice(0, at), ...lines, ...envelope.slice(at).filter((issue) => !isStandIns(issue, standIn))];
+}
+
+function isStandIns(issue: Issue, standIn: string): boolean {
+  const path = issue.path.join('.');
+  return path === standIn || path.startsWith(`${standIn}.`);
+}
+
+/** Stands for the answer's lines while the rest is serialised (no string of a settlement holds a NUL). */
+const LINES_MARK = JSON.stringify('\u0000lines\u0000');
+
+/** A settlement's answer as JSON text, byte for byte what JSON.stringify gives; a large bill's lines in turns. */
+export async function answerText(view: SettlementView): Promise<string> {
+  const lines = view.charges.lines;
+  if (lines === undefined || lines.length <= LARGE_BILL_LINES) return JSON.stringify(view);
+  const [head, tail, ...more] = JSON.stringify({ ...view, charges: { ...view.charges, lines: JSON.parse(LINES_MARK) as string } }).split(LINES_MARK);
+  if (tail === undefined || more.length > 0) return JSON.stringify(view);
+  const parts = [head!, '['];
+  for (let from = 0; from < lines.length; from += LINES_PER_TURN) {
+    if (from > 0) parts.push(',');
+    parts.push(JSON.stringify(lines.slice(from, from + LINES_PER_TURN)).slice(1, -1));
+    await nextTurn();
+  }
+  parts.push(']', tail);
+  return parts.join('');
+}
