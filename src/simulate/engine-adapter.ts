@@ -9,7 +9,7 @@ import type { CatalogueSet } from '../catalogue/catalogue.js';
 import { applyDeltas, emptyAccumulators } from '../domain/accumulators.js';
 import { dateOfDayNumber, dayNumber, yearOf } from '../domain/dates.js';
 import type { Accumulators, PreviousStay } from '../domain/types.js';
-import { needsOfPolicies } from '../engine/needs.js';
+import { needsOfPolicies, type PolicyNeeds } from '../engine/needs.js';
 import { settle } from '../engine/settle.js';
 import type { SettlementComputation } from '../engine/types.js';
 import { loadPolicyDirectory } from '../policy/loader.js';
@@ -46,6 +46,17 @@ export function freshYearToDate(): YearToDate {
   return { accumulators: emptyAccumulators(), stays: [] };
 }
 
+const needsMemo = new WeakMap<LoadedPolicies, Map<number, PolicyNeeds>>();
+
+/** What the year's policies read beyond the stay (the same for every stay of the year: worked out once). */
+function needsOfYear(policies: LoadedPolicies, year: number): PolicyNeeds {
+  let byYear = needsMemo.get(policies);
+  if (!byYear) needsMemo.set(policies, (byYear = new Map()));
+  let needs = byYear.get(year);
+  if (!needs) byYear.set(year, (needs = needsOfPolicies(policies.catalog.policies.filter((policy) => policy.benefitYear === year))));
+  return needs;
+}
+
 export type ReplayOutcome = { ok: true; computation: SettlementComputation } | { ok: false; code: string; message: string };
 
 /**
@@ -57,7 +68,7 @@ export function replayStay(policies: LoadedPolicies, inputs: SettlementInputs, s
   const year = yearOf(request.dischargeDate);
   let previousStays: PreviousStay[] = [];
   // As the service reads them (settlements.ts readScope): a transfer's day before, and the policies' readmission window.
-  const needs = needsOfPolicies(policies.catalog.policies.filter((policy) => policy.benefitYear === year));
+  const needs = needsOfYear(policies, year);
   const lookBack = Math.max(request.consortiumTransfer ? 1 : 0, needs.staysLookBackDays);
   if (lookBack > 0) {
     const from = dateOfDayNumber(dayNumber(request.admissionDate) - lookBack);

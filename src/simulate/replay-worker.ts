@@ -15,11 +15,20 @@ export interface WorkerSetup {
   catalogueDir: string;
 }
 
-export type ToWorker = { type: 'lines'; buffer: ArrayBuffer; byteOffset: number; byteLength: number } | { type: 'records'; items: RawRecord[] } | { type: 'end' };
-export type FromWorker = { type: 'ready' } | { type: 'failed'; reason: string } | { type: 'batch-done'; count: number } | { type: 'tally'; tally: ReturnType<typeof emptyTally> };
+export type ToWorker =
+  | { type: 'slot'; slot: number; byteLength: number }
+  | { type: 'lines'; buffer: ArrayBuffer; byteOffset: number; byteLength: number }
+  | { type: 'records'; items: RawRecord[] }
+  | { type: 'end' };
+/** `slot`: the shared slot the batch was in, free again. */
+export type FromWorker =
+  | { type: 'ready' }
+  | { type: 'failed'; reason: string }
+  | { type: 'batch-done'; count: number; slot?: number }
+  | { type: 'tally'; tally: ReturnType<typeof emptyTally> };
 
 const port = parentPort!;
-const setup = workerData as WorkerSetup;
+const setup = workerData as WorkerSetup & { slots: SharedArrayBuffer[] };
 const [baseline, draft] = await Promise.all([loadPolicies(setup.baselineDir, setup.catalogueDir), loadPolicies(setup.draftDir, setup.catalogueDir)]);
 if (!baseline.ok || !draft.ok) {
   port.postMessage({ type: 'failed', reason: !baseline.ok ? baseline.reason : !draft.ok ? draft.reason : '' } satisfies FromWorker);
@@ -44,6 +53,12 @@ if (!baseline.ok || !draft.ok) {
   port.on('message', (message: ToWorker) => {
     if (message.type === 'end') {
       port.postMessage({ type: 'tally', tally } satisfies FromWorker);
+      return;
+    }
+    if (message.type === 'slot') {
+      // Nothing read from the slot outlives the batch: the reading thread fills it again once told.
+      const count = replay(archiveLines(Buffer.from(setup.slots[message.slot]!, 0, message.byteLength)));
+      port.postMessage({ type: 'batch-done', count, slot: message.slot } satisfies FromWorker);
       return;
     }
     const count =

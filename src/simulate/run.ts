@@ -2,8 +2,11 @@
  * Replays a year on worker threads (one per core by default). The reading
  * thread only gunzips and cuts the bytes between persons; batches of whole
  * persons go to the workers in turn (so a run's lists come out the same each
- * time), their buffers moved, not copied. At most a few batches are in flight
- * per worker, so memory stays bounded whatever the year's size.
+ * time). Archive bytes go through slots of memory shared with the worker
+ * (each lane owns a few, one a batch in flight), so memory stays bounded
+ * whatever the year's size and no buffer is moved per batch: moving one
+ * (a transfer) cost the reading thread a full garbage collection every few
+ * batches.
  */
 import os from 'node:os';
 import { Worker } from 'node:worker_threads';
@@ -26,9 +29,15 @@ const BATCH_BYTES = 1 << 20;
 /** Each worker's heap is capped: a batch at a time and a few waiting need far less, whatever the year. */
 const WORKER_HEAP_MB = 128;
 
+/** A slot holds a batch of about BATCH_BYTES and what the last person overshoots it by; a larger batch is moved instead. */
+const SLOT_BYTES = 4 << 20;
+
 interface Lane {
   worker: Worker;
   inFlight: number;
+  /** Its slots not in flight (indices into its `slots`). */
+  free: number[];
+  slots: Buffer[];
   wake: (() => void) | null;
   tally: Promise<Tally>;
   failed: Promise<never>;
@@ -39,7 +48,7 @@ export class ReplayError extends Error {
 }
 
 /** The worker: from dist as is; from the sources (run with tsx) with tsx registered in the thread, which loader hooks do not reach. */
-function startWorker(workerData: WorkerSetup): Worker {
+function startWorker(workerData: WorkerSetup & { slots: SharedArrayBuffer[] }): Worker {
   const resourceLimits = { maxOldGenerationSizeMb: WORKER_HEAP_MB };
   if (!import.meta.url.endsWith('.ts')) return new Worker(new URL('./replay-worker.js', import.meta.url), { workerData, resourceLimits });
   const tsx = import.meta.resolve('tsx/esm/api');
@@ -48,7 +57,12 @@ function startWorker(workerData: WorkerSetup): Worker {
 }
 
 /** The message for a batch and the buffers it moves (each owned whole by its view: the sources make them so). */
-function messageOf(batch: RawBatch): [ToWorker, ArrayBuffer[]] {
+function messageOf(batch: RawBatch, lane: Lane): [ToWorker, ArrayBuffer[]] {
+  const slot = lane.free.at(-1);
+  if (batch.kind === 'lines' && slot !== undefined && batch.bytes.buffer === lane.slots[slot]!.buffer) {
+    lane.free.pop();
+    return [{ type: 'slot', slot, byteLength: batch.bytes.byteLength }, []];
+  }
   if (batch.kind === 'lines') {
     const { buffer, byteOffset, byteLength } = batch.bytes;
     return [{ type: 'lines', buffer: buffer as ArrayBuffer, byteOffset, byteLength }, [buffer as ArrayBuffer]];
@@ -64,7 +78,8 @@ export async function runReplay(options: RunOptions): Promise<Tally> {
   const lanes: Lane[] = [];
   const readies: Promise<void>[] = [];
   for (let i = 0; i < count; i++) {
-    const worker = startWorker(setup);
+    const shared = Array.from({ length: MAX_IN_FLIGHT }, () => new SharedArrayBuffer(SLOT_BYTES));
+    const worker = startWorker({ ...setup, slots: shared });
     let resolveTally!: (t: Tally) => void;
     let rejectAll!: (e: Error) => void;
     const tally = new Promise<Tally>((resolve) => (resolveTally = resolve));
@@ -72,7 +87,7 @@ export async function runReplay(options: RunOptions): Promise<Tally> {
     failed.catch(() => {});
     let resolveReady!: () => void;
     const ready = new Promise<void>((resolve) => (resolveReady = resolve));
-    const lane: Lane = { worker, inFlight: 0, wake: null, tally, failed };
+    const lane: Lane = { worker, inFlight: 0, free: shared.map((_, slot) => slot), slots: shared.map((buffer) => Buffer.from(buffer)), wake: null, tally, failed };
     worker.on('message', (message: FromWorker) => {
       switch (message.type) {
         case 'ready':
@@ -83,6 +98,7 @@ export async function runReplay(options: RunOptions): Promise<Tally> {
           break;
         case 'batch-done':
           lane.inFlight--;
+          if (message.slot !== undefined) lane.free.push(message.slot);
           done += message.count;
           options.progress?.(done);
           lane.wake?.();
@@ -101,18 +117,26 @@ export async function runReplay(options: RunOptions): Promise<Tally> {
   const failure = Promise.race(lanes.map((lane) => lane.failed));
   failure.catch(() => {});
 
-  const send = async (lane: Lane, batch: RawBatch) => {
+  const room = async (lane: Lane) => {
     while (lane.inFlight >= MAX_IN_FLIGHT) await Promise.race([new Promise<void>((resolve) => (lane.wake = resolve)), failure]);
-    lane.inFlight++;
-    const [message, transfer] = messageOf(batch);
-    lane.worker.postMessage(message, transfer);
   };
+  // The lane the next batch goes to: the source writes it straight into one of its free slots (a lane with room has one).
+  let lane = lanes[0]!;
+  const into = (size: number): Buffer => {
+    const slot = lane.free.at(-1);
+    return size <= SLOT_BYTES && slot !== undefined ? lane.slots[slot]!.subarray(0, size) : Buffer.from(new ArrayBuffer(size));
+  };
+  const batches = options.source.batches(batchBytes, into);
   try {
     await Promise.all(readies);
-    let turn = 0;
-    for await (const batch of options.source.batches(batchBytes)) {
-      await send(lanes[turn]!, batch);
-      turn = (turn + 1) % count;
+    for (let turn = 0; ; turn = (turn + 1) % count) {
+      lane = lanes[turn]!;
+      await room(lane);
+      const next = await batches.next();
+      if (next.done) break;
+      lane.inFlight++;
+      const [message, transfer] = messageOf(next.value, lane);
+      lane.worker.postMessage(message, transfer);
     }
     for (const lane of lanes) lane.worker.postMessage({ type: 'end' } satisfies ToWorker);
     const tallies = await Promise.race([Promise.all(lanes.map((lane) => lane.tally)), failure]);
@@ -120,6 +144,7 @@ export async function runReplay(options: RunOptions): Promise<Tally> {
     for (const tally of tallies) mergeTally(total, tally);
     return total;
   } finally {
+    await batches.return(undefined);
     await Promise.all(lanes.map((lane) => lane.worker.terminate()));
   }
 }

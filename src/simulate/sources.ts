@@ -34,8 +34,11 @@ export interface YearSource {
   /** How many settlements it holds, when known beforehand (an archive's manifest). */
   expected: number | null;
   manifest: Manifest | null;
-  /** Batches of about `targetBytes` (larger when one person alone is larger), in the source's order. */
-  batches(targetBytes: number): AsyncGenerator<RawBatch>;
+  /**
+   * Batches of about `targetBytes` (larger when one person alone is larger), in the source's order.
+   * `into` gives the memory an archive batch of `size` bytes is written into (by default a buffer of its own).
+   */
+  batches(targetBytes: number, into?: (size: number) => Buffer): AsyncGenerator<RawBatch>;
 }
 
 export class SourceError extends Error {
@@ -55,34 +58,35 @@ export async function archiveSource(directory: string, year: number): Promise<Ye
     name: dir,
     expected: manifest.counts.settlements,
     manifest,
-    async *batches(targetBytes: number) {
+    async *batches(targetBytes: number, into: (size: number) => Buffer = ownBuffer) {
       let parts: Buffer[] = [];
       let size = 0;
       for await (const chunk of createReadStream(file, { highWaterMark: 1 << 20 }).pipe(createGunzip({ chunkSize: 1 << 17 }))) {
         parts.push(chunk as Buffer);
         size += (chunk as Buffer).length;
         if (size < targetBytes) continue;
-        const bytes = joined(parts, size);
+        const bytes = joined(parts, into(size));
         const cut = lastPersonStart(bytes);
-        if (cut === 0) {
-          // One person so far: wait for the next one.
-          parts = [bytes];
-          continue;
-        }
+        // One person so far: wait for the next one (the parts kept, as `bytes` may be memory lent by `into`).
+        if (cut === 0) continue;
         // Copied before the batch's buffer is moved to a worker.
         const rest = Buffer.from(bytes.subarray(cut));
         parts = [rest];
         size = rest.length;
         yield { kind: 'lines', bytes: bytes.subarray(0, cut) };
       }
-      if (size > 0) yield { kind: 'lines', bytes: joined(parts, size) };
+      if (size > 0) yield { kind: 'lines', bytes: joined(parts, into(size)) };
     },
   };
 }
 
-/** The parts in one buffer of their own (never a slice of Node's pool, which a transfer would take whole). */
-function joined(parts: Buffer[], size: number): Buffer {
-  const bytes = Buffer.from(new ArrayBuffer(size));
+/** A buffer of its own (never a slice of Node's pool, which a transfer would take whole). */
+function ownBuffer(size: number): Buffer {
+  return Buffer.from(new ArrayBuffer(size));
+}
+
+/** The parts written one after the other into `bytes` (their size long). */
+function joined(parts: Buffer[], bytes: Buffer): Buffer {
   let at = 0;
   for (const part of parts) {
     bytes.set(part, at);
@@ -163,24 +167,57 @@ function givenOf(view: SettlementView): RecordedSettlement['given'] {
   return { payments: view.payments, fundTotal: view.fundTotal, patientTotal: view.patientTotal, total: view.total, accumulatorsBefore: view.accumulatorsBefore };
 }
 
-const LINE_START = '{"settlementId":"';
-const INPUTS_KEY = ',"inputs":';
+const LINE_START = Buffer.from('{"settlementId":"');
+const INPUTS_KEY = Buffer.from(',"inputs":');
+const META_KEY = Buffer.from(',"meta":{');
+const RESPONSE_KEY = Buffer.from(',"response":{');
+const KEYS = {
+  card: Buffer.from('"card":'),
+  status: Buffer.from('"s":'),
+  total: Buffer.from('"total":'),
+  payments: Buffer.from('"payments":'),
+  fundTotal: Buffer.from('"fundTotal":'),
+  patientTotal: Buffer.from('"patientTotal":'),
+  before: Buffer.from('"accumulatorsBefore":'),
+};
+const OPEN_BRACE = 123;
+const CLOSE_BRACE = 125;
+const BACKSLASH = 92;
 
 /**
  * The JSON value (an object without nested objects, or a string) after
- * `"key":` from `from` on, parsed, or undefined. `text` is the line's bytes
- * one character each (latin1), so its offsets are the bytes' offsets (UTF-8
- * never codes a multi-byte character with an ASCII byte); values are decoded
- * from the bytes as UTF-8.
+ * `"key":` in `line` from `from` to `until`, parsed, or undefined. Searched in
+ * the bytes (UTF-8 never codes a multi-byte character with an ASCII byte), so
+ * a line is never decoded whole: a line is mostly the response's steps, which
+ * the replay does not read.
  */
-function flatValueAfter(line: Buffer, text: string, key: string, from: number, until: number): unknown {
-  const at = text.indexOf(key, from);
+function flatValueAfter(line: Buffer, key: Buffer, from: number, until: number): unknown {
+  const at = line.indexOf(key, from);
   if (at < 0 || at >= until) return undefined;
   const start = at + key.length;
-  const end = text.charCodeAt(start) === OPEN_BRACE ? text.indexOf('}', start) + 1 : text.indexOf('"', start + 1) + 1;
-  return end > start && end <= until ? JSON.parse(line.toString('utf8', start, end)) : undefined;
+  if (line[start] === OPEN_BRACE) {
+    const end = line.indexOf(CLOSE_BRACE, start) + 1;
+    return end > start && end <= until ? JSON.parse(line.toString('utf8', start, end)) : undefined;
+  }
+  if (line[start] !== QUOTE) return undefined;
+  // The closing quote (a short string: an id, a card, an amount); one with an escape is left to JSON.
+  let escaped = false;
+  let end = start + 1;
+  for (; end < until && line[end] !== QUOTE; end++) {
+    if (line[end] === BACKSLASH) {
+      escaped = true;
+      end++;
+    }
+  }
+  if (end >= until) return undefined;
+  return escaped ? JSON.parse(line.toString('utf8', start, end + 1)) : line.toString('utf8', start + 1, end);
 }
-const OPEN_BRACE = 123;
+
+/** Whether a JSON string's bytes hold an escape (short strings: ids, cards, amounts). */
+function escapes(line: Buffer, from: number, to: number): boolean {
+  for (let i = from; i < to; i++) if (line[i] === BACKSLASH) return true;
+  return false;
+}
 
 /**
  * An archive line (its UTF-8 bytes) without decoding the stored response
@@ -190,19 +227,18 @@ const OPEN_BRACE = 123;
  * quotes are escaped). Any other shape is parsed whole.
  */
 export function fromArchiveLine(line: Buffer): RecordedSettlement {
-  // One byte a character: a few times cheaper than UTF-8 decoding, and searched as one-byte text.
-  const text = line.toString('latin1');
-  const meta = text.indexOf(',"meta":{');
-  const response = text.indexOf(',"response":{', meta);
-  const inputs = text.lastIndexOf(INPUTS_KEY);
-  if (text.startsWith(LINE_START) && meta > 0 && response > meta && inputs > response) {
-    const card = flatValueAfter(line, text, '"card":', 0, meta);
-    const status = flatValueAfter(line, text, '"s":', meta, response);
-    const total = flatValueAfter(line, text, '"total":', response, inputs);
-    const payments = flatValueAfter(line, text, '"payments":', response, inputs);
-    const fundTotal = flatValueAfter(line, text, '"fundTotal":', response, inputs);
-    const patientTotal = flatValueAfter(line, text, '"patientTotal":', response, inputs);
-    const before = flatValueAfter(line, text, '"accumulatorsBefore":', response, inputs);
+  const meta = line.indexOf(META_KEY);
+  const response = meta > 0 ? line.indexOf(RESPONSE_KEY, meta) : -1;
+  const inputs = line.lastIndexOf(INPUTS_KEY);
+  if (line.compare(LINE_START, 0, LINE_START.length, 0, LINE_START.length) === 0 && meta > 0 && response > meta && inputs > response) {
+    const card = flatValueAfter(line, KEYS.card, 0, meta);
+    const status = flatValueAfter(line, KEYS.status, meta, response);
+    const total = flatValueAfter(line, KEYS.total, response, inputs);
+    const payments = flatValueAfter(line, KEYS.payments, response, inputs);
+    const fundTotal = flatValueAfter(line, KEYS.fundTotal, response, inputs);
+    const patientTotal = flatValueAfter(line, KEYS.patientTotal, response, inputs);
+    const before = flatValueAfter(line, KEYS.before, response, inputs);
+    const idEnd = line.indexOf(QUOTE, LINE_START.length);
     if (
       card !== undefined &&
       status !== undefined &&
@@ -210,11 +246,13 @@ export function fromArchiveLine(line: Buffer): RecordedSettlement {
       payments !== undefined &&
       fundTotal !== undefined &&
       patientTotal !== undefined &&
-      before !== undefined
+      before !== undefined &&
+      idEnd > 0 &&
+      !escapes(line, LINE_START.length, idEnd)
     ) {
       const recorded = JSON.parse(line.toString('utf8', inputs + INPUTS_KEY.length, line.length - 1)) as unknown;
       return {
-        settlementId: line.toString('utf8', LINE_START.length, text.indexOf('"', LINE_START.length)),
+        settlementId: line.toString('utf8', LINE_START.length, idEnd),
         card: card as string,
         reversed: status === 'reversed',
         given: {

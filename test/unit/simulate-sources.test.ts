@@ -73,6 +73,17 @@ describe('archive lines', () => {
     expect(recordedSettlementOf({ card: enrollee.card, line: JSON.stringify({ inputs, ...rest }) })).toEqual(expected);
     expect(recordedSettlementOf({ card: enrollee.card, line: JSON.stringify({ ...line, inputs: null }) }).inputs).toBeNull();
   });
+
+  it('read strings with escapes as JSON does, in the id, the card and the amounts', () => {
+    const odd = { ...line, settlementId: 'S-"1\\', card: 'C\\"2' };
+    const read = recordedSettlementOf({ card: odd.card, line: JSON.stringify(odd) });
+    expect(read.settlementId).toBe(odd.settlementId);
+    expect(read.card).toBe(odd.card);
+    expect(read.given.fundTotal).toBe('3100.00');
+    // An escape written as such in the line (\u0030 for 0), as another writer might.
+    const escaped = JSON.stringify(line).replace('"fundTotal":"3100.00"', '"fundTotal":"3100.\\u00300"');
+    expect(recordedSettlementOf({ card: enrollee.card, line: escaped }).given.fundTotal).toBe('3100.00');
+  });
 });
 
 describe('archive batches', () => {
