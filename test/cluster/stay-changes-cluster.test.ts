@@ -213,6 +213,26 @@ describe('a stay changed on one process, settled, then refused as settled on the
     }
     expect(settledCount).toBeGreaterThan(0);
   });
+
+  it('2404 on B racing 2304 on A: never both succeed; a settled stay is never cancelled', async () => {
+    for (let i = 0; i < 6; i++) {
+      const card = flowCards[i % flowCards.length]!;
+      const a = platform(A, 'PY-COUNTY');
+      const b = platform(B, 'PY-COUNTY');
+      const mdtrtId = await dischargedStay(a, card, 8 + Math.floor(i / flowCards.length));
+      const [cancel, settle] = await Promise.all([b.send('2404', ref(card, mdtrtId)), a.send('2304', { data: settleData(card, mdtrtId) })]);
+      expect(cancel.text + settle.text).not.toMatch(/CROSSSLOT|INTERNAL/);
+      expect(cancel.ok && settle.ok, `try ${i}: both answered success`).toBe(false);
+      if (settle.ok) {
+        expect(await statusOf(card, mdtrtId)).toBe('discharged');
+        const setlId = text(settle.envelope.output.setlinfo.setl_id);
+        expect((await b.send('2305', { data: { mdtrt_id: mdtrtId, setl_id: setlId, psn_no: card } })).ok).toBe(true);
+        expect((await a.send('2404', ref(card, mdtrtId))).ok).toBe(true);
+      } else {
+        expect(await statusOf(card, mdtrtId)).toBe('cancelled');
+      }
+    }
+  });
 });
 
 let seq = 0;
