@@ -44,6 +44,9 @@ export function headline(error: AppError): string {
 
 /** `CODE: 中文（字段说明；…）`; after a particular headline the fields are only named. */
 export function platformErrorMessage(error: AppError): string {
+  // A refusal whose Chinese the service wrote (naming the settlement or hospital it is about) says it whole;
+  // its detail paths are the native API's, which the HIS would not recognise.
+  if (error.zh?.message && particularOf(error) === null) return `${error.code}: ${error.zh.message}`;
   const named = particularOf(error) !== null;
   const details = error.details.slice(0, 10).map((d) => say(named ? 'national.field.named' : detailKey(d), { path: d.path }));
   return `${error.code}: ${headline(error)}${details.length ? `（${details.join('；')}）` : ''}`;

@@ -6,7 +6,11 @@
  * a reversed stay frees its days; a refusal records nothing.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PY1_LINES } from '../helpers/fee-lines.js';
+import { hsa, n } from '../helpers/hsa.js';
+import { admit, discharge, feedetail } from '../helpers/hsa-stay.js';
 import { startTestService, type TestService } from '../helpers/service.js';
+import { workedExamples } from '../helpers/worked-examples.js';
 
 let t: TestService;
 beforeAll(async () => {
@@ -130,5 +134,27 @@ describe('overlapping stays of one person', () => {
   it('of two overlapping stays sent at once, exactly one settles', async () => {
     const [a, b] = await Promise.all([settle(stay('PY-COUNTY', '2019-08-01', '2019-08-10')), settle(stay('PY-TOWN', '2019-08-05', '2019-08-12'))]);
     expect([a.status, b.status].sort()).toEqual([201, 422]);
+  });
+
+  it('through the national face (2304) the refusal names the other settlement in Chinese, not a field of the native API', async () => {
+    const code = 'H33032600002';
+    await t.http
+      .put('/v1/hospitals/PY-TOWN')
+      .set(t.auth(t.keys.admin))
+      .send({ ...workedExamples.hospitals['PY-TOWN'], fixmedinsCode: code })
+      .expect(200);
+    const first = await settle(stay('PY-COUNTY', '2019-10-01', '2019-10-10'));
+    expect(first.status, first.text).toBe(201);
+    const p = hsa(t.http, t.keys.billing['PY-TOWN']!, code);
+    const mdtrtId = await admit(p, PY_CARD, '2019-10-03 08:00:00');
+    expect((await p.send('2301', { feedetail: PY1_LINES.map((line) => feedetail({ ...line, time: '2019-10-04T10:00:00' }, mdtrtId, PY_CARD)) })).ok).toBe(true);
+    expect((await p.send('2402', discharge(PY_CARD, mdtrtId, '2019-10-08 10:00:00'))).ok).toBe(true);
+    const refused = await p.send('2304', {
+      data: { psn_no: PY_CARD, mdtrt_id: mdtrtId, medfee_sumamt: n('12345.67'), psn_setlway: '01', insutype: '390', mid_setl_flag: '0' },
+    });
+    expect(refused.ok).toBe(false);
+    expect(refused.envelope.err_msg).toMatch(/^STAY_OVERLAPS: .*住院结算/);
+    expect(refused.envelope.err_msg).toContain(first.body.settlementId);
+    expect(refused.envelope.err_msg).not.toMatch(/admissionDate|格式或取值/);
   });
 });
