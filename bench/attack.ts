@@ -32,7 +32,7 @@ import { Redis } from 'ioredis';
 import { parseArgs } from 'node:util';
 import { generateKey, sha256Hex } from '../src/ops/api-keys.js';
 import { startRedis } from '../scripts/lib/redis-server.js';
-import { ANCHOR } from '../scripts/lib/demo-catalogue.js';
+import { amoxicillinLine } from '../scripts/lib/demo-catalogue.js';
 import { spawnServer, writeKeysFile } from '../test/helpers/server-process.js';
 
 const { values } = parseArgs({
@@ -152,16 +152,7 @@ const validBill = JSON.stringify({
   ...(JSON.parse(bigBill) as object),
   requestId: 'BIG-VALID',
   charges: {
-    lines: Array.from({ length: 5000 }, (_, i) => ({
-      lineId: `B${i}`,
-      code: ANCHOR.amoxicillin,
-      hospitalCode: `YP-${i}`,
-      name: '阿莫西林胶囊',
-      quantity: '1.5',
-      unitPrice: '0.666667',
-      amount: '1.00',
-      time: '2019-03-02T10:00:00',
-    })),
+    lines: Array.from({ length: 5000 }, (_, i) => amoxicillinLine(i, '2019-03-02T10:00:00')),
   },
 });
 // Each twice (the first also compiles the code it runs), each under a key of its own: one bill is ~200 points.

@@ -63,8 +63,8 @@ for (const [infno, times, title] of ORDER) {
   if (chosen.length < times) throw new Error(`the transcript has ${chosen.length} successful ${infno} of ${FACILITY}, ${times} needed`);
   sections.push(`### ${infno}: ${title}\n`);
   for (const exchange of chosen) {
-    sections.push('Request:\n\n```json\n' + pretty(exchange.request) + '\n```\n');
-    sections.push(`Answer (HTTP ${exchange.status}):\n\n` + '```json\n' + pretty(exchange.answer) + '\n```\n');
+    sections.push(`Request:\n\n\`\`\`json\n${pretty(exchange.request)}\n\`\`\`\n`);
+    sections.push(`Answer (HTTP ${exchange.status}):\n\n\`\`\`json\n${pretty(exchange.answer)}\n\`\`\`\n`);
   }
 }
 

@@ -48,6 +48,11 @@ export const ANCHOR = {
  * bill against any demo catalogue: 丙 300.00 → fullSelfPay, 乙 1200.00 at 0.1 →
  * preSelfPay 120.00, every 甲 line under its ceiling; total 12345.67.
  */
+/** Line `i` of a large bill: the same amoxicillin line (1.5 × 0.666667 = 1.00) under its own ids, given on `time`. */
+export function amoxicillinLine(i: number, time: string) {
+  return { lineId: `B${i}`, code: ANCHOR.amoxicillin, hospitalCode: `YP-${i}`, name: '阿莫西林胶囊', quantity: '1.5', unitPrice: '0.666667', amount: '1.00', time };
+}
+
 export const DEMO_BILL = [
   { lineId: 'F0001', code: ANCHOR.specialWard, hospitalCode: 'CW-0009', name: '特需病房床位费', quantity: '3', unitPrice: '100.00', amount: '300.00', time: '2019-03-01T12:00:00' },
   { lineId: 'F0002', code: ANCHOR.cefuroxime, hospitalCode: 'YP-0102', name: '头孢呋辛酯片', quantity: '40', unitPrice: '30.00', amount: '1200.00', time: '2019-03-02T09:00:00' },

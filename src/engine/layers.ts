@@ -154,7 +154,7 @@ function adjust(input: PipelineInput, fund: Fund, param: string, value: Money | 
         break;
     }
     if (param === 'rate' && current !== null) current = minMoney(ONE, maxMoney(ZERO, current));
-    if (current !== null && current.isNegative()) current = ZERO;
+    if (current?.isNegative()) current = ZERO;
     steps.push([
       a.step,
       zh('engine.adjustment', {

@@ -77,7 +77,7 @@ function histogramSvg(report: WhatIfReport): string {
     const x = left + i * barWidth;
     const y = height - bottom - h;
     const zero = bin.from === '0.00' && bin.to === '0.00';
-    const cls = zero ? 'bar-zero' : bin.to !== null && bin.to.startsWith('-') ? 'bar-down' : 'bar-up';
+    const cls = zero ? 'bar-zero' : bin.to?.startsWith('-') ? 'bar-down' : 'bar-up';
     const name = zero ? '0' : bin.from === null ? `≤ ${grouped(bin.to!)}` : bin.to === null ? `≥ ${grouped(bin.from)}` : `${grouped(bin.from)} ~ ${grouped(bin.to)}`;
     return `<rect class="${cls}" x="${x + 2}" y="${y}" width="${barWidth - 4}" height="${h}"><title>${escapeHtml(name)}：${bin.persons}</title></rect>
 <text class="count" x="${x + barWidth / 2}" y="${y - 4}">${bin.persons}</text>

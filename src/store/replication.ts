@@ -145,7 +145,7 @@ export class ReplicaAcknowledgement {
     write(pipeline);
     pipeline.wait(required, this.options.timeoutMs);
     const replies = await pipeline.exec();
-    if (!replies || replies.length !== 2) throw new Error('replica acknowledgement: the pipeline returned nothing');
+    if (replies?.length !== 2) throw new Error('replica acknowledgement: the pipeline returned nothing');
     const [[writeError, reply], [waitError, acknowledged]] = replies as [[Error | null, T], [Error | null, number]];
     // ioredis retries a cluster pipeline by itself only when all its commands failed alike; a
     // redirected write beside a WAIT refused by a replica comes back here: learn the new topology.

@@ -53,18 +53,7 @@ beforeAll(async () => {
   keys = made.keys;
   const env = { REDIS_CLUSTER_NODES: cluster.nodes, API_KEYS_FILE: writeKeysFile(made.entries), LOG_LEVEL: 'warn', REDIS_TIMEOUT_MS: '2000' };
   [A, B] = await Promise.all([spawnServer(env), spawnServer(env)]);
-  owners = (await cluster.cli(cluster.ports[0]!, 'CLUSTER', 'NODES'))
-    .trim()
-    .split('\n')
-    .map((line) => line.split(' '))
-    .filter((fields) => fields[2]!.includes('master'))
-    .map((fields) => ({
-      port: Number(/:(\d+)@/.exec(fields[1]!)![1]),
-      ranges: fields.slice(8).map((r) => {
-        const [from, to] = r.split('-').map(Number);
-        return [from!, to ?? from!] as [number, number];
-      }),
-    }));
+  owners = (await cluster.topology()).filter((node) => node.role === 'master');
   flowCards = cardPerMaster('CLSTAY');
   overlapCards = cardPerMaster('CLOVER');
   const admin = supertest(A.base);

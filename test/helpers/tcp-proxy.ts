@@ -35,7 +35,7 @@ export class TcpProxy {
     let triggered: ProxyFault | null = null;
     let releaseAt = 0;
     client.on('data', (chunk) => {
-      if (this.fault && this.fault.match.test(chunk.toString('latin1'))) {
+      if (this.fault?.match.test(chunk.toString('latin1'))) {
         triggered = this.fault;
         this.fault = null;
         this.fired++;

@@ -8,6 +8,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { amoxicillinLine } from '../../scripts/lib/demo-catalogue.js';
 import { ANCHOR, CATALOGUE_OF_REGION, PY1_LINES, demoCatalogues, linesFor, type WireLine } from '../helpers/fee-lines.js';
 import { errorShapeProblem, listen, pingyangEnrollee, type ListeningApp } from '../helpers/load-support.js';
 import { stayDaysOf } from '../helpers/stay-days.js';
@@ -168,17 +169,7 @@ describe('idempotency covers the lines', () => {
 });
 
 describe('large bills', () => {
-  const bill = (n: number) =>
-    Array.from({ length: n }, (_, i) => ({
-      lineId: `B${i}`,
-      code: ANCHOR.amoxicillin,
-      hospitalCode: `YP-${i}`,
-      name: '阿莫西林胶囊',
-      quantity: '1.5',
-      unitPrice: '0.666667',
-      amount: '1.00',
-      time: '2019-03-05T10:00:00',
-    }));
+  const bill = (n: number) => Array.from({ length: n }, (_, i) => amoxicillinLine(i, '2019-03-05T10:00:00'));
 
   it('5,000 lines settle (2 MB body limit on the settlement routes) and replay', async () => {
     const body = stay('BIG-5000', bill(5000));

@@ -42,7 +42,6 @@ let t: TestService;
 let dir: string;
 /** The unreversed requests of each year, per person in settlement order, with the person. */
 const settledByYear = new Map<number, { enrollee: Enrollee; requests: Record<string, unknown>[] }[]>();
-let reversedCount = 0;
 
 function run(args: string[], env: Record<string, string> = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
@@ -117,7 +116,6 @@ describe('npm run simulate', { timeout: 240_000 }, () => {
         if (p % 8 === 0 && settled.length) {
           await service.reverse(await service.get(settled.at(-1)!.id));
           settled.pop();
-          reversedCount++;
         }
         list.push({ enrollee: person.enrollee, requests: settled.map((s) => s.body) });
       }

@@ -11,19 +11,11 @@ import { LARGE_BILL_LINES, answerText, parseSettlementBody } from '../../src/htt
 import { parseOrThrow } from '../../src/http/validate.js';
 import { settlementView } from '../../src/service/settlement-view.js';
 import { NO_ACTOR, requestHash } from '../../src/service/settlements.js';
-import { ANCHOR, runLines } from '../helpers/fee-lines.js';
+import { amoxicillinLine } from '../../scripts/lib/demo-catalogue.js';
+import { runLines } from '../helpers/fee-lines.js';
 import { buildAccumulators } from '../helpers/engine-fixtures.js';
 
-const line = (i: number) => ({
-  lineId: `B${i}`,
-  code: ANCHOR.amoxicillin,
-  hospitalCode: `YP-${i}`,
-  name: '阿莫西林胶囊',
-  quantity: '1.5',
-  unitPrice: '0.666667',
-  amount: '1.00',
-  time: '2019-03-05T10:00:00',
-});
+const line = (i: number) => amoxicillinLine(i, '2019-03-05T10:00:00');
 const bill = (n: number, change: (lines: Record<string, unknown>[]) => void = () => undefined, overrides: Record<string, unknown> = {}) => {
   const lines: Record<string, unknown>[] = Array.from({ length: n }, (_, i) => line(i));
   change(lines);
