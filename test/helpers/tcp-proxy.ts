@@ -4,6 +4,14 @@
  * whose command was executed but whose answer never arrived in time.
  */
 import net from 'node:net';
+import { SCRIPT_SOURCES } from '../../src/store/redis.js';
+
+/** The commit script's call (EVALSHA of its sha), not the person's read script that precedes it in a settlement. */
+export function commitScriptCall(): RegExp {
+  const script = SCRIPT_SOURCES.get('commitSettlement');
+  if (!script) throw new Error('no commit script loaded yet: create a client first');
+  return new RegExp(`evalsha[\\s\\S]*${script.sha}`, 'i');
+}
 
 export type ProxyFault = { kind: 'drop-connection-after'; match: RegExp } | { kind: 'delay-reply'; match: RegExp; ms: number };
 

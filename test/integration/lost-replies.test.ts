@@ -16,7 +16,7 @@ import supertest from 'supertest';
 import { startRedis, type RedisServer } from '../helpers/redis-server.js';
 import { rawCommit } from '../helpers/raw-commit.js';
 import { makeKeys } from '../helpers/service.js';
-import { TcpProxy } from '../helpers/tcp-proxy.js';
+import { TcpProxy, commitScriptCall } from '../helpers/tcp-proxy.js';
 import { POLICY_DIR, workedExamples } from '../helpers/worked-examples.js';
 
 let server: RedisServer;
@@ -48,7 +48,7 @@ describe('a lost reply to the commit script', () => {
     expect((await store.settlements.commitSettlement(commitOf(card, 'WARM', '100'))).kind).toBe('committed');
 
     const commit = { ...commitOf(card, 'LOST', '12345'), expectedVersion: '1' };
-    proxy.arm({ kind: 'drop-connection-after', match: /evalsha/i });
+    proxy.arm({ kind: 'drop-connection-after', match: commitScriptCall() });
     const outcome = await store.settlements.commitSettlement(commit);
     expect(proxy.fired).toBe(1);
     // The re-sent script found the record its first execution wrote.
@@ -79,7 +79,7 @@ describe('a lost reply to the commit script', () => {
       .send({ ...request, requestId: 'WARM-UP', admissionDate: '2019-01-01', dischargeDate: '2019-01-02' })
       .expect(201);
 
-    proxy.arm({ kind: 'delay-reply', match: /evalsha/i, ms: 600 });
+    proxy.arm({ kind: 'delay-reply', match: commitScriptCall(), ms: 600 });
     const started = Date.now();
     const first = await http.post('/v1/settlements').set(admin).send(request);
     expect(first.status).toBe(503);

@@ -21,7 +21,7 @@ import { allSettlements } from '../helpers/pages.js';
 import { checkStorageIntegrity } from '../helpers/storage-integrity.js';
 import { startRedis, type RedisServer } from '../helpers/redis-server.js';
 import { makeKeys, startTestService, type TestService } from '../helpers/service.js';
-import { TcpProxy } from '../helpers/tcp-proxy.js';
+import { TcpProxy, commitScriptCall } from '../helpers/tcp-proxy.js';
 import { POLICY_DIR } from '../helpers/worked-examples.js';
 import {
   charges,
@@ -275,7 +275,7 @@ describe('a commit fsynced whose reply died with Redis', { timeout: 60_000 }, ()
       // Loads the script, so the next commit is one EVALSHA.
       const warm = await proxied.http.post('/v1/settlements').set(auth).send(stayOf('LOST-WARM')).expect(201);
 
-      proxy.arm({ kind: 'delay-reply', match: /evalsha/i, ms: 10_000 });
+      proxy.arm({ kind: 'delay-reply', match: commitScriptCall(), ms: 10_000 });
       const pending = proxied.http.post('/v1/settlements').set(auth).send(stayOf('LOST-1'));
       const answer = pending.then(
         (res) => res,
