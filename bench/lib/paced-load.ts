@@ -32,6 +32,8 @@ export interface PacedLoadResult {
   rate: number;
   sent: number;
   non2xx: number;
+  /** of non2xx, 503 answers: the server shedding a rate past its capacity */
+  shed: number;
   errors: number;
   /** milliseconds from when each request was due to its last response byte */
   p50: number;
@@ -50,6 +52,7 @@ export function pacedLoad(options: PacedLoadOptions): Promise<PacedLoadResult> {
   let scheduled = 0;
   let finished = 0;
   let non2xx = 0;
+  let shed = 0;
   let errors = 0;
 
   return new Promise((resolve) => {
@@ -58,12 +61,13 @@ export function pacedLoad(options: PacedLoadOptions): Promise<PacedLoadResult> {
       if (++finished < total) return;
       agent.destroy();
       const ms = (percentile: number) => Math.round(latency.getValueAtPercentile(percentile) / 100) / 10;
-      resolve({ rate: options.rate, sent: total, non2xx, errors, p50: ms(50), p90: ms(90), p99: ms(99), max: Math.round(latency.maxValue / 100) / 10 });
+      resolve({ rate: options.rate, sent: total, non2xx, shed, errors, p50: ms(50), p90: ms(90), p99: ms(99), max: Math.round(latency.maxValue / 100) / 10 });
     };
     const send = (due: number) => {
       const body = options.body();
       const request = http.request(url, { method: 'POST', agent, headers: { ...options.headers, 'content-length': Buffer.byteLength(body) } }, (response) => {
         if (response.statusCode === undefined || response.statusCode < 200 || response.statusCode > 299) non2xx++;
+        if (response.statusCode === 503) shed++;
         response.resume();
         response.once('end', () => {
           latency.recordValue(Math.max(1, Math.round((performance.now() - due) * 1000)));
