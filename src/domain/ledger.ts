@@ -120,7 +120,8 @@ const isNullableText = (value: unknown): boolean => value === null || typeof val
 const isDayAmount = (value: unknown): boolean => typeof value === 'number' || typeof value === 'string';
 const isOperator = (value: unknown): boolean => value === null || (Array.isArray(value) && value.length === 3 && value.every(isNullableText));
 
-function positional(json: string, what: string, min: number, max: number): unknown[] {
+/** A stored positional record: JSON, an array of `min`–`max` fields, each passing its check in turn. */
+function positionalRecord<T>(json: string, what: string, min: number, max: number, checks: ((value: unknown) => boolean)[]): T {
   let value: unknown;
   try {
     value = JSON.parse(json);
@@ -128,13 +129,9 @@ function positional(json: string, what: string, min: number, max: number): unkno
     throw new CorruptRecordError(what, (error as Error).message);
   }
   if (!Array.isArray(value) || value.length < min || value.length > max) throw new CorruptRecordError(what, `expected an array of ${min}–${max} fields`);
-  return value;
-}
-
-/** The first position whose value fails its check, or -1. */
-function firstBad(fields: unknown[], checks: ((value: unknown) => boolean)[]): number {
-  for (let i = 0; i < fields.length; i++) if (!checks[i]!(fields[i])) return i;
-  return -1;
+  const bad = value.findIndex((field, i) => !checks[i]!(field));
+  if (bad >= 0) throw new CorruptRecordError(what, `field ${bad}`);
+  return value as T;
 }
 
 const STORED_ENTRY_CHECKS: ((value: unknown) => boolean)[] = [
@@ -150,10 +147,7 @@ const STORED_ENTRY_CHECKS: ((value: unknown) => boolean)[] = [
 ];
 
 function storedEntryOf(json: string): StoredEntry {
-  const fields = positional(json, 'ledger entry', 13, 14);
-  const bad = firstBad(fields, STORED_ENTRY_CHECKS);
-  if (bad >= 0) throw new CorruptRecordError('ledger entry', `field ${bad}`);
-  return fields as StoredEntry;
+  return positionalRecord(json, 'ledger entry', 13, 14, STORED_ENTRY_CHECKS);
 }
 
 const DAY_REST_CHECKS: ((value: unknown) => boolean)[] = [
@@ -171,10 +165,7 @@ const DAY_REST_CHECKS: ((value: unknown) => boolean)[] = [
 ];
 
 function dayRestOf(json: string): DayRest {
-  const fields = positional(json, 'day-ledger member', 10, 11);
-  const bad = firstBad(fields, DAY_REST_CHECKS);
-  if (bad >= 0) throw new CorruptRecordError('day-ledger member', `field ${bad}`);
-  return fields as DayRest;
+  return positionalRecord(json, 'day-ledger member', 10, 11, DAY_REST_CHECKS);
 }
 
 /** The ledger field of an entry: a settlement and its reversal are two fields, each written once. */

@@ -6,10 +6,9 @@
  * only what is still exactly as archived), and keeps the archive markers the
  * service reads to answer ARCHIVED. Knows the key layout, nothing of rules.
  */
-import { Cluster, type Redis } from 'ioredis';
 import { keys, slotOfCard } from './keys.js';
 import { LedgerRecords } from './ledger-records.js';
-import type { ScriptedClient } from './redis.js';
+import { scanKeys, type ScriptedClient } from './redis.js';
 import type { ArchiveRemovalOutcome } from './script-results.js';
 import { archiveLedgerEntry, archiveSettlement } from './scripts/archive.js';
 import { archiveDayEntry } from './scripts/ledger.js';
@@ -97,21 +96,9 @@ export class ArchiveStore {
 
   // ── Finding and reading a year ──────────────────────────────────────────
 
-  /** The servers holding data: the single Redis, or every master of the cluster. */
-  private masters(): Redis[] {
-    return this.redis instanceof Cluster ? this.redis.nodes('master') : [this.redis as Redis];
-  }
-
   /** Every key matching `pattern` on every master (SCAN, a batch at a time), sorted within each batch. */
-  async *scan(pattern: string): AsyncGenerator<string[]> {
-    for (const node of this.masters()) {
-      let cursor = '0';
-      do {
-        const [next, batch] = await node.scan(cursor, 'MATCH', pattern, 'COUNT', 1000);
-        cursor = next;
-        if (batch.length) yield batch.sort();
-      } while (cursor !== '0');
-    }
+  scan(pattern: string): AsyncGenerator<string[]> {
+    return scanKeys(this.redis, pattern);
   }
 
   /** The cards having a settlement list of the year. */

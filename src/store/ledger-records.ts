@@ -17,10 +17,9 @@
  * of a day compacts it first. Entries of the earlier layout (a hash per slot
  * per hospital-day and a slot set) are moved the same way when read.
  */
-import { Cluster, type Redis } from 'ioredis';
 import { dayFigureDeltas, dayScoreOf, fromDayMember, fromStoredLedgerEntry, toDayMember, type LedgerEntry } from '../domain/ledger.js';
 import { keys, slotOfCard } from './keys.js';
-import type { ScriptedClient } from './redis.js';
+import { scanKeys, type ScriptedClient } from './redis.js';
 import { NO_REPLICA_ACKNOWLEDGEMENT, type ReplicaAcknowledgement } from './replication.js';
 import { results } from './store-records.js';
 import { compactLedger, forgetLedgerSlot, type CompactedEntry } from './scripts/ledger.js';
@@ -185,16 +184,8 @@ export class LedgerRecords {
   }
 
   /** Every key matching `pattern` on the single Redis or every master of the cluster, a SCAN batch at a time. */
-  async *scan(pattern: string): AsyncGenerator<string[]> {
-    const nodes = this.redis instanceof Cluster ? this.redis.nodes('master') : [this.redis as Redis];
-    for (const node of nodes) {
-      let cursor = '0';
-      do {
-        const [next, batch] = await node.scan(cursor, 'MATCH', pattern, 'COUNT', 1000);
-        cursor = next;
-        if (batch.length) yield batch.sort();
-      } while (cursor !== '0');
-    }
+  scan(pattern: string): AsyncGenerator<string[]> {
+    return scanKeys(this.redis, pattern);
   }
 
   /** Moves an outbox's entries whose field starts with `prefix` ('' for all) into their hospital-days. */

@@ -58,6 +58,11 @@ const feeLineSchema = z.looseObject({
 });
 
 function parseWith<T>(schema: z.ZodType, json: string, what: string): T {
+  return validated(schema, json, what).data as T;
+}
+
+/** The JSON text parsed and checked against its schema: the value as stored and as the schema reads it. */
+function validated(schema: z.ZodType, json: string, what: string): { value: unknown; data: unknown } {
   let value: unknown;
   try {
     value = JSON.parse(json);
@@ -66,7 +71,7 @@ function parseWith<T>(schema: z.ZodType, json: string, what: string): T {
   }
   const parsed = schema.safeParse(value);
   if (!parsed.success) throw new CorruptRecordError(what, describe(parsed.error));
-  return parsed.data as T;
+  return { value, data: parsed.data };
 }
 
 function describe(error: z.ZodError): string {
@@ -167,15 +172,7 @@ export const settlementRecordMetaSchema = z.looseObject({
 
 /** A stored record checked against its schema and handed back as stored (same keys, same order). */
 export function checkStored<T>(schema: z.ZodType, json: string, what: string): T {
-  let value: unknown;
-  try {
-    value = JSON.parse(json);
-  } catch (error) {
-    throw new CorruptRecordError(what, (error as Error).message);
-  }
-  const parsed = schema.safeParse(value);
-  if (!parsed.success) throw new CorruptRecordError(what, describe(parsed.error));
-  return value as T;
+  return validated(schema, json, what).value as T;
 }
 
 /** Any other stored JSON record, checked against the schema given. */

@@ -51,6 +51,19 @@ interface ScriptCommands {
 
 export type ScriptedClient = RedisClient & ScriptCommands;
 
+/** Every key matching `pattern` on the single Redis or every master of the cluster, a SCAN batch at a time, each batch sorted. */
+export async function* scanKeys(redis: RedisClient, pattern: string): AsyncGenerator<string[]> {
+  const nodes = redis instanceof Cluster ? redis.nodes('master') : [redis];
+  for (const node of nodes) {
+    let cursor = '0';
+    do {
+      const [next, batch] = await node.scan(cursor, 'MATCH', pattern, 'COUNT', 1000);
+      cursor = next;
+      if (batch.length) yield batch.sort();
+    } while (cursor !== '0');
+  }
+}
+
 /** Each script's source by command name (for pipelines that send EVALSHA/EVAL themselves: store/replication.ts). */
 export const SCRIPT_SOURCES = new Map<string, { lua: string; sha: string; numberOfKeys: number }>();
 

@@ -124,6 +124,20 @@ export function jinjiangEnrollee(): Record<string, unknown> {
 }
 
 /** A Pingyang 2019 enrollee with full-year coverage and no categories. */
+/** A three-day Pingyang inpatient stay of 3,000.00 at PY-COUNTY (2019-07-01…03), with any field overridden. */
+export function pyStay(card: string, requestId: string, overrides: Record<string, unknown> = {}): Record<string, unknown> {
+  return {
+    requestId,
+    card,
+    hospitalId: 'PY-COUNTY',
+    visitType: 'inpatient',
+    admissionDate: '2019-07-01',
+    dischargeDate: '2019-07-03',
+    charges: { total: '3000.00' },
+    ...overrides,
+  };
+}
+
 export function pingyangEnrollee(): Record<string, unknown> {
   return { region: 'pingyang', sex: 'M', birthDate: '1970-01-01', coverage: [{ from: '2019-01-01', to: '2019-12-31' }], categories: [], specialDiseases: [] };
 }

@@ -13,6 +13,7 @@ import { allSettlements } from '../helpers/pages.js';
 import { rawCommit } from '../helpers/raw-commit.js';
 import { startTestService, type TestService } from '../helpers/service.js';
 import { workedExamples } from '../helpers/worked-examples.js';
+import { pyStay } from '../helpers/load-support.js';
 
 let t: TestService;
 let clock = Date.parse('2026-11-24T02:00:00.000Z');
@@ -29,19 +30,6 @@ const JJ_ENROLLEE = workedExamples.enrollees['350582198001010001']!;
 
 async function enrol(card: string, enrollee: Record<string, unknown> = PY_ENROLLEE) {
   await t.http.put(`/v1/enrollees/${card}`).set(admin()).send(enrollee).expect(201);
-}
-
-function pyStay(card: string, requestId: string, overrides: Record<string, unknown> = {}) {
-  return {
-    requestId,
-    card,
-    hospitalId: 'PY-COUNTY',
-    visitType: 'inpatient',
-    admissionDate: '2019-07-01',
-    dischargeDate: '2019-07-03',
-    charges: { total: '3000.00' },
-    ...overrides,
-  };
 }
 
 describe('1. one person cannot deny service to all', () => {

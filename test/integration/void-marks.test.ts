@@ -16,6 +16,7 @@ import { allSettlements } from '../helpers/pages.js';
 import { rawCommit } from '../helpers/raw-commit.js';
 import { startTestService, type TestService } from '../helpers/service.js';
 import { workedExamples } from '../helpers/worked-examples.js';
+import { pyStay } from '../helpers/load-support.js';
 
 let t: TestService;
 let clock = Date.parse('2026-11-24T02:00:00.000Z');
@@ -31,19 +32,6 @@ const PY_ENROLLEE = workedExamples.enrollees['330326198001010001']!;
 
 async function enrol(card: string) {
   await t.http.put(`/v1/enrollees/${card}`).set(admin()).send(PY_ENROLLEE).expect(201);
-}
-
-function pyStay(card: string, requestId: string, overrides: Record<string, unknown> = {}) {
-  return {
-    requestId,
-    card,
-    hospitalId: 'PY-COUNTY',
-    visitType: 'inpatient',
-    admissionDate: '2019-07-01',
-    dischargeDate: '2019-07-03',
-    charges: { total: '3000.00' },
-    ...overrides,
-  };
 }
 
 describe('the void mark of a refused settlement and the age of a claim', () => {
