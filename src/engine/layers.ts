@@ -74,6 +74,8 @@ interface Computed {
    * Stable from one settlement to the next, so splitting a stay never changes the choice.
    */
   favour: Money;
+  /** The same value before this settlement (a year-to-date scale only). */
+  favourBefore?: Money;
 }
 
 export function runPipeline(input: PipelineInput, explanation: Explanation): PipelineResult {
@@ -85,6 +87,7 @@ export function runPipeline(input: PipelineInput, explanation: Explanation): Pip
   for (const { options, choose, firstOfFund } of compiled.layers.get(facts.request.visitType) ?? []) {
     const residual = paid.isZero() ? input.policyScope : maxMoney(ZERO, input.policyScope.minus(paid));
     let chosen: { rule: PaymentRule; computed: Computed } | null = null;
+    let entitledBefore: Money | null = null;
     for (const rule of options) {
       if (payments[rule.fund] === undefined) payments[rule.fund] = ZERO;
       if (!holds(rule.when, facts)) continue;
@@ -93,11 +96,13 @@ export function runPipeline(input: PipelineInput, explanation: Explanation): Pip
         chosen = { rule, computed };
         break;
       }
+      if (computed.favourBefore !== undefined && (entitledBefore === null || computed.favourBefore.gt(entitledBefore))) entitledBefore = computed.favourBefore;
       const key = choose === 'most-favourable' ? computed.favour : computed.amount;
       const chosenKey = chosen && (choose === 'most-favourable' ? chosen.computed.favour : chosen.computed.amount);
       if (chosen === null || key.gt(chosenKey!)) chosen = { rule, computed };
       if (choose === 'first') break;
     }
+    if (chosen && choose === 'most-favourable' && entitledBefore !== null) payTheYearsBest(chosen, entitledBefore);
     if (chosen) {
       const { rule, computed } = chosen;
       for (const [name, text, amount, cite] of computed.steps) explanation.step(name, text, amount, cite);
@@ -229,6 +234,7 @@ function computeRule(rule: PaymentRule, residual: Money, input: PipelineInput): 
   let cite = rule.cite;
   let hospitalBorne = ZERO;
   let favour: Money | null = null;
+  let favourBefore: Money | null = null;
   if (rule.rate !== undefined) {
     const looked = lookup(facts, rule.rate, rule.cite);
     cite = looked.cite;
@@ -267,7 +273,8 @@ function computeRule(rule: PaymentRule, residual: Money, input: PipelineInput): 
       const after = book.current(bands.over);
       const edges = bands.basis === 'relative-to-deductible' ? brackets.map((b) => scaled(b, deductible)) : brackets;
       favour = roundedScale(edges, after);
-      amount = less(favour, roundedScale(edges, before));
+      favourBefore = roundedScale(edges, before);
+      amount = less(favour, favourBefore);
       if (!factor.eq(1)) amount = round2(amount.times(factor));
       steps.push([
         main,
@@ -359,6 +366,7 @@ function computeRule(rule: PaymentRule, residual: Money, input: PipelineInput): 
     let limit = adjust(input, rule.fund, 'cap', lookup(facts, cap.amount, cap.cite ?? rule.cite).value, steps);
     if (limit === null) continue;
     if (favour !== null && cap.per === 'year') favour = minMoney(favour, limit);
+    if (favourBefore !== null && cap.per === 'year') favourBefore = minMoney(favourBefore, limit);
     if (cap.perExtraDisease) limit = limit.plus(cap.perExtraDisease.times(Math.max(0, facts.enrollee.specialDiseases.length - 1)));
     if (cap.atMost) limit = minMoney(limit, cap.atMost);
     if (cap.carryOver) {
@@ -383,10 +391,33 @@ function computeRule(rule: PaymentRule, residual: Money, input: PipelineInput): 
 
   const computed = finish(base0, residual, amount, steps, notes, rate, cite, hospitalBorne);
   if (favour !== null) computed.favour = favour;
+  if (favourBefore !== null) computed.favourBefore = favourBefore;
   computed.records.eligible = eligible;
   computed.records.deductible = deductible;
   if (rule.deductible) computed.deductible = deductible;
   return computed;
+}
+
+/**
+ * Under the most favourable of several year-to-date scales the year pays the
+ * best one's value whatever the split: a settlement pays at most that value
+ * after it less the most any option was worth before it. The chosen option's
+ * own increment is more when the choice moved between options (a rounding
+ * would be paid twice).
+ */
+function payTheYearsBest(chosen: { rule: PaymentRule; computed: Computed }, entitledBefore: Money): void {
+  const { rule, computed } = chosen;
+  // Only when another option was worth more before: otherwise the option's own increment (and its cap's room) stands.
+  if (computed.favourBefore === undefined || !entitledBefore.gt(computed.favourBefore)) return;
+  const most = maxMoney(ZERO, computed.favour.minus(entitledBefore));
+  if (!computed.amount.gt(most)) return;
+  computed.steps.push([
+    subStep(rule, 'year-best'),
+    zh('engine.favourable.yearBest', { label: rule.label ? `${rule.label}：` : '', after: formatMoney(computed.favour), before: formatMoney(entitledBefore) }),
+    most,
+    rule.cite,
+  ]);
+  computed.amount = most;
 }
 
 /** What a layer adds to a ledger it records into (computed only when one does). */

@@ -37,6 +37,10 @@ export const engineMessages = {
   'engine.rate': { zh: '{label}（{eligible} − {deductible}）× {rate}{factor}', en: '{label}({eligible} − {deductible}) × {rate}{factor}' },
   'engine.bands.stay': { zh: '{label}{measured} 按费用分段计算（{basis}）{factor}', en: '{label}bands on {measured} ({basis}){factor}' },
   'engine.bands.ledger': { zh: '{label}{ledger} 年度累计 {before} → {after}，按分段计算{factor}', en: '{label}{ledger} of the year {before} → {after} on the scale{factor}' },
+  'engine.favourable.yearBest': {
+    zh: '{label}按最有利标准，年度可享受 {before} → {after}，本次至多付其差额',
+    en: '{label}under the most favourable schedule the year is worth {before} → {after}: this settlement pays at most the difference',
+  },
   'engine.lumpSum': { zh: '{delivery}定额 {amount}{ifLower}', en: '{delivery}lump sum {amount}{ifLower}' },
   'engine.lumpSum.ifLower': { zh: '，实际费用低于定额的按实际', en: ', at most the policy-scope amount' },
   'engine.perDiem': { zh: '{days} 个床日，按天数段计算{factor}', en: '{days} bed-days by day bands{factor}' },

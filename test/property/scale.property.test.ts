@@ -219,7 +219,8 @@ describe('critical-illness scale', () => {
         const whole = criticalIllnessPayment(policy, acc0, categories, total, new Explanation('t'))!;
         expect(paid.eq(whole), `${policy.id} [${categories.join(',')}]: split ${formatMoney(paid)} ≠ whole ${formatMoney(whole)}`).toBe(true);
       }),
-      runs(1000),
+      // Found by this property: the choice moved from 80 % to 78 % between two settlements and a rounding was paid twice.
+      { ...runs(1000), examples: [[taiyuan, ['registered-poor', 'severely-disabled'], 500006, [1, 26]]] },
     );
   });
 });
