@@ -5,14 +5,25 @@
  * apt-get line.
  */
 import { spawnSync } from 'node:child_process';
+import { chmodSync, copyFileSync, mkdtempSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ROOT } from '../helpers/worked-examples.js';
 
 const SCRIPT = path.join(ROOT, 'scripts/ensure-system.mjs');
+/** The script where another user can read it: a checkout may sit in a directory only its owner opens (mktemp -d). */
+function readableCopy(): string {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'ensure-system-'));
+  chmodSync(dir, 0o755);
+  const copy = path.join(dir, 'ensure-system.mjs');
+  copyFileSync(SCRIPT, copy);
+  chmodSync(copy, 0o644);
+  return copy;
+}
 const run = (args: string[], env: NodeJS.ProcessEnv = process.env, asUser?: string) =>
   asUser
-    ? spawnSync('runuser', ['-u', asUser, '--', 'env', `PATH=${env.PATH}`, process.execPath, SCRIPT, ...args], { encoding: 'utf8' })
+    ? spawnSync('runuser', ['-u', asUser, '--', 'env', `PATH=${env.PATH}`, process.execPath, readableCopy(), ...args], { encoding: 'utf8', cwd: os.tmpdir() })
     : spawnSync(process.execPath, [SCRIPT, ...args], { encoding: 'utf8', env });
 const bare = { ...process.env, PATH: '/nonexistent' };
 const ALL = 'redis-server chromium poppler-utils fonts-noto-cjk prometheus';
