@@ -264,7 +264,11 @@ try {
       `sum ${oneThread.toFixed(1)} µs, engine share ${((100 * stage.engine) / oneThread).toFixed(0)}%\n`,
   );
   // The difference between the two runs is what a settlement costs; the rest is startup (tsx, policies, catalogues per thread).
-  const cpuPerSettlement = (large.cpuSeconds - small.cpuSeconds) / (large.settlements - small.settlements);
+  // At smoke sizes startup's noise can outweigh the difference: then the one-thread stages stand in.
+  const slope = (large.cpuSeconds - small.cpuSeconds) / (large.settlements - small.settlements);
+  const fromRuns = slope > 0;
+  const cpuPerSettlement = fromRuns ? slope : oneThread / 1e6;
+  if (!fromRuns) process.stdout.write(`the two runs differ by less than their noise (${(large.cpuSeconds - small.cpuSeconds).toFixed(1)} CPU-s): per settlement from the one-thread stages\n`);
   const startupCpu = Math.max(0, large.cpuSeconds - cpuPerSettlement * large.settlements);
   const floorRate = 2e6 / stage.engine;
   const replayRatePerCpu = 2 / cpuPerSettlement;
