@@ -27,7 +27,7 @@ import { KeyedMutex } from './keyed-mutex.js';
 import { actorOf, requireHospital } from './scope.js';
 import { REQUEST_HASH_LENGTH, RequestClaims, conflictError, idempotencyField, sameBody, type Claim } from './request-claims.js';
 import type { SettlementEvent } from './settlement-events.js';
-import { encodeSettlementInputs } from './settlement-inputs.js';
+import { encodeSettlementInputs, requestJsonBytes } from './settlement-inputs.js';
 import { settlementView, storedView, type SettlementView } from './settlement-view.js';
 
 export type { SettlementEvent } from './settlement-events.js';
@@ -100,7 +100,12 @@ export const NO_ACTOR: Actor = { operator: { id: null, name: null }, keyId: null
  * a stored hash is the same body when it starts with this one (sameBody).
  */
 export function requestHash(request: SettlementRequest, whole = false): string {
-  const digest = hash('sha256', JSON.stringify(request), 'base64url');
+  return requestHashOf(requestJsonBytes(request), whole);
+}
+
+/** requestHash over the request's JSON bytes already made (requestJsonBytes), which the recorded inputs reuse. */
+export function requestHashOf(requestJson: Buffer, whole = false): string {
+  const digest = hash('sha256', requestJson, 'base64url');
   return whole ? digest : digest.slice(0, REQUEST_HASH_LENGTH);
 }
 
@@ -213,7 +218,8 @@ export class SettlementService {
     const year = yearOf(request.dischargeDate);
     // archive: a closed, archived year settles nothing more (a late retry answers ARCHIVED).
     await this.options.archivedYears?.assertOpen(year, 'settlement');
-    const bodyHash = requestHash(request, this.options.previousStoreFormat);
+    const requestJson = requestJsonBytes(request);
+    const bodyHash = requestHashOf(requestJson, this.options.previousStoreFormat);
     const scope = this.readScope(request, year);
     let claim: Promise<Claim> = this.claims.claim(request, bodyHash);
     for (let attempt = 1; attempt <= MAX_COMMIT_ATTEMPTS; attempt++) {
@@ -264,7 +270,7 @@ export class SettlementService {
         deltas: computation.deltas,
         response: body,
         // Kept so that the year can be settled again exactly (a what-if replay, an audit).
-        inputs: encodeSettlementInputs({ request, hospital: snapshot.hospital!, enrollee, filings: snapshot.filings }),
+        inputs: encodeSettlementInputs({ request, hospital: snapshot.hospital!, enrollee, filings: snapshot.filings }, requestJson),
         ledger: { date, entry: toStoredLedgerEntry(ledgerEntryOf(view, 'settlement', settledAt, actor, null)) },
         message: message ? { hospitalId: message.hospitalId, msgid: message.msgid, record: message.record(settlementId), ttlSeconds: message.ttlSeconds } : undefined,
         occupancy: OCCUPYING_VISITS.has(request.visitType) ? { admissionDate: request.admissionDate, dischargeDate: request.dischargeDate } : null,

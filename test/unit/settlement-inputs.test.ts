@@ -6,7 +6,9 @@
  */
 import { describe, expect, it } from 'vitest';
 import { parseSettlementRequest } from '../../src/contract/settlement.js';
-import { decodeSettlementInputs, encodeSettlementInputs } from '../../src/service/settlement-inputs.js';
+import { createHash } from 'node:crypto';
+import { decodeSettlementInputs, encodeSettlementInputs, requestJsonBytes } from '../../src/service/settlement-inputs.js';
+import { requestHash, requestHashOf } from '../../src/service/settlements.js';
 import { decodeSettlementRecord, encodeSettlementRecord } from '../../src/store/codec/settlement-record.js';
 import { registry } from '../helpers/worked-examples.js';
 
@@ -66,6 +68,19 @@ describe('recorded settlement inputs', () => {
     expect(reversed.meta.s).toBe('reversed');
     expect(reversed.inputs!.equals(inputs)).toBe(true);
     expect(reversed.response.equals(response)).toBe(true);
+  });
+
+  it('are byte for byte the JSON of the inputs, and the request hash reads the same bytes as it read the JSON text', () => {
+    for (const request of [fourAmounts, itemised]) {
+      const inputs = { request, hospital, enrollee, filings };
+      const json = requestJsonBytes(request);
+      expect(encodeSettlementInputs(inputs, json).equals(Buffer.from(JSON.stringify(inputs)))).toBe(true);
+      expect(encodeSettlementInputs(inputs).equals(Buffer.from(JSON.stringify(inputs)))).toBe(true);
+      // Stored hashes (22 characters, or 43 from earlier releases) keep matching retries.
+      const before = createHash('sha256').update(JSON.stringify(request), 'utf8').digest('base64url');
+      expect(requestHashOf(json, true)).toBe(before);
+      expect(requestHash(request)).toBe(before.slice(0, 22));
+    }
   });
 
   it('a record written before inputs were kept reads with none', () => {
