@@ -11,7 +11,7 @@ import { Decimal, MONEY_PATTERN, type Money } from '../domain/money.js';
 
 export const CARD_PATTERN = /^[A-Za-z0-9]{1,32}$/;
 /** Hospital, request, settlement and filing ids: no ':' or '|', which separate them inside storage keys. */
-const ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
+export const ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 
 export const cardSchema = z
   .string()

@@ -3,13 +3,15 @@
  * request schema over a 5,000-line bill is one synchronous run of ~100–400 ms
  * that every other request waits behind. Above LARGE_BILL_LINES the envelope
  * is validated with one stand-in line, then the lines LINES_PER_TURN at a
- * time, with a turn of the event loop between; the result, the errors and
- * their paths are the schema's own (the same checks, FeeLineChecks).
+ * time (shape, then the checks across lines), with a turn of the event loop
+ * between; the result, the errors and their paths are the schema's own (the
+ * same checks, FeeLineChecks; a line's shape by hand when it passes,
+ * acceptedFeeLine, else by the schema).
  * Smaller bills take the schema in one go, as before.
  */
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { z } from 'zod';
-import { FeeLineChecks, MAX_FEE_LINES, feeLineSchema, settlementRequestSchema, type WireFeeLine } from '../contract/settlement.js';
+import { FeeLineChecks, MAX_FEE_LINES, acceptedFeeLine, feeLineSchema, settlementRequestSchema, type WireFeeLine } from '../contract/settlement.js';
 import type { SettlementRequest } from '../domain/types.js';
 import type { SettlementView } from '../service/settlement-view.js';
 import { parseOrThrow, validationErrorOf } from './validate.js';
@@ -47,27 +49,29 @@ export async function parseSettlementBody(body: unknown): Promise<SettlementRequ
   const shapeIssues: Issue[] = [];
   let aborted = false;
   const wire = new Array<WireFeeLine>(lines.length);
+  const acrossIssues: Issue[] = [];
+  const checks = new FeeLineChecks(wire, (path, message) => acrossIssues.push({ code: 'custom', path: [...LINES_PATH, ...path], message, input: undefined }));
   for (let from = 0; from < lines.length; from += LINES_PER_TURN) {
-    const chunk = lines.slice(from, from + LINES_PER_TURN);
-    let result = lineListSchema.safeParse(chunk);
-    if (!result.success) {
-      for (const issue of result.error.issues) {
-        shapeIssues.push({ ...issue, path: [...LINES_PATH, from + (issue.path[0] as number), ...issue.path.slice(1)] });
-        if (issue.code !== 'unrecognized_keys') aborted = true;
+    const to = Math.min(lines.length, from + LINES_PER_TURN);
+    // Lines the hand check accepts are the schema's; a turn with any other takes the schema for its issues.
+    if (!acceptedLines(lines, from, to, wire)) {
+      const chunk = lines.slice(from, to);
+      let result = lineListSchema.safeParse(chunk);
+      if (!result.success) {
+        for (const issue of result.error.issues) {
+          shapeIssues.push({ ...issue, path: [...LINES_PATH, from + (issue.path[0] as number), ...issue.path.slice(1)] });
+          if (issue.code !== 'unrecognized_keys') aborted = true;
+        }
+        if (!aborted) result = strippedListSchema.safeParse(chunk);
       }
-      if (!aborted) result = strippedListSchema.safeParse(chunk);
+      if (result.success) for (let i = 0; i < result.data.length; i++) wire[from + i] = result.data[i]!;
     }
-    if (result.success) for (let i = 0; i < result.data.length; i++) wire[from + i] = result.data[i]!;
+    // The checks across lines follow the shapes turn by turn; once a shape aborts, only shape issues are answered (as the schema does).
+    if (!aborted) checks.check(from, to);
     await nextTurn();
   }
   if (aborted) throw validationErrorOf(inPlaceOf(withLine(BAD_SHAPE).error!.issues, shapeIssues));
 
-  const acrossIssues: Issue[] = [];
-  const checks = new FeeLineChecks(wire, (path, message) => acrossIssues.push({ code: 'custom', path: [...LINES_PATH, ...path], message, input: undefined }));
-  for (let from = 0; from < wire.length; from += LINES_PER_TURN) {
-    checks.check(from, Math.min(wire.length, from + LINES_PER_TURN));
-    await nextTurn();
-  }
   const parsed = checks.finish();
   if (shapeIssues.length > 0 || acrossIssues.length > 0) {
     const standIn = { ...(acrossIssues.length > 0 ? BAD_ACROSS : STAND_IN), ...(shapeIssues.length > 0 ? { unknown: 0 } : {}) };
@@ -76,6 +80,16 @@ export async function parseSettlementBody(body: unknown): Promise<SettlementRequ
   if (!envelope.success) throw validationErrorOf(envelope.error.issues);
   // The envelope's key order is kept (the request hash depends on it); only its stand-in line is replaced.
   return { ...envelope.data, charges: { lines: parsed } };
+}
+
+/** Whether the hand check accepts lines [from, to), each then put in `wire`. */
+function acceptedLines(lines: readonly unknown[], from: number, to: number, wire: WireFeeLine[]): boolean {
+  for (let i = from; i < to; i++) {
+    const line = acceptedFeeLine(lines[i]);
+    if (line === null) return false;
+    wire[i] = line;
+  }
+  return true;
 }
 
 /**
