@@ -25,6 +25,16 @@ describe('settlement record codec', () => {
     expect(record.subarray(0, record.indexOf(0x0a)).toString()).toBe(JSON.stringify({ v: CURRENT_DICTIONARY, ...meta }));
   });
 
+  it("round-trips a large bill's answer and inputs (deflated faster, inflated as any other)", () => {
+    const lines = Array.from({ length: 2000 }, (_, i) => ({ lineId: `F${i}`, code: `X${i}`, name: '阿莫西林胶囊', amount: `${i}.25`, policyScope: `${i}.00` }));
+    const large = Buffer.from(JSON.stringify({ settlementId: 'S-1', charges: { lines } }));
+    const inputs = Buffer.from(JSON.stringify({ request: { charges: { lines } } }));
+    expect(large.length).toBeGreaterThan(64 * 1024);
+    const decoded = decodeSettlementRecord(encodeSettlementRecord(meta, large, inputs));
+    expect(decoded.response.equals(large)).toBe(true);
+    expect(decoded.inputs!.equals(inputs)).toBe(true);
+  });
+
   it('refuses a record of an unknown version instead of inflating garbage', () => {
     const record = encodeSettlementRecord(meta, response);
     const tampered = Buffer.concat([Buffer.from(JSON.stringify({ ...meta, v: 999 })), record.subarray(record.indexOf(0x0a))]);
