@@ -105,7 +105,16 @@ async function startServer(catalogueDir: string): Promise<Started> {
   const started = process.hrtime.bigint();
   const child = spawn(process.execPath, [path.join(ROOT, 'dist/server.js')], {
     cwd: ROOT,
-    env: { PATH: process.env.PATH ?? '', PORT: String(port), REDIS_URL: redis.url, API_KEYS_FILE: keysFile, CATALOGUE_DIR: catalogueDir, LOG_LEVEL: 'warn', RATE_LIMIT_RPS: '0' },
+    env: {
+      PATH: process.env.PATH ?? '',
+      PORT: String(port),
+      REDIS_URL: redis.url,
+      API_KEYS_FILE: keysFile,
+      CATALOGUE_DIR: catalogueDir,
+      LOG_LEVEL: 'warn',
+      RATE_LIMIT_RPS: '0',
+      METRICS_PORT: '0',
+    },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
   const base = `http://127.0.0.1:${port}`;
