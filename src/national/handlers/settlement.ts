@@ -106,6 +106,8 @@ async function settleHeld(
   hold: StayHold,
   check?: (encounter: Encounter) => Promise<void> | void,
 ) {
+  // Sent with the hold: refused if the hospital used this msgid for another person.
+  await ctx.binding;
   const { data } = input;
   const msgid = ctx.msgid!;
   const hospitalId = ctx.hospital.hospitalId;
