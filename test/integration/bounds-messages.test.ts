@@ -24,7 +24,8 @@ beforeAll(async () => {
     .set(t.auth(t.keys.admin))
     .send({ ...workedExamples.hospitals['PY-COUNTY'], fixmedinsCode: CODE })
     .expect(200);
-  for (const card of ['MSGA0001', 'MSGB0001', 'MSGC0001', 'MSGD0001', 'MSGE0001', 'MSGF0001']) await t.http.put(`/v1/enrollees/${card}`).set(t.auth(t.keys.admin)).send(pingyangEnrollee()).expect(201);
+  for (const card of ['MSGA0001', 'MSGB0001', 'MSGC0001', 'MSGD0001', 'MSGE0001', 'MSGF0001'])
+    await t.http.put(`/v1/enrollees/${card}`).set(t.auth(t.keys.admin)).send(pingyangEnrollee()).expect(201);
   p = hsa(t.http, t.keys.billing['PY-COUNTY']!, CODE);
 });
 afterAll(async () => t?.close());
