@@ -38,6 +38,8 @@ export interface TransactionContext {
   actor: Actor;
   msgid: string | null;
   deps: NationalDependencies;
+  /** A write that records its own message (2304, 2207) starts with its msgid's binding still on its way: awaited before anything takes effect. */
+  binding?: Promise<void>;
 }
 
 export interface Transaction<I> {

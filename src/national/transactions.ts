@@ -128,8 +128,13 @@ export async function runTransaction(
   if (!transaction.write) return run();
   if (!envelope.msgid) throw new ValidationError(`msgid is required: it is the idempotency key of a ${envelope.infno}`, [{ path: 'msgid', message: 'required' }]);
   const scope = transaction.person ? { card: transaction.person(input) } : { hospital: true as const };
-  // A message that records itself (2304, with its commit) is still bound to its person first.
-  if (transaction.recordsOwnMessage) return deps.messages.bound(scope, hospital.hospitalId, envelope.msgid, run);
+  // A message that records itself (2304, with its commit) is still bound to its person before it takes effect.
+  if (transaction.recordsOwnMessage) {
+    return deps.messages.boundAlongside(scope, hospital.hospitalId, envelope.msgid, (binding) => {
+      ctx.binding = binding;
+      return run();
+    });
+  }
   return deps.messages.once(scope, hospital.hospitalId, envelope.msgid, envelope.infno, input, transaction.undo?.(ctx, input) ?? {}, run, (undo) =>
     undoMessage(deps, hospital.hospitalId, ctx.actor, { infno: envelope.infno, undo }),
   );

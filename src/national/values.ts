@@ -77,9 +77,9 @@ export const date = z.string().refine((value) => isIsoDate(value) && value >= '1
 
 /** The platform's `yyyyMMddHHmmssSSS` (respond_time) of an instant, in Asia/Shanghai. */
 export function compactTime(instant: Date, withMillis = true): string {
-  const shanghai = new Date(instant.getTime() + 8 * 3_600_000).toISOString();
-  const digits = shanghai.replace(/[-:TZ.]/g, '');
-  return withMillis ? digits.slice(0, 17) : digits.slice(0, 14);
+  const s = new Date(instant.getTime() + 8 * 3_600_000).toISOString(); // yyyy-MM-ddTHH:mm:ss.SSSZ
+  const digits = s.slice(0, 4) + s.slice(5, 7) + s.slice(8, 10) + s.slice(11, 13) + s.slice(14, 16) + s.slice(17, 19);
+  return withMillis ? digits + s.slice(20, 23) : digits;
 }
 
 /** `yyyy-MM-dd HH:mm:ss` of an instant, in Asia/Shanghai (setl_time, sign_time). */

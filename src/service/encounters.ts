@@ -21,7 +21,7 @@ import type { CoverageSource } from './coverage.js';
 import { idempotencyField } from './request-claims.js';
 import { storedView, type SettlementView } from './settlement-view.js';
 import type { SettleOptions, SettlementService } from './settlements.js';
-import { StayChanges } from './stay-changes.js';
+import { StayChanges, type HeldStay, type StayHold } from './stay-changes.js';
 import { feeLineOf, negatedLine } from './encounter-lines.js';
 
 /** An encounter holds at most this many fee lines (a settlement takes at most 5,000). */
@@ -90,6 +90,9 @@ export interface VisitRecord {
   maternityType: string | null;
 }
 
+/** A stay as a settlement reads it: the native request of its lines, or the record of the message that settled it already. */
+export type PreparedStay = { encounter: Encounter; request: SettlementRequest; message: null } | { encounter: Encounter; request: null; message: string };
+
 function notFound(mdtrtId: string): NotFoundError {
   return new NotFoundError(`no encounter ${mdtrtId} of this person at this hospital`);
 }
@@ -119,9 +122,13 @@ export class EncounterService {
 
   private readonly stays: StayChanges;
 
-  /** 2304/2207: settles while the stay's lines and status hold still (stay-changes.ts). */
-  holding<T>(card: string, mdtrtId: string, work: () => Promise<T>): Promise<T> {
-    return this.stays.holding(card, mdtrtId, work);
+  /**
+   * 2304/2207: settles while the stay's lines and status hold still
+   * (stay-changes.ts). `work` gets the stay as prepare() reads it, read with
+   * the hold in one call; pass the hold to settle() so its commit takes it out.
+   */
+  holding<T>(card: string, mdtrtId: string, hospitalId: string, msgid: string, work: (prepared: PreparedStay, hold: StayHold) => Promise<T>): Promise<T> {
+    return this.stays.holding(card, mdtrtId, { hospitalId, msgid }, (found, hold) => work(this.prepared(found, mdtrtId, hospitalId), hold));
   }
 
   /** 2401: registers the stay; the same message again answers the same encounter. */
@@ -417,16 +424,14 @@ export class EncounterService {
   }
 
   /** What a settlement of the stay reads once: the encounter and the native request built from its lines. */
-  /** …and the record of the platform's message asking for it, when a msgid is given (all in one read). */
-  async prepare(
-    card: string,
-    mdtrtId: string,
-    hospitalId: string,
-    msgid?: string,
-  ): Promise<{ encounter: Encounter; request: SettlementRequest; message: null } | { encounter: Encounter; request: null; message: string }> {
-    const found = await this.repos.platform.getEncounterWithLines(card, mdtrtId, msgid ? { hospitalId, msgid } : undefined);
+  async prepare(card: string, mdtrtId: string, hospitalId: string): Promise<PreparedStay> {
+    const found = await this.repos.platform.getEncounterWithLines(card, mdtrtId);
+    return this.prepared(found && { ...found, message: null }, mdtrtId, hospitalId);
+  }
+
+  /** …or the record of the platform's message asking for it, read with it: a message done before is answered from its record, even if the stay changed since. */
+  private prepared(found: HeldStay | null, mdtrtId: string, hospitalId: string): PreparedStay {
     if (!found || found.encounter.hospitalId !== hospitalId) throw notFound(mdtrtId);
-    // A message done before is answered from its record, even if the stay changed since.
     if (found.message !== null) return { encounter: found.encounter, request: null, message: found.message };
     return { encounter: found.encounter, request: this.requestOf(found.encounter, found.lines, null), message: null };
   }
@@ -439,13 +444,17 @@ export class EncounterService {
   async settle(
     prepared: { encounter: Encounter; request: SettlementRequest },
     actor: Actor,
-    options: SettleOptions = {},
+    options: SettleOptions & { hold?: StayHold } = {},
   ): Promise<{ encounter: Encounter; view: SettlementView; replay: boolean }> {
     let { encounter, request } = prepared;
     for (let attempt = 0; attempt < 3; attempt++) {
       const result = await this.settlements.settle(request, actor, options);
       const view = result.view ?? storedView(result.body);
-      if (!result.replay) return { encounter, view, replay: false };
+      if (!result.replay) {
+        // Committed by this call: the commit took the hold out.
+        if (options.hold) options.hold.released = true;
+        return { encounter, view, replay: false };
+      }
       const current = await this.settlements.get(view.settlementId!);
       if (current.status === 'settled') return { encounter, view, replay: true };
       // That round's settlement was reversed (and the round not yet moved on): settle anew.

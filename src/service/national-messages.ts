@@ -121,13 +121,30 @@ export class NationalMessages {
    * unbinds it again (when this call bound it).
    */
   async bound<T>(scope: MessageScope, hospitalId: string, msgid: string, work: () => Promise<T>): Promise<T> {
+    return this.boundAlongside(scope, hospitalId, msgid, async (binding) => {
+      await binding;
+      return work();
+    });
+  }
+
+  /**
+   * bound() with the binding on its way while `work` starts (a write whose
+   * first step is a read saves a round trip): `work` awaits `binding` before
+   * anything it does takes effect. A refused binding is the answer, whatever
+   * the work met meanwhile.
+   */
+  async boundAlongside<T>(scope: MessageScope, hospitalId: string, msgid: string, work: (binding: Promise<void>) => Promise<T>): Promise<T> {
     const owner = ownerOf(scope);
-    const held = await this.repos.platform.claimMessageOwner(hospitalId, msgid, owner, this.ttlSeconds);
-    if (held !== null && held !== owner) throw new MessageError(`msgid ${msgid} was used by this hospital for another ${held === '@' ? 'kind of message' : 'person'}`);
+    const claim = this.repos.platform.claimMessageOwner(hospitalId, msgid, owner, this.ttlSeconds);
+    const binding = claim.then((held) => {
+      if (held !== null && held !== owner) throw new MessageError(`msgid ${msgid} was used by this hospital for another ${held === '@' ? 'kind of message' : 'person'}`);
+    });
+    binding.catch(() => undefined); // awaited by the work, or below
     try {
-      return await work();
+      return await work(binding);
     } catch (error) {
-      if (held === null && changedNothing(error)) await this.repos.platform.dropMessageOwner(hospitalId, msgid, owner);
+      await binding;
+      if ((await claim) === null && changedNothing(error)) await this.repos.platform.dropMessageOwner(hospitalId, msgid, owner);
       throw error;
     }
   }

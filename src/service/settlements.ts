@@ -75,6 +75,8 @@ export interface SettleOptions {
   verify?: (computation: SettlementComputation) => void;
   /** The national platform's message that asks for this settlement: its record is written by the commit itself. */
   message?: { hospitalId: string; msgid: string; ttlSeconds: number; record: (settlementId: string) => string };
+  /** The platform's hold on the stay this settles (stay-changes.ts): the commit takes it out, so a settled answer leaves no hold. */
+  hold?: { mdtrtId: string; token: string };
 }
 
 /** The message that asked for a settlement had a record already (a 2601 got there first, or it was done): nothing was committed. */
@@ -214,7 +216,7 @@ export class SettlementService {
     return this.mutex.run(request.card, () => this.settleSerially(request, actor, options));
   }
 
-  private async settleSerially(request: SettlementRequest, actor: Actor, { verify, message }: SettleOptions): Promise<SettleResult> {
+  private async settleSerially(request: SettlementRequest, actor: Actor, { verify, message, hold }: SettleOptions): Promise<SettleResult> {
     const year = yearOf(request.dischargeDate);
     // archive: a closed, archived year settles nothing more (a late retry answers ARCHIVED).
     await this.options.archivedYears?.assertOpen(year, 'settlement');
@@ -273,6 +275,7 @@ export class SettlementService {
         inputs: encodeSettlementInputs({ request, hospital: snapshot.hospital!, enrollee, filings: snapshot.filings }, requestJson),
         ledger: { date, entry: toStoredLedgerEntry(ledgerEntryOf(view, 'settlement', settledAt, actor, null)) },
         message: message ? { hospitalId: message.hospitalId, msgid: message.msgid, record: message.record(settlementId), ttlSeconds: message.ttlSeconds } : undefined,
+        stayHold: hold,
         occupancy: OCCUPYING_VISITS.has(request.visitType) ? { admissionDate: request.admissionDate, dischargeDate: request.dischargeDate } : null,
         stay:
           request.visitType === 'inpatient'

@@ -9,7 +9,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { yearOf } from '../domain/dates.js';
-import { stayRequestId, type Encounter } from '../domain/encounter.js';
+import { stayRequestId, type Encounter, type EncounterFeeLine } from '../domain/encounter.js';
 import { ConflictError } from '../domain/errors.js';
 import type { StayExpectation } from '../store/platform-message-repository.js';
 import type { StayRefusal } from '../store/script-results.js';
@@ -22,6 +22,21 @@ export const STAY_HOLD_MS = 60_000;
 
 /** How often a change is tried again when the stay moved between its read and its script. */
 const ATTEMPTS = 5;
+
+/** A settlement's hold on a stay: released once its commit (or its holder) took the token out. */
+export interface StayHold {
+  mdtrtId: string;
+  token: string;
+  released: boolean;
+}
+
+/** What the hold read of the stay. */
+export interface HeldStay {
+  encounter: Encounter;
+  lines: EncounterFeeLine[];
+  /** The asking message's record, when one was asked for and exists. */
+  message: string | null;
+}
 
 export type StayChange<T> = (found: { encounter: Encounter; raw: string }, expect: StayExpectation) => Promise<T | StayRefusal>;
 
@@ -61,14 +76,25 @@ export class StayChanges {
     throw new ConflictError('IDEMPOTENCY_CONFLICT', 'the encounter kept changing; retry');
   }
 
-  /** Runs a settlement of the stay while its lines and status hold still. */
-  async holding<T>(card: string, mdtrtId: string, work: () => Promise<T>): Promise<T> {
-    const token = randomUUID();
-    await this.repos.platform.holdStay(card, mdtrtId, token, STAY_HOLD_MS);
+  /**
+   * Runs a settlement of the stay while its lines and status hold still: the
+   * hold is taken with the read of the stay (and of the asking message's
+   * record), in one call. A commit given the hold takes it out (and `work`
+   * marks it released); any other end takes it out here, else it expires.
+   */
+  async holding<T>(
+    card: string,
+    mdtrtId: string,
+    message: { hospitalId: string; msgid: string } | undefined,
+    work: (found: HeldStay | null, hold: StayHold) => Promise<T>,
+  ): Promise<T> {
+    const hold: StayHold = { mdtrtId, token: randomUUID(), released: false };
+    const found = await this.repos.platform.holdStay(card, mdtrtId, hold.token, STAY_HOLD_MS, message);
+    if (found === null) hold.released = true; // no such stay: nothing was held
     try {
-      return await work();
+      return await work(found, hold);
     } finally {
-      await this.repos.platform.releaseStay(card, mdtrtId, token).catch(() => undefined); // else it expires
+      if (!hold.released) await this.repos.platform.releaseStay(card, mdtrtId, hold.token).catch(() => undefined); // else it expires
     }
   }
 

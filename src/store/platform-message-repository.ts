@@ -9,6 +9,7 @@ import { NO_REPLICA_ACKNOWLEDGEMENT, type ReplicaAcknowledgement } from './repli
 import type { FeeLinesOutcome, ReplaceOutcome, StayChangeOutcome } from './script-results.js';
 import { compareAndSet } from './scripts/claims.js';
 import { putFeeLines, replaceUnsettledEncounter, withdrawFeeLines, type StayKeys } from './scripts/fee-lines.js';
+import { holdStay as holdStayScript } from './scripts/hold-stay.js';
 import { linesOf, results } from './store-records.js';
 import { parseEncounter } from './record-schemas.js';
 
@@ -42,16 +43,11 @@ export class PlatformMessageRepository {
     return raw === null ? null : { encounter: parseEncounter(raw), raw };
   }
 
-  /** The encounter, its uploaded lines and (when asked) a message's record, in one round trip to the person's slot. */
-  async getEncounterWithLines(
-    card: string,
-    mdtrtId: string,
-    message?: { hospitalId: string; msgid: string },
-  ): Promise<{ encounter: Encounter; raw: string; lines: EncounterFeeLine[]; message: string | null } | null> {
+  /** The encounter and its uploaded lines, in one round trip to the person's slot. */
+  async getEncounterWithLines(card: string, mdtrtId: string): Promise<{ encounter: Encounter; raw: string; lines: EncounterFeeLine[] } | null> {
     const pipeline = this.redis.pipeline().get(keys.encounter(card, mdtrtId)).hgetall(keys.encounterLines(card, mdtrtId));
-    if (message) pipeline.get(keys.nationalMessage({ card }, message.hospitalId, message.msgid));
-    const [raw, all, record] = results<[string | null, Record<string, string>, (string | null)?]>(await pipeline.exec());
-    return raw === null ? null : { encounter: parseEncounter(raw), raw, lines: linesOf(all), message: record ?? null };
+    const [raw, all] = results<[string | null, Record<string, string>]>(await pipeline.exec());
+    return raw === null ? null : { encounter: parseEncounter(raw), raw, lines: linesOf(all) };
   }
 
   /** Replaces the encounter if it is still as read. */
@@ -99,9 +95,29 @@ export class PlatformMessageRepository {
     return replaceUnsettledEncounter(this.redis, { ...this.stayKeys(next.card, next.mdtrtId, expect), expect, raw, next: JSON.stringify(next) });
   }
 
-  /** Marks a settlement of the stay at work (a token in a set living `ttlMs` at most: a crashed holder frees it). */
-  async holdStay(card: string, mdtrtId: string, token: string, ttlMs: number): Promise<void> {
-    results(await this.redis.multi().sadd(keys.staySettling(card, mdtrtId), token).pexpire(keys.staySettling(card, mdtrtId), ttlMs).exec());
+  /**
+   * Marks a settlement of the stay at work (a token in a set living `ttlMs` at
+   * most: a crashed holder frees it) and reads the encounter, its lines and
+   * (when asked) a message's record, in one call (hold-stay-4.lua). Null, and
+   * nothing held, when there is no such encounter.
+   */
+  async holdStay(
+    card: string,
+    mdtrtId: string,
+    token: string,
+    ttlMs: number,
+    message?: { hospitalId: string; msgid: string },
+  ): Promise<{ encounter: Encounter; raw: string; lines: EncounterFeeLine[]; message: string | null } | null> {
+    const held = await holdStayScript(this.redis, {
+      settlingKey: keys.staySettling(card, mdtrtId),
+      encounterKey: keys.encounter(card, mdtrtId),
+      linesKey: keys.encounterLines(card, mdtrtId),
+      messageKey: message ? keys.nationalMessage({ card }, message.hospitalId, message.msgid) : keys.encounter(card, mdtrtId),
+      token,
+      ttlMs,
+      readMessage: message !== undefined,
+    });
+    return held === null ? null : { encounter: parseEncounter(held.encounter), raw: held.encounter, lines: linesOf(held.lines), message: held.message };
   }
 
   async releaseStay(card: string, mdtrtId: string, token: string): Promise<void> {

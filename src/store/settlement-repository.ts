@@ -166,6 +166,7 @@ export class SettlementRepository {
       messageKey: commit.message ? keys.nationalMessage({ card }, commit.message.hospitalId, commit.message.msgid) : keys.nationalMessage({ card }, '-', '-'),
       occupancyKey: keys.occupancy(card),
       voidClaimKey: keys.voidClaim(card, `${commit.hospitalId}:${commit.requestId}`),
+      stayHoldKey: keys.staySettling(card, commit.stayHold?.mdtrtId ?? '-'),
       idempotencyField: `${commit.hospitalId}:${commit.requestId}`,
       bodyHash: commit.bodyHash,
       claimToken: commit.claimToken,
@@ -187,6 +188,7 @@ export class SettlementRepository {
       ledgerOutboxField: outboxField(commit.hospitalId, commit.ledger.date, settlementId),
       claimedAtMs: commit.claimedAtMs,
       maxClaimAgeMs: MAX_CLAIM_AGE_MS,
+      stayHoldToken: commit.stayHold?.token ?? '',
     });
     // A replay answers what a replica holds too (the first answer may have been "unknown").
     if (outcome.kind === 'replay') await this.confirmReplicated(card, outcome.settlementId);

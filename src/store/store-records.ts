@@ -103,6 +103,8 @@ export interface CommitRequest {
   occupancy?: { admissionDate: string; dischargeDate: string } | null | undefined;
   /** The national platform's message that asked for this settlement, recorded with it. */
   message?: { hospitalId: string; msgid: string; record: string; ttlSeconds: number } | undefined;
+  /** The hold of the platform's stay this settles (hold-stay-4.lua): taken out by the commit. */
+  stayHold?: { mdtrtId: string; token: string } | undefined;
 }
 
 export interface ReversalRequest {

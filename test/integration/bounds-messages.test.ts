@@ -24,7 +24,8 @@ beforeAll(async () => {
     .set(t.auth(t.keys.admin))
     .send({ ...workedExamples.hospitals['PY-COUNTY'], fixmedinsCode: CODE })
     .expect(200);
-  for (const card of ['MSGA0001', 'MSGB0001', 'MSGC0001', 'MSGD0001']) await t.http.put(`/v1/enrollees/${card}`).set(t.auth(t.keys.admin)).send(pingyangEnrollee()).expect(201);
+  for (const card of ['MSGA0001', 'MSGB0001', 'MSGC0001', 'MSGD0001', 'MSGE0001', 'MSGF0001'])
+    await t.http.put(`/v1/enrollees/${card}`).set(t.auth(t.keys.admin)).send(pingyangEnrollee()).expect(201);
   p = hsa(t.http, t.keys.billing['PY-COUNTY']!, CODE);
 });
 afterAll(async () => t?.close());
@@ -68,6 +69,29 @@ describe('2601 finds the message by the hospital and msgid', () => {
     expect(text(second.envelope.infcode)).toBe('-1');
     expect(errorOf(second)).toMatch(/^IDEMPOTENCY_CONFLICT: /);
     expect(await t.redis.keys('enc:{MSGD0001}:*')).toEqual([]);
+  });
+
+  it('one msgid is never a 2304 of two persons: refused, it settles nothing and leaves the stay unheld; the stay settled leaves no hold either', async () => {
+    const other = p.envelope('2401', admission('MSGF0001', '2019-09-01 08:00:00'));
+    expect((await p.resend(other.body)).ok).toBe(true);
+    const card = 'MSGE0001';
+    const mdtrtId = await admit(p, card, '2019-09-01 08:00:00');
+    const upload = lines(mdtrtId, card).map((line) => ({ ...line, fee_ocur_time: line.fee_ocur_time.replace('2019-05', '2019-09') }));
+    expect((await p.send('2301', { feedetail: upload })).ok).toBe(true);
+    expect((await p.send('2402', discharge(card, mdtrtId, '2019-09-10 10:00:00'))).ok).toBe(true);
+    const held = () => t.redis.scard(`enc-settling:{${card}}:${mdtrtId}`);
+    const refused = await p.send('2304', { data: settleData(card, mdtrtId) }, { msgid: other.msgid });
+    expect(errorOf(refused)).toMatch(/^IDEMPOTENCY_CONFLICT: /);
+    expect(await t.redis.keys(`stl:{${card}}:*`)).toEqual([]);
+    expect(await held()).toBe(0);
+    const settled = await p.send('2304', { data: settleData(card, mdtrtId) });
+    expect(settled.ok, settled.text).toBe(true);
+    expect(await held()).toBe(0);
+    // Reversed, the stay changes at once (a hold left behind would refuse it as being settled).
+    const setlId = text(settled.envelope.output.setlinfo.setl_id);
+    expect((await p.send('2305', { data: { mdtrt_id: mdtrtId, psn_no: card, setl_id: setlId } })).ok).toBe(true);
+    const withdrawn = await p.send('2302', { data: { mdtrt_id: mdtrtId, psn_no: card, feedetl_sn: PY1_LINES[0]!.lineId } });
+    expect(withdrawn.ok, withdrawn.text).toBe(true);
   });
 
   it('a 2601 of an unknown msgid, or of one whose record expired, answers NOT_FOUND, never success', async () => {

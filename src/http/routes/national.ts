@@ -75,6 +75,12 @@ function answerContext(req: Request, now: () => Date): AnswerContext {
   return { admdvs: req.envelopeHospital?.admdvs ?? '000000', received: req.receivedAt ?? now(), answered: now() };
 }
 
+/** The answer as UTF-8 bytes, its type set whole: a string body would have express parse and set its charset again on every answer. */
+function sendEnvelope(res: Response, status: number, text: string): void {
+  res.setHeader('Content-Type', 'application/json; charset=utf-8');
+  res.status(status).send(Buffer.from(text));
+}
+
 /** How long this face trusts a fixmedins_code → hospital lookup (registry changes reach it within this). */
 const HOSPITAL_CACHE_MS = 5_000;
 
@@ -141,10 +147,7 @@ export function nationalRoutes(deps: NationalRouteDependencies): Router {
       const transaction = transactionFor(caller, envelope.infno);
       const input = parseOrThrow(transaction.input, envelope.input, 'input', 'input');
       const output = await runTransaction(national, caller, hospital, envelope, input, transaction);
-      res
-        .status(200)
-        .type('application/json')
-        .send(successAnswer(answerContext(req, national.now), output));
+      sendEnvelope(res, 200, successAnswer(answerContext(req, national.now), output));
     },
   );
 
@@ -173,10 +176,7 @@ export function nationalRoutes(deps: NationalRouteDependencies): Router {
       deps.logger?.info({ req: { id: req.id }, code: appError.code, err: appError.message, details: appError.details.slice(0, 10) }, 'national transaction refused');
     const retryAfter = retryAfterOf(appError);
     if (retryAfter !== undefined) res.set('Retry-After', String(retryAfter));
-    res
-      .status(status)
-      .type('application/json')
-      .send(failureAnswer(answerContext(req, national.now), appError));
+    sendEnvelope(res, status, failureAnswer(answerContext(req, national.now), appError));
   });
   return router;
 }

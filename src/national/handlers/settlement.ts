@@ -8,7 +8,8 @@ import type { Encounter } from '../../domain/encounter.js';
 import { ValidationError } from '../../domain/errors.js';
 import { Decimal, formatMoney, type Money } from '../../domain/money.js';
 import type { Charges } from '../../domain/types.js';
-import type { SettledAsOf } from '../../service/encounters.js';
+import type { PreparedStay, SettledAsOf } from '../../service/encounters.js';
+import type { StayHold } from '../../service/stay-changes.js';
 import { knownMessage, settledMessageRecord } from '../../service/national-messages.js';
 import type { SettlementView } from '../../service/settlement-view.js';
 import { MessageRecordedError } from '../../service/settlements.js';
@@ -94,14 +95,22 @@ export async function settle(ctx: TransactionContext, infno: string, input: { da
   const { data } = input;
   checkSettleData(data);
   // The stay's lines and status hold still from the read of its lines to the commit (2301/2302/2404/2405 refuse meanwhile).
-  return ctx.deps.encounters.holding(data.psn_no, data.mdtrt_id, () => settleHeld(ctx, infno, input, check));
+  return ctx.deps.encounters.holding(data.psn_no, data.mdtrt_id, ctx.hospital.hospitalId, ctx.msgid!, (prepared, hold) => settleHeld(ctx, infno, input, prepared, hold, check));
 }
 
-async function settleHeld(ctx: TransactionContext, infno: string, input: { data: SettleData }, check?: (encounter: Encounter) => Promise<void> | void) {
+async function settleHeld(
+  ctx: TransactionContext,
+  infno: string,
+  input: { data: SettleData },
+  prepared: PreparedStay,
+  hold: StayHold,
+  check?: (encounter: Encounter) => Promise<void> | void,
+) {
+  // Sent with the hold: refused if the hospital used this msgid for another person.
+  await ctx.binding;
   const { data } = input;
   const msgid = ctx.msgid!;
   const hospitalId = ctx.hospital.hospitalId;
-  const prepared = await ctx.deps.encounters.prepare(data.psn_no, data.mdtrt_id, hospitalId, msgid);
   const answerOf = async (record: string) => {
     // Done before: the same answer, rebuilt from the settlement it recorded.
     const known = knownMessage(record, msgid, infno, input);
@@ -115,6 +124,7 @@ async function settleHeld(ctx: TransactionContext, infno: string, input: { data:
     .settle(prepared, ctx.actor, {
       // The amounts the HIS summed must be the stay's: checked on the computation, before anything is recorded.
       verify: (computation) => checkSums(data, computation.charges),
+      hold,
       message: {
         hospitalId,
         msgid,

@@ -1,4 +1,4 @@
-/** commit-settlement-11.lua with named arguments, in the order its header documents, and its reply decoded. */
+/** commit-settlement-12.lua with named arguments, in the order its header documents, and its reply decoded. */
 import type { ScriptedClient } from '../redis.js';
 import type { ReplicaAcknowledgement } from '../replication.js';
 import { commitOutcome, type CommitOutcome } from '../script-results.js';
@@ -17,6 +17,8 @@ export interface CommitSettlementCall {
   messageKey: string;
   occupancyKey: string;
   voidClaimKey: string;
+  /** The hold of the stay this settles (a placeholder key when none). */
+  stayHoldKey: string;
   /** "<hospitalId>:<requestId>" */
   idempotencyField: string;
   bodyHash: string;
@@ -47,6 +49,8 @@ export interface CommitSettlementCall {
   claimedAtMs: number;
   /** How long after claimedAtMs the claim may still commit. */
   maxClaimAgeMs: number;
+  /** The hold's token, taken out by the commit ('' when none). */
+  stayHoldToken: string;
 }
 
 export function commitSettlementKeysAndArgs(c: CommitSettlementCall): (string | Buffer)[] {
@@ -62,6 +66,7 @@ export function commitSettlementKeysAndArgs(c: CommitSettlementCall): (string | 
     c.messageKey,
     c.occupancyKey,
     c.voidClaimKey,
+    c.stayHoldKey,
     c.idempotencyField,
     c.bodyHash,
     c.claimToken,
@@ -84,6 +89,7 @@ export function commitSettlementKeysAndArgs(c: CommitSettlementCall): (string | 
     c.ledgerOutboxField,
     String(c.claimedAtMs),
     String(c.maxClaimAgeMs),
+    c.stayHoldToken,
   ];
 }
 

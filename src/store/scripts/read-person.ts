@@ -35,7 +35,7 @@ export interface PersonRecords {
 }
 
 /** HGETALL's flat reply as the object ioredis's hgetall gives. */
-function hashOf(flat: string[]): Record<string, string> {
+export function hashOf(flat: string[]): Record<string, string> {
   const hash: Record<string, string> = {};
   for (let i = 0; i < flat.length; i += 2) hash[flat[i]!] = flat[i + 1]!;
   return hash;

@@ -9,7 +9,9 @@
   deltas, stores the settlement, lists it under its year, indexes its id,
   writes its day-ledger entry into the slot's ledger outbox (moved into the
   hospital-day by compaction: src/store/ledger-records.ts), lists an inpatient stay for
-  later consortium transfers and records the idempotency entry.
+  later consortium transfers and records the idempotency entry. A settlement
+  through the platform frees the stay it held once it is settled (the stay
+  then refuses changes as settled).
   A person is in one hospital at a time: a stay (inpatient, childbirth,
   emergency death) whose days overlap a settled, unreversed stay of the same
   person is refused, naming that settlement (discharge day = next admission
@@ -28,6 +30,7 @@
     KEYS[9] hsa-msg:{card}:<hospitalId>:<msgid>      the platform message's record (a placeholder key when none)
     KEYS[10] occupancy:{card}                        the person's settled stays, scored by discharge day
     KEYS[11] idem-void:{card}:<hospitalId>:<requestId>  void mark of this requestId (fence-claim-2.lua)
+    KEYS[12] enc-settling:{card}:<mdtrtId>           the hold of the stay this settles (hold-stay-4.lua; a placeholder key when none)
 
     ARGV[1] idempotency field "<hospitalId>:<requestId>"
     ARGV[2] body hash of the request
@@ -52,6 +55,7 @@
     ARGV[20+2n] ms (wall clock) the claim with this token was made
     ARGV[21+2n] ms a claim may commit after it was made: later, it is fenced, so that its void
                 mark need live only this long (a resent command may arrive any time later)
+    ARGV[22+2n] the token of that hold, taken out when committed ('' when none)
 
   Output:
     {1}                  committed
@@ -130,4 +134,5 @@ if ARGV[14] ~= '' then
   redis.call('ZADD', KEYS[10], ARGV[15], ARGV[16])
   redis.call('EXPIRE', KEYS[10], ARGV[17])
 end
+if ARGV[22 + 2 * n] ~= '' then redis.call('SREM', KEYS[12], ARGV[22 + 2 * n]) end
 return {1}
