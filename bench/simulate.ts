@@ -268,7 +268,8 @@ try {
   const slope = (large.cpuSeconds - small.cpuSeconds) / (large.settlements - small.settlements);
   const fromRuns = slope > 0;
   const cpuPerSettlement = fromRuns ? slope : oneThread / 1e6;
-  if (!fromRuns) process.stdout.write(`the two runs differ by less than their noise (${(large.cpuSeconds - small.cpuSeconds).toFixed(1)} CPU-s): per settlement from the one-thread stages\n`);
+  if (!fromRuns)
+    process.stdout.write(`the two runs differ by less than their noise (${(large.cpuSeconds - small.cpuSeconds).toFixed(1)} CPU-s): per settlement from the one-thread stages\n`);
   const startupCpu = Math.max(0, large.cpuSeconds - cpuPerSettlement * large.settlements);
   const floorRate = 2e6 / stage.engine;
   const replayRatePerCpu = 2 / cpuPerSettlement;
