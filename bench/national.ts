@@ -7,7 +7,7 @@
  * uploaded (2301) and discharged beforehand: only the 2304 is timed, as the
  * native POST /v1/settlements is.
  *
- *   npm run bench:national                     (--rounds 4 --per-round 300 --concurrency 16 --warm-up 0)
+ *   npm run bench:national                     (--rounds 4 --per-round 300 --concurrency 16 --warm-up 300)
  */
 import { spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
@@ -27,7 +27,7 @@ const { values } = parseArgs({
     rounds: { type: 'string', default: '4' },
     'per-round': { type: 'string', default: '300' },
     concurrency: { type: 'string', default: '16' },
-    'warm-up': { type: 'string', default: '0' },
+    'warm-up': { type: 'string', default: '300' },
   },
 });
 const ROUNDS = Number(values.rounds);

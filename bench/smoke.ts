@@ -76,7 +76,7 @@ const SMOKES: Record<string, Smoke> = {
   },
   national: {
     script: 'bench/national.ts',
-    args: ['--rounds', '1', '--per-round', '30', '--concurrency', '4'],
+    args: ['--rounds', '1', '--per-round', '30', '--concurrency', '4', '--warm-up', '10'],
     figures: [figure('native', 'settlements/s'), figure('adapter', 'settlements/s'), figure('ratio adapter/native:')],
   },
   catalogue: {
