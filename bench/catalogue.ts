@@ -105,7 +105,9 @@ interface Started {
 async function startServer(catalogueDir: string): Promise<Started> {
   const port = await freePort();
   const started = process.hrtime.bigint();
-  const child = spawn(process.execPath, [path.join(ROOT, 'dist/server.js')], {
+  // BENCH_NODE_ARGS='--cpu-prof --cpu-prof-dir=/tmp/prof' profiles the servers, as in bench:national.
+  const nodeArgs = process.env.BENCH_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
+  const child = spawn(process.execPath, [...nodeArgs, path.join(ROOT, 'dist/server.js')], {
     cwd: ROOT,
     env: {
       PATH: process.env.PATH ?? '',
