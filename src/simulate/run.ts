@@ -124,7 +124,7 @@ export async function runReplay(options: RunOptions): Promise<Tally> {
   let lane = lanes[0]!;
   const into = (size: number): Buffer => {
     const slot = lane.free.at(-1);
-    return size <= SLOT_BYTES && slot !== undefined ? lane.slots[slot]!.subarray(0, size) : Buffer.from(new ArrayBuffer(size));
+    return size <= SLOT_BYTES && slot !== undefined ? lane.slots[slot]! : Buffer.from(new ArrayBuffer(size));
   };
   const batches = options.source.batches(batchBytes, into);
   try {
