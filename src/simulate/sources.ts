@@ -58,9 +58,11 @@ export async function archiveSource(directory: string, year: number): Promise<Ye
     name: dir,
     expected: manifest.counts.settlements,
     manifest,
-    async *batches(targetBytes: number, into: (size: number) => Buffer = ownBuffer) {
+    async *batches(targetBytes: number, into?: (size: number) => Buffer) {
       const inflater = await gunzipInto(file);
       try {
+        // Without a lender, one buffer of its own is written into and each batch leaves in an exact copy.
+        const lend = into ?? ownBuffer;
         let batch: Buffer | null = null;
         let size = 0;
         // What follows the last cut: the next batch starts with it (its memory is chosen when it starts).
@@ -69,7 +71,7 @@ export async function archiveSource(directory: string, year: number): Promise<Ye
         const room = (more: number): Buffer => {
           const needed = size + more;
           if (batch && needed <= batch.length) return batch;
-          const bigger = into(Math.max(needed, 2 * targetBytes, 2 * (batch?.length ?? 0)));
+          const bigger = lend(Math.max(needed, 2 * targetBytes, 2 * (batch?.length ?? 0)));
           if (bigger.length < needed) throw new SourceError(`no memory for a batch of ${needed} bytes`);
           bigger.set(batch ? batch.subarray(0, size) : carry.subarray(0, carried));
           batch = bigger;
@@ -84,6 +86,13 @@ export async function archiveSource(directory: string, year: number): Promise<Ye
           const cut = lastPersonStart(bytes.subarray(0, size));
           // One person so far: wait for the next one.
           if (cut === 0) continue;
+          if (!into) {
+            const own = ownCopy(bytes.subarray(0, cut));
+            bytes.copyWithin(0, cut, size);
+            size -= cut;
+            yield { kind: 'lines', bytes: own };
+            continue;
+          }
           carried = size - cut;
           if (carry.length < carried) carry = Buffer.allocUnsafeSlow(Math.max(carried, 2 * carry.length));
           // Copied before the batch's memory goes to a worker.
@@ -92,12 +101,19 @@ export async function archiveSource(directory: string, year: number): Promise<Ye
           batch = null;
           size = carried;
         }
-        if (size > 0) yield { kind: 'lines', bytes: room(0).subarray(0, size) };
+        if (size > 0) yield { kind: 'lines', bytes: into ? room(0).subarray(0, size) : ownCopy(room(0).subarray(0, size)) };
       } finally {
         await inflater.close();
       }
     },
   };
+}
+
+/** An exact copy in a buffer of its own. */
+function ownCopy(bytes: Buffer): Buffer {
+  const copy = ownBuffer(bytes.length);
+  copy.set(bytes);
+  return copy;
 }
 
 /** Inflated at a time: a batch overshoots its target by less. */
