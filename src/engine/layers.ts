@@ -7,7 +7,7 @@
  * year-to-date ledgers. Adjustments change a layer's parameters first.
  */
 import type { Money } from '../domain/money.js';
-import { Decimal, ZERO, formatMoney, headroom, maxMoney, minMoney, round2 } from '../domain/money.js';
+import { Decimal, ZERO, compareMoney, formatMoney, headroom, maxMoney, minMoney, round2 } from '../domain/money.js';
 import { dayNumber } from '../domain/dates.js';
 import type { Accumulators, Fund, PreviousStay } from '../domain/types.js';
 import type { Bracket, BracketSpec, Layer, PaymentRule, VisitTypeRule } from '../policy/schema.js';
@@ -23,7 +23,7 @@ const ONE = new Decimal(1);
 
 /** a × b, keeping a when b is 1 (the usual payout factor): the same value without a new decimal. */
 function times(a: Money, b: Money): Money {
-  return b === ONE || b.eq(ONE) ? a : a.times(b);
+  return b === ONE || compareMoney(b, ONE) === 0 ? a : a.times(b);
 }
 
 /** a − b, keeping a when b is 0 (no deductible). */
@@ -227,7 +227,8 @@ function computeRule(rule: PaymentRule, residual: Money, input: PipelineInput): 
 
   const factorLooked = rule.payoutFactor !== undefined ? lookup(facts, rule.payoutFactor, rule.cite).value : ONE;
   const factor = adjust(input, rule.fund, 'payoutFactor', factorLooked, steps) ?? ONE;
-  const factorText = factor.eq(1) ? '' : ` × ${factor.toString()}`;
+  const factorIsOne = compareMoney(factor, ONE) === 0;
+  const factorText = factorIsOne ? '' : ` × ${factor.toString()}`;
 
   let amount: Money;
   let rate: Money | null = null;
@@ -275,7 +276,7 @@ function computeRule(rule: PaymentRule, residual: Money, input: PipelineInput): 
       favour = roundedScale(edges, after);
       favourBefore = roundedScale(edges, before);
       amount = less(favour, favourBefore);
-      if (!factor.eq(1)) amount = round2(amount.times(factor));
+      if (!factorIsOne) amount = round2(amount.times(factor));
       steps.push([
         main,
         zh('engine.bands.ledger', {
@@ -376,7 +377,7 @@ function computeRule(rule: PaymentRule, residual: Money, input: PipelineInput): 
     }
     const suffix = cap.perDiseaseGroup ? `:${facts.request.diseaseGroup ?? 'none'}` : '';
     const room = cap.per === 'visit' || !cap.ledger ? limit : headroom(limit, book.current(cap.ledger, suffix));
-    if (amount.gt(room)) {
+    if (compareMoney(amount, room) > 0) {
       amount = room;
       const ledgerText = cap.ledger ? zh('engine.cap.before', { amount: formatMoney(book.current(cap.ledger, suffix)) }) : '';
       steps.push([

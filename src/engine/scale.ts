@@ -61,9 +61,12 @@ function microsOf(rate: Money): number | null {
 
 /** An amount in whole fen, or null when it has more than two decimals, is negative or beyond 10^11 fen. */
 function fenOf(value: Money): number | null {
-  if (value.isNegative() || value.decimalPlaces() > 2 || value.gte(1e9)) return null;
-  const text = value.toString(); // plain notation: at most two decimals and below 10^9
+  if (value.isNegative() || value.decimalPlaces() > 2) return null;
+  // Bounded on the text, not with gte(1e9): a comparison builds a decimal (two, from a number) each call.
+  const text = value.toString();
   const dot = text.indexOf('.');
+  // More than 9 digits of yuan is 10^9 or more; an exponent only comes with 10^21 or more (two decimals at most rule out small ones).
+  if ((dot === -1 ? text.length : dot) > 9 || text.includes('e')) return null;
   if (dot === -1) return Number(text) * 100;
   return Number(text.slice(0, dot)) * 100 + Number(text.slice(dot + 1).padEnd(2, '0'));
 }

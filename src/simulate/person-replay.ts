@@ -10,7 +10,7 @@ import type { Accumulators } from '../domain/types.js';
 import { formatMoney } from '../domain/money.js';
 import type { SettlementInputs } from '../service/settlement-inputs.js';
 import { freshYearToDate, replayStay, type LoadedPolicies, type ReplayOutcome } from './engine-adapter.js';
-import { LISTED, addFen, amountsFen, fenOf, groupOf, notePerson, noteRefusal, type AmountsFen, type Dimension, type Tally } from './tally.js';
+import { LISTED, addFen, amountsFen, fenOf, groupOf, notePerson, noteRefusal, type AmountsFen, type Dimension, type ScenarioTally, type Tally } from './tally.js';
 
 /** The answer as given: the parts of the stored response the replay compares. */
 export interface GivenAnswer {
@@ -59,15 +59,20 @@ function answerOf(outcome: ReplayOutcome, total: string): Answer {
 
 function compare(tally: Tally, stay: RecordedSettlement, outcome: ReplayOutcome, answer: Answer, before: Accumulators): void {
   const { given } = stay;
-  const differences: { fund: string; given: string; replayed: string }[] = [];
-  if (!outcome.ok) differences.push({ fund: 'refused', given: given.fundTotal, replayed: `${outcome.code}: ${outcome.message}` });
+  // Built only for a stay that differs: nearly every stay of a baseline matches.
+  let differences: { fund: string; given: string; replayed: string }[] | null = null;
+  if (!outcome.ok) differences = [{ fund: 'refused', given: given.fundTotal, replayed: `${outcome.code}: ${outcome.message}` }];
   else {
-    for (const fund of new Set([...Object.keys(given.payments), ...Object.keys(answer.payments)])) {
-      if (given.payments[fund] !== answer.payments[fund]) differences.push({ fund, given: given.payments[fund] ?? 'none', replayed: answer.payments[fund] ?? 'none' });
+    // The given funds in their order, then the replayed ones the answer did not name.
+    for (const fund in given.payments) {
+      if (given.payments[fund] !== answer.payments[fund]) (differences ??= []).push({ fund, given: given.payments[fund] ?? 'none', replayed: answer.payments[fund] ?? 'none' });
     }
-    if (given.patientTotal !== answer.patientTotal) differences.push({ fund: 'patient', given: given.patientTotal, replayed: answer.patientTotal });
+    for (const fund in answer.payments) {
+      if (!Object.hasOwn(given.payments, fund)) (differences ??= []).push({ fund, given: 'none', replayed: answer.payments[fund] ?? 'none' });
+    }
+    if (given.patientTotal !== answer.patientTotal) (differences ??= []).push({ fund: 'patient', given: given.patientTotal, replayed: answer.patientTotal });
   }
-  if (differences.length === 0) {
+  if (differences === null) {
     tally.matched++;
     return;
   }
@@ -77,6 +82,19 @@ function compare(tally: Tally, stay: RecordedSettlement, outcome: ReplayOutcome,
   for (const difference of differences) {
     if (tally.mismatches.length < LISTED) tally.mismatches.push({ settlementId: stay.settlementId, card: stay.card, ...difference, reason });
   }
+}
+
+function noteScenario(scenario: ScenarioTally, outcome: ReplayOutcome, answer: Answer, settlementId: string): void {
+  if (outcome.ok) scenario.settled++;
+  else noteRefusal(scenario, outcome.code, outcome.message, settlementId, answer.fen.total);
+  addFen(scenario.figures, answer.fen);
+}
+
+function inGroup(tally: Tally, dimension: Dimension, key: string, baseline: Answer, draft: Answer): void {
+  const group = groupOf(tally, dimension, key);
+  group.settlements++;
+  addFen(group.baseline, baseline.fen);
+  addFen(group.draft, draft.fen);
 }
 
 /** Replays one person's settlements of the year (all of them, in their original order) into `tally`. */
@@ -112,26 +130,14 @@ export function replayPerson(settlements: readonly RecordedSettlement[], scenari
     const draftAnswer = answerOf(draft, total);
     compare(tally, stay, baseline, baselineAnswer, before);
 
-    for (const [scenario, outcome, answer] of [
-      [tally.baseline, baseline, baselineAnswer],
-      [tally.draft, draft, draftAnswer],
-    ] as const) {
-      if (outcome.ok) scenario.settled++;
-      else noteRefusal(scenario, outcome.code, outcome.message, stay.settlementId, answer.fen.total);
-      addFen(scenario.figures, answer.fen);
-    }
+    noteScenario(tally.baseline, baseline, baselineAnswer, stay.settlementId);
+    noteScenario(tally.draft, draft, draftAnswer, stay.settlementId);
     const { enrollee, hospital, request } = inputs;
-    const inGroup = (dimension: Dimension, key: string) => {
-      const group = groupOf(tally, dimension, key);
-      group.settlements++;
-      addFen(group.baseline, baselineAnswer.fen);
-      addFen(group.draft, draftAnswer.fen);
-    };
-    inGroup('region', enrollee.region);
-    inGroup('hospitalClass', String(hospital.level));
-    inGroup('visitType', request.visitType);
-    if (enrollee.categories.length === 0) inGroup('personCategory', 'none');
-    for (const category of enrollee.categories) inGroup('personCategory', category);
+    inGroup(tally, 'region', enrollee.region, baselineAnswer, draftAnswer);
+    inGroup(tally, 'hospitalClass', String(hospital.level), baselineAnswer, draftAnswer);
+    inGroup(tally, 'visitType', request.visitType, baselineAnswer, draftAnswer);
+    if (enrollee.categories.length === 0) inGroup(tally, 'personCategory', 'none', baselineAnswer, draftAnswer);
+    for (const category of enrollee.categories) inGroup(tally, 'personCategory', category, baselineAnswer, draftAnswer);
     baselinePatient += baselineAnswer.fen.patient;
     draftPatient += draftAnswer.fen.patient;
     baselineFund += baselineAnswer.fundTotalFen;

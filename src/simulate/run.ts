@@ -58,13 +58,11 @@ function startWorker(workerData: WorkerSetup & { slots: SharedArrayBuffer[] }): 
 
 /** The message for a batch and the buffers it moves (each owned whole by its view: the sources make them so). */
 function messageOf(batch: RawBatch, lane: Lane): [ToWorker, ArrayBuffer[]] {
-  const slot = lane.free.at(-1);
-  if (batch.kind === 'lines' && slot !== undefined && batch.bytes.buffer === lane.slots[slot]!.buffer) {
-    lane.free.pop();
-    return [{ type: 'slot', slot, byteLength: batch.bytes.byteLength }, []];
-  }
   if (batch.kind === 'lines') {
     const { buffer, byteOffset, byteLength } = batch.bytes;
+    // The slot it was lent: the last free one then, not always now (a slot freed while the batch was read comes after it).
+    const at = lane.free.findIndex((slot) => lane.slots[slot]!.buffer === buffer);
+    if (at >= 0) return [{ type: 'slot', slot: lane.free.splice(at, 1)[0]!, byteLength }, []];
     return [{ type: 'lines', buffer: buffer as ArrayBuffer, byteOffset, byteLength }, [buffer as ArrayBuffer]];
   }
   return [{ type: 'records', items: batch.items }, batch.items.map((item) => item.record.buffer as ArrayBuffer)];
@@ -124,7 +122,7 @@ export async function runReplay(options: RunOptions): Promise<Tally> {
   let lane = lanes[0]!;
   const into = (size: number): Buffer => {
     const slot = lane.free.at(-1);
-    return size <= SLOT_BYTES && slot !== undefined ? lane.slots[slot]!.subarray(0, size) : Buffer.from(new ArrayBuffer(size));
+    return size <= SLOT_BYTES && slot !== undefined ? lane.slots[slot]! : Buffer.from(new ArrayBuffer(size));
   };
   const batches = options.source.batches(batchBytes, into);
   try {

@@ -5,15 +5,15 @@
  * every master of a cluster). Items stay undecoded here: the replay workers
  * parse them, so the reading thread only moves bytes.
  */
-import { createReadStream, existsSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { createGunzip } from 'node:zlib';
 import { checkFiles, readManifest } from '../ops/archive-files.js';
 import type { Manifest, SettlementLine } from '../service/archive.js';
 import { decodeSettlementInputs, settlementInputsOf } from '../service/settlement-inputs.js';
 import { storedView, type SettlementView } from '../service/settlement-view.js';
 import type { ArchiveStore } from '../store/archive-store.js';
 import { decodeSettlementRecord } from '../store/codec/settlement-record.js';
+import { gunzipInto } from './gunzip-into.js';
 import type { RecordedSettlement } from './person-replay.js';
 
 /** One settlement as read: an archive line (text), or a Redis record (bytes). */
@@ -36,7 +36,7 @@ export interface YearSource {
   manifest: Manifest | null;
   /**
    * Batches of about `targetBytes` (larger when one person alone is larger), in the source's order.
-   * `into` gives the memory an archive batch of `size` bytes is written into (by default a buffer of its own).
+   * `into` gives memory of at least `size` bytes an archive batch is written into as it is read (by default a buffer of its own).
    */
   batches(targetBytes: number, into?: (size: number) => Buffer): AsyncGenerator<RawBatch>;
 }
@@ -58,41 +58,70 @@ export async function archiveSource(directory: string, year: number): Promise<Ye
     name: dir,
     expected: manifest.counts.settlements,
     manifest,
-    async *batches(targetBytes: number, into: (size: number) => Buffer = ownBuffer) {
-      let parts: Buffer[] = [];
-      let size = 0;
-      for await (const chunk of createReadStream(file, { highWaterMark: 1 << 20 }).pipe(createGunzip({ chunkSize: 1 << 17 }))) {
-        parts.push(chunk as Buffer);
-        size += (chunk as Buffer).length;
-        if (size < targetBytes) continue;
-        const bytes = joined(parts, into(size));
-        const cut = lastPersonStart(bytes);
-        // One person so far: wait for the next one (the parts kept, as `bytes` may be memory lent by `into`).
-        if (cut === 0) continue;
-        // Copied before the batch's buffer is moved to a worker.
-        const rest = Buffer.from(bytes.subarray(cut));
-        parts = [rest];
-        size = rest.length;
-        yield { kind: 'lines', bytes: bytes.subarray(0, cut) };
+    async *batches(targetBytes: number, into?: (size: number) => Buffer) {
+      const inflater = await gunzipInto(file);
+      try {
+        // Without a lender, one buffer of its own is written into and each batch leaves in an exact copy.
+        const lend = into ?? ownBuffer;
+        let batch: Buffer | null = null;
+        let size = 0;
+        // What follows the last cut: the next batch starts with it (its memory is chosen when it starts).
+        let carry = Buffer.allocUnsafeSlow(0);
+        let carried = 0;
+        const room = (more: number): Buffer => {
+          const needed = size + more;
+          if (batch && needed <= batch.length) return batch;
+          const bigger = lend(Math.max(needed, 2 * targetBytes, 2 * (batch?.length ?? 0)));
+          if (bigger.length < needed) throw new SourceError(`no memory for a batch of ${needed} bytes`);
+          bigger.set(batch ? batch.subarray(0, size) : carry.subarray(0, carried));
+          batch = bigger;
+          return bigger;
+        };
+        for (;;) {
+          const bytes = room(WINDOW_BYTES);
+          const read = await inflater.into(bytes, size, size + WINDOW_BYTES);
+          if (read === 0) break;
+          size += read;
+          if (size < targetBytes) continue;
+          const cut = lastPersonStart(bytes.subarray(0, size));
+          // One person so far: wait for the next one.
+          if (cut === 0) continue;
+          if (!into) {
+            const own = ownCopy(bytes.subarray(0, cut));
+            bytes.copyWithin(0, cut, size);
+            size -= cut;
+            yield { kind: 'lines', bytes: own };
+            continue;
+          }
+          carried = size - cut;
+          if (carry.length < carried) carry = Buffer.allocUnsafeSlow(Math.max(carried, 2 * carry.length));
+          // Copied before the batch's memory goes to a worker.
+          bytes.copy(carry, 0, cut, size);
+          yield { kind: 'lines', bytes: bytes.subarray(0, cut) };
+          batch = null;
+          size = carried;
+        }
+        if (size > 0) yield { kind: 'lines', bytes: into ? room(0).subarray(0, size) : ownCopy(room(0).subarray(0, size)) };
+      } finally {
+        await inflater.close();
       }
-      if (size > 0) yield { kind: 'lines', bytes: joined(parts, into(size)) };
     },
   };
 }
 
+/** An exact copy in a buffer of its own. */
+function ownCopy(bytes: Buffer): Buffer {
+  const copy = ownBuffer(bytes.length);
+  copy.set(bytes);
+  return copy;
+}
+
+/** Inflated at a time: a batch overshoots its target by less. */
+const WINDOW_BYTES = 1 << 17;
+
 /** A buffer of its own (never a slice of Node's pool, which a transfer would take whole). */
 function ownBuffer(size: number): Buffer {
   return Buffer.from(new ArrayBuffer(size));
-}
-
-/** The parts written one after the other into `bytes` (their size long). */
-function joined(parts: Buffer[], bytes: Buffer): Buffer {
-  let at = 0;
-  for (const part of parts) {
-    bytes.set(part, at);
-    at += part.length;
-  }
-  return bytes;
 }
 
 const CARD_KEY = Buffer.from('"card":"');

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { Decimal, formatMoney } from '../../src/domain/money.js';
+import { compareMoney, Decimal, formatMoney, maxMoney, minMoney } from '../../src/domain/money.js';
 
 /** Decimal strings of any sign, scale and magnitude, including exponent notation. */
 const decimalText = fc.oneof(
@@ -19,6 +19,25 @@ describe('formatMoney', () => {
       fc.property(decimalText, (text) => {
         const value = new Decimal(text);
         expect(formatMoney(value)).toBe(value.toFixed(2));
+      }),
+      { numRuns: 20_000 },
+    );
+  });
+});
+
+describe('compareMoney', () => {
+  it('equals decimal.js comparedTo for every pair, and min/max pick as lte/gte do', () => {
+    const specials = fc.constantFrom('NaN', 'Infinity', '-Infinity');
+    const anyText = fc.oneof({ weight: 20, arbitrary: decimalText }, { weight: 1, arbitrary: specials });
+    fc.assert(
+      fc.property(anyText, anyText, fc.boolean(), (x, y, same) => {
+        const a = new Decimal(x);
+        // Equal values built apart (one with trailing zeros) as well as different ones.
+        const b = same ? new Decimal(a.toFixed(12)) : new Decimal(y);
+        expect(Object.is(compareMoney(a, b), a.comparedTo(b))).toBe(true);
+        if (a.isNaN() || b.isNaN()) return;
+        expect(minMoney(a, b)).toBe(a.lte(b) ? a : b);
+        expect(maxMoney(a, b)).toBe(a.gte(b) ? a : b);
       }),
       { numRuns: 20_000 },
     );

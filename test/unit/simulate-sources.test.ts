@@ -108,10 +108,14 @@ describe('archive batches', () => {
       writeManifest(archive, { benefitYear: 2019, files: { 'settlements.ndjson.gz': summary }, counts: { settlements: summary.lines } });
       const source = await archiveSource(dir, 2019);
       expect(source.expected).toBe(written.length);
-      for (const target of [1, 5000, 1 << 20]) {
+      // As the replay lends them: a few buffers in turn (each reused once its batch is read), one of its own when too small.
+      const slots = [0, 1, 2].map(() => Buffer.alloc(1 << 16));
+      let turn = 0;
+      const lend = (size: number) => (size <= 1 << 16 ? slots[turn++ % slots.length]! : Buffer.from(new ArrayBuffer(size)));
+      for (const [target, into] of [1, 5000, 1 << 20, 1, 5000, 40_000].map((target, i) => [target, i < 3 ? undefined : lend] as const)) {
         const read: string[] = [];
         const seen = new Set<string>();
-        for await (const batch of source.batches(target)) {
+        for await (const batch of source.batches(target, into)) {
           if (batch.kind !== 'lines') throw new Error('an archive gives lines');
           const cards = new Set<string>();
           for (const settlement of archiveLines(Buffer.from(batch.bytes))) {
