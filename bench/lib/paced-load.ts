@@ -32,8 +32,10 @@ export interface PacedLoadResult {
   rate: number;
   sent: number;
   non2xx: number;
-  /** of non2xx, 503 answers: the server shedding a rate past its capacity */
+  /** of non2xx, 503 and 429 answers: the server shedding a rate past its capacity (429 when one key's requests in flight pass its share) */
   shed: number;
+  /** answers by status code, e.g. { 201: 4990, 503: 10 } */
+  codes: Record<number, number>;
   errors: number;
   /** milliseconds from when each request was due to its last response byte */
   p50: number;
@@ -54,6 +56,7 @@ export function pacedLoad(options: PacedLoadOptions): Promise<PacedLoadResult> {
   let non2xx = 0;
   let shed = 0;
   let errors = 0;
+  const codes: Record<number, number> = {};
 
   return new Promise((resolve) => {
     const start = performance.now();
@@ -61,13 +64,14 @@ export function pacedLoad(options: PacedLoadOptions): Promise<PacedLoadResult> {
       if (++finished < total) return;
       agent.destroy();
       const ms = (percentile: number) => Math.round(latency.getValueAtPercentile(percentile) / 100) / 10;
-      resolve({ rate: options.rate, sent: total, non2xx, shed, errors, p50: ms(50), p90: ms(90), p99: ms(99), max: Math.round(latency.maxValue / 100) / 10 });
+      resolve({ rate: options.rate, sent: total, non2xx, shed, codes, errors, p50: ms(50), p90: ms(90), p99: ms(99), max: Math.round(latency.maxValue / 100) / 10 });
     };
     const send = (due: number) => {
       const body = options.body();
       const request = http.request(url, { method: 'POST', agent, headers: { ...options.headers, 'content-length': Buffer.byteLength(body) } }, (response) => {
         if (response.statusCode === undefined || response.statusCode < 200 || response.statusCode > 299) non2xx++;
-        if (response.statusCode === 503) shed++;
+        if (response.statusCode === 503 || response.statusCode === 429) shed++;
+        if (response.statusCode !== undefined) codes[response.statusCode] = (codes[response.statusCode] ?? 0) + 1;
         response.resume();
         response.once('end', () => {
           latency.recordValue(Math.max(1, Math.round((performance.now() - due) * 1000)));
