@@ -24,6 +24,8 @@
  *   options: --duration <s> (default 5) --rounds <n> (default 2)
  *            --connections <n> (default 32) --rate <req/s> (default 1000) --no-floor
  *            --rate-limit <req/s per key> (default 0: off; a high value measures the limiter's cost)
+ *            --same-rate <req/s> (default auto: 60 % of the service's saturated rate) for the
+ *            CPU per request of the three servers at one and the same rate
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
@@ -36,6 +38,7 @@ import { Redis } from 'ioredis';
 import { generateKey, sha256Hex } from '../src/ops/api-keys.js';
 import { startRedisCluster } from '../scripts/lib/redis-cluster.js';
 import { freePort, startRedis } from '../scripts/lib/redis-server.js';
+import { type EqualRateTarget, equalRateCpu, median } from './lib/equal-rate.js';
 import { pacedLoad, type PacedLoadResult } from './lib/paced-load.js';
 import { processTreeCpuMs } from './lib/process-cpu.js';
 import { MAX_REFUSED_SHARE, PERSONS, registerWorkload, settlementBodies, statusCodes } from './lib/settlement-workload.js';
@@ -53,6 +56,7 @@ const { values } = parseArgs({
     rate: { type: 'string', default: '1000' },
     'rate-limit': { type: 'string', default: '0' },
     baseline: { type: 'string' },
+    'same-rate': { type: 'string', default: 'auto' },
   },
 });
 const withFloor = values.floor && !values['no-floor'];
@@ -61,6 +65,8 @@ const duration = Number(values.duration);
 const rounds = Number(values.rounds);
 const connections = Number(values.connections);
 const fixedRate = Number(values.rate);
+/** The one rate of the comparison at equal load, as a share of the service's saturated rate: below every server's capacity. */
+const SAME_RATE_SHARE = 0.6;
 
 function say(line: string): void {
   process.stdout.write(`${line}\n`);
@@ -348,7 +354,16 @@ async function main(): Promise<void> {
           say(`  floor ${commandsLine(last('floor'))}; minimal floor ${commandsLine(last('minimal'))}`);
         }
         say(
-          `CPU per request ratio service/minimal floor: ${(serviceCpu / minimalCpu).toFixed(2)}× (target ≤ 2.5×), service/project floor: ${(serviceCpu / floorCpu).toFixed(2)}×, project floor/minimal floor: ${(floorCpu / minimalCpu).toFixed(2)}×`,
+          `CPU per request ratio service/minimal floor: ${(serviceCpu / minimalCpu).toFixed(2)}× (target ≤ 2.5×), service/project floor: ${(serviceCpu / floorCpu).toFixed(2)}×, project floor/minimal floor: ${(floorCpu / minimalCpu).toFixed(2)}× (at saturation)`,
+        );
+        await compareAtOneRate(
+          serviceRps,
+          [
+            { name: 'service', base: serviceBase, pid: service.pid!, body: bodies.service },
+            { name: 'floor', base: floorBase, pid: floorPid!, body: bodies.floor },
+            { name: 'minimal', base: minimalBase!, pid: minimalPid!, body: bodies.minimal },
+          ],
+          key,
         );
       }
       say('');
@@ -389,6 +404,30 @@ async function main(): Promise<void> {
   } finally {
     await cleanup();
   }
+}
+
+/** The three servers at one rate below all their capacities (bench/lib/equal-rate.ts): CPU per settlement without the batching a saturated fast server gets. */
+async function compareAtOneRate(serviceRps: number, targets: EqualRateTarget[], key: string): Promise<void> {
+  const rate = values['same-rate'] === 'auto' ? Math.max(10, Math.round((serviceRps * SAME_RATE_SHARE) / 10) * 10) : Number(values['same-rate']);
+  say('');
+  say(
+    `one rate for all three: ${rate} req/s evenly spaced (${values['same-rate'] === 'auto' ? `${SAME_RATE_SHARE * 100} % of the service's saturated rate` : '--same-rate'}), ${rounds} rounds, the order rotating`,
+  );
+  const result = await equalRateCpu({
+    targets,
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` },
+    rate,
+    seconds: duration,
+    rounds,
+  });
+  for (const t of targets) {
+    checkAnswers(`${t.name} @${rate}/s`, result.sent[t.name]!, result.refused[t.name]!, `${result.refused[t.name]} not 2xx or failed`);
+    say(`  ${t.name.padEnd(8)} server CPU ${result.cpu[t.name]!.map((us) => us.toFixed(0)).join(', ')} µs/req by round`);
+  }
+  const ratios = (a: string, b: string) => result.cpu[a]!.map((us, i) => us / result.cpu[b]![i]!);
+  say(
+    `CPU per request ratio at one rate, median of the rounds: service/minimal floor ${median(ratios('service', 'minimal')).toFixed(2)}× (target ≤ 2.5×), service/project floor ${median(ratios('service', 'floor')).toFixed(2)}×, project floor/minimal floor ${median(ratios('floor', 'minimal')).toFixed(2)}×`,
+  );
 }
 
 main().catch((error: Error) => {

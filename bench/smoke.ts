@@ -50,6 +50,7 @@ const SMOKES: Record<string, Smoke> = {
       figure('ratio service/minimal floor:'),
       figure('server CPU per request: service', 'µs'),
       figure('CPU per request ratio service/minimal floor:', '×'),
+      figure('CPU per request ratio at one rate, median of the rounds: service/minimal floor', '×'),
       figure('fixed rate \\d+ req/s: service p99', 'ms'),
     ],
   },
