@@ -86,6 +86,8 @@ end
 -- Moves the earlier layout's keys of a person (and of one year) into the hash
 -- and deletes them. old: acc, stls, stays (of `year`), idem, occupancy keys.
 local function fold(person, year, old, nowMs, occupancySeconds)
+  -- Once folded, one command: none of them exists.
+  if redis.call('EXISTS', old.idem, old.acc, old.stls, old.stays, old.occupancy) == 0 then return end
   local flat = redis.call('HGETALL', old.idem)
   -- HSETNX: a record the hash holds already is the later one.
   for i = 1, #flat, 2 do redis.call('HSETNX', person, flat[i], flat[i + 1]) end
