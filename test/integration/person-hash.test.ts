@@ -148,6 +148,9 @@ describe('the earlier layout of a person, upgraded to one hash', () => {
     const six = await settle(current, stay('PH-6', 'JJ-CITY', '2018-10-01', '2018-10-03'));
     expect(six.status, six.text).toBe(201);
     expect((await yearIds(current.redis, CARD, 2018)).at(-1)).toBe(six.body.settlementId);
+    // Read from the hashtable's picked fields (read-person-12.lua): the version matched, and a retry replays.
+    expect((await settle(current, stay('PH-6', 'JJ-CITY', '2018-10-01', '2018-10-03'))).text).toBe(six.text);
+    expect((await settle(current, stay('PH-7', 'QZ-FIRST', '2018-10-02', '2018-10-05'))).status).toBe(422);
     await current.redis.hdel(`person:{${CARD}}`, ...Object.keys(fields));
   });
 

@@ -31,32 +31,56 @@
   Output:
     {enrollee, active filings, accumulators (field, value, …), filings version,
      idempotency record, coverage entry, void claim, named filing,
-     stays of the first year, stays of the second year, last year's accumulators (field, value, …)}
+     stays of KEYS[9], stays of KEYS[10], last year's accumulators (field, value, …),
+     the person's hash (field, value, …)}
     (a missing string is nil; what was not asked for is nil or an empty list)
+    The earlier layout's parts come as read; the person's hash comes whole
+    while it is a listpack (≤ 128 fields: cheaper to send than to pick from
+    in Lua), else only the fields this read needs; the client picks
+    (src/store/codec/person-hash.ts).
 ]]
---#include person.lua
-local person, year = KEYS[12], tonumber(ARGV[8])
+local person = KEYS[12]
 local stays = tonumber(ARGV[4])
-local from, to = tonumber(ARGV[5]), tonumber(ARGV[6])
 local empty = {}
--- Either part is empty: a year's accumulators, or stays, are in one layout.
-local function both(first, second)
-  for _, value in ipairs(second) do first[#first + 1] = value end
-  return first
+
+local function personFields()
+  if redis.call('HLEN', person) <= 128 then return redis.call('HGETALL', person) end
+  -- A hashtable (a heavy user's years of idempotency records): the year's fields only.
+  local flat = {}
+  local function add(field)
+    local value = redis.call('HGET', person, field)
+    if value then
+      flat[#flat + 1] = field
+      flat[#flat + 1] = value
+    end
+  end
+  local function scan(prefix)
+    local cursor = '0'
+    repeat
+      local reply = redis.call('HSCAN', person, cursor, 'MATCH', prefix .. '*', 'COUNT', 1000)
+      cursor = reply[1]
+      for _, item in ipairs(reply[2]) do flat[#flat + 1] = item end
+    until cursor == '0'
+  end
+  scan(ARGV[8] .. '|')
+  if ARGV[7] == '1' then scan((tonumber(ARGV[8]) - 1) .. '|') end
+  add(ARGV[2])
+  if stays >= 1 then add('t|' .. ARGV[9]) end
+  if stays >= 2 then add('t|' .. ARGV[10]) end
+  return flat
 end
-local function staysOfYear(i)
-  return both(staysOf(person, ARGV[8 + i], from, to), redis.call('ZRANGEBYSCORE', KEYS[8 + i], from, to))
-end
+
 return {
   redis.call('GET', KEYS[1]),
   redis.call('ZRANGEBYSCORE', KEYS[2], ARGV[1], '+inf'),
-  both(accumulatorsOf(person, year), redis.call('HGETALL', KEYS[3])),
+  redis.call('HGETALL', KEYS[3]),
   redis.call('GET', KEYS[4]),
-  redis.call('HGET', person, ARGV[2]) or redis.call('HGET', KEYS[5], ARGV[2]),
+  redis.call('HGET', KEYS[5], ARGV[2]),
   redis.call('GET', KEYS[6]),
   redis.call('GET', KEYS[7]),
   ARGV[3] ~= '' and redis.call('HGET', KEYS[8], ARGV[3]) or false,
-  stays >= 1 and staysOfYear(1) or empty,
-  stays >= 2 and staysOfYear(2) or empty,
-  ARGV[7] == '1' and both(accumulatorsOf(person, year - 1), redis.call('HGETALL', KEYS[11])) or empty,
+  stays >= 1 and redis.call('ZRANGEBYSCORE', KEYS[9], ARGV[5], ARGV[6]) or empty,
+  stays >= 2 and redis.call('ZRANGEBYSCORE', KEYS[10], ARGV[5], ARGV[6]) or empty,
+  ARGV[7] == '1' and redis.call('HGETALL', KEYS[11]) or empty,
+  personFields(),
 }

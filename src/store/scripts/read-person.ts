@@ -1,4 +1,5 @@
 /** read-person-12.lua with named arguments, in the order its header documents, and its reply decoded. */
+import { accumulatorsOfYear, staysOfYear } from '../codec/person-hash.js';
 import type { ScriptedClient } from '../redis.js';
 
 export interface ReadPersonCall {
@@ -71,18 +72,21 @@ export async function readPerson(client: ScriptedClient, c: ReadPersonCall): Pro
     String(c.benefitYear),
     String(c.staysYears[0] ?? ''),
     String(c.staysYears[1] ?? ''),
-  )) as [string | null, string[], string[], string | null, string | null, string | null, string | null, string | null, string[], string[], string[]];
+  )) as [string | null, string[], string[], string | null, string | null, string | null, string | null, string | null, string[], string[], string[], string[]];
+  // Each part is in the person's hash or in the earlier layout's key, never both: the two are joined.
+  const person = hashOf(reply[11]);
+  const staysOf = (i: number, earlier: string[]) => (i < stays ? [...staysOfYear(person, c.staysYears[i]!, c.staysFromDay, c.staysToDay), ...earlier] : []);
   return {
     enrollee: reply[0],
     activeFilings: reply[1],
-    accumulators: hashOf(reply[2]),
+    accumulators: { ...hashOf(reply[2]), ...accumulatorsOfYear(person, c.benefitYear) },
     filingsVersion: reply[3],
-    idempotency: reply[4],
+    idempotency: person[c.idempotencyField] ?? reply[4],
     coverageEntry: reply[5],
     voidClaim: reply[6],
     namedFiling: reply[7],
-    stays: [...reply[8], ...reply[9]],
-    previousAccumulators: c.previousYear ? hashOf(reply[10]) : null,
+    stays: [...staysOf(0, reply[8]), ...staysOf(1, reply[9])],
+    previousAccumulators: c.previousYear ? { ...hashOf(reply[10]), ...accumulatorsOfYear(person, c.benefitYear - 1) } : null,
   };
 }
 
