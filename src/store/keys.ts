@@ -23,7 +23,8 @@ export const keys = {
    * The person's one hash (a listpack while small): accumulators, year lists,
    * stays, occupancy and idempotency records as fields, one key instead of
    * five. Fields (scripts/include/person.lua): '<hospitalId>:<requestId>'
-   * idempotency record; '<year>|<name>' accumulator ('<year>|version' too);
+   * idempotency record; '<year>|<name>' accumulator (short names for the
+   * fixed ones, codec/person-hash.ts; '<year>|v' its version);
    * 's|<year>' the year's settlement ids, ' '-joined in commit order;
    * 't|<year>' its listed stays '<discharge day>|<stay member>'; 'o|' the day
    * the occupancy expires, then its members. Only idempotency fields lack '|'.

@@ -164,7 +164,7 @@ describe('the earlier layout of a person, upgraded to one hash', () => {
     expect(report.manifest.counts).toMatchObject({ persons: 1, settlements: 6, reversals: 1 });
     const fields = Object.keys(await current.redis.hgetall(`person:{${CARD}}`));
     expect(fields.filter((f) => f === 's|2018' || f === 't|2018')).toEqual([]);
-    expect(fields).toContain('2018|version');
+    expect(fields).toContain('2018|v');
     expect(await idempotencyCount(current.redis, CARD)).toBe(7);
     expect((await current.http.get(`/v1/enrollees/${CARD}/accumulators/2018`).set(admin(current)).expect(200)).body).toEqual(accumulators);
     expect((await settle(current, stay('PH-3', 'JJ-CITY', '2018-07-01', '2018-07-04'))).status).not.toBe(201);

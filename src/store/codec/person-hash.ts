@@ -1,17 +1,42 @@
 /**
  * Fields of a person's hash (person:{card}) as the client reads them; the
  * scripts write them (src/store/scripts/include/person.lua):
- * '<year>|<name>' accumulators, 't|<year>' the year's stays as
+ * '<year>|<short name>' accumulators, 't|<year>' the year's stays as
  * '<discharge day>|<stay member>' joined by ' ', and idempotency records
  * under '<hospitalId>:<requestId>'.
  */
 
-/** The year's accumulators, their names without the year. */
+/**
+ * Short field names of the fixed accumulators (SHORT in
+ * scripts/include/person.lua: keep the two alike, test/unit/person-hash.test.ts
+ * checks). A policy's own ledgers ('l:<key>') keep their names.
+ */
+export const SHORT_ACCUMULATOR_NAMES: Readonly<Record<string, string>> = {
+  version: 'v',
+  admissions: 'a',
+  specialOutpatientCounted: 'so',
+  basicEligible: 'be',
+  basicPaid: 'bp',
+  compliantSelfBurden: 'cs',
+  criticalIllnessPaid: 'ci',
+  outpatientPaid: 'op',
+  retiredCadreSpousePaid: 'rs',
+};
+const LONG_NAMES = new Map(Object.entries(SHORT_ACCUMULATOR_NAMES).map(([name, short]) => [short, name]));
+
+/** Accumulators by their names: short hash-field names made whole, earlier-layout names kept. */
+export function namedAccumulators(hash: Record<string, string>): Record<string, string> {
+  const named: Record<string, string> = {};
+  for (const field in hash) named[LONG_NAMES.get(field) ?? field] = hash[field]!;
+  return named;
+}
+
+/** The year's accumulators, by their names. */
 export function accumulatorsOfYear(fields: Record<string, string>, year: number): Record<string, string> {
   const prefix = `${year}|`;
   const found: Record<string, string> = {};
   for (const field in fields) if (field.startsWith(prefix)) found[field.slice(prefix.length)] = fields[field]!;
-  return found;
+  return namedAccumulators(found);
 }
 
 /** The year's stay members discharged from day `from` to day `to`, in a sorted set's order (day, then member). */

@@ -83,8 +83,11 @@ local old = { acc = KEYS[1], idem = KEYS[2], stls = KEYS[4], stays = KEYS[8], oc
 if hashed then fold(person, year, old, nowMs, tonumber(ARGV[17])) end
 -- Where each part is: a hash field, or the earlier key.
 local idemKey = hashed and person or old.idem
-local accKey, accPrefix = old.acc, ''
-if hashed then accKey, accPrefix = person, year .. '|' end
+local accKey = hashed and person or old.acc
+local function acc(name)
+  if hashed then return accumulatorField(year, name) end
+  return name
+end
 
 local previous = redis.call('HGET', idemKey, field)
 if redis.call('GET', KEYS[11]) == token then return {5} end
@@ -109,7 +112,7 @@ if ARGV[12] ~= '' then
   if known then return {6, known} end
 end
 
-local version = redis.call('HGET', accKey, accPrefix .. 'version') or '0'
+local version = redis.call('HGET', accKey, acc('version')) or '0'
 if version ~= ARGV[4] then return {4, version} end
 local filingsVersion = redis.call('GET', KEYS[6]) or '0'
 if filingsVersion ~= ARGV[5] then return {4, 'filings:' .. filingsVersion} end
@@ -138,9 +141,9 @@ if ARGV[14] ~= '' then
 end
 
 for i = 19, 18 + 2 * n, 2 do
-  redis.call('HINCRBY', accKey, accPrefix .. ARGV[i], ARGV[i + 1])
+  redis.call('HINCRBY', accKey, acc(ARGV[i]), ARGV[i + 1])
 end
-redis.call('HINCRBY', accKey, accPrefix .. 'version', 1)
+redis.call('HINCRBY', accKey, acc('version'), 1)
 
 local settlementId = ARGV[6]
 redis.call('SET', KEYS[3], ARGV[8])

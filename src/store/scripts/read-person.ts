@@ -1,5 +1,5 @@
 /** read-person-12.lua with named arguments, in the order its header documents, and its reply decoded. */
-import { accumulatorsOfYear, staysOfYear } from '../codec/person-hash.js';
+import { accumulatorsOfYear, namedAccumulators, staysOfYear } from '../codec/person-hash.js';
 import type { ScriptedClient } from '../redis.js';
 
 export interface ReadPersonCall {
@@ -96,5 +96,5 @@ export async function readPersonYear(
   c: { personKey: string; accumulatorsKey: string; settlementsOfYearKey: string; year: number },
 ): Promise<{ accumulators: Record<string, string>; ids: string[] }> {
   const [accumulators, ids] = await client.readPersonYear(c.personKey, c.accumulatorsKey, c.settlementsOfYearKey, String(c.year));
-  return { accumulators: hashOf(accumulators), ids };
+  return { accumulators: namedAccumulators(hashOf(accumulators)), ids };
 }

@@ -37,16 +37,20 @@ local meta = cjson.decode(string.sub(record, 1, split - 1))
 if meta.s == 'reversed' then return {2} end
 
 local person, year = KEYS[6], ARGV[5]
-local accKey, accPrefix = KEYS[2], ''
-if redis.call('EXISTS', KEYS[2]) == 0 then accKey, accPrefix = person, year .. '|' end
+local hashed = redis.call('EXISTS', KEYS[2]) == 0
+local accKey = hashed and person or KEYS[2]
+local function acc(name)
+  if hashed then return accumulatorField(year, name) end
+  return name
+end
 for name, delta in pairs(meta.d) do
   if string.sub(delta, 1, 1) == '-' then
-    redis.call('HINCRBY', accKey, accPrefix .. name, string.sub(delta, 2))
+    redis.call('HINCRBY', accKey, acc(name), string.sub(delta, 2))
   else
-    redis.call('HINCRBY', accKey, accPrefix .. name, '-' .. delta)
+    redis.call('HINCRBY', accKey, acc(name), '-' .. delta)
   end
 end
-redis.call('HINCRBY', accKey, accPrefix .. 'version', 1)
+redis.call('HINCRBY', accKey, acc('version'), 1)
 if meta.st then
   local member = stayMemberOf(meta, ARGV[4])
   if redis.call('ZREM', KEYS[4], member) == 0 then

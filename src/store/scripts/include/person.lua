@@ -1,13 +1,24 @@
 -- Included (--#include) by the scripts that read or write a person's hash
 -- person:{card} (src/store/keys.ts). Its fields:
 --   '<hospitalId>:<requestId>'  idempotency record (the only fields without '|': ids hold no '|')
---   '<year>|<name>'             an accumulator of a benefit year ('<year>|version' too)
+--   '<year>|<name>'             an accumulator of a benefit year ('<year>|v' its version), named as accumulatorField says
 --   's|<year>'                  the year's settlement ids in commit order, ' '-joined
 --   't|<year>'                  the year's listed stays, '<discharge day>|<stay member>', ' '-joined
 --   'o|'                        the day it expires, then the settled stays' occupancy members, ' '-joined
 -- Members and ids hold no ' ' (src/contract/fields.ts). A person's data of a
 -- year, and its idempotency and occupancy, are either here or in the earlier
 -- layout's keys, never both: a script that writes the hash folds them first.
+-- Short names for the fixed accumulators: their bytes count in every
+-- person-year. src/store/codec/person-hash.ts maps them back (keep the two
+-- tables alike); a policy's own ledgers ('l:<key>') keep their names.
+local SHORT = {
+  version = 'v', admissions = 'a', specialOutpatientCounted = 'so', basicEligible = 'be', basicPaid = 'bp',
+  compliantSelfBurden = 'cs', criticalIllnessPaid = 'ci', outpatientPaid = 'op', retiredCadreSpousePaid = 'rs',
+}
+local function accumulatorField(year, name)
+  return year .. '|' .. (SHORT[name] or name)
+end
+
 local function words(text)
   local list = {}
   if text then
@@ -56,7 +67,7 @@ local function putOccupancy(person, list, expires)
   end
 end
 
--- The year's accumulators as HGETALL answers them (field, value, …).
+-- The year's accumulators as HGETALL answers them (field, value, …), short names as stored.
 local function accumulatorsOf(person, year)
   local flat, cursor, prefix = {}, '0', year .. '|'
   repeat
@@ -92,7 +103,7 @@ local function fold(person, year, old, nowMs, occupancySeconds)
   -- HSETNX: a record the hash holds already is the later one.
   for i = 1, #flat, 2 do redis.call('HSETNX', person, flat[i], flat[i + 1]) end
   flat = redis.call('HGETALL', old.acc)
-  for i = 1, #flat, 2 do redis.call('HINCRBY', person, year .. '|' .. flat[i], flat[i + 1]) end
+  for i = 1, #flat, 2 do redis.call('HINCRBY', person, accumulatorField(year, flat[i]), flat[i + 1]) end
   -- HINCRBY and appending: keys written beside the hash (by a process of the
   -- release before it) hold only what came after it.
   local ids = redis.call('LRANGE', old.stls, 0, -1)
