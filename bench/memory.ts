@@ -139,6 +139,7 @@ function family(key: string): string {
       ledger: 'ledger (day-ledger entry)',
       stays: 'stays (listed inpatient stay)',
       acc: 'acc (person-year accumulators)',
+      person: 'person (one hash: accumulators, year list, stays, occupancy, idempotency)',
     }[prefix] ?? prefix
   );
 }
@@ -250,6 +251,7 @@ async function main(): Promise<void> {
       ['idempotency (idem field + requestId claim)', bytesOf('idem', 'req')],
       ['index (id index, year list, stays)', bytesOf('idx', 'stls', 'stays')],
       ['accumulators (person-year)', bytesOf('acc')],
+      ['person hash (all of the person but the record)', bytesOf('person')],
     ];
     const counted = kinds.reduce((sum, [, b]) => sum + b, 0);
     const all = [...families.values()].reduce((sum, f) => sum + f.bytes, 0);

@@ -12,6 +12,7 @@ import { scanKeys, type ScriptedClient } from './redis.js';
 import type { ArchiveRemovalOutcome } from './script-results.js';
 import { archiveLedgerEntry, archiveSettlement } from './scripts/archive.js';
 import { archiveDayEntry } from './scripts/ledger.js';
+import { readPersonYear } from './scripts/read-person.js';
 import { parseStored } from './record-schemas.js';
 import { z } from 'zod';
 
@@ -101,13 +102,30 @@ export class ArchiveStore {
     return scanKeys(this.redis, pattern);
   }
 
-  /** The cards having a settlement list of the year. */
+  /**
+   * The cards having settlements of the year: persons whose hash lists the
+   * year (a SCAN of person hashes, each asked for its year field), then
+   * persons whose year list is an earlier layout's key. A SCAN walks the whole
+   * keyspace whatever its pattern; no per-year set of cards is kept (bytes
+   * per settlement), so the run costs one HEXISTS per person more.
+   */
   async *cardsWithSettlements(year: number): AsyncGenerator<string[]> {
-    for await (const batch of this.scan(`stls:{*}:${year}`)) yield batch.map((key) => key.slice(key.indexOf('{') + 1, key.lastIndexOf('}')));
+    const cardOf = (key: string) => key.slice(key.indexOf('{') + 1, key.lastIndexOf('}'));
+    for await (const batch of this.scan('person:{*}')) {
+      const listed = await Promise.all(batch.map((key) => this.redis.hexists(key, `s|${year}`)));
+      const cards = batch.filter((_, i) => listed[i] === 1).map(cardOf);
+      if (cards.length) yield cards;
+    }
+    for await (const batch of this.scan(`stls:{*}:${year}`)) yield batch.map(cardOf);
   }
 
   async readPersonYear(card: string, year: number): Promise<PersonYear> {
-    const [ids, accumulators] = await Promise.all([this.redis.lrange(keys.settlementsOfYear(card, year), 0, -1), this.redis.hgetall(keys.accumulators(card, year))]);
+    const { ids, accumulators } = await readPersonYear(this.redis, {
+      personKey: keys.person(card),
+      accumulatorsKey: keys.accumulators(card, year),
+      settlementsOfYearKey: keys.settlementsOfYear(card, year),
+      year,
+    });
     const records = ids.length ? await this.redis.mgetBuffer(...ids.map((id) => keys.settlement(card, id))) : [];
     return { card, ids, records, accumulators };
   }
@@ -147,6 +165,7 @@ export class ArchiveStore {
       settlementsOfYearKey: keys.settlementsOfYear(card, year),
       staysKey: keys.staysOfYear(card, year),
       idIndexKey: keys.idIndex(slotOfCard(card)),
+      personKey: keys.person(card),
       settlementId,
       recordSha1,
       card,
@@ -163,8 +182,8 @@ export class ArchiveStore {
     return archiveDayEntry(this.redis, { dayKey: keys.ledgerDay(hospitalId, date), figuresKey: keys.ledgerFigures(hospitalId, date), member, figureDeltas });
   }
 
-  /** An empty stays set is gone already; a year list emptied by removals too (Redis drops empty keys). */
+  /** An empty stays set is gone already; a year list emptied by removals too (Redis drops empty keys, the scripts empty fields). */
   async yearListLength(card: string, year: number): Promise<number> {
-    return this.redis.llen(keys.settlementsOfYear(card, year));
+    return (await this.readPersonYear(card, year)).ids.length;
   }
 }

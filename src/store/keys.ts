@@ -19,18 +19,30 @@ export const keys = {
   enrollee: (card: string) => `enrollee:{${card}}`,
   /** Cached copy of the enrollment system's record (with COVERAGE_URL). */
   coverage: (card: string) => `coverage:{${card}}`,
+  /**
+   * The person's one hash (a listpack while small): accumulators, year lists,
+   * stays, occupancy and idempotency records as fields, one key instead of
+   * five. Fields (scripts/include/person.lua): '<hospitalId>:<requestId>'
+   * idempotency record; '<year>|<name>' accumulator (short names for the
+   * fixed ones, codec/person-hash.ts; '<year>|v' its version);
+   * 's|<year>' the year's settlement ids, ' '-joined in commit order;
+   * 't|<year>' its listed stays '<discharge day>|<stay member>'; 'o|' the day
+   * the occupancy expires, then its members. Only idempotency fields lack '|'.
+   */
+  person: (card: string) => `person:{${card}}`,
+  /** Earlier layout (folded into `person` by the next commit): the year's accumulators. */
   accumulators: (card: string, year: number) => `acc:{${card}}:${year}`,
   /** One settlement: its compact record (settlement-record.ts). */
   settlement: (card: string, settlementId: string) => `stl:{${card}}:${settlementId}`,
-  /** The person's settlement ids of a benefit year, in commit order. */
+  /** Earlier layout: the person's settlement ids of a benefit year, in commit order. */
   settlementsOfYear: (card: string, year: number) => `stls:{${card}}:${year}`,
-  /** Inpatient stays of a benefit year by discharge day, for consortium transfers. */
+  /** Earlier layout: inpatient stays of a benefit year by discharge day, for consortium transfers. */
   staysOfYear: (card: string, year: number) => `stays:{${card}}:${year}`,
-  /** The person's settled, unreversed stays (inpatient, childbirth, emergency death) by discharge day: one hospital at a time. */
+  /** Earlier layout: the person's settled, unreversed stays (inpatient, childbirth, emergency death) by discharge day: one hospital at a time. */
   occupancy: (card: string) => `occupancy:{${card}}`,
-  /** The person's idempotency records: field `<hospitalId>:<requestId>`. */
+  /** Earlier layout: the person's idempotency records, field `<hospitalId>:<requestId>`. */
   idempotency: (card: string) => `idem:{${card}}`,
-  /** A voided claim's mark for one requestId (short-lived: fence-claim-2.lua). */
+  /** A voided claim's mark for one requestId (short-lived: fence-claim-3.lua). */
   voidClaim: (card: string, idempotencyField: string) => `idem-void:{${card}}:${idempotencyField}`,
   /** Every filing of the person by id, active and revoked (the cold read). */
   filings: (card: string) => `filings:{${card}}`,

@@ -60,7 +60,9 @@ export class PlatformMessageRepository {
    * as read now (its settlement, if any, is read again there).
    */
   async stayExpectation(encounter: Encounter, field: string): Promise<StayExpectation> {
-    const idem = (await this.redis.hget(keys.idempotency(encounter.card), field)) ?? '';
+    // The person's hash, else the earlier layout's key (the script reads them in the same order).
+    const [hashed, earlier] = await Promise.all([this.redis.hget(keys.person(encounter.card), field), this.redis.hget(keys.idempotency(encounter.card), field)]);
+    const idem = hashed ?? earlier ?? '';
     const settlementId = idem === '' || idem.startsWith('void ') ? null : (idem.split(' ')[1] ?? null);
     return { round: encounter.round, field, idem, settlementId };
   }
@@ -72,10 +74,11 @@ export class PlatformMessageRepository {
       settlingKey: keys.staySettling(card, mdtrtId),
       idempotencyKey: keys.idempotency(card),
       settlementKey: expect.settlementId === null ? keys.encounter(card, mdtrtId) : keys.settlement(card, expect.settlementId),
+      personKey: keys.person(card),
     };
   }
 
-  /** Stores a batch of lines if the stay is still unsettled as expected (put-fee-lines-5.lua). */
+  /** Stores a batch of lines if the stay is still unsettled as expected (put-fee-lines-6.lua). */
   async putFeeLines(card: string, mdtrtId: string, lines: EncounterFeeLine[], maxLines: number, expect: StayExpectation): Promise<FeeLinesOutcome> {
     return putFeeLines(this.redis, {
       ...this.stayKeys(card, mdtrtId, expect),

@@ -47,6 +47,7 @@ interface ScriptCommands {
   /** put-enrollees-n.lua: the number of keys first. */
   putEnrollees(numberOfKeys: number, ...keysAndArgs: string[]): Promise<number[]>;
   readPerson(...keysAndArgs: string[]): Promise<unknown[]>;
+  readPersonYear(...keysAndArgs: string[]): Promise<[string[], string[]]>;
   holdStay(...keysAndArgs: string[]): Promise<unknown[]>;
 }
 

@@ -17,7 +17,7 @@ import { NO_REPLICA_ACKNOWLEDGEMENT, type ReplicaAcknowledgement } from './repli
 import type { CommitOutcome, FenceOutcome, ReplaceOutcome, ReversalOutcome } from './script-results.js';
 import { compareAndSet, fenceClaim } from './scripts/claims.js';
 import { commitSettlement as commitSettlementScript } from './scripts/commit-settlement.js';
-import { readPerson as readPersonScript } from './scripts/read-person.js';
+import { readPerson as readPersonScript, readPersonYear } from './scripts/read-person.js';
 import { reverseSettlement as reverseSettlementScript } from './scripts/reverse-settlement.js';
 import {
   MAX_CLAIM_AGE_MS,
@@ -52,7 +52,17 @@ export class SettlementRepository {
   ) {}
 
   async getAccumulators(card: string, year: number): Promise<VersionedAccumulators> {
-    return decodeAccumulators(await this.redis.hgetall(keys.accumulators(card, year)));
+    return decodeAccumulators((await this.personYear(card, year)).accumulators);
+  }
+
+  /** The year's accumulators and settlement ids, from the person's hash or the earlier keys (one script: either layout). */
+  private personYear(card: string, year: number): Promise<{ accumulators: Record<string, string>; ids: string[] }> {
+    return readPersonYear(this.redis, {
+      personKey: keys.person(card),
+      accumulatorsKey: keys.accumulators(card, year),
+      settlementsOfYearKey: keys.settlementsOfYear(card, year),
+      year,
+    });
   }
 
   // ── Settlements ─────────────────────────────────────────────────────────
@@ -80,6 +90,9 @@ export class SettlementRepository {
       filingsKey: keys.filings(card),
       staysKeys: stayYears.map((year) => keys.staysOfYear(card, year)),
       previousAccumulatorsKey: keys.accumulators(card, scope.year - 1),
+      personKey: keys.person(card),
+      benefitYear: scope.year,
+      staysYears: stayYears,
       dischargeDay: dayNumber(scope.dischargeDate),
       idempotencyField: scope.idempotencyField,
       referralId: scope.referralId ?? null,
@@ -121,8 +134,12 @@ export class SettlementRepository {
 
   /** The person's idempotency record of one hospital + requestId. */
   async getIdempotency(card: string, idempotencyField: string): Promise<IdempotencyRecord | null> {
-    const [record, voided] = await Promise.all([this.redis.hget(keys.idempotency(card), idempotencyField), this.redis.get(keys.voidClaim(card, idempotencyField))]);
-    return decodeIdempotency(record ?? (voided === null ? null : `void ${voided}`));
+    const [record, earlier, voided] = await Promise.all([
+      this.redis.hget(keys.person(card), idempotencyField),
+      this.redis.hget(keys.idempotency(card), idempotencyField),
+      this.redis.get(keys.voidClaim(card, idempotencyField)),
+    ]);
+    return decodeIdempotency(record ?? earlier ?? (voided === null ? null : `void ${voided}`));
   }
 
   /** Deletes the claim if it is still the one given (a refused request lets its requestId go). */
@@ -135,6 +152,7 @@ export class SettlementRepository {
     return fenceClaim(this.redis, {
       idempotencyKey: keys.idempotency(card),
       voidClaimKey: keys.voidClaim(card, idempotencyField),
+      personKey: keys.person(card),
       idempotencyField,
       token,
       voidSeconds: this.voidClaimSeconds,
@@ -167,6 +185,7 @@ export class SettlementRepository {
       occupancyKey: keys.occupancy(card),
       voidClaimKey: keys.voidClaim(card, `${commit.hospitalId}:${commit.requestId}`),
       stayHoldKey: keys.staySettling(card, commit.stayHold?.mdtrtId ?? '-'),
+      personKey: keys.person(card),
       idempotencyField: `${commit.hospitalId}:${commit.requestId}`,
       bodyHash: commit.bodyHash,
       claimToken: commit.claimToken,
@@ -189,6 +208,8 @@ export class SettlementRepository {
       claimedAtMs: commit.claimedAtMs,
       maxClaimAgeMs: MAX_CLAIM_AGE_MS,
       stayHoldToken: commit.stayHold?.token ?? '',
+      writePersonHash: !previous,
+      benefitYear: commit.benefitYear,
     });
     // A replay answers what a replica holds too (the first answer may have been "unknown").
     if (outcome.kind === 'replay') await this.confirmReplicated(card, outcome.settlementId);
@@ -215,8 +236,10 @@ export class SettlementRepository {
       ledgerOutboxKey: keys.ledgerOutbox(slotOfCard(card)),
       staysKey: keys.staysOfYear(card, benefitYear),
       occupancyKey: keys.occupancy(card),
+      personKey: keys.person(card),
       reversal: JSON.stringify(reversal),
       settlementId,
+      benefitYear,
       ledgerOutboxField: outboxField(hospitalId, ledger.date, ledger.field),
       ledgerEntry: ledger.entry,
     });
@@ -238,7 +261,7 @@ export class SettlementRepository {
 
   /** A page of the person's settlements of a year, in commit order, from list position `start`. */
   async listSettlements(card: string, year: number, start: number, limit: number): Promise<Page<StoredSettlement>> {
-    const ids = await this.redis.lrange(keys.settlementsOfYear(card, year), start, start + limit);
+    const ids = (await this.personYear(card, year)).ids.slice(start, start + limit + 1);
     const page = ids.slice(0, limit);
     const records = page.length === 0 ? [] : await this.redis.mgetBuffer(...page.map((id) => keys.settlement(card, id)));
     const items: StoredSettlement[] = [];

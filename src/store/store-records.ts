@@ -119,7 +119,7 @@ export interface Page<T> {
   next: string | null;
 }
 
-/** Hash-field prefix of a policy's own ledgers in acc:{card}:<year>. */
+/** Accumulator-name prefix of a policy's own ledgers (fields '<year>|l:<key>' of person:{card}). */
 const LEDGER_FIELD = 'l:';
 
 export function decodeAccumulators(hash: Record<string, string>): VersionedAccumulators {

@@ -98,6 +98,9 @@ describe('archiving 2018 from a 3-master cluster', () => {
     for (const { port } of masters) {
       expect((await cluster.cli(port, '--raw', 'KEYS', 'stl:{CLARC[0-9]*')).trim(), `settlements left on ${port}`).toBe('');
       expect((await cluster.cli(port, '--raw', 'KEYS', 'stls:{CLARC[0-9]*')).trim()).toBe('');
+      for (const key of (await cluster.cli(port, '--raw', 'KEYS', 'person:{CLARC[0-9]*')).trim().split('\n').filter(Boolean)) {
+        expect((await cluster.cli(port, '--raw', 'HEXISTS', key, 's|2018')).trim(), `${key} still lists 2018`).toBe('0');
+      }
     }
     const after = (await http.get('/v1/hospitals/QZ-FIRST/statements/2018-05-03').set(admin).expect(200)).body;
     expect(after.totals).toEqual(before.totals);

@@ -110,7 +110,7 @@ describe('one Redis with one replica', () => {
     // Read straight from the replica, right after the answer: no waiting here.
     const id = res.body.settlementId as string;
     expect(await onReplica.exists(`stl:{REPL1}:${id}`)).toBe(1);
-    expect(await onReplica.hget('idem:{REPL1}', `${HOSPITAL}:REPL-1`)).toMatch(new RegExp(` ${id}$`));
+    expect(await onReplica.hget('person:{REPL1}', `${HOSPITAL}:REPL-1`)).toMatch(new RegExp(` ${id}$`));
     expect(await onReplica.exists(`req:{${HOSPITAL}:REPL-1}`)).toBe(1);
   });
 
@@ -162,7 +162,7 @@ describe('one Redis with one replica', () => {
       await expect(settlements.settle(request)).rejects.toThrow(ReplicationUnconfirmedError);
       await expect(settlements.settle(request)).rejects.toThrow(/result is unknown/);
       // The master did apply it.
-      expect(await onMaster.hget('idem:{REPL4}', `${HOSPITAL}:REPL-4`)).not.toBeNull();
+      expect(await onMaster.hget('person:{REPL4}', `${HOSPITAL}:REPL-4`)).not.toBeNull();
       replica.process.kill('SIGCONT');
       const replay = await settlements.settle(request);
       expect(replay.replay).toBe(true);
@@ -211,7 +211,7 @@ describe('one Redis with one replica', () => {
     const retry = await call(server, 'POST', '/v1/settlements', keys.billing[HOSPITAL]!, body);
     expect(retry.status, retry.text).toBe(404);
     expect(retry.body.error.code).toBe('ARCHIVED');
-    const settlementId = (await onMaster.hget('idem:{REPL1}', `${HOSPITAL}:REPL-1`))!.split(' ')[1]!;
+    const settlementId = (await onMaster.hget('person:{REPL1}', `${HOSPITAL}:REPL-1`))!.split(' ')[1]!;
     const read = await call(server, 'GET', `/v1/settlements/${settlementId}`, keys.admin);
     expect(read.status, read.text).toBe(404);
     expect(read.body.error.code).toBe('ARCHIVED');

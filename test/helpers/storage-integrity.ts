@@ -10,6 +10,7 @@ import type { Redis } from 'ioredis';
 import { fromDayMember, fromStoredLedgerEntry, ledgerField, toStoredLedgerEntry } from '../../src/domain/ledger.js';
 import { decodeSettlementRecord } from '../../src/store/codec/settlement-record.js';
 import { slotOfCard } from '../../src/store/keys.js';
+import { idempotencyRecord, yearIds } from './person-records.js';
 
 export interface IntegrityReport {
   settlements: number;
@@ -76,10 +77,11 @@ export async function checkStorageIntegrity(redis: Redis): Promise<IntegrityRepo
     }
   }
 
-  for (const key of await scanAll(redis, 'idem:*')) {
+  // Idempotency records: the person's hash fields without '|', or the earlier layout's idem: hash.
+  for (const key of [...(await scanAll(redis, 'idem:*')), ...(await scanAll(redis, 'person:*'))]) {
     const card = cardOfKey(key);
     for (const [field, value] of Object.entries(await redis.hgetall(key))) {
-      if (value.startsWith('void ')) continue;
+      if (field.includes('|') || value.startsWith('void ')) continue;
       report.idempotencyRecords++;
       const settlementId = value.slice(value.indexOf(' ') + 1);
       if ((await redis.exists(`stl:{${card}}:${settlementId}`)) !== 1) problems.push(`${key} ${field}: settlement ${settlementId} missing`);
@@ -95,8 +97,8 @@ export async function checkStorageIntegrity(redis: Redis): Promise<IntegrityRepo
     if (view.settlementId !== settlementId) problems.push(`${key}: response names ${view.settlementId}`);
     // A compact meta line leaves hospital, requestId and year to the answer.
     const [hospitalId, requestId, year] = meta.h === undefined ? [view.hospitalId, view.requestId, view.benefitYear] : [meta.h, meta.rq, meta.y];
-    if ((await redis.hget(`idem:{${card}}`, `${hospitalId}:${requestId}`))?.endsWith(` ${settlementId}`) !== true) problems.push(`${key}: no idempotency record`);
-    if ((await redis.lpos(`stls:{${card}}:${year}`, settlementId)) === null) problems.push(`${key}: not listed under ${year}`);
+    if ((await idempotencyRecord(redis, card, `${hospitalId}:${requestId}`))?.endsWith(` ${settlementId}`) !== true) problems.push(`${key}: no idempotency record`);
+    if (!(await yearIds(redis, card, year!)).includes(settlementId)) problems.push(`${key}: not listed under ${year}`);
     if (!ledger.has(ledgerField('settlement', settlementId))) problems.push(`${key}: no ledger entry`);
     const reversed = meta.s === 'reversed';
     if (reversed && !ledger.has(ledgerField('reversal', settlementId))) problems.push(`${key}: reversed without a reversal entry`);

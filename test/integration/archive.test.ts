@@ -31,6 +31,7 @@ import { slotTag } from '../../src/store/keys.js';
 import { openRepositories } from '../../src/store/repositories.js';
 import { startRedis, type RedisServer } from '../helpers/redis-server.js';
 import { startTestService, type TestService } from '../helpers/service.js';
+import { idempotencyCount } from '../helpers/person-records.js';
 import { charges, jinjiangEnrollee, pingyangEnrollee, sleep } from '../helpers/load-support.js';
 import { POLICY_DIR, ROOT } from '../helpers/worked-examples.js';
 
@@ -148,7 +149,8 @@ describe('archiving benefit year 2018 out of Redis', () => {
     expect(await t.redis.keys('stl:{ARCJJ*')).toEqual([]);
     expect(await t.redis.keys('stls:{ARCJJ*')).toEqual([]);
     expect(await t.redis.keys('stays:{ARCJJ*')).toEqual([]);
-    expect(await t.redis.hlen('idem:{ARCJJ1}')).toBe(3);
+    for (const key of await t.redis.keys('person:{ARCJJ*')) expect(Object.keys(await t.redis.hgetall(key)).filter((f) => /^[st]\|2018$/.test(f))).toEqual([]);
+    expect(await idempotencyCount(t.redis, 'ARCJJ1')).toBe(3);
     expect(await t.redis.exists('req:{JJ-CITY:ARC-LATE}')).toBe(1);
     expect((await t.http.get('/v1/enrollees/ARCJJ1/accumulators/2018').set(admin()).expect(200)).body).toEqual(accumulatorsBefore);
     expect(JSON.parse((await t.redis.hget('archives', '2018'))!)).toMatchObject({ state: 'archived', archive: 'benefit-year-2018' });
@@ -393,6 +395,7 @@ describe('kill -9 of the archive command, re-run each time', { timeout: 180_000 
     expect(new Set(archived)).toEqual(ids);
     expect(await direct.keys('stl:*')).toEqual([]);
     expect(await direct.keys('stls:*')).toEqual([]);
+    for (const key of await direct.keys('person:*')) expect(await direct.hexists(key, 's|2018')).toBe(0);
     expect(JSON.parse((await direct.hget('archives', '2018'))!).state).toBe('archived');
     expect(existsSync(`${archiveDir}.partial`)).toBe(false);
     direct.disconnect();

@@ -10,6 +10,7 @@ import { PY1_LINES } from '../helpers/fee-lines.js';
 import { hsa, n } from '../helpers/hsa.js';
 import { admit, discharge, feedetail } from '../helpers/hsa-stay.js';
 import { startTestService, type TestService } from '../helpers/service.js';
+import { idempotencyCount, occupancyMembers, stayMembers } from '../helpers/person-records.js';
 import { workedExamples } from '../helpers/worked-examples.js';
 
 let t: TestService;
@@ -41,7 +42,7 @@ describe('overlapping stays of one person', () => {
   it('the same stay under a new requestId, or one inside it at another hospital, is refused naming the settlement; nothing is recorded', async () => {
     const first = await settle(stay('PY-COUNTY', '2019-06-01', '2019-06-10'));
     expect(first.status, first.text).toBe(201);
-    const idemBefore = await t.redis.hlen(`idem:{${PY_CARD}}`);
+    const idemBefore = await idempotencyCount(t.redis, PY_CARD);
     const again = await settle(stay('PY-COUNTY', '2019-06-01', '2019-06-10'));
     expect(again.status, again.text).toBe(422);
     expect(again.body.error.code).toBe('STAY_OVERLAPS');
@@ -49,7 +50,7 @@ describe('overlapping stays of one person', () => {
     const inside = await settle(stay('PY-TOWN', '2019-06-03', '2019-06-08'));
     expect(inside.status).toBe(422);
     expect(inside.body.error.code).toBe('STAY_OVERLAPS');
-    expect(await t.redis.hlen(`idem:{${PY_CARD}}`)).toBe(idemBefore);
+    expect(await idempotencyCount(t.redis, PY_CARD)).toBe(idemBefore);
     const listed = await t.http.get(`/v1/enrollees/${PY_CARD}/settlements?year=2019`).set(t.auth(t.keys.admin)).expect(200);
     expect(listed.body.settlements.filter((s: { status: string }) => s.status === 'settled')).toHaveLength(1);
   });
@@ -77,8 +78,8 @@ describe('overlapping stays of one person', () => {
   it('a reversal frees the stay and its days whether the record has a compact meta line or one the previous release wrote', async () => {
     const card = PY_CARD;
     const members = async (id: string) => [
-      ...(await t.redis.zrange(`occupancy:{${card}}`, 0, -1)).filter((m) => m.includes(id)),
-      ...(await t.redis.zrange(`stays:{${card}}:2019`, 0, -1)).filter((m) => m.includes(id)),
+      ...(await occupancyMembers(t.redis, card)).filter((m) => m.includes(id)),
+      ...(await stayMembers(t.redis, card, 2019)).filter((m) => m.includes(id)),
     ];
     const reverse = (id: string) => t.http.post(`/v1/settlements/${id}/reversal`).set(t.auth(t.keys.billing['PY-COUNTY']!)).send({ reason: 'wrong person' }).expect(200);
     const compact = await settle(stay('PY-COUNTY', '2019-10-01', '2019-10-05'));

@@ -8,6 +8,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startRedis, type RedisServer } from '../helpers/redis-server.js';
 import { startTestService, type TestService } from '../helpers/service.js';
+import { idempotencyRecord } from '../helpers/person-records.js';
 
 let server: RedisServer;
 let previous: TestService;
@@ -36,7 +37,7 @@ const stay = (requestId: string, admissionDate: string, dischargeDate: string, h
 });
 const settle = (t: TestService, body: ReturnType<typeof stay>) => t.http.post('/v1/settlements').set(t.auth(t.keys.billing[body.hospitalId]!)).send(body);
 const metaOf = async (id: string) => JSON.parse(((await compact.redis.get(`stl:{${CARD}}:${id}`)) ?? '').split('\n')[0]!) as Record<string, unknown>;
-const idemOf = (requestId: string) => compact.redis.hget(`idem:{${CARD}}`, `PY-COUNTY:${requestId}`);
+const idemOf = (requestId: string) => idempotencyRecord(compact.redis, CARD, `PY-COUNTY:${requestId}`);
 
 describe('STORE_WRITE_FORMAT during a rolling upgrade', () => {
   it('previous: the meta line and hashes as the previous release wrote them; compact replays, refuses and reverses them', async () => {

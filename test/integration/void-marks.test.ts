@@ -15,6 +15,7 @@ import { MAX_CLAIM_AGE_MS, VOID_CLAIM_SECONDS } from '../../src/store/store-reco
 import { allSettlements } from '../helpers/pages.js';
 import { rawCommit } from '../helpers/raw-commit.js';
 import { startTestService, type TestService } from '../helpers/service.js';
+import { idempotencyCount } from '../helpers/person-records.js';
 import { workedExamples } from '../helpers/worked-examples.js';
 import { pyStay } from '../helpers/load-support.js';
 
@@ -53,7 +54,7 @@ describe('the void mark of a refused settlement and the age of a claim', () => {
     const ttl = await t.redis.ttl(mark);
     expect(ttl).toBeGreaterThan(0);
     expect(ttl).toBeLessThanOrEqual(VOID_CLAIM_SECONDS);
-    expect(await t.redis.hlen(keys.idempotency('VMREF1'))).toBe(0);
+    expect(await idempotencyCount(t.redis, 'VMREF1')).toBe(0);
     expect(await t.redis.get(keys.requestClaim('PY-COUNTY', 'VM-REF-1'))).toBeNull();
   });
 
@@ -64,7 +65,7 @@ describe('the void mark of a refused settlement and the age of a claim', () => {
       claimedAtMs: Date.now() - MAX_CLAIM_AGE_MS - 2_000,
     });
     expect(old.kind).toBe('fenced');
-    expect(await t.redis.hlen(keys.idempotency(card))).toBe(0);
+    expect(await idempotencyCount(t.redis, card)).toBe(0);
     expect((await t.service.repositories.settlements.getAccumulators(card, 2019)).version).toBe('0');
     const young = await t.service.repositories.settlements.commitSettlement({
       ...rawCommit({ card, requestId: 'VM-OLD-1', settlementId: newId('S', card) }),
@@ -111,7 +112,7 @@ describe('the void mark of a refused settlement and the age of a claim', () => {
     // As the previous release stored them: the whole hash.
     const claim = (await t.redis.get(keys.requestClaim('PY-COUNTY', 'VM-PREV-1')))!;
     await t.redis.set(keys.requestClaim('PY-COUNTY', 'VM-PREV-1'), claim.replace(` ${hash} `, ` ${full} `));
-    await t.redis.hset(keys.idempotency('VMPREV1'), 'PY-COUNTY:VM-PREV-1', `${full} ${first.body.settlementId}`);
+    await t.redis.hset(keys.person('VMPREV1'), 'PY-COUNTY:VM-PREV-1', `${full} ${first.body.settlementId}`);
     clock += 60_000;
     const again = await t.http.post('/v1/settlements').set(billing()).send(body).expect(200);
     expect(again.text).toBe(first.text);

@@ -283,7 +283,7 @@ describe('a commit fsynced whose reply died with Redis', { timeout: 60_000 }, ()
       );
       // Executed: another connection sees its idempotency record, so the AOF holds it (fsync before any reply).
       const deadline = Date.now() + 10_000;
-      while ((await t.redis.hexists(`idem:{${card}}`, 'JJ-CITY:LOST-1')) !== 1) {
+      while ((await t.redis.hexists(`person:{${card}}`, 'JJ-CITY:LOST-1')) !== 1) {
         if (Date.now() > deadline) throw new Error('the commit never executed');
         await sleep(5);
       }

@@ -1,5 +1,5 @@
 /**
- * A listed inpatient stay (stays:{card}:<year>) as one sorted-set member,
+ * A listed inpatient stay (field t|<year> of person:{card}, earlier stays:{card}:<year>) as one member,
  * scored by its discharge day: "<settlementId>|<hospitalId>|<consortium>|<dischargeDate>|<ordinal>".
  * Ids never contain '|' (src/contract/fields.ts).
  */

@@ -1,4 +1,4 @@
-/** archive-settlement-4.lua and archive-ledger-entry-1.lua with named arguments, in the order their headers document, and their replies decoded. */
+/** archive-settlement-5.lua and archive-ledger-entry-1.lua with named arguments, in the order their headers document, and their replies decoded. */
 import type { ScriptedClient } from '../redis.js';
 import { archiveRemovalOutcome, type ArchiveRemovalOutcome } from '../script-results.js';
 
@@ -7,6 +7,8 @@ export interface ArchiveSettlementCall {
   settlementsOfYearKey: string;
   staysKey: string;
   idIndexKey: string;
+  /** person:{card}: the year list and stays when they are no longer in the earlier keys above. */
+  personKey: string;
   settlementId: string;
   /** SHA-1 (hex) of the record as archived. */
   recordSha1: string;
@@ -16,7 +18,7 @@ export interface ArchiveSettlementCall {
 
 export async function archiveSettlement(client: ScriptedClient, c: ArchiveSettlementCall): Promise<ArchiveRemovalOutcome> {
   return archiveRemovalOutcome(
-    await client.archiveSettlement(c.settlementKey, c.settlementsOfYearKey, c.staysKey, c.idIndexKey, c.settlementId, c.recordSha1, c.card, String(c.year)),
+    await client.archiveSettlement(c.settlementKey, c.settlementsOfYearKey, c.staysKey, c.idIndexKey, c.personKey, c.settlementId, c.recordSha1, c.card, String(c.year)),
   );
 }
 

@@ -1,10 +1,12 @@
-/** fence-claim-2.lua and compare-and-set-1.lua with named arguments, in the order their headers document, and their replies decoded. */
+/** fence-claim-3.lua and compare-and-set-1.lua with named arguments, in the order their headers document, and their replies decoded. */
 import type { ScriptedClient } from '../redis.js';
 import { fenceOutcome, replaceOutcome, type FenceOutcome, type ReplaceOutcome } from '../script-results.js';
 
 export interface FenceClaimCall {
   idempotencyKey: string;
   voidClaimKey: string;
+  /** person:{card}: its idempotency fields, read before the earlier idempotencyKey. */
+  personKey: string;
   /** "<hospitalId>:<requestId>" */
   idempotencyField: string;
   token: string;
@@ -12,7 +14,7 @@ export interface FenceClaimCall {
 }
 
 export async function fenceClaim(client: ScriptedClient, c: FenceClaimCall): Promise<FenceOutcome> {
-  return fenceOutcome(await client.fenceClaim(c.idempotencyKey, c.voidClaimKey, c.idempotencyField, c.token, String(c.voidSeconds)));
+  return fenceOutcome(await client.fenceClaim(c.idempotencyKey, c.voidClaimKey, c.personKey, c.idempotencyField, c.token, String(c.voidSeconds)));
 }
 
 export interface CompareAndSetCall {

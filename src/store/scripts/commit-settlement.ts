@@ -1,4 +1,4 @@
-/** commit-settlement-12.lua with named arguments, in the order its header documents, and its reply decoded. */
+/** commit-settlement-13.lua with named arguments, in the order its header documents, and its reply decoded. */
 import type { ScriptedClient } from '../redis.js';
 import type { ReplicaAcknowledgement } from '../replication.js';
 import { commitOutcome, type CommitOutcome } from '../script-results.js';
@@ -19,6 +19,8 @@ export interface CommitSettlementCall {
   voidClaimKey: string;
   /** The hold of the stay this settles (a placeholder key when none). */
   stayHoldKey: string;
+  /** person:{card}: the earlier keys above are folded into it whenever it is written. */
+  personKey: string;
   /** "<hospitalId>:<requestId>" */
   idempotencyField: string;
   bodyHash: string;
@@ -51,6 +53,9 @@ export interface CommitSettlementCall {
   maxClaimAgeMs: number;
   /** The hold's token, taken out by the commit ('' when none). */
   stayHoldToken: string;
+  /** False (STORE_WRITE_FORMAT=previous): the earlier keys are written, unless the person's hash exists already. */
+  writePersonHash: boolean;
+  benefitYear: number;
 }
 
 export function commitSettlementKeysAndArgs(c: CommitSettlementCall): (string | Buffer)[] {
@@ -67,6 +72,7 @@ export function commitSettlementKeysAndArgs(c: CommitSettlementCall): (string | 
     c.occupancyKey,
     c.voidClaimKey,
     c.stayHoldKey,
+    c.personKey,
     c.idempotencyField,
     c.bodyHash,
     c.claimToken,
@@ -90,6 +96,8 @@ export function commitSettlementKeysAndArgs(c: CommitSettlementCall): (string | 
     String(c.claimedAtMs),
     String(c.maxClaimAgeMs),
     c.stayHoldToken,
+    c.writePersonHash ? '1' : '0',
+    String(c.benefitYear),
   ];
 }
 

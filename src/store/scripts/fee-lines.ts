@@ -1,5 +1,5 @@
 /**
- * put-fee-lines-5.lua, withdraw-fee-lines-5.lua and replace-unsettled-encounter-5.lua
+ * put-fee-lines-6.lua, withdraw-fee-lines-6.lua and replace-unsettled-encounter-6.lua
  * with named arguments, in the order their headers document, and their replies
  * decoded. The three share one layout: the stay's keys, then what the change
  * expects of the stay (still unsettled as read), checked in the same script.
@@ -16,6 +16,8 @@ export interface StayKeys {
   idempotencyKey: string;
   /** The settlement the expectation names (any key of the slot when none). */
   settlementKey: string;
+  /** person:{card}: its idempotency fields, read before the earlier idempotencyKey. */
+  personKey: string;
 }
 
 /** The stay as read before the change. */
@@ -27,7 +29,7 @@ export interface StayExpectationArgs {
   idem: string;
 }
 
-const stayKeyList = (k: StayKeys): string[] => [k.linesKey, k.encounterKey, k.settlingKey, k.idempotencyKey, k.settlementKey];
+const stayKeyList = (k: StayKeys): string[] => [k.linesKey, k.encounterKey, k.settlingKey, k.idempotencyKey, k.settlementKey, k.personKey];
 const expectationArgs = (e: StayExpectationArgs): string[] => [String(e.round), e.field, e.idem];
 
 export async function putFeeLines(

@@ -2,9 +2,9 @@
   Hold a stay for its settlement through the platform (2304/2207) and read
   what that settlement needs of it, in one call: the hold and the read are
   one step, so the lines read are the ones that hold still until the commit
-  (put-fee-lines-5, withdraw-fee-lines-5 and replace-unsettled-encounter-5
+  (put-fee-lines-6, withdraw-fee-lines-6 and replace-unsettled-encounter-6
   refuse while the set holds a token). The commit that settles the stay takes
-  its token out (commit-settlement-12); any other end, its holder does. A
+  its token out (commit-settlement-13); any other end, its holder does. A
   stay that does not exist is not held.
 
   Input:

@@ -1,4 +1,5 @@
-/** read-person-11.lua with named arguments, in the order its header documents, and its reply decoded. */
+/** read-person-12.lua with named arguments, in the order its header documents, and its reply decoded. */
+import { accumulatorsOfYear, namedAccumulators, staysOfYear } from '../codec/person-hash.js';
 import type { ScriptedClient } from '../redis.js';
 
 export interface ReadPersonCall {
@@ -13,6 +14,11 @@ export interface ReadPersonCall {
   /** The stays keys of the look-back (none, one or two years); unused places take the first key. */
   staysKeys: string[];
   previousAccumulatorsKey: string;
+  /** person:{card}: read beside the earlier keys above. */
+  personKey: string;
+  benefitYear: number;
+  /** The years of staysKeys. */
+  staysYears: number[];
   dischargeDay: number;
   idempotencyField: string;
   referralId: string | null;
@@ -55,6 +61,7 @@ export async function readPerson(client: ScriptedClient, c: ReadPersonCall): Pro
     c.staysKeys[0] ?? c.enrolleeKey,
     c.staysKeys[1] ?? c.enrolleeKey,
     c.previousAccumulatorsKey,
+    c.personKey,
     String(c.dischargeDay),
     c.idempotencyField,
     c.referralId ?? '',
@@ -62,17 +69,32 @@ export async function readPerson(client: ScriptedClient, c: ReadPersonCall): Pro
     String(c.staysFromDay),
     String(c.staysToDay),
     c.previousYear ? '1' : '0',
-  )) as [string | null, string[], string[], string | null, string | null, string | null, string | null, string | null, string[], string[], string[]];
+    String(c.benefitYear),
+    String(c.staysYears[0] ?? ''),
+    String(c.staysYears[1] ?? ''),
+  )) as [string | null, string[], string[], string | null, string | null, string | null, string | null, string | null, string[], string[], string[], string[]];
+  // Each part is in the person's hash or in the earlier layout's key, never both: the two are joined.
+  const person = hashOf(reply[11]);
+  const staysOf = (i: number, earlier: string[]) => (i < stays ? [...staysOfYear(person, c.staysYears[i]!, c.staysFromDay, c.staysToDay), ...earlier] : []);
   return {
     enrollee: reply[0],
     activeFilings: reply[1],
-    accumulators: hashOf(reply[2]),
+    accumulators: { ...hashOf(reply[2]), ...accumulatorsOfYear(person, c.benefitYear) },
     filingsVersion: reply[3],
-    idempotency: reply[4],
+    idempotency: person[c.idempotencyField] ?? reply[4],
     coverageEntry: reply[5],
     voidClaim: reply[6],
     namedFiling: reply[7],
-    stays: [...reply[8], ...reply[9]],
-    previousAccumulators: c.previousYear ? hashOf(reply[10]) : null,
+    stays: [...staysOf(0, reply[8]), ...staysOf(1, reply[9])],
+    previousAccumulators: c.previousYear ? { ...hashOf(reply[10]), ...accumulatorsOfYear(person, c.benefitYear - 1) } : null,
   };
+}
+
+/** read-person-year-3.lua: a person's accumulators and settlement ids of one year, whichever layout holds them. */
+export async function readPersonYear(
+  client: ScriptedClient,
+  c: { personKey: string; accumulatorsKey: string; settlementsOfYearKey: string; year: number },
+): Promise<{ accumulators: Record<string, string>; ids: string[] }> {
+  const [accumulators, ids] = await client.readPersonYear(c.personKey, c.accumulatorsKey, c.settlementsOfYearKey, String(c.year));
+  return { accumulators: namedAccumulators(hashOf(accumulators)), ids };
 }

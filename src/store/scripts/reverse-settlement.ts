@@ -1,4 +1,4 @@
-/** reverse-settlement-5.lua with named arguments, in the order its header documents, and its reply decoded. */
+/** reverse-settlement-6.lua with named arguments, in the order its header documents, and its reply decoded. */
 import type { ScriptedClient } from '../redis.js';
 import type { ReplicaAcknowledgement } from '../replication.js';
 import { reversalOutcome, type ReversalOutcome } from '../script-results.js';
@@ -10,6 +10,8 @@ export interface ReverseSettlementCall {
   ledgerOutboxKey: string;
   staysKey: string;
   occupancyKey: string;
+  /** person:{card}: where the parts not in the earlier keys above are. */
+  personKey: string;
   /** Reversal meta JSON {at, reason, operator}. */
   reversal: string;
   /** "<hospitalId>|<date>|<settlementId>:r": the entry's field in the outbox. */
@@ -18,6 +20,7 @@ export interface ReverseSettlementCall {
   ledgerEntry: string;
   /** Puts it back into a compact meta line's stay and occupancy members. */
   settlementId: string;
+  benefitYear: number;
 }
 
 /** Answered only once the required replicas hold the reversal (replication.ts). */
@@ -25,7 +28,19 @@ export async function reverseSettlement(client: ScriptedClient, replicas: Replic
   const reply = await replicas.script<[number]>(
     client,
     'reverseSettlement',
-    [c.settlementKey, c.accumulatorsKey, c.ledgerOutboxKey, c.staysKey, c.occupancyKey, c.reversal, c.ledgerOutboxField, c.ledgerEntry, c.settlementId],
+    [
+      c.settlementKey,
+      c.accumulatorsKey,
+      c.ledgerOutboxKey,
+      c.staysKey,
+      c.occupancyKey,
+      c.personKey,
+      c.reversal,
+      c.ledgerOutboxField,
+      c.ledgerEntry,
+      c.settlementId,
+      String(c.benefitYear),
+    ],
     (r) => r[0] === 1,
   );
   return reversalOutcome(reply);

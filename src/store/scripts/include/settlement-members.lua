@@ -1,4 +1,4 @@
--- Included (--#include) by reverse-settlement-5 and archive-settlement-4.
+-- Included (--#include) by reverse-settlement-6 and archive-settlement-5.
 -- The stays and occupancy members a settlement record's meta line names. A
 -- compact meta line (codec/settlement-record.ts) leaves the settlement id out
 -- of both: `st` then starts with '|', and `oc`'s third field is empty. Earlier

@@ -1,8 +1,9 @@
--- Included (--#include) by put-fee-lines-5, withdraw-fee-lines-5 and
--- replace-unsettled-encounter-5, which share its KEYS[3..5] and ARGV[3..4]:
+-- Included (--#include) by put-fee-lines-6, withdraw-fee-lines-6 and
+-- replace-unsettled-encounter-6, which share its KEYS[3..6] and ARGV[3..4]:
 --   KEYS[3] enc-settling:{card}:<mdtrtId>  tokens of the settlements of the stay at work (2304/2207)
---   KEYS[4] idem:{card}                    the person's idempotency records
+--   KEYS[4] idem:{card}                    the person's idempotency records (the earlier layout)
 --   KEYS[5] stl:{card}:<settlementId>      the settlement ARGV[4] names (any key of the slot when none)
+--   KEYS[6] person:{card}                  the person's hash: its idempotency fields (person.lua)
 --   ARGV[3] the stay's idempotency field ("<hospitalId>:<requestId>")
 --   ARGV[4] that field's value as read ('' when absent)
 -- The stay must not be settled, nor being settled, when it changes: checked
@@ -11,7 +12,7 @@
 -- Returns nil (unsettled), or 'settling', 'moved', 'archived' or 'settled'.
 local function unsettled()
   if redis.call('SCARD', KEYS[3]) > 0 then return 'settling' end
-  local idem = redis.call('HGET', KEYS[4], ARGV[3]) or ''
+  local idem = redis.call('HGET', KEYS[6], ARGV[3]) or redis.call('HGET', KEYS[4], ARGV[3]) or ''
   if idem ~= ARGV[4] then return 'moved' end
   if idem == '' or string.sub(idem, 1, 5) == 'void ' then return nil end
   local record = redis.call('GET', KEYS[5])

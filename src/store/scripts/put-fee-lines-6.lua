@@ -11,8 +11,9 @@
     KEYS[1] enc-lines:{card}:<mdtrtId>  hash: 'l:<sn>' → line JSON, 'r:<sn>' → the sn of its refund, 'count'
     KEYS[2] enc:{card}:<mdtrtId>         the encounter (JSON)
     KEYS[3] enc-settling:{card}:<mdtrtId> set: a token per settlement of the stay at work (2304/2207)
-    KEYS[4] idem:{card}                  the person's idempotency records
+    KEYS[4] idem:{card}                  the person's idempotency records (the earlier layout)
     KEYS[5] stl:{card}:<settlementId>    the settlement ARGV[4] names (any key of the slot when none)
+    KEYS[6] person:{card}                the person's hash: its idempotency fields (include/person.lua)
     ARGV[1] most lines an encounter may hold
     ARGV[2] the encounter's round as read (its requestId's suffix)
     ARGV[3] the stay's idempotency field ("<hospitalId>:<requestId>")

@@ -7,8 +7,9 @@
   live only that long (VOID_CLAIM_TTL_SECONDS is at least that age).
 
   Input:
-    KEYS[1] idem:{card}                          idempotency records of the claim's person
+    KEYS[1] idem:{card}                          idempotency records of the claim's person (the earlier layout)
     KEYS[2] idem-void:{card}:<hospitalId>:<requestId>  the void mark of this requestId
+    KEYS[3] person:{card}                        the person's hash: its idempotency fields (include/person.lua)
     ARGV[1] idempotency field "<hospitalId>:<requestId>"
     ARGV[2] token of the claim being fenced
     ARGV[3] seconds the void mark lives
@@ -17,7 +18,7 @@
     {1}          fenced (or already fenced): that claim can never commit
     {0, record}  the claim committed: "<bodyHash> <settlementId>"
 ]]
-local current = redis.call('HGET', KEYS[1], ARGV[1])
+local current = redis.call('HGET', KEYS[3], ARGV[1]) or redis.call('HGET', KEYS[1], ARGV[1])
 if current and string.sub(current, 1, 5) ~= 'void ' then return {0, current} end
 redis.call('SET', KEYS[2], ARGV[2], 'EX', ARGV[3])
 return {1}

@@ -4,11 +4,12 @@
   while the stay is not settled.
 
   Input:
-    KEYS[1] enc-lines:{card}:<mdtrtId>  (see put-fee-lines-5.lua)
+    KEYS[1] enc-lines:{card}:<mdtrtId>  (see put-fee-lines-6.lua)
     KEYS[2] enc:{card}:<mdtrtId>         the encounter (JSON)
     KEYS[3] enc-settling:{card}:<mdtrtId> set: a token per settlement of the stay at work (2304/2207)
-    KEYS[4] idem:{card}                  the person's idempotency records
+    KEYS[4] idem:{card}                  the person's idempotency records (the earlier layout)
     KEYS[5] stl:{card}:<settlementId>    the settlement ARGV[4] names (any key of the slot when none)
+    KEYS[6] person:{card}                the person's hash: its idempotency fields (include/person.lua)
     ARGV[1] sn, or '0000' for every line
     ARGV[2] the encounter's round as read (its requestId's suffix)
     ARGV[3] the stay's idempotency field ("<hospitalId>:<requestId>")

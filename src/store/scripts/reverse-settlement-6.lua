@@ -7,16 +7,21 @@
   only the meta line is read and rewritten, the response bytes are kept as is.
   A compact meta line gains `s` and `x` here and stays compact.
 
+  Each part is changed where it is: KEYS[2], [4] and [5] are the earlier
+  layout's, folded into KEYS[6] by the next commit (commit-settlement-13.lua).
+
   Input:
     KEYS[1] stl:{card}:<settlementId>                the settlement record
     KEYS[2] acc:{card}:<year>                        accumulators of its benefit year
     KEYS[3] ledger-outbox:{<slot tag>}               the slot's day-ledger entries not yet compacted
     KEYS[4] stays:{card}:<year>                      inpatient stays of its benefit year
     KEYS[5] occupancy:{card}                         the person's settled stays (a reversed one no longer occupies its days)
+    KEYS[6] person:{card}                            the person's hash (include/person.lua)
     ARGV[1] reversal meta JSON {at, reason, operator}
     ARGV[2] outbox field ("<hospitalId>|<date>|<settlementId>:r")
     ARGV[3] ledger entry JSON (amounts negated)
     ARGV[4] settlement id (a compact meta line's members leave it out)
+    ARGV[5] the settlement's benefit year
 
   Output:
     {0}   no such settlement
@@ -24,22 +29,47 @@
     {2}   already reversed (nothing changed)
 ]]
 --#include settlement-members.lua
+--#include person.lua
 local record = redis.call('GET', KEYS[1])
 if not record then return {0} end
 local split = string.find(record, '\n', 1, true)
 local meta = cjson.decode(string.sub(record, 1, split - 1))
 if meta.s == 'reversed' then return {2} end
 
+local person, year = KEYS[6], ARGV[5]
+local hashed = redis.call('EXISTS', KEYS[2]) == 0
+local accKey = hashed and person or KEYS[2]
+local function acc(name)
+  if hashed then return accumulatorField(year, name) end
+  return name
+end
 for name, delta in pairs(meta.d) do
   if string.sub(delta, 1, 1) == '-' then
-    redis.call('HINCRBY', KEYS[2], name, string.sub(delta, 2))
+    redis.call('HINCRBY', accKey, acc(name), string.sub(delta, 2))
   else
-    redis.call('HINCRBY', KEYS[2], name, '-' .. delta)
+    redis.call('HINCRBY', accKey, acc(name), '-' .. delta)
   end
 end
-redis.call('HINCRBY', KEYS[2], 'version', 1)
-if meta.st then redis.call('ZREM', KEYS[4], stayMemberOf(meta, ARGV[4])) end
-if meta.oc then redis.call('ZREM', KEYS[5], occupancyMemberOf(meta, ARGV[4])) end
+redis.call('HINCRBY', accKey, acc('version'), 1)
+if meta.st then
+  local member = stayMemberOf(meta, ARGV[4])
+  if redis.call('ZREM', KEYS[4], member) == 0 then
+    dropWord(person, 't|' .. year, function(entry) return string.match(entry, '^%d+|(.*)$') ~= member end)
+  end
+end
+if meta.oc then
+  local member = occupancyMemberOf(meta, ARGV[4])
+  if redis.call('ZREM', KEYS[5], member) == 0 then
+    local list, expires = occupancyOf(person, 0)
+    for i, other in ipairs(list) do
+      if other == member then
+        table.remove(list, i)
+        putOccupancy(person, list, expires)
+        break
+      end
+    end
+  end
+end
 
 meta.s = 'reversed'
 meta.x = cjson.decode(ARGV[1])

@@ -18,7 +18,8 @@
   day is no overlap).
   Money is integer fen passed as strings to HINCRBY: never a Lua float.
 
-  Input:
+  Input (KEYS[1], [2], [4], [8] and [10] are the earlier layout's: folded
+  into KEYS[13] and deleted first whenever the hash is written):
     KEYS[1] acc:{card}:<year>                        accumulators hash (+ 'version')
     KEYS[2] idem:{card}                              idempotency records of the person
     KEYS[3] stl:{card}:<settlementId>                the settlement record
@@ -29,8 +30,9 @@
     KEYS[8] stays:{card}:<year>                      inpatient stays by discharge day
     KEYS[9] hsa-msg:{card}:<hospitalId>:<msgid>      the platform message's record (a placeholder key when none)
     KEYS[10] occupancy:{card}                        the person's settled stays, scored by discharge day
-    KEYS[11] idem-void:{card}:<hospitalId>:<requestId>  void mark of this requestId (fence-claim-2.lua)
+    KEYS[11] idem-void:{card}:<hospitalId>:<requestId>  void mark of this requestId (fence-claim-3.lua)
     KEYS[12] enc-settling:{card}:<mdtrtId>           the hold of the stay this settles (hold-stay-4.lua; a placeholder key when none)
+    KEYS[13] person:{card}                           the person's hash: all of KEYS[1], [2], [4], [8], [10] as fields (include/person.lua)
 
     ARGV[1] idempotency field "<hospitalId>:<requestId>"
     ARGV[2] body hash of the request
@@ -56,6 +58,9 @@
     ARGV[21+2n] ms a claim may commit after it was made: later, it is fenced, so that its void
                 mark need live only this long (a resent command may arrive any time later)
     ARGV[22+2n] the token of that hold, taken out when committed ('' when none)
+    ARGV[23+2n] '1': write the person's hash; '0' (STORE_WRITE_FORMAT=previous): write the
+                earlier keys, as the release before reads them, unless the hash exists already
+    ARGV[24+2n] the benefit year
 
   Output:
     {1}                  committed
@@ -65,10 +70,24 @@
     {5}                  fenced: the claim with this token was voided or is too old; claim the requestId again
     {6, record}          the message has a record already (nothing written)
     {7, member}          the stay overlaps the settled stay `member` (nothing written)
+  "Nothing written" but the fold into the hash, which changes no answer.
 ]]
-local accKey, idemKey, stlKey, listKey, indexKey, filingsVersionKey, ledgerKey, staysKey, messageKey =
-  KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5], KEYS[6], KEYS[7], KEYS[8], KEYS[9]
+--#include person.lua
 local field, bodyHash, token = ARGV[1], ARGV[2], ARGV[3]
+local n = tonumber(ARGV[18])
+local person, year = KEYS[13], ARGV[24 + 2 * n]
+local time = redis.call('TIME')
+local nowMs = tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
+local hashed = ARGV[23 + 2 * n] == '1' or redis.call('EXISTS', person) == 1
+local old = { acc = KEYS[1], idem = KEYS[2], stls = KEYS[4], stays = KEYS[8], occupancy = KEYS[10] }
+if hashed then fold(person, year, old, nowMs, tonumber(ARGV[17])) end
+-- Where each part is: a hash field, or the earlier key.
+local idemKey = hashed and person or old.idem
+local accKey = hashed and person or old.acc
+local function acc(name)
+  if hashed then return accumulatorField(year, name) end
+  return name
+end
 
 local previous = redis.call('HGET', idemKey, field)
 if redis.call('GET', KEYS[11]) == token then return {5} end
@@ -78,34 +97,39 @@ if previous then
   if string.sub(previous, 1, 5) ~= 'void ' then
     local space = string.find(previous, ' ', 1, true)
     -- A hash whole (as the previous release kept it) or shortened: the same body when the shorter starts the longer.
-    local n = math.min(space - 1, #bodyHash)
-    if n == 0 or string.sub(previous, 1, n) ~= string.sub(bodyHash, 1, n) then return {3} end
+    local m = math.min(space - 1, #bodyHash)
+    if m == 0 or string.sub(previous, 1, m) ~= string.sub(bodyHash, 1, m) then return {3} end
     return {2, string.sub(previous, space + 1)}
   end
   -- voided for an earlier claim of this requestId: this claim may commit
 end
 
 -- After the replay check: a resent commit that did commit still answers its settlement.
-local n = tonumber(ARGV[18])
-local time = redis.call('TIME')
-local nowMs = tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
 if nowMs - tonumber(ARGV[20 + 2 * n]) > tonumber(ARGV[21 + 2 * n]) then return {5} end
 
 if ARGV[12] ~= '' then
-  local known = redis.call('GET', messageKey)
+  local known = redis.call('GET', KEYS[9])
   if known then return {6, known} end
 end
 
-local version = redis.call('HGET', accKey, 'version') or '0'
+local version = redis.call('HGET', accKey, acc('version')) or '0'
 if version ~= ARGV[4] then return {4, version} end
-local filingsVersion = redis.call('GET', filingsVersionKey) or '0'
+local filingsVersion = redis.call('GET', KEYS[6]) or '0'
 if filingsVersion ~= ARGV[5] then return {4, 'filings:' .. filingsVersion} end
 
+local today = math.floor(nowMs / 86400000)
+local occupancy, occupancyExpires = {}, 0
 if ARGV[14] ~= '' then
   local admission, discharge = tonumber(ARGV[14]), tonumber(ARGV[15])
   -- Stays discharged on or after this admission day. One overlaps if each is admitted before the
   -- other's discharge, or if it holds the very same days (a same-day stay paid twice).
-  local later = redis.call('ZRANGEBYSCORE', KEYS[10], admission, '+inf')
+  local later
+  if hashed then
+    occupancy, occupancyExpires = occupancyOf(person, today)
+    later = occupancy
+  else
+    later = redis.call('ZRANGEBYSCORE', old.occupancy, admission, '+inf')
+  end
   for _, member in ipairs(later) do
     local bar = string.find(member, '|', 1, true)
     local otherAdmission = tonumber(string.sub(member, 1, bar - 1))
@@ -117,22 +141,40 @@ if ARGV[14] ~= '' then
 end
 
 for i = 19, 18 + 2 * n, 2 do
-  redis.call('HINCRBY', accKey, ARGV[i], ARGV[i + 1])
+  redis.call('HINCRBY', accKey, acc(ARGV[i]), ARGV[i + 1])
 end
-redis.call('HINCRBY', accKey, 'version', 1)
+redis.call('HINCRBY', accKey, acc('version'), 1)
 
 local settlementId = ARGV[6]
-redis.call('SET', stlKey, ARGV[8])
-redis.call('RPUSH', listKey, settlementId)
-redis.call('HSET', indexKey, settlementId, ARGV[7])
-redis.call('HSET', ledgerKey, ARGV[19 + 2 * n], ARGV[9])
-if ARGV[10] ~= '' then redis.call('ZADD', staysKey, ARGV[10], ARGV[11]) end
+redis.call('SET', KEYS[3], ARGV[8])
+if hashed then
+  local ids = redis.call('HGET', person, 's|' .. year)
+  redis.call('HSET', person, 's|' .. year, ids and ids .. ' ' .. settlementId or settlementId)
+else
+  redis.call('RPUSH', old.stls, settlementId)
+end
+redis.call('HSET', KEYS[5], settlementId, ARGV[7])
+redis.call('HSET', KEYS[7], ARGV[19 + 2 * n], ARGV[9])
+if ARGV[10] ~= '' then
+  if hashed then
+    local stays = redis.call('HGET', person, 't|' .. year)
+    local entry = ARGV[10] .. '|' .. ARGV[11]
+    redis.call('HSET', person, 't|' .. year, stays and stays .. ' ' .. entry or entry)
+  else
+    redis.call('ZADD', old.stays, ARGV[10], ARGV[11])
+  end
+end
 redis.call('HSET', idemKey, field, bodyHash .. ' ' .. settlementId)
 redis.call('DEL', KEYS[11])
-if ARGV[12] ~= '' then redis.call('SET', messageKey, ARGV[12], 'EX', ARGV[13]) end
+if ARGV[12] ~= '' then redis.call('SET', KEYS[9], ARGV[12], 'EX', ARGV[13]) end
 if ARGV[14] ~= '' then
-  redis.call('ZADD', KEYS[10], ARGV[15], ARGV[16])
-  redis.call('EXPIRE', KEYS[10], ARGV[17])
+  if hashed then
+    occupancy[#occupancy + 1] = ARGV[16]
+    putOccupancy(person, occupancy, math.max(occupancyExpires, math.floor((nowMs + tonumber(ARGV[17]) * 1000) / 86400000)))
+  else
+    redis.call('ZADD', old.occupancy, ARGV[15], ARGV[16])
+    redis.call('EXPIRE', old.occupancy, ARGV[17])
+  end
 end
 if ARGV[22 + 2 * n] ~= '' then redis.call('SREM', KEYS[12], ARGV[22 + 2 * n]) end
 return {1}

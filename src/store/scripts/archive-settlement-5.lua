@@ -5,13 +5,16 @@
   the index, marked with the year ("<card>:<year>"), so reading it answers
   ARCHIVED; its idempotency record and requestId claim stay untouched, so a
   late retry can never settle it again. The record must still be the one the
-  archive holds (same SHA-1), else nothing changes.
+  archive holds (same SHA-1), else nothing changes. The year list and stays
+  are the person's hash fields, or the earlier layout's keys (include/person.lua);
+  the hash's occupancy goes too once it has expired (as the earlier zset did).
 
   Input:
     KEYS[1] stl:{card}:<settlementId>   the settlement record
     KEYS[2] stls:{card}:<year>          the year's settlement ids
     KEYS[3] stays:{card}:<year>         the year's listed stays
     KEYS[4] idx:{<slot tag>}            id → card index of the slot
+    KEYS[5] person:{card}               the person's hash
     ARGV[1] settlement id
     ARGV[2] SHA-1 (hex) of the record as archived
     ARGV[3] card
@@ -23,13 +26,24 @@
     -1  the record changed since it was archived (nothing changed)
 ]]
 --#include settlement-members.lua
+--#include person.lua
 local record = redis.call('GET', KEYS[1])
 if not record then return 0 end
 if redis.sha1hex(record) ~= ARGV[2] then return -1 end
 local split = string.find(record, '\n', 1, true)
 local meta = cjson.decode(string.sub(record, 1, split - 1))
-if meta.st then redis.call('ZREM', KEYS[3], stayMemberOf(meta, ARGV[1])) end
+local person, year = KEYS[5], ARGV[4]
+if meta.st then
+  local member = stayMemberOf(meta, ARGV[1])
+  if redis.call('ZREM', KEYS[3], member) == 0 then
+    dropWord(person, 't|' .. year, function(entry) return string.match(entry, '^%d+|(.*)$') ~= member end)
+  end
+end
 redis.call('DEL', KEYS[1])
-redis.call('LREM', KEYS[2], 1, ARGV[1])
+if redis.call('LREM', KEYS[2], 1, ARGV[1]) == 0 then
+  dropWord(person, 's|' .. year, function(id) return id ~= ARGV[1] end)
+end
+local time = redis.call('TIME')
+if #occupancyOf(person, math.floor(tonumber(time[1]) / 86400)) == 0 then redis.call('HDEL', person, 'o|') end
 redis.call('HSET', KEYS[4], ARGV[1], ARGV[3] .. ':' .. ARGV[4])
 return 1
