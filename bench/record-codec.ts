@@ -21,6 +21,8 @@ const rounds = Number(values.rounds);
 
 interface Deflater {
   name: string;
+  /** what the codec inflates it with */
+  dictionary: Buffer | undefined;
   deflate(part: Buffer): Buffer;
 }
 
@@ -32,7 +34,7 @@ interface Step {
 /** What `deflateRawSync` does, with a fresh zlib state per call. */
 function fresh(name: string, dictionary: Buffer | undefined, level: number, windowBits = 15, memLevel = 8): Deflater {
   const options = { ...(dictionary ? { dictionary } : {}), level, windowBits, memLevel, chunkSize: 2048 };
-  return { name, deflate: (part) => deflateRawSync(part, options) };
+  return { name, dictionary, deflate: (part) => deflateRawSync(part, options) };
 }
 
 /** One zlib state kept and reset between parts (zlib's sync step, as gunzip-into.ts drives it). */
@@ -44,6 +46,7 @@ function kept(name: string, dictionary: Buffer | undefined, level: number, windo
   const out = Buffer.allocUnsafeSlow(64 * 1024);
   return {
     name,
+    dictionary,
     deflate(part) {
       handle.writeSync(constants.Z_FINISH, part, 0, part.length, out, 0, out.length);
       if (state[1] !== 0 || state[0] === 0) throw new Error('part larger than the scratch');
@@ -64,13 +67,17 @@ function cpuMicros(): number {
   return u.user + u.system;
 }
 
-function run(title: string, parts: Buffer[], dictionary: Buffer | undefined, options: Deflater[]): void {
+function codec(name: string, dictionary: Buffer | undefined, level: number): Deflater {
+  return { name, dictionary, deflate: keptRawDeflate({ level, dictionary, chunkSize: 2048, maxPartBytes: 65536 }) };
+}
+
+function run(title: string, parts: Buffer[], options: Deflater[]): void {
   const bytes = new Map<string, number>();
   for (const o of options) {
     let total = 0;
     for (const part of parts) {
       const d = o.deflate(part);
-      const back = inflateRawSync(d, dictionary ? { dictionary } : {});
+      const back = inflateRawSync(d, o.dictionary ? { dictionary: o.dictionary } : {});
       if (!back.equals(part)) throw new Error(`${o.name}: does not inflate back`);
       total += d.length;
     }
@@ -98,30 +105,29 @@ const answerDictionary = RESPONSE_DICTIONARIES[CURRENT_DICTIONARY]!;
 const inputsDictionary = INPUT_DICTIONARIES[CURRENT_DICTIONARY];
 process.stdout.write(`node ${process.version}, dictionary v${CURRENT_DICTIONARY} (answer ${answerDictionary.length} B, inputs ${inputsDictionary?.length ?? 0} B)\n`);
 
+// The version before the current one: what the codec deflated with before it.
+const previous = CURRENT_DICTIONARY - 1;
 if (values.only !== 'inputs') {
   const L = DEFLATE_LEVEL;
-  run('answers', heldOut, answerDictionary, [
-    fresh(`today: deflateRawSync L${L} w15 m8`, answerDictionary, L),
-    kept(`kept state L${L} w15 m8`, answerDictionary, L),
-    { name: 'the codec: keptRawDeflate', deflate: keptRawDeflate({ level: L, dictionary: answerDictionary, chunkSize: 2048, maxPartBytes: 65536 }) },
-    fresh(`fresh L${L} w15 m6`, answerDictionary, L, 15, 6),
-    kept(`kept L${L} w15 m6`, answerDictionary, L, 15, 6),
-    fresh(`fresh L${L} w14 m8 (dictionary's last 16 kB)`, answerDictionary, L, 14, 8),
-    kept(`kept L${L} w14 m7`, answerDictionary, L, 14, 7),
-    fresh(`fresh L${L} w13 m8 (last 8 kB)`, answerDictionary, L, 13, 8),
-    kept(`kept L${L} w13 m6`, answerDictionary, L, 13, 6),
-    fresh('no dictionary L6 w15 m8', undefined, 6),
-    kept(`kept L9 w15 m8`, answerDictionary, 9),
-    kept(`kept L4 w15 m8`, answerDictionary, 4),
+  const before = RESPONSE_DICTIONARIES[previous];
+  run('answers', heldOut, [
+    fresh(`deflateRawSync L${L}, dictionary v${previous}`, before, L),
+    fresh(`deflateRawSync L${L}, dictionary v${CURRENT_DICTIONARY}`, answerDictionary, L),
+    kept(`kept state L${L}, dictionary v${previous}`, before, L),
+    codec(`the codec: kept state, dictionary v${CURRENT_DICTIONARY}`, answerDictionary, L),
+    kept(`kept L${L} w15 m6, dictionary v${CURRENT_DICTIONARY}`, answerDictionary, L, 15, 6),
+    kept(`kept L9, dictionary v${CURRENT_DICTIONARY}`, answerDictionary, 9),
+    kept(`kept L4, dictionary v${CURRENT_DICTIONARY}`, answerDictionary, 4),
+    fresh('no dictionary L6', undefined, 6),
   ]);
 }
 if (values.only !== 'answer') {
   const L = INPUTS_DEFLATE_LEVEL;
-  run('inputs', heldOutInputs, inputsDictionary, [
-    fresh(`today: deflateRawSync L${L} w15 m8`, inputsDictionary, L),
-    kept(`kept state L${L} w15 m8`, inputsDictionary, L),
-    { name: 'the codec: keptRawDeflate', deflate: keptRawDeflate({ level: L, dictionary: inputsDictionary, chunkSize: 2048, maxPartBytes: 65536 }) },
-    kept(`kept L${L} w13 m6`, inputsDictionary, L, 13, 6),
+  const before = INPUT_DICTIONARIES[previous];
+  run('inputs', heldOutInputs, [
+    fresh(`deflateRawSync L${L}, dictionary v${previous}`, before, L),
+    kept(`kept state L${L}, dictionary v${previous}`, before, L),
+    codec(`the codec: kept state, dictionary v${CURRENT_DICTIONARY}`, inputsDictionary, L),
   ]);
 }
 
