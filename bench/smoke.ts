@@ -85,6 +85,11 @@ const SMOKES: Record<string, Smoke> = {
     env: { BENCH_ROWS: '1000', BENCH_LINES: '50' },
     figures: [figure('server start to ready: demo catalogues', 'ms'), figure('HTTP settle .*→ ratio', '×'), figure('import tool: .*→', 'rows/s')],
   },
+  'record-codec': {
+    script: 'bench/record-codec.ts',
+    args: ['--rounds', '1'],
+    figures: [figure('the codec: kept state, dictionary v\\d+', 'µs CPU/part'), figure('encodeSettlementRecord \\(answer \\+ inputs\\):', 'µs CPU per record')],
+  },
   simulate: {
     script: 'bench/simulate.ts',
     args: ['--settlements', '2000'],

@@ -14,6 +14,10 @@
  *    most, placed in front of the ones already picked (zlib finds the strings
  *    nearest the end of the dictionary cheapest, and the first picks are the
  *    most common), until the next pick gains too little or the window is full.
+ *    Then every segment whose removal leaves the training sample no larger
+ *    than the picks gave it is cut, 1 kB down to 32 B segments: a deflate
+ *    hashes the whole dictionary first, so each kB cut is CPU saved on every
+ *    settlement (version 3: 27.6 kB → ~18 kB for the same bytes).
  * 3. The sizes on the held-out half are printed (no dictionary, the current
  *    file's dictionary, the new one) and the file is written, with the
  *    held-out size of the new version (HELD_OUT_BYTES): the staleness test
@@ -49,6 +53,8 @@ const MAX_INPUTS_DICTIONARY = 6 * 1024;
 const MIN_GAIN = 0.004;
 const TRAINING_SAMPLE = 240;
 const CANDIDATES_PER_CLASS = 2;
+/** Segment sizes of the pruning passes, coarse to fine. */
+const PRUNE_SEGMENTS = [1024, 256, 64, 32];
 
 const { values } = parseArgs({
   options: {
@@ -87,6 +93,19 @@ function build(training: Sample[], part: 'bytes' | 'inputs', maxBytes: number, l
     size = chosen.size;
     remaining.splice(chosen.index, 1);
     process.stderr.write(`  picked ${dictionary.length} B of ${part} dictionary: judge sample ${(size / judge.length).toFixed(0)} B each\n`);
+  }
+  return prune(dictionary, judge, size, level, part);
+}
+
+/** Cuts what the judge sample does not miss: each segment whose removal keeps it within `limit` bytes in all. */
+function prune(picked: Buffer, judge: Buffer[], limit: number, level: number, part: string): Buffer {
+  let dictionary = picked;
+  for (const segment of PRUNE_SEGMENTS) {
+    for (let at = dictionary.length - segment; at >= 0; at -= segment) {
+      const trial = Buffer.concat([dictionary.subarray(0, at), dictionary.subarray(at + segment)]);
+      if (compressedSize(judge, trial, level) <= limit) dictionary = trial;
+    }
+    process.stderr.write(`  pruned ${part} dictionary in ${segment} B segments: ${dictionary.length} B\n`);
   }
   return dictionary;
 }

@@ -99,13 +99,15 @@ export class LedgerRecords {
     const id = `${hospitalId}|${date}`;
     if (this.scheduled.has(id)) return;
     const timer = setTimeout(() => {
-      this.scheduled.delete(id);
+      // Still scheduled while it runs: writes meanwhile wait for the next run, NOTE_GRACE_MS on. Started a second
+      // after each, runs came every second under load, each draining every slot noted within the grace again.
       this.compactDay(hospitalId, date).then(
         ({ pending }) => {
+          this.scheduled.delete(id);
           if (pending > 0) this.touched(hospitalId, date, NOTE_GRACE_MS);
         },
         // A failed background compaction loses nothing: the entries stay in their outboxes for the next one.
-        () => {},
+        () => this.scheduled.delete(id),
       );
     }, delayMs);
     timer.unref();

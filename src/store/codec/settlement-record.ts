@@ -22,6 +22,7 @@
  */
 import { deflateRawSync, inflateRawSync } from 'node:zlib';
 import { checkStored, settlementRecordMetaSchema } from '../record-schemas.js';
+import { keptRawDeflate, type RawDeflate } from './kept-deflate.js';
 import { CURRENT_DICTIONARY, INPUT_DICTIONARIES, RESPONSE_DICTIONARIES } from './response-dictionaries.js';
 
 /** The reversal's who and why, as recorded. */
@@ -88,8 +89,13 @@ const LARGE_PART_BYTES = 64 * 1024;
 const LARGE_DEFLATE_LEVEL = 3;
 const LARGE_CHUNK_SIZE = 64 * 1024;
 
-function deflated(part: Buffer, level: number, dictionary: Buffer | undefined): Buffer {
+/** The current version's two deflates, each with its zlib state kept between records (kept-deflate.ts). */
+const keptAnswer = keptRawDeflate({ level: DEFLATE_LEVEL, dictionary: RESPONSE_DICTIONARIES[CURRENT_DICTIONARY], chunkSize: CHUNK_SIZE, maxPartBytes: LARGE_PART_BYTES });
+const keptInputs = keptRawDeflate({ level: INPUTS_DEFLATE_LEVEL, dictionary: INPUT_DICTIONARIES[CURRENT_DICTIONARY], chunkSize: CHUNK_SIZE, maxPartBytes: LARGE_PART_BYTES });
+
+function deflated(part: Buffer, level: number, dictionary: Buffer | undefined, kept?: RawDeflate): Buffer {
   const large = part.length > LARGE_PART_BYTES;
+  if (kept && !large) return kept(part);
   return deflateRawSync(part, {
     ...(dictionary ? { dictionary } : {}),
     level: large ? LARGE_DEFLATE_LEVEL : level,
@@ -98,10 +104,10 @@ function deflated(part: Buffer, level: number, dictionary: Buffer | undefined): 
 }
 
 export function encodeSettlementRecord(meta: Omit<SettlementRecordMeta, 'v' | 'r'>, response: Buffer, inputs?: Buffer): Buffer {
-  const body = deflated(response, DEFLATE_LEVEL, RESPONSE_DICTIONARIES[CURRENT_DICTIONARY]!);
+  const body = deflated(response, DEFLATE_LEVEL, RESPONSE_DICTIONARIES[CURRENT_DICTIONARY]!, keptAnswer);
   if (!inputs) return Buffer.concat([Buffer.from(`${JSON.stringify({ v: CURRENT_DICTIONARY, ...meta })}\n`), body]);
   const head = Buffer.from(`${JSON.stringify({ v: CURRENT_DICTIONARY, ...meta, r: body.length })}\n`);
-  const tail = deflated(inputs, INPUTS_DEFLATE_LEVEL, INPUT_DICTIONARIES[CURRENT_DICTIONARY]);
+  const tail = deflated(inputs, INPUTS_DEFLATE_LEVEL, INPUT_DICTIONARIES[CURRENT_DICTIONARY], keptInputs);
   return Buffer.concat([head, body, tail]);
 }
 
