@@ -87,6 +87,40 @@ export interface FeeCategoryView {
   policyScope: string;
 }
 
+/** Stands for the answer's lines while the rest is serialised (no string of a settlement holds a NUL). */
+const LINES_MARK = JSON.stringify('\u0000lines\u0000');
+/** Bills with more lines than this have their lines encoded apart (answerParts). */
+const APART_LINES = 64;
+/** Lines serialised and encoded at a time. */
+export const ANSWER_LINES_PER_PART = 250;
+
+/**
+ * The answer as UTF-8 in parts, together byte for byte
+ * Buffer.from(JSON.stringify(view)). A large bill's lines (ids, codes,
+ * amounts: ASCII) go ANSWER_LINES_PER_PART at a time, apart from the rest:
+ * joined with it, whose Chinese makes one string two-byte, a 2,000-line
+ * answer took ~2 ms more to serialise and encode.
+ */
+export function* answerParts(view: SettlementView): Generator<Buffer> {
+  const lines = view.charges.lines;
+  const parts =
+    lines !== undefined && lines.length > APART_LINES ? JSON.stringify({ ...view, charges: { ...view.charges, lines: JSON.parse(LINES_MARK) as string } }).split(LINES_MARK) : [];
+  if (lines === undefined || parts.length !== 2) {
+    yield Buffer.from(JSON.stringify(view));
+    return;
+  }
+  yield Buffer.from(`${parts[0]}[`);
+  for (let from = 0; from < lines.length; from += ANSWER_LINES_PER_PART) {
+    yield Buffer.from(`${from > 0 ? ',' : ''}${JSON.stringify(lines.slice(from, from + ANSWER_LINES_PER_PART)).slice(1, -1)}`);
+  }
+  yield Buffer.from(`]${parts[1]}`);
+}
+
+/** The answer as UTF-8: Buffer.from(JSON.stringify(view)), byte for byte. */
+export function answerBytes(view: SettlementView): Buffer {
+  return Buffer.concat([...answerParts(view)]);
+}
+
 function chargesView(computation: SettlementComputation): ChargesView {
   const { charges, itemised } = computation;
   const view: ChargesView = {

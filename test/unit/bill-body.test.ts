@@ -7,9 +7,9 @@
 import { describe, expect, it } from 'vitest';
 import { settlementRequestSchema } from '../../src/contract/settlement.js';
 import { AppError } from '../../src/domain/errors.js';
-import { LARGE_BILL_LINES, answerText, parseSettlementBody } from '../../src/http/bill-body.js';
+import { LARGE_BILL_LINES, answerBytesInTurns, parseSettlementBody } from '../../src/http/bill-body.js';
 import { parseOrThrow } from '../../src/http/validate.js';
-import { settlementView } from '../../src/service/settlement-view.js';
+import { answerBytes, settlementView } from '../../src/service/settlement-view.js';
 import { NO_ACTOR, requestHash } from '../../src/service/settlements.js';
 import { amoxicillinLine } from '../../scripts/lib/demo-catalogue.js';
 import { runLines } from '../helpers/fee-lines.js';
@@ -107,13 +107,14 @@ describe('a 5,000-line bill in turns', () => {
     expect(await errorOfAsync(() => parseSettlementBody(tooMany))).toEqual(errorOf(() => parseOrThrow(settlementRequestSchema, tooMany)));
   });
 
-  it("the answer's text is JSON.stringify's, byte for byte", async () => {
+  it("the answer's bytes are JSON.stringify's, byte for byte", async () => {
     const lines = Array.from({ length: 5000 }, (_, i) => line(i));
     const outcome = runLines('pingyang', lines);
     if (!outcome.ok) throw new Error(outcome.refusal.message);
     const request = parseOrThrow(settlementRequestSchema, bill(5000));
     const view = settlementView(outcome.settlement, request, buildAccumulators(), { settlementId: null, status: 'preview', actor: NO_ACTOR, policyVersion: 'v' });
     expect(view.charges.lines).toHaveLength(5000);
-    expect(await answerText(view)).toBe(JSON.stringify(view));
+    expect((await answerBytesInTurns(view)).equals(Buffer.from(JSON.stringify(view)))).toBe(true);
+    expect(answerBytes(view).equals(Buffer.from(JSON.stringify(view)))).toBe(true);
   });
 });
