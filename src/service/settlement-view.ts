@@ -2,7 +2,7 @@
 import { accumulatorsView, applyDeltas, type AccumulatorsView } from '../domain/accumulators.js';
 import { formatPrice } from '../catalogue/row.js';
 import { FEE_CATEGORIES, FEE_CATEGORY_CODES } from '../domain/code-tables.js';
-import { formatMoney } from '../domain/money.js';
+import { ZERO, formatMoney, type Money } from '../domain/money.js';
 import type { Accumulators, Actor, SettlementRequest } from '../domain/types.js';
 import type { FeeLineClassification } from '../engine/fee-lines.js';
 import type { SettlementComputation } from '../engine/types.js';
@@ -121,6 +121,14 @@ export function answerBytes(view: SettlementView): Buffer {
   return Buffer.concat([...answerParts(view)]);
 }
 
+/** A catalogue entry's ceiling and ratio, formatted once while the catalogue holds them (the same decimals on every line and bill naming it). */
+const catalogueTexts = new WeakMap<Money, string>();
+function once(value: Money, format: (value: Money) => string): string {
+  let text = catalogueTexts.get(value);
+  if (text === undefined) catalogueTexts.set(value, (text = format(value)));
+  return text;
+}
+
 function chargesView(computation: SettlementComputation): ChargesView {
   const { charges, itemised } = computation;
   const view: ChargesView = {
@@ -130,18 +138,19 @@ function chargesView(computation: SettlementComputation): ChargesView {
     preSelfPay: formatMoney(charges.preSelfPay),
   };
   if (itemised) {
+    const money = (value: Money) => (value === ZERO ? '0.00' : formatMoney(value));
     view.lines = itemised.lines.map((line) => ({
       lineId: line.lineId,
       code: line.code,
       level: line.level,
       category: line.category,
       amount: formatMoney(line.amount),
-      priceCeiling: line.priceCeiling === null ? null : formatPrice(line.priceCeiling),
-      selfPayRatio: line.selfPayRatio === null ? null : line.selfPayRatio.toString(),
-      fullSelfPay: formatMoney(line.fullSelfPay),
-      overLimitSelfPay: formatMoney(line.overLimitSelfPay),
-      preSelfPay: formatMoney(line.preSelfPay),
-      policyScope: formatMoney(line.policyScope),
+      priceCeiling: line.priceCeiling === null ? null : once(line.priceCeiling, formatPrice),
+      selfPayRatio: line.selfPayRatio === null ? null : once(line.selfPayRatio, String),
+      fullSelfPay: money(line.fullSelfPay),
+      overLimitSelfPay: money(line.overLimitSelfPay),
+      preSelfPay: money(line.preSelfPay),
+      policyScope: money(line.policyScope),
     }));
   }
   return view;
