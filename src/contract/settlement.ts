@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 import { CATALOGUE_CODE_PATTERN, UNIT_PRICE_PATTERN } from '../catalogue/row.js';
-import { Decimal, MAX_AMOUNT, MONEY_PATTERN, ZERO, formatMoney, lineAmountFen, lineRoundingTooLarge, round2, scaledOfText } from '../domain/money.js';
+import { Decimal, MAX_AMOUNT, MONEY_PATTERN, ZERO, formatMoney, lineAmountFen, lineRoundingTooLarge, round2, scaledOfText, type Money } from '../domain/money.js';
 import { isIsoDate } from '../domain/dates.js';
 import { DELIVERIES, FUNDS, LIABILITIES, VISIT_TYPES, type FeeLine, type RequestCharges, type SettlementRequest } from '../domain/types.js';
 import {
@@ -107,6 +107,7 @@ export class FeeLineChecks {
   private readonly seen = new Set<string>();
   // The arithmetic in integer fen (property-tested against decimal.js); the line keeps its decimals for the engine.
   private totalFen = 0;
+  private readonly decimals = new Map<string, Money>();
 
   constructor(
     private readonly lines: readonly WireFeeLine[],
@@ -144,12 +145,19 @@ export class FeeLineChecks {
         code: line.code,
         hospitalCode: line.hospitalCode ?? null,
         name: line.name ?? null,
-        quantity: new Decimal(line.quantity),
-        unitPrice: new Decimal(line.unitPrice),
-        amount: new Decimal(line.amount),
+        quantity: this.decimal(line.quantity),
+        unitPrice: this.decimal(line.unitPrice),
+        amount: this.decimal(line.amount),
         time: line.time ?? null,
       };
     }
+  }
+
+  /** A bill repeats its quantities and prices (the same item on many lines): one decimal per text, decimals being immutable. */
+  private decimal(text: string): Money {
+    let value = this.decimals.get(text);
+    if (value === undefined) this.decimals.set(text, (value = new Decimal(text)));
+    return value;
   }
 
   /** The bill's bound, once every line is checked; the lines as the domain has them. */
