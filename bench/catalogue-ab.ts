@@ -30,6 +30,8 @@ const { values } = parseArgs({
     lines: { type: 'string', default: '2000' },
     profile: { type: 'string' },
     count: { type: 'string', default: '40' },
+    amounts: { type: 'string', default: '40' },
+    bills: { type: 'string', default: '5' },
   },
 });
 const LINES = Number(values.lines);
@@ -102,6 +104,11 @@ async function startServer(dist: string, profileFile?: string): Promise<Server> 
       CPU_PROFILE_FILE: profileFile ?? '',
     },
     stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  // A bench that dies leaves no server or Redis behind.
+  process.on('exit', () => {
+    child.kill('SIGKILL');
+    redis.process.kill('SIGKILL');
   });
   const base = `http://127.0.0.1:${port}`;
   for (;;) {
@@ -198,7 +205,9 @@ if (values.profile) {
   type Tally = { ms: number[]; cpu: number };
   const fresh = (): Record<string, Tally> => ({ pa: { ms: [], cpu: 0 }, pl: { ms: [], cpu: 0 }, sa: { ms: [], cpu: 0 }, sl: { ms: [], cpu: 0 } });
   const totals = new Map(servers.map((s) => [s.label, fresh()]));
-  // One block per server and round: 40 four-amount and 5 line requests of each kind, as the bench's 300 and 40 in small blocks.
+  // One block per server and round: --amounts four-amount and --bills line requests of each kind, the bench's 300 and 40 in small blocks.
+  const amounts = Number(values.amounts);
+  const bills = Number(values.bills);
   const block = async (server: Server, tally: Record<string, Tally>, warm: boolean) => {
     const run = async (key: string, url: string, n: number, make: (id: string, i: number) => string) => {
       for (let i = 0; i < n; i++) {
@@ -209,10 +218,10 @@ if (values.profile) {
         tally[key]!.cpu += r.cpu;
       }
     };
-    await run('pa', '/v1/settlements/preview', 40, (id, i) => amountsBody(CARD, id, i));
-    await run('pl', '/v1/settlements/preview', 5, (id, i) => linesBody(CARD, id, i));
-    await run('sa', '/v1/settlements', 40, (id, i) => amountsBody(CARD, id, i));
-    await run('sl', '/v1/settlements', 5, (id, i) => linesBody(CARD, id, i));
+    await run('pa', '/v1/settlements/preview', amounts, (id, i) => amountsBody(CARD, id, i));
+    await run('pl', '/v1/settlements/preview', bills, (id, i) => linesBody(CARD, id, i));
+    await run('sa', '/v1/settlements', amounts, (id, i) => amountsBody(CARD, id, i));
+    await run('sl', '/v1/settlements', bills, (id, i) => linesBody(CARD, id, i));
   };
   const ratios = (t: Record<string, Tally>) => {
     const r = (a: Tally, l: Tally) =>
