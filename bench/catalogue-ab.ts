@@ -6,6 +6,7 @@
  * ratios (mean latency, server CPU from /proc) per build, then the totals.
  *
  *   npx tsx bench/catalogue-ab.ts [--dist dist-before,dist] [--rounds 6]
+ *   npx tsx bench/catalogue-ab.ts --dist 'dist,dist@--max-semi-space-size=64'   (node flags for one server)
  *   npx tsx bench/catalogue-ab.ts --dist dist --profile /tmp/lines.cpuprofile
  *       profiles 2,000-line settles only (distinct persons, no reversals;
  *       started after a warm-up, bench/lib/cpu-profile-on-signal.mjs)
@@ -85,11 +86,13 @@ interface Server {
   stop(): Promise<void>;
 }
 
-async function startServer(dist: string, profileFile?: string): Promise<Server> {
+/** `dist` or `dist@--flag,--other-flag`: a build, and node flags for its server. */
+async function startServer(spec: string, profileFile?: string): Promise<Server> {
+  const [dist = spec, flags = ''] = spec.split('@');
   const redis = await startRedis();
   const port = await freePort();
   const preload = profileFile ? ['--import', path.join(ROOT, 'bench/lib/cpu-profile-on-signal.mjs')] : [];
-  const child = spawn(process.execPath, [...preload, path.join(ROOT, dist, 'server.js')], {
+  const child = spawn(process.execPath, [...flags.split(',').filter(Boolean), ...preload, path.join(ROOT, dist, 'server.js')], {
     cwd: ROOT,
     env: {
       PATH: process.env.PATH ?? '',
@@ -128,7 +131,7 @@ async function startServer(dist: string, profileFile?: string): Promise<Server> 
     body: JSON.stringify({ name: '平阳县人民医院', admdvs: '330326', level: 2, kind: 'general', countyRun: true }),
   });
   return {
-    label: dist,
+    label: spec,
     base,
     pid: child.pid!,
     redis,
@@ -211,7 +214,7 @@ if (values.profile) {
   const block = async (server: Server, tally: Record<string, Tally>, warm: boolean) => {
     const run = async (key: string, url: string, n: number, make: (id: string, i: number) => string) => {
       for (let i = 0; i < n; i++) {
-        const id = `${server.label}-${sequence++}`;
+        const id = `${server.label.replace(/[^A-Za-z0-9._-]/g, "_").slice(0, 30)}-${sequence++}`;
         const r = await post(server, url, make(id, sequence));
         if (warm) continue;
         tally[key]!.ms.push(r.ms);
