@@ -214,7 +214,7 @@ if (values.profile) {
   const block = async (server: Server, tally: Record<string, Tally>, warm: boolean) => {
     const run = async (key: string, url: string, n: number, make: (id: string, i: number) => string) => {
       for (let i = 0; i < n; i++) {
-        const id = `${server.label.replace(/[^A-Za-z0-9._-]/g, "_").slice(0, 30)}-${sequence++}`;
+        const id = `${server.label.replace(/[^A-Za-z0-9._-]/g, '_').slice(0, 30)}-${sequence++}`;
         const r = await post(server, url, make(id, sequence));
         if (warm) continue;
         tally[key]!.ms.push(r.ms);
