@@ -59,7 +59,8 @@ export const feeLineSchema = z.strictObject({
 
 export type WireFeeLine = z.output<typeof feeLineSchema>;
 
-const FEE_LINE_KEYS = new Set(['lineId', 'code', 'hospitalCode', 'name', 'quantity', 'unitPrice', 'amount', 'time']);
+/** The schema's keys, each with its place in the schema's order. */
+const FEE_LINE_KEYS = new Map(['lineId', 'code', 'hospitalCode', 'name', 'quantity', 'unitPrice', 'amount', 'time'].map((key, i) => [key, i]));
 const isText = (value: unknown, pattern: RegExp): value is string => typeof value === 'string' && pattern.test(value);
 const isFreeText = (value: unknown, max: number) => value === null || (typeof value === 'string' && value.length >= 1 && value.length <= max && FREE_TEXT_PATTERN.test(value));
 
@@ -72,11 +73,24 @@ const isFreeText = (value: unknown, max: number) => value === null || (typeof va
 export function acceptedFeeLine(value: unknown): WireFeeLine | null {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return null;
   const line = value as Record<string, unknown>;
-  for (const key of Object.keys(line)) if (!FEE_LINE_KEYS.has(key) || line[key] === undefined) return null;
+  let place = -1;
+  let inOrder = true;
+  for (const key of Object.keys(line)) {
+    const at = FEE_LINE_KEYS.get(key);
+    if (at === undefined || line[key] === undefined) return null;
+    inOrder &&= at > place;
+    place = at;
+  }
   const { lineId, code, hospitalCode, name, quantity, unitPrice, amount, time } = line;
   if (!isText(lineId, ID_PATTERN) || !isText(code, CATALOGUE_CODE_PATTERN)) return null;
   if (!isText(quantity, QUANTITY_PATTERN) || !isText(unitPrice, UNIT_PRICE_PATTERN) || !isText(amount, MONEY_PATTERN)) return null;
-  // Built in the schema's key order, as its output is.
+  // In the schema's key order, as its output is: a line sent so is its own copy (nothing changes a wire line).
+  if (inOrder) {
+    if (hospitalCode !== undefined && !isFreeText(hospitalCode, 64)) return null;
+    if (name !== undefined && !isFreeText(name, 200)) return null;
+    if (time !== undefined && time !== null && !isText(time, FEE_TIME_PATTERN)) return null;
+    return line as WireFeeLine;
+  }
   const out: Record<string, unknown> = { lineId, code };
   if (hospitalCode !== undefined) {
     if (!isFreeText(hospitalCode, 64)) return null;
