@@ -122,6 +122,8 @@ export class FeeLineChecks {
   // The arithmetic in integer fen (property-tested against decimal.js); the line keeps its decimals for the engine.
   private totalFen = 0;
   private readonly decimals = new Map<string, Money>();
+  /** The last time found on a calendar date: a bill's lines repeat their times. */
+  private lastTime: string | null = null;
 
   constructor(
     private readonly lines: readonly WireFeeLine[],
@@ -137,7 +139,10 @@ export class FeeLineChecks {
       const line = lines[index]!;
       if (seen.has(line.lineId)) issue([index, 'lineId'], `lineId ${line.lineId} occurs twice`);
       seen.add(line.lineId);
-      if (line.time != null && !isIsoDate(line.time.slice(0, 10))) issue([index, 'time'], 'expected a time YYYY-MM-DDTHH:mm:ss on a calendar date');
+      if (line.time != null && line.time !== this.lastTime) {
+        if (isIsoDate(line.time.slice(0, 10))) this.lastTime = line.time;
+        else issue([index, 'time'], 'expected a time YYYY-MM-DDTHH:mm:ss on a calendar date');
+      }
       const quantity4 = scaledOfText(line.quantity, 4);
       if (quantity4 === 0) issue([index, 'quantity'], 'quantity must be greater than 0');
       const amountFen = scaledOfText(line.amount, 2);

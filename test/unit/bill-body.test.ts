@@ -64,6 +64,12 @@ describe('a 5,000-line bill in turns', () => {
 
   const bad: Record<string, [(lines: Record<string, unknown>[]) => void, Record<string, unknown>?]> = {
     'an amount that is not money at line 4321': [(lines) => (lines[4321] = { ...lines[4321], amount: '1.001' })],
+    'one time not on a calendar date on two lines, after and before valid ones': [
+      (lines) => {
+        lines[700] = { ...lines[700], time: '2019-02-30T10:00:00' };
+        lines[701] = { ...lines[701], time: '2019-02-30T10:00:00' };
+      },
+    ],
     'an amount that is not quantity × unitPrice at line 4999': [(lines) => (lines[4999] = { ...lines[4999], amount: '2.00' })],
     'a lineId twice (lines 10 and 3210), a number for a quantity (line 2600)': [
       (lines) => {
