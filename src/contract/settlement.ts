@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 import { CATALOGUE_CODE_PATTERN, UNIT_PRICE_PATTERN } from '../catalogue/row.js';
-import { Decimal, MAX_AMOUNT, MONEY_PATTERN, ZERO, formatMoney, lineAmountFen, lineRoundingTooLarge, round2, scaledOfText } from '../domain/money.js';
+import { Decimal, MAX_AMOUNT, MONEY_PATTERN, ZERO, formatMoney, lineAmountFen, lineRoundingTooLarge, round2, scaledOfText, type Money } from '../domain/money.js';
 import { isIsoDate } from '../domain/dates.js';
 import { DELIVERIES, FUNDS, LIABILITIES, VISIT_TYPES, type FeeLine, type RequestCharges, type SettlementRequest } from '../domain/types.js';
 import {
@@ -59,7 +59,8 @@ export const feeLineSchema = z.strictObject({
 
 export type WireFeeLine = z.output<typeof feeLineSchema>;
 
-const FEE_LINE_KEYS = new Set(['lineId', 'code', 'hospitalCode', 'name', 'quantity', 'unitPrice', 'amount', 'time']);
+/** The schema's keys, each with its place in the schema's order. */
+const FEE_LINE_KEYS = new Map(['lineId', 'code', 'hospitalCode', 'name', 'quantity', 'unitPrice', 'amount', 'time'].map((key, i) => [key, i]));
 const isText = (value: unknown, pattern: RegExp): value is string => typeof value === 'string' && pattern.test(value);
 const isFreeText = (value: unknown, max: number) => value === null || (typeof value === 'string' && value.length >= 1 && value.length <= max && FREE_TEXT_PATTERN.test(value));
 
@@ -72,11 +73,24 @@ const isFreeText = (value: unknown, max: number) => value === null || (typeof va
 export function acceptedFeeLine(value: unknown): WireFeeLine | null {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return null;
   const line = value as Record<string, unknown>;
-  for (const key of Object.keys(line)) if (!FEE_LINE_KEYS.has(key) || line[key] === undefined) return null;
+  let place = -1;
+  let inOrder = true;
+  for (const key of Object.keys(line)) {
+    const at = FEE_LINE_KEYS.get(key);
+    if (at === undefined || line[key] === undefined) return null;
+    inOrder &&= at > place;
+    place = at;
+  }
   const { lineId, code, hospitalCode, name, quantity, unitPrice, amount, time } = line;
   if (!isText(lineId, ID_PATTERN) || !isText(code, CATALOGUE_CODE_PATTERN)) return null;
   if (!isText(quantity, QUANTITY_PATTERN) || !isText(unitPrice, UNIT_PRICE_PATTERN) || !isText(amount, MONEY_PATTERN)) return null;
-  // Built in the schema's key order, as its output is.
+  // In the schema's key order, as its output is: a line sent so is its own copy (nothing changes a wire line).
+  if (inOrder) {
+    if (hospitalCode !== undefined && !isFreeText(hospitalCode, 64)) return null;
+    if (name !== undefined && !isFreeText(name, 200)) return null;
+    if (time !== undefined && time !== null && !isText(time, FEE_TIME_PATTERN)) return null;
+    return line as WireFeeLine;
+  }
   const out: Record<string, unknown> = { lineId, code };
   if (hospitalCode !== undefined) {
     if (!isFreeText(hospitalCode, 64)) return null;
@@ -107,6 +121,9 @@ export class FeeLineChecks {
   private readonly seen = new Set<string>();
   // The arithmetic in integer fen (property-tested against decimal.js); the line keeps its decimals for the engine.
   private totalFen = 0;
+  private readonly decimals = new Map<string, Money>();
+  /** The last time found on a calendar date: a bill's lines repeat their times. */
+  private lastTime: string | null = null;
 
   constructor(
     private readonly lines: readonly WireFeeLine[],
@@ -122,7 +139,10 @@ export class FeeLineChecks {
       const line = lines[index]!;
       if (seen.has(line.lineId)) issue([index, 'lineId'], `lineId ${line.lineId} occurs twice`);
       seen.add(line.lineId);
-      if (line.time != null && !isIsoDate(line.time.slice(0, 10))) issue([index, 'time'], 'expected a time YYYY-MM-DDTHH:mm:ss on a calendar date');
+      if (line.time != null && line.time !== this.lastTime) {
+        if (isIsoDate(line.time.slice(0, 10))) this.lastTime = line.time;
+        else issue([index, 'time'], 'expected a time YYYY-MM-DDTHH:mm:ss on a calendar date');
+      }
       const quantity4 = scaledOfText(line.quantity, 4);
       if (quantity4 === 0) issue([index, 'quantity'], 'quantity must be greater than 0');
       const amountFen = scaledOfText(line.amount, 2);
@@ -144,12 +164,19 @@ export class FeeLineChecks {
         code: line.code,
         hospitalCode: line.hospitalCode ?? null,
         name: line.name ?? null,
-        quantity: new Decimal(line.quantity),
-        unitPrice: new Decimal(line.unitPrice),
-        amount: new Decimal(line.amount),
+        quantity: this.decimal(line.quantity),
+        unitPrice: this.decimal(line.unitPrice),
+        amount: this.decimal(line.amount),
         time: line.time ?? null,
       };
     }
+  }
+
+  /** A bill repeats its quantities and prices (the same item on many lines): one decimal per text, decimals being immutable. */
+  private decimal(text: string): Money {
+    let value = this.decimals.get(text);
+    if (value === undefined) this.decimals.set(text, (value = new Decimal(text)));
+    return value;
   }
 
   /** The bill's bound, once every line is checked; the lines as the domain has them. */

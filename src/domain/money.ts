@@ -90,6 +90,38 @@ export function headroom(ceiling: Money, used: Money): Money {
   return maxMoney(ZERO, ceiling.minus(used));
 }
 
+/**
+ * An amount in integer fen, read from the decimal's digits (s sign, e
+ * exponent, d digits in base 10^7, the first word holding those from
+ * 10^(7·floor(e/7)) up): no decimal object made. Null when it is not a whole
+ * number of fen or not a safe integer of them. Property-tested against
+ * decimal.js.
+ */
+export function fenOfMoney(value: Money): number | null {
+  const d = value.d;
+  if (!d) return null;
+  const top = Math.floor(value.e / 7);
+  let fen = 0;
+  for (let i = 0; i < d.length; i++) {
+    const power = 7 * (top - i) + 2;
+    const word = d[i]!;
+    if (power >= 0) fen += word * 10 ** power;
+    else if (power === -5 && word % 100_000 === 0) fen += word / 100_000;
+    else if (word !== 0) return null;
+  }
+  // Every term is at most the sum: a safe sum was added exactly.
+  if (!Number.isSafeInteger(fen)) return null;
+  return value.s < 0 && fen !== 0 ? -fen : fen;
+}
+
+/** A safe integer of fen as money (fenOfMoney's inverse); 0 is ZERO. */
+export function moneyOfFen(fen: number): Money {
+  if (fen === 0) return ZERO;
+  const size = Math.abs(fen);
+  const cents = size % 100;
+  return new Decimal(`${fen < 0 ? '-' : ''}${(size - cents) / 100}.${cents < 10 ? '0' : ''}${cents}`);
+}
+
 /** Integer fen as a decimal string, for exact integer arithmetic in storage. */
 export function toFen(value: Money): string {
   return value.times(100).toFixed(0);

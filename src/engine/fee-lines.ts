@@ -12,7 +12,7 @@ import { period } from '../catalogue/catalogue.js';
 import { FEE_CATEGORY_CODES, type ChargeLevel, type FeeCategory } from '../domain/code-tables.js';
 import type { IsoDate } from '../domain/dates.js';
 import type { ErrorDetail } from '../domain/errors.js';
-import { ZERO, round2, type Money } from '../domain/money.js';
+import { ZERO, fenOfMoney, moneyOfFen, round2, type Money } from '../domain/money.js';
 import type { Charges, FeeLine } from '../domain/types.js';
 
 export interface ClassifiedFeeLine {
@@ -65,15 +65,38 @@ function unknownCode(catalogue: Catalogue, line: FeeLine, date: IsoDate): string
   return `code ${line.code} is not valid on ${date} in catalogue ${catalogue.id} (valid ${periods.map(period).join(', ')})`;
 }
 
+/**
+ * A sum in integer fen while every addend is a safe whole number of fen (a
+ * bill's parts are), else in decimals: 2,000 lines made ~10,000 decimals
+ * summing. Property-tested against decimal.js sums (test/property/fee-lines).
+ */
+class FenSum {
+  private fen = 0;
+  private rest: Money | null = null;
+
+  add(value: Money, fen: number | null = fenOfMoney(value)): void {
+    const next = fen === null ? Number.NaN : this.fen + fen;
+    if (Number.isSafeInteger(next)) this.fen = next;
+    else this.rest = this.rest === null ? value : this.rest.plus(value);
+  }
+
+  get money(): Money {
+    const money = moneyOfFen(this.fen);
+    return this.rest === null ? money : money.plus(this.rest);
+  }
+}
+
+type CategorySums = Record<keyof FeeCategoryTotals, FenSum>;
+
 export function classifyFeeLines(lines: readonly FeeLine[], catalogue: Catalogue, dischargeDate: IsoDate): ClassificationOutcome {
   const details: ErrorDetail[] = [];
   const classified: ClassifiedFeeLine[] = [];
-  const categories = {} as Record<FeeCategory, FeeCategoryTotals>;
-  for (const code of FEE_CATEGORY_CODES) categories[code] = { total: ZERO, levelA: ZERO, levelB: ZERO, levelC: ZERO, policyScope: ZERO };
-  let total = ZERO;
-  let fullSelfPay = ZERO;
-  let overLimitSelfPay = ZERO;
-  let preSelfPay = ZERO;
+  const sums = {} as Record<FeeCategory, CategorySums>;
+  for (const code of FEE_CATEGORY_CODES) sums[code] = { total: new FenSum(), levelA: new FenSum(), levelB: new FenSum(), levelC: new FenSum(), policyScope: new FenSum() };
+  const total = new FenSum();
+  const fullSelfPay = new FenSum();
+  const overLimitSelfPay = new FenSum();
+  const preSelfPay = new FenSum();
   let levelBUsed = false;
 
   for (let index = 0; index < lines.length; index++) {
@@ -120,24 +143,30 @@ export function classifyFeeLines(lines: readonly FeeLine[], catalogue: Catalogue
       policyScope: scope,
     });
     // Sums skip zero parts: a 5,000-line bill is mostly 甲 lines with nothing self-paid.
-    total = total.plus(amount);
-    if (!full.isZero()) fullSelfPay = fullSelfPay.plus(full);
-    if (!over.isZero()) overLimitSelfPay = overLimitSelfPay.plus(over);
-    if (!pre.isZero()) preSelfPay = preSelfPay.plus(pre);
-    const slip = categories[entry.category];
-    slip.total = slip.total.plus(amount);
-    if (entry.level === '01') slip.levelA = slip.levelA.plus(amount);
-    else if (entry.level === '02') slip.levelB = slip.levelB.plus(amount);
-    else slip.levelC = slip.levelC.plus(amount);
-    if (!scope.isZero()) slip.policyScope = slip.policyScope.plus(scope);
+    const amountFen = fenOfMoney(amount);
+    total.add(amount, amountFen);
+    if (!full.isZero()) fullSelfPay.add(full, amountFen);
+    if (!over.isZero()) overLimitSelfPay.add(over);
+    if (!pre.isZero()) preSelfPay.add(pre);
+    const slip = sums[entry.category];
+    slip.total.add(amount, amountFen);
+    if (entry.level === '01') slip.levelA.add(amount, amountFen);
+    else if (entry.level === '02') slip.levelB.add(amount, amountFen);
+    else slip.levelC.add(amount, amountFen);
+    if (!scope.isZero()) slip.policyScope.add(scope, scope === amount ? amountFen : undefined);
   }
 
   if (details.length > 0) return { ok: false, details };
+  const categories = {} as Record<FeeCategory, FeeCategoryTotals>;
+  for (const code of FEE_CATEGORY_CODES) {
+    const slip = sums[code];
+    categories[code] = { total: slip.total.money, levelA: slip.levelA.money, levelB: slip.levelB.money, levelC: slip.levelC.money, policyScope: slip.policyScope.money };
+  }
   return {
     ok: true,
     classification: {
       catalogueId: catalogue.id,
-      charges: { total, fullSelfPay, overLimitSelfPay, preSelfPay },
+      charges: { total: total.money, fullSelfPay: fullSelfPay.money, overLimitSelfPay: overLimitSelfPay.money, preSelfPay: preSelfPay.money },
       lines: classified,
       feeCategories: categories,
       levelBUsed,

@@ -13,7 +13,7 @@ import { setImmediate as nextTurn } from 'node:timers/promises';
 import { z } from 'zod';
 import { FeeLineChecks, MAX_FEE_LINES, acceptedFeeLine, feeLineSchema, settlementRequestSchema, type WireFeeLine } from '../contract/settlement.js';
 import type { SettlementRequest } from '../domain/types.js';
-import type { SettlementView } from '../service/settlement-view.js';
+import { answerParts, type SettlementView } from '../service/settlement-view.js';
 import { parseOrThrow, validationErrorOf } from './validate.js';
 
 /** Bills with more lines than this are validated in turns. */
@@ -109,21 +109,12 @@ function isStandIns(issue: Issue, standIn: string): boolean {
   return path === standIn || path.startsWith(`${standIn}.`);
 }
 
-/** Stands for the answer's lines while the rest is serialised (no string of a settlement holds a NUL). */
-const LINES_MARK = JSON.stringify('\u0000lines\u0000');
-
-/** A settlement's answer as JSON text, byte for byte what JSON.stringify gives; a large bill's lines in turns. */
-export async function answerText(view: SettlementView): Promise<string> {
-  const lines = view.charges.lines;
-  if (lines === undefined || lines.length <= LARGE_BILL_LINES) return JSON.stringify(view);
-  const [head, tail, ...more] = JSON.stringify({ ...view, charges: { ...view.charges, lines: JSON.parse(LINES_MARK) as string } }).split(LINES_MARK);
-  if (tail === undefined || more.length > 0) return JSON.stringify(view);
-  const parts = [head!, '['];
-  for (let from = 0; from < lines.length; from += LINES_PER_TURN) {
-    if (from > 0) parts.push(',');
-    parts.push(JSON.stringify(lines.slice(from, from + LINES_PER_TURN)).slice(1, -1));
-    await nextTurn();
+/** A settlement's answer as UTF-8, byte for byte what answerBytes gives; a large bill's lines in turns. */
+export async function answerBytesInTurns(view: SettlementView): Promise<Buffer> {
+  const parts: Buffer[] = [];
+  for (const part of answerParts(view)) {
+    parts.push(part);
+    if (parts.length > 1) await nextTurn();
   }
-  parts.push(']', tail);
-  return parts.join('');
+  return Buffer.concat(parts);
 }

@@ -28,7 +28,7 @@ import { actorOf, requireHospital } from './scope.js';
 import { REQUEST_HASH_LENGTH, RequestClaims, conflictError, idempotencyField, sameBody, type Claim } from './request-claims.js';
 import type { SettlementEvent } from './settlement-events.js';
 import { encodeSettlementInputs, requestJsonBytes } from './settlement-inputs.js';
-import { settlementView, storedView, type SettlementView } from './settlement-view.js';
+import { answerBytes, settlementView, storedView, type SettlementView } from './settlement-view.js';
 
 export type { SettlementEvent } from './settlement-events.js';
 
@@ -255,7 +255,7 @@ export class SettlementService {
       }
       const settlementId = newId('S', request.card);
       const view = settlementView(computation, request, snapshot.accumulators, { settlementId, status: 'settled', settledAt, actor, policyVersion });
-      const body = Buffer.from(JSON.stringify(view));
+      const body = answerBytes(view);
       // A slow computation (the enrollment system) notes its ledger slot again: compaction keeps a slot pending only for a grace after its note.
       if (this.repos.ledgers.noteIsStale(notedAt)) await this.repos.ledgers.noteLedgerSlot(request.hospitalId, date, request.card);
       const outcome = await this.repos.settlements.commitSettlement({

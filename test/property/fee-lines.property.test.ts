@@ -117,4 +117,67 @@ describe('fee-line classification', () => {
     );
     expect(checked).toBeGreaterThan(100);
   });
+
+  it('each line and every sum (kept in integer fen) are what decimal.js computes line by line', () => {
+    fc.assert(
+      fc.property(billArb, ({ catalogue, lines }) => {
+        const request = parseSettlementRequest({
+          requestId: 'PROP',
+          card: 'C1',
+          hospitalId: 'H1',
+          visitType: 'inpatient',
+          admissionDate: '2019-03-01',
+          dischargeDate: '2019-03-10',
+          charges: { lines: lines.map((l, i) => ({ lineId: `L${i}`, ...l })) },
+        });
+        if (!isItemised(request.charges)) throw new Error('expected lines');
+        const outcome = classifyFeeLines(request.charges.lines, catalogue, request.dischargeDate);
+        if (!outcome.ok) throw new Error('expected a classification');
+        const { charges, lines: classified, feeCategories } = outcome.classification;
+        const sums = { total: ZERO, full: ZERO, over: ZERO, pre: ZERO };
+        const slips = new Map(FEE_CATEGORY_CODES.map((code) => [code, { total: ZERO, levelA: ZERO, levelB: ZERO, levelC: ZERO, policyScope: ZERO }]));
+        request.charges.lines.forEach((line, i) => {
+          const entry = catalogue.lookup(line.code, '2019-03-10')!;
+          const over =
+            entry.level !== '03' && entry.priceCeiling !== null && line.unitPrice.gt(entry.priceCeiling)
+              ? round2(line.unitPrice.minus(entry.priceCeiling).times(line.quantity))
+              : ZERO;
+          const full = entry.level === '03' ? line.amount : ZERO;
+          const pre = entry.level === '02' ? round2(line.amount.minus(over).times(entry.selfPayRatio!)) : ZERO;
+          const scope = line.amount.minus(full).minus(over).minus(pre);
+          const got = classified[i]!;
+          for (const [a, b] of [
+            [got.fullSelfPay, full],
+            [got.overLimitSelfPay, over],
+            [got.preSelfPay, pre],
+            [got.policyScope, scope],
+            [got.amount, line.amount],
+          ] as const) {
+            expect(a.toString()).toBe(b.toString());
+          }
+          sums.total = sums.total.plus(line.amount);
+          sums.full = sums.full.plus(full);
+          sums.over = sums.over.plus(over);
+          sums.pre = sums.pre.plus(pre);
+          const slip = slips.get(entry.category)!;
+          slip.total = slip.total.plus(line.amount);
+          if (entry.level === '01') slip.levelA = slip.levelA.plus(line.amount);
+          else if (entry.level === '02') slip.levelB = slip.levelB.plus(line.amount);
+          else slip.levelC = slip.levelC.plus(line.amount);
+          slip.policyScope = slip.policyScope.plus(scope);
+        });
+        const same = (a: Money, b: Money) => expect(a.toString()).toBe(b.toString());
+        same(charges.total, sums.total);
+        same(charges.fullSelfPay, sums.full);
+        same(charges.overLimitSelfPay, sums.over);
+        same(charges.preSelfPay, sums.pre);
+        for (const code of FEE_CATEGORY_CODES) {
+          const want = slips.get(code)!;
+          const slip = feeCategories[code];
+          for (const key of ['total', 'levelA', 'levelB', 'levelC', 'policyScope'] as const) same(slip[key], want[key]);
+        }
+      }),
+      runs(500),
+    );
+  });
 });

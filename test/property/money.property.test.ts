@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { compareMoney, Decimal, formatMoney, maxMoney, minMoney } from '../../src/domain/money.js';
+import { compareMoney, Decimal, fenOfMoney, formatMoney, maxMoney, minMoney, moneyOfFen } from '../../src/domain/money.js';
 
 /** Decimal strings of any sign, scale and magnitude, including exponent notation. */
 const decimalText = fc.oneof(
@@ -41,5 +41,27 @@ describe('compareMoney', () => {
       }),
       { numRuns: 20_000 },
     );
+  });
+});
+
+describe('fenOfMoney and moneyOfFen', () => {
+  it('read a whole number of fen as decimal.js times(100), null for anything else, and give it back', () => {
+    fc.assert(
+      fc.property(decimalText, (text) => {
+        const value = new Decimal(text);
+        const fen = value.times(100);
+        const expected = fen.isInteger() && fen.abs().lte(Number.MAX_SAFE_INTEGER) ? fen.toNumber() : null;
+        const got = fenOfMoney(value);
+        expect(got === null ? null : got + 0).toBe(expected === null ? null : expected + 0);
+        if (got !== null) expect(moneyOfFen(got).eq(value)).toBe(true);
+      }),
+      { numRuns: 20_000 },
+    );
+    expect(fenOfMoney(new Decimal('999999999.99'))).toBe(99_999_999_999);
+    expect(fenOfMoney(new Decimal('0.01'))).toBe(1);
+    expect(fenOfMoney(new Decimal('90071992547409.91'))).toBe(9_007_199_254_740_991);
+    expect(fenOfMoney(new Decimal('90071992547409.92'))).toBeNull();
+    expect(fenOfMoney(new Decimal('0.005'))).toBeNull();
+    expect(moneyOfFen(-5).toString()).toBe('-0.05');
   });
 });

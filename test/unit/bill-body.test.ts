@@ -7,9 +7,9 @@
 import { describe, expect, it } from 'vitest';
 import { settlementRequestSchema } from '../../src/contract/settlement.js';
 import { AppError } from '../../src/domain/errors.js';
-import { LARGE_BILL_LINES, answerText, parseSettlementBody } from '../../src/http/bill-body.js';
+import { LARGE_BILL_LINES, answerBytesInTurns, parseSettlementBody } from '../../src/http/bill-body.js';
 import { parseOrThrow } from '../../src/http/validate.js';
-import { settlementView } from '../../src/service/settlement-view.js';
+import { answerBytes, settlementView } from '../../src/service/settlement-view.js';
 import { NO_ACTOR, requestHash } from '../../src/service/settlements.js';
 import { amoxicillinLine } from '../../scripts/lib/demo-catalogue.js';
 import { runLines } from '../helpers/fee-lines.js';
@@ -64,6 +64,12 @@ describe('a 5,000-line bill in turns', () => {
 
   const bad: Record<string, [(lines: Record<string, unknown>[]) => void, Record<string, unknown>?]> = {
     'an amount that is not money at line 4321': [(lines) => (lines[4321] = { ...lines[4321], amount: '1.001' })],
+    'one time not on a calendar date on two lines, after and before valid ones': [
+      (lines) => {
+        lines[700] = { ...lines[700], time: '2019-02-30T10:00:00' };
+        lines[701] = { ...lines[701], time: '2019-02-30T10:00:00' };
+      },
+    ],
     'an amount that is not quantity × unitPrice at line 4999': [(lines) => (lines[4999] = { ...lines[4999], amount: '2.00' })],
     'a lineId twice (lines 10 and 3210), a number for a quantity (line 2600)': [
       (lines) => {
@@ -107,13 +113,14 @@ describe('a 5,000-line bill in turns', () => {
     expect(await errorOfAsync(() => parseSettlementBody(tooMany))).toEqual(errorOf(() => parseOrThrow(settlementRequestSchema, tooMany)));
   });
 
-  it("the answer's text is JSON.stringify's, byte for byte", async () => {
+  it("the answer's bytes are JSON.stringify's, byte for byte", async () => {
     const lines = Array.from({ length: 5000 }, (_, i) => line(i));
     const outcome = runLines('pingyang', lines);
     if (!outcome.ok) throw new Error(outcome.refusal.message);
     const request = parseOrThrow(settlementRequestSchema, bill(5000));
     const view = settlementView(outcome.settlement, request, buildAccumulators(), { settlementId: null, status: 'preview', actor: NO_ACTOR, policyVersion: 'v' });
     expect(view.charges.lines).toHaveLength(5000);
-    expect(await answerText(view)).toBe(JSON.stringify(view));
+    expect((await answerBytesInTurns(view)).equals(Buffer.from(JSON.stringify(view)))).toBe(true);
+    expect(answerBytes(view).equals(Buffer.from(JSON.stringify(view)))).toBe(true);
   });
 });

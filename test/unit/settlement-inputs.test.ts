@@ -38,6 +38,26 @@ const itemised = parseSettlementRequest({
   charges: { lines: [{ lineId: 'L1', code: 'X01', quantity: '2.5', unitPrice: '12.345678', amount: '30.86', time: '2019-03-02T10:00:00', name: '药品' }] },
   emergency: true,
 });
+/** Past 250 lines the request's JSON is made a part at a time (requestJsonBytes): names with Chinese, quotes and escapes. */
+const large = parseSettlementRequest({
+  requestId: 'HIS-3',
+  card: enrollee.card,
+  hospitalId: 'PY-COUNTY',
+  visitType: 'inpatient',
+  admissionDate: '2019-03-01',
+  dischargeDate: '2019-03-10',
+  charges: {
+    lines: Array.from({ length: 601 }, (_, i) => ({
+      lineId: `L${i}`,
+      code: 'X01',
+      quantity: '2.50',
+      unitPrice: '12.345678',
+      amount: '30.86',
+      ...(i % 3 === 0 ? { name: `药品 "${i}" \\ ✓` } : {}),
+      ...(i % 2 === 0 ? { time: '2019-03-02T10:00:00' } : {}),
+    })),
+  },
+});
 
 describe('recorded settlement inputs', () => {
   it('read back equal to what the engine was given (decimals as decimals, defaults kept)', () => {
@@ -71,7 +91,7 @@ describe('recorded settlement inputs', () => {
   });
 
   it('are byte for byte the JSON of the inputs, and the request hash reads the same bytes as it read the JSON text', () => {
-    for (const request of [fourAmounts, itemised]) {
+    for (const request of [fourAmounts, itemised, large]) {
       const inputs = { request, hospital, enrollee, filings };
       const json = requestJsonBytes(request);
       expect(encodeSettlementInputs(inputs, json).equals(Buffer.from(JSON.stringify(inputs)))).toBe(true);

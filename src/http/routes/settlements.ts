@@ -9,7 +9,7 @@ import type { ApiRouter } from '../openapi/operations.js';
 import { settlementListSchema, settlementRequestSchema, settlementResponseSchema } from '../../contract/settlement.js';
 import { cardSchema, idSchema, operatorSchema, pageSchema, reversalBodySchema, yearSchema } from '../../contract/fields.js';
 import { parseOrThrow } from '../validate.js';
-import { answerText, parseSettlementBody } from '../bill-body.js';
+import { answerBytesInTurns, parseSettlementBody } from '../bill-body.js';
 import { itemsOf, sendJsonText, type RouteDependencies } from './common.js';
 
 function operatorOf(body: unknown) {
@@ -56,7 +56,7 @@ export function settlementRoutes(v1: ApiRouter, deps: RouteDependencies, billPar
       await chargeLines(deps, req);
       const request = await parseSettlementBody(req.body);
       const view = await deps.settlements.previewFor(callerOf(req), request, operatorOf(req.body));
-      sendJsonText(res, 200, await answerText(view));
+      sendJsonText(res, 200, await answerBytesInTurns(view));
     },
   );
   v1.on(
