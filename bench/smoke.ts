@@ -85,6 +85,12 @@ const SMOKES: Record<string, Smoke> = {
     env: { BENCH_ROWS: '1000', BENCH_LINES: '50' },
     figures: [figure('server start to ready: demo catalogues', 'ms'), figure('HTTP settle .*→ ratio', '×'), figure('import tool: .*→', 'rows/s')],
   },
+  'catalogue-ab': {
+    script: 'bench/catalogue-ab.ts',
+    env: { BENCH_ROWS: '1000' },
+    args: ['--dist', 'dist', '--rounds', '1', '--lines', '50', '--amounts', '3', '--bills', '2'],
+    figures: [figure('all rounds dist: preview', '×'), /all rounds dist: .*settle \d/],
+  },
   'record-codec': {
     script: 'bench/record-codec.ts',
     args: ['--rounds', '1'],

@@ -82,11 +82,12 @@ export const INPUTS_DEFLATE_LEVEL = 6;
 /**
  * A part larger than this (a bill of some hundreds of lines) deflates at
  * LARGE_DEFLATE_LEVEL in 64 kB chunks: a 2,000-line bill's answer and inputs
- * (~860 kB) took ~17 ms at level 6 and take ~8 ms at 3, for ~149 kB stored
- * instead of ~133 kB. Any level inflates the same: no format change.
+ * (~860 kB) took ~17 ms at level 6, ~5 ms at 3 and ~4 ms at 1, for ~133,
+ * ~148 and ~161 kB stored (docs/benchmarks.md). Any level inflates the
+ * same: no format change.
  */
 const LARGE_PART_BYTES = 64 * 1024;
-const LARGE_DEFLATE_LEVEL = 1; // since 2026-12-03: ~4.0 ms instead of ~5.0 a 2,000-line bill, 161 kB instead of 148 kB (docs/benchmarks.md)
+const LARGE_DEFLATE_LEVEL = 1;
 const LARGE_CHUNK_SIZE = 64 * 1024;
 
 /** The current version's two deflates, each with its zlib state kept between records (kept-deflate.ts). */
