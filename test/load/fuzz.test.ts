@@ -369,7 +369,12 @@ describe('fuzzing the write endpoints (never a 5xx, contract error bodies, nothi
     }
     // Every settlement has its idempotency record and vice versa (no half-written commit, no stray record).
     let idempotencyRecords = 0;
+    // In the person's hash (fields without '|') or the earlier layout's idem: hash.
     for (const key of await t.redis.keys('idem:*')) idempotencyRecords += (await t.redis.hvals(key)).filter((v) => !v.startsWith('void ')).length;
+    for (const key of await t.redis.keys('person:*')) {
+      const fields = Object.entries(await t.redis.hgetall(key));
+      idempotencyRecords += fields.filter(([field, value]) => !field.includes('|') && !value.startsWith('void ')).length;
+    }
     expect(idempotencyRecords).toBe((await t.redis.keys('stl:*')).length);
 
     // Registry: a record exists exactly when a 2xx wrote it, and holds what the last 2xx answered.
