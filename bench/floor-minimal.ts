@@ -49,7 +49,8 @@ if (workers > 1 && cluster.isPrimary) {
   app.post('/v1/settlements', async (req, res) => {
     const body = req.body as { requestId: string; card: string; dischargeDate: string; charges: { total: string } };
     const year = Number(body.dischargeDate.slice(0, 4));
-    const accumulators = keys.accumulators(body.card, year);
+    // Its own key (the card's slot): the service's earlier layout named acc:{card}:<year>, which the service folds into its person hash when found.
+    const accumulators = `floor-acc:{${body.card}}:${year}`;
     const [[, enrollee], [, acc]] = (await redis.pipeline().get(keys.enrollee(body.card)).hgetall(accumulators).exec()) as [
       [Error | null, string | null],
       [Error | null, Record<string, string>],

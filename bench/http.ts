@@ -419,6 +419,7 @@ async function compareAtOneRate(serviceRps: number, targets: EqualRateTarget[], 
     rate,
     seconds: duration,
     rounds,
+    maxSockets: connections,
   });
   for (const t of targets) {
     checkAnswers(`${t.name} @${rate}/s`, result.sent[t.name]!, result.refused[t.name]!, `${result.refused[t.name]} not 2xx or failed`);

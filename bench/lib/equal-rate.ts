@@ -33,6 +33,8 @@ export async function equalRateCpu(options: {
   rate: number;
   seconds: number;
   rounds: number;
+  /** requests in flight at most per server (the bench's connections: the service refuses a key past its share, 429) */
+  maxSockets: number;
 }): Promise<EqualRateResult> {
   const result: EqualRateResult = { cpu: {}, refused: {}, sent: {} };
   for (const t of options.targets) {
@@ -51,6 +53,7 @@ export async function equalRateCpu(options: {
         body: target.body,
         rate: options.rate,
         seconds: options.seconds,
+        maxSockets: options.maxSockets,
       });
       const after = processTreeCpuMs(target.pid);
       if (before !== null && after !== null) result.cpu[target.name]!.push(((after - before) * 1000) / Math.max(1, run.sent));

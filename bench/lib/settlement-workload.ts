@@ -7,7 +7,12 @@
  * Setup answers are checked: a benchmark of refusals measures nothing.
  */
 
-export const PERSONS = 3000;
+/**
+ * 3,000 by default: a run of ~60,000 settlements then gives each person ~20
+ * stays in a year, a heavy user's history. BENCH_PERSONS=40000 settles each
+ * ~1.5 times, the province's density bench:memory measures bytes at.
+ */
+export const PERSONS = Number(process.env.BENCH_PERSONS ?? 3000);
 
 export const HOSPITALS = [
   { region: 'pingyang', hospitalId: 'PY-COUNTY', year: 2019, body: { name: '平阳县人民医院', admdvs: '330326', level: 2, kind: 'general', countyRun: true } },
