@@ -154,7 +154,8 @@ else
   redis.call('RPUSH', old.stls, settlementId)
 end
 redis.call('HSET', KEYS[5], settlementId, ARGV[7])
-redis.call('HSET', KEYS[7], ARGV[19 + 2 * n], ARGV[9])
+local ledgerKey = KEYS[7]
+redis.call('HSET', ledgerKey, ARGV[19 + 2 * n], ARGV[9])
 if ARGV[10] ~= '' then
   if hashed then
     local stays = redis.call('HGET', person, 't|' .. year)
