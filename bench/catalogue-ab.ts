@@ -17,10 +17,10 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { Decimal, round2 } from '../src/domain/money.js';
 import { generateKey, sha256Hex } from '../src/ops/api-keys.js';
 import { DEMO_CATALOGUES, catalogueCsv, generateDemoCatalogue } from '../scripts/lib/demo-catalogue.js';
 import { freePort, startRedis, type RedisServer } from '../scripts/lib/redis-server.js';
+import { billLines } from './lib/catalogue-bills.js';
 import { processTreeCpuMs } from './lib/process-cpu.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -49,15 +49,7 @@ const entries = generateDemoCatalogue({ ...spec, rows: ROWS - 10, seed: 20190101
 writeFileSync(path.join(tmp, `${BIG_ID}.csv`), catalogueCsv(entries));
 for (const other of DEMO_CATALOGUES) if (other.id !== BIG_ID) copyFileSync(path.join(ROOT, 'config/catalogues', `${other.id}.csv`), path.join(tmp, `${other.id}.csv`));
 const usable = entries.filter((e) => e.validFrom === null && e.validTo === null);
-function bill(n: number, salt: number) {
-  return Array.from({ length: n }, (_, i) => {
-    const entry = usable[(i * 7919 + salt) % usable.length]!;
-    const quantity = String(1 + (i % 5));
-    const unitPrice = `${1 + ((i * 37 + salt) % 400)}.${String((i * 13) % 100).padStart(2, '0')}`;
-    const amount = round2(new Decimal(quantity).times(unitPrice)).toFixed(2);
-    return { lineId: `F${i}`, code: entry.code, hospitalCode: `H-${i}`, name: entry.name, quantity, unitPrice, amount, time: '2019-03-05T10:00:00' };
-  });
-}
+const bill = (n: number, salt: number) => billLines(usable, n, salt);
 const wire = (card: string, requestId: string, charges: unknown) =>
   JSON.stringify({ requestId, card, hospitalId: 'PY-COUNTY', visitType: 'inpatient', admissionDate: '2019-03-01', dischargeDate: '2019-03-10', charges });
 const amountsBody = (card: string, id: string, i: number) =>

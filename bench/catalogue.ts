@@ -23,7 +23,6 @@ import { importCatalogue } from '../src/catalogue/import.js';
 import { loadCatalogueFile } from '../src/catalogue/loader.js';
 import { type CHARGE_LEVELS, FEE_CATEGORIES } from '../src/domain/code-tables.js';
 import { emptyAccumulators } from '../src/domain/accumulators.js';
-import { Decimal, round2 } from '../src/domain/money.js';
 import type { Enrollee } from '../src/domain/types.js';
 import { settle } from '../src/engine/settle.js';
 import { hospitalSchema, toHospital } from '../src/contract/registry.js';
@@ -34,6 +33,7 @@ import { settlementView } from '../src/service/settlement-view.js';
 import { NO_ACTOR, requestHash } from '../src/service/settlements.js';
 import { freePort, startRedis } from '../scripts/lib/redis-server.js';
 import { ANCHOR, DEMO_CATALOGUES, catalogueCsv, generateDemoCatalogue } from '../scripts/lib/demo-catalogue.js';
+import { billLines } from './lib/catalogue-bills.js';
 import { processTreeCpuMs } from './lib/process-cpu.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -188,15 +188,7 @@ const enrollee: Enrollee = {
   maternityInsured: false,
 };
 const usable = entries.filter((e) => e.validFrom === null && e.validTo === null);
-function bill(n: number, salt: number) {
-  return Array.from({ length: n }, (_, i) => {
-    const entry = usable[(i * 7919 + salt) % usable.length]!;
-    const quantity = String(1 + (i % 5));
-    const unitPrice = `${1 + ((i * 37 + salt) % 400)}.${String((i * 13) % 100).padStart(2, '0')}`;
-    const amount = round2(new Decimal(quantity).times(unitPrice)).toFixed(2);
-    return { lineId: `F${i}`, code: entry.code, hospitalCode: `H-${i}`, name: entry.name, quantity, unitPrice, amount, time: '2019-03-05T10:00:00' };
-  });
-}
+const bill = (n: number, salt: number) => billLines(usable, n, salt);
 const wire = (requestId: string, charges: unknown) => ({
   requestId,
   card: enrollee.card,

@@ -33,12 +33,7 @@ if redis.sha1hex(record) ~= ARGV[2] then return -1 end
 local split = string.find(record, '\n', 1, true)
 local meta = cjson.decode(string.sub(record, 1, split - 1))
 local person, year = KEYS[5], ARGV[4]
-if meta.st then
-  local member = stayMemberOf(meta, ARGV[1])
-  if redis.call('ZREM', KEYS[3], member) == 0 then
-    dropWord(person, 't|' .. year, function(entry) return string.match(entry, '^%d+|(.*)$') ~= member end)
-  end
-end
+if meta.st then dropListedStay(person, year, KEYS[3], stayMemberOf(meta, ARGV[1])) end
 redis.call('DEL', KEYS[1])
 if redis.call('LREM', KEYS[2], 1, ARGV[1]) == 0 then
   dropWord(person, 's|' .. year, function(id) return id ~= ARGV[1] end)

@@ -51,12 +51,7 @@ for name, delta in pairs(meta.d) do
   end
 end
 redis.call('HINCRBY', accKey, acc('version'), 1)
-if meta.st then
-  local member = stayMemberOf(meta, ARGV[4])
-  if redis.call('ZREM', KEYS[4], member) == 0 then
-    dropWord(person, 't|' .. year, function(entry) return string.match(entry, '^%d+|(.*)$') ~= member end)
-  end
-end
+if meta.st then dropListedStay(person, year, KEYS[4], stayMemberOf(meta, ARGV[4])) end
 if meta.oc then
   local member = occupancyMemberOf(meta, ARGV[4])
   if redis.call('ZREM', KEYS[5], member) == 0 then

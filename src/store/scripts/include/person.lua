@@ -49,6 +49,14 @@ local function dropWord(person, field, keep)
   return false
 end
 
+-- Takes a listed stay out of the year's stays, wherever it is: the earlier
+-- layout's zset (staysKey) or the hash's 't|<year>' field.
+local function dropListedStay(person, year, staysKey, member)
+  if redis.call('ZREM', staysKey, member) == 0 then
+    dropWord(person, 't|' .. year, function(entry) return string.match(entry, '^%d+|(.*)$') ~= member end)
+  end
+end
+
 -- The occupancy members and the day they expire (none once that day is past:
 -- the earlier zset expired as a whole, OCCUPANCY_SECONDS after a commit).
 local function occupancyOf(person, today)
