@@ -10,16 +10,17 @@
  * the year removed from Redis, entry by entry, each removal checking that
  * Redis still holds exactly what the archive holds. Kept in Redis: each
  * person's accumulators of the year, every idempotency record and requestId
- * claim (a late retry answers 404 ARCHIVED, never a new settlement), each
- * settlement's id in the index (marked with its year: reads answer ARCHIVED
- * with the archive's name), and per hospital-day the archived figures, which
- * day statements add to their totals.
+ * claim (a late retry answers 404 ARCHIVED, never a new settlement), the
+ * year's id set (ids carrying their year, ~24 B each: reads answer ARCHIVED
+ * with the archive's name) or, for older ids, their index entry marked with
+ * the year, and per hospital-day the archived figures, which day statements
+ * add to their totals.
  *
  * Phases, and what a crash (kill -9) in each leaves:
  *   1 mark the year "archiving" (the service stops settling and reversing it);
  *   2 write `<name>.partial/`, verify it against Redis   → crash: Redis whole, the partial dropped by the re-run;
  *   3 rename to `<name>/`; mark "removing"                → crash: Redis whole, the archive verified;
- *   4 write the per-day figures, then remove             → crash: part removed, all of it in the verified archive;
+ *   4 write the id set, then the per-day figures, then remove → crash: part removed, all of it in the verified archive;
  *   5 check nothing of the year is left; mark "archived".
  * A re-run finds the state in Redis and the archive on disk and goes on from there.
  */
@@ -42,7 +43,7 @@ import {
   type FileSummary,
 } from '../ops/archive-files.js';
 import type { PolicyCatalog } from '../policy/catalog.js';
-import type { ArchiveStore } from '../store/archive-store.js';
+import { ARCHIVED_IDS_PER_BUCKET, type ArchiveStore } from '../store/archive-store.js';
 import { decodeSettlementRecord } from '../store/codec/settlement-record.js';
 import { dayFigures, type ArchivedDayFigures, type DayFigures } from './statements.js';
 
@@ -196,6 +197,18 @@ export class YearArchiver {
     }
     if (state.manifestSha256 && state.manifestSha256 !== sha256) throw new ArchiveError(`${final}/manifest.json is not the manifest this year was archived with`);
 
+    if (state.idBuckets === undefined) {
+      // The id set whole before any removal: from then on an id carrying its year answers ARCHIVED from it, with no index mark.
+      const idBuckets = Math.max(1, Math.ceil(manifest.counts.settlements / ARCHIVED_IDS_PER_BUCKET));
+      const ids = (async function* () {
+        for await (const line of readNdjsonGz<SettlementLine>(path.join(final, 'settlements.ndjson.gz'))) yield line.settlementId;
+      })();
+      log(`${year}: writing the id set (${idBuckets} buckets)`);
+      const written = await this.store.writeArchivedIds(year, idBuckets, ids);
+      state = { ...state, idBuckets };
+      await this.store.setArchiveState(year, state);
+      log(`${year}: wrote the id set: ${written} settlement ids that carry the year`);
+    }
     const removed = await this.remove(year, name, final, manifest, log);
     await this.store.setArchiveState(year, { ...state, state: 'archived', at: now.toISOString() });
     log(`${year}: archived to ${final}; removed ${removed.settlements} settlements and ${removed.ledgerEntries} ledger entries from Redis`);
@@ -385,7 +398,7 @@ export class YearArchiver {
     const left: string[] = [];
     for await (const cards of this.store.cardsWithSettlements(year)) left.push(...cards);
     if (left.length) throw new ArchiveError(`${left.length} persons still have settlements of ${year} that are not in ${name} (e.g. ${left[0]}): committed after it was written`);
-    log(`${year}: removal checked, nothing of it is left in Redis but accumulators, idempotency records, claims and index marks`);
+    log(`${year}: removal checked, nothing of it is left in Redis but accumulators, idempotency records, claims, its id set and index marks`);
     return removed;
   }
 }

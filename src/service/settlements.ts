@@ -18,7 +18,7 @@ import { needsOfPolicies } from '../engine/needs.js';
 import type { SpecialDiseaseFilings } from './special-disease-filings.js';
 import type { EngineOutcome, SettlementComputation } from '../engine/types.js';
 import type { PolicyCatalog } from '../policy/catalog.js';
-import { newId } from '../store/keys.js';
+import { newSettlementId } from '../store/keys.js';
 import type { Repositories } from '../store/repositories.js';
 import type { PersonReadScope, PersonSnapshot, StoredSettlement } from '../store/store-records.js';
 import type { ArchivedYears } from './archived-years.js';
@@ -253,7 +253,7 @@ export class SettlementService {
         if (error instanceof AppError && !(error instanceof UnavailableError)) await this.claims.release(request, held);
         throw error;
       }
-      const settlementId = newId('S', request.card);
+      const settlementId = newSettlementId(request.card, computation.benefitYear);
       const view = settlementView(computation, request, snapshot.accumulators, { settlementId, status: 'settled', settledAt, actor, policyVersion });
       const body = answerBytes(view);
       // A slow computation (the enrollment system) notes its ledger slot again: compaction keeps a slot pending only for a grace after its note.

@@ -6,7 +6,7 @@
  * only what is still exactly as archived), and keeps the archive markers the
  * service reads to answer ARCHIVED. Knows the key layout, nothing of rules.
  */
-import { keys, slotOfCard } from './keys.js';
+import { ID_BASE32, keys, slotOfCard, yearOfId } from './keys.js';
 import { LedgerRecords } from './ledger-records.js';
 import { scanKeys, type ScriptedClient } from './redis.js';
 import type { ArchiveRemovalOutcome } from './script-results.js';
@@ -23,11 +23,31 @@ export interface ArchiveState {
   at: string;
   /** SHA-256 of the manifest, once the archive is written and verified. */
   manifestSha256?: string;
+  /** Buckets of the year's archived id set (keys.archivedIds), once it is written whole. */
+  idBuckets?: number;
 }
 
 /** A person's settlements of the year, in list order, as stored. */
-const archiveStateSchema = z.looseObject({ state: z.enum(['archiving', 'removing', 'archived']), archive: z.string(), at: z.string() });
+const archiveStateSchema = z.looseObject({
+  state: z.enum(['archiving', 'removing', 'archived']),
+  archive: z.string(),
+  at: z.string(),
+  idBuckets: z.number().int().positive().optional(),
+});
 const parseArchiveState = (json: string): ArchiveState => parseStored<ArchiveState>(archiveStateSchema, json, 'archive state');
+
+/** Records per bucket the archive aims at: a lookup reads ~1.5 kB. */
+export const ARCHIVED_IDS_PER_BUCKET = 64;
+const BUCKET_BATCH = 500;
+const ARCHIVED_ID_RECORD = 24;
+/** '<slot hex><20 random chars>': the prefix is always S and the year is the key's. */
+const archivedIdRecord = (id: string) => id.slice(2, 6) + id.slice(9);
+/** From the first 20 random bits (uniform), so buckets fill evenly. */
+function archivedIdBucket(id: string, buckets: number): number {
+  let bits = 0;
+  for (const char of id.slice(9, 13)) bits = bits * 32 + ID_BASE32.indexOf(char);
+  return bits % buckets;
+}
 
 export interface PersonYear {
   card: string;
@@ -59,8 +79,17 @@ export class ArchiveStore {
     await this.redis.hset(keys.archives(), String(year), JSON.stringify(state));
   }
 
-  /** The year and archive of a settlement removed by an archive, or null (never stored, or still here). */
+  /**
+   * The year and archive of a settlement removed by an archive, or null (never
+   * stored, or still here). An id carrying its year is looked up in that
+   * year's id set (one bucket, ~64 records); others by their index mark.
+   */
   async archivedSettlement(settlementId: string, slot: number): Promise<{ year: number; archive: string } | null> {
+    const carried = yearOfId(settlementId);
+    if (carried !== null) {
+      const state = await this.archiveState(carried);
+      if (state?.idBuckets && (await this.holdsArchivedId(carried, state.idBuckets, settlementId))) return { year: carried, archive: state.archive };
+    }
     const value = await this.redis.hget(keys.idIndex(slot), settlementId);
     const year = value?.split(':')[1];
     if (!year) return null;
@@ -76,6 +105,42 @@ export class ArchiveStore {
 
   async putArchivedDay(hospitalId: string, date: string, year: number, json: string): Promise<void> {
     await this.redis.hset(keys.archivedDay(hospitalId, date), String(year), json);
+  }
+
+  /**
+   * Writes the year's id set whole: every bucket emptied (an earlier run may
+   * have written part), then each id that carries `year` appended to its
+   * bucket. The removal drops such ids' index entries only after this.
+   */
+  async writeArchivedIds(year: number, buckets: number, ids: AsyncIterable<string>): Promise<number> {
+    for (let bucket = 0; bucket < buckets; bucket += BUCKET_BATCH) {
+      const batch = Array.from({ length: Math.min(BUCKET_BATCH, buckets - bucket) }, (_, i) => keys.archivedIds(year, bucket + i));
+      await Promise.all(batch.map((key) => this.redis.unlink(key)));
+    }
+    let written = 0;
+    let pending = new Map<number, string>();
+    const flush = async () => {
+      await Promise.all([...pending].map(([bucket, records]) => this.redis.append(keys.archivedIds(year, bucket), records)));
+      pending = new Map();
+    };
+    for await (const id of ids) {
+      if (yearOfId(id) !== year) continue;
+      const bucket = archivedIdBucket(id, buckets);
+      pending.set(bucket, (pending.get(bucket) ?? '') + archivedIdRecord(id));
+      if (++written % 2000 === 0) await flush();
+    }
+    await flush();
+    return written;
+  }
+
+  private async holdsArchivedId(year: number, buckets: number, settlementId: string): Promise<boolean> {
+    const records = await this.redis.get(keys.archivedIds(year, archivedIdBucket(settlementId, buckets)));
+    if (records === null) return false;
+    const record = archivedIdRecord(settlementId);
+    for (let at = records.indexOf(record); at >= 0; at = records.indexOf(record, at + 1)) {
+      if (at % ARCHIVED_ID_RECORD === 0) return true;
+    }
+    return false;
   }
 
   // ── One archive run of a year at a time ─────────────────────────────────
@@ -159,6 +224,7 @@ export class ArchiveStore {
 
   // ── Removing a verified year ────────────────────────────────────────────
 
+  /** An id carrying `year` leaves the index (call only once writeArchivedIds has written the year's set); others keep a mark. */
   async removeSettlement(card: string, year: number, settlementId: string, recordSha1: string): Promise<ArchiveRemovalOutcome> {
     return archiveSettlement(this.redis, {
       settlementKey: keys.settlement(card, settlementId),
@@ -170,6 +236,7 @@ export class ArchiveStore {
       recordSha1,
       card,
       year,
+      keepMark: yearOfId(settlementId) !== year,
     });
   }
 

@@ -12,7 +12,7 @@
  * Hospital ids and request ids never contain ':' (src/contract/fields.ts), so ':' is a
  * safe separator inside keys and tags.
  */
-import { createHash, randomUUID } from 'node:crypto';
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import calculateSlot from 'cluster-key-slot';
 
 export const keys = {
@@ -95,6 +95,12 @@ export const keys = {
   archives: () => 'archives',
   /** The lease of the archive run working on a year (one run at a time). */
   archiveLease: (year: number) => `archive-lease:{${year}}`,
+  /**
+   * One bucket of an archived year's settlement ids that carry the year (their
+   * index entries are gone): 24-char records '<slot hex><random>', appended
+   * by the archive before it removes anything (archive-store.ts).
+   */
+  archivedIds: (year: number, bucket: number) => `archived-ids:${year}:${bucket}`,
   /** A hospital-day's figures of archived benefit years: year → figures from the archive's manifest. */
   archivedDay: (hospitalId: string, date: string) => `ledger-archived:{${hospitalId}:${date}}`,
   hospital: (hospitalId: string) => `hospital:${hospitalId}`,
@@ -135,23 +141,67 @@ export function slotOfCard(card: string): number {
   return calculateSlot(card);
 }
 
-/** e.g. "S-1a2b-3f1c…": prefix, slot in hex, random part (or a 32-hex digest, for ids derived from a message). */
+/**
+ * Ids: prefix, the card's slot in 4 hex, then the rest. Random ids were 32
+ * hex (a UUID's 122 bits); a settlement's is now its benefit year in two
+ * digits and 20 base32 chars, 100 random bits from crypto.randomBytes, 29
+ * chars in all instead of 39, stored ~7 times per settlement. Collisions:
+ * 60 M settlements a province-year give n²/2^101 ≈ 1.4e-15, and only ids of
+ * one slot and year can meet. The year lets the archive drop the id's index
+ * entry (archive-store.ts). Ids derived from a message or an import keep the
+ * 32-hex form: a re-run must name the same record.
+ */
 export function newId(prefix: 'S' | 'R' | 'M' | 'D', card: string, digest?: string): string {
-  const slot = slotOfCard(card).toString(16).padStart(4, '0');
-  return `${prefix}-${slot}-${digest ?? randomUUID().replaceAll('-', '')}`;
+  return `${prefix}-${slotHex(card)}-${digest ?? randomUUID().replaceAll('-', '')}`;
+}
+
+/** A new settlement's id: "S-1a2b-19" + 20 base32 chars, for benefit years 2000–2099 (else the 32-hex form). */
+export function newSettlementId(card: string, benefitYear: number): string {
+  if (!Number.isInteger(benefitYear) || benefitYear < 2000 || benefitYear > 2099) return newId('S', card);
+  return `S-${slotHex(card)}-${String(benefitYear - 2000).padStart(2, '0')}${base32(randomBytes(13), 20)}`;
 }
 
 /** The same shape as newId, but derived from `material` (a bulk import's row), so a re-run names the same record. */
 export function derivedId(prefix: 'S' | 'R', card: string, material: string): string {
-  const slot = slotOfCard(card).toString(16).padStart(4, '0');
-  return `${prefix}-${slot}-${createHash('sha256').update(material).digest('hex').slice(0, 32)}`;
+  return `${prefix}-${slotHex(card)}-${createHash('sha256').update(material).digest('hex').slice(0, 32)}`;
 }
 
-const ID_PATTERN = /^[SRM]-([0-9a-f]{4})-[0-9a-f]{32}$/;
+const slotHex = (card: string) => slotOfCard(card).toString(16).padStart(4, '0');
+
+/** Crockford's lowercase base32: no i, l, o, u to misread. */
+export const ID_BASE32 = '0123456789abcdefghjkmnpqrstvwxyz';
+
+function base32(bytes: Buffer, chars: number): string {
+  let out = '';
+  let bits = 0;
+  let value = 0;
+  for (const byte of bytes) {
+    value = (value << 8) | byte;
+    bits += 8;
+    while (bits >= 5 && out.length < chars) {
+      bits -= 5;
+      out += ID_BASE32[(value >>> bits) & 31];
+    }
+    value &= (1 << bits) - 1;
+  }
+  return out;
+}
+
+/** The part after the slot: 32 hex (random before, or derived), or year digits + 20 base32 (a new settlement id). */
+export const ID_TAIL = '(?:[0-9a-f]{32}|[0-9]{2}[0-9a-hjkmnp-tv-z]{20})';
+/** A settlement id of either form (the national face's setl_id, tests). */
+export const SETTLEMENT_ID_PATTERN = new RegExp(`^S-[0-9a-f]{4}-${ID_TAIL}$`);
+const ID_PATTERN = new RegExp(`^[SRM]-([0-9a-f]{4})-${ID_TAIL}$`);
 
 export function slotOfId(id: string): number | null {
   const match = ID_PATTERN.exec(id);
   if (!match) return null;
   const slot = Number.parseInt(match[1]!, 16);
   return slot < SLOTS ? slot : null;
+}
+
+/** The benefit year a new settlement id carries, or null (an older or derived id: its index entry keeps a mark once archived). */
+export function yearOfId(id: string): number | null {
+  if (id.length !== 29 || !SETTLEMENT_ID_PATTERN.test(id)) return null;
+  return 2000 + Number(id.slice(7, 9));
 }

@@ -5,7 +5,7 @@
  *
  * - the archive holds every settlement, reversal and ledger entry of 2018
  *   (checksums, counts), Redis keeps only the accumulators, idempotency
- *   records, claims and index marks of it;
+ *   records, claims and the year's id set of it (no index marks);
  * - a day statement shows the same figures as before, the archived part from
  *   the manifest (a day that holds entries of 2018 and 2019 too);
  * - an archived id answers 404 ARCHIVED naming the archive: read, reversal,
@@ -130,7 +130,7 @@ describe('archiving benefit year 2018 out of Redis', () => {
     expect(await t.redis.hgetall('archives')).toEqual({});
   });
 
-  it('writes and verifies the archive, then removes 2018 from Redis but the accumulators, idempotency records, claims and index marks', async () => {
+  it('writes and verifies the archive, then removes 2018 from Redis but the accumulators, idempotency records, claims and its id set', async () => {
     const report = await new YearArchiver(new ArchiveStore(t.redis), catalog).archive({ year: 2018, outDir: out, now: new Date('2019-12-01T12:00:00+08:00') });
     manifest = report.manifest;
     expect(report.archive).toBe('benefit-year-2018');
@@ -153,7 +153,10 @@ describe('archiving benefit year 2018 out of Redis', () => {
     expect(await idempotencyCount(t.redis, 'ARCJJ1')).toBe(3);
     expect(await t.redis.exists('req:{JJ-CITY:ARC-LATE}')).toBe(1);
     expect((await t.http.get('/v1/enrollees/ARCJJ1/accumulators/2018').set(admin()).expect(200)).body).toEqual(accumulatorsBefore);
-    expect(JSON.parse((await t.redis.hget('archives', '2018'))!)).toMatchObject({ state: 'archived', archive: 'benefit-year-2018' });
+    expect(JSON.parse((await t.redis.hget('archives', '2018'))!)).toMatchObject({ state: 'archived', archive: 'benefit-year-2018', idBuckets: 1 });
+    // Ids carrying their year leave the index, no mark: the year's id set (24 chars each) answers for them.
+    for (const id of ids2018) expect(await t.redis.hget(`idx:{${slotTag(Number.parseInt(id.slice(2, 6), 16))}}`, id)).toBeNull();
+    expect(await t.redis.strlen('archived-ids:2018:0')).toBe(24 * ids2018.length);
   });
 
   it('a day holding both years shows the same totals and groups, the archived part from the manifest, and lists only the 2019 entry', async () => {
@@ -283,7 +286,7 @@ describe('kill -9 of the archive command, re-run each time', { timeout: 180_000 
     const store = openRepositories(t2.redis);
     let at = new Date('2018-03-01T02:00:00Z');
     const service = new SettlementService(store, catalog, new LocalCoverage(store), { now: () => at });
-    const ids = new Set<string>();
+    const ids = new Map<string, string>();
     for (let p = 0; p < 300; p++) {
       const card = `CRJJ${p}`;
       await store.registry.putEnrollee({
@@ -310,7 +313,7 @@ describe('kill -9 of the archive command, re-run each time', { timeout: 180_000 
             charges: charges(`${1000 + p}.00`),
           }),
         );
-        ids.add((JSON.parse(body.toString()) as { settlementId: string }).settlementId);
+        ids.set((JSON.parse(body.toString()) as { settlementId: string }).settlementId, card);
       }
     }
     await t2.close();
@@ -357,6 +360,7 @@ describe('kill -9 of the archive command, re-run each time', { timeout: 180_000 
     const plan = [
       { line: 'writing', after: 20 },
       { line: 'writing', after: 150 },
+      { line: 'the id set', after: 0 },
       { line: 'removing', after: 0 },
       { line: 'removing', after: 10 },
       { line: 'removing', after: 30 },
@@ -374,8 +378,7 @@ describe('kill -9 of the archive command, re-run each time', { timeout: 180_000 
       const state = JSON.parse((await direct.hget('archives', '2018')) ?? '{"state":"none"}').state as string;
       phases.push(`${kill ? `${kill.line}+${kill.after}ms` : 'to the end'}:${result.killed ? 'killed' : 'done'}/${state}/${inArchive.size ? 'archive' : 'no archive'}`);
       let inRedisCount = 0;
-      for (const id of ids) {
-        const card = (await direct.hget(`idx:{${slotTag(Number.parseInt(id.slice(2, 6), 16))}}`, id))!.split(':')[0]!;
+      for (const [id, card] of ids) {
         const inRedis = (await direct.exists(`stl:{${card}}:${id}`)) === 1;
         if (inRedis) inRedisCount++;
         if (!inRedis && !inArchive.has(id)) throw new Error(`${id} is neither in Redis nor in the archive after ${phases.at(-1)}`);
@@ -392,7 +395,13 @@ describe('kill -9 of the archive command, re-run each time', { timeout: 180_000 
     const archived: string[] = [];
     for await (const line of readNdjsonGz<{ settlementId: string }>(path.join(archiveDir, 'settlements.ndjson.gz'))) archived.push(line.settlementId);
     expect(archived.length).toBe(total);
-    expect(new Set(archived)).toEqual(ids);
+    expect(new Set(archived)).toEqual(new Set(ids.keys()));
+    // Ids carrying their year left the index; the year's id set answers for each of them.
+    const archiveStore = new ArchiveStore(direct as never);
+    for (const id of ids.keys()) {
+      expect(await direct.hget(`idx:{${slotTag(Number.parseInt(id.slice(2, 6), 16))}}`, id)).toBeNull();
+      expect(await archiveStore.archivedSettlement(id, Number.parseInt(id.slice(2, 6), 16))).toEqual({ year: 2018, archive: 'benefit-year-2018' });
+    }
     expect(await direct.keys('stl:*')).toEqual([]);
     expect(await direct.keys('stls:*')).toEqual([]);
     for (const key of await direct.keys('person:*')) expect(await direct.hexists(key, 's|2018')).toBe(0);

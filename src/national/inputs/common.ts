@@ -6,11 +6,12 @@
 import { z } from 'zod';
 import type { Diagnosis } from '../../domain/encounter.js';
 import { Decimal, lineAmount, round2, type Money } from '../../domain/money.js';
+import { SETTLEMENT_ID_PATTERN } from '../../store/keys.js';
 import { amount, code, dateTime, price, quantity, signedAmount, text } from '../values.js';
 
 export const card = code(/^[A-Za-z0-9]{1,32}$/, 'a person number (psn_no): the card number, 1–32 letters and digits');
 export const mdtrtId = code(/^M-[0-9a-f]{4}-[0-9a-f]{32}$/, 'an mdtrt_id this service gave at admission (2401) or registration (2201)');
-export const setlId = code(/^S-[0-9a-f]{4}-[0-9a-f]{32}$/, 'a setl_id this service gave at settlement (2304, 2207)');
+export const setlId = code(SETTLEMENT_ID_PATTERN, 'a setl_id this service gave at settlement (2304, 2207)');
 export const optionalText = (max: number) => text(max).optional();
 export const medType = code(/^\d{2,6}$/, 'a med_type code such as 21');
 export const certType = code(/^0[1-3]$/, 'mdtrt_cert_type 01, 02 or 03');

@@ -1,9 +1,10 @@
 --[[
   Remove one settlement of a closed, archived benefit year from Redis, once
   the archive holding it is written and verified (npm run archive): its
-  record, its place in the year list and its listed stay go; its id stays in
-  the index, marked with the year ("<card>:<year>"), so reading it answers
-  ARCHIVED; its idempotency record and requestId claim stay untouched, so a
+  record, its place in the year list and its listed stay go; an id without
+  its year stays in the index, marked with the year ("<card>:<year>"), so
+  reading it answers ARCHIVED (an id carrying its year leaves the index: the
+  archive's id set, written first, answers for it); its idempotency record and requestId claim stay untouched, so a
   late retry can never settle it again. The record must still be the one the
   archive holds (same SHA-1), else nothing changes. The year list and stays
   are the person's hash fields, or the earlier layout's keys (include/person.lua);
@@ -19,6 +20,7 @@
     ARGV[2] SHA-1 (hex) of the record as archived
     ARGV[3] card
     ARGV[4] benefit year
+    ARGV[5] '1' keep a mark in the index, '0' drop the id's entry
 
   Output:
     1   removed now
@@ -40,5 +42,10 @@ if redis.call('LREM', KEYS[2], 1, ARGV[1]) == 0 then
 end
 local time = redis.call('TIME')
 if #occupancyOf(person, math.floor(tonumber(time[1]) / 86400)) == 0 then redis.call('HDEL', person, 'o|') end
-redis.call('HSET', KEYS[4], ARGV[1], ARGV[3] .. ':' .. ARGV[4])
+-- The id index: a mark, or (the id in the archive's id set) no entry at all.
+if ARGV[5] == '1' then
+  redis.call('HSET', KEYS[4], ARGV[1], ARGV[3] .. ':' .. ARGV[4])
+else
+  redis.call('HDEL', KEYS[4], ARGV[1])
+end
 return 1

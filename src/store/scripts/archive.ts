@@ -14,11 +14,24 @@ export interface ArchiveSettlementCall {
   recordSha1: string;
   card: string;
   year: number;
+  /** false: the id carries its year and is in the archive's id set, so its index entry goes instead of becoming a mark. */
+  keepMark: boolean;
 }
 
 export async function archiveSettlement(client: ScriptedClient, c: ArchiveSettlementCall): Promise<ArchiveRemovalOutcome> {
   return archiveRemovalOutcome(
-    await client.archiveSettlement(c.settlementKey, c.settlementsOfYearKey, c.staysKey, c.idIndexKey, c.personKey, c.settlementId, c.recordSha1, c.card, String(c.year)),
+    await client.archiveSettlement(
+      c.settlementKey,
+      c.settlementsOfYearKey,
+      c.staysKey,
+      c.idIndexKey,
+      c.personKey,
+      c.settlementId,
+      c.recordSha1,
+      c.card,
+      String(c.year),
+      c.keepMark ? '1' : '0',
+    ),
   );
 }
 
