@@ -130,6 +130,16 @@ export class ArchiveStore {
       if (++written % 2000 === 0) await flush();
     }
     await flush();
+    // APPEND leaves up to as much room again as it wrote (~45 B an id, measured); set anew, each value takes its own size (~27 B).
+    for (let bucket = 0; bucket < buckets; bucket += BUCKET_BATCH) {
+      const batch = Array.from({ length: Math.min(BUCKET_BATCH, buckets - bucket) }, (_, i) => keys.archivedIds(year, bucket + i));
+      await Promise.all(
+        batch.map(async (key) => {
+          const records = await this.redis.getBuffer(key);
+          if (records) await this.redis.set(key, records);
+        }),
+      );
+    }
     return written;
   }
 
