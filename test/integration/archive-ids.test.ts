@@ -52,7 +52,7 @@ describe('settlement id forms', () => {
       good.toUpperCase(),
       `${good.slice(0, -1)}u`,
       `${good.slice(0, -1)}i`,
-      'S-30e0-1x' + 'y'.repeat(20),
+      `S-30e0-1x${'y'.repeat(20)}`,
       'S-30e0-bfeb536509254e488b83479ca2a758a',
     ]) {
       expect(bad).not.toMatch(SETTLEMENT_ID_PATTERN);
