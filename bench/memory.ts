@@ -18,7 +18,8 @@
  * 3. MEMORY USAGE by key family on the AFTER copy says where the bytes go.
  * 4. Both benefit years of the workload (closed long ago) are archived out of
  *    the work Redis (npm run archive's code): what a settlement still costs
- *    afterwards (accumulators, idempotency record, claim, index mark).
+ *    afterwards (accumulators, idempotency record, claim, its id in the
+ *    year's id set, or an older id's index mark).
  *
  *   npm run bench:memory                      (≈ 4,000 settlements)
  *   npm run bench:memory -- --persons 5000
@@ -140,6 +141,7 @@ function family(key: string): string {
       stays: 'stays (listed inpatient stay)',
       acc: 'acc (person-year accumulators)',
       person: 'person (one hash: accumulators, year list, stays, occupancy, idempotency)',
+      'archived-ids': "archived-ids (an archived year's ids that carry it)",
     }[prefix] ?? prefix
   );
 }
@@ -283,7 +285,7 @@ async function main(): Promise<void> {
       );
       console.log(
         `\nafter archiving both years: ${(left / settled).toFixed(0)} B per settlement stay in Redis (target ≤ 400 B; work Redis: ${(settledBytes / settled).toFixed(0)} B before archiving), ` +
-          `${((left / settledBytes) * 100).toFixed(0)} %: accumulators, idempotency records, claims, index marks, archived day figures`,
+          `${((left / settledBytes) * 100).toFixed(0)} %: accumulators, idempotency records, claims, id sets and older ids' index marks, archived day figures`,
       );
     } finally {
       rmSync(outDir, { recursive: true, force: true });
