@@ -308,7 +308,7 @@ export const feeCategoryResponseSchema = z
 
 export const settlementResponseSchema = z
   .strictObject({
-    settlementId: z.string().nullable().meta({ description: 'null for a preview', example: 'S-2a5f-0f7c3d2e9b8a4c6d8e1f2a3b4c5d6e7f' }),
+    settlementId: z.string().nullable().meta({ description: 'null for a preview', example: 'S-2a5f-19k3v8qd2xw7hn4pz6tcmb' }),
     requestId: z.string(),
     status: z.enum(['preview', 'settled', 'reversed']),
     policyId: z.string(),

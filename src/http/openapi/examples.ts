@@ -73,7 +73,7 @@ export const settlementRequestExamples = {
 
 /** The answer to P-PY-1 on a fresh registry (settlementId, settledAt and the key id differ per run). */
 export const settlementResponseExample = {
-  settlementId: 'S-30e0-bfeb536509254e488b83479ca2a758a0',
+  settlementId: 'S-30e0-19yxt5v1v6aavg4w93agrm',
   requestId: 'P-PY-1',
   status: 'settled',
   policyId: 'pingyang-2019',
