@@ -4,8 +4,9 @@
   record, its place in the year list and its listed stay go; an id without
   its year stays in the index, marked with the year ("<card>:<year>"), so
   reading it answers ARCHIVED (an id carrying its year leaves the index: the
-  archive's id set, written first, answers for it); its idempotency record and requestId claim stay untouched, so a
-  late retry can never settle it again. The record must still be the one the
+  archive's id set, written first, answers for it); its idempotency record
+  and requestId claim stay untouched, so a late retry can never settle it
+  again. The record must still be the one the
   archive holds (same SHA-1), else nothing changes. The year list and stays
   are the person's hash fields, or the earlier layout's keys (include/person.lua);
   the hash's occupancy goes too once it has expired (as the earlier zset did).
