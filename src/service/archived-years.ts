@@ -56,7 +56,7 @@ export class ArchivedYears {
     }
   }
 
-  /** A settlement removed by an archive: ARCHIVED naming it; otherwise `notFound`. */
+  /** A settlement removed by an archive (in its year's id set, or an older id's index mark): ARCHIVED naming it; otherwise `notFound`. */
   async explainMissing(settlementId: string, notFound: Error): Promise<Error> {
     const slot = slotOfId(settlementId);
     const archived = slot === null ? null : await this.store.archivedSettlement(settlementId, slot);
