@@ -77,14 +77,14 @@ const REGISTRY = /^(enrollee:|hospital:|hospitals$)/;
 /** A record's field name in the person's hash starts so (keys.settlementField). */
 const RECORD_FIELD = storeKeys.settlementField('');
 
-/** Every stored record: [bytes of its field name or key, the record], of stl: keys and of the person hashes' fields. */
-async function recordsOf(redis: Redis, all: string[]): Promise<[number, Buffer][]> {
-  const found: [number, Buffer][] = [];
+/** Every stored record, of stl: keys and of the person hashes' fields. */
+async function recordsOf(redis: Redis, all: string[]): Promise<Buffer[]> {
+  const found: Buffer[] = [];
   for (const key of all) {
-    if (key.startsWith('stl:')) found.push([key.length, (await redis.getBuffer(key))!]);
+    if (key.startsWith('stl:')) found.push((await redis.getBuffer(key))!);
     if (!key.startsWith('person:')) continue;
     const fields = await redis.hgetallBuffer(key);
-    for (const field in fields) if (field.startsWith(RECORD_FIELD)) found.push([field.length, fields[field]!]);
+    for (const field in fields) if (field.startsWith(RECORD_FIELD)) found.push(fields[field]!);
   }
   return found;
 }
@@ -256,7 +256,7 @@ async function main(): Promise<void> {
     for (const key of keys.filter((k) => k.startsWith('person:'))) {
       for (const field of (await redis.hkeys(key)).filter((f) => f.startsWith(RECORD_FIELD))) hashedBytes += field.length + (await redis.hstrlen(key, field));
     }
-    for (const [, record] of records) {
+    for (const record of records) {
       storedBytes += record.length;
       const decoded = decodeSettlementRecord(record);
       responseBytes += decoded.response.length;
@@ -290,7 +290,7 @@ async function main(): Promise<void> {
       `\nresponse JSON ${(responseBytes / records.length).toFixed(0)} B on average; stored record ${(storedBytes / records.length).toFixed(0)} B: ` +
         `meta line ${(metaStored / records.length).toFixed(0)} B, deflated response ${((storedBytes - metaStored - inputsStored) / records.length).toFixed(0)} B, deflated inputs ${(inputsStored / records.length).toFixed(0)} B`,
     );
-    const sizes = records.map(([, record]) => record.length).sort((a, b) => a - b);
+    const sizes = records.map((record) => record.length).sort((a, b) => a - b);
     const at = (q: number) => sizes[Math.min(sizes.length - 1, Math.floor(q * sizes.length))]!;
     const over = (limit: number) => sizes.filter((size) => size > limit).length;
     const encodings = new Map<string, number>();
