@@ -36,8 +36,8 @@
     (a missing string is nil; what was not asked for is nil or an empty list)
     The earlier layout's parts come as read; the person's hash comes whole
     but its settlement records ('r|' fields: ~0.5 kB each, not read here)
-    while it is a listpack (≤ 128 fields: cheaper to send than to pick from
-    in Lua), else only the fields this read needs; the client picks
+    while it has at most 16 fields (cheaper to send than to pick from in
+    Lua), else only the fields this read needs; the client picks
     (src/store/codec/person-hash.ts).
 ]]
 --#include person.lua
@@ -47,7 +47,8 @@ local stays = tonumber(ARGV[4])
 local empty = {}
 
 local function personFields()
-  if redis.call('HLEN', person) <= 128 then
+  -- Past ~2 settlements the records dominate: picking costs less than copying them into Lua.
+  if redis.call('HLEN', person) <= 16 then
     local all, flat = redis.call('HGETALL', person), {}
     for i = 1, #all, 2 do
       if string.sub(all[i], 1, #RECORD) ~= RECORD then
@@ -57,7 +58,7 @@ local function personFields()
     end
     return flat
   end
-  -- A hashtable (a heavy user's years of idempotency records): the year's fields only.
+  -- More fields (records, a heavy user's years of idempotency records): the year's fields only.
   local flat = {}
   local function add(field)
     local value = redis.call('HGET', person, field)
