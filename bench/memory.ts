@@ -2,7 +2,10 @@
  * Bytes of Redis memory per settlement, every key a settlement writes
  * included (record, year list entry, id index, requestId claim, idempotency
  * field, day-ledger entry (compacted into its hospital-day), listed stay, the person-year's
- * accumulators), BEFORE and AFTER compaction, in one run. Printed, never
+ * accumulators), BEFORE and AFTER compaction, in one run. The record is a
+ * field 'r|<id>' of the person's hash (an stl: key in the earlier layout:
+ * both are counted); its share of the person family is its fields' bytes
+ * (HSTRLEN + field name), the rest is the person's. Printed, never
  * asserted (target ≤ 1,024 B after at the bench's 80 per hospital-day, ≤ 400 B
  * once archived).
  *
@@ -15,7 +18,9 @@
  *    v1 had before scripts/make-response-dictionary.ts, and as stored now
  *    (AFTER). Each copy's `INFO memory` used_memory over the settlement keys,
  *    divided by the settlements, is the figure; the registry is not counted.
- * 3. MEMORY USAGE by key family on the AFTER copy says where the bytes go.
+ * 3. MEMORY USAGE by key family on the AFTER copy says where the bytes go,
+ *    and the records' sizes (percentiles) show how many pass
+ *    hash-max-listpack-value (their person's hash is then a hashtable).
  * 4. Both benefit years of the workload (closed long ago) are archived out of
  *    the work Redis (npm run archive's code): what a settlement still costs
  *    afterwards (accumulators, idempotency record, claim, its id in the
@@ -38,6 +43,7 @@ import { LocalCoverage } from '../src/service/coverage.js';
 import { ArchiveStore } from '../src/store/archive-store.js';
 import { SettlementService } from '../src/service/settlements.js';
 import { decodeSettlementRecord } from '../src/store/codec/settlement-record.js';
+import { keys as storeKeys } from '../src/store/keys.js';
 import { createRedis, whenReady } from '../src/store/redis.js';
 import { openRepositories } from '../src/store/repositories.js';
 import { representativeWorkload } from '../scripts/lib/representative-settlements.js';
@@ -69,6 +75,20 @@ const REDIS_ARGS = readFileSync(path.join(ROOT, 'config/redis.conf'), 'utf8')
     return [`--${name}`, value!];
   });
 const REGISTRY = /^(enrollee:|hospital:|hospitals$)/;
+/** A record's field name in the person's hash starts so (keys.settlementField). */
+const RECORD_FIELD = storeKeys.settlementField('');
+
+/** Every stored record, of stl: keys and of the person hashes' fields. */
+async function recordsOf(redis: Redis, all: string[]): Promise<Buffer[]> {
+  const found: Buffer[] = [];
+  for (const key of all) {
+    if (key.startsWith('stl:')) found.push((await redis.getBuffer(key))!);
+    if (!key.startsWith('person:')) continue;
+    const fields = await redis.hgetallBuffer(key);
+    for (const field in fields) if (field.startsWith(RECORD_FIELD)) found.push(fields[field]!);
+  }
+  return found;
+}
 
 async function usedMemory(redis: Redis): Promise<number> {
   const info = await redis.info('memory');
@@ -104,15 +124,18 @@ async function copyInto(source: Redis, keys: string[], variant: RecordVariant | 
       const batch = subset.slice(i, i + 500);
       const dumps = await Promise.all(batch.map((key) => source.dumpBuffer(key)));
       const pipeline = target.pipeline();
+      const varied = (record: Buffer) => variant!(record.subarray(0, record.indexOf(0x0a) + 1), decodeSettlementRecord(record).response);
       batch.forEach((key, j) => {
         if (variant && key.startsWith('stl:')) return;
         pipeline.restore(key, 0, dumps[j]!);
       });
       for (const key of batch) {
-        if (!variant || !key.startsWith('stl:')) continue;
-        const record = (await source.getBuffer(key))!;
-        const split = record.indexOf(0x0a) + 1;
-        pipeline.set(key, variant(record.subarray(0, split), decodeSettlementRecord(record).response));
+        if (!variant) continue;
+        if (key.startsWith('stl:')) pipeline.set(key, varied((await source.getBuffer(key))!));
+        if (!key.startsWith('person:')) continue;
+        // Records inside the person's hash: each rewritten in place (the hash's encoding follows, as it would).
+        const fields = await source.hgetallBuffer(key);
+        for (const field in fields) if (field.startsWith(RECORD_FIELD)) pipeline.hset(key, field, varied(fields[field]!));
       }
       await pipeline.exec();
     }
@@ -132,7 +155,7 @@ function family(key: string): string {
   const prefix = key.slice(0, key.indexOf(':'));
   return (
     {
-      stl: 'stl (settlement record)',
+      stl: 'stl (settlement record, earlier layout)',
       stls: 'stls (year list)',
       idx: 'idx (id → card index)',
       req: 'req (requestId claim)',
@@ -140,7 +163,7 @@ function family(key: string): string {
       ledger: 'ledger (day-ledger entry)',
       stays: 'stays (listed inpatient stay)',
       acc: 'acc (person-year accumulators)',
-      person: 'person (one hash: accumulators, year list, stays, occupancy, idempotency)',
+      person: 'person (one hash: records, accumulators, year list, stays, occupancy, idempotency)',
       'archived-ids': "archived-ids (an archived year's ids that carry it)",
     }[prefix] ?? prefix
   );
@@ -225,13 +248,17 @@ async function main(): Promise<void> {
       f.bytes += bytes;
       families.set(family(key), f);
     }
-    const records = keys.filter((k) => k.startsWith('stl:'));
+    const records = await recordsOf(redis as unknown as Redis, keys);
     let responseBytes = 0;
     let storedBytes = 0;
     let inputsStored = 0;
     let metaStored = 0;
-    for (const key of records) {
-      const record = (await redis.getBuffer(key))!;
+    // The records inside person hashes: their values and field names (a listpack entry adds a few bytes each).
+    let hashedBytes = 0;
+    for (const key of keys.filter((k) => k.startsWith('person:'))) {
+      for (const field of (await redis.hkeys(key)).filter((f) => f.startsWith(RECORD_FIELD))) hashedBytes += field.length + (await redis.hstrlen(key, field));
+    }
+    for (const record of records) {
       storedBytes += record.length;
       const decoded = decodeSettlementRecord(record);
       responseBytes += decoded.response.length;
@@ -242,9 +269,9 @@ async function main(): Promise<void> {
     for (const [name, f] of [...families].sort((a, b) => b[1].bytes - a[1].bytes)) {
       console.log(`  ${name.padEnd(42)} ${(f.bytes / settled).toFixed(0).padStart(6)} B   (${f.keys} keys)`);
     }
-    // The same bytes by what they are for; the record's inputs tail takes its share of the stl keys by stored length.
+    // The same bytes by what they are for; the record's inputs tail takes its share of the records by stored length.
     const bytesOf = (...prefixes: string[]) => [...families].filter(([name]) => prefixes.some((p) => name.startsWith(`${p} `))).reduce((sum, [, f]) => sum + f.bytes, 0);
-    const stlBytes = bytesOf('stl');
+    const stlBytes = bytesOf('stl') + hashedBytes;
     const inputsShare = storedBytes > 0 ? inputsStored / storedBytes : 0;
     const kinds: [string, number][] = [
       ['settlement record (meta + deflated answer)', stlBytes * (1 - inputsShare)],
@@ -253,7 +280,7 @@ async function main(): Promise<void> {
       ['idempotency (idem field + requestId claim)', bytesOf('idem', 'req')],
       ['index (id index, year list, stays)', bytesOf('idx', 'stls', 'stays')],
       ['accumulators (person-year)', bytesOf('acc')],
-      ['person hash (all of the person but the record)', bytesOf('person')],
+      ['person hash (all of the person but the records)', bytesOf('person') - hashedBytes],
     ];
     const counted = kinds.reduce((sum, [, b]) => sum + b, 0);
     const all = [...families.values()].reduce((sum, f) => sum + f.bytes, 0);
@@ -264,6 +291,18 @@ async function main(): Promise<void> {
     console.log(
       `\nresponse JSON ${(responseBytes / records.length).toFixed(0)} B on average; stored record ${(storedBytes / records.length).toFixed(0)} B: ` +
         `meta line ${(metaStored / records.length).toFixed(0)} B, deflated response ${((storedBytes - metaStored - inputsStored) / records.length).toFixed(0)} B, deflated inputs ${(inputsStored / records.length).toFixed(0)} B`,
+    );
+    const sizes = records.map((record) => record.length).sort((a, b) => a - b);
+    const at = (q: number) => sizes[Math.min(sizes.length - 1, Math.floor(q * sizes.length))]!;
+    const over = (limit: number) => sizes.filter((size) => size > limit).length;
+    const encodings = new Map<string, number>();
+    for (const key of keys.filter((k) => k.startsWith('person:'))) {
+      const encoding = String(await redis.object('ENCODING', key));
+      encodings.set(encoding, (encodings.get(encoding) ?? 0) + 1);
+    }
+    console.log(
+      `record sizes: p50 ${at(0.5)} B, p90 ${at(0.9)} B, p99 ${at(0.99)} B, max ${sizes.at(-1)} B; over 512 B: ${over(512)}, over 1,024 B: ${over(1024)} of ${sizes.length}; ` +
+        `person hashes: ${[...encodings].map(([name, n]) => `${n} ${name}`).join(', ')}`,
     );
 
     // 4. Archived: what stays in Redis per settlement once its year is closed and archived.

@@ -8,6 +8,7 @@
  */
 import { ID_BASE32, keys, slotOfCard, yearOfId } from './keys.js';
 import { LedgerRecords } from './ledger-records.js';
+import { readRecords } from './record-reads.js';
 import { scanKeys, type ScriptedClient } from './redis.js';
 import type { ArchiveRemovalOutcome } from './script-results.js';
 import { archiveLedgerEntry, archiveSettlement } from './scripts/archive.js';
@@ -201,7 +202,7 @@ export class ArchiveStore {
       settlementsOfYearKey: keys.settlementsOfYear(card, year),
       year,
     });
-    const records = ids.length ? await this.redis.mgetBuffer(...ids.map((id) => keys.settlement(card, id))) : [];
+    const records = await readRecords(this.redis, card, ids);
     return { card, ids, records, accumulators };
   }
 

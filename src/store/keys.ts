@@ -32,7 +32,13 @@ export const keys = {
   person: (card: string) => `person:{${card}}`,
   /** Earlier layout (folded into `person` by the next commit): the year's accumulators. */
   accumulators: (card: string, year: number) => `acc:{${card}}:${year}`,
-  /** One settlement: its compact record (settlement-record.ts). */
+  /**
+   * One settlement's compact record (settlement-record.ts) as a field of
+   * `person` (recordField in scripts/include/person.lua: keep the two alike):
+   * a listpack entry costs a few bytes where a key of its own cost ~250.
+   */
+  settlementField: (settlementId: string) => `r|${settlementId}`,
+  /** Earlier layout (still read, and written with STORE_WRITE_FORMAT=previous): one settlement's record. */
   settlement: (card: string, settlementId: string) => `stl:{${card}}:${settlementId}`,
   /** Earlier layout: the person's settlement ids of a benefit year, in commit order. */
   settlementsOfYear: (card: string, year: number) => `stls:{${card}}:${year}`,

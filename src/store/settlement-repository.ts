@@ -7,10 +7,12 @@
 import { dayNumber, yearOf } from '../domain/dates.js';
 import type { Hospital } from '../domain/types.js';
 import { compactOccupancyMember, compactStayMember, encodeSettlementRecord, type SettlementRecordMeta } from './codec/settlement-record.js';
+import { shortNamed } from './codec/person-hash.js';
 import { decodeStay, encodeStay } from './codec/stay.js';
 import { cardOfId } from './id-index.js';
 import { keys, slotOfCard } from './keys.js';
 import { outboxField } from './ledger-records.js';
+import { readRecord, readRecords } from './record-reads.js';
 import type { ScriptedClient } from './redis.js';
 import { RegistryRepository } from './registry-repository.js';
 import { NO_REPLICA_ACKNOWLEDGEMENT, type ReplicaAcknowledgement } from './replication.js';
@@ -163,9 +165,11 @@ export class SettlementRepository {
     const { card, settlementId } = commit;
     const slot = slotOfCard(card);
     const deltas = encodeDeltas(commit.deltas);
-    // Compact meta line: hospital, year and requestId are in the answer, the settlement id in the key.
+    // Compact meta line: hospital, year and requestId are in the answer, the settlement id in the field name, the deltas under short names.
     const previous = this.previousStoreFormat;
-    const meta: Omit<SettlementRecordMeta, 'v'> = previous ? { s: 'settled', h: commit.hospitalId, y: commit.benefitYear, rq: commit.requestId, d: deltas } : { d: deltas };
+    const meta: Omit<SettlementRecordMeta, 'v'> = previous
+      ? { s: 'settled', h: commit.hospitalId, y: commit.benefitYear, rq: commit.requestId, d: deltas }
+      : { d: shortNamed(deltas) };
     const stayMember = commit.stay ? encodeStay(commit.stay) : '';
     if (commit.stay) meta.st = previous ? stayMember : compactStayMember(stayMember, settlementId);
     const occupancy = commit.occupancy ? { admission: dayNumber(commit.occupancy.admissionDate), discharge: dayNumber(commit.occupancy.dischargeDate) } : null;
@@ -223,7 +227,7 @@ export class SettlementRepository {
   }
 
   async getSettlementOf(card: string, settlementId: string): Promise<StoredSettlement | null> {
-    const record = await this.redis.getBuffer(keys.settlement(card, settlementId));
+    const record = await readRecord(this.redis, card, settlementId);
     return record === null ? null : toStored(settlementId, card, record);
   }
 
@@ -263,7 +267,7 @@ export class SettlementRepository {
   async listSettlements(card: string, year: number, start: number, limit: number): Promise<Page<StoredSettlement>> {
     const ids = (await this.personYear(card, year)).ids.slice(start, start + limit + 1);
     const page = ids.slice(0, limit);
-    const records = page.length === 0 ? [] : await this.redis.mgetBuffer(...page.map((id) => keys.settlement(card, id)));
+    const records = await readRecords(this.redis, card, page);
     const items: StoredSettlement[] = [];
     records.forEach((record, i) => {
       if (record !== null) items.push(toStored(page[i]!, card, record));

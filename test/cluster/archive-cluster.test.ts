@@ -100,6 +100,7 @@ describe('archiving 2018 from a 3-master cluster', () => {
       expect((await cluster.cli(port, '--raw', 'KEYS', 'stls:{CLARC[0-9]*')).trim()).toBe('');
       for (const key of (await cluster.cli(port, '--raw', 'KEYS', 'person:{CLARC[0-9]*')).trim().split('\n').filter(Boolean)) {
         expect((await cluster.cli(port, '--raw', 'HEXISTS', key, 's|2018')).trim(), `${key} still lists 2018`).toBe('0');
+        expect((await cluster.cli(port, '--raw', 'HSCAN', key, '0', 'MATCH', 'r|*')).trim().split('\n').slice(1), `${key} still holds records`).toEqual([]);
       }
     }
     const after = (await http.get('/v1/hospitals/QZ-FIRST/statements/2018-05-03').set(admin).expect(200)).body;

@@ -259,18 +259,23 @@ describe('two processes over a 3-master Redis Cluster', () => {
     const cardsByNode = new Map<number, Set<string>>();
     for (const { port } of owners) {
       // Without -c, KEYS answers with the node's own keys only.
-      const stlKeys = (await cluster.cli(port, '--raw', 'KEYS', 'stl:*')).split('\n').filter(Boolean);
-      const cards = new Set(stlKeys.map((key) => /^stl:\{(.+)\}:S-/.exec(key)![1]!));
+      // Records are fields 'r|<id>' of the person's hash.
+      const records: [string, string][] = [];
+      for (const key of (await cluster.cli(port, '--raw', 'KEYS', 'person:*')).split('\n').filter(Boolean)) {
+        const card = /^person:\{(.+)\}$/.exec(key)![1]!;
+        const fields = (await cluster.cli(port, '--raw', 'HKEYS', key)).split('\n').filter((field) => field.startsWith('r|'));
+        for (const field of fields) records.push([card, field.slice(2)]);
+      }
+      const cards = new Set(records.map(([card]) => card));
       cardsByNode.set(port, cards);
       for (const card of cards) expect(ownerOf(card), `${card} on ${port}`).toBe(port);
       // The id → card index of every settlement lives on the node of its card.
-      for (const key of stlKeys) {
-        const id = key.slice(key.lastIndexOf(':') + 1);
+      for (const [card, id] of records) {
         expect(id).toMatch(SETTLEMENT_ID_PATTERN);
         const slot = Number.parseInt(id.slice(2, 6), 16);
-        expect(slot).toBe(calculateSlot(/^stl:\{(.+)\}:/.exec(key)![1]!));
+        expect(slot).toBe(calculateSlot(card));
         const indexed = (await cluster.cli(port, '--raw', 'HGET', `idx:{${slotTag(slot)}}`, id)).trim();
-        expect(indexed, `index of ${id} on ${port}`).toBe(/^stl:\{(.+)\}:/.exec(key)![1]!);
+        expect(indexed, `index of ${id} on ${port}`).toBe(card);
       }
     }
     // Every node holds settlements, and every settled card is found on its own node.

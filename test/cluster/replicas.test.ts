@@ -33,6 +33,7 @@ import { openRepositories, SettlementRepository } from '../../src/store/reposito
 import type { CommitRequest } from '../../src/store/store-records.js';
 import { ReplicaAcknowledgement, detectReplicas } from '../../src/store/replication.js';
 import { sleep } from '../helpers/load-support.js';
+import { hasSettlementRecord } from '../helpers/person-records.js';
 import { startRedis, type RedisServer } from '../helpers/redis-server.js';
 import { makeKeys, type TestKeys } from '../helpers/service.js';
 import { spawnServer, writeKeysFile, type ServerProcess } from '../helpers/server-process.js';
@@ -109,7 +110,7 @@ describe('one Redis with one replica', () => {
     expect(res.status, res.text).toBe(201);
     // Read straight from the replica, right after the answer: no waiting here.
     const id = res.body.settlementId as string;
-    expect(await onReplica.exists(`stl:{REPL1}:${id}`)).toBe(1);
+    expect(await hasSettlementRecord(onReplica, 'REPL1', id)).toBe(true);
     expect(await onReplica.hget('person:{REPL1}', `${HOSPITAL}:REPL-1`)).toMatch(new RegExp(` ${id}$`));
     expect(await onReplica.exists(`req:{${HOSPITAL}:REPL-1}`)).toBe(1);
   });
@@ -132,7 +133,7 @@ describe('one Redis with one replica', () => {
     }
     const after = await call(server, 'POST', '/v1/settlements', keys.billing[HOSPITAL]!, body);
     expect([200, 201], after.text).toContain(after.status);
-    expect(await onReplica.exists(`stl:{REPL2}:${after.body.settlementId}`)).toBe(1);
+    expect(await hasSettlementRecord(onReplica, 'REPL2', after.body.settlementId)).toBe(true);
     expect((await call(server, 'GET', '/v1/enrollees/REPL2/accumulators/2019', keys.admin)).body.admissions).toBe(1);
   });
 
@@ -168,7 +169,7 @@ describe('one Redis with one replica', () => {
       expect(replay.replay).toBe(true);
       const view = JSON.parse(replay.body.toString()) as { settlementId: string; accumulatorsAfter: { admissions: number } };
       expect(view.accumulatorsAfter.admissions).toBe(1);
-      expect(await onReplica.exists(`stl:{REPL4}:${view.settlementId}`)).toBe(1);
+      expect(await hasSettlementRecord(onReplica, 'REPL4', view.settlementId)).toBe(true);
       expect((await store.settlements.getAccumulators('REPL4', 2019)).accumulators.admissions).toBe(1);
     } finally {
       replica.process.kill('SIGCONT');

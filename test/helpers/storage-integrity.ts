@@ -10,7 +10,7 @@ import type { Redis } from 'ioredis';
 import { fromDayMember, fromStoredLedgerEntry, ledgerField, toStoredLedgerEntry } from '../../src/domain/ledger.js';
 import { decodeSettlementRecord } from '../../src/store/codec/settlement-record.js';
 import { slotOfCard } from '../../src/store/keys.js';
-import { idempotencyRecord, yearIds } from './person-records.js';
+import { hasSettlementRecord, idempotencyRecord, yearIds } from './person-records.js';
 
 export interface IntegrityReport {
   settlements: number;
@@ -84,15 +84,21 @@ export async function checkStorageIntegrity(redis: Redis): Promise<IntegrityRepo
       if (field.includes('|') || value.startsWith('void ')) continue;
       report.idempotencyRecords++;
       const settlementId = value.slice(value.indexOf(' ') + 1);
-      if ((await redis.exists(`stl:{${card}}:${settlementId}`)) !== 1) problems.push(`${key} ${field}: settlement ${settlementId} missing`);
+      if (!(await hasSettlementRecord(redis, card, settlementId))) problems.push(`${key} ${field}: settlement ${settlementId} missing`);
     }
   }
 
-  for (const key of await scanAll(redis, 'stl:*')) {
+  // Records: fields 'r|<id>' of the person's hash, or the earlier layout's stl: keys.
+  const records: [string, string, Buffer][] = [];
+  for (const key of await scanAll(redis, 'person:*')) {
+    const hash = await redis.hgetallBuffer(key);
+    for (const field in hash) if (field.startsWith('r|')) records.push([`${key} ${field}`, field.slice(2), hash[field]!]);
+  }
+  for (const key of await scanAll(redis, 'stl:*')) records.push([key, key.slice(key.lastIndexOf(':') + 1), (await redis.getBuffer(key))!]);
+  for (const [key, settlementId, record] of records) {
     report.settlements++;
     const card = cardOfKey(key);
-    const settlementId = key.slice(key.lastIndexOf(':') + 1);
-    const { meta, response } = decodeSettlementRecord((await redis.getBuffer(key))!);
+    const { meta, response } = decodeSettlementRecord(record);
     const view = JSON.parse(response.toString()) as { settlementId: string; requestId: string; hospitalId: string; benefitYear: number };
     if (view.settlementId !== settlementId) problems.push(`${key}: response names ${view.settlementId}`);
     // A compact meta line leaves hospital, requestId and year to the answer.
@@ -106,12 +112,12 @@ export async function checkStorageIntegrity(redis: Redis): Promise<IntegrityRepo
   }
   for (const key of await scanAll(redis, 'idx:*')) {
     for (const [id, card] of Object.entries(await redis.hgetall(key))) {
-      if (id.startsWith('S-') && (await redis.exists(`stl:{${card}}:${id}`)) !== 1) problems.push(`${key}: ${id} indexed but not stored`);
+      if (id.startsWith('S-') && !(await hasSettlementRecord(redis, card, id))) problems.push(`${key}: ${id} indexed but not stored`);
     }
   }
   for (const field of ledger.keys()) {
     const entry = fromStoredLedgerEntry(ledger.get(field)!);
-    if ((await redis.exists(`stl:{${entry.card}}:${entry.settlementId}`)) !== 1) problems.push(`ledger ${field}: settlement missing`);
+    if (!(await hasSettlementRecord(redis, entry.card, entry.settlementId))) problems.push(`ledger ${field}: settlement missing`);
   }
   return report;
 }

@@ -31,7 +31,7 @@ import { slotTag } from '../../src/store/keys.js';
 import { openRepositories } from '../../src/store/repositories.js';
 import { startRedis, type RedisServer } from '../helpers/redis-server.js';
 import { startTestService, type TestService } from '../helpers/service.js';
-import { idempotencyCount } from '../helpers/person-records.js';
+import { hasSettlementRecord, idempotencyCount, settlementRecordCount } from '../helpers/person-records.js';
 import { charges, jinjiangEnrollee, pingyangEnrollee, sleep } from '../helpers/load-support.js';
 import { POLICY_DIR, ROOT } from '../helpers/worked-examples.js';
 
@@ -146,7 +146,7 @@ describe('archiving benefit year 2018 out of Redis', () => {
     expect(lines.map((l) => l.settlementId).sort()).toEqual([...ids2018].sort());
     expect(lines.filter((l) => l.meta.s === 'reversed')).toHaveLength(2);
 
-    expect(await t.redis.keys('stl:{ARCJJ*')).toEqual([]);
+    expect(await settlementRecordCount(t.redis, 'ARCJJ*')).toBe(0);
     expect(await t.redis.keys('stls:{ARCJJ*')).toEqual([]);
     expect(await t.redis.keys('stays:{ARCJJ*')).toEqual([]);
     for (const key of await t.redis.keys('person:{ARCJJ*')) expect(Object.keys(await t.redis.hgetall(key)).filter((f) => /^[st]\|2018$/.test(f))).toEqual([]);
@@ -233,7 +233,7 @@ describe('archiving benefit year 2018 out of Redis', () => {
       .set(billing('JJ-CITY'))
       .send({ ...late.body, charges: charges('1.00') });
     expect([404, 409]).toContain(other.status);
-    expect(await t.redis.keys('stl:{ARCJJ*')).toEqual([]);
+    expect(await settlementRecordCount(t.redis, 'ARCJJ*')).toBe(0);
     // An id that never existed is still NOT_FOUND.
     const unknown = await t.http.get(`/v1/settlements/${late.settlementId.slice(0, -4)}ffff`).set(admin());
     expect(unknown.status).toBe(404);
@@ -379,7 +379,7 @@ describe('kill -9 of the archive command, re-run each time', { timeout: 180_000 
       phases.push(`${kill ? `${kill.line}+${kill.after}ms` : 'to the end'}:${result.killed ? 'killed' : 'done'}/${state}/${inArchive.size ? 'archive' : 'no archive'}`);
       let inRedisCount = 0;
       for (const [id, card] of ids) {
-        const inRedis = (await direct.exists(`stl:{${card}}:${id}`)) === 1;
+        const inRedis = await hasSettlementRecord(direct, card, id);
         if (inRedis) inRedisCount++;
         if (!inRedis && !inArchive.has(id)) throw new Error(`${id} is neither in Redis nor in the archive after ${phases.at(-1)}`);
       }
@@ -402,7 +402,7 @@ describe('kill -9 of the archive command, re-run each time', { timeout: 180_000 
       expect(await direct.hget(`idx:{${slotTag(Number.parseInt(id.slice(2, 6), 16))}}`, id)).toBeNull();
       expect(await archiveStore.archivedSettlement(id, Number.parseInt(id.slice(2, 6), 16))).toEqual({ year: 2018, archive: 'benefit-year-2018' });
     }
-    expect(await direct.keys('stl:*')).toEqual([]);
+    expect(await settlementRecordCount(direct)).toBe(0);
     expect(await direct.keys('stls:*')).toEqual([]);
     for (const key of await direct.keys('person:*')) expect(await direct.hexists(key, 's|2018')).toBe(0);
     expect(JSON.parse((await direct.hget('archives', '2018'))!).state).toBe('archived');

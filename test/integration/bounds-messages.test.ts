@@ -9,6 +9,7 @@ import { PY1_LINES } from '../helpers/fee-lines.js';
 import { hsa, n, text, type Hsa } from '../helpers/hsa.js';
 import { admission, admit, discharge, feedetail } from '../helpers/hsa-stay.js';
 import { pingyangEnrollee } from '../helpers/load-support.js';
+import { settlementRecordCount } from '../helpers/person-records.js';
 import { startTestService, type TestService } from '../helpers/service.js';
 import { workedExamples } from '../helpers/worked-examples.js';
 
@@ -82,7 +83,7 @@ describe('2601 finds the message by the hospital and msgid', () => {
     const held = () => t.redis.scard(`enc-settling:{${card}}:${mdtrtId}`);
     const refused = await p.send('2304', { data: settleData(card, mdtrtId) }, { msgid: other.msgid });
     expect(errorOf(refused)).toMatch(/^IDEMPOTENCY_CONFLICT: /);
-    expect(await t.redis.keys(`stl:{${card}}:*`)).toEqual([]);
+    expect(await settlementRecordCount(t.redis, card)).toBe(0);
     expect(await held()).toBe(0);
     const settled = await p.send('2304', { data: settleData(card, mdtrtId) });
     expect(settled.ok, settled.text).toBe(true);

@@ -8,7 +8,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startRedis, type RedisServer } from '../helpers/redis-server.js';
 import { startTestService, type TestService } from '../helpers/service.js';
-import { idempotencyRecord } from '../helpers/person-records.js';
+import { idempotencyRecord, settlementMeta } from '../helpers/person-records.js';
 
 let server: RedisServer;
 let previous: TestService;
@@ -36,7 +36,11 @@ const stay = (requestId: string, admissionDate: string, dischargeDate: string, h
   charges: { total: '20000.00' },
 });
 const settle = (t: TestService, body: ReturnType<typeof stay>) => t.http.post('/v1/settlements').set(t.auth(t.keys.billing[body.hospitalId]!)).send(body);
-const metaOf = async (id: string) => JSON.parse(((await compact.redis.get(`stl:{${CARD}}:${id}`)) ?? '').split('\n')[0]!) as Record<string, unknown>;
+const metaOf = (id: string) => settlementMeta(compact.redis, CARD, id);
+const whereIs = async (id: string) => ({
+  key: await compact.redis.exists(`stl:{${CARD}}:${id}`),
+  field: await compact.redis.hexists(`person:{${CARD}}`, `r|${id}`),
+});
 const idemOf = (requestId: string) => idempotencyRecord(compact.redis, CARD, `PY-COUNTY:${requestId}`);
 
 describe('STORE_WRITE_FORMAT during a rolling upgrade', () => {
@@ -45,6 +49,9 @@ describe('STORE_WRITE_FORMAT during a rolling upgrade', () => {
     expect(first.status, first.text).toBe(201);
     const id = first.body.settlementId as string;
     expect(await metaOf(id)).toMatchObject({ s: 'settled', h: 'PY-COUNTY', y: 2019, rq: 'FMT-1' });
+    // A key of its own, with whole accumulator names: the previous release reads no hash field.
+    expect(await whereIs(id)).toEqual({ key: 1, field: 0 });
+    expect(Object.keys((await metaOf(id)).d as object)).toContain('basicPaid');
     expect(String((await metaOf(id)).st).startsWith(id)).toBe(true);
     expect((await idemOf('FMT-1'))!.split(' ')[0]).toHaveLength(43);
     const again = await settle(compact, stay('FMT-1', '2019-03-01', '2019-03-05'));
@@ -53,6 +60,8 @@ describe('STORE_WRITE_FORMAT during a rolling upgrade', () => {
     expect((await settle(compact, stay('FMT-1', '2019-03-01', '2019-03-06'))).status).toBe(409);
     expect((await settle(compact, stay('FMT-2', '2019-03-02', '2019-03-04', 'PY-TOWN'))).status).toBe(422);
     await compact.http.post(`/v1/settlements/${id}/reversal`).set(compact.auth(compact.keys.billing['PY-COUNTY']!)).send({ reason: 'wrong person' }).expect(200);
+    expect(await whereIs(id)).toEqual({ key: 1, field: 0 });
+    expect(await metaOf(id)).toMatchObject({ s: 'reversed' });
     expect((await settle(compact, stay('FMT-2', '2019-03-02', '2019-03-04', 'PY-TOWN'))).status).toBe(201);
   });
 
@@ -62,6 +71,9 @@ describe('STORE_WRITE_FORMAT during a rolling upgrade', () => {
     const meta = await metaOf(first.body.settlementId);
     expect(meta).not.toHaveProperty('h');
     expect(meta).not.toHaveProperty('s');
+    expect(await whereIs(first.body.settlementId)).toEqual({ key: 0, field: 1 });
+    expect(Object.keys(meta.d as object)).toContain('bp');
+    expect(Object.keys(meta.d as object)).not.toContain('basicPaid');
     expect((await idemOf('FMT-3'))!.split(' ')[0]).toHaveLength(22);
     const again = await settle(previous, stay('FMT-3', '2019-04-01', '2019-04-05'));
     expect(again.status).toBe(200);

@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { accumulatorsOfYear, namedAccumulators, SHORT_ACCUMULATOR_NAMES, staysOfYear } from '../../src/store/codec/person-hash.js';
+import { accumulatorsOfYear, namedAccumulators, SHORT_ACCUMULATOR_NAMES, shortNamed, staysOfYear } from '../../src/store/codec/person-hash.js';
+import { keys } from '../../src/store/keys.js';
 import { MONEY_ACCUMULATORS } from '../../src/domain/types.js';
 import { ROOT } from '../helpers/worked-examples.js';
 
@@ -26,6 +27,17 @@ describe("a person's hash as the client reads it", () => {
     expect(new Set(shorts).size).toBe(shorts.length);
     for (const short of shorts) expect(Object.keys(SHORT_ACCUMULATOR_NAMES)).not.toContain(short);
     expect(namedAccumulators({ bp: '1', basicPaid: '2', 'l:x': '3' })).toEqual({ basicPaid: '2', 'l:x': '3' });
+  });
+
+  it("names a settlement's record field as the scripts do (recordField in include/person.lua); deltas go short and come back whole", () => {
+    const lua = readFileSync(path.join(ROOT, 'src/store/scripts/include/person.lua'), 'utf8');
+    const prefix = /local function recordField\(settlementId\)\s+return '([^']*)' \.\. settlementId/.exec(lua)![1]!;
+    expect(keys.settlementField('S-0001-aa')).toBe(`${prefix}S-0001-aa`);
+    // No other field of the hash starts so (include/person.lua's list).
+    for (const field of Object.keys(fields)) expect(field.startsWith(prefix)).toBe(false);
+    const deltas = { admissions: '1', basicPaid: '3007619', 'l:dental': '500' };
+    expect(shortNamed(deltas)).toEqual({ a: '1', bp: '3007619', 'l:dental': '500' });
+    expect(namedAccumulators(shortNamed(deltas))).toEqual(deltas);
   });
 
   it('picks one year of accumulators, policy ledgers included, without the year', () => {

@@ -24,6 +24,13 @@ export const SHORT_ACCUMULATOR_NAMES: Readonly<Record<string, string>> = {
 };
 const LONG_NAMES = new Map(Object.entries(SHORT_ACCUMULATOR_NAMES).map(([name, short]) => [short, name]));
 
+/** Deltas under the short names (a compact meta line's `d`: its bytes count in every record); others kept. */
+export function shortNamed(deltas: Record<string, string>): Record<string, string> {
+  const short: Record<string, string> = {};
+  for (const name in deltas) short[SHORT_ACCUMULATOR_NAMES[name] ?? name] = deltas[name]!;
+  return short;
+}
+
 /** Accumulators by their names: short hash-field names made whole, earlier-layout names kept. */
 export function namedAccumulators(hash: Record<string, string>): Record<string, string> {
   const named: Record<string, string> = {};

@@ -17,8 +17,10 @@
  * A compact meta line (written since 2026-12) holds only what the answer does
  * not: no hospital, year or requestId (read from the answer), no status while
  * settled, and the stay and occupancy members without the settlement id (the
- * key holds it; scripts/include/settlement-members.lua puts it back). Earlier
- * lines, with `h`, still read as written.
+ * key or field name holds it; scripts/include/settlement-members.lua puts it
+ * back), and the deltas under the person's hash's short names (whole names in
+ * earlier lines: the reversal takes either). Earlier lines, with `h`, still
+ * read as written.
  */
 import { deflateRawSync, inflateRawSync } from 'node:zlib';
 import { checkStored, settlementRecordMetaSchema } from '../record-schemas.js';
@@ -43,7 +45,7 @@ export interface SettlementRecordMeta {
   y?: number;
   /** request id (earlier lines only) */
   rq?: string;
-  /** accumulator deltas as integer strings (fen or counts), field → delta */
+  /** accumulator deltas as integer strings (fen or counts), field → delta; a compact line names them as the person's hash does (codec/person-hash.ts) */
   d: Record<string, string>;
   /** the stays member this settlement listed, if any (removed on reversal); compact: without its leading settlement id */
   st?: string;

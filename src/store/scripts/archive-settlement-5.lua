@@ -6,13 +6,13 @@
   reading it answers ARCHIVED (an id carrying its year leaves the index: the
   archive's id set, written first, answers for it); its idempotency record
   and requestId claim stay untouched, so a late retry can never settle it
-  again. The record must still be the one the
-  archive holds (same SHA-1), else nothing changes. The year list and stays
-  are the person's hash fields, or the earlier layout's keys (include/person.lua);
+  again. The record must still be the one the archive holds (same SHA-1),
+  else nothing changes. The record, year list and stays are the person's
+  hash fields, or the earlier layout's keys (include/person.lua);
   the hash's occupancy goes too once it has expired (as the earlier zset did).
 
   Input:
-    KEYS[1] stl:{card}:<settlementId>   the settlement record
+    KEYS[1] stl:{card}:<settlementId>   the settlement record when not KEYS[5]'s field 'r|<settlementId>' (earlier layout)
     KEYS[2] stls:{card}:<year>          the year's settlement ids
     KEYS[3] stays:{card}:<year>         the year's listed stays
     KEYS[4] idx:{<slot tag>}            id → card index of the slot
@@ -30,14 +30,14 @@
 ]]
 --#include settlement-members.lua
 --#include person.lua
-local record = redis.call('GET', KEYS[1])
+local person, year = KEYS[5], ARGV[4]
+local record, inHash = recordOf(person, ARGV[1], KEYS[1])
 if not record then return 0 end
 if redis.sha1hex(record) ~= ARGV[2] then return -1 end
 local split = string.find(record, '\n', 1, true)
 local meta = cjson.decode(string.sub(record, 1, split - 1))
-local person, year = KEYS[5], ARGV[4]
 if meta.st then dropListedStay(person, year, KEYS[3], stayMemberOf(meta, ARGV[1])) end
-redis.call('DEL', KEYS[1])
+if inHash then redis.call('HDEL', person, recordField(ARGV[1])) else redis.call('DEL', KEYS[1]) end
 if redis.call('LREM', KEYS[2], 1, ARGV[1]) == 0 then
   dropWord(person, 's|' .. year, function(id) return id ~= ARGV[1] end)
 end

@@ -22,7 +22,8 @@
   into KEYS[13] and deleted first whenever the hash is written):
     KEYS[1] acc:{card}:<year>                        accumulators hash (+ 'version')
     KEYS[2] idem:{card}                              idempotency records of the person
-    KEYS[3] stl:{card}:<settlementId>                the settlement record
+    KEYS[3] stl:{card}:<settlementId>                the settlement record as the release before reads it
+                                                     (written only when ARGV[23+2n] is '0'; else KEYS[13]'s 'r|' field)
     KEYS[4] stls:{card}:<year>                       list of the year's settlement ids
     KEYS[5] idx:{<slot tag>}                         id → card index of the slot
     KEYS[6] filings-version:{card}                   filings version counter
@@ -58,8 +59,9 @@
     ARGV[21+2n] ms a claim may commit after it was made: later, it is fenced, so that its void
                 mark need live only this long (a resent command may arrive any time later)
     ARGV[22+2n] the token of that hold, taken out when committed ('' when none)
-    ARGV[23+2n] '1': write the person's hash; '0' (STORE_WRITE_FORMAT=previous): write the
-                earlier keys, as the release before reads them, unless the hash exists already
+    ARGV[23+2n] '1': write the person's hash, the record as its field; '0' (STORE_WRITE_FORMAT=previous):
+                write the earlier keys, as the release before reads them, unless the hash exists
+                already, and the record as KEYS[3] whatever the hash (that release reads no field)
     ARGV[24+2n] the benefit year
 
   Output:
@@ -78,7 +80,8 @@ local n = tonumber(ARGV[18])
 local person, year = KEYS[13], ARGV[24 + 2 * n]
 local time = redis.call('TIME')
 local nowMs = tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
-local hashed = ARGV[23 + 2 * n] == '1' or redis.call('EXISTS', person) == 1
+local current = ARGV[23 + 2 * n] == '1'
+local hashed = current or redis.call('EXISTS', person) == 1
 local old = { acc = KEYS[1], idem = KEYS[2], stls = KEYS[4], stays = KEYS[8], occupancy = KEYS[10] }
 if hashed then fold(person, year, old, nowMs, tonumber(ARGV[17])) end
 -- Where each part is: a hash field, or the earlier key.
@@ -146,7 +149,11 @@ end
 redis.call('HINCRBY', accKey, acc('version'), 1)
 
 local settlementId = ARGV[6]
-redis.call('SET', KEYS[3], ARGV[8])
+if current then
+  redis.call('HSET', person, recordField(settlementId), ARGV[8])
+else
+  redis.call('SET', KEYS[3], ARGV[8])
+end
 if hashed then
   local ids = redis.call('HGET', person, 's|' .. year)
   redis.call('HSET', person, 's|' .. year, ids and ids .. ' ' .. settlementId or settlementId)

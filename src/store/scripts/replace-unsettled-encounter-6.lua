@@ -8,8 +8,8 @@
     KEYS[2] enc:{card}:<mdtrtId>         the encounter (JSON)
     KEYS[3] enc-settling:{card}:<mdtrtId> set: a token per settlement of the stay at work (2304/2207)
     KEYS[4] idem:{card}                  the person's idempotency records (the earlier layout)
-    KEYS[5] stl:{card}:<settlementId>    the settlement ARGV[4] names (any key of the slot when none)
-    KEYS[6] person:{card}                the person's hash: its idempotency fields (include/person.lua)
+    KEYS[5] stl:{card}:<settlementId>    the settlement ARGV[4] names, when not KEYS[6]'s field (any key of the slot when none)
+    KEYS[6] person:{card}                the person's hash: its idempotency fields and records (include/person.lua)
     ARGV[1] the encounter's JSON as read
     ARGV[2] the encounter's round as read (its requestId's suffix)
     ARGV[3] the stay's idempotency field ("<hospitalId>:<requestId>")
@@ -22,6 +22,7 @@
     {9, state} the stay is 'settled', 'settling' (a 2304 at work), 'archived'
                (its settlement moved to an archive) or 'moved' (changed since read: read again)
 ]]
+--#include person.lua
 --#include stay-unsettled.lua
 local encounter = redis.call('GET', KEYS[2])
 if not encounter then return {0} end

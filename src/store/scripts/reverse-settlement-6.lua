@@ -3,15 +3,18 @@
   reversal's own (negated) entry into the slot's ledger outbox, for the day it
   happened (moved into the hospital-day by compaction). Repeating the call changes nothing.
 
-  The record is `<meta JSON>\n<deflated response>` (codec/settlement-record.ts);
-  only the meta line is read and rewritten, the response bytes are kept as is.
-  A compact meta line gains `s` and `x` here and stays compact.
+  The record is `<meta JSON>\n<deflated response>` (codec/settlement-record.ts),
+  the person's hash field 'r|<settlementId>' or, written before, KEYS[1]; it
+  is rewritten where it is. Only the meta line is read and rewritten, the
+  response bytes are kept as is. A compact meta line gains `s` and `x` here
+  and stays compact. Its deltas `d` may use the hash's short names
+  (include/person.lua's SHORT): they are made whole for the earlier KEYS[2].
 
   Each part is changed where it is: KEYS[2], [4] and [5] are the earlier
   layout's, folded into KEYS[6] by the next commit (commit-settlement-13.lua).
 
   Input:
-    KEYS[1] stl:{card}:<settlementId>                the settlement record
+    KEYS[1] stl:{card}:<settlementId>                the settlement record when not a field of KEYS[6] (earlier layout)
     KEYS[2] acc:{card}:<year>                        accumulators of its benefit year
     KEYS[3] ledger-outbox:{<slot tag>}               the slot's day-ledger entries not yet compacted
     KEYS[4] stays:{card}:<year>                      inpatient stays of its benefit year
@@ -30,18 +33,18 @@
 ]]
 --#include settlement-members.lua
 --#include person.lua
-local record = redis.call('GET', KEYS[1])
+local person, year = KEYS[6], ARGV[5]
+local record, inHash = recordOf(person, ARGV[4], KEYS[1])
 if not record then return {0} end
 local split = string.find(record, '\n', 1, true)
 local meta = cjson.decode(string.sub(record, 1, split - 1))
 if meta.s == 'reversed' then return {2} end
 
-local person, year = KEYS[6], ARGV[5]
 local hashed = redis.call('EXISTS', KEYS[2]) == 0
 local accKey = hashed and person or KEYS[2]
 local function acc(name)
   if hashed then return accumulatorField(year, name) end
-  return name
+  return wholeName(name)
 end
 for name, delta in pairs(meta.d) do
   if string.sub(delta, 1, 1) == '-' then
@@ -68,6 +71,11 @@ end
 
 meta.s = 'reversed'
 meta.x = cjson.decode(ARGV[1])
-redis.call('SET', KEYS[1], cjson.encode(meta) .. string.sub(record, split))
+local rewritten = cjson.encode(meta) .. string.sub(record, split)
+if inHash then
+  redis.call('HSET', person, recordField(ARGV[4]), rewritten)
+else
+  redis.call('SET', KEYS[1], rewritten)
+end
 redis.call('HSET', KEYS[3], ARGV[2], ARGV[3])
 return {1}

@@ -5,6 +5,7 @@
 --   's|<year>'                  the year's settlement ids in commit order, ' '-joined
 --   't|<year>'                  the year's listed stays, '<discharge day>|<stay member>', ' '-joined
 --   'o|'                        the day it expires, then the settled stays' occupancy members, ' '-joined
+--   'r|<settlementId>'          a settlement's record (codec/settlement-record.ts), as recordField names it
 -- Members and ids hold no ' ' (src/contract/fields.ts). A person's data of a
 -- year, and its idempotency and occupancy, are either here or in the earlier
 -- layout's keys, never both: a script that writes the hash folds them first.
@@ -17,6 +18,25 @@ local SHORT = {
 }
 local function accumulatorField(year, name)
   return year .. '|' .. (SHORT[name] or name)
+end
+-- The earlier acc:{card}:<year> hash keeps whole names: a short one made whole.
+local LONG = {}
+for name, short in pairs(SHORT) do LONG[short] = name end
+local function wholeName(name)
+  return LONG[name] or name
+end
+
+-- keys.settlementField in src/store/keys.ts: keep the two alike.
+local function recordField(settlementId)
+  return 'r|' .. settlementId
+end
+
+-- A settlement's record: the hash's field, else the earlier layout's key
+-- (records stay where they were written). Also says which: true for the field.
+local function recordOf(person, settlementId, settlementKey)
+  local record = redis.call('HGET', person, recordField(settlementId))
+  if record then return record, true end
+  return redis.call('GET', settlementKey), false
 end
 
 local function words(text)

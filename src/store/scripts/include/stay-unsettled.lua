@@ -2,8 +2,8 @@
 -- replace-unsettled-encounter-6, which share its KEYS[3..6] and ARGV[3..4]:
 --   KEYS[3] enc-settling:{card}:<mdtrtId>  tokens of the settlements of the stay at work (2304/2207)
 --   KEYS[4] idem:{card}                    the person's idempotency records (the earlier layout)
---   KEYS[5] stl:{card}:<settlementId>      the settlement ARGV[4] names (any key of the slot when none)
---   KEYS[6] person:{card}                  the person's hash: its idempotency fields (person.lua)
+--   KEYS[5] stl:{card}:<settlementId>      the settlement ARGV[4] names, when not KEYS[6]'s field (any key of the slot when none)
+--   KEYS[6] person:{card}                  the person's hash: its idempotency fields and records (person.lua, included first)
 --   ARGV[3] the stay's idempotency field ("<hospitalId>:<requestId>")
 --   ARGV[4] that field's value as read ('' when absent)
 -- The stay must not be settled, nor being settled, when it changes: checked
@@ -15,7 +15,7 @@ local function unsettled()
   local idem = redis.call('HGET', KEYS[6], ARGV[3]) or redis.call('HGET', KEYS[4], ARGV[3]) or ''
   if idem ~= ARGV[4] then return 'moved' end
   if idem == '' or string.sub(idem, 1, 5) == 'void ' then return nil end
-  local record = redis.call('GET', KEYS[5])
+  local record = recordOf(KEYS[6], string.sub(idem, string.find(idem, ' ', 1, true) + 1), KEYS[5])
   if not record then return 'archived' end
   local meta = cjson.decode(string.sub(record, 1, string.find(record, '\n', 1, true) - 1))
   if meta.s ~= 'reversed' then return 'settled' end
