@@ -50,6 +50,14 @@ function archivedIdBucket(id: string, buckets: number): number {
   return bits % buckets;
 }
 
+/** Runs `each` on every bucket key of a year's id set, BUCKET_BATCH at a time. */
+async function forEachBucketKey(year: number, buckets: number, each: (key: string) => Promise<unknown>): Promise<void> {
+  for (let bucket = 0; bucket < buckets; bucket += BUCKET_BATCH) {
+    const batch = Array.from({ length: Math.min(BUCKET_BATCH, buckets - bucket) }, (_, i) => keys.archivedIds(year, bucket + i));
+    await Promise.all(batch.map(each));
+  }
+}
+
 export interface PersonYear {
   card: string;
   ids: string[];
@@ -114,10 +122,7 @@ export class ArchiveStore {
    * bucket. The removal drops such ids' index entries only after this.
    */
   async writeArchivedIds(year: number, buckets: number, ids: AsyncIterable<string>): Promise<number> {
-    for (let bucket = 0; bucket < buckets; bucket += BUCKET_BATCH) {
-      const batch = Array.from({ length: Math.min(BUCKET_BATCH, buckets - bucket) }, (_, i) => keys.archivedIds(year, bucket + i));
-      await Promise.all(batch.map((key) => this.redis.unlink(key)));
-    }
+    await forEachBucketKey(year, buckets, (key) => this.redis.unlink(key));
     let written = 0;
     let pending = new Map<number, string>();
     const flush = async () => {
@@ -132,15 +137,10 @@ export class ArchiveStore {
     }
     await flush();
     // APPEND leaves up to as much room again as it wrote (~45 B an id, measured); set anew, each value takes its own size (~27 B).
-    for (let bucket = 0; bucket < buckets; bucket += BUCKET_BATCH) {
-      const batch = Array.from({ length: Math.min(BUCKET_BATCH, buckets - bucket) }, (_, i) => keys.archivedIds(year, bucket + i));
-      await Promise.all(
-        batch.map(async (key) => {
-          const records = await this.redis.getBuffer(key);
-          if (records) await this.redis.set(key, records);
-        }),
-      );
-    }
+    await forEachBucketKey(year, buckets, async (key) => {
+      const records = await this.redis.getBuffer(key);
+      if (records) await this.redis.set(key, records);
+    });
     return written;
   }
 
