@@ -99,7 +99,9 @@ export function runPipeline(input: PipelineInput, explanation: Explanation): Pip
       if (computed.favourBefore !== undefined && (entitledBefore === null || computed.favourBefore.gt(entitledBefore))) entitledBefore = computed.favourBefore;
       const key = choose === 'most-favourable' ? computed.favour : computed.amount;
       const chosenKey = chosen && (choose === 'most-favourable' ? chosen.computed.favour : chosen.computed.amount);
-      if (chosen === null || key.gt(chosenKey!)) chosen = { rule, computed };
+      // Equal over the year (both at one cap): keep the option the person was already on, else the year-best cut pays less for more.
+      const tieKeepsEarlier = choose === 'most-favourable' && chosen !== null && key.eq(chosenKey!) && (computed.favourBefore ?? ZERO).gt(chosen.computed.favourBefore ?? ZERO);
+      if (chosen === null || key.gt(chosenKey!) || tieKeepsEarlier) chosen = { rule, computed };
       if (choose === 'first') break;
     }
     if (chosen && choose === 'most-favourable' && entitledBefore !== null) payTheYearsBest(chosen, entitledBefore);
