@@ -43,7 +43,7 @@ import {
   type FileSummary,
 } from '../ops/archive-files.js';
 import type { PolicyCatalog } from '../policy/catalog.js';
-import { ARCHIVED_IDS_PER_BUCKET, type ArchiveStore } from '../store/archive-store.js';
+import { ARCHIVED_ID_RECORD, ARCHIVED_IDS_PER_BUCKET, type ArchiveStore } from '../store/archive-store.js';
 import { decodeSettlementRecord } from '../store/codec/settlement-record.js';
 import { dayFigures, type ArchivedDayFigures, type DayFigures } from './statements.js';
 
@@ -205,7 +205,7 @@ export class YearArchiver {
       })();
       log(`${year}: writing the id set (${idBuckets} buckets)`);
       const written = await this.store.writeArchivedIds(year, idBuckets, ids);
-      state = { ...state, idBuckets };
+      state = { ...state, idBuckets, idRecord: ARCHIVED_ID_RECORD };
       await this.store.setArchiveState(year, state);
       log(`${year}: wrote the id set: ${written} settlement ids that carry the year`);
     }

@@ -321,6 +321,9 @@ export class SettlementService {
           refusal.zh = { message: say('bounds.stayOverlaps', params), details: [{ path: 'admissionDate', message: say('bounds.stayOverlaps', params) }] };
           throw refusal;
         }
+        case 'id-taken':
+          // The random id met one of its slot and year: the next attempt names the settlement anew.
+          continue;
         case 'stale':
           // Another writer (another process) moved the accumulators or the filings: recompute from fresh records.
           await new Promise((resolve) => setTimeout(resolve, Math.min(attempt * 2, 20) * Math.random()));

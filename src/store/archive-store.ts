@@ -26,6 +26,8 @@ export interface ArchiveState {
   manifestSha256?: string;
   /** Buckets of the year's archived id set (keys.archivedIds), once it is written whole. */
   idBuckets?: number;
+  /** Characters of each record of that set (ARCHIVED_ID_RECORD when it was written; absent: 24, the sets written before 2026-12-03). */
+  idRecord?: number;
 }
 
 /** A person's settlements of the year, in list order, as stored. */
@@ -34,15 +36,25 @@ const archiveStateSchema = z.looseObject({
   archive: z.string(),
   at: z.string(),
   idBuckets: z.number().int().positive().optional(),
+  idRecord: z.number().int().positive().optional(),
 });
 const parseArchiveState = (json: string): ArchiveState => parseStored<ArchiveState>(archiveStateSchema, json, 'archive state');
 
-/** Records per bucket the archive aims at: a lookup reads ~1.5 kB. */
+/** Records per bucket the archive aims at: a lookup reads ~1.1 kB. */
 export const ARCHIVED_IDS_PER_BUCKET = 64;
 const BUCKET_BATCH = 500;
-const ARCHIVED_ID_RECORD = 24;
-/** '<slot hex><20 random chars>': the prefix is always S and the year is the key's. */
-const archivedIdRecord = (id: string) => id.slice(2, 6) + id.slice(9);
+/**
+ * '<slot hex><first 13 random chars>': the prefix is always S and the year is
+ * the key's. An id of 20 random chars keeps its first 13, so both forms share
+ * one width (two ids of a slot-year alike in 65 bits: ~2e-13). Sets written
+ * before kept '<slot hex><20 random chars>' (24, LONG_ID_RECORD).
+ */
+export const ARCHIVED_ID_RECORD = 17;
+const LONG_ID_RECORD = 24;
+function archivedIdRecord(id: string, width: number): string | null {
+  if (width === LONG_ID_RECORD) return id.length === 29 ? id.slice(2, 6) + id.slice(9) : null;
+  return id.slice(2, 6) + id.slice(9, 22);
+}
 /** From the first 20 random bits (uniform), so buckets fill evenly. */
 function archivedIdBucket(id: string, buckets: number): number {
   let bits = 0;
@@ -97,7 +109,8 @@ export class ArchiveStore {
     const carried = yearOfId(settlementId);
     if (carried !== null) {
       const state = await this.archiveState(carried);
-      if (state?.idBuckets && (await this.holdsArchivedId(carried, state.idBuckets, settlementId))) return { year: carried, archive: state.archive };
+      if (state?.idBuckets && (await this.holdsArchivedId(carried, state.idBuckets, state.idRecord ?? LONG_ID_RECORD, settlementId)))
+        return { year: carried, archive: state.archive };
     }
     const value = await this.redis.hget(keys.idIndex(slot), settlementId);
     const year = value?.split(':')[1];
@@ -132,7 +145,7 @@ export class ArchiveStore {
     for await (const id of ids) {
       if (yearOfId(id) !== year) continue;
       const bucket = archivedIdBucket(id, buckets);
-      pending.set(bucket, (pending.get(bucket) ?? '') + archivedIdRecord(id));
+      pending.set(bucket, (pending.get(bucket) ?? '') + archivedIdRecord(id, ARCHIVED_ID_RECORD));
       if (++written % 2000 === 0) await flush();
     }
     await flush();
@@ -144,12 +157,13 @@ export class ArchiveStore {
     return written;
   }
 
-  private async holdsArchivedId(year: number, buckets: number, settlementId: string): Promise<boolean> {
+  private async holdsArchivedId(year: number, buckets: number, width: number, settlementId: string): Promise<boolean> {
+    const record = archivedIdRecord(settlementId, width);
+    if (record === null) return false;
     const records = await this.redis.get(keys.archivedIds(year, archivedIdBucket(settlementId, buckets)));
     if (records === null) return false;
-    const record = archivedIdRecord(settlementId);
     for (let at = records.indexOf(record); at >= 0; at = records.indexOf(record, at + 1)) {
-      if (at % ARCHIVED_ID_RECORD === 0) return true;
+      if (at % width === 0) return true;
     }
     return false;
   }

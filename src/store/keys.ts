@@ -150,21 +150,24 @@ export function slotOfCard(card: string): number {
 /**
  * Ids: prefix, the card's slot in 4 hex, then the rest. Random ids were 32
  * hex (a UUID's 122 bits); a settlement's is now its benefit year in two
- * digits and 20 base32 chars, 100 random bits from crypto.randomBytes, 29
- * chars in all instead of 39, stored ~7 times per settlement. Collisions:
- * 60 M settlements a province-year give n²/2^101 ≈ 1.4e-15, and only ids of
- * one slot and year can meet. The year lets the archive drop the id's index
- * entry (archive-store.ts). Ids derived from a message or an import keep the
+ * digits and 13 base32 chars (65 random bits from crypto.randomBytes), 22
+ * chars in all, stored ~7 times per settlement (29 chars with 20 base32
+ * before 2026-12-03: still read). Only ids of one slot and year can meet:
+ * 60 M settlements a province-year give ~3,700 a slot-year, n²/2^66 ≈ 2e-13
+ * a slot-year, and the commit refuses an id its slot's index holds already
+ * (the service names the settlement anew), so a collision costs a retry,
+ * never a record. The year lets the archive drop the id's index entry
+ * (archive-store.ts). Ids derived from a message or an import keep the
  * 32-hex form: a re-run must name the same record.
  */
 export function newId(prefix: 'S' | 'R' | 'M' | 'D', card: string, digest?: string): string {
   return `${prefix}-${slotHex(card)}-${digest ?? randomUUID().replaceAll('-', '')}`;
 }
 
-/** A new settlement's id: "S-1a2b-19" + 20 base32 chars, for benefit years 2000–2099 (else the 32-hex form). */
+/** A new settlement's id: "S-1a2b-19" + 13 base32 chars, for benefit years 2000–2099 (else the 32-hex form). */
 export function newSettlementId(card: string, benefitYear: number): string {
   if (!Number.isInteger(benefitYear) || benefitYear < 2000 || benefitYear > 2099) return newId('S', card);
-  return `S-${slotHex(card)}-${String(benefitYear - 2000).padStart(2, '0')}${base32(randomBytes(13), 20)}`;
+  return `S-${slotHex(card)}-${String(benefitYear - 2000).padStart(2, '0')}${base32(randomBytes(9), 13)}`;
 }
 
 /** The same shape as newId, but derived from `material` (a bulk import's row), so a re-run names the same record. */
@@ -193,8 +196,8 @@ function base32(bytes: Buffer, chars: number): string {
   return out;
 }
 
-/** The part after the slot: 32 hex (random before, or derived), or year digits + 20 base32 (a new settlement id). */
-export const ID_TAIL = '(?:[0-9a-f]{32}|[0-9]{2}[0-9a-hjkmnp-tv-z]{20})';
+/** The part after the slot: 32 hex (random before, or derived), or year digits + 13 base32 (a new settlement id; 20 until 2026-12-03). */
+export const ID_TAIL = '(?:[0-9a-f]{32}|[0-9]{2}(?:[0-9a-hjkmnp-tv-z]{13}|[0-9a-hjkmnp-tv-z]{20}))';
 /** A settlement id of either form (the national face's setl_id, tests). */
 export const SETTLEMENT_ID_PATTERN = new RegExp(`^S-[0-9a-f]{4}-${ID_TAIL}$`);
 const ID_PATTERN = new RegExp(`^[SRM]-([0-9a-f]{4})-${ID_TAIL}$`);
@@ -208,6 +211,6 @@ export function slotOfId(id: string): number | null {
 
 /** The benefit year a new settlement id carries, or null (an older or derived id: its index entry keeps a mark once archived). */
 export function yearOfId(id: string): number | null {
-  if (id.length !== 29 || !SETTLEMENT_ID_PATTERN.test(id)) return null;
+  if ((id.length !== 22 && id.length !== 29) || !SETTLEMENT_ID_PATTERN.test(id)) return null;
   return 2000 + Number(id.slice(7, 9));
 }

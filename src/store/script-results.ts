@@ -12,7 +12,9 @@ export type CommitOutcome =
   /** The message that asked for this settlement has a record already: nothing was written. */
   | { kind: 'message-recorded'; record: string }
   /** The stay overlaps a settled, unreversed stay of the person: nothing was written. */
-  | { kind: 'overlap'; settlementId: string; hospitalId: string; admissionDate: string; dischargeDate: string };
+  | { kind: 'overlap'; settlementId: string; hospitalId: string; admissionDate: string; dischargeDate: string }
+  /** The new settlement id is indexed already (a random collision): nothing was written; name it anew. */
+  | { kind: 'id-taken' };
 
 export function commitOutcome(reply: [number, string?]): CommitOutcome {
   switch (reply[0]) {
@@ -38,6 +40,8 @@ export function commitOutcome(reply: [number, string?]): CommitOutcome {
         dischargeDate: dateOfDayNumber(Number(discharge)),
       };
     }
+    case 8:
+      return { kind: 'id-taken' };
     default:
       throw new Error(`commit-settlement returned ${JSON.stringify(reply)}`);
   }

@@ -376,8 +376,17 @@ export function pathSegment(real: string[], prefix: 'S' | 'R'): fc.Arbitrary<str
       weight: 3,
     },
     { arbitrary: fc.tuple(fc.constantFrom('S', 'R', 'X'), hex(4), hex(32)).map(([p, slot, rest]) => `${p}-${slot}-${rest}`), weight: 3 },
-    // A new settlement id's shape: its year's digits and 20 base32 chars.
-    { arbitrary: fc.tuple(hex(4), fc.integer({ min: 0, max: 99 }), hex(20)).map(([slot, yy, rest]) => `S-${slot}-${String(yy).padStart(2, '0')}${rest}`), weight: 2 },
+    // A new settlement id's shape: its year's digits and 13 base32 chars (20 before).
+    {
+      arbitrary: fc
+        .tuple(
+          hex(4),
+          fc.integer({ min: 0, max: 99 }),
+          fc.constantFrom(13, 20).chain((n) => hex(n)),
+        )
+        .map(([slot, yy, rest]) => `S-${slot}-${String(yy).padStart(2, '0')}${rest}`),
+      weight: 2,
+    },
     { arbitrary: fc.string({ unit: 'grapheme', minLength: 1, maxLength: 30 }).map(encodeURIComponent), weight: 2 },
     { arbitrary: fc.string({ unit: 'binary', minLength: 1, maxLength: 30 }).map(encodeURIComponent), weight: 1 },
     {

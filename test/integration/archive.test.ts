@@ -26,7 +26,7 @@ import { ArchiveError, YearArchiver, type Manifest } from '../../src/service/arc
 import { LocalCoverage } from '../../src/service/coverage.js';
 import { SettlementService } from '../../src/service/settlements.js';
 import { readNdjsonGz } from '../../src/ops/archive-files.js';
-import { ArchiveStore } from '../../src/store/archive-store.js';
+import { ARCHIVED_ID_RECORD, ArchiveStore } from '../../src/store/archive-store.js';
 import { slotTag } from '../../src/store/keys.js';
 import { openRepositories } from '../../src/store/repositories.js';
 import { startRedis, type RedisServer } from '../helpers/redis-server.js';
@@ -156,7 +156,7 @@ describe('archiving benefit year 2018 out of Redis', () => {
     expect(JSON.parse((await t.redis.hget('archives', '2018'))!)).toMatchObject({ state: 'archived', archive: 'benefit-year-2018', idBuckets: 1 });
     // Ids carrying their year leave the index, no mark: the year's id set (24 chars each) answers for them.
     for (const id of ids2018) expect(await t.redis.hget(`idx:{${slotTag(Number.parseInt(id.slice(2, 6), 16))}}`, id)).toBeNull();
-    expect(await t.redis.strlen('archived-ids:2018:0')).toBe(24 * ids2018.length);
+    expect(await t.redis.strlen('archived-ids:2018:0')).toBe(ARCHIVED_ID_RECORD * ids2018.length);
   });
 
   it('a day holding both years shows the same totals and groups, the archived part from the manifest, and lists only the 2019 entry', async () => {

@@ -72,6 +72,7 @@
     {5}                  fenced: the claim with this token was voided or is too old; claim the requestId again
     {6, record}          the message has a record already (nothing written)
     {7, member}          the stay overlaps the settled stay `member` (nothing written)
+    {8}                  the settlement id is in the slot's index already: name the settlement anew (nothing written)
   "Nothing written" but the fold into the hash, which changes no answer.
 ]]
 --#include person.lua
@@ -119,6 +120,8 @@ local version = redis.call('HGET', accKey, acc('version')) or '0'
 if version ~= ARGV[4] then return {4, version} end
 local filingsVersion = redis.call('GET', KEYS[6]) or '0'
 if filingsVersion ~= ARGV[5] then return {4, 'filings:' .. filingsVersion} end
+-- A random id of 65 bits may, once in ~1e9 province-years, meet an id of its slot and year: never overwrite its index entry.
+if redis.call('HEXISTS', KEYS[5], ARGV[6]) == 1 then return {8} end
 
 local today = math.floor(nowMs / 86400000)
 local occupancy, occupancyExpires = {}, 0
