@@ -21,39 +21,54 @@ export interface KnownIds {
 }
 
 /** One control byte per known value, in the order they are hidden. */
-const SENTINELS = ['\u0001', '\u0002'] as const;
+const SENTINELS = [Buffer.from([0x01]), Buffer.from([0x02])] as const;
 const CONTROL = /[\u0000-\u001f]/;
 
-/** The values as latin1 strings of their UTF-8 bytes (a byte-for-byte replacement), null where one is not hidden. */
-function hiddenValues({ settlementId, card }: KnownIds): (string | null)[] {
-  return [settlementId, card].map((value) => (value === '' || CONTROL.test(value) ? null : Buffer.from(value, 'utf8').toString('latin1')));
+/** The values' UTF-8 bytes, null where one is not hidden (empty, or holding a control byte). */
+function hiddenValues({ settlementId, card }: KnownIds): (Buffer | null)[] {
+  return [settlementId, card].map((value) => (value === '' || CONTROL.test(value) ? null : Buffer.from(value, 'utf8')));
+}
+
+/** Every occurrence of `needle` in `part` (left to right, not overlapping) replaced by `replacement`; `part` itself when there is none. */
+function replaced(part: Buffer, needle: Buffer, replacement: Buffer): Buffer {
+  const found: number[] = [];
+  for (let at = part.indexOf(needle); at >= 0; at = part.indexOf(needle, at + needle.length)) found.push(at);
+  if (found.length === 0) return part;
+  const out = Buffer.allocUnsafe(part.length + found.length * (replacement.length - needle.length));
+  let from = 0;
+  let written = 0;
+  for (const at of found) {
+    written += part.copy(out, written, from, at);
+    written += replacement.copy(out, written);
+    from = at + needle.length;
+  }
+  part.copy(out, written, from);
+  return out;
 }
 
 /** Whether a part may be hidden: it holds none of the sentinel bytes (never so for JSON.stringify's output). */
 export function canHide(part: Buffer): boolean {
-  for (const sentinel of SENTINELS) if (part.indexOf(sentinel.charCodeAt(0)) >= 0) return false;
+  for (const sentinel of SENTINELS) if (part.indexOf(sentinel[0]!) >= 0) return false;
   return true;
 }
 
 /** The part with each known value replaced by its sentinel; the caller checked canHide. */
 export function hideKnownIds(part: Buffer, ids: KnownIds): Buffer {
-  let text = part.toString('latin1');
-  const values = hiddenValues(ids);
-  values.forEach((value, i) => {
-    if (value !== null) text = text.split(value).join(SENTINELS[i]!);
+  let out = part;
+  hiddenValues(ids).forEach((value, i) => {
+    if (value !== null) out = replaced(out, value, SENTINELS[i]!);
   });
-  return Buffer.from(text, 'latin1');
+  return out;
 }
 
 /** hideKnownIds undone: the sentinels replaced back, last first. */
 export function restoreKnownIds(part: Buffer, ids: KnownIds): Buffer {
   if (canHide(part)) return part;
-  let text = part.toString('latin1');
+  let out = part;
   const values = hiddenValues(ids);
   for (let i = values.length - 1; i >= 0; i--) {
     const value = values[i];
-    // split/join, not replaceAll: a replacement string's `$&` or `$$` would be read as a pattern.
-    if (value !== null && value !== undefined) text = text.split(SENTINELS[i]!).join(value);
+    if (value !== null && value !== undefined) out = replaced(out, SENTINELS[i]!, value);
   }
-  return Buffer.from(text, 'latin1');
+  return out;
 }
