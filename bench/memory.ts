@@ -79,13 +79,17 @@ const REGISTRY = /^(enrollee:|hospital:|hospitals$)/;
 const RECORD_FIELD = storeKeys.settlementField('');
 
 /** Every stored record, of stl: keys and of the person hashes' fields. */
-async function recordsOf(redis: Redis, all: string[]): Promise<Buffer[]> {
-  const found: Buffer[] = [];
+/** The card of a key (its hash tag) and a record's settlement id (its field or key name), which the record leaves out. */
+const cardOfKey = (key: string) => key.slice(key.indexOf('{') + 1, key.indexOf('}'));
+const idsOf = (key: string, field?: string) => ({ card: cardOfKey(key), settlementId: field ? field.slice(RECORD_FIELD.length) : key.slice(key.lastIndexOf(':') + 1) });
+
+async function recordsOf(redis: Redis, all: string[]): Promise<{ record: Buffer; ids: { card: string; settlementId: string } }[]> {
+  const found: { record: Buffer; ids: { card: string; settlementId: string } }[] = [];
   for (const key of all) {
-    if (key.startsWith('stl:')) found.push((await redis.getBuffer(key))!);
+    if (key.startsWith('stl:')) found.push({ record: (await redis.getBuffer(key))!, ids: idsOf(key) });
     if (!key.startsWith('person:')) continue;
     const fields = await redis.hgetallBuffer(key);
-    for (const field in fields) if (field.startsWith(RECORD_FIELD)) found.push(fields[field]!);
+    for (const field in fields) if (field.startsWith(RECORD_FIELD)) found.push({ record: fields[field]!, ids: idsOf(key, field) });
   }
   return found;
 }
@@ -124,18 +128,19 @@ async function copyInto(source: Redis, keys: string[], variant: RecordVariant | 
       const batch = subset.slice(i, i + 500);
       const dumps = await Promise.all(batch.map((key) => source.dumpBuffer(key)));
       const pipeline = target.pipeline();
-      const varied = (record: Buffer) => variant!(record.subarray(0, record.indexOf(0x0a) + 1), decodeSettlementRecord(record).response);
+      const varied = (record: Buffer, ids: { card: string; settlementId: string }) =>
+        variant!(record.subarray(0, record.indexOf(0x0a) + 1), decodeSettlementRecord(record, ids).response);
       batch.forEach((key, j) => {
         if (variant && key.startsWith('stl:')) return;
         pipeline.restore(key, 0, dumps[j]!);
       });
       for (const key of batch) {
         if (!variant) continue;
-        if (key.startsWith('stl:')) pipeline.set(key, varied((await source.getBuffer(key))!));
+        if (key.startsWith('stl:')) pipeline.set(key, varied((await source.getBuffer(key))!, idsOf(key)));
         if (!key.startsWith('person:')) continue;
         // Records inside the person's hash: each rewritten in place (the hash's encoding follows, as it would).
         const fields = await source.hgetallBuffer(key);
-        for (const field in fields) if (field.startsWith(RECORD_FIELD)) pipeline.hset(key, field, varied(fields[field]!));
+        for (const field in fields) if (field.startsWith(RECORD_FIELD)) pipeline.hset(key, field, varied(fields[field]!, idsOf(key, field)));
       }
       await pipeline.exec();
     }
@@ -258,9 +263,9 @@ async function main(): Promise<void> {
     for (const key of keys.filter((k) => k.startsWith('person:'))) {
       for (const field of (await redis.hkeys(key)).filter((f) => f.startsWith(RECORD_FIELD))) hashedBytes += field.length + (await redis.hstrlen(key, field));
     }
-    for (const record of records) {
+    for (const { record, ids } of records) {
       storedBytes += record.length;
-      const decoded = decodeSettlementRecord(record);
+      const decoded = decodeSettlementRecord(record, ids);
       responseBytes += decoded.response.length;
       metaStored += record.indexOf(0x0a) + 1;
       if (decoded.meta.r !== undefined) inputsStored += record.length - (record.indexOf(0x0a) + 1) - decoded.meta.r;
@@ -292,7 +297,7 @@ async function main(): Promise<void> {
       `\nresponse JSON ${(responseBytes / records.length).toFixed(0)} B on average; stored record ${(storedBytes / records.length).toFixed(0)} B: ` +
         `meta line ${(metaStored / records.length).toFixed(0)} B, deflated response ${((storedBytes - metaStored - inputsStored) / records.length).toFixed(0)} B, deflated inputs ${(inputsStored / records.length).toFixed(0)} B`,
     );
-    const sizes = records.map((record) => record.length).sort((a, b) => a - b);
+    const sizes = records.map(({ record }) => record.length).sort((a, b) => a - b);
     const at = (q: number) => sizes[Math.min(sizes.length - 1, Math.floor(q * sizes.length))]!;
     const over = (limit: number) => sizes.filter((size) => size > limit).length;
     const encodings = new Map<string, number>();

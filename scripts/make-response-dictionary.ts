@@ -37,6 +37,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import * as generated from '../src/store/codec/response-dictionaries.js';
+import { FIRST_HIDING_VERSION } from '../src/store/codec/settlement-record.js';
 import { compressedSize, DEFLATE_LEVEL, INPUTS_DEFLATE_LEVEL, responseSamples, SAMPLE_PERSONS, STALE_MARGIN, splitSamples, type Sample } from './lib/response-samples.js';
 
 const { CURRENT_DICTIONARY, RESPONSE_DICTIONARIES } = generated;
@@ -164,18 +165,20 @@ export const HELD_OUT_INPUT_BYTES: Record<number, number> = ${figures(g.heldOutI
 
 function main(): void {
   const samples = responseSamples(Number(values.persons));
-  const { training, heldOut, heldOutInputs } = splitSamples(samples);
+  const { training, heldOut, heldOutInputs, heldOutPlain, heldOutInputsPlain } = splitSamples(samples);
+  // The samples are built with the settlement's own ids hidden (version 4 on); an earlier current version is judged on them as they are.
+  const hidden = CURRENT_DICTIONARY >= FIRST_HIDING_VERSION;
   process.stderr.write(`${samples.length} responses (${new Set(samples.map((s) => s.shape)).size} shapes); building from ${training.length}, judging on ${heldOut.length}\n`);
   const dictionary = build(training, 'bytes', MAX_DICTIONARY, DEFLATE_LEVEL);
   const inputsDictionary = build(training, 'inputs', MAX_INPUTS_DICTIONARY, INPUTS_DEFLATE_LEVEL);
   const version = values.version ? Number(values.version) : CURRENT_DICTIONARY;
 
-  const report = (what: string, set: Buffer[], level: number, current: Buffer | null, fresh: Buffer) => {
+  const report = (what: string, set: Buffer[], currentSet: Buffer[], level: number, current: Buffer | null, fresh: Buffer) => {
     const raw = set.reduce((sum, s) => sum + s.length, 0) / set.length;
-    const mean = (dict: Buffer | null) => Math.round(compressedSize(set, dict, level) / set.length);
+    const mean = (dict: Buffer | null, parts = set) => Math.round(compressedSize(parts, dict, level) / parts.length);
     const row = (name: string, bytes: number) =>
       process.stderr.write(`  ${name.padEnd(34)} ${String(bytes).padStart(5)} B  (${((bytes / raw) * 100).toFixed(1)} % of ${raw.toFixed(0)} B)\n`);
-    const now = mean(current);
+    const now = mean(current, currentSet);
     const built = mean(fresh);
     process.stderr.write(`held-out ${what}, deflated:\n`);
     row('no dictionary', mean(null));
@@ -183,8 +186,15 @@ function main(): void {
     row(`version ${version} as built (${fresh.length} B)`, built);
     return { now, built };
   };
-  const responses = report('responses', heldOut, DEFLATE_LEVEL, RESPONSE_DICTIONARIES[CURRENT_DICTIONARY] ?? null, dictionary);
-  const inputs = report('inputs', heldOutInputs, INPUTS_DEFLATE_LEVEL, previous.INPUT_DICTIONARIES?.[CURRENT_DICTIONARY] ?? null, inputsDictionary);
+  const responses = report('responses', heldOut, hidden ? heldOut : heldOutPlain, DEFLATE_LEVEL, RESPONSE_DICTIONARIES[CURRENT_DICTIONARY] ?? null, dictionary);
+  const inputs = report(
+    'inputs',
+    heldOutInputs,
+    hidden ? heldOutInputs : heldOutInputsPlain,
+    INPUTS_DEFLATE_LEVEL,
+    previous.INPUT_DICTIONARIES?.[CURRENT_DICTIONARY] ?? null,
+    inputsDictionary,
+  );
 
   if (values.check) {
     const stale = [

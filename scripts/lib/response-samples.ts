@@ -17,6 +17,7 @@ import { loadPolicyDirectory } from '../../src/policy/loader.js';
 import { encodeSettlementInputs } from '../../src/service/settlement-inputs.js';
 import { settlementView } from '../../src/service/settlement-view.js';
 import { slotOfCard } from '../../src/store/keys.js';
+import { hideKnownIds, type KnownIds } from '../../src/store/codec/known-ids.js';
 import { DEFLATE_LEVEL } from '../../src/store/codec/settlement-record.js';
 export { DEFLATE_LEVEL, INPUTS_DEFLATE_LEVEL } from '../../src/store/codec/settlement-record.js';
 import { representativeWorkload, seededRandom, workedExamplesFixture, type RequestBody } from './representative-settlements.js';
@@ -36,9 +37,14 @@ export const STALE_MARGIN = 0.15;
 export interface Sample {
   /** policy, visit type, hospital: the shape of the response */
   shape: string;
+  /** the answer as version 4 on deflates it: its own ids hidden (codec/known-ids.ts) */
   bytes: Buffer;
-  /** the settlement's inputs as the record keeps them (encodeSettlementInputs) */
+  /** the settlement's inputs as the record keeps them (encodeSettlementInputs), ids hidden likewise */
   inputs: Buffer;
+  /** the answer and inputs as they are (what versions up to 3 deflate) */
+  plainBytes: Buffer;
+  plainInputs: Buffer;
+  ids: KnownIds;
 }
 
 function hex(random: () => number, length: number): string {
@@ -101,20 +107,44 @@ export function responseSamples(personCount = SAMPLE_PERSONS): Sample[] {
         actor: { operator: workload.operatorOf(body), keyId: `billing-${request.hospitalId}` },
       });
       accumulators = applyDeltas(accumulators, outcome.settlement.deltas);
+      const plainBytes = Buffer.from(JSON.stringify(view));
+      const plainInputs = encodeSettlementInputs({ request, hospital: hospitals.get(request.hospitalId)!, enrollee, filings });
+      const ids = { settlementId, card: enrollee.card };
       samples.push({
         shape: `${view.policyId} ${view.visitType} ${view.hospitalId}`,
-        bytes: Buffer.from(JSON.stringify(view)),
-        inputs: encodeSettlementInputs({ request, hospital: hospitals.get(request.hospitalId)!, enrollee, filings }),
+        bytes: hideKnownIds(plainBytes, ids),
+        inputs: hideKnownIds(plainInputs, ids),
+        plainBytes,
+        plainInputs,
+        ids,
       });
     }
   }
   return samples;
 }
 
+export interface SplitSamples {
+  training: Sample[];
+  /** the held-out half, ids hidden (version 4 on) */
+  heldOut: Buffer[];
+  heldOutInputs: Buffer[];
+  /** the same, as they are (versions up to 3) */
+  heldOutPlain: Buffer[];
+  heldOutInputsPlain: Buffer[];
+  heldOutIds: KnownIds[];
+}
+
 /** Half the samples train the dictionaries, the other half only judge them. */
-export function splitSamples(samples: Sample[]): { training: Sample[]; heldOut: Buffer[]; heldOutInputs: Buffer[] } {
+export function splitSamples(samples: Sample[]): SplitSamples {
   const heldOut = samples.filter((_, i) => i % 2 === 1);
-  return { training: samples.filter((_, i) => i % 2 === 0), heldOut: heldOut.map((s) => s.bytes), heldOutInputs: heldOut.map((s) => s.inputs) };
+  return {
+    training: samples.filter((_, i) => i % 2 === 0),
+    heldOut: heldOut.map((s) => s.bytes),
+    heldOutInputs: heldOut.map((s) => s.inputs),
+    heldOutPlain: heldOut.map((s) => s.plainBytes),
+    heldOutInputsPlain: heldOut.map((s) => s.plainInputs),
+    heldOutIds: heldOut.map((s) => s.ids),
+  };
 }
 
 /** Total deflated bytes of the samples, at the level the codec stores them with. */

@@ -238,7 +238,7 @@ export class YearArchiver {
           const record = person.records[position];
           const settlementId = person.ids[position]!;
           if (!record) throw new ArchiveError(`${card}: ${settlementId} is listed under ${year} but has no record`);
-          const { meta, response, inputs } = decodeSettlementRecord(record);
+          const { meta, response, inputs } = decodeSettlementRecord(record, { settlementId, card });
           const line: SettlementLine = {
             settlementId,
             card,

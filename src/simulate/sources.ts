@@ -321,7 +321,7 @@ export function* archiveLines(bytes: Buffer): Generator<RecordedSettlement> {
 /** A raw item parsed into what the replay needs (in a worker). */
 export function recordedSettlementOf(raw: RawSettlement): RecordedSettlement {
   if ('line' in raw) return fromArchiveLine(Buffer.from(raw.line));
-  const { meta, response, inputs } = decodeSettlementRecord(Buffer.from(raw.record.buffer, raw.record.byteOffset, raw.record.byteLength));
+  const { meta, response, inputs } = decodeSettlementRecord(Buffer.from(raw.record.buffer, raw.record.byteOffset, raw.record.byteLength), raw);
   return {
     settlementId: raw.settlementId,
     card: raw.card,

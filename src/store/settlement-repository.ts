@@ -6,7 +6,7 @@
  */
 import { dayNumber, yearOf } from '../domain/dates.js';
 import type { Hospital } from '../domain/types.js';
-import { compactOccupancyMember, compactStayMember, encodeSettlementRecord, type SettlementRecordMeta } from './codec/settlement-record.js';
+import { compactOccupancyMember, compactStayMember, encodeSettlementRecord, PREVIOUS_FORMAT_VERSION, type SettlementRecordMeta } from './codec/settlement-record.js';
 import { shortNamed } from './codec/person-hash.js';
 import { decodeStay, encodeStay } from './codec/stay.js';
 import { cardOfId } from './id-index.js';
@@ -197,7 +197,7 @@ export class SettlementRepository {
       expectedFilingsVersion: commit.expectedFilingsVersion,
       settlementId,
       card,
-      record: encodeSettlementRecord(meta, commit.response, commit.inputs),
+      record: encodeSettlementRecord(meta, commit.response, commit.inputs, { settlementId, card }, previous ? PREVIOUS_FORMAT_VERSION : undefined),
       ledgerEntry: commit.ledger.entry,
       stayDischargeDay: commit.stay ? String(dayNumber(commit.stay.dischargeDate)) : '',
       stayMember,

@@ -161,7 +161,7 @@ export function decodeIdempotency(value: string | null): IdempotencyRecord | nul
 }
 
 export function toStored(settlementId: string, card: string, record: Buffer): StoredSettlement {
-  const { meta, response } = decodeSettlementRecord(record);
+  const { meta, response } = decodeSettlementRecord(record, { settlementId, card });
   // A compact meta line leaves to the answer what the answer holds (codec/settlement-record.ts).
   const answer = meta.h === undefined ? (JSON.parse(response.toString('utf8')) as { hospitalId: string; requestId: string; benefitYear: number }) : null;
   return {

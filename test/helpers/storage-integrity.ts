@@ -98,7 +98,7 @@ export async function checkStorageIntegrity(redis: Redis): Promise<IntegrityRepo
   for (const [key, settlementId, record] of records) {
     report.settlements++;
     const card = cardOfKey(key);
-    const { meta, response } = decodeSettlementRecord(record);
+    const { meta, response } = decodeSettlementRecord(record, { settlementId, card });
     const view = JSON.parse(response.toString()) as { settlementId: string; requestId: string; hospitalId: string; benefitYear: number };
     if (view.settlementId !== settlementId) problems.push(`${key}: response names ${view.settlementId}`);
     // A compact meta line leaves hospital, requestId and year to the answer.

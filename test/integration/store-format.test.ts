@@ -6,6 +6,8 @@
  * compact records. Either reads, replays and reverses what the other wrote.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CURRENT_DICTIONARY } from '../../src/store/codec/response-dictionaries.js';
+import { PREVIOUS_FORMAT_VERSION } from '../../src/store/codec/settlement-record.js';
 import { startRedis, type RedisServer } from '../helpers/redis-server.js';
 import { startTestService, type TestService } from '../helpers/service.js';
 import { idempotencyRecord, settlementMeta } from '../helpers/person-records.js';
@@ -48,7 +50,8 @@ describe('STORE_WRITE_FORMAT during a rolling upgrade', () => {
     const first = await settle(previous, stay('FMT-1', '2019-03-01', '2019-03-05'));
     expect(first.status, first.text).toBe(201);
     const id = first.body.settlementId as string;
-    expect(await metaOf(id)).toMatchObject({ s: 'settled', h: 'PY-COUNTY', y: 2019, rq: 'FMT-1' });
+    // Format 3: the previous release reads no record with the settlement's ids hidden (format 4).
+    expect(await metaOf(id)).toMatchObject({ v: PREVIOUS_FORMAT_VERSION, s: 'settled', h: 'PY-COUNTY', y: 2019, rq: 'FMT-1' });
     // A key of its own, with whole accumulator names: the previous release reads no hash field.
     expect(await whereIs(id)).toEqual({ key: 1, field: 0 });
     expect(Object.keys((await metaOf(id)).d as object)).toContain('basicPaid');
@@ -71,6 +74,7 @@ describe('STORE_WRITE_FORMAT during a rolling upgrade', () => {
     const meta = await metaOf(first.body.settlementId);
     expect(meta).not.toHaveProperty('h');
     expect(meta).not.toHaveProperty('s');
+    expect(meta.v).toBe(CURRENT_DICTIONARY);
     expect(await whereIs(first.body.settlementId)).toEqual({ key: 0, field: 1 });
     expect(Object.keys(meta.d as object)).toContain('bp');
     expect(Object.keys(meta.d as object)).not.toContain('basicPaid');

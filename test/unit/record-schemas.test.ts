@@ -117,7 +117,7 @@ describe('records whose type the service owns are checked and handed back as sto
   it('the service reads stored answers, message records and settlement records through them', () => {
     expect(() => storedView(Buffer.from(JSON.stringify({ ...view, requestId: null })))).toThrow(/stored settlement answer is corrupt: requestId/);
     expect(() => messageRecordOf(JSON.stringify({ ...message, u: { card: 7 } }))).toThrow(CorruptRecordError);
-    expect(() => decodeSettlementRecord(Buffer.from('{"v":1,"s":"settled"}\nxx'))).toThrow(/stored settlement record meta is corrupt/);
+    expect(() => decodeSettlementRecord(Buffer.from('{"v":1,"s":"settled"}\nxx'), { settlementId: 'S-1', card: 'W1' })).toThrow(/stored settlement record meta is corrupt/);
   });
 
   it('a hospital read from the index is parsed with its schema', () => {

@@ -9,7 +9,8 @@ import { deflateRawSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { compressedSize, INPUTS_DEFLATE_LEVEL, responseSamples, STALE_MARGIN, splitSamples } from '../../scripts/lib/response-samples.js';
 import { CURRENT_DICTIONARY, HELD_OUT_BYTES, HELD_OUT_INPUT_BYTES, INPUT_DICTIONARIES, RESPONSE_DICTIONARIES } from '../../src/store/codec/response-dictionaries.js';
-import { decodeSettlementRecord } from '../../src/store/codec/settlement-record.js';
+import { hideKnownIds } from '../../src/store/codec/known-ids.js';
+import { decodeSettlementRecord, FIRST_HIDING_VERSION } from '../../src/store/codec/settlement-record.js';
 
 describe('response dictionary', () => {
   it('today’s held-out answers and inputs deflate within the margin of the current dictionaries’ figures when they were built', () => {
@@ -26,19 +27,22 @@ describe('response dictionary', () => {
   }, 60_000);
 
   it('records written with every earlier version still read', () => {
-    const response = Buffer.from(JSON.stringify({ settlementId: 'S-0abc-0123456789abcdef0123456789abcdef', status: 'settled', notes: ['平阳县'] }));
-    const inputs = Buffer.from('{"request":{}}');
+    const ids = { settlementId: 'S-0abc-0123456789abcdef0123456789abcdef', card: 'W000037' };
+    const response = Buffer.from(JSON.stringify({ settlementId: ids.settlementId, card: ids.card, status: 'settled', notes: ['平阳县'] }));
+    const inputs = Buffer.from(`{"request":{"card":"${ids.card}"}}`);
     for (const [version, dictionary] of Object.entries(RESPONSE_DICTIONARIES)) {
-      const body = deflateRawSync(response, { dictionary, level: 9 });
+      // Version 4 on: the settlement's own ids hidden before deflating (codec/known-ids.ts).
+      const stored = (part: Buffer) => (Number(version) >= FIRST_HIDING_VERSION ? hideKnownIds(part, ids) : part);
+      const body = deflateRawSync(stored(response), { dictionary, level: 9 });
       const meta = { v: Number(version), s: 'settled', h: 'PY-COUNTY', y: 2019, rq: 'HIS-1', d: {} };
-      const plain = decodeSettlementRecord(Buffer.concat([Buffer.from(`${JSON.stringify(meta)}\n`), body]));
+      const plain = decodeSettlementRecord(Buffer.concat([Buffer.from(`${JSON.stringify(meta)}\n`), body]), ids);
       expect(plain.response.equals(response), `version ${version}`).toBe(true);
-      const withInputs = decodeSettlementRecord(Buffer.concat([Buffer.from(`${JSON.stringify({ ...meta, r: body.length })}\n`), body, deflateRawSync(inputs)]));
+      const withInputs = decodeSettlementRecord(Buffer.concat([Buffer.from(`${JSON.stringify({ ...meta, r: body.length })}\n`), body, deflateRawSync(stored(inputs))]), ids);
       expect(withInputs.response.equals(response), `version ${version} with inputs`).toBe(true);
       expect(withInputs.inputs?.equals(inputs)).toBe(true);
     }
-    // Version 1 records (inputs deflated alone) stay readable.
-    expect(Object.keys(RESPONSE_DICTIONARIES)).toContain('1');
+    // Version 1 records (inputs deflated alone) stay readable; version 4 is the first with the ids hidden.
+    expect(Object.keys(RESPONSE_DICTIONARIES)).toEqual(expect.arrayContaining(['1', '2', '3', '4']));
     expect(INPUT_DICTIONARIES[1]).toBeUndefined();
   });
 });

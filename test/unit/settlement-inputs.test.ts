@@ -17,6 +17,8 @@ const hospital = hospitals.get('PY-COUNTY')!;
 const enrollee = [...enrollees.values()].find((e) => e.region === 'pingyang')!;
 const meta = { s: 'settled' as const, h: 'PY-COUNTY', y: 2019, rq: 'HIS-1', d: { basicPaid: '771797' } };
 const response = Buffer.from(JSON.stringify({ settlementId: 'S-1', payments: { basic: '7717.97' } }));
+/** The record's own ids, as its reader knows them (field name, key). */
+const ids = { settlementId: 'S-1', card: enrollee.card };
 
 const fourAmounts = parseSettlementRequest({
   requestId: 'HIS-1',
@@ -73,8 +75,8 @@ describe('recorded settlement inputs', () => {
 
   it('ride after the response in the record, and survive the reversal script rewriting the meta line', () => {
     const inputs = encodeSettlementInputs({ request: itemised, hospital, enrollee, filings });
-    const record = encodeSettlementRecord(meta, response, inputs);
-    const decoded = decodeSettlementRecord(record);
+    const record = encodeSettlementRecord(meta, response, inputs, ids);
+    const decoded = decodeSettlementRecord(record, ids);
     expect(decoded.response.equals(response)).toBe(true);
     expect(decoded.inputs!.equals(inputs)).toBe(true);
     // reverse-settlement-4.lua: cjson.decode(meta), set s and x, cjson.encode(meta) .. the rest as is.
@@ -84,7 +86,7 @@ describe('recorded settlement inputs', () => {
       s: 'reversed',
       x: { at: 'now', reason: null, operator: { id: null, name: null, keyId: null } },
     };
-    const reversed = decodeSettlementRecord(Buffer.concat([Buffer.from(JSON.stringify(rewritten)), record.subarray(split)]));
+    const reversed = decodeSettlementRecord(Buffer.concat([Buffer.from(JSON.stringify(rewritten)), record.subarray(split)]), ids);
     expect(reversed.meta.s).toBe('reversed');
     expect(reversed.inputs!.equals(inputs)).toBe(true);
     expect(reversed.response.equals(response)).toBe(true);
@@ -104,6 +106,6 @@ describe('recorded settlement inputs', () => {
   });
 
   it('a record written before inputs were kept reads with none', () => {
-    expect(decodeSettlementRecord(encodeSettlementRecord(meta, response)).inputs).toBeNull();
+    expect(decodeSettlementRecord(encodeSettlementRecord(meta, response, undefined, ids), ids).inputs).toBeNull();
   });
 });

@@ -8,18 +8,22 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { CURRENT_DICTIONARY, INPUT_DICTIONARIES, RESPONSE_DICTIONARIES } from '../../src/store/codec/response-dictionaries.js';
-import { decodeSettlementRecord, encodeSettlementRecord } from '../../src/store/codec/settlement-record.js';
+import { inflateRawSync } from 'node:zlib';
+import { decodeSettlementRecord, encodeSettlementRecord, FIRST_HIDING_VERSION, PREVIOUS_FORMAT_VERSION } from '../../src/store/codec/settlement-record.js';
 import { ROOT } from '../helpers/worked-examples.js';
 
+/** The record's own ids, as its reader knows them (field name, key). */
+const ids = { settlementId: 'S-0abc-0123456789abcdef0123456789abcdef', card: '330326198502020002' };
 const response = Buffer.from(
-  JSON.stringify({ settlementId: 'S-0abc-0123456789abcdef0123456789abcdef', requestId: 'HIS-1', status: 'settled', policyId: 'pingyang-2019', notes: ['平阳县'] }),
+  JSON.stringify({ settlementId: ids.settlementId, requestId: `HIS-${ids.card}-1`, status: 'settled', policyId: 'pingyang-2019', card: ids.card, notes: ['平阳县'] }),
 );
+const inputs = Buffer.from(JSON.stringify({ request: { requestId: `HIS-${ids.card}-1`, card: ids.card }, enrollee: { card: ids.card } }));
 const meta = { s: 'settled' as const, h: 'PY-COUNTY', y: 2019, rq: 'HIS-1', d: { basicPaid: '771797' } };
 
 describe('settlement record codec', () => {
   it('round-trips the response byte for byte, with the meta line in front', () => {
-    const record = encodeSettlementRecord(meta, response);
-    const decoded = decodeSettlementRecord(record);
+    const record = encodeSettlementRecord(meta, response, undefined, ids);
+    const decoded = decodeSettlementRecord(record, ids);
     expect(decoded.response.equals(response)).toBe(true);
     expect(decoded.meta).toEqual({ v: CURRENT_DICTIONARY, ...meta });
     expect(record.subarray(0, record.indexOf(0x0a)).toString()).toBe(JSON.stringify({ v: CURRENT_DICTIONARY, ...meta }));
@@ -28,17 +32,61 @@ describe('settlement record codec', () => {
   it("round-trips a large bill's answer and inputs (deflated faster, inflated as any other)", () => {
     const lines = Array.from({ length: 2000 }, (_, i) => ({ lineId: `F${i}`, code: `X${i}`, name: '阿莫西林胶囊', amount: `${i}.25`, policyScope: `${i}.00` }));
     const large = Buffer.from(JSON.stringify({ settlementId: 'S-1', charges: { lines } }));
-    const inputs = Buffer.from(JSON.stringify({ request: { charges: { lines } } }));
+    const inputs = Buffer.from(JSON.stringify({ request: { card: ids.card, charges: { lines } } }));
     expect(large.length).toBeGreaterThan(64 * 1024);
-    const decoded = decodeSettlementRecord(encodeSettlementRecord(meta, large, inputs));
+    const decoded = decodeSettlementRecord(encodeSettlementRecord(meta, large, inputs, ids), ids);
     expect(decoded.response.equals(large)).toBe(true);
     expect(decoded.inputs!.equals(inputs)).toBe(true);
   });
 
   it('refuses a record of an unknown version instead of inflating garbage', () => {
-    const record = encodeSettlementRecord(meta, response);
+    const record = encodeSettlementRecord(meta, response, undefined, ids);
     const tampered = Buffer.concat([Buffer.from(JSON.stringify({ ...meta, v: 999 })), record.subarray(record.indexOf(0x0a))]);
-    expect(() => decodeSettlementRecord(tampered)).toThrow(/unknown version 999/);
+    expect(() => decodeSettlementRecord(tampered, ids)).toThrow(/unknown version 999/);
+  });
+
+  it("deflates the current version's parts without the settlement's own ids, and reads them back with the ids it is given", () => {
+    expect(CURRENT_DICTIONARY).toBeGreaterThanOrEqual(FIRST_HIDING_VERSION);
+    const record = encodeSettlementRecord(meta, response, inputs, ids);
+    const split = record.indexOf(0x0a);
+    const r = (JSON.parse(record.subarray(0, split).toString()) as { r: number }).r;
+    const answer = inflateRawSync(record.subarray(split + 1, split + 1 + r), { dictionary: RESPONSE_DICTIONARIES[CURRENT_DICTIONARY]! }).toString();
+    const tail = inflateRawSync(record.subarray(split + 1 + r), { dictionary: INPUT_DICTIONARIES[CURRENT_DICTIONARY]! }).toString();
+    for (const part of [answer, tail]) {
+      expect(part).not.toContain(ids.card);
+      expect(part).not.toContain(ids.settlementId);
+    }
+    expect(answer).toContain('"settlementId":"\u0001"');
+    expect(answer).toContain('"requestId":"HIS-\u0002-1"');
+    const decoded = decodeSettlementRecord(record, ids);
+    expect(decoded.response.equals(response)).toBe(true);
+    expect(decoded.inputs!.equals(inputs)).toBe(true);
+    // The same record with the card of another key reads as that card: the ids come from where it is stored.
+    expect(decodeSettlementRecord(record, { ...ids, card: 'W1' }).response.toString()).toContain('"card":"W1"');
+  });
+
+  it('writes the previous version (ids in the clear) when asked, as the previous release reads it', () => {
+    const record = encodeSettlementRecord(meta, response, inputs, ids, PREVIOUS_FORMAT_VERSION);
+    expect(JSON.parse(record.subarray(0, record.indexOf(0x0a)).toString()).v).toBe(PREVIOUS_FORMAT_VERSION);
+    // Read without the ids, as the previous release does: nothing of them is needed.
+    const decoded = decodeSettlementRecord(record, { settlementId: '', card: '' });
+    expect(decoded.response.equals(response)).toBe(true);
+    expect(decoded.inputs!.equals(inputs)).toBe(true);
+  });
+
+  it('writes a part holding a sentinel byte (never JSON.stringify output) as the previous version, exact', () => {
+    const odd = Buffer.from(`{"settlementId":"${ids.settlementId}","raw":"\u0001\u0002"}`);
+    expect(odd.includes(1)).toBe(true);
+    for (const [answer, tail] of [
+      [odd, inputs],
+      [response, odd],
+    ] as const) {
+      const record = encodeSettlementRecord(meta, answer, tail, ids);
+      expect(JSON.parse(record.subarray(0, record.indexOf(0x0a)).toString()).v).toBe(PREVIOUS_FORMAT_VERSION);
+      const decoded = decodeSettlementRecord(record, ids);
+      expect(decoded.response.equals(answer)).toBe(true);
+      expect(decoded.inputs!.equals(tail)).toBe(true);
+    }
   });
 
   it('every dictionary is the one its generated file names (sha256): never edited by hand', () => {

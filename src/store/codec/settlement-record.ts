@@ -21,9 +21,14 @@
  * back), and the deltas under the person's hash's short names (whole names in
  * earlier lines: the reversal takes either). Earlier lines, with `h`, still
  * read as written.
+ *
+ * From version 4 on, the answer and inputs are deflated with the
+ * settlement's own settlementId and card hidden (known-ids.ts): a reader
+ * passes them in, from the field or key name and the key's hash tag.
  */
 import { deflateRawSync, inflateRawSync } from 'node:zlib';
 import { checkStored, settlementRecordMetaSchema } from '../record-schemas.js';
+import { canHide, hideKnownIds, type KnownIds, restoreKnownIds } from './known-ids.js';
 import { keptRawDeflate, type RawDeflate } from './kept-deflate.js';
 import { CURRENT_DICTIONARY, INPUT_DICTIONARIES, RESPONSE_DICTIONARIES } from './response-dictionaries.js';
 
@@ -92,9 +97,24 @@ const LARGE_PART_BYTES = 64 * 1024;
 const LARGE_DEFLATE_LEVEL = 1;
 const LARGE_CHUNK_SIZE = 64 * 1024;
 
-/** The current version's two deflates, each with its zlib state kept between records (kept-deflate.ts). */
-const keptAnswer = keptRawDeflate({ level: DEFLATE_LEVEL, dictionary: RESPONSE_DICTIONARIES[CURRENT_DICTIONARY], chunkSize: CHUNK_SIZE, maxPartBytes: LARGE_PART_BYTES });
-const keptInputs = keptRawDeflate({ level: INPUTS_DEFLATE_LEVEL, dictionary: INPUT_DICTIONARIES[CURRENT_DICTIONARY], chunkSize: CHUNK_SIZE, maxPartBytes: LARGE_PART_BYTES });
+/** The first version whose parts are deflated with the settlement's own ids hidden (known-ids.ts). */
+export const FIRST_HIDING_VERSION = 4;
+/** What STORE_WRITE_FORMAT=previous writes: the version the previous release reads (ids not hidden). */
+export const PREVIOUS_FORMAT_VERSION = 3;
+
+/** Each written version's two deflates, each with its zlib state kept between records (kept-deflate.ts), made on first use. */
+const keptByVersion = new Map<number, { answer: RawDeflate; inputs: RawDeflate }>();
+function keptDeflates(version: number): { answer: RawDeflate; inputs: RawDeflate } {
+  let kept = keptByVersion.get(version);
+  if (!kept) {
+    kept = {
+      answer: keptRawDeflate({ level: DEFLATE_LEVEL, dictionary: RESPONSE_DICTIONARIES[version], chunkSize: CHUNK_SIZE, maxPartBytes: LARGE_PART_BYTES }),
+      inputs: keptRawDeflate({ level: INPUTS_DEFLATE_LEVEL, dictionary: INPUT_DICTIONARIES[version], chunkSize: CHUNK_SIZE, maxPartBytes: LARGE_PART_BYTES }),
+    };
+    keptByVersion.set(version, kept);
+  }
+  return kept;
+}
 
 function deflated(part: Buffer, level: number, dictionary: Buffer | undefined, kept?: RawDeflate): Buffer {
   const large = part.length > LARGE_PART_BYTES;
@@ -106,27 +126,45 @@ function deflated(part: Buffer, level: number, dictionary: Buffer | undefined, k
   });
 }
 
-export function encodeSettlementRecord(meta: Omit<SettlementRecordMeta, 'v' | 'r'>, response: Buffer, inputs?: Buffer): Buffer {
-  const body = deflated(response, DEFLATE_LEVEL, RESPONSE_DICTIONARIES[CURRENT_DICTIONARY]!, keptAnswer);
-  if (!inputs) return Buffer.concat([Buffer.from(`${JSON.stringify({ v: CURRENT_DICTIONARY, ...meta })}\n`), body]);
-  const head = Buffer.from(`${JSON.stringify({ v: CURRENT_DICTIONARY, ...meta, r: body.length })}\n`);
-  const tail = deflated(inputs, INPUTS_DEFLATE_LEVEL, INPUT_DICTIONARIES[CURRENT_DICTIONARY], keptInputs);
+/**
+ * The record of a settlement. `ids` are its own settlementId and card (hidden
+ * from version 4 on); `version` is CURRENT_DICTIONARY, or
+ * PREVIOUS_FORMAT_VERSION while the previous release still reads the store.
+ */
+export function encodeSettlementRecord(
+  meta: Omit<SettlementRecordMeta, 'v' | 'r'>,
+  response: Buffer,
+  inputs: Buffer | undefined,
+  ids: KnownIds,
+  version: number = CURRENT_DICTIONARY,
+): Buffer {
+  // A part holding a sentinel byte (never JSON.stringify's output) is written as the previous version, ids in the clear.
+  const hides = version >= FIRST_HIDING_VERSION;
+  const v = hides && !(canHide(response) && (!inputs || canHide(inputs))) ? PREVIOUS_FORMAT_VERSION : version;
+  const part = (bytes: Buffer) => (v >= FIRST_HIDING_VERSION ? hideKnownIds(bytes, ids) : bytes);
+  const kept = keptDeflates(v);
+  const body = deflated(part(response), DEFLATE_LEVEL, RESPONSE_DICTIONARIES[v]!, kept.answer);
+  if (!inputs) return Buffer.concat([Buffer.from(`${JSON.stringify({ v, ...meta })}\n`), body]);
+  const head = Buffer.from(`${JSON.stringify({ v, ...meta, r: body.length })}\n`);
+  const tail = deflated(part(inputs), INPUTS_DEFLATE_LEVEL, INPUT_DICTIONARIES[v], kept.inputs);
   return Buffer.concat([head, body, tail]);
 }
 
-export function decodeSettlementRecord(record: Buffer): DecodedRecord {
+/** A stored record read back; `ids` are the settlement's own (its field or key name, its key's card). */
+export function decodeSettlementRecord(record: Buffer, ids: KnownIds): DecodedRecord {
   const split = record.indexOf(NEWLINE);
   if (split < 0) throw new Error('settlement record without a meta line');
   const meta = checkStored<SettlementRecordMeta>(settlementRecordMetaSchema, record.subarray(0, split).toString('utf8'), 'settlement record meta');
   const dictionary = RESPONSE_DICTIONARIES[meta.v];
   if (!dictionary) throw new Error(`settlement record of unknown version ${meta.v}`);
+  const part = (bytes: Buffer) => (meta.v >= FIRST_HIDING_VERSION ? restoreKnownIds(bytes, ids) : bytes);
   const start = split + 1;
-  if (meta.r === undefined) return { meta, response: inflateRawSync(record.subarray(start), { dictionary }), inputs: null };
+  if (meta.r === undefined) return { meta, response: part(inflateRawSync(record.subarray(start), { dictionary })), inputs: null };
   const inputsDictionary = INPUT_DICTIONARIES[meta.v];
   return {
     meta,
-    response: inflateRawSync(record.subarray(start, start + meta.r), { dictionary }),
-    inputs: inflateRawSync(record.subarray(start + meta.r), inputsDictionary ? { dictionary: inputsDictionary } : {}),
+    response: part(inflateRawSync(record.subarray(start, start + meta.r), { dictionary })),
+    inputs: part(inflateRawSync(record.subarray(start + meta.r), inputsDictionary ? { dictionary: inputsDictionary } : {})),
   };
 }
 
