@@ -239,6 +239,13 @@ if (values.profile) {
     }
   }
   for (const server of servers) say(`all rounds ${server.label}: ${ratios(totals.get(server.label)!)}`);
+  // Medians and server CPU per request: a stall on a shared machine moves a mean, seldom a median.
+  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+  for (const server of servers) {
+    const t = totals.get(server.label)!;
+    const one = (x: Tally) => `p50 ${median(x.ms).toFixed(1)} ms, CPU ${(x.cpu / x.ms.length).toFixed(1)} ms`;
+    say(`all rounds ${server.label}: settle four amounts ${one(t.sa!)}; bill ${one(t.sl!)}; p50 ratio ${(median(t.sl!.ms) / median(t.sa!.ms)).toFixed(1)}×`);
+  }
   for (const server of servers) await server.stop();
 }
 say(
