@@ -138,13 +138,19 @@ function chargesView(computation: SettlementComputation): ChargesView {
     preSelfPay: formatMoney(charges.preSelfPay),
   };
   if (itemised) {
-    const money = (value: Money) => (value === ZERO ? '0.00' : formatMoney(value));
+    // A bill's lines share one decimal per amount text (and a line in scope is its amount): each formatted once.
+    const texts = new Map<Money, string>([[ZERO, '0.00']]);
+    const money = (value: Money) => {
+      let text = texts.get(value);
+      if (text === undefined) texts.set(value, (text = formatMoney(value)));
+      return text;
+    };
     view.lines = itemised.lines.map((line) => ({
       lineId: line.lineId,
       code: line.code,
       level: line.level,
       category: line.category,
-      amount: formatMoney(line.amount),
+      amount: money(line.amount),
       priceCeiling: line.priceCeiling === null ? null : once(line.priceCeiling, formatPrice),
       selfPayRatio: line.selfPayRatio === null ? null : once(line.selfPayRatio, String),
       fullSelfPay: money(line.fullSelfPay),
