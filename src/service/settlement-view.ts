@@ -93,6 +93,7 @@ const LINES_MARK = JSON.stringify('\u0000lines\u0000');
 const APART_LINES = 64;
 /** Lines serialised and encoded at a time. */
 export const ANSWER_LINES_PER_PART = 250;
+const COMMA = 0x2c;
 
 /**
  * The answer as UTF-8 in parts, together byte for byte
@@ -111,7 +112,10 @@ export function* answerParts(view: SettlementView): Generator<Buffer> {
   }
   yield Buffer.from(`${parts[0]}[`);
   for (let from = 0; from < lines.length; from += ANSWER_LINES_PER_PART) {
-    yield Buffer.from(`${from > 0 ? ',' : ''}${JSON.stringify(lines.slice(from, from + ANSWER_LINES_PER_PART)).slice(1, -1)}`);
+    // The brackets cut off the bytes, not the string (a cut string is copied whole again when encoded); the comma leads the next part.
+    const part = Buffer.from(JSON.stringify(lines.slice(from, from + ANSWER_LINES_PER_PART)));
+    part[0] = COMMA;
+    yield from > 0 ? part.subarray(0, -1) : part.subarray(1, -1);
   }
   yield Buffer.from(`]${parts[1]}`);
 }
