@@ -25,6 +25,8 @@ const PIECE_BYTES = 32 * 1024;
 const MARK = '"\\u0000pieces\\u0000"';
 const MARK_VALUE = '\u0000pieces\u0000';
 const MARK_BYTES = Buffer.from(MARK);
+/** Commas noted at most (array elements): beyond, the scan notes none and the body is parsed whole. */
+const MAX_COMMAS = 100_000;
 
 /** The scan: the deepest nesting, the largest array's brackets and the commas directly inside it. */
 export interface JsonScan {
@@ -57,7 +59,7 @@ export function scanJson(bytes: Uint8Array, trackDepth: number): JsonScan {
       else if (byte === QUOTE) inString = false;
     } else if (byte === QUOTE) inString = true;
     else if (byte === COMMA) {
-      if (depth >= 1 && depth <= trackDepth && opens[depth]! >= 0) {
+      if (depth >= 1 && depth <= trackDepth && opens[depth]! >= 0 && commas.length < MAX_COMMAS) {
         commas.push(i);
         commaDepths.push(depth);
       }
@@ -74,6 +76,8 @@ export function scanJson(bytes: Uint8Array, trackDepth: number): JsonScan {
       depth--;
     }
   }
+  // Past MAX_COMMAS (2 MB of "[1,1,…]") the text is parsed whole: a bill has at most 5,000 lines.
+  if (commas.length >= MAX_COMMAS) return { depth: deepest, open: -1, close: -1, commas: [] };
   const own: number[] = [];
   // Only the array's own commas: a nested array's are deeper.
   for (let c = best.from; c < best.to; c++) if (commaDepths[c] === best.depth) own.push(commas[c]!);

@@ -81,6 +81,7 @@ describe('a large body parsed in pieces', () => {
       `{"lines":${lines.slice(0, -1)},]}`,
       `{"lines":${lines.replace('},{', '},,{')}}`,
       `\ufeff{"lines":${lines}}`,
+      `{"many":[${'1,'.repeat(150_000)}1]}`,
     ]) {
       expectSame(Buffer.from(json));
     }
