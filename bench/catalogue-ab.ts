@@ -21,7 +21,7 @@ import { generateKey, sha256Hex } from '../src/ops/api-keys.js';
 import { DEMO_CATALOGUES, catalogueCsv, generateDemoCatalogue } from '../scripts/lib/demo-catalogue.js';
 import { freePort, startRedis, type RedisServer } from '../scripts/lib/redis-server.js';
 import { billLines } from './lib/catalogue-bills.js';
-import { processTreeCpuMs } from './lib/process-cpu.js';
+import { processMinorFaults, processTreeCpuMs } from './lib/process-cpu.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const { values } = parseArgs({
@@ -148,20 +148,22 @@ async function enrol(server: Server, card: string): Promise<void> {
 }
 
 /** One request; a settlement is reversed afterwards, untimed, as bench/catalogue.ts does. */
-async function post(server: Server, url: string, body: string, reverse = true): Promise<{ ms: number; cpu: number }> {
+async function post(server: Server, url: string, body: string, reverse = true): Promise<{ ms: number; cpu: number; faults: number }> {
   const cpuBefore = processTreeCpuMs(server.pid) ?? 0;
+  const faultsBefore = processMinorFaults(server.pid) ?? 0;
   const started = process.hrtime.bigint();
   const res = await fetch(`${server.base}${url}`, { method: 'POST', headers: billing, body });
   const text = await res.text();
   if (res.status >= 300) throw new Error(`${server.label} ${res.status} ${text.slice(0, 200)}`);
   const took = Number(process.hrtime.bigint() - started) / 1e6;
   const cpu = (processTreeCpuMs(server.pid) ?? 0) - cpuBefore;
+  const faults = (processMinorFaults(server.pid) ?? 0) - faultsBefore;
   if (url === '/v1/settlements' && reverse) {
     const { settlementId } = JSON.parse(text) as { settlementId: string };
     const undone = await fetch(`${server.base}/v1/settlements/${settlementId}/reversal`, { method: 'POST', headers: billing, body: '{}' });
     if (undone.status >= 300) throw new Error(`reversal ${undone.status}`);
   }
-  return { ms: took, cpu };
+  return { ms: took, cpu, faults };
 }
 
 const CARD = 'BENCHCAT1';
@@ -180,14 +182,18 @@ if (values.profile) {
   await new Promise((r) => setTimeout(r, 300));
   const times: number[] = [];
   let cpu = 0;
+  let faults = 0;
   for (let i = 0; i < count; i++) {
     const r = await post(server, '/v1/settlements', bodies[i]!, false);
     times.push(r.ms);
     cpu += r.cpu;
+    faults += r.faults;
   }
   server.kill('SIGUSR2');
   while (!existsSync(profileFile)) await new Promise((r) => setTimeout(r, 100));
-  say(`profiled ${count} settles of ${LINES} lines: mean ${avg(times).toFixed(1)} ms, server CPU ${(cpu / count).toFixed(1)} ms each → ${profileFile}`);
+  say(
+    `profiled ${count} settles of ${LINES} lines: mean ${avg(times).toFixed(1)} ms, server CPU ${(cpu / count).toFixed(1)} ms and ${Math.round(faults / count)} page faults each → ${profileFile}`,
+  );
   await server.stop();
 } else {
   const dists = values.dist.split(',');
@@ -197,8 +203,13 @@ if (values.profile) {
     await enrol(server, CARD);
     servers.push(server);
   }
-  type Tally = { ms: number[]; cpu: number };
-  const fresh = (): Record<string, Tally> => ({ pa: { ms: [], cpu: 0 }, pl: { ms: [], cpu: 0 }, sa: { ms: [], cpu: 0 }, sl: { ms: [], cpu: 0 } });
+  type Tally = { ms: number[]; cpu: number; faults: number };
+  const fresh = (): Record<string, Tally> => ({
+    pa: { ms: [], cpu: 0, faults: 0 },
+    pl: { ms: [], cpu: 0, faults: 0 },
+    sa: { ms: [], cpu: 0, faults: 0 },
+    sl: { ms: [], cpu: 0, faults: 0 },
+  });
   const totals = new Map(servers.map((s) => [s.label, fresh()]));
   // One block per server and round: --amounts four-amount and --bills line requests of each kind, the bench's 300 and 40 in small blocks.
   const amounts = Number(values.amounts);
@@ -211,6 +222,7 @@ if (values.profile) {
         if (warm) continue;
         tally[key]!.ms.push(r.ms);
         tally[key]!.cpu += r.cpu;
+        tally[key]!.faults += r.faults;
       }
     };
     await run('pa', '/v1/settlements/preview', amounts, (id, i) => amountsBody(CARD, id, i));
@@ -234,11 +246,19 @@ if (values.profile) {
       for (const key of Object.keys(tally)) {
         total[key]!.ms.push(...tally[key]!.ms);
         total[key]!.cpu += tally[key]!.cpu;
+        total[key]!.faults += tally[key]!.faults;
       }
       say(`round ${round + 1} ${server.label}: ${ratios(tally)}`);
     }
   }
   for (const server of servers) say(`all rounds ${server.label}: ${ratios(totals.get(server.label)!)}`);
+  // Medians and server CPU per request: a stall on a shared machine moves a mean, seldom a median.
+  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+  for (const server of servers) {
+    const t = totals.get(server.label)!;
+    const one = (x: Tally) => `p50 ${median(x.ms).toFixed(1)} ms, CPU ${(x.cpu / x.ms.length).toFixed(1)} ms, ${Math.round(x.faults / x.ms.length)} page faults`;
+    say(`all rounds ${server.label}: settle four amounts ${one(t.sa!)}; bill ${one(t.sl!)}; p50 ratio ${(median(t.sl!.ms) / median(t.sa!.ms)).toFixed(1)}×`);
+  }
   for (const server of servers) await server.stop();
 }
 say(

@@ -36,3 +36,12 @@ export function processTreeCpuMs(root: number): number | null {
   }
   return (ticks * 1000) / TICKS_PER_SECOND;
 }
+
+/** Minor page faults of one process so far (/proc/<pid>/stat minflt): each a fresh page touched, ~10 µs on a VM. Null where /proc is not available. */
+export function processMinorFaults(pid: number): number | null {
+  try {
+    return Number(readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ')[7]);
+  } catch {
+    return null;
+  }
+}

@@ -93,6 +93,7 @@ const LINES_MARK = JSON.stringify('\u0000lines\u0000');
 const APART_LINES = 64;
 /** Lines serialised and encoded at a time. */
 export const ANSWER_LINES_PER_PART = 250;
+const COMMA = 0x2c;
 
 /**
  * The answer as UTF-8 in parts, together byte for byte
@@ -111,7 +112,10 @@ export function* answerParts(view: SettlementView): Generator<Buffer> {
   }
   yield Buffer.from(`${parts[0]}[`);
   for (let from = 0; from < lines.length; from += ANSWER_LINES_PER_PART) {
-    yield Buffer.from(`${from > 0 ? ',' : ''}${JSON.stringify(lines.slice(from, from + ANSWER_LINES_PER_PART)).slice(1, -1)}`);
+    // The brackets cut off the bytes, not the string (a cut string is copied whole again when encoded); the comma leads the next part.
+    const part = Buffer.from(JSON.stringify(lines.slice(from, from + ANSWER_LINES_PER_PART)));
+    part[0] = COMMA;
+    yield from > 0 ? part.subarray(0, -1) : part.subarray(1, -1);
   }
   yield Buffer.from(`]${parts[1]}`);
 }
@@ -138,13 +142,19 @@ function chargesView(computation: SettlementComputation): ChargesView {
     preSelfPay: formatMoney(charges.preSelfPay),
   };
   if (itemised) {
-    const money = (value: Money) => (value === ZERO ? '0.00' : formatMoney(value));
+    // A bill's lines share one decimal per amount text (and a line in scope is its amount): each formatted once.
+    const texts = new Map<Money, string>([[ZERO, '0.00']]);
+    const money = (value: Money) => {
+      let text = texts.get(value);
+      if (text === undefined) texts.set(value, (text = formatMoney(value)));
+      return text;
+    };
     view.lines = itemised.lines.map((line) => ({
       lineId: line.lineId,
       code: line.code,
       level: line.level,
       category: line.category,
-      amount: formatMoney(line.amount),
+      amount: money(line.amount),
       priceCeiling: line.priceCeiling === null ? null : once(line.priceCeiling, formatPrice),
       selfPayRatio: line.selfPayRatio === null ? null : once(line.selfPayRatio, String),
       fullSelfPay: money(line.fullSelfPay),
