@@ -1,12 +1,13 @@
-/** compact-ledger-2.lua, forget-ledger-slot-1.lua and archive-day-entry-2.lua with named arguments, in the order their headers document, and their replies decoded. */
+/** compact-ledger-3.lua, forget-ledger-slot-1.lua and archive-day-entry-3.lua with named arguments, in the order their headers document, and their replies decoded. */
+import type { DayMemberDraft } from '../../domain/ledger.js';
 import type { ScriptedClient } from '../redis.js';
 import type { ReplicaAcknowledgement } from '../replication.js';
 import { archiveRemovalOutcome, type ArchiveRemovalOutcome } from '../script-results.js';
 
-/** One entry moved into its hospital-day: its score (ms), its member and its figures as field, integer delta pairs. */
+/** One entry moved into its hospital-day: its score (ms), its member's draft (domain/ledger.ts) and its figures as field, integer delta pairs. */
 export interface CompactedEntry {
   score: number;
-  member: string;
+  draft: DayMemberDraft;
   figureDeltas: readonly string[];
 }
 
@@ -14,11 +15,13 @@ export interface CompactedEntry {
 export function compactLedger(
   client: ScriptedClient,
   replicas: ReplicaAcknowledgement,
-  c: { dayKey: string; figuresKey: string; entries: readonly CompactedEntry[] },
+  c: { dayKey: string; figuresKey: string; namesKey: string; namesBound: number; entries: readonly CompactedEntry[] },
 ): Promise<number> {
-  const args: string[] = [];
-  for (const entry of c.entries) args.push(String(entry.score), entry.member, String(entry.figureDeltas.length / 2), ...entry.figureDeltas);
-  return replicas.script<number>(client, 'compactLedger', [c.dayKey, c.figuresKey, ...args], (added) => added > 0);
+  const args: string[] = [String(c.namesBound)];
+  for (const { score, draft, figureDeltas } of c.entries) {
+    args.push(String(score), draft.identity, draft.template, String(draft.names.length), ...draft.names, String(figureDeltas.length / 2), ...figureDeltas);
+  }
+  return replicas.script<number>(client, 'compactLedger', [c.dayKey, c.figuresKey, c.namesKey, ...args], (added) => added > 0);
 }
 
 /** Whether the slot was forgotten (false: noted since `cutoffMs`, or not pending). */
@@ -28,7 +31,7 @@ export async function forgetLedgerSlot(client: ScriptedClient, c: { pendingKey: 
 
 export async function archiveDayEntry(
   client: ScriptedClient,
-  c: { dayKey: string; figuresKey: string; member: string; figureDeltas: readonly string[] },
+  c: { dayKey: string; figuresKey: string; namesKey: string; member: string; figureDeltas: readonly string[] },
 ): Promise<ArchiveRemovalOutcome> {
-  return archiveRemovalOutcome(await client.archiveDayEntry(c.dayKey, c.figuresKey, c.member, ...c.figureDeltas));
+  return archiveRemovalOutcome(await client.archiveDayEntry(c.dayKey, c.figuresKey, c.namesKey, c.member, ...c.figureDeltas));
 }
