@@ -190,13 +190,27 @@ function named(ref: unknown, names: DayNames): unknown {
   return names[ref];
 }
 
-const isPlan = (plan: unknown): plan is [string, number, string] =>
-  Array.isArray(plan) && plan.length === 3 && typeof plan[0] === 'string' && typeof plan[1] === 'number' && typeof plan[2] === 'string';
+const isPlan = (plan: unknown): plan is [string, number, string, number] =>
+  Array.isArray(plan) &&
+  plan.length === 4 &&
+  typeof plan[0] === 'string' &&
+  typeof plan[1] === 'number' &&
+  typeof plan[2] === 'string' &&
+  Number.isInteger(plan[3]) &&
+  plan[3] <= FUNDS.length;
 
 function fromNamedRest(json: string, of: { settlementId: string; kind: LedgerEntryKind; hospitalId: string; score: number }, names: DayNames): LedgerEntry {
-  const [requestId, card, planRef, totalAmount, funds, operatorRefs, fundAmount, at, reason] = positionalRecord<NamedRest>(json, 'day-ledger member', 6, 9, NAMED_REST_CHECKS);
+  const [requestId, card, planRef, totalAmount, funds, operatorRefs, fundAmount, at, reason] = positionalRecord<NamedRest>(
+    `[${json}]`,
+    'day-ledger member',
+    6,
+    9,
+    NAMED_REST_CHECKS,
+  );
   const plan = named(planRef, names);
-  if (!isPlan(plan)) throw new CorruptRecordError('day-ledger member', 'field 2');
+  if (!isPlan(plan) || funds.length > plan[3]) throw new CorruptRecordError('day-ledger member', 'field 2');
+  // The funds listed at 0.00 after the last other one are left off (the plan counts the funds).
+  while (funds.length < plan[3]) funds.push(0);
   const operator = operatorRefs?.map((ref) => named(ref, names)) ?? [null, null, null];
   if (!operator.every(isNullableText)) throw new CorruptRecordError('day-ledger member', 'field 5');
   const byFund: Record<string, string> = {};
@@ -256,14 +270,17 @@ const fromDayAmount = (amount: DayAmount): string => (typeof amount === 'number'
 export const dayScoreOf = (entry: LedgerEntry): number => Date.parse(entry.at);
 
 /**
- * The day member as written now: "<settlementId>|<kind>" and a JSON array
- * [requestId, card, plan, total, funds, operator | null, fundTotal?, at?, reason?],
- * plan being [policyId, benefitYear, visitType] and operator [id, name, keyId].
+ * The day member as written now: "<settlementId>|<kind>" and the fields of a
+ * JSON array, its brackets left off:
+ * requestId, card, plan, total, funds, operator | null, fundTotal?, at?, reason?;
+ * plan being [policyId, benefitYear, visitType, how many funds are listed],
+ * funds without the trailing ones at 0.00, and operator [id, name, keyId].
  * What repeats within a hospital-day (the plan, each operator part) is kept
  * once in the day's names (a list the compaction script appends to) and
  * written as its index there, or inline once the list holds DAY_NAMES_BOUND.
  * fundTotal is left out (null) when it is the sum of the funds; `at` as above.
- * The first format ("<id>|<kind>|[…]") is told apart by the "|" after the kind.
+ * The first format ("<id>|<kind>|[…]") is told apart by the "|" after the kind
+ * (here the requestId's '"').
  */
 export const DAY_NAMES_BOUND = 256;
 
@@ -301,18 +318,20 @@ export function toDayMemberDraft(entry: LedgerEntry): DayMemberDraft {
   const part = (value: string | null) => (value === null ? 'null' : name(value));
   const funds: (DayAmount | null)[] = FUNDS.map((fund) => (entry.funds[fund] === undefined ? null : toDayAmount(entry.funds[fund])));
   while (funds.length > 0 && funds[funds.length - 1] === null) funds.pop();
+  const listed = funds.length;
+  while (funds.length > 0 && funds[funds.length - 1] === 0) funds.pop();
   const fundTotal = toDayAmount(entry.fundTotal);
   const summed = typeof fundTotal === 'number' && funds.every((amount) => typeof amount === 'number') && sumOf(funds as number[]) === BigInt(fundTotal);
   const { id, name: clerk, keyId } = entry.operator;
   const operator = id !== null || clerk !== null || keyId !== null ? `[${part(id)},${part(clerk)},${part(keyId)}]` : 'null';
-  const plan = name([entry.policyId, entry.benefitYear, entry.visitType]);
+  const plan = name([entry.policyId, entry.benefitYear, entry.visitType, listed]);
   const exact = new Date(dayScoreOf(entry)).toISOString() === entry.at;
   const tail = [summed ? null : fundTotal, exact ? null : entry.at, entry.reason];
   while (tail.length > 0 && tail[tail.length - 1] === null) tail.pop();
-  const head = `[${JSON.stringify(entry.requestId)},${JSON.stringify(entry.card)},${plan},${JSON.stringify(toDayAmount(entry.total))},${JSON.stringify(funds)},${operator}`;
+  const head = `${JSON.stringify(entry.requestId)},${JSON.stringify(entry.card)},${plan},${JSON.stringify(toDayAmount(entry.total))},${JSON.stringify(funds)},${operator}`;
   return {
     identity: `${entry.settlementId}|${entry.kind === 'settlement' ? 0 : 1}`,
-    template: `${head}${tail.map((field) => `,${JSON.stringify(field)}`).join('')}]`,
+    template: `${head}${tail.map((field) => `,${JSON.stringify(field)}`).join('')}`,
     names,
   };
 }

@@ -198,7 +198,7 @@ describe('moving entries into the hospital-day', () => {
     expect(await statements.entriesOf('PY-OLD', day)).toEqual([a, b]);
     expect({ totals: page.totals, groups: page.groups }).toEqual(dayFigures([a!, b!]));
     const members = await redis.zrange(keys.ledgerDay('PY-OLD', day), 0, -1);
-    expect(members.map((m) => m.slice(m.indexOf('|') + 2, m.indexOf('|') + 3))).toEqual(['|', '[']);
+    expect(members.map((m) => m.slice(m.indexOf('|') + 2, m.indexOf('|') + 3))).toEqual(['|', '"']);
     // The same move again (a second crash) still counts each entry once.
     await redis.hset(keys.ledgerOutbox(slotOfCard(b!.card)), outboxField('PY-OLD', day, ledgerField(b!.kind, b!.settlementId)), toStoredLedgerEntry(b!));
     await store.ledgers.noteLedgerSlot('PY-OLD', day, b!.card);

@@ -141,8 +141,8 @@ describe('the ledger positional records are checked by hand as they are read', (
   });
 
   it("a member referring to the day's names reads them; a missing or ill-typed name is a CorruptRecordError", () => {
-    const names = dayNamesOf(['["P",2026,"outpatient"]', '"0101"', '"张三"']);
-    const member = 'S-1|0["Q1","C1",0,1000,[600],[1,2,null]]';
+    const names = dayNamesOf(['["P",2026,"outpatient",2]', '"0101"', '"张三"']);
+    const member = 'S-1|0"Q1","C1",0,1000,[600],[1,2,null]';
     const read = fromDayMember(member, Date.parse('2026-04-01T08:00:00.000Z'), 'H', names);
     expect([read.policyId, read.benefitYear, read.visitType, read.fundTotal, read.patientTotal, read.operator]).toEqual([
       'P',
@@ -153,9 +153,11 @@ describe('the ledger positional records are checked by hand as they are read', (
       { id: '0101', name: '张三', keyId: null },
     ]);
     expect(() => fromDayMember(member, 0, 'H', names.slice(0, 2))).toThrow(/no name 2/);
-    expect(() => fromDayMember('S-1|0["Q1","C1",1,1000,[600],null]', 0, 'H', names)).toThrow(/field 2/);
-    expect(() => fromDayMember('S-1|0["Q1","C1",0,1000,["6.00"],null]', 0, 'H', names)).toThrow(/field 6/);
-    expect(() => fromDayMember('S-1|0["Q1","C1",0,1000,[600],[1.5,2,null]]', 0, 'H', names)).toThrow(/field 5/);
+    expect(() => fromDayMember('S-1|0"Q1","C1",1,1000,[600],null', 0, 'H', names)).toThrow(/field 2/);
+    expect(() => fromDayMember('S-1|0"Q1","C1",0,1000,["6.00"],null', 0, 'H', names)).toThrow(/field 6/);
+    expect(() => fromDayMember('S-1|0"Q1","C1",0,1000,[600],[1.5,2,null]', 0, 'H', names)).toThrow(/field 5/);
+    expect(() => fromDayMember('S-1|0"Q1","C1",0,1000,[600,0,5],null', 0, 'H', names)).toThrow(/field 2/);
+    expect(fromDayMember('S-1|0"Q1","C1",0,1000,[600],null', 0, 'H', names).funds).toEqual({ basic: '6.00', criticalIllness: '0.00' });
     expect(() => dayNamesOf(['{'])).toThrow(CorruptRecordError);
   });
 });

@@ -30,7 +30,7 @@ while i <= #ARGV do
   local known = false
   for _, member in ipairs(redis.call('ZRANGEBYSCORE', KEYS[1], score, score)) do
     local after = string.sub(member, #identity + 1, #identity + 1)
-    if string.sub(member, 1, #identity) == identity and (after == "|" or after == "[") then
+    if string.sub(member, 1, #identity) == identity and (after == '|' or after == '"') then
       known = true
       break
     end
