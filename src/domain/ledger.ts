@@ -298,15 +298,41 @@ export function dayNamesOf(list: readonly string[]): DayNames {
 }
 
 /**
- * An entry as the compaction script takes it: its identity (a member starting
- * so is this entry, in either format), the member with the byte \x01, \x02, …
- * standing for names[0], names[1], … (JSON.stringify never writes those bytes
- * raw), and the names as JSON literals.
+ * An entry as the compaction script takes it: the member the first format
+ * made of it (if the day holds that, the entry is in), and the member now:
+ * its identity, then the template with the byte \x01, \x02, … standing for
+ * names[0], names[1], … (JSON.stringify never writes those bytes raw), the
+ * names as JSON literals. The day's names only grow, so the same entry is the
+ * same member again (a value keeps its index; one written inline because the
+ * names were full is inline again).
  */
 export interface DayMemberDraft {
+  firstFormat: string;
   identity: string;
   template: string;
   names: string[];
+}
+
+/** The member as compaction wrote it before the day's names: "<id>|<kind>|[…]" (kept only to find such an entry again). */
+export function toFirstDayMember(entry: LedgerEntry): string {
+  const funds: (DayAmount | null)[] = FUNDS.map((fund) => (entry.funds[fund] === undefined ? null : toDayAmount(entry.funds[fund])));
+  while (funds.length > 0 && funds[funds.length - 1] === null) funds.pop();
+  const { id, name, keyId } = entry.operator;
+  const exact = new Date(dayScoreOf(entry)).toISOString() === entry.at;
+  const rest: DayRest = [
+    entry.requestId,
+    entry.card,
+    exact ? null : entry.at,
+    entry.policyId,
+    entry.benefitYear,
+    entry.visitType,
+    toDayAmount(entry.total),
+    toDayAmount(entry.fundTotal),
+    funds,
+    id !== null || name !== null || keyId !== null ? [id, name, keyId] : null,
+  ];
+  if (entry.reason !== null) rest.push(entry.reason);
+  return `${entry.settlementId}|${entry.kind === 'settlement' ? 0 : 1}|${JSON.stringify(rest)}`;
 }
 
 export function toDayMemberDraft(entry: LedgerEntry): DayMemberDraft {
@@ -330,6 +356,7 @@ export function toDayMemberDraft(entry: LedgerEntry): DayMemberDraft {
   while (tail.length > 0 && tail[tail.length - 1] === null) tail.pop();
   const head = `${JSON.stringify(entry.requestId)},${JSON.stringify(entry.card)},${plan},${JSON.stringify(toDayAmount(entry.total))},${JSON.stringify(funds)},${operator}`;
   return {
+    firstFormat: toFirstDayMember(entry),
     identity: `${entry.settlementId}|${entry.kind === 'settlement' ? 0 : 1}`,
     template: `${head}${tail.map((field) => `,${JSON.stringify(field)}`).join('')}`,
     names,

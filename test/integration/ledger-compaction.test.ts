@@ -11,7 +11,7 @@ import path from 'node:path';
 import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseSettlementRequest } from '../../src/contract/settlement.js';
-import { dayFigureDeltas, dayNamesOf, fromDayMember, toStoredLedgerEntry, ledgerField } from '../../src/domain/ledger.js';
+import { dayFigureDeltas, dayNamesOf, fromDayMember, toFirstDayMember, toStoredLedgerEntry, ledgerField } from '../../src/domain/ledger.js';
 import { loadPolicyDirectory } from '../../src/policy/loader.js';
 import { LocalCoverage } from '../../src/service/coverage.js';
 import { SettlementService } from '../../src/service/settlements.js';
@@ -20,7 +20,6 @@ import { keys, slotOfCard } from '../../src/store/keys.js';
 import { outboxField } from '../../src/store/ledger-records.js';
 import { createRedis, whenReady, type ScriptedClient } from '../../src/store/redis.js';
 import { openRepositories, type Repositories } from '../../src/store/repositories.js';
-import { legacyDayMember } from '../helpers/legacy-day-member.js';
 import { startRedis, type RedisServer } from '../helpers/redis-server.js';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
@@ -185,7 +184,7 @@ describe('moving entries into the hospital-day', () => {
       settlementId: `S-${slotOfCard(e.card).toString(16).padStart(4, '0')}-${String(i).repeat(32)}`,
     }));
     // `a` was moved in by the code before the names: its member is of the first format, its figures counted.
-    await redis.zadd(keys.ledgerDay('PY-OLD', day), Date.parse(at), legacyDayMember(a!));
+    await redis.zadd(keys.ledgerDay('PY-OLD', day), Date.parse(at), toFirstDayMember(a!));
     const deltas = dayFigureDeltas(a!);
     for (let i = 0; i < deltas.length; i += 2) await redis.hincrby(keys.ledgerFigures('PY-OLD', day), deltas[i]!, deltas[i + 1]!);
     // Its outbox field was not yet emptied (a crash), and `b` waits in its outbox.

@@ -1,21 +1,22 @@
 --[[
   Move day-ledger entries into their hospital-day (compaction of the outboxes
   the commit and reversal scripts write): each entry is added to the day's
-  ordered set once — not if a member of its score already starts with its
-  identity (either member format), so a move repeated after a crash adds
-  nothing — and only an entry added now adds its figures (integer fen and
-  counts, HINCRBY). What repeats within the day (domain/ledger.ts
-  toDayMemberDraft) is kept once in the day's names: the member holds its
-  index there, or the value inline once the names are full.
+  ordered set once — not if the day holds the member the first format made of
+  it, and ZADD NX of the member now (the same entry is the same member: the
+  names only grow) — so a move repeated after a crash adds nothing, and only
+  an entry added now adds its figures (integer fen and counts, HINCRBY). What
+  repeats within the day (domain/ledger.ts toDayMemberDraft) is kept once in
+  the day's names: the member holds its index there, or the value inline once
+  the names are full.
 
   Input:
     KEYS[1] ledger-day:{<hospitalId>:<date>}      the day's entries, scored by ms of their time
     KEYS[2] ledger-figures:{<hospitalId>:<date>}  the day's totals and groups (integer fen, counts)
     KEYS[3] ledger-names:{<hospitalId>:<date>}    the day's names (a list of JSON literals)
     ARGV[1] how many names the day keeps at most
-    ARGV    then per entry: score, identity, template (byte k stands for
-            the k-th name), n, n names (JSON literals), m, then m pairs of
-            figure field and integer delta
+    ARGV    then per entry: score, its first-format member, identity,
+            template (byte k stands for the k-th name), n, n names (JSON
+            literals), m, then m pairs of figure field and integer delta
 
   Output:
     the number of entries added now
@@ -24,32 +25,25 @@ local bound = tonumber(ARGV[1])
 local added = 0
 local i = 2
 while i <= #ARGV do
-  local score, identity, template = ARGV[i], ARGV[i + 1], ARGV[i + 2]
-  local n = tonumber(ARGV[i + 3])
-  local m = tonumber(ARGV[i + 4 + n])
-  local known = false
-  for _, member in ipairs(redis.call('ZRANGEBYSCORE', KEYS[1], score, score)) do
-    local after = string.sub(member, #identity + 1, #identity + 1)
-    if string.sub(member, 1, #identity) == identity and (after == '|' or after == '"') then
-      known = true
-      break
-    end
-  end
-  if not known then
+  local score, first, identity, template = ARGV[i], ARGV[i + 1], ARGV[i + 2], ARGV[i + 3]
+  local n = tonumber(ARGV[i + 4])
+  local m = tonumber(ARGV[i + 5 + n])
+  if not redis.call('ZSCORE', KEYS[1], first) then
     local refs = {}
     for k = 1, n do
-      local literal = ARGV[i + 3 + k]
+      local literal = ARGV[i + 4 + k]
       local index = redis.call('LPOS', KEYS[3], literal)
       if not index and redis.call('LLEN', KEYS[3]) < bound then index = redis.call('RPUSH', KEYS[3], literal) - 1 end
       refs[k] = index and tostring(index) or literal
     end
     local member = identity .. string.gsub(template, '[\1-\9]', function(slot) return refs[string.byte(slot)] end)
-    redis.call('ZADD', KEYS[1], 'NX', score, member)
-    added = added + 1
-    for j = i + 5 + n, i + 4 + n + 2 * m, 2 do
-      redis.call('HINCRBY', KEYS[2], ARGV[j], ARGV[j + 1])
+    if redis.call('ZADD', KEYS[1], 'NX', score, member) == 1 then
+      added = added + 1
+      for j = i + 6 + n, i + 5 + n + 2 * m, 2 do
+        redis.call('HINCRBY', KEYS[2], ARGV[j], ARGV[j + 1])
+      end
     end
   end
-  i = i + 5 + n + 2 * m
+  i = i + 6 + n + 2 * m
 end
 return added

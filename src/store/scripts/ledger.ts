@@ -19,7 +19,7 @@ export function compactLedger(
 ): Promise<number> {
   const args: string[] = [String(c.namesBound)];
   for (const { score, draft, figureDeltas } of c.entries) {
-    args.push(String(score), draft.identity, draft.template, String(draft.names.length), ...draft.names, String(figureDeltas.length / 2), ...figureDeltas);
+    args.push(String(score), draft.firstFormat, draft.identity, draft.template, String(draft.names.length), ...draft.names, String(figureDeltas.length / 2), ...figureDeltas);
   }
   return replicas.script<number>(client, 'compactLedger', [c.dayKey, c.figuresKey, c.namesKey, ...args], (added) => added > 0);
 }
