@@ -315,10 +315,18 @@ export interface DayMemberDraft {
 
 /** The member as compaction wrote it before the day's names: "<id>|<kind>|[…]" (kept only to find such an entry again). */
 export function toFirstDayMember(entry: LedgerEntry): string {
+  return firstDayMember(entry, dayFundsOf(entry), new Date(dayScoreOf(entry)).toISOString() === entry.at);
+}
+
+/** The funds in FUNDS order as day amounts, null where not listed, trailing unlisted ones left off. */
+function dayFundsOf(entry: LedgerEntry): (DayAmount | null)[] {
   const funds: (DayAmount | null)[] = FUNDS.map((fund) => (entry.funds[fund] === undefined ? null : toDayAmount(entry.funds[fund])));
   while (funds.length > 0 && funds[funds.length - 1] === null) funds.pop();
+  return funds;
+}
+
+function firstDayMember(entry: LedgerEntry, funds: readonly (DayAmount | null)[], exact: boolean): string {
   const { id, name, keyId } = entry.operator;
-  const exact = new Date(dayScoreOf(entry)).toISOString() === entry.at;
   const rest: DayRest = [
     entry.requestId,
     entry.card,
@@ -328,7 +336,7 @@ export function toFirstDayMember(entry: LedgerEntry): string {
     entry.visitType,
     toDayAmount(entry.total),
     toDayAmount(entry.fundTotal),
-    funds,
+    [...funds],
     id !== null || name !== null || keyId !== null ? [id, name, keyId] : null,
   ];
   if (entry.reason !== null) rest.push(entry.reason);
@@ -342,8 +350,9 @@ export function toDayMemberDraft(entry: LedgerEntry): DayMemberDraft {
     return String.fromCharCode(names.length);
   };
   const part = (value: string | null) => (value === null ? 'null' : name(value));
-  const funds: (DayAmount | null)[] = FUNDS.map((fund) => (entry.funds[fund] === undefined ? null : toDayAmount(entry.funds[fund])));
-  while (funds.length > 0 && funds[funds.length - 1] === null) funds.pop();
+  const funds = dayFundsOf(entry);
+  const exact = new Date(dayScoreOf(entry)).toISOString() === entry.at;
+  const firstFormat = firstDayMember(entry, funds, exact);
   const listed = funds.length;
   while (funds.length > 0 && funds[funds.length - 1] === 0) funds.pop();
   const fundTotal = toDayAmount(entry.fundTotal);
@@ -351,12 +360,11 @@ export function toDayMemberDraft(entry: LedgerEntry): DayMemberDraft {
   const { id, name: clerk, keyId } = entry.operator;
   const operator = id !== null || clerk !== null || keyId !== null ? `[${part(id)},${part(clerk)},${part(keyId)}]` : 'null';
   const plan = name([entry.policyId, entry.benefitYear, entry.visitType, listed]);
-  const exact = new Date(dayScoreOf(entry)).toISOString() === entry.at;
   const tail = [summed ? null : fundTotal, exact ? null : entry.at, entry.reason];
   while (tail.length > 0 && tail[tail.length - 1] === null) tail.pop();
   const head = `${JSON.stringify(entry.requestId)},${JSON.stringify(entry.card)},${plan},${JSON.stringify(toDayAmount(entry.total))},${JSON.stringify(funds)},${operator}`;
   return {
-    firstFormat: toFirstDayMember(entry),
+    firstFormat,
     identity: `${entry.settlementId}|${entry.kind === 'settlement' ? 0 : 1}`,
     template: `${head}${tail.map((field) => `,${JSON.stringify(field)}`).join('')}`,
     names,
