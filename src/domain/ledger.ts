@@ -284,7 +284,7 @@ export const dayScoreOf = (entry: LedgerEntry): number => Date.parse(entry.at);
  */
 export const DAY_NAMES_BOUND = 256;
 
-/** The day's names, each a JSON literal as the list holds it, parsed once per read. */
+/** The day's names, each a JSON literal as the list holds it, parsed once per read (a day begun with names starts with the mark 0, never referred to). */
 export type DayNames = readonly unknown[];
 
 export function dayNamesOf(list: readonly string[]): DayNames {

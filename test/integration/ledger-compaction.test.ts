@@ -198,6 +198,9 @@ describe('moving entries into the hospital-day', () => {
     expect({ totals: page.totals, groups: page.groups }).toEqual(dayFigures([a!, b!]));
     const members = await redis.zrange(keys.ledgerDay('PY-OLD', day), 0, -1);
     expect(members.map((m) => m.slice(m.indexOf('|') + 2, m.indexOf('|') + 3))).toEqual(['|', '"']);
+    // A day compaction began holds no first-format member (its names start with the mark); this one did not.
+    expect(await redis.lindex(keys.ledgerNames(HOSPITAL, DATE), 0)).toBe('0');
+    expect(await redis.lindex(keys.ledgerNames('PY-OLD', day), 0)).not.toBe('0');
     // The same move again (a second crash) still counts each entry once.
     await redis.hset(keys.ledgerOutbox(slotOfCard(b!.card)), outboxField('PY-OLD', day, ledgerField(b!.kind, b!.settlementId)), toStoredLedgerEntry(b!));
     await store.ledgers.noteLedgerSlot('PY-OLD', day, b!.card);

@@ -7,7 +7,9 @@
   an entry added now adds its figures (integer fen and counts, HINCRBY). What
   repeats within the day (domain/ledger.ts toDayMemberDraft) is kept once in
   the day's names: the member holds its index there, or the value inline once
-  the names are full.
+  the names are full. A day this script begins holds no first-format member:
+  its names start with the mark 0, and the first-format check is skipped
+  (old and new versions never run side by side: docs/deploy.md).
 
   Input:
     KEYS[1] ledger-day:{<hospitalId>:<date>}      the day's entries, scored by ms of their time
@@ -22,19 +24,27 @@
     the number of entries added now
 ]]
 local bound = tonumber(ARGV[1])
+if redis.call('EXISTS', KEYS[1]) == 0 and redis.call('EXISTS', KEYS[3]) == 0 then redis.call('RPUSH', KEYS[3], '0') end
+local fresh = redis.call('LINDEX', KEYS[3], 0) == '0'
 local added = 0
+-- literal → its reference, looked up once a call (the entries of a batch share most names)
+local refOf = {}
 local i = 2
 while i <= #ARGV do
   local score, first, identity, template = ARGV[i], ARGV[i + 1], ARGV[i + 2], ARGV[i + 3]
   local n = tonumber(ARGV[i + 4])
   local m = tonumber(ARGV[i + 5 + n])
-  if not redis.call('ZSCORE', KEYS[1], first) then
+  if fresh or not redis.call('ZSCORE', KEYS[1], first) then
     local refs = {}
     for k = 1, n do
       local literal = ARGV[i + 4 + k]
-      local index = redis.call('LPOS', KEYS[3], literal)
-      if not index and redis.call('LLEN', KEYS[3]) < bound then index = redis.call('RPUSH', KEYS[3], literal) - 1 end
-      refs[k] = index and tostring(index) or literal
+      if not refOf[literal] then
+        local index = redis.call('LPOS', KEYS[3], literal)
+        if not index and redis.call('LLEN', KEYS[3]) < bound then index = redis.call('RPUSH', KEYS[3], literal) - 1 end
+        -- inline (the names full) stays inline for the rest of the call: the names do not shrink
+        refOf[literal] = index and tostring(index) or literal
+      end
+      refs[k] = refOf[literal]
     end
     local member = identity .. string.gsub(template, '[\1-\9]', function(slot) return refs[string.byte(slot)] end)
     if redis.call('ZADD', KEYS[1], 'NX', score, member) == 1 then
