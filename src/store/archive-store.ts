@@ -69,8 +69,12 @@ export interface PersonYear {
 export class ArchiveStore {
   private readonly ledger: LedgerRecords;
 
-  constructor(readonly redis: ScriptedClient) {
-    this.ledger = new LedgerRecords(redis);
+  constructor(
+    readonly redis: ScriptedClient,
+    /** The sweep's day-ledger members as the release before reads them (STORE_WRITE_FORMAT=previous). */
+    previousStoreFormat = false,
+  ) {
+    this.ledger = new LedgerRecords(redis, undefined, Date.now, previousStoreFormat);
   }
 
   // ── Markers (read by the service) ───────────────────────────────────────

@@ -87,6 +87,8 @@ export class LedgerRecords {
     readonly replicas: ReplicaAcknowledgement = NO_REPLICA_ACKNOWLEDGEMENT,
     /** Wall clock of the notes and of the drains (ms). */
     private readonly clock: () => number = Date.now,
+    /** Members as the release before the day's names reads them, while its processes may still move entries (STORE_WRITE_FORMAT=previous). */
+    private readonly previousFormat = false,
   ) {}
 
   /** Names the slot of `card` among those pending for the hospital-day (before the entry is written); answers when it was noted. */
@@ -255,6 +257,7 @@ export class LedgerRecords {
         figuresKey: keys.ledgerFigures(hospitalId, date),
         namesKey: keys.ledgerNames(hospitalId, date),
         namesBound: DAY_NAMES_BOUND,
+        previous: this.previousFormat,
         entries,
       });
       done.push(...batch);

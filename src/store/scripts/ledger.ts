@@ -11,13 +11,16 @@ export interface CompactedEntry {
   figureDeltas: readonly string[];
 }
 
-/** Answers how many entries were added now (a repeated move adds none); acknowledged by replicas when it added some. */
+/**
+ * Answers how many entries were added now (a repeated move adds none); acknowledged by replicas when it added some.
+ * `previous`: first-format members, no names begun (STORE_WRITE_FORMAT=previous).
+ */
 export function compactLedger(
   client: ScriptedClient,
   replicas: ReplicaAcknowledgement,
-  c: { dayKey: string; figuresKey: string; namesKey: string; namesBound: number; entries: readonly CompactedEntry[] },
+  c: { dayKey: string; figuresKey: string; namesKey: string; namesBound: number; previous: boolean; entries: readonly CompactedEntry[] },
 ): Promise<number> {
-  const args: string[] = [String(c.namesBound)];
+  const args: string[] = [String(c.namesBound), c.previous ? '1' : '0'];
   for (const { score, draft, figureDeltas } of c.entries) {
     args.push(String(score), draft.firstFormat, draft.identity, draft.template, String(draft.names.length), ...draft.names, String(figureDeltas.length / 2), ...figureDeltas);
   }
