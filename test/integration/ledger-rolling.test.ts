@@ -102,7 +102,10 @@ beforeAll(async () => {
   server = await startRedis();
   redis = createRedis({ url: server.url });
   await whenReady(redis);
-  for (const [name, previous] of [['previous', true], ['compact', false]] as const) {
+  for (const [name, previous] of [
+    ['previous', true],
+    ['compact', false],
+  ] as const) {
     const store = openRepositories(redis, undefined, undefined, previous);
     const settlements = new SettlementService(store, catalog, new LocalCoverage(store), { now: () => day, previousStoreFormat: previous });
     mode[name] = { store, settlements, statements: new StatementService(store, () => day) };
