@@ -38,6 +38,8 @@ function fail(message: string): never {
 if (!values.year || !/^\d{4}$/.test(values.year)) fail('--year YYYY is required');
 if (!values.out) fail('--out <directory> is required');
 if (values['as-of'] && !/^\d{4}-\d{2}-\d{2}$/.test(values['as-of'])) fail('--as-of expects YYYY-MM-DD');
+const storeFormat = process.env.STORE_WRITE_FORMAT || 'compact';
+if (storeFormat !== 'compact' && storeFormat !== 'previous') fail('STORE_WRITE_FORMAT expects compact or previous');
 
 let redis: ScriptedClient;
 try {
@@ -49,7 +51,7 @@ try {
 try {
   const catalog = loadPolicyDirectory(process.env.POLICY_DIR ?? 'config/policies');
   // Its sweep moves day-ledger entries: in the format the service writes (STORE_WRITE_FORMAT, docs/deploy.md).
-  const report = await new YearArchiver(new ArchiveStore(redis, process.env.STORE_WRITE_FORMAT === 'previous'), catalog).archive({
+  const report = await new YearArchiver(new ArchiveStore(redis, storeFormat === 'previous'), catalog).archive({
     year: Number(values.year),
     outDir: path.resolve(values.out),
     now: values['as-of'] ? new Date(`${values['as-of']}T12:00:00+08:00`) : new Date(),
