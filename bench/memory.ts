@@ -155,6 +155,7 @@ function family(key: string): string {
   if (key.startsWith('ledger-slots:')) return 'ledger-slots (slot list of a hospital-day, earlier layout)';
   if (key.startsWith('ledger-day:')) return "ledger-day (a hospital-day's entries)";
   if (key.startsWith('ledger-figures:')) return "ledger-figures (a hospital-day's figures)";
+  if (key.startsWith('ledger-names:')) return "ledger-names (a hospital-day's repeats, once)";
   if (key.startsWith('ledger-pending:')) return 'ledger-pending (slots noted for a hospital-day)';
   if (key.startsWith('ledger-outbox:')) return 'ledger-outbox (entries not yet compacted)';
   const prefix = key.slice(0, key.indexOf(':'));
@@ -281,7 +282,7 @@ async function main(): Promise<void> {
     const kinds: [string, number][] = [
       ['settlement record (meta + deflated answer)', stlBytes * (1 - inputsShare)],
       ['settlement inputs (deflated, in the record)', stlBytes * inputsShare],
-      ['ledger entry (hospital-day entries + figures)', bytesOf('ledger', 'ledger-slots', 'ledger-day', 'ledger-figures', 'ledger-pending', 'ledger-outbox')],
+      ['ledger entry (day entries, names, figures)', bytesOf('ledger', 'ledger-slots', 'ledger-day', 'ledger-figures', 'ledger-names', 'ledger-pending', 'ledger-outbox')],
       ['idempotency (idem field + requestId claim)', bytesOf('idem', 'req')],
       ['index (id index, year list, stays)', bytesOf('idx', 'stls', 'stays')],
       ['accumulators (person-year)', bytesOf('acc')],

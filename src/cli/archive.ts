@@ -5,7 +5,8 @@
  *   node dist/cli/archive.js --year 2018 --out /archives      (the image)
  *
  * Redis as the service finds it: REDIS_URL (redis://… or redis-cluster://…)
- * or REDIS_CLUSTER_NODES; policies from POLICY_DIR (default config/policies).
+ * or REDIS_CLUSTER_NODES; policies from POLICY_DIR (default config/policies);
+ * STORE_WRITE_FORMAT=previous as the service's while a roll is at its step 1.
  * Options: --as-of YYYY-MM-DD ("today", for a dry look at whether a year is
  * closed), --grace-ms N (how long to let running services notice the year is
  * being archived before it is read; default 15000, longer than their cache).
@@ -37,6 +38,8 @@ function fail(message: string): never {
 if (!values.year || !/^\d{4}$/.test(values.year)) fail('--year YYYY is required');
 if (!values.out) fail('--out <directory> is required');
 if (values['as-of'] && !/^\d{4}-\d{2}-\d{2}$/.test(values['as-of'])) fail('--as-of expects YYYY-MM-DD');
+const storeFormat = process.env.STORE_WRITE_FORMAT || 'compact';
+if (storeFormat !== 'compact' && storeFormat !== 'previous') fail('STORE_WRITE_FORMAT expects compact or previous');
 
 let redis: ScriptedClient;
 try {
@@ -47,7 +50,8 @@ try {
 }
 try {
   const catalog = loadPolicyDirectory(process.env.POLICY_DIR ?? 'config/policies');
-  const report = await new YearArchiver(new ArchiveStore(redis), catalog).archive({
+  // Its sweep moves day-ledger entries: in the format the service writes (STORE_WRITE_FORMAT, docs/deploy.md).
+  const report = await new YearArchiver(new ArchiveStore(redis, storeFormat === 'previous'), catalog).archive({
     year: Number(values.year),
     outDir: path.resolve(values.out),
     now: values['as-of'] ? new Date(`${values['as-of']}T12:00:00+08:00`) : new Date(),

@@ -168,6 +168,82 @@ function dayRestOf(json: string): DayRest {
   return positionalRecord(json, 'day-ledger member', 10, 11, DAY_REST_CHECKS);
 }
 
+const isRef = (value: unknown): boolean => (typeof value === 'number' && Number.isInteger(value) && value >= 0) || typeof value === 'string';
+const NAMED_REST_CHECKS: ((value: unknown) => boolean)[] = [
+  isText,
+  isText,
+  (plan) => Array.isArray(plan) || (typeof plan === 'number' && Number.isInteger(plan) && plan >= 0),
+  isDayAmount,
+  (funds) => Array.isArray(funds) && funds.every((amount) => amount === null || isDayAmount(amount)),
+  (operator) => operator === null || (Array.isArray(operator) && operator.length === 3 && operator.every((part) => part === null || isRef(part))),
+  (fundTotal) => fundTotal === null || isDayAmount(fundTotal),
+  isNullableText,
+  isNullableText,
+];
+
+type NamedRest = [string, string, number | unknown[], DayAmount, (DayAmount | null)[], (number | string | null)[] | null, (DayAmount | null)?, (string | null)?, (string | null)?];
+
+/** A name the member refers to by its index, or the value written inline. */
+function named(ref: unknown, names: DayNames): unknown {
+  if (typeof ref !== 'number') return ref;
+  if (ref >= names.length) throw new CorruptRecordError('day-ledger member', `no name ${ref} in the day`);
+  return names[ref];
+}
+
+const isPlan = (plan: unknown): plan is [string, number, string, number] =>
+  Array.isArray(plan) &&
+  plan.length === 4 &&
+  typeof plan[0] === 'string' &&
+  typeof plan[1] === 'number' &&
+  typeof plan[2] === 'string' &&
+  Number.isInteger(plan[3]) &&
+  plan[3] <= FUNDS.length;
+
+function fromNamedRest(json: string, of: { settlementId: string; kind: LedgerEntryKind; hospitalId: string; score: number }, names: DayNames): LedgerEntry {
+  const [requestId, card, planRef, totalAmount, funds, operatorRefs, fundAmount, at, reason] = positionalRecord<NamedRest>(
+    `[${json}]`,
+    'day-ledger member',
+    6,
+    9,
+    NAMED_REST_CHECKS,
+  );
+  const plan = named(planRef, names);
+  if (!isPlan(plan) || funds.length > plan[3]) throw new CorruptRecordError('day-ledger member', 'field 2');
+  // The funds listed at 0.00 after the last other one are left off (the plan counts the funds).
+  while (funds.length < plan[3]) funds.push(0);
+  const operator = operatorRefs?.map((ref) => named(ref, names)) ?? [null, null, null];
+  if (!operator.every(isNullableText)) throw new CorruptRecordError('day-ledger member', 'field 5');
+  const byFund: Record<string, string> = {};
+  funds.forEach((amount, i) => {
+    if (amount !== null) byFund[FUNDS[i]!] = fromDayAmount(amount);
+  });
+  let fundTotal: string;
+  if (fundAmount !== undefined && fundAmount !== null) fundTotal = fromDayAmount(fundAmount);
+  else if (funds.every((amount) => typeof amount === 'number')) fundTotal = textOfFen(sumOf(funds as number[]));
+  else throw new CorruptRecordError('day-ledger member', 'field 6');
+  const total = fromDayAmount(totalAmount);
+  const when = at ?? new Date(of.score).toISOString();
+  const [policyId, benefitYear, visitType] = plan;
+  return {
+    kind: of.kind,
+    settlementId: of.settlementId,
+    requestId,
+    hospitalId: of.hospitalId,
+    card,
+    at: when,
+    date: businessDayOf(when),
+    policyId,
+    benefitYear,
+    visitType,
+    total,
+    fundTotal,
+    patientTotal: textOfFen(fenOfText(total) - fenOfText(fundTotal)),
+    funds: byFund,
+    operator: { id: (operator[0] as string | null) ?? null, name: (operator[1] as string | null) ?? null, keyId: (operator[2] as string | null) ?? null },
+    reason: reason ?? null,
+  };
+}
+
 /** The ledger field of an entry: a settlement and its reversal are two fields, each written once. */
 export function ledgerField(kind: LedgerEntryKind, settlementId: string): string {
   return kind === 'settlement' ? settlementId : `${settlementId}:r`;
@@ -193,11 +269,64 @@ const fromDayAmount = (amount: DayAmount): string => (typeof amount === 'number'
 
 export const dayScoreOf = (entry: LedgerEntry): number => Date.parse(entry.at);
 
-export function toDayMember(entry: LedgerEntry): string {
+/**
+ * The day member as written now: "<settlementId>|<kind>" and the fields of a
+ * JSON array, its brackets left off:
+ * requestId, card, plan, total, funds, operator | null, fundTotal?, at?, reason?;
+ * plan being [policyId, benefitYear, visitType, how many funds are listed],
+ * funds without the trailing ones at 0.00, and operator [id, name, keyId].
+ * What repeats within a hospital-day (the plan, each operator part) is kept
+ * once in the day's names (a list the compaction script appends to) and
+ * written as its index there, or inline once the list holds DAY_NAMES_BOUND.
+ * fundTotal is left out (null) when it is the sum of the funds; `at` as above.
+ * The first format ("<id>|<kind>|[…]") is told apart by the "|" after the kind
+ * (here the requestId's '"').
+ */
+export const DAY_NAMES_BOUND = 256;
+
+/** The day's names, each a JSON literal as the list holds it, parsed once per read (a day begun with names starts with the mark 0, never referred to). */
+export type DayNames = readonly unknown[];
+
+export function dayNamesOf(list: readonly string[]): DayNames {
+  return list.map((literal, i) => {
+    try {
+      return JSON.parse(literal) as unknown;
+    } catch {
+      throw new CorruptRecordError('day-ledger name', `index ${i}`);
+    }
+  });
+}
+
+/**
+ * An entry as the compaction script takes it: the member the first format
+ * made of it (if the day holds that, the entry is in), and the member now:
+ * its identity, then the template with the byte \x01, \x02, … standing for
+ * names[0], names[1], … (JSON.stringify never writes those bytes raw), the
+ * names as JSON literals. The day's names only grow, so the same entry is the
+ * same member again (a value keeps its index; one written inline because the
+ * names were full is inline again).
+ */
+export interface DayMemberDraft {
+  firstFormat: string;
+  identity: string;
+  template: string;
+  names: string[];
+}
+
+/** The member as compaction wrote it before the day's names: "<id>|<kind>|[…]" (kept only to find such an entry again). */
+export function toFirstDayMember(entry: LedgerEntry): string {
+  return firstDayMember(entry, dayFundsOf(entry), new Date(dayScoreOf(entry)).toISOString() === entry.at);
+}
+
+/** The funds in FUNDS order as day amounts, null where not listed, trailing unlisted ones left off. */
+function dayFundsOf(entry: LedgerEntry): (DayAmount | null)[] {
   const funds: (DayAmount | null)[] = FUNDS.map((fund) => (entry.funds[fund] === undefined ? null : toDayAmount(entry.funds[fund])));
   while (funds.length > 0 && funds[funds.length - 1] === null) funds.pop();
+  return funds;
+}
+
+function firstDayMember(entry: LedgerEntry, funds: readonly (DayAmount | null)[], exact: boolean): string {
   const { id, name, keyId } = entry.operator;
-  const exact = new Date(dayScoreOf(entry)).toISOString() === entry.at;
   const rest: DayRest = [
     entry.requestId,
     entry.card,
@@ -207,17 +336,62 @@ export function toDayMember(entry: LedgerEntry): string {
     entry.visitType,
     toDayAmount(entry.total),
     toDayAmount(entry.fundTotal),
-    funds,
+    [...funds],
     id !== null || name !== null || keyId !== null ? [id, name, keyId] : null,
   ];
   if (entry.reason !== null) rest.push(entry.reason);
   return `${entry.settlementId}|${entry.kind === 'settlement' ? 0 : 1}|${JSON.stringify(rest)}`;
 }
 
-export function fromDayMember(member: string, score: number, hospitalId: string): LedgerEntry {
+export function toDayMemberDraft(entry: LedgerEntry): DayMemberDraft {
+  const names: string[] = [];
+  const name = (value: unknown): string => {
+    names.push(JSON.stringify(value));
+    return String.fromCharCode(names.length);
+  };
+  const part = (value: string | null) => (value === null ? 'null' : name(value));
+  const funds = dayFundsOf(entry);
+  const exact = new Date(dayScoreOf(entry)).toISOString() === entry.at;
+  const firstFormat = firstDayMember(entry, funds, exact);
+  const listed = funds.length;
+  while (funds.length > 0 && funds[funds.length - 1] === 0) funds.pop();
+  const fundTotal = toDayAmount(entry.fundTotal);
+  const summed = typeof fundTotal === 'number' && funds.every((amount) => typeof amount === 'number') && sumOf(funds as number[]) === BigInt(fundTotal);
+  const { id, name: clerk, keyId } = entry.operator;
+  const operator = id !== null || clerk !== null || keyId !== null ? `[${part(id)},${part(clerk)},${part(keyId)}]` : 'null';
+  const plan = name([entry.policyId, entry.benefitYear, entry.visitType, listed]);
+  const tail = [summed ? null : fundTotal, exact ? null : entry.at, entry.reason];
+  while (tail.length > 0 && tail[tail.length - 1] === null) tail.pop();
+  const head = `${JSON.stringify(entry.requestId)},${JSON.stringify(entry.card)},${plan},${JSON.stringify(toDayAmount(entry.total))},${JSON.stringify(funds)},${operator}`;
+  return {
+    firstFormat,
+    identity: `${entry.settlementId}|${entry.kind === 'settlement' ? 0 : 1}`,
+    template: `${head}${tail.map((field) => `,${JSON.stringify(field)}`).join('')}`,
+    names,
+  };
+}
+
+const sumOf = (amounts: number[]): bigint => amounts.reduce((sum, amount) => sum + BigInt(amount), 0n);
+
+/**
+ * The member the compaction script makes of a draft (compact-ledger-3.lua does
+ * the same in Redis): each name is looked up in the day's names, appended if
+ * new while they hold fewer than `bound`, and written as its index, else inline.
+ */
+export function dayMemberOf(draft: DayMemberDraft, names: string[], bound = DAY_NAMES_BOUND): string {
+  const refs = draft.names.map((literal) => {
+    let index = names.indexOf(literal);
+    if (index < 0 && names.length < bound) index = names.push(literal) - 1;
+    return index < 0 ? literal : String(index);
+  });
+  return draft.identity + draft.template.replace(/[\x01-\x09]/g, (slot) => refs[slot.charCodeAt(0) - 1]!);
+}
+
+export function fromDayMember(member: string, score: number, hospitalId: string, names: DayNames = []): LedgerEntry {
   const first = member.indexOf('|');
   const settlementId = member.slice(0, first);
   const kind = member.slice(first + 1, first + 2) === '0' ? 'settlement' : 'reversal';
+  if (member[first + 2] !== '|') return fromNamedRest(member.slice(first + 2), { settlementId, kind, hospitalId, score }, names);
   const [requestId, card, at, policyId, benefitYear, visitType, totalAmount, fundAmount, funds, operator, reason] = dayRestOf(member.slice(first + 3));
   const byFund: Record<string, string> = {};
   funds.forEach((amount, i) => {

@@ -29,7 +29,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { businessDayOf } from '../domain/dates.js';
-import { dayFigureDeltas, fromDayMember, ledgerField, type LedgerEntry } from '../domain/ledger.js';
+import { dayFigureDeltas, dayNamesOf, fromDayMember, ledgerField, type LedgerEntry } from '../domain/ledger.js';
 import {
   NdjsonGzWriter,
   archiveExists,
@@ -266,8 +266,10 @@ export class YearArchiver {
         const { hospitalId, date } = ledgerDayKeyParts(key);
         // Entries of `year` are booked from its first day on (late claims and reversals run into later years).
         if (date.slice(0, 4) < String(year)) continue;
-        for (const [stored, score] of await this.store.readLedgerDay(key)) {
-          const entry = fromDayMember(stored, score, hospitalId);
+        const day = await this.store.readLedgerDay(key);
+        const names = dayNamesOf(day.names);
+        for (const [stored, score] of day.entries) {
+          const entry = fromDayMember(stored, score, hospitalId, names);
           if (entry.benefitYear !== year) continue;
           const line: LedgerLine = { key, field: ledgerField(entry.kind, entry.settlementId), stored, entry };
           await writers['ledger.ndjson.gz'].write(line);

@@ -9,6 +9,7 @@
 import { ID_BASE32, keys, slotOfCard, yearOfId } from './keys.js';
 import { LedgerRecords } from './ledger-records.js';
 import { readRecords } from './record-reads.js';
+import { results } from './store-records.js';
 import { scanKeys, type ScriptedClient } from './redis.js';
 import type { ArchiveRemovalOutcome } from './script-results.js';
 import { archiveLedgerEntry, archiveSettlement } from './scripts/archive.js';
@@ -80,8 +81,12 @@ export interface PersonYear {
 export class ArchiveStore {
   private readonly ledger: LedgerRecords;
 
-  constructor(readonly redis: ScriptedClient) {
-    this.ledger = new LedgerRecords(redis);
+  constructor(
+    readonly redis: ScriptedClient,
+    /** The sweep's day-ledger members as the release before reads them (STORE_WRITE_FORMAT=previous). */
+    previousStoreFormat = false,
+  ) {
+    this.ledger = new LedgerRecords(redis, undefined, Date.now, previousStoreFormat);
   }
 
   // ── Markers (read by the service) ───────────────────────────────────────
@@ -230,12 +235,13 @@ export class ArchiveStore {
     return this.scan('ledger-day:{*}');
   }
 
-  /** The day's entries in time order: member and score. */
-  async readLedgerDay(key: string): Promise<[string, number][]> {
-    const flat = await this.redis.zrange(key, 0, -1, 'WITHSCORES');
+  /** The day's entries in time order: member and score, and the day's names its members refer to (domain/ledger.ts dayNamesOf). */
+  async readLedgerDay(key: string): Promise<{ entries: [string, number][]; names: string[] }> {
+    const namesKey = `ledger-names:${key.slice(key.indexOf('{'))}`;
+    const [flat, names] = results<[string[], string[]]>(await this.redis.multi().zrange(key, 0, -1, 'WITHSCORES').lrange(namesKey, 0, -1).exec());
     const entries: [string, number][] = [];
     for (let i = 0; i < flat.length; i += 2) entries.push([flat[i]!, Number(flat[i + 1])]);
-    return entries;
+    return { entries, names };
   }
 
   async hasLedgerDayEntry(key: string, member: string): Promise<boolean> {
@@ -271,7 +277,13 @@ export class ArchiveStore {
 
   /** Removes one entry from its hospital-day, taking `figureDeltas` (its figures negated) off the day's figures. */
   async removeLedgerDayEntry(hospitalId: string, date: string, member: string, figureDeltas: string[]): Promise<ArchiveRemovalOutcome> {
-    return archiveDayEntry(this.redis, { dayKey: keys.ledgerDay(hospitalId, date), figuresKey: keys.ledgerFigures(hospitalId, date), member, figureDeltas });
+    return archiveDayEntry(this.redis, {
+      dayKey: keys.ledgerDay(hospitalId, date),
+      figuresKey: keys.ledgerFigures(hospitalId, date),
+      namesKey: keys.ledgerNames(hospitalId, date),
+      member,
+      figureDeltas,
+    });
   }
 
   /** An empty stays set is gone already; a year list emptied by removals too (Redis drops empty keys, the scripts empty fields). */

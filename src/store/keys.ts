@@ -87,6 +87,8 @@ export const keys = {
   ledgerDay: (hospitalId: string, date: string) => `ledger-day:{${hospitalId}:${date}}`,
   /** A hospital-day's totals and groups in integer fen and counts, kept as entries are moved in. */
   ledgerFigures: (hospitalId: string, date: string) => `ledger-figures:{${hospitalId}:${date}}`,
+  /** What repeats within a hospital-day's entries, kept once (a list the compaction appends to; domain/ledger.ts). */
+  ledgerNames: (hospitalId: string, date: string) => `ledger-names:{${hospitalId}:${date}}`,
   /** Earlier layout, still read and moved into the hospital-day: one slot's entries of a hospital-day. */
   ledger: (slot: number, hospitalId: string, date: string) => `ledger:{${slotTag(slot)}}:${hospitalId}:${date}`,
   /** Earlier layout: the slots holding entries of one hospital-day. */

@@ -17,7 +17,7 @@
  * of a day compacts it first. Entries of the earlier layout (a hash per slot
  * per hospital-day and a slot set) are moved the same way when read.
  */
-import { dayFigureDeltas, dayScoreOf, fromDayMember, fromStoredLedgerEntry, toDayMember, type LedgerEntry } from '../domain/ledger.js';
+import { DAY_NAMES_BOUND, dayFigureDeltas, dayNamesOf, dayScoreOf, fromDayMember, fromStoredLedgerEntry, toDayMemberDraft, type LedgerEntry } from '../domain/ledger.js';
 import { keys, slotOfCard } from './keys.js';
 import { scanKeys, type ScriptedClient } from './redis.js';
 import { NO_REPLICA_ACKNOWLEDGEMENT, type ReplicaAcknowledgement } from './replication.js';
@@ -60,6 +60,14 @@ async function eachLimited<T>(items: readonly T[], limit: number, work: (item: T
   );
 }
 
+/** A day's members and scores (ZRANGE WITHSCORES) read with the day's names. */
+export function decodeDay(flat: readonly string[], names: readonly string[], hospitalId: string): LedgerEntry[] {
+  const parsed = dayNamesOf(names);
+  const entries: LedgerEntry[] = [];
+  for (let i = 0; i < flat.length; i += 2) entries.push(fromDayMember(flat[i]!, Number(flat[i + 1]), hospitalId, parsed));
+  return entries;
+}
+
 export interface DayPage {
   /** The day's figures hash (ledger-records' fields: domain/ledger.ts dayFigureDeltas). */
   figures: Record<string, string>;
@@ -79,6 +87,8 @@ export class LedgerRecords {
     readonly replicas: ReplicaAcknowledgement = NO_REPLICA_ACKNOWLEDGEMENT,
     /** Wall clock of the notes and of the drains (ms). */
     private readonly clock: () => number = Date.now,
+    /** Members as the release before the day's names reads them, while its processes may still move entries (STORE_WRITE_FORMAT=previous). */
+    private readonly previousFormat = false,
   ) {}
 
   /** Names the slot of `card` among those pending for the hospital-day (before the entry is written); answers when it was noted. */
@@ -144,27 +154,25 @@ export class LedgerRecords {
   /** A page of the hospital-day (compacted first): its figures, the entries at positions start.., and how many it holds. */
   async page(hospitalId: string, date: string, start: number, limit: number): Promise<DayPage> {
     await this.compactDay(hospitalId, date);
-    const [figures, flat, count] = results<[Record<string, string>, string[], number]>(
+    const [figures, flat, count, names] = results<[Record<string, string>, string[], number, string[]]>(
       await this.redis
         .multi()
         .hgetall(keys.ledgerFigures(hospitalId, date))
         .zrange(keys.ledgerDay(hospitalId, date), start, start + limit - 1, 'WITHSCORES')
         .zcard(keys.ledgerDay(hospitalId, date))
+        .lrange(keys.ledgerNames(hospitalId, date), 0, -1)
         .exec(),
     );
-    return { figures, entries: this.decode(flat, hospitalId), count };
+    return { figures, entries: decodeDay(flat, names, hospitalId), count };
   }
 
   /** Every entry of the hospital-day (compacted first), in time order. */
   async dayEntries(hospitalId: string, date: string): Promise<LedgerEntry[]> {
     await this.compactDay(hospitalId, date);
-    return this.decode(await this.redis.zrange(keys.ledgerDay(hospitalId, date), 0, -1, 'WITHSCORES'), hospitalId);
-  }
-
-  private decode(flat: string[], hospitalId: string): LedgerEntry[] {
-    const entries: LedgerEntry[] = [];
-    for (let i = 0; i < flat.length; i += 2) entries.push(fromDayMember(flat[i]!, Number(flat[i + 1]), hospitalId));
-    return entries;
+    const [flat, names] = results<[string[], string[]]>(
+      await this.redis.multi().zrange(keys.ledgerDay(hospitalId, date), 0, -1, 'WITHSCORES').lrange(keys.ledgerNames(hospitalId, date), 0, -1).exec(),
+    );
+    return decodeDay(flat, names, hospitalId);
   }
 
   /**
@@ -239,12 +247,19 @@ export class LedgerRecords {
         } catch {
           continue;
         }
-        entries.push({ score: dayScoreOf(entry), member: toDayMember(entry), figureDeltas: dayFigureDeltas(entry) });
+        entries.push({ score: dayScoreOf(entry), draft: toDayMemberDraft(entry), figureDeltas: dayFigureDeltas(entry) });
         batch.push(fields[i]!);
       }
       if (batch.length === 0) continue;
       // replicas: an entry leaves its outbox only once the day holds it on the required replicas.
-      await compactLedger(this.redis, this.replicas, { dayKey: keys.ledgerDay(hospitalId, date), figuresKey: keys.ledgerFigures(hospitalId, date), entries });
+      await compactLedger(this.redis, this.replicas, {
+        dayKey: keys.ledgerDay(hospitalId, date),
+        figuresKey: keys.ledgerFigures(hospitalId, date),
+        namesKey: keys.ledgerNames(hospitalId, date),
+        namesBound: DAY_NAMES_BOUND,
+        previous: this.previousFormat,
+        entries,
+      });
       done.push(...batch);
     }
     return done;

@@ -10,8 +10,8 @@ import { NO_REPLICA_ACKNOWLEDGEMENT, type ReplicaAcknowledgement } from './repli
 import { results, type Page } from './store-records.js';
 
 export class LedgerRepository extends LedgerRecords {
-  constructor(redis: ScriptedClient, replicas: ReplicaAcknowledgement = NO_REPLICA_ACKNOWLEDGEMENT) {
-    super(redis, replicas);
+  constructor(redis: ScriptedClient, replicas: ReplicaAcknowledgement = NO_REPLICA_ACKNOWLEDGEMENT, previousFormat = false) {
+    super(redis, replicas, Date.now, previousFormat);
   }
 
   /** Names the slot of `card` among those pending for the hospital-day (before the entry is written); answers when (ms). */

@@ -33,7 +33,7 @@ export function openRepositories(
   replicas: ReplicaAcknowledgement = NO_REPLICA_ACKNOWLEDGEMENT,
   /** How long a voided claim's mark lives (VOID_CLAIM_TTL_SECONDS). */
   voidClaimSeconds = VOID_CLAIM_SECONDS,
-  /** Settlement records with the previous release's meta line (STORE_WRITE_FORMAT=previous). */
+  /** Settlement records with the previous release's meta line, day-ledger members of its format (STORE_WRITE_FORMAT=previous). */
   previousStoreFormat = false,
 ): Repositories {
   const registry = new RegistryRepository(redis, replicas);
@@ -44,8 +44,8 @@ export function openRepositories(
     specialDiseases: new SpecialDiseaseStore(redis),
     settlements: new SettlementRepository(redis, replicas, voidClaimSeconds, registry, previousStoreFormat),
     platform: new PlatformMessageRepository(redis, replicas),
-    ledgers: new LedgerRepository(redis, replicas),
-    archive: new ArchiveStore(redis),
+    ledgers: new LedgerRepository(redis, replicas, previousStoreFormat),
+    archive: new ArchiveStore(redis, previousStoreFormat),
   };
 }
 

@@ -7,7 +7,7 @@
  * that an entry not yet compacted has its slot pending for its hospital-day.
  */
 import type { Redis } from 'ioredis';
-import { fromDayMember, fromStoredLedgerEntry, ledgerField, toStoredLedgerEntry } from '../../src/domain/ledger.js';
+import { dayNamesOf, fromDayMember, fromStoredLedgerEntry, ledgerField, toStoredLedgerEntry } from '../../src/domain/ledger.js';
 import { decodeSettlementRecord } from '../../src/store/codec/settlement-record.js';
 import { slotOfCard } from '../../src/store/keys.js';
 import { hasSettlementRecord, idempotencyRecord, yearIds } from './person-records.js';
@@ -43,8 +43,9 @@ export async function checkStorageIntegrity(redis: Redis): Promise<IntegrityRepo
     const tag = cardOfKey(key);
     const hospitalId = tag.slice(0, tag.lastIndexOf(':'));
     const flat = await redis.zrange(key, 0, -1, 'WITHSCORES');
+    const names = dayNamesOf(await redis.lrange(`ledger-names:{${tag}}`, 0, -1));
     for (let i = 0; i < flat.length; i += 2) {
-      const entry = fromDayMember(flat[i]!, Number(flat[i + 1]), hospitalId);
+      const entry = fromDayMember(flat[i]!, Number(flat[i + 1]), hospitalId, names);
       const field = ledgerField(entry.kind, entry.settlementId);
       if (ledger.has(field)) problems.push(`${key}: ${field} is in the ledger twice`);
       ledger.set(field, toStoredLedgerEntry(entry));

@@ -11,7 +11,7 @@ import path from 'node:path';
 import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseSettlementRequest } from '../../src/contract/settlement.js';
-import { fromDayMember, toStoredLedgerEntry, ledgerField } from '../../src/domain/ledger.js';
+import { dayFigureDeltas, dayNamesOf, fromDayMember, toFirstDayMember, toStoredLedgerEntry, ledgerField } from '../../src/domain/ledger.js';
 import { loadPolicyDirectory } from '../../src/policy/loader.js';
 import { LocalCoverage } from '../../src/service/coverage.js';
 import { SettlementService } from '../../src/service/settlements.js';
@@ -170,6 +170,41 @@ describe('moving entries into the hospital-day', () => {
     expect(page.totals.total).toBe(old.total);
     expect(await redis.exists(legacy, keys.ledgerSlots('PY-OLD', DATE))).toBe(0);
     const [member, score] = await redis.zrange(keys.ledgerDay('PY-OLD', DATE), 0, -1, 'WITHSCORES');
-    expect(fromDayMember(member!, Number(score), 'PY-OLD')).toEqual(old);
+    expect(fromDayMember(member!, Number(score), 'PY-OLD', dayNamesOf(await redis.lrange(keys.ledgerNames('PY-OLD', DATE), 0, -1)))).toEqual(old);
+  });
+
+  it("reads a member written before the day's names beside one written after, and a crashed move of the earlier one adds nothing", async () => {
+    const day = '2026-11-19';
+    const at = '2026-11-19T03:00:00.000Z';
+    const [a, b] = (await statements.entriesOf(HOSPITAL, DATE)).slice(0, 2).map((e, i) => ({
+      ...e,
+      hospitalId: 'PY-OLD',
+      at,
+      date: day,
+      settlementId: `S-${slotOfCard(e.card).toString(16).padStart(4, '0')}-${String(i).repeat(32)}`,
+    }));
+    // `a` was moved in by the code before the names: its member is of the first format, its figures counted.
+    await redis.zadd(keys.ledgerDay('PY-OLD', day), Date.parse(at), toFirstDayMember(a!));
+    const deltas = dayFigureDeltas(a!);
+    for (let i = 0; i < deltas.length; i += 2) await redis.hincrby(keys.ledgerFigures('PY-OLD', day), deltas[i]!, deltas[i + 1]!);
+    // Its outbox field was not yet emptied (a crash), and `b` waits in its outbox.
+    for (const entry of [a!, b!]) {
+      await redis.hset(keys.ledgerOutbox(slotOfCard(entry.card)), outboxField('PY-OLD', day, ledgerField(entry.kind, entry.settlementId)), toStoredLedgerEntry(entry));
+      await store.ledgers.noteLedgerSlot('PY-OLD', day, entry.card);
+    }
+    const page = await statements.statement('PY-OLD', day, { cursor: null, limit: 10 });
+    expect(page.entries.map((e) => e.settlementId)).toEqual([a!.settlementId, b!.settlementId]);
+    expect(await statements.entriesOf('PY-OLD', day)).toEqual([a, b]);
+    expect({ totals: page.totals, groups: page.groups }).toEqual(dayFigures([a!, b!]));
+    const members = await redis.zrange(keys.ledgerDay('PY-OLD', day), 0, -1);
+    expect(members.map((m) => m.slice(m.indexOf('|') + 2, m.indexOf('|') + 3))).toEqual(['|', '"']);
+    // A day compaction began holds no first-format member (its names start with the mark); this one did not.
+    expect(await redis.lindex(keys.ledgerNames(HOSPITAL, DATE), 0)).toBe('0');
+    expect(await redis.lindex(keys.ledgerNames('PY-OLD', day), 0)).not.toBe('0');
+    // The same move again (a second crash) still counts each entry once.
+    await redis.hset(keys.ledgerOutbox(slotOfCard(b!.card)), outboxField('PY-OLD', day, ledgerField(b!.kind, b!.settlementId)), toStoredLedgerEntry(b!));
+    await store.ledgers.noteLedgerSlot('PY-OLD', day, b!.card);
+    expect((await statements.statement('PY-OLD', day, { cursor: null, limit: 10 })).totals).toEqual(page.totals);
+    expect(await redis.zcard(keys.ledgerDay('PY-OLD', day))).toBe(2);
   });
 });

@@ -6,7 +6,18 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { dayFigureDeltas, dayScoreOf, fromDayMember, fromStoredLedgerEntry, toDayMember, toStoredLedgerEntry, type LedgerEntry } from '../../src/domain/ledger.js';
+import {
+  dayFigureDeltas,
+  dayMemberOf,
+  dayNamesOf,
+  dayScoreOf,
+  fromDayMember,
+  fromStoredLedgerEntry,
+  toDayMemberDraft,
+  toFirstDayMember,
+  toStoredLedgerEntry,
+  type LedgerEntry,
+} from '../../src/domain/ledger.js';
 import { businessDayOf } from '../../src/domain/dates.js';
 import { textOfFen } from '../../src/domain/money.js';
 import { dayFigures, figuresOfHash } from '../../src/service/day-figures.js';
@@ -59,7 +70,7 @@ const entryArb = fc
       fundTotal: textOfFen(sign * fundTotal),
       patientTotal: textOfFen(sign * patient),
       funds,
-      operator: n % 3 === 0 ? { id: null, name: null, keyId: null } : { id: '0123', name: '张三', keyId: 'billing-PY-TOWN' },
+      operator: n % 3 === 0 ? { id: null, name: null, keyId: null } : { id: `01${n % 5}`, name: n % 7 === 0 ? null : ['张三', '李四'][n % 2]!, keyId: 'billing-PY-TOWN' },
       reason: kind === 'reversal' ? reason : null,
     };
   });
@@ -98,36 +109,77 @@ describe("a hospital-day's kept figures", () => {
   });
 });
 
+/** The day's members as compaction writes them, and the names they refer to (as the list holds them). */
+function compacted(entries: readonly LedgerEntry[], bound?: number): { members: string[]; names: string[] } {
+  const names: string[] = [];
+  return { members: entries.map((entry) => dayMemberOf(toDayMemberDraft(entry), names, bound)), names };
+}
+
+const byStatement = (a: LedgerEntry, b: LedgerEntry) =>
+  a.at < b.at ? -1 : a.at > b.at ? 1 : a.settlementId < b.settlementId ? -1 : a.settlementId > b.settlementId ? 1 : a.kind === 'settlement' ? -1 : 1;
+
 describe('a day entry (member of the ordered set)', () => {
-  it('reads back as the entry, and sorts as a statement lists entries', () => {
+  it('reads back as the entry, in either format, one day holding both, and sorts as a statement lists entries', () => {
     fc.assert(
-      fc.property(fc.array(entryArb, { maxLength: 30 }), (entries) => {
-        for (const entry of entries) {
-          const read = fromDayMember(toDayMember(entry), dayScoreOf(entry), entry.hospitalId);
-          expect(read).toEqual(fromStoredLedgerEntry(toStoredLedgerEntry(entry)));
-        }
+      fc.property(fc.array(fc.tuple(entryArb, fc.boolean()), { maxLength: 30 }), fc.constantFrom(0, 2, 256), (drawn, bound) => {
+        // Entries compacted before the names (first format) and after, in one day; a bound of 0 or 2 writes names inline.
+        const names: string[] = [];
+        const members = drawn.map(([entry, legacy]) => (legacy ? toFirstDayMember(entry) : dayMemberOf(toDayMemberDraft(entry), names, bound)));
+        expect(names.length).toBeLessThanOrEqual(bound);
+        // A move repeated after a crash makes the same member again (ZADD NX then adds nothing), and no name.
+        const again = [...names];
+        drawn.forEach(([entry, legacy], i) => {
+          if (!legacy) expect(dayMemberOf(toDayMemberDraft(entry), again, bound)).toBe(members[i]);
+        });
+        expect(again).toEqual(names);
+        const parsed = dayNamesOf(names);
+        drawn.forEach(([entry], i) => {
+          expect(fromDayMember(members[i]!, dayScoreOf(entry), entry.hospitalId, parsed)).toEqual(fromStoredLedgerEntry(toStoredLedgerEntry(entry)));
+        });
         // Redis orders by score, then member bytes.
-        const byRedis = [...entries].sort((a, b) => dayScoreOf(a) - dayScoreOf(b) || (toDayMember(a) < toDayMember(b) ? -1 : toDayMember(a) > toDayMember(b) ? 1 : 0));
-        const byStatement = [...entries].sort((a, b) =>
-          a.at < b.at ? -1 : a.at > b.at ? 1 : a.settlementId < b.settlementId ? -1 : a.settlementId > b.settlementId ? 1 : a.kind === 'settlement' ? -1 : 1,
-        );
-        expect(byRedis.map((e) => `${e.settlementId} ${e.kind} ${e.at}`)).toEqual(byStatement.map((e) => `${e.settlementId} ${e.kind} ${e.at}`));
+        const order = drawn.map(([entry], i) => ({ entry, member: members[i]! }));
+        order.sort((a, b) => dayScoreOf(a.entry) - dayScoreOf(b.entry) || (a.member < b.member ? -1 : a.member > b.member ? 1 : 0));
+        const expected = drawn.map(([entry]) => entry).sort(byStatement);
+        expect(order.map(({ entry: e }) => `${e.settlementId} ${e.kind} ${e.at}`)).toEqual(expected.map((e) => `${e.settlementId} ${e.kind} ${e.at}`));
       }),
       { numRuns: 200 },
     );
   });
 
-  it('keeps an amount as text when integer fen would not give it back exactly', () => {
+  it('keeps what repeats within the day once: entries of one plan and operator add no names after the first', () => {
+    const entries = fc.sample(entryArb, { numRuns: 40, seed: 7 });
+    const alike = entries.map((entry) => ({
+      ...entry,
+      policyId: entries[0]!.policyId,
+      visitType: entries[0]!.visitType,
+      funds: entries[0]!.funds,
+      fundTotal: entries[0]!.fundTotal,
+      operator: entries[0]!.operator,
+    }));
+    expect(compacted(alike).names).toEqual(compacted(alike.slice(0, 1)).names);
+    const { members, names } = compacted(entries);
+    expect(new Set(names).size).toBe(names.length);
+    const bytes = (texts: string[]) => texts.reduce((sum, text) => sum + Buffer.byteLength(text), 0);
+    expect(bytes(members) + bytes(names)).toBeLessThan(bytes(entries.map(toFirstDayMember)));
+  });
+
+  it('keeps an amount as text when integer fen would not give it back exactly, and a fund total that is not the sum of the funds', () => {
     const entry = fromStoredLedgerEntry(
       JSON.stringify(['S', 'S-2a79-0', 'r', 'H', 'c', '2026-04-01T00:00:00.000Z', 'p', 2026, 'outpatient', '100', '-0.50', ['100', '-0.5'], null]),
     );
-    const read = fromDayMember(toDayMember(entry), dayScoreOf(entry), 'H');
+    const { members, names } = compacted([entry]);
+    const read = fromDayMember(members[0]!, dayScoreOf(entry), 'H', dayNamesOf(names));
     expect([read.total, read.fundTotal, read.funds]).toEqual(['100', '-0.50', { basic: '100', criticalIllness: '-0.5' }]);
-    expect(toDayMember(entry)).toContain('"100",-50,["100","-0.5"]');
+    expect(members[0]).toBe('S-2a79-0|0"r","c",0,"100",["100","-0.5"],null,-50');
+    expect(names).toEqual(['["p",2026,"outpatient",2]']);
+    const odd = { ...entry, total: '9.00', fundTotal: '5.00', funds: { basic: '4.00' } };
+    expect(fromDayMember(compacted([odd]).members[0]!, dayScoreOf(odd), 'H', dayNamesOf(compacted([odd]).names)).fundTotal).toBe('5.00');
   });
 
   it('keeps a time the score does not give back exactly', () => {
     const entry = fromStoredLedgerEntry(JSON.stringify(['S', 'S-2a79-0', 'r', 'H', 'c', '2026-04-01T08:00:00+08:00', 'p', 2026, 'outpatient', '1.00', '1.00', ['1.00'], null]));
-    expect(fromDayMember(toDayMember(entry), dayScoreOf(entry), 'H').at).toBe('2026-04-01T08:00:00+08:00');
+    const { members, names } = compacted([entry]);
+    expect(fromDayMember(members[0]!, dayScoreOf(entry), 'H', dayNamesOf(names)).at).toBe('2026-04-01T08:00:00+08:00');
+    expect(fromDayMember(toFirstDayMember(entry), dayScoreOf(entry), 'H').at).toBe('2026-04-01T08:00:00+08:00');
   });
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { z } from 'zod';
-import { fromDayMember, fromStoredLedgerEntry } from '../../src/domain/ledger.js';
+import { dayNamesOf, fromDayMember, fromStoredLedgerEntry } from '../../src/domain/ledger.js';
 import { messageRecordOf } from '../../src/service/national-messages.js';
 import { storedView } from '../../src/service/settlement-view.js';
 import { decodeSettlementRecord } from '../../src/store/codec/settlement-record.js';
@@ -138,5 +138,26 @@ describe('the ledger positional records are checked by hand as they are read', (
     expect(() => fromStoredLedgerEntry('{"kind":"S"}')).toThrow(CorruptRecordError);
     expect(() => fromDayMember(`S-1|0|${JSON.stringify(rest.with(8, ['6.00', {}]))}`, 0, 'H')).toThrow(/stored day-ledger member is corrupt: field 8/);
     expect(() => fromDayMember('S-1|0|[', 0, 'H')).toThrow(CorruptRecordError);
+  });
+
+  it("a member referring to the day's names reads them; a missing or ill-typed name is a CorruptRecordError", () => {
+    const names = dayNamesOf(['["P",2026,"outpatient",2]', '"0101"', '"张三"']);
+    const member = 'S-1|0"Q1","C1",0,1000,[600],[1,2,null]';
+    const read = fromDayMember(member, Date.parse('2026-04-01T08:00:00.000Z'), 'H', names);
+    expect([read.policyId, read.benefitYear, read.visitType, read.fundTotal, read.patientTotal, read.operator]).toEqual([
+      'P',
+      2026,
+      'outpatient',
+      '6.00',
+      '4.00',
+      { id: '0101', name: '张三', keyId: null },
+    ]);
+    expect(() => fromDayMember(member, 0, 'H', names.slice(0, 2))).toThrow(/no name 2/);
+    expect(() => fromDayMember('S-1|0"Q1","C1",1,1000,[600],null', 0, 'H', names)).toThrow(/field 2/);
+    expect(() => fromDayMember('S-1|0"Q1","C1",0,1000,["6.00"],null', 0, 'H', names)).toThrow(/field 6/);
+    expect(() => fromDayMember('S-1|0"Q1","C1",0,1000,[600],[1.5,2,null]', 0, 'H', names)).toThrow(/field 5/);
+    expect(() => fromDayMember('S-1|0"Q1","C1",0,1000,[600,0,5],null', 0, 'H', names)).toThrow(/field 2/);
+    expect(fromDayMember('S-1|0"Q1","C1",0,1000,[600],null', 0, 'H', names).funds).toEqual({ basic: '6.00', criticalIllness: '0.00' });
+    expect(() => dayNamesOf(['{'])).toThrow(CorruptRecordError);
   });
 });

@@ -1,24 +1,30 @@
-/** compact-ledger-2.lua, forget-ledger-slot-1.lua and archive-day-entry-2.lua with named arguments, in the order their headers document, and their replies decoded. */
+/** compact-ledger-3.lua, forget-ledger-slot-1.lua and archive-day-entry-3.lua with named arguments, in the order their headers document, and their replies decoded. */
+import type { DayMemberDraft } from '../../domain/ledger.js';
 import type { ScriptedClient } from '../redis.js';
 import type { ReplicaAcknowledgement } from '../replication.js';
 import { archiveRemovalOutcome, type ArchiveRemovalOutcome } from '../script-results.js';
 
-/** One entry moved into its hospital-day: its score (ms), its member and its figures as field, integer delta pairs. */
+/** One entry moved into its hospital-day: its score (ms), its member's draft (domain/ledger.ts) and its figures as field, integer delta pairs. */
 export interface CompactedEntry {
   score: number;
-  member: string;
+  draft: DayMemberDraft;
   figureDeltas: readonly string[];
 }
 
-/** Answers how many entries were added now (a repeated move adds none); acknowledged by replicas when it added some. */
+/**
+ * Answers how many entries were added now (a repeated move adds none); acknowledged by replicas when it added some.
+ * `previous`: first-format members, no names begun (STORE_WRITE_FORMAT=previous).
+ */
 export function compactLedger(
   client: ScriptedClient,
   replicas: ReplicaAcknowledgement,
-  c: { dayKey: string; figuresKey: string; entries: readonly CompactedEntry[] },
+  c: { dayKey: string; figuresKey: string; namesKey: string; namesBound: number; previous: boolean; entries: readonly CompactedEntry[] },
 ): Promise<number> {
-  const args: string[] = [];
-  for (const entry of c.entries) args.push(String(entry.score), entry.member, String(entry.figureDeltas.length / 2), ...entry.figureDeltas);
-  return replicas.script<number>(client, 'compactLedger', [c.dayKey, c.figuresKey, ...args], (added) => added > 0);
+  const args: string[] = [String(c.namesBound), c.previous ? '1' : '0'];
+  for (const { score, draft, figureDeltas } of c.entries) {
+    args.push(String(score), draft.firstFormat, draft.identity, draft.template, String(draft.names.length), ...draft.names, String(figureDeltas.length / 2), ...figureDeltas);
+  }
+  return replicas.script<number>(client, 'compactLedger', [c.dayKey, c.figuresKey, c.namesKey, ...args], (added) => added > 0);
 }
 
 /** Whether the slot was forgotten (false: noted since `cutoffMs`, or not pending). */
@@ -28,7 +34,7 @@ export async function forgetLedgerSlot(client: ScriptedClient, c: { pendingKey: 
 
 export async function archiveDayEntry(
   client: ScriptedClient,
-  c: { dayKey: string; figuresKey: string; member: string; figureDeltas: readonly string[] },
+  c: { dayKey: string; figuresKey: string; namesKey: string; member: string; figureDeltas: readonly string[] },
 ): Promise<ArchiveRemovalOutcome> {
-  return archiveRemovalOutcome(await client.archiveDayEntry(c.dayKey, c.figuresKey, c.member, ...c.figureDeltas));
+  return archiveRemovalOutcome(await client.archiveDayEntry(c.dayKey, c.figuresKey, c.namesKey, c.member, ...c.figureDeltas));
 }
