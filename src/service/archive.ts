@@ -44,7 +44,9 @@ import {
 } from '../ops/archive-files.js';
 import type { PolicyCatalog } from '../policy/catalog.js';
 import { ARCHIVED_ID_RECORD, ARCHIVED_IDS_PER_BUCKET, type ArchiveStore } from '../store/archive-store.js';
+import type { ArchiveRemovalOutcome } from '../store/script-results.js';
 import { decodeSettlementRecord } from '../store/codec/settlement-record.js';
+import { idempotencyField, sealedClaim } from './request-claims.js';
 import { dayFigures, type ArchivedDayFigures, type DayFigures } from './statements.js';
 
 export interface ArchiveOptions {
@@ -91,6 +93,12 @@ export interface SettlementLine {
   response: unknown;
   /** What the engine computed from (settlement-inputs.ts); null for settlements recorded before inputs were kept. */
   inputs: unknown;
+}
+
+/** The hospital and requestId an archived answer names, or null (an answer without them). */
+function requestOf(response: unknown): { hospitalId: string; requestId: string } | null {
+  const { hospitalId, requestId } = (response ?? {}) as { hospitalId?: unknown; requestId?: unknown };
+  return typeof hospitalId === 'string' && typeof requestId === 'string' ? { hospitalId, requestId } : null;
 }
 
 /** One line of ledger.ndjson.gz: the hospital-day's key, the entry's ledger field, the entry as stored there (its member) and read. */
@@ -354,6 +362,21 @@ export class YearArchiver {
     }
   }
 
+  /**
+   * One settlement out of Redis: its requestId's claim sealed first (its card
+   * and body only: never taken over, fewer bytes), then its record, with its
+   * idempotency record kept without its body hash. A re-run does the same.
+   */
+  private async retire(line: SettlementLine, year: number): Promise<ArchiveRemovalOutcome> {
+    const subject = requestOf(line.response);
+    if (subject !== null) {
+      const raw = await this.store.readClaim(subject.hospitalId, subject.requestId);
+      const sealed = raw === null ? null : sealedClaim(raw, line.card);
+      if (raw !== null && sealed !== null && sealed !== raw) await this.store.replaceClaim(subject.hospitalId, subject.requestId, raw, sealed);
+    }
+    return this.store.removeSettlement(line.card, year, line.settlementId, line.recordSha1, subject === null ? null : idempotencyField(subject));
+  }
+
   /** Phases 4 and 5. */
   private async remove(year: number, name: string, dir: string, manifest: Manifest, log: (message: string) => void): Promise<{ settlements: number; ledgerEntries: number }> {
     // The statements' figures first: from now on a statement adds the archive's figures and leaves out live entries of the year.
@@ -372,7 +395,7 @@ export class YearArchiver {
     };
     for await (const line of readNdjsonGz<SettlementLine>(path.join(dir, 'settlements.ndjson.gz'))) {
       batch.push(
-        this.store.removeSettlement(line.card, year, line.settlementId, line.recordSha1).then((outcome) => {
+        this.retire(line, year).then((outcome) => {
           if (outcome === 'removed') removed.settlements++;
           if (outcome === 'changed') changed.push(line.settlementId);
         }),

@@ -71,6 +71,19 @@ function encode(holder: ClaimHolder): string {
   return `${holder.card} ${holder.bodyHash} ${holder.token} ${holder.atMs}`;
 }
 
+/** The token of a sealed claim (sealedClaim): never a claimToken's (8 base64url characters). */
+const SEALED = '-';
+
+/**
+ * An archived settlement's claim: its card and body hash only, no token and
+ * no time, so it is never taken over and is ≤ 44 bytes (one allocation in
+ * Redis: 136 → ~112 B). null when the claim is not this card's.
+ */
+export function sealedClaim(raw: string, card: string): string | null {
+  const holder = decode(raw);
+  return holder.card === card ? `${holder.card} ${holder.bodyHash} ${SEALED}` : null;
+}
+
 function decode(raw: string): ClaimHolder {
   const [card, bodyHash, token, atMs] = raw.split(' ');
   return { card: card!, bodyHash: bodyHash!, token: token!, atMs: Number(atMs) };
@@ -110,6 +123,8 @@ export class RequestClaims {
       const held = await this.repos.settlements.claimRequest(subject.hospitalId, subject.requestId, mine.raw);
       if (held === null) return mine;
       const holder = decode(held);
+      // An archived settlement's: its year refuses a retry of the same body before this; any other body is a conflict for ever.
+      if (holder.token === SEALED) throw conflictError(subject);
       if (holder.card === subject.card && sameBody(holder.bodyHash, bodyHash)) return { token: holder.token, raw: held, atWallMs: this.onWallClock(holder.atMs) };
       if (this.nowMs() - holder.atMs < this.leaseMs) throw conflictError(subject);
       // A stale claim of another body: if it never committed, void it and take its place.

@@ -11,8 +11,9 @@ import { LedgerRecords } from './ledger-records.js';
 import { readRecords } from './record-reads.js';
 import { results } from './store-records.js';
 import { scanKeys, type ScriptedClient } from './redis.js';
-import type { ArchiveRemovalOutcome } from './script-results.js';
+import type { ArchiveRemovalOutcome, ReplaceOutcome } from './script-results.js';
 import { archiveLedgerEntry, archiveSettlement } from './scripts/archive.js';
+import { compareAndSet } from './scripts/claims.js';
 import { archiveDayEntry } from './scripts/ledger.js';
 import { readPersonYear } from './scripts/read-person.js';
 import { parseStored } from './record-schemas.js';
@@ -255,8 +256,21 @@ export class ArchiveStore {
 
   // ── Removing a verified year ────────────────────────────────────────────
 
-  /** An id carrying `year` leaves the index (call only once writeArchivedIds has written the year's set); others keep a mark. */
-  async removeSettlement(card: string, year: number, settlementId: string, recordSha1: string): Promise<ArchiveRemovalOutcome> {
+  /** The hospital-wide claim on a requestId as stored (service/request-claims.ts reads it). */
+  readClaim(hospitalId: string, requestId: string): Promise<string | null> {
+    return this.redis.get(keys.requestClaim(hospitalId, requestId));
+  }
+
+  /** Replaces the claim if it is still `expected`. */
+  replaceClaim(hospitalId: string, requestId: string, expected: string, claim: string): Promise<ReplaceOutcome> {
+    return compareAndSet(this.redis, { key: keys.requestClaim(hospitalId, requestId), expected, value: claim });
+  }
+
+  /**
+   * An id carrying `year` leaves the index (call only once writeArchivedIds has written the year's set); others keep a mark.
+   * `idempotencyField` ("<hospitalId>:<requestId>"): its record is kept without its body hash.
+   */
+  async removeSettlement(card: string, year: number, settlementId: string, recordSha1: string, idempotencyField: string | null = null): Promise<ArchiveRemovalOutcome> {
     return archiveSettlement(this.redis, {
       settlementKey: keys.settlement(card, settlementId),
       settlementsOfYearKey: keys.settlementsOfYear(card, year),
@@ -268,6 +282,7 @@ export class ArchiveStore {
       card,
       year,
       keepMark: yearOfId(settlementId) !== year,
+      idempotencyField,
     });
   }
 

@@ -130,7 +130,7 @@ describe('archiving benefit year 2018 out of Redis', () => {
     expect(await t.redis.hgetall('archives')).toEqual({});
   });
 
-  it('writes and verifies the archive, then removes 2018 from Redis but the accumulators, idempotency records, claims and its id set', async () => {
+  it('writes and verifies the archive, then removes 2018 from Redis but the accumulators, idempotency records (without body hash), sealed claims and its id set', async () => {
     const report = await new YearArchiver(new ArchiveStore(t.redis), catalog).archive({ year: 2018, outDir: out, now: new Date('2019-12-01T12:00:00+08:00') });
     manifest = report.manifest;
     expect(report.archive).toBe('benefit-year-2018');
@@ -151,7 +151,9 @@ describe('archiving benefit year 2018 out of Redis', () => {
     expect(await t.redis.keys('stays:{ARCJJ*')).toEqual([]);
     for (const key of await t.redis.keys('person:{ARCJJ*')) expect(Object.keys(await t.redis.hgetall(key)).filter((f) => /^[st]\|2018$/.test(f))).toEqual([]);
     expect(await idempotencyCount(t.redis, 'ARCJJ1')).toBe(3);
-    expect(await t.redis.exists('req:{JJ-CITY:ARC-LATE}')).toBe(1);
+    // Kept smaller: the idempotency record without its body hash, the claim sealed (card and body hash, no token or time).
+    expect(await t.redis.hget('person:{ARCJJ1}', 'JJ-CITY:ARC-LATE')).toBe(`- ${late.settlementId}`);
+    expect(await t.redis.get('req:{JJ-CITY:ARC-LATE}')).toMatch(/^ARCJJ1 [\w-]{22} -$/);
     expect((await t.http.get('/v1/enrollees/ARCJJ1/accumulators/2018').set(admin()).expect(200)).body).toEqual(accumulatorsBefore);
     expect(JSON.parse((await t.redis.hget('archives', '2018'))!)).toMatchObject({ state: 'archived', archive: 'benefit-year-2018', idBuckets: 1 });
     // Ids carrying their year leave the index, no mark: the year's id set (24 chars each) answers for them.
@@ -234,6 +236,16 @@ describe('archiving benefit year 2018 out of Redis', () => {
       .send({ ...late.body, charges: charges('1.00') });
     expect([404, 409]).toContain(other.status);
     expect(await settlementRecordCount(t.redis, 'ARCJJ*')).toBe(0);
+    // Its requestId in an open year, from another person or the same one: a conflict for ever (the sealed claim), never a settlement.
+    for (const card of ['ARCJJ2', 'ARCJJ1']) {
+      const reuse = await t.http
+        .post('/v1/settlements')
+        .set(billing('JJ-CITY'))
+        .send(jj(card, 'ARC-LATE', 'JJ-CITY', '2019-06-01', '100.00'));
+      expect(reuse.status).toBe(409);
+      expect(reuse.body.error.code).toBe('IDEMPOTENCY_CONFLICT');
+    }
+    expect(await t.redis.get('req:{JJ-CITY:ARC-LATE}')).toMatch(/^ARCJJ1 [\w-]{22} -$/);
     // An id that never existed is still NOT_FOUND.
     const unknown = await t.http.get(`/v1/settlements/${late.settlementId.slice(0, -4)}ffff`).set(admin());
     expect(unknown.status).toBe(404);

@@ -5,7 +5,10 @@
   its year stays in the index, marked with the year ("<card>:<year>"), so
   reading it answers ARCHIVED (an id carrying its year leaves the index: the
   archive's id set, written first, answers for it); its idempotency record
-  and requestId claim stay untouched, so a late retry can never settle it
+  stays as '- <settlementId>' (no body hash: a retry of an archived year is
+  refused by its year before any record is read; a fee-line change of its
+  stay still finds it settled and archived; a takeover of its requestId's
+  claim still finds it committed), so a late retry can never settle it
   again. The record must still be the one the archive holds (same SHA-1),
   else nothing changes. The record, year list and stays are the person's
   hash fields, or the earlier layout's keys (include/person.lua);
@@ -22,6 +25,7 @@
     ARGV[3] card
     ARGV[4] benefit year
     ARGV[5] '1' keep a mark in the index, '0' drop the id's entry
+    ARGV[6] its idempotency field "<hospitalId>:<requestId>" ('' leaves the record as it is)
 
   Output:
     1   removed now
@@ -32,8 +36,16 @@
 --#include person.lua
 local person, year = KEYS[5], ARGV[4]
 local record, inHash = recordOf(person, ARGV[1], KEYS[1])
+if record and redis.sha1hex(record) ~= ARGV[2] then return -1 end
+-- The idempotency record without its body hash (a re-run too): only while it names this settlement.
+if ARGV[6] ~= '' then
+  local named = ' ' .. ARGV[1]
+  local idem = redis.call('HGET', person, ARGV[6])
+  if idem and idem ~= '-' .. named and string.sub(idem, -#named) == named and string.sub(idem, 1, 5) ~= 'void ' then
+    redis.call('HSET', person, ARGV[6], '-' .. named)
+  end
+end
 if not record then return 0 end
-if redis.sha1hex(record) ~= ARGV[2] then return -1 end
 local split = string.find(record, '\n', 1, true)
 local meta = cjson.decode(string.sub(record, 1, split - 1))
 if meta.st then dropListedStay(person, year, KEYS[3], stayMemberOf(meta, ARGV[1])) end

@@ -16,6 +16,8 @@ export interface ArchiveSettlementCall {
   year: number;
   /** false: the id carries its year and is in the archive's id set, so its index entry goes instead of becoming a mark. */
   keepMark: boolean;
+  /** "<hospitalId>:<requestId>": its idempotency record is kept without its body hash; null leaves it as it is. */
+  idempotencyField: string | null;
 }
 
 export async function archiveSettlement(client: ScriptedClient, c: ArchiveSettlementCall): Promise<ArchiveRemovalOutcome> {
@@ -31,6 +33,7 @@ export async function archiveSettlement(client: ScriptedClient, c: ArchiveSettle
       c.card,
       String(c.year),
       c.keepMark ? '1' : '0',
+      c.idempotencyField ?? '',
     ),
   );
 }
