@@ -73,6 +73,8 @@ function encode(holder: ClaimHolder): string {
 
 /** The token of a sealed claim (sealedClaim): never a claimToken's (8 base64url characters). */
 const SEALED = '-';
+/** The body hash an archived settlement's idempotency record keeps (archive-settlement-5.lua): none, its sealed claim holds it. */
+export const ARCHIVED_BODY = '-';
 
 /**
  * An archived settlement's claim: its card and body hash only, no token and
@@ -123,8 +125,11 @@ export class RequestClaims {
       const held = await this.repos.settlements.claimRequest(subject.hospitalId, subject.requestId, mine.raw);
       if (held === null) return mine;
       const holder = decode(held);
-      // An archived settlement's: its year refuses a retry of the same body before this; any other body is a conflict for ever.
-      if (holder.token === SEALED) throw conflictError(subject);
+      if (holder.token === SEALED) {
+        // An archived settlement's: the same card and body go on to its idempotency record (ARCHIVED); any other is a conflict for ever.
+        if (holder.card === subject.card && sameBody(holder.bodyHash, bodyHash)) return { token: SEALED, raw: held, atWallMs: 0 };
+        throw conflictError(subject);
+      }
       if (holder.card === subject.card && sameBody(holder.bodyHash, bodyHash)) return { token: holder.token, raw: held, atWallMs: this.onWallClock(holder.atMs) };
       if (this.nowMs() - holder.atMs < this.leaseMs) throw conflictError(subject);
       // A stale claim of another body: if it never committed, void it and take its place.
@@ -142,6 +147,8 @@ export class RequestClaims {
    * have replaced it yet). Replace it if it is still current, else claim anew.
    */
   async reclaim(subject: ClaimSubject, bodyHash: string, voided: Claim): Promise<Claim> {
+    // A sealed claim is never replaced: its settlement is archived.
+    if (voided.token === SEALED) throw conflictError(subject);
     const mine = this.fresh(subject, bodyHash);
     const replaced = await this.repos.settlements.replaceClaim(subject.hospitalId, subject.requestId, voided.raw, mine.raw);
     return replaced.kind === 'replaced' ? mine : this.claim(subject, bodyHash);
@@ -155,6 +162,7 @@ export class RequestClaims {
    * claim is deleted if it is still this one.
    */
   async release(subject: ClaimSubject, claim: Claim): Promise<void> {
+    if (claim.token === SEALED) return; // an archived settlement's claim stays
     const fence = await this.repos.settlements.fenceClaim(subject.card, idempotencyField(subject), claim.token);
     if (fence.kind === 'committed') return; // a retry of the same body settled meanwhile: the claim stays
     await this.repos.settlements.dropClaim(subject.hospitalId, subject.requestId, claim.raw);

@@ -25,7 +25,7 @@ import type { ArchivedYears } from './archived-years.js';
 import type { CoverageSource } from './coverage.js';
 import { KeyedMutex } from './keyed-mutex.js';
 import { actorOf, requireHospital } from './scope.js';
-import { REQUEST_HASH_LENGTH, RequestClaims, conflictError, idempotencyField, sameBody, type Claim } from './request-claims.js';
+import { ARCHIVED_BODY, REQUEST_HASH_LENGTH, RequestClaims, conflictError, idempotencyField, sameBody, type Claim } from './request-claims.js';
 import type { SettlementEvent } from './settlement-events.js';
 import { encodeSettlementInputs, requestJsonBytes } from './settlement-inputs.js';
 import { answerBytes, settlementView, storedView, type SettlementView } from './settlement-view.js';
@@ -354,7 +354,8 @@ export class SettlementService {
   }
 
   private async replay(request: SettlementRequest, bodyHash: string, record: { bodyHash: string; settlementId: string }): Promise<SettleResult> {
-    if (!sameBody(record.bodyHash, bodyHash)) throw conflictError(request);
+    // An archived settlement's record keeps no body hash: its sealed claim let only the same body through.
+    if (record.bodyHash !== ARCHIVED_BODY && !sameBody(record.bodyHash, bodyHash)) throw conflictError(request);
     // replicas: answered only once a replica holds it (its first answer may have been "unknown").
     await this.repos.settlements.confirmReplicated(request.card, record.settlementId);
     const stored = await this.repos.settlements.getSettlementOf(request.card, record.settlementId);

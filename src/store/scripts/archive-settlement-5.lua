@@ -5,11 +5,11 @@
   its year stays in the index, marked with the year ("<card>:<year>"), so
   reading it answers ARCHIVED (an id carrying its year leaves the index: the
   archive's id set, written first, answers for it); its idempotency record
-  stays as '- <settlementId>' (no body hash: a retry of an archived year is
-  refused by its year before any record is read; a fee-line change of its
-  stay still finds it settled and archived; a takeover of its requestId's
-  claim still finds it committed), so a late retry can never settle it
-  again. The record must still be the one the archive holds (same SHA-1),
+  stays as '- <settlementId>' (no body hash: the requestId's sealed claim
+  keeps it and lets only the same card and body through, to this record and
+  ARCHIVED; a fee-line change of its stay still finds it settled and
+  archived; a fence still finds it committed), so a late retry can never
+  settle it again. The record must still be the one the archive holds (same SHA-1),
   else nothing changes. The record, year list and stays are the person's
   hash fields, or the earlier layout's keys (include/person.lua);
   the hash's occupancy goes too once it has expired (as the earlier zset did).
