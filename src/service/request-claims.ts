@@ -22,24 +22,13 @@
  *   commit script (the service then claims afresh): so a void mark need live
  *   only that long, however late ioredis re-sends a commit.
  */
-import { randomFillSync } from 'node:crypto';
 import { ConflictError, UnavailableError } from '../domain/errors.js';
+import { pooledRandomBytes } from '../ops/random-pool.js';
 import type { Repositories } from '../store/repositories.js';
-
-const TOKEN_BYTES = 6;
-/** randomBytes(6) asks OpenSSL once per call (~10 µs); one fill serves 256 tokens (what randomUUID does too). */
-const tokenPool = Buffer.alloc(TOKEN_BYTES * 256);
-let tokenOffset = tokenPool.length;
 
 /** 6 random bytes as base64url (8 characters), as randomBytes(6).toString('base64url') gives. */
 export function claimToken(): string {
-  if (tokenOffset === tokenPool.length) {
-    randomFillSync(tokenPool);
-    tokenOffset = 0;
-  }
-  const start = tokenOffset;
-  tokenOffset += TOKEN_BYTES;
-  return tokenPool.toString('base64url', start, tokenOffset);
+  return pooledRandomBytes(6).toString('base64url');
 }
 
 /** How long a claim that has not committed protects its requestId from another body. */

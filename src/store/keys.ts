@@ -12,8 +12,9 @@
  * Hospital ids and request ids never contain ':' (src/contract/fields.ts), so ':' is a
  * safe separator inside keys and tags.
  */
-import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import calculateSlot from 'cluster-key-slot';
+import { pooledRandomBytes } from '../ops/random-pool.js';
 
 export const keys = {
   enrollee: (card: string) => `enrollee:{${card}}`,
@@ -152,7 +153,7 @@ export function slotOfCard(card: string): number {
 /**
  * Ids: prefix, the card's slot in 4 hex, then the rest. Random ids were 32
  * hex (a UUID's 122 bits); a settlement's is now its benefit year in two
- * digits and 13 base32 chars (65 random bits from crypto.randomBytes), 22
+ * digits and 13 base32 chars (65 random bits from the CSPRNG, ops/random-pool.ts), 22
  * chars in all, stored ~7 times per settlement (29 chars with 20 base32
  * before 2026-12-03: still read). Only ids of one slot and year can meet:
  * 60 M settlements a province-year give ~3,700 a slot-year, n²/2^66 ≈ 2e-13
@@ -169,7 +170,7 @@ export function newId(prefix: 'S' | 'R' | 'M' | 'D', card: string, digest?: stri
 /** A new settlement's id: "S-1a2b-19" + 13 base32 chars, for benefit years 2000–2099 (else the 32-hex form). */
 export function newSettlementId(card: string, benefitYear: number): string {
   if (!Number.isInteger(benefitYear) || benefitYear < 2000 || benefitYear > 2099) return newId('S', card);
-  return `S-${slotHex(card)}-${String(benefitYear - 2000).padStart(2, '0')}${base32(randomBytes(9), 13)}`;
+  return `S-${slotHex(card)}-${String(benefitYear - 2000).padStart(2, '0')}${base32(pooledRandomBytes(9), 13)}`;
 }
 
 /** The same shape as newId, but derived from `material` (a bulk import's row), so a re-run names the same record. */
