@@ -213,34 +213,54 @@ function fromNamedRest(json: string, of: { settlementId: string; kind: LedgerEnt
   while (funds.length < plan[3]) funds.push(0);
   const operator = operatorRefs?.map((ref) => named(ref, names)) ?? [null, null, null];
   if (!operator.every(isNullableText)) throw new CorruptRecordError('day-ledger member', 'field 5');
-  const byFund: Record<string, string> = {};
-  funds.forEach((amount, i) => {
-    if (amount !== null) byFund[FUNDS[i]!] = fromDayAmount(amount);
-  });
   let fundTotal: string;
   if (fundAmount !== undefined && fundAmount !== null) fundTotal = fromDayAmount(fundAmount);
   else if (funds.every((amount) => typeof amount === 'number')) fundTotal = textOfFen(sumOf(funds as number[]));
   else throw new CorruptRecordError('day-ledger member', 'field 6');
-  const total = fromDayAmount(totalAmount);
-  const when = at ?? new Date(of.score).toISOString();
   const [policyId, benefitYear, visitType] = plan;
+  return entryOfDay({ ...of, requestId, card, at, policyId, benefitYear, visitType, total: fromDayAmount(totalAmount), fundTotal, funds, operator, reason });
+}
+
+/** A day member's fields, either format, as the entry they record (its time from the score when the member leaves it out). */
+function entryOfDay(f: {
+  kind: LedgerEntryKind;
+  settlementId: string;
+  requestId: string;
+  hospitalId: string;
+  card: string;
+  at: string | null | undefined;
+  score: number;
+  policyId: string;
+  benefitYear: number;
+  visitType: string;
+  total: string;
+  fundTotal: string;
+  funds: (DayAmount | null)[];
+  operator: readonly unknown[] | null | undefined;
+  reason: string | null | undefined;
+}): LedgerEntry {
+  const byFund: Record<string, string> = {};
+  f.funds.forEach((amount, i) => {
+    if (amount !== null) byFund[FUNDS[i]!] = fromDayAmount(amount);
+  });
+  const when = f.at ?? new Date(f.score).toISOString();
   return {
-    kind: of.kind,
-    settlementId: of.settlementId,
-    requestId,
-    hospitalId: of.hospitalId,
-    card,
+    kind: f.kind,
+    settlementId: f.settlementId,
+    requestId: f.requestId,
+    hospitalId: f.hospitalId,
+    card: f.card,
     at: when,
     date: businessDayOf(when),
-    policyId,
-    benefitYear,
-    visitType,
-    total,
-    fundTotal,
-    patientTotal: textOfFen(fenOfText(total) - fenOfText(fundTotal)),
+    policyId: f.policyId,
+    benefitYear: f.benefitYear,
+    visitType: f.visitType,
+    total: f.total,
+    fundTotal: f.fundTotal,
+    patientTotal: textOfFen(fenOfText(f.total) - fenOfText(f.fundTotal)),
     funds: byFund,
-    operator: { id: (operator[0] as string | null) ?? null, name: (operator[1] as string | null) ?? null, keyId: (operator[2] as string | null) ?? null },
-    reason: reason ?? null,
+    operator: { id: (f.operator?.[0] as string | null) ?? null, name: (f.operator?.[1] as string | null) ?? null, keyId: (f.operator?.[2] as string | null) ?? null },
+    reason: f.reason ?? null,
   };
 }
 
@@ -393,31 +413,23 @@ export function fromDayMember(member: string, score: number, hospitalId: string,
   const kind = member.slice(first + 1, first + 2) === '0' ? 'settlement' : 'reversal';
   if (member[first + 2] !== '|') return fromNamedRest(member.slice(first + 2), { settlementId, kind, hospitalId, score }, names);
   const [requestId, card, at, policyId, benefitYear, visitType, totalAmount, fundAmount, funds, operator, reason] = dayRestOf(member.slice(first + 3));
-  const byFund: Record<string, string> = {};
-  funds.forEach((amount, i) => {
-    if (amount !== null) byFund[FUNDS[i]!] = fromDayAmount(amount);
-  });
-  const total = fromDayAmount(totalAmount);
-  const fundTotal = fromDayAmount(fundAmount);
-  const when = at ?? new Date(score).toISOString();
-  return {
+  return entryOfDay({
     kind,
     settlementId,
     requestId,
     hospitalId,
     card,
-    at: when,
-    date: businessDayOf(when),
+    at,
+    score,
     policyId,
     benefitYear,
     visitType,
-    total,
-    fundTotal,
-    patientTotal: textOfFen(fenOfText(total) - fenOfText(fundTotal)),
-    funds: byFund,
-    operator: { id: operator?.[0] ?? null, name: operator?.[1] ?? null, keyId: operator?.[2] ?? null },
-    reason: reason ?? null,
-  };
+    total: fromDayAmount(totalAmount),
+    fundTotal: fromDayAmount(fundAmount),
+    funds,
+    operator,
+    reason,
+  });
 }
 
 /**
