@@ -29,6 +29,7 @@ import { SCRIPT_SOURCES, createRedis, whenReady, type ScriptedClient } from '../
 import { LedgerRepository, openRepositories } from '../src/store/repositories.js';
 import { startRedisCluster } from '../scripts/lib/redis-cluster.js';
 import { startRedis } from '../scripts/lib/redis-server.js';
+import { pingyang2019Enrollee } from '../test/helpers/load-support.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const { values } = parseArgs({ options: { single: { type: 'boolean', default: false }, rounds: { type: 'string', default: '6' } } });
@@ -40,16 +41,7 @@ const CONCURRENCY = 32;
 const catalog = loadPolicyDirectory(path.join(ROOT, 'config/policies'));
 const fixture = JSON.parse(readFileSync(path.join(ROOT, 'test/fixtures/worked-examples.json'), 'utf8')) as { hospitals: Record<string, unknown> };
 
-const enrollee = (card: string) => ({
-  card,
-  region: 'pingyang',
-  sex: 'M' as const,
-  birthDate: '1970-01-01',
-  coverage: [{ from: '2019-01-01', to: '2019-12-31' }],
-  categories: [],
-  specialDiseases: [],
-  maternityInsured: false,
-});
+const enrollee = pingyang2019Enrollee;
 
 /** The commit script without its ledger write: the "before" of the ratio. */
 function withoutLedger(client: ScriptedClient): ScriptedClient {

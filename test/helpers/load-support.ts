@@ -146,3 +146,15 @@ export function pingyangEnrollee(): Record<string, unknown> {
 export function charges(total: string): Record<string, string> {
   return { total, fullSelfPay: '0.00', overLimitSelfPay: '0.00', preSelfPay: '0.00' };
 }
+
+/** A Pingyang enrollee covered through 2019, nothing else filed: the person the ledger tests and bench settle. */
+export const pingyang2019Enrollee = (card: string) => ({
+  card,
+  region: 'pingyang',
+  sex: 'M' as const,
+  birthDate: '1970-01-01',
+  coverage: [{ from: '2019-01-01', to: '2019-12-31' }],
+  categories: [],
+  specialDiseases: [],
+  maternityInsured: false,
+});

@@ -21,6 +21,7 @@ import { outboxField } from '../../src/store/ledger-records.js';
 import { createRedis, whenReady, type ScriptedClient } from '../../src/store/redis.js';
 import { openRepositories, type Repositories } from '../../src/store/repositories.js';
 import { startRedis, type RedisServer } from '../helpers/redis-server.js';
+import { pingyang2019Enrollee } from '../helpers/load-support.js';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 const catalog = loadPolicyDirectory(path.join(ROOT, 'config/policies'));
@@ -36,16 +37,7 @@ let store: Repositories;
 let statements: StatementService;
 let settlements: SettlementService;
 
-const enrollee = (card: string) => ({
-  card,
-  region: 'pingyang',
-  sex: 'M' as const,
-  birthDate: '1970-01-01',
-  coverage: [{ from: '2019-01-01', to: '2019-12-31' }],
-  categories: [],
-  specialDiseases: [],
-  maternityInsured: false,
-});
+const enrollee = pingyang2019Enrollee;
 
 const settle = (i: number, card = `LC${i % 300}`) =>
   settlements.settle(

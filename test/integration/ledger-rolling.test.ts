@@ -20,6 +20,7 @@ import { outboxField } from '../../src/store/ledger-records.js';
 import { createRedis, whenReady, type ScriptedClient } from '../../src/store/redis.js';
 import { openRepositories, type Repositories } from '../../src/store/repositories.js';
 import { startRedis, type RedisServer } from '../helpers/redis-server.js';
+import { pingyang2019Enrollee } from '../helpers/load-support.js';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 const catalog = loadPolicyDirectory(path.join(ROOT, 'config/policies'));
@@ -33,16 +34,7 @@ const mode = {} as Record<'previous' | 'compact', { store: Repositories; settlem
 let day = new Date('2026-11-01T03:00:00.000Z');
 let request = 0;
 
-const enrollee = (card: string) => ({
-  card,
-  region: 'pingyang',
-  sex: 'M' as const,
-  birthDate: '1970-01-01',
-  coverage: [{ from: '2019-01-01', to: '2019-12-31' }],
-  categories: [],
-  specialDiseases: [],
-  maternityInsured: false,
-});
+const enrollee = pingyang2019Enrollee;
 
 /** Settles `n` bills on the current day, through `by`'s service. */
 async function settle(by: 'previous' | 'compact', n: number): Promise<void> {
