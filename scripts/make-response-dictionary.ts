@@ -42,7 +42,14 @@ import { compressedSize, DEFLATE_LEVEL, INPUTS_DEFLATE_LEVEL, responseSamples, S
 
 const { CURRENT_DICTIONARY, RESPONSE_DICTIONARIES } = generated;
 // What the file holds beyond the responses' dictionaries (absent for versions built before they were kept).
-const previous = generated as { INPUT_DICTIONARIES?: Record<number, Buffer>; HELD_OUT_BYTES?: Record<number, number>; HELD_OUT_INPUT_BYTES?: Record<number, number> };
+const previous = generated as {
+  INPUT_DICTIONARIES?: Record<number, Buffer>;
+  DICTIONARY_ALIASES?: Record<number, number>;
+  HELD_OUT_BYTES?: Record<number, number>;
+  HELD_OUT_INPUT_BYTES?: Record<number, number>;
+};
+/** Versions written as another's dictionaries (kept as they are: the file renders them as aliases, not copies). */
+const ALIASES = previous.DICTIONARY_ALIASES ?? {};
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const OUTPUT = path.join(ROOT, 'src/store/codec/response-dictionaries.ts');
@@ -129,6 +136,7 @@ function figures(byVersion: Record<number, number>): string {
 
 interface Generated {
   responses: Map<number, Buffer>;
+  aliases: Record<number, number>;
   inputs: Map<number, Buffer>;
   heldOut: Record<number, number>;
   heldOutInputs: Record<number, number>;
@@ -155,6 +163,16 @@ ${entriesOf(g.inputs)}
 };
 
 /**
+ * Versions that changed only the record's meta line (codec/settlement-record.ts):
+ * each deflates with an earlier version's dictionaries, the same buffers.
+ */
+export const DICTIONARY_ALIASES: Record<number, number> = ${figures(g.aliases)};
+for (const [version, of] of Object.entries(DICTIONARY_ALIASES)) {
+  RESPONSE_DICTIONARIES[Number(version)] = RESPONSE_DICTIONARIES[of]!;
+  INPUT_DICTIONARIES[Number(version)] = INPUT_DICTIONARIES[of]!;
+}
+
+/**
  * Mean bytes of the held-out representative answers (and inputs) deflated
  * with each version when it was built: the staleness test holds today's to it.
  */
@@ -172,6 +190,7 @@ function main(): void {
   const dictionary = build(training, 'bytes', MAX_DICTIONARY, DEFLATE_LEVEL);
   const inputsDictionary = build(training, 'inputs', MAX_INPUTS_DICTIONARY, INPUTS_DEFLATE_LEVEL);
   const version = values.version ? Number(values.version) : CURRENT_DICTIONARY;
+  if (version in ALIASES) throw new Error(`version ${version} is version ${ALIASES[version]}'s dictionaries under a new meta line: build the next version`);
 
   const report = (what: string, set: Buffer[], currentSet: Buffer[], level: number, current: Buffer | null, fresh: Buffer) => {
     const raw = set.reduce((sum, s) => sum + s.length, 0) / set.length;
@@ -210,9 +229,19 @@ function main(): void {
     process.stderr.write(`${path.relative(ROOT, OUTPUT)} is fresh enough\n`);
     return;
   }
+  const own = ([v]: [string, Buffer]) => !(v in ALIASES);
   const generatedNow: Generated = {
-    responses: new Map(Object.entries(RESPONSE_DICTIONARIES).map(([v, bytes]) => [Number(v), bytes])),
-    inputs: new Map(Object.entries(previous.INPUT_DICTIONARIES ?? {}).map(([v, bytes]) => [Number(v), bytes])),
+    responses: new Map(
+      Object.entries(RESPONSE_DICTIONARIES)
+        .filter(own)
+        .map(([v, bytes]) => [Number(v), bytes]),
+    ),
+    aliases: ALIASES,
+    inputs: new Map(
+      Object.entries(previous.INPUT_DICTIONARIES ?? {})
+        .filter(own)
+        .map(([v, bytes]) => [Number(v), bytes]),
+    ),
     heldOut: { ...previous.HELD_OUT_BYTES, [version]: responses.built },
     heldOutInputs: { ...previous.HELD_OUT_INPUT_BYTES, [version]: inputs.built },
   };

@@ -159,14 +159,14 @@ export const storedSettlementViewSchema = z.looseObject({
   payments: z.record(z.string(), text),
 });
 
-/** A compact settlement record's meta line. */
+/** A compact settlement record's meta line, as JSON (codec/settlement-record.ts; `d` a terse string from version 5 on). */
 export const settlementRecordMetaSchema = z.looseObject({
   v: z.number(),
   s: z.enum(['settled', 'reversed']).optional(),
   h: text.optional(),
   y: z.number().optional(),
   rq: text.optional(),
-  d: z.record(z.string(), text),
+  d: z.union([z.record(z.string(), text), z.string()]),
   r: z.number().optional(),
 });
 

@@ -165,7 +165,8 @@ export class SettlementRepository {
     const { card, settlementId } = commit;
     const slot = slotOfCard(card);
     const deltas = encodeDeltas(commit.deltas);
-    // Compact meta line: hospital, year and requestId are in the answer, the settlement id in the field name, the deltas under short names.
+    // Compact meta line: hospital, year and requestId are in the answer, the settlement id in the field name, the deltas under short names;
+    // the members are for a record that falls back to version 3 (a sentinel byte): from version 5 on the encoder leaves them out.
     const previous = this.previousStoreFormat;
     const meta: Omit<SettlementRecordMeta, 'v'> = previous
       ? { s: 'settled', h: commit.hospitalId, y: commit.benefitYear, rq: commit.requestId, d: deltas }

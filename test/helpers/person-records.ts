@@ -5,6 +5,7 @@
  */
 import type { Redis } from 'ioredis';
 import { namedAccumulators } from '../../src/store/codec/person-hash.js';
+import { parseMetaLine } from '../../src/store/codec/settlement-record.js';
 
 type Reader = Pick<Redis, 'hget' | 'hgetall' | 'lrange' | 'zrange'>;
 type RecordReader = Pick<Redis, 'hgetBuffer' | 'getBuffer'>;
@@ -43,11 +44,18 @@ export async function settlementRecord(redis: RecordReader, card: string, settle
   return (await redis.hgetBuffer(`person:{${card}}`, `r|${settlementId}`)) ?? (await redis.getBuffer(`stl:{${card}}:${settlementId}`));
 }
 
-/** Its meta line, parsed. */
+/** Its meta line, parsed (JSON or terse: codec/settlement-record.ts; deltas by name either way). */
 export async function settlementMeta(redis: RecordReader, card: string, settlementId: string): Promise<Record<string, unknown>> {
   const record = await settlementRecord(redis, card, settlementId);
   if (!record) throw new Error(`no record of ${settlementId}`);
-  return JSON.parse(record.subarray(0, record.indexOf(0x0a)).toString('utf8')) as Record<string, unknown>;
+  return parseMetaLine(record.subarray(0, record.indexOf(0x0a)).toString('utf8')) as unknown as Record<string, unknown>;
+}
+
+/** Its meta line as stored. */
+export async function settlementMetaLine(redis: RecordReader, card: string, settlementId: string): Promise<string> {
+  const record = await settlementRecord(redis, card, settlementId);
+  if (!record) throw new Error(`no record of ${settlementId}`);
+  return record.subarray(0, record.indexOf(0x0a)).toString('utf8');
 }
 
 /** The person's records in the hash (fields 'r|<id>'), by settlement id. */

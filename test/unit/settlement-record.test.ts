@@ -9,7 +9,14 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { CURRENT_DICTIONARY, INPUT_DICTIONARIES, RESPONSE_DICTIONARIES } from '../../src/store/codec/response-dictionaries.js';
 import { inflateRawSync } from 'node:zlib';
-import { decodeSettlementRecord, encodeSettlementRecord, FIRST_HIDING_VERSION, PREVIOUS_FORMAT_VERSION } from '../../src/store/codec/settlement-record.js';
+import {
+  decodeSettlementRecord,
+  encodeSettlementRecord,
+  FIRST_HIDING_VERSION,
+  FIRST_TERSE_VERSION,
+  PREVIOUS_FORMAT_VERSION,
+  parseMetaLine,
+} from '../../src/store/codec/settlement-record.js';
 import { ROOT } from '../helpers/worked-examples.js';
 
 /** The record's own ids, as its reader knows them (field name, key). */
@@ -19,6 +26,7 @@ const response = Buffer.from(
 );
 const inputs = Buffer.from(JSON.stringify({ request: { requestId: `HIS-${ids.card}-1`, card: ids.card }, enrollee: { card: ids.card } }));
 const meta = { s: 'settled' as const, h: 'PY-COUNTY', y: 2019, rq: 'HIS-1', d: { basicPaid: '771797' } };
+const lineOf = (record: Buffer) => record.subarray(0, record.indexOf(0x0a)).toString();
 
 describe('settlement record codec', () => {
   it('round-trips the response byte for byte, with the meta line in front', () => {
@@ -26,7 +34,41 @@ describe('settlement record codec', () => {
     const decoded = decodeSettlementRecord(record, ids);
     expect(decoded.response.equals(response)).toBe(true);
     expect(decoded.meta).toEqual({ v: CURRENT_DICTIONARY, ...meta });
-    expect(record.subarray(0, record.indexOf(0x0a)).toString()).toBe(JSON.stringify({ v: CURRENT_DICTIONARY, ...meta }));
+    // Not a settled line of deltas alone: JSON, the deltas terse.
+    expect(lineOf(record)).toBe(JSON.stringify({ v: CURRENT_DICTIONARY, ...meta, d: 'basicPaid771797' }));
+    const older = encodeSettlementRecord(meta, response, undefined, ids, FIRST_HIDING_VERSION);
+    expect(lineOf(older)).toBe(JSON.stringify({ v: FIRST_HIDING_VERSION, ...meta }));
+    expect(decodeSettlementRecord(older, ids).meta).toEqual({ v: FIRST_HIDING_VERSION, ...meta });
+  });
+
+  it('writes a settled line terse from version 5 on, without the members, and reads it back', () => {
+    expect(CURRENT_DICTIONARY).toBeGreaterThanOrEqual(FIRST_TERSE_VERSION);
+    const settled = { d: { a: '1', be: '4601567', bp: '1787145', 'l:top-up2': '-5', so: '0' }, st: '|PY-CITY||2019-08-04|2', oc: '18100|18112||PY-CITY' };
+    const record = encodeSettlementRecord(settled, response, inputs, ids);
+    const line = lineOf(record);
+    const r = parseMetaLine(line).r!;
+    expect(line).toBe(`${CURRENT_DICTIONARY} ${r} a1 be4601567 bp1787145 l:top-up2=-5 so0`);
+    const decoded = decodeSettlementRecord(record, ids);
+    expect(decoded.meta).toEqual({ v: CURRENT_DICTIONARY, d: settled.d, r });
+    expect(decoded.response.equals(response)).toBe(true);
+    expect(decoded.inputs!.equals(inputs)).toBe(true);
+    // No inputs, no deltas.
+    const bare = encodeSettlementRecord({ d: {} }, response, undefined, ids);
+    expect(lineOf(bare)).toBe(`${CURRENT_DICTIONARY} -`);
+    expect(decodeSettlementRecord(bare, ids).meta).toEqual({ v: CURRENT_DICTIONARY, d: {} });
+    // Before version 5 the members stay in the line.
+    expect(parseMetaLine(lineOf(encodeSettlementRecord(settled, response, inputs, ids, FIRST_HIDING_VERSION)))).toMatchObject({ st: settled.st, oc: settled.oc });
+  });
+
+  it('reads a reversed terse line (JSON, d kept terse) and refuses a corrupt one', () => {
+    const reversed = '{"v":5,"r":241,"d":"a1 bp-30 l:x9=7","s":"reversed","x":{"at":"2019-09-01T00:00:00.000Z","reason":null,"operator":{"id":null,"name":null,"keyId":null}}}';
+    expect(parseMetaLine(reversed)).toMatchObject({ v: 5, r: 241, s: 'reversed', d: { a: '1', bp: '-30', 'l:x9': '7' } });
+    for (const bad of ['5', '5 x a1', '4 - a1', '5 - a', '5 - 1a', '5 - bp1.5', '5 - =1']) expect(() => parseMetaLine(bad), bad).toThrow(/settlement record meta is corrupt/);
+  });
+
+  it('falls back to JSON (version 5, no members) for a delta the terse line cannot hold', () => {
+    const line = lineOf(encodeSettlementRecord({ d: { bp: '1.5', a: '1' }, st: '|x' }, response, undefined, ids));
+    expect(line).toBe(JSON.stringify({ v: CURRENT_DICTIONARY, d: { bp: '1.5', a: '1' } }));
   });
 
   it("round-trips a large bill's answer and inputs (deflated faster, inflated as any other)", () => {
@@ -49,7 +91,7 @@ describe('settlement record codec', () => {
     expect(CURRENT_DICTIONARY).toBeGreaterThanOrEqual(FIRST_HIDING_VERSION);
     const record = encodeSettlementRecord(meta, response, inputs, ids);
     const split = record.indexOf(0x0a);
-    const r = (JSON.parse(record.subarray(0, split).toString()) as { r: number }).r;
+    const r = parseMetaLine(record.subarray(0, split).toString()).r!;
     const answer = inflateRawSync(record.subarray(split + 1, split + 1 + r), { dictionary: RESPONSE_DICTIONARIES[CURRENT_DICTIONARY]! }).toString();
     const tail = inflateRawSync(record.subarray(split + 1 + r), { dictionary: INPUT_DICTIONARIES[CURRENT_DICTIONARY]! }).toString();
     for (const part of [answer, tail]) {

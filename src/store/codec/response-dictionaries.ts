@@ -6,7 +6,7 @@
  * written with a version (after the first release) it must never change: add a
  * new version and raise CURRENT_DICTIONARY; records name their version.
  */
-export const CURRENT_DICTIONARY = 4;
+export const CURRENT_DICTIONARY = 5;
 
 export const RESPONSE_DICTIONARIES: Record<number, Buffer> = {
   // 27941 bytes, sha256 c2294e6f7607101144cad738e177eee2b376660fb6ff9db9d317f5eeda2ac85b
@@ -51,8 +51,18 @@ export const INPUT_DICTIONARIES: Record<number, Buffer> = {
 };
 
 /**
+ * Versions that changed only the record's meta line (codec/settlement-record.ts):
+ * each deflates with an earlier version's dictionaries, the same buffers.
+ */
+export const DICTIONARY_ALIASES: Record<number, number> = { 5: 4 };
+for (const [version, of] of Object.entries(DICTIONARY_ALIASES)) {
+  RESPONSE_DICTIONARIES[Number(version)] = RESPONSE_DICTIONARIES[of]!;
+  INPUT_DICTIONARIES[Number(version)] = INPUT_DICTIONARIES[of]!;
+}
+
+/**
  * Mean bytes of the held-out representative answers (and inputs) deflated
  * with each version when it was built: the staleness test holds today's to it.
  */
-export const HELD_OUT_BYTES: Record<number, number> = { 2: 221, 3: 223, 4: 181 };
-export const HELD_OUT_INPUT_BYTES: Record<number, number> = { 2: 78, 3: 78, 4: 65 };
+export const HELD_OUT_BYTES: Record<number, number> = { 2: 221, 3: 223, 4: 181, 5: 181 };
+export const HELD_OUT_INPUT_BYTES: Record<number, number> = { 2: 78, 3: 78, 4: 65, 5: 65 };

@@ -1,5 +1,5 @@
 /**
- * A settlement as stored: one Redis string `<meta JSON>\n<deflated response>`,
+ * A settlement as stored: one Redis string `<meta line>\n<deflated response>`,
  * optionally followed by the settlement's inputs (deflated JSON; `r` in the
  * meta is then the response's deflated length), so that a closed year can be
  * settled again exactly (a replay under a draft policy, an audit).
@@ -25,8 +25,18 @@
  * From version 4 on, the answer and inputs are deflated with the
  * settlement's own settlementId and card hidden (known-ids.ts): a reader
  * passes them in, from the field or key name and the key's hash tag.
+ *
+ * From version 5 on (version 4's dictionaries), the meta line names no stay
+ * or occupancy member: the scripts find the settlement's own by its id
+ * (scripts/include/settlement-members.lua). A settled one's line is terse,
+ * not JSON: `<v> <r or -> <delta>…`, each delta `<name><integer>` when the
+ * name is letters only (the short names), else `<name>=<integer>`, e.g.
+ * `5 241 a1 be4601567 bp1787145 cs2139288`. A reversal rewrites it as JSON,
+ * `d` kept as that terse string. A JSON line starts with '{', a terse one
+ * with its version's digits.
  */
 import { deflateRawSync, inflateRawSync } from 'node:zlib';
+import { CorruptRecordError } from '../../domain/errors.js';
 import { checkStored, settlementRecordMetaSchema } from '../record-schemas.js';
 import { canHide, hideKnownIds, type KnownIds, restoreKnownIds } from './known-ids.js';
 import { keptRawDeflate, type RawDeflate } from './kept-deflate.js';
@@ -52,9 +62,9 @@ export interface SettlementRecordMeta {
   rq?: string;
   /** accumulator deltas as integer strings (fen or counts), field → delta; a compact line names them as the person's hash does (codec/person-hash.ts) */
   d: Record<string, string>;
-  /** the stays member this settlement listed, if any (removed on reversal); compact: without its leading settlement id */
+  /** the stays member this settlement listed, if any (removed on reversal); compact: without its leading settlement id; from version 5 on never written */
   st?: string;
-  /** the occupancy member of its stay's days, if any (removed on reversal); compact: its settlement id field empty */
+  /** the occupancy member of its stay's days, if any (removed on reversal); compact: its settlement id field empty; from version 5 on never written */
   oc?: string;
   /** reversal */
   x?: ReversalMeta;
@@ -101,6 +111,8 @@ const LARGE_CHUNK_SIZE = 64 * 1024;
 export const FIRST_HIDING_VERSION = 4;
 /** What STORE_WRITE_FORMAT=previous writes: the version the previous release reads (ids not hidden). */
 export const PREVIOUS_FORMAT_VERSION = 3;
+/** The first version whose meta line names no members and, while settled, is terse (header above). */
+export const FIRST_TERSE_VERSION = 5;
 
 /** Each written version's two deflates, each with its zlib state kept between records (kept-deflate.ts), made on first use. */
 const keptByVersion = new Map<number, { answer: RawDeflate; inputs: RawDeflate }>();
@@ -144,17 +156,69 @@ export function encodeSettlementRecord(
   const part = (bytes: Buffer) => (v >= FIRST_HIDING_VERSION ? hideKnownIds(bytes, ids) : bytes);
   const kept = keptDeflates(v);
   const body = deflated(part(response), DEFLATE_LEVEL, RESPONSE_DICTIONARIES[v]!, kept.answer);
-  if (!inputs) return Buffer.concat([Buffer.from(`${JSON.stringify({ v, ...meta })}\n`), body]);
-  const head = Buffer.from(`${JSON.stringify({ v, ...meta, r: body.length })}\n`);
+  const head = Buffer.from(`${metaLine(v, meta, inputs ? body.length : undefined)}\n`);
+  if (!inputs) return Buffer.concat([head, body]);
   const tail = deflated(part(inputs), INPUTS_DEFLATE_LEVEL, INPUT_DICTIONARIES[v], kept.inputs);
   return Buffer.concat([head, body, tail]);
+}
+
+const LETTERS = /^[A-Za-z]+$/;
+const INTEGER = /^-?\d+$/;
+/** A name a terse delta can hold: no separator of the line (' ', '=', newline). */
+const TERSE_NAME = /^[^\s=]+$/;
+
+/** The meta line of version `v`: terse when it can be (a settled line of version 5 on), else JSON; members only before version 5. */
+function metaLine(v: number, meta: Omit<SettlementRecordMeta, 'v' | 'r'>, r: number | undefined): string {
+  if (v < FIRST_TERSE_VERSION) return JSON.stringify(r === undefined ? { v, ...meta } : { v, ...meta, r });
+  const { st: _st, oc: _oc, ...kept } = meta;
+  const tokens: string[] = [];
+  for (const name in meta.d) {
+    const delta = meta.d[name]!;
+    if (!INTEGER.test(delta) || !TERSE_NAME.test(name)) return JSON.stringify(r === undefined ? { v, ...kept } : { v, ...kept, r });
+    tokens.push(LETTERS.test(name) ? `${name}${delta}` : `${name}=${delta}`);
+  }
+  const settledOnly = Object.keys(kept).length === 1;
+  if (!settledOnly) return JSON.stringify(r === undefined ? { v, ...kept, d: tokens.join(' ') } : { v, ...kept, d: tokens.join(' '), r });
+  return [String(v), r === undefined ? '-' : String(r), ...tokens].join(' ');
+}
+
+/** A terse line's deltas ('a1 be4601567 l:key=-5'), by name. */
+export function terseDeltas(text: string): Record<string, string> {
+  const deltas: Record<string, string> = {};
+  if (text === '') return deltas;
+  for (const token of text.split(' ')) {
+    const eq = token.indexOf('=');
+    const match = eq < 0 ? /^([A-Za-z]+)(-?\d+)$/.exec(token) : null;
+    const name = eq < 0 ? match?.[1] : token.slice(0, eq);
+    const delta = eq < 0 ? match?.[2] : token.slice(eq + 1);
+    if (!name || delta === undefined || !INTEGER.test(delta)) throw new CorruptRecordError('settlement record meta', `delta ${JSON.stringify(token)}`);
+    deltas[name] = delta;
+  }
+  return deltas;
+}
+
+/** A meta line as stored: JSON (any version; `d` a terse string from version 5 on) or terse. */
+export function parseMetaLine(line: string): SettlementRecordMeta {
+  if (line.startsWith('{')) {
+    const meta = checkStored<SettlementRecordMeta | (Omit<SettlementRecordMeta, 'd'> & { d: string })>(settlementRecordMetaSchema, line, 'settlement record meta');
+    return typeof meta.d === 'string' ? { ...meta, d: terseDeltas(meta.d) } : (meta as SettlementRecordMeta);
+  }
+  const first = line.indexOf(' ');
+  const second = first < 0 ? -1 : line.indexOf(' ', first + 1);
+  const v = Number(line.slice(0, first));
+  const r = line.slice(first + 1, second < 0 ? line.length : second);
+  if (first < 0 || !Number.isInteger(v) || v < FIRST_TERSE_VERSION || !(r === '-' || /^\d+$/.test(r))) {
+    throw new CorruptRecordError('settlement record meta', 'neither JSON nor a terse line');
+  }
+  const d = terseDeltas(second < 0 ? '' : line.slice(second + 1));
+  return r === '-' ? { v, d } : { v, d, r: Number(r) };
 }
 
 /** A stored record read back; `ids` are the settlement's own (its field or key name, its key's card). */
 export function decodeSettlementRecord(record: Buffer, ids: KnownIds): DecodedRecord {
   const split = record.indexOf(NEWLINE);
   if (split < 0) throw new Error('settlement record without a meta line');
-  const meta = checkStored<SettlementRecordMeta>(settlementRecordMetaSchema, record.subarray(0, split).toString('utf8'), 'settlement record meta');
+  const meta = parseMetaLine(record.subarray(0, split).toString('utf8'));
   const dictionary = RESPONSE_DICTIONARIES[meta.v];
   if (!dictionary) throw new Error(`settlement record of unknown version ${meta.v}`);
   const part = (bytes: Buffer) => (meta.v >= FIRST_HIDING_VERSION ? restoreKnownIds(bytes, ids) : bytes);

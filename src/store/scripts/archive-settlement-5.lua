@@ -32,8 +32,8 @@
     0   already removed (a re-run)
     -1  the record changed since it was archived (nothing changed)
 ]]
---#include settlement-members.lua
 --#include person.lua
+--#include settlement-members.lua
 local person, year = KEYS[5], ARGV[4]
 local record, inHash = recordOf(person, ARGV[1], KEYS[1])
 if record and redis.sha1hex(record) ~= ARGV[2] then return -1 end
@@ -47,7 +47,9 @@ if ARGV[6] ~= '' then
 end
 if not record then return 0 end
 local split = string.find(record, '\n', 1, true)
-local meta = cjson.decode(string.sub(record, 1, split - 1))
+local meta = metaOf(string.sub(record, 1, split - 1))
+-- From version 5 on the line names no stay: the settlement's own is found by its id.
+if meta.v >= 5 then dropOwnStay(person, year, KEYS[3], ARGV[1]) end
 if meta.st then dropListedStay(person, year, KEYS[3], stayMemberOf(meta, ARGV[1])) end
 if inHash then redis.call('HDEL', person, recordField(ARGV[1])) else redis.call('DEL', KEYS[1]) end
 if redis.call('LREM', KEYS[2], 1, ARGV[1]) == 0 then

@@ -3,12 +3,16 @@
   reversal's own (negated) entry into the slot's ledger outbox, for the day it
   happened (moved into the hospital-day by compaction). Repeating the call changes nothing.
 
-  The record is `<meta JSON>\n<deflated response>` (codec/settlement-record.ts),
+  The record is `<meta line>\n<deflated response>` (codec/settlement-record.ts),
   the person's hash field 'r|<settlementId>' or, written before, KEYS[1]; it
   is rewritten where it is. Only the meta line is read and rewritten, the
   response bytes are kept as is. A compact meta line gains `s` and `x` here
-  and stays compact. Its deltas `d` may use the hash's short names
+  and stays compact; a terse one (version 5 on) becomes JSON, its `d` kept
+  as written. Its deltas `d` may use the hash's short names
   (include/person.lua's SHORT): they are made whole for the earlier KEYS[2].
+  The stay and occupancy members that go are the ones the meta line names,
+  or from version 5 on the ones that name the settlement's id
+  (include/settlement-members.lua).
 
   Each part is changed where it is: KEYS[2], [4] and [5] are the earlier
   layout's, folded into KEYS[6] by the next commit (commit-settlement-13.lua).
@@ -23,7 +27,7 @@
     ARGV[1] reversal meta JSON {at, reason, operator}
     ARGV[2] outbox field ("<hospitalId>|<date>|<settlementId>:r")
     ARGV[3] ledger entry JSON (amounts negated)
-    ARGV[4] settlement id (a compact meta line's members leave it out)
+    ARGV[4] settlement id (a compact meta line's members leave it out; version 5 on, its members are found by it)
     ARGV[5] the settlement's benefit year
 
   Output:
@@ -31,13 +35,13 @@
     {1}   reversed now
     {2}   already reversed (nothing changed)
 ]]
---#include settlement-members.lua
 --#include person.lua
+--#include settlement-members.lua
 local person, year = KEYS[6], ARGV[5]
 local record, inHash = recordOf(person, ARGV[4], KEYS[1])
 if not record then return {0} end
 local split = string.find(record, '\n', 1, true)
-local meta = cjson.decode(string.sub(record, 1, split - 1))
+local meta = metaOf(string.sub(record, 1, split - 1))
 if meta.s == 'reversed' then return {2} end
 
 local hashed = redis.call('EXISTS', KEYS[2]) == 0
@@ -46,7 +50,7 @@ local function acc(name)
   if hashed then return accumulatorField(year, name) end
   return wholeName(name)
 end
-for name, delta in pairs(meta.d) do
+for name, delta in pairs(deltasOf(meta)) do
   if string.sub(delta, 1, 1) == '-' then
     redis.call('HINCRBY', accKey, acc(name), string.sub(delta, 2))
   else
@@ -54,6 +58,10 @@ for name, delta in pairs(meta.d) do
   end
 end
 redis.call('HINCRBY', accKey, acc('version'), 1)
+if meta.v >= 5 then
+  dropOwnStay(person, year, KEYS[4], ARGV[4])
+  dropOwnOccupancy(person, KEYS[5], ARGV[4])
+end
 if meta.st then dropListedStay(person, year, KEYS[4], stayMemberOf(meta, ARGV[4])) end
 if meta.oc then
   local member = occupancyMemberOf(meta, ARGV[4])

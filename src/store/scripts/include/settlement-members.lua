@@ -1,8 +1,31 @@
--- Included (--#include) by reverse-settlement-6 and archive-settlement-5.
--- The stays and occupancy members a settlement record's meta line names. A
--- compact meta line (codec/settlement-record.ts) leaves the settlement id out
--- of both: `st` then starts with '|', and `oc`'s third field is empty. Earlier
--- lines hold the members whole.
+-- Included (--#include) by reverse-settlement-6 and archive-settlement-5,
+-- after person.lua. A settlement record's meta line (codec/settlement-record.ts)
+-- and the stays and occupancy members that are the settlement's own.
+
+-- A meta line: JSON (it starts with '{'), or from version 5 on terse,
+-- '<v> <r or -> <delta>…'. Its `d` stays as written: deltasOf reads it.
+local function metaOf(line)
+  if string.byte(line, 1) == 123 then return cjson.decode(line) end
+  local v, r, d = string.match(line, '^(%d+) (%S+) ?(.*)$')
+  return { v = tonumber(v), r = tonumber(r), d = d }
+end
+
+-- The deltas by name: a JSON object, or a terse 'a1 be4601567 l:key=-5'
+-- (a name of letters only glued to its integer, any other before '=').
+local function deltasOf(meta)
+  if type(meta.d) == 'table' then return meta.d end
+  local deltas = {}
+  for token in string.gmatch(meta.d, '%S+') do
+    local name, delta = string.match(token, '^(.-)=(-?%d+)$')
+    if not name then name, delta = string.match(token, '^(%a+)(-?%d+)$') end
+    deltas[name] = delta
+  end
+  return deltas
+end
+
+-- Before version 5 the line names the members: a compact line leaves the
+-- settlement id out of both (`st` then starts with '|', and `oc`'s third
+-- field is empty); earlier lines hold them whole.
 local function stayMemberOf(meta, settlementId)
   if string.sub(meta.st, 1, 1) == '|' then return settlementId .. meta.st end
   return meta.st
@@ -11,4 +34,50 @@ local function occupancyMemberOf(meta, settlementId)
   local days, rest = string.match(meta.oc, '^(%d+|%d+|)(.*)$')
   if days and string.sub(rest, 1, 1) == '|' then return days .. settlementId .. rest end
   return meta.oc
+end
+
+-- From version 5 on they are found by the id: a stay member starts with it
+-- ('<settlementId>|…', codec/stay.ts), an occupancy member names it third
+-- ('<admission>|<discharge>|<settlementId>|<hospitalId>'). Ids hold no '|'.
+local function isOwnStay(member, settlementId)
+  return string.sub(member, 1, #settlementId + 1) == settlementId .. '|'
+end
+local function isOwnOccupancy(member, settlementId)
+  local _, _, id = string.find(member, '^%d+|%d+|([^|]*)|')
+  return id == settlementId
+end
+
+-- The first member of a sorted set `own` says is the settlement's, or nil.
+local function ownMemberOf(key, settlementId, own)
+  for _, member in ipairs(redis.call('ZRANGE', key, 0, -1)) do
+    if own(member, settlementId) then return member end
+  end
+  return nil
+end
+
+-- The year's listed stay of the settlement goes, wherever it is: the hash's
+-- 't|<year>' (entries '<discharge day>|<member>'), else the earlier layout's
+-- zset (a version 5 record is written with the hash: never expected there).
+local function dropOwnStay(person, year, staysKey, settlementId)
+  local dropped = dropWord(person, 't|' .. year, function(entry)
+    return not isOwnStay(string.sub(entry, (string.find(entry, '|', 1, true) or 0) + 1), settlementId)
+  end)
+  if dropped then return end
+  local member = ownMemberOf(staysKey, settlementId, isOwnStay)
+  if member then redis.call('ZREM', staysKey, member) end
+end
+
+-- The occupancy member of the settlement goes, expired or not: the hash's
+-- 'o|', else the earlier zset.
+local function dropOwnOccupancy(person, occupancyKey, settlementId)
+  local list, expires = occupancyOf(person, 0)
+  for i, member in ipairs(list) do
+    if isOwnOccupancy(member, settlementId) then
+      table.remove(list, i)
+      putOccupancy(person, list, expires)
+      return
+    end
+  end
+  local member = ownMemberOf(occupancyKey, settlementId, isOwnOccupancy)
+  if member then redis.call('ZREM', occupancyKey, member) end
 end
