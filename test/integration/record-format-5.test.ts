@@ -120,7 +120,11 @@ describe('record format 5', () => {
   it("the archive takes either format's listed stay", async () => {
     await asVersion4(await settle(visit('PY-TOWN', 'inpatient', '2019-09-01', '2019-09-04', '5000.00')));
     expect((await stayMembers(t.redis, CARD, 2019)).length).toBe(2);
-    const report = await new YearArchiver(new ArchiveStore(t.redis), loadPolicyDirectory(POLICY_DIR)).archive({ year: 2019, outDir: out, now: new Date('2021-06-01T12:00:00+08:00') });
+    const report = await new YearArchiver(new ArchiveStore(t.redis), loadPolicyDirectory(POLICY_DIR)).archive({
+      year: 2019,
+      outDir: out,
+      now: new Date('2021-06-01T12:00:00+08:00'),
+    });
     expect(report.manifest.counts).toMatchObject({ settlements: 6, reversals: 4 });
     expect(await stayMembers(t.redis, CARD, 2019)).toEqual([]);
     expect(await t.redis.hexists(PERSON, 't|2019')).toBe(0);
