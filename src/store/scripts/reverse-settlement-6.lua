@@ -59,8 +59,8 @@ for name, delta in pairs(deltasOf(meta)) do
 end
 redis.call('HINCRBY', accKey, acc('version'), 1)
 if meta.v >= 5 then
-  dropOwnStay(person, year, KEYS[4], ARGV[4])
-  dropOwnOccupancy(person, KEYS[5], ARGV[4])
+  dropOwnStay(person, year, ARGV[4])
+  dropOwnOccupancy(person, ARGV[4])
 end
 if meta.st then dropListedStay(person, year, KEYS[4], stayMemberOf(meta, ARGV[4])) end
 if meta.oc then

@@ -47,29 +47,21 @@ local function isOwnOccupancy(member, settlementId)
   return id == settlementId
 end
 
--- The first member of a sorted set `own` says is the settlement's, or nil.
-local function ownMemberOf(key, settlementId, own)
-  for _, member in ipairs(redis.call('ZRANGE', key, 0, -1)) do
-    if own(member, settlementId) then return member end
-  end
-  return nil
-end
+-- A version 5 record was written by a commit that writes the person's hash
+-- and folds the earlier keys into it first (commit-settlement-13.lua), and
+-- whatever writes the person after it writes the hash: its members are the
+-- hash's, never in the earlier stays:/occupancy: keys.
 
--- The year's listed stay of the settlement goes, wherever it is: the hash's
--- 't|<year>' (entries '<discharge day>|<member>'), else the earlier layout's
--- zset (a version 5 record is written with the hash: never expected there).
-local function dropOwnStay(person, year, staysKey, settlementId)
-  local dropped = dropWord(person, 't|' .. year, function(entry)
+-- The year's listed stay of the settlement goes (entries of 't|<year>' are
+-- '<discharge day>|<member>').
+local function dropOwnStay(person, year, settlementId)
+  dropWord(person, 't|' .. year, function(entry)
     return not isOwnStay(string.sub(entry, (string.find(entry, '|', 1, true) or 0) + 1), settlementId)
   end)
-  if dropped then return end
-  local member = ownMemberOf(staysKey, settlementId, isOwnStay)
-  if member then redis.call('ZREM', staysKey, member) end
 end
 
--- The occupancy member of the settlement goes, expired or not: the hash's
--- 'o|', else the earlier zset.
-local function dropOwnOccupancy(person, occupancyKey, settlementId)
+-- The occupancy member of the settlement goes, expired or not.
+local function dropOwnOccupancy(person, settlementId)
   local list, expires = occupancyOf(person, 0)
   for i, member in ipairs(list) do
     if isOwnOccupancy(member, settlementId) then
@@ -78,6 +70,4 @@ local function dropOwnOccupancy(person, occupancyKey, settlementId)
       return
     end
   end
-  local member = ownMemberOf(occupancyKey, settlementId, isOwnOccupancy)
-  if member then redis.call('ZREM', occupancyKey, member) end
 end
