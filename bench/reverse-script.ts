@@ -70,12 +70,24 @@ try {
       [`r|${x}`]: Buffer.concat([Buffer.from(`${LINES[format][kind]}\n`), body]),
       [`r|${y}`]: Buffer.concat([Buffer.from(`${LINES[format].inpatient}\n`), body]),
     });
-    return [`stl:{${card}}:${x}`, `acc:{${card}}:2019`, 'ledger-outbox:{0}', `stays:{${card}}:2019`, `occupancy:{${card}}`, key, reversal, `PY-CITY|2019-09-01|${x}:r`, '{"n":1}', x, '2019'];
+    return [
+      `stl:{${card}}:${x}`,
+      `acc:{${card}}:2019`,
+      'ledger-outbox:{0}',
+      `stays:{${card}}:2019`,
+      `occupancy:{${card}}`,
+      key,
+      reversal,
+      `PY-CITY|2019-09-01|${x}:r`,
+      '{"n":1}',
+      x,
+      '2019',
+    ];
   }
   const calls: { variant: number; kind: Kind; args: string[] }[] = [];
   for (let i = 0; i < N; i++) {
     for (const kind of ['inpatient', 'outpatient'] as const) {
-      VARIANTS.forEach((v, variant) => calls.push({ variant, kind, args: [] }));
+      for (let variant = 0; variant < VARIANTS.length; variant++) calls.push({ variant, kind, args: [] });
     }
   }
   for (const [i, call] of calls.entries()) call.args = await person(`${call.variant}${call.kind[0]}${i}`, VARIANTS[call.variant]!.format, call.kind);
