@@ -25,6 +25,8 @@
  *    deflate more than STALE_MARGIN worse than that.
  *
  *   npm run make:dictionary -- --version N  writes version N and makes it current, keeping the others
+ *                                           (and DICTIONARY_ALIASES: a version that changed only the meta line
+ *                                           names an earlier version's dictionaries; it is never rebuilt)
  *   npm run make:dictionary -- --check      exits 1 when a fresh dictionary would beat the current one by more than STALE_MARGIN
  *
  * The same sources give the same bytes. Records written with a version exist

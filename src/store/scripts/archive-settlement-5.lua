@@ -49,7 +49,7 @@ if not record then return 0 end
 local split = string.find(record, '\n', 1, true)
 local meta = metaOf(string.sub(record, 1, split - 1))
 -- From version 5 on the line names no stay: the settlement's own is found by its id.
-if meta.v >= 5 then dropOwnStay(person, year, ARGV[1]) end
+if membersByIdOf(meta) then dropOwnStay(person, year, ARGV[1]) end
 if meta.st then dropListedStay(person, year, KEYS[3], stayMemberOf(meta, ARGV[1])) end
 if inHash then redis.call('HDEL', person, recordField(ARGV[1])) else redis.call('DEL', KEYS[1]) end
 if redis.call('LREM', KEYS[2], 1, ARGV[1]) == 0 then

@@ -58,7 +58,7 @@ for name, delta in pairs(deltasOf(meta)) do
   end
 end
 redis.call('HINCRBY', accKey, acc('version'), 1)
-if meta.v >= 5 then
+if membersByIdOf(meta) then
   dropOwnStay(person, year, ARGV[4])
   dropOwnOccupancy(person, ARGV[4])
 end

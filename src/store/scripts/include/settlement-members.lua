@@ -36,6 +36,11 @@ local function occupancyMemberOf(meta, settlementId)
   return meta.oc
 end
 
+-- Whether the line is of version 5 on: its members are found by the id.
+local function membersByIdOf(meta)
+  return (tonumber(meta.v) or 0) >= 5
+end
+
 -- From version 5 on they are found by the id: a stay member starts with it
 -- ('<settlementId>|…', codec/stay.ts), an occupancy member names it third
 -- ('<admission>|<discharge>|<settlementId>|<hospitalId>'). Ids hold no '|'.
