@@ -21,9 +21,13 @@ import {
   FIRST_HIDING_VERSION,
   FIRST_TERSE_VERSION,
 } from '../../src/store/codec/settlement-record.js';
+import { PY1_LINES } from '../helpers/fee-lines.js';
+import { hsa, n, text } from '../helpers/hsa.js';
+import { admit, discharge, feedetail } from '../helpers/hsa-stay.js';
+import { pingyangEnrollee } from '../helpers/load-support.js';
 import { occupancyMembers, settlementMeta, settlementMetaLine, settlementRecord, stayMembers } from '../helpers/person-records.js';
 import { startTestService, type TestService } from '../helpers/service.js';
-import { POLICY_DIR } from '../helpers/worked-examples.js';
+import { POLICY_DIR, workedExamples } from '../helpers/worked-examples.js';
 
 let t: TestService;
 let out: string;
@@ -117,6 +121,31 @@ describe('record format 5', () => {
     expect(ownOf(stays.kept, await occupancyMembers(t.redis, CARD))).toHaveLength(1);
   });
 
+  it('the change scripts of a stay find its settlement with a terse line settled', async () => {
+    const code = 'H33032600001';
+    await t.http
+      .put('/v1/hospitals/PY-COUNTY')
+      .set(t.auth(t.keys.admin))
+      .send({ ...workedExamples.hospitals['PY-COUNTY'], fixmedinsCode: code })
+      .expect(200);
+    const card = 'F5NATIONAL';
+    await t.http.put(`/v1/enrollees/${card}`).set(t.auth(t.keys.admin)).send(pingyangEnrollee()).expect(201);
+    const p = hsa(t.http, t.keys.billing['PY-COUNTY']!, code);
+    const mdtrtId = await admit(p, card, '2019-03-01 08:00:00');
+    expect((await p.send('2301', { feedetail: PY1_LINES.map((line) => feedetail(line, mdtrtId, card)) })).ok).toBe(true);
+    expect((await p.send('2402', discharge(card, mdtrtId, '2019-03-10 10:00:00'))).ok).toBe(true);
+    const settled = await p.send('2304', { data: { psn_no: card, mdtrt_id: mdtrtId, medfee_sumamt: n('12345.67'), psn_setlway: '01', insutype: '390', mid_setl_flag: '0' } });
+    expect(settled.ok, settled.text).toBe(true);
+    expect(await settlementMetaLine(t.redis, card, text(settled.envelope.output.setlinfo.setl_id))).toMatch(/^\d+ /);
+    // The change scripts check it again, atomically (a 2302 racing the 2304): called as the service does, they find it settled.
+    const id = text(settled.envelope.output.setlinfo.setl_id);
+    const [field, value] = Object.entries(await t.redis.hgetall(`person:{${card}}`)).find(([, v]) => v.endsWith(` ${id}`))!;
+    const round = String((JSON.parse((await t.redis.get(`enc:{${card}}:${mdtrtId}`))!) as { round: unknown }).round);
+    const keys = [`enc-lines:{${card}}:${mdtrtId}`, `enc:{${card}}:${mdtrtId}`, `enc-settling:{${card}}:${mdtrtId}`, `idem:{${card}}`, `stl:{${card}}:${id}`, `person:{${card}}`];
+    expect(await (t.redis as unknown as { withdrawFeeLines(...args: string[]): Promise<unknown> }).withdrawFeeLines(...keys, '0000', round, field, value)).toEqual([9, 'settled']);
+    expect(await t.redis.hlen(`enc-lines:{${card}}:${mdtrtId}`)).toBe(PY1_LINES.length + 1);
+  });
+
   it("the archive takes either format's listed stay", async () => {
     await asVersion4(await settle(visit('PY-TOWN', 'inpatient', '2019-09-01', '2019-09-04', '5000.00')));
     expect((await stayMembers(t.redis, CARD, 2019)).length).toBe(2);
@@ -125,7 +154,7 @@ describe('record format 5', () => {
       outDir: out,
       now: new Date('2021-06-01T12:00:00+08:00'),
     });
-    expect(report.manifest.counts).toMatchObject({ settlements: 6, reversals: 4 });
+    expect(report.manifest.counts).toMatchObject({ settlements: 7, reversals: 4 });
     expect(await stayMembers(t.redis, CARD, 2019)).toEqual([]);
     expect(await t.redis.hexists(PERSON, 't|2019')).toBe(0);
   });

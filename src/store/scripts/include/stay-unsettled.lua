@@ -17,7 +17,9 @@ local function unsettled()
   if idem == '' or string.sub(idem, 1, 5) == 'void ' then return nil end
   local record = recordOf(KEYS[6], string.sub(idem, string.find(idem, ' ', 1, true) + 1), KEYS[5])
   if not record then return 'archived' end
-  local meta = cjson.decode(string.sub(record, 1, string.find(record, '\n', 1, true) - 1))
-  if meta.s ~= 'reversed' then return 'settled' end
+  local line = string.sub(record, 1, string.find(record, '\n', 1, true) - 1)
+  -- A terse meta line (not '{': codec/settlement-record.ts) is a settled one's; a reversal rewrites it as JSON.
+  if string.byte(line, 1) ~= 123 then return 'settled' end
+  if cjson.decode(line).s ~= 'reversed' then return 'settled' end
   return nil
 end
