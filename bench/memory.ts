@@ -282,8 +282,8 @@ async function main(): Promise<void> {
     const stlBytes = bytesOf('stl') + hashedBytes;
     const inputsShare = storedBytes > 0 ? inputsStored / storedBytes : 0;
     const kinds: [string, number][] = [
-      ['settlement record (meta + deflated answer)', stlBytes * (1 - inputsShare)],
-      ['settlement inputs (deflated, in the record)', stlBytes * inputsShare],
+      ['settlement record (meta, answer; inputs too from v5)', stlBytes * (1 - inputsShare)],
+      ['settlement inputs (own stream, before v5)', stlBytes * inputsShare],
       ['ledger entry (day entries, names, figures)', bytesOf('ledger', 'ledger-slots', 'ledger-day', 'ledger-figures', 'ledger-names', 'ledger-pending', 'ledger-outbox')],
       ['idempotency (idem field + requestId claim)', bytesOf('idem', 'req')],
       ['index (id index, year list, stays)', bytesOf('idx', 'stls', 'stays')],
@@ -298,7 +298,7 @@ async function main(): Promise<void> {
     console.log(`  ${'sum of MEMORY USAGE'.padEnd(46)} ${(all / settled).toFixed(0).padStart(6)} B`);
     console.log(
       `\nresponse JSON ${(responseBytes / records.length).toFixed(0)} B on average; stored record ${(storedBytes / records.length).toFixed(0)} B: ` +
-        `meta line ${(metaStored / records.length).toFixed(0)} B, deflated response ${((storedBytes - metaStored - inputsStored) / records.length).toFixed(0)} B, deflated inputs ${(inputsStored / records.length).toFixed(0)} B`,
+        `meta line ${(metaStored / records.length).toFixed(0)} B, deflated answer (from v5 with its inputs, one stream) ${((storedBytes - metaStored - inputsStored) / records.length).toFixed(0)} B, inputs in a stream of their own ${(inputsStored / records.length).toFixed(0)} B`,
     );
     const sizes = records.map(({ record }) => record.length).sort((a, b) => a - b);
     const at = (q: number) => sizes[Math.min(sizes.length - 1, Math.floor(q * sizes.length))]!;

@@ -10,7 +10,7 @@ import { describe, expect, it } from 'vitest';
 import { compressedSize, INPUTS_DEFLATE_LEVEL, responseSamples, STALE_MARGIN, splitSamples } from '../../scripts/lib/response-samples.js';
 import { CURRENT_DICTIONARY, HELD_OUT_BYTES, HELD_OUT_INPUT_BYTES, INPUT_DICTIONARIES, RESPONSE_DICTIONARIES } from '../../src/store/codec/response-dictionaries.js';
 import { hideKnownIds } from '../../src/store/codec/known-ids.js';
-import { decodeSettlementRecord, FIRST_HIDING_VERSION } from '../../src/store/codec/settlement-record.js';
+import { decodeSettlementRecord, FIRST_HIDING_VERSION, FIRST_ONE_STREAM_VERSION } from '../../src/store/codec/settlement-record.js';
 
 describe('response dictionary', () => {
   it('today’s held-out answers and inputs deflate within the margin of the current dictionaries’ figures when they were built', () => {
@@ -35,8 +35,16 @@ describe('response dictionary', () => {
       const stored = (part: Buffer) => (Number(version) >= FIRST_HIDING_VERSION ? hideKnownIds(part, ids) : part);
       const body = deflateRawSync(stored(response), { dictionary, level: 9 });
       const meta = { v: Number(version), s: 'settled', h: 'PY-COUNTY', y: 2019, rq: 'HIS-1', d: {} };
-      const plain = decodeSettlementRecord(Buffer.concat([Buffer.from(`${JSON.stringify(meta)}\n`), body]), ids);
+      // Version 5 on, a line without `r` is one stream (answer, newline, inputs) with the answer's dictionary, then the inputs'.
+      const oneStream = Number(version) >= FIRST_ONE_STREAM_VERSION ? Buffer.concat([dictionary, INPUT_DICTIONARIES[Number(version)]!]) : null;
+      const plainBody = oneStream ? deflateRawSync(stored(response), { dictionary: oneStream }) : body;
+      const plain = decodeSettlementRecord(Buffer.concat([Buffer.from(`${JSON.stringify(meta)}\n`), plainBody]), ids);
       expect(plain.response.equals(response), `version ${version}`).toBe(true);
+      if (oneStream) {
+        const both = deflateRawSync(Buffer.concat([stored(response), Buffer.from('\n'), stored(inputs)]), { dictionary: oneStream });
+        const read = decodeSettlementRecord(Buffer.concat([Buffer.from(`${JSON.stringify(meta)}\n`), both]), ids);
+        expect(read.response.equals(response) && read.inputs?.equals(inputs), `version ${version}, one stream`).toBe(true);
+      }
       const withInputs = decodeSettlementRecord(Buffer.concat([Buffer.from(`${JSON.stringify({ ...meta, r: body.length })}\n`), body, deflateRawSync(stored(inputs))]), ids);
       expect(withInputs.response.equals(response), `version ${version} with inputs`).toBe(true);
       expect(withInputs.inputs?.equals(inputs)).toBe(true);

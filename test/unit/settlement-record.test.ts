@@ -10,6 +10,7 @@ import { describe, expect, it } from 'vitest';
 import { CURRENT_DICTIONARY, INPUT_DICTIONARIES, RESPONSE_DICTIONARIES } from '../../src/store/codec/response-dictionaries.js';
 import { inflateRawSync } from 'node:zlib';
 import {
+  FIRST_ONE_STREAM_VERSION,
   decodeSettlementRecord,
   encodeSettlementRecord,
   FIRST_HIDING_VERSION,
@@ -46,10 +47,10 @@ describe('settlement record codec', () => {
     const settled = { d: { a: '1', be: '4601567', bp: '1787145', 'l:top-up2': '-5', so: '0' }, st: '|PY-CITY||2019-08-04|2', oc: '18100|18112||PY-CITY' };
     const record = encodeSettlementRecord(settled, response, inputs, ids);
     const line = lineOf(record);
-    const r = parseMetaLine(line).r!;
-    expect(line).toBe(`${CURRENT_DICTIONARY} ${r} a1 be4601567 bp1787145 l:top-up2=-5 so0`);
+    // '-': no `r`, the answer and its inputs are one stream.
+    expect(line).toBe(`${CURRENT_DICTIONARY} - a1 be4601567 bp1787145 l:top-up2=-5 so0`);
     const decoded = decodeSettlementRecord(record, ids);
-    expect(decoded.meta).toEqual({ v: CURRENT_DICTIONARY, d: settled.d, r });
+    expect(decoded.meta).toEqual({ v: CURRENT_DICTIONARY, d: settled.d });
     expect(decoded.response.equals(response)).toBe(true);
     expect(decoded.inputs!.equals(inputs)).toBe(true);
     // No inputs, no deltas.
@@ -81,6 +82,22 @@ describe('settlement record codec', () => {
     expect(decoded.inputs!.equals(inputs)).toBe(true);
   });
 
+  it('keeps two streams and `r` for a large bill or an answer holding a raw newline, and reads an answer without inputs', () => {
+    expect(CURRENT_DICTIONARY).toBeGreaterThanOrEqual(FIRST_ONE_STREAM_VERSION);
+    const large = Buffer.from(JSON.stringify({ settlementId: ids.settlementId, pad: 'x'.repeat(70_000) }));
+    const lined = Buffer.from(`{"settlementId":"${ids.settlementId}",\n"notes":[]}`);
+    for (const answer of [large, lined]) {
+      const record = encodeSettlementRecord(meta, answer, inputs, ids);
+      expect(parseMetaLine(lineOf(record)).r).toBeTypeOf('number');
+      const decoded = decodeSettlementRecord(record, ids);
+      expect(decoded.response.equals(answer)).toBe(true);
+      expect(decoded.inputs!.equals(inputs)).toBe(true);
+    }
+    const alone = decodeSettlementRecord(encodeSettlementRecord(meta, lined, undefined, ids), ids);
+    expect(alone.response.equals(lined)).toBe(true);
+    expect(alone.inputs).toBeNull();
+  });
+
   it('refuses a record of an unknown version instead of inflating garbage', () => {
     const record = encodeSettlementRecord(meta, response, undefined, ids);
     const tampered = Buffer.concat([Buffer.from(JSON.stringify({ ...meta, v: 999 })), record.subarray(record.indexOf(0x0a))]);
@@ -91,9 +108,12 @@ describe('settlement record codec', () => {
     expect(CURRENT_DICTIONARY).toBeGreaterThanOrEqual(FIRST_HIDING_VERSION);
     const record = encodeSettlementRecord(meta, response, inputs, ids);
     const split = record.indexOf(0x0a);
-    const r = parseMetaLine(record.subarray(0, split).toString()).r!;
-    const answer = inflateRawSync(record.subarray(split + 1, split + 1 + r), { dictionary: RESPONSE_DICTIONARIES[CURRENT_DICTIONARY]! }).toString();
-    const tail = inflateRawSync(record.subarray(split + 1 + r), { dictionary: INPUT_DICTIONARIES[CURRENT_DICTIONARY]! }).toString();
+    expect(parseMetaLine(record.subarray(0, split).toString())).not.toHaveProperty('r');
+    // One stream: the answer, a newline, the inputs, with the answer's dictionary and then the inputs'.
+    const dictionary = Buffer.concat([RESPONSE_DICTIONARIES[CURRENT_DICTIONARY]!, INPUT_DICTIONARIES[CURRENT_DICTIONARY]!]);
+    const [answer, tail] = inflateRawSync(record.subarray(split + 1), { dictionary })
+      .toString()
+      .split('\n') as [string, string];
     for (const part of [answer, tail]) {
       expect(part).not.toContain(ids.card);
       expect(part).not.toContain(ids.settlementId);

@@ -34,6 +34,12 @@
  * `5 241 a1 be4601567 bp1787145 cs2139288`. A reversal rewrites it as JSON,
  * `d` kept as that terse string. A JSON line starts with '{', a terse one
  * with its version's digits.
+ *
+ * From version 5 on, a line without `r` (`-` in a terse one) says the answer
+ * and its inputs are one deflate stream, `<answer>\n<inputs>` (JSON.stringify
+ * never writes a raw newline), with the version's answer dictionary followed
+ * by its inputs dictionary: the inputs find the answer's dates, amounts and
+ * names. A large bill keeps two streams and its `r`.
  */
 import { deflateRawSync, inflateRawSync } from 'node:zlib';
 import { CorruptRecordError } from '../../domain/errors.js';
@@ -114,19 +120,37 @@ export const PREVIOUS_FORMAT_VERSION = 3;
 /** The first version whose meta line names no members and, while settled, is terse (header above). */
 export const FIRST_TERSE_VERSION = 5;
 
-/** Each written version's two deflates, each with its zlib state kept between records (kept-deflate.ts), made on first use. */
-const keptByVersion = new Map<number, { answer: RawDeflate; inputs: RawDeflate }>();
-function keptDeflates(version: number): { answer: RawDeflate; inputs: RawDeflate } {
+/** The first version whose answer and inputs are one stream when its meta line has no `r` (header above). */
+export const FIRST_ONE_STREAM_VERSION = 5;
+
+/** A one-stream version's dictionary: its answer dictionary, then its inputs dictionary. */
+const oneStreamDictionaries = new Map<number, Buffer>();
+function oneStreamDictionary(version: number): Buffer {
+  let dictionary = oneStreamDictionaries.get(version);
+  if (!dictionary) {
+    dictionary = Buffer.concat([RESPONSE_DICTIONARIES[version]!, INPUT_DICTIONARIES[version] ?? Buffer.alloc(0)]);
+    oneStreamDictionaries.set(version, dictionary);
+  }
+  return dictionary;
+}
+
+/** Each written version's deflates, each with its zlib state kept between records (kept-deflate.ts), made on first use. */
+const keptByVersion = new Map<number, { answer: RawDeflate; inputs: RawDeflate; both: RawDeflate | null }>();
+function keptDeflates(version: number): { answer: RawDeflate; inputs: RawDeflate; both: RawDeflate | null } {
   let kept = keptByVersion.get(version);
   if (!kept) {
+    const options = { chunkSize: CHUNK_SIZE, maxPartBytes: LARGE_PART_BYTES };
     kept = {
-      answer: keptRawDeflate({ level: DEFLATE_LEVEL, dictionary: RESPONSE_DICTIONARIES[version], chunkSize: CHUNK_SIZE, maxPartBytes: LARGE_PART_BYTES }),
-      inputs: keptRawDeflate({ level: INPUTS_DEFLATE_LEVEL, dictionary: INPUT_DICTIONARIES[version], chunkSize: CHUNK_SIZE, maxPartBytes: LARGE_PART_BYTES }),
+      answer: keptRawDeflate({ level: DEFLATE_LEVEL, dictionary: RESPONSE_DICTIONARIES[version], ...options }),
+      inputs: keptRawDeflate({ level: INPUTS_DEFLATE_LEVEL, dictionary: INPUT_DICTIONARIES[version], ...options }),
+      both: version >= FIRST_ONE_STREAM_VERSION ? keptRawDeflate({ level: DEFLATE_LEVEL, dictionary: oneStreamDictionary(version), ...options }) : null,
     };
     keptByVersion.set(version, kept);
   }
   return kept;
 }
+
+const SEPARATOR = Buffer.from('\n');
 
 function deflated(part: Buffer, level: number, dictionary: Buffer | undefined, kept?: RawDeflate): Buffer {
   const large = part.length > LARGE_PART_BYTES;
@@ -155,8 +179,14 @@ export function encodeSettlementRecord(
   const v = hides && !(canHide(response) && (!inputs || canHide(inputs))) ? PREVIOUS_FORMAT_VERSION : version;
   const part = (bytes: Buffer) => (v >= FIRST_HIDING_VERSION ? hideKnownIds(bytes, ids) : bytes);
   const kept = keptDeflates(v);
+  // One stream unless the bill is large (its parts deflate faster apart) or the answer holds a raw newline (never JSON.stringify's).
+  if (kept.both && response.length + (inputs?.length ?? 0) < LARGE_PART_BYTES && !response.includes(NEWLINE)) {
+    const whole = inputs ? Buffer.concat([part(response), SEPARATOR, part(inputs)]) : part(response);
+    return Buffer.concat([Buffer.from(`${metaLine(v, meta, undefined)}\n`), kept.both(whole)]);
+  }
   const body = deflated(part(response), DEFLATE_LEVEL, RESPONSE_DICTIONARIES[v]!, kept.answer);
-  const head = Buffer.from(`${metaLine(v, meta, inputs ? body.length : undefined)}\n`);
+  // From version 5 on a line without `r` means one stream: two streams always name `r`, with or without inputs.
+  const head = Buffer.from(`${metaLine(v, meta, inputs || kept.both ? body.length : undefined)}\n`);
   if (!inputs) return Buffer.concat([head, body]);
   const tail = deflated(part(inputs), INPUTS_DEFLATE_LEVEL, INPUT_DICTIONARIES[v], kept.inputs);
   return Buffer.concat([head, body, tail]);
@@ -223,8 +253,15 @@ export function decodeSettlementRecord(record: Buffer, ids: KnownIds): DecodedRe
   if (!dictionary) throw new Error(`settlement record of unknown version ${meta.v}`);
   const part = (bytes: Buffer) => (meta.v >= FIRST_HIDING_VERSION ? restoreKnownIds(bytes, ids) : bytes);
   const start = split + 1;
+  if (meta.r === undefined && meta.v >= FIRST_ONE_STREAM_VERSION) {
+    const whole = inflateRawSync(record.subarray(start), { dictionary: oneStreamDictionary(meta.v) });
+    const end = whole.indexOf(NEWLINE);
+    if (end < 0) return { meta, response: part(whole), inputs: null };
+    return { meta, response: part(whole.subarray(0, end)), inputs: part(whole.subarray(end + 1)) };
+  }
   if (meta.r === undefined) return { meta, response: part(inflateRawSync(record.subarray(start), { dictionary })), inputs: null };
   const inputsDictionary = INPUT_DICTIONARIES[meta.v];
+  if (start + meta.r === record.length) return { meta, response: part(inflateRawSync(record.subarray(start), { dictionary })), inputs: null };
   return {
     meta,
     response: part(inflateRawSync(record.subarray(start, start + meta.r), { dictionary })),
