@@ -90,7 +90,7 @@ describe('record format 5', () => {
     await asVersion4(stays.v4);
     await asVersion4(visits.v4);
     expect(await settlementMetaLine(t.redis, CARD, stays.v4)).toMatch(/^\{"v":4,.*"st":"\|PY-COUNTY\|/);
-    expect(await settlementMetaLine(t.redis, CARD, stays.v5)).toMatch(new RegExp(`^${FIRST_TERSE_VERSION} \\d+ ([a-z]+-?\\d+ ?)+$`));
+    expect(await settlementMetaLine(t.redis, CARD, stays.v5)).toMatch(new RegExp(`^${FIRST_TERSE_VERSION} - ([a-z]+-?\\d+ ?)+$`));
 
     for (const [id, ownMembers, hospitalId] of [
       [stays.v4, 1, 'PY-COUNTY'],
