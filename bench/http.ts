@@ -26,6 +26,9 @@
  *            --rate-limit <req/s per key> (default 0: off; a high value measures the limiter's cost)
  *            --same-rate <req/s> (default auto: 60 % of the service's saturated rate) for the
  *            CPU per request of the three servers at one and the same rate
+ *   BENCH_NODE_ARGS='--max-semi-space-size=16' npm run bench
+ *                                      more node flags for the service and both floors,
+ *                                      after the service's own (src/ops/node-flags.ts)
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
