@@ -5,10 +5,11 @@
  * local, the benches and the tests' built server, so a bench measures the
  * service as deployed. Operator tools (dist/cli) do not get them.
  *
- * --max-semi-space-size=32 (MB; Node 20's default is 16): with 16 a
- * 2,000-line bill spent ~12 ms of its CPU in the scavenger, with 32 or 64
- * ~3 ms; 64 gained nothing more and costs twice the memory. Up to 48 MB more
- * young generation a process: docs/deploy.md "Node flags".
+ * --max-semi-space-size=32 (MB; Node 20's default is 16): a 2,000-line
+ * bill outgrew a 16 MB semi-space mid-request; its GC fell from 5–12 ms to
+ * 2–7 ms, its server CPU in five A/B runs of five; 64 gained nothing more
+ * for twice the memory. Up to 48 MB more young generation a process:
+ * docs/deploy.md "Node flags".
  */
 export const SERVICE_NODE_FLAGS: readonly string[] = ['--max-semi-space-size=32'];
 
