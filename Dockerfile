@@ -39,4 +39,5 @@ EXPOSE 8080 9464
 HEALTHCHECK --interval=10s --timeout=2s --start-period=15s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:' + (process.env.PORT || 8080) + '/healthz').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
 ENTRYPOINT ["/usr/bin/tini", "--"]
-CMD ["node", "dist/server.js"]
+# The service's node flags are named in src/ops/node-flags.ts only; exec leaves tini holding node itself.
+CMD ["sh", "-c", "exec node $(node dist/ops/print-node-flags.js) dist/server.js"]

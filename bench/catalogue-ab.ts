@@ -6,13 +6,14 @@
  * ratios (mean latency, server CPU from /proc) per build, then the totals.
  *
  *   npx tsx bench/catalogue-ab.ts [--dist dist-before,dist] [--rounds 6]
- *   npx tsx bench/catalogue-ab.ts --dist 'dist,dist@--max-semi-space-size=64'   (node flags for one server)
+ *   npx tsx bench/catalogue-ab.ts --dist 'dist,dist@--max-semi-space-size=64'   (node flags for one server,
+ *       after the service's own, src/ops/node-flags.ts: a V8 flag given here wins)
  *   npx tsx bench/catalogue-ab.ts --dist dist --profile /tmp/lines.cpuprofile
  *       profiles 2,000-line settles only (distinct persons, no reversals;
  *       started after a warm-up, bench/lib/cpu-profile-on-signal.mjs)
  */
 import { spawn } from 'node:child_process';
-import { copyFileSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -20,8 +21,20 @@ import { parseArgs } from 'node:util';
 import { generateKey, sha256Hex } from '../src/ops/api-keys.js';
 import { DEMO_CATALOGUES, catalogueCsv, generateDemoCatalogue } from '../scripts/lib/demo-catalogue.js';
 import { freePort, startRedis, type RedisServer } from '../scripts/lib/redis-server.js';
+import { serviceNodeArgs } from '../src/ops/node-flags.js';
 import { billLines } from './lib/catalogue-bills.js';
 import { processMinorFaults, processTreeCpuMs } from './lib/process-cpu.js';
+
+/** VmRSS and VmHWM of one process, in MB, from /proc/<pid>/status. */
+function residentMb(pid: number): string {
+  try {
+    const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+    const kb = (field: string) => Number(/(\d+) kB/.exec(status.split(`${field}:`)[1] ?? '')?.[1] ?? 0);
+    return `${(kb('VmRSS') / 1024).toFixed(0)} MB, peak ${(kb('VmHWM') / 1024).toFixed(0)} MB`;
+  } catch {
+    return 'unknown';
+  }
+}
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const { values } = parseArgs({
@@ -84,7 +97,7 @@ async function startServer(spec: string, profileFile?: string): Promise<Server> 
   const redis = await startRedis();
   const port = await freePort();
   const preload = profileFile ? ['--import', path.join(ROOT, 'bench/lib/cpu-profile-on-signal.mjs')] : [];
-  const child = spawn(process.execPath, [...flags.split(',').filter(Boolean), ...preload, path.join(ROOT, dist, 'server.js')], {
+  const child = spawn(process.execPath, serviceNodeArgs(path.join(ROOT, dist, 'server.js'), [...flags.split(',').filter(Boolean), ...preload]), {
     cwd: ROOT,
     env: {
       PATH: process.env.PATH ?? '',
@@ -259,6 +272,8 @@ if (values.profile) {
     const one = (x: Tally) => `p50 ${median(x.ms).toFixed(1)} ms, CPU ${(x.cpu / x.ms.length).toFixed(1)} ms, ${Math.round(x.faults / x.ms.length)} page faults`;
     say(`all rounds ${server.label}: settle four amounts ${one(t.sa!)}; bill ${one(t.sl!)}; p50 ratio ${(median(t.sl!.ms) / median(t.sa!.ms)).toFixed(1)}×`);
   }
+  // Resident memory under the bill load: now, and the peak (VmHWM) since start.
+  for (const server of servers) say(`all rounds ${server.label}: server RSS ${residentMb(server.pid)}`);
   for (const server of servers) await server.stop();
 }
 say(

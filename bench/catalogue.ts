@@ -32,6 +32,7 @@ import { loadPolicyDirectory } from '../src/policy/loader.js';
 import { settlementView } from '../src/service/settlement-view.js';
 import { NO_ACTOR, requestHash } from '../src/service/settlements.js';
 import { freePort, startRedis } from '../scripts/lib/redis-server.js';
+import { serviceNodeArgs } from '../src/ops/node-flags.js';
 import { ANCHOR, DEMO_CATALOGUES, catalogueCsv, generateDemoCatalogue } from '../scripts/lib/demo-catalogue.js';
 import { billLines } from './lib/catalogue-bills.js';
 import { processTreeCpuMs } from './lib/process-cpu.js';
@@ -107,7 +108,7 @@ async function startServer(catalogueDir: string): Promise<Started> {
   const started = process.hrtime.bigint();
   // BENCH_NODE_ARGS='--cpu-prof --cpu-prof-dir=/tmp/prof' profiles the servers, as in bench:national.
   const nodeArgs = process.env.BENCH_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
-  const child = spawn(process.execPath, [...nodeArgs, path.join(ROOT, 'dist/server.js')], {
+  const child = spawn(process.execPath, serviceNodeArgs(path.join(ROOT, 'dist/server.js'), nodeArgs), {
     cwd: ROOT,
     env: {
       PATH: process.env.PATH ?? '',

@@ -15,7 +15,7 @@
  *                                      spaced (open loop)
  *   npm run bench -- --workers 2       both with WORKERS=2
  *   npm run bench -- --cluster         both over a 3-master Redis Cluster
- *   npm run bench -- --baseline dist-before
+ *   npm run bench -- --baseline dist-before   (or dist-before@--max-semi-space-size=16: node flags for it alone)
  *                                      also a second service built from other code
  *                                      (its dist/ copied to dist-before/ in the repo,
  *                                      where its imports resolve), driven between the
@@ -26,6 +26,9 @@
  *            --rate-limit <req/s per key> (default 0: off; a high value measures the limiter's cost)
  *            --same-rate <req/s> (default auto: 60 % of the service's saturated rate) for the
  *            CPU per request of the three servers at one and the same rate
+ *   BENCH_NODE_ARGS='--max-semi-space-size=16' npm run bench
+ *                                      more node flags for the service and both floors,
+ *                                      after the service's own (src/ops/node-flags.ts)
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
@@ -38,6 +41,7 @@ import { Redis } from 'ioredis';
 import { generateKey, sha256Hex } from '../src/ops/api-keys.js';
 import { startRedisCluster } from '../scripts/lib/redis-cluster.js';
 import { freePort, startRedis } from '../scripts/lib/redis-server.js';
+import { serviceNodeArgs } from '../src/ops/node-flags.js';
 import { type EqualRateTarget, equalRateCpu, median } from './lib/equal-rate.js';
 import { pacedLoad, type PacedLoadResult } from './lib/paced-load.js';
 import { processTreeCpuMs } from './lib/process-cpu.js';
@@ -85,8 +89,13 @@ async function waitReady(url: string): Promise<void> {
   }
 }
 
-function spawnProcess(args: string[], env: Record<string, string>): ChildProcess {
-  return spawn(process.execPath, args, { cwd: root, env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'inherit'] });
+/** The service and the floors alike run under the service's node flags (src/ops/node-flags.ts), then BENCH_NODE_ARGS, then `extra` (a later V8 flag wins). */
+function spawnProcess(script: string, env: Record<string, string>, extra: string[] = []): ChildProcess {
+  return spawn(process.execPath, serviceNodeArgs(script, [...(process.env.BENCH_NODE_ARGS?.split(' ').filter(Boolean) ?? []), ...extra]), {
+    cwd: root,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
 }
 
 interface Run {
@@ -208,21 +217,28 @@ async function main(): Promise<void> {
         { id: 'bench-billing', role: 'billing', hospitalId: 'PY-COUNTY', sha256: sha256Hex(billingKey) },
       ]),
     );
-    const startService = (dist: string, port: number) =>
-      spawnProcess([path.join(dist, 'server.js')], {
-        PORT: String(port),
-        HOST: '127.0.0.1',
-        ...redisEnv,
-        API_KEYS_FILE: keysFile,
-        LOG_LEVEL: 'info',
-        WORKERS: workers,
-        // One key at thousands a second is a benchmark, not a hospital: the per-key limit is off unless --rate-limit
-        // raises it. Load shedding keeps its defaults (the connections stay far below MAX_IN_FLIGHT), so its cost is in the figures.
-        RATE_LIMIT_RPS: values['rate-limit'],
-        METRICS_PORT: '0',
-      });
+    // `dir@--flag,--other`: a build and node flags for its server alone, as in bench/catalogue-ab.ts.
+    const startService = (spec: string, port: number) => {
+      const [dist = spec, flags = ''] = spec.split('@');
+      return spawnProcess(
+        path.join(path.resolve(root, dist), 'server.js'),
+        {
+          PORT: String(port),
+          HOST: '127.0.0.1',
+          ...redisEnv,
+          API_KEYS_FILE: keysFile,
+          LOG_LEVEL: 'info',
+          WORKERS: workers,
+          // One key at thousands a second is a benchmark, not a hospital: the per-key limit is off unless --rate-limit
+          // raises it. Load shedding keeps its defaults (the connections stay far below MAX_IN_FLIGHT), so its cost is in the figures.
+          RATE_LIMIT_RPS: values['rate-limit'],
+          METRICS_PORT: '0',
+        },
+        flags.split(',').filter(Boolean),
+      );
+    };
     const servicePort = await freePort();
-    const service = startService(path.join(root, 'dist'), servicePort);
+    const service = startService('dist', servicePort);
     children.push(service);
     const serviceBase = `http://127.0.0.1:${servicePort}`;
     await waitReady(`${serviceBase}/readyz`);
@@ -230,7 +246,7 @@ async function main(): Promise<void> {
     let baselinePid: number | undefined;
     if (values.baseline) {
       const port = await freePort();
-      const baseline = startService(path.resolve(values.baseline), port);
+      const baseline = startService(values.baseline, port);
       children.push(baseline);
       baselineBase = `http://127.0.0.1:${port}`;
       baselinePid = baseline.pid;
@@ -239,7 +255,7 @@ async function main(): Promise<void> {
 
     const startFloor = async (script: string): Promise<{ base: string; pid: number | undefined }> => {
       const port = await freePort();
-      const floor = spawnProcess(['--import', 'tsx', path.join(root, script)], { PORT: String(port), ...redisEnv, WORKERS: workers });
+      const floor = spawnProcess(path.join(root, script), { PORT: String(port), ...redisEnv, WORKERS: workers }, ['--import', 'tsx']);
       children.push(floor);
       const base = `http://127.0.0.1:${port}`;
       const deadline = Date.now() + 20_000;

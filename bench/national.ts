@@ -19,6 +19,7 @@ import { LosslessNumber, stringify } from 'lossless-json';
 import { generateKey, sha256Hex } from '../src/ops/api-keys.js';
 import { DEMO_BILL } from '../scripts/lib/demo-catalogue.js';
 import { freePort, startRedis } from '../scripts/lib/redis-server.js';
+import { serviceNodeArgs } from '../src/ops/node-flags.js';
 import { processTreeCpuMs } from './lib/process-cpu.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -53,7 +54,7 @@ const redis = await startRedis();
 const port = await freePort();
 // BENCH_NODE_ARGS='--cpu-prof --cpu-prof-dir=/tmp/prof' profiles the service. Load shedding and the Redis deadline
 // are relaxed alike for both sides: a shared machine's stalls must not end the run.
-const server = spawn(process.execPath, [...(process.env.BENCH_NODE_ARGS?.split(' ').filter(Boolean) ?? []), path.join(root, 'dist/server.js')], {
+const server = spawn(process.execPath, serviceNodeArgs(path.join(root, 'dist/server.js'), process.env.BENCH_NODE_ARGS?.split(' ').filter(Boolean)), {
   cwd: root,
   env: {
     PATH: process.env.PATH ?? '',

@@ -20,6 +20,7 @@ import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
 import { generateKey, sha256Hex } from '../src/ops/api-keys.js';
 import { freePort, startRedis } from '../scripts/lib/redis-server.js';
+import { serviceNodeArgs } from '../src/ops/node-flags.js';
 import { MAX_REFUSED_SHARE, registerWorkload, settlementBodies, statusCodes } from './lib/settlement-workload.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -113,7 +114,7 @@ async function main(): Promise<void> {
   const port = await freePort();
   const profileFile = path.join(profileDir, 'service.cpuprofile');
   const preload = path.join(root, 'bench/lib/cpu-profile-on-signal.mjs');
-  const service = spawn(process.execPath, ['--import', preload, path.join(root, 'dist/server.js')], {
+  const service = spawn(process.execPath, serviceNodeArgs(path.join(root, 'dist/server.js'), ['--import', preload]), {
     cwd: root,
     env: {
       ...process.env,
@@ -150,7 +151,7 @@ async function main(): Promise<void> {
     let target = base;
     if (values.target !== 'service') {
       const floorPort = await freePort();
-      profiled = spawn(process.execPath, ['--import', 'tsx', '--import', preload, path.join(root, FLOORS[values.target!]!)], {
+      profiled = spawn(process.execPath, serviceNodeArgs(path.join(root, FLOORS[values.target!]!), ['--import', 'tsx', '--import', preload]), {
         cwd: root,
         env: { ...process.env, CPU_PROFILE_FILE: profileFile, PORT: String(floorPort), REDIS_URL: redis.url, WORKERS: '1' },
         stdio: ['ignore', 'ignore', 'inherit'],

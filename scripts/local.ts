@@ -15,6 +15,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { generateKey, sha256Hex } from '../src/ops/api-keys.js';
+import { serviceNodeArgs } from '../src/ops/node-flags.js';
 import { loadPolicyDirectory } from '../src/policy/loader.js';
 import { DEMO_BILL } from './lib/demo-catalogue.js';
 import { demoDataFor, type DemoFiles } from './lib/local-demo.js';
@@ -105,7 +106,7 @@ async function main(): Promise<void> {
   const keysFile = path.join(localDir, 'api-keys.json');
   writeFileSync(keysFile, `${JSON.stringify(entries, null, 2)}\n`);
 
-  const server = spawn(process.execPath, [path.join(root, 'dist/server.js')], {
+  const server = spawn(process.execPath, serviceNodeArgs(path.join(root, 'dist/server.js')), {
     stdio: ['ignore', 'inherit', 'inherit'],
     env: {
       ...process.env,

@@ -16,6 +16,7 @@ import { createOpsApp, type OpsSources } from './http/ops-app.js';
 import { answerPrimary, primaryOpsSources } from './ops/cluster-ops.js';
 import { KeyRing } from './ops/api-keys.js';
 import { loadConfig, type AppConfig } from './ops/config.js';
+import { withServiceFlags } from './ops/node-flags.js';
 import { boundsFromEnv } from './service/bounds.js';
 import { createLogger } from './ops/logger.js';
 import { Metrics } from './ops/metrics.js';
@@ -43,6 +44,8 @@ function startPrimary(config: AppConfig): void {
   listenOps(config, primaryOpsSources(), logger);
   let stopping = false;
   logger.info({ workers: config.workers, port: config.port }, 'starting workers');
+  // Workers run under the service's node flags even when this primary was started without them.
+  cluster.setupPrimary({ execArgv: withServiceFlags(process.execArgv) });
   for (let i = 0; i < config.workers; i++) cluster.fork();
   cluster.on('exit', (worker, code, signal) => {
     if (stopping) {

@@ -8,9 +8,10 @@
  */
 import { execFileSync } from 'node:child_process';
 import http from 'node:http';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateKey, sha256Hex } from '../../src/ops/api-keys.js';
+import { SERVICE_NODE_FLAGS } from '../../src/ops/node-flags.js';
 import { freePort, startRedis, type RedisServer } from '../helpers/redis-server.js';
 import { stayDaysOf } from '../helpers/stay-days.js';
 import { spawnServer, writeKeysFile, type ServerProcess } from '../helpers/server-process.js';
@@ -128,6 +129,13 @@ describe('WORKERS=2 over one redis-server', () => {
     const ids = Array.from({ length: 20 }, (_, i) => `W-${i}`);
     for (const id of ids) expect((await request('GET', '/v1/policies', adminKey, undefined, id)).status).toBe(200);
     expect(await servedBy(ids)).toEqual(workerPids);
+  });
+
+  it("every worker runs under the service's node flags, once each", () => {
+    for (const pid of pidsWith('settlement service listening')) {
+      const argv = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
+      for (const flag of SERVICE_NODE_FLAGS) expect(argv.filter((a) => a === flag)).toEqual([flag]);
+    }
   });
 
   it(`worked example ${example.request.requestId} settles exactly`, async () => {

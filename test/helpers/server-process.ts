@@ -1,8 +1,9 @@
-/** Runs the built server (node dist/server.js) as a child process, as production does. */
+/** Runs the built server (node dist/server.js) as a child process, as production does: under the service's node flags. */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { serviceNodeArgs } from '../../src/ops/node-flags.js';
 import { freePort } from './redis-server.js';
 import { ROOT } from './worked-examples.js';
 
@@ -25,7 +26,7 @@ export function writeKeysFile(entries: unknown[]): string {
 export async function spawnServer(env: Record<string, string>, options: { waitReady?: boolean } = {}): Promise<ServerProcess> {
   const port = env.PORT ? Number(env.PORT) : await freePort();
   let output = '';
-  const child = spawn(process.execPath, [path.join(ROOT, 'dist/server.js')], {
+  const child = spawn(process.execPath, serviceNodeArgs(path.join(ROOT, 'dist/server.js')), {
     cwd: ROOT,
     // No operations listener unless a test asks for one: parallel servers would contend for its port.
     env: { PATH: process.env.PATH ?? '', LOG_LEVEL: 'info', METRICS_PORT: '0', ...env, PORT: String(port) },
