@@ -91,6 +91,12 @@ const SMOKES: Record<string, Smoke> = {
     args: ['--dist', 'dist', '--rounds', '1', '--lines', '50', '--amounts', '3', '--bills', '2'],
     figures: [figure('all rounds dist: preview', '×'), /all rounds dist: .*settle \d/],
   },
+  'reverse-script': {
+    script: 'bench/reverse-script.ts',
+    // HEAD: a checkout always has it (a clean clone may hold no other branch).
+    args: ['--reversals', '100', '--before', 'HEAD'],
+    figures: [figure('this script, v5 record, inpatient +median block', 'µs'), figure('HEAD script, v4 record, outpatient +median block', 'µs')],
+  },
   'record-codec': {
     script: 'bench/record-codec.ts',
     args: ['--rounds', '1'],
