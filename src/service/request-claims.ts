@@ -81,9 +81,9 @@ function decode(raw: string): ClaimHolder {
 }
 
 /** Characters of the request hash (settlements.ts requestHash). */
-export const REQUEST_HASH_LENGTH = 22;
+export const REQUEST_HASH_LENGTH = 16;
 
-/** A stored body hash and a request's, each whole (43 characters, as the previous release kept them) or 22: the same body when the shorter starts the longer. */
+/** A stored body hash and a request's, each whole (43 characters, as early releases kept them), 22 or 16: the same body when the shorter starts the longer. */
 export function sameBody(stored: string, bodyHash: string): boolean {
   const n = Math.min(stored.length, bodyHash.length);
   return n > 0 && stored.slice(0, n) === bodyHash.slice(0, n);

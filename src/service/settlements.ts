@@ -97,9 +97,12 @@ export const NO_ACTOR: Actor = { operator: { id: null, name: null }, keyId: null
  * ("2.0" and "2" are one quantity). The operator is not part of the request (a
  * retry by the next clerk is the same bill).
  *
- * 22 characters (132 bits of SHA-256): it is kept in every idempotency record
- * and claim, and collisions stay out of reach. Earlier releases kept all 43;
- * a stored hash is the same body when it starts with this one (sameBody).
+ * 16 characters (96 bits of SHA-256): it is kept in every idempotency record
+ * and claim, and only ever compared with the one stored for the same
+ * hospital and requestId, so a collision stays out of reach (2^-96 a retry).
+ * Earlier releases kept 43, then 22; a stored hash is the same body when the
+ * shorter starts the longer (sameBody). 16 keeps a claim of an 18-digit card
+ * in a 64-byte allocation (80 with 22).
  */
 export function requestHash(request: SettlementRequest, whole = false): string {
   return requestHashOf(requestJsonBytes(request), whole);

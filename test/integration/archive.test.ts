@@ -153,7 +153,7 @@ describe('archiving benefit year 2018 out of Redis', () => {
     expect(await idempotencyCount(t.redis, 'ARCJJ1')).toBe(3);
     // Kept smaller: the idempotency record without its body hash, the claim sealed (card and body hash, no token or time).
     expect(await t.redis.hget('person:{ARCJJ1}', 'JJ-CITY:ARC-LATE')).toBe(`- ${late.settlementId}`);
-    expect(await t.redis.get('req:{JJ-CITY:ARC-LATE}')).toMatch(/^ARCJJ1 [\w-]{22} -$/);
+    expect(await t.redis.get('req:{JJ-CITY:ARC-LATE}')).toMatch(/^ARCJJ1 [\w-]{16} -$/);
     expect((await t.http.get('/v1/enrollees/ARCJJ1/accumulators/2018').set(admin()).expect(200)).body).toEqual(accumulatorsBefore);
     expect(JSON.parse((await t.redis.hget('archives', '2018'))!)).toMatchObject({ state: 'archived', archive: 'benefit-year-2018', idBuckets: 1 });
     // Ids carrying their year leave the index, no mark: the year's id set (24 chars each) answers for them.
@@ -245,7 +245,7 @@ describe('archiving benefit year 2018 out of Redis', () => {
       expect(reuse.status).toBe(409);
       expect(reuse.body.error.code).toBe('IDEMPOTENCY_CONFLICT');
     }
-    expect(await t.redis.get('req:{JJ-CITY:ARC-LATE}')).toMatch(/^ARCJJ1 [\w-]{22} -$/);
+    expect(await t.redis.get('req:{JJ-CITY:ARC-LATE}')).toMatch(/^ARCJJ1 [\w-]{16} -$/);
     // An id that never existed is still NOT_FOUND.
     const unknown = await t.http.get(`/v1/settlements/${late.settlementId.slice(0, -4)}ffff`).set(admin());
     expect(unknown.status).toBe(404);

@@ -98,35 +98,39 @@ describe('the void mark of a refused settlement and the age of a claim', () => {
     expect(await allSettlements(t.http, admin(), 'VMRETRY1', 2019)).toHaveLength(1);
   });
 
-  it('a claim and an idempotency record the previous release wrote (a 43-character hash) replay the same body and refuse another', async () => {
-    await enrol('VMPREV1');
-    await enrol('VMPREV2');
-    const body = pyStay('VMPREV1', 'VM-PREV-1');
-    const first = await t.http.post('/v1/settlements').set(billing()).send(body).expect(201);
-    const hash = requestHash(settlementRequestSchema.parse(body));
-    expect(hash).toHaveLength(22);
-    const full = createHash('sha256')
-      .update(JSON.stringify(settlementRequestSchema.parse(body)))
-      .digest('base64url');
-    expect(full.startsWith(hash)).toBe(true);
-    // As the previous release stored them: the whole hash.
-    const claim = (await t.redis.get(keys.requestClaim('PY-COUNTY', 'VM-PREV-1')))!;
-    await t.redis.set(keys.requestClaim('PY-COUNTY', 'VM-PREV-1'), claim.replace(` ${hash} `, ` ${full} `));
-    await t.redis.hset(keys.person('VMPREV1'), 'PY-COUNTY:VM-PREV-1', `${full} ${first.body.settlementId}`);
-    clock += 60_000;
-    const again = await t.http.post('/v1/settlements').set(billing()).send(body).expect(200);
-    expect(again.text).toBe(first.text);
-    await t.http
-      .post('/v1/settlements')
-      .set(billing())
-      .send(pyStay('VMPREV1', 'VM-PREV-1', { dischargeDate: '2019-07-04' }))
-      .expect(409);
-    await t.http.post('/v1/settlements').set(billing()).send(pyStay('VMPREV2', 'VM-PREV-1')).expect(409);
-    // The commit script compares a stored whole hash by its start too.
-    const commit = { ...rawCommit({ card: 'VMPREV1', requestId: 'VM-PREV-1', settlementId: newId('S', 'VMPREV1'), hospitalId: 'PY-COUNTY' }), bodyHash: hash };
-    expect(await t.service.repositories.settlements.commitSettlement(commit)).toEqual({ kind: 'replay', settlementId: first.body.settlementId });
-    expect((await t.service.repositories.settlements.commitSettlement({ ...commit, bodyHash: `x${hash.slice(1)}` })).kind).toBe('conflict');
-    expect(await allSettlements(t.http, admin(), 'VMPREV1', 2019)).toHaveLength(1);
+  it('a claim and an idempotency record earlier releases wrote (a 43- or 22-character hash) replay the same body and refuse another', async () => {
+    for (const length of [43, 22]) {
+      const [card, other, requestId] = [`VMPREV${length}A`, `VMPREV${length}B`, `VM-PREV-${length}`];
+      await enrol(card);
+      await enrol(other);
+      const body = pyStay(card, requestId);
+      const first = await t.http.post('/v1/settlements').set(billing()).send(body).expect(201);
+      const hash = requestHash(settlementRequestSchema.parse(body));
+      expect(hash).toHaveLength(16);
+      const full = createHash('sha256')
+        .update(JSON.stringify(settlementRequestSchema.parse(body)))
+        .digest('base64url');
+      expect(full.startsWith(hash)).toBe(true);
+      // As an earlier release stored them: the whole hash, or its first 22 characters.
+      const stored = full.slice(0, length);
+      const claim = (await t.redis.get(keys.requestClaim('PY-COUNTY', requestId)))!;
+      await t.redis.set(keys.requestClaim('PY-COUNTY', requestId), claim.replace(` ${hash} `, ` ${stored} `));
+      await t.redis.hset(keys.person(card), `PY-COUNTY:${requestId}`, `${stored} ${first.body.settlementId}`);
+      clock += 60_000;
+      const again = await t.http.post('/v1/settlements').set(billing()).send(body).expect(200);
+      expect(again.text).toBe(first.text);
+      await t.http
+        .post('/v1/settlements')
+        .set(billing())
+        .send(pyStay(card, requestId, { dischargeDate: '2019-07-04' }))
+        .expect(409);
+      await t.http.post('/v1/settlements').set(billing()).send(pyStay(other, requestId)).expect(409);
+      // The commit script compares a stored longer hash by its start too.
+      const commit = { ...rawCommit({ card, requestId, settlementId: newId('S', card), hospitalId: 'PY-COUNTY' }), bodyHash: hash };
+      expect(await t.service.repositories.settlements.commitSettlement(commit)).toEqual({ kind: 'replay', settlementId: first.body.settlementId });
+      expect((await t.service.repositories.settlements.commitSettlement({ ...commit, bodyHash: `x${hash.slice(1)}` })).kind).toBe('conflict');
+      expect(await allSettlements(t.http, admin(), card, 2019)).toHaveLength(1);
+    }
   });
 
   it('VOID_CLAIM_TTL_SECONDS below the maximum claim age is refused at start', () => {
