@@ -78,7 +78,7 @@ describe('STORE_WRITE_FORMAT during a rolling upgrade', () => {
     expect(await whereIs(first.body.settlementId)).toEqual({ key: 0, field: 1 });
     expect(Object.keys(meta.d as object)).toContain('bp');
     expect(Object.keys(meta.d as object)).not.toContain('basicPaid');
-    expect((await idemOf('FMT-3'))!.split(' ')[0]).toHaveLength(22);
+    expect((await idemOf('FMT-3'))!.split(' ')[0]).toHaveLength(16);
     const again = await settle(previous, stay('FMT-3', '2019-04-01', '2019-04-05'));
     expect(again.status).toBe(200);
     expect(again.text).toBe(first.text);
