@@ -10,7 +10,6 @@ import { Decimal, type Money } from '../../src/domain/money.js';
 import { PY1_LINES, demoCatalogues, linesFor, type WireLine } from './fee-lines.js';
 import { hsa, n, text, type Hsa, type HsaAnswer } from './hsa.js';
 import { startTestService, type TestService } from './service.js';
-import { workedExamples } from './worked-examples.js';
 
 let t: TestService;
 export const CODES: Record<string, string> = { 'PY-COUNTY': 'H33032600001', 'PY-TOWN': 'H33032600002', 'QZ-FIRST': 'H35050200001', 'TY-L3': 'H14010600001' };
@@ -19,13 +18,7 @@ export const CODES: Record<string, string> = { 'PY-COUNTY': 'H33032600001', 'PY-
 export async function startConformanceService(): Promise<TestService> {
   t = await startTestService();
   await t.loadWorkedRegistry();
-  for (const [id, code] of Object.entries(CODES)) {
-    await t.http
-      .put(`/v1/hospitals/${id}`)
-      .set(t.auth(t.keys.admin))
-      .send({ ...workedExamples.hospitals[id], fixmedinsCode: code })
-      .expect(200);
-  }
+  for (const [id, code] of Object.entries(CODES)) await t.giveNationalCode(id, code);
   return t;
 }
 

@@ -9,7 +9,6 @@ import { demoCatalogues, linesFor, PY1_LINES, type WireLine } from './fee-lines.
 import { transcript } from './hsa.js';
 import { jinjiangEnrollee, pingyangEnrollee } from './load-support.js';
 import { startTestService, type TestService } from './service.js';
-import { workedExamples } from './worked-examples.js';
 
 export const CODES: Record<string, string> = {
   'PY-COUNTY': 'H33032600001',
@@ -34,13 +33,7 @@ export async function startNationalService(): Promise<TestService> {
   const t = await startTestService();
   await t.loadWorkedRegistry();
   // The registry's hospitals gain their national codes.
-  for (const [id, code] of Object.entries(CODES)) {
-    await t.http
-      .put(`/v1/hospitals/${id}`)
-      .set(t.auth(t.keys.admin))
-      .send({ ...workedExamples.hospitals[id], fixmedinsCode: code })
-      .expect(200);
-  }
+  for (const [id, code] of Object.entries(CODES)) await t.giveNationalCode(id, code);
   return t;
 }
 

@@ -39,6 +39,8 @@ export interface TestService {
   auth(key: string): { Authorization: string };
   /** Loads the worked-example hospitals, enrollees and referral filings through the API. */
   loadWorkedRegistry(): Promise<void>;
+  /** Gives a worked-example hospital its national facility code (fixmedins_code), through the API. */
+  giveNationalCode(hospitalId: string, code: string): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -103,6 +105,13 @@ export async function startTestService(options: TestServiceOptions = {}): Promis
     http,
     keys,
     auth,
+    async giveNationalCode(hospitalId, code) {
+      await http
+        .put(`/v1/hospitals/${hospitalId}`)
+        .set(auth(keys.admin))
+        .send({ ...workedExamples.hospitals[hospitalId], fixmedinsCode: code })
+        .expect(200);
+    },
     async loadWorkedRegistry() {
       for (const [id, hospital] of Object.entries(workedExamples.hospitals)) {
         await http

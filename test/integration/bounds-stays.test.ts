@@ -11,7 +11,6 @@ import { hsa, n } from '../helpers/hsa.js';
 import { admit, discharge, feedetail } from '../helpers/hsa-stay.js';
 import { startTestService, type TestService } from '../helpers/service.js';
 import { idempotencyCount, occupancyMembers, settlementMeta, settlementRecord, stayMembers, wholeDeltas } from '../helpers/person-records.js';
-import { workedExamples } from '../helpers/worked-examples.js';
 import { decodeSettlementRecord, encodeSettlementRecord, PREVIOUS_FORMAT_VERSION } from '../../src/store/codec/settlement-record.js';
 
 let t: TestService;
@@ -130,11 +129,7 @@ describe('overlapping stays of one person', () => {
 
   it('through the national face (2304) the refusal names the other settlement in Chinese, not a field of the native API', async () => {
     const code = 'H33032600002';
-    await t.http
-      .put('/v1/hospitals/PY-TOWN')
-      .set(t.auth(t.keys.admin))
-      .send({ ...workedExamples.hospitals['PY-TOWN'], fixmedinsCode: code })
-      .expect(200);
+    await t.giveNationalCode('PY-TOWN', code);
     const first = await settle(stay('PY-COUNTY', '2019-10-01', '2019-10-10'));
     expect(first.status, first.text).toBe(201);
     const p = hsa(t.http, t.keys.billing['PY-TOWN']!, code);

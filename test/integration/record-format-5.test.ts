@@ -27,7 +27,7 @@ import { admit, discharge, feedetail } from '../helpers/hsa-stay.js';
 import { pingyangEnrollee } from '../helpers/load-support.js';
 import { occupancyMembers, settlementMeta, settlementMetaLine, settlementRecord, stayMembers } from '../helpers/person-records.js';
 import { startTestService, type TestService } from '../helpers/service.js';
-import { POLICY_DIR, workedExamples } from '../helpers/worked-examples.js';
+import { POLICY_DIR } from '../helpers/worked-examples.js';
 
 let t: TestService;
 let out: string;
@@ -123,11 +123,7 @@ describe('record format 5', () => {
 
   it('the change scripts of a stay find its settlement with a terse line settled', async () => {
     const code = 'H33032600001';
-    await t.http
-      .put('/v1/hospitals/PY-COUNTY')
-      .set(t.auth(t.keys.admin))
-      .send({ ...workedExamples.hospitals['PY-COUNTY'], fixmedinsCode: code })
-      .expect(200);
+    await t.giveNationalCode('PY-COUNTY', code);
     const card = 'F5NATIONAL';
     await t.http.put(`/v1/enrollees/${card}`).set(t.auth(t.keys.admin)).send(pingyangEnrollee()).expect(201);
     const p = hsa(t.http, t.keys.billing['PY-COUNTY']!, code);
