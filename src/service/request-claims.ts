@@ -56,8 +56,19 @@ export interface ClaimSubject {
   card: string;
 }
 
+/**
+ * `<card> <body hash> <token> <ms in base36>`: with a social-security card
+ * number (社会保障卡卡号, 9 characters) that is 44 bytes, which Redis keeps in
+ * one allocation with its object (136 → 120 B a claim); decimal ms made it 49.
+ */
 function encode(holder: ClaimHolder): string {
-  return `${holder.card} ${holder.bodyHash} ${holder.token} ${holder.atMs}`;
+  return `${holder.card} ${holder.bodyHash} ${holder.token} ${Math.trunc(holder.atMs).toString(36)}`;
+}
+
+/** Claims written before base36 kept the ms in decimal (13 digits); base36 ms stay ≤ 9 characters until the year 5138. */
+function claimMs(text: string | undefined): number {
+  if (text === undefined) return Number.NaN;
+  return text.length >= 12 && /^\d+$/.test(text) ? Number(text) : Number.parseInt(text, 36);
 }
 
 /** The token of a sealed claim (sealedClaim): never a claimToken's (8 base64url characters). */
@@ -77,7 +88,7 @@ export function sealedClaim(raw: string, card: string): string | null {
 
 function decode(raw: string): ClaimHolder {
   const [card, bodyHash, token, atMs] = raw.split(' ');
-  return { card: card!, bodyHash: bodyHash!, token: token!, atMs: Number(atMs) };
+  return { card: card!, bodyHash: bodyHash!, token: token!, atMs: claimMs(atMs) };
 }
 
 /** Characters of the request hash (settlements.ts requestHash). */

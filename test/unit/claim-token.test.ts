@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { claimToken, sealedClaim } from '../../src/service/request-claims.js';
+import { claimToken, RequestClaims, sealedClaim } from '../../src/service/request-claims.js';
 
 describe('claim tokens', () => {
   it('are 6 random bytes in base64url, distinct across pool refills', () => {
@@ -20,5 +20,45 @@ describe('a sealed claim (an archived settlement)', () => {
     expect(Buffer.byteLength(sealed!)).toBeLessThanOrEqual(44);
     expect(sealedClaim(sealed!, '330326198001010001')).toBe(sealed);
     expect(sealedClaim(raw, '330326198001010002')).toBeNull();
+  });
+});
+
+describe('a claim as stored', () => {
+  const subject = { hospitalId: 'H001', requestId: 'REQ-1', card: 'A12345678' };
+  const hash = 'h'.repeat(16);
+  const at = 1_800_000_000_123;
+  const claimsHolding = (held: string | null) => {
+    const made: string[] = [];
+    const claimRequest = async (_hospitalId: string, _requestId: string, raw: string) => {
+      made.push(raw);
+      return held;
+    };
+    const repos = { settlements: { claimRequest } };
+    return {
+      made,
+      claims: new RequestClaims(
+        repos as never,
+        () => at,
+        15_000,
+        () => at,
+      ),
+    };
+  };
+
+  it('keeps its ms in base36: 44 bytes with a 9-character card number, one Redis allocation', async () => {
+    const { made, claims } = claimsHolding(null);
+    const claim = await claims.claim(subject, hash);
+    expect(claim.raw).toBe(`A12345678 ${hash} ${claim.token} ${at.toString(36)}`);
+    expect(Buffer.byteLength(claim.raw)).toBeLessThanOrEqual(44);
+    expect(claim.atWallMs).toBe(at);
+    expect(made).toEqual([claim.raw]);
+  });
+
+  it('reads its own base36 ms and the decimal ms of claims made before', async () => {
+    for (const ms of [at.toString(36), String(at)]) {
+      const held = `A12345678 ${hash} tok12345 ${ms}`;
+      const claim = await claimsHolding(held).claims.claim(subject, hash);
+      expect(claim).toEqual({ token: 'tok12345', raw: held, atWallMs: at });
+    }
   });
 });
