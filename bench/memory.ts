@@ -45,7 +45,7 @@ import { LocalCoverage } from '../src/service/coverage.js';
 import { ArchiveStore } from '../src/store/archive-store.js';
 import { SettlementService } from '../src/service/settlements.js';
 import { decodeSettlementRecord } from '../src/store/codec/settlement-record.js';
-import { keys as storeKeys } from '../src/store/keys.js';
+import { settlementIdOfCard, keys as storeKeys } from '../src/store/keys.js';
 import { createRedis, whenReady } from '../src/store/redis.js';
 import { openRepositories } from '../src/store/repositories.js';
 import { representativeWorkload } from '../scripts/lib/representative-settlements.js';
@@ -83,7 +83,10 @@ const RECORD_FIELD = storeKeys.settlementField('');
 /** Every stored record, of stl: keys and of the person hashes' fields. */
 /** The card of a key (its hash tag) and a record's settlement id (its field or key name), which the record leaves out. */
 const cardOfKey = (key: string) => key.slice(key.indexOf('{') + 1, key.indexOf('}'));
-const idsOf = (key: string, field?: string) => ({ card: cardOfKey(key), settlementId: field ? field.slice(RECORD_FIELD.length) : key.slice(key.lastIndexOf(':') + 1) });
+const idsOf = (key: string, field?: string) => ({
+  card: cardOfKey(key),
+  settlementId: field ? settlementIdOfCard(cardOfKey(key), field.slice(RECORD_FIELD.length)) : key.slice(key.lastIndexOf(':') + 1),
+});
 
 async function recordsOf(redis: Redis, all: string[]): Promise<{ record: Buffer; ids: { card: string; settlementId: string } }[]> {
   const found: { record: Buffer; ids: { card: string; settlementId: string } }[] = [];

@@ -217,6 +217,7 @@ export class ArchiveStore {
 
   async readPersonYear(card: string, year: number): Promise<PersonYear> {
     const { ids, accumulators } = await readPersonYear(this.redis, {
+      card,
       personKey: keys.person(card),
       accumulatorsKey: keys.accumulators(card, year),
       settlementsOfYearKey: keys.settlementsOfYear(card, year),

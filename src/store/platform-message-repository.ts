@@ -3,7 +3,7 @@
  * 2301, 2402), their fee lines, message records and their msgid bindings.
  */
 import type { Encounter, EncounterFeeLine } from '../domain/encounter.js';
-import { keys, type MessageScope } from './keys.js';
+import { keys, settlementIdOfCard, type MessageScope } from './keys.js';
 import type { ScriptedClient } from './redis.js';
 import { NO_REPLICA_ACKNOWLEDGEMENT, type ReplicaAcknowledgement } from './replication.js';
 import type { FeeLinesOutcome, ReplaceOutcome, StayChangeOutcome } from './script-results.js';
@@ -63,7 +63,8 @@ export class PlatformMessageRepository {
     // The person's hash, else the earlier layout's key (the script reads them in the same order).
     const [hashed, earlier] = await Promise.all([this.redis.hget(keys.person(encounter.card), field), this.redis.hget(keys.idempotency(encounter.card), field)]);
     const idem = hashed ?? earlier ?? '';
-    const settlementId = idem === '' || idem.startsWith('void ') ? null : (idem.split(' ')[1] ?? null);
+    const stored = idem === '' || idem.startsWith('void ') ? undefined : idem.split(' ')[1];
+    const settlementId = stored === undefined ? null : settlementIdOfCard(encounter.card, stored);
     return { round: encounter.round, field, idem, settlementId };
   }
 

@@ -10,7 +10,7 @@ import { compactOccupancyMember, compactStayMember, encodeSettlementRecord, PREV
 import { shortNamed } from './codec/person-hash.js';
 import { decodeStay, encodeStay } from './codec/stay.js';
 import { cardOfId } from './id-index.js';
-import { keys, slotOfCard } from './keys.js';
+import { keys, localSettlementId, settlementIdOfCard, slotOfCard } from './keys.js';
 import { outboxField } from './ledger-records.js';
 import { readRecord, readRecords } from './record-reads.js';
 import type { ScriptedClient } from './redis.js';
@@ -60,6 +60,7 @@ export class SettlementRepository {
   /** The year's accumulators and settlement ids, from the person's hash or the earlier keys (one script: either layout). */
   private personYear(card: string, year: number): Promise<{ accumulators: Record<string, string>; ids: string[] }> {
     return readPersonYear(this.redis, {
+      card,
       personKey: keys.person(card),
       accumulatorsKey: keys.accumulators(card, year),
       settlementsOfYearKey: keys.settlementsOfYear(card, year),
@@ -110,8 +111,8 @@ export class SettlementRepository {
       filings,
       filingsVersion: read.filingsVersion ?? '0',
       ...decodeAccumulators(read.accumulators),
-      idempotency: decodeIdempotency(read.idempotency ?? (read.voidClaim === null ? null : `void ${read.voidClaim}`)),
-      stays: read.stays.map(decodeStay),
+      idempotency: decodeIdempotency(read.idempotency ?? (read.voidClaim === null ? null : `void ${read.voidClaim}`), card),
+      stays: read.stays.map((member) => decodeStay(member, card)),
       previousYearAccumulators: read.previousAccumulators ? decodeAccumulators(read.previousAccumulators).accumulators : null,
     };
   }
@@ -141,7 +142,7 @@ export class SettlementRepository {
       this.redis.hget(keys.idempotency(card), idempotencyField),
       this.redis.get(keys.voidClaim(card, idempotencyField)),
     ]);
-    return decodeIdempotency(record ?? earlier ?? (voided === null ? null : `void ${voided}`));
+    return decodeIdempotency(record ?? earlier ?? (voided === null ? null : `void ${voided}`), card);
   }
 
   /** Deletes the claim if it is still the one given (a refused request lets its requestId go). */
@@ -171,10 +172,11 @@ export class SettlementRepository {
     const meta: Omit<SettlementRecordMeta, 'v'> = previous
       ? { s: 'settled', h: commit.hospitalId, y: commit.benefitYear, rq: commit.requestId, d: deltas }
       : { d: shortNamed(deltas) };
-    const stayMember = commit.stay ? encodeStay(commit.stay) : '';
-    if (commit.stay) meta.st = previous ? stayMember : compactStayMember(stayMember, settlementId);
+    // The person's hash keeps the id local; the release before reads it whole.
+    const stayMember = commit.stay ? encodeStay(commit.stay, !previous) : '';
+    if (commit.stay) meta.st = previous ? stayMember : compactStayMember(stayMember, localSettlementId(settlementId));
     const occupancy = commit.occupancy ? { admission: dayNumber(commit.occupancy.admissionDate), discharge: dayNumber(commit.occupancy.dischargeDate) } : null;
-    const occupancyMember = occupancy ? `${occupancy.admission}|${occupancy.discharge}|${settlementId}|${commit.hospitalId}` : '';
+    const occupancyMember = occupancy ? `${occupancy.admission}|${occupancy.discharge}|${previous ? settlementId : localSettlementId(settlementId)}|${commit.hospitalId}` : '';
     if (occupancy) meta.oc = previous ? occupancyMember : compactOccupancyMember(occupancy.admission, occupancy.discharge, commit.hospitalId);
     // replicas: a commit is answered only once the required replicas hold it (replication.ts).
     const outcome = await commitSettlementScript(this.redis, this.replicas, {
@@ -217,7 +219,12 @@ export class SettlementRepository {
       benefitYear: commit.benefitYear,
     });
     // A replay answers what a replica holds too (the first answer may have been "unknown").
-    if (outcome.kind === 'replay') await this.confirmReplicated(card, outcome.settlementId);
+    if (outcome.kind === 'replay') {
+      const replayed = { ...outcome, settlementId: settlementIdOfCard(card, outcome.settlementId) };
+      await this.confirmReplicated(card, replayed.settlementId);
+      return replayed;
+    }
+    if (outcome.kind === 'overlap') return { ...outcome, settlementId: settlementIdOfCard(card, outcome.settlementId) };
     return outcome;
   }
 

@@ -9,6 +9,7 @@ import { MONEY_ACCUMULATORS, type AccumulatorDeltas, type Accumulators, type Enr
 import type { EncounterFeeLine } from '../domain/encounter.js';
 import { decodeSettlementRecord, type ReversalMeta } from './codec/settlement-record.js';
 import { parseFeeLine } from './record-schemas.js';
+import { settlementIdOfCard } from './keys.js';
 
 /** How long a person's settled stays are kept for the overlap check after their last commit (two benefit years and a margin). */
 export const OCCUPANCY_SECONDS = 800 * 86_400;
@@ -152,12 +153,13 @@ export function encodeDeltas(deltas: AccumulatorDeltas): Record<string, string> 
   return encoded;
 }
 
-export function decodeIdempotency(value: string | null): IdempotencyRecord | null {
+/** An idempotency record of `card`'s hash: its settlement id whole. */
+export function decodeIdempotency(value: string | null, card: string): IdempotencyRecord | null {
   if (value === null) return null;
   const space = value.indexOf(' ');
   const head = value.slice(0, space);
   const tail = value.slice(space + 1);
-  return head === 'void' ? { kind: 'void', token: tail } : { kind: 'committed', bodyHash: head, settlementId: tail };
+  return head === 'void' ? { kind: 'void', token: tail } : { kind: 'committed', bodyHash: head, settlementId: settlementIdOfCard(card, tail) };
 }
 
 export function toStored(settlementId: string, card: string, record: Buffer): StoredSettlement {

@@ -6,7 +6,7 @@
  * cards whose slots it owns, and only those.
  */
 import calculateSlot from 'cluster-key-slot';
-import { SETTLEMENT_ID_PATTERN, slotTag } from '../../src/store/keys.js';
+import { SETTLEMENT_ID_PATTERN, settlementIdOfCard, slotTag } from '../../src/store/keys.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startRedisCluster, type RedisCluster } from '../../scripts/lib/redis-cluster.js';
 import { makeKeys, type TestKeys } from '../helpers/service.js';
@@ -259,12 +259,12 @@ describe('two processes over a 3-master Redis Cluster', () => {
     const cardsByNode = new Map<number, Set<string>>();
     for (const { port } of owners) {
       // Without -c, KEYS answers with the node's own keys only.
-      // Records are fields 'r|<id>' of the person's hash.
+      // Records are fields 'r|<id>' of the person's hash, the id local (its card's slot made whole again).
       const records: [string, string][] = [];
       for (const key of (await cluster.cli(port, '--raw', 'KEYS', 'person:*')).split('\n').filter(Boolean)) {
         const card = /^person:\{(.+)\}$/.exec(key)![1]!;
         const fields = (await cluster.cli(port, '--raw', 'HKEYS', key)).split('\n').filter((field) => field.startsWith('r|'));
-        for (const field of fields) records.push([card, field.slice(2)]);
+        for (const field of fields) records.push([card, settlementIdOfCard(card, field.slice(2))]);
       }
       const cards = new Set(records.map(([card]) => card));
       cardsByNode.set(port, cards);

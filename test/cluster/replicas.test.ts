@@ -19,6 +19,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { YearArchiver } from '../../src/service/archive.js';
 import { ArchiveStore } from '../../src/store/archive-store.js';
+import { settlementIdOfCard } from '../../src/store/keys.js';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startRedisCluster, type RedisCluster } from '../../scripts/lib/redis-cluster.js';
@@ -33,7 +34,7 @@ import { openRepositories, SettlementRepository } from '../../src/store/reposito
 import type { CommitRequest } from '../../src/store/store-records.js';
 import { ReplicaAcknowledgement, detectReplicas } from '../../src/store/replication.js';
 import { sleep } from '../helpers/load-support.js';
-import { hasSettlementRecord } from '../helpers/person-records.js';
+import { hasSettlementRecord, idempotencyRecord } from '../helpers/person-records.js';
 import { startRedis, type RedisServer } from '../helpers/redis-server.js';
 import { makeKeys, type TestKeys } from '../helpers/service.js';
 import { spawnServer, writeKeysFile, type ServerProcess } from '../helpers/server-process.js';
@@ -111,7 +112,7 @@ describe('one Redis with one replica', () => {
     // Read straight from the replica, right after the answer: no waiting here.
     const id = res.body.settlementId as string;
     expect(await hasSettlementRecord(onReplica, 'REPL1', id)).toBe(true);
-    expect(await onReplica.hget('person:{REPL1}', `${HOSPITAL}:REPL-1`)).toMatch(new RegExp(` ${id}$`));
+    expect(await idempotencyRecord(onReplica, 'REPL1', `${HOSPITAL}:REPL-1`)).toMatch(new RegExp(` ${id}$`));
     expect(await onReplica.exists(`req:{${HOSPITAL}:REPL-1}`)).toBe(1);
   });
 
@@ -212,7 +213,7 @@ describe('one Redis with one replica', () => {
     const retry = await call(server, 'POST', '/v1/settlements', keys.billing[HOSPITAL]!, body);
     expect(retry.status, retry.text).toBe(404);
     expect(retry.body.error.code).toBe('ARCHIVED');
-    const settlementId = (await onMaster.hget('person:{REPL1}', `${HOSPITAL}:REPL-1`))!.split(' ')[1]!;
+    const settlementId = settlementIdOfCard('REPL1', (await onMaster.hget('person:{REPL1}', `${HOSPITAL}:REPL-1`))!.split(' ')[1]!);
     const read = await call(server, 'GET', `/v1/settlements/${settlementId}`, keys.admin);
     expect(read.status, read.text).toBe(404);
     expect(read.body.error.code).toBe('ARCHIVED');

@@ -9,7 +9,7 @@
 import type { Redis } from 'ioredis';
 import { dayNamesOf, fromDayMember, fromStoredLedgerEntry, ledgerField, toStoredLedgerEntry } from '../../src/domain/ledger.js';
 import { decodeSettlementRecord } from '../../src/store/codec/settlement-record.js';
-import { slotOfCard } from '../../src/store/keys.js';
+import { settlementIdOfCard, slotOfCard } from '../../src/store/keys.js';
 import { hasSettlementRecord, idempotencyRecord, yearIds } from './person-records.js';
 
 export interface IntegrityReport {
@@ -84,7 +84,7 @@ export async function checkStorageIntegrity(redis: Redis): Promise<IntegrityRepo
     for (const [field, value] of Object.entries(await redis.hgetall(key))) {
       if (field.includes('|') || value.startsWith('void ')) continue;
       report.idempotencyRecords++;
-      const settlementId = value.slice(value.indexOf(' ') + 1);
+      const settlementId = settlementIdOfCard(card, value.slice(value.indexOf(' ') + 1));
       if (!(await hasSettlementRecord(redis, card, settlementId))) problems.push(`${key} ${field}: settlement ${settlementId} missing`);
     }
   }
@@ -93,7 +93,7 @@ export async function checkStorageIntegrity(redis: Redis): Promise<IntegrityRepo
   const records: [string, string, Buffer][] = [];
   for (const key of await scanAll(redis, 'person:*')) {
     const hash = await redis.hgetallBuffer(key);
-    for (const field in hash) if (field.startsWith('r|')) records.push([`${key} ${field}`, field.slice(2), hash[field]!]);
+    for (const field in hash) if (field.startsWith('r|')) records.push([`${key} ${field}`, settlementIdOfCard(cardOfKey(key), field.slice(2)), hash[field]!]);
   }
   for (const key of await scanAll(redis, 'stl:*')) records.push([key, key.slice(key.lastIndexOf(':') + 1), (await redis.getBuffer(key))!]);
   for (const [key, settlementId, record] of records) {

@@ -27,7 +27,7 @@ import { LocalCoverage } from '../../src/service/coverage.js';
 import { SettlementService } from '../../src/service/settlements.js';
 import { readNdjsonGz } from '../../src/ops/archive-files.js';
 import { ARCHIVED_ID_RECORD, ArchiveStore } from '../../src/store/archive-store.js';
-import { slotTag } from '../../src/store/keys.js';
+import { localSettlementId, slotTag } from '../../src/store/keys.js';
 import { openRepositories } from '../../src/store/repositories.js';
 import { startRedis, type RedisServer } from '../helpers/redis-server.js';
 import { startTestService, type TestService } from '../helpers/service.js';
@@ -152,7 +152,7 @@ describe('archiving benefit year 2018 out of Redis', () => {
     for (const key of await t.redis.keys('person:{ARCJJ*')) expect(Object.keys(await t.redis.hgetall(key)).filter((f) => /^[st]\|2018$/.test(f))).toEqual([]);
     expect(await idempotencyCount(t.redis, 'ARCJJ1')).toBe(3);
     // Kept smaller: the idempotency record without its body hash, the claim sealed (card and body hash, no token or time).
-    expect(await t.redis.hget('person:{ARCJJ1}', 'JJ-CITY:ARC-LATE')).toBe(`- ${late.settlementId}`);
+    expect(await t.redis.hget('person:{ARCJJ1}', 'JJ-CITY:ARC-LATE')).toBe(`- ${localSettlementId(late.settlementId)}`);
     expect(await t.redis.get('req:{JJ-CITY:ARC-LATE}')).toMatch(/^ARCJJ1 [\w-]{16} -$/);
     expect((await t.http.get('/v1/enrollees/ARCJJ1/accumulators/2018').set(admin()).expect(200)).body).toEqual(accumulatorsBefore);
     expect(JSON.parse((await t.redis.hget('archives', '2018'))!)).toMatchObject({ state: 'archived', archive: 'benefit-year-2018', idBuckets: 1 });

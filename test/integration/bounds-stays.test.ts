@@ -10,7 +10,7 @@ import { PY1_LINES } from '../helpers/fee-lines.js';
 import { hsa, n } from '../helpers/hsa.js';
 import { admit, discharge, feedetail } from '../helpers/hsa-stay.js';
 import { startTestService, type TestService } from '../helpers/service.js';
-import { idempotencyCount, occupancyMembers, settlementMeta, settlementRecord, stayMembers, wholeDeltas } from '../helpers/person-records.js';
+import { asWrittenWhole, idempotencyCount, occupancyMembers, settlementMeta, settlementRecord, stayMembers, wholeDeltas } from '../helpers/person-records.js';
 import { decodeSettlementRecord, encodeSettlementRecord, PREVIOUS_FORMAT_VERSION } from '../../src/store/codec/settlement-record.js';
 
 let t: TestService;
@@ -95,6 +95,7 @@ describe('overlapping stays of one person', () => {
     const old = await settle(stay('PY-COUNTY', '2019-10-11', '2019-10-15'));
     expect(old.status, old.text).toBe(201);
     const id = old.body.settlementId as string;
+    await asWrittenWhole(t.redis, card, id);
     const key = `stl:{${card}}:${id}`;
     const ids = { settlementId: id, card };
     const { meta, response, inputs } = decodeSettlementRecord((await settlementRecord(t.redis, card, id))!, ids);

@@ -4,7 +4,8 @@
  * one is terse. A reversal of a version 5 record takes off exactly its own
  * deltas, stay and occupancy member, as one of a version 4 record (which
  * names them) does; of two stays of the year, reversing one leaves the
- * other; the archive takes either format's stay.
+ * other; the archive takes either format's stay. The version 4 records are
+ * written as that release did, ids whole in the person's hash.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
@@ -13,6 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadPolicyDirectory } from '../../src/policy/loader.js';
 import { YearArchiver } from '../../src/service/archive.js';
 import { ArchiveStore } from '../../src/store/archive-store.js';
+import { localSettlementId } from '../../src/store/keys.js';
 import {
   compactOccupancyMember,
   compactStayMember,
@@ -25,7 +27,7 @@ import { PY1_LINES } from '../helpers/fee-lines.js';
 import { hsa, n, text } from '../helpers/hsa.js';
 import { admit, discharge, feedetail } from '../helpers/hsa-stay.js';
 import { pingyangEnrollee } from '../helpers/load-support.js';
-import { occupancyMembers, settlementMeta, settlementMetaLine, settlementRecord, stayMembers } from '../helpers/person-records.js';
+import { asWrittenWhole, occupancyMembers, settlementMeta, settlementMetaLine, settlementRecord, stayMembers } from '../helpers/person-records.js';
 import { startTestService, type TestService } from '../helpers/service.js';
 import { POLICY_DIR } from '../helpers/worked-examples.js';
 
@@ -63,6 +65,7 @@ const yearFields = async () => Object.fromEntries(Object.entries(await t.redis.h
 
 /** The record as the release before wrote it: version 4, its members in the line (compact: without the id). */
 async function asVersion4(id: string): Promise<void> {
+  await asWrittenWhole(t.redis, CARD, id);
   const ids = { settlementId: id, card: CARD };
   const { meta, response, inputs } = decodeSettlementRecord((await settlementRecord(t.redis, CARD, id))!, ids);
   const [stay] = ownOf(id, await stayMembers(t.redis, CARD, 2019));
@@ -135,7 +138,7 @@ describe('record format 5', () => {
     expect(await settlementMetaLine(t.redis, card, text(settled.envelope.output.setlinfo.setl_id))).toMatch(/^\d+ /);
     // The change scripts check it again, atomically (a 2302 racing the 2304): called as the service does, they find it settled.
     const id = text(settled.envelope.output.setlinfo.setl_id);
-    const [field, value] = Object.entries(await t.redis.hgetall(`person:{${card}}`)).find(([, v]) => v.endsWith(` ${id}`))!;
+    const [field, value] = Object.entries(await t.redis.hgetall(`person:{${card}}`)).find(([, v]) => v.endsWith(` ${localSettlementId(id)}`))!;
     const round = String((JSON.parse((await t.redis.get(`enc:{${card}}:${mdtrtId}`))!) as { round: unknown }).round);
     const keys = [`enc-lines:{${card}}:${mdtrtId}`, `enc:{${card}}:${mdtrtId}`, `enc-settling:{${card}}:${mdtrtId}`, `idem:{${card}}`, `stl:{${card}}:${id}`, `person:{${card}}`];
     expect(await (t.redis as unknown as { withdrawFeeLines(...args: string[]): Promise<unknown> }).withdrawFeeLines(...keys, '0000', round, field, value)).toEqual([9, 'settled']);

@@ -8,6 +8,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CURRENT_DICTIONARY } from '../../src/store/codec/response-dictionaries.js';
 import { PREVIOUS_FORMAT_VERSION } from '../../src/store/codec/settlement-record.js';
+import { keys } from '../../src/store/keys.js';
 import { startRedis, type RedisServer } from '../helpers/redis-server.js';
 import { startTestService, type TestService } from '../helpers/service.js';
 import { idempotencyRecord, settlementMeta } from '../helpers/person-records.js';
@@ -41,7 +42,7 @@ const settle = (t: TestService, body: ReturnType<typeof stay>) => t.http.post('/
 const metaOf = (id: string) => settlementMeta(compact.redis, CARD, id);
 const whereIs = async (id: string) => ({
   key: await compact.redis.exists(`stl:{${CARD}}:${id}`),
-  field: await compact.redis.hexists(`person:{${CARD}}`, `r|${id}`),
+  field: await compact.redis.hexists(`person:{${CARD}}`, keys.settlementField(id)),
 });
 const idemOf = (requestId: string) => idempotencyRecord(compact.redis, CARD, `PY-COUNTY:${requestId}`);
 

@@ -31,8 +31,10 @@ describe("a person's hash as the client reads it", () => {
 
   it("names a settlement's record field as the scripts do (recordField in include/person.lua); deltas go short and come back whole", () => {
     const lua = readFileSync(path.join(ROOT, 'src/store/scripts/include/person.lua'), 'utf8');
-    const prefix = /local function recordField\(settlementId\)\s+return '([^']*)' \.\. settlementId/.exec(lua)![1]!;
+    const prefix = /local function recordField\(settlementId\)\s+return '([^']*)' \.\. localId\(settlementId\)/.exec(lua)![1]!;
     expect(keys.settlementField('S-0001-aa')).toBe(`${prefix}S-0001-aa`);
+    expect(keys.settlementField('S-0a3b-18rsbf8w3w72208')).toBe(`${prefix}18rsbf8w3w72208`);
+    expect(keys.wholeSettlementField('S-0a3b-18rsbf8w3w72208')).toBe(`${prefix}S-0a3b-18rsbf8w3w72208`);
     // No other field of the hash starts so (include/person.lua's list).
     for (const field of Object.keys(fields)) expect(field.startsWith(prefix)).toBe(false);
     const deltas = { admissions: '1', basicPaid: '3007619', 'l:dental': '500' };

@@ -4,15 +4,18 @@
  * Ids never contain '|' (src/contract/fields.ts).
  */
 import type { PreviousStay } from '../../domain/types.js';
+import { localSettlementId, settlementIdOfCard } from '../keys.js';
 
-export function encodeStay(stay: PreviousStay): string {
-  return [stay.settlementId, stay.hospitalId, stay.consortium ?? '', stay.dischargeDate, stay.admissionOrdinal ?? ''].join('|');
+/** `local`: the settlement id as the person's hash keeps it (keys.localSettlementId). */
+export function encodeStay(stay: PreviousStay, local = false): string {
+  return [local ? localSettlementId(stay.settlementId) : stay.settlementId, stay.hospitalId, stay.consortium ?? '', stay.dischargeDate, stay.admissionOrdinal ?? ''].join('|');
 }
 
-export function decodeStay(member: string): PreviousStay {
+/** A member of `card`'s stays, its settlement id whole. */
+export function decodeStay(member: string, card: string): PreviousStay {
   const [settlementId, hospitalId, consortium, dischargeDate, ordinal] = member.split('|');
   return {
-    settlementId: settlementId!,
+    settlementId: settlementIdOfCard(card, settlementId!),
     hospitalId: hospitalId!,
     consortium: consortium || null,
     dischargeDate: dischargeDate!,

@@ -39,10 +39,10 @@ local record, inHash = recordOf(person, ARGV[1], KEYS[1])
 if record and redis.sha1hex(record) ~= ARGV[2] then return -1 end
 -- The idempotency record without its body hash (a re-run too): only while it names this settlement.
 if ARGV[6] ~= '' then
-  local named = ' ' .. ARGV[1]
   local idem = redis.call('HGET', person, ARGV[6])
-  if idem and idem ~= '-' .. named and string.sub(idem, -#named) == named and string.sub(idem, 1, 5) ~= 'void ' then
-    redis.call('HSET', person, ARGV[6], '-' .. named)
+  local space = idem and string.find(idem, ' ', 1, true)
+  if space and string.sub(idem, 1, space) ~= '- ' and string.sub(idem, 1, 5) ~= 'void ' and sameId(string.sub(idem, space + 1), ARGV[1]) then
+    redis.call('HSET', person, ARGV[6], '-' .. string.sub(idem, space))
   end
 end
 if not record then return 0 end
@@ -51,9 +51,9 @@ local meta = metaOf(string.sub(record, 1, split - 1))
 -- From version 5 on the line names no stay: the settlement's own is found by its id.
 if membersByIdOf(meta) then dropOwnStay(person, year, ARGV[1]) end
 if meta.st then dropListedStay(person, year, KEYS[3], stayMemberOf(meta, ARGV[1])) end
-if inHash then redis.call('HDEL', person, recordField(ARGV[1])) else redis.call('DEL', KEYS[1]) end
+if inHash then redis.call('HDEL', person, inHash) else redis.call('DEL', KEYS[1]) end
 if redis.call('LREM', KEYS[2], 1, ARGV[1]) == 0 then
-  dropWord(person, 's|' .. year, function(id) return id ~= ARGV[1] end)
+  dropWord(person, 's|' .. year, function(id) return not sameId(id, ARGV[1]) end)
 end
 local time = redis.call('TIME')
 if #occupancyOf(person, math.floor(tonumber(time[1]) / 86400)) == 0 then redis.call('HDEL', person, 'o|') end

@@ -45,12 +45,12 @@
     ARGV[8] settlement record (meta line + deflated response)
     ARGV[9] ledger entry JSON
     ARGV[10] stay's discharge day number ('' when the settlement lists no stay)
-    ARGV[11] stay member
+    ARGV[11] stay member (its settlement id local when ARGV[23+2n] is '1', as the hash keeps ids)
     ARGV[12] the message's record ('' when no message asked for this settlement)
     ARGV[13] seconds the message's record lives
     ARGV[14] stay's admission day number ('' when the settlement is no stay)
     ARGV[15] stay's discharge day number
-    ARGV[16] occupancy member "<admissionDay>|<dischargeDay>|<settlementId>|<hospitalId>"
+    ARGV[16] occupancy member "<admissionDay>|<dischargeDay>|<settlementId>|<hospitalId>" (the id as in ARGV[11])
     ARGV[17] seconds the occupancy set lives after this commit
     ARGV[18] n = number of accumulator deltas
     ARGV[19 .. 18+2n] field, integer delta (fen or count) pairs
@@ -66,12 +66,12 @@
 
   Output:
     {1}                  committed
-    {2, settlementId}    replay: this requestId and body were committed as that settlement
+    {2, settlementId}    replay: this requestId and body were committed as that settlement (local or whole, as stored)
     {3}                  idempotency conflict: same requestId, another body
     {4, version}         accumulators or filings moved on: recompute
     {5}                  fenced: the claim with this token was voided or is too old; claim the requestId again
     {6, record}          the message has a record already (nothing written)
-    {7, member}          the stay overlaps the settled stay `member` (nothing written)
+    {7, member}          the stay overlaps the settled stay `member` (nothing written; its id local or whole, as stored)
     {8}                  the settlement id is in the slot's index already: name the settlement anew (nothing written)
   "Nothing written" but the fold into the hash, which changes no answer.
 ]]
@@ -152,6 +152,8 @@ end
 redis.call('HINCRBY', accKey, acc('version'), 1)
 
 local settlementId = ARGV[6]
+-- The person's hash keeps the id local; the earlier keys, and the hash as the release before reads it, whole.
+local storedId = current and localId(settlementId) or settlementId
 if current then
   redis.call('HSET', person, recordField(settlementId), ARGV[8])
 else
@@ -159,7 +161,7 @@ else
 end
 if hashed then
   local ids = redis.call('HGET', person, 's|' .. year)
-  redis.call('HSET', person, 's|' .. year, ids and ids .. ' ' .. settlementId or settlementId)
+  redis.call('HSET', person, 's|' .. year, ids and ids .. ' ' .. storedId or storedId)
 else
   redis.call('RPUSH', old.stls, settlementId)
 end
@@ -175,7 +177,7 @@ if ARGV[10] ~= '' then
     redis.call('ZADD', old.stays, ARGV[10], ARGV[11])
   end
 end
-redis.call('HSET', idemKey, field, bodyHash .. ' ' .. settlementId)
+redis.call('HSET', idemKey, field, bodyHash .. ' ' .. storedId)
 redis.call('DEL', KEYS[11])
 if ARGV[12] ~= '' then redis.call('SET', KEYS[9], ARGV[12], 'EX', ARGV[13]) end
 if ARGV[14] ~= '' then

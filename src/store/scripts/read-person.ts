@@ -1,5 +1,6 @@
 /** read-person-12.lua with named arguments, in the order its header documents, and its reply decoded. */
 import { accumulatorsOfYear, namedAccumulators, staysOfYear } from '../codec/person-hash.js';
+import { settlementIdOfCard } from '../keys.js';
 import type { ScriptedClient } from '../redis.js';
 
 export interface ReadPersonCall {
@@ -93,8 +94,8 @@ export async function readPerson(client: ScriptedClient, c: ReadPersonCall): Pro
 /** read-person-year-3.lua: a person's accumulators and settlement ids of one year, whichever layout holds them. */
 export async function readPersonYear(
   client: ScriptedClient,
-  c: { personKey: string; accumulatorsKey: string; settlementsOfYearKey: string; year: number },
+  c: { card: string; personKey: string; accumulatorsKey: string; settlementsOfYearKey: string; year: number },
 ): Promise<{ accumulators: Record<string, string>; ids: string[] }> {
   const [accumulators, ids] = await client.readPersonYear(c.personKey, c.accumulatorsKey, c.settlementsOfYearKey, String(c.year));
-  return { accumulators: namedAccumulators(hashOf(accumulators)), ids };
+  return { accumulators: namedAccumulators(hashOf(accumulators)), ids: ids.map((id) => settlementIdOfCard(c.card, id)) };
 }

@@ -81,7 +81,7 @@ meta.s = 'reversed'
 meta.x = cjson.decode(ARGV[1])
 local rewritten = cjson.encode(meta) .. string.sub(record, split)
 if inHash then
-  redis.call('HSET', person, recordField(ARGV[4]), rewritten)
+  redis.call('HSET', person, inHash, rewritten)
 else
   redis.call('SET', KEYS[1], rewritten)
 end

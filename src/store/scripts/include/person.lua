@@ -6,6 +6,7 @@
 --   't|<year>'                  the year's listed stays, '<discharge day>|<stay member>', ' '-joined
 --   'o|'                        the day it expires, then the settled stays' occupancy members, ' '-joined
 --   'r|<settlementId>'          a settlement's record (codec/settlement-record.ts), as recordField names it
+-- Settlement ids in it are local (localId), or whole when written before.
 -- Members and ids hold no ' ' (src/contract/fields.ts). A person's data of a
 -- year, and its idempotency and occupancy, are either here or in the earlier
 -- layout's keys, never both: a script that writes the hash folds them first.
@@ -26,16 +27,36 @@ local function wholeName(name)
   return LONG[name] or name
 end
 
--- keys.settlementField in src/store/keys.ts: keep the two alike.
-local function recordField(settlementId)
-  return 'r|' .. settlementId
+-- A settlement id as the hash keeps it: without 'S-<slot hex>-', which every
+-- id of the person shares (localSettlementId in src/store/keys.ts: keep the
+-- two alike). Any other id, and a local one, as it is: so two ids name the
+-- same settlement when their localId are equal, whichever form was stored.
+local function localId(id)
+  local rest = string.match(id, '^S%-[%da-f][%da-f][%da-f][%da-f]%-(.*)$')
+  -- ID_TAIL in keys.ts: 32 hex, or the year's 2 digits and 13 (20 before 2026-12-03) base32
+  if rest and (((#rest == 15 or #rest == 22) and string.match(rest, '^%d%d[%da-hjkmnp-tv-z]+$')) or (#rest == 32 and string.match(rest, '^[%da-f]+$'))) then return rest end
+  return id
+end
+local function sameId(a, b)
+  return a == b or localId(a) == localId(b)
 end
 
--- A settlement's record: the hash's field, else the earlier layout's key
--- (records stay where they were written). Also says which: true for the field.
+-- keys.settlementField in src/store/keys.ts: keep the two alike.
+local function recordField(settlementId)
+  return 'r|' .. localId(settlementId)
+end
+
+-- A settlement's record: the hash's field (under the whole id when written
+-- before ids were local), else the earlier layout's key (records stay where
+-- they were written). Also says where: the field's name, or false.
 local function recordOf(person, settlementId, settlementKey)
-  local record = redis.call('HGET', person, recordField(settlementId))
-  if record then return record, true end
+  local field = recordField(settlementId)
+  local record = redis.call('HGET', person, field)
+  if record then return record, field end
+  if field ~= 'r|' .. settlementId then
+    record = redis.call('HGET', person, 'r|' .. settlementId)
+    if record then return record, 'r|' .. settlementId end
+  end
   return redis.call('GET', settlementKey), false
 end
 

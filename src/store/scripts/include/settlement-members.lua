@@ -36,20 +36,27 @@ local function occupancyMemberOf(meta, settlementId)
   return meta.oc
 end
 
--- Whether the line is of version 5 on: its members are found by the id.
+-- Whether the settlement's members in the hash are found by its id: from
+-- version 5 on the line names none, and a compact line (4, or 3 written for
+-- a sentinel byte) names them without the id, which the hash may keep local
+-- or whole (person.lua localId). Whole members of the earlier keys are still
+-- dropped as the line names them.
 local function membersByIdOf(meta)
-  return (tonumber(meta.v) or 0) >= 5
+  if (tonumber(meta.v) or 0) >= 5 then return true end
+  return (type(meta.st) == 'string' and string.sub(meta.st, 1, 1) == '|')
+    or (type(meta.oc) == 'string' and string.match(meta.oc, '^%d+|%d+||') ~= nil)
 end
 
 -- From version 5 on they are found by the id: a stay member starts with it
 -- ('<settlementId>|…', codec/stay.ts), an occupancy member names it third
--- ('<admission>|<discharge>|<settlementId>|<hospitalId>'). Ids hold no '|'.
+-- ('<admission>|<discharge>|<settlementId>|<hospitalId>'). Ids hold no '|';
+-- either is local or whole (person.lua sameId).
 local function isOwnStay(member, settlementId)
-  return string.sub(member, 1, #settlementId + 1) == settlementId .. '|'
+  return sameId(string.match(member, '^[^|]*'), settlementId)
 end
 local function isOwnOccupancy(member, settlementId)
   local _, _, id = string.find(member, '^%d+|%d+|([^|]*)|')
-  return id == settlementId
+  return id ~= nil and sameId(id, settlementId)
 end
 
 -- A version 5 record was written by a commit that writes the person's hash
