@@ -5,7 +5,8 @@
  * however the hash keeps them (keys.localSettlementId).
  */
 import type { Redis } from 'ioredis';
-import { namedAccumulators } from '../../src/store/codec/person-hash.js';
+import { dateOfDayNumber } from '../../src/domain/dates.js';
+import { namedAccumulators, staysOfYear } from '../../src/store/codec/person-hash.js';
 import { parseMetaLine } from '../../src/store/codec/settlement-record.js';
 import { keys, localSettlementId, settlementIdOfCard } from '../../src/store/keys.js';
 
@@ -35,8 +36,9 @@ export async function yearIds(redis: Reader, card: string, year: number): Promis
 
 /** The year's listed stay members. */
 export async function stayMembers(redis: Reader, card: string, year: number): Promise<string[]> {
-  const hashed = words(await redis.hget(`person:{${card}}`, `t|${year}`)).map((entry) => {
-    const [, id, ...rest] = entry.split('|');
+  const listed = await redis.hget(`person:{${card}}`, `t|${year}`);
+  const hashed = (listed ? staysOfYear({ [`t|${year}`]: listed }, year, 0, Number.MAX_SAFE_INTEGER) : []).map((member) => {
+    const [id, ...rest] = member.split('|');
     return [settlementIdOfCard(card, id!), ...rest].join('|');
   });
   return [...hashed, ...(await redis.zrange(`stays:{${card}}:${year}`, 0, -1))];
@@ -105,7 +107,8 @@ export async function settlementRecordCount(redis: Pick<Redis, 'keys' | 'hkeys'>
 /**
  * Rewrites the person's hash as a release before ids were local wrote it:
  * the settlement `id` whole in its record's field, the year lists, the
- * idempotency records and the stay and occupancy members.
+ * idempotency records and the stay and occupancy members, and the stays'
+ * discharge dates in their members.
  */
 export async function asWrittenWhole(redis: Pick<Redis, 'hgetallBuffer' | 'hdel' | 'hset'>, card: string, id: string): Promise<void> {
   const person = `person:{${card}}`;
@@ -117,9 +120,15 @@ export async function asWrittenWhole(redis: Pick<Redis, 'hgetallBuffer' | 'hdel'
     await redis.hset(person, keys.wholeSettlementField(id), record);
   }
   const whole = (text: string) => text.replace(new RegExp(`(^|[ |])${local}(?=$|[ |])`, 'g'), `$1${id}`);
+  const dated = (entry: string) => {
+    const parts = entry.split('|');
+    if (parts.length === 6 && parts[4] === '') parts[4] = dateOfDayNumber(Number(parts[0]));
+    return parts.join('|');
+  };
   for (const field in hash) {
     if (field.startsWith('r|') || /^\d+\|/.test(field)) continue;
-    const value = hash[field]!.toString('utf8');
-    if (whole(value) !== value) await redis.hset(person, field, whole(value));
+    let value = whole(hash[field]!.toString('utf8'));
+    if (field.startsWith('t|')) value = value.split(' ').map(dated).join(' ');
+    if (value !== hash[field]!.toString('utf8')) await redis.hset(person, field, value);
   }
 }

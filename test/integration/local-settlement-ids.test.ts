@@ -4,7 +4,8 @@
  * answers it whole: the settlement read by id, the year's list, a retry's
  * replay, an overlap's refusal. A person whose hash a release before wrote
  * (ids whole) reads, replays, lists and reverses the same, beside new local
- * ones.
+ * ones. A listed stay's member leaves out its discharge date, which its
+ * entry's day gives.
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -62,7 +63,9 @@ describe('settlement ids in the person hash', () => {
     expect(Object.keys(hash)).toContain(`r|${local}`);
     expect(hash['s|2019']).toBe(local);
     expect(hash[`PY-COUNTY:${body.requestId}`]).toMatch(new RegExp(` ${local}$`));
-    expect(hash['t|2019']).toMatch(new RegExp(`^\\d+\\|${local}\\|PY-COUNTY\\|`));
+    // Its discharge date is the entry's day: the member leaves it out.
+    expect(hash['t|2019']).toMatch(new RegExp(`^\\d+\\|${local}\\|PY-COUNTY\\|[^|]*\\|\\|\\d*$`));
+    expect(await stayMembers(t.redis, CARD, 2019)).toEqual([expect.stringMatching(new RegExp(`^${id}\\|PY-COUNTY\\|[^|]*\\|2019-03-10\\|`))]);
     expect(hash['o|']).toMatch(new RegExp(`^\\d+ \\d+\\|\\d+\\|${local}\\|PY-COUNTY$`));
 
     expect((await t.http.get(`/v1/settlements/${id}`).set(t.auth(t.keys.admin)).expect(200)).body.settlementId).toBe(id);

@@ -5,6 +5,7 @@
  * '<discharge day>|<stay member>' joined by ' ', and idempotency records
  * under '<hospitalId>:<requestId>'.
  */
+import { dateOfDayNumber } from '../../domain/dates.js';
 
 /**
  * Short field names of the fixed accumulators (SHORT in
@@ -46,7 +47,11 @@ export function accumulatorsOfYear(fields: Record<string, string>, year: number)
   return namedAccumulators(found);
 }
 
-/** The year's stay members discharged from day `from` to day `to`, in a sorted set's order (day, then member). */
+/**
+ * The year's stay members discharged from day `from` to day `to`, in a sorted
+ * set's order (day, then member), each with its discharge date (a member the
+ * hash keeps without it gets it from its day: codec/stay.ts).
+ */
 export function staysOfYear(fields: Record<string, string>, year: number, from: number, to: number): string[] {
   const value = fields[`t|${year}`];
   if (!value) return [];
@@ -56,5 +61,13 @@ export function staysOfYear(fields: Record<string, string>, year: number, from: 
     const day = Number(entry.slice(0, bar));
     if (day >= from && day <= to) found.push([day, entry.slice(bar + 1)]);
   }
-  return found.sort((a, b) => a[0] - b[0] || (a[1] < b[1] ? -1 : a[1] > b[1] ? 1 : 0)).map(([, member]) => member);
+  return found.sort((a, b) => a[0] - b[0] || (a[1] < b[1] ? -1 : a[1] > b[1] ? 1 : 0)).map(([day, member]) => withDischargeDate(member, day));
+}
+
+/** '<id>|<hospital>|<consortium>||<ordinal>' with the date of `day` in its fourth place; a member holding its date as it is. */
+function withDischargeDate(member: string, day: number): string {
+  const parts = member.split('|');
+  if (parts[3] !== '') return member;
+  parts[3] = dateOfDayNumber(day);
+  return parts.join('|');
 }

@@ -6,9 +6,14 @@
 import type { PreviousStay } from '../../domain/types.js';
 import { localSettlementId, settlementIdOfCard } from '../keys.js';
 
-/** `local`: the settlement id as the person's hash keeps it (keys.localSettlementId). */
+/**
+ * `local`: as the person's hash keeps it, the settlement id local
+ * (keys.localSettlementId) and the discharge date left out: its entry's day
+ * gives it (person-hash.ts staysOfYear puts it back).
+ */
 export function encodeStay(stay: PreviousStay, local = false): string {
-  return [local ? localSettlementId(stay.settlementId) : stay.settlementId, stay.hospitalId, stay.consortium ?? '', stay.dischargeDate, stay.admissionOrdinal ?? ''].join('|');
+  if (!local) return [stay.settlementId, stay.hospitalId, stay.consortium ?? '', stay.dischargeDate, stay.admissionOrdinal ?? ''].join('|');
+  return [localSettlementId(stay.settlementId), stay.hospitalId, stay.consortium ?? '', '', stay.admissionOrdinal ?? ''].join('|');
 }
 
 /** A member of `card`'s stays, its settlement id whole. */

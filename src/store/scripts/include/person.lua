@@ -4,6 +4,7 @@
 --   '<year>|<name>'             an accumulator of a benefit year ('<year>|v' its version), named as accumulatorField says
 --   's|<year>'                  the year's settlement ids in commit order, ' '-joined
 --   't|<year>'                  the year's listed stays, '<discharge day>|<stay member>', ' '-joined
+--                               (a member's discharge date left out: the day gives it, codec/stay.ts)
 --   'o|'                        the day it expires, then the settled stays' occupancy members, ' '-joined
 --   'r|<settlementId>'          a settlement's record (codec/settlement-record.ts), as recordField names it
 -- Settlement ids in it are local (localId), or whole when written before.
@@ -128,19 +129,6 @@ local function accumulatorsOf(person, year)
     end
   until cursor == '0'
   return flat
-end
-
--- The year's listed stays discharged from day `from` to day `to`, in a zset's order.
-local function staysOf(person, year, from, to)
-  local found = {}
-  for _, entry in ipairs(words(redis.call('HGET', person, 't|' .. year))) do
-    local day, member = string.match(entry, '^(%d+)|(.*)$')
-    day = tonumber(day)
-    if day >= from and day <= to then found[#found + 1] = { day, member } end
-  end
-  table.sort(found, function(a, b) return a[1] < b[1] or (a[1] == b[1] and a[2] < b[2]) end)
-  for i, pair in ipairs(found) do found[i] = pair[2] end
-  return found
 end
 
 -- Moves the earlier layout's keys of a person (and of one year) into the hash
