@@ -5,7 +5,8 @@
  * deltas, stay and occupancy member, as one of a version 4 record (which
  * names them) does; of two stays of the year, reversing one leaves the
  * other; the archive takes either format's stay. The version 4 records are
- * written as that release did, ids whole in the person's hash.
+ * written as that release did, ids whole in the person's hash; a version 5
+ * line as written before it left out '-' for "no r" reverses the same.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
@@ -14,7 +15,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadPolicyDirectory } from '../../src/policy/loader.js';
 import { YearArchiver } from '../../src/service/archive.js';
 import { ArchiveStore } from '../../src/store/archive-store.js';
-import { localSettlementId } from '../../src/store/keys.js';
+import { keys, localSettlementId } from '../../src/store/keys.js';
 import {
   compactOccupancyMember,
   compactStayMember,
@@ -79,12 +80,24 @@ async function asVersion4(id: string): Promise<void> {
   await t.redis.hset(PERSON, `r|${id}`, encodeSettlementRecord(old, response, inputs ?? undefined, ids, FIRST_HIDING_VERSION));
 }
 
+/** The terse line as written before its '-' for "no r" was left out: '5 - a1 …'. */
+async function asDashed(id: string): Promise<void> {
+  const record = (await settlementRecord(t.redis, CARD, id))!;
+  const split = record.indexOf(0x0a);
+  const line = record
+    .subarray(0, split)
+    .toString('utf8')
+    .replace(/^(\d+)( |$)/, '$1 -$2');
+  await t.redis.hset(PERSON, keys.settlementField(id), Buffer.concat([Buffer.from(line), record.subarray(split)]));
+}
+
 describe('record format 5', () => {
   it('a reversal of either format takes off exactly its own deltas, stay and occupancy; the other stays stay', async () => {
     const stays = {
       v4: await settle(visit('PY-COUNTY', 'inpatient', '2019-03-01', '2019-03-10', '20000.00')),
       v5: await settle(visit('PY-TOWN', 'inpatient', '2019-05-01', '2019-05-08', '8000.00')),
       kept: await settle(visit('PY-COUNTY', 'inpatient', '2019-07-01', '2019-07-05', '6000.00')),
+      dashed: await settle(visit('PY-TOWN', 'inpatient', '2019-08-01', '2019-08-05', '7000.00')),
     };
     const visits = {
       v4: await settle(visit('PY-TOWN', 'outpatient', '2019-04-01', '2019-04-01', '100.00')),
@@ -92,12 +105,15 @@ describe('record format 5', () => {
     };
     await asVersion4(stays.v4);
     await asVersion4(visits.v4);
+    await asDashed(stays.dashed);
+    expect(await settlementMetaLine(t.redis, CARD, stays.dashed)).toMatch(new RegExp(`^${FIRST_TERSE_VERSION} - ([a-z]+-?\\d+ ?)+$`));
     expect(await settlementMetaLine(t.redis, CARD, stays.v4)).toMatch(/^\{"v":4,.*"st":"\|PY-COUNTY\|/);
-    expect(await settlementMetaLine(t.redis, CARD, stays.v5)).toMatch(new RegExp(`^${FIRST_TERSE_VERSION} - ([a-z]+-?\\d+ ?)+$`));
+    expect(await settlementMetaLine(t.redis, CARD, stays.v5)).toMatch(new RegExp(`^${FIRST_TERSE_VERSION} ([a-z]+-?\\d+ ?)+$`));
 
     for (const [id, ownMembers, hospitalId] of [
       [stays.v4, 1, 'PY-COUNTY'],
       [stays.v5, 1, 'PY-TOWN'],
+      [stays.dashed, 1, 'PY-TOWN'],
       [visits.v4, 0, 'PY-TOWN'],
       [visits.v5, 0, 'PY-TOWN'],
     ] as const) {
@@ -153,7 +169,7 @@ describe('record format 5', () => {
       outDir: out,
       now: new Date('2021-06-01T12:00:00+08:00'),
     });
-    expect(report.manifest.counts).toMatchObject({ settlements: 7, reversals: 4 });
+    expect(report.manifest.counts).toMatchObject({ settlements: 8, reversals: 5 });
     expect(await stayMembers(t.redis, CARD, 2019)).toEqual([]);
     expect(await t.redis.hexists(PERSON, 't|2019')).toBe(0);
   });

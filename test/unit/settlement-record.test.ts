@@ -47,15 +47,15 @@ describe('settlement record codec', () => {
     const settled = { d: { a: '1', be: '4601567', bp: '1787145', 'l:top-up2': '-5', so: '0' }, st: '|PY-CITY||2019-08-04|2', oc: '18100|18112||PY-CITY' };
     const record = encodeSettlementRecord(settled, response, inputs, ids);
     const line = lineOf(record);
-    // '-': no `r`, the answer and its inputs are one stream.
-    expect(line).toBe(`${CURRENT_DICTIONARY} - a1 be4601567 bp1787145 l:top-up2=-5 so0`);
+    // No `r`: the answer and its inputs are one stream.
+    expect(line).toBe(`${CURRENT_DICTIONARY} a1 be4601567 bp1787145 l:top-up2=-5 so0`);
     const decoded = decodeSettlementRecord(record, ids);
     expect(decoded.meta).toEqual({ v: CURRENT_DICTIONARY, d: settled.d });
     expect(decoded.response.equals(response)).toBe(true);
     expect(decoded.inputs!.equals(inputs)).toBe(true);
     // No inputs, no deltas.
     const bare = encodeSettlementRecord({ d: {} }, response, undefined, ids);
-    expect(lineOf(bare)).toBe(`${CURRENT_DICTIONARY} -`);
+    expect(lineOf(bare)).toBe(`${CURRENT_DICTIONARY}`);
     expect(decodeSettlementRecord(bare, ids).meta).toEqual({ v: CURRENT_DICTIONARY, d: {} });
     // Before version 5 the members stay in the line.
     expect(parseMetaLine(lineOf(encodeSettlementRecord(settled, response, inputs, ids, FIRST_HIDING_VERSION)))).toMatchObject({ st: settled.st, oc: settled.oc });
@@ -64,7 +64,13 @@ describe('settlement record codec', () => {
   it('reads a reversed terse line (JSON, d kept terse) and refuses a corrupt one', () => {
     const reversed = '{"v":5,"r":241,"d":"a1 bp-30 l:x9=7","s":"reversed","x":{"at":"2019-09-01T00:00:00.000Z","reason":null,"operator":{"id":null,"name":null,"keyId":null}}}';
     expect(parseMetaLine(reversed)).toMatchObject({ v: 5, r: 241, s: 'reversed', d: { a: '1', bp: '-30', 'l:x9': '7' } });
-    for (const bad of ['5', '5 x a1', '4 - a1', '5 - a', '5 - 1a', '5 - bp1.5', '5 - =1']) expect(() => parseMetaLine(bad), bad).toThrow(/settlement record meta is corrupt/);
+    // Lines written before held '-' for no `r`; `r` is all digits, a delta never.
+    expect(parseMetaLine('5 - a1 bp-30')).toEqual({ v: 5, d: { a: '1', bp: '-30' } });
+    expect(parseMetaLine('5 -')).toEqual({ v: 5, d: {} });
+    expect(parseMetaLine('5 241 a1')).toEqual({ v: 5, r: 241, d: { a: '1' } });
+    expect(parseMetaLine('5 241')).toEqual({ v: 5, r: 241, d: {} });
+    for (const bad of ['5x', '5 x a1', '4 - a1', '4 a1', '5 a', '5 - a', '5 - 1a', '5 1a', '5 - bp1.5', '5 - =1', '5 =1'])
+      expect(() => parseMetaLine(bad), bad).toThrow(/settlement record meta is corrupt/);
   });
 
   it('falls back to JSON (version 5, no members) for a delta the terse line cannot hold', () => {

@@ -209,7 +209,8 @@ function metaLine(v: number, meta: Omit<SettlementRecordMeta, 'v' | 'r'>, r: num
   }
   const settledOnly = Object.keys(kept).length === 1;
   if (!settledOnly) return JSON.stringify(r === undefined ? { v, ...kept, d: tokens.join(' ') } : { v, ...kept, d: tokens.join(' '), r });
-  return [String(v), r === undefined ? '-' : String(r), ...tokens].join(' ');
+  // `r` only when there are two streams: a delta token is never all digits. Lines written before hold '-' for none.
+  return [String(v), ...(r === undefined ? [] : [String(r)]), ...tokens].join(' ');
 }
 
 /** A terse line's deltas ('a1 be4601567 l:key=-5'), by name. */
@@ -233,15 +234,14 @@ export function parseMetaLine(line: string): SettlementRecordMeta {
     const meta = checkStored<SettlementRecordMeta | (Omit<SettlementRecordMeta, 'd'> & { d: string })>(settlementRecordMetaSchema, line, 'settlement record meta');
     return typeof meta.d === 'string' ? { ...meta, d: terseDeltas(meta.d) } : (meta as SettlementRecordMeta);
   }
-  const first = line.indexOf(' ');
-  const second = first < 0 ? -1 : line.indexOf(' ', first + 1);
-  const v = Number(line.slice(0, first));
-  const r = line.slice(first + 1, second < 0 ? line.length : second);
-  if (first < 0 || !Number.isInteger(v) || v < FIRST_TERSE_VERSION || !(r === '-' || /^\d+$/.test(r))) {
-    throw new CorruptRecordError('settlement record meta', 'neither JSON nor a terse line');
-  }
-  const d = terseDeltas(second < 0 ? '' : line.slice(second + 1));
-  return r === '-' ? { v, d } : { v, d, r: Number(r) };
+  const [head, second, ...rest] = line.split(' ');
+  const v = Number(head);
+  if (!/^\d+$/.test(head!) || v < FIRST_TERSE_VERSION) throw new CorruptRecordError('settlement record meta', 'neither JSON nor a terse line');
+  // The second word: `r` (digits), '-' (none, as written before) or the first delta.
+  const r = second !== undefined && /^\d+$/.test(second) ? Number(second) : undefined;
+  const tokens = second === undefined || second === '-' || r !== undefined ? rest : [second, ...rest];
+  const d = terseDeltas(tokens.join(' '));
+  return r === undefined ? { v, d } : { v, d, r };
 }
 
 /** A stored record read back; `ids` are the settlement's own (its field or key name, its key's card). */

@@ -3,11 +3,15 @@
 -- and the stays and occupancy members that are the settlement's own.
 
 -- A meta line: JSON (it starts with '{'), or from version 5 on terse,
--- '<v> <r or -> <delta>…'. Its `d` stays as written: deltasOf reads it.
+-- '<v> [<r>] <delta>…' (r all digits, a delta never; '-' for no r in lines
+-- written before). Its `d` stays as written: deltasOf reads it.
 local function metaOf(line)
   if string.byte(line, 1) == 123 then return cjson.decode(line) end
-  local v, r, d = string.match(line, '^(%d+) (%S+) ?(.*)$')
-  return { v = tonumber(v), r = tonumber(r), d = d }
+  local v, rest = string.match(line, '^(%d+) ?(.*)$')
+  local second, after = string.match(rest, '^(%S+) ?(.*)$')
+  if second == '-' then return { v = tonumber(v), d = after } end
+  if second and string.match(second, '^%d+$') then return { v = tonumber(v), r = tonumber(second), d = after } end
+  return { v = tonumber(v), d = rest }
 end
 
 -- The deltas by name: a JSON object, or a terse 'a1 be4601567 l:key=-5'
