@@ -61,8 +61,10 @@ export interface ClaimSubject {
  * number (社会保障卡卡号, 9 characters) that is 44 bytes, which Redis keeps in
  * one allocation with its object (136 → 120 B a claim); decimal ms made it 49.
  */
-function encode(holder: ClaimHolder): string {
-  return `${holder.card} ${holder.bodyHash} ${holder.token} ${Math.trunc(holder.atMs).toString(36)}`;
+function encode(holder: ClaimHolder, previousFormat: boolean): string {
+  // The release before reads decimal ms only (STORE_WRITE_FORMAT=previous while it runs).
+  const at = Math.trunc(holder.atMs);
+  return `${holder.card} ${holder.bodyHash} ${holder.token} ${previousFormat ? String(at) : at.toString(36)}`;
 }
 
 /** Claims written before base36 kept the ms in decimal (13 digits); base36 ms stay ≤ 9 characters until the year 5138. */
@@ -116,6 +118,8 @@ export class RequestClaims {
     private readonly leaseMs = CLAIM_LEASE_MS,
     /** The wall clock, which Redis TIME keeps too. */
     private readonly wallMs: () => number = Date.now,
+    /** Claims as the release before writes them (STORE_WRITE_FORMAT=previous). */
+    private readonly previousFormat = false,
   ) {}
 
   /** Claims the subject's requestId for its card and body, or throws IDEMPOTENCY_CONFLICT. */
@@ -171,7 +175,7 @@ export class RequestClaims {
   private fresh(subject: ClaimSubject, bodyHash: string): Claim {
     const token = claimToken();
     const atMs = this.nowMs();
-    return { token, raw: encode({ card: subject.card, bodyHash, token, atMs }), atWallMs: this.onWallClock(atMs) };
+    return { token, raw: encode({ card: subject.card, bodyHash, token, atMs }, this.previousFormat), atWallMs: this.onWallClock(atMs) };
   }
 
   /** A claim's time (service clock) as wall-clock ms: the same in production, where the service clock is the wall clock. */

@@ -25,7 +25,7 @@ import type { ArchivedYears } from './archived-years.js';
 import type { CoverageSource } from './coverage.js';
 import { KeyedMutex } from './keyed-mutex.js';
 import { actorOf, requireHospital } from './scope.js';
-import { ARCHIVED_BODY, REQUEST_HASH_LENGTH, RequestClaims, conflictError, idempotencyField, sameBody, type Claim } from './request-claims.js';
+import { ARCHIVED_BODY, CLAIM_LEASE_MS, REQUEST_HASH_LENGTH, RequestClaims, conflictError, idempotencyField, sameBody, type Claim } from './request-claims.js';
 import type { SettlementEvent } from './settlement-events.js';
 import { encodeSettlementInputs, requestJsonBytes } from './settlement-inputs.js';
 import { answerBytes, settlementView, storedView, type SettlementView } from './settlement-view.js';
@@ -152,7 +152,7 @@ export class SettlementService {
     private readonly options: SettlementServiceOptions = {},
   ) {
     this.now = options.now ?? (() => new Date());
-    this.claims = new RequestClaims(repos, () => this.now().getTime());
+    this.claims = new RequestClaims(repos, () => this.now().getTime(), CLAIM_LEASE_MS, Date.now, this.options.previousStoreFormat ?? false);
   }
 
   // ── The desk's use-cases: the caller's scope checked here, whichever face asks ──

@@ -58,6 +58,8 @@ describe('STORE_WRITE_FORMAT during a rolling upgrade', () => {
     expect(Object.keys((await metaOf(id)).d as object)).toContain('basicPaid');
     expect(String((await metaOf(id)).st).startsWith(id)).toBe(true);
     expect((await idemOf('FMT-1'))!.split(' ')[0]).toHaveLength(43);
+    // The requestId's claim with its ms in decimal, as the previous release reads them.
+    expect(await compact.redis.get('req:{PY-COUNTY:FMT-1}')).toMatch(/ \d{13}$/);
     const again = await settle(compact, stay('FMT-1', '2019-03-01', '2019-03-05'));
     expect(again.status).toBe(200);
     expect(again.text).toBe(first.text);
@@ -80,6 +82,9 @@ describe('STORE_WRITE_FORMAT during a rolling upgrade', () => {
     expect(Object.keys(meta.d as object)).toContain('bp');
     expect(Object.keys(meta.d as object)).not.toContain('basicPaid');
     expect((await idemOf('FMT-3'))!.split(' ')[0]).toHaveLength(16);
+    expect(await compact.redis.get('req:{PY-COUNTY:FMT-3}')).toMatch(/ [0-9a-z]{8}$/);
+    // Its ids local in the person's hash.
+    expect(await compact.redis.hget(`person:{${CARD}}`, 'PY-COUNTY:FMT-3')).toMatch(/ \d{2}[0-9a-z]{13}$/);
     const again = await settle(previous, stay('FMT-3', '2019-04-01', '2019-04-05'));
     expect(again.status).toBe(200);
     expect(again.text).toBe(first.text);
