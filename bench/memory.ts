@@ -30,6 +30,7 @@
  *
  *   npm run bench:memory                      (≈ 4,000 settlements)
  *   npm run bench:memory -- --persons 5000
+ *   npm run bench:memory -- --card-prefix 330326198001   (18-character cards)
  */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
@@ -52,7 +53,15 @@ import { representativeWorkload } from '../scripts/lib/representative-settlement
 import { startRedis, type RedisServer } from '../scripts/lib/redis-server.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const { values } = parseArgs({ options: { persons: { type: 'string', default: '2600' }, 'per-hospital-day': { type: 'string', default: '80' } } });
+const { values } = parseArgs({
+  options: { persons: { type: 'string', default: '2600' }, 'per-hospital-day': { type: 'string', default: '80' }, 'card-prefix': { type: 'string', default: 'W' } },
+});
+/**
+ * Cards are '<prefix><6 digits>': 'W' gives 7 characters; 'A12' the 9 of a
+ * social-security card number (社会保障卡卡号), '330326198001' the 18 of a
+ * citizen id. Each of the card's bytes is in its keys and its index entry.
+ */
+const CARD_PREFIX = values['card-prefix'];
 const PERSONS = Number(values.persons);
 /**
  * Settlements a hospital books a day. A province of 40 million discharges
@@ -190,7 +199,7 @@ async function main(): Promise<void> {
     const store = openRepositories(redis);
     let clock = new Date();
     const service = new SettlementService(store, catalog, new LocalCoverage(store), { now: () => clock });
-    const workload = representativeWorkload({ persons: PERSONS });
+    const workload = representativeWorkload({ persons: PERSONS, cardPrefix: CARD_PREFIX });
     for (const hospital of workload.hospitals) await store.registry.putHospital(hospital);
     for (const person of workload.persons) await store.registry.putEnrollee(person.enrollee);
     const registryBytes = await usedMemory(redis as unknown as Redis);
@@ -221,7 +230,7 @@ async function main(): Promise<void> {
     const personYears = workload.persons.length;
     console.log(`bench:memory — redis-server ${(await redis.info('server')).match(/redis_version:(\S+)/)![1]}; figures from a shared, busy 2-core machine`);
     console.log(
-      `${settled} settlements of ${personYears} person-years (${(settled / personYears).toFixed(2)} each) in ${seconds.toFixed(1)} s, booked over ${days} days at ${workload.hospitals.length} hospitals; refused: ${JSON.stringify(Object.fromEntries(refused))}`,
+      `${settled} settlements of ${personYears} person-years (${(settled / personYears).toFixed(2)} each) in ${seconds.toFixed(1)} s, cards of ${workload.persons[0]!.enrollee.card.length} characters, booked over ${days} days at ${workload.hospitals.length} hospitals; refused: ${JSON.stringify(Object.fromEntries(refused))}`,
     );
     console.log(`redis-server started with config/redis.conf's encoding settings: ${REDIS_ARGS.join(' ') || '(none: Redis defaults)'}`);
     console.log(
