@@ -29,13 +29,14 @@
  * From version 5 on (version 4's dictionaries), the meta line names no stay
  * or occupancy member: the scripts find the settlement's own by its id
  * (scripts/include/settlement-members.lua). A settled one's line is terse,
- * not JSON: `<v> <r or -> <delta>…`, each delta `<name><integer>` when the
+ * not JSON: `<v> [<r>] <delta>…`, each delta `<name><integer>` when the
  * name is letters only (the short names), else `<name>=<integer>`, e.g.
- * `5 241 a1 be4601567 bp1787145 cs2139288`. A reversal rewrites it as JSON,
+ * `5 241 a1 be4601567 bp1787145 cs2139288` (`r` all digits, a delta never;
+ * lines written before hold `-` where there is no `r`). A reversal rewrites it as JSON,
  * `d` kept as that terse string. A JSON line starts with '{', a terse one
  * with its version's digits.
  *
- * From version 5 on, a line without `r` (`-` in a terse one) says the answer
+ * From version 5 on, a line without `r` says the answer
  * and its inputs are one deflate stream, `<answer>\n<inputs>` (JSON.stringify
  * never writes a raw newline), with the version's answer dictionary followed
  * by its inputs dictionary: the inputs find the answer's dates, amounts and
@@ -259,9 +260,9 @@ export function decodeSettlementRecord(record: Buffer, ids: KnownIds): DecodedRe
     if (end < 0) return { meta, response: part(whole), inputs: null };
     return { meta, response: part(whole.subarray(0, end)), inputs: part(whole.subarray(end + 1)) };
   }
-  if (meta.r === undefined) return { meta, response: part(inflateRawSync(record.subarray(start), { dictionary })), inputs: null };
+  // The answer alone: no `r` before version 5, or two streams without inputs.
+  if (meta.r === undefined || start + meta.r === record.length) return { meta, response: part(inflateRawSync(record.subarray(start), { dictionary })), inputs: null };
   const inputsDictionary = INPUT_DICTIONARIES[meta.v];
-  if (start + meta.r === record.length) return { meta, response: part(inflateRawSync(record.subarray(start), { dictionary })), inputs: null };
   return {
     meta,
     response: part(inflateRawSync(record.subarray(start, start + meta.r), { dictionary })),
