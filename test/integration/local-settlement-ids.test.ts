@@ -12,6 +12,7 @@ import path from 'node:path';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { derivedId, ID_BASE32, keys, localSettlementId, newId, newSettlementId, settlementIdOfCard } from '../../src/store/keys.js';
+import { pyStay } from '../helpers/load-support.js';
 import { asWrittenWhole, occupancyMembers, stayMembers } from '../helpers/person-records.js';
 import { startTestService, type TestService } from '../helpers/service.js';
 import { ROOT } from '../helpers/worked-examples.js';
@@ -28,16 +29,13 @@ afterAll(async () => {
 const CARD = '330326198001010001';
 const PERSON = `person:{${CARD}}`;
 let seq = 0;
-const stay = (hospitalId: string, admissionDate: string, dischargeDate: string, requestId = `LOCAL-${++seq}`) => ({
-  requestId,
-  card: CARD,
-  hospitalId,
-  visitType: 'inpatient',
-  admissionDate,
-  dischargeDate,
-  charges: { total: '9000.00' },
-});
-const post = (body: ReturnType<typeof stay>) => t.http.post('/v1/settlements').set(t.auth(t.keys.billing[body.hospitalId]!)).send(body);
+const stay = (hospitalId: string, admissionDate: string, dischargeDate: string) =>
+  pyStay(CARD, `LOCAL-${++seq}`, { hospitalId, admissionDate, dischargeDate, charges: { total: '9000.00' } });
+const post = (body: Record<string, unknown>) =>
+  t.http
+    .post('/v1/settlements')
+    .set(t.auth(t.keys.billing[String(body.hospitalId)]!))
+    .send(body);
 const listed = async () =>
   ((await t.http.get(`/v1/enrollees/${CARD}/settlements?year=2019`).set(t.auth(t.keys.admin)).expect(200)).body.settlements as { settlementId: string; status: string }[]).map(
     (s) => s.settlementId,
@@ -62,7 +60,7 @@ describe('settlement ids in the person hash', () => {
     expect(text).not.toContain(id);
     expect(Object.keys(hash)).toContain(`r|${local}`);
     expect(hash['s|2019']).toBe(local);
-    expect(hash[`PY-COUNTY:${body.requestId}`]).toMatch(new RegExp(` ${local}$`));
+    expect(hash[`PY-COUNTY:${String(body.requestId)}`]).toMatch(new RegExp(` ${local}$`));
     // Its discharge date is the entry's day: the member leaves it out.
     expect(hash['t|2019']).toMatch(new RegExp(`^\\d+\\|${local}\\|PY-COUNTY\\|[^|]*\\|\\|\\d*$`));
     expect(await stayMembers(t.redis, CARD, 2019)).toEqual([expect.stringMatching(new RegExp(`^${id}\\|PY-COUNTY\\|[^|]*\\|2019-03-10\\|`))]);
@@ -110,6 +108,24 @@ describe('settlement ids in the person hash', () => {
     expect((await t.http.get(`/v1/settlements/${whole}`).set(t.auth(t.keys.admin)).expect(200)).body.status).toBe('reversed');
     // Its days are free again.
     expect((await post(stay('PY-TOWN', '2019-05-02', '2019-05-03'))).status).toBe(201);
+  });
+
+  it('an outsider with a real key cannot reach a settlement by its local form, or by its tail under another slot: 4xx, nothing changes', async () => {
+    const id = (await post(stay('PY-COUNTY', '2019-09-01', '2019-09-03')).expect(201)).body.settlementId as string;
+    const local = localSettlementId(id);
+    const otherSlot = `S-${id.slice(2, 6) === '0000' ? '0001' : '0000'}-${local}`;
+    const before = await t.redis.hgetall(PERSON);
+    for (const probe of [local, otherSlot, `r|${local}`, `${id.slice(0, 7)}${local.toUpperCase()}`]) {
+      const read = await t.http.get(`/v1/settlements/${encodeURIComponent(probe)}`).set(t.auth(t.keys.admin));
+      expect([400, 404], `${probe}: ${read.text}`).toContain(read.status);
+      const reversal = await t.http
+        .post(`/v1/settlements/${encodeURIComponent(probe)}/reversal`)
+        .set(t.auth(t.keys.billing['PY-COUNTY']!))
+        .send({ reason: 'probe' });
+      expect([400, 404], `${probe}: ${reversal.text}`).toContain(reversal.status);
+    }
+    expect(await t.redis.hgetall(PERSON)).toEqual(before);
+    expect((await t.http.get(`/v1/settlements/${id}`).set(t.auth(t.keys.admin)).expect(200)).body.status).toBe('settled');
   });
 
   it('are made local by the scripts exactly as by the client, and whole again from the card alone', async () => {
