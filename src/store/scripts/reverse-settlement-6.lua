@@ -11,8 +11,8 @@
   as written. Its deltas `d` may use the hash's short names
   (include/person.lua's SHORT): they are made whole for the earlier KEYS[2].
   The stay and occupancy members that go are the ones the meta line names,
-  or from version 5 on the ones that name the settlement's id
-  (include/settlement-members.lua).
+  and (version 5 on, or a compact line) the ones that name the settlement's
+  id, local or whole (include/settlement-members.lua).
 
   Each part is changed where it is: KEYS[2], [4] and [5] are the earlier
   layout's, folded into KEYS[6] by the next commit (commit-settlement-13.lua).
