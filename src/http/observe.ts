@@ -58,7 +58,7 @@ export function observeRequests({ logger, metrics, isShuttingDown }: ObserveOpti
       const seconds = Number(process.hrtime.bigint() - started) / 1e9;
       const status = res.statusCode;
       const matched = req.matched;
-      metrics?.httpDuration.observe({ method: req.method, route: matched ? matched.pattern : 'unmatched', status_code: String(status) }, seconds);
+      metrics?.observeHttp(req.method, matched ? matched.pattern : 'unmatched', status, seconds);
       if (accessLog) {
         const url = matched ? routeUrl(matched.pattern, matched.params, req.originalUrl) : maskUnmatchedUrl(req.originalUrl);
         if (status === 429) {

@@ -180,7 +180,7 @@ export function guarded<T extends object>(target: T, breaker: CircuitBreaker<[Op
         outcome = breaker.opened ? 'rejected' : 'error';
         throw new UnavailableError(`${what} is unavailable (${(error as Error).message}); nothing was recorded unless a retry with the same requestId says so`, retryAfterSeconds);
       } finally {
-        metrics?.redisDuration.observe({ operation: name, outcome }, Number(process.hrtime.bigint() - started) / 1e9);
+        metrics?.observeRedis(name, outcome, Number(process.hrtime.bigint() - started) / 1e9);
       }
     };
   return new Proxy(target, {
