@@ -28,8 +28,8 @@ import { compactLedger, forgetLedgerSlot, type CompactedEntry } from './scripts/
 export const NOTE_GRACE_MS = 10_000;
 /** A commit whose note is older than this notes its slot again before it commits. */
 export const NOTE_REFRESH_MS = 2_000;
-/** A background compaction runs this long after a hospital-day was written. */
-const COMPACT_DELAY_MS = 1_000;
+/** A background compaction runs this long after a hospital-day was written, and again while slots are pending: past the grace, so that the slots noted before the write are due. */
+const COMPACT_DELAY_MS = NOTE_GRACE_MS + 1_000;
 /** Entries moved per script call, fields read per HSCAN call, slots drained at once. */
 const MOVE_BATCH = 200;
 const SCAN_COUNT = 500;
@@ -104,17 +104,22 @@ export class LedgerRecords {
     return this.clock() - notedAt > NOTE_REFRESH_MS;
   }
 
-  /** Compacts the hospital-day soon, in the background (reads compact it anyway). */
+  /**
+   * Compacts the hospital-day in the background (reads compact it anyway),
+   * only the slots whose latest note is past the grace: a slot drained
+   * sooner stays pending and was drained again when it left, two scans and
+   * two scripts a settlement instead of one of each. Runs come every
+   * COMPACT_DELAY_MS while slots are pending.
+   */
   touched(hospitalId: string, date: string, delayMs = COMPACT_DELAY_MS): void {
     const id = `${hospitalId}|${date}`;
     if (this.scheduled.has(id)) return;
     const timer = setTimeout(() => {
-      // Still scheduled while it runs: writes meanwhile wait for the next run, NOTE_GRACE_MS on. Started a second
-      // after each, runs came every second under load, each draining every slot noted within the grace again.
-      this.compactDay(hospitalId, date).then(
+      // Still scheduled while it runs: writes meanwhile wait for the next run.
+      this.compactDay(hospitalId, date, NOTE_GRACE_MS, { dueOnly: true }).then(
         ({ pending }) => {
           this.scheduled.delete(id);
-          if (pending > 0) this.touched(hospitalId, date, NOTE_GRACE_MS);
+          if (pending > 0) this.touched(hospitalId, date);
         },
         // A failed background compaction loses nothing: the entries stay in their outboxes for the next one.
         () => this.scheduled.delete(id),
@@ -131,17 +136,26 @@ export class LedgerRecords {
   }
 
   /**
-   * Moves every pending entry of the hospital-day into it; answers how many
-   * slots stay pending (noted within the grace).
+   * Moves every pending entry of the hospital-day into it (`dueOnly`: only
+   * those of slots noted before the grace); answers how many slots stay
+   * pending (noted within the grace). A slot noted within the grace is not
+   * offered to forget-ledger-slot, which would keep it: its note only grows.
    */
-  async compactDay(hospitalId: string, date: string, graceMs = NOTE_GRACE_MS): Promise<{ pending: number }> {
+  async compactDay(hospitalId: string, date: string, graceMs = NOTE_GRACE_MS, { dueOnly = false } = {}): Promise<{ pending: number }> {
     const started = this.clock();
+    const cutoffMs = started - graceMs;
     const pendingKey = keys.ledgerPending(hospitalId, date);
-    const [slots, legacySlots] = await Promise.all([this.redis.zrange(pendingKey, 0, -1), this.redis.smembers(keys.ledgerSlots(hospitalId, date))]);
+    const [noted, legacySlots] = await Promise.all([this.redis.zrange(pendingKey, 0, -1, 'WITHSCORES'), this.redis.smembers(keys.ledgerSlots(hospitalId, date))]);
+    const slots: { slot: string; due: boolean }[] = [];
     let pending = 0;
-    await eachLimited(slots, PARALLEL_SLOTS, async (slot) => {
+    for (let i = 0; i < noted.length; i += 2) {
+      const due = Number(noted[i + 1]) < cutoffMs;
+      if (!due) pending++;
+      if (due || !dueOnly) slots.push({ slot: noted[i]!, due });
+    }
+    await eachLimited(slots, PARALLEL_SLOTS, async ({ slot, due }) => {
       await this.drainOutbox(keys.ledgerOutbox(Number(slot)), `${hospitalId}|${date}|`);
-      if (!(await forgetLedgerSlot(this.redis, { pendingKey, slot, cutoffMs: started - graceMs }))) pending++;
+      if (due && !(await forgetLedgerSlot(this.redis, { pendingKey, slot, cutoffMs }))) pending++;
     });
     // Earlier layout: nothing writes there any more, so a drained slot is dropped at once.
     await eachLimited(legacySlots, PARALLEL_SLOTS, async (slot) => {

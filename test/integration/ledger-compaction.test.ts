@@ -151,6 +151,31 @@ describe('moving entries into the hospital-day', () => {
     expect(await redis.zcard(pending)).toBe(0);
   });
 
+  it('in the background drains only the slots noted before the grace, once each; a read drains the rest', async () => {
+    const pending = keys.ledgerPending(HOSPITAL, DATE);
+    const [entry] = (await statements.entriesOf(HOSPITAL, DATE)).slice(-1);
+    const outboxOf = (card: string) => keys.ledgerOutbox(slotOfCard(card));
+    const write = async (card: string, tail: string) => {
+      const written = { ...entry!, settlementId: `S-${slotOfCard(card).toString(16).padStart(4, '0')}-${tail.repeat(32)}`, card, requestId: card };
+      await redis.hset(outboxOf(card), outboxField(HOSPITAL, DATE, written.settlementId), toStoredLedgerEntry(written));
+    };
+    await write('LC-DUE', 'd');
+    await write('LC-FRESH', 'e');
+    // LC-DUE was noted 11 s ago, LC-FRESH now.
+    await redis.zadd(pending, Date.now() - 11_000, String(slotOfCard('LC-DUE')));
+    await store.ledgers.noteLedgerSlot(HOSPITAL, DATE, 'LC-FRESH');
+    expect(await store.ledgers.compactDay(HOSPITAL, DATE, 10_000, { dueOnly: true })).toEqual({ pending: 1 });
+    expect(await redis.hlen(outboxOf('LC-DUE'))).toBe(0);
+    expect(await redis.zscore(pending, String(slotOfCard('LC-DUE')))).toBeNull();
+    expect(await redis.hlen(outboxOf('LC-FRESH'))).toBe(1);
+    expect(await redis.zscore(pending, String(slotOfCard('LC-FRESH')))).not.toBeNull();
+    // A read drains it at once, and keeps it pending within the grace.
+    const page = await statements.statement(HOSPITAL, DATE, { cursor: null, limit: 1 });
+    expect(page.totals.count).toBe(ENTRIES + 3);
+    expect(await redis.hlen(outboxOf('LC-FRESH'))).toBe(0);
+    expect(await redis.zscore(pending, String(slotOfCard('LC-FRESH')))).not.toBeNull();
+  });
+
   it('moves entries of the earlier layout (a hash per slot, a slot set) when the day is read, and drops those keys', async () => {
     const [model] = await statements.entriesOf(HOSPITAL, DATE);
     const old = { ...model!, hospitalId: 'PY-OLD', settlementId: `S-${slotOfCard(model!.card).toString(16).padStart(4, '0')}-${'a'.repeat(32)}` };
