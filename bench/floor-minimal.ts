@@ -39,7 +39,8 @@ if (workers > 1 && cluster.isPrimary) {
     url: process.env.REDIS_URL,
     clusterNodes: process.env.REDIS_CLUSTER_NODES?.split(','),
     offlineQueue: false,
-    commandTimeoutMs: 500,
+    // The service's default; bench/instructions.ts gives more (under valgrind every command is slow).
+    commandTimeoutMs: Number(process.env.REDIS_TIMEOUT_MS ?? 500),
   });
   redis.defineCommand('floorCommit', { numberOfKeys: 2, lua: COMMIT });
   const commit = (redis as unknown as { floorCommit: (...args: (string | number)[]) => Promise<number> }).floorCommit.bind(redis);

@@ -107,6 +107,11 @@ const SMOKES: Record<string, Smoke> = {
     args: ['--settlements', '2000'],
     figures: [figure('simulate', 'settlements:'), figure('', 'replays/s both ways'), figure(': ', '× the floor'), figure('1,000,000 settlements, extrapolated from \\d+ and', '')],
   },
+  instructions: {
+    script: 'bench/instructions.ts',
+    args: ['--warm-up', '40', '--requests', '10', '--connections', '2'],
+    figures: [figure('service \\(dist\\):', 'M instructions per settlement'), figure('instructions per settlement service/minimal floor:', '×')],
+  },
   profile: {
     script: 'bench/profile.ts',
     args: ['--duration', '1', '--connections', '8'],

@@ -28,10 +28,12 @@ const PACKAGES = {
   'fonts-noto-cjk': { font: 'Noto Sans CJK' },
   // promtool checks ops/prometheus/alerts.yml.
   prometheus: { commands: ['promtool'] },
+  // bench/instructions.ts counts instructions per settlement under callgrind (bench:smoke runs it).
+  valgrind: { commands: ['valgrind', 'callgrind_control'] },
 };
 
 const NEEDS = {
-  test: ['redis-server', 'chromium', 'poppler-utils', 'fonts-noto-cjk', 'prometheus'],
+  test: ['redis-server', 'chromium', 'poppler-utils', 'fonts-noto-cjk', 'prometheus', 'valgrind'],
   local: ['redis-server'],
 };
 
