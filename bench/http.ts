@@ -44,6 +44,7 @@ import { freePort, startRedis } from '../scripts/lib/redis-server.js';
 import { serviceNodeArgs } from '../src/ops/node-flags.js';
 import { type EqualRateTarget, equalRateCpu, median } from './lib/equal-rate.js';
 import { pacedLoad, type PacedLoadResult } from './lib/paced-load.js';
+import { ledgerDrained } from './lib/ledger-drained.js';
 import { processTreeCpuMs } from './lib/process-cpu.js';
 import { MAX_REFUSED_SHARE, PERSONS, registerWorkload, settlementBodies, statusCodes } from './lib/settlement-workload.js';
 
@@ -116,6 +117,8 @@ interface Run {
 
 /** Calls so far per command (INFO commandstats); the runs are one at a time, so a difference is one server's. */
 let commandStats: (() => Promise<Map<string, number>>) | null = null;
+/** Until the services' background compaction is done (one Redis server; a cluster's runs are not waited for). */
+let drained: (() => Promise<Map<string, number>>) | null = null;
 
 function perRequest(before: Map<string, number>, after: Map<string, number>, requests: number): Map<string, number> {
   const result = new Map<string, number>();
@@ -143,12 +146,18 @@ function checkAnswers(target: string, answered: number, refused: number, codes: 
   }
 }
 
+/** Command counts less those the bench sent itself. */
+function withoutSent(calls: Map<string, number>, sent: Map<string, number> | null): Map<string, number> {
+  for (const [name, n] of sent ?? []) calls.set(name, (calls.get(name) ?? 0) - n);
+  return calls;
+}
+
 async function drive(
   target: string,
   base: string,
   key: string,
   next: () => string,
-  options: { seconds: number; connections: number; pid?: number | undefined; warmUp?: boolean },
+  options: { seconds: number; connections: number; pid?: number | undefined; warmUp?: boolean; drain?: boolean },
 ): Promise<Run> {
   const cpuBefore = options.pid ? processTreeCpuMs(options.pid) : null;
   const commandsBefore = commandStats ? await commandStats() : null;
@@ -165,6 +174,8 @@ async function drive(
       },
     ],
   });
+  // A service's CPU includes its background compaction of this run's ledger entries (bench/lib/ledger-drained.ts).
+  const drainCommands = options.drain && drained ? await drained() : null;
   if (result.non2xx > 0) say(`  ${target}: status codes ${statusCodes(result)}`);
   const answered = result.requests.total + result.errors + result.timeouts;
   // A warm-up's figures are not used: a service still compiling may shed (503) there.
@@ -179,7 +190,7 @@ async function drive(
     errors: result.errors + result.timeouts,
     answered,
     cpuPerRequest: cpuBefore === null ? null : ((processTreeCpuMs(options.pid!)! - cpuBefore) * 1000) / Math.max(1, result.requests.total),
-    commandsPerRequest: commandsBefore && commandStats ? perRequest(commandsBefore, await commandStats(), Math.max(1, result.requests.total)) : null,
+    commandsPerRequest: commandsBefore && commandStats ? perRequest(commandsBefore, withoutSent(await commandStats(), drainCommands), Math.max(1, result.requests.total)) : null,
   };
 }
 
@@ -194,6 +205,7 @@ async function main(): Promise<void> {
   const children: ChildProcess[] = [];
   const statsClient = 'nodes' in redis ? null : new Redis(redis.url);
   if (statsClient) {
+    drained = () => ledgerDrained(statsClient);
     commandStats = async () => {
       const calls = new Map<string, number>();
       for (const match of (await statsClient.info('commandstats')).matchAll(/^cmdstat_([^:]+):calls=(\d+)/gm)) calls.set(match[1]!, Number(match[2]));
@@ -291,9 +303,9 @@ async function main(): Promise<void> {
       `settlement HTTP benchmark — node ${process.version}, ${os.cpus().length} cores, WORKERS=${workers}, ${connections} connections, ${duration} s per run, ${PERSONS} persons, RATE_LIMIT_RPS=${values['rate-limit']}`,
     );
     say(`${redisLabel}no persistence), service ${serviceBase}${floorBase ? `, project floor ${floorBase}, minimal floor ${minimalBase}` : ''}; every request is a new settlement`);
-    await drive('warm-up service', serviceBase, key, bodies.service, { seconds: 2, connections, warmUp: true });
+    await drive('warm-up service', serviceBase, key, bodies.service, { seconds: 2, connections, warmUp: true, drain: true });
     // The baseline settles the same persons: it takes its bodies from the service's factory, so their stays never overlap.
-    if (baselineBase) await drive('warm-up baseline', baselineBase, key, bodies.service, { seconds: 2, connections, warmUp: true });
+    if (baselineBase) await drive('warm-up baseline', baselineBase, key, bodies.service, { seconds: 2, connections, warmUp: true, drain: true });
     if (floorBase) await drive('warm-up floor', floorBase, key, bodies.floor, { seconds: 2, connections, warmUp: true });
     if (minimalBase) await drive('warm-up minimal', minimalBase, key, bodies.minimal, { seconds: 2, connections, warmUp: true });
 
@@ -302,13 +314,13 @@ async function main(): Promise<void> {
       // With a baseline the two alternate which goes first (A B, B A, …): the second slot of a round measured dearer in an A/A run.
       const pair = [
         async () => {
-          const s = await drive(`service #${round}`, serviceBase, key, bodies.service, { seconds: duration, connections, pid: service.pid });
+          const s = await drive(`service #${round}`, serviceBase, key, bodies.service, { seconds: duration, connections, pid: service.pid, drain: true });
           say(row(s));
           runs.push(s);
         },
         async () => {
           if (!baselineBase) return;
-          const b = await drive(`baseline #${round}`, baselineBase, key, bodies.service, { seconds: duration, connections, pid: baselinePid });
+          const b = await drive(`baseline #${round}`, baselineBase, key, bodies.service, { seconds: duration, connections, pid: baselinePid, drain: true });
           say(row(b));
           runs.push(b);
         },
