@@ -44,7 +44,7 @@ import { freePort, startRedis } from '../scripts/lib/redis-server.js';
 import { serviceNodeArgs } from '../src/ops/node-flags.js';
 import { type EqualRateTarget, equalRateCpu, median } from './lib/equal-rate.js';
 import { pacedLoad, type PacedLoadResult } from './lib/paced-load.js';
-import { ledgerDrained } from './lib/ledger-drained.js';
+import { idleCpuMsPerSecond, ledgerDrained } from './lib/ledger-drained.js';
 import { processTreeCpuMs } from './lib/process-cpu.js';
 import { MAX_REFUSED_SHARE, PERSONS, registerWorkload, settlementBodies, statusCodes } from './lib/settlement-workload.js';
 
@@ -118,7 +118,9 @@ interface Run {
 /** Calls so far per command (INFO commandstats); the runs are one at a time, so a difference is one server's. */
 let commandStats: (() => Promise<Map<string, number>>) | null = null;
 /** Until the services' background compaction is done (one Redis server; a cluster's runs are not waited for). */
-let drained: (() => Promise<Map<string, number>>) | null = null;
+let drained: (() => Promise<{ waitedMs: number; sent: Map<string, number> }>) | null = null;
+/** Each server's CPU a second while idle, by pid (taken off the waits for its compaction). */
+const idleRates = new Map<number, number>();
 
 function perRequest(before: Map<string, number>, after: Map<string, number>, requests: number): Map<string, number> {
   const result = new Map<string, number>();
@@ -175,7 +177,8 @@ async function drive(
     ],
   });
   // A service's CPU includes its background compaction of this run's ledger entries (bench/lib/ledger-drained.ts).
-  const drainCommands = options.drain && drained ? await drained() : null;
+  const drain = options.drain && drained ? await drained() : null;
+  const idleCpuMs = drain && options.pid ? ((idleRates.get(options.pid) ?? 0) * drain.waitedMs) / 1000 : 0;
   if (result.non2xx > 0) say(`  ${target}: status codes ${statusCodes(result)}`);
   const answered = result.requests.total + result.errors + result.timeouts;
   // A warm-up's figures are not used: a service still compiling may shed (503) there.
@@ -189,8 +192,9 @@ async function drive(
     non2xx: result.non2xx,
     errors: result.errors + result.timeouts,
     answered,
-    cpuPerRequest: cpuBefore === null ? null : ((processTreeCpuMs(options.pid!)! - cpuBefore) * 1000) / Math.max(1, result.requests.total),
-    commandsPerRequest: commandsBefore && commandStats ? perRequest(commandsBefore, withoutSent(await commandStats(), drainCommands), Math.max(1, result.requests.total)) : null,
+    cpuPerRequest: cpuBefore === null ? null : ((processTreeCpuMs(options.pid!)! - cpuBefore - idleCpuMs) * 1000) / Math.max(1, result.requests.total),
+    commandsPerRequest:
+      commandsBefore && commandStats ? perRequest(commandsBefore, withoutSent(await commandStats(), drain?.sent ?? null), Math.max(1, result.requests.total)) : null,
   };
 }
 
@@ -308,6 +312,11 @@ async function main(): Promise<void> {
     if (baselineBase) await drive('warm-up baseline', baselineBase, key, bodies.service, { seconds: 2, connections, warmUp: true, drain: true });
     if (floorBase) await drive('warm-up floor', floorBase, key, bodies.floor, { seconds: 2, connections, warmUp: true });
     if (minimalBase) await drive('warm-up minimal', minimalBase, key, bodies.minimal, { seconds: 2, connections, warmUp: true });
+    // What a service spends idle, taken off its waits for its compaction (bench/lib/ledger-drained.ts).
+    if (drained) {
+      for (const pid of [service.pid, baselinePid]) if (pid) idleRates.set(pid, await idleCpuMsPerSecond(pid));
+      say(`idle server CPU, taken off each service run's wait for its ledger compaction: ${[...idleRates.values()].map((rate) => `${rate.toFixed(1)} ms/s`).join(', ')}`);
+    }
 
     const runs: Run[] = [];
     for (let round = 1; round <= rounds; round++) {

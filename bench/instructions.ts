@@ -159,7 +159,7 @@ async function measure(targetName: string): Promise<number> {
     const compacted = async () => {
       const client = new Redis(redis.url);
       try {
-        for (const [name, n] of await ledgerDrained(client)) drainedBy.set(name, (drainedBy.get(name) ?? 0) + n);
+        for (const [name, n] of (await ledgerDrained(client)).sent) drainedBy.set(name, (drainedBy.get(name) ?? 0) + n);
       } finally {
         client.disconnect();
       }

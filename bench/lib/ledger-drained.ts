@@ -4,12 +4,24 @@
  * src/store/ledger-records.ts), so a bench that charges a service's CPU to
  * the settlements of a run waits for their compaction before it reads the
  * CPU, or the compaction falls in another run's window. One Redis server.
- * Answers the commands it sent itself, by name (a bench counting Redis
- * commands takes them off).
+ * Answers how long it waited and the commands it sent itself, by name (a
+ * bench counting Redis commands takes them off). A service idle for that
+ * long still spends some CPU (timers: ~1 % of a core): idleCpuMsPerSecond
+ * measures it, for the bench to take off too.
  */
 import type { Redis } from 'ioredis';
+import { processTreeCpuMs } from './process-cpu.js';
 
-export async function ledgerDrained(client: Redis, timeoutMs = 120_000): Promise<Map<string, number>> {
+/** CPU the process spends a second doing nothing (nothing pending, no requests), over `seconds`. */
+export async function idleCpuMsPerSecond(pid: number, seconds = 3): Promise<number> {
+  const before = processTreeCpuMs(pid) ?? 0;
+  const started = Date.now();
+  await new Promise((resolve) => setTimeout(resolve, seconds * 1000));
+  return ((processTreeCpuMs(pid) ?? 0) - before) / ((Date.now() - started) / 1000);
+}
+
+export async function ledgerDrained(client: Redis, timeoutMs = 120_000): Promise<{ waitedMs: number; sent: Map<string, number> }> {
+  const started = Date.now();
   const sent = new Map([
     ['scan', 0],
     ['zcard', 0],
@@ -24,7 +36,7 @@ export async function ledgerDrained(client: Redis, timeoutMs = 120_000): Promise
       for (const key of keys) pending += await client.zcard(key);
       sent.set('zcard', sent.get('zcard')! + keys.length);
     } while (cursor !== '0');
-    if (pending === 0) return sent;
+    if (pending === 0) return { waitedMs: Date.now() - started, sent };
     await new Promise((resolve) => setTimeout(resolve, 250));
   }
   throw new Error(`ledger slots still pending after ${timeoutMs / 1000} s`);
