@@ -31,7 +31,7 @@ import { freePort, startRedis } from '../scripts/lib/redis-server.js';
 import { serviceNodeArgs } from '../src/ops/node-flags.js';
 import { Redis } from 'ioredis';
 import { ledgerDrained } from './lib/ledger-drained.js';
-import { MAX_REFUSED_SHARE, registerWorkload, settlementBodies, statusCodes } from './lib/settlement-workload.js';
+import { benchServiceEnv, MAX_REFUSED_SHARE, registerWorkload, settlementBodies, statusCodes } from './lib/settlement-workload.js';
 
 const execFileAsync = promisify(execFile);
 const execFileSyncText = (file: string, args: string[]) => execFileSync(file, args, { encoding: 'utf8' }).trim();
@@ -77,12 +77,7 @@ async function measure(targetName: string): Promise<number> {
   const vgdbEnv = { ...process.env, LOGNAME: '', HOST: '127.0.0.1' };
   const serviceEnv = {
     ...vgdbEnv,
-    REDIS_URL: redis.url,
-    API_KEYS_FILE: keysFile,
-    LOG_LEVEL: 'info',
-    WORKERS: '1',
-    RATE_LIMIT_RPS: '0',
-    METRICS_PORT: '0',
+    ...benchServiceEnv(redis.url, keysFile),
     // valgrind runs every thread in turn: the deadlines of a native run would shed.
     REDIS_TIMEOUT_MS: '60000',
     MAX_EVENT_LOOP_DELAY_MS: '60000',

@@ -21,7 +21,7 @@ import autocannon from 'autocannon';
 import { generateKey, sha256Hex } from '../src/ops/api-keys.js';
 import { freePort, startRedis } from '../scripts/lib/redis-server.js';
 import { serviceNodeArgs } from '../src/ops/node-flags.js';
-import { MAX_REFUSED_SHARE, registerWorkload, settlementBodies, statusCodes } from './lib/settlement-workload.js';
+import { benchServiceEnv, MAX_REFUSED_SHARE, registerWorkload, settlementBodies, statusCodes } from './lib/settlement-workload.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const { values } = parseArgs({
@@ -121,12 +121,7 @@ async function main(): Promise<void> {
       CPU_PROFILE_FILE: values.target === 'service' ? profileFile : '',
       PORT: String(port),
       HOST: '127.0.0.1',
-      REDIS_URL: redis.url,
-      API_KEYS_FILE: keysFile,
-      LOG_LEVEL: 'info',
-      WORKERS: '1',
-      RATE_LIMIT_RPS: '0',
-      METRICS_PORT: '0',
+      ...benchServiceEnv(redis.url, keysFile),
     },
     stdio: ['ignore', 'ignore', 'inherit'],
   });

@@ -14,6 +14,11 @@
  */
 export const PERSONS = Number(process.env.BENCH_PERSONS ?? 3000);
 
+/** The environment a settlement bench starts the built service with: one process, no rate limit, no metrics listener. */
+export function benchServiceEnv(redisUrl: string, keysFile: string): Record<string, string> {
+  return { REDIS_URL: redisUrl, API_KEYS_FILE: keysFile, LOG_LEVEL: 'info', WORKERS: '1', RATE_LIMIT_RPS: '0', METRICS_PORT: '0' };
+}
+
 export const HOSPITALS = [
   { region: 'pingyang', hospitalId: 'PY-COUNTY', year: 2019, body: { name: '平阳县人民医院', admdvs: '330326', level: 2, kind: 'general', countyRun: true } },
   { region: 'jinjiang', hospitalId: 'JJ-CITY', year: 2018, body: { name: '晋江市医院', admdvs: '350582', level: 3, kind: 'general', countyRun: true } },
