@@ -22,7 +22,7 @@ import { keys, slotOfCard } from './keys.js';
 import { scanKeys, type ScriptedClient } from './redis.js';
 import { NO_REPLICA_ACKNOWLEDGEMENT, type ReplicaAcknowledgement } from './replication.js';
 import { results } from './store-records.js';
-import { compactLedger, forgetLedgerSlot, type CompactedEntry } from './scripts/ledger.js';
+import { compactLedger, forgetLedgerSlots, type CompactedEntry } from './scripts/ledger.js';
 
 /** How long after its latest note a slot stays pending although drained (covers a commit's note-to-commit time and clock skew). */
 export const NOTE_GRACE_MS = 10_000;
@@ -34,6 +34,20 @@ const COMPACT_DELAY_MS = NOTE_GRACE_MS + 1_000;
 const MOVE_BATCH = 200;
 const SCAN_COUNT = 500;
 const PARALLEL_SLOTS = 64;
+/**
+ * Slots a compaction pass reads before their entries move: a pass moves them
+ * in shared script calls and forgets its slots in one, so that a slot holding
+ * one entry (a province's usual day) costs a scan and a delete, not two
+ * scripts more.
+ */
+const SLOTS_PER_PASS = 64;
+
+/** An entry waiting in an outbox (or a hash of the earlier layout): the hash, its field and the stored entry. */
+interface WaitingEntry {
+  hash: string;
+  field: string;
+  stored: string;
+}
 
 /** The outbox field of an entry: hospital and day first, so a day's entries are found by prefix. */
 export const outboxField = (hospitalId: string, date: string, ledgerField: string): string => `${hospitalId}|${date}|${ledgerField}`;
@@ -139,7 +153,7 @@ export class LedgerRecords {
    * Moves every pending entry of the hospital-day into it (`dueOnly`: only
    * those of slots noted before the grace); answers how many slots stay
    * pending (noted within the grace). A slot noted within the grace is not
-   * offered to forget-ledger-slot, which would keep it: its note only grows.
+   * offered to forget-ledger-slots, which would keep it: its note only grows.
    */
   async compactDay(hospitalId: string, date: string, graceMs = NOTE_GRACE_MS, { dueOnly = false } = {}): Promise<{ pending: number }> {
     const started = this.clock();
@@ -153,10 +167,24 @@ export class LedgerRecords {
       if (!due) pending++;
       if (due || !dueOnly) slots.push({ slot: noted[i]!, due });
     }
-    await eachLimited(slots, PARALLEL_SLOTS, async ({ slot, due }) => {
-      await this.drainOutbox(keys.ledgerOutbox(Number(slot)), `${hospitalId}|${date}|`);
-      if (due && !(await forgetLedgerSlot(this.redis, { pendingKey, slot, cutoffMs }))) pending++;
-    });
+    const prefix = `${hospitalId}|${date}|`;
+    for (let start = 0; start < slots.length; start += SLOTS_PER_PASS) {
+      const pass = slots.slice(start, start + SLOTS_PER_PASS);
+      const waiting: WaitingEntry[] = [];
+      const larger: string[] = [];
+      await eachLimited(pass, PARALLEL_SLOTS, async ({ slot }) => {
+        const outbox = keys.ledgerOutbox(Number(slot));
+        const [cursor, flat] = await this.scanOutbox(outbox, '0', prefix);
+        for (let i = 0; i < flat.length; i += 2) waiting.push({ hash: outbox, field: flat[i]!, stored: flat[i + 1]! });
+        if (cursor !== '0') larger.push(outbox);
+      });
+      await this.moveOut(hospitalId, date, waiting);
+      // An outbox past one scan page (rare: each is drained seconds after its writes) is drained whole on its own.
+      await eachLimited(larger, PARALLEL_SLOTS, (outbox) => this.drainOutbox(outbox, prefix));
+      // Only once every entry of the pass is in the day: a slot forgotten sooner could hide one.
+      const due = pass.filter((s) => s.due).map((s) => s.slot);
+      pending += due.length - (await forgetLedgerSlots(this.redis, { pendingKey, slots: due, cutoffMs }));
+    }
     // Earlier layout: nothing writes there any more, so a drained slot is dropped at once.
     await eachLimited(legacySlots, PARALLEL_SLOTS, async (slot) => {
       await this.drainLegacy(keys.ledger(Number(slot), hospitalId, date));
@@ -212,25 +240,28 @@ export class LedgerRecords {
     return scanKeys(this.redis, pattern);
   }
 
+  /** One HSCAN page of an outbox's fields starting with `prefix` ('' for all). */
+  private scanOutbox(outbox: string, cursor: string, prefix: string): Promise<[string, string[]]> {
+    return this.redis.hscan(outbox, cursor, 'MATCH', `${prefix.replace(/[*?[\]\\]/g, '\\$&')}*`, 'COUNT', SCAN_COUNT);
+  }
+
   /** Moves an outbox's entries whose field starts with `prefix` ('' for all) into their hospital-days. */
   private async drainOutbox(outbox: string, prefix: string): Promise<void> {
     let cursor = '0';
     do {
-      const [next, flat] = await this.redis.hscan(outbox, cursor, 'MATCH', `${prefix.replace(/[*?[\]\\]/g, '\\$&')}*`, 'COUNT', SCAN_COUNT);
+      const [next, flat] = await this.scanOutbox(outbox, cursor, prefix);
       cursor = next;
-      const byDay = new Map<string, { fields: string[]; stored: string[] }>();
+      const byDay = new Map<string, WaitingEntry[]>();
       for (let i = 0; i < flat.length; i += 2) {
         const field = flat[i]!;
         const day = field.slice(0, field.indexOf('|', field.indexOf('|') + 1));
-        const group = byDay.get(day) ?? { fields: [], stored: [] };
-        group.fields.push(field);
-        group.stored.push(flat[i + 1]!);
+        const group = byDay.get(day) ?? [];
+        group.push({ hash: outbox, field, stored: flat[i + 1]! });
         byDay.set(day, group);
       }
-      for (const [day, { fields, stored }] of byDay) {
+      for (const [day, waiting] of byDay) {
         const [hospitalId, date] = day.split('|') as [string, string];
-        const moved = await this.moveInto(hospitalId, date, fields, stored);
-        if (moved.length) await this.redis.hdel(outbox, ...moved);
+        await this.moveOut(hospitalId, date, waiting);
       }
     } while (cursor !== '0');
   }
@@ -239,43 +270,55 @@ export class LedgerRecords {
   private async drainLegacy(key: string): Promise<void> {
     const { hospitalId, date } = legacyKeyParts(key);
     const all = await this.redis.hgetall(key);
-    const fields = Object.keys(all);
-    const moved = await this.moveInto(hospitalId, date, fields, Object.values(all));
-    for (let i = 0; i < moved.length; i += MOVE_BATCH) await this.redis.hdel(key, ...moved.slice(i, i + MOVE_BATCH));
+    await this.moveOut(
+      hospitalId,
+      date,
+      Object.keys(all).map((field) => ({ hash: key, field, stored: all[field]! })),
+    );
+  }
+
+  /** Moves waiting entries of one hospital-day into it, a batch per script call, each batch deleted from where it waited once the day holds it. */
+  private async moveOut(hospitalId: string, date: string, waiting: readonly WaitingEntry[]): Promise<void> {
+    for (let start = 0; start < waiting.length; start += MOVE_BATCH) {
+      const moved = await this.moveInto(hospitalId, date, waiting.slice(start, start + MOVE_BATCH));
+      const byHash = new Map<string, string[]>();
+      for (const { hash, field } of moved) {
+        const fields = byHash.get(hash) ?? [];
+        fields.push(field);
+        byHash.set(hash, fields);
+      }
+      await Promise.all([...byHash].map(([hash, fields]) => this.redis.hdel(hash, ...fields)));
+    }
   }
 
   /**
-   * Adds stored entries (outbox format) to the hospital-day, a batch per
-   * script call; answers the fields now safely in the day (an entry that does
-   * not read as one stays where it is).
+   * Adds at most MOVE_BATCH waiting entries to the hospital-day in one
+   * script call; answers those now safely in the day (an entry that does not
+   * read as one stays where it is).
    */
-  private async moveInto(hospitalId: string, date: string, fields: string[], stored: string[]): Promise<string[]> {
-    const done: string[] = [];
-    for (let start = 0; start < fields.length; start += MOVE_BATCH) {
-      const entries: CompactedEntry[] = [];
-      const batch: string[] = [];
-      for (let i = start; i < Math.min(fields.length, start + MOVE_BATCH); i++) {
-        let entry: LedgerEntry;
-        try {
-          entry = fromStoredLedgerEntry(stored[i]!);
-        } catch {
-          continue;
-        }
-        entries.push({ score: dayScoreOf(entry), draft: toDayMemberDraft(entry), figureDeltas: dayFigureDeltas(entry) });
-        batch.push(fields[i]!);
+  private async moveInto(hospitalId: string, date: string, batch: readonly WaitingEntry[]): Promise<WaitingEntry[]> {
+    const entries: CompactedEntry[] = [];
+    const moved: WaitingEntry[] = [];
+    for (const waiting of batch) {
+      let entry: LedgerEntry;
+      try {
+        entry = fromStoredLedgerEntry(waiting.stored);
+      } catch {
+        continue;
       }
-      if (batch.length === 0) continue;
-      // replicas: an entry leaves its outbox only once the day holds it on the required replicas.
-      await compactLedger(this.redis, this.replicas, {
-        dayKey: keys.ledgerDay(hospitalId, date),
-        figuresKey: keys.ledgerFigures(hospitalId, date),
-        namesKey: keys.ledgerNames(hospitalId, date),
-        namesBound: DAY_NAMES_BOUND,
-        previous: this.previousFormat,
-        entries,
-      });
-      done.push(...batch);
+      entries.push({ score: dayScoreOf(entry), draft: toDayMemberDraft(entry), figureDeltas: dayFigureDeltas(entry) });
+      moved.push(waiting);
     }
-    return done;
+    if (moved.length === 0) return moved;
+    // replicas: an entry leaves its outbox only once the day holds it on the required replicas.
+    await compactLedger(this.redis, this.replicas, {
+      dayKey: keys.ledgerDay(hospitalId, date),
+      figuresKey: keys.ledgerFigures(hospitalId, date),
+      namesKey: keys.ledgerNames(hospitalId, date),
+      namesBound: DAY_NAMES_BOUND,
+      previous: this.previousFormat,
+      entries,
+    });
+    return moved;
   }
 }

@@ -43,7 +43,7 @@ interface ScriptCommands {
   archiveLedgerEntry(...keysAndArgs: string[]): Promise<number>;
   archiveDayEntry(...keysAndArgs: string[]): Promise<number>;
   compactLedger(...keysAndArgs: string[]): Promise<number>;
-  forgetLedgerSlot(...keysAndArgs: string[]): Promise<number>;
+  forgetLedgerSlots(...keysAndArgs: string[]): Promise<number>;
   /** put-enrollees-n.lua: the number of keys first. */
   putEnrollees(numberOfKeys: number, ...keysAndArgs: string[]): Promise<number[]>;
   readPerson(...keysAndArgs: string[]): Promise<unknown[]>;

@@ -176,6 +176,49 @@ describe('moving entries into the hospital-day', () => {
     expect(await redis.zscore(pending, String(slotOfCard('LC-FRESH')))).not.toBeNull();
   });
 
+  it('moves the entries of a pass of slots in one script call and forgets the slots in another (one scan and one delete a slot)', async () => {
+    // Background compactions of the settled day would count their own commands here.
+    store.ledgers.stop();
+    const day = '2026-11-21';
+    const at = '2026-11-21T03:00:00.000Z';
+    const pending = keys.ledgerPending(HOSPITAL, day);
+    const [model] = (await statements.entriesOf(HOSPITAL, DATE)).slice(-1);
+    const cards: string[] = [];
+    const slots = new Set<number>();
+    for (let c = 0; cards.length < 40; c++) {
+      const card = `LB${c}`;
+      if (slots.has(slotOfCard(card))) continue;
+      slots.add(slotOfCard(card));
+      cards.push(card);
+    }
+    for (const [i, card] of cards.entries()) {
+      const entry = {
+        ...model!,
+        card,
+        at,
+        date: day,
+        requestId: `LB-${i}`,
+        settlementId: `S-${slotOfCard(card).toString(16).padStart(4, '0')}-${i.toString(16).padStart(32, '0')}`,
+      };
+      await redis.hset(keys.ledgerOutbox(slotOfCard(card)), outboxField(HOSPITAL, day, ledgerField(entry.kind, entry.settlementId)), toStoredLedgerEntry(entry));
+      await redis.zadd(pending, Date.now() - 20_000, String(slotOfCard(card)));
+    }
+    const calls = async () => {
+      const stats = await (redis as unknown as Redis).info('commandstats');
+      const of = (name: string) => Number(new RegExp(`cmdstat_${name}:calls=(\\d+)`).exec(stats)?.[1] ?? 0);
+      return { evalsha: of('evalsha') + of('eval'), hscan: of('hscan'), hdel: of('hdel') };
+    };
+    const before = await calls();
+    expect(await store.ledgers.compactDay(HOSPITAL, day, 10_000, { dueOnly: true })).toEqual({ pending: 0 });
+    const after = await calls();
+    expect({ evalsha: after.evalsha - before.evalsha, hscan: after.hscan - before.hscan, hdel: after.hdel - before.hdel }).toEqual({ evalsha: 2, hscan: 40, hdel: 40 });
+    expect(await redis.zcard(keys.ledgerDay(HOSPITAL, day))).toBe(40);
+    expect(await redis.zcard(pending)).toBe(0);
+    for (const card of cards) expect(await redis.hlen(keys.ledgerOutbox(slotOfCard(card)))).toBe(0);
+    const page = await statements.statement(HOSPITAL, day, { cursor: null, limit: 1 });
+    expect(page.totals.count).toBe(40);
+  });
+
   it('moves entries of the earlier layout (a hash per slot, a slot set) when the day is read, and drops those keys', async () => {
     const [model] = await statements.entriesOf(HOSPITAL, DATE);
     const old = { ...model!, hospitalId: 'PY-OLD', settlementId: `S-${slotOfCard(model!.card).toString(16).padStart(4, '0')}-${'a'.repeat(32)}` };

@@ -1,4 +1,4 @@
-/** compact-ledger-3.lua, forget-ledger-slot-1.lua and archive-day-entry-3.lua with named arguments, in the order their headers document, and their replies decoded. */
+/** compact-ledger-3.lua, forget-ledger-slots-1.lua and archive-day-entry-3.lua with named arguments, in the order their headers document, and their replies decoded. */
 import type { DayMemberDraft } from '../../domain/ledger.js';
 import type { ScriptedClient } from '../redis.js';
 import type { ReplicaAcknowledgement } from '../replication.js';
@@ -27,9 +27,10 @@ export function compactLedger(
   return replicas.script<number>(client, 'compactLedger', [c.dayKey, c.figuresKey, c.namesKey, ...args], (added) => added > 0);
 }
 
-/** Whether the slot was forgotten (false: noted since `cutoffMs`, or not pending). */
-export async function forgetLedgerSlot(client: ScriptedClient, c: { pendingKey: string; slot: string; cutoffMs: number }): Promise<boolean> {
-  return (await client.forgetLedgerSlot(c.pendingKey, c.slot, String(c.cutoffMs))) === 1;
+/** How many of the slots were forgotten (the others: noted since `cutoffMs`, or not pending). */
+export async function forgetLedgerSlots(client: ScriptedClient, c: { pendingKey: string; slots: readonly string[]; cutoffMs: number }): Promise<number> {
+  if (c.slots.length === 0) return 0;
+  return client.forgetLedgerSlots(c.pendingKey, String(c.cutoffMs), ...c.slots);
 }
 
 export async function archiveDayEntry(
