@@ -12,6 +12,7 @@ import { zeroDeltas } from '../src/domain/accumulators.js';
 import { newId } from '../src/store/keys.js';
 import { createRedis, whenReady } from '../src/store/redis.js';
 import { openRepositories } from '../src/store/repositories.js';
+import { FLOOR_LEDGER_DAY } from './lib/ledger-drained.js';
 
 const port = Number(process.env.PORT ?? 8090);
 const workers = Number(process.env.WORKERS ?? 1);
@@ -39,8 +40,8 @@ if (workers > 1 && cluster.isPrimary) {
   app.post('/v1/settlements', async (req, res) => {
     const body = req.body as { requestId: string; card: string; hospitalId: string; dischargeDate: string };
     const year = Number(body.dischargeDate.slice(0, 4));
-    const settledAt = new Date().toISOString();
-    const date = settledAt.slice(0, 10);
+    // Its day ledger's notes and entries go to a day of their own (FLOOR_LEDGER_DAY), never the service's.
+    const date = FLOOR_LEDGER_DAY;
     const [snapshot] = await Promise.all([
       store.settlements.readForSettlement(body.card, body.hospitalId, { year, idempotencyField: `${body.hospitalId}:${body.requestId}`, dischargeDate: body.dischargeDate }),
       store.settlements.claimRequest(body.hospitalId, body.requestId, `${body.card} ${body.requestId} t ${Date.now()}`),
