@@ -121,9 +121,9 @@ export class LedgerRecords {
   /**
    * Compacts the hospital-day in the background (reads compact it anyway),
    * only the slots whose latest note is past the grace: a slot drained
-   * sooner stays pending and was drained again when it left, two scans and
-   * two scripts a settlement instead of one of each. Runs come every
-   * COMPACT_DELAY_MS while slots are pending.
+   * sooner stays pending and is drained again when it leaves, its outbox
+   * scanned twice instead of once. Runs come every COMPACT_DELAY_MS while
+   * slots are pending.
    */
   touched(hospitalId: string, date: string, delayMs = COMPACT_DELAY_MS): void {
     const id = `${hospitalId}|${date}`;
@@ -171,16 +171,16 @@ export class LedgerRecords {
     for (let start = 0; start < slots.length; start += SLOTS_PER_PASS) {
       const pass = slots.slice(start, start + SLOTS_PER_PASS);
       const waiting: WaitingEntry[] = [];
-      const larger: string[] = [];
+      const larger: { outbox: string; cursor: string }[] = [];
       await eachLimited(pass, PARALLEL_SLOTS, async ({ slot }) => {
         const outbox = keys.ledgerOutbox(Number(slot));
         const [cursor, flat] = await this.scanOutbox(outbox, '0', prefix);
         for (let i = 0; i < flat.length; i += 2) waiting.push({ hash: outbox, field: flat[i]!, stored: flat[i + 1]! });
-        if (cursor !== '0') larger.push(outbox);
+        if (cursor !== '0') larger.push({ outbox, cursor });
       });
       await this.moveOut(hospitalId, date, waiting);
-      // An outbox past one scan page (rare: each is drained seconds after its writes) is drained whole on its own.
-      await eachLimited(larger, PARALLEL_SLOTS, (outbox) => this.drainOutbox(outbox, prefix));
+      // An outbox past one scan page (rare: each is drained seconds after its writes) is drained on its own from there.
+      await eachLimited(larger, PARALLEL_SLOTS, ({ outbox, cursor }) => this.drainOutbox(outbox, prefix, cursor));
       // Only once every entry of the pass is in the day: a slot forgotten sooner could hide one.
       const due = pass.filter((s) => s.due).map((s) => s.slot);
       pending += due.length - (await forgetLedgerSlots(this.redis, { pendingKey, slots: due, cutoffMs }));
@@ -245,9 +245,9 @@ export class LedgerRecords {
     return this.redis.hscan(outbox, cursor, 'MATCH', `${prefix.replace(/[*?[\]\\]/g, '\\$&')}*`, 'COUNT', SCAN_COUNT);
   }
 
-  /** Moves an outbox's entries whose field starts with `prefix` ('' for all) into their hospital-days. */
-  private async drainOutbox(outbox: string, prefix: string): Promise<void> {
-    let cursor = '0';
+  /** Moves an outbox's entries whose field starts with `prefix` ('' for all) into their hospital-days, scanning on from `cursor`. */
+  private async drainOutbox(outbox: string, prefix: string, from = '0'): Promise<void> {
+    let cursor = from;
     do {
       const [next, flat] = await this.scanOutbox(outbox, cursor, prefix);
       cursor = next;
