@@ -219,6 +219,29 @@ describe('moving entries into the hospital-day', () => {
     expect(page.totals.count).toBe(40);
   });
 
+  it('drains an outbox past one scan page (its first page with the pass, the rest from its cursor)', async () => {
+    const day = '2026-11-22';
+    const [model] = (await statements.entriesOf(HOSPITAL, DATE)).slice(-1);
+    const card = 'LBIG';
+    const outbox = keys.ledgerOutbox(slotOfCard(card));
+    for (let i = 0; i < 1500; i++) {
+      const entry = {
+        ...model!,
+        card,
+        at: '2026-11-22T03:00:00.000Z',
+        date: day,
+        requestId: `BIG-${i}`,
+        settlementId: `S-${slotOfCard(card).toString(16).padStart(4, '0')}-${i.toString(16).padStart(32, '0')}`,
+      };
+      await redis.hset(outbox, outboxField(HOSPITAL, day, ledgerField(entry.kind, entry.settlementId)), toStoredLedgerEntry(entry));
+    }
+    await redis.zadd(keys.ledgerPending(HOSPITAL, day), Date.now() - 20_000, String(slotOfCard(card)));
+    expect((await redis.hscan(outbox, '0', 'COUNT', 500))[0]).not.toBe('0');
+    expect(await store.ledgers.compactDay(HOSPITAL, day, 10_000, { dueOnly: true })).toEqual({ pending: 0 });
+    expect(await redis.hlen(outbox)).toBe(0);
+    expect(await redis.zcard(keys.ledgerDay(HOSPITAL, day))).toBe(1500);
+  });
+
   it('moves entries of the earlier layout (a hash per slot, a slot set) when the day is read, and drops those keys', async () => {
     const [model] = await statements.entriesOf(HOSPITAL, DATE);
     const old = { ...model!, hospitalId: 'PY-OLD', settlementId: `S-${slotOfCard(model!.card).toString(16).padStart(4, '0')}-${'a'.repeat(32)}` };
