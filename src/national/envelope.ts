@@ -6,7 +6,7 @@
  * Chinese; vendors read infcode, not the status.
  */
 import { randomInt } from 'node:crypto';
-import { parse, stringify } from 'lossless-json';
+import { parse } from 'lossless-json';
 import { z } from 'zod';
 import { ValidationError, type AppError } from '../domain/errors.js';
 import { platformErrorMessage } from './errors.js';
@@ -65,26 +65,20 @@ export interface AnswerContext {
 /** This process's answers, numbered from a random start (crypto.randomInt per answer costs more than the rest of the envelope). */
 let answerSequence = randomInt(0, 1e9);
 
-function refMessageId(ctx: AnswerContext): string {
+function refMessageId(ctx: AnswerContext, receivedSecond: string): string {
   // division (6) + yyyyMMddHHmmss (14) + sequence (10)
   answerSequence = (answerSequence + 1) % 1e10;
   const sequence = String(answerSequence).padStart(10, '0');
-  return `${ctx.admdvs.padEnd(6, '0').slice(0, 6)}${compactTime(ctx.received, false)}${sequence}`;
+  return `${ctx.admdvs.padEnd(6, '0').slice(0, 6)}${receivedSecond}${sequence}`;
 }
 
-/** The envelope around an output already serialised (a stored output is answered as it was). */
+/** The envelope around an output already serialised (a stored output is answered as it was); its fields in the platform's order. */
 function answer(ctx: AnswerContext, fields: { infcode: number; err_msg: string | null; outputJson: string }): string {
-  const head = stringify({
-    infcode: fields.infcode,
-    inf_refmsgid: refMessageId(ctx),
-    refmsg_time: compactTime(ctx.received),
-    respond_time: compactTime(ctx.answered),
-    err_msg: fields.err_msg,
-    warn_msg: null,
-    cainfo: null,
-    signtype: null,
-  })!;
-  return `${head.slice(0, -1)},"output":${fields.outputJson}}`;
+  const received = compactTime(ctx.received);
+  return (
+    `{"infcode":${fields.infcode},"inf_refmsgid":${JSON.stringify(refMessageId(ctx, received.slice(0, 14)))},"refmsg_time":"${received}",` +
+    `"respond_time":"${compactTime(ctx.answered)}","err_msg":${JSON.stringify(fields.err_msg)},"warn_msg":null,"cainfo":null,"signtype":null,"output":${fields.outputJson}}`
+  );
 }
 
 export function successAnswer(ctx: AnswerContext, outputJson: string): string {

@@ -75,11 +75,20 @@ export const dateTime = z
 
 export const date = z.string().refine((value) => isIsoDate(value) && value >= '1900-01-01' && value <= '2100-12-31', 'expected a date yyyy-MM-dd');
 
+/** The second last formatted, and its 14 digits: answers come many a second, and toISOString is most of the work. */
+let formattedSecond = Number.NaN;
+let secondDigits = '';
+
 /** The platform's `yyyyMMddHHmmssSSS` (respond_time) of an instant, in Asia/Shanghai. */
-export function compactTime(instant: Date, withMillis = true): string {
-  const s = new Date(instant.getTime() + 8 * 3_600_000).toISOString(); // yyyy-MM-ddTHH:mm:ss.SSSZ
-  const digits = s.slice(0, 4) + s.slice(5, 7) + s.slice(8, 10) + s.slice(11, 13) + s.slice(14, 16) + s.slice(17, 19);
-  return withMillis ? digits + s.slice(20, 23) : digits;
+export function compactTime(instant: Date): string {
+  const ms = instant.getTime();
+  const second = Math.floor(ms / 1000);
+  if (second !== formattedSecond) {
+    const s = new Date(second * 1000 + 8 * 3_600_000).toISOString(); // yyyy-MM-ddTHH:mm:ss.SSSZ
+    secondDigits = s.slice(0, 4) + s.slice(5, 7) + s.slice(8, 10) + s.slice(11, 13) + s.slice(14, 16) + s.slice(17, 19);
+    formattedSecond = second;
+  }
+  return secondDigits + String(ms - second * 1000).padStart(3, '0');
 }
 
 /** `yyyy-MM-dd HH:mm:ss` of an instant, in Asia/Shanghai (setl_time, sign_time). */
