@@ -19,21 +19,21 @@
  *   npm run bench:instructions [-- --targets service,minimal] [--dist dist-before]
  *                                 [--warm-up 3000] [--requests 1000] [--connections 8]
  */
-import { type ChildProcess, execFile, execFileSync, spawn } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseArgs, promisify } from 'node:util';
+import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
 import { generateKey, sha256Hex } from '../src/ops/api-keys.js';
 import { freePort, startRedis } from '../scripts/lib/redis-server.js';
 import { serviceNodeArgs } from '../src/ops/node-flags.js';
 import { Redis } from 'ioredis';
+import { callgrindIn, VGDB_ENV } from './lib/callgrind.js';
 import { ledgerDrained } from './lib/ledger-drained.js';
 import { benchServiceEnv, MAX_REFUSED_SHARE, registerWorkload, settlementBodies, statusCodes } from './lib/settlement-workload.js';
 
-const execFileAsync = promisify(execFile);
 const execFileSyncText = (file: string, args: string[]) => execFileSync(file, args, { encoding: 'utf8' }).trim();
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const { values } = parseArgs({
@@ -73,30 +73,20 @@ async function measure(targetName: string): Promise<number> {
   const keysFile = path.join(outDir, 'keys.json');
   const adminKey = generateKey();
   writeFileSync(keysFile, JSON.stringify([{ id: 'bench-admin', role: 'admin', sha256: sha256Hex(adminKey) }]));
-  // vgdb names its shared files after LOGNAME and HOST as each side sees them (HOST is also the service's listen address).
-  const vgdbEnv = { ...process.env, LOGNAME: '', HOST: '127.0.0.1' };
   const serviceEnv = {
-    ...vgdbEnv,
+    ...VGDB_ENV,
     ...benchServiceEnv(redis.url, keysFile),
     // valgrind runs every thread in turn: the deadlines of a native run would shed.
     REDIS_TIMEOUT_MS: '60000',
     MAX_EVENT_LOOP_DELAY_MS: '60000',
   };
-  const vgdbPrefix = `--vgdb-prefix=${path.join(outDir, 'vgdb')}`;
-  const valgrind = (args: string[]) => [
-    '--tool=callgrind',
-    vgdbPrefix,
-    '--instr-atstart=no',
-    `--callgrind-out-file=${path.join(outDir, 'callgrind.%p')}`,
-    process.execPath,
-    ...args,
-  ];
+  const callgrind = callgrindIn(outDir);
   const children: ChildProcess[] = [];
   try {
     const port = await freePort();
     const serviceScript = path.join(root, values.dist!, 'server.js');
     const measured = targetName === 'service';
-    const service = spawn(measured ? 'valgrind' : process.execPath, measured ? valgrind(serviceNodeArgs(serviceScript)) : serviceNodeArgs(serviceScript), {
+    const service = spawn(measured ? 'valgrind' : process.execPath, measured ? callgrind.args(serviceNodeArgs(serviceScript)) : serviceNodeArgs(serviceScript), {
       cwd: root,
       env: { ...serviceEnv, PORT: String(port) },
       stdio: ['ignore', 'ignore', process.env.KEEP ? 'inherit' : 'ignore'],
@@ -109,9 +99,9 @@ async function measure(targetName: string): Promise<number> {
     let pid = service.pid!;
     if (!measured) {
       const floorPort = await freePort();
-      const floor = spawn('valgrind', valgrind(serviceNodeArgs(path.join(root, FLOORS[targetName]!), ['--import', 'tsx'])), {
+      const floor = spawn('valgrind', callgrind.args(serviceNodeArgs(path.join(root, FLOORS[targetName]!), ['--import', 'tsx'])), {
         cwd: root,
-        env: { ...vgdbEnv, PORT: String(floorPort), REDIS_URL: redis.url, WORKERS: '1', REDIS_TIMEOUT_MS: '60000' },
+        env: { ...VGDB_ENV, PORT: String(floorPort), REDIS_URL: redis.url, WORKERS: '1', REDIS_TIMEOUT_MS: '60000' },
         stdio: ['ignore', 'ignore', 'ignore'],
       });
       children.push(floor);
@@ -133,22 +123,7 @@ async function measure(targetName: string): Promise<number> {
       if (failed / Math.max(1, amount) > MAX_REFUSED_SHARE) throw new Error(`${failed} of ${amount} answers not 2xx (${statusCodes(result)})`);
       return result;
     };
-    /**
-     * A callgrind_control command, while the process is kept busy: without
-     * ptrace (a container) vgdb waits for valgrind to poll, which it does only
-     * while it runs code, never while node sleeps in epoll_wait.
-     */
-    const control = async (args: string[]) => {
-      let done = false;
-      const command = execFileAsync('callgrind_control', [vgdbPrefix, ...args, String(pid)], { env: vgdbEnv }).finally(() => {
-        done = true;
-      });
-      while (!done) {
-        await fetch(`${target}/healthz`).catch(() => undefined);
-        await new Promise((r) => setTimeout(r, 20));
-      }
-      await command;
-    };
+    const control = (args: string[]) => callgrind.control(pid, args, () => fetch(`${target}/healthz`));
     // The counted settlements' compaction falls in the window, and no other's (bench/lib/ledger-drained.ts).
     const drainedBy = new Map<string, number>();
     const compacted = async () => {
@@ -179,10 +154,7 @@ async function measure(targetName: string): Promise<number> {
       .sort((a, b) => b[1] - a[1]);
     stats.disconnect();
     // The dump holds what was counted while instrumented (the file at exit holds nothing more: counting was off).
-    let instructions = 0;
-    for (const file of readdirSync(outDir).filter((f) => f.startsWith(`callgrind.${pid}`))) {
-      for (const [, total] of readFileSync(path.join(outDir, file), 'utf8').matchAll(/^totals: (\d+)/gm)) instructions = Math.max(instructions, Number(total));
-    }
+    const instructions = Math.max(0, ...callgrind.dumpedTotals(pid));
     const perSettlement = instructions / Number(values.requests);
     const label = measured ? `service (${values.dist})` : `${targetName} floor`;
     say(

@@ -78,7 +78,17 @@ const SMOKES: Record<string, Smoke> = {
   national: {
     script: 'bench/national.ts',
     args: ['--rounds', '1', '--per-round', '30', '--concurrency', '4', '--warm-up', '10'],
-    figures: [figure('native', 'settlements/s'), figure('adapter', 'settlements/s'), figure('ratio adapter/native:')],
+    figures: [
+      figure('native', 'settlements/s'),
+      figure('adapter', 'settlements/s'),
+      figure('ratio adapter/native:'),
+      figure("median of the rounds' own ratios:", 'in settlements/s'),
+    ],
+  },
+  'national-instructions': {
+    script: 'bench/national.ts',
+    args: ['--instructions', '--rounds', '1', '--per-round', '10', '--concurrency', '2', '--warm-up', '10'],
+    figures: [figure('native ', 'M instructions per settlement'), figure('adapter ', 'M instructions per settlement'), figure('ratio native/adapter:', 'in instructions')],
   },
   catalogue: {
     script: 'bench/catalogue.ts',
