@@ -230,56 +230,56 @@ await pool(native.splice(0, WARM_UP), settleNative);
 await pool(stays.splice(0, WARM_UP), settleAdapter);
 
 const say = (line: string) => process.stdout.write(`${line}\n`);
+type Side = 'native' | 'adapter';
+/** The rounds, the sides alternating which goes first; `measure` wraps each side's round, whose settlements `settle` makes (answering the seconds they took). */
+async function alternatingRounds(measure: (side: Side, settle: () => Promise<number>) => Promise<void>): Promise<void> {
+  for (let round = 0; round < ROUNDS; round++) {
+    const slice = <T>(list: T[]) => list.slice(round * PER_ROUND, (round + 1) * PER_ROUND);
+    for (const side of round % 2 === 0 ? (['native', 'adapter'] as const) : (['adapter', 'native'] as const)) {
+      await measure(side, () => (side === 'native' ? pool(slice(native), settleNative) : pool(slice(stays), settleAdapter)));
+    }
+  }
+}
 if (COUNTED) {
   // Counting on only inside each round (its settlements' ledger compaction waited for inside it too), the sides alternating.
   const ledger = new Redis(redis.url);
   const control = (args: string[]) => callgrind.control(server.pid!, args, () => fetch(`${base}/healthz`));
   await ledgerDrained(ledger);
-  const sides: ('native' | 'adapter')[] = [];
-  for (let round = 0; round < ROUNDS; round++) {
-    const slice = <T>(list: T[]) => list.slice(round * PER_ROUND, (round + 1) * PER_ROUND);
-    for (const side of round % 2 === 0 ? (['native', 'adapter'] as const) : (['adapter', 'native'] as const)) {
-      await control(['-i', 'on']);
-      if (side === 'native') await pool(slice(native), settleNative);
-      else await pool(slice(stays), settleAdapter);
-      await ledgerDrained(ledger);
-      await control(['-i', 'off']);
-      await control(['-d']);
-      sides.push(side);
-    }
-  }
+  const sides: Side[] = [];
+  await alternatingRounds(async (side, settle) => {
+    await control(['-i', 'on']);
+    await settle();
+    await ledgerDrained(ledger);
+    await control(['-i', 'off']);
+    await control(['-d']);
+    sides.push(side);
+  });
   ledger.disconnect();
   const counted = { native: [] as number[], adapter: [] as number[] };
   callgrind.dumpedTotals(server.pid!).forEach((total, i) => counted[sides[i]!].push(total / PER_ROUND));
   const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
   const [nativeCount, adapterCount] = [mean(counted.native), mean(counted.adapter)];
   const rounds = (xs: number[]) => xs.map((x) => (x / 1e6).toFixed(2)).join(', ');
-  if (!(nativeCount! > 0 && adapterCount! > 0)) throw new Error('callgrind counted nothing');
+  if (!(nativeCount > 0 && adapterCount > 0)) throw new Error('callgrind counted nothing');
   say(
     `2304 through /hsa/v1 against POST /v1/settlements, the same 6-line bill, under callgrind: ${ROUNDS} alternating rounds of ${PER_ROUND}, concurrency ${CONCURRENCY}, ${WARM_UP} untimed first per side:`,
   );
-  say(`  native  ${(nativeCount! / 1e6).toFixed(3)} M instructions per settlement (rounds: ${rounds(counted.native)})`);
-  say(
-    `  adapter ${(adapterCount! / 1e6).toFixed(3)} M instructions per settlement (rounds: ${rounds(counted.adapter)}), ${((adapterCount! - nativeCount!) / 1e3).toFixed(0)} k more`,
-  );
-  say(`  ratio native/adapter: ${(nativeCount! / adapterCount!).toFixed(3)} in instructions (the target, ≥ 0.90, is in settlements a second)`);
+  say(`  native  ${(nativeCount / 1e6).toFixed(3)} M instructions per settlement (rounds: ${rounds(counted.native)})`);
+  say(`  adapter ${(adapterCount / 1e6).toFixed(3)} M instructions per settlement (rounds: ${rounds(counted.adapter)}), ${((adapterCount - nativeCount) / 1e3).toFixed(0)} k more`);
+  say(`  ratio native/adapter: ${(nativeCount / adapterCount).toFixed(3)} in instructions (the target, ≥ 0.90, is in settlements a second)`);
 } else {
   const rates = { native: [] as number[], adapter: [] as number[] };
   const cpu = { native: 0, adapter: 0 };
   /** Server CPU ms of each side's rounds, in round order: a round's two sides ran back to back. */
   const roundCpu = { native: [] as number[], adapter: [] as number[] };
-  for (let round = 0; round < ROUNDS; round++) {
-    const slice = (list: unknown[]) => list.slice(round * PER_ROUND, (round + 1) * PER_ROUND);
-    const order = round % 2 === 0 ? (['native', 'adapter'] as const) : (['adapter', 'native'] as const);
-    for (const side of order) {
-      const cpuBefore = processTreeCpuMs(server.pid!) ?? 0;
-      const seconds = side === 'native' ? await pool(slice(native) as string[], settleNative) : await pool(slice(stays) as typeof stays, settleAdapter);
-      const spent = (processTreeCpuMs(server.pid!) ?? 0) - cpuBefore;
-      cpu[side] += spent;
-      roundCpu[side].push(spent);
-      rates[side].push(PER_ROUND / seconds);
-    }
-  }
+  await alternatingRounds(async (side, settle) => {
+    const cpuBefore = processTreeCpuMs(server.pid!) ?? 0;
+    const seconds = await settle();
+    const spent = (processTreeCpuMs(server.pid!) ?? 0) - cpuBefore;
+    cpu[side] += spent;
+    roundCpu[side].push(spent);
+    rates[side].push(PER_ROUND / seconds);
+  });
   const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
   say(
     `2304 through /hsa/v1 against POST /v1/settlements, the same 6-line bill, ${ROUNDS} alternating rounds of ${PER_ROUND}, concurrency ${CONCURRENCY}, ${WARM_UP} untimed first per side:`,
